@@ -1,0 +1,320 @@
+/**
+ * Formulas: mathjs parses, we check the tree against a whitelist and generate a plain JS function.
+ * Nothing is ever evaluated by mathjs itself, so its functions (import, evaluate, createUnit…) are unreachable.
+ * @module formula/compile
+ */
+import { create, parseDependencies } from 'mathjs'
+import { FormulaError, FormulaEvalError } from '../errors.ts'
+
+// A parser-only instance: it can build trees but has no evaluator, units or function library to abuse.
+const math = create({ parseDependencies })
+
+/** What a symbol in a formula may refer to. */
+export type SymbolKind =
+  | { kind: 'number' }
+  | { kind: 'flag' }
+  | { kind: 'category'; values: readonly string[] }
+
+/** Symbols a formula may use, by name. */
+export type SymbolTable = ReadonlyMap<string, SymbolKind>
+
+export type FormulaValue = number | boolean | string
+export type FormulaScope = Record<string, FormulaValue | undefined>
+export type Resolver = (name: string) => FormulaValue
+
+/** A formula checked against the whitelist and compiled to a plain function, once, at rulebook load. */
+export interface CompiledFormula {
+  readonly source: string
+  /** Every symbol the formula reads, in first-use order. */
+  readonly symbols: readonly string[]
+  /**
+   * Runs the formula. A symbol missing from `scope` is asked of `resolve` (e.g. an indicator computed on demand),
+   * or reported as a missing figure. Throws FormulaEvalError on division by zero or a non-finite result.
+   */
+  readonly evaluate: (scope: FormulaScope, resolve?: Resolver) => FormulaValue
+}
+
+const BINARY_JS: Record<string, string> = {
+  add: '+',
+  subtract: '-',
+  multiply: '*',
+  larger: '>',
+  smaller: '<',
+  largerEq: '>=',
+  smallerEq: '<=',
+  equal: '===',
+  unequal: '!==',
+}
+
+const FUNCTIONS: Record<string, { min: number; max: number }> = {
+  min: { min: 1, max: 16 },
+  max: { min: 1, max: 16 },
+  abs: { min: 1, max: 1 },
+  round: { min: 1, max: 2 },
+  floor: { min: 1, max: 1 },
+  ceil: { min: 1, max: 1 },
+  sqrt: { min: 1, max: 1 },
+  log: { min: 1, max: 2 },
+}
+
+/** Helpers the generated code calls; kept on one frozen object so generated code needs no globals. */
+export interface Runtime {
+  div(a: number, b: number, at: number): number
+  pow(a: number, b: number): number
+  miss(name: string): FormulaValue
+  fn: Record<string, (...args: number[]) => number>
+  divisors: readonly string[]
+}
+
+// Evaluation is synchronous, so the resolver of the formula being evaluated can live here (saved and restored
+// around nested evaluations).
+let currentResolve: Resolver | undefined
+
+class DivisionByZero extends Error {
+  constructor(readonly at: number) {
+    super('division by zero')
+  }
+}
+
+const fnImpl: Record<string, (...args: number[]) => number> = Object.freeze({
+  min: Math.min,
+  max: Math.max,
+  abs: Math.abs,
+  // Half away from zero, like mathjs round and the Chinese 四舍五入 convention.
+  round: (x: number, n = 0) => {
+    const f = 10 ** n
+    return (Math.sign(x) * Math.round(Math.abs(x) * f)) / f
+  },
+  floor: Math.floor,
+  ceil: Math.ceil,
+  sqrt: Math.sqrt,
+  log: (x: number, base?: number) => (base === undefined ? Math.log(x) : Math.log(x) / Math.log(base)),
+})
+
+interface Gen {
+  code: string
+  type: 'number' | 'boolean' | 'string' | 'category'
+  category?: readonly string[]
+}
+
+/**
+ * Parses and checks a formula, returning a compiled function.
+ * @example compileFormula('tax / land_mu', new Map([['tax', {kind:'number'}], ['land_mu', {kind:'number'}]]))
+ */
+export function compileFormula(source: string, symbols: SymbolTable): CompiledFormula {
+  if (typeof source !== 'string' || source.trim() === '') throw new FormulaError('formula is empty')
+  if (source.length > 2000) throw new FormulaError('formula is longer than 2000 characters')
+  let tree: any
+  try {
+    tree = math.parse(source)
+  } catch (e: any) {
+    const index = typeof e?.char === 'number' ? e.char : undefined
+    throw new FormulaError(`cannot parse formula: ${e?.message ?? e}`, index)
+  }
+  const used: string[] = []
+  const divisors: string[] = []
+
+  const gen = (node: any, depth: number): Gen => {
+    if (depth > 64) throw new FormulaError('formula is nested more than 64 levels deep')
+    switch (node.type) {
+      case 'ParenthesisNode': {
+        const inner = gen(node.content, depth + 1)
+        return { ...inner, code: `(${inner.code})` }
+      }
+      case 'ConstantNode': {
+        const v = node.value
+        if (typeof v === 'number') {
+          if (!Number.isFinite(v)) throw new FormulaError(`constant ${v} is not a finite number`)
+          return { code: `(${String(v)})`, type: 'number' }
+        }
+        if (typeof v === 'boolean') return { code: String(v), type: 'boolean' }
+        if (typeof v === 'string') return { code: JSON.stringify(v), type: 'string' }
+        throw new FormulaError(`constant of type ${typeof v} is not allowed`)
+      }
+      case 'SymbolNode': {
+        const name: string = node.name
+        const kind = symbols.get(name)
+        if (!kind) {
+          if (name === 'true' || name === 'false') return { code: name, type: 'boolean' }
+          throw new FormulaError(`unknown variable '${name}'${suggest(name, symbols)}`)
+        }
+        if (!used.includes(name)) used.push(name)
+        // A symbol not in the scope is asked of the resolver (lazy indicators) or reported missing.
+        const code = `(v[${JSON.stringify(name)}] ?? rt.miss(${JSON.stringify(name)}))`
+        if (kind.kind === 'category') return { code, type: 'category', category: kind.values }
+        return { code, type: kind.kind === 'flag' ? 'boolean' : 'number' }
+      }
+      case 'OperatorNode':
+        return genOperator(node, depth)
+      case 'ConditionalNode': {
+        const c = gen(node.condition, depth + 1)
+        const a = gen(node.trueExpr, depth + 1)
+        const b = gen(node.falseExpr, depth + 1)
+        expectValue(a, node.trueExpr)
+        expectValue(b, node.falseExpr)
+        return { code: `(${truthy(c)} ? ${a.code} : ${b.code})`, type: a.type === b.type ? a.type : 'number' }
+      }
+      case 'FunctionNode': {
+        const name: string = node.fn?.name
+        const spec = name && Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined
+        if (!spec) {
+          throw new FormulaError(
+            `function '${name ?? node.fn?.toString()}' is not allowed (allowed: ${Object.keys(FUNCTIONS).join(', ')})`,
+          )
+        }
+        if (node.args.length < spec.min || node.args.length > spec.max) {
+          throw new FormulaError(`function '${name}' takes ${spec.min}–${spec.max} argument(s), got ${node.args.length}`)
+        }
+        const args = node.args.map((a: any) => numeric(gen(a, depth + 1), a))
+        return { code: `rt.fn.${name}(${args.join(', ')})`, type: 'number' }
+      }
+      case 'RelationalNode':
+        throw new FormulaError(`chained comparison '${node.toString()}' is not allowed; combine with 'and'`)
+      case 'AssignmentNode':
+      case 'FunctionAssignmentNode':
+        throw new FormulaError(`assignment '${node.toString()}' is not allowed in a formula`)
+      case 'AccessorNode':
+      case 'IndexNode':
+        throw new FormulaError(`property or index access '${node.toString()}' is not allowed`)
+      default:
+        throw new FormulaError(`'${node.toString()}' (${node.type}) is not allowed in a formula`)
+    }
+  }
+
+  const genOperator = (node: any, depth: number): Gen => {
+    const fn: string = node.fn
+    const args: any[] = node.args
+    if (node.implicit) {
+      throw new FormulaError(`implicit multiplication in '${node.toString()}'; write '*' between the factors`)
+    }
+    if (args.length === 1) {
+      const a = gen(args[0], depth + 1)
+      if (fn === 'unaryMinus') return { code: `(-${numeric(a, args[0])})`, type: 'number' }
+      if (fn === 'unaryPlus') return { code: `(+${numeric(a, args[0])})`, type: 'number' }
+      if (fn === 'not') return { code: `(!${truthy(a)})`, type: 'boolean' }
+      throw new FormulaError(`operator '${node.op}' is not allowed`)
+    }
+    const [l, r] = [gen(args[0], depth + 1), gen(args[1], depth + 1)]
+    if (fn === 'and') return { code: `(${truthy(l)} && ${truthy(r)})`, type: 'boolean' }
+    if (fn === 'or') return { code: `(${truthy(l)} || ${truthy(r)})`, type: 'boolean' }
+    if (fn === 'equal' || fn === 'unequal') {
+      const op = BINARY_JS[fn]
+      if (l.type === 'category' || r.type === 'category' || l.type === 'string' || r.type === 'string') {
+        checkCategoryComparison(l, r, node)
+        return { code: `(${l.code} ${op} ${r.code})`, type: 'boolean' }
+      }
+      return { code: `(${l.code} ${op} ${r.code})`, type: 'boolean' }
+    }
+    if (fn === 'divide') {
+      divisors.push(args[1].toString())
+      return { code: `rt.div(${numeric(l, args[0])}, ${numeric(r, args[1])}, ${divisors.length - 1})`, type: 'number' }
+    }
+    if (fn === 'pow') return { code: `rt.pow(${numeric(l, args[0])}, ${numeric(r, args[1])})`, type: 'number' }
+    const op = BINARY_JS[fn]
+    if (!op) throw new FormulaError(`operator '${node.op}' is not allowed`)
+    const type = ['larger', 'smaller', 'largerEq', 'smallerEq'].includes(fn) ? 'boolean' : 'number'
+    return { code: `(${numeric(l, args[0])} ${op} ${numeric(r, args[1])})`, type }
+  }
+
+  const body = gen(tree, 0)
+  expectValue(body, tree)
+  let raw: (v: FormulaScope, rt: Runtime) => FormulaValue
+  try {
+    raw = new Function('v', 'rt', `"use strict"; return ${body.code};`) as typeof raw
+  } catch (e) {
+    throw new FormulaError(`internal: generated code did not compile: ${(e as Error).message}`)
+  }
+  const rt: Runtime = Object.freeze({
+    div: (a: number, b: number, at: number) => {
+      if (b === 0) throw new DivisionByZero(at)
+      return a / b
+    },
+    pow: (a: number, b: number) => a ** b,
+    miss: (name: string) => {
+      if (!currentResolve) throw new FormulaEvalError(`missing figure '${name}'`)
+      return currentResolve(name)
+    },
+    fn: fnImpl,
+    divisors: Object.freeze([...divisors]),
+  })
+  const symbolsUsed = Object.freeze([...used])
+  const evaluate = (scope: FormulaScope, resolve?: Resolver): FormulaValue => {
+    let out: FormulaValue
+    const saved = currentResolve
+    currentResolve = resolve
+    try {
+      out = raw(scope, rt)
+    } catch (e) {
+      if (e instanceof DivisionByZero) {
+        throw new FormulaEvalError(`division by zero: ${rt.divisors[e.at]} is 0 in '${source}'`)
+      }
+      throw e
+    } finally {
+      currentResolve = saved
+    }
+    if (typeof out === 'number' && !Number.isFinite(out)) {
+      throw new FormulaEvalError(`'${source}' gives ${out} for these figures`)
+    }
+    return out
+  }
+  return Object.freeze({ source, symbols: symbolsUsed, evaluate })
+}
+
+function numeric(g: Gen, node: any): string {
+  if (g.type === 'string' || g.type === 'category') {
+    throw new FormulaError(`'${node.toString()}' is text and cannot be used in arithmetic`)
+  }
+  return g.code
+}
+
+function truthy(g: Gen): string {
+  if (g.type === 'string' || g.type === 'category') {
+    throw new FormulaError(`text value ${g.code} cannot be used as a condition`)
+  }
+  return g.type === 'boolean' ? g.code : `(${g.code} !== 0)`
+}
+
+function expectValue(g: Gen, node: any): void {
+  if (g.type === 'string') throw new FormulaError(`'${node.toString()}' is a bare text value; compare it with a category`)
+}
+
+function checkCategoryComparison(l: Gen, r: Gen, node: any): void {
+  const cat = l.type === 'category' ? l : r.type === 'category' ? r : undefined
+  const lit = l.type === 'string' ? l : r.type === 'string' ? r : undefined
+  if (!cat || !(lit || l.type === r.type)) {
+    throw new FormulaError(`'${node.toString()}' compares text with a number; compare a category with one of its values`)
+  }
+  if (lit) {
+    const value = JSON.parse(lit.code) as string
+    if (!cat.category!.includes(value)) {
+      throw new FormulaError(`'${value}' is not one of the allowed values (${cat.category!.join(', ')})`)
+    }
+  }
+}
+
+function suggest(name: string, symbols: SymbolTable): string {
+  let best: string | undefined
+  let bestD = 3
+  for (const k of symbols.keys()) {
+    const d = distance(name, k)
+    if (d < bestD) {
+      bestD = d
+      best = k
+    }
+  }
+  return best ? `; did you mean '${best}'?` : ''
+}
+
+function distance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]
+    dp[0] = i
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]
+      dp[j] = Math.min(dp[j] + 1, dp[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1))
+      prev = tmp
+    }
+  }
+  return dp[b.length]
+}

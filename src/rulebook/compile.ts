@@ -1,0 +1,559 @@
+/**
+ * Turns rule file texts into a typed, checked Rulebook with every formula compiled once.
+ * Pure: texts in, Rulebook out (or a RulebookError listing every problem with file:line:col).
+ * @module rulebook/compile
+ */
+import { createHash } from 'node:crypto'
+import { isNode, isScalar as isScalarNode, LineCounter, parseDocument, type Document } from 'yaml'
+import type { z } from 'zod'
+import { type CompiledFormula, compileFormula, type SymbolKind } from '../formula/compile.ts'
+import { FormulaError, type RuleProblem, RulebookError } from '../errors.ts'
+import {
+  type Adjustment,
+  DATED_SECTIONS,
+  type DatedSection,
+  type Group,
+  type Indicator,
+  type Input,
+  type Meta,
+  OverrideFileSchema,
+  type OverrideStatus,
+  type RuleFile,
+  RuleFileSchema,
+  type ClassScheme,
+  type Scoring,
+  type Sector,
+  type SectorTable,
+  type Stacking,
+  type Surcharge,
+  type Target,
+  type Veto,
+  type OverrideFile,
+} from './schema.ts'
+
+/** A rule file as text, named by its path relative to the rules folder. */
+export interface RuleText {
+  path: string
+  text: string
+}
+
+/** Where an item came from: the city rulebook or a county override. */
+export interface Origin {
+  file: string
+  line: number
+  kind: 'city' | 'county'
+  overrideId?: string
+  county?: string
+}
+
+export type TableRowC = SectorTable['rows'][number] & { whenFn: CompiledFormula }
+export type GroupC = Group & { origin: Origin; whenFn: CompiledFormula }
+export type IndicatorC = Indicator & { origin: Origin; fn: CompiledFormula }
+export type ScoringC = Scoring & { origin: Origin }
+export type AdjustmentC = Adjustment & { origin: Origin; whenFn: CompiledFormula }
+export type VetoC = Veto & { origin: Origin; whenFn: CompiledFormula }
+export type ClassSchemeC = ClassScheme & { origin: Origin }
+export type SectorTableC = Omit<SectorTable, 'rows'> & { origin: Origin; rows: TableRowC[] }
+export type SurchargeC = Surcharge & { origin: Origin }
+export type StackingC = Stacking & { origin: Origin }
+export type TargetC = Target & { origin: Origin }
+
+export interface Sections {
+  groups: GroupC[]
+  indicators: IndicatorC[]
+  scoring: ScoringC[]
+  adjustments: AdjustmentC[]
+  vetoes: VetoC[]
+  classes: ClassSchemeC[]
+  sectorTables: SectorTableC[]
+  surcharges: SurchargeC[]
+  stacking: StackingC[]
+  targets: TargetC[]
+}
+
+export interface Override {
+  id: string
+  county: string
+  label: string
+  status: OverrideStatus
+  from: string
+  to?: string
+  header: OverrideFile['override']
+  file: string
+  /** Items replacing city items with the same id, by section. */
+  replace: Partial<Sections>
+  /** New items, by section. */
+  add: Partial<Sections>
+  /** The override file's source text, kept so an export round-trips byte for byte. */
+  text: string
+}
+
+export interface Rulebook {
+  meta: Meta
+  inputs: Input[]
+  inputById: ReadonlyMap<string, Input>
+  symbols: ReadonlyMap<string, SymbolKind>
+  sectors: Sector[]
+  sections: Sections
+  overrides: Override[]
+  /** sha256 over the file texts in path order: the rulebook version's identity. */
+  hash: string
+  files: RuleText[]
+}
+
+interface Located {
+  file: string
+  doc: Document
+  lc: LineCounter
+}
+
+type Reporter = (loc: Located, path: (string | number)[], message: string, extraCol?: number) => void
+
+/** Compiles the rule files of one city (section files plus `counties/*.yaml` overrides). */
+export function compileRulebook(texts: RuleText[]): Rulebook {
+  const problems: RuleProblem[] = []
+  const report: Reporter = (loc, path, message, extraCol = 0) => {
+    const { line, col } = position(loc, path)
+    problems.push({ file: loc.file, line, col: col + extraCol, path: path.join('.'), message })
+  }
+  const sorted = [...texts].sort((a, b) => a.path.localeCompare(b.path))
+  const cityFiles: { loc: Located; data: RuleFile }[] = []
+  const overrideFiles: { loc: Located; data: OverrideFile; text: string }[] = []
+
+  for (const t of sorted) {
+    const lc = new LineCounter()
+    const doc = parseDocument(t.text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false })
+    const loc: Located = { file: t.path, doc, lc }
+    if (doc.errors.length > 0) {
+      for (const err of doc.errors) {
+        const { line, col } = lc.linePos(err.pos[0])
+        problems.push({ file: t.path, line, col, path: '', message: `YAML: ${err.message.split('\n')[0]}` })
+      }
+      continue
+    }
+    const raw = doc.toJS({ maxAliasCount: 50 })
+    const isOverride = /(^|\/)counties\//.test(t.path)
+    const schema: z.ZodType = isOverride ? OverrideFileSchema : RuleFileSchema
+    const parsed = schema.safeParse(raw ?? {})
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) {
+        const path = issue.path as (string | number)[]
+        report(loc, issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path, describeIssue(issue))
+      }
+      continue
+    }
+    if (isOverride) overrideFiles.push({ loc, data: parsed.data as OverrideFile, text: t.text })
+    else cityFiles.push({ loc, data: parsed.data as RuleFile })
+  }
+
+  // Meta: exactly one file carries `rulebook:`.
+  const metaFiles = cityFiles.filter((f) => f.data.rulebook)
+  if (metaFiles.length === 0 && problems.length === 0) {
+    problems.push({ file: sorted[0]?.path ?? '(none)', line: 1, col: 1, path: 'rulebook', message: 'no file declares the `rulebook:` section' })
+  }
+  for (const extra of metaFiles.slice(1)) {
+    report(extra.loc, ['rulebook'], `\`rulebook:\` is already declared in ${metaFiles[0].loc.file}`)
+  }
+  if (metaFiles.length === 0 || problems.length > 0) throw new RulebookError(problems)
+  const meta = metaFiles[0].data.rulebook!
+
+  // Inputs and sectors: undated identity data, unique ids.
+  const inputs: Input[] = []
+  const sectors: Sector[] = []
+  const seenUndated = new Map<string, string>()
+  for (const { loc, data } of cityFiles) {
+    for (const [section, list] of [
+      ['inputs', data.inputs ?? []],
+      ['sectors', data.sectors ?? []],
+    ] as const) {
+      list.forEach((item, i) => {
+        const key = `${section}:${item.id}`
+        const prev = seenUndated.get(key)
+        if (prev) report(loc, [section, i, 'id'], `duplicate ${section} id '${item.id}' (first at ${prev})`)
+        else seenUndated.set(key, `${loc.file}:${position(loc, [section, i]).line}`)
+        if (section === 'inputs') inputs.push(item as Input)
+        else sectors.push(item as Sector)
+      })
+    }
+  }
+  inputs.forEach((inp) => {
+    const loc = cityFiles.find((f) => f.data.inputs?.includes(inp))!.loc
+    const i = cityFiles.find((f) => f.data.inputs?.includes(inp))!.data.inputs!.indexOf(inp)
+    if (inp.type === 'category' && !inp.values) report(loc, ['inputs', i, 'values'], `category input '${inp.id}' needs a list of allowed values`)
+    if (inp.type !== 'category' && inp.values) report(loc, ['inputs', i, 'values'], `only category inputs take values`)
+  })
+  if (sectors.filter((s) => s.default).length !== 1) {
+    const f = cityFiles.find((c) => c.data.sectors) ?? metaFiles[0]
+    report(f.loc, ['sectors'], 'exactly one sector must be marked `default: true` (the fallback for unmatched industry codes)')
+  }
+
+  const symbols = new Map<string, SymbolKind>()
+  for (const inp of inputs) {
+    symbols.set(inp.id, inp.type === 'category' ? { kind: 'category', values: inp.values ?? [] } : { kind: inp.type })
+  }
+  const indicatorIds = new Set<string>()
+  for (const { data } of cityFiles) for (const ind of data.indicators ?? []) indicatorIds.add(ind.id)
+  for (const { data } of overrideFiles) for (const ind of data.add?.indicators ?? []) indicatorIds.add(ind.id)
+  for (const id of indicatorIds) {
+    if (symbols.has(id)) {
+      const f = cityFiles.find((c) => c.data.indicators?.some((x) => x.id === id))
+      if (f) report(f.loc, ['indicators', f.data.indicators!.findIndex((x) => x.id === id), 'id'], `indicator '${id}' has the same id as an input`)
+    } else symbols.set(id, { kind: 'number' })
+  }
+
+  const ctx: CheckContext = { meta, inputs, sectors, symbols, report, indicatorIds }
+  const sections = emptySections()
+  for (const { loc, data } of cityFiles) {
+    collectSections(data, loc, { file: loc.file, line: 0, kind: 'city' }, sections, ctx, [])
+  }
+  checkOverlaps(sections, ctx)
+  checkIndicatorCycles(sections.indicators, ctx)
+  const cityGroupIds = new Set(sections.groups.map((g) => g.id))
+  checkGroupRefs([sections], cityGroupIds, report)
+
+  const overrides: Override[] = []
+  const overrideIds = new Map<string, string>()
+  for (const { loc, data, text } of overrideFiles) {
+    const h = data.override
+    if (overrideIds.has(h.id)) report(loc, ['override', 'id'], `override id '${h.id}' is already used in ${overrideIds.get(h.id)}`)
+    overrideIds.set(h.id, loc.file)
+    if (!meta.counties.some((c) => c.code === h.county)) {
+      report(loc, ['override', 'county'], `county '${h.county}' is not one of ${meta.jurisdiction.name}'s counties (${meta.counties.map((c) => c.code).join(', ')})`)
+    }
+    checkStatus(h, loc, report)
+    if (h.to && h.to <= h.from) report(loc, ['override', 'to'], `'to' (${h.to}) must be after 'from' (${h.from})`)
+    const origin: Origin = { file: loc.file, line: 0, kind: 'county', overrideId: h.id, county: h.county }
+    const replace = emptySections()
+    const add = emptySections()
+    for (const [mode, part, target] of [
+      ['replace', data.replace, replace],
+      ['add', data.add, add],
+    ] as const) {
+      if (!part) continue
+      for (const section of Object.keys(part) as (keyof RuleFile)[]) {
+        if (!(meta.overridable as string[]).includes(section)) {
+          report(loc, [mode, section], `section '${section}' is not overridable by counties (overridable: ${meta.overridable.join(', ') || 'none'})`)
+          continue
+        }
+        if (section === 'inputs' || section === 'sectors') {
+          report(loc, [mode, section], `section '${section}' is identity data and cannot be overridden`)
+          continue
+        }
+        const items = (part as any)[section] as { id: string }[]
+        items.forEach((item, i) => {
+          const exists = sections[section as DatedSection].some((x) => x.id === item.id)
+          if (mode === 'replace' && !exists) {
+            report(loc, [mode, section, i, 'id'], `override replaces unknown ${section} id '${item.id}'; use 'add' for a new item`)
+          }
+          if (mode === 'add' && exists) {
+            report(loc, [mode, section, i, 'id'], `override adds ${section} id '${item.id}', which the city rulebook already has; use 'replace'`)
+          }
+        })
+      }
+      collectSections(part as RuleFile, loc, origin, target, ctx, [mode])
+    }
+    checkGroupRefs([replace, add], new Set([...cityGroupIds, ...add.groups.map((g) => g.id)]), report)
+    checkOverlaps(replace, ctx)
+    checkOverlaps(add, ctx)
+    overrides.push({ id: h.id, county: h.county, label: h.label, status: h.status, from: h.from, to: h.to, header: h, file: loc.file, replace, add, text })
+  }
+
+  if (problems.length > 0) throw new RulebookError(problems)
+  const hash = createHash('sha256')
+  for (const t of sorted) hash.update(`${t.path}\0${t.text}\0`)
+  return {
+    meta,
+    inputs,
+    inputById: new Map(inputs.map((i) => [i.id, i])),
+    symbols,
+    sectors,
+    sections,
+    overrides,
+    hash: hash.digest('hex'),
+    files: sorted,
+  }
+}
+
+interface CheckContext {
+  meta: Meta
+  inputs: Input[]
+  sectors: Sector[]
+  symbols: Map<string, SymbolKind>
+  indicatorIds: Set<string>
+  report: Reporter
+}
+
+function emptySections(): Sections {
+  return { groups: [], indicators: [], scoring: [], adjustments: [], vetoes: [], classes: [], sectorTables: [], surcharges: [], stacking: [], targets: [] }
+}
+
+// Remembers each item's file and path so later checks (overlaps, cycles) can point at it.
+const itemLocation = new WeakMap<object, { loc: Located; path: (string | number)[] }>()
+
+function collectSections(data: RuleFile, loc: Located, originBase: Origin, out: Sections, ctx: CheckContext, prefix: (string | number)[]): void {
+  const { report, meta } = ctx
+  const classIds = new Set(meta.classes.map((c) => c.id))
+  const categoryIds = new Set(meta.categories.map((c) => c.id))
+  const sectorIds = new Set(ctx.sectors.map((s) => s.id))
+  const resourceIds = new Set(meta.resources.map((r) => r.id))
+  const inputIds = new Set(ctx.inputs.map((i) => i.id))
+  const formula = (path: (string | number)[], source: string): CompiledFormula | undefined => {
+    try {
+      return compileFormula(source, ctx.symbols)
+    } catch (e) {
+      if (e instanceof FormulaError) {
+        const extra = e.index !== undefined && !source.includes('\n') ? Math.max(0, e.index - 1) : 0
+        report(loc, path, `formula '${source}': ${e.message}`, extra + quoteOffset(loc, path))
+        return undefined
+      }
+      throw e
+    }
+  }
+  const dateCheck = (item: { from: string; to?: string }, path: (string | number)[]) => {
+    if (item.to && item.to <= item.from) report(loc, [...path, 'to'], `'to' (${item.to}) must be after 'from' (${item.from})`)
+  }
+  const originOf = (path: (string | number)[]): Origin => ({ ...originBase, line: position(loc, path).line })
+  const dummy = compileFormula('0', new Map())
+
+  for (const section of DATED_SECTIONS) {
+    const list = (data[section] ?? []) as any[]
+    list.forEach((item, i) => {
+      const path = [...prefix, section, i]
+      dateCheck(item, path)
+      const origin = originOf(path)
+      switch (section) {
+        case 'groups':
+          out.groups.push({ ...item, origin, whenFn: formula([...path, 'when'], item.when) ?? dummy })
+          break
+        case 'indicators':
+          out.indicators.push({ ...item, origin, fn: formula([...path, 'formula'], item.formula) ?? dummy })
+          break
+        case 'scoring': {
+          const s = item as Scoring
+          s.items.forEach((si, j) => {
+            if (!ctx.indicatorIds.has(si.indicator)) report(loc, [...path, 'items', j, 'indicator'], `unknown indicator '${si.indicator}'`)
+            if (si.cap !== undefined && si.floor !== undefined && si.floor > si.cap) report(loc, [...path, 'items', j, 'floor'], `floor ${si.floor} is above cap ${si.cap}`)
+          })
+          out.scoring.push({ ...s, origin })
+          break
+        }
+        case 'adjustments':
+          out.adjustments.push({ ...item, origin, whenFn: formula([...path, 'when'], item.when) ?? dummy })
+          break
+        case 'vetoes':
+          if (!classIds.has(item.class)) report(loc, [...path, 'class'], `unknown class '${item.class}' (classes: ${[...classIds].join(', ')})`)
+          out.vetoes.push({ ...item, origin, whenFn: formula([...path, 'when'], item.when) ?? dummy })
+          break
+        case 'classes': {
+          const c = item as ClassScheme
+          c.bands.forEach((b, j) => {
+            if (!classIds.has(b.class)) report(loc, [...path, 'bands', j, 'class'], `unknown class '${b.class}' (classes: ${[...classIds].join(', ')})`)
+            if (c.method === 'rank-share' && b.share === undefined) report(loc, [...path, 'bands', j], `a rank-share band needs 'share'`)
+            if (c.method === 'score' && b.minScore === undefined && j < c.bands.length - 1) report(loc, [...path, 'bands', j], `a score band needs 'minScore' (only the last band may omit it)`)
+          })
+          if (c.method === 'rank-share') {
+            const total = c.bands.reduce((a, b) => a + (b.share ?? 0), 0)
+            if (Math.abs(total - 1) > 1e-9) report(loc, [...path, 'bands'], `band shares add up to ${+total.toFixed(6)}, not 1`)
+          }
+          for (const t of c.tieBreak) if (!ctx.indicatorIds.has(t)) report(loc, [...path, 'tieBreak'], `unknown indicator '${t}' in tieBreak`)
+          out.classes.push({ ...c, origin })
+          break
+        }
+        case 'sectorTables': {
+          const t = item as SectorTable
+          t.sectors.forEach((s, j) => {
+            if (!sectorIds.has(s)) report(loc, [...path, 'sectors', j], `unknown sector '${s}'`)
+          })
+          if (!categoryIds.has(t.otherwise)) report(loc, [...path, 'otherwise'], `unknown category '${t.otherwise}'`)
+          const rows: TableRowC[] = t.rows.map((r, j) => {
+            if (!categoryIds.has(r.category)) report(loc, [...path, 'rows', j, 'category'], `unknown category '${r.category}' (categories: ${[...categoryIds].join(', ')})`)
+            return { ...r, whenFn: formula([...path, 'rows', j, 'when'], r.when) ?? dummy }
+          })
+          out.sectorTables.push({ ...t, rows, origin })
+          break
+        }
+        case 'surcharges': {
+          const s = item as Surcharge
+          if (!resourceIds.has(s.resource)) report(loc, [...path, 'resource'], `resource '${s.resource}' is not declared in the rulebook`)
+          s.sectors?.forEach((x, j) => {
+            if (!sectorIds.has(x)) report(loc, [...path, 'sectors', j], `unknown sector '${x}'`)
+          })
+          checkSurchargeShape(s, path, loc, report, { classIds, categoryIds, indicatorIds: ctx.indicatorIds, inputIds })
+          out.surcharges.push({ ...s, origin })
+          break
+        }
+        case 'stacking':
+          out.stacking.push({ ...item, origin })
+          break
+        case 'targets':
+          out.targets.push({ ...item, origin })
+          break
+      }
+    })
+  }
+  // Register where each compiled item sits so later whole-rulebook checks can point at it.
+  for (const section of DATED_SECTIONS) {
+    const list = (data[section] ?? []) as unknown[]
+    const compiled = out[section] as object[]
+    list.forEach((_, i) => {
+      itemLocation.set(compiled[compiled.length - list.length + i], { loc, path: [...prefix, section, i] })
+    })
+  }
+}
+
+/** Group references (scoring, classes, adjustments) must name a group of the city or of the same override. */
+function checkGroupRefs(parts: Partial<Sections>[], groupIds: Set<string>, report: Reporter): void {
+  for (const part of parts) {
+    for (const s of part.scoring ?? []) {
+      if (!groupIds.has(s.group)) at(s, ['group'], `unknown group '${s.group}'`, report)
+    }
+    for (const c of part.classes ?? []) {
+      c.groups.forEach((g, j) => {
+        if (!groupIds.has(g)) at(c, ['groups', j], `unknown group '${g}'`, report)
+      })
+    }
+    for (const a of part.adjustments ?? []) {
+      a.groups?.forEach((g, j) => {
+        if (!groupIds.has(g)) at(a, ['groups', j], `unknown group '${g}'`, report)
+      })
+    }
+  }
+}
+
+function at(item: object, sub: (string | number)[], message: string, report: Reporter): void {
+  const where = itemLocation.get(item)
+  if (where) report(where.loc, [...where.path, ...sub], message)
+}
+
+function checkSurchargeShape(
+  s: Surcharge,
+  path: (string | number)[],
+  loc: Located,
+  report: Reporter,
+  ids: { classIds: Set<string>; categoryIds: Set<string>; indicatorIds: Set<string>; inputIds: Set<string> },
+): void {
+  const need = (field: 'rates' | 'intensity' | 'quota') => {
+    for (const f of ['rates', 'intensity', 'quota'] as const) {
+      if (f === field && !s[f]) report(loc, [...path, f], `basis '${s.basis}' needs '${f}'`)
+      if (f !== field && s[f]) report(loc, [...path, f], `'${f}' does not belong to basis '${s.basis}'`)
+    }
+  }
+  if (s.basis === 'class' || s.basis === 'category') {
+    need('rates')
+    s.rates?.forEach((r, j) => {
+      const key = s.basis
+      const other = key === 'class' ? 'category' : 'class'
+      if (!r[key]) report(loc, [...path, 'rates', j], `a rate of a '${key}' schedule needs '${key}'`)
+      if (r[other]) report(loc, [...path, 'rates', j, other], `'${other}' does not belong in a '${key}' schedule`)
+      if (r.class && !ids.classIds.has(r.class)) report(loc, [...path, 'rates', j, 'class'], `unknown class '${r.class}'`)
+      if (r.category && !ids.categoryIds.has(r.category)) report(loc, [...path, 'rates', j, 'category'], `unknown category '${r.category}'`)
+    })
+  } else if (s.basis === 'intensity') {
+    need('intensity')
+    if (s.intensity && !ids.indicatorIds.has(s.intensity.measure)) report(loc, [...path, 'intensity', 'measure'], `unknown indicator '${s.intensity.measure}'`)
+  } else {
+    need('quota')
+    if (s.quota && !ids.inputIds.has(s.quota.quotaInput)) report(loc, [...path, 'quota', 'quotaInput'], `unknown input '${s.quota.quotaInput}'`)
+    s.quota?.bands.forEach((b, j) => {
+      if (b.overTo !== undefined && b.overTo <= b.overFrom) report(loc, [...path, 'quota', 'bands', j, 'overTo'], `overTo must be above overFrom`)
+      const prev = s.quota!.bands[j - 1]
+      if (prev && prev.overTo !== b.overFrom) report(loc, [...path, 'quota', 'bands', j, 'overFrom'], `bands must be contiguous: expected overFrom ${prev.overTo}`)
+    })
+  }
+}
+
+function checkOverlaps(sections: Sections, ctx: CheckContext): void {
+  for (const section of DATED_SECTIONS) {
+    const byId = new Map<string, { from: string; to?: string }[]>()
+    for (const item of sections[section] as { id: string; from: string; to?: string }[]) {
+      const list = byId.get(item.id) ?? []
+      for (const other of list) {
+        if (item.from < (other.to ?? '9999-12-31') && other.from < (item.to ?? '9999-12-31')) {
+          const otherAt = (other as any).origin as Origin
+          at(item, ['from'], `${section} '${item.id}' from ${item.from}${item.to ? ` to ${item.to}` : ''} overlaps the version from ${other.from}${other.to ? ` to ${other.to}` : ''} (${otherAt.file}:${otherAt.line})`, ctx.report)
+        }
+      }
+      list.push(item)
+      byId.set(item.id, list)
+    }
+  }
+}
+
+function checkIndicatorCycles(indicators: IndicatorC[], ctx: CheckContext): void {
+  const deps = new Map<string, Set<string>>()
+  for (const ind of indicators) {
+    const set = deps.get(ind.id) ?? new Set<string>()
+    for (const s of ind.fn.symbols) if (ctx.indicatorIds.has(s)) set.add(s)
+    deps.set(ind.id, set)
+  }
+  const state = new Map<string, 1 | 2>()
+  const stack: string[] = []
+  const reported = new Set<string>()
+  const visit = (id: string): void => {
+    if (state.get(id) === 2) return
+    if (state.get(id) === 1) {
+      const cycle = [...stack.slice(stack.indexOf(id)), id]
+      const key = [...cycle].sort().join(',')
+      if (reported.has(key)) return
+      reported.add(key)
+      const ind = indicators.find((x) => x.id === id)!
+      at(ind, ['formula'], `indicators form a cycle: ${cycle.join(' → ')}`, ctx.report)
+      return
+    }
+    state.set(id, 1)
+    stack.push(id)
+    for (const d of deps.get(id) ?? []) visit(d)
+    stack.pop()
+    state.set(id, 2)
+  }
+  for (const id of deps.keys()) visit(id)
+}
+
+function checkStatus(h: OverrideFile['override'], loc: Located, report: Reporter): void {
+  const needs: Record<OverrideStatus, ('submitted' | 'approval' | 'filing' | 'rejection')[]> = {
+    draft: [],
+    submitted: ['submitted'],
+    approved: ['submitted', 'approval'],
+    filed: ['submitted', 'approval', 'filing'],
+    rejected: ['submitted', 'rejection'],
+    withdrawn: [],
+  }
+  for (const f of needs[h.status]) {
+    if (!h[f]) report(loc, ['override', 'status'], `status '${h.status}' needs the '${f}' record (reference and date)`)
+  }
+  if (h.status !== 'filed' && h.filing) report(loc, ['override', 'filing'], `a filing record only belongs to status 'filed' (status is '${h.status}')`)
+  if (h.approval && h.filing && h.filing.date < h.approval.date) report(loc, ['override', 'filing', 'date'], `filed (${h.filing.date}) before it was approved (${h.approval.date})`)
+  if (h.status === 'draft' && h.approval) report(loc, ['override', 'approval'], `a draft cannot carry an approval`)
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}: not part of the rule format`
+  if (issue.code === 'invalid_type' && (issue as any).input === undefined) return `missing required field '${String(issue.path.at(-1))}'`
+  return issue.message
+}
+
+/** 1-based line/col of the YAML node at `path`, or of its nearest existing ancestor. */
+function position(loc: Located, path: (string | number)[]): { line: number; col: number } {
+  if (!loc.doc) return { line: 1, col: 1 }
+  for (let n = path.length; n >= 0; n--) {
+    const sub = path.slice(0, n)
+    const node = sub.length === 0 ? loc.doc.contents : loc.doc.getIn(sub, true)
+    if (isNode(node) && node.range) {
+      // A key that is present but whose value is a map points at the key line: that is where the author looks.
+      if (n === path.length && n > 0 && !isScalarNode(node)) {
+        const parent = n === 1 ? loc.doc.contents : loc.doc.getIn(path.slice(0, n - 1), true)
+        const pair = (parent as any)?.items?.find?.((p: any) => p.key?.value === path[n - 1])
+        if (pair?.key?.range) return loc.lc.linePos(pair.key.range[0])
+      }
+      return loc.lc.linePos(node.range[0])
+    }
+  }
+  return { line: 1, col: 1 }
+}
+
+function quoteOffset(loc: Located, path: (string | number)[]): number {
+  const node = loc.doc.getIn(path, true) as any
+  return node?.type === 'QUOTE_DOUBLE' || node?.type === 'QUOTE_SINGLE' ? 1 : 0
+}
+
+export { position as yamlPosition }

@@ -1,0 +1,83 @@
+/**
+ * The rules in force for a county on a date: city items plus that county's approved-and-filed overrides.
+ * @module rulebook/resolve
+ */
+import type { Override, Rulebook, Sections } from './compile.ts'
+import { DATED_SECTIONS } from './schema.ts'
+
+export interface ResolveOptions {
+  /** Apply this override whatever its status (what-if preview); it still must be this county's. */
+  preview?: string
+}
+
+/** The rules in force: one version per item id, each with its origin (city or county file). */
+export interface ResolvedRules {
+  county: string
+  date: string
+  sections: Sections
+  /** Overrides applied, in order. */
+  overrides: { id: string; status: string; preview: boolean }[]
+}
+
+/** True when an override changes real quotes on `date`: approved by the city, filed with the province, in its dates. */
+export function overrideInForce(o: Override, date: string): boolean {
+  return o.status === 'filed' && o.from <= date && (o.to === undefined || date < o.to)
+}
+
+function covers(item: { from: string; to?: string }, date: string): boolean {
+  return item.from <= date && (item.to === undefined || date < item.to)
+}
+
+/**
+ * Resolves the rulebook for `county` on `date` (ISO). Items are picked by date; an override in force replaces
+ * every version of the ids it replaces and adds its own items.
+ */
+export function resolve(rulebook: Rulebook, county: string, date: string, options: ResolveOptions = {}): ResolvedRules {
+  const applied = rulebook.overrides.filter(
+    (o) =>
+      o.county === county &&
+      ((options.preview === o.id && o.from <= date && (o.to === undefined || date < o.to)) || overrideInForce(o, date)),
+  )
+  const out = {} as Sections
+  for (const section of DATED_SECTIONS) {
+    let items = rulebook.sections[section] as { id: string; from: string; to?: string }[]
+    for (const o of applied) {
+      const replaced = (o.replace[section] ?? []) as typeof items
+      const ids = new Set(replaced.map((x) => x.id))
+      items = [...items.filter((x) => !ids.has(x.id)), ...replaced, ...((o.add[section] ?? []) as typeof items)]
+    }
+    ;(out as any)[section] = items.filter((x) => covers(x, date))
+  }
+  return {
+    county,
+    date,
+    sections: out,
+    overrides: applied.map((o) => ({ id: o.id, status: o.status, preview: o.id === options.preview && !overrideInForce(o, date) })),
+  }
+}
+
+/** Every date in [from, to) where something a quote depends on may change: item and override boundaries. */
+export function ruleBoundaries(rulebook: Rulebook, county: string, from: string, to: string): string[] {
+  const set = new Set<string>()
+  const add = (d: string | undefined) => {
+    if (d && d > from && d < to) set.add(d)
+  }
+  for (const section of DATED_SECTIONS) {
+    for (const x of rulebook.sections[section] as { from: string; to?: string }[]) {
+      add(x.from)
+      add(x.to)
+    }
+  }
+  for (const o of rulebook.overrides) {
+    if (o.county !== county) continue
+    add(o.from)
+    add(o.to)
+    for (const section of DATED_SECTIONS) {
+      for (const x of [...(o.replace[section] ?? []), ...(o.add[section] ?? [])] as { from: string; to?: string }[]) {
+        add(x.from)
+        add(x.to)
+      }
+    }
+  }
+  return [...set].sort()
+}

@@ -1,0 +1,332 @@
+/**
+ * The rule file format, as zod schemas. Every object is strict: an unknown or misplaced key is an error.
+ * @module rulebook/schema
+ */
+import { z } from 'zod'
+
+export const IdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/, 'ids are lower-case letters, digits, _ and -, starting with a letter')
+export const DateSchema = z.iso.date({ message: 'dates are ISO YYYY-MM-DD' })
+/** Yuan amounts are decimal strings so that no binary float ever touches money. */
+export const MoneySchema = z
+  .string({ message: 'money is a decimal string such as "0.30" (quoted), never a bare number' })
+  .regex(/^\d{1,9}(\.\d{1,6})?$/, 'money is a decimal string such as "0.30" with at most 6 decimals')
+export const FormulaSchema = z.string().min(1).max(2000)
+export const ClassIdSchema = z.string().regex(/^[A-Z][A-Z0-9+-]{0,3}$/, 'class ids are short upper-case codes like A, B, C, D')
+export const CountyCodeSchema = z.string().regex(/^\d{6}$/, 'county codes are 6-digit administrative division codes')
+
+export const SourceSchema = z.strictObject({
+  document: z.string().min(1),
+  article: z.string().optional(),
+  url: z.string().optional(),
+  note: z.string().optional(),
+})
+
+const itemBase = {
+  id: IdSchema,
+  label: z.string().min(1),
+  source: SourceSchema,
+  /** True where the sources leave the value open and the bureau chose one; `note` says why. */
+  assumed: z.boolean().optional(),
+  note: z.string().optional(),
+}
+const dated = { from: DateSchema, to: DateSchema.optional() }
+
+export const ResourceSchema = z.enum(['electricity', 'water', 'gas'])
+export type Resource = z.infer<typeof ResourceSchema>
+
+export const SECTION_NAMES = [
+  'inputs',
+  'sectors',
+  'groups',
+  'indicators',
+  'scoring',
+  'adjustments',
+  'vetoes',
+  'classes',
+  'sectorTables',
+  'surcharges',
+  'stacking',
+  'targets',
+] as const
+export const SectionNameSchema = z.enum(SECTION_NAMES)
+export type SectionName = z.infer<typeof SectionNameSchema>
+
+export const MetaSchema = z.strictObject({
+  id: IdSchema,
+  label: z.string().min(1),
+  jurisdiction: z.strictObject({ code: CountyCodeSchema, name: z.string().min(1) }),
+  counties: z.array(z.strictObject({ code: CountyCodeSchema, name: z.string().min(1) })).min(1),
+  /** Sections a county override may touch; everything else is city-only. */
+  overridable: z.array(SectionNameSchema),
+  classes: z.array(z.strictObject({ id: ClassIdSchema, label: z.string().min(1) })).min(2),
+  categories: z.array(z.strictObject({ id: IdSchema, label: z.string().min(1), rank: z.number().int() })).min(1),
+  resources: z.array(z.strictObject({ id: ResourceSchema, label: z.string().min(1), unit: z.string().min(1) })).min(1),
+  source: SourceSchema,
+})
+
+export const InputSchema = z.strictObject({
+  id: IdSchema,
+  label: z.string().min(1),
+  unit: z.string().optional(),
+  type: z.enum(['number', 'flag', 'category']),
+  values: z.array(z.string().min(1)).min(1).optional(),
+  /** A figure that is not given takes this value (flags default to false). */
+  default: z.union([z.number(), z.boolean(), z.string()]).optional(),
+  min: z.number().optional(),
+  note: z.string().optional(),
+})
+
+export const SectorSchema = z.strictObject({
+  ...itemBase,
+  /** GB/T 4754 industry-code prefixes; the longest matching prefix wins. */
+  industryCodes: z.array(z.string().regex(/^[A-Z]?\d{1,4}$/, 'industry codes are GB/T 4754 prefixes like 3391')),
+  default: z.boolean().optional(),
+})
+
+export const GroupSchema = z.strictObject({ ...itemBase, ...dated, when: FormulaSchema })
+
+export const IndicatorSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  unit: z.string().min(1),
+  formula: FormulaSchema,
+})
+
+export const PeerDimensionSchema = z.enum(['county', 'sector', 'group'])
+export const BenchmarkSchema = z.union([
+  z.strictObject({ fixed: z.number().positive() }),
+  z.strictObject({
+    peer: z.enum(['mean', 'median']),
+    over: z.array(PeerDimensionSchema).min(1),
+    /** Multiple of the peer statistic, e.g. Huai'an's 2 × the county mean. */
+    multiple: z.number().positive().optional(),
+  }),
+])
+
+export const ScoringItemSchema = z.strictObject({
+  indicator: IdSchema,
+  weight: z.number().nonnegative(),
+  benchmark: BenchmarkSchema,
+  cap: z.number().positive().optional(),
+  floor: z.number().nonnegative().optional(),
+})
+export const ScoringSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  group: IdSchema,
+  items: z.array(ScoringItemSchema).min(1),
+})
+
+export const AdjustmentSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  kind: z.enum(['bonus', 'deduction']),
+  when: FormulaSchema,
+  points: z.number().positive(),
+  groups: z.array(IdSchema).optional(),
+})
+
+export const VetoSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  when: FormulaSchema,
+  /** force: the class is set; cap: no better than; floor: no worse than (a protection, beaten by force and cap). */
+  effect: z.enum(['force', 'cap', 'floor']),
+  class: ClassIdSchema,
+})
+
+export const ClassBandSchema = z.strictObject({
+  class: ClassIdSchema,
+  share: z.number().positive().max(1).optional(),
+  minScore: z.number().optional(),
+})
+export const ClassSchemeSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  groups: z.array(IdSchema).min(1),
+  method: z.enum(['rank-share', 'score']),
+  over: z.array(PeerDimensionSchema).min(1),
+  bands: z.array(ClassBandSchema).min(2),
+  /** How a share becomes a count: the boundary after class k is round(N × cumulative share). */
+  rounding: z.enum(['round', 'floor', 'ceil']).default('round'),
+  /** Indicators compared, higher first, when scores tie; then credit code ascending. */
+  tieBreak: z.array(IdSchema).default([]),
+})
+
+export const TableRowSchema = z.strictObject({
+  id: IdSchema,
+  label: z.string().min(1),
+  when: FormulaSchema,
+  category: IdSchema,
+  source: SourceSchema.optional(),
+})
+export const SectorTableSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  sectors: z.array(IdSchema).min(1),
+  /** first: the first matching row wins; worst: the matching row with the highest category rank wins. */
+  hitPolicy: z.enum(['first', 'worst']),
+  rows: z.array(TableRowSchema).min(1),
+  otherwise: IdSchema,
+})
+
+export const RateSchema = z.strictObject({
+  class: ClassIdSchema.optional(),
+  category: IdSchema.optional(),
+  /** Applies from the Nth consecutive year in this class (class history); the most specific row wins. */
+  minConsecutiveYears: z.number().int().min(1).optional(),
+  rate: MoneySchema,
+})
+export const SurchargeSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  resource: ResourceSchema,
+  /** Sectors this schedule applies to; absent = every sector. */
+  sectors: z.array(IdSchema).optional(),
+  basis: z.enum(['class', 'category', 'intensity', 'quota']),
+  rates: z.array(RateSchema).optional(),
+  intensity: z
+    .strictObject({
+      measure: IdSchema,
+      threshold: z.number().nonnegative(),
+      step: z.number().positive(),
+      ratePerStep: MoneySchema,
+      /** ceil: a part of a step counts as a whole step. */
+      rounding: z.enum(['ceil', 'floor']),
+      maxRate: MoneySchema.optional(),
+    })
+    .optional(),
+  quota: z
+    .strictObject({
+      /** Input holding the annual quota in the resource's unit; prorated by days over a billing period. */
+      quotaInput: IdSchema,
+      basePrice: MoneySchema,
+      bands: z
+        .array(
+          z.strictObject({
+            overFrom: z.number().nonnegative(),
+            overTo: z.number().positive().optional(),
+            /** Extra charge as a multiple of the base price: "加收0.5倍" is "0.5", i.e. 1.5× in total. */
+            extraMultiple: MoneySchema,
+          }),
+        )
+        .min(1),
+    })
+    .optional(),
+})
+
+export const StackingSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  resource: ResourceSchema,
+  /** sum: every applicable schedule is charged; max: only the largest amount (最高者) is charged. */
+  mode: z.enum(['sum', 'max']),
+})
+
+export const TargetSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  metric: z.enum([
+    'enterprises_upgraded',
+    'enterprises_closed',
+    'energy_freed_tce',
+    'land_freed_mu',
+    'labour_productivity_gain',
+  ]),
+  value: z.number(),
+  unit: z.string().min(1),
+  baseYear: z.number().int().optional(),
+})
+
+/** One file of a city rulebook: any subset of the sections (the `rulebook` meta in exactly one file). */
+export const RuleFileSchema = z.strictObject({
+  rulebook: MetaSchema.optional(),
+  inputs: z.array(InputSchema).optional(),
+  sectors: z.array(SectorSchema).optional(),
+  groups: z.array(GroupSchema).optional(),
+  indicators: z.array(IndicatorSchema).optional(),
+  scoring: z.array(ScoringSchema).optional(),
+  adjustments: z.array(AdjustmentSchema).optional(),
+  vetoes: z.array(VetoSchema).optional(),
+  classes: z.array(ClassSchemeSchema).optional(),
+  sectorTables: z.array(SectorTableSchema).optional(),
+  surcharges: z.array(SurchargeSchema).optional(),
+  stacking: z.array(StackingSchema).optional(),
+  targets: z.array(TargetSchema).optional(),
+})
+
+export const OverrideStatusSchema = z.enum(['draft', 'submitted', 'approved', 'filed', 'rejected', 'withdrawn'])
+export type OverrideStatus = z.infer<typeof OverrideStatusSchema>
+
+const DecisionSchema = z.strictObject({ ref: z.string().min(1), date: DateSchema, by: z.string().optional() })
+const OverrideSectionsSchema = RuleFileSchema.omit({ rulebook: true })
+
+/** A county's proposal: the same item shapes, keyed by the ids it replaces or adds. */
+export const OverrideFileSchema = z.strictObject({
+  override: z.strictObject({
+    id: IdSchema,
+    county: CountyCodeSchema,
+    label: z.string().min(1),
+    status: OverrideStatusSchema,
+    from: DateSchema,
+    to: DateSchema.optional(),
+    source: SourceSchema,
+    submitted: z.strictObject({ date: DateSchema, by: z.string().optional() }).optional(),
+    approval: DecisionSchema.optional(),
+    filing: DecisionSchema.optional(),
+    rejection: DecisionSchema.extend({ reason: z.string().min(1) }).optional(),
+    supersedes: IdSchema.optional(),
+    note: z.string().optional(),
+  }),
+  replace: OverrideSectionsSchema.optional(),
+  add: OverrideSectionsSchema.optional(),
+})
+
+export type Meta = z.infer<typeof MetaSchema>
+export type Input = z.infer<typeof InputSchema>
+export type Sector = z.infer<typeof SectorSchema>
+export type Group = z.infer<typeof GroupSchema>
+export type Indicator = z.infer<typeof IndicatorSchema>
+export type Benchmark = z.infer<typeof BenchmarkSchema>
+export type Scoring = z.infer<typeof ScoringSchema>
+export type ScoringItem = z.infer<typeof ScoringItemSchema>
+export type Adjustment = z.infer<typeof AdjustmentSchema>
+export type Veto = z.infer<typeof VetoSchema>
+export type ClassScheme = z.infer<typeof ClassSchemeSchema>
+export type SectorTable = z.infer<typeof SectorTableSchema>
+export type Surcharge = z.infer<typeof SurchargeSchema>
+export type Stacking = z.infer<typeof StackingSchema>
+export type Target = z.infer<typeof TargetSchema>
+export type RuleFile = z.infer<typeof RuleFileSchema>
+export type OverrideFile = z.infer<typeof OverrideFileSchema>
+export type PeerDimension = z.infer<typeof PeerDimensionSchema>
+
+/** The dated, overridable item sections (everything but inputs and sectors, which are identity data). */
+export const DATED_SECTIONS = [
+  'groups',
+  'indicators',
+  'scoring',
+  'adjustments',
+  'vetoes',
+  'classes',
+  'sectorTables',
+  'surcharges',
+  'stacking',
+  'targets',
+] as const
+export type DatedSection = (typeof DATED_SECTIONS)[number]
+
+/** JSON Schema of a rule file (city section file or county override), for editors. */
+export function ruleFileJsonSchema(): unknown {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    title: 'mujun rule file',
+    description: 'A city rulebook section file (rules/<city>/*.yaml) or a county override (rules/<city>/counties/*.yaml).',
+    anyOf: [
+      z.toJSONSchema(RuleFileSchema, { io: 'input', unrepresentable: 'any' }),
+      z.toJSONSchema(OverrideFileSchema, { io: 'input', unrepresentable: 'any' }),
+    ],
+  }
+}
