@@ -1,0 +1,248 @@
+/**
+ * The `mujun` command line: argv → the same core functions the API uses. Exit codes: 0 ok, 1 problems found, 2 usage.
+ * @module cli/main
+ */
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { MujunError, RulebookError, formatRuleProblem } from '../errors.ts'
+import { parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
+import { quote } from '../pricing/quote.ts'
+import { rate } from '../rating/rate.ts'
+import type { Rulebook } from '../rulebook/compile.ts'
+import { loadRulebook } from '../rulebook/load.ts'
+import { resolve } from '../rulebook/resolve.ts'
+import { ruleFileJsonSchema } from '../rulebook/schema.ts'
+import { resultToJson } from '../rating/result-json.ts'
+import { formatResolved } from './rules-table.ts'
+
+export interface Io {
+  out: (s: string) => void
+  err: (s: string) => void
+}
+
+const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
+
+  mujun rules check [DIR]                     validate every rule file; writes DIR/rulebook.schema.json
+  mujun rules show [--rules DIR] [--county CODE] [--date YYYY-MM-DD] [--format table|json]
+  mujun rate --enterprises FILE.csv --year YYYY [--rules DIR] [--county CODE] [--format json|csv] [--out FILE]
+  mujun quote --enterprises FILE.csv --year YYYY --credit-code CODE --resource electricity|water|gas
+              (--quantity Q | --readings FROM:TO:Q,...) --from YYYY-MM-DD --to YYYY-MM-DD [--rules DIR]
+  mujun serve                                  start the HTTP service (same as npm start)
+
+Exit codes: 0 ok, 1 problems found (each printed as file:line:col or row/column), 2 usage error.`
+
+/** The city rulebook folders under `dir`: `dir` itself if it holds rule files, else its sub-folders that do. */
+export function cityDirs(dir: string): string[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`rules folder '${dir}' does not exist`)
+  const hasYaml = (d: string) => readdirSync(d).some((f) => /\.ya?ml$/.test(f))
+  if (hasYaml(dir)) return [dir]
+  const subs = readdirSync(dir)
+    .sort()
+    .map((f) => join(dir, f))
+    .filter((d) => statSync(d).isDirectory() && hasYaml(d))
+  if (subs.length === 0) throw new UsageError(`no rule files under '${dir}'`)
+  return subs
+}
+
+export function loadCity(dir: string): Rulebook {
+  const dirs = cityDirs(dir)
+  if (dirs.length > 1) throw new UsageError(`'${dir}' holds several rulebooks (${dirs.join(', ')}); name one`)
+  return loadRulebook(dirs[0])
+}
+
+class UsageError extends Error {}
+
+/** Runs one CLI invocation; returns the exit code. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  try {
+    return await dispatch(argv, io)
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`mujun: ${e.message}\n\n${USAGE}`)
+      return 2
+    }
+    if (e instanceof RulebookError) {
+      io.err(e.problems.map(formatRuleProblem).join('\n'))
+      return 1
+    }
+    if (e instanceof MujunError) {
+      io.err(`mujun: ${e.code}: ${e.message}`)
+      return 1
+    }
+    if (e instanceof Error && 'code' in e && (e as any).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      io.err(`mujun: ${e.message}\n\n${USAGE}`)
+      return 2
+    }
+    throw e
+  }
+}
+
+async function dispatch(argv: string[], io: Io): Promise<number> {
+  const [cmd, sub] = argv
+  if (!cmd || cmd === 'help' || cmd === '--help' || cmd === '-h') {
+    io.out(USAGE)
+    return cmd ? 0 : 2
+  }
+  if (cmd === 'rules' && sub === 'check') return rulesCheck(argv.slice(2), io)
+  if (cmd === 'rules' && sub === 'show') return rulesShow(argv.slice(2), io)
+  if (cmd === 'rate') return rateCmd(argv.slice(1), io)
+  if (cmd === 'quote') return quoteCmd(argv.slice(1), io)
+  if (cmd === 'serve') {
+    await import('../server.ts')
+    return 0
+  }
+  throw new UsageError(`unknown command '${argv.join(' ')}'`)
+}
+
+function rulesCheck(args: string[], io: Io): number {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} })
+  const dir = positionals[0] ?? 'rules'
+  const root = cityDirs(dir).length === 1 && cityDirs(dir)[0] === dir ? join(dir, '..') : dir
+  writeFileSync(join(root, 'rulebook.schema.json'), `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`)
+  let failed = 0
+  for (const city of cityDirs(dir)) {
+    try {
+      const rb = loadRulebook(city)
+      const count = Object.values(rb.sections).reduce((a, l) => a + l.length, 0)
+      io.out(`${city}: ok — ${rb.files.length} files, ${rb.inputs.length} inputs, ${count} dated items, ${rb.overrides.length} county overrides (sha256 ${rb.hash.slice(0, 12)})`)
+    } catch (e) {
+      if (!(e instanceof RulebookError)) throw e
+      failed++
+      io.err(e.problems.map((p) => formatRuleProblem({ ...p, file: join(city, p.file) })).join('\n'))
+      io.err(`${city}: ${e.problems.length} problem(s)`)
+    }
+  }
+  io.out(`wrote ${join(root, 'rulebook.schema.json')}`)
+  return failed > 0 ? 1 : 0
+}
+
+function rulesShow(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: { rules: { type: 'string', default: 'rules' }, county: { type: 'string' }, date: { type: 'string' }, format: { type: 'string', default: 'table' } },
+  })
+  const rb = loadCity(values.rules!)
+  const date = values.date ?? new Date().toISOString().slice(0, 10)
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date must be YYYY-MM-DD`)
+  const county = values.county ?? rb.meta.jurisdiction.code
+  if (county !== rb.meta.jurisdiction.code && !rb.meta.counties.some((c) => c.code === county)) {
+    throw new UsageError(`unknown county '${county}' (one of ${rb.meta.counties.map((c) => `${c.code} ${c.name}`).join(', ')})`)
+  }
+  const resolved = resolve(rb, county, date)
+  if (values.format === 'json') io.out(JSON.stringify(resolvedToJson(rb, resolved), null, 2))
+  else if (values.format === 'table') io.out(formatResolved(rb, resolved))
+  else throw new UsageError(`--format must be table or json`)
+  return 0
+}
+
+export function resolvedToJson(rb: Rulebook, resolved: ReturnType<typeof resolve>) {
+  const strip = (x: any) => {
+    const { whenFn: _w, fn: _f, ...rest } = x
+    if (rest.rows) rest.rows = rest.rows.map((r: any) => strip(r))
+    return rest
+  }
+  return {
+    rulebook: rb.meta.id,
+    hash: rb.hash,
+    county: resolved.county,
+    date: resolved.date,
+    overrides: resolved.overrides,
+    inputs: rb.inputs,
+    sectors: rb.sectors,
+    ...Object.fromEntries(Object.entries(resolved.sections).map(([k, v]) => [k, (v as any[]).map(strip)])),
+  }
+}
+
+function readEnterprises(file: string, rb: Rulebook, io: Io) {
+  if (!existsSync(file)) throw new UsageError(`enterprises file '${file}' does not exist`)
+  const parsed = parseEnterprisesCsv(readFileSync(file, 'utf8'), rb)
+  for (const p of parsed.problems) io.err(`${file}: row ${p.row}${p.column ? `, column ${p.column}` : ''}: ${p.message}`)
+  return parsed
+}
+
+function yearOf(v: string | undefined): number {
+  if (!v || !/^\d{4}$/.test(v)) throw new UsageError('--year YYYY is required')
+  return Number(v)
+}
+
+function rateCmd(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rules: { type: 'string', default: 'rules' },
+      enterprises: { type: 'string' },
+      year: { type: 'string' },
+      county: { type: 'string' },
+      format: { type: 'string', default: 'json' },
+      out: { type: 'string' },
+    },
+  })
+  if (!values.enterprises) throw new UsageError('--enterprises FILE.csv is required')
+  if (values.format !== 'json' && values.format !== 'csv') throw new UsageError('--format must be json or csv')
+  const rb = loadCity(values.rules!)
+  const year = yearOf(values.year)
+  const parsed = readEnterprises(values.enterprises, rb, io)
+  if (parsed.problems.length > 0) return 1
+  const population = values.county ? parsed.enterprises.filter((e) => e.county === values.county) : parsed.enterprises
+  const results = rate(population, rb, year)
+  const text =
+    values.format === 'json'
+      ? JSON.stringify(results.map(resultToJson), null, 2)
+      : toCsv(
+          ['credit_code', 'name', 'county_code', 'group', 'score', 'class', 'initial_class', 'rank', 'group_size', 'category', 'status', 'problems'],
+          results.map((r) => [r.creditCode, r.name, r.county, r.group ?? '', r.score?.toFixed(2) ?? '', r.class ?? '', r.initialClass ?? '', r.rank ?? '', r.groupSize ?? '', r.category?.category ?? '', r.status, r.problems.join('; ')]),
+        )
+  if (values.out) writeFileSync(values.out, text)
+  else io.out(text)
+  return 0
+}
+
+function quoteCmd(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rules: { type: 'string', default: 'rules' },
+      enterprises: { type: 'string' },
+      year: { type: 'string' },
+      'credit-code': { type: 'string' },
+      resource: { type: 'string' },
+      quantity: { type: 'string' },
+      readings: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+    },
+  })
+  for (const k of ['enterprises', 'credit-code', 'resource', 'from', 'to'] as const) {
+    if (!values[k]) throw new UsageError(`--${k} is required`)
+  }
+  const rb = loadCity(values.rules!)
+  const year = yearOf(values.year)
+  const parsed = readEnterprises(values.enterprises!, rb, io)
+  if (parsed.problems.length > 0) return 1
+  const code = values['credit-code']!
+  const results = rate(parsed.enterprises, rb, year)
+  const mine = results.filter((r) => r.creditCode === code)
+  if (mine.length === 0) {
+    io.err(`mujun: credit code ${code} is not in ${values.enterprises}`)
+    return 1
+  }
+  const readings = values.readings?.split(',').map((r) => {
+    const [from, to, quantity] = r.split(':')
+    return { from, to, quantity }
+  })
+  const q = quote(mine, rb, { resource: values.resource!, from: values.from!, to: values.to!, quantity: values.quantity, readings })
+  if (values.format === 'json') {
+    io.out(JSON.stringify(q, null, 2))
+    return 0
+  }
+  const r = mine[0]
+  io.out(`${r.name} ${r.creditCode} — evaluation ${year}: class ${r.class ?? '-'}${r.category ? `, ${r.category.label}` : ''} (${r.status})`)
+  io.out(`${q.resource} ${q.quantity} ${q.unit}, ${q.from} to ${q.to} (exclusive)`)
+  for (const l of q.lines) io.out(`  ${l.from}..${l.to}  ${l.scheduleId.padEnd(28)} ${l.rate.padStart(6)} × ${l.quantity.padStart(14)} = ${l.amount.padStart(12)}  ${l.reason}`)
+  for (const l of q.waived) io.out(`  (waived, only the highest applies) ${l.scheduleId} ${l.rate} × ${l.quantity} = ${l.amount}`)
+  for (const n of q.notes) io.out(`  note: ${n}`)
+  io.out(`  total ${q.total} 元`)
+  return 0
+}

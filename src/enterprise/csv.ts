@@ -1,0 +1,150 @@
+/**
+ * Enterprise figures from CSV (RFC 4180), and results to CSV that Excel opens correctly. Pure: text in, data out.
+ * @module enterprise/csv
+ */
+import type { Rulebook } from '../rulebook/compile.ts'
+import { creditCodeProblem } from './credit-code.ts'
+import type { Enterprise } from './enterprise.ts'
+
+export interface CsvProblem {
+  /** 1-based row as a spreadsheet shows it (the header is row 1). */
+  row: number
+  column?: string
+  message: string
+}
+
+/** Splits CSV text into rows of cells; handles quotes, doubled quotes, CRLF and a leading BOM. */
+export function parseCsv(text: string): string[][] {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+  const rows: string[][] = []
+  let row: string[] = []
+  let cell = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"'
+          i++
+        } else quoted = false
+      } else cell += ch
+    } else if (ch === '"' && cell === '') quoted = true
+    else if (ch === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++
+      row.push(cell)
+      rows.push(row)
+      row = []
+      cell = ''
+    } else cell += ch
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell)
+    rows.push(row)
+  }
+  return rows.filter((r) => !(r.length === 1 && r[0].trim() === ''))
+}
+
+/** Header names accepted for the identity columns, English or Chinese. */
+const IDENTITY: Record<string, 'credit_code' | 'name' | 'county_code' | 'industry_code'> = {
+  credit_code: 'credit_code',
+  统一社会信用代码: 'credit_code',
+  name: 'name',
+  企业名称: 'name',
+  county_code: 'county_code',
+  县市区代码: 'county_code',
+  industry_code: 'industry_code',
+  行业代码: 'industry_code',
+}
+
+const TRUE = new Set(['true', '1', 'yes', 'y', '是'])
+const FALSE = new Set(['false', '0', 'no', 'n', '否'])
+
+export interface ParsedEnterprises {
+  enterprises: (Enterprise & { row: number })[]
+  problems: CsvProblem[]
+}
+
+/**
+ * Reads enterprises from CSV: identity columns plus one column per rulebook input (by id or by its Chinese label).
+ * Every bad cell is reported with its row and column; good rows are returned regardless.
+ */
+export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnterprises {
+  const rows = parseCsv(text)
+  const problems: CsvProblem[] = []
+  if (rows.length === 0) return { enterprises: [], problems: [{ row: 1, message: 'the file is empty' }] }
+  const header = rows[0].map((h) => h.trim())
+  const byLabel = new Map(rulebook.inputs.map((i) => [i.label, i.id]))
+  const columns = header.map((h) => IDENTITY[h] ?? (rulebook.inputById.has(h) ? h : byLabel.get(h)))
+  header.forEach((h, i) => {
+    if (!columns[i]) problems.push({ row: 1, column: h, message: `unknown column '${h}' (not an identity column or a rulebook input)` })
+  })
+  for (const need of ['credit_code', 'name', 'county_code', 'industry_code']) {
+    if (!columns.includes(need)) problems.push({ row: 1, column: need, message: `missing column '${need}'` })
+  }
+  if (problems.length > 0) return { enterprises: [], problems }
+  const enterprises: ParsedEnterprises['enterprises'] = []
+  const seen = new Map<string, number>()
+  for (let r = 1; r < rows.length; r++) {
+    const cells = rows[r]
+    const rowNo = r + 1
+    const before = problems.length
+    if (cells.length !== header.length) {
+      problems.push({ row: rowNo, message: `has ${cells.length} cells, the header has ${header.length}` })
+      continue
+    }
+    const e: Enterprise & { row: number } = { creditCode: '', name: '', county: '', industryCode: '', figures: {}, row: rowNo }
+    cells.forEach((raw, i) => {
+      const col = columns[i]!
+      const v = raw.trim()
+      if (col === 'credit_code') {
+        const p = creditCodeProblem(v)
+        if (p) problems.push({ row: rowNo, column: header[i], message: p })
+        e.creditCode = v
+      } else if (col === 'name') e.name = v
+      else if (col === 'county_code') {
+        if (!rulebook.meta.counties.some((c) => c.code === v)) problems.push({ row: rowNo, column: header[i], message: `unknown county code '${v}'` })
+        e.county = v
+      } else if (col === 'industry_code') {
+        if (!/^[A-Z]?\d{2,4}$/.test(v)) problems.push({ row: rowNo, column: header[i], message: `industry code '${v}' is not a GB/T 4754 code` })
+        e.industryCode = v
+      } else {
+        if (v === '') return
+        const input = rulebook.inputById.get(col)!
+        if (input.type === 'number') {
+          const n = Number(v.replace(/,/g, ''))
+          if (!/^-?[\d,]*\.?\d+(e[+-]?\d+)?$/i.test(v) || !Number.isFinite(n)) problems.push({ row: rowNo, column: header[i], message: `'${v}' is not a number` })
+          else if (input.min !== undefined && n < input.min) problems.push({ row: rowNo, column: header[i], message: `${col} must be at least ${input.min}, got ${v}` })
+          else e.figures[col] = n
+        } else if (input.type === 'flag') {
+          const low = v.toLowerCase()
+          if (TRUE.has(low)) e.figures[col] = true
+          else if (FALSE.has(low)) e.figures[col] = false
+          else problems.push({ row: rowNo, column: header[i], message: `'${v}' is not a flag (true/false, 1/0, 是/否)` })
+        } else if (!input.values!.includes(v)) {
+          problems.push({ row: rowNo, column: header[i], message: `'${v}' is not one of ${input.values!.join(', ')}` })
+        } else e.figures[col] = v
+      }
+    })
+    const dup = seen.get(e.creditCode)
+    if (dup) problems.push({ row: rowNo, column: 'credit_code', message: `credit code ${e.creditCode} already appears in row ${dup}` })
+    else seen.set(e.creditCode, rowNo)
+    if (problems.length === before) enterprises.push(e)
+  }
+  return { enterprises, problems }
+}
+
+/** A CSV cell: quoted when needed, and cells starting with = + - @ prefixed with ' so spreadsheets never run them. */
+export function csvCell(value: unknown): string {
+  let s = value === null || value === undefined ? '' : String(value)
+  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
+}
+
+/** Rows to CSV text with a UTF-8 BOM and CRLF line ends, as Excel expects. */
+export function toCsv(header: string[], rows: unknown[][]): string {
+  return `\ufeff${[header, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`
+}

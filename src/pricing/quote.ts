@@ -1,0 +1,325 @@
+/**
+ * Prices a billing period: itemised surcharge lines in exact yuan, split at every rule or class change.
+ * Pure: an enterprise's rating history and the rulebook in, a quote with its reasons out.
+ * @module pricing/quote
+ */
+import { QuoteError } from '../errors.ts'
+import { FormulaEvalError } from '../errors.ts'
+import { makeResolver, type RatingResult } from '../rating/rate.ts'
+import type { Rulebook, SurchargeC } from '../rulebook/compile.ts'
+import { resolve, ruleBoundaries } from '../rulebook/resolve.ts'
+import type { Resource } from '../rulebook/schema.ts'
+import { allocateFen, Money, parseDecimal, yuan } from './money.ts'
+
+export interface QuoteRequest {
+  resource: string
+  /** First day billed (ISO date). */
+  from: string
+  /** Day after the last day billed (ISO date): the period is [from, to). */
+  to: string
+  /** Metered quantity for the whole period, prorated by days across splits. */
+  quantity?: string | number
+  /** Or meter readings per sub-period; they must tile [from, to) exactly. */
+  readings?: { from: string; to: string; quantity: string | number }[]
+}
+
+export interface QuoteLine {
+  from: string
+  to: string
+  days: number
+  scheduleId: string
+  label: string
+  basis: SurchargeC['basis']
+  /** What the rate depends on: the class (and evaluation year), the category, the intensity or the quota band. */
+  reason: string
+  /** Yuan per unit, exact. */
+  rate: string
+  /** Quantity charged at this rate (3 decimals shown; the amount uses the exact value). */
+  quantity: string
+  amount: string
+  origin: { file: string; line: number; overrideId?: string }
+  document: string
+}
+
+export interface Quote {
+  creditCode: string
+  county: string
+  resource: Resource
+  unit: string
+  from: string
+  to: string
+  quantity: string
+  lines: QuoteLine[]
+  /** Schedules that applied but were not charged because only the highest applies (stacking: max). */
+  waived: QuoteLine[]
+  notes: string[]
+  total: string
+}
+
+export interface QuoteOptions {
+  /** Apply this pending override as if in force (preview). */
+  preview?: string
+}
+
+const DAY = 86_400_000
+const MAX_DAYS = 366 * 5
+
+export function isoDate(value: string, field: string): number {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new QuoteError(`${field} must be an ISO date YYYY-MM-DD, got ${JSON.stringify(value)}`)
+  const t = Date.parse(`${value}T00:00:00Z`)
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value) throw new QuoteError(`${field} '${value}' is not a calendar date`)
+  return t
+}
+const iso = (t: number) => new Date(t).toISOString().slice(0, 10)
+const daysInYear = (y: number) => (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 366 : 365)
+
+interface Piece {
+  from: number
+  to: number
+  quantity: Money
+}
+
+interface Charge {
+  schedule: SurchargeC
+  reason: string
+  rate: Money
+  /** quantity → { quantity charged, amount } for a segment; quota charges depend on the segment's quota. */
+  kind: 'per-unit' | 'quota'
+  quotaBand?: { lower: Money; upper?: Money; extra: Money; base: Money }
+}
+
+/**
+ * Quotes the surcharge on `resource` for an enterprise whose evaluation results by year are `history`
+ * (the class from the evaluation of year Y applies to days in Y+1).
+ */
+export function quote(history: readonly RatingResult[], rulebook: Rulebook, request: QuoteRequest, options: QuoteOptions = {}): Quote {
+  if (history.length === 0) throw new QuoteError('no evaluation result for this enterprise')
+  const creditCode = history[0].creditCode
+  const county = history[0].county
+  const resource = rulebook.meta.resources.find((r) => r.id === request.resource)
+  if (!resource) throw new QuoteError(`unknown resource '${request.resource}' (one of ${rulebook.meta.resources.map((r) => r.id).join(', ')})`)
+  const start = isoDate(request.from, 'from')
+  const end = isoDate(request.to, 'to')
+  if (end <= start) throw new QuoteError(`period is empty or reversed: from ${request.from} to ${request.to}`)
+  if ((end - start) / DAY > MAX_DAYS) throw new QuoteError(`period is longer than ${MAX_DAYS} days`)
+
+  const pieces: Piece[] = []
+  if (request.readings && request.quantity !== undefined) throw new QuoteError('give either quantity or readings, not both')
+  if (request.readings) {
+    if (request.readings.length === 0 || request.readings.length > 400) throw new QuoteError('readings must have 1 to 400 entries')
+    let cursor = start
+    request.readings.forEach((r, i) => {
+      const f = isoDate(r.from, `readings[${i}].from`)
+      const t = isoDate(r.to, `readings[${i}].to`)
+      if (f !== cursor) throw new QuoteError(`readings[${i}] starts ${r.from}, expected ${iso(cursor)}: readings must tile the period without gaps or overlaps`)
+      if (t <= f) throw new QuoteError(`readings[${i}] is empty or reversed`)
+      pieces.push({ from: f, to: t, quantity: quantityOf(r.quantity, `readings[${i}].quantity`) })
+      cursor = t
+    })
+    if (cursor !== end) throw new QuoteError(`readings end ${iso(cursor)}, but the period ends ${request.to}`)
+  } else {
+    if (request.quantity === undefined) throw new QuoteError('quantity is required')
+    pieces.push({ from: start, to: end, quantity: quantityOf(request.quantity, 'quantity') })
+  }
+  const totalQuantity = pieces.reduce((a, p) => a.plus(p.quantity), new Money(0))
+
+  // Split points: rule and override dates, new years (a new evaluation applies), and meter-reading boundaries.
+  const cuts = new Set<number>([start, end])
+  for (const d of ruleBoundaries(rulebook, county, request.from, request.to)) cuts.add(isoDate(d, 'boundary'))
+  for (let y = new Date(start).getUTCFullYear() + 1; Date.UTC(y, 0, 1) < end; y++) cuts.add(Date.UTC(y, 0, 1))
+  for (const p of pieces) cuts.add(p.from)
+  const points = [...cuts].sort((a, b) => a - b)
+
+  const notes = new Set<string>()
+  const byYear = new Map(history.map((h) => [h.year, h]))
+  interface Segment {
+    from: number
+    to: number
+    charges: Charge[]
+    waived: Charge[]
+    key: string
+    year: number
+  }
+  const segments: Segment[] = []
+  for (let i = 0; i + 1 < points.length; i++) {
+    const from = points[i]
+    const to = points[i + 1]
+    const date = iso(from)
+    const year = new Date(from).getUTCFullYear()
+    const result = byYear.get(year - 1)
+    const rules = resolve(rulebook, county, date, options)
+    if (!result) notes.add(`no evaluation for ${year - 1}: no class or category applies in ${year}`)
+    const applicable: Charge[][] = []
+    for (const s of rules.sections.surcharges) {
+      if (s.resource !== resource.id) continue
+      if (!result) continue
+      if (s.sectors && !s.sectors.includes(result.sector)) continue
+      const charges = chargesFor(s, result, history, rulebook, rules.sections.indicators, notes)
+      if (charges.length > 0) applicable.push(charges)
+    }
+    const stacking = rules.sections.stacking.find((x) => x.resource === resource.id)?.mode ?? 'sum'
+    let kept = applicable
+    let waived: Charge[] = []
+    if (stacking === 'max' && applicable.length > 1) {
+      // Compare schedules by what they would charge for this segment's quantity; the highest alone is charged.
+      const qty = quantityIn(pieces, from, to)
+      const amounts = applicable.map((cs) => cs.reduce((a, c) => a.plus(amountOf(c, qty, from, to).amount), new Money(0)))
+      let best = 0
+      amounts.forEach((a, k) => {
+        if (a.greaterThan(amounts[best])) best = k
+      })
+      kept = [applicable[best]]
+      waived = applicable.filter((_, k) => k !== best).flat()
+    }
+    const charges = kept.flat()
+    const key = JSON.stringify([year, charges.map((c) => [c.schedule.id, c.schedule.origin.file, c.reason, c.rate.toString()]), waived.map((c) => [c.schedule.id, c.rate.toString()])])
+    const prev = segments.at(-1)
+    // Merge with the previous segment when nothing that prices this enterprise changed (and no quota, whose bands are not linear).
+    if (prev && prev.key === key && prev.to === from && !charges.some((c) => c.kind === 'quota')) prev.to = to
+    else segments.push({ from, to, charges, waived, key, year })
+  }
+
+  const lines: Omit<QuoteLine, 'amount'>[] = []
+  const exact: Money[] = []
+  const waivedLines: QuoteLine[] = []
+  for (const seg of segments) {
+    const qty = quantityIn(pieces, seg.from, seg.to)
+    const days = (seg.to - seg.from) / DAY
+    const make = (c: Charge, charged: Money) => ({
+      from: iso(seg.from),
+      to: iso(seg.to),
+      days,
+      scheduleId: c.schedule.id,
+      label: c.schedule.label,
+      basis: c.schedule.basis,
+      reason: c.reason,
+      rate: c.rate.toString(),
+      quantity: charged.toDecimalPlaces(3).toString(),
+      origin: { file: c.schedule.origin.file, line: c.schedule.origin.line, overrideId: c.schedule.origin.overrideId },
+      document: c.schedule.source.document,
+    })
+    for (const c of seg.charges) {
+      const { charged, amount } = amountOf(c, qty, seg.from, seg.to)
+      if (charged.isZero()) continue
+      lines.push(make(c, charged))
+      exact.push(amount)
+    }
+    for (const c of seg.waived) {
+      const { charged, amount } = amountOf(c, qty, seg.from, seg.to)
+      if (!charged.isZero()) waivedLines.push({ ...make(c, charged), amount: yuan(amount) })
+    }
+  }
+  const amounts = allocateFen(exact)
+  return {
+    creditCode,
+    county,
+    resource: resource.id,
+    unit: resource.unit,
+    from: request.from,
+    to: request.to,
+    quantity: totalQuantity.toString(),
+    lines: lines.map((l, i) => ({ ...l, amount: amounts[i].toFixed(2) })),
+    waived: waivedLines,
+    notes: [...notes],
+    total: amounts.reduce((a, b) => a.plus(b), new Money(0)).toFixed(2),
+  }
+}
+
+function quantityOf(value: unknown, field: string): Money {
+  const q = parseDecimal(value)
+  if (!q) throw new QuoteError(`${field} must be a decimal number, got ${JSON.stringify(value)}`)
+  if (q.isNegative()) throw new QuoteError(`${field} must not be negative, got ${q.toString()}`)
+  return q
+}
+
+/** The metered quantity falling in [from, to), prorated by days within each reading. */
+function quantityIn(pieces: Piece[], from: number, to: number): Money {
+  let q = new Money(0)
+  for (const p of pieces) {
+    const a = Math.max(p.from, from)
+    const b = Math.min(p.to, to)
+    if (b <= a) continue
+    q = q.plus(p.quantity.times(b - a).dividedBy(p.to - p.from))
+  }
+  return q
+}
+
+function amountOf(c: Charge, qty: Money, from: number, to: number): { charged: Money; amount: Money } {
+  if (c.kind === 'per-unit') return { charged: qty, amount: qty.times(c.rate) }
+  const band = c.quotaBand!
+  // The annual quota is prorated by days over the segment (a segment never crosses a year).
+  const year = new Date(from).getUTCFullYear()
+  const share = new Money(to - from).dividedBy(DAY * daysInYear(year))
+  const quota = band.base.times(share)
+  const lower = quota.times(band.lower)
+  const upper = band.upper ? quota.times(band.upper) : undefined
+  const over = qty.minus(quota)
+  let charged = Money.max(0, Money.min(over, upper ?? over).minus(lower))
+  if (quota.isZero()) charged = new Money(0)
+  return { charged, amount: charged.times(c.rate) }
+}
+
+function consecutiveYears(history: readonly RatingResult[], year: number, cls: string): number {
+  const byYear = new Map(history.map((h) => [h.year, h.class]))
+  let n = 0
+  while (byYear.get(year - n) === cls) n++
+  return n
+}
+
+function chargesFor(
+  s: SurchargeC,
+  result: RatingResult,
+  history: readonly RatingResult[],
+  rulebook: Rulebook,
+  indicators: Rulebook['sections']['indicators'],
+  notes: Set<string>,
+): Charge[] {
+  if (s.basis === 'class') {
+    if (!result.class) return []
+    const years = consecutiveYears(history, result.year, result.class)
+    const rows = s.rates!.filter((r) => r.class === result.class && (r.minConsecutiveYears ?? 1) <= years)
+    if (rows.length === 0) return []
+    const row = rows.reduce((a, b) => ((b.minConsecutiveYears ?? 1) > (a.minConsecutiveYears ?? 1) ? b : a))
+    const label = rulebook.meta.classes.find((c) => c.id === result.class)?.label
+    return [{ schedule: s, kind: 'per-unit', rate: new Money(row.rate), reason: `class ${result.class} ${label} (evaluation ${result.year}${years > 1 ? `, ${years} consecutive years` : ''})` }]
+  }
+  if (s.basis === 'category') {
+    if (!result.category) return []
+    const row = s.rates!.find((r) => r.category === result.category!.category)
+    if (!row) return []
+    return [{ schedule: s, kind: 'per-unit', rate: new Money(row.rate), reason: `${result.category.label} (${result.category.table}${result.category.row ? `: ${result.category.row}` : ''}, evaluation ${result.year})` }]
+  }
+  if (s.basis === 'intensity') {
+    const spec = s.intensity!
+    let measure: number
+    try {
+      measure = makeResolver({ ...result.figures }, new Map(indicators.map((i) => [i.id, i])))(spec.measure) as number
+    } catch (e) {
+      if (e instanceof FormulaEvalError) {
+        notes.add(`${s.id} not applied: ${e.message}`)
+        return []
+      }
+      throw e
+    }
+    if (measure <= spec.threshold) return []
+    const raw = (measure - spec.threshold) / spec.step
+    const steps = spec.rounding === 'ceil' ? Math.ceil(raw - 1e-12) : Math.floor(raw + 1e-12)
+    let rate = new Money(spec.ratePerStep).times(steps)
+    if (spec.maxRate && rate.greaterThan(spec.maxRate)) rate = new Money(spec.maxRate)
+    if (rate.isZero()) return []
+    return [{ schedule: s, kind: 'per-unit', rate, reason: `${spec.measure} ${+measure.toFixed(3)} over ${spec.threshold} by ${steps} step(s) of ${spec.step}` }]
+  }
+  const spec = s.quota!
+  const annual = result.figures[spec.quotaInput]
+  if (typeof annual !== 'number' || annual <= 0) {
+    notes.add(`${s.id} not applied: no ${spec.quotaInput} on record for ${result.year}`)
+    return []
+  }
+  return spec.bands.map((b) => ({
+    schedule: s,
+    kind: 'quota' as const,
+    rate: new Money(spec.basePrice).times(b.extraMultiple),
+    reason: `over quota ${b.overFrom * 100}%–${b.overTo !== undefined ? `${b.overTo * 100}%` : '∞'} (annual quota ${annual}, +${b.extraMultiple} × ${spec.basePrice})`,
+    quotaBand: { lower: new Money(b.overFrom), upper: b.overTo !== undefined ? new Money(b.overTo) : undefined, extra: new Money(b.extraMultiple), base: new Money(String(annual)) },
+  }))
+}
