@@ -125,16 +125,16 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
     const doc = parseDocument(t.text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false })
     const loc: Located = { file: t.path, doc, lc }
     if (doc.errors.length > 0) {
-      for (const err of doc.errors) {
-        const { line, col } = lc.linePos(err.pos[0])
-        problems.push({ file: t.path, line, col, path: '', message: `YAML: ${err.message.split('\n')[0]}` })
-      }
+      // Later YAML errors are mostly echoes of the first; report the first one, precisely.
+      const err = doc.errors[0]
+      const { line, col } = lc.linePos(err.pos[0])
+      problems.push({ file: t.path, line, col, path: '', message: `YAML: ${err.message.split('\n')[0]}` })
       continue
     }
     const raw = doc.toJS({ maxAliasCount: 50 })
     const isOverride = /(^|\/)counties\//.test(t.path)
     const schema: z.ZodType = isOverride ? OverrideFileSchema : RuleFileSchema
-    const parsed = schema.safeParse(raw ?? {})
+    const parsed = schema.safeParse(raw ?? {}, { reportInput: true })
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = issue.path as (string | number)[]
@@ -148,12 +148,13 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
 
   // Meta: exactly one file carries `rulebook:`.
   const metaFiles = cityFiles.filter((f) => f.data.rulebook)
-  if (metaFiles.length === 0 && problems.length === 0) {
+  if (metaFiles.length === 0 && !sorted.some((t) => /^\s*rulebook:/m.test(t.text))) {
     problems.push({ file: sorted[0]?.path ?? '(none)', line: 1, col: 1, path: 'rulebook', message: 'no file declares the `rulebook:` section' })
   }
   for (const extra of metaFiles.slice(1)) {
     report(extra.loc, ['rulebook'], `\`rulebook:\` is already declared in ${metaFiles[0].loc.file}`)
   }
+  // Cross-file checks run only on individually valid files: otherwise a broken file echoes as "unknown id" elsewhere.
   if (metaFiles.length === 0 || problems.length > 0) throw new RulebookError(problems)
   const meta = metaFiles[0].data.rulebook!
 
@@ -528,7 +529,10 @@ function checkStatus(h: OverrideFile['override'], loc: Located, report: Reporter
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}: not part of the rule format`
-  if (issue.code === 'invalid_type' && (issue as any).input === undefined) return `missing required field '${String(issue.path.at(-1))}'`
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `missing required field '${String(issue.path.at(-1))}'`
+  if (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union') {
+    return `${issue.message} (got ${JSON.stringify(issue.input)})`
+  }
   return issue.message
 }
 

@@ -1,0 +1,40 @@
+import { compileRulebook, type RuleText } from '../../src/rulebook/compile.ts'
+import { readRuleTexts } from '../../src/rulebook/load.ts'
+import { RulebookError, formatRuleProblem } from '../../src/errors.ts'
+
+export const NINGBO_DIR = new URL('../../rules/ningbo', import.meta.url).pathname
+export const ningboTexts = (): RuleText[] => readRuleTexts(NINGBO_DIR)
+export const ningbo = () => compileRulebook(ningboTexts())
+
+/** The Ningbo files with one text edit applied (the `find` text must occur exactly once), or a file added. */
+export function edited(file: string, find: string | null, replace: string): RuleText[] {
+  const texts = ningboTexts()
+  const t = texts.find((x) => x.path === file)
+  if (!t) return [...texts, { path: file, text: replace }]
+  if (find === null) return texts.map((x) => (x === t ? { ...x, text: replace } : x))
+  const count = t.text.split(find).length - 1
+  if (count !== 1) throw new Error(`'${find}' occurs ${count} times in ${file}`)
+  return texts.map((x) => (x === t ? { ...x, text: t.text.replace(find, replace) } : x))
+}
+
+/** The Ningbo files with several edits applied to one file. */
+export function editedAll(file: string, pairs: [string, string][]): ReturnType<typeof ningboTexts> {
+  let texts = ningboTexts()
+  for (const [a, b] of pairs) {
+    const t = texts.find((x) => x.path === file)!
+    if (t.text.split(a).length !== 2) throw new Error(`'${a}' must occur once in ${file}`)
+    texts = texts.map((x) => (x === t ? { ...x, text: t.text.replace(a, b) } : x))
+  }
+  return texts
+}
+
+/** Compiles and returns the formatted problems (empty when the rulebook is valid). */
+export function problemsOf(texts: RuleText[]): string[] {
+  try {
+    compileRulebook(texts)
+    return []
+  } catch (e) {
+    if (e instanceof RulebookError) return e.problems.map(formatRuleProblem)
+    throw e
+  }
+}
