@@ -1,0 +1,74 @@
+/**
+ * Golden cases: each test/cases/*.yaml is a population, figures and expected results computed by hand from the
+ * Ningbo rulebook (the arithmetic is in the file's comments). Nothing here is produced by running the code.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { describe, expect, it } from 'vitest'
+import { quote } from '../src/pricing/quote.ts'
+import { type RatingResult, rate } from '../src/rating/rate.ts'
+import { ningbo } from './support/rulebook.ts'
+
+interface CaseFile {
+  name: string
+  evaluations: { year: number; enterprises: { code: string; name: string; county: string; industry: string; figures: Record<string, unknown> }[] }[]
+  expect: {
+    ratings?: { year: number; code: string; status: string; group?: string | null; score?: number; rank?: number; initialClass?: string; class?: string | null; category?: string | null; problem?: string }[]
+    quotes?: {
+      code: string
+      resource: string
+      from: string
+      to: string
+      quantity?: string | number
+      readings?: { from: string; to: string; quantity: string | number }[]
+      preview?: string
+      lines: { schedule: string; from: string; to: string; rate: string; amount: string }[]
+      waived?: { schedule: string; amount: string }[]
+      total: string
+    }[]
+  }
+}
+
+const dir = new URL('./cases/', import.meta.url).pathname
+const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()
+const cases = files.map((f) => ({ file: f, ...(parse(readFileSync(dir + f, 'utf8')) as CaseFile) }))
+
+it('has at least 12 golden cases', () => {
+  expect(cases.length).toBeGreaterThanOrEqual(12)
+})
+
+describe('golden cases', () => {
+  const rb = ningbo()
+  it.each(cases)('$file: $name', (c) => {
+    const results: RatingResult[] = []
+    for (const ev of c.evaluations) {
+      const population = ev.enterprises.map((e) => ({ creditCode: e.code, name: e.name, county: e.county, industryCode: e.industry, figures: e.figures as never }))
+      results.push(...rate(population, rb, ev.year))
+    }
+    for (const want of c.expect.ratings ?? []) {
+      const got = results.find((r) => r.creditCode === want.code && r.year === want.year)
+      expect(got, `${want.code} ${want.year}`).toBeDefined()
+      const view = {
+        status: got!.status,
+        ...(want.group !== undefined && { group: got!.group }),
+        ...(want.score !== undefined && { score: Number(got!.score!.toFixed(2)) }),
+        ...(want.rank !== undefined && { rank: got!.rank }),
+        ...(want.initialClass !== undefined && { initialClass: got!.initialClass }),
+        ...(want.class !== undefined && { class: got!.class }),
+        ...(want.category !== undefined && { category: got!.category?.category ?? null }),
+      }
+      const { year: _y, code: _c, problem, ...expected } = want
+      expect(view, `${want.code} ${want.year}`).toEqual(expected)
+      if (problem) expect(got!.problems.join('; ')).toContain(problem)
+    }
+    for (const q of c.expect.quotes ?? []) {
+      const history = results.filter((r) => r.creditCode === q.code)
+      const got = quote(history, rb, { resource: q.resource, from: q.from, to: q.to, quantity: q.quantity, readings: q.readings }, { preview: q.preview })
+      expect(got.lines.map((l) => ({ schedule: l.scheduleId, from: l.from, to: l.to, rate: l.rate, amount: l.amount })), `${q.code} ${q.resource} lines`).toEqual(
+        q.lines.map((l) => ({ ...l, rate: String(Number(l.rate)) })),
+      )
+      expect(got.waived.map((l) => ({ schedule: l.scheduleId, amount: l.amount })), `${q.code} waived`).toEqual(q.waived ?? [])
+      expect(got.total, `${q.code} total`).toBe(q.total)
+    }
+  })
+})
