@@ -116,7 +116,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
     {
       description: 'a category value that does not exist',
       texts: () => edited('sector-tables.yaml', 'when: furnace_use == "steel_billet"', 'when: furnace_use == "steel_ingot"'),
-      expected: [`sector-tables.yaml:47:15: formula 'furnace_use == "steel_ingot"': 'steel_ingot' is not one of the allowed values (none, castings, steel_billet) (at sectorTables.1.rows.2.when)`],
+      expected: [`sector-tables.yaml:53:15: formula 'furnace_use == "steel_ingot"': 'steel_ingot' is not one of the allowed values (none, castings, steel_billet) (at sectorTables.1.rows.3.when)`],
     },
   ])('$description', ({ texts, expected }) => {
     expect(problemsOf(texts())).toEqual(expected)
