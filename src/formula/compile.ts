@@ -11,9 +11,9 @@ const math = create({ parseDependencies })
 
 /** What a symbol in a formula may refer to. */
 export type SymbolKind =
-  | { kind: 'number' }
-  | { kind: 'flag' }
-  | { kind: 'category'; values: readonly string[] }
+  | { kind: 'number'; default?: number }
+  | { kind: 'flag'; default?: boolean }
+  | { kind: 'category'; values: readonly string[]; default?: string }
 
 /** Symbols a formula may use, by name. */
 export type SymbolTable = ReadonlyMap<string, SymbolKind>
@@ -61,14 +61,13 @@ const FUNCTIONS: Record<string, { min: number; max: number }> = {
 export interface Runtime {
   div(a: number, b: number, at: number): number
   pow(a: number, b: number): number
-  miss(name: string): FormulaValue
   fn: Record<string, (...args: number[]) => number>
   divisors: readonly string[]
 }
 
-// Evaluation is synchronous, so the resolver of the formula being evaluated can live here (saved and restored
-// around nested evaluations).
-let currentResolve: Resolver | undefined
+const missing: Resolver = (name) => {
+  throw new FormulaEvalError(`missing figure '${name}'`)
+}
 
 class DivisionByZero extends Error {
   constructor(readonly at: number) {
@@ -139,8 +138,9 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
           throw new FormulaError(`unknown variable '${name}'${suggest(name, symbols)}`)
         }
         if (!used.includes(name)) used.push(name)
-        // A symbol not in the scope is asked of the resolver (lazy indicators) or reported missing.
-        const code = `(v[${JSON.stringify(name)}] ?? rt.miss(${JSON.stringify(name)}))`
+        // A symbol not in the scope takes its default, else is asked of the resolver (lazy indicators) or missing.
+        const fallback = kind.default !== undefined ? JSON.stringify(kind.default) : `res(${JSON.stringify(name)})`
+        const code = `(v[${JSON.stringify(name)}] ?? ${fallback})`
         if (kind.kind === 'category') return { code, type: 'category', category: kind.values }
         return { code, type: kind.kind === 'flag' ? 'boolean' : 'number' }
       }
@@ -218,9 +218,9 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
 
   const body = gen(tree, 0)
   expectValue(body, tree)
-  let raw: (v: FormulaScope, rt: Runtime) => FormulaValue
+  let raw: (v: FormulaScope, rt: Runtime, res: Resolver) => FormulaValue
   try {
-    raw = new Function('v', 'rt', `"use strict"; return ${body.code};`) as typeof raw
+    raw = new Function('v', 'rt', 'res', `"use strict"; return ${body.code};`) as typeof raw
   } catch (e) {
     throw new FormulaError(`internal: generated code did not compile: ${(e as Error).message}`)
   }
@@ -230,27 +230,19 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
       return a / b
     },
     pow: (a: number, b: number) => a ** b,
-    miss: (name: string) => {
-      if (!currentResolve) throw new FormulaEvalError(`missing figure '${name}'`)
-      return currentResolve(name)
-    },
     fn: fnImpl,
     divisors: Object.freeze([...divisors]),
   })
   const symbolsUsed = Object.freeze([...used])
-  const evaluate = (scope: FormulaScope, resolve?: Resolver): FormulaValue => {
+  const evaluate = (scope: FormulaScope, resolve: Resolver = missing): FormulaValue => {
     let out: FormulaValue
-    const saved = currentResolve
-    currentResolve = resolve
     try {
-      out = raw(scope, rt)
+      out = raw(scope, rt, resolve)
     } catch (e) {
       if (e instanceof DivisionByZero) {
         throw new FormulaEvalError(`division by zero: ${rt.divisors[e.at]} is 0 in '${source}'`)
       }
       throw e
-    } finally {
-      currentResolve = saved
     }
     if (typeof out === 'number' && !Number.isFinite(out)) {
       throw new FormulaEvalError(`'${source}' gives ${out} for these figures`)

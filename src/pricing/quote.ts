@@ -293,7 +293,7 @@ function chargesFor(
     const spec = s.intensity!
     let measure: number
     try {
-      measure = makeResolver({ ...result.figures }, new Map(indicators.map((i) => [i.id, i])))(spec.measure) as number
+      measure = makeResolver(result.figures, rulebook, indicators)(spec.measure) as number
     } catch (e) {
       if (e instanceof FormulaEvalError) {
         notes.add(`${s.id} not applied: ${e.message}`)

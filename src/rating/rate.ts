@@ -1,14 +1,18 @@
 /**
  * Rates a population for an evaluation year: scope and group, indicators, peer benchmarks, points, bonuses,
  * classes by rank share or score, vetoes, and the sector category. Pure, deterministic, order independent.
+ *
+ * Built for a million enterprises: rules are planned once per county, peers share one context per
+ * county × sector × group, and each result keeps its indicator numbers in one Float64Array; the readable trace
+ * (`indicators`) is assembled from those numbers and the shared rule items when it is read.
  * @module rating/rate
  */
 import type { FormulaScope, FormulaValue } from '../formula/compile.ts'
 import { FormulaEvalError } from '../errors.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
-import type { ClassSchemeC, IndicatorC, Origin, Rulebook, ScoringC } from '../rulebook/compile.ts'
-import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
-import type { Benchmark, PeerDimension } from '../rulebook/schema.ts'
+import type { ClassSchemeC, GroupC, IndicatorC, Origin, Rulebook, ScoringC, SectorTableC } from '../rulebook/compile.ts'
+import { resolve } from '../rulebook/resolve.ts'
+import type { Input, PeerDimension } from '../rulebook/schema.ts'
 
 export type RatingStatus = 'rated' | 'out_of_scope' | 'invalid'
 
@@ -38,36 +42,18 @@ export interface AppliedRule {
   assumed: boolean
 }
 
-export interface RatingResult {
-  creditCode: string
-  name: string
-  county: string
-  industryCode: string
-  sector: string
-  year: number
-  status: RatingStatus
-  /** Why an enterprise is invalid or out of scope, in plain words. */
-  problems: string[]
-  group: string | null
-  indicators: IndicatorTrace[]
-  adjustments: { id: string; label: string; kind: 'bonus' | 'deduction'; points: number }[]
-  vetoes: { id: string; label: string; effect: 'force' | 'cap' | 'floor'; class: string; applied: boolean }[]
-  /** Sum of indicator points, before bonuses and deductions. */
-  baseScore: number | null
-  score: number | null
-  rank: number | null
-  groupSize: number | null
-  /** Share of the peer group ranked at or above this enterprise (0.2 = top 20 %). */
-  percentile: number | null
-  /** Class from rank or score alone. */
-  initialClass: string | null
-  /** Class after vetoes and protections. */
-  class: string | null
-  category: { table: string; row: string | null; category: string; label: string } | null
-  /** Every rule item that produced this result, with its origin and source document. */
-  rules: AppliedRule[]
-  /** Figures with defaults applied, and indicator values computed for this enterprise. */
-  figures: FormulaScope
+export interface Adjustment {
+  id: string
+  label: string
+  kind: 'bonus' | 'deduction'
+  points: number
+}
+export interface VetoHit {
+  id: string
+  label: string
+  effect: 'force' | 'cap' | 'floor'
+  class: string
+  applied: boolean
 }
 
 export interface RateOptions {
@@ -75,8 +61,80 @@ export interface RateOptions {
   preview?: string
 }
 
+const EMPTY: readonly never[] = Object.freeze([])
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4
 const EPS = 1e-9
+// Per scoring item the numbers kept: value, benchmark, ratio, capped ratio, points.
+const STRIDE = 5
+
+/** The shared, per-peer-group part of a trace: which items were scored and how. */
+interface ScoringPlan {
+  scoring: ScoringC
+  indicators: IndicatorC[]
+  kinds: string[]
+}
+
+/** The result of rating one enterprise for one year. */
+export class RatingResult {
+  status: RatingStatus = 'rated'
+  /** Why an enterprise is invalid or out of scope, in plain words. */
+  problems: string[] = EMPTY as never
+  group: string | null = null
+  adjustments: Adjustment[] = EMPTY as never
+  vetoes: VetoHit[] = EMPTY as never
+  /** Sum of indicator points, before bonuses and deductions. */
+  baseScore: number | null = null
+  score: number | null = null
+  rank: number | null = null
+  groupSize: number | null = null
+  /** Share of the peer group ranked at or above this enterprise (0.2 = top 20 %). */
+  percentile: number | null = null
+  /** Class from rank or score alone. */
+  initialClass: string | null = null
+  /** Class after vetoes and protections. */
+  class: string | null = null
+  category: { table: string; row: string | null; category: string; label: string } | null = null
+  /** Every rule item that produced this result, with its origin and source document. */
+  rules: AppliedRule[] = EMPTY as never
+  /** @internal numbers behind `indicators`: a view's backing slab and this result's offset in it */
+  numbers: Float64Array | null = null
+  /** @internal */
+  offset = 0
+  /** @internal */
+  plan: ScoringPlan | null = null
+
+  constructor(
+    readonly creditCode: string,
+    readonly name: string,
+    readonly county: string,
+    readonly industryCode: string,
+    readonly sector: string,
+    readonly year: number,
+    /** The figures as reported (defaults are applied when formulas read them). */
+    readonly figures: Enterprise['figures'],
+  ) {}
+
+  /** Every indicator's value, benchmark, ratio, capped ratio, weight and points. */
+  get indicators(): IndicatorTrace[] {
+    const plan = this.plan
+    const n = this.numbers
+    if (!plan || !n) return []
+    const o = this.offset
+    return plan.scoring.items.map((item, i) => ({
+      id: item.indicator,
+      label: plan.indicators[i].label,
+      unit: plan.indicators[i].unit,
+      formula: plan.indicators[i].formula,
+      value: round4(n[o + i * STRIDE]),
+      benchmark: round4(n[o + i * STRIDE + 1]),
+      benchmarkKind: plan.kinds[i],
+      ratio: round4(n[o + i * STRIDE + 2]),
+      cappedRatio: round4(n[o + i * STRIDE + 3]),
+      weight: item.weight,
+      points: n[o + i * STRIDE + 4],
+    }))
+  }
+}
 
 /** Sector of an industry code: longest matching GB/T 4754 prefix, else the default sector. */
 export function sectorOf(rulebook: Rulebook, industryCode: string): string {
@@ -93,57 +151,123 @@ export function sectorOf(rulebook: Rulebook, industryCode: string): string {
   return best ?? rulebook.sectors.find((s) => s.default)!.id
 }
 
-/** Checks figures against the rulebook's inputs and applies defaults; returns problems found. */
-export function prepareFigures(rulebook: Rulebook, figures: Enterprise['figures']): { scope: FormulaScope; problems: string[] } {
-  const scope: FormulaScope = {}
-  const problems: string[] = []
-  for (const input of rulebook.inputs) {
-    let v = figures[input.id]
-    if (v === undefined || v === null || v === '') v = input.default ?? (input.type === 'flag' ? false : undefined)
-    if (v === undefined) continue
-    if (input.type === 'number') {
-      if (typeof v !== 'number' || !Number.isFinite(v)) problems.push(`${input.id} must be a number, got ${JSON.stringify(v)}`)
-      else if (input.min !== undefined && v < input.min) problems.push(`${input.id} must be at least ${input.min}, got ${v}`)
+/** Problems with figures against the rulebook's inputs (types, minimums, allowed values, unknown names). */
+export function figureProblems(rulebook: Rulebook, figures: Enterprise['figures']): string[] | undefined {
+  const inputs = inputTable(rulebook)
+  let problems: string[] | undefined
+  for (const key in figures) {
+    const v = figures[key]
+    if (v === undefined || v === null) continue
+    const input = inputs[key]
+    let p: string | undefined
+    if (!input) p = `unknown figure '${key}' (not an input of the rulebook)`
+    else if (input.type === 'number') {
+      if (typeof v !== 'number' || !Number.isFinite(v)) p = `${key} must be a number, got ${JSON.stringify(v)}`
+      else if (input.min !== undefined && v < input.min) p = `${key} must be at least ${input.min}, got ${v}`
     } else if (input.type === 'flag') {
-      if (typeof v !== 'boolean') problems.push(`${input.id} must be true or false, got ${JSON.stringify(v)}`)
+      if (typeof v !== 'boolean') p = `${key} must be true or false, got ${JSON.stringify(v)}`
     } else if (typeof v !== 'string' || !input.values!.includes(v)) {
-      problems.push(`${input.id} must be one of ${input.values!.join(', ')}, got ${JSON.stringify(v)}`)
+      p = `${key} must be one of ${input.values!.join(', ')}, got ${JSON.stringify(v)}`
     }
-    scope[input.id] = v
+    if (p) (problems ??= []).push(p)
   }
-  for (const key of Object.keys(figures)) {
-    if (!rulebook.inputById.has(key)) problems.push(`unknown figure '${key}' (not an input of the rulebook)`)
-  }
-  return { scope, problems }
+  return problems
 }
 
-interface Work {
-  e: Enterprise
-  r: RatingResult
-  rules: ResolvedRules
-  scoring?: ScoringC
-  scheme?: ClassSchemeC
-  values: number[]
+// A prototype-free lookup table is faster than a Map for the per-figure check, and immune to '__proto__' keys.
+const inputTables = new WeakMap<Rulebook, Record<string, Input>>()
+function inputTable(rulebook: Rulebook): Record<string, Input> {
+  let t = inputTables.get(rulebook)
+  if (!t) {
+    t = Object.create(null) as Record<string, Input>
+    for (const i of rulebook.inputs) t[i.id] = i
+    inputTables.set(rulebook, t)
+  }
+  return t
+}
+
+/**
+ * A resolver for formula symbols not in the figures: an input's default, or an indicator computed on demand.
+ * Computed indicators are cached in `cache` (cleared by the caller between enterprises).
+ */
+export function createResolver(inputs: ReadonlyMap<string, Input>, indicators: ReadonlyMap<string, IndicatorC>) {
+  // Cached indicator values are stamped with a generation; moving to the next enterprise just bumps it.
+  const slots = new Map<string, number>()
+  const list: IndicatorC[] = []
+  for (const [id, ind] of indicators) {
+    slots.set(id, list.length)
+    list.push(ind)
+  }
+  const stamp = new Uint32Array(list.length)
+  const values: FormulaValue[] = new Array(list.length).fill(0)
+  let generation = 1
+  let scope: FormulaScope = {}
+  const resolver = (name: string): FormulaValue => {
+    const i = slots.get(name)
+    if (i !== undefined) {
+      if (stamp[i] === generation) return values[i]
+      let v: FormulaValue
+      try {
+        v = list[i].fn.evaluate(scope, resolver)
+      } catch (e) {
+        if (e instanceof FormulaEvalError && !e.message.startsWith(`${name}:`)) throw new FormulaEvalError(`${name}: ${e.message}`)
+        throw e
+      }
+      stamp[i] = generation
+      values[i] = v
+      return v
+    }
+    const input = inputs.get(name)
+    const d = input?.default ?? (input?.type === 'flag' ? false : undefined)
+    if (d === undefined) throw new FormulaEvalError(`missing figure '${name}'`)
+    return d
+  }
+  return {
+    resolver,
+    /** Points the resolver at one enterprise's figures. */
+    use(next: FormulaScope) {
+      scope = next
+      generation = (generation + 1) >>> 0 || 1
+      if (generation === 1) stamp.fill(0)
+    },
+  }
+}
+
+/** A one-off resolver over a single enterprise's figures (quotes, self-checks). */
+export function makeResolver(scope: FormulaScope, rulebook: Rulebook, indicators: readonly IndicatorC[]) {
+  const r = createResolver(rulebook.inputById, new Map(indicators.map((i) => [i.id, i])))
+  r.use(scope)
+  return r.resolver
+}
+
+interface CountyPlan {
+  /** Peer contexts by sector, then group. */
+  contexts: Map<string, Map<string, PeerContext>>
+  groups: GroupC[]
+  byGroup: Map<string, { scoring?: ScoringC; scheme?: ClassSchemeC; plan?: ScoringPlan; rules: AppliedRule[] }>
+  tables: Map<string, SectorTableC[]>
+  adjustments: Rulebook['sections']['adjustments']
+  vetoes: Rulebook['sections']['vetoes']
+  resolver: ReturnType<typeof createResolver>
+  date: string
+}
+
+interface PeerContext {
+  /** Per scoring item: the sum and count (mean) or the values (median) of its benchmark peers. */
+  buckets: { sum: number; n: number; values: number[] | null; stat: number }[]
+  rank: Rank
+}
+interface Rank {
+  scheme: ClassSchemeC
+  members: number[]
 }
 
 /**
  * Rates `population` for evaluation `year`: figures of that year, rules in force on year-12-31 in each county.
- * Output is sorted by credit code and is byte-identical for any input order.
+ * Output is sorted by credit code and is identical for any input order.
  */
 export function rate(population: readonly Enterprise[], rulebook: Rulebook, year: number, options: RateOptions = {}): RatingResult[] {
   const date = `${year}-12-31`
-  const resolvedByCounty = new Map<string, ResolvedRules>()
-  const rulesFor = (county: string) => {
-    let r = resolvedByCounty.get(county)
-    if (!r) {
-      r = resolve(rulebook, county, date, options)
-      resolvedByCounty.set(county, r)
-    }
-    return r
-  }
-  const countyCodes = new Set(rulebook.meta.counties.map((c) => c.code))
-  const sorted = [...population].sort((a, b) => (a.creditCode < b.creditCode ? -1 : a.creditCode > b.creditCode ? 1 : 0))
-  const works: Work[] = []
   const refCache = new Map<object, AppliedRule>()
   const ref = (section: string, item: { id: string; label: string; from: string; origin: Origin; source: { document: string }; assumed?: boolean }) => {
     let a = refCache.get(item)
@@ -153,224 +277,288 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
     }
     return a
   }
+  const plans = new Map<string, CountyPlan>()
+  const planFor = (county: string): CountyPlan => {
+    let p = plans.get(county)
+    if (p) return p
+    const rules = resolve(rulebook, county, date, options)
+    const s = rules.sections
+    const indicatorMap = new Map(s.indicators.map((i) => [i.id, i]))
+    const byGroup: CountyPlan['byGroup'] = new Map()
+    for (const g of s.groups) {
+      const scoring = s.scoring.find((x) => x.group === g.id)
+      const scheme = s.classes.find((c) => c.groups.includes(g.id))
+      const used: AppliedRule[] = [ref('groups', g)]
+      let plan: ScoringPlan | undefined
+      if (scoring && scheme) {
+        used.push(ref('scoring', scoring), ref('classes', scheme))
+        const inds = scoring.items.map((it) => indicatorMap.get(it.indicator)!)
+        if (inds.every(Boolean)) {
+          for (const ind of inds) used.push(ref('indicators', ind))
+          plan = {
+            scoring,
+            indicators: inds,
+            kinds: scoring.items.map((it) => ('fixed' in it.benchmark ? 'fixed' : `${it.benchmark.multiple ? `${it.benchmark.multiple} × ` : ''}peer ${it.benchmark.peer} over ${it.benchmark.over.join(' × ')}`)),
+          }
+        }
+      }
+      byGroup.set(g.id, { scoring, scheme, plan, rules: used })
+    }
+    const tables = new Map<string, SectorTableC[]>()
+    for (const sector of rulebook.sectors) tables.set(sector.id, s.sectorTables.filter((t) => t.sectors.includes(sector.id)))
+    p = { contexts: new Map(), groups: s.groups, byGroup, tables, adjustments: s.adjustments, vetoes: s.vetoes, resolver: createResolver(rulebook.inputById, indicatorMap), date }
+    plans.set(county, p)
+    return p
+  }
+  const countyCodes = new Set(rulebook.meta.counties.map((c) => c.code))
+  const categoryRank = new Map(rulebook.meta.categories.map((c) => [c.id, c.rank]))
+  const categoryLabel = new Map(rulebook.meta.categories.map((c) => [c.id, c.label]))
+  const sectorCache = new Map<string, string>()
+
+  const T0 = performance.now()
+  const order = population.map((_, i) => i)
+  order.sort((a, b) => {
+    const x = population[a].creditCode
+    const y = population[b].creditCode
+    return x < y ? -1 : x > y ? 1 : 0
+  })
+  const T1 = performance.now()
+  const results: RatingResult[] = new Array(order.length)
+  let slab = new Float64Array(0)
+  let slabUsed = 0
+  const ctxOf: (PeerContext | undefined)[] = new Array(order.length)
+  const ranks = new Map<string, Rank>()
 
   let previous: string | undefined
-  for (const e of sorted) {
-    const r: RatingResult = {
-      creditCode: e.creditCode,
-      name: e.name,
-      county: e.county,
-      industryCode: e.industryCode,
-      sector: sectorOf(rulebook, e.industryCode),
-      year,
-      status: 'rated',
-      problems: [],
-      group: null,
-      indicators: [],
-      adjustments: [],
-      vetoes: [],
-      baseScore: null,
-      score: null,
-      rank: null,
-      groupSize: null,
-      percentile: null,
-      initialClass: null,
-      class: null,
-      category: null,
-      rules: [],
-      figures: {},
+  for (let k = 0; k < order.length; k++) {
+    const e = population[order[k]]
+    let sector = sectorCache.get(e.industryCode)
+    if (sector === undefined) {
+      sector = sectorOf(rulebook, String(e.industryCode))
+      sectorCache.set(e.industryCode, sector)
     }
+    const r = new RatingResult(e.creditCode, e.name, e.county, e.industryCode, sector, year, e.figures)
+    results[k] = r
     if (e.creditCode === previous) {
-      r.status = 'invalid'
-      r.problems.push(`duplicate credit code ${e.creditCode} in the population`)
-      works.push({ e, r, rules: undefined as never, values: [] })
+      invalid(r, `duplicate credit code ${e.creditCode} in the population`)
       continue
     }
     previous = e.creditCode
     if (!countyCodes.has(e.county)) {
-      r.status = 'invalid'
-      r.problems.push(`county '${e.county}' is not a county of ${rulebook.meta.jurisdiction.name}`)
-      works.push({ e, r, rules: undefined as never, values: [] })
+      invalid(r, `county '${e.county}' is not a county of ${rulebook.meta.jurisdiction.name}`)
       continue
     }
-    const rules = rulesFor(e.county)
-    const { scope, problems } = prepareFigures(rulebook, e.figures)
-    r.figures = scope
-    const w: Work = { e, r, rules, values: [] }
-    works.push(w)
-    if (problems.length > 0) {
+    const bad = figureProblems(rulebook, e.figures)
+    if (bad) {
       r.status = 'invalid'
-      r.problems.push(...problems)
+      r.problems = bad
       continue
     }
-    const indicators = new Map(rules.sections.indicators.map((i) => [i.id, i]))
-    const resolver = makeResolver(scope, indicators)
-    const guard = <T>(what: string, fn: () => T): T | undefined => {
-      try {
-        return fn()
-      } catch (err) {
-        if (err instanceof FormulaEvalError) {
-          r.problems.push(what === 'indicator' || what === 'tie-break' ? err.message : `${what}: ${err.message}`)
-          return undefined
-        }
-        throw err
-      }
-    }
+    const plan = planFor(e.county)
+    plan.resolver.use(e.figures)
+    const resolver = plan.resolver.resolver
 
     // The sector category applies whether or not the enterprise is in the evaluation's scope.
-    for (const table of rules.sections.sectorTables) {
-      if (!table.sectors.includes(r.sector)) continue
-      r.rules.push(ref('sectorTables', table))
-      let hit: (typeof table.rows)[number] | undefined
+    for (const table of plan.tables.get(sector)!) {
+      let hit: SectorTableC['rows'][number] | undefined
       let failed = false
       for (const row of table.rows) {
-        const ok = guard(`sector table ${table.id} row ${row.id}`, () => row.whenFn.evaluate(scope, resolver))
-        if (ok === undefined) {
+        let ok: FormulaValue
+        try {
+          ok = row.whenFn.evaluate(e.figures, resolver)
+        } catch (err) {
+          problem(r, err, `sector table ${table.id} row ${row.id}: `)
           failed = true
           break
         }
         if (ok === true) {
-          const rank = (c: string) => rulebook.meta.categories.find((x) => x.id === c)!.rank
-          if (!hit || (table.hitPolicy === 'worst' && rank(row.category) > rank(hit.category))) hit = row
+          if (!hit || (table.hitPolicy === 'worst' && categoryRank.get(row.category)! > categoryRank.get(hit.category)!)) hit = row
           if (table.hitPolicy === 'first') break
         }
       }
       if (failed) continue
       const category = hit?.category ?? table.otherwise
-      r.category = { table: table.id, row: hit?.id ?? null, category, label: rulebook.meta.categories.find((c) => c.id === category)!.label }
+      r.category = { table: table.id, row: hit?.id ?? null, category, label: categoryLabel.get(category)! }
     }
 
-    const group = rules.sections.groups.find((g) => guard(`group ${g.id}`, () => g.whenFn.evaluate(scope, resolver)) === true)
+    let group: GroupC | undefined
+    for (const g of plan.groups) {
+      try {
+        if (g.whenFn.evaluate(e.figures, resolver) === true) {
+          group = g
+          break
+        }
+      } catch (err) {
+        problem(r, err, `group ${g.id}: `)
+      }
+    }
     if (r.problems.length > 0) {
       r.status = 'invalid'
       continue
     }
     if (!group) {
       r.status = 'out_of_scope'
-      r.problems.push(`in no evaluation group (${rules.sections.groups.map((g) => `${g.id}: ${g.when}`).join('; ')})`)
+      r.problems = [`in no evaluation group (${plan.groups.map((g) => `${g.id}: ${g.when}`).join('; ')})`]
       continue
     }
     r.group = group.id
-    r.rules.push(ref('groups', group))
-    w.scoring = rules.sections.scoring.find((s) => s.group === group.id)
-    w.scheme = rules.sections.classes.find((c) => c.groups.includes(group.id))
-    if (!w.scoring || !w.scheme) {
-      r.status = 'invalid'
-      r.problems.push(`no ${w.scoring ? 'class scheme' : 'scoring'} in force for group ${group.id} on ${date}`)
+    const gp = plan.byGroup.get(group.id)!
+    r.rules = gp.rules
+    if (!gp.plan) {
+      invalid(r, `no scoring, class scheme or indicator in force for group ${group.id} on ${date}`)
       continue
     }
-    r.rules.push(ref('scoring', w.scoring), ref('classes', w.scheme))
-    for (const item of w.scoring.items) {
-      const v = guard('indicator', () => resolver(item.indicator) as number)
-      w.values.push(v ?? Number.NaN)
-      const ind = indicators.get(item.indicator)
-      if (ind) r.rules.push(ref('indicators', ind))
-      else r.problems.push(`indicator ${item.indicator} is not in force on ${date}`)
+    const items = gp.plan.scoring.items
+    const ties = gp.scheme!.tieBreak
+    // Slots in the shared slab: STRIDE numbers per scoring item, then the tie-break values.
+    const width = items.length * STRIDE + ties.length
+    if (slabUsed + width > slab.length) {
+      slab = new Float64Array(Math.max(1 << 16, Math.min(order.length - k, 1 << 20) * width))
+      slabUsed = 0
     }
-    for (const id of w.scheme.tieBreak) guard('tie-break', () => resolver(id))
-    for (const adj of rules.sections.adjustments) {
-      if (adj.groups && !adj.groups.includes(group.id)) continue
-      const hit = guard(`adjustment ${adj.id}`, () => adj.whenFn.evaluate(scope, resolver))
-      if (hit === true) {
-        r.adjustments.push({ id: adj.id, label: adj.label, kind: adj.kind, points: adj.kind === 'bonus' ? adj.points : -adj.points })
-        r.rules.push(ref('adjustments', adj))
+    const numbers = slab
+    const o = slabUsed
+    for (let i = 0; i < items.length; i++) {
+      try {
+        numbers[o + i * STRIDE] = resolver(items[i].indicator) as number
+      } catch (err) {
+        problem(r, err, '')
       }
     }
-    for (const veto of rules.sections.vetoes) {
-      const hit = guard(`veto ${veto.id}`, () => veto.whenFn.evaluate(scope, resolver))
-      if (hit === true) {
-        r.vetoes.push({ id: veto.id, label: veto.label, effect: veto.effect, class: veto.class, applied: false })
-        r.rules.push(ref('vetoes', veto))
+    for (let t = 0; t < ties.length; t++) {
+      try {
+        numbers[o + items.length * STRIDE + t] = resolver(ties[t]) as number
+      } catch (err) {
+        problem(r, err, '')
+      }
+    }
+    for (const adj of plan.adjustments) {
+      if (adj.groups && !adj.groups.includes(group.id)) continue
+      try {
+        if (adj.whenFn.evaluate(e.figures, resolver) === true) {
+          if (r.adjustments === EMPTY) r.adjustments = []
+          r.adjustments.push({ id: adj.id, label: adj.label, kind: adj.kind, points: adj.kind === 'bonus' ? adj.points : -adj.points })
+          if (r.rules === gp.rules) r.rules = [...gp.rules]
+          r.rules.push(ref('adjustments', adj))
+        }
+      } catch (err) {
+        problem(r, err, `adjustment ${adj.id}: `)
+      }
+    }
+    for (const veto of plan.vetoes) {
+      try {
+        if (veto.whenFn.evaluate(e.figures, resolver) === true) {
+          if (r.vetoes === EMPTY) r.vetoes = []
+          r.vetoes.push({ id: veto.id, label: veto.label, effect: veto.effect, class: veto.class, applied: false })
+          if (r.rules === gp.rules) r.rules = [...gp.rules]
+          r.rules.push(ref('vetoes', veto))
+        }
+      } catch (err) {
+        problem(r, err, `veto ${veto.id}: `)
       }
     }
     if (r.problems.length > 0) {
       r.status = 'invalid'
       r.problems = [...new Set(r.problems)]
+      continue
+    }
+    r.numbers = numbers
+    r.offset = o
+    r.plan = gp.plan
+    slabUsed += width
+
+    let bySector = plan.contexts.get(sector)
+    if (!bySector) plan.contexts.set(sector, (bySector = new Map()))
+    let ctx = bySector.get(group.id)
+    if (!ctx) {
+      const scheme = gp.scheme!
+      const rankKey = `${scheme.id}|${dims(scheme.over, e.county, sector, group.id)}`
+      let rank = ranks.get(rankKey)
+      if (!rank) ranks.set(rankKey, (rank = { scheme, members: [] }))
+      const buckets = items.map((it) => {
+        if ('fixed' in it.benchmark) return { sum: 0, n: 0, values: null, stat: it.benchmark.fixed }
+        const bk = `${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id)}`
+        let b = sharedBuckets.get(bk)
+        if (!b) sharedBuckets.set(bk, (b = { sum: 0, n: 0, values: it.benchmark.peer === 'median' ? [] : null, stat: Number.NaN }))
+        return b
+      })
+      ctx = { buckets, rank }
+      bySector.set(group.id, ctx)
+    }
+    ctxOf[k] = ctx
+    ctx.rank.members.push(k)
+    for (let i = 0; i < items.length; i++) {
+      const b = ctx.buckets[i]
+      if ('fixed' in items[i].benchmark) continue
+      const v = numbers[o + i * STRIDE]
+      b.sum += v
+      b.n++
+      b.values?.push(v)
     }
   }
 
-  // Benchmarks: peer statistics over the rated enterprises of the same peer key.
-  const benchmarkCache = new Map<string, number>()
-  const peerValues = new Map<string, number[]>()
-  for (const w of works) {
-    if (w.r.status !== 'rated' || !w.scoring) continue
-    w.scoring.items.forEach((item, i) => {
-      if (!('peer' in item.benchmark)) return
-      const key = `${w.scoring!.id}|${i}|${peerKey(w.r, item.benchmark.over)}`
-      let list = peerValues.get(key)
-      if (!list) peerValues.set(key, (list = []))
-      list.push(w.values[i])
-    })
+  const T2 = performance.now()
+  // Benchmarks (peer statistics) and points.
+  for (const b of sharedBuckets.values()) {
+    if (b.values) {
+      b.values.sort((x, y) => x - y)
+      const m = b.values.length >> 1
+      b.stat = b.values.length % 2 ? b.values[m] : (b.values[m - 1] + b.values[m]) / 2
+    } else b.stat = b.sum / b.n
   }
-  for (const [key, list] of peerValues) {
-    list.sort((a, b) => a - b)
-    benchmarkCache.set(key, list)
-  }
-  for (const w of works) {
-    if (w.r.status !== 'rated' || !w.scoring) continue
+  for (let k = 0; k < results.length; k++) {
+    const r = results[k]
+    const ctx = ctxOf[k]
+    if (!ctx || r.status !== 'rated') continue
+    const items = r.plan!.scoring.items
+    const n = r.numbers!
+    const o = r.offset
     let base = 0
-    w.scoring.items.forEach((item, i) => {
-      const b = item.benchmark
-      let benchmark: number
-      let kind: string
-      if ('fixed' in b) {
-        benchmark = b.fixed
-        kind = 'fixed'
-      } else {
-        const key = `${w.scoring!.id}|${i}|${peerKey(w.r, b.over)}`
-        benchmark = peerStatistic(benchmarkCache, key, b)
-        kind = `${b.multiple ? `${b.multiple} × ` : ''}peer ${b.peer} over ${b.over.join(' × ')}`
-      }
-      const value = w.values[i]
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]
+      const bm = item.benchmark
+      const benchmark = 'fixed' in bm ? bm.fixed : ctx.buckets[i].stat * (bm.multiple ?? 1)
+      const value = n[o + i * STRIDE]
       const ratio = benchmark > 0 ? value / benchmark : 0
       let capped = ratio
       if (item.cap !== undefined && capped > item.cap) capped = item.cap
       if (item.floor !== undefined && capped < item.floor) capped = item.floor
       const points = round4(capped * item.weight)
+      n[o + i * STRIDE + 1] = benchmark
+      n[o + i * STRIDE + 2] = ratio
+      n[o + i * STRIDE + 3] = capped
+      n[o + i * STRIDE + 4] = points
       base += points
-      const ind = w.rules.sections.indicators.find((x) => x.id === item.indicator)!
-      w.r.indicators.push({
-        id: item.indicator,
-        label: ind.label,
-        unit: ind.unit,
-        formula: ind.formula,
-        value: round4(value),
-        benchmark: round4(benchmark),
-        benchmarkKind: kind,
-        ratio: round4(ratio),
-        cappedRatio: round4(capped),
-        weight: item.weight,
-        points,
-      })
-    })
-    w.r.baseScore = round4(base)
-    w.r.score = round4(base + w.r.adjustments.reduce((a, x) => a + x.points, 0))
+    }
+    r.baseScore = round4(base)
+    let adj = 0
+    for (const a of r.adjustments) adj += a.points
+    r.score = round4(base + adj)
   }
+  sharedBuckets.clear()
 
+  const T3 = performance.now()
   // Classes: rank within the peer group (competition ranking: exact ties share the better rank).
-  const rankGroups = new Map<string, Work[]>()
-  for (const w of works) {
-    if (w.r.status !== 'rated' || !w.scheme) continue
-    const key = `${w.scheme.id}|${peerKey(w.r, w.scheme.over)}`
-    let list = rankGroups.get(key)
-    if (!list) rankGroups.set(key, (list = []))
-    list.push(w)
-  }
   const classOrder = rulebook.meta.classes.map((c) => c.id)
-  for (const list of rankGroups.values()) {
-    const scheme = list[0].scheme!
-    const tie = scheme.tieBreak
-    const cmp = (a: Work, b: Work): number => {
-      const d = b.r.score! - a.r.score!
-      if (Math.abs(d) > EPS) return d
-      for (const id of tie) {
-        const x = (b.r.figures[id] as number) - (a.r.figures[id] as number)
-        if (Math.abs(x) > EPS) return x
+  const scores = new Float64Array(results.length)
+  for (let k = 0; k < results.length; k++) scores[k] = results[k].score ?? 0
+  for (const { scheme, members } of ranks.values()) {
+    const ties = scheme.tieBreak.length
+    const tie = (x: number, y: number) => {
+      const rx = results[x]
+      const ry = results[y]
+      const base = rx.plan!.scoring.items.length * STRIDE
+      for (let t = 0; t < ties; t++) {
+        const d = ry.numbers![ry.offset + base + t] - rx.numbers![rx.offset + base + t]
+        if (Math.abs(d) > EPS) return d
       }
       return 0
     }
-    list.sort((a, b) => cmp(a, b) || (a.r.creditCode < b.r.creditCode ? -1 : 1))
-    const n = list.length
+    // Scores are rounded to 4 decimals, so equal means equal.
+    const cmp = (x: number, y: number): number => scores[y] - scores[x] || (ties > 0 ? tie(x, y) : 0)
+    // Members are in credit-code order already, and the sort is stable: equal entries stay by credit code.
+    members.sort(cmp)
+    const n = members.length
     const bounds: number[] = []
     if (scheme.method === 'rank-share') {
       let cum = 0
@@ -382,37 +570,62 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
       bounds[bounds.length - 1] = n
     }
     let rank = 1
-    list.forEach((w, i) => {
-      if (i > 0 && cmp(list[i - 1], w) !== 0) rank = i + 1
-      w.r.rank = rank
-      w.r.groupSize = n
-      w.r.percentile = round4(rank / n)
+    for (let i = 0; i < n; i++) {
+      if (i > 0 && cmp(members[i - 1], members[i]) !== 0) rank = i + 1
+      const r = results[members[i]]
+      r.rank = rank
+      r.groupSize = n
+      r.percentile = round4(rank / n)
       let cls: string
       if (scheme.method === 'rank-share') {
-        const k = bounds.findIndex((b) => rank <= b)
-        cls = scheme.bands[k === -1 ? scheme.bands.length - 1 : k].class
+        let b = 0
+        while (b < bounds.length - 1 && rank > bounds[b]) b++
+        cls = scheme.bands[b].class
       } else {
-        const band = scheme.bands.find((b) => b.minScore === undefined || w.r.score! >= b.minScore - EPS)
+        const band = scheme.bands.find((x) => x.minScore === undefined || r.score! >= x.minScore - EPS)
         cls = (band ?? scheme.bands[scheme.bands.length - 1]).class
       }
-      w.r.initialClass = cls
-      w.r.class = applyVetoes(cls, w.r.vetoes, classOrder)
-    })
+      r.initialClass = cls
+      r.class = r.vetoes.length > 0 ? applyVetoes(cls, r.vetoes, classOrder) : cls
+    }
   }
-  return works.map((w) => w.r)
+  timings.push({ sort: T1 - T0, main: T2 - T1, points: T3 - T2, classes: performance.now() - T3 })
+  return results
+}
+
+/** Phase timings of recent rate() calls (milliseconds), for the benchmark; bounded. */
+export const timings: { sort: number; main: number; points: number; classes: number }[] = []
+
+// Working state of one rate() call; cleared before it returns (rate is synchronous).
+const sharedBuckets = new Map<string, PeerContext['buckets'][number]>()
+
+function dims(over: PeerDimension[], county: string, sector: string, group: string): string {
+  let s = ''
+  for (const d of over) s += `${d === 'county' ? county : d === 'sector' ? sector : group}|`
+  return s
+}
+
+function invalid(r: RatingResult, message: string): void {
+  r.status = 'invalid'
+  r.problems = [message]
+}
+
+function problem(r: RatingResult, err: unknown, prefix: string): void {
+  if (!(err instanceof FormulaEvalError)) throw err
+  if (r.problems === EMPTY) r.problems = []
+  r.problems.push(prefix + err.message)
 }
 
 /** force: the worst forced class; cap: no better than; floor: no worse than, unless a force or cap fired. */
-function applyVetoes(initial: string, vetoes: RatingResult['vetoes'], order: string[]): string {
+function applyVetoes(initial: string, vetoes: VetoHit[], order: string[]): string {
   const idx = (c: string) => order.indexOf(c)
   let cls = initial
   const forces = vetoes.filter((v) => v.effect === 'force')
   const caps = vetoes.filter((v) => v.effect === 'cap')
   if (forces.length > 0) {
     const worst = forces.reduce((a, b) => (idx(b.class) > idx(a.class) ? b : a))
-    cls = worst.class
     worst.applied = true
-    return cls
+    return worst.class
   }
   for (const c of caps) {
     if (idx(c.class) > idx(cls)) {
@@ -429,50 +642,4 @@ function applyVetoes(initial: string, vetoes: RatingResult['vetoes'], order: str
     }
   }
   return cls
-}
-
-function peerKey(r: RatingResult, over: PeerDimension[]): string {
-  return over.map((d) => (d === 'county' ? r.county : d === 'sector' ? r.sector : r.group)).join('|')
-}
-
-function peerStatistic(cache: Map<string, number[] | number>, key: string, b: Extract<Benchmark, { peer: string }>): number {
-  const cached = cache.get(`${key}#stat`)
-  if (typeof cached === 'number') return cached
-  const list = cache.get(key) as number[]
-  let stat: number
-  if (b.peer === 'mean') {
-    let sum = 0
-    for (const v of list) sum += v
-    stat = sum / list.length
-  } else {
-    const m = list.length >> 1
-    stat = list.length % 2 ? list[m] : (list[m - 1] + list[m]) / 2
-  }
-  stat *= b.multiple ?? 1
-  cache.set(`${key}#stat`, stat)
-  return stat
-}
-
-/** A resolver that computes indicators on demand (and caches them in the scope) while a formula reads them. */
-export function makeResolver(scope: FormulaScope, indicators: ReadonlyMap<string, IndicatorC>) {
-  const busy = new Set<string>()
-  const resolver = (name: string): FormulaValue => {
-    const have = scope[name]
-    if (have !== undefined) return have
-    const ind = indicators.get(name)
-    if (!ind) throw new FormulaEvalError(`missing figure '${name}'`)
-    if (busy.has(name)) throw new FormulaEvalError(`indicator '${name}' depends on itself`)
-    busy.add(name)
-    try {
-      const v = ind.fn.evaluate(scope, resolver)
-      scope[name] = v
-      return v
-    } catch (e) {
-      if (e instanceof FormulaEvalError && !e.message.startsWith(`${name}:`)) throw new FormulaEvalError(`${name}: ${e.message}`)
-      throw e
-    } finally {
-      busy.delete(name)
-    }
-  }
-  return resolver
 }

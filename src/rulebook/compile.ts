@@ -190,7 +190,23 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
 
   const symbols = new Map<string, SymbolKind>()
   for (const inp of inputs) {
-    symbols.set(inp.id, inp.type === 'category' ? { kind: 'category', values: inp.values ?? [] } : { kind: inp.type })
+    const d = inp.default ?? (inp.type === 'flag' ? false : undefined)
+    if (d !== undefined && typeof d !== (inp.type === 'number' ? 'number' : inp.type === 'flag' ? 'boolean' : 'string')) {
+      const f = cityFiles.find((c) => c.data.inputs?.includes(inp))!
+      report(f.loc, ['inputs', f.data.inputs!.indexOf(inp), 'default'], `default ${JSON.stringify(d)} does not fit a ${inp.type} input`)
+    }
+    if (inp.type === 'category' && d !== undefined && !inp.values?.includes(d as string)) {
+      const f = cityFiles.find((c) => c.data.inputs?.includes(inp))!
+      report(f.loc, ['inputs', f.data.inputs!.indexOf(inp), 'default'], `default '${d}' is not one of the values`)
+    }
+    symbols.set(
+      inp.id,
+      inp.type === 'category'
+        ? { kind: 'category', values: inp.values ?? [], default: d as string | undefined }
+        : inp.type === 'flag'
+          ? { kind: 'flag', default: d as boolean | undefined }
+          : { kind: 'number', default: d as number | undefined },
+    )
   }
   const indicatorIds = new Set<string>()
   for (const { data } of cityFiles) for (const ind of data.indicators ?? []) indicatorIds.add(ind.id)
