@@ -69,11 +69,6 @@ const missing: Resolver = (name) => {
   throw new FormulaEvalError(`missing figure '${name}'`)
 }
 
-class DivisionByZero extends Error {
-  constructor(readonly at: number) {
-    super('division by zero')
-  }
-}
 
 const fnImpl: Record<string, (...args: number[]) => number> = Object.freeze({
   min: Math.min,
@@ -224,9 +219,15 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
   } catch (e) {
     throw new FormulaError(`internal: generated code did not compile: ${(e as Error).message}`)
   }
-  const rt: Runtime = Object.freeze({
+  // A division by zero records where it happened and yields NaN; evaluate() turns the record into an error even
+  // when the NaN was swallowed by a comparison. No try/catch on the hot path.
+  const rt: Runtime & { fault: number } = Object.seal({
+    fault: -1,
     div: (a: number, b: number, at: number) => {
-      if (b === 0) throw new DivisionByZero(at)
+      if (b === 0) {
+        if (rt.fault < 0) rt.fault = at
+        return Number.NaN
+      }
       return a / b
     },
     pow: (a: number, b: number) => a ** b,
@@ -235,14 +236,12 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
   })
   const symbolsUsed = Object.freeze([...used])
   const evaluate = (scope: FormulaScope, resolve: Resolver = missing): FormulaValue => {
-    let out: FormulaValue
-    try {
-      out = raw(scope, rt, resolve)
-    } catch (e) {
-      if (e instanceof DivisionByZero) {
-        throw new FormulaEvalError(`division by zero: ${rt.divisors[e.at]} is 0 in '${source}'`)
-      }
-      throw e
+    rt.fault = -1
+    const out = raw(scope, rt, resolve)
+    if (rt.fault >= 0) {
+      const at = rt.fault
+      rt.fault = -1
+      throw new FormulaEvalError(`division by zero: ${rt.divisors[at]} is 0 in '${source}'`)
     }
     if (typeof out === 'number' && !Number.isFinite(out)) {
       throw new FormulaEvalError(`'${source}' gives ${out} for these figures`)
