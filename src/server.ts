@@ -1,6 +1,69 @@
-/** Placeholder until the service lands: prints the rulebook summary. */
-const { runCli } = await import('./cli/main.ts')
-process.exitCode = await runCli(['rules', 'show', '--rules', 'rules', '--county', '330282'], {
-  out: (s) => process.stdout.write(`${s}\n`),
-  err: (s) => process.stderr.write(`${s}\n`),
+/**
+ * `npm start`: migrate the database, load rules/, seed the demo on an empty database, serve the API.
+ * @module server
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { serve } from '@hono/node-server'
+import { createDb } from './db/client.ts'
+import { Store } from './db/store.ts'
+import { type DemoTokens, seedDemo } from './demo/seed.ts'
+import { parseEnv } from './env.ts'
+import { RulebookError, formatRuleProblem } from './errors.ts'
+import { createApp } from './http/app.ts'
+import { readRuleTexts } from './rulebook/load.ts'
+
+let env: ReturnType<typeof parseEnv>
+try {
+  env = parseEnv()
+} catch (e) {
+  process.stderr.write(`${(e as Error).message}\n`)
+  process.exit(1)
+}
+const say = (s: string) => env.LOG_LEVEL !== 'silent' && process.stdout.write(`${s}\n`)
+const db = createDb(env.DB_PATH)
+const store = new Store(db)
+try {
+  const v = store.saveRulebookVersion(readRuleTexts(env.RULES_DIR), 'rules-dir', `loaded from ${env.RULES_DIR}`)
+  say(`rulebook ${env.RULES_DIR}: ${v.created ? 'new version' : 'unchanged, version'} ${v.id} (sha256 ${v.hash.slice(0, 12)})`)
+} catch (e) {
+  if (!(e instanceof RulebookError)) throw e
+  process.stderr.write(`${e.problems.map(formatRuleProblem).join('\n')}\nthe rules in ${env.RULES_DIR} are invalid; not starting\n`)
+  process.exit(1)
+}
+
+const tokenFile = join(env.DB_PATH === ':memory:' ? 'data' : dirname(env.DB_PATH), 'demo-tokens.json')
+let tokens: DemoTokens | undefined
+if (env.DEMO && store.listEnterprises({ limit: 1, offset: 0 }).total === 0) {
+  say(`empty database: loading a demo population of ${env.DEMO_SIZE} enterprises (2023 and 2024, both published)…`)
+  const t = Date.now()
+  tokens = seedDemo(store, env.DEMO_SIZE)
+  if (env.DB_PATH !== ':memory:') writeFileSync(tokenFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 })
+  say(`demo loaded in ${((Date.now() - t) / 1000).toFixed(1)} s`)
+} else if (existsSync(tokenFile)) {
+  tokens = JSON.parse(readFileSync(tokenFile, 'utf8')) as DemoTokens
+}
+
+const app = createApp({ store, maxBodyBytes: env.MAX_BODY_BYTES })
+const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
+  const base = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`
+  say(`mujun listening on ${base}`)
+  say(`  API reference  ${base}/docs   (OpenAPI: ${base}/openapi.json)`)
+  if (tokens) {
+    say(`  demo tokens (also in ${tokenFile}):`)
+    say(`    bureau      ${tokens.bureau}`)
+    say(`    utility     ${tokens.utility}`)
+    say(`    county      ${tokens.county}   (慈溪市 ${tokens.countyCode})`)
+    say(`    enterprise  ${tokens.enterprise}   (${tokens.creditCode})`)
+    say(`  try: curl -H "Authorization: Bearer ${tokens.utility}" "${base}/v1/enterprises/${tokens.creditCode}/tier?date=2025-03-01"`)
+  }
 })
+
+const stop = () => {
+  server.close(() => {
+    db.$client.close()
+    process.exit(0)
+  })
+}
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)

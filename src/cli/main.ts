@@ -15,6 +15,7 @@ import { resolve } from '../rulebook/resolve.ts'
 import { ruleFileJsonSchema } from '../rulebook/schema.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import { formatResolved } from './rules-table.ts'
+import { resolvedToJson } from '../rulebook/resolved-json.ts'
 
 export interface Io {
   out: (s: string) => void
@@ -134,24 +135,6 @@ function rulesShow(args: string[], io: Io): number {
   else if (values.format === 'table') io.out(formatResolved(rb, resolved))
   else throw new UsageError(`--format must be table or json`)
   return 0
-}
-
-export function resolvedToJson(rb: Rulebook, resolved: ReturnType<typeof resolve>) {
-  const strip = (x: any) => {
-    const { whenFn: _w, fn: _f, ...rest } = x
-    if (rest.rows) rest.rows = rest.rows.map((r: any) => strip(r))
-    return rest
-  }
-  return {
-    rulebook: rb.meta.id,
-    hash: rb.hash,
-    county: resolved.county,
-    date: resolved.date,
-    overrides: resolved.overrides,
-    inputs: rb.inputs,
-    sectors: rb.sectors,
-    ...Object.fromEntries(Object.entries(resolved.sections).map(([k, v]) => [k, (v as any[]).map(strip)])),
-  }
 }
 
 function readEnterprises(file: string, rb: Rulebook, io: Io) {

@@ -83,7 +83,7 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
     if (!columns[i]) problems.push({ row: 1, column: h, message: `unknown column '${h}' (not an identity column or a rulebook input)` })
   })
   for (const need of ['credit_code', 'name', 'county_code', 'industry_code']) {
-    if (!columns.includes(need)) problems.push({ row: 1, column: need, message: `missing column '${need}'` })
+    if (!columns.includes(need as never)) problems.push({ row: 1, column: need, message: `missing column '${need}'` })
   }
   if (problems.length > 0) return { enterprises: [], problems }
   const enterprises: ParsedEnterprises['enterprises'] = []

@@ -56,6 +56,9 @@ export interface Quote {
   total: string
 }
 
+/** What pricing needs of an enterprise's evaluation result for one year. */
+export type RatedFacts = Pick<RatingResult, 'creditCode' | 'county' | 'year' | 'class' | 'category' | 'sector' | 'figures'>
+
 export interface QuoteOptions {
   /** Apply this pending override as if in force (preview). */
   preview?: string
@@ -92,7 +95,7 @@ interface Charge {
  * Quotes the surcharge on `resource` for an enterprise whose evaluation results by year are `history`
  * (the class from the evaluation of year Y applies to days in Y+1).
  */
-export function quote(history: readonly RatingResult[], rulebook: Rulebook, request: QuoteRequest, options: QuoteOptions = {}): Quote {
+export function quote(history: readonly RatedFacts[], rulebook: Rulebook, request: QuoteRequest, options: QuoteOptions = {}): Quote {
   if (history.length === 0) throw new QuoteError('no evaluation result for this enterprise')
   const creditCode = history[0].creditCode
   const county = history[0].county
@@ -259,7 +262,7 @@ function amountOf(c: Charge, qty: Money, from: number, to: number): { charged: M
   return { charged, amount: charged.times(c.rate) }
 }
 
-function consecutiveYears(history: readonly RatingResult[], year: number, cls: string): number {
+function consecutiveYears(history: readonly RatedFacts[], year: number, cls: string): number {
   const byYear = new Map(history.map((h) => [h.year, h.class]))
   let n = 0
   while (byYear.get(year - n) === cls) n++
@@ -268,8 +271,8 @@ function consecutiveYears(history: readonly RatingResult[], year: number, cls: s
 
 function chargesFor(
   s: SurchargeC,
-  result: RatingResult,
-  history: readonly RatingResult[],
+  result: RatedFacts,
+  history: readonly RatedFacts[],
   rulebook: Rulebook,
   indicators: Rulebook['sections']['indicators'],
   notes: Set<string>,
@@ -322,4 +325,60 @@ function chargesFor(
     reason: `over quota ${b.overFrom * 100}%–${b.overTo !== undefined ? `${b.overTo * 100}%` : '∞'} (annual quota ${annual}, +${b.extraMultiple} × ${spec.basePrice})`,
     quotaBand: { lower: new Money(b.overFrom), upper: b.overTo !== undefined ? new Money(b.overTo) : undefined, extra: new Money(b.extraMultiple), base: new Money(String(annual)) },
   }))
+}
+
+export interface ResourceRate {
+  resource: Resource
+  unit: string
+  /** Yuan per unit charged on this date (after stacking); quota schedules depend on use and are listed apart. */
+  rate: string
+  stacking: 'sum' | 'max'
+  schedules: { scheduleId: string; label: string; basis: SurchargeC['basis']; rate: string; reason: string; charged: boolean }[]
+  quota: { scheduleId: string; label: string; annualQuota: number; basePrice: string; bands: { overFrom: number; overTo?: number; extraMultiple: string }[] }[]
+}
+
+/** The surcharge rate per resource in force for an enterprise on `date` (what a utility bills per unit). */
+export function ratesOn(history: readonly RatedFacts[], rulebook: Rulebook, date: string, options: QuoteOptions = {}): { evaluationYear: number; rates: ResourceRate[]; notes: string[] } {
+  isoDate(date, 'date')
+  const year = Number(date.slice(0, 4)) - 1
+  const result = history.find((h) => h.year === year)
+  const notes = new Set<string>()
+  const rates: ResourceRate[] = []
+  if (!result) notes.add(`no published evaluation for ${year}: no class or category applies on ${date}`)
+  const county = result?.county ?? history[0]?.county
+  const rules = resolve(rulebook, county ?? rulebook.meta.counties[0].code, date, options)
+  for (const res of rulebook.meta.resources) {
+    const stacking = rules.sections.stacking.find((x) => x.resource === res.id)?.mode ?? 'sum'
+    const perUnit: Charge[] = []
+    const quota: ResourceRate['quota'] = []
+    if (result) {
+      for (const s of rules.sections.surcharges) {
+        if (s.resource !== res.id || (s.sectors && !s.sectors.includes(result.sector))) continue
+        for (const c of chargesFor(s, result, history, rulebook, rules.sections.indicators, notes)) {
+          if (c.kind === 'per-unit') perUnit.push(c)
+          else if (!quota.some((q) => q.scheduleId === s.id)) {
+            quota.push({ scheduleId: s.id, label: s.label, annualQuota: Number(result.figures[s.quota!.quotaInput] ?? 0), basePrice: s.quota!.basePrice, bands: s.quota!.bands })
+          }
+        }
+      }
+    }
+    let chargedIdx = perUnit.map((_, i) => i)
+    if (stacking === 'max' && perUnit.length > 1) {
+      let best = 0
+      perUnit.forEach((c, i) => {
+        if (c.rate.greaterThan(perUnit[best].rate)) best = i
+      })
+      chargedIdx = [best]
+    }
+    const total = chargedIdx.reduce((a, i) => a.plus(perUnit[i].rate), new Money(0))
+    rates.push({
+      resource: res.id,
+      unit: res.unit,
+      rate: total.toString(),
+      stacking,
+      schedules: perUnit.map((c, i) => ({ scheduleId: c.schedule.id, label: c.schedule.label, basis: c.schedule.basis, rate: c.rate.toString(), reason: c.reason, charged: chargedIdx.includes(i) })),
+      quota,
+    })
+  }
+  return { evaluationYear: year, rates, notes: [...notes] }
 }

@@ -439,7 +439,7 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
       if (adj.groups && !adj.groups.includes(group.id)) continue
       try {
         if (adj.whenFn.evaluate(e.figures, resolver) === true) {
-          if (r.adjustments === EMPTY) r.adjustments = []
+          if ((r.adjustments as readonly unknown[]) === EMPTY) r.adjustments = []
           r.adjustments.push({ id: adj.id, label: adj.label, kind: adj.kind, points: adj.kind === 'bonus' ? adj.points : -adj.points })
           if (r.rules === gp.rules) r.rules = [...gp.rules]
           r.rules.push(ref('adjustments', adj))
@@ -451,7 +451,7 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
     for (const veto of plan.vetoes) {
       try {
         if (veto.whenFn.evaluate(e.figures, resolver) === true) {
-          if (r.vetoes === EMPTY) r.vetoes = []
+          if ((r.vetoes as readonly unknown[]) === EMPTY) r.vetoes = []
           r.vetoes.push({ id: veto.id, label: veto.label, effect: veto.effect, class: veto.class, applied: false })
           if (r.rules === gp.rules) r.rules = [...gp.rules]
           r.rules.push(ref('vetoes', veto))
@@ -609,7 +609,7 @@ function invalid(r: RatingResult, message: string): void {
 
 function problem(r: RatingResult, err: unknown, prefix: string): void {
   if (!(err instanceof FormulaEvalError)) throw err
-  if (r.problems === EMPTY) r.problems = []
+  if ((r.problems as readonly unknown[]) === EMPTY) r.problems = []
   r.problems.push(prefix + err.message)
 }
 

@@ -458,7 +458,7 @@ function checkSurchargeShape(
   if (s.basis === 'class' || s.basis === 'category') {
     need('rates')
     s.rates?.forEach((r, j) => {
-      const key = s.basis
+      const key = s.basis as 'class' | 'category'
       const other = key === 'class' ? 'category' : 'class'
       if (!r[key]) report(loc, [...path, 'rates', j], `a rate of a '${key}' schedule needs '${key}'`)
       if (r[other]) report(loc, [...path, 'rates', j, other], `'${other}' does not belong in a '${key}' schedule`)

@@ -1,0 +1,55 @@
+/**
+ * Loads the demo population (two years of figures, both evaluations published) and demo tokens into an empty
+ * database. Deterministic: the same size gives the same enterprises, figures and classes.
+ * @module demo/seed
+ */
+import type { Store } from '../db/store.ts'
+import type { Enterprise } from '../enterprise/enterprise.ts'
+import { prng, syntheticPopulation } from './population.ts'
+
+export interface DemoTokens {
+  bureau: string
+  utility: string
+  county: string
+  enterprise: string
+  countyCode: string
+  creditCode: string
+}
+
+/** The previous year's figures: each number moved by a deterministic ±15 %. */
+function previousYear(population: Enterprise[]): Enterprise[] {
+  const rnd = prng(2023)
+  return population.map((e) => {
+    const f: Enterprise['figures'] = {}
+    for (const [k, v] of Object.entries(e.figures)) {
+      f[k] = typeof v === 'number' && k !== 'energy_limit_kwh_per_t' ? Math.round(v * (0.85 + 0.3 * rnd()) * 100) / 100 : v
+    }
+    if (typeof f.employees === 'number') f.employees = Math.max(3, Math.round(f.employees))
+    return { ...e, figures: f }
+  })
+}
+
+/** Seeds an empty store; returns the demo tokens (stored hashed, shown once). */
+export function seedDemo(store: Store, size: number): DemoTokens {
+  const current = syntheticPopulation(size, 2024)
+  store.importEnterprises(previousYear(current), 2023, 'demo')
+  store.importEnterprises(current, 2024, 'demo')
+  let lastRun = 0
+  for (const year of [2023, 2024]) {
+    const run = store.runEvaluation(year, 'demo')
+    store.publish(run.id, 'demo')
+    lastRun = run.id
+  }
+  // The demo enterprise is a 慈溪 firm rated D (or C) in 2024, so its tier and quotes show a surcharge.
+  const rated = store.runResults(lastRun, { county: '330282' })
+  const pick = rated.find((r) => r.class === 'D') ?? rated.find((r) => r.class === 'C') ?? rated[0]
+  const cixi = current.find((e) => e.creditCode === pick.creditCode)!
+  return {
+    bureau: store.createToken('bureau', '', 'demo bureau'),
+    utility: store.createToken('utility', '', 'demo utility'),
+    county: store.createToken('county', '330282', 'demo county 慈溪市'),
+    enterprise: store.createToken('enterprise', cixi.creditCode, `demo enterprise ${cixi.name}`),
+    countyCode: '330282',
+    creditCode: cixi.creditCode,
+  }
+}

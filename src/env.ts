@@ -1,0 +1,26 @@
+/**
+ * The only module that reads process.env: validated once with zod; the process exits with a clear message if bad.
+ * @module env
+ */
+import { z } from 'zod'
+
+export const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DB_PATH: z.string().min(1).default('data/mujun.db'),
+  RULES_DIR: z.string().min(1).default('rules/ningbo'),
+  /** Load the demo population and demo tokens into an empty database. */
+  DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  DEMO_SIZE: z.coerce.number().int().min(10).max(200_000).default(3000),
+  /** Largest request body accepted, in bytes (bigger → 413). */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
+})
+export type Env = z.infer<typeof EnvSchema>
+
+/** Parses an environment (process.env by default); throws with every problem listed. */
+export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = EnvSchema.safeParse(source)
+  if (!parsed.success) throw new Error(`invalid environment:\n${z.prettifyError(parsed.error)}`)
+  return parsed.data
+}
