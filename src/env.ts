@@ -10,10 +10,17 @@ export const EnvSchema = z.object({
   DB_PATH: z.string().min(1).default('data/mujun.db'),
   RULES_DIR: z.string().min(1).default('rules/ningbo'),
   /** Load the demo population and demo tokens into an empty database. */
-  DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  DEMO: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   DEMO_SIZE: z.coerce.number().int().min(10).max(200_000).default(3000),
   /** Largest request body accepted, in bytes (bigger → 413). */
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
 })
 export type Env = z.infer<typeof EnvSchema>

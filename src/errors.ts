@@ -23,7 +23,11 @@ export class MujunError extends Error {
   readonly code: string
   readonly status: number
   readonly details?: unknown
-  constructor(code: string, message: string, options: { status?: number; details?: unknown; cause?: unknown } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { status?: number; details?: unknown; cause?: unknown } = {},
+  ) {
     super(message, { cause: options.cause })
     this.name = 'MujunError'
     this.code = code

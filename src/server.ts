@@ -9,7 +9,7 @@ import { createDb } from './db/client.ts'
 import { Store } from './db/store.ts'
 import { type DemoTokens, seedDemo } from './demo/seed.ts'
 import { parseEnv } from './env.ts'
-import { RulebookError, formatRuleProblem } from './errors.ts'
+import { formatRuleProblem, RulebookError } from './errors.ts'
 import { createApp } from './http/app.ts'
 import { readRuleTexts } from './rulebook/load.ts'
 
@@ -24,21 +24,35 @@ const say = (s: string) => env.LOG_LEVEL !== 'silent' && process.stdout.write(`$
 const db = createDb(env.DB_PATH)
 const store = new Store(db)
 try {
-  const v = store.saveRulebookVersion(readRuleTexts(env.RULES_DIR), 'rules-dir', `loaded from ${env.RULES_DIR}`)
-  say(`rulebook ${env.RULES_DIR}: ${v.created ? 'new version' : 'unchanged, version'} ${v.id} (sha256 ${v.hash.slice(0, 12)})`)
+  const v = store.saveRulebookVersion(
+    readRuleTexts(env.RULES_DIR),
+    'rules-dir',
+    `loaded from ${env.RULES_DIR}`,
+  )
+  say(
+    `rulebook ${env.RULES_DIR}: ${v.created ? 'new version' : 'unchanged, version'} ${v.id} (sha256 ${v.hash.slice(0, 12)})`,
+  )
 } catch (e) {
   if (!(e instanceof RulebookError)) throw e
-  process.stderr.write(`${e.problems.map(formatRuleProblem).join('\n')}\nthe rules in ${env.RULES_DIR} are invalid; not starting\n`)
+  process.stderr.write(
+    `${e.problems.map(formatRuleProblem).join('\n')}\nthe rules in ${env.RULES_DIR} are invalid; not starting\n`,
+  )
   process.exit(1)
 }
 
-const tokenFile = join(env.DB_PATH === ':memory:' ? 'data' : dirname(env.DB_PATH), 'demo-tokens.json')
+const tokenFile = join(
+  env.DB_PATH === ':memory:' ? 'data' : dirname(env.DB_PATH),
+  'demo-tokens.json',
+)
 let tokens: DemoTokens | undefined
 if (env.DEMO && store.listEnterprises({ limit: 1, offset: 0 }).total === 0) {
-  say(`empty database: loading a demo population of ${env.DEMO_SIZE} enterprises (2023 and 2024, both published)…`)
+  say(
+    `empty database: loading a demo population of ${env.DEMO_SIZE} enterprises (2023 and 2024, both published)…`,
+  )
   const t = Date.now()
   tokens = seedDemo(store, env.DEMO_SIZE)
-  if (env.DB_PATH !== ':memory:') writeFileSync(tokenFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 })
+  if (env.DB_PATH !== ':memory:')
+    writeFileSync(tokenFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 })
   say(`demo loaded in ${((Date.now() - t) / 1000).toFixed(1)} s`)
 } else if (existsSync(tokenFile)) {
   tokens = JSON.parse(readFileSync(tokenFile, 'utf8')) as DemoTokens
@@ -55,7 +69,9 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
     say(`    utility     ${tokens.utility}`)
     say(`    county      ${tokens.county}   (慈溪市 ${tokens.countyCode})`)
     say(`    enterprise  ${tokens.enterprise}   (${tokens.creditCode})`)
-    say(`  try: curl -H "Authorization: Bearer ${tokens.utility}" "${base}/v1/enterprises/${tokens.creditCode}/tier?date=2025-03-01"`)
+    say(
+      `  try: curl -H "Authorization: Bearer ${tokens.utility}" "${base}/v1/enterprises/${tokens.creditCode}/tier?date=2025-03-01"`,
+    )
   }
 })
 

@@ -7,9 +7,19 @@ it('accepts published credit codes', () => {
 })
 
 it.each([
-  { code: '91330203MA2000001', message: "credit code '91330203MA2000001' must have 18 characters (has 17)" },
-  { code: '91330203MA2000001D', message: "credit code '91330203MA2000001D' fails its check character: expected 'C', found 'D'" },
-  { code: '91330203MA20000O1C', message: "credit code '91330203MA20000O1C' has 'O' at position 16; allowed are digits and upper-case letters except I, O, Z, S, V" },
+  {
+    code: '91330203MA2000001',
+    message: "credit code '91330203MA2000001' must have 18 characters (has 17)",
+  },
+  {
+    code: '91330203MA2000001D',
+    message: "credit code '91330203MA2000001D' fails its check character: expected 'C', found 'D'",
+  },
+  {
+    code: '91330203MA20000O1C',
+    message:
+      "credit code '91330203MA20000O1C' has 'O' at position 16; allowed are digits and upper-case letters except I, O, Z, S, V",
+  },
 ])('rejects $code', ({ code, message }) => {
   expect(creditCodeProblem(code)).toBe(message)
 })

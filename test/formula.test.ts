@@ -8,8 +8,10 @@ const symbols = new Map<string, SymbolKind>([
   ['high_tech', { kind: 'flag' }],
   ['furnace', { kind: 'category', values: ['cupola', 'mf_induction'] }],
 ])
-const run = (src: string, scope: Record<string, unknown> = { tax: 30, land_mu: 10, high_tech: true, furnace: 'cupola' }) =>
-  compileFormula(src, symbols).evaluate(scope as never)
+const run = (
+  src: string,
+  scope: Record<string, unknown> = { tax: 30, land_mu: 10, high_tech: true, furnace: 'cupola' },
+) => compileFormula(src, symbols).evaluate(scope as never)
 
 describe('formulas evaluate like the arithmetic they say', () => {
   it.each([
@@ -41,22 +43,45 @@ describe('anything outside the whitelist is a load error', () => {
   it.each([
     { src: 'tax / area', message: "unknown variable 'area'" },
     { src: 'tax / lamd_mu', message: "unknown variable 'lamd_mu'; did you mean 'land_mu'?" },
-    { src: 'import({}, {})', message: "function 'import' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log)" },
-    { src: 'evaluate("1")', message: "function 'evaluate' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log)" },
+    {
+      src: 'import({}, {})',
+      message:
+        "function 'import' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log)",
+    },
+    {
+      src: 'evaluate("1")',
+      message:
+        "function 'evaluate' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log)",
+    },
     { src: 'f(x) = x', message: "assignment 'f(x) = x' is not allowed in a formula" },
     { src: 'a = 1', message: "assignment 'a = 1' is not allowed in a formula" },
-    { src: 'tax.constructor', message: "property or index access 'tax.constructor' is not allowed" },
-    { src: 'tax["constructor"]', message: `property or index access 'tax["constructor"]' is not allowed` },
+    {
+      src: 'tax.constructor',
+      message: "property or index access 'tax.constructor' is not allowed",
+    },
+    {
+      src: 'tax["constructor"]',
+      message: `property or index access 'tax["constructor"]' is not allowed`,
+    },
     { src: 'constructor', message: "unknown variable 'constructor'" },
     { src: '__proto__', message: "unknown variable '__proto__'" },
     { src: '[1, 2]', message: "'[1, 2]' (ArrayNode) is not allowed in a formula" },
     { src: '{a: 1}', message: `'{"a": 1}' (ObjectNode) is not allowed in a formula` },
     { src: '1:3', message: "'1:3' (RangeNode) is not allowed in a formula" },
-    { src: 'tax land_mu', message: "implicit multiplication in 'tax land_mu'; write '*' between the factors" },
-    { src: '1 < tax < 3', message: "chained comparison '1 < tax < 3' is not allowed; combine with 'and'" },
+    {
+      src: 'tax land_mu',
+      message: "implicit multiplication in 'tax land_mu'; write '*' between the factors",
+    },
+    {
+      src: '1 < tax < 3',
+      message: "chained comparison '1 < tax < 3' is not allowed; combine with 'and'",
+    },
     { src: 'tax!', message: "operator '!' is not allowed" },
     { src: 'tax + furnace', message: "'furnace' is text and cannot be used in arithmetic" },
-    { src: 'furnace == "coke"', message: "'coke' is not one of the allowed values (cupola, mf_induction)" },
+    {
+      src: 'furnace == "coke"',
+      message: "'coke' is not one of the allowed values (cupola, mf_induction)",
+    },
     { src: 'tax + * 2', message: 'cannot parse formula: Value expected (char 7)' },
     { src: '  ', message: 'formula is empty' },
   ])('$src', ({ src, message }) => {
@@ -67,7 +92,9 @@ describe('anything outside the whitelist is a load error', () => {
 
 describe('evaluation errors name the cause', () => {
   it('division by zero names the divisor', () => {
-    expect(() => run('tax / land_mu', { tax: 1, land_mu: 0 })).toThrow(new FormulaEvalError("division by zero: land_mu is 0 in 'tax / land_mu'"))
+    expect(() => run('tax / land_mu', { tax: 1, land_mu: 0 })).toThrow(
+      new FormulaEvalError("division by zero: land_mu is 0 in 'tax / land_mu'"),
+    )
   })
   it('a missing figure is named', () => {
     expect(() => run('tax / land_mu', { tax: 1 })).toThrow("missing figure 'land_mu'")
@@ -77,6 +104,10 @@ describe('evaluation errors name the cause', () => {
     expect(() => run('sqrt(-tax)')).toThrow('gives NaN')
   })
   it('the resolver supplies symbols not in the scope', () => {
-    expect(compileFormula('tax / land_mu', symbols).evaluate({ tax: 6 }, (n) => (n === 'land_mu' ? 3 : 0))).toBe(2)
+    expect(
+      compileFormula('tax / land_mu', symbols).evaluate({ tax: 6 }, (n) =>
+        n === 'land_mu' ? 3 : 0,
+      ),
+    ).toBe(2)
   })
 })

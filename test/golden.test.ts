@@ -3,17 +3,37 @@
  * Ningbo rulebook (the arithmetic is in the file's comments). Nothing here is produced by running the code.
  */
 import { readdirSync, readFileSync } from 'node:fs'
-import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
+import { parse } from 'yaml'
 import { quote } from '../src/pricing/quote.ts'
 import { type RatingResult, rate } from '../src/rating/rate.ts'
 import { ningbo } from './support/rulebook.ts'
 
 interface CaseFile {
   name: string
-  evaluations: { year: number; enterprises: { code: string; name: string; county: string; industry: string; figures: Record<string, unknown> }[] }[]
+  evaluations: {
+    year: number
+    enterprises: {
+      code: string
+      name: string
+      county: string
+      industry: string
+      figures: Record<string, unknown>
+    }[]
+  }[]
   expect: {
-    ratings?: { year: number; code: string; status: string; group?: string | null; score?: number; rank?: number; initialClass?: string; class?: string | null; category?: string | null; problem?: string }[]
+    ratings?: {
+      year: number
+      code: string
+      status: string
+      group?: string | null
+      score?: number
+      rank?: number
+      initialClass?: string
+      class?: string | null
+      category?: string | null
+      problem?: string
+    }[]
     quotes?: {
       code: string
       resource: string
@@ -30,7 +50,9 @@ interface CaseFile {
 }
 
 const dir = new URL('./cases/', import.meta.url).pathname
-const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
 const cases = files.map((f) => ({ file: f, ...(parse(readFileSync(dir + f, 'utf8')) as CaseFile) }))
 
 it('has at least 12 golden cases', () => {
@@ -42,7 +64,13 @@ describe('golden cases', () => {
   it.each(cases)('$file: $name', (c) => {
     const results: RatingResult[] = []
     for (const ev of c.evaluations) {
-      const population = ev.enterprises.map((e) => ({ creditCode: e.code, name: e.name, county: e.county, industryCode: e.industry, figures: e.figures as never }))
+      const population = ev.enterprises.map((e) => ({
+        creditCode: e.code,
+        name: e.name,
+        county: e.county,
+        industryCode: e.industry,
+        figures: e.figures as never,
+      }))
       results.push(...rate(population, rb, ev.year))
     }
     for (const want of c.expect.ratings ?? []) {
@@ -63,11 +91,32 @@ describe('golden cases', () => {
     }
     for (const q of c.expect.quotes ?? []) {
       const history = results.filter((r) => r.creditCode === q.code)
-      const got = quote(history, rb, { resource: q.resource, from: q.from, to: q.to, quantity: q.quantity, readings: q.readings }, { preview: q.preview })
-      expect(got.lines.map((l) => ({ schedule: l.scheduleId, from: l.from, to: l.to, rate: l.rate, amount: l.amount })), `${q.code} ${q.resource} lines`).toEqual(
-        q.lines.map((l) => ({ ...l, rate: String(Number(l.rate)) })),
+      const got = quote(
+        history,
+        rb,
+        {
+          resource: q.resource,
+          from: q.from,
+          to: q.to,
+          quantity: q.quantity,
+          readings: q.readings,
+        },
+        { preview: q.preview },
       )
-      expect(got.waived.map((l) => ({ schedule: l.scheduleId, amount: l.amount })), `${q.code} waived`).toEqual(q.waived ?? [])
+      expect(
+        got.lines.map((l) => ({
+          schedule: l.scheduleId,
+          from: l.from,
+          to: l.to,
+          rate: l.rate,
+          amount: l.amount,
+        })),
+        `${q.code} ${q.resource} lines`,
+      ).toEqual(q.lines.map((l) => ({ ...l, rate: String(Number(l.rate)) })))
+      expect(
+        got.waived.map((l) => ({ schedule: l.scheduleId, amount: l.amount })),
+        `${q.code} waived`,
+      ).toEqual(q.waived ?? [])
       expect(got.total, `${q.code} total`).toBe(q.total)
     }
   })

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { withCheckChar } from '../src/enterprise/credit-code.ts'
-import { type TestApp, call, createTestApp } from './support/app.ts'
+import { call, createTestApp, type TestApp } from './support/app.ts'
 import { ningboTexts } from './support/rulebook.ts'
 
 let t: TestApp
@@ -20,10 +20,21 @@ describe('service basics', () => {
   })
 
   it('serves an OpenAPI 3.1 document and a docs page listing every route', async () => {
-    const doc = (await (await call(t.app, 'GET', '/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown> }
+    const doc = (await (await call(t.app, 'GET', '/openapi.json')).json()) as {
+      openapi: string
+      paths: Record<string, unknown>
+    }
     expect(doc.openapi).toBe('3.1.0')
     expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/v1/enterprises/{creditCode}/tier', '/v1/quotes', '/v1/tiers:batch', '/v1/evaluations/{id}/results.csv', '/v1/self-check', '/v1/enterprises:import', '/v1/rulebook/versions']),
+      expect.arrayContaining([
+        '/v1/enterprises/{creditCode}/tier',
+        '/v1/quotes',
+        '/v1/tiers:batch',
+        '/v1/evaluations/{id}/results.csv',
+        '/v1/self-check',
+        '/v1/enterprises:import',
+        '/v1/rulebook/versions',
+      ]),
     )
     const html = await (await call(t.app, 'GET', '/docs')).text()
     expect(html).toContain('/v1/quotes')
@@ -47,9 +58,19 @@ describe('service basics', () => {
 
 describe('tiers and quotes', () => {
   it('returns the class, validity and surcharge rate per resource for a utility', async () => {
-    const res = await call(t.app, 'GET', `/v1/enterprises/${t.tokens.creditCode}/tier?date=2025-03-01`, { token: t.tokens.utility })
+    const res = await call(
+      t.app,
+      'GET',
+      `/v1/enterprises/${t.tokens.creditCode}/tier?date=2025-03-01`,
+      { token: t.tokens.utility },
+    )
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { class: string; evaluationYear: number; validFrom: string; rates: { resource: string; rate: string }[] }
+    const body = (await res.json()) as {
+      class: string
+      evaluationYear: number
+      validFrom: string
+      rates: { resource: string; rate: string }[]
+    }
     expect(body.evaluationYear).toBe(2024)
     expect(body.validFrom).toBe('2025-01-01')
     expect(['C', 'D']).toContain(body.class)
@@ -71,25 +92,62 @@ describe('tiers and quotes', () => {
   it('quotes an itemised surcharge split at the new year', async () => {
     const res = await call(t.app, 'POST', '/v1/quotes', {
       token: t.tokens.utility,
-      body: { creditCode: t.tokens.creditCode, resource: 'electricity', quantity: '62000', from: '2024-12-01', to: '2025-02-01' },
+      body: {
+        creditCode: t.tokens.creditCode,
+        resource: 'electricity',
+        quantity: '62000',
+        from: '2024-12-01',
+        to: '2025-02-01',
+      },
     })
     expect(res.status).toBe(200)
-    const q = (await res.json()) as { lines: { from: string; to: string; amount: string }[]; total: string }
+    const q = (await res.json()) as {
+      lines: { from: string; to: string; amount: string }[]
+      total: string
+    }
     expect(q.lines.map((l) => l.from)).toContain('2025-01-01')
     const sum = q.lines.reduce((a, l) => a + Math.round(Number(l.amount) * 100), 0)
     expect(sum).toBe(Math.round(Number(q.total) * 100))
   })
 
   it.each([
-    { description: 'negative quantity', body: { quantity: -5 }, status: 422, code: 'VALIDATION_FAILED' },
-    { description: 'reversed period', body: { from: '2025-02-01', to: '2025-01-01' }, status: 422, code: 'QUOTE_INVALID' },
-    { description: 'unknown resource', body: { resource: 'steam' }, status: 422, code: 'QUOTE_INVALID' },
+    {
+      description: 'negative quantity',
+      body: { quantity: -5 },
+      status: 422,
+      code: 'VALIDATION_FAILED',
+    },
+    {
+      description: 'reversed period',
+      body: { from: '2025-02-01', to: '2025-01-01' },
+      status: 422,
+      code: 'QUOTE_INVALID',
+    },
+    {
+      description: 'unknown resource',
+      body: { resource: 'steam' },
+      status: 422,
+      code: 'QUOTE_INVALID',
+    },
     { description: 'not JSON', raw: '{"creditCode":', status: 400, code: 'BAD_REQUEST' },
   ])('refuses a quote with $description', async ({ body, raw, status, code }) => {
-    const base = { creditCode: t.tokens.creditCode, resource: 'electricity', quantity: 100, from: '2025-01-01', to: '2025-02-01' }
+    const base = {
+      creditCode: t.tokens.creditCode,
+      resource: 'electricity',
+      quantity: 100,
+      from: '2025-01-01',
+      to: '2025-02-01',
+    }
     const res = raw
-      ? await call(t.app, 'POST', '/v1/quotes', { token: t.tokens.utility, raw, headers: { 'content-type': 'application/json' } })
-      : await call(t.app, 'POST', '/v1/quotes', { token: t.tokens.utility, body: { ...base, ...body } })
+      ? await call(t.app, 'POST', '/v1/quotes', {
+          token: t.tokens.utility,
+          raw,
+          headers: { 'content-type': 'application/json' },
+        })
+      : await call(t.app, 'POST', '/v1/quotes', {
+          token: t.tokens.utility,
+          body: { ...base, ...body },
+        })
     expect(res.status).toBe(status)
     const p = (await res.json()) as { code: string; detail: string }
     expect(p.code).toBe(code)
@@ -98,26 +156,42 @@ describe('tiers and quotes', () => {
 
   it('batch tiers answer per code, with errors for bad and unknown codes', async () => {
     const unknown = withCheckChar('91330203MAZZZZZZ0'.replace(/Z/g, 'Y'))
-    const res = await call(t.app, 'POST', '/v1/tiers:batch', { token: t.tokens.utility, body: { date: '2025-03-01', creditCodes: [t.tokens.creditCode, 'BAD', unknown] } })
+    const res = await call(t.app, 'POST', '/v1/tiers:batch', {
+      token: t.tokens.utility,
+      body: { date: '2025-03-01', creditCodes: [t.tokens.creditCode, 'BAD', unknown] },
+    })
     expect(res.status).toBe(200)
-    const body = (await res.json()) as { tiers: { creditCode: string; class?: string; error?: { code: string } }[] }
-    expect(body.tiers.map((x) => x.error?.code ?? 'ok')).toEqual(['ok', 'CREDIT_CODE_INVALID', 'NOT_FOUND'])
+    const body = (await res.json()) as {
+      tiers: { creditCode: string; class?: string; error?: { code: string } }[]
+    }
+    expect(body.tiers.map((x) => x.error?.code ?? 'ok')).toEqual([
+      'ok',
+      'CREDIT_CODE_INVALID',
+      'NOT_FOUND',
+    ])
   })
 
   it('batch tiers are limited to 10,000 codes', async () => {
-    const res = await call(t.app, 'POST', '/v1/tiers:batch', { token: t.tokens.utility, body: { date: '2025-03-01', creditCodes: Array(10_001).fill(t.tokens.creditCode) } })
+    const res = await call(t.app, 'POST', '/v1/tiers:batch', {
+      token: t.tokens.utility,
+      body: { date: '2025-03-01', creditCodes: Array(10_001).fill(t.tokens.creditCode) },
+    })
     expect(res.status).toBe(422)
   })
 
   it('exports results as CSV with a BOM for Excel', async () => {
     const run = t.store.listRuns()[0]
-    const res = await call(t.app, 'GET', `/v1/evaluations/${run.id}/results.csv`, { token: t.tokens.utility })
+    const res = await call(t.app, 'GET', `/v1/evaluations/${run.id}/results.csv`, {
+      token: t.tokens.utility,
+    })
     expect(res.status).toBe(200)
     expect(res.headers.get('content-type')).toContain('text/csv')
     const bytes = new Uint8Array(await res.arrayBuffer())
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)
-    expect(text.split('\r\n')[0]).toBe('\ufeffcredit_code,county_code,evaluation_year,status,group,score,rank,group_size,initial_class,class,category')
+    expect(text.split('\r\n')[0]).toBe(
+      '\ufeffcredit_code,county_code,evaluation_year,status,group,score,rank,group_size,initial_class,class,category',
+    )
     expect(text.split('\r\n').filter(Boolean)).toHaveLength(301)
   })
 
@@ -125,12 +199,38 @@ describe('tiers and quotes', () => {
     const before = t.store.listAudit({}).length
     const res = await call(t.app, 'POST', '/v1/self-check', {
       token: t.tokens.enterprise,
-      body: { creditCode: t.tokens.creditCode, county: '330282', industryCode: '3411', year: 2024, figures: { above_scale: true, land_mu: 20, tax: 900, revenue: 12000, value_added: 3000, energy_tce: 500, electricity_kwh: 2_000_000, employees: 100, rd_spend: 500 } },
+      body: {
+        creditCode: t.tokens.creditCode,
+        county: '330282',
+        industryCode: '3411',
+        year: 2024,
+        figures: {
+          above_scale: true,
+          land_mu: 20,
+          tax: 900,
+          revenue: 12000,
+          value_added: 3000,
+          energy_tce: 500,
+          electricity_kwh: 2_000_000,
+          employees: 100,
+          rd_spend: 500,
+        },
+      },
     })
     expect(res.status).toBe(200)
-    const r = (await res.json()) as { class: string; trace: { indicators: { id: string; points: number }[] } }
+    const r = (await res.json()) as {
+      class: string
+      trace: { indicators: { id: string; points: number }[] }
+    }
     expect(r.class).toBe('A')
-    expect(r.trace.indicators.map((i) => i.id)).toEqual(['tax_per_mu', 'value_added_per_mu', 'value_added_per_tce', 'value_added_per_emission', 'labour_productivity', 'rd_intensity'])
+    expect(r.trace.indicators.map((i) => i.id)).toEqual([
+      'tax_per_mu',
+      'value_added_per_mu',
+      'value_added_per_tce',
+      'value_added_per_emission',
+      'labour_productivity',
+      'rd_intensity',
+    ])
     expect(t.store.listAudit({}).length).toBe(before)
   })
 })
@@ -138,48 +238,92 @@ describe('tiers and quotes', () => {
 describe('enterprises, figures and If-Match', () => {
   const code = withCheckChar('91330206MAT000001')
   it('creates, reads with an ETag, and replaces only with the current ETag', async () => {
-    const created = await call(t.app, 'POST', '/v1/enterprises', { token: t.tokens.bureau, body: { creditCode: code, name: '测试企业', county: '330206', industryCode: '3411' } })
+    const created = await call(t.app, 'POST', '/v1/enterprises', {
+      token: t.tokens.bureau,
+      body: { creditCode: code, name: '测试企业', county: '330206', industryCode: '3411' },
+    })
     expect(created.status).toBe(201)
     const etag = created.headers.get('etag')!
     expect(etag).toBe('"e1"')
-    const dup = await call(t.app, 'POST', '/v1/enterprises', { token: t.tokens.bureau, body: { creditCode: code, name: 'x', county: '330206', industryCode: '3411' } })
+    const dup = await call(t.app, 'POST', '/v1/enterprises', {
+      token: t.tokens.bureau,
+      body: { creditCode: code, name: 'x', county: '330206', industryCode: '3411' },
+    })
     expect(dup.status).toBe(409)
     const body = { name: '测试企业（更名）', county: '330206', industryCode: '3411' }
-    expect((await call(t.app, 'PUT', `/v1/enterprises/${code}`, { token: t.tokens.bureau, body })).status).toBe(428)
-    expect((await call(t.app, 'PUT', `/v1/enterprises/${code}`, { token: t.tokens.bureau, body, headers: { 'if-match': '"e7"' } })).status).toBe(412)
+    expect(
+      (await call(t.app, 'PUT', `/v1/enterprises/${code}`, { token: t.tokens.bureau, body }))
+        .status,
+    ).toBe(428)
+    expect(
+      (
+        await call(t.app, 'PUT', `/v1/enterprises/${code}`, {
+          token: t.tokens.bureau,
+          body,
+          headers: { 'if-match': '"e7"' },
+        })
+      ).status,
+    ).toBe(412)
     expect(t.store.getEnterprise(code).name).toBe('测试企业')
-    const ok = await call(t.app, 'PUT', `/v1/enterprises/${code}`, { token: t.tokens.bureau, body, headers: { 'if-match': etag } })
+    const ok = await call(t.app, 'PUT', `/v1/enterprises/${code}`, {
+      token: t.tokens.bureau,
+      body,
+      headers: { 'if-match': etag },
+    })
     expect(ok.status).toBe(200)
     expect(ok.headers.get('etag')).toBe('"e2"')
     expect(t.store.getEnterprise(code).name).toBe('测试企业（更名）')
   })
 
   it('stores figures after checking them against the rulebook inputs', async () => {
-    const bad = await call(t.app, 'PUT', `/v1/enterprises/${code}/figures/2024`, { token: t.tokens.bureau, body: { land_mu: -3, tax: 'x' } })
+    const bad = await call(t.app, 'PUT', `/v1/enterprises/${code}/figures/2024`, {
+      token: t.tokens.bureau,
+      body: { land_mu: -3, tax: 'x' },
+    })
     expect(bad.status).toBe(422)
-    expect(((await bad.json()) as { detail: string }).detail).toBe('land_mu must be at least 0, got -3; tax must be a number, got "x"')
-    const ok = await call(t.app, 'PUT', `/v1/enterprises/${code}/figures/2024`, { token: t.tokens.bureau, body: { land_mu: 5, tax: 10, above_scale: false, electricity_kwh: 1000 } })
+    expect(((await bad.json()) as { detail: string }).detail).toBe(
+      'land_mu must be at least 0, got -3; tax must be a number, got "x"',
+    )
+    const ok = await call(t.app, 'PUT', `/v1/enterprises/${code}/figures/2024`, {
+      token: t.tokens.bureau,
+      body: { land_mu: 5, tax: 10, above_scale: false, electricity_kwh: 1000 },
+    })
     expect(ok.status).toBe(200)
-    const again = await call(t.app, 'PUT', `/v1/enterprises/${code}/figures/2024`, { token: t.tokens.bureau, body: { land_mu: 6 } })
+    const again = await call(t.app, 'PUT', `/v1/enterprises/${code}/figures/2024`, {
+      token: t.tokens.bureau,
+      body: { land_mu: 6 },
+    })
     expect(again.status).toBe(428)
   })
 
   it('a CSV import with a bad row changes nothing and names the row and column', async () => {
     const c1 = withCheckChar('91330206MAT000002')
     const csv = `credit_code,name,county_code,industry_code,land_mu,tax,above_scale\n${c1},甲,330206,3411,10,5,false\n91330206MAT0000039,乙,330206,3411,-1,5,false\n`
-    const res = await call(t.app, 'POST', '/v1/enterprises:import?year=2024', { token: t.tokens.bureau, raw: csv, headers: { 'content-type': 'text/csv' } })
+    const res = await call(t.app, 'POST', '/v1/enterprises:import?year=2024', {
+      token: t.tokens.bureau,
+      raw: csv,
+      headers: { 'content-type': 'text/csv' },
+    })
     expect(res.status).toBe(422)
     const detail = ((await res.json()) as { detail: string }).detail
     expect(detail).toContain('row 3 column credit_code')
     expect(detail).toContain('row 3 column land_mu: land_mu must be at least 0, got -1')
     expect(() => t.store.getEnterprise(c1)).toThrow('not found')
-    const good = await call(t.app, 'POST', '/v1/enterprises:import?year=2024', { token: t.tokens.bureau, raw: csv.split('\n').slice(0, 2).join('\n'), headers: { 'content-type': 'text/csv' } })
+    const good = await call(t.app, 'POST', '/v1/enterprises:import?year=2024', {
+      token: t.tokens.bureau,
+      raw: csv.split('\n').slice(0, 2).join('\n'),
+      headers: { 'content-type': 'text/csv' },
+    })
     expect(await good.json()).toEqual({ year: 2024, rows: 1, created: 1, updated: 0 })
   })
 
   it('refuses an over-large body with 413', async () => {
     const small = createTestApp({ size: 20, maxBodyBytes: 2048 })
-    const res = await call(small.app, 'POST', '/v1/enterprises:import?year=2024', { token: small.tokens.bureau, raw: 'x'.repeat(5000), headers: { 'content-type': 'text/csv', 'content-length': '5000' } })
+    const res = await call(small.app, 'POST', '/v1/enterprises:import?year=2024', {
+      token: small.tokens.bureau,
+      raw: 'x'.repeat(5000),
+      headers: { 'content-type': 'text/csv', 'content-length': '5000' },
+    })
     expect(res.status).toBe(413)
     expect(((await res.json()) as { code: string }).code).toBe('BODY_TOO_LARGE')
   })
@@ -187,38 +331,90 @@ describe('enterprises, figures and If-Match', () => {
 
 describe('rulebook versions', () => {
   it('a new version is validated exactly as `mujun rules check` and nothing is stored when invalid', async () => {
-    const files = ningboTexts().map((f) => (f.path === 'evaluation.yaml' ? { ...f, text: f.text.replace('formula: tax / land_mu', 'formula: tax / land_area') } : f))
-    const res = await call(t.app, 'POST', '/v1/rulebook/versions', { token: t.tokens.bureau, body: { note: 'typo', files }, headers: { 'if-match': '"rb1"' } })
+    const files = ningboTexts().map((f) =>
+      f.path === 'evaluation.yaml'
+        ? { ...f, text: f.text.replace('formula: tax / land_mu', 'formula: tax / land_area') }
+        : f,
+    )
+    const res = await call(t.app, 'POST', '/v1/rulebook/versions', {
+      token: t.tokens.bureau,
+      body: { note: 'typo', files },
+      headers: { 'if-match': '"rb1"' },
+    })
     expect(res.status).toBe(422)
     const p = (await res.json()) as { code: string; errors: { path: string; message: string }[] }
     expect(p.code).toBe('RULEBOOK_INVALID')
-    expect(p.errors[0].message).toBe("evaluation.yaml:23:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)")
+    expect(p.errors[0].message).toBe(
+      "evaluation.yaml:23:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)",
+    )
     expect(t.store.listRulebookVersions()).toHaveLength(1)
   })
 
   it('a valid version needs the active ETag and becomes active', async () => {
-    const files = ningboTexts().map((f) => (f.path === 'pricing.yaml' ? { ...f, text: f.text.replace('basePrice: "4.00"', 'basePrice: "4.20"') } : f))
-    expect((await call(t.app, 'POST', '/v1/rulebook/versions', { token: t.tokens.bureau, body: { note: 'water base price', files } })).status).toBe(428)
-    expect((await call(t.app, 'POST', '/v1/rulebook/versions', { token: t.tokens.bureau, body: { note: 'water base price', files }, headers: { 'if-match': '"rb9"' } })).status).toBe(412)
-    const res = await call(t.app, 'POST', '/v1/rulebook/versions', { token: t.tokens.bureau, body: { note: 'water base price', files }, headers: { 'if-match': '"rb1"' } })
+    const files = ningboTexts().map((f) =>
+      f.path === 'pricing.yaml'
+        ? { ...f, text: f.text.replace('basePrice: "4.00"', 'basePrice: "4.20"') }
+        : f,
+    )
+    expect(
+      (
+        await call(t.app, 'POST', '/v1/rulebook/versions', {
+          token: t.tokens.bureau,
+          body: { note: 'water base price', files },
+        })
+      ).status,
+    ).toBe(428)
+    expect(
+      (
+        await call(t.app, 'POST', '/v1/rulebook/versions', {
+          token: t.tokens.bureau,
+          body: { note: 'water base price', files },
+          headers: { 'if-match': '"rb9"' },
+        })
+      ).status,
+    ).toBe(412)
+    const res = await call(t.app, 'POST', '/v1/rulebook/versions', {
+      token: t.tokens.bureau,
+      body: { note: 'water base price', files },
+      headers: { 'if-match': '"rb1"' },
+    })
     expect(res.status).toBe(201)
     expect(t.store.activeRulebook().id).toBe(2)
-    const resolved = (await (await call(t.app, 'GET', '/v1/rulebook?county=330203&date=2025-01-01', { token: t.tokens.utility })).json()) as { surcharges: { id: string; quota?: { basePrice: string } }[] }
-    expect(resolved.surcharges.find((s) => s.id === 'water_above_quota')?.quota?.basePrice).toBe('4.20')
+    const resolved = (await (
+      await call(t.app, 'GET', '/v1/rulebook?county=330203&date=2025-01-01', {
+        token: t.tokens.utility,
+      })
+    ).json()) as { surcharges: { id: string; quota?: { basePrice: string } }[] }
+    expect(resolved.surcharges.find((s) => s.id === 'water_above_quota')?.quota?.basePrice).toBe(
+      '4.20',
+    )
   })
 })
 
 describe('evaluations', () => {
   it('runs a draft, then publishes it atomically, superseding the previous run', async () => {
-    const run = await call(t.app, 'POST', '/v1/evaluations', { token: t.tokens.bureau, body: { year: 2024 } })
+    const run = await call(t.app, 'POST', '/v1/evaluations', {
+      token: t.tokens.bureau,
+      body: { year: 2024 },
+    })
     expect(run.status).toBe(201)
     const { id } = (await run.json()) as { id: number }
     expect(t.store.publishedRun(2024)?.id).not.toBe(id)
-    const pub = await call(t.app, 'POST', `/v1/evaluations/${id}/publish`, { token: t.tokens.bureau })
+    const pub = await call(t.app, 'POST', `/v1/evaluations/${id}/publish`, {
+      token: t.tokens.bureau,
+    })
     expect(pub.status).toBe(200)
     expect(t.store.publishedRun(2024)?.id).toBe(id)
-    expect((await call(t.app, 'POST', `/v1/evaluations/${id}/publish`, { token: t.tokens.bureau })).status).toBe(409)
-    expect(t.store.listRuns().filter((r) => r.year === 2024).map((r) => r.status)).toEqual(['published', 'superseded'])
+    expect(
+      (await call(t.app, 'POST', `/v1/evaluations/${id}/publish`, { token: t.tokens.bureau }))
+        .status,
+    ).toBe(409)
+    expect(
+      t.store
+        .listRuns()
+        .filter((r) => r.year === 2024)
+        .map((r) => r.status),
+    ).toEqual(['published', 'superseded'])
   })
 
   it('readers on another connection see the old published run until the publish commits', () => {
@@ -226,8 +422,12 @@ describe('evaluations', () => {
     const path = join(dir, 'm.db')
     const a = createTestApp({ size: 40, path })
     const reader = new Database(path, { readonly: true })
-    const published = reader.prepare("select id from evaluation_runs where year = 2024 and status = 'published'")
-    const classOf = reader.prepare("select r.class from evaluation_results r join evaluation_runs e on e.id = r.run_id where e.year = 2024 and e.status = 'published' and r.credit_code = ?")
+    const published = reader.prepare(
+      "select id from evaluation_runs where year = 2024 and status = 'published'",
+    )
+    const classOf = reader.prepare(
+      "select r.class from evaluation_results r join evaluation_runs e on e.id = r.run_id where e.year = 2024 and e.status = 'published' and r.credit_code = ?",
+    )
     const before = published.all()
     const run = a.store.runEvaluation(2024, 'test')
     reader.exec('begin')

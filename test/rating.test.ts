@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { rate } from '../src/rating/rate.ts'
 import { resultToJson } from '../src/rating/result-json.ts'
-import { ningbo } from './support/rulebook.ts'
 import { tenFirms } from './support/population.ts'
+import { ningbo } from './support/rulebook.ts'
 
 const rb = ningbo()
 
@@ -37,12 +37,24 @@ describe('rate', () => {
       weight: 50,
       points: 9.0909,
     })
-    expect(r.rules.map((x) => `${x.section}:${x.id}`)).toEqual(['groups:below_scale', 'scoring:below_scale_scoring', 'classes:class_by_rank', 'indicators:tax_per_mu', 'indicators:tax_per_10mwh'])
+    expect(r.rules.map((x) => `${x.section}:${x.id}`)).toEqual([
+      'groups:below_scale',
+      'scoring:below_scale_scoring',
+      'classes:class_by_rank',
+      'indicators:tax_per_mu',
+      'indicators:tax_per_10mwh',
+    ])
     expect(r.rules[1]).toMatchObject({ file: 'evaluation.yaml', assumed: true })
   })
 
   it('gives a clear per-enterprise status for bad figures and still rates the rest', () => {
-    const pop = tenFirms('330203', { 2: { tax: -5 }, 3: { tax: 'lots' }, 4: { land_mu: undefined }, 5: { furnace_type: 'coke_oven' }, 6: { size: 3 } })
+    const pop = tenFirms('330203', {
+      2: { tax: -5 },
+      3: { tax: 'lots' },
+      4: { land_mu: undefined },
+      5: { furnace_type: 'coke_oven' },
+      6: { size: 3 },
+    })
     const res = rate(pop, rb, 2024)
     const by = (n: string) => res.find((r) => r.name === n)!
     expect(by('企业2').problems).toEqual(['tax must be at least 0, got -5'])
@@ -56,9 +68,19 @@ describe('rate', () => {
 
   it('flags duplicate credit codes and unknown counties', () => {
     const pop = tenFirms()
-    const res = rate([...pop, { ...pop[0], name: 'dup' }, { ...pop[1], creditCode: 'X', county: '110101' }], rb, 2024)
-    expect(res.find((r) => r.name === 'dup' || (r.creditCode === pop[0].creditCode && r.status === 'invalid'))?.problems[0]).toMatch(/duplicate credit code/)
-    expect(res.find((r) => r.creditCode === 'X')?.problems).toEqual(["county '110101' is not a county of 宁波市"])
+    const res = rate(
+      [...pop, { ...pop[0], name: 'dup' }, { ...pop[1], creditCode: 'X', county: '110101' }],
+      rb,
+      2024,
+    )
+    expect(
+      res.find(
+        (r) => r.name === 'dup' || (r.creditCode === pop[0].creditCode && r.status === 'invalid'),
+      )?.problems[0],
+    ).toMatch(/duplicate credit code/)
+    expect(res.find((r) => r.creditCode === 'X')?.problems).toEqual([
+      "county '110101' is not a county of 宁波市",
+    ])
   })
 
   it('rates with a pending override only in preview', () => {

@@ -1,11 +1,18 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, cpSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
 import { resolve } from '../src/rulebook/resolve.ts'
-import { NINGBO_DIR, edited, editedAll, ningbo, ningboTexts, problemsOf } from './support/rulebook.ts'
+import {
+  edited,
+  editedAll,
+  NINGBO_DIR,
+  ningbo,
+  ningboTexts,
+  problemsOf,
+} from './support/rulebook.ts'
 
 describe('the shipped Ningbo rulebook', () => {
   it('loads with no problems and compiles every formula', () => {
@@ -20,14 +27,19 @@ describe('the shipped Ningbo rulebook', () => {
 
   it('marks every value the sources leave open as assumed, with a note or source', () => {
     const rb = ningbo()
-    const all = Object.values(rb.sections).flat() as { assumed?: boolean; source: { document: string } }[]
+    const all = Object.values(rb.sections).flat() as {
+      assumed?: boolean
+      source: { document: string }
+    }[]
     expect(all.every((x) => x.source.document.length > 0)).toBe(true)
     expect(all.filter((x) => x.assumed).length).toBeGreaterThan(5)
   })
 
   it('has a stable hash that changes with any edit', () => {
     expect(ningbo().hash).toBe(ningbo().hash)
-    expect(compileRulebook(edited('pricing.yaml', 'basePrice: "4.00"', 'basePrice: "4.10"')).hash).not.toBe(ningbo().hash)
+    expect(
+      compileRulebook(edited('pricing.yaml', 'basePrice: "4.00"', 'basePrice: "4.10"')).hash,
+    ).not.toBe(ningbo().hash)
   })
 })
 
@@ -35,106 +47,204 @@ describe('rule file problems are reported with file:line:col and the field', () 
   it.each([
     {
       description: 'bad YAML',
-      texts: () => edited('pricing.yaml', '  - id: foundry_electricity\n', '  - id: foundry_electricity\n   bad: [\n'),
+      texts: () =>
+        edited(
+          'pricing.yaml',
+          '  - id: foundry_electricity\n',
+          '  - id: foundry_electricity\n   bad: [\n',
+        ),
       expected: ['pricing.yaml:39:1: YAML: Sequence item without - indicator'],
     },
     {
       description: 'wrong type',
-      texts: () => edited('evaluation.yaml', 'points: 3\n    assumed: true\n    note: the guideline', 'points: three\n    assumed: true\n    note: the guideline'),
-      expected: ['evaluation.yaml:102:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)'],
+      texts: () =>
+        edited(
+          'evaluation.yaml',
+          'points: 3\n    assumed: true\n    note: the guideline',
+          'points: three\n    assumed: true\n    note: the guideline',
+        ),
+      expected: [
+        'evaluation.yaml:102:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
+      ],
     },
     {
       description: 'money written as a float',
-      texts: () => edited('pricing.yaml', '- { class: D, rate: "1.00" }\n\nstacking', '- { class: D, rate: 1.00 }\n\nstacking'),
-      expected: ['pricing.yaml:98:27: money is a decimal string such as "0.30" (quoted), never a bare number (got 1) (at surcharges.7.rates.0.rate)'],
+      texts: () =>
+        edited(
+          'pricing.yaml',
+          '- { class: D, rate: "1.00" }\n\nstacking',
+          '- { class: D, rate: 1.00 }\n\nstacking',
+        ),
+      expected: [
+        'pricing.yaml:98:27: money is a decimal string such as "0.30" (quoted), never a bare number (got 1) (at surcharges.7.rates.0.rate)',
+      ],
     },
     {
       description: 'unknown variable, with the formula column',
       texts: () => edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax / land_area'),
-      expected: ["evaluation.yaml:23:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)"],
+      expected: [
+        "evaluation.yaml:23:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)",
+      ],
     },
     {
       description: 'forbidden function',
-      texts: () => edited('evaluation.yaml', 'formula: value_added / employees', 'formula: import("fs") + value_added / employees'),
-      expected: [`evaluation.yaml:49:14: formula 'import("fs") + value_added / employees': function 'import' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log) (at indicators.4.formula)`],
+      texts: () =>
+        edited(
+          'evaluation.yaml',
+          'formula: value_added / employees',
+          'formula: import("fs") + value_added / employees',
+        ),
+      expected: [
+        `evaluation.yaml:49:14: formula 'import("fs") + value_added / employees': function 'import' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log) (at indicators.4.formula)`,
+      ],
     },
     {
       description: 'property access',
-      texts: () => edited('evaluation.yaml', 'formula: value_added / employees', 'formula: value_added.constructor'),
-      expected: ["evaluation.yaml:49:14: formula 'value_added.constructor': property or index access 'value_added.constructor' is not allowed (at indicators.4.formula)"],
+      texts: () =>
+        edited(
+          'evaluation.yaml',
+          'formula: value_added / employees',
+          'formula: value_added.constructor',
+        ),
+      expected: [
+        "evaluation.yaml:49:14: formula 'value_added.constructor': property or index access 'value_added.constructor' is not allowed (at indicators.4.formula)",
+      ],
     },
     {
       description: 'assignment',
-      texts: () => edited('evaluation.yaml', 'formula: value_added / employees', 'formula: "f(x) = x"'),
-      expected: ["evaluation.yaml:49:15: formula 'f(x) = x': assignment 'f(x) = x' is not allowed in a formula (at indicators.4.formula)"],
+      texts: () =>
+        edited('evaluation.yaml', 'formula: value_added / employees', 'formula: "f(x) = x"'),
+      expected: [
+        "evaluation.yaml:49:15: formula 'f(x) = x': assignment 'f(x) = x' is not allowed in a formula (at indicators.4.formula)",
+      ],
     },
     {
       description: 'a cycle between indicators',
       texts: () =>
         editedAll('evaluation.yaml', [
-          ['formula: 100 * rd_spend / revenue', 'formula: 100 * rd_spend / revenue + labour_productivity'],
+          [
+            'formula: 100 * rd_spend / revenue',
+            'formula: 100 * rd_spend / revenue + labour_productivity',
+          ],
           ['formula: value_added / employees', 'formula: value_added / employees * rd_intensity'],
         ]),
-      expected: ['evaluation.yaml:49:14: indicators form a cycle: labour_productivity → rd_intensity → labour_productivity (at indicators.4.formula)'],
+      expected: [
+        'evaluation.yaml:49:14: indicators form a cycle: labour_productivity → rd_intensity → labour_productivity (at indicators.4.formula)',
+      ],
     },
     {
       description: 'a misplaced key is an error, never ignored',
-      texts: () => edited('evaluation.yaml', '    points: 2\n', '    points: 2\n    uprating: 0.1\n'),
-      expected: ["evaluation.yaml:112:15: unknown key(s) 'uprating': not part of the rule format (at adjustments.1.uprating)"],
+      texts: () =>
+        edited('evaluation.yaml', '    points: 2\n', '    points: 2\n    uprating: 0.1\n'),
+      expected: [
+        "evaluation.yaml:112:15: unknown key(s) 'uprating': not part of the rule format (at adjustments.1.uprating)",
+      ],
     },
     {
       description: 'overlapping dates for the same item',
-      texts: () => edited('pricing.yaml', '    from: 2025-07-01\n    resource: electricity', '    from: 2025-06-01\n    resource: electricity'),
-      expected: ["pricing.yaml:18:11: surcharges 'class_electricity' from 2025-06-01 overlaps the version from 2016-01-01 to 2025-07-01 (pricing.yaml:4) (at surcharges.1.from)"],
+      texts: () =>
+        edited(
+          'pricing.yaml',
+          '    from: 2025-07-01\n    resource: electricity',
+          '    from: 2025-06-01\n    resource: electricity',
+        ),
+      expected: [
+        "pricing.yaml:18:11: surcharges 'class_electricity' from 2025-06-01 overlaps the version from 2016-01-01 to 2025-07-01 (pricing.yaml:4) (at surcharges.1.from)",
+      ],
     },
     {
       description: 'an override of a non-overridable section',
       texts: () =>
-        edited('counties/cixi-2024-electricity.yaml', 'replace:\n', 'replace:\n  indicators:\n    - { id: tax_per_mu, label: x, unit: x, from: 2024-07-01, formula: tax, source: { document: x } }\n'),
-      expected: ["counties/cixi-2024-electricity.yaml:15:3: section 'indicators' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments) (at replace.indicators)"],
+        edited(
+          'counties/cixi-2024-electricity.yaml',
+          'replace:\n',
+          'replace:\n  indicators:\n    - { id: tax_per_mu, label: x, unit: x, from: 2024-07-01, formula: tax, source: { document: x } }\n',
+        ),
+      expected: [
+        "counties/cixi-2024-electricity.yaml:15:3: section 'indicators' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments) (at replace.indicators)",
+      ],
     },
     {
       description: 'an override for an unknown id',
-      texts: () => edited('counties/cixi-2024-electricity.yaml', '    - id: class_electricity\n', '    - id: class_electric\n'),
-      expected: ["counties/cixi-2024-electricity.yaml:16:11: override replaces unknown surcharges id 'class_electric'; use 'add' for a new item (at replace.surcharges.0.id)"],
+      texts: () =>
+        edited(
+          'counties/cixi-2024-electricity.yaml',
+          '    - id: class_electricity\n',
+          '    - id: class_electric\n',
+        ),
+      expected: [
+        "counties/cixi-2024-electricity.yaml:16:11: override replaces unknown surcharges id 'class_electric'; use 'add' for a new item (at replace.surcharges.0.id)",
+      ],
     },
     {
       description: 'a filed override without its filing record',
-      texts: () => edited('counties/cixi-2024-electricity.yaml', '  filing: { ref: 浙发改备〔2024〕示例号, date: 2024-06-15, by: 浙江省人民政府 }\n', ''),
-      expected: ["counties/cixi-2024-electricity.yaml:7:11: status 'filed' needs the 'filing' record (reference and date) (at override.status)"],
+      texts: () =>
+        edited(
+          'counties/cixi-2024-electricity.yaml',
+          '  filing: { ref: 浙发改备〔2024〕示例号, date: 2024-06-15, by: 浙江省人民政府 }\n',
+          '',
+        ),
+      expected: [
+        "counties/cixi-2024-electricity.yaml:7:11: status 'filed' needs the 'filing' record (reference and date) (at override.status)",
+      ],
     },
     {
       description: 'an unknown class in a rate',
-      texts: () => edited('pricing.yaml', '- { class: D, rate: "1.00" }\n\nstacking', '- { class: E, rate: "1.00" }\n\nstacking'),
+      texts: () =>
+        edited(
+          'pricing.yaml',
+          '- { class: D, rate: "1.00" }\n\nstacking',
+          '- { class: E, rate: "1.00" }\n\nstacking',
+        ),
       expected: ["pricing.yaml:98:18: unknown class 'E' (at surcharges.7.rates.0.class)"],
     },
     {
       description: 'rank shares that do not add up to 1',
-      texts: () => edited('evaluation.yaml', '{ class: D, share: 0.1 }', '{ class: D, share: 0.05 }'),
+      texts: () =>
+        edited('evaluation.yaml', '{ class: D, share: 0.1 }', '{ class: D, share: 0.05 }'),
       expected: ['evaluation.yaml:180:5: band shares add up to 0.95, not 1 (at classes.0.bands)'],
     },
     {
       description: 'a category value that does not exist',
-      texts: () => edited('sector-tables.yaml', 'when: furnace_use == "steel_billet"', 'when: furnace_use == "steel_ingot"'),
-      expected: [`sector-tables.yaml:53:15: formula 'furnace_use == "steel_ingot"': 'steel_ingot' is not one of the allowed values (none, castings, steel_billet) (at sectorTables.1.rows.3.when)`],
+      texts: () =>
+        edited(
+          'sector-tables.yaml',
+          'when: furnace_use == "steel_billet"',
+          'when: furnace_use == "steel_ingot"',
+        ),
+      expected: [
+        `sector-tables.yaml:53:15: formula 'furnace_use == "steel_ingot"': 'steel_ingot' is not one of the allowed values (none, castings, steel_billet) (at sectorTables.1.rows.3.when)`,
+      ],
     },
   ])('$description', ({ texts, expected }) => {
     expect(problemsOf(texts())).toEqual(expected)
   })
 
   it('reports every schema problem at once, across files', () => {
-    const texts = edited('evaluation.yaml', 'points: 3\n    assumed: true\n    note: the guideline', 'points: three\n    assumed: true\n    note: the guideline').map((t) =>
+    const texts = edited(
+      'evaluation.yaml',
+      'points: 3\n    assumed: true\n    note: the guideline',
+      'points: three\n    assumed: true\n    note: the guideline',
+    ).map((t) =>
       t.path === 'pricing.yaml' ? { ...t, text: t.text.replace('mode: max', 'mode: biggest') } : t,
     )
     const problems = problemsOf(texts)
     expect(problems).toHaveLength(2)
     expect(problems[0]).toMatch(/^evaluation\.yaml:102:13: .*"three"/)
-    expect(problems[1]).toMatch(/^pricing\.yaml:\d+:\d+: Invalid option: expected one of "sum"\|"max" \(got "biggest"\)/)
+    expect(problems[1]).toMatch(
+      /^pricing\.yaml:\d+:\d+: Invalid option: expected one of "sum"\|"max" \(got "biggest"\)/,
+    )
   })
 
   it('reports every cross-reference problem at once, across files', () => {
-    const texts = edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax / land_area').map((t) =>
-      t.path === 'pricing.yaml' ? { ...t, text: t.text.replace('measure: electricity_per_t', 'measure: kwh_per_t') } : t,
+    const texts = edited(
+      'evaluation.yaml',
+      'formula: tax / land_mu',
+      'formula: tax / land_area',
+    ).map((t) =>
+      t.path === 'pricing.yaml'
+        ? { ...t, text: t.text.replace('measure: electricity_per_t', 'measure: kwh_per_t') }
+        : t,
     )
     expect(problemsOf(texts)).toEqual([
       "evaluation.yaml:23:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)",
@@ -147,14 +257,29 @@ describe('resolve', () => {
   it('applies a filed override only from its date, and never a submitted one', () => {
     const rb = ningbo()
     const rateOf = (county: string, date: string, section: 'surcharges', id: string) =>
-      resolve(rb, county, date).sections[section].find((s) => s.id === id)?.rates?.map((r) => `${r.class}:${r.rate}`)
-    expect(rateOf('330282', '2024-06-30', 'surcharges', 'class_electricity')).toEqual(['C:0.15', 'D:0.30'])
-    expect(rateOf('330282', '2024-07-01', 'surcharges', 'class_electricity')).toEqual(['C:0.20', 'D:0.40'])
-    expect(rateOf('330203', '2024-07-01', 'surcharges', 'class_electricity')).toEqual(['C:0.15', 'D:0.30'])
+      resolve(rb, county, date)
+        .sections[section].find((s) => s.id === id)
+        ?.rates?.map((r) => `${r.class}:${r.rate}`)
+    expect(rateOf('330282', '2024-06-30', 'surcharges', 'class_electricity')).toEqual([
+      'C:0.15',
+      'D:0.30',
+    ])
+    expect(rateOf('330282', '2024-07-01', 'surcharges', 'class_electricity')).toEqual([
+      'C:0.20',
+      'D:0.40',
+    ])
+    expect(rateOf('330203', '2024-07-01', 'surcharges', 'class_electricity')).toEqual([
+      'C:0.15',
+      'D:0.30',
+    ])
     expect(rateOf('330281', '2026-03-01', 'surcharges', 'class_gas')).toEqual(['D:1.00'])
     const preview = resolve(rb, '330281', '2026-03-01', { preview: 'yuyao_2026_gas' })
-    expect(preview.sections.surcharges.find((s) => s.id === 'class_gas')?.rates?.map((r) => r.rate)).toEqual(['0.50', '1.50'])
-    expect(preview.overrides).toEqual([{ id: 'yuyao_2026_gas', status: 'submitted', preview: true }])
+    expect(
+      preview.sections.surcharges.find((s) => s.id === 'class_gas')?.rates?.map((r) => r.rate),
+    ).toEqual(['0.50', '1.50'])
+    expect(preview.overrides).toEqual([
+      { id: 'yuyao_2026_gas', status: 'submitted', preview: true },
+    ])
   })
 })
 
@@ -179,10 +304,13 @@ describe('mujun rules check', () => {
   it('exits 1 and prints every problem with its path', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mujun-'))
     mkdirSync(join(dir, 'ningbo', 'counties'), { recursive: true })
-    for (const t of edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax / land_area')) writeFileSync(join(dir, 'ningbo', t.path), t.text)
+    for (const t of edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax / land_area'))
+      writeFileSync(join(dir, 'ningbo', t.path), t.text)
     const { err, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(1)
-    expect(err[0]).toBe(`${join(dir, 'ningbo', 'evaluation.yaml')}:23:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)`)
+    expect(err[0]).toBe(
+      `${join(dir, 'ningbo', 'evaluation.yaml')}:23:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)`,
+    )
   })
 
   it('exits 2 on a usage error', async () => {

@@ -19,7 +19,15 @@ const population = syntheticPopulation(N)
 const genMs = ms(t)
 
 // Same indicators, three ways, over the same scopes.
-const ids = ['tax_per_mu', 'value_added_per_mu', 'value_added_per_tce', 'value_added_per_emission', 'labour_productivity', 'rd_intensity', 'tax_per_10mwh']
+const ids = [
+  'tax_per_mu',
+  'value_added_per_mu',
+  'value_added_per_tce',
+  'value_added_per_emission',
+  'labour_productivity',
+  'rd_intensity',
+  'tax_per_10mwh',
+]
 const compiled = ids.map((id) => rb.sections.indicators.find((i) => i.id === id)!.fn)
 // Both read the same figure objects; absent figures take the rulebook's default (0) in both.
 const scopes: FormulaScope[] = population.map((e) => e.figures)
@@ -28,7 +36,9 @@ const hand = (v: any, out: Float64Array) => {
   out[0] = v.tax / v.land_mu
   out[1] = v.value_added / v.land_mu
   out[2] = v.value_added / v.energy_tce
-  out[3] = v.value_added / Math.max((v.cod_t ?? 0) + (v.nh3n_t ?? 0) + (v.so2_t ?? 0) + (v.nox_t ?? 0), 0.01)
+  out[3] =
+    v.value_added /
+    Math.max((v.cod_t ?? 0) + (v.nh3n_t ?? 0) + (v.so2_t ?? 0) + (v.nox_t ?? 0), 0.01)
   out[4] = v.value_added / v.employees
   out[5] = (100 * (v.rd_spend ?? 0)) / v.revenue
   out[6] = v.tax / (v.electricity_kwh / 10000)
@@ -66,7 +76,16 @@ const math = create(all)
 const mj = ids.map((id) => math.compile(rb.sections.indicators.find((i) => i.id === id)!.formula))
 const SAMPLE = Math.min(50_000, N)
 let t0 = process.hrtime.bigint()
-for (let i = 0; i < SAMPLE; i++) for (const c of mj) sink += c.evaluate({ cod_t: 0, nh3n_t: 0, so2_t: 0, nox_t: 0, rd_spend: 0, ...scopes[i] }) as number
+for (let i = 0; i < SAMPLE; i++)
+  for (const c of mj)
+    sink += c.evaluate({
+      cod_t: 0,
+      nh3n_t: 0,
+      so2_t: 0,
+      nox_t: 0,
+      rd_spend: 0,
+      ...scopes[i],
+    }) as number
 const mathjsPerEnterprise = ms(t0) / SAMPLE
 t0 = process.hrtime.bigint()
 for (let i = 0; i < SAMPLE; i++) {
@@ -86,7 +105,11 @@ globalThis.gc?.()
 t = process.hrtime.bigint()
 const checked = rate(population, rb, 2024)
 const checkedMs = ms(t)
-if (JSON.stringify(checked.slice(0, 1000).map((r) => [r.score, r.class])) !== JSON.stringify(results.slice(0, 1000).map((r) => [r.score, r.class]))) throw new Error('trusted and checked ratings differ')
+if (
+  JSON.stringify(checked.slice(0, 1000).map((r) => [r.score, r.class])) !==
+  JSON.stringify(results.slice(0, 1000).map((r) => [r.score, r.class]))
+)
+  throw new Error('trusted and checked ratings differ')
 const counts: Record<string, number> = {}
 for (const r of results) counts[r.class ?? r.status] = (counts[r.class ?? r.status] ?? 0) + 1
 
@@ -101,6 +124,9 @@ const lines = [
   `| compiled formulas ÷ hand-written TS (7 indicators × ${N.toLocaleString('en')}) | ${(formulaMs / handMs).toFixed(2)}× (${formulaMs.toFixed(0)} ms vs ${handMs.toFixed(0)} ms) | ≤ 2× |`,
   `| mathjs evaluate() ÷ hand-written TS (sample of ${SAMPLE.toLocaleString('en')}) | ${(mathjsPerEnterprise / handSamplePerEnterprise).toFixed(0)}× | reference |`,
   `| population generation | ${(genMs / 1000).toFixed(2)} s | — |`,
-  `classes: ${Object.entries(counts).sort().map(([k, v]) => `${k} ${v}`).join(', ')}   (checksum ${sink.toExponential(3)})`,
+  `classes: ${Object.entries(counts)
+    .sort()
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')}   (checksum ${sink.toExponential(3)})`,
 ]
 process.stdout.write(`${lines.join('\n')}\n`)

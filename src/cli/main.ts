@@ -5,17 +5,17 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { MujunError, RulebookError, formatRuleProblem } from '../errors.ts'
 import { parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
+import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
 import { quote } from '../pricing/quote.ts'
 import { rate } from '../rating/rate.ts'
+import { resultToJson } from '../rating/result-json.ts'
 import type { Rulebook } from '../rulebook/compile.ts'
 import { loadRulebook } from '../rulebook/load.ts'
 import { resolve } from '../rulebook/resolve.ts'
-import { ruleFileJsonSchema } from '../rulebook/schema.ts'
-import { resultToJson } from '../rating/result-json.ts'
-import { formatResolved } from './rules-table.ts'
 import { resolvedToJson } from '../rulebook/resolved-json.ts'
+import { ruleFileJsonSchema } from '../rulebook/schema.ts'
+import { formatResolved } from './rules-table.ts'
 
 export interface Io {
   out: (s: string) => void
@@ -35,7 +35,8 @@ Exit codes: 0 ok, 1 problems found (each printed as file:line:col or row/column)
 
 /** The city rulebook folders under `dir`: `dir` itself if it holds rule files, else its sub-folders that do. */
 export function cityDirs(dir: string): string[] {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`rules folder '${dir}' does not exist`)
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(`rules folder '${dir}' does not exist`)
   const hasYaml = (d: string) => readdirSync(d).some((f) => /\.ya?ml$/.test(f))
   if (hasYaml(dir)) return [dir]
   const subs = readdirSync(dir)
@@ -48,7 +49,8 @@ export function cityDirs(dir: string): string[] {
 
 export function loadCity(dir: string): Rulebook {
   const dirs = cityDirs(dir)
-  if (dirs.length > 1) throw new UsageError(`'${dir}' holds several rulebooks (${dirs.join(', ')}); name one`)
+  if (dirs.length > 1)
+    throw new UsageError(`'${dir}' holds several rulebooks (${dirs.join(', ')}); name one`)
   return loadRulebook(dirs[0])
 }
 
@@ -100,17 +102,24 @@ function rulesCheck(args: string[], io: Io): number {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} })
   const dir = positionals[0] ?? 'rules'
   const root = cityDirs(dir).length === 1 && cityDirs(dir)[0] === dir ? join(dir, '..') : dir
-  writeFileSync(join(root, 'rulebook.schema.json'), `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`)
+  writeFileSync(
+    join(root, 'rulebook.schema.json'),
+    `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`,
+  )
   let failed = 0
   for (const city of cityDirs(dir)) {
     try {
       const rb = loadRulebook(city)
       const count = Object.values(rb.sections).reduce((a, l) => a + l.length, 0)
-      io.out(`${city}: ok — ${rb.files.length} files, ${rb.inputs.length} inputs, ${count} dated items, ${rb.overrides.length} county overrides (sha256 ${rb.hash.slice(0, 12)})`)
+      io.out(
+        `${city}: ok — ${rb.files.length} files, ${rb.inputs.length} inputs, ${count} dated items, ${rb.overrides.length} county overrides (sha256 ${rb.hash.slice(0, 12)})`,
+      )
     } catch (e) {
       if (!(e instanceof RulebookError)) throw e
       failed++
-      io.err(e.problems.map((p) => formatRuleProblem({ ...p, file: join(city, p.file) })).join('\n'))
+      io.err(
+        e.problems.map((p) => formatRuleProblem({ ...p, file: join(city, p.file) })).join('\n'),
+      )
       io.err(`${city}: ${e.problems.length} problem(s)`)
     }
   }
@@ -121,14 +130,21 @@ function rulesCheck(args: string[], io: Io): number {
 function rulesShow(args: string[], io: Io): number {
   const { values } = parseArgs({
     args,
-    options: { rules: { type: 'string', default: 'rules' }, county: { type: 'string' }, date: { type: 'string' }, format: { type: 'string', default: 'table' } },
+    options: {
+      rules: { type: 'string', default: 'rules' },
+      county: { type: 'string' },
+      date: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+    },
   })
   const rb = loadCity(values.rules!)
   const date = values.date ?? new Date().toISOString().slice(0, 10)
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date must be YYYY-MM-DD`)
   const county = values.county ?? rb.meta.jurisdiction.code
   if (county !== rb.meta.jurisdiction.code && !rb.meta.counties.some((c) => c.code === county)) {
-    throw new UsageError(`unknown county '${county}' (one of ${rb.meta.counties.map((c) => `${c.code} ${c.name}`).join(', ')})`)
+    throw new UsageError(
+      `unknown county '${county}' (one of ${rb.meta.counties.map((c) => `${c.code} ${c.name}`).join(', ')})`,
+    )
   }
   const resolved = resolve(rb, county, date)
   if (values.format === 'json') io.out(JSON.stringify(resolvedToJson(rb, resolved), null, 2))
@@ -140,7 +156,8 @@ function rulesShow(args: string[], io: Io): number {
 function readEnterprises(file: string, rb: Rulebook, io: Io) {
   if (!existsSync(file)) throw new UsageError(`enterprises file '${file}' does not exist`)
   const parsed = parseEnterprisesCsv(readFileSync(file, 'utf8'), rb)
-  for (const p of parsed.problems) io.err(`${file}: row ${p.row}${p.column ? `, column ${p.column}` : ''}: ${p.message}`)
+  for (const p of parsed.problems)
+    io.err(`${file}: row ${p.row}${p.column ? `, column ${p.column}` : ''}: ${p.message}`)
   return parsed
 }
 
@@ -162,19 +179,48 @@ function rateCmd(args: string[], io: Io): number {
     },
   })
   if (!values.enterprises) throw new UsageError('--enterprises FILE.csv is required')
-  if (values.format !== 'json' && values.format !== 'csv') throw new UsageError('--format must be json or csv')
+  if (values.format !== 'json' && values.format !== 'csv')
+    throw new UsageError('--format must be json or csv')
   const rb = loadCity(values.rules!)
   const year = yearOf(values.year)
   const parsed = readEnterprises(values.enterprises, rb, io)
   if (parsed.problems.length > 0) return 1
-  const population = values.county ? parsed.enterprises.filter((e) => e.county === values.county) : parsed.enterprises
+  const population = values.county
+    ? parsed.enterprises.filter((e) => e.county === values.county)
+    : parsed.enterprises
   const results = rate(population, rb, year)
   const text =
     values.format === 'json'
       ? JSON.stringify(results.map(resultToJson), null, 2)
       : toCsv(
-          ['credit_code', 'name', 'county_code', 'group', 'score', 'class', 'initial_class', 'rank', 'group_size', 'category', 'status', 'problems'],
-          results.map((r) => [r.creditCode, r.name, r.county, r.group ?? '', r.score?.toFixed(2) ?? '', r.class ?? '', r.initialClass ?? '', r.rank ?? '', r.groupSize ?? '', r.category?.category ?? '', r.status, r.problems.join('; ')]),
+          [
+            'credit_code',
+            'name',
+            'county_code',
+            'group',
+            'score',
+            'class',
+            'initial_class',
+            'rank',
+            'group_size',
+            'category',
+            'status',
+            'problems',
+          ],
+          results.map((r) => [
+            r.creditCode,
+            r.name,
+            r.county,
+            r.group ?? '',
+            r.score?.toFixed(2) ?? '',
+            r.class ?? '',
+            r.initialClass ?? '',
+            r.rank ?? '',
+            r.groupSize ?? '',
+            r.category?.category ?? '',
+            r.status,
+            r.problems.join('; '),
+          ]),
         )
   if (values.out) writeFileSync(values.out, text)
   else io.out(text)
@@ -215,16 +261,30 @@ function quoteCmd(args: string[], io: Io): number {
     const [from, to, quantity] = r.split(':')
     return { from, to, quantity }
   })
-  const q = quote(mine, rb, { resource: values.resource!, from: values.from!, to: values.to!, quantity: values.quantity, readings })
+  const q = quote(mine, rb, {
+    resource: values.resource!,
+    from: values.from!,
+    to: values.to!,
+    quantity: values.quantity,
+    readings,
+  })
   if (values.format === 'json') {
     io.out(JSON.stringify(q, null, 2))
     return 0
   }
   const r = mine[0]
-  io.out(`${r.name} ${r.creditCode} — evaluation ${year}: class ${r.class ?? '-'}${r.category ? `, ${r.category.label}` : ''} (${r.status})`)
+  io.out(
+    `${r.name} ${r.creditCode} — evaluation ${year}: class ${r.class ?? '-'}${r.category ? `, ${r.category.label}` : ''} (${r.status})`,
+  )
   io.out(`${q.resource} ${q.quantity} ${q.unit}, ${q.from} to ${q.to} (exclusive)`)
-  for (const l of q.lines) io.out(`  ${l.from}..${l.to}  ${l.scheduleId.padEnd(28)} ${l.rate.padStart(6)} × ${l.quantity.padStart(14)} = ${l.amount.padStart(12)}  ${l.reason}`)
-  for (const l of q.waived) io.out(`  (waived, only the highest applies) ${l.scheduleId} ${l.rate} × ${l.quantity} = ${l.amount}`)
+  for (const l of q.lines)
+    io.out(
+      `  ${l.from}..${l.to}  ${l.scheduleId.padEnd(28)} ${l.rate.padStart(6)} × ${l.quantity.padStart(14)} = ${l.amount.padStart(12)}  ${l.reason}`,
+    )
+  for (const l of q.waived)
+    io.out(
+      `  (waived, only the highest applies) ${l.scheduleId} ${l.rate} × ${l.quantity} = ${l.amount}`,
+    )
   for (const n of q.notes) io.out(`  note: ${n}`)
   io.out(`  total ${q.total} 元`)
   return 0

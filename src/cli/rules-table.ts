@@ -5,45 +5,83 @@
 import type { Rulebook } from '../rulebook/compile.ts'
 import type { ResolvedRules } from '../rulebook/resolve.ts'
 
-const origin = (o: { file: string; line: number; overrideId?: string }) => `${o.file}:${o.line}${o.overrideId ? ` [${o.overrideId}]` : ''}`
+const origin = (o: { file: string; line: number; overrideId?: string }) =>
+  `${o.file}:${o.line}${o.overrideId ? ` [${o.overrideId}]` : ''}`
 const dates = (x: { from: string; to?: string }) => `${x.from}→${x.to ?? ''}`
 
 export function formatResolved(rb: Rulebook, r: ResolvedRules): string {
-  const county = rb.meta.counties.find((c) => c.code === r.county)?.name ?? rb.meta.jurisdiction.name
+  const county =
+    rb.meta.counties.find((c) => c.code === r.county)?.name ?? rb.meta.jurisdiction.name
   const out: string[] = []
   const s = r.sections
-  out.push(`${rb.meta.label} — ${county} (${r.county}) on ${r.date}   rulebook ${rb.hash.slice(0, 12)}`)
-  const pending = rb.overrides.filter((o) => o.county === r.county && !r.overrides.some((x) => x.id === o.id))
-  out.push(`county overrides in force: ${r.overrides.map((o) => o.id).join(', ') || 'none'}${pending.length ? `; not in force: ${pending.map((o) => `${o.id} (${o.status})`).join(', ')}` : ''}`)
+  out.push(
+    `${rb.meta.label} — ${county} (${r.county}) on ${r.date}   rulebook ${rb.hash.slice(0, 12)}`,
+  )
+  const pending = rb.overrides.filter(
+    (o) => o.county === r.county && !r.overrides.some((x) => x.id === o.id),
+  )
+  out.push(
+    `county overrides in force: ${r.overrides.map((o) => o.id).join(', ') || 'none'}${pending.length ? `; not in force: ${pending.map((o) => `${o.id} (${o.status})`).join(', ')}` : ''}`,
+  )
   out.push('', 'GROUPS')
   for (const g of s.groups) out.push(`  ${g.id.padEnd(24)} ${g.label}   when ${g.when}`)
   out.push('', 'SCORING (indicator · weight · benchmark · cap/floor)')
   for (const sc of s.scoring) {
-    out.push(`  ${sc.id} [${sc.group}] ${dates(sc)} ${origin(sc.origin)}${sc.assumed ? ' (assumed)' : ''}`)
+    out.push(
+      `  ${sc.id} [${sc.group}] ${dates(sc)} ${origin(sc.origin)}${sc.assumed ? ' (assumed)' : ''}`,
+    )
     for (const it of sc.items) {
       const ind = s.indicators.find((i) => i.id === it.indicator)
-      const bm = 'fixed' in it.benchmark ? `fixed ${it.benchmark.fixed}` : `${it.benchmark.peer} over ${it.benchmark.over.join('×')}`
-      out.push(`    ${it.indicator.padEnd(26)} ${String(it.weight).padStart(4)}  ${bm.padEnd(28)} cap ${it.cap ?? '-'} floor ${it.floor ?? '-'}   = ${ind?.formula ?? '?'} (${ind?.unit ?? ''})`)
+      const bm =
+        'fixed' in it.benchmark
+          ? `fixed ${it.benchmark.fixed}`
+          : `${it.benchmark.peer} over ${it.benchmark.over.join('×')}`
+      out.push(
+        `    ${it.indicator.padEnd(26)} ${String(it.weight).padStart(4)}  ${bm.padEnd(28)} cap ${it.cap ?? '-'} floor ${it.floor ?? '-'}   = ${ind?.formula ?? '?'} (${ind?.unit ?? ''})`,
+      )
     }
   }
   out.push('', 'ADJUSTMENTS')
-  for (const a of s.adjustments) out.push(`  ${a.id.padEnd(24)} ${a.kind === 'bonus' ? '+' : '-'}${a.points}  when ${a.when}   ${a.label}`)
+  for (const a of s.adjustments)
+    out.push(
+      `  ${a.id.padEnd(24)} ${a.kind === 'bonus' ? '+' : '-'}${a.points}  when ${a.when}   ${a.label}`,
+    )
   out.push('', 'VETOES')
-  for (const v of s.vetoes) out.push(`  ${v.id.padEnd(26)} ${v.effect.padEnd(5)} ${v.class}  when ${v.when}   ${v.label}`)
+  for (const v of s.vetoes)
+    out.push(`  ${v.id.padEnd(26)} ${v.effect.padEnd(5)} ${v.class}  when ${v.when}   ${v.label}`)
   out.push('', 'CLASSES')
-  for (const c of s.classes) out.push(`  ${c.id} ${c.method} over ${c.over.join('×')}: ${c.bands.map((b) => `${b.class} ${b.share !== undefined ? `${b.share * 100}%` : `≥${b.minScore ?? '-'}`}`).join(' · ')}; ties by ${c.tieBreak.join(', ') || 'credit code'}`)
+  for (const c of s.classes)
+    out.push(
+      `  ${c.id} ${c.method} over ${c.over.join('×')}: ${c.bands.map((b) => `${b.class} ${b.share !== undefined ? `${b.share * 100}%` : `≥${b.minScore ?? '-'}`}`).join(' · ')}; ties by ${c.tieBreak.join(', ') || 'credit code'}`,
+    )
   out.push('', 'SECTOR TABLES')
   for (const t of s.sectorTables) {
-    out.push(`  ${t.id} [${t.sectors.join(', ')}] hit policy ${t.hitPolicy}, otherwise ${t.otherwise}`)
-    for (const row of t.rows) out.push(`    ${row.category.padEnd(10)} ${row.id.padEnd(28)} when ${row.when}`)
+    out.push(
+      `  ${t.id} [${t.sectors.join(', ')}] hit policy ${t.hitPolicy}, otherwise ${t.otherwise}`,
+    )
+    for (const row of t.rows)
+      out.push(`    ${row.category.padEnd(10)} ${row.id.padEnd(28)} when ${row.when}`)
   }
   out.push('', 'SURCHARGES (yuan per unit)')
   for (const x of s.surcharges) {
     const unit = rb.meta.resources.find((res) => res.id === x.resource)?.unit
     const what =
-      x.rates?.map((rt) => `${rt.class ?? rt.category}${rt.minConsecutiveYears ? `(${rt.minConsecutiveYears}y+)` : ''} ${rt.rate}`).join(', ') ??
-      (x.intensity ? `+${x.intensity.ratePerStep} per ${x.intensity.step} of ${x.intensity.measure} over ${x.intensity.threshold}` : x.quota!.bands.map((b) => `>${b.overFrom * 100}% +${b.extraMultiple}×${x.quota!.basePrice}`).join(', '))
-    out.push(`  ${x.resource.padEnd(11)} ${x.id.padEnd(28)} ${x.basis.padEnd(9)} ${what} /${unit}   ${x.sectors ? `[${x.sectors.join(', ')}] ` : ''}${dates(x)} ${origin(x.origin)}${x.assumed ? ' (assumed)' : ''}`)
+      x.rates
+        ?.map(
+          (rt) =>
+            `${rt.class ?? rt.category}${rt.minConsecutiveYears ? `(${rt.minConsecutiveYears}y+)` : ''} ${rt.rate}`,
+        )
+        .join(', ') ??
+      (x.intensity
+        ? `+${x.intensity.ratePerStep} per ${x.intensity.step} of ${x.intensity.measure} over ${x.intensity.threshold}`
+        : x
+            .quota!.bands.map(
+              (b) => `>${b.overFrom * 100}% +${b.extraMultiple}×${x.quota!.basePrice}`,
+            )
+            .join(', '))
+    out.push(
+      `  ${x.resource.padEnd(11)} ${x.id.padEnd(28)} ${x.basis.padEnd(9)} ${what} /${unit}   ${x.sectors ? `[${x.sectors.join(', ')}] ` : ''}${dates(x)} ${origin(x.origin)}${x.assumed ? ' (assumed)' : ''}`,
+    )
   }
   out.push('', 'STACKING')
   for (const x of s.stacking) out.push(`  ${x.resource.padEnd(11)} ${x.mode}   ${x.label}`)

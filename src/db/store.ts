@@ -5,14 +5,23 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { and, asc, desc, eq, gte, inArray, like, lte, sql } from 'drizzle-orm'
-import { MujunError, NotFoundError } from '../errors.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
-import { type RatingResult, figureProblems, rate } from '../rating/rate.ts'
-import { resultToJson } from '../rating/result-json.ts'
-import { compileRulebook, type RuleText, type Rulebook } from '../rulebook/compile.ts'
+import { MujunError, NotFoundError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
+import { figureProblems, type RatingResult, rate } from '../rating/rate.ts'
+import { resultToJson } from '../rating/result-json.ts'
+import { compileRulebook, type Rulebook, type RuleText } from '../rulebook/compile.ts'
 import type { Db } from './client.ts'
-import { apiTokens, auditLog, enterprises, evaluationResults, evaluationRuns, figures, overrideEvents, rulebookVersions } from './schema.ts'
+import {
+  apiTokens,
+  auditLog,
+  enterprises,
+  evaluationResults,
+  evaluationRuns,
+  figures,
+  overrideEvents,
+  rulebookVersions,
+} from './schema.ts'
 
 export type Role = 'bureau' | 'county' | 'utility' | 'enterprise'
 export interface Principal {
@@ -56,24 +65,47 @@ export class Store {
   ) {}
 
   // ---------------------------------------------------------------- audit
-  audit(actor: string, action: string, subject: string, detail: Record<string, unknown> = {}): void {
+  audit(
+    actor: string,
+    action: string,
+    subject: string,
+    detail: Record<string, unknown> = {},
+  ): void {
     this.db.insert(auditLog).values({ at: this.now(), actor, action, subject, detail }).run()
   }
 
-  listAudit(filter: { subject?: string; from?: string; to?: string; limit?: number; offset?: number }) {
+  listAudit(filter: {
+    subject?: string
+    from?: string
+    to?: string
+    limit?: number
+    offset?: number
+  }) {
     const where = and(
       filter.subject ? like(auditLog.subject, `${filter.subject}%`) : undefined,
       filter.from ? gte(auditLog.at, filter.from) : undefined,
       filter.to ? lte(auditLog.at, `${filter.to}\uffff`) : undefined,
     )
-    return this.db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(filter.limit ?? 100).offset(filter.offset ?? 0).all()
+    return this.db
+      .select()
+      .from(auditLog)
+      .where(where)
+      .orderBy(desc(auditLog.id))
+      .limit(filter.limit ?? 100)
+      .offset(filter.offset ?? 0)
+      .all()
   }
 
   // ---------------------------------------------------------------- rulebook versions
   /** The rulebook in force: the newest stored version. */
   activeRulebook(): { id: number; rulebook: Rulebook } {
     if (this.active) return this.active
-    const row = this.db.select().from(rulebookVersions).orderBy(desc(rulebookVersions.id)).limit(1).get()
+    const row = this.db
+      .select()
+      .from(rulebookVersions)
+      .orderBy(desc(rulebookVersions.id))
+      .limit(1)
+      .get()
     if (!row) throw new NotFoundError('rulebook version')
     this.active = { id: row.id, rulebook: compileRulebook(row.files) }
     return this.active
@@ -83,17 +115,39 @@ export class Store {
    * Stores a rulebook version after validating it exactly as `mujun rules check` does, and makes it the active one.
    * Files identical to a stored version are not stored twice (`created: false`).
    */
-  saveRulebookVersion(files: RuleText[], actor: string, note: string): { id: number; hash: string; created: boolean; rulebook: Rulebook } {
+  saveRulebookVersion(
+    files: RuleText[],
+    actor: string,
+    note: string,
+  ): { id: number; hash: string; created: boolean; rulebook: Rulebook } {
     const rulebook = compileRulebook(files)
-    const existing = this.db.select({ id: rulebookVersions.id }).from(rulebookVersions).where(eq(rulebookVersions.hash, rulebook.hash)).get()
+    const existing = this.db
+      .select({ id: rulebookVersions.id })
+      .from(rulebookVersions)
+      .where(eq(rulebookVersions.hash, rulebook.hash))
+      .get()
     if (existing) return { id: existing.id, hash: rulebook.hash, created: false, rulebook }
     const id = this.db.transaction((tx) => {
       const row = tx
         .insert(rulebookVersions)
-        .values({ hash: rulebook.hash, files: rulebook.files, createdAt: this.now(), createdBy: actor, note })
+        .values({
+          hash: rulebook.hash,
+          files: rulebook.files,
+          createdAt: this.now(),
+          createdBy: actor,
+          note,
+        })
         .returning({ id: rulebookVersions.id })
         .get()
-      tx.insert(auditLog).values({ at: this.now(), actor, action: 'rulebook.version.create', subject: `rulebook/${row.id}`, detail: { hash: rulebook.hash, note, files: rulebook.files.map((f) => f.path) } }).run()
+      tx.insert(auditLog)
+        .values({
+          at: this.now(),
+          actor,
+          action: 'rulebook.version.create',
+          subject: `rulebook/${row.id}`,
+          detail: { hash: rulebook.hash, note, files: rulebook.files.map((f) => f.path) },
+        })
+        .run()
       return row.id
     })
     this.active = { id, rulebook }
@@ -102,7 +156,13 @@ export class Store {
 
   listRulebookVersions() {
     return this.db
-      .select({ id: rulebookVersions.id, hash: rulebookVersions.hash, createdAt: rulebookVersions.createdAt, createdBy: rulebookVersions.createdBy, note: rulebookVersions.note })
+      .select({
+        id: rulebookVersions.id,
+        hash: rulebookVersions.hash,
+        createdAt: rulebookVersions.createdAt,
+        createdBy: rulebookVersions.createdBy,
+        note: rulebookVersions.note,
+      })
       .from(rulebookVersions)
       .orderBy(desc(rulebookVersions.id))
       .all()
@@ -116,8 +176,16 @@ export class Store {
 
   // ---------------------------------------------------------------- tokens
   /** Creates a token for a role and returns it; only its sha256 is stored. */
-  createToken(role: Role, scope: string, label: string, token = `mj_${randomBytes(24).toString('base64url')}`): string {
-    this.db.insert(apiTokens).values({ tokenHash: hashToken(token), role, scope, label, createdAt: this.now() }).run()
+  createToken(
+    role: Role,
+    scope: string,
+    label: string,
+    token = `mj_${randomBytes(24).toString('base64url')}`,
+  ): string {
+    this.db
+      .insert(apiTokens)
+      .values({ tokenHash: hashToken(token), role, scope, label, createdAt: this.now() })
+      .run()
     this.tokenCache.clear()
     return token
   }
@@ -148,51 +216,142 @@ export class Store {
 
   listEnterprises(filter: { county?: string; limit: number; offset: number }) {
     const where = filter.county ? eq(enterprises.county, filter.county) : undefined
-    const total = this.db.select({ n: sql<number>`count(*)` }).from(enterprises).where(where).get()!.n
-    const rows = this.db.select().from(enterprises).where(where).orderBy(asc(enterprises.creditCode)).limit(filter.limit).offset(filter.offset).all()
+    const total = this.db
+      .select({ n: sql<number>`count(*)` })
+      .from(enterprises)
+      .where(where)
+      .get()!.n
+    const rows = this.db
+      .select()
+      .from(enterprises)
+      .where(where)
+      .orderBy(asc(enterprises.creditCode))
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .all()
     return { total, rows }
   }
 
   createEnterprise(e: Omit<EnterpriseRow, 'version' | 'updatedAt'>, actor: string) {
     return this.db.transaction((tx) => {
-      const exists = tx.select({ c: enterprises.creditCode }).from(enterprises).where(eq(enterprises.creditCode, e.creditCode)).get()
+      const exists = tx
+        .select({ c: enterprises.creditCode })
+        .from(enterprises)
+        .where(eq(enterprises.creditCode, e.creditCode))
+        .get()
       if (exists) throw new ConflictError(`enterprise ${e.creditCode} already exists`)
-      tx.insert(enterprises).values({ ...e, version: 1, updatedAt: this.now(), updatedBy: actor }).run()
-      tx.insert(auditLog).values({ at: this.now(), actor, action: 'enterprise.create', subject: `enterprise/${e.creditCode}`, detail: e }).run()
+      tx.insert(enterprises)
+        .values({ ...e, version: 1, updatedAt: this.now(), updatedBy: actor })
+        .run()
+      tx.insert(auditLog)
+        .values({
+          at: this.now(),
+          actor,
+          action: 'enterprise.create',
+          subject: `enterprise/${e.creditCode}`,
+          detail: e,
+        })
+        .run()
       return { ...e, version: 1, etag: etagOf('e', 1) }
     })
   }
 
   /** Replaces an enterprise's identity fields; `ifMatch` must be its current ETag. */
-  updateEnterprise(code: string, patch: { name: string; county: string; industryCode: string }, ifMatch: string | undefined, actor: string) {
+  updateEnterprise(
+    code: string,
+    patch: { name: string; county: string; industryCode: string },
+    ifMatch: string | undefined,
+    actor: string,
+  ) {
     return this.db.transaction((tx) => {
       const row = tx.select().from(enterprises).where(eq(enterprises.creditCode, code)).get()
       if (!row) throw new NotFoundError(`enterprise ${code}`)
       checkIfMatch(ifMatch, etagOf('e', row.version))
-      tx.update(enterprises).set({ ...patch, version: row.version + 1, updatedAt: this.now(), updatedBy: actor }).where(eq(enterprises.creditCode, code)).run()
-      tx.insert(auditLog).values({ at: this.now(), actor, action: 'enterprise.update', subject: `enterprise/${code}`, detail: { before: { name: row.name, county: row.county, industryCode: row.industryCode }, after: patch } }).run()
+      tx.update(enterprises)
+        .set({ ...patch, version: row.version + 1, updatedAt: this.now(), updatedBy: actor })
+        .where(eq(enterprises.creditCode, code))
+        .run()
+      tx.insert(auditLog)
+        .values({
+          at: this.now(),
+          actor,
+          action: 'enterprise.update',
+          subject: `enterprise/${code}`,
+          detail: {
+            before: { name: row.name, county: row.county, industryCode: row.industryCode },
+            after: patch,
+          },
+        })
+        .run()
       return { ...row, ...patch, version: row.version + 1, etag: etagOf('e', row.version + 1) }
     })
   }
 
   getFigures(code: string, year: number) {
-    const row = this.db.select().from(figures).where(and(eq(figures.creditCode, code), eq(figures.year, year))).get()
+    const row = this.db
+      .select()
+      .from(figures)
+      .where(and(eq(figures.creditCode, code), eq(figures.year, year)))
+      .get()
     if (!row) throw new NotFoundError(`figures of ${code} for ${year}`)
     return { ...row, etag: etagOf('f', row.version) }
   }
 
   /** Creates or replaces one year's figures. Replacing needs the current ETag in `ifMatch`. */
-  putFigures(code: string, year: number, data: Record<string, number | boolean | string>, ifMatch: string | undefined, actor: string) {
+  putFigures(
+    code: string,
+    year: number,
+    data: Record<string, number | boolean | string>,
+    ifMatch: string | undefined,
+    actor: string,
+  ) {
     const problems = figureProblems(this.activeRulebook().rulebook, data)
-    if (problems) throw new MujunError('FIGURES_INVALID', problems.join('; '), { status: 422, details: problems })
+    if (problems)
+      throw new MujunError('FIGURES_INVALID', problems.join('; '), {
+        status: 422,
+        details: problems,
+      })
     return this.db.transaction((tx) => {
-      if (!tx.select({ c: enterprises.creditCode }).from(enterprises).where(eq(enterprises.creditCode, code)).get()) throw new NotFoundError(`enterprise ${code}`)
-      const row = tx.select().from(figures).where(and(eq(figures.creditCode, code), eq(figures.year, year))).get()
+      if (
+        !tx
+          .select({ c: enterprises.creditCode })
+          .from(enterprises)
+          .where(eq(enterprises.creditCode, code))
+          .get()
+      )
+        throw new NotFoundError(`enterprise ${code}`)
+      const row = tx
+        .select()
+        .from(figures)
+        .where(and(eq(figures.creditCode, code), eq(figures.year, year)))
+        .get()
       if (row) checkIfMatch(ifMatch, etagOf('f', row.version))
       const version = (row?.version ?? 0) + 1
-      if (row) tx.update(figures).set({ data, version, updatedAt: this.now(), updatedBy: actor }).where(and(eq(figures.creditCode, code), eq(figures.year, year))).run()
-      else tx.insert(figures).values({ creditCode: code, year, data, version, updatedAt: this.now(), updatedBy: actor }).run()
-      tx.insert(auditLog).values({ at: this.now(), actor, action: row ? 'figures.replace' : 'figures.create', subject: `enterprise/${code}/figures/${year}`, detail: { before: row?.data ?? null, after: data } }).run()
+      if (row)
+        tx.update(figures)
+          .set({ data, version, updatedAt: this.now(), updatedBy: actor })
+          .where(and(eq(figures.creditCode, code), eq(figures.year, year)))
+          .run()
+      else
+        tx.insert(figures)
+          .values({
+            creditCode: code,
+            year,
+            data,
+            version,
+            updatedAt: this.now(),
+            updatedBy: actor,
+          })
+          .run()
+      tx.insert(auditLog)
+        .values({
+          at: this.now(),
+          actor,
+          action: row ? 'figures.replace' : 'figures.create',
+          subject: `enterprise/${code}/figures/${year}`,
+          detail: { before: row?.data ?? null, after: data },
+        })
+        .run()
       return { creditCode: code, year, data, version, etag: etagOf('f', version) }
     })
   }
@@ -201,31 +360,88 @@ export class Store {
    * Imports enterprises and their figures for `year` in one transaction: all rows or none. Existing enterprises
    * have their identity and that year's figures replaced (a new version each).
    */
-  importEnterprises(rows: Enterprise[], year: number, actor: string): { created: number; updated: number } {
+  importEnterprises(
+    rows: Enterprise[],
+    year: number,
+    actor: string,
+  ): { created: number; updated: number } {
     const rb = this.activeRulebook().rulebook
     for (const r of rows) {
       const p = figureProblems(rb, r.figures)
-      if (p) throw new MujunError('FIGURES_INVALID', `${r.creditCode}: ${p.join('; ')}`, { status: 422 })
+      if (p)
+        throw new MujunError('FIGURES_INVALID', `${r.creditCode}: ${p.join('; ')}`, { status: 422 })
     }
     return this.db.transaction((tx) => {
       let created = 0
       let updated = 0
       const at = this.now()
       for (const r of rows) {
-        const data = Object.fromEntries(Object.entries(r.figures).filter(([, v]) => v !== undefined)) as Record<string, number | boolean | string>
-        const existing = tx.select({ version: enterprises.version }).from(enterprises).where(eq(enterprises.creditCode, r.creditCode)).get()
+        const data = Object.fromEntries(
+          Object.entries(r.figures).filter(([, v]) => v !== undefined),
+        ) as Record<string, number | boolean | string>
+        const existing = tx
+          .select({ version: enterprises.version })
+          .from(enterprises)
+          .where(eq(enterprises.creditCode, r.creditCode))
+          .get()
         if (existing) {
-          tx.update(enterprises).set({ name: r.name, county: r.county, industryCode: r.industryCode, version: existing.version + 1, updatedAt: at, updatedBy: actor }).where(eq(enterprises.creditCode, r.creditCode)).run()
+          tx.update(enterprises)
+            .set({
+              name: r.name,
+              county: r.county,
+              industryCode: r.industryCode,
+              version: existing.version + 1,
+              updatedAt: at,
+              updatedBy: actor,
+            })
+            .where(eq(enterprises.creditCode, r.creditCode))
+            .run()
           updated++
         } else {
-          tx.insert(enterprises).values({ creditCode: r.creditCode, name: r.name, county: r.county, industryCode: r.industryCode, version: 1, updatedAt: at, updatedBy: actor }).run()
+          tx.insert(enterprises)
+            .values({
+              creditCode: r.creditCode,
+              name: r.name,
+              county: r.county,
+              industryCode: r.industryCode,
+              version: 1,
+              updatedAt: at,
+              updatedBy: actor,
+            })
+            .run()
           created++
         }
-        const f = tx.select({ version: figures.version }).from(figures).where(and(eq(figures.creditCode, r.creditCode), eq(figures.year, year))).get()
-        if (f) tx.update(figures).set({ data, version: f.version + 1, updatedAt: at, updatedBy: actor }).where(and(eq(figures.creditCode, r.creditCode), eq(figures.year, year))).run()
-        else tx.insert(figures).values({ creditCode: r.creditCode, year, data, version: 1, updatedAt: at, updatedBy: actor }).run()
+        const f = tx
+          .select({ version: figures.version })
+          .from(figures)
+          .where(and(eq(figures.creditCode, r.creditCode), eq(figures.year, year)))
+          .get()
+        if (f)
+          tx.update(figures)
+            .set({ data, version: f.version + 1, updatedAt: at, updatedBy: actor })
+            .where(and(eq(figures.creditCode, r.creditCode), eq(figures.year, year)))
+            .run()
+        else
+          tx.insert(figures)
+            .values({
+              creditCode: r.creditCode,
+              year,
+              data,
+              version: 1,
+              updatedAt: at,
+              updatedBy: actor,
+            })
+            .run()
       }
-      tx.insert(auditLog).values({ at, actor, action: 'enterprises.import', subject: `figures/${year}`, detail: { rows: rows.length, created, updated } }).run()
+      tx.insert(auditLog)
+        .values({
+          at,
+          actor,
+          action: 'enterprises.import',
+          subject: `figures/${year}`,
+          detail: { rows: rows.length, created, updated },
+        })
+        .run()
       return { created, updated }
     })
   }
@@ -233,12 +449,24 @@ export class Store {
   /** The population with figures for `year`, as the core consumes it. */
   population(year: number): Enterprise[] {
     const rows = this.db
-      .select({ creditCode: enterprises.creditCode, name: enterprises.name, county: enterprises.county, industryCode: enterprises.industryCode, data: figures.data })
+      .select({
+        creditCode: enterprises.creditCode,
+        name: enterprises.name,
+        county: enterprises.county,
+        industryCode: enterprises.industryCode,
+        data: figures.data,
+      })
       .from(figures)
       .innerJoin(enterprises, eq(figures.creditCode, enterprises.creditCode))
       .where(eq(figures.year, year))
       .all()
-    return rows.map((r) => ({ creditCode: r.creditCode, name: r.name, county: r.county, industryCode: r.industryCode, figures: r.data }))
+    return rows.map((r) => ({
+      creditCode: r.creditCode,
+      name: r.name,
+      county: r.county,
+      industryCode: r.industryCode,
+      figures: r.data,
+    }))
   }
 
   // ---------------------------------------------------------------- evaluations
@@ -246,15 +474,38 @@ export class Store {
   runEvaluation(year: number, actor: string): { id: number; counts: Record<string, number> } {
     const { id: rulebookVersionId, rulebook } = this.activeRulebook()
     const population = this.population(year)
-    if (population.length === 0) throw new MujunError('NO_FIGURES', `no enterprise has figures for ${year}`, { status: 422 })
+    if (population.length === 0)
+      throw new MujunError('NO_FIGURES', `no enterprise has figures for ${year}`, { status: 422 })
     const results = rate(population, rulebook, year, { trusted: true })
     const counts: Record<string, number> = {}
     for (const r of results) counts[r.class ?? r.status] = (counts[r.class ?? r.status] ?? 0) + 1
     return this.db.transaction((tx) => {
-      const run = tx.insert(evaluationRuns).values({ year, rulebookVersionId, status: 'draft', counts, createdAt: this.now(), createdBy: actor }).returning({ id: evaluationRuns.id }).get()
+      const run = tx
+        .insert(evaluationRuns)
+        .values({
+          year,
+          rulebookVersionId,
+          status: 'draft',
+          counts,
+          createdAt: this.now(),
+          createdBy: actor,
+        })
+        .returning({ id: evaluationRuns.id })
+        .get()
       const rows = results.map((r) => resultRow(run.id, r))
-      for (let i = 0; i < rows.length; i += 500) tx.insert(evaluationResults).values(rows.slice(i, i + 500)).run()
-      tx.insert(auditLog).values({ at: this.now(), actor, action: 'evaluation.run', subject: `evaluation/${run.id}`, detail: { year, rulebookVersionId, counts } }).run()
+      for (let i = 0; i < rows.length; i += 500)
+        tx.insert(evaluationResults)
+          .values(rows.slice(i, i + 500))
+          .run()
+      tx.insert(auditLog)
+        .values({
+          at: this.now(),
+          actor,
+          action: 'evaluation.run',
+          subject: `evaluation/${run.id}`,
+          detail: { year, rulebookVersionId, counts },
+        })
+        .run()
       return { id: run.id, counts }
     })
   }
@@ -267,11 +518,33 @@ export class Store {
     const out = this.db.transaction((tx) => {
       const run = tx.select().from(evaluationRuns).where(eq(evaluationRuns.id, runId)).get()
       if (!run) throw new NotFoundError(`evaluation ${runId}`)
-      if (run.status !== 'draft') throw new ConflictError(`evaluation ${runId} is ${run.status}; only a draft can be published`)
-      const previous = tx.select({ id: evaluationRuns.id }).from(evaluationRuns).where(and(eq(evaluationRuns.year, run.year), eq(evaluationRuns.status, 'published'))).get()
-      if (previous) tx.update(evaluationRuns).set({ status: 'superseded' }).where(eq(evaluationRuns.id, previous.id)).run()
-      tx.update(evaluationRuns).set({ status: 'published', publishedAt: this.now(), publishedBy: actor }).where(eq(evaluationRuns.id, runId)).run()
-      tx.insert(auditLog).values({ at: this.now(), actor, action: 'evaluation.publish', subject: `evaluation/${runId}`, detail: { year: run.year, supersedes: previous?.id ?? null } }).run()
+      if (run.status !== 'draft')
+        throw new ConflictError(
+          `evaluation ${runId} is ${run.status}; only a draft can be published`,
+        )
+      const previous = tx
+        .select({ id: evaluationRuns.id })
+        .from(evaluationRuns)
+        .where(and(eq(evaluationRuns.year, run.year), eq(evaluationRuns.status, 'published')))
+        .get()
+      if (previous)
+        tx.update(evaluationRuns)
+          .set({ status: 'superseded' })
+          .where(eq(evaluationRuns.id, previous.id))
+          .run()
+      tx.update(evaluationRuns)
+        .set({ status: 'published', publishedAt: this.now(), publishedBy: actor })
+        .where(eq(evaluationRuns.id, runId))
+        .run()
+      tx.insert(auditLog)
+        .values({
+          at: this.now(),
+          actor,
+          action: 'evaluation.publish',
+          subject: `evaluation/${runId}`,
+          detail: { year: run.year, supersedes: previous?.id ?? null },
+        })
+        .run()
       return { id: runId, year: run.year, supersedes: previous?.id ?? null }
     })
     this.publishedCache.clear()
@@ -288,9 +561,21 @@ export class Store {
     return this.db.select().from(evaluationRuns).orderBy(desc(evaluationRuns.id)).all()
   }
 
-  runResults(runId: number, filter: { county?: string; class?: string; limit?: number; offset?: number } = {}) {
-    const where = and(eq(evaluationResults.runId, runId), filter.county ? eq(evaluationResults.county, filter.county) : undefined, filter.class ? eq(evaluationResults.class, filter.class) : undefined)
-    let q = this.db.select().from(evaluationResults).where(where).orderBy(asc(evaluationResults.creditCode)).$dynamic()
+  runResults(
+    runId: number,
+    filter: { county?: string; class?: string; limit?: number; offset?: number } = {},
+  ) {
+    const where = and(
+      eq(evaluationResults.runId, runId),
+      filter.county ? eq(evaluationResults.county, filter.county) : undefined,
+      filter.class ? eq(evaluationResults.class, filter.class) : undefined,
+    )
+    let q = this.db
+      .select()
+      .from(evaluationResults)
+      .where(where)
+      .orderBy(asc(evaluationResults.creditCode))
+      .$dynamic()
     if (filter.limit !== undefined) q = q.limit(filter.limit).offset(filter.offset ?? 0)
     return q.all()
   }
@@ -298,7 +583,11 @@ export class Store {
   /** The published run of an evaluation year, if any. */
   publishedRun(year: number): { id: number } | undefined {
     if (!this.publishedCache.has(year)) {
-      const row = this.db.select({ id: evaluationRuns.id }).from(evaluationRuns).where(and(eq(evaluationRuns.year, year), eq(evaluationRuns.status, 'published'))).get()
+      const row = this.db
+        .select({ id: evaluationRuns.id })
+        .from(evaluationRuns)
+        .where(and(eq(evaluationRuns.year, year), eq(evaluationRuns.status, 'published')))
+        .get()
       this.publishedCache.set(year, row ?? null)
     }
     return this.publishedCache.get(year) ?? undefined
@@ -307,7 +596,9 @@ export class Store {
   /** Published results of one enterprise for the given evaluation years, as the pricing core needs them. */
   ratedFacts(code: string, years: number[]): RatedFacts[] {
     const out: RatedFacts[] = []
-    const runIds = years.map((y) => this.publishedRun(y)?.id).filter((x): x is number => x !== undefined)
+    const runIds = years
+      .map((y) => this.publishedRun(y)?.id)
+      .filter((x): x is number => x !== undefined)
     if (runIds.length === 0) return out
     const rows = this.db
       .select({ result: evaluationResults.result, year: evaluationRuns.year })
@@ -317,7 +608,15 @@ export class Store {
       .all()
     for (const row of rows) {
       const r = row.result as ReturnType<typeof resultToJson> & { figures: RatedFacts['figures'] }
-      out.push({ creditCode: r.creditCode, county: r.county, year: r.year, class: r.class, category: r.category, sector: r.sector, figures: r.figures ?? {} })
+      out.push({
+        creditCode: r.creditCode,
+        county: r.county,
+        year: r.year,
+        class: r.class,
+        category: r.category,
+        sector: r.sector,
+        figures: r.figures ?? {},
+      })
     }
     return out.sort((a, b) => a.year - b.year)
   }
@@ -328,13 +627,26 @@ export class Store {
   }
 
   overrideEvents(overrideId?: string) {
-    return this.db.select().from(overrideEvents).where(overrideId ? eq(overrideEvents.overrideId, overrideId) : undefined).orderBy(asc(overrideEvents.id)).all()
+    return this.db
+      .select()
+      .from(overrideEvents)
+      .where(overrideId ? eq(overrideEvents.overrideId, overrideId) : undefined)
+      .orderBy(asc(overrideEvents.id))
+      .all()
   }
 }
 
 function checkIfMatch(ifMatch: string | undefined, current: string): void {
-  if (ifMatch === undefined) throw new PreconditionError(`this write replaces a stored version: send If-Match: ${current}`, 428)
-  if (ifMatch !== current && ifMatch !== '*') throw new PreconditionError(`If-Match ${ifMatch} is stale; the current version is ${current}`, 412)
+  if (ifMatch === undefined)
+    throw new PreconditionError(
+      `this write replaces a stored version: send If-Match: ${current}`,
+      428,
+    )
+  if (ifMatch !== current && ifMatch !== '*')
+    throw new PreconditionError(
+      `If-Match ${ifMatch} is stale; the current version is ${current}`,
+      412,
+    )
 }
 
 function resultRow(runId: number, r: RatingResult) {

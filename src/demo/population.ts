@@ -19,15 +19,45 @@ export function prng(seed: number): () => number {
 }
 
 const COUNTIES = [
-  ['330203', 0.09], ['330205', 0.06], ['330206', 0.13], ['330211', 0.08], ['330212', 0.16],
-  ['330213', 0.07], ['330225', 0.05], ['330226', 0.06], ['330281', 0.15], ['330282', 0.15],
+  ['330203', 0.09],
+  ['330205', 0.06],
+  ['330206', 0.13],
+  ['330211', 0.08],
+  ['330212', 0.16],
+  ['330213', 0.07],
+  ['330225', 0.05],
+  ['330226', 0.06],
+  ['330281', 0.15],
+  ['330282', 0.15],
 ] as const
 const SURNAMES = '甬江海天东方明州港城北仑镇海鄞州奉化慈溪余姚宁海象山'.split('')
-const TRADES = ['机械', '电子', '纺织', '模具', '五金', '塑料', '汽配', '家电', '化工', '服装', '不锈钢', '铸造']
+const TRADES = [
+  '机械',
+  '电子',
+  '纺织',
+  '模具',
+  '五金',
+  '塑料',
+  '汽配',
+  '家电',
+  '化工',
+  '服装',
+  '不锈钢',
+  '铸造',
+]
 const INDUSTRY: Record<string, string[]> = {
-  机械: ['3411', '3441', '3489'], 电子: ['3971', '3982'], 纺织: ['1711', '1761'], 模具: ['3525'], 五金: ['3389', '3351'],
-  塑料: ['2927', '2929'], 汽配: ['3670'], 家电: ['3851', '3856'], 化工: ['2614', '2661'], 服装: ['1810'],
-  不锈钢: ['3130', '3120'], 铸造: ['3391', '3392'],
+  机械: ['3411', '3441', '3489'],
+  电子: ['3971', '3982'],
+  纺织: ['1711', '1761'],
+  模具: ['3525'],
+  五金: ['3389', '3351'],
+  塑料: ['2927', '2929'],
+  汽配: ['3670'],
+  家电: ['3851', '3856'],
+  化工: ['2614', '2661'],
+  服装: ['1810'],
+  不锈钢: ['3130', '3120'],
+  铸造: ['3391', '3392'],
 }
 
 const CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY'
@@ -52,7 +82,8 @@ export function syntheticPopulation(n: number, seed = 2024): Enterprise[] {
     let county: string = COUNTIES[0][0]
     for (const [code, share] of COUNTIES) {
       county = code
-      if ((u -= share) < 0) break
+      u -= share
+      if (u < 0) break
     }
     const trade = TRADES[Math.floor(rnd() ** 1.3 * TRADES.length)]
     const codes = INDUSTRY[trade]
@@ -88,7 +119,14 @@ export function syntheticPopulation(n: number, seed = 2024): Enterprise[] {
       f.output_t = output
       f.energy_limit_kwh_per_t = 650
       const fu = rnd()
-      f.furnace_type = fu < 0.15 ? 'mf_induction_yokeless_al_shell' : fu < 0.25 ? 'cupola' : fu < 0.7 ? 'mf_induction' : 'electric_arc'
+      f.furnace_type =
+        fu < 0.15
+          ? 'mf_induction_yokeless_al_shell'
+          : fu < 0.25
+            ? 'cupola'
+            : fu < 0.7
+              ? 'mf_induction'
+              : 'electric_arc'
       f.furnace_use = trade === '不锈钢' && rnd() < 0.3 ? 'steel_billet' : 'castings'
       if (f.furnace_type === 'cupola') f.cupola_melt_tph = r2(logn(4, 0.4))
     }

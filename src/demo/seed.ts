@@ -22,7 +22,10 @@ function previousYear(population: Enterprise[]): Enterprise[] {
   return population.map((e) => {
     const f: Enterprise['figures'] = {}
     for (const [k, v] of Object.entries(e.figures)) {
-      f[k] = typeof v === 'number' && k !== 'energy_limit_kwh_per_t' ? Math.round(v * (0.85 + 0.3 * rnd()) * 100) / 100 : v
+      f[k] =
+        typeof v === 'number' && k !== 'energy_limit_kwh_per_t'
+          ? Math.round(v * (0.85 + 0.3 * rnd()) * 100) / 100
+          : v
     }
     if (typeof f.employees === 'number') f.employees = Math.max(3, Math.round(f.employees))
     return { ...e, figures: f }

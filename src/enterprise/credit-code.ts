@@ -29,7 +29,8 @@ export function creditCodeProblem(code: string): string | undefined {
     }
   }
   const expected = creditCodeCheckChar(code.slice(0, 17))
-  if (expected !== code[17]) return `credit code '${code}' fails its check character: expected '${expected}', found '${code[17]}'`
+  if (expected !== code[17])
+    return `credit code '${code}' fails its check character: expected '${expected}', found '${code[17]}'`
   return undefined
 }
 

@@ -75,15 +75,22 @@ export interface ParsedEnterprises {
 export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnterprises {
   const rows = parseCsv(text)
   const problems: CsvProblem[] = []
-  if (rows.length === 0) return { enterprises: [], problems: [{ row: 1, message: 'the file is empty' }] }
+  if (rows.length === 0)
+    return { enterprises: [], problems: [{ row: 1, message: 'the file is empty' }] }
   const header = rows[0].map((h) => h.trim())
   const byLabel = new Map(rulebook.inputs.map((i) => [i.label, i.id]))
   const columns = header.map((h) => IDENTITY[h] ?? (rulebook.inputById.has(h) ? h : byLabel.get(h)))
   header.forEach((h, i) => {
-    if (!columns[i]) problems.push({ row: 1, column: h, message: `unknown column '${h}' (not an identity column or a rulebook input)` })
+    if (!columns[i])
+      problems.push({
+        row: 1,
+        column: h,
+        message: `unknown column '${h}' (not an identity column or a rulebook input)`,
+      })
   })
   for (const need of ['credit_code', 'name', 'county_code', 'industry_code']) {
-    if (!columns.includes(need as never)) problems.push({ row: 1, column: need, message: `missing column '${need}'` })
+    if (!columns.includes(need as never))
+      problems.push({ row: 1, column: need, message: `missing column '${need}'` })
   }
   if (problems.length > 0) return { enterprises: [], problems }
   const enterprises: ParsedEnterprises['enterprises'] = []
@@ -93,10 +100,20 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
     const rowNo = r + 1
     const before = problems.length
     if (cells.length !== header.length) {
-      problems.push({ row: rowNo, message: `has ${cells.length} cells, the header has ${header.length}` })
+      problems.push({
+        row: rowNo,
+        message: `has ${cells.length} cells, the header has ${header.length}`,
+      })
       continue
     }
-    const e: Enterprise & { row: number } = { creditCode: '', name: '', county: '', industryCode: '', figures: {}, row: rowNo }
+    const e: Enterprise & { row: number } = {
+      creditCode: '',
+      name: '',
+      county: '',
+      industryCode: '',
+      figures: {},
+      row: rowNo,
+    }
     cells.forEach((raw, i) => {
       const col = columns[i]!
       const v = raw.trim()
@@ -106,31 +123,57 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
         e.creditCode = v
       } else if (col === 'name') e.name = v
       else if (col === 'county_code') {
-        if (!rulebook.meta.counties.some((c) => c.code === v)) problems.push({ row: rowNo, column: header[i], message: `unknown county code '${v}'` })
+        if (!rulebook.meta.counties.some((c) => c.code === v))
+          problems.push({ row: rowNo, column: header[i], message: `unknown county code '${v}'` })
         e.county = v
       } else if (col === 'industry_code') {
-        if (!/^[A-Z]?\d{2,4}$/.test(v)) problems.push({ row: rowNo, column: header[i], message: `industry code '${v}' is not a GB/T 4754 code` })
+        if (!/^[A-Z]?\d{2,4}$/.test(v))
+          problems.push({
+            row: rowNo,
+            column: header[i],
+            message: `industry code '${v}' is not a GB/T 4754 code`,
+          })
         e.industryCode = v
       } else {
         if (v === '') return
         const input = rulebook.inputById.get(col)!
         if (input.type === 'number') {
           const n = Number(v.replace(/,/g, ''))
-          if (!/^-?[\d,]*\.?\d+(e[+-]?\d+)?$/i.test(v) || !Number.isFinite(n)) problems.push({ row: rowNo, column: header[i], message: `'${v}' is not a number` })
-          else if (input.min !== undefined && n < input.min) problems.push({ row: rowNo, column: header[i], message: `${col} must be at least ${input.min}, got ${v}` })
+          if (!/^-?[\d,]*\.?\d+(e[+-]?\d+)?$/i.test(v) || !Number.isFinite(n))
+            problems.push({ row: rowNo, column: header[i], message: `'${v}' is not a number` })
+          else if (input.min !== undefined && n < input.min)
+            problems.push({
+              row: rowNo,
+              column: header[i],
+              message: `${col} must be at least ${input.min}, got ${v}`,
+            })
           else e.figures[col] = n
         } else if (input.type === 'flag') {
           const low = v.toLowerCase()
           if (TRUE.has(low)) e.figures[col] = true
           else if (FALSE.has(low)) e.figures[col] = false
-          else problems.push({ row: rowNo, column: header[i], message: `'${v}' is not a flag (true/false, 1/0, 是/否)` })
+          else
+            problems.push({
+              row: rowNo,
+              column: header[i],
+              message: `'${v}' is not a flag (true/false, 1/0, 是/否)`,
+            })
         } else if (!input.values!.includes(v)) {
-          problems.push({ row: rowNo, column: header[i], message: `'${v}' is not one of ${input.values!.join(', ')}` })
+          problems.push({
+            row: rowNo,
+            column: header[i],
+            message: `'${v}' is not one of ${input.values!.join(', ')}`,
+          })
         } else e.figures[col] = v
       }
     })
     const dup = seen.get(e.creditCode)
-    if (dup) problems.push({ row: rowNo, column: 'credit_code', message: `credit code ${e.creditCode} already appears in row ${dup}` })
+    if (dup)
+      problems.push({
+        row: rowNo,
+        column: 'credit_code',
+        message: `credit code ${e.creditCode} already appears in row ${dup}`,
+      })
     else seen.set(e.creditCode, rowNo)
     if (problems.length === before) enterprises.push(e)
   }

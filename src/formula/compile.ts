@@ -69,7 +69,6 @@ const missing: Resolver = (name) => {
   throw new FormulaEvalError(`missing figure '${name}'`)
 }
 
-
 const fnImpl: Record<string, (...args: number[]) => number> = Object.freeze({
   min: Math.min,
   max: Math.max,
@@ -82,7 +81,8 @@ const fnImpl: Record<string, (...args: number[]) => number> = Object.freeze({
   floor: Math.floor,
   ceil: Math.ceil,
   sqrt: Math.sqrt,
-  log: (x: number, base?: number) => (base === undefined ? Math.log(x) : Math.log(x) / Math.log(base)),
+  log: (x: number, base?: number) =>
+    base === undefined ? Math.log(x) : Math.log(x) / Math.log(base),
 })
 
 interface Gen {
@@ -134,7 +134,8 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
         }
         if (!used.includes(name)) used.push(name)
         // A symbol not in the scope takes its default, else is asked of the resolver (lazy indicators) or missing.
-        const fallback = kind.default !== undefined ? JSON.stringify(kind.default) : `res(${JSON.stringify(name)})`
+        const fallback =
+          kind.default !== undefined ? JSON.stringify(kind.default) : `res(${JSON.stringify(name)})`
         const code = `(v[${JSON.stringify(name)}] ?? ${fallback})`
         if (kind.kind === 'category') return { code, type: 'category', category: kind.values }
         return { code, type: kind.kind === 'flag' ? 'boolean' : 'number' }
@@ -147,7 +148,10 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
         const b = gen(node.falseExpr, depth + 1)
         expectValue(a, node.trueExpr)
         expectValue(b, node.falseExpr)
-        return { code: `(${truthy(c)} ? ${a.code} : ${b.code})`, type: a.type === b.type ? a.type : 'number' }
+        return {
+          code: `(${truthy(c)} ? ${a.code} : ${b.code})`,
+          type: a.type === b.type ? a.type : 'number',
+        }
       }
       case 'FunctionNode': {
         const name: string = node.fn?.name
@@ -158,13 +162,17 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
           )
         }
         if (node.args.length < spec.min || node.args.length > spec.max) {
-          throw new FormulaError(`function '${name}' takes ${spec.min}–${spec.max} argument(s), got ${node.args.length}`)
+          throw new FormulaError(
+            `function '${name}' takes ${spec.min}–${spec.max} argument(s), got ${node.args.length}`,
+          )
         }
         const args = node.args.map((a: any) => numeric(gen(a, depth + 1), a))
         return { code: `rt.fn.${name}(${args.join(', ')})`, type: 'number' }
       }
       case 'RelationalNode':
-        throw new FormulaError(`chained comparison '${node.toString()}' is not allowed; combine with 'and'`)
+        throw new FormulaError(
+          `chained comparison '${node.toString()}' is not allowed; combine with 'and'`,
+        )
       case 'AssignmentNode':
       case 'FunctionAssignmentNode':
         throw new FormulaError(`assignment '${node.toString()}' is not allowed in a formula`)
@@ -180,7 +188,9 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
     const fn: string = node.fn
     const args: any[] = node.args
     if (node.implicit) {
-      throw new FormulaError(`implicit multiplication in '${node.toString()}'; write '*' between the factors`)
+      throw new FormulaError(
+        `implicit multiplication in '${node.toString()}'; write '*' between the factors`,
+      )
     }
     if (args.length === 1) {
       const a = gen(args[0], depth + 1)
@@ -194,7 +204,12 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
     if (fn === 'or') return { code: `(${truthy(l)} || ${truthy(r)})`, type: 'boolean' }
     if (fn === 'equal' || fn === 'unequal') {
       const op = BINARY_JS[fn]
-      if (l.type === 'category' || r.type === 'category' || l.type === 'string' || r.type === 'string') {
+      if (
+        l.type === 'category' ||
+        r.type === 'category' ||
+        l.type === 'string' ||
+        r.type === 'string'
+      ) {
         checkCategoryComparison(l, r, node)
         return { code: `(${l.code} ${op} ${r.code})`, type: 'boolean' }
       }
@@ -202,9 +217,13 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
     }
     if (fn === 'divide') {
       divisors.push(args[1].toString())
-      return { code: `rt.div(${numeric(l, args[0])}, ${numeric(r, args[1])}, ${divisors.length - 1})`, type: 'number' }
+      return {
+        code: `rt.div(${numeric(l, args[0])}, ${numeric(r, args[1])}, ${divisors.length - 1})`,
+        type: 'number',
+      }
     }
-    if (fn === 'pow') return { code: `rt.pow(${numeric(l, args[0])}, ${numeric(r, args[1])})`, type: 'number' }
+    if (fn === 'pow')
+      return { code: `rt.pow(${numeric(l, args[0])}, ${numeric(r, args[1])})`, type: 'number' }
     const op = BINARY_JS[fn]
     if (!op) throw new FormulaError(`operator '${node.op}' is not allowed`)
     const type = ['larger', 'smaller', 'largerEq', 'smallerEq'].includes(fn) ? 'boolean' : 'number'
@@ -266,19 +285,24 @@ function truthy(g: Gen): string {
 }
 
 function expectValue(g: Gen, node: any): void {
-  if (g.type === 'string') throw new FormulaError(`'${node.toString()}' is a bare text value; compare it with a category`)
+  if (g.type === 'string')
+    throw new FormulaError(`'${node.toString()}' is a bare text value; compare it with a category`)
 }
 
 function checkCategoryComparison(l: Gen, r: Gen, node: any): void {
   const cat = l.type === 'category' ? l : r.type === 'category' ? r : undefined
   const lit = l.type === 'string' ? l : r.type === 'string' ? r : undefined
   if (!cat || !(lit || l.type === r.type)) {
-    throw new FormulaError(`'${node.toString()}' compares text with a number; compare a category with one of its values`)
+    throw new FormulaError(
+      `'${node.toString()}' compares text with a number; compare a category with one of its values`,
+    )
   }
   if (lit) {
     const value = JSON.parse(lit.code) as string
     if (!cat.category!.includes(value)) {
-      throw new FormulaError(`'${value}' is not one of the allowed values (${cat.category!.join(', ')})`)
+      throw new FormulaError(
+        `'${value}' is not one of the allowed values (${cat.category!.join(', ')})`,
+      )
     }
   }
 }

@@ -5,8 +5,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
 import { type AppDeps, type AppEnv, AuthError } from './context.ts'
-import { errorToProblem, problemResponse, zodProblem } from './problem.ts'
 import { docsPage } from './docs-page.ts'
+import { errorToProblem, problemResponse, zodProblem } from './problem.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
 import { registerEvaluationRoutes } from './routes/evaluations.ts'
 import { registerPricingRoutes } from './routes/pricing.ts'
@@ -19,18 +19,31 @@ export function createApp(deps: AppDeps) {
   const log = deps.log ?? ((m: string) => process.stderr.write(`${m}\n`))
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) return zodProblem(c, result.error as never, result.target === 'json' ? 'body' : result.target)
+      if (!result.success)
+        return zodProblem(
+          c,
+          result.error as never,
+          result.target === 'json' ? 'body' : result.target,
+        )
     },
   })
   const failures = new Map<string, { count: number; since: number }>()
 
   app.onError((err, c) => errorToProblem(c, err, log))
-  app.notFound((c) => problemResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`))
+  app.notFound((c) =>
+    problemResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`),
+  )
   app.use(
     '*',
     bodyLimit({
       maxSize: deps.maxBodyBytes ?? 10 * 1024 * 1024,
-      onError: (c) => problemResponse(c, 413, 'BODY_TOO_LARGE', `request body is larger than ${deps.maxBodyBytes ?? 10 * 1024 * 1024} bytes`),
+      onError: (c) =>
+        problemResponse(
+          c,
+          413,
+          'BODY_TOO_LARGE',
+          `request body is larger than ${deps.maxBodyBytes ?? 10 * 1024 * 1024} bytes`,
+        ),
     }),
   )
   app.use('/v1/*', async (c, next) => {
@@ -40,7 +53,12 @@ export function createApp(deps: AppDeps) {
       const f = failures.get(client)
       const now = Date.now()
       if (f && now - f.since < 60_000 && f.count >= AUTH_FAILURES_PER_MINUTE) {
-        return problemResponse(c, 429, 'TOO_MANY_AUTH_FAILURES', 'too many failed authentications; wait a minute')
+        return problemResponse(
+          c,
+          429,
+          'TOO_MANY_AUTH_FAILURES',
+          'too many failed authentications; wait a minute',
+        )
       }
       const m = /^Bearer\s+(\S+)$/i.exec(header)
       const principal = m ? deps.store.principalFor(m[1]) : undefined
@@ -48,7 +66,10 @@ export function createApp(deps: AppDeps) {
         if (!f || now - f.since >= 60_000) failures.set(client, { count: 1, since: now })
         else f.count++
         if (failures.size > 10_000) failures.clear()
-        throw new AuthError(401, m ? 'unknown or revoked token' : 'Authorization must be "Bearer <token>"')
+        throw new AuthError(
+          401,
+          m ? 'unknown or revoked token' : 'Authorization must be "Bearer <token>"',
+        )
       }
       c.set('principal', principal)
     }
@@ -65,14 +86,18 @@ export function createApp(deps: AppDeps) {
   registerRulebookRoutes(app, deps)
   registerEvaluationRoutes(app, deps)
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+  })
   const document = () =>
     app.getOpenAPI31Document({
       openapi: '3.1.0',
       info: {
         title: 'mujun API',
         version: '1.0.0',
-        description: '亩均效益 rating and differential electricity/water/gas surcharges (差别化电价/水价/气价), Ningbo rulebook. Errors are application/problem+json with a stable `code`.',
+        description:
+          '亩均效益 rating and differential electricity/water/gas surcharges (差别化电价/水价/气价), Ningbo rulebook. Errors are application/problem+json with a stable `code`.',
       },
       security: [{ bearer: [] }],
     })
@@ -82,7 +107,8 @@ export function createApp(deps: AppDeps) {
 }
 
 function clientOf(c: { env: unknown; req: { header(name: string): string | undefined } }): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
+    ?.incoming
   return incoming?.socket?.remoteAddress ?? 'local'
 }
 

@@ -2,8 +2,9 @@
  * The app's dependencies and per-request state, and the role checks every route uses.
  * @module http/context
  */
-import { MujunError } from '../errors.ts'
+
 import type { Principal, Role, Store } from '../db/store.ts'
+import { MujunError } from '../errors.ts'
 
 export interface AppDeps {
   store: Store
@@ -21,13 +22,32 @@ export class AuthError extends MujunError {
 }
 
 /** Requires one of `roles`; a county or enterprise principal must also match `scope` when one is given. */
-export function authorize(principal: Principal | undefined, roles: Role[], scope?: { county?: string; creditCode?: string }): Principal {
+export function authorize(
+  principal: Principal | undefined,
+  roles: Role[],
+  scope?: { county?: string; creditCode?: string },
+): Principal {
   if (!principal) throw new AuthError(401, 'a valid Bearer token is required')
-  if (!roles.includes(principal.role)) throw new AuthError(403, `role '${principal.role}' may not do this (allowed: ${roles.join(', ')})`)
-  if (principal.role === 'county' && scope?.county !== undefined && scope.county !== principal.scope) {
-    throw new AuthError(403, `this county token is scoped to ${principal.scope}, not ${scope.county}`)
+  if (!roles.includes(principal.role))
+    throw new AuthError(
+      403,
+      `role '${principal.role}' may not do this (allowed: ${roles.join(', ')})`,
+    )
+  if (
+    principal.role === 'county' &&
+    scope?.county !== undefined &&
+    scope.county !== principal.scope
+  ) {
+    throw new AuthError(
+      403,
+      `this county token is scoped to ${principal.scope}, not ${scope.county}`,
+    )
   }
-  if (principal.role === 'enterprise' && scope?.creditCode !== undefined && scope.creditCode !== principal.scope) {
+  if (
+    principal.role === 'enterprise' &&
+    scope?.creditCode !== undefined &&
+    scope.creditCode !== principal.scope
+  ) {
     throw new AuthError(403, `this enterprise token is scoped to ${principal.scope}`)
   }
   return principal

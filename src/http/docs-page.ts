@@ -4,19 +4,48 @@
  */
 interface OpenApiDoc {
   info: { title: string; description?: string; version: string }
-  paths: Record<string, Record<string, { summary?: string; tags?: string[]; parameters?: { name: string; in: string; required?: boolean; schema?: unknown }[]; requestBody?: { content: Record<string, { schema?: unknown }> }; responses?: Record<string, { description?: string }> }>>
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        summary?: string
+        tags?: string[]
+        parameters?: { name: string; in: string; required?: boolean; schema?: unknown }[]
+        requestBody?: { content: Record<string, { schema?: unknown }> }
+        responses?: Record<string, { description?: string }>
+      }
+    >
+  >
 }
 
-const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+const esc = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
 
 export function docsPage(doc: OpenApiDoc): string {
   const ops: string[] = []
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(methods)) {
-      const params = (op.parameters ?? []).map((p) => `<li><code>${esc(p.name)}</code> (${esc(p.in)}${p.required ? ', required' : ''})</li>`).join('')
-      const body = op.requestBody ? Object.entries(op.requestBody.content).map(([type, c]) => `<details><summary>body: ${esc(type)}</summary><pre>${esc(JSON.stringify(c.schema, null, 2))}</pre></details>`).join('') : ''
-      const responses = Object.entries(op.responses ?? {}).map(([code, r]) => `<li><b>${esc(code)}</b> ${esc(r.description ?? '')}</li>`).join('')
-      ops.push(`<section><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3><p>${esc(op.summary ?? '')}</p>${params ? `<ul>${params}</ul>` : ''}${body}<ul>${responses}</ul></section>`)
+      const params = (op.parameters ?? [])
+        .map(
+          (p) =>
+            `<li><code>${esc(p.name)}</code> (${esc(p.in)}${p.required ? ', required' : ''})</li>`,
+        )
+        .join('')
+      const body = op.requestBody
+        ? Object.entries(op.requestBody.content)
+            .map(
+              ([type, c]) =>
+                `<details><summary>body: ${esc(type)}</summary><pre>${esc(JSON.stringify(c.schema, null, 2))}</pre></details>`,
+            )
+            .join('')
+        : ''
+      const responses = Object.entries(op.responses ?? {})
+        .map(([code, r]) => `<li><b>${esc(code)}</b> ${esc(r.description ?? '')}</li>`)
+        .join('')
+      ops.push(
+        `<section><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3><p>${esc(op.summary ?? '')}</p>${params ? `<ul>${params}</ul>` : ''}${body}<ul>${responses}</ul></section>`,
+      )
     }
   }
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${esc(doc.info.title)}</title>

@@ -5,7 +5,7 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
-import { MujunError, RulebookError, formatRuleProblem } from '../errors.ts'
+import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
 
 export interface Problem {
   type: string
@@ -32,7 +32,13 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
 }
 
-export function problemResponse(c: Context, status: number, code: string, detail: string, errors?: Problem['errors']): Response {
+export function problemResponse(
+  c: Context,
+  status: number,
+  code: string,
+  detail: string,
+  errors?: Problem['errors'],
+): Response {
   const body: Problem = {
     type: `https://mujun.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
     title: TITLES[status] ?? 'Error',
@@ -42,24 +48,48 @@ export function problemResponse(c: Context, status: number, code: string, detail
     instance: new URL(c.req.url).pathname,
     ...(errors && { errors }),
   }
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/problem+json; charset=utf-8' } })
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+  })
 }
 
 /** zod issues → problem errors with dot paths into the request (`body.figures.tax`). */
 export function zodProblem(c: Context, error: ZodError, where: string): Response {
-  const errors = error.issues.map((i) => ({ path: [where, ...i.path].join('.'), code: i.code, message: i.message }))
-  return problemResponse(c, 422, 'VALIDATION_FAILED', `the ${where} is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors)
+  const errors = error.issues.map((i) => ({
+    path: [where, ...i.path].join('.'),
+    code: i.code,
+    message: i.message,
+  }))
+  return problemResponse(
+    c,
+    422,
+    'VALIDATION_FAILED',
+    `the ${where} is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    errors,
+  )
 }
 
 /** Maps any thrown error to a problem; internals (stacks, SQL) never reach the client. */
 export function errorToProblem(c: Context, err: unknown, log: (msg: string) => void): Response {
   if (err instanceof RulebookError) {
-    return problemResponse(c, 422, err.code, err.message, err.problems.map((p) => ({ path: `${p.file}:${p.line}:${p.col}`, code: 'rule', message: formatRuleProblem(p) })))
+    return problemResponse(
+      c,
+      422,
+      err.code,
+      err.message,
+      err.problems.map((p) => ({
+        path: `${p.file}:${p.line}:${p.col}`,
+        code: 'rule',
+        message: formatRuleProblem(p),
+      })),
+    )
   }
   if (err instanceof MujunError) return problemResponse(c, err.status, err.code, err.message)
   if (err instanceof HTTPException) {
     const status = err.status
-    const code = status === 413 ? 'BODY_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : `HTTP_${status}`
+    const code =
+      status === 413 ? 'BODY_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : `HTTP_${status}`
     return problemResponse(c, status, code, err.message || TITLES[status] || 'error')
   }
   log(`unhandled error on ${c.req.method} ${c.req.path}: ${(err as Error)?.stack ?? err}`)

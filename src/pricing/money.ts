@@ -38,7 +38,10 @@ export function yuan(x: Money): string {
 export function allocateFen(exact: Money[]): Money[] {
   const rounded = exact.map(toFen)
   const target = toFen(exact.reduce((a, b) => a.plus(b), new Money(0)))
-  let diff = target.minus(rounded.reduce((a, b) => a.plus(b), new Money(0))).times(100).toNumber()
+  let diff = target
+    .minus(rounded.reduce((a, b) => a.plus(b), new Money(0)))
+    .times(100)
+    .toNumber()
   if (diff === 0) return rounded
   const order = exact
     .map((x, i) => ({ i, rem: x.minus(rounded[i]) }))

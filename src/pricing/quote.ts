@@ -3,8 +3,7 @@
  * Pure: an enterprise's rating history and the rulebook in, a quote with its reasons out.
  * @module pricing/quote
  */
-import { QuoteError } from '../errors.ts'
-import { FormulaEvalError } from '../errors.ts'
+import { FormulaEvalError, QuoteError } from '../errors.ts'
 import { makeResolver, type RatingResult } from '../rating/rate.ts'
 import type { Rulebook, SurchargeC } from '../rulebook/compile.ts'
 import { resolve, ruleBoundaries } from '../rulebook/resolve.ts'
@@ -57,7 +56,10 @@ export interface Quote {
 }
 
 /** What pricing needs of an enterprise's evaluation result for one year. */
-export type RatedFacts = Pick<RatingResult, 'creditCode' | 'county' | 'year' | 'class' | 'category' | 'sector' | 'figures'>
+export type RatedFacts = Pick<
+  RatingResult,
+  'creditCode' | 'county' | 'year' | 'class' | 'category' | 'sector' | 'figures'
+>
 
 export interface QuoteOptions {
   /** Apply this pending override as if in force (preview). */
@@ -68,9 +70,11 @@ const DAY = 86_400_000
 const MAX_DAYS = 366 * 5
 
 export function isoDate(value: string, field: string): number {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new QuoteError(`${field} must be an ISO date YYYY-MM-DD, got ${JSON.stringify(value)}`)
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value))
+    throw new QuoteError(`${field} must be an ISO date YYYY-MM-DD, got ${JSON.stringify(value)}`)
   const t = Date.parse(`${value}T00:00:00Z`)
-  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value) throw new QuoteError(`${field} '${value}' is not a calendar date`)
+  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value)
+    throw new QuoteError(`${field} '${value}' is not a calendar date`)
   return t
 }
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10)
@@ -95,31 +99,46 @@ interface Charge {
  * Quotes the surcharge on `resource` for an enterprise whose evaluation results by year are `history`
  * (the class from the evaluation of year Y applies to days in Y+1).
  */
-export function quote(history: readonly RatedFacts[], rulebook: Rulebook, request: QuoteRequest, options: QuoteOptions = {}): Quote {
+export function quote(
+  history: readonly RatedFacts[],
+  rulebook: Rulebook,
+  request: QuoteRequest,
+  options: QuoteOptions = {},
+): Quote {
   if (history.length === 0) throw new QuoteError('no evaluation result for this enterprise')
   const creditCode = history[0].creditCode
   const county = history[0].county
   const resource = rulebook.meta.resources.find((r) => r.id === request.resource)
-  if (!resource) throw new QuoteError(`unknown resource '${request.resource}' (one of ${rulebook.meta.resources.map((r) => r.id).join(', ')})`)
+  if (!resource)
+    throw new QuoteError(
+      `unknown resource '${request.resource}' (one of ${rulebook.meta.resources.map((r) => r.id).join(', ')})`,
+    )
   const start = isoDate(request.from, 'from')
   const end = isoDate(request.to, 'to')
-  if (end <= start) throw new QuoteError(`period is empty or reversed: from ${request.from} to ${request.to}`)
+  if (end <= start)
+    throw new QuoteError(`period is empty or reversed: from ${request.from} to ${request.to}`)
   if ((end - start) / DAY > MAX_DAYS) throw new QuoteError(`period is longer than ${MAX_DAYS} days`)
 
   const pieces: Piece[] = []
-  if (request.readings && request.quantity !== undefined) throw new QuoteError('give either quantity or readings, not both')
+  if (request.readings && request.quantity !== undefined)
+    throw new QuoteError('give either quantity or readings, not both')
   if (request.readings) {
-    if (request.readings.length === 0 || request.readings.length > 400) throw new QuoteError('readings must have 1 to 400 entries')
+    if (request.readings.length === 0 || request.readings.length > 400)
+      throw new QuoteError('readings must have 1 to 400 entries')
     let cursor = start
     request.readings.forEach((r, i) => {
       const f = isoDate(r.from, `readings[${i}].from`)
       const t = isoDate(r.to, `readings[${i}].to`)
-      if (f !== cursor) throw new QuoteError(`readings[${i}] starts ${r.from}, expected ${iso(cursor)}: readings must tile the period without gaps or overlaps`)
+      if (f !== cursor)
+        throw new QuoteError(
+          `readings[${i}] starts ${r.from}, expected ${iso(cursor)}: readings must tile the period without gaps or overlaps`,
+        )
       if (t <= f) throw new QuoteError(`readings[${i}] is empty or reversed`)
       pieces.push({ from: f, to: t, quantity: quantityOf(r.quantity, `readings[${i}].quantity`) })
       cursor = t
     })
-    if (cursor !== end) throw new QuoteError(`readings end ${iso(cursor)}, but the period ends ${request.to}`)
+    if (cursor !== end)
+      throw new QuoteError(`readings end ${iso(cursor)}, but the period ends ${request.to}`)
   } else {
     if (request.quantity === undefined) throw new QuoteError('quantity is required')
     pieces.push({ from: start, to: end, quantity: quantityOf(request.quantity, 'quantity') })
@@ -128,8 +147,10 @@ export function quote(history: readonly RatedFacts[], rulebook: Rulebook, reques
 
   // Split points: rule and override dates, new years (a new evaluation applies), and meter-reading boundaries.
   const cuts = new Set<number>([start, end])
-  for (const d of ruleBoundaries(rulebook, county, request.from, request.to)) cuts.add(isoDate(d, 'boundary'))
-  for (let y = new Date(start).getUTCFullYear() + 1; Date.UTC(y, 0, 1) < end; y++) cuts.add(Date.UTC(y, 0, 1))
+  for (const d of ruleBoundaries(rulebook, county, request.from, request.to))
+    cuts.add(isoDate(d, 'boundary'))
+  for (let y = new Date(start).getUTCFullYear() + 1; Date.UTC(y, 0, 1) < end; y++)
+    cuts.add(Date.UTC(y, 0, 1))
   for (const p of pieces) cuts.add(p.from)
   const points = [...cuts].sort((a, b) => a - b)
 
@@ -166,7 +187,9 @@ export function quote(history: readonly RatedFacts[], rulebook: Rulebook, reques
     if (stacking === 'max' && applicable.length > 1) {
       // Compare schedules by what they would charge for this segment's quantity; the highest alone is charged.
       const qty = quantityIn(pieces, from, to)
-      const amounts = applicable.map((cs) => cs.reduce((a, c) => a.plus(amountOf(c, qty, from, to).amount), new Money(0)))
+      const amounts = applicable.map((cs) =>
+        cs.reduce((a, c) => a.plus(amountOf(c, qty, from, to).amount), new Money(0)),
+      )
       let best = 0
       amounts.forEach((a, k) => {
         if (a.greaterThan(amounts[best])) best = k
@@ -175,10 +198,15 @@ export function quote(history: readonly RatedFacts[], rulebook: Rulebook, reques
       waived = applicable.filter((_, k) => k !== best).flat()
     }
     const charges = kept.flat()
-    const key = JSON.stringify([year, charges.map((c) => [c.schedule.id, c.schedule.origin.file, c.reason, c.rate.toString()]), waived.map((c) => [c.schedule.id, c.rate.toString()])])
+    const key = JSON.stringify([
+      year,
+      charges.map((c) => [c.schedule.id, c.schedule.origin.file, c.reason, c.rate.toString()]),
+      waived.map((c) => [c.schedule.id, c.rate.toString()]),
+    ])
     const prev = segments.at(-1)
     // Merge with the previous segment when nothing that prices this enterprise changed (and no quota, whose bands are not linear).
-    if (prev && prev.key === key && prev.to === from && !charges.some((c) => c.kind === 'quota')) prev.to = to
+    if (prev && prev.key === key && prev.to === from && !charges.some((c) => c.kind === 'quota'))
+      prev.to = to
     else segments.push({ from, to, charges, waived, key, year })
   }
 
@@ -198,7 +226,11 @@ export function quote(history: readonly RatedFacts[], rulebook: Rulebook, reques
       reason: c.reason,
       rate: c.rate.toString(),
       quantity: charged.toDecimalPlaces(3).toString(),
-      origin: { file: c.schedule.origin.file, line: c.schedule.origin.line, overrideId: c.schedule.origin.overrideId },
+      origin: {
+        file: c.schedule.origin.file,
+        line: c.schedule.origin.line,
+        overrideId: c.schedule.origin.overrideId,
+      },
       document: c.schedule.source.document,
     })
     for (const c of seg.charges) {
@@ -247,7 +279,12 @@ function quantityIn(pieces: Piece[], from: number, to: number): Money {
   return q
 }
 
-function amountOf(c: Charge, qty: Money, from: number, to: number): { charged: Money; amount: Money } {
+function amountOf(
+  c: Charge,
+  qty: Money,
+  from: number,
+  to: number,
+): { charged: Money; amount: Money } {
   if (c.kind === 'per-unit') return { charged: qty, amount: qty.times(c.rate) }
   const band = c.quotaBand!
   // The annual quota is prorated by days over the segment (a segment never crosses a year).
@@ -280,17 +317,35 @@ function chargesFor(
   if (s.basis === 'class') {
     if (!result.class) return []
     const years = consecutiveYears(history, result.year, result.class)
-    const rows = s.rates!.filter((r) => r.class === result.class && (r.minConsecutiveYears ?? 1) <= years)
+    const rows = s.rates!.filter(
+      (r) => r.class === result.class && (r.minConsecutiveYears ?? 1) <= years,
+    )
     if (rows.length === 0) return []
-    const row = rows.reduce((a, b) => ((b.minConsecutiveYears ?? 1) > (a.minConsecutiveYears ?? 1) ? b : a))
+    const row = rows.reduce((a, b) =>
+      (b.minConsecutiveYears ?? 1) > (a.minConsecutiveYears ?? 1) ? b : a,
+    )
     const label = rulebook.meta.classes.find((c) => c.id === result.class)?.label
-    return [{ schedule: s, kind: 'per-unit', rate: new Money(row.rate), reason: `class ${result.class} ${label} (evaluation ${result.year}${years > 1 ? `, ${years} consecutive years` : ''})` }]
+    return [
+      {
+        schedule: s,
+        kind: 'per-unit',
+        rate: new Money(row.rate),
+        reason: `class ${result.class} ${label} (evaluation ${result.year}${years > 1 ? `, ${years} consecutive years` : ''})`,
+      },
+    ]
   }
   if (s.basis === 'category') {
     if (!result.category) return []
     const row = s.rates!.find((r) => r.category === result.category!.category)
     if (!row) return []
-    return [{ schedule: s, kind: 'per-unit', rate: new Money(row.rate), reason: `${result.category.label} (${result.category.table}${result.category.row ? `: ${result.category.row}` : ''}, evaluation ${result.year})` }]
+    return [
+      {
+        schedule: s,
+        kind: 'per-unit',
+        rate: new Money(row.rate),
+        reason: `${result.category.label} (${result.category.table}${result.category.row ? `: ${result.category.row}` : ''}, evaluation ${result.year})`,
+      },
+    ]
   }
   if (s.basis === 'intensity') {
     const spec = s.intensity!
@@ -310,7 +365,14 @@ function chargesFor(
     let rate = new Money(spec.ratePerStep).times(steps)
     if (spec.maxRate && rate.greaterThan(spec.maxRate)) rate = new Money(spec.maxRate)
     if (rate.isZero()) return []
-    return [{ schedule: s, kind: 'per-unit', rate, reason: `${spec.measure} ${+measure.toFixed(3)} over ${spec.threshold} by ${steps} step(s) of ${spec.step}` }]
+    return [
+      {
+        schedule: s,
+        kind: 'per-unit',
+        rate,
+        reason: `${spec.measure} ${+measure.toFixed(3)} over ${spec.threshold} by ${steps} step(s) of ${spec.step}`,
+      },
+    ]
   }
   const spec = s.quota!
   const annual = result.figures[spec.quotaInput]
@@ -323,7 +385,12 @@ function chargesFor(
     kind: 'quota' as const,
     rate: new Money(spec.basePrice).times(b.extraMultiple),
     reason: `over quota ${b.overFrom * 100}%–${b.overTo !== undefined ? `${b.overTo * 100}%` : '∞'} (annual quota ${annual}, +${b.extraMultiple} × ${spec.basePrice})`,
-    quotaBand: { lower: new Money(b.overFrom), upper: b.overTo !== undefined ? new Money(b.overTo) : undefined, extra: new Money(b.extraMultiple), base: new Money(String(annual)) },
+    quotaBand: {
+      lower: new Money(b.overFrom),
+      upper: b.overTo !== undefined ? new Money(b.overTo) : undefined,
+      extra: new Money(b.extraMultiple),
+      base: new Money(String(annual)),
+    },
   }))
 }
 
@@ -333,18 +400,37 @@ export interface ResourceRate {
   /** Yuan per unit charged on this date (after stacking); quota schedules depend on use and are listed apart. */
   rate: string
   stacking: 'sum' | 'max'
-  schedules: { scheduleId: string; label: string; basis: SurchargeC['basis']; rate: string; reason: string; charged: boolean }[]
-  quota: { scheduleId: string; label: string; annualQuota: number; basePrice: string; bands: { overFrom: number; overTo?: number; extraMultiple: string }[] }[]
+  schedules: {
+    scheduleId: string
+    label: string
+    basis: SurchargeC['basis']
+    rate: string
+    reason: string
+    charged: boolean
+  }[]
+  quota: {
+    scheduleId: string
+    label: string
+    annualQuota: number
+    basePrice: string
+    bands: { overFrom: number; overTo?: number; extraMultiple: string }[]
+  }[]
 }
 
 /** The surcharge rate per resource in force for an enterprise on `date` (what a utility bills per unit). */
-export function ratesOn(history: readonly RatedFacts[], rulebook: Rulebook, date: string, options: QuoteOptions = {}): { evaluationYear: number; rates: ResourceRate[]; notes: string[] } {
+export function ratesOn(
+  history: readonly RatedFacts[],
+  rulebook: Rulebook,
+  date: string,
+  options: QuoteOptions = {},
+): { evaluationYear: number; rates: ResourceRate[]; notes: string[] } {
   isoDate(date, 'date')
   const year = Number(date.slice(0, 4)) - 1
   const result = history.find((h) => h.year === year)
   const notes = new Set<string>()
   const rates: ResourceRate[] = []
-  if (!result) notes.add(`no published evaluation for ${year}: no class or category applies on ${date}`)
+  if (!result)
+    notes.add(`no published evaluation for ${year}: no class or category applies on ${date}`)
   const county = result?.county ?? history[0]?.county
   const rules = resolve(rulebook, county ?? rulebook.meta.counties[0].code, date, options)
   for (const res of rulebook.meta.resources) {
@@ -354,10 +440,23 @@ export function ratesOn(history: readonly RatedFacts[], rulebook: Rulebook, date
     if (result) {
       for (const s of rules.sections.surcharges) {
         if (s.resource !== res.id || (s.sectors && !s.sectors.includes(result.sector))) continue
-        for (const c of chargesFor(s, result, history, rulebook, rules.sections.indicators, notes)) {
+        for (const c of chargesFor(
+          s,
+          result,
+          history,
+          rulebook,
+          rules.sections.indicators,
+          notes,
+        )) {
           if (c.kind === 'per-unit') perUnit.push(c)
           else if (!quota.some((q) => q.scheduleId === s.id)) {
-            quota.push({ scheduleId: s.id, label: s.label, annualQuota: Number(result.figures[s.quota!.quotaInput] ?? 0), basePrice: s.quota!.basePrice, bands: s.quota!.bands })
+            quota.push({
+              scheduleId: s.id,
+              label: s.label,
+              annualQuota: Number(result.figures[s.quota!.quotaInput] ?? 0),
+              basePrice: s.quota!.basePrice,
+              bands: s.quota!.bands,
+            })
           }
         }
       }
@@ -376,7 +475,14 @@ export function ratesOn(history: readonly RatedFacts[], rulebook: Rulebook, date
       unit: res.unit,
       rate: total.toString(),
       stacking,
-      schedules: perUnit.map((c, i) => ({ scheduleId: c.schedule.id, label: c.schedule.label, basis: c.schedule.basis, rate: c.rate.toString(), reason: c.reason, charged: chargedIdx.includes(i) })),
+      schedules: perUnit.map((c, i) => ({
+        scheduleId: c.schedule.id,
+        label: c.schedule.label,
+        basis: c.schedule.basis,
+        rate: c.rate.toString(),
+        reason: c.reason,
+        charged: chargedIdx.includes(i),
+      })),
       quota,
     })
   }

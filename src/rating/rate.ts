@@ -7,10 +7,19 @@
  * (`indicators`) is assembled from those numbers and the shared rule items when it is read.
  * @module rating/rate
  */
-import type { FormulaScope, FormulaValue } from '../formula/compile.ts'
-import { FormulaEvalError } from '../errors.ts'
+
 import type { Enterprise } from '../enterprise/enterprise.ts'
-import type { ClassSchemeC, GroupC, IndicatorC, Origin, Rulebook, ScoringC, SectorTableC } from '../rulebook/compile.ts'
+import { FormulaEvalError } from '../errors.ts'
+import type { FormulaScope, FormulaValue } from '../formula/compile.ts'
+import type {
+  ClassSchemeC,
+  GroupC,
+  IndicatorC,
+  Origin,
+  Rulebook,
+  ScoringC,
+  SectorTableC,
+} from '../rulebook/compile.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import type { Input, PeerDimension } from '../rulebook/schema.ts'
 
@@ -157,7 +166,10 @@ export function sectorOf(rulebook: Rulebook, industryCode: string): string {
 }
 
 /** Problems with figures against the rulebook's inputs (types, minimums, allowed values, unknown names). */
-export function figureProblems(rulebook: Rulebook, figures: Enterprise['figures']): string[] | undefined {
+export function figureProblems(
+  rulebook: Rulebook,
+  figures: Enterprise['figures'],
+): string[] | undefined {
   const inputs = inputTable(rulebook)
   let problems: string[] | undefined
   for (const key in figures) {
@@ -167,14 +179,19 @@ export function figureProblems(rulebook: Rulebook, figures: Enterprise['figures'
     let p: string | undefined
     if (!input) p = `unknown figure '${key}' (not an input of the rulebook)`
     else if (input.type === 'number') {
-      if (typeof v !== 'number' || !Number.isFinite(v)) p = `${key} must be a number, got ${JSON.stringify(v)}`
-      else if (input.min !== undefined && v < input.min) p = `${key} must be at least ${input.min}, got ${v}`
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        p = `${key} must be a number, got ${JSON.stringify(v)}`
+      else if (input.min !== undefined && v < input.min)
+        p = `${key} must be at least ${input.min}, got ${v}`
     } else if (input.type === 'flag') {
       if (typeof v !== 'boolean') p = `${key} must be true or false, got ${JSON.stringify(v)}`
     } else if (typeof v !== 'string' || !input.values!.includes(v)) {
       p = `${key} must be one of ${input.values!.join(', ')}, got ${JSON.stringify(v)}`
     }
-    if (p) (problems ??= []).push(p)
+    if (p) {
+      problems ??= []
+      problems.push(p)
+    }
   }
   return problems
 }
@@ -195,7 +212,10 @@ function inputTable(rulebook: Rulebook): Record<string, Input> {
  * A resolver for formula symbols not in the figures: an input's default, or an indicator computed on demand.
  * Computed indicators are cached in `cache` (cleared by the caller between enterprises).
  */
-export function createResolver(inputs: ReadonlyMap<string, Input>, indicators: ReadonlyMap<string, IndicatorC>) {
+export function createResolver(
+  inputs: ReadonlyMap<string, Input>,
+  indicators: ReadonlyMap<string, IndicatorC>,
+) {
   // Cached indicator values are stamped with a generation; moving to the next enterprise just bumps it.
   const slots = new Map<string, number>()
   const list: IndicatorC[] = []
@@ -215,7 +235,8 @@ export function createResolver(inputs: ReadonlyMap<string, Input>, indicators: R
       try {
         v = list[i].fn.evaluate(scope, resolver)
       } catch (e) {
-        if (e instanceof FormulaEvalError && !e.message.startsWith(`${name}:`)) throw new FormulaEvalError(`${name}: ${e.message}`)
+        if (e instanceof FormulaEvalError && !e.message.startsWith(`${name}:`))
+          throw new FormulaEvalError(`${name}: ${e.message}`)
         throw e
       }
       stamp[i] = generation
@@ -239,7 +260,11 @@ export function createResolver(inputs: ReadonlyMap<string, Input>, indicators: R
 }
 
 /** A one-off resolver over a single enterprise's figures (quotes, self-checks). */
-export function makeResolver(scope: FormulaScope, rulebook: Rulebook, indicators: readonly IndicatorC[]) {
+export function makeResolver(
+  scope: FormulaScope,
+  rulebook: Rulebook,
+  indicators: readonly IndicatorC[],
+) {
   const r = createResolver(rulebook.inputById, new Map(indicators.map((i) => [i.id, i])))
   r.use(scope)
   return r.resolver
@@ -249,7 +274,10 @@ interface CountyPlan {
   /** Peer contexts by sector, then group. */
   contexts: Map<string, Map<string, PeerContext>>
   groups: GroupC[]
-  byGroup: Map<string, { scoring?: ScoringC; scheme?: ClassSchemeC; plan?: ScoringPlan; rules: AppliedRule[] }>
+  byGroup: Map<
+    string,
+    { scoring?: ScoringC; scheme?: ClassSchemeC; plan?: ScoringPlan; rules: AppliedRule[] }
+  >
   tables: Map<string, SectorTableC[]>
   adjustments: Rulebook['sections']['adjustments']
   vetoes: Rulebook['sections']['vetoes']
@@ -271,13 +299,37 @@ interface Rank {
  * Rates `population` for evaluation `year`: figures of that year, rules in force on year-12-31 in each county.
  * Output is sorted by credit code and is identical for any input order.
  */
-export function rate(population: readonly Enterprise[], rulebook: Rulebook, year: number, options: RateOptions = {}): RatingResult[] {
+export function rate(
+  population: readonly Enterprise[],
+  rulebook: Rulebook,
+  year: number,
+  options: RateOptions = {},
+): RatingResult[] {
   const date = `${year}-12-31`
   const refCache = new Map<object, AppliedRule>()
-  const ref = (section: string, item: { id: string; label: string; from: string; origin: Origin; source: { document: string }; assumed?: boolean }) => {
+  const ref = (
+    section: string,
+    item: {
+      id: string
+      label: string
+      from: string
+      origin: Origin
+      source: { document: string }
+      assumed?: boolean
+    },
+  ) => {
     let a = refCache.get(item)
     if (!a) {
-      a = { section, id: item.id, label: item.label, from: item.from, file: item.origin.file, line: item.origin.line, document: item.source.document, assumed: item.assumed ?? false }
+      a = {
+        section,
+        id: item.id,
+        label: item.label,
+        from: item.from,
+        file: item.origin.file,
+        line: item.origin.line,
+        document: item.source.document,
+        assumed: item.assumed ?? false,
+      }
       refCache.set(item, a)
     }
     return a
@@ -303,15 +355,32 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
           plan = {
             scoring,
             indicators: inds,
-            kinds: scoring.items.map((it) => ('fixed' in it.benchmark ? 'fixed' : `${it.benchmark.multiple ? `${it.benchmark.multiple} × ` : ''}peer ${it.benchmark.peer} over ${it.benchmark.over.join(' × ')}`)),
+            kinds: scoring.items.map((it) =>
+              'fixed' in it.benchmark
+                ? 'fixed'
+                : `${it.benchmark.multiple ? `${it.benchmark.multiple} × ` : ''}peer ${it.benchmark.peer} over ${it.benchmark.over.join(' × ')}`,
+            ),
           }
         }
       }
       byGroup.set(g.id, { scoring, scheme, plan, rules: used })
     }
     const tables = new Map<string, SectorTableC[]>()
-    for (const sector of rulebook.sectors) tables.set(sector.id, s.sectorTables.filter((t) => t.sectors.includes(sector.id)))
-    p = { contexts: new Map(), groups: s.groups, byGroup, tables, adjustments: s.adjustments, vetoes: s.vetoes, resolver: createResolver(rulebook.inputById, indicatorMap), date }
+    for (const sector of rulebook.sectors)
+      tables.set(
+        sector.id,
+        s.sectorTables.filter((t) => t.sectors.includes(sector.id)),
+      )
+    p = {
+      contexts: new Map(),
+      groups: s.groups,
+      byGroup,
+      tables,
+      adjustments: s.adjustments,
+      vetoes: s.vetoes,
+      resolver: createResolver(rulebook.inputById, indicatorMap),
+      date,
+    }
     plans.set(county, p)
     return p
   }
@@ -340,7 +409,15 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
       sector = sectorOf(rulebook, String(e.industryCode))
       sectorCache.set(e.industryCode, sector)
     }
-    const r = new RatingResult(e.creditCode, e.name, e.county, e.industryCode, sector, year, e.figures)
+    const r = new RatingResult(
+      e.creditCode,
+      e.name,
+      e.county,
+      e.industryCode,
+      sector,
+      year,
+      e.figures,
+    )
     results[k] = r
     if (e.creditCode === previous) {
       invalid(r, `duplicate credit code ${e.creditCode} in the population`)
@@ -375,13 +452,23 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
           break
         }
         if (ok === true) {
-          if (!hit || (table.hitPolicy === 'worst' && categoryRank.get(row.category)! > categoryRank.get(hit.category)!)) hit = row
+          if (
+            !hit ||
+            (table.hitPolicy === 'worst' &&
+              categoryRank.get(row.category)! > categoryRank.get(hit.category)!)
+          )
+            hit = row
           if (table.hitPolicy === 'first') break
         }
       }
       if (failed) continue
       const category = hit?.category ?? table.otherwise
-      r.category = { table: table.id, row: hit?.id ?? null, category, label: categoryLabel.get(category)! }
+      r.category = {
+        table: table.id,
+        row: hit?.id ?? null,
+        category,
+        label: categoryLabel.get(category)!,
+      }
     }
 
     let group: GroupC | undefined
@@ -401,7 +488,9 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
     }
     if (!group) {
       r.status = 'out_of_scope'
-      r.problems = [`in no evaluation group (${plan.groups.map((g) => `${g.id}: ${g.when}`).join('; ')})`]
+      r.problems = [
+        `in no evaluation group (${plan.groups.map((g) => `${g.id}: ${g.when}`).join('; ')})`,
+      ]
       continue
     }
     r.group = group.id
@@ -440,7 +529,12 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
       try {
         if (adj.whenFn.evaluate(e.figures, resolver) === true) {
           if ((r.adjustments as readonly unknown[]) === EMPTY) r.adjustments = []
-          r.adjustments.push({ id: adj.id, label: adj.label, kind: adj.kind, points: adj.kind === 'bonus' ? adj.points : -adj.points })
+          r.adjustments.push({
+            id: adj.id,
+            label: adj.label,
+            kind: adj.kind,
+            points: adj.kind === 'bonus' ? adj.points : -adj.points,
+          })
           if (r.rules === gp.rules) r.rules = [...gp.rules]
           r.rules.push(ref('adjustments', adj))
         }
@@ -452,7 +546,13 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
       try {
         if (veto.whenFn.evaluate(e.figures, resolver) === true) {
           if ((r.vetoes as readonly unknown[]) === EMPTY) r.vetoes = []
-          r.vetoes.push({ id: veto.id, label: veto.label, effect: veto.effect, class: veto.class, applied: false })
+          r.vetoes.push({
+            id: veto.id,
+            label: veto.label,
+            effect: veto.effect,
+            class: veto.class,
+            applied: false,
+          })
           if (r.rules === gp.rules) r.rules = [...gp.rules]
           r.rules.push(ref('vetoes', veto))
         }
@@ -471,18 +571,27 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
     slabUsed += width
 
     let bySector = plan.contexts.get(sector)
-    if (!bySector) plan.contexts.set(sector, (bySector = new Map()))
+    if (!bySector) {
+      bySector = new Map()
+      plan.contexts.set(sector, bySector)
+    }
     let ctx = bySector.get(group.id)
     if (!ctx) {
       const scheme = gp.scheme!
       const rankKey = `${scheme.id}|${dims(scheme.over, e.county, sector, group.id)}`
       let rank = ranks.get(rankKey)
-      if (!rank) ranks.set(rankKey, (rank = { scheme, members: [] }))
+      if (!rank) {
+        rank = { scheme, members: [] }
+        ranks.set(rankKey, rank)
+      }
       const buckets = items.map((it) => {
         if ('fixed' in it.benchmark) return { sum: 0, n: 0, values: null, stat: it.benchmark.fixed }
         const bk = `${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id)}`
         let b = sharedBuckets.get(bk)
-        if (!b) sharedBuckets.set(bk, (b = { sum: 0, n: 0, values: it.benchmark.peer === 'median' ? [] : null, stat: Number.NaN }))
+        if (!b) {
+          b = { sum: 0, n: 0, values: it.benchmark.peer === 'median' ? [] : null, stat: Number.NaN }
+          sharedBuckets.set(bk, b)
+        }
         return b
       })
       ctx = { buckets, rank }
@@ -556,7 +665,8 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
       return 0
     }
     // Scores are rounded to 4 decimals, so equal means equal.
-    const cmp = (x: number, y: number): number => scores[y] - scores[x] || (ties > 0 ? tie(x, y) : 0)
+    const cmp = (x: number, y: number): number =>
+      scores[y] - scores[x] || (ties > 0 ? tie(x, y) : 0)
     // Members are in credit-code order already, and the sort is stable: equal entries stay by credit code.
     members.sort(cmp)
     const n = members.length
@@ -566,7 +676,13 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
       for (const band of scheme.bands) {
         cum += band.share!
         const raw = n * cum
-        bounds.push(scheme.rounding === 'floor' ? Math.floor(raw + EPS) : scheme.rounding === 'ceil' ? Math.ceil(raw - EPS) : Math.floor(raw + 0.5 + EPS))
+        bounds.push(
+          scheme.rounding === 'floor'
+            ? Math.floor(raw + EPS)
+            : scheme.rounding === 'ceil'
+              ? Math.ceil(raw - EPS)
+              : Math.floor(raw + 0.5 + EPS),
+        )
       }
       bounds[bounds.length - 1] = n
     }
@@ -583,7 +699,9 @@ export function rate(population: readonly Enterprise[], rulebook: Rulebook, year
         while (b < bounds.length - 1 && rank > bounds[b]) b++
         cls = scheme.bands[b].class
       } else {
-        const band = scheme.bands.find((x) => x.minScore === undefined || r.score! >= x.minScore - EPS)
+        const band = scheme.bands.find(
+          (x) => x.minScore === undefined || r.score! >= x.minScore - EPS,
+        )
         cls = (band ?? scheme.bands[scheme.bands.length - 1]).class
       }
       r.initialClass = cls

@@ -24,6 +24,11 @@ export function resultToJson(r: RatingResult) {
     initialClass: r.initialClass,
     class: r.class,
     category: r.category,
-    trace: { indicators: r.indicators, adjustments: r.adjustments, vetoes: r.vetoes, rules: r.rules },
+    trace: {
+      indicators: r.indicators,
+      adjustments: r.adjustments,
+      vetoes: r.vetoes,
+      rules: r.rules,
+    },
   }
 }

@@ -4,23 +4,24 @@
  * @module rulebook/compile
  */
 import { createHash } from 'node:crypto'
-import { isNode, isScalar as isScalarNode, LineCounter, parseDocument, type Document } from 'yaml'
+import { type Document, isNode, isScalar as isScalarNode, LineCounter, parseDocument } from 'yaml'
 import type { z } from 'zod'
+import { FormulaError, RulebookError, type RuleProblem } from '../errors.ts'
 import { type CompiledFormula, compileFormula, type SymbolKind } from '../formula/compile.ts'
-import { FormulaError, type RuleProblem, RulebookError } from '../errors.ts'
 import {
   type Adjustment,
+  type ClassScheme,
   DATED_SECTIONS,
   type DatedSection,
   type Group,
   type Indicator,
   type Input,
   type Meta,
+  type OverrideFile,
   OverrideFileSchema,
   type OverrideStatus,
   type RuleFile,
   RuleFileSchema,
-  type ClassScheme,
   type Scoring,
   type Sector,
   type SectorTable,
@@ -28,7 +29,6 @@ import {
   type Surcharge,
   type Target,
   type Veto,
-  type OverrideFile,
 } from './schema.ts'
 
 /** A rule file as text, named by its path relative to the rules folder. */
@@ -107,7 +107,12 @@ interface Located {
   lc: LineCounter
 }
 
-type Reporter = (loc: Located, path: (string | number)[], message: string, extraCol?: number) => void
+type Reporter = (
+  loc: Located,
+  path: (string | number)[],
+  message: string,
+  extraCol?: number,
+) => void
 
 /** Compiles the rule files of one city (section files plus `counties/*.yaml` overrides). */
 export function compileRulebook(texts: RuleText[]): Rulebook {
@@ -128,7 +133,13 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
       // Later YAML errors are mostly echoes of the first; report the first one, precisely.
       const err = doc.errors[0]
       const { line, col } = lc.linePos(err.pos[0])
-      problems.push({ file: t.path, line, col, path: '', message: `YAML: ${err.message.split('\n')[0]}` })
+      problems.push({
+        file: t.path,
+        line,
+        col,
+        path: '',
+        message: `YAML: ${err.message.split('\n')[0]}`,
+      })
       continue
     }
     const raw = doc.toJS({ maxAliasCount: 50 })
@@ -138,7 +149,11 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const path = issue.path as (string | number)[]
-        report(loc, issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path, describeIssue(issue))
+        report(
+          loc,
+          issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path,
+          describeIssue(issue),
+        )
       }
       continue
     }
@@ -149,7 +164,13 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
   // Meta: exactly one file carries `rulebook:`.
   const metaFiles = cityFiles.filter((f) => f.data.rulebook)
   if (metaFiles.length === 0 && !sorted.some((t) => /^\s*rulebook:/m.test(t.text))) {
-    problems.push({ file: sorted[0]?.path ?? '(none)', line: 1, col: 1, path: 'rulebook', message: 'no file declares the `rulebook:` section' })
+    problems.push({
+      file: sorted[0]?.path ?? '(none)',
+      line: 1,
+      col: 1,
+      path: 'rulebook',
+      message: 'no file declares the `rulebook:` section',
+    })
   }
   for (const extra of metaFiles.slice(1)) {
     report(extra.loc, ['rulebook'], `\`rulebook:\` is already declared in ${metaFiles[0].loc.file}`)
@@ -170,7 +191,8 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
       list.forEach((item, i) => {
         const key = `${section}:${item.id}`
         const prev = seenUndated.get(key)
-        if (prev) report(loc, [section, i, 'id'], `duplicate ${section} id '${item.id}' (first at ${prev})`)
+        if (prev)
+          report(loc, [section, i, 'id'], `duplicate ${section} id '${item.id}' (first at ${prev})`)
         else seenUndated.set(key, `${loc.file}:${position(loc, [section, i]).line}`)
         if (section === 'inputs') inputs.push(item as Input)
         else sectors.push(item as Sector)
@@ -180,24 +202,45 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
   inputs.forEach((inp) => {
     const loc = cityFiles.find((f) => f.data.inputs?.includes(inp))!.loc
     const i = cityFiles.find((f) => f.data.inputs?.includes(inp))!.data.inputs!.indexOf(inp)
-    if (inp.type === 'category' && !inp.values) report(loc, ['inputs', i, 'values'], `category input '${inp.id}' needs a list of allowed values`)
-    if (inp.type !== 'category' && inp.values) report(loc, ['inputs', i, 'values'], `only category inputs take values`)
+    if (inp.type === 'category' && !inp.values)
+      report(
+        loc,
+        ['inputs', i, 'values'],
+        `category input '${inp.id}' needs a list of allowed values`,
+      )
+    if (inp.type !== 'category' && inp.values)
+      report(loc, ['inputs', i, 'values'], `only category inputs take values`)
   })
   if (sectors.filter((s) => s.default).length !== 1) {
     const f = cityFiles.find((c) => c.data.sectors) ?? metaFiles[0]
-    report(f.loc, ['sectors'], 'exactly one sector must be marked `default: true` (the fallback for unmatched industry codes)')
+    report(
+      f.loc,
+      ['sectors'],
+      'exactly one sector must be marked `default: true` (the fallback for unmatched industry codes)',
+    )
   }
 
   const symbols = new Map<string, SymbolKind>()
   for (const inp of inputs) {
     const d = inp.default ?? (inp.type === 'flag' ? false : undefined)
-    if (d !== undefined && typeof d !== (inp.type === 'number' ? 'number' : inp.type === 'flag' ? 'boolean' : 'string')) {
+    if (
+      d !== undefined &&
+      typeof d !== (inp.type === 'number' ? 'number' : inp.type === 'flag' ? 'boolean' : 'string')
+    ) {
       const f = cityFiles.find((c) => c.data.inputs?.includes(inp))!
-      report(f.loc, ['inputs', f.data.inputs!.indexOf(inp), 'default'], `default ${JSON.stringify(d)} does not fit a ${inp.type} input`)
+      report(
+        f.loc,
+        ['inputs', f.data.inputs!.indexOf(inp), 'default'],
+        `default ${JSON.stringify(d)} does not fit a ${inp.type} input`,
+      )
     }
     if (inp.type === 'category' && d !== undefined && !inp.values?.includes(d as string)) {
       const f = cityFiles.find((c) => c.data.inputs?.includes(inp))!
-      report(f.loc, ['inputs', f.data.inputs!.indexOf(inp), 'default'], `default '${d}' is not one of the values`)
+      report(
+        f.loc,
+        ['inputs', f.data.inputs!.indexOf(inp), 'default'],
+        `default '${d}' is not one of the values`,
+      )
     }
     symbols.set(
       inp.id,
@@ -209,12 +252,19 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
     )
   }
   const indicatorIds = new Set<string>()
-  for (const { data } of cityFiles) for (const ind of data.indicators ?? []) indicatorIds.add(ind.id)
-  for (const { data } of overrideFiles) for (const ind of data.add?.indicators ?? []) indicatorIds.add(ind.id)
+  for (const { data } of cityFiles)
+    for (const ind of data.indicators ?? []) indicatorIds.add(ind.id)
+  for (const { data } of overrideFiles)
+    for (const ind of data.add?.indicators ?? []) indicatorIds.add(ind.id)
   for (const id of indicatorIds) {
     if (symbols.has(id)) {
       const f = cityFiles.find((c) => c.data.indicators?.some((x) => x.id === id))
-      if (f) report(f.loc, ['indicators', f.data.indicators!.findIndex((x) => x.id === id), 'id'], `indicator '${id}' has the same id as an input`)
+      if (f)
+        report(
+          f.loc,
+          ['indicators', f.data.indicators!.findIndex((x) => x.id === id), 'id'],
+          `indicator '${id}' has the same id as an input`,
+        )
     } else symbols.set(id, { kind: 'number' })
   }
 
@@ -232,14 +282,30 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
   const overrideIds = new Map<string, string>()
   for (const { loc, data, text } of overrideFiles) {
     const h = data.override
-    if (overrideIds.has(h.id)) report(loc, ['override', 'id'], `override id '${h.id}' is already used in ${overrideIds.get(h.id)}`)
+    if (overrideIds.has(h.id))
+      report(
+        loc,
+        ['override', 'id'],
+        `override id '${h.id}' is already used in ${overrideIds.get(h.id)}`,
+      )
     overrideIds.set(h.id, loc.file)
     if (!meta.counties.some((c) => c.code === h.county)) {
-      report(loc, ['override', 'county'], `county '${h.county}' is not one of ${meta.jurisdiction.name}'s counties (${meta.counties.map((c) => c.code).join(', ')})`)
+      report(
+        loc,
+        ['override', 'county'],
+        `county '${h.county}' is not one of ${meta.jurisdiction.name}'s counties (${meta.counties.map((c) => c.code).join(', ')})`,
+      )
     }
     checkStatus(h, loc, report)
-    if (h.to && h.to <= h.from) report(loc, ['override', 'to'], `'to' (${h.to}) must be after 'from' (${h.from})`)
-    const origin: Origin = { file: loc.file, line: 0, kind: 'county', overrideId: h.id, county: h.county }
+    if (h.to && h.to <= h.from)
+      report(loc, ['override', 'to'], `'to' (${h.to}) must be after 'from' (${h.from})`)
+    const origin: Origin = {
+      file: loc.file,
+      line: 0,
+      kind: 'county',
+      overrideId: h.id,
+      county: h.county,
+    }
     const replace = emptySections()
     const add = emptySections()
     for (const [mode, part, target] of [
@@ -249,30 +315,62 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
       if (!part) continue
       for (const section of Object.keys(part) as (keyof RuleFile)[]) {
         if (!(meta.overridable as string[]).includes(section)) {
-          report(loc, [mode, section], `section '${section}' is not overridable by counties (overridable: ${meta.overridable.join(', ') || 'none'})`)
+          report(
+            loc,
+            [mode, section],
+            `section '${section}' is not overridable by counties (overridable: ${meta.overridable.join(', ') || 'none'})`,
+          )
           continue
         }
         if (section === 'inputs' || section === 'sectors') {
-          report(loc, [mode, section], `section '${section}' is identity data and cannot be overridden`)
+          report(
+            loc,
+            [mode, section],
+            `section '${section}' is identity data and cannot be overridden`,
+          )
           continue
         }
         const items = (part as any)[section] as { id: string }[]
         items.forEach((item, i) => {
           const exists = sections[section as DatedSection].some((x) => x.id === item.id)
           if (mode === 'replace' && !exists) {
-            report(loc, [mode, section, i, 'id'], `override replaces unknown ${section} id '${item.id}'; use 'add' for a new item`)
+            report(
+              loc,
+              [mode, section, i, 'id'],
+              `override replaces unknown ${section} id '${item.id}'; use 'add' for a new item`,
+            )
           }
           if (mode === 'add' && exists) {
-            report(loc, [mode, section, i, 'id'], `override adds ${section} id '${item.id}', which the city rulebook already has; use 'replace'`)
+            report(
+              loc,
+              [mode, section, i, 'id'],
+              `override adds ${section} id '${item.id}', which the city rulebook already has; use 'replace'`,
+            )
           }
         })
       }
       collectSections(part as RuleFile, loc, origin, target, ctx, [mode])
     }
-    checkGroupRefs([replace, add], new Set([...cityGroupIds, ...add.groups.map((g) => g.id)]), report)
+    checkGroupRefs(
+      [replace, add],
+      new Set([...cityGroupIds, ...add.groups.map((g) => g.id)]),
+      report,
+    )
     checkOverlaps(replace, ctx)
     checkOverlaps(add, ctx)
-    overrides.push({ id: h.id, county: h.county, label: h.label, status: h.status, from: h.from, to: h.to, header: h, file: loc.file, replace, add, text })
+    overrides.push({
+      id: h.id,
+      county: h.county,
+      label: h.label,
+      status: h.status,
+      from: h.from,
+      to: h.to,
+      header: h,
+      file: loc.file,
+      replace,
+      add,
+      text,
+    })
   }
 
   if (problems.length > 0) throw new RulebookError(problems)
@@ -301,13 +399,31 @@ interface CheckContext {
 }
 
 function emptySections(): Sections {
-  return { groups: [], indicators: [], scoring: [], adjustments: [], vetoes: [], classes: [], sectorTables: [], surcharges: [], stacking: [], targets: [] }
+  return {
+    groups: [],
+    indicators: [],
+    scoring: [],
+    adjustments: [],
+    vetoes: [],
+    classes: [],
+    sectorTables: [],
+    surcharges: [],
+    stacking: [],
+    targets: [],
+  }
 }
 
 // Remembers each item's file and path so later checks (overlaps, cycles) can point at it.
 const itemLocation = new WeakMap<object, { loc: Located; path: (string | number)[] }>()
 
-function collectSections(data: RuleFile, loc: Located, originBase: Origin, out: Sections, ctx: CheckContext, prefix: (string | number)[]): void {
+function collectSections(
+  data: RuleFile,
+  loc: Located,
+  originBase: Origin,
+  out: Sections,
+  ctx: CheckContext,
+  prefix: (string | number)[],
+): void {
   const { report, meta } = ctx
   const classIds = new Set(meta.classes.map((c) => c.id))
   const categoryIds = new Set(meta.categories.map((c) => c.id))
@@ -327,9 +443,13 @@ function collectSections(data: RuleFile, loc: Located, originBase: Origin, out: 
     }
   }
   const dateCheck = (item: { from: string; to?: string }, path: (string | number)[]) => {
-    if (item.to && item.to <= item.from) report(loc, [...path, 'to'], `'to' (${item.to}) must be after 'from' (${item.from})`)
+    if (item.to && item.to <= item.from)
+      report(loc, [...path, 'to'], `'to' (${item.to}) must be after 'from' (${item.from})`)
   }
-  const originOf = (path: (string | number)[]): Origin => ({ ...originBase, line: position(loc, path).line })
+  const originOf = (path: (string | number)[]): Origin => ({
+    ...originBase,
+    line: position(loc, path).line,
+  })
   const dummy = compileFormula('0', new Map())
 
   for (const section of DATED_SECTIONS) {
@@ -340,39 +460,80 @@ function collectSections(data: RuleFile, loc: Located, originBase: Origin, out: 
       const origin = originOf(path)
       switch (section) {
         case 'groups':
-          out.groups.push({ ...item, origin, whenFn: formula([...path, 'when'], item.when) ?? dummy })
+          out.groups.push({
+            ...item,
+            origin,
+            whenFn: formula([...path, 'when'], item.when) ?? dummy,
+          })
           break
         case 'indicators':
-          out.indicators.push({ ...item, origin, fn: formula([...path, 'formula'], item.formula) ?? dummy })
+          out.indicators.push({
+            ...item,
+            origin,
+            fn: formula([...path, 'formula'], item.formula) ?? dummy,
+          })
           break
         case 'scoring': {
           const s = item as Scoring
           s.items.forEach((si, j) => {
-            if (!ctx.indicatorIds.has(si.indicator)) report(loc, [...path, 'items', j, 'indicator'], `unknown indicator '${si.indicator}'`)
-            if (si.cap !== undefined && si.floor !== undefined && si.floor > si.cap) report(loc, [...path, 'items', j, 'floor'], `floor ${si.floor} is above cap ${si.cap}`)
+            if (!ctx.indicatorIds.has(si.indicator))
+              report(loc, [...path, 'items', j, 'indicator'], `unknown indicator '${si.indicator}'`)
+            if (si.cap !== undefined && si.floor !== undefined && si.floor > si.cap)
+              report(
+                loc,
+                [...path, 'items', j, 'floor'],
+                `floor ${si.floor} is above cap ${si.cap}`,
+              )
           })
           out.scoring.push({ ...s, origin })
           break
         }
         case 'adjustments':
-          out.adjustments.push({ ...item, origin, whenFn: formula([...path, 'when'], item.when) ?? dummy })
+          out.adjustments.push({
+            ...item,
+            origin,
+            whenFn: formula([...path, 'when'], item.when) ?? dummy,
+          })
           break
         case 'vetoes':
-          if (!classIds.has(item.class)) report(loc, [...path, 'class'], `unknown class '${item.class}' (classes: ${[...classIds].join(', ')})`)
-          out.vetoes.push({ ...item, origin, whenFn: formula([...path, 'when'], item.when) ?? dummy })
+          if (!classIds.has(item.class))
+            report(
+              loc,
+              [...path, 'class'],
+              `unknown class '${item.class}' (classes: ${[...classIds].join(', ')})`,
+            )
+          out.vetoes.push({
+            ...item,
+            origin,
+            whenFn: formula([...path, 'when'], item.when) ?? dummy,
+          })
           break
         case 'classes': {
           const c = item as ClassScheme
           c.bands.forEach((b, j) => {
-            if (!classIds.has(b.class)) report(loc, [...path, 'bands', j, 'class'], `unknown class '${b.class}' (classes: ${[...classIds].join(', ')})`)
-            if (c.method === 'rank-share' && b.share === undefined) report(loc, [...path, 'bands', j], `a rank-share band needs 'share'`)
-            if (c.method === 'score' && b.minScore === undefined && j < c.bands.length - 1) report(loc, [...path, 'bands', j], `a score band needs 'minScore' (only the last band may omit it)`)
+            if (!classIds.has(b.class))
+              report(
+                loc,
+                [...path, 'bands', j, 'class'],
+                `unknown class '${b.class}' (classes: ${[...classIds].join(', ')})`,
+              )
+            if (c.method === 'rank-share' && b.share === undefined)
+              report(loc, [...path, 'bands', j], `a rank-share band needs 'share'`)
+            if (c.method === 'score' && b.minScore === undefined && j < c.bands.length - 1)
+              report(
+                loc,
+                [...path, 'bands', j],
+                `a score band needs 'minScore' (only the last band may omit it)`,
+              )
           })
           if (c.method === 'rank-share') {
             const total = c.bands.reduce((a, b) => a + (b.share ?? 0), 0)
-            if (Math.abs(total - 1) > 1e-9) report(loc, [...path, 'bands'], `band shares add up to ${+total.toFixed(6)}, not 1`)
+            if (Math.abs(total - 1) > 1e-9)
+              report(loc, [...path, 'bands'], `band shares add up to ${+total.toFixed(6)}, not 1`)
           }
-          for (const t of c.tieBreak) if (!ctx.indicatorIds.has(t)) report(loc, [...path, 'tieBreak'], `unknown indicator '${t}' in tieBreak`)
+          for (const t of c.tieBreak)
+            if (!ctx.indicatorIds.has(t))
+              report(loc, [...path, 'tieBreak'], `unknown indicator '${t}' in tieBreak`)
           out.classes.push({ ...c, origin })
           break
         }
@@ -381,9 +542,15 @@ function collectSections(data: RuleFile, loc: Located, originBase: Origin, out: 
           t.sectors.forEach((s, j) => {
             if (!sectorIds.has(s)) report(loc, [...path, 'sectors', j], `unknown sector '${s}'`)
           })
-          if (!categoryIds.has(t.otherwise)) report(loc, [...path, 'otherwise'], `unknown category '${t.otherwise}'`)
+          if (!categoryIds.has(t.otherwise))
+            report(loc, [...path, 'otherwise'], `unknown category '${t.otherwise}'`)
           const rows: TableRowC[] = t.rows.map((r, j) => {
-            if (!categoryIds.has(r.category)) report(loc, [...path, 'rows', j, 'category'], `unknown category '${r.category}' (categories: ${[...categoryIds].join(', ')})`)
+            if (!categoryIds.has(r.category))
+              report(
+                loc,
+                [...path, 'rows', j, 'category'],
+                `unknown category '${r.category}' (categories: ${[...categoryIds].join(', ')})`,
+              )
             return { ...r, whenFn: formula([...path, 'rows', j, 'when'], r.when) ?? dummy }
           })
           out.sectorTables.push({ ...t, rows, origin })
@@ -391,11 +558,21 @@ function collectSections(data: RuleFile, loc: Located, originBase: Origin, out: 
         }
         case 'surcharges': {
           const s = item as Surcharge
-          if (!resourceIds.has(s.resource)) report(loc, [...path, 'resource'], `resource '${s.resource}' is not declared in the rulebook`)
+          if (!resourceIds.has(s.resource))
+            report(
+              loc,
+              [...path, 'resource'],
+              `resource '${s.resource}' is not declared in the rulebook`,
+            )
           s.sectors?.forEach((x, j) => {
             if (!sectorIds.has(x)) report(loc, [...path, 'sectors', j], `unknown sector '${x}'`)
           })
-          checkSurchargeShape(s, path, loc, report, { classIds, categoryIds, indicatorIds: ctx.indicatorIds, inputIds })
+          checkSurchargeShape(s, path, loc, report, {
+            classIds,
+            categoryIds,
+            indicatorIds: ctx.indicatorIds,
+            inputIds,
+          })
           out.surcharges.push({ ...s, origin })
           break
         }
@@ -413,7 +590,10 @@ function collectSections(data: RuleFile, loc: Located, originBase: Origin, out: 
     const list = (data[section] ?? []) as unknown[]
     const compiled = out[section] as object[]
     list.forEach((_, i) => {
-      itemLocation.set(compiled[compiled.length - list.length + i], { loc, path: [...prefix, section, i] })
+      itemLocation.set(compiled[compiled.length - list.length + i], {
+        loc,
+        path: [...prefix, section, i],
+      })
     })
   }
 }
@@ -447,12 +627,18 @@ function checkSurchargeShape(
   path: (string | number)[],
   loc: Located,
   report: Reporter,
-  ids: { classIds: Set<string>; categoryIds: Set<string>; indicatorIds: Set<string>; inputIds: Set<string> },
+  ids: {
+    classIds: Set<string>
+    categoryIds: Set<string>
+    indicatorIds: Set<string>
+    inputIds: Set<string>
+  },
 ): void {
   const need = (field: 'rates' | 'intensity' | 'quota') => {
     for (const f of ['rates', 'intensity', 'quota'] as const) {
       if (f === field && !s[f]) report(loc, [...path, f], `basis '${s.basis}' needs '${f}'`)
-      if (f !== field && s[f]) report(loc, [...path, f], `'${f}' does not belong to basis '${s.basis}'`)
+      if (f !== field && s[f])
+        report(loc, [...path, f], `'${f}' does not belong to basis '${s.basis}'`)
     }
   }
   if (s.basis === 'class' || s.basis === 'category') {
@@ -460,21 +646,37 @@ function checkSurchargeShape(
     s.rates?.forEach((r, j) => {
       const key = s.basis as 'class' | 'category'
       const other = key === 'class' ? 'category' : 'class'
-      if (!r[key]) report(loc, [...path, 'rates', j], `a rate of a '${key}' schedule needs '${key}'`)
-      if (r[other]) report(loc, [...path, 'rates', j, other], `'${other}' does not belong in a '${key}' schedule`)
-      if (r.class && !ids.classIds.has(r.class)) report(loc, [...path, 'rates', j, 'class'], `unknown class '${r.class}'`)
-      if (r.category && !ids.categoryIds.has(r.category)) report(loc, [...path, 'rates', j, 'category'], `unknown category '${r.category}'`)
+      if (!r[key])
+        report(loc, [...path, 'rates', j], `a rate of a '${key}' schedule needs '${key}'`)
+      if (r[other])
+        report(
+          loc,
+          [...path, 'rates', j, other],
+          `'${other}' does not belong in a '${key}' schedule`,
+        )
+      if (r.class && !ids.classIds.has(r.class))
+        report(loc, [...path, 'rates', j, 'class'], `unknown class '${r.class}'`)
+      if (r.category && !ids.categoryIds.has(r.category))
+        report(loc, [...path, 'rates', j, 'category'], `unknown category '${r.category}'`)
     })
   } else if (s.basis === 'intensity') {
     need('intensity')
-    if (s.intensity && !ids.indicatorIds.has(s.intensity.measure)) report(loc, [...path, 'intensity', 'measure'], `unknown indicator '${s.intensity.measure}'`)
+    if (s.intensity && !ids.indicatorIds.has(s.intensity.measure))
+      report(loc, [...path, 'intensity', 'measure'], `unknown indicator '${s.intensity.measure}'`)
   } else {
     need('quota')
-    if (s.quota && !ids.inputIds.has(s.quota.quotaInput)) report(loc, [...path, 'quota', 'quotaInput'], `unknown input '${s.quota.quotaInput}'`)
+    if (s.quota && !ids.inputIds.has(s.quota.quotaInput))
+      report(loc, [...path, 'quota', 'quotaInput'], `unknown input '${s.quota.quotaInput}'`)
     s.quota?.bands.forEach((b, j) => {
-      if (b.overTo !== undefined && b.overTo <= b.overFrom) report(loc, [...path, 'quota', 'bands', j, 'overTo'], `overTo must be above overFrom`)
+      if (b.overTo !== undefined && b.overTo <= b.overFrom)
+        report(loc, [...path, 'quota', 'bands', j, 'overTo'], `overTo must be above overFrom`)
       const prev = s.quota!.bands[j - 1]
-      if (prev && prev.overTo !== b.overFrom) report(loc, [...path, 'quota', 'bands', j, 'overFrom'], `bands must be contiguous: expected overFrom ${prev.overTo}`)
+      if (prev && prev.overTo !== b.overFrom)
+        report(
+          loc,
+          [...path, 'quota', 'bands', j, 'overFrom'],
+          `bands must be contiguous: expected overFrom ${prev.overTo}`,
+        )
     })
   }
 }
@@ -487,7 +689,12 @@ function checkOverlaps(sections: Sections, ctx: CheckContext): void {
       for (const other of list) {
         if (item.from < (other.to ?? '9999-12-31') && other.from < (item.to ?? '9999-12-31')) {
           const otherAt = (other as any).origin as Origin
-          at(item, ['from'], `${section} '${item.id}' from ${item.from}${item.to ? ` to ${item.to}` : ''} overlaps the version from ${other.from}${other.to ? ` to ${other.to}` : ''} (${otherAt.file}:${otherAt.line})`, ctx.report)
+          at(
+            item,
+            ['from'],
+            `${section} '${item.id}' from ${item.from}${item.to ? ` to ${item.to}` : ''} overlaps the version from ${other.from}${other.to ? ` to ${other.to}` : ''} (${otherAt.file}:${otherAt.line})`,
+            ctx.report,
+          )
         }
       }
       list.push(item)
@@ -536,17 +743,39 @@ function checkStatus(h: OverrideFile['override'], loc: Located, report: Reporter
     withdrawn: [],
   }
   for (const f of needs[h.status]) {
-    if (!h[f]) report(loc, ['override', 'status'], `status '${h.status}' needs the '${f}' record (reference and date)`)
+    if (!h[f])
+      report(
+        loc,
+        ['override', 'status'],
+        `status '${h.status}' needs the '${f}' record (reference and date)`,
+      )
   }
-  if (h.status !== 'filed' && h.filing) report(loc, ['override', 'filing'], `a filing record only belongs to status 'filed' (status is '${h.status}')`)
-  if (h.approval && h.filing && h.filing.date < h.approval.date) report(loc, ['override', 'filing', 'date'], `filed (${h.filing.date}) before it was approved (${h.approval.date})`)
-  if (h.status === 'draft' && h.approval) report(loc, ['override', 'approval'], `a draft cannot carry an approval`)
+  if (h.status !== 'filed' && h.filing)
+    report(
+      loc,
+      ['override', 'filing'],
+      `a filing record only belongs to status 'filed' (status is '${h.status}')`,
+    )
+  if (h.approval && h.filing && h.filing.date < h.approval.date)
+    report(
+      loc,
+      ['override', 'filing', 'date'],
+      `filed (${h.filing.date}) before it was approved (${h.approval.date})`,
+    )
+  if (h.status === 'draft' && h.approval)
+    report(loc, ['override', 'approval'], `a draft cannot carry an approval`)
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}: not part of the rule format`
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `missing required field '${String(issue.path.at(-1))}'`
-  if (issue.code === 'invalid_type' || issue.code === 'invalid_value' || issue.code === 'invalid_union') {
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}: not part of the rule format`
+  if (issue.code === 'invalid_type' && issue.input === undefined)
+    return `missing required field '${String(issue.path.at(-1))}'`
+  if (
+    issue.code === 'invalid_type' ||
+    issue.code === 'invalid_value' ||
+    issue.code === 'invalid_union'
+  ) {
     return `${issue.message} (got ${JSON.stringify(issue.input)})`
   }
   return issue.message

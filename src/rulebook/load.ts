@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
-import { type RuleText, type Rulebook, compileRulebook } from './compile.ts'
+import { compileRulebook, type Rulebook, type RuleText } from './compile.ts'
 
 /** Rule files under `dir` (recursively), as texts named relative to `dir`. Generated schema files are skipped. */
 export function readRuleTexts(dir: string): RuleText[] {
@@ -13,7 +13,11 @@ export function readRuleTexts(dir: string): RuleText[] {
     for (const name of readdirSync(d).sort()) {
       const full = join(d, name)
       if (statSync(full).isDirectory()) walk(full)
-      else if (/\.ya?ml$/.test(name)) out.push({ path: relative(dir, full).split('\\').join('/'), text: readFileSync(full, 'utf8') })
+      else if (/\.ya?ml$/.test(name))
+        out.push({
+          path: relative(dir, full).split('\\').join('/'),
+          text: readFileSync(full, 'utf8'),
+        })
     }
   }
   walk(dir)

@@ -32,11 +32,17 @@ function covers(item: { from: string; to?: string }, date: string): boolean {
  * Resolves the rulebook for `county` on `date` (ISO). Items are picked by date; an override in force replaces
  * every version of the ids it replaces and adds its own items.
  */
-export function resolve(rulebook: Rulebook, county: string, date: string, options: ResolveOptions = {}): ResolvedRules {
+export function resolve(
+  rulebook: Rulebook,
+  county: string,
+  date: string,
+  options: ResolveOptions = {},
+): ResolvedRules {
   const applied = rulebook.overrides.filter(
     (o) =>
       o.county === county &&
-      ((options.preview === o.id && o.from <= date && (o.to === undefined || date < o.to)) || overrideInForce(o, date)),
+      ((options.preview === o.id && o.from <= date && (o.to === undefined || date < o.to)) ||
+        overrideInForce(o, date)),
   )
   const out = {} as Sections
   for (const section of DATED_SECTIONS) {
@@ -44,7 +50,11 @@ export function resolve(rulebook: Rulebook, county: string, date: string, option
     for (const o of applied) {
       const replaced = (o.replace[section] ?? []) as typeof items
       const ids = new Set(replaced.map((x) => x.id))
-      items = [...items.filter((x) => !ids.has(x.id)), ...replaced, ...((o.add[section] ?? []) as typeof items)]
+      items = [
+        ...items.filter((x) => !ids.has(x.id)),
+        ...replaced,
+        ...((o.add[section] ?? []) as typeof items),
+      ]
     }
     ;(out as any)[section] = items.filter((x) => covers(x, date))
   }
@@ -52,12 +62,21 @@ export function resolve(rulebook: Rulebook, county: string, date: string, option
     county,
     date,
     sections: out,
-    overrides: applied.map((o) => ({ id: o.id, status: o.status, preview: o.id === options.preview && !overrideInForce(o, date) })),
+    overrides: applied.map((o) => ({
+      id: o.id,
+      status: o.status,
+      preview: o.id === options.preview && !overrideInForce(o, date),
+    })),
   }
 }
 
 /** Every date in [from, to) where something a quote depends on may change: item and override boundaries. */
-export function ruleBoundaries(rulebook: Rulebook, county: string, from: string, to: string): string[] {
+export function ruleBoundaries(
+  rulebook: Rulebook,
+  county: string,
+  from: string,
+  to: string,
+): string[] {
   const set = new Set<string>()
   const add = (d: string | undefined) => {
     if (d && d > from && d < to) set.add(d)
@@ -73,7 +92,10 @@ export function ruleBoundaries(rulebook: Rulebook, county: string, from: string,
     add(o.from)
     add(o.to)
     for (const section of DATED_SECTIONS) {
-      for (const x of [...(o.replace[section] ?? []), ...(o.add[section] ?? [])] as { from: string; to?: string }[]) {
+      for (const x of [...(o.replace[section] ?? []), ...(o.add[section] ?? [])] as {
+        from: string
+        to?: string
+      }[]) {
         add(x.from)
         add(x.to)
       }

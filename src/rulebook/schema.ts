@@ -6,15 +6,25 @@ import { z } from 'zod'
 
 export const IdSchema = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]*$/, 'ids are lower-case letters, digits, _ and -, starting with a letter')
+  .regex(
+    /^[a-z][a-z0-9_-]*$/,
+    'ids are lower-case letters, digits, _ and -, starting with a letter',
+  )
 export const DateSchema = z.iso.date({ message: 'dates are ISO YYYY-MM-DD' })
 /** Yuan amounts are decimal strings so that no binary float ever touches money. */
 export const MoneySchema = z
   .string({ message: 'money is a decimal string such as "0.30" (quoted), never a bare number' })
-  .regex(/^\d{1,9}(\.\d{1,6})?$/, 'money is a decimal string such as "0.30" with at most 6 decimals')
+  .regex(
+    /^\d{1,9}(\.\d{1,6})?$/,
+    'money is a decimal string such as "0.30" with at most 6 decimals',
+  )
 export const FormulaSchema = z.string().min(1).max(2000)
-export const ClassIdSchema = z.string().regex(/^[A-Z][A-Z0-9+-]{0,3}$/, 'class ids are short upper-case codes like A, B, C, D')
-export const CountyCodeSchema = z.string().regex(/^\d{6}$/, 'county codes are 6-digit administrative division codes')
+export const ClassIdSchema = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9+-]{0,3}$/, 'class ids are short upper-case codes like A, B, C, D')
+export const CountyCodeSchema = z
+  .string()
+  .regex(/^\d{6}$/, 'county codes are 6-digit administrative division codes')
 
 export const SourceSchema = z.strictObject({
   document: z.string().min(1),
@@ -61,8 +71,14 @@ export const MetaSchema = z.strictObject({
   /** Sections a county override may touch; everything else is city-only. */
   overridable: z.array(SectionNameSchema),
   classes: z.array(z.strictObject({ id: ClassIdSchema, label: z.string().min(1) })).min(2),
-  categories: z.array(z.strictObject({ id: IdSchema, label: z.string().min(1), rank: z.number().int() })).min(1),
-  resources: z.array(z.strictObject({ id: ResourceSchema, label: z.string().min(1), unit: z.string().min(1) })).min(1),
+  categories: z
+    .array(z.strictObject({ id: IdSchema, label: z.string().min(1), rank: z.number().int() }))
+    .min(1),
+  resources: z
+    .array(
+      z.strictObject({ id: ResourceSchema, label: z.string().min(1), unit: z.string().min(1) }),
+    )
+    .min(1),
   source: SourceSchema,
 })
 
@@ -81,7 +97,9 @@ export const InputSchema = z.strictObject({
 export const SectorSchema = z.strictObject({
   ...itemBase,
   /** GB/T 4754 industry-code prefixes; the longest matching prefix wins. */
-  industryCodes: z.array(z.string().regex(/^[A-Z]?\d{1,4}$/, 'industry codes are GB/T 4754 prefixes like 3391')),
+  industryCodes: z.array(
+    z.string().regex(/^[A-Z]?\d{1,4}$/, 'industry codes are GB/T 4754 prefixes like 3391'),
+  ),
   default: z.boolean().optional(),
 })
 
@@ -257,10 +275,21 @@ export const RuleFileSchema = z.strictObject({
   targets: z.array(TargetSchema).optional(),
 })
 
-export const OverrideStatusSchema = z.enum(['draft', 'submitted', 'approved', 'filed', 'rejected', 'withdrawn'])
+export const OverrideStatusSchema = z.enum([
+  'draft',
+  'submitted',
+  'approved',
+  'filed',
+  'rejected',
+  'withdrawn',
+])
 export type OverrideStatus = z.infer<typeof OverrideStatusSchema>
 
-const DecisionSchema = z.strictObject({ ref: z.string().min(1), date: DateSchema, by: z.string().optional() })
+const DecisionSchema = z.strictObject({
+  ref: z.string().min(1),
+  date: DateSchema,
+  by: z.string().optional(),
+})
 const OverrideSectionsSchema = RuleFileSchema.omit({ rulebook: true })
 
 /** A county's proposal: the same item shapes, keyed by the ids it replaces or adds. */
@@ -323,7 +352,8 @@ export function ruleFileJsonSchema(): unknown {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: 'mujun rule file',
-    description: 'A city rulebook section file (rules/<city>/*.yaml) or a county override (rules/<city>/counties/*.yaml).',
+    description:
+      'A city rulebook section file (rules/<city>/*.yaml) or a county override (rules/<city>/counties/*.yaml).',
     anyOf: [
       z.toJSONSchema(RuleFileSchema, { io: 'input', unrepresentable: 'any' }),
       z.toJSONSchema(OverrideFileSchema, { io: 'input', unrepresentable: 'any' }),

@@ -12,7 +12,9 @@ export interface TestApp {
 }
 
 /** An app over an in-memory database with the Ningbo rules and a small seeded demo population. */
-export function createTestApp(options: { size?: number; path?: string; maxBodyBytes?: number } = {}): TestApp {
+export function createTestApp(
+  options: { size?: number; path?: string; maxBodyBytes?: number } = {},
+): TestApp {
   const db = createDb(options.path ?? ':memory:')
   let tick = 0
   // A deterministic clock keeps audit entries ordered and comparable.
@@ -25,7 +27,12 @@ export function createTestApp(options: { size?: number; path?: string; maxBodyBy
 }
 
 /** A request helper: JSON body, Bearer token, extra headers. */
-export function call(app: TestApp['app'], method: string, path: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}) {
+export function call(
+  app: TestApp['app'],
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
+) {
   const headers: Record<string, string> = { ...opts.headers }
   if (opts.token) headers.authorization = `Bearer ${opts.token}`
   let body: string | undefined

@@ -1,6 +1,6 @@
+import { formatRuleProblem, RulebookError } from '../../src/errors.ts'
 import { compileRulebook, type RuleText } from '../../src/rulebook/compile.ts'
 import { readRuleTexts } from '../../src/rulebook/load.ts'
-import { RulebookError, formatRuleProblem } from '../../src/errors.ts'
 
 export const NINGBO_DIR = new URL('../../rules/ningbo', import.meta.url).pathname
 export const ningboTexts = (): RuleText[] => readRuleTexts(NINGBO_DIR)

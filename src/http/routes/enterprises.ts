@@ -2,7 +2,7 @@
  * Enterprises and their annual figures: create, replace (If-Match), read, list, bulk CSV import.
  * @module http/routes/enterprises
  */
-import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { creditCodeProblem } from '../../enterprise/credit-code.ts'
 import { parseEnterprisesCsv } from '../../enterprise/csv.ts'
 import { MujunError } from '../../errors.ts'
@@ -16,7 +16,9 @@ const County = z.string().regex(/^\d{6}$/, 'a 6-digit county code')
 const Industry = z.string().regex(/^[A-Z]?\d{2,4}$/, 'a GB/T 4754 industry code')
 const Year = z.coerce.number().int().min(2000).max(2100)
 const Json = z.record(z.string(), z.any())
-const ok = (description: string, status: 200 | 201 = 200) => ({ [status]: { description, content: { 'application/json': { schema: Json } } } })
+const ok = (description: string, status: 200 | 201 = 200) => ({
+  [status]: { description, content: { 'application/json': { schema: Json } } },
+})
 const Figures = z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
 
 export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {
@@ -26,7 +28,13 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       path: '/v1/enterprises',
       tags: ['enterprises'],
       summary: 'List enterprises (a county token sees its own county)',
-      request: { query: z.object({ county: County.optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }) },
+      request: {
+        query: z.object({
+          county: County.optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          offset: z.coerce.number().int().min(0).default(0),
+        }),
+      },
       responses: ok('a page of enterprises'),
     }),
     (c) => {
@@ -43,7 +51,20 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       path: '/v1/enterprises',
       tags: ['enterprises'],
       summary: 'Create an enterprise',
-      request: { body: { content: { 'application/json': { schema: z.object({ creditCode: CreditCode, name: z.string().min(1).max(200), county: County, industryCode: Industry }) } } } },
+      request: {
+        body: {
+          content: {
+            'application/json': {
+              schema: z.object({
+                creditCode: CreditCode,
+                name: z.string().min(1).max(200),
+                county: County,
+                industryCode: Industry,
+              }),
+            },
+          },
+        },
+      },
       responses: ok('created', 201),
     }),
     (c) => {
@@ -68,7 +89,10 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
     (c) => {
       const { creditCode } = c.req.valid('param')
       const e = store.getEnterprise(creditCode)
-      authorize(c.get('principal'), ['bureau', 'county', 'enterprise'], { county: e.county, creditCode })
+      authorize(c.get('principal'), ['bureau', 'county', 'enterprise'], {
+        county: e.county,
+        creditCode,
+      })
       c.header('ETag', e.etag)
       return c.json(e, 200)
     },
@@ -83,7 +107,17 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       request: {
         params: z.object({ creditCode: CreditCode }),
         headers: z.object({ 'if-match': z.string().optional() }),
-        body: { content: { 'application/json': { schema: z.object({ name: z.string().min(1).max(200), county: County, industryCode: Industry }) } } },
+        body: {
+          content: {
+            'application/json': {
+              schema: z.object({
+                name: z.string().min(1).max(200),
+                county: County,
+                industryCode: Industry,
+              }),
+            },
+          },
+        },
       },
       responses: ok('the new version'),
     }),
@@ -110,7 +144,10 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
     (c) => {
       const { creditCode, year } = c.req.valid('param')
       const e = store.getEnterprise(creditCode)
-      authorize(c.get('principal'), ['bureau', 'county', 'enterprise'], { county: e.county, creditCode })
+      authorize(c.get('principal'), ['bureau', 'county', 'enterprise'], {
+        county: e.county,
+        creditCode,
+      })
       const f = store.getFigures(creditCode, year)
       c.header('ETag', f.etag)
       return c.json(f, 200)
@@ -123,13 +160,22 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       path: '/v1/enterprises/{creditCode}/figures/{year}',
       tags: ['enterprises'],
       summary: 'Create or replace figures for a year (replacing needs If-Match)',
-      request: { params: z.object({ creditCode: CreditCode, year: Year }), body: { content: { 'application/json': { schema: Figures } } } },
+      request: {
+        params: z.object({ creditCode: CreditCode, year: Year }),
+        body: { content: { 'application/json': { schema: Figures } } },
+      },
       responses: ok('the stored figures'),
     }),
     (c) => {
       const p = authorize(c.get('principal'), ['bureau'])
       const { creditCode, year } = c.req.valid('param')
-      const f = store.putFigures(creditCode, year, c.req.valid('json'), c.req.header('if-match'), actorOf(p))
+      const f = store.putFigures(
+        creditCode,
+        year,
+        c.req.valid('json'),
+        c.req.header('if-match'),
+        actorOf(p),
+      )
       c.header('ETag', f.etag)
       return c.json(f, 200)
     },
@@ -141,8 +187,13 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       path: '/v1/enterprises:import',
       tags: ['enterprises'],
       summary: 'Bulk import of enterprises and one year of figures from CSV (all rows or none)',
-      request: { query: z.object({ year: Year }), body: { content: { 'text/csv': { schema: z.string() } } } },
-      responses: ok('how many were created and updated; bad rows are listed by row and column and nothing is stored'),
+      request: {
+        query: z.object({ year: Year }),
+        body: { content: { 'text/csv': { schema: z.string() } } },
+      },
+      responses: ok(
+        'how many were created and updated; bad rows are listed by row and column and nothing is stored',
+      ),
     }),
     async (c) => {
       const p = authorize(c.get('principal'), ['bureau'])
@@ -151,14 +202,33 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       const { rulebook } = store.activeRulebook()
       const parsed = parseEnterprisesCsv(text, rulebook)
       if (parsed.problems.length > 0) {
-        throw new MujunError('CSV_INVALID', `${parsed.problems.length} bad row(s); nothing was imported: ${parsed.problems.slice(0, 20).map((x) => `row ${x.row}${x.column ? ` column ${x.column}` : ''}: ${x.message}`).join('; ')}`, { status: 422, details: parsed.problems })
+        throw new MujunError(
+          'CSV_INVALID',
+          `${parsed.problems.length} bad row(s); nothing was imported: ${parsed.problems
+            .slice(0, 20)
+            .map((x) => `row ${x.row}${x.column ? ` column ${x.column}` : ''}: ${x.message}`)
+            .join('; ')}`,
+          { status: 422, details: parsed.problems },
+        )
       }
-      return c.json({ year, rows: parsed.enterprises.length, ...store.importEnterprises(parsed.enterprises, year, actorOf(p)) }, 200)
+      return c.json(
+        {
+          year,
+          rows: parsed.enterprises.length,
+          ...store.importEnterprises(parsed.enterprises, year, actorOf(p)),
+        },
+        200,
+      )
     },
   )
 }
 
 function checkCounty(store: AppDeps['store'], county: string): void {
   const { rulebook } = store.activeRulebook()
-  if (!rulebook.meta.counties.some((c) => c.code === county)) throw new MujunError('COUNTY_UNKNOWN', `county ${county} is not a county of ${rulebook.meta.jurisdiction.name}`, { status: 422 })
+  if (!rulebook.meta.counties.some((c) => c.code === county))
+    throw new MujunError(
+      'COUNTY_UNKNOWN',
+      `county ${county} is not a county of ${rulebook.meta.jurisdiction.name}`,
+      { status: 422 },
+    )
 }

@@ -2,12 +2,14 @@
  * Evaluation runs: run for a year (draft), read results, export CSV, publish atomically.
  * @module http/routes/evaluations
  */
-import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { toCsv } from '../../enterprise/csv.ts'
 import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
 
 const Json = z.record(z.string(), z.any())
-const ok = (description: string, status: 200 | 201 = 200) => ({ [status]: { description, content: { 'application/json': { schema: Json } } } })
+const ok = (description: string, status: 200 | 201 = 200) => ({
+  [status]: { description, content: { 'application/json': { schema: Json } } },
+})
 const RunId = z.object({ id: z.coerce.number().int().min(1) })
 
 export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {
@@ -16,8 +18,17 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       method: 'post',
       path: '/v1/evaluations',
       tags: ['evaluations'],
-      summary: 'Rate every enterprise with figures for a year under the active rulebook (a draft run)',
-      request: { body: { content: { 'application/json': { schema: z.object({ year: z.number().int().min(2000).max(2100) }) } } } },
+      summary:
+        'Rate every enterprise with figures for a year under the active rulebook (a draft run)',
+      request: {
+        body: {
+          content: {
+            'application/json': {
+              schema: z.object({ year: z.number().int().min(2000).max(2100) }),
+            },
+          },
+        },
+      },
       responses: ok('the run id and counts per class', 201),
     }),
     (c) => {
@@ -28,7 +39,13 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
   )
 
   app.openapi(
-    createRoute({ method: 'get', path: '/v1/evaluations', tags: ['evaluations'], summary: 'All runs, newest first', responses: ok('runs') }),
+    createRoute({
+      method: 'get',
+      path: '/v1/evaluations',
+      tags: ['evaluations'],
+      summary: 'All runs, newest first',
+      responses: ok('runs'),
+    }),
     (c) => {
       authorize(c.get('principal'), ['bureau', 'county', 'utility'])
       return c.json({ runs: store.listRuns() }, 200)
@@ -36,7 +53,14 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
   )
 
   app.openapi(
-    createRoute({ method: 'get', path: '/v1/evaluations/{id}', tags: ['evaluations'], summary: 'One run', request: { params: RunId }, responses: ok('the run') }),
+    createRoute({
+      method: 'get',
+      path: '/v1/evaluations/{id}',
+      tags: ['evaluations'],
+      summary: 'One run',
+      request: { params: RunId },
+      responses: ok('the run'),
+    }),
     (c) => {
       authorize(c.get('principal'), ['bureau', 'county', 'utility'])
       return c.json(store.getRun(c.req.valid('param').id), 200)
@@ -49,7 +73,15 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       path: '/v1/evaluations/{id}/results',
       tags: ['evaluations'],
       summary: 'Results of a run with traces (a county token sees its own county)',
-      request: { params: RunId, query: z.object({ county: z.string().optional(), class: z.string().optional(), limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }) },
+      request: {
+        params: RunId,
+        query: z.object({
+          county: z.string().optional(),
+          class: z.string().optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          offset: z.coerce.number().int().min(0).default(0),
+        }),
+      },
       responses: ok('a page of results'),
     }),
     (c) => {
@@ -76,10 +108,37 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       const run = store.getRun(id)
       const rows = store.runResults(id)
       const csv = toCsv(
-        ['credit_code', 'county_code', 'evaluation_year', 'status', 'group', 'score', 'rank', 'group_size', 'initial_class', 'class', 'category'],
-        rows.map((r) => [r.creditCode, r.county, run.year, r.status, r.group ?? '', r.score?.toFixed(2) ?? '', r.rank ?? '', r.groupSize ?? '', r.initialClass ?? '', r.class ?? '', r.category ?? '']),
+        [
+          'credit_code',
+          'county_code',
+          'evaluation_year',
+          'status',
+          'group',
+          'score',
+          'rank',
+          'group_size',
+          'initial_class',
+          'class',
+          'category',
+        ],
+        rows.map((r) => [
+          r.creditCode,
+          r.county,
+          run.year,
+          r.status,
+          r.group ?? '',
+          r.score?.toFixed(2) ?? '',
+          r.rank ?? '',
+          r.groupSize ?? '',
+          r.initialClass ?? '',
+          r.class ?? '',
+          r.category ?? '',
+        ]),
       )
-      return c.body(csv, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="evaluation-${id}-${run.year}.csv"` })
+      return c.body(csv, 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="evaluation-${id}-${run.year}.csv"`,
+      })
     },
   )
 
@@ -88,7 +147,8 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       method: 'post',
       path: '/v1/evaluations/{id}/publish',
       tags: ['evaluations'],
-      summary: 'Publish a draft run; the year’s previous published run is superseded in the same transaction',
+      summary:
+        'Publish a draft run; the year’s previous published run is superseded in the same transaction',
       request: { params: RunId },
       responses: ok('published'),
     }),

@@ -2,7 +2,7 @@
  * Utility-facing routes: tier lookup, batch tiers, quotes, and the what-if self-check.
  * @module http/routes/pricing
  */
-import { type OpenAPIHono, createRoute, z } from '@hono/zod-openapi'
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { creditCodeProblem } from '../../enterprise/credit-code.ts'
 import { MujunError, NotFoundError } from '../../errors.ts'
 import { quote, ratesOn } from '../../pricing/quote.ts'
@@ -16,11 +16,19 @@ const CreditCode = z
     const p = creditCodeProblem(v)
     if (p) ctx.addIssue({ code: 'custom', message: p })
   })
-  .openapi({ example: '91330282MA2000001R', description: '统一社会信用代码 (GB 32100-2015, check character verified)' })
+  .openapi({
+    example: '91330282MA2000001R',
+    description: '统一社会信用代码 (GB 32100-2015, check character verified)',
+  })
 const IsoDate = z.iso.date().openapi({ example: '2025-03-01' })
-const Quantity = z.union([z.string().regex(/^\d{1,15}(\.\d{1,9})?$/, 'a non-negative decimal'), z.number().nonnegative().finite()])
+const Quantity = z.union([
+  z.string().regex(/^\d{1,15}(\.\d{1,9})?$/, 'a non-negative decimal'),
+  z.number().nonnegative().finite(),
+])
 const Json = z.record(z.string(), z.any())
-const ok = (description: string) => ({ 200: { description, content: { 'application/json': { schema: Json } } } })
+const ok = (description: string) => ({
+  200: { description, content: { 'application/json': { schema: Json } } },
+})
 
 export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {
   const tierOf = (code: string, date: string) => {
@@ -52,14 +60,22 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
       path: '/v1/enterprises/{creditCode}/tier',
       tags: ['utilities'],
       summary: "An enterprise's class, category and surcharge rate per resource on a date",
-      request: { params: z.object({ creditCode: CreditCode }), query: z.object({ date: IsoDate.optional() }) },
-      responses: ok('the tier in force on the date (the class from the published evaluation of the previous year)'),
+      request: {
+        params: z.object({ creditCode: CreditCode }),
+        query: z.object({ date: IsoDate.optional() }),
+      },
+      responses: ok(
+        'the tier in force on the date (the class from the published evaluation of the previous year)',
+      ),
     }),
     (c) => {
       const { creditCode } = c.req.valid('param')
       const date = c.req.valid('query').date ?? new Date().toISOString().slice(0, 10)
       const e = store.getEnterprise(creditCode)
-      authorize(c.get('principal'), ['bureau', 'utility', 'county', 'enterprise'], { county: e.county, creditCode })
+      authorize(c.get('principal'), ['bureau', 'utility', 'county', 'enterprise'], {
+        county: e.county,
+        creditCode,
+      })
       return c.json(tierOf(creditCode, date), 200)
     },
   )
@@ -70,8 +86,21 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
       path: '/v1/tiers:batch',
       tags: ['utilities'],
       summary: 'Tiers of up to 10,000 enterprises on one date (nightly sync)',
-      request: { body: { content: { 'application/json': { schema: z.object({ date: IsoDate, creditCodes: z.array(z.string()).min(1).max(10_000) }) } } } },
-      responses: ok('one entry per credit code, in request order; unknown or malformed codes carry an error'),
+      request: {
+        body: {
+          content: {
+            'application/json': {
+              schema: z.object({
+                date: IsoDate,
+                creditCodes: z.array(z.string()).min(1).max(10_000),
+              }),
+            },
+          },
+        },
+      },
+      responses: ok(
+        'one entry per credit code, in request order; unknown or malformed codes carry an error',
+      ),
     }),
     (c) => {
       authorize(c.get('principal'), ['bureau', 'utility'])
@@ -83,7 +112,8 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
           store.getEnterprise(code)
           return tierOf(code, date)
         } catch (e) {
-          if (e instanceof NotFoundError) return { creditCode: code, error: { code: 'NOT_FOUND', message: e.message } }
+          if (e instanceof NotFoundError)
+            return { creditCode: code, error: { code: 'NOT_FOUND', message: e.message } }
           throw e
         }
       })
@@ -96,7 +126,8 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
       method: 'post',
       path: '/v1/quotes',
       tags: ['utilities'],
-      summary: 'Itemised surcharge for a billing period, in exact yuan, split at every rule or class change',
+      summary:
+        'Itemised surcharge for a billing period, in exact yuan, split at every rule or class change',
       request: {
         body: {
           content: {
@@ -107,22 +138,33 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
                 from: IsoDate,
                 to: IsoDate,
                 quantity: Quantity.optional(),
-                readings: z.array(z.object({ from: IsoDate, to: IsoDate, quantity: Quantity })).max(400).optional(),
+                readings: z
+                  .array(z.object({ from: IsoDate, to: IsoDate, quantity: Quantity }))
+                  .max(400)
+                  .optional(),
               }),
             },
           },
         },
       },
-      responses: ok('quote lines (rate × quantity = amount, rounded half-up to the fen) and the total'),
+      responses: ok(
+        'quote lines (rate × quantity = amount, rounded half-up to the fen) and the total',
+      ),
     }),
     (c) => {
       const body = c.req.valid('json')
       const e = store.getEnterprise(body.creditCode)
-      authorize(c.get('principal'), ['bureau', 'utility', 'county', 'enterprise'], { county: e.county, creditCode: body.creditCode })
+      authorize(c.get('principal'), ['bureau', 'utility', 'county', 'enterprise'], {
+        county: e.county,
+        creditCode: body.creditCode,
+      })
       const { rulebook } = store.activeRulebook()
       const lastYear = Number(body.to.slice(0, 4)) - 1
       const history = store.ratedFacts(body.creditCode, store.historyYears(lastYear, 12))
-      if (history.length === 0) throw new MujunError('NO_EVALUATION', `${body.creditCode} has no published evaluation`, { status: 422 })
+      if (history.length === 0)
+        throw new MujunError('NO_EVALUATION', `${body.creditCode} has no published evaluation`, {
+          status: 422,
+        })
       return c.json(quote(history, rulebook, body), 200)
     },
   )
@@ -132,7 +174,8 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
       method: 'post',
       path: '/v1/self-check',
       tags: ['enterprises'],
-      summary: 'What-if rating of submitted figures against the published peers, with the full trace; nothing is stored',
+      summary:
+        'What-if rating of submitted figures against the published peers, with the full trace; nothing is stored',
       request: {
         body: {
           content: {
@@ -152,7 +195,10 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
     }),
     (c) => {
       const body = c.req.valid('json')
-      authorize(c.get('principal'), ['bureau', 'county', 'enterprise', 'utility'], { county: body.county, creditCode: body.creditCode })
+      authorize(c.get('principal'), ['bureau', 'county', 'enterprise', 'utility'], {
+        county: body.county,
+        creditCode: body.creditCode,
+      })
       const { rulebook } = store.activeRulebook()
       const population = store.population(body.year)
       const result = selfCheck(population, rulebook, body.year, {
