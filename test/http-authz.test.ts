@@ -111,6 +111,30 @@ const ROUTES: Req[] = [
   { method: 'GET', path: () => '/v1/evaluations/1/results', allowed: ['bureau', 'county'] },
   { method: 'GET', path: () => '/v1/evaluations/1/results.csv', allowed: ['bureau', 'utility'] },
   { method: 'POST', path: () => '/v1/evaluations/1/publish', allowed: ['bureau'] },
+  { method: 'GET', path: () => '/v1/overrides', allowed: ['bureau', 'county'] },
+  {
+    method: 'GET',
+    path: () => '/v1/overrides/cixi_2024_electricity',
+    allowed: ['bureau', 'county'],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/overrides/cixi_2024_electricity/preview?year=2024',
+    allowed: ['bureau', 'county'],
+  },
+  {
+    method: 'POST',
+    path: () => '/v1/overrides/cixi_2024_electricity/approve',
+    body: () => ({ ref: 'x' }),
+    allowed: ['bureau'],
+  },
+  {
+    method: 'POST',
+    path: () => '/v1/overrides/cixi_2024_electricity/withdraw',
+    body: () => ({ reason: 'x' }),
+    allowed: ['bureau', 'county'],
+  },
+  { method: 'GET', path: () => '/v1/audit', allowed: ['bureau'] },
 ]
 
 const cases = ROUTES.flatMap((r) =>

@@ -295,7 +295,7 @@ describe('mujun rules check', () => {
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
-    expect(out[0]).toMatch(/ningbo: ok — 7 files, 30 inputs/)
+    expect(out[0]).toMatch(/ningbo: ok — 7 files, 31 inputs/)
     const schema = JSON.parse(readFileSync(join(dir, 'rulebook.schema.json'), 'utf8'))
     expect(schema.anyOf).toHaveLength(2)
     expect(JSON.stringify(schema)).toContain('"additionalProperties":false')

@@ -2,16 +2,27 @@
  * The `mujun` command line: argv → the same core functions the API uses. Exit codes: 0 ok, 1 problems found, 2 usage.
  * @module cli/main
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { createDb } from '../db/client.ts'
+import { Store } from '../db/store.ts'
 import { parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
 import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
+import { previewOverride } from '../pricing/override-preview.ts'
 import { quote } from '../pricing/quote.ts'
 import { rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import type { Rulebook } from '../rulebook/compile.ts'
-import { loadRulebook } from '../rulebook/load.ts'
+import { loadRulebook, readRuleTexts } from '../rulebook/load.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { resolvedToJson } from '../rulebook/resolved-json.ts'
 import { ruleFileJsonSchema } from '../rulebook/schema.ts'
@@ -26,6 +37,10 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
 
   mujun rules check [DIR]                     validate every rule file; writes DIR/rulebook.schema.json
   mujun rules show [--rules DIR] [--county CODE] [--date YYYY-MM-DD] [--format table|json]
+  mujun rules diff --county CODE --override ID --year YYYY [--rules DIR] [--enterprises FILE.csv] [--format table|json]
+                                               what a (pending) override would change: rule rows, classes, surcharge revenue
+  mujun rules export [--db data/mujun.db] [--out rules/ningbo]
+                                               write the database's active rulebook and overrides back to YAML
   mujun rate --enterprises FILE.csv --year YYYY [--rules DIR] [--county CODE] [--format json|csv] [--out FILE]
   mujun quote --enterprises FILE.csv --year YYYY --credit-code CODE --resource electricity|water|gas
               (--quantity Q | --readings FROM:TO:Q,...) --from YYYY-MM-DD --to YYYY-MM-DD [--rules DIR]
@@ -89,6 +104,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
   if (cmd === 'rules' && sub === 'check') return rulesCheck(argv.slice(2), io)
   if (cmd === 'rules' && sub === 'show') return rulesShow(argv.slice(2), io)
+  if (cmd === 'rules' && sub === 'diff') return rulesDiff(argv.slice(2), io)
+  if (cmd === 'rules' && sub === 'export') return rulesExport(argv.slice(2), io)
   if (cmd === 'rate') return rateCmd(argv.slice(1), io)
   if (cmd === 'quote') return quoteCmd(argv.slice(1), io)
   if (cmd === 'serve') {
@@ -150,6 +167,104 @@ function rulesShow(args: string[], io: Io): number {
   if (values.format === 'json') io.out(JSON.stringify(resolvedToJson(rb, resolved), null, 2))
   else if (values.format === 'table') io.out(formatResolved(rb, resolved))
   else throw new UsageError(`--format must be table or json`)
+  return 0
+}
+
+function rulesDiff(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rules: { type: 'string', default: 'rules' },
+      county: { type: 'string' },
+      override: { type: 'string' },
+      year: { type: 'string' },
+      enterprises: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+    },
+  })
+  if (!values.override) throw new UsageError('--override ID is required')
+  const rb = loadCity(values.rules!)
+  const year = yearOf(values.year)
+  const o = rb.overrides.find((x) => x.id === values.override)
+  if (!o)
+    throw new UsageError(
+      `no override '${values.override}' (overrides: ${rb.overrides.map((x) => x.id).join(', ')})`,
+    )
+  if (values.county && values.county !== o.county)
+    throw new UsageError(`override ${o.id} is for county ${o.county}, not ${values.county}`)
+  let population: ReturnType<typeof parseEnterprisesCsv>['enterprises'] = []
+  if (values.enterprises) {
+    const parsed = readEnterprises(values.enterprises, rb, io)
+    if (parsed.problems.length > 0) return 1
+    population = parsed.enterprises
+  }
+  const p = previewOverride(rb, o.id, population, year)
+  if (values.format === 'json') {
+    io.out(JSON.stringify(p, null, 2))
+    return 0
+  }
+  io.out(
+    `override ${o.id} (${o.status}) for county ${o.county}, evaluation ${year}, priced ${p.pricedFrom}..${p.pricedTo}`,
+  )
+  io.out('rule rows changed:')
+  for (const r of p.rules)
+    io.out(`  ${r.section}.${r.id}: ${summarise(r.before)}  →  ${summarise(r.after)}`)
+  if (values.enterprises) {
+    io.out(`enterprises changed: ${p.enterprises.length}`)
+    for (const e of p.enterprises.slice(0, 50)) {
+      io.out(
+        `  ${e.creditCode} ${e.name} class ${e.classBefore ?? '-'} → ${e.classAfter ?? '-'}  ${Object.entries(
+          e.surcharge,
+        )
+          .map(([res, x]) => `${res} ${x.before} → ${x.after}`)
+          .join(', ')}`,
+      )
+    }
+    for (const [res, r] of Object.entries(p.revenue))
+      io.out(
+        `revenue ${res}: ${r.before} → ${r.after} (${r.change.startsWith('-') ? '' : '+'}${r.change}) 元`,
+      )
+  } else io.out('(give --enterprises FILE.csv to see the enterprises and revenue it changes)')
+  return 0
+}
+
+function summarise(x: unknown): string {
+  if (!x) return '(none)'
+  const o = x as {
+    rates?: { class?: string; category?: string; rate: string }[]
+    from?: string
+    origin?: { file: string }
+  }
+  const rates = o.rates?.map((r) => `${r.class ?? r.category} ${r.rate}`).join(', ')
+  return `${rates ?? JSON.stringify(x).slice(0, 80)} from ${o.from ?? '?'} [${o.origin?.file ?? ''}]`
+}
+
+function rulesExport(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: { db: { type: 'string', default: 'data/mujun.db' }, out: { type: 'string' } },
+  })
+  if (!existsSync(values.db!)) throw new UsageError(`database '${values.db}' does not exist`)
+  const store = new Store(createDb(values.db!))
+  const { id, rulebook } = store.activeRulebook()
+  const out = values.out ?? join('rules', rulebook.meta.id)
+  const written = new Set<string>()
+  for (const f of rulebook.files) {
+    mkdirSync(dirname(join(out, f.path)), { recursive: true })
+    writeFileSync(join(out, f.path), f.text)
+    written.add(f.path)
+  }
+  // Files the active version does not have would change the rulebook on the next load: remove them.
+  for (const t of existsSync(out) ? readRuleTexts(out) : []) {
+    if (!written.has(t.path)) {
+      rmSync(join(out, t.path))
+      io.out(`removed ${join(out, t.path)} (not in version ${id})`)
+    }
+  }
+  io.out(
+    `wrote rulebook version ${id} (${rulebook.files.length} files, sha256 ${rulebook.hash.slice(0, 12)}) to ${out}`,
+  )
+  store.db.$client.close()
   return 0
 }
 

@@ -5,12 +5,20 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { and, asc, desc, eq, gte, inArray, like, lte, sql } from 'drizzle-orm'
+import { parse as parseYaml } from 'yaml'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import { figureProblems, type RatingResult, rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import { compileRulebook, type Rulebook, type RuleText } from '../rulebook/compile.ts'
+import {
+  applyTransition,
+  type Decision,
+  endOverride,
+  type OverrideAction,
+  TransitionError,
+} from '../rulebook/override-workflow.ts'
 import type { Db } from './client.ts'
 import {
   apiTokens,
@@ -22,6 +30,8 @@ import {
   overrideEvents,
   rulebookVersions,
 } from './schema.ts'
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
 export type Role = 'bureau' | 'county' | 'utility' | 'enterprise'
 export interface Principal {
@@ -119,6 +129,8 @@ export class Store {
     files: RuleText[],
     actor: string,
     note: string,
+    /** More writes that must commit with the version (e.g. an override's status event). */
+    alongside?: (tx: Tx, versionId: number) => void,
   ): { id: number; hash: string; created: boolean; rulebook: Rulebook } {
     const rulebook = compileRulebook(files)
     const existing = this.db
@@ -148,6 +160,7 @@ export class Store {
           detail: { hash: rulebook.hash, note, files: rulebook.files.map((f) => f.path) },
         })
         .run()
+      alongside?.(tx, row.id)
       return row.id
     })
     this.active = { id, rulebook }
@@ -624,6 +637,201 @@ export class Store {
   /** Class history for consecutive-year rules: the published result of each of the last `span` years. */
   historyYears(lastYear: number, span = 6): number[] {
     return Array.from({ length: span }, (_, i) => lastYear - i)
+  }
+
+  // ---------------------------------------------------------------- county overrides
+  /** Overrides in the active rulebook (a county sees its own), with their status history. */
+  listOverrides(county?: string) {
+    const { rulebook } = this.activeRulebook()
+    return rulebook.overrides
+      .filter((o) => !county || o.county === county)
+      .map((o) => ({
+        id: o.id,
+        county: o.county,
+        label: o.label,
+        status: o.status,
+        from: o.from,
+        to: o.to ?? null,
+        file: o.file,
+        header: o.header,
+      }))
+  }
+
+  getOverride(id: string) {
+    const { id: versionId, rulebook } = this.activeRulebook()
+    const o = rulebook.overrides.find((x) => x.id === id)
+    if (!o) throw new NotFoundError(`override ${id}`)
+    return {
+      id: o.id,
+      county: o.county,
+      label: o.label,
+      status: o.status,
+      from: o.from,
+      to: o.to ?? null,
+      file: o.file,
+      header: o.header,
+      text: o.text,
+      etag: `"rb${versionId}"`,
+      events: this.overrideEvents(id),
+    }
+  }
+
+  /** A county's new proposal: an override file in status draft, stored as a new rulebook version. */
+  proposeOverride(text: string, actor: string, countyScope?: string) {
+    const { rulebook } = this.activeRulebook()
+    const doc = parseYaml(text) as {
+      override?: { id?: string; county?: string; status?: string }
+    } | null
+    const id = doc?.override?.id
+    if (!id || !/^[a-z][a-z0-9_-]*$/.test(id))
+      throw new MujunError(
+        'OVERRIDE_INVALID',
+        'the text must be an override file with override.id (lower-case id)',
+        { status: 422 },
+      )
+    if (doc.override?.status !== 'draft')
+      throw new MujunError(
+        'OVERRIDE_INVALID',
+        `a new override starts as draft (status is ${doc.override?.status})`,
+        { status: 422 },
+      )
+    if (countyScope && doc.override?.county !== countyScope)
+      throw new MujunError(
+        'FORBIDDEN',
+        `a county token for ${countyScope} cannot propose for ${doc.override?.county}`,
+        { status: 403 },
+      )
+    if (rulebook.overrides.some((o) => o.id === id))
+      throw new ConflictError(`override ${id} already exists`)
+    const path = `counties/${id}.yaml`
+    const v = this.saveRulebookVersion(
+      [...rulebook.files.filter((f) => f.path !== path), { path, text }],
+      actor,
+      `override ${id} proposed`,
+      (tx, versionId) => {
+        tx.insert(overrideEvents)
+          .values({
+            overrideId: id,
+            county: doc.override!.county!,
+            fromStatus: null,
+            toStatus: 'draft',
+            at: this.now(),
+            by: actor,
+            reason: 'proposed',
+            rulebookVersionId: versionId,
+          })
+          .run()
+      },
+    )
+    return { ...this.getOverride(id), rulebookVersion: v.id }
+  }
+
+  /** Replaces a draft override's text (If-Match: the active rulebook version's ETag). */
+  editOverride(
+    id: string,
+    text: string,
+    ifMatch: string | undefined,
+    actor: string,
+    countyScope?: string,
+  ) {
+    const current = this.getOverride(id)
+    if (countyScope && current.county !== countyScope)
+      throw new MujunError('FORBIDDEN', `override ${id} belongs to county ${current.county}`, {
+        status: 403,
+      })
+    checkIfMatch(ifMatch, current.etag)
+    if (current.status !== 'draft')
+      throw new TransitionError(
+        `cannot edit override '${id}': it is ${current.status}; only a draft can be edited`,
+      )
+    const doc = parseYaml(text) as {
+      override?: { id?: string; status?: string; county?: string }
+    } | null
+    if (
+      doc?.override?.id !== id ||
+      doc.override.status !== 'draft' ||
+      doc.override.county !== current.county
+    ) {
+      throw new MujunError(
+        'OVERRIDE_INVALID',
+        'an edit keeps the id, the county and the status draft',
+        { status: 422 },
+      )
+    }
+    const { rulebook } = this.activeRulebook()
+    this.saveRulebookVersion(
+      rulebook.files.map((f) => (f.path === current.file ? { ...f, text } : f)),
+      actor,
+      `override ${id} edited`,
+      (tx, versionId) => {
+        tx.insert(overrideEvents)
+          .values({
+            overrideId: id,
+            county: current.county,
+            fromStatus: 'draft',
+            toStatus: 'draft',
+            at: this.now(),
+            by: actor,
+            reason: 'edited',
+            rulebookVersionId: versionId,
+          })
+          .run()
+      },
+    )
+    return this.getOverride(id)
+  }
+
+  /** Moves an override through its workflow; every step is a new rulebook version, an event and an audit entry. */
+  transitionOverride(
+    id: string,
+    action: OverrideAction,
+    decision: Omit<Decision, 'date'> & { date?: string },
+    actor: string,
+    countyScope?: string,
+  ) {
+    const current = this.getOverride(id)
+    if (countyScope && current.county !== countyScope)
+      throw new MujunError('FORBIDDEN', `override ${id} belongs to county ${current.county}`, {
+        status: 403,
+      })
+    const date = decision.date ?? this.now().slice(0, 10)
+    const { rulebook } = this.activeRulebook()
+    const { text, from, to } = applyTransition(current.text, action, { ...decision, date })
+    let files = rulebook.files.map((f) => (f.path === current.file ? { ...f, text } : f))
+    const supersedes = current.header.supersedes
+    if (action === 'file' && supersedes) {
+      const old = rulebook.overrides.find((o) => o.id === supersedes)
+      if (!old) throw new NotFoundError(`override ${supersedes} (superseded by ${id})`)
+      if (old.status === 'filed')
+        files = files.map((f) =>
+          f.path === old.file ? { ...f, text: endOverride(f.text, current.from) } : f,
+        )
+    }
+    this.saveRulebookVersion(files, actor, `override ${id}: ${from} → ${to}`, (tx, versionId) => {
+      tx.insert(overrideEvents)
+        .values({
+          overrideId: id,
+          county: current.county,
+          fromStatus: from,
+          toStatus: to,
+          at: this.now(),
+          by: actor,
+          reason: decision.reason ?? '',
+          ref: decision.ref ?? null,
+          rulebookVersionId: versionId,
+        })
+        .run()
+      tx.insert(auditLog)
+        .values({
+          at: this.now(),
+          actor,
+          action: `override.${action}`,
+          subject: `override/${id}`,
+          detail: { from, to, ref: decision.ref ?? null, reason: decision.reason ?? null, date },
+        })
+        .run()
+    })
+    return this.getOverride(id)
   }
 
   overrideEvents(overrideId?: string) {

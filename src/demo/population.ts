@@ -114,6 +114,7 @@ export function syntheticPopulation(n: number, seed = 2024): Enterprise[] {
       so2_t: r2(logn(0.4, 1)),
       water_m3: Math.round(logn(20000, 1)),
       water_quota_m3: Math.round(logn(22000, 0.8)),
+      gas_m3: rnd() < 0.5 ? Math.round(energy * logn(120, 0.8)) : 0,
     }
     if (metal) {
       f.output_t = output

@@ -9,6 +9,7 @@ import { docsPage } from './docs-page.ts'
 import { errorToProblem, problemResponse, zodProblem } from './problem.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
 import { registerEvaluationRoutes } from './routes/evaluations.ts'
+import { registerOverrideRoutes } from './routes/overrides.ts'
 import { registerPricingRoutes } from './routes/pricing.ts'
 import { registerRulebookRoutes } from './routes/rulebook.ts'
 
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps) {
   registerEnterpriseRoutes(app, deps)
   registerRulebookRoutes(app, deps)
   registerEvaluationRoutes(app, deps)
+  registerOverrideRoutes(app, deps)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

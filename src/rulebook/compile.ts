@@ -268,6 +268,14 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
     } else symbols.set(id, { kind: 'number' })
   }
 
+  meta.resources.forEach((r, i) => {
+    if (r.quantityInput && !symbols.has(r.quantityInput))
+      report(
+        metaFiles[0].loc,
+        ['rulebook', 'resources', i, 'quantityInput'],
+        `unknown input '${r.quantityInput}'`,
+      )
+  })
   const ctx: CheckContext = { meta, inputs, sectors, symbols, report, indicatorIds }
   const sections = emptySections()
   for (const { loc, data } of cityFiles) {

@@ -76,7 +76,13 @@ export const MetaSchema = z.strictObject({
     .min(1),
   resources: z
     .array(
-      z.strictObject({ id: ResourceSchema, label: z.string().min(1), unit: z.string().min(1) }),
+      z.strictObject({
+        id: ResourceSchema,
+        label: z.string().min(1),
+        unit: z.string().min(1),
+        /** The input holding an enterprise's annual use, for revenue previews. */
+        quantityInput: IdSchema.optional(),
+      }),
     )
     .min(1),
   source: SourceSchema,
