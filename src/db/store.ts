@@ -67,12 +67,32 @@ export interface EnterpriseRow {
 export class Store {
   private active?: { id: number; rulebook: Rulebook }
   private publishedCache = new Map<number, { id: number } | null>()
+  private factsCache = new Map<string, RatedFacts[]>()
+  /** Derived answers (e.g. serialised tiers) that stay valid until any write; cleared by `changed()`. */
+  readonly derived = new Map<string, unknown>()
+  private enterpriseStmt?: {
+    get(args: { code: string }): (EnterpriseRow & { updatedBy: string }) | undefined
+  }
   private tokenCache = new Map<string, Principal | null>()
 
   constructor(
     readonly db: Db,
     private readonly now: () => string = () => new Date().toISOString(),
   ) {}
+
+  /** Runs a write transaction, then forgets cached answers derived from the data it may have changed. */
+  private write<T>(fn: (tx: Tx) => T): T {
+    const out = this.db.transaction(fn)
+    this.changed()
+    return out
+  }
+
+  /** Forgets every cached answer derived from stored data; called by each write. */
+  changed(): void {
+    this.derived.clear()
+    this.factsCache.clear()
+    this.publishedCache.clear()
+  }
 
   // ---------------------------------------------------------------- audit
   audit(
@@ -164,6 +184,7 @@ export class Store {
       return row.id
     })
     this.active = { id, rulebook }
+    this.changed()
     return { id, hash: rulebook.hash, created: true, rulebook }
   }
 
@@ -222,7 +243,13 @@ export class Store {
 
   // ---------------------------------------------------------------- enterprises and figures
   getEnterprise(code: string): EnterpriseRow & { etag: string } {
-    const row = this.db.select().from(enterprises).where(eq(enterprises.creditCode, code)).get()
+    // Hot path of every tier and quote: a prepared statement, not a query rebuilt per call.
+    this.enterpriseStmt ??= this.db
+      .select()
+      .from(enterprises)
+      .where(eq(enterprises.creditCode, sql.placeholder('code')))
+      .prepare()
+    const row = this.enterpriseStmt.get({ code })
     if (!row) throw new NotFoundError(`enterprise ${code}`)
     return { ...row, etag: etagOf('e', row.version) }
   }
@@ -246,7 +273,7 @@ export class Store {
   }
 
   createEnterprise(e: Omit<EnterpriseRow, 'version' | 'updatedAt'>, actor: string) {
-    return this.db.transaction((tx) => {
+    return this.write((tx) => {
       const exists = tx
         .select({ c: enterprises.creditCode })
         .from(enterprises)
@@ -276,7 +303,7 @@ export class Store {
     ifMatch: string | undefined,
     actor: string,
   ) {
-    return this.db.transaction((tx) => {
+    return this.write((tx) => {
       const row = tx.select().from(enterprises).where(eq(enterprises.creditCode, code)).get()
       if (!row) throw new NotFoundError(`enterprise ${code}`)
       checkIfMatch(ifMatch, etagOf('e', row.version))
@@ -324,7 +351,7 @@ export class Store {
         status: 422,
         details: problems,
       })
-    return this.db.transaction((tx) => {
+    return this.write((tx) => {
       if (
         !tx
           .select({ c: enterprises.creditCode })
@@ -384,7 +411,7 @@ export class Store {
       if (p)
         throw new MujunError('FIGURES_INVALID', `${r.creditCode}: ${p.join('; ')}`, { status: 422 })
     }
-    return this.db.transaction((tx) => {
+    return this.write((tx) => {
       let created = 0
       let updated = 0
       const at = this.now()
@@ -492,7 +519,7 @@ export class Store {
     const results = rate(population, rulebook, year, { trusted: true })
     const counts: Record<string, number> = {}
     for (const r of results) counts[r.class ?? r.status] = (counts[r.class ?? r.status] ?? 0) + 1
-    return this.db.transaction((tx) => {
+    return this.write((tx) => {
       const run = tx
         .insert(evaluationRuns)
         .values({
@@ -560,7 +587,7 @@ export class Store {
         .run()
       return { id: runId, year: run.year, supersedes: previous?.id ?? null }
     })
-    this.publishedCache.clear()
+    this.changed()
     return out
   }
 
@@ -608,6 +635,17 @@ export class Store {
 
   /** Published results of one enterprise for the given evaluation years, as the pricing core needs them. */
   ratedFacts(code: string, years: number[]): RatedFacts[] {
+    // Published results are frozen, so they are cached until the next publish.
+    const key = `${code}|${years.join(',')}`
+    const hit = this.factsCache.get(key)
+    if (hit) return hit
+    const out = this.ratedFactsUncached(code, years)
+    if (this.factsCache.size > 100_000) this.factsCache.clear()
+    this.factsCache.set(key, out)
+    return out
+  }
+
+  private ratedFactsUncached(code: string, years: number[]): RatedFacts[] {
     const out: RatedFacts[] = []
     const runIds = years
       .map((y) => this.publishedRun(y)?.id)

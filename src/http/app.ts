@@ -34,18 +34,19 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) =>
     problemResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`),
   )
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.maxBodyBytes ?? 10 * 1024 * 1024,
-      onError: (c) =>
-        problemResponse(
-          c,
-          413,
-          'BODY_TOO_LARGE',
-          `request body is larger than ${deps.maxBodyBytes ?? 10 * 1024 * 1024} bytes`,
-        ),
-    }),
+  // Only requests that carry a body are metered: reading `raw.body` on a GET would build a whole Request object.
+  const limit = bodyLimit({
+    maxSize: deps.maxBodyBytes ?? 10 * 1024 * 1024,
+    onError: (c) =>
+      problemResponse(
+        c,
+        413,
+        'BODY_TOO_LARGE',
+        `request body is larger than ${deps.maxBodyBytes ?? 10 * 1024 * 1024} bytes`,
+      ),
+  })
+  app.use('*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next),
   )
   app.use('/v1/*', async (c, next) => {
     const header = c.req.header('authorization')

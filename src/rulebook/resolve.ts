@@ -77,9 +77,25 @@ export function ruleBoundaries(
   from: string,
   to: string,
 ): string[] {
+  let byCounty = boundaryMemo.get(rulebook)
+  if (!byCounty) {
+    byCounty = new Map()
+    boundaryMemo.set(rulebook, byCounty)
+  }
+  let all = byCounty.get(county)
+  if (!all) {
+    all = allBoundaries(rulebook, county)
+    byCounty.set(county, all)
+  }
+  return all.filter((d) => d > from && d < to)
+}
+
+const boundaryMemo = new WeakMap<Rulebook, Map<string, string[]>>()
+
+function allBoundaries(rulebook: Rulebook, county: string): string[] {
   const set = new Set<string>()
   const add = (d: string | undefined) => {
-    if (d && d > from && d < to) set.add(d)
+    if (d) set.add(d)
   }
   for (const section of DATED_SECTIONS) {
     for (const x of rulebook.sections[section] as { from: string; to?: string }[]) {

@@ -71,12 +71,20 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
     (c) => {
       const { creditCode } = c.req.valid('param')
       const date = c.req.valid('query').date ?? new Date().toISOString().slice(0, 10)
-      const e = store.getEnterprise(creditCode)
+      // A tier depends only on stored, published data: cache its JSON until the next write.
+      const key = `tier|${creditCode}|${date}`
+      let hit = store.derived.get(key) as { county: string; json: string } | undefined
+      if (!hit) {
+        const e = store.getEnterprise(creditCode)
+        hit = { county: e.county, json: JSON.stringify(tierOf(creditCode, date)) }
+        if (store.derived.size > 200_000) store.derived.clear()
+        store.derived.set(key, hit)
+      }
       authorize(c.get('principal'), ['bureau', 'utility', 'county', 'enterprise'], {
-        county: e.county,
+        county: hit.county,
         creditCode,
       })
-      return c.json(tierOf(creditCode, date), 200)
+      return c.body(hit.json, 200, { 'content-type': 'application/json; charset=utf-8' }) as never
     },
   )
 

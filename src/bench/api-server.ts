@@ -1,0 +1,34 @@
+/**
+ * The server `npm run bench:api` loads: the real app over a fresh demo database, plus a bare hono JSON route in
+ * the same process as the baseline. Prints "ready <port>" and the demo's utility token and credit codes.
+ */
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { serve } from '@hono/node-server'
+import { Hono } from 'hono'
+import { createDb } from '../db/client.ts'
+import { Store } from '../db/store.ts'
+import { seedDemo } from '../demo/seed.ts'
+import { createApp } from '../http/app.ts'
+import { readRuleTexts } from '../rulebook/load.ts'
+
+const store = new Store(createDb(join(mkdtempSync(join(tmpdir(), 'mujun-bench-')), 'bench.db')))
+store.saveRulebookVersion(
+  readRuleTexts(new URL('../../rules/ningbo', import.meta.url).pathname),
+  'bench',
+  'bench',
+)
+const tokens = seedDemo(store, 3000)
+const codes = store
+  .runResults(store.publishedRun(2024)!.id)
+  .filter((r) => r.status === 'rated')
+  .map((r) => r.creditCode)
+  .slice(0, 500)
+const root = new Hono()
+root.get('/bare', (c) => c.json({ ok: true, at: 'bare' }))
+root.route('/', createApp({ store, log: () => {} }))
+serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  process.stdout.write(`${JSON.stringify({ port: info.port, token: tokens.utility, codes })}\n`)
+})
+process.on('SIGTERM', () => process.exit(0))
