@@ -56,6 +56,11 @@ describe('rule file problems are reported with file:line:col and the field', () 
       expected: ['pricing.yaml:39:1: YAML: Sequence item without - indicator'],
     },
     {
+      description: 'an alias to a missing anchor (found by the fuzzer)',
+      texts: () => edited('targets.yaml', 'from: 2015-01-01, to: 2018-01-01, metric: enterprises_closed', 'from: *x2015-01-01, to: 2018-01-01, metric: enterprises_closed'),
+      expected: ['targets.yaml:4:64: YAML: Unresolved alias (the anchor must be set before the alias): x2015-01-01'],
+    },
+    {
       description: 'wrong type',
       texts: () =>
         edited(

@@ -4,7 +4,7 @@
  * @module rulebook/compile
  */
 import { createHash } from 'node:crypto'
-import { type Document, isNode, isScalar as isScalarNode, LineCounter, parseDocument } from 'yaml'
+import { type Document, isNode, isScalar as isScalarNode, LineCounter, parseDocument, visit } from 'yaml'
 import type { z } from 'zod'
 import { FormulaError, RulebookError, type RuleProblem } from '../errors.ts'
 import { type CompiledFormula, compileFormula, type SymbolKind } from '../formula/compile.ts'
@@ -142,7 +142,22 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
       })
       continue
     }
-    const raw = doc.toJS({ maxAliasCount: 50 })
+    let raw: unknown
+    try {
+      raw = doc.toJS({ maxAliasCount: 50 })
+    } catch (e) {
+      // Unresolved or exploding aliases: point at the offending alias.
+      let at = 0
+      visit(doc, {
+        Alias(_, node) {
+          if (!node.resolve(doc) || at === 0) at = node.range?.[0] ?? 0
+          if (!node.resolve(doc)) return visit.BREAK
+        },
+      })
+      const { line, col } = lc.linePos(at)
+      problems.push({ file: t.path, line, col, path: '', message: `YAML: ${(e as Error).message}` })
+      continue
+    }
     const isOverride = /(^|\/)counties\//.test(t.path)
     const schema: z.ZodType = isOverride ? OverrideFileSchema : RuleFileSchema
     const parsed = schema.safeParse(raw ?? {}, { reportInput: true })
