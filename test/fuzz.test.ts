@@ -6,5 +6,5 @@ import { ALL } from './fuzz/properties.ts'
 // The loader property compiles the whole rulebook per case, so it gets fewer runs here.
 const RUNS: Record<string, number> = { loaderNeverCrashes: 100 }
 it.each(Object.entries(ALL))('property %s holds on a sample', { timeout: 120_000 }, (name, property) => {
-  expect(() => fc.assert(property, { numRuns: RUNS[name] ?? 300, seed: 20261125 })).not.toThrow()
+  expect(() => fc.assert(property as fc.IProperty<unknown[]>, { numRuns: RUNS[name] ?? 300, seed: 20261125 })).not.toThrow()
 })

@@ -243,8 +243,11 @@ describe('preview', () => {
       revenue: Record<string, { before: string; after: string; change: string }>
       pricedFrom: string
     }
-    // Evaluation 2024 prices 2025, before the override's 2026 start: no row or revenue changes then.
-    expect(p.pricedFrom).toBe('2025-01-01')
+    // The override starts in 2026: the preview prices 2026 with the 2024 evaluation's classes.
+    expect(p.pricedFrom).toBe('2026-01-01')
+    expect(p.rules.map((r) => `${r.section}.${r.id}`)).toEqual(['surcharges.class_gas'])
+    expect(Number(p.revenue.gas.change)).toBeGreaterThan(0)
+    expect(p.revenue.electricity.change).toBe('0.00')
     const q = (await (
       await call(t.app, 'GET', '/v1/overrides/cixi_2025_water/preview?year=2024', {
         token: t.tokens.county,

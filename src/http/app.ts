@@ -12,6 +12,7 @@ import { registerEvaluationRoutes } from './routes/evaluations.ts'
 import { registerOverrideRoutes } from './routes/overrides.ts'
 import { registerPricingRoutes } from './routes/pricing.ts'
 import { registerRulebookRoutes } from './routes/rulebook.ts'
+import { registerWebRoutes } from '../web/pages.tsx'
 
 /** Failed authentications allowed per client per minute before 429. */
 const AUTH_FAILURES_PER_MINUTE = 30
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps) {
   registerRulebookRoutes(app, deps)
   registerEvaluationRoutes(app, deps)
   registerOverrideRoutes(app, deps)
+  registerWebRoutes(app as never, deps.store)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

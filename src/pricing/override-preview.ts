@@ -12,7 +12,7 @@ import { resolve } from '../rulebook/resolve.ts'
 import { resolvedToJson } from '../rulebook/resolved-json.ts'
 import { DATED_SECTIONS } from '../rulebook/schema.ts'
 import { Money } from './money.ts'
-import { quote } from './quote.ts'
+import { quote, type RatedFacts } from './quote.ts'
 
 export interface OverridePreview {
   overrideId: string
@@ -46,8 +46,12 @@ export function previewOverride(
   const pop = population.filter((e) => e.county === county)
   const before = rate(pop, rulebook, year, { trusted: true })
   const after = rate(pop, rulebook, year, { trusted: true, preview: overrideId })
-  const from = `${year + 1}-01-01`
-  const to = `${year + 2}-01-01`
+  // Price the first year the override covers (at the earliest the year the evaluation applies to), using this
+  // evaluation's classes for it: a what-if on today's figures.
+  const priceYear = Math.max(year + 1, Number(o.from.slice(0, 4)))
+  const from = `${priceYear}-01-01`
+  const to = `${priceYear + 1}-01-01`
+  const facts = (r: (typeof before)[number]): RatedFacts => ({ creditCode: r.creditCode, county: r.county, year: priceYear - 1, class: r.class, category: r.category, sector: r.sector, figures: r.figures })
   const revenue: OverridePreview['revenue'] = {}
   const totals = new Map<string, { b: InstanceType<typeof Money>; a: InstanceType<typeof Money> }>()
   const enterprises: OverridePreview['enterprises'] = []
@@ -59,9 +63,9 @@ export function previewOverride(
     for (const res of rulebook.meta.resources) {
       const qty = res.quantityInput ? Number(b.figures[res.quantityInput] ?? 0) : 0
       if (!(qty > 0)) continue
-      const qb = quote([b], rulebook, { resource: res.id, from, to, quantity: qty })
+      const qb = quote([facts(b)], rulebook, { resource: res.id, from, to, quantity: qty })
       const qa = quote(
-        [a],
+        [facts(a)],
         rulebook,
         { resource: res.id, from, to, quantity: qty },
         { preview: overrideId },

@@ -7,7 +7,7 @@ let total = 0
 for (const [name, property] of Object.entries(ALL)) {
   const t = Date.now()
   const seed = Date.now() % 2 ** 31
-  fc.assert(property, { numRuns: RUNS[name], seed })
+  fc.assert(property as fc.IProperty<unknown[]>, { numRuns: RUNS[name], seed })
   total += RUNS[name]
   process.stdout.write(`${name}: ${RUNS[name].toLocaleString('en')} cases ok (seed ${seed}, ${((Date.now() - t) / 1000).toFixed(1)} s)\n`)
 }

@@ -1,0 +1,44 @@
+/**
+ * Page strings, Chinese first with an English switch (?lang=en).
+ * @module web/i18n
+ */
+export type Lang = 'zh' | 'en'
+
+const STRINGS = {
+  title: { zh: '亩均效益自查', en: 'Per-mu efficiency self-check' },
+  overview: { zh: '评价总览', en: 'Bureau overview' },
+  login: { zh: '登录', en: 'Log in' },
+  logout: { zh: '退出', en: 'Log out' },
+  token: { zh: '访问令牌', en: 'Access token' },
+  county: { zh: '所在县（市、区）', en: 'County' },
+  industry: { zh: '行业代码（GB/T 4754）', en: 'Industry code (GB/T 4754)' },
+  year: { zh: '评价年度', en: 'Evaluation year' },
+  monthly: { zh: '每月用电量（kWh，用于估算差别电价）', en: 'Monthly electricity (kWh, for the cost estimate)' },
+  submit: { zh: '开始自查', en: 'Check' },
+  result: { zh: '自查结果', en: 'Result' },
+  class: { zh: '评价类别', en: 'Class' },
+  score: { zh: '综合得分', en: 'Score' },
+  rank: { zh: '排名', en: 'Rank' },
+  band: { zh: '位于同组前', en: 'within the top' },
+  indicators: { zh: '各指标得分', en: 'Points per indicator' },
+  vetoes: { zh: '否决与保护', en: 'Vetoes and protections' },
+  cost: { zh: '按所填用电量，每月差别电价约', en: 'At that monthly use the electricity surcharge is about' },
+  moveUp: { zh: '如何提升一档', en: 'What would move you up a class' },
+  noMove: { zh: '单项指标提高10倍以内无法提升类别，或已是最高类别。', en: 'No single figure within 10× moves you up, or you are already in the top class.' },
+  raise: { zh: '将', en: 'Raise' },
+  to: { zh: '提高到', en: 'to' },
+  gives: { zh: '可评为', en: 'gives class' },
+  stored: { zh: '已载入您登记的数据', en: 'Loaded your stored figures' },
+  notRated: { zh: '未参评', en: 'Not rated' },
+  fixErrors: { zh: '请更正标红的字段', en: 'Please correct the fields in red' },
+  distribution: { zh: '各县（市、区）类别分布', en: 'Classes per county' },
+  sectors: { zh: '各行业类别分布', en: 'Classes per sector' },
+  pending: { zh: '待批县级个性化措施', en: 'Pending county overrides' },
+  targets: { zh: '三年行动目标进展', en: 'Progress against the plan targets' },
+  totals: { zh: '已发布评价', en: 'Published evaluation' },
+  needBureau: { zh: '请用物价局（bureau）令牌登录', en: 'Log in with a bureau token' },
+} as const
+
+export type Key = keyof typeof STRINGS
+export const t = (lang: Lang, key: Key): string => STRINGS[key][lang]
+export const langOf = (q: string | undefined): Lang => (q === 'en' ? 'en' : 'zh')

@@ -1,0 +1,91 @@
+/**
+ * The web pages in a real browser (Debian's chromium driven by playwright-core). .ci/run installs chromium when it
+ * is absent; without it this file is skipped with a notice. Screenshots go to test-artifacts/.
+ */
+import { existsSync, mkdirSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { serve } from '@hono/node-server'
+import { type Browser, chromium } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type TestApp, createTestApp } from './support/app.ts'
+
+const CHROMIUM = '/usr/bin/chromium'
+const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname
+const available = existsSync(CHROMIUM)
+if (!available) process.stderr.write(`browser tests skipped: ${CHROMIUM} is not installed (.ci/run installs it)\n`)
+
+describe.skipIf(!available)('pages in a real browser', () => {
+  let t: TestApp
+  let browser: Browser
+  let base: string
+  let server: ReturnType<typeof serve>
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true })
+    t = createTestApp({ size: 400 })
+    await new Promise<void>((resolve) => {
+      server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+        base = `http://127.0.0.1:${info.port}`
+        resolve()
+      })
+    })
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    })
+  }, 60_000)
+  afterAll(async () => {
+    await browser?.close()
+    server?.close()
+  })
+
+  it('self-check: fill the form, submit, see the class, the trace and what would move the firm up', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } })
+    await page.goto(`${base}/self-check`)
+    await page.selectOption('#county', '330282')
+    await page.fill('#industryCode', '3411')
+    const figures: Record<string, string> = { land_mu: '20', tax: '100', revenue: '1000', value_added: '300', energy_tce: '100', electricity_kwh: '500000', employees: '30', rd_spend: '10', cod_t: '1' }
+    for (const [id, v] of Object.entries(figures)) await page.fill(`#${id}`, v)
+    await page.check('#above_scale')
+    await page.fill('#monthly', '100000')
+    await page.click('#submit')
+    await page.waitForSelector('#result-class')
+    const cls = (await page.textContent('#result-class'))!.trim()
+    expect(cls).toMatch(/^[ABCD] (优先发展类|鼓励提升类|帮扶转型类|整治淘汰类)$/)
+    expect(await page.locator('#trace tr').count()).toBe(6)
+    expect(await page.getAttribute('#trace tr:first-child', 'data-indicator')).toBe('tax_per_mu')
+    expect(await page.textContent('#result-score')).toMatch(/综合得分 \d+\.\d\d · 排名 \d+\/\d+/)
+    expect(await page.textContent('#monthly-cost')).toMatch(/\d+\.\d\d/)
+    await page.screenshot({ path: `${ARTIFACTS}self-check.png`, fullPage: true })
+    await page.close()
+  })
+
+  it('self-check: a bad figure is reported next to its field', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${base}/self-check?lang=en`)
+    await page.fill('#land_mu', '-3')
+    await page.fill('#tax', 'lots')
+    await page.click('#submit')
+    expect(await page.textContent('[data-error-for="tax"]')).toBe('enter a number')
+    expect(await page.textContent('[data-error-for="land_mu"]')).toBe('must be at least 0')
+    expect(await page.locator('#result').count()).toBe(0)
+    await page.screenshot({ path: `${ARTIFACTS}self-check-errors.png`, fullPage: true })
+    await page.close()
+  })
+
+  it('overview: a bureau logs in and sees class charts per county and sector, pending overrides and targets', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } })
+    await page.goto(`${base}/overview`)
+    expect(await page.textContent('body')).toContain('请用物价局（bureau）令牌登录')
+    await page.goto(`${base}/login`)
+    await page.fill('input[name=token]', t.tokens.bureau)
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/overview/)
+    expect(await page.locator('#by-county g').count()).toBe(10)
+    expect(await page.locator('#by-sector g').count()).toBeGreaterThan(1)
+    expect(await page.textContent('#pending')).toContain('yuyao_2026_gas')
+    expect(await page.locator('#targets tr').count()).toBe(5)
+    await page.screenshot({ path: `${ARTIFACTS}overview.png`, fullPage: true })
+    await page.close()
+  })
+})
