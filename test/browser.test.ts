@@ -7,12 +7,15 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type TestApp, createTestApp } from './support/app.ts'
+import { createTestApp, type TestApp } from './support/app.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname
 const available = existsSync(CHROMIUM)
-if (!available) process.stderr.write(`browser tests skipped: ${CHROMIUM} is not installed (.ci/run installs it)\n`)
+if (!available)
+  process.stderr.write(
+    `browser tests skipped: ${CHROMIUM} is not installed (.ci/run installs it)\n`,
+  )
 
 describe.skipIf(!available)('pages in a real browser', () => {
   let t: TestApp
@@ -23,15 +26,26 @@ describe.skipIf(!available)('pages in a real browser', () => {
     mkdirSync(ARTIFACTS, { recursive: true })
     t = createTestApp({ size: 400 })
     await new Promise<void>((resolve) => {
-      server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
-        base = `http://127.0.0.1:${info.port}`
-        resolve()
-      })
+      server = serve(
+        { fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' },
+        (info: AddressInfo) => {
+          base = `http://127.0.0.1:${info.port}`
+          resolve()
+        },
+      )
     })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
   }, 60_000)
   afterAll(async () => {
@@ -44,7 +58,17 @@ describe.skipIf(!available)('pages in a real browser', () => {
     await page.goto(`${base}/self-check`)
     await page.selectOption('#county', '330282')
     await page.fill('#industryCode', '3411')
-    const figures: Record<string, string> = { land_mu: '20', tax: '100', revenue: '1000', value_added: '300', energy_tce: '100', electricity_kwh: '500000', employees: '30', rd_spend: '10', cod_t: '1' }
+    const figures: Record<string, string> = {
+      land_mu: '20',
+      tax: '100',
+      revenue: '1000',
+      value_added: '300',
+      energy_tce: '100',
+      electricity_kwh: '500000',
+      employees: '30',
+      rd_spend: '10',
+      cod_t: '1',
+    }
     for (const [id, v] of Object.entries(figures)) await page.fill(`#${id}`, v)
     await page.check('#above_scale')
     await page.fill('#monthly', '100000')

@@ -314,7 +314,14 @@ describe('enterprises, figures and If-Match', () => {
       raw: csv.split('\n').slice(0, 2).join('\n'),
       headers: { 'content-type': 'text/csv' },
     })
-    expect(await good.json()).toEqual({ year: 2024, rows: 1, created: 1, updated: 0 })
+    expect(await good.json()).toEqual({
+      year: 2024,
+      rows: 1,
+      encoding: 'utf-8',
+      created: 1,
+      updated: 0,
+      skipped: [],
+    })
   })
 
   it('refuses an over-large body with 413', async () => {

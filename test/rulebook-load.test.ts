@@ -57,8 +57,15 @@ describe('rule file problems are reported with file:line:col and the field', () 
     },
     {
       description: 'an alias to a missing anchor (found by the fuzzer)',
-      texts: () => edited('targets.yaml', 'from: 2015-01-01, to: 2018-01-01, metric: enterprises_closed', 'from: *x2015-01-01, to: 2018-01-01, metric: enterprises_closed'),
-      expected: ['targets.yaml:5:51: YAML: Unresolved alias (the anchor must be set before the alias): x2015-01-01'],
+      texts: () =>
+        edited(
+          'targets.yaml',
+          'from: 2015-01-01, to: 2018-01-01, metric: enterprises_closed',
+          'from: *x2015-01-01, to: 2018-01-01, metric: enterprises_closed',
+        ),
+      expected: [
+        'targets.yaml:5:51: YAML: Unresolved alias (the anchor must be set before the alias): x2015-01-01',
+      ],
     },
     {
       description: 'wrong type',

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
-import { parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
+import { decodeCsvBytes, parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
 import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
 import { previewOverride } from '../pricing/override-preview.ts'
 import { quote } from '../pricing/quote.ts'
@@ -26,6 +26,7 @@ import { loadRulebook, readRuleTexts } from '../rulebook/load.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { resolvedToJson } from '../rulebook/resolved-json.ts'
 import { ruleFileJsonSchema } from '../rulebook/schema.ts'
+import { createProgress } from './progress.ts'
 import { formatResolved } from './rules-table.ts'
 
 export interface Io {
@@ -44,6 +45,12 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun rate --enterprises FILE.csv --year YYYY [--rules DIR] [--county CODE] [--format json|csv] [--out FILE]
   mujun quote --enterprises FILE.csv --year YYYY --credit-code CODE --resource electricity|water|gas
               (--quantity Q | --readings FROM:TO:Q,...) --from YYYY-MM-DD --to YYYY-MM-DD [--rules DIR]
+  mujun import FILE.csv --year YYYY [--db data/mujun.db] [--skip-bad]
+                                               import enterprises and figures (UTF-8 or GBK, English or Chinese headers);
+                                               any bad row and nothing is imported, unless --skip-bad
+  mujun evaluate --year YYYY [--db data/mujun.db] [--publish]
+  mujun export (--year YYYY | --run ID) [--db data/mujun.db] [--out FILE.csv]
+                                               published results as CSV that Excel opens (UTF-8 BOM)
   mujun serve                                  start the HTTP service (same as npm start)
 
 Exit codes: 0 ok, 1 problems found (each printed as file:line:col or row/column), 2 usage error.`
@@ -107,6 +114,9 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (cmd === 'rules' && sub === 'diff') return rulesDiff(argv.slice(2), io)
   if (cmd === 'rules' && sub === 'export') return rulesExport(argv.slice(2), io)
   if (cmd === 'rate') return rateCmd(argv.slice(1), io)
+  if (cmd === 'import') return importCmd(argv.slice(1), io)
+  if (cmd === 'evaluate') return evaluateCmd(argv.slice(1), io)
+  if (cmd === 'export') return exportCmd(argv.slice(1), io)
   if (cmd === 'quote') return quoteCmd(argv.slice(1), io)
   if (cmd === 'serve') {
     await import('../server.ts')
@@ -268,9 +278,140 @@ function rulesExport(args: string[], io: Io): number {
   return 0
 }
 
+function openStore(path: string): Store {
+  if (path !== ':memory:' && !existsSync(path))
+    throw new UsageError(`database '${path}' does not exist (npm start creates it)`)
+  return new Store(createDb(path))
+}
+
+function importCmd(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string', default: 'data/mujun.db' },
+      year: { type: 'string' },
+      'skip-bad': { type: 'boolean', default: false },
+    },
+  })
+  const file = positionals[0]
+  if (!file || !existsSync(file))
+    throw new UsageError(`give the CSV file to import${file ? ` ('${file}' does not exist)` : ''}`)
+  const year = yearOf(values.year)
+  const store = openStore(values.db!)
+  const { text, encoding } = decodeCsvBytes(readFileSync(file))
+  const parsed = parseEnterprisesCsv(text, store.activeRulebook().rulebook)
+  for (const p of parsed.problems)
+    io.err(`${file}: row ${p.row}${p.column ? `, column ${p.column}` : ''}: ${p.message}`)
+  if (parsed.problems.length > 0 && !values['skip-bad']) {
+    io.err(
+      `${parsed.problems.length} problem(s); nothing was imported (use --skip-bad to import the good rows)`,
+    )
+    return 1
+  }
+  const progress = createProgress(`import ${file}`, parsed.enterprises.length)
+  const r = store.importEnterprises(parsed.enterprises, year, 'cli', (done) =>
+    progress.update(done),
+  )
+  progress.stop()
+  io.out(
+    `imported ${parsed.enterprises.length} rows (${encoding}) for ${year}: ${r.created} created, ${r.updated} updated${parsed.problems.length ? `; ${new Set(parsed.problems.map((p) => p.row)).size} bad row(s) skipped` : ''}`,
+  )
+  return 0
+}
+
+function evaluateCmd(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      db: { type: 'string', default: 'data/mujun.db' },
+      year: { type: 'string' },
+      publish: { type: 'boolean', default: false },
+    },
+  })
+  const year = yearOf(values.year)
+  const store = openStore(values.db!)
+  const progress = createProgress(`evaluate ${year}`, 2)
+  const run = store.runEvaluation(year, 'cli')
+  progress.update(1)
+  if (values.publish) store.publish(run.id, 'cli')
+  progress.update(2)
+  progress.stop()
+  io.out(
+    `evaluation ${run.id} for ${year} ${values.publish ? 'published' : 'stored as a draft'}: ${Object.entries(
+      run.counts,
+    )
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  )
+  return 0
+}
+
+function exportCmd(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      db: { type: 'string', default: 'data/mujun.db' },
+      year: { type: 'string' },
+      run: { type: 'string' },
+      out: { type: 'string' },
+    },
+  })
+  const store = openStore(values.db!)
+  const runId = values.run ? Number(values.run) : store.publishedRun(yearOf(values.year))?.id
+  if (!runId) throw new UsageError('no published evaluation for that year (or give --run ID)')
+  const run = store.getRun(runId)
+  const rows = store.runResults(runId)
+  const progress = createProgress(`export ${runId}`, rows.length)
+  const lines: unknown[][] = []
+  rows.forEach((r, i) => {
+    const res = r.result as { name?: string; industryCode?: string }
+    lines.push([
+      r.creditCode,
+      res.name ?? '',
+      r.county,
+      res.industryCode ?? '',
+      run.year,
+      r.status,
+      r.group ?? '',
+      r.score?.toFixed(2) ?? '',
+      r.rank ?? '',
+      r.groupSize ?? '',
+      r.initialClass ?? '',
+      r.class ?? '',
+      r.category ?? '',
+    ])
+    if ((i + 1) % 1000 === 0 || i + 1 === rows.length) progress.update(i + 1)
+  })
+  progress.stop()
+  const csv = toCsv(
+    [
+      'credit_code',
+      'name',
+      'county_code',
+      'industry_code',
+      'evaluation_year',
+      'status',
+      'group',
+      'score',
+      'rank',
+      'group_size',
+      'initial_class',
+      'class',
+      'category',
+    ],
+    lines,
+  )
+  if (values.out) {
+    writeFileSync(values.out, csv)
+    io.out(`wrote ${rows.length} results of evaluation ${runId} (${run.year}) to ${values.out}`)
+  } else io.out(csv)
+  return 0
+}
+
 function readEnterprises(file: string, rb: Rulebook, io: Io) {
   if (!existsSync(file)) throw new UsageError(`enterprises file '${file}' does not exist`)
-  const parsed = parseEnterprisesCsv(readFileSync(file, 'utf8'), rb)
+  const parsed = parseEnterprisesCsv(decodeCsvBytes(readFileSync(file)).text, rb)
   for (const p of parsed.problems)
     io.err(`${file}: row ${p.row}${p.column ? `, column ${p.column}` : ''}: ${p.message}`)
   return parsed

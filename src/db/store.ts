@@ -404,6 +404,7 @@ export class Store {
     rows: Enterprise[],
     year: number,
     actor: string,
+    onProgress?: (done: number, total: number) => void,
   ): { created: number; updated: number } {
     const rb = this.activeRulebook().rulebook
     for (const r of rows) {
@@ -415,6 +416,7 @@ export class Store {
       let created = 0
       let updated = 0
       const at = this.now()
+      let done = 0
       for (const r of rows) {
         const data = Object.fromEntries(
           Object.entries(r.figures).filter(([, v]) => v !== undefined),
@@ -472,6 +474,8 @@ export class Store {
               updatedBy: actor,
             })
             .run()
+        done++
+        if (onProgress && (done % 500 === 0 || done === rows.length)) onProgress(done, rows.length)
       }
       tx.insert(auditLog)
         .values({

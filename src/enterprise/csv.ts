@@ -13,6 +13,18 @@ export interface CsvProblem {
   message: string
 }
 
+/**
+ * Decodes a CSV file's bytes: UTF-8 (with or without BOM) when they are valid UTF-8, otherwise GBK, which is how
+ * Excel on a Chinese Windows saves "CSV".
+ */
+export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'gbk' } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' }
+  } catch {
+    return { text: new TextDecoder('gbk').decode(bytes), encoding: 'gbk' }
+  }
+}
+
 /** Splits CSV text into rows of cells; handles quotes, doubled quotes, CRLF and a leading BOM. */
 export function parseCsv(text: string): string[][] {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)

@@ -4,6 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
+import { registerWebRoutes } from '../web/pages.tsx'
 import { type AppDeps, type AppEnv, AuthError } from './context.ts'
 import { docsPage } from './docs-page.ts'
 import { errorToProblem, problemResponse, zodProblem } from './problem.ts'
@@ -12,7 +13,6 @@ import { registerEvaluationRoutes } from './routes/evaluations.ts'
 import { registerOverrideRoutes } from './routes/overrides.ts'
 import { registerPricingRoutes } from './routes/pricing.ts'
 import { registerRulebookRoutes } from './routes/rulebook.ts'
-import { registerWebRoutes } from '../web/pages.tsx'
 
 /** Failed authentications allowed per client per minute before 429. */
 const AUTH_FAILURES_PER_MINUTE = 30

@@ -51,7 +51,15 @@ export function previewOverride(
   const priceYear = Math.max(year + 1, Number(o.from.slice(0, 4)))
   const from = `${priceYear}-01-01`
   const to = `${priceYear + 1}-01-01`
-  const facts = (r: (typeof before)[number]): RatedFacts => ({ creditCode: r.creditCode, county: r.county, year: priceYear - 1, class: r.class, category: r.category, sector: r.sector, figures: r.figures })
+  const facts = (r: (typeof before)[number]): RatedFacts => ({
+    creditCode: r.creditCode,
+    county: r.county,
+    year: priceYear - 1,
+    class: r.class,
+    category: r.category,
+    sector: r.sector,
+    figures: r.figures,
+  })
   const revenue: OverridePreview['revenue'] = {}
   const totals = new Map<string, { b: InstanceType<typeof Money>; a: InstanceType<typeof Money> }>()
   const enterprises: OverridePreview['enterprises'] = []

@@ -46,7 +46,13 @@ export interface ClassMove {
  * For each scored indicator, the smallest increase (up to 10×) of its leading figure that earns a better class,
  * found by bisection on re-rating against the same peers. Sorted by the size of the change, smallest first.
  */
-export function classMoves(population: readonly Enterprise[], rulebook: Rulebook, year: number, candidate: Enterprise, current: RatingResult): ClassMove[] {
+export function classMoves(
+  population: readonly Enterprise[],
+  rulebook: Rulebook,
+  year: number,
+  candidate: Enterprise,
+  current: RatingResult,
+): ClassMove[] {
   if (current.status !== 'rated' || !current.class) return []
   const order = rulebook.meta.classes.map((c) => c.id)
   const rank = (c: string | null) => (c ? order.indexOf(c) : order.length)
@@ -59,7 +65,11 @@ export function classMoves(population: readonly Enterprise[], rulebook: Rulebook
     const base = input ? candidate.figures[input] : undefined
     if (!input || seen.has(input) || typeof base !== 'number' || base <= 0) continue
     seen.add(input)
-    const classAt = (factor: number) => selfCheck(population, rulebook, year, { ...candidate, figures: { ...candidate.figures, [input]: base * factor } }).class
+    const classAt = (factor: number) =>
+      selfCheck(population, rulebook, year, {
+        ...candidate,
+        figures: { ...candidate.figures, [input]: base * factor },
+      }).class
     if (rank(classAt(10)) >= rank(current.class)) continue
     let lo = 1
     let hi = 10
@@ -69,7 +79,14 @@ export function classMoves(population: readonly Enterprise[], rulebook: Rulebook
       else lo = mid
     }
     const to = Math.ceil(base * hi * 100) / 100
-    moves.push({ indicator: ind.id, input, from: base, to, change: Math.round((hi - 1) * 1000) / 1000, newClass: classAt(hi)! })
+    moves.push({
+      indicator: ind.id,
+      input,
+      from: base,
+      to,
+      change: Math.round((hi - 1) * 1000) / 1000,
+      newClass: classAt(hi)!,
+    })
   }
   return moves.sort((a, b) => a.change - b.change)
 }

@@ -4,7 +4,14 @@
  * @module rulebook/compile
  */
 import { createHash } from 'node:crypto'
-import { type Document, isNode, isScalar as isScalarNode, LineCounter, parseDocument, visit } from 'yaml'
+import {
+  type Document,
+  isNode,
+  isScalar as isScalarNode,
+  LineCounter,
+  parseDocument,
+  visit,
+} from 'yaml'
 import type { z } from 'zod'
 import { FormulaError, RulebookError, type RuleProblem } from '../errors.ts'
 import { type CompiledFormula, compileFormula, type SymbolKind } from '../formula/compile.ts'

@@ -14,7 +14,13 @@ label{display:block;margin:.35rem 0}label span{display:inline-block;min-width:15
 table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:left}.num{text-align:right}
 section{margin:1.2rem 0}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:.2rem 1rem}`
 
-export function Layout(props: { lang: Lang; title: string; path: string; loggedIn: boolean; children: Child }) {
+export function Layout(props: {
+  lang: Lang
+  title: string
+  path: string
+  loggedIn: boolean
+  children: Child
+}) {
   const other = props.lang === 'zh' ? 'en' : 'zh'
   return (
     <html lang={props.lang === 'zh' ? 'zh-CN' : 'en'}>
@@ -29,7 +35,11 @@ export function Layout(props: { lang: Lang; title: string; path: string; loggedI
           <a href={`/overview?lang=${props.lang}`}>{t(props.lang, 'overview')}</a>
           <span class="sp" />
           <a href={`${props.path}?lang=${other}`}>{other === 'en' ? 'English' : '中文'}</a>
-          {props.loggedIn ? <a href={`/logout?lang=${props.lang}`}>{t(props.lang, 'logout')}</a> : <a href={`/login?lang=${props.lang}`}>{t(props.lang, 'login')}</a>}
+          {props.loggedIn ? (
+            <a href={`/logout?lang=${props.lang}`}>{t(props.lang, 'logout')}</a>
+          ) : (
+            <a href={`/login?lang=${props.lang}`}>{t(props.lang, 'login')}</a>
+          )}
         </nav>
         <h1>{props.title}</h1>
         {props.children}

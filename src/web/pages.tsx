@@ -17,11 +17,26 @@ import { Layout } from './layout.tsx'
 
 const COOKIE = 'mujun_token'
 /** The figures the self-check form asks for; the rest take their rulebook defaults. */
-const FORM_INPUTS = ['land_mu', 'tax', 'revenue', 'value_added', 'energy_tce', 'electricity_kwh', 'employees', 'rd_spend', 'cod_t', 'so2_t', 'nox_t', 'nh3n_t']
+const FORM_INPUTS = [
+  'land_mu',
+  'tax',
+  'revenue',
+  'value_added',
+  'energy_tce',
+  'electricity_kwh',
+  'employees',
+  'rd_spend',
+  'cod_t',
+  'so2_t',
+  'nox_t',
+  'nh3n_t',
+]
 const FORM_FLAGS = ['above_scale', 'high_tech', 'tech_centre', 'new_enterprise']
 
 export function registerWebRoutes(app: Hono<any>, store: Store) {
-  const who = (c: { req: { header(n: string): string | undefined } } & Parameters<typeof getCookie>[0]): Principal | undefined => {
+  const who = (
+    c: { req: { header(n: string): string | undefined } } & Parameters<typeof getCookie>[0],
+  ): Principal | undefined => {
     const token = getCookie(c, COOKIE)
     return token ? store.principalFor(token) : undefined
   }
@@ -47,7 +62,13 @@ export function registerWebRoutes(app: Hono<any>, store: Store) {
     const lang = langOf(c.req.query('lang'))
     const token = String((await c.req.parseBody()).token ?? '')
     const p = store.principalFor(token)
-    if (!p) return c.html(<Layout lang={lang} title={t(lang, 'login')} path="/login" loggedIn={false}><p class="err">401</p></Layout>, 401)
+    if (!p)
+      return c.html(
+        <Layout lang={lang} title={t(lang, 'login')} path="/login" loggedIn={false}>
+          <p class="err">401</p>
+        </Layout>,
+        401,
+      )
     setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' })
     return c.redirect(p.role === 'bureau' ? `/overview?lang=${lang}` : `/self-check?lang=${lang}`)
   })
@@ -61,15 +82,33 @@ export function registerWebRoutes(app: Hono<any>, store: Store) {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
     const { rulebook } = store.activeRulebook()
-    const years = [...new Set(store.listRuns().filter((r) => r.status === 'published').map((r) => r.year))].sort((a, b) => b - a)
-    let values: Record<string, string> = { county: rulebook.meta.counties[0].code, industryCode: '3411', year: String(years[0] ?? new Date().getFullYear() - 1), monthly: '100000' }
+    const years = [
+      ...new Set(
+        store
+          .listRuns()
+          .filter((r) => r.status === 'published')
+          .map((r) => r.year),
+      ),
+    ].sort((a, b) => b - a)
+    let values: Record<string, string> = {
+      county: rulebook.meta.counties[0].code,
+      industryCode: '3411',
+      year: String(years[0] ?? new Date().getFullYear() - 1),
+      monthly: '100000',
+    }
     let note = ''
     if (!submitted && p?.role === 'enterprise') {
       // An enterprise that logged in sees its stored figures.
       try {
         const e = store.getEnterprise(p.scope)
         const f = store.getFigures(p.scope, Number(values.year)).data
-        values = { ...values, county: e.county, industryCode: e.industryCode, creditCode: e.creditCode, ...Object.fromEntries(Object.entries(f).map(([k, v]) => [k, String(v)])) }
+        values = {
+          ...values,
+          county: e.county,
+          industryCode: e.industryCode,
+          creditCode: e.creditCode,
+          ...Object.fromEntries(Object.entries(f).map(([k, v]) => [k, String(v)])),
+        }
         note = t(lang, 'stored')
       } catch {
         // No stored figures for that year: an empty form.
@@ -87,23 +126,38 @@ export function registerWebRoutes(app: Hono<any>, store: Store) {
         if (raw === '') continue
         const n = Number(raw)
         const input = rulebook.inputById.get(id)!
-        if (!/^-?\d+(\.\d+)?$/.test(raw) || !Number.isFinite(n)) errors[id] = lang === 'zh' ? '请输入数字' : 'enter a number'
-        else if (input.min !== undefined && n < input.min) errors[id] = lang === 'zh' ? `不能小于 ${input.min}` : `must be at least ${input.min}`
+        if (!/^-?\d+(\.\d+)?$/.test(raw) || !Number.isFinite(n))
+          errors[id] = lang === 'zh' ? '请输入数字' : 'enter a number'
+        else if (input.min !== undefined && n < input.min)
+          errors[id] = lang === 'zh' ? `不能小于 ${input.min}` : `must be at least ${input.min}`
         else figures[id] = n
       }
       for (const id of FORM_FLAGS) figures[id] = submitted[id] === 'on'
       if (!rulebook.meta.counties.some((x) => x.code === submitted.county)) errors.county = '?'
-      if (!/^[A-Z]?\d{2,4}$/.test(submitted.industryCode ?? '')) errors.industryCode = lang === 'zh' ? '行业代码为2至4位数字' : '2–4 digits'
+      if (!/^[A-Z]?\d{2,4}$/.test(submitted.industryCode ?? ''))
+        errors.industryCode = lang === 'zh' ? '行业代码为2至4位数字' : '2–4 digits'
       const monthly = Number(submitted.monthly ?? '0')
-      if (!Number.isFinite(monthly) || monthly < 0) errors.monthly = lang === 'zh' ? '请输入非负数字' : 'a non-negative number'
+      if (!Number.isFinite(monthly) || monthly < 0)
+        errors.monthly = lang === 'zh' ? '请输入非负数字' : 'a non-negative number'
       if (Object.keys(errors).length === 0) {
         const year = Number(submitted.year)
         const population = store.population(year)
-        const candidate: Enterprise = { creditCode: values.creditCode || 'SELF-CHECK', name: '自查', county: submitted.county, industryCode: submitted.industryCode, figures }
+        const candidate: Enterprise = {
+          creditCode: values.creditCode || 'SELF-CHECK',
+          name: '自查',
+          county: submitted.county,
+          industryCode: submitted.industryCode,
+          figures,
+        }
         result = selfCheck(population, rulebook, year, candidate)
         moves = classMoves(population, rulebook, year, candidate, result)
         if (monthly > 0) {
-          const q = quote([result], rulebook, { resource: 'electricity', from: `${year + 1}-01-01`, to: `${year + 1}-02-01`, quantity: monthly })
+          const q = quote([result], rulebook, {
+            resource: 'electricity',
+            from: `${year + 1}-01-01`,
+            to: `${year + 1}-02-01`,
+            quantity: monthly,
+          })
           monthlyCost = q.total
         }
       }
@@ -112,10 +166,17 @@ export function registerWebRoutes(app: Hono<any>, store: Store) {
       <label class={errors[id] ? 'field-error' : ''}>
         <span>{label}</span>
         <input name={id} id={id} value={values[id] ?? ''} inputmode="decimal" />
-        {errors[id] ? <em class="err" data-error-for={id}>{errors[id]}</em> : ''}
+        {errors[id] ? (
+          <em class="err" data-error-for={id}>
+            {errors[id]}
+          </em>
+        ) : (
+          ''
+        )}
       </label>
     )
-    const classLabel = (id: string | null) => rulebook.meta.classes.find((x) => x.id === id)?.label ?? t(lang, 'notRated')
+    const classLabel = (id: string | null) =>
+      rulebook.meta.classes.find((x) => x.id === id)?.label ?? t(lang, 'notRated')
     const maxPoints = result ? Math.max(...result.indicators.map((i) => i.weight * 3), 1) : 1
     return c.html(
       <Layout lang={lang} title={t(lang, 'title')} path="/self-check" loggedIn={!!p}>
@@ -151,12 +212,20 @@ export function registerWebRoutes(app: Hono<any>, store: Store) {
             })}
             {FORM_FLAGS.map((id) => (
               <label>
-                <input type="checkbox" name={id} id={id} checked={values[id] === 'true' || values[id] === 'on'} /> {lang === 'zh' ? rulebook.inputById.get(id)!.label : id}
+                <input
+                  type="checkbox"
+                  name={id}
+                  id={id}
+                  checked={values[id] === 'true' || values[id] === 'on'}
+                />{' '}
+                {lang === 'zh' ? rulebook.inputById.get(id)!.label : id}
               </label>
             ))}
             {field('monthly', t(lang, 'monthly'))}
           </div>
-          <button type="submit" id="submit">{t(lang, 'submit')}</button>
+          <button type="submit" id="submit">
+            {t(lang, 'submit')}
+          </button>
         </form>
         {result ? (
           <section id="result">
@@ -165,10 +234,13 @@ export function registerWebRoutes(app: Hono<any>, store: Store) {
               {result.class ?? '—'} {classLabel(result.class)}
             </div>
             {result.status !== 'rated' ? (
-              <p class="err" id="result-problems">{result.problems.join('; ')}</p>
+              <p class="err" id="result-problems">
+                {result.problems.join('; ')}
+              </p>
             ) : (
               <p id="result-score">
-                {t(lang, 'score')} {result.score?.toFixed(2)} · {t(lang, 'rank')} {result.rank}/{result.groupSize} · {t(lang, 'band')} {Math.ceil((result.percentile ?? 1) * 100)}%
+                {t(lang, 'score')} {result.score?.toFixed(2)} · {t(lang, 'rank')} {result.rank}/
+                {result.groupSize} · {t(lang, 'band')} {Math.ceil((result.percentile ?? 1) * 100)}%
               </p>
             )}
             <h3>{t(lang, 'indicators')}</h3>
@@ -180,7 +252,9 @@ export function registerWebRoutes(app: Hono<any>, store: Store) {
                   <td class="num">/ {i.benchmark}</td>
                   <td>
                     <div class="bar" title={`${i.points} / ${i.weight}`}>
-                      <i style={`width:${Math.min(100, (i.points / maxPoints) * 100).toFixed(1)}%`} />
+                      <i
+                        style={`width:${Math.min(100, (i.points / maxPoints) * 100).toFixed(1)}%`}
+                      />
                     </div>
                   </td>
                   <td class="num">{i.points.toFixed(2)}</td>
@@ -189,7 +263,8 @@ export function registerWebRoutes(app: Hono<any>, store: Store) {
             </table>
             {result.vetoes.length > 0 ? (
               <p>
-                {t(lang, 'vetoes')}: {result.vetoes.map((v) => `${v.label}${v.applied ? ' ✔' : ''}`).join('；')}
+                {t(lang, 'vetoes')}:{' '}
+                {result.vetoes.map((v) => `${v.label}${v.applied ? ' ✔' : ''}`).join('；')}
               </p>
             ) : (
               ''
@@ -208,7 +283,10 @@ export function registerWebRoutes(app: Hono<any>, store: Store) {
               <ul id="moves">
                 {moves.slice(0, 3).map((m) => (
                   <li>
-                    {t(lang, 'raise')} {lang === 'zh' ? rulebook.inputById.get(m.input)?.label : m.input} {m.from} {t(lang, 'to')} {m.to} (+{(m.change * 100).toFixed(1)}%) → {t(lang, 'gives')} {m.newClass}
+                    {t(lang, 'raise')}{' '}
+                    {lang === 'zh' ? rulebook.inputById.get(m.input)?.label : m.input} {m.from}{' '}
+                    {t(lang, 'to')} {m.to} (+{(m.change * 100).toFixed(1)}%) → {t(lang, 'gives')}{' '}
+                    {m.newClass}
                   </li>
                 ))}
               </ul>
@@ -225,14 +303,24 @@ export function registerWebRoutes(app: Hono<any>, store: Store) {
   app.get('/self-check', (c) => selfCheckPage(c))
   app.post('/self-check', async (c) => {
     const body = await c.req.parseBody()
-    return selfCheckPage(c, Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])))
+    return selfCheckPage(
+      c,
+      Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])),
+    )
   })
 
   app.get('/overview', (c) => {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
     if (p?.role !== 'bureau') {
-      return c.html(<Layout lang={lang} title={t(lang, 'overview')} path="/overview" loggedIn={!!p}><p><a href={`/login?lang=${lang}`}>{t(lang, 'needBureau')}</a></p></Layout>, p ? 403 : 401)
+      return c.html(
+        <Layout lang={lang} title={t(lang, 'overview')} path="/overview" loggedIn={!!p}>
+          <p>
+            <a href={`/login?lang=${lang}`}>{t(lang, 'needBureau')}</a>
+          </p>
+        </Layout>,
+        p ? 403 : 401,
+      )
     }
     return c.html(<Overview lang={lang} store={store} />)
   })
@@ -259,7 +347,11 @@ function Overview(props: { lang: Lang; store: Store }) {
       map.set(key, m)
     }
   }
-  const Bars = (p: { data: Map<string, Record<string, number>>; label: (k: string) => string; id: string }) => {
+  const Bars = (p: {
+    data: Map<string, Record<string, number>>
+    label: (k: string) => string
+    id: string
+  }) => {
     const entries = [...p.data.entries()].sort()
     const max = Math.max(1, ...entries.map(([, m]) => Object.values(m).reduce((a, b) => a + b, 0)))
     const h = 22
@@ -274,7 +366,11 @@ function Overview(props: { lang: Lang; store: Store }) {
               </text>
               {classes.map((c) => {
                 const w = ((m[c] ?? 0) / max) * 480
-                const rect = <rect x={x} y={i * h + 3} width={w} height={h - 6} fill={colours[c] ?? '#888'}><title>{`${c}: ${m[c] ?? 0}`}</title></rect>
+                const rect = (
+                  <rect x={x} y={i * h + 3} width={w} height={h - 6} fill={colours[c] ?? '#888'}>
+                    <title>{`${c}: ${m[c] ?? 0}`}</title>
+                  </rect>
+                )
                 x += w
                 return rect
               })}
@@ -287,11 +383,17 @@ function Overview(props: { lang: Lang; store: Store }) {
       </svg>
     )
   }
-  const pending = rulebook.overrides.filter((o) => ['draft', 'submitted', 'approved'].includes(o.status))
+  const pending = rulebook.overrides.filter((o) =>
+    ['draft', 'submitted', 'approved'].includes(o.status),
+  )
   const latestYear = run?.year
   const population = latestYear ? store.population(latestYear) : []
-  const dFirms = rows.filter((r) => r.class === 'D').map((r) => population.find((e) => e.creditCode === r.creditCode)).filter(Boolean) as Enterprise[]
-  const sum = (list: Enterprise[], id: string) => list.reduce((a, e) => a + (Number(e.figures[id]) || 0), 0)
+  const dFirms = rows
+    .filter((r) => r.class === 'D')
+    .map((r) => population.find((e) => e.creditCode === r.creditCode))
+    .filter(Boolean) as Enterprise[]
+  const sum = (list: Enterprise[], id: string) =>
+    list.reduce((a, e) => a + (Number(e.figures[id]) || 0), 0)
   const years = [...new Set(store.listRuns().map((r) => r.year))].sort()
   const productivity = (y: number) => {
     const pop = store.population(y).filter((e) => e.figures.above_scale === true)
@@ -299,14 +401,29 @@ function Overview(props: { lang: Lang; store: Store }) {
   }
   const first = years[0]
   const last = years.at(-1)
-  const gain = first !== undefined && last !== undefined && first !== last ? productivity(last) / productivity(first) - 1 : 0
+  const gain =
+    first !== undefined && last !== undefined && first !== last
+      ? productivity(last) / productivity(first) - 1
+      : 0
   const targets = resolve(rulebook, rulebook.meta.jurisdiction.code, '2016-01-01').sections.targets
   const metric: Record<string, { value: number; note: string }> = {
-    enterprises_closed: { value: dFirms.length, note: lang === 'zh' ? 'D类企业（整治淘汰对象）' : 'D-class firms (to rectify or close)' },
-    energy_freed_tce: { value: Math.round(sum(dFirms, 'energy_tce')), note: lang === 'zh' ? 'D类企业综合能耗（可腾出用能）' : 'energy used by D-class firms' },
-    land_freed_mu: { value: Math.round(sum(dFirms, 'land_mu')), note: lang === 'zh' ? 'D类企业用地（可腾出土地）' : 'land held by D-class firms' },
+    enterprises_closed: {
+      value: dFirms.length,
+      note: lang === 'zh' ? 'D类企业（整治淘汰对象）' : 'D-class firms (to rectify or close)',
+    },
+    energy_freed_tce: {
+      value: Math.round(sum(dFirms, 'energy_tce')),
+      note: lang === 'zh' ? 'D类企业综合能耗（可腾出用能）' : 'energy used by D-class firms',
+    },
+    land_freed_mu: {
+      value: Math.round(sum(dFirms, 'land_mu')),
+      note: lang === 'zh' ? 'D类企业用地（可腾出土地）' : 'land held by D-class firms',
+    },
     labour_productivity_gain: { value: Math.round(gain * 1000) / 1000, note: `${first}→${last}` },
-    enterprises_upgraded: { value: rows.filter((r) => r.class === 'C').length, note: lang === 'zh' ? 'C类企业（帮扶提升对象）' : 'C-class firms (to upgrade)' },
+    enterprises_upgraded: {
+      value: rows.filter((r) => r.class === 'C').length,
+      note: lang === 'zh' ? 'C类企业（帮扶提升对象）' : 'C-class firms (to upgrade)',
+    },
   }
   return (
     <Layout lang={lang} title={t(lang, 'overview')} path="/overview" loggedIn={true}>
@@ -314,7 +431,11 @@ function Overview(props: { lang: Lang; store: Store }) {
         <h2>{t(lang, 'totals')}</h2>
         {run ? (
           <p>
-            #{run.id} · {run.year} · {Object.entries(run.counts).map(([k, v]) => `${k} ${v}`).join(' · ')} · {run.publishedAt}
+            #{run.id} · {run.year} ·{' '}
+            {Object.entries(run.counts)
+              .map(([k, v]) => `${k} ${v}`)
+              .join(' · ')}{' '}
+            · {run.publishedAt}
           </p>
         ) : (
           <p>—</p>
@@ -322,23 +443,42 @@ function Overview(props: { lang: Lang; store: Store }) {
       </section>
       <section>
         <h2>{t(lang, 'distribution')}</h2>
-        <Bars id="by-county" data={byCounty} label={(k) => `${rulebook.meta.counties.find((c) => c.code === k)?.name ?? k} ${k}`} />
+        <Bars
+          id="by-county"
+          data={byCounty}
+          label={(k) => `${rulebook.meta.counties.find((c) => c.code === k)?.name ?? k} ${k}`}
+        />
       </section>
       <section>
         <h2>{t(lang, 'sectors')}</h2>
-        <Bars id="by-sector" data={bySector} label={(k) => rulebook.sectors.find((s) => s.id === k)?.label ?? k} />
+        <Bars
+          id="by-sector"
+          data={bySector}
+          label={(k) => rulebook.sectors.find((s) => s.id === k)?.label ?? k}
+        />
       </section>
       <section id="pending">
         <h2>{t(lang, 'pending')}</h2>
         <table>
           {pending.map((o) => {
-            const pv = latestYear ? previewOverride(rulebook, o.id, population, latestYear) : undefined
+            const pv = latestYear
+              ? previewOverride(rulebook, o.id, population, latestYear)
+              : undefined
             return (
               <tr>
                 <td>{o.id}</td>
                 <td>{o.label}</td>
                 <td>{o.status}</td>
-                <td>{pv ? `${pv.enterprises.length} firms; ${Object.entries(pv.revenue).filter(([, r]) => r.change !== '0.00').map(([res, r]) => `${res} ${r.change}`).join(', ') || '±0'}` : ''}</td>
+                <td>
+                  {pv
+                    ? `${pv.enterprises.length} firms; ${
+                        Object.entries(pv.revenue)
+                          .filter(([, r]) => r.change !== '0.00')
+                          .map(([res, r]) => `${res} ${r.change}`)
+                          .join(', ') || '±0'
+                      }`
+                    : ''}
+                </td>
               </tr>
             )
           })}

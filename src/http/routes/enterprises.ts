@@ -4,7 +4,7 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { creditCodeProblem } from '../../enterprise/credit-code.ts'
-import { parseEnterprisesCsv } from '../../enterprise/csv.ts'
+import { decodeCsvBytes, parseEnterprisesCsv } from '../../enterprise/csv.ts'
 import { MujunError } from '../../errors.ts'
 import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
 
@@ -188,7 +188,7 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       tags: ['enterprises'],
       summary: 'Bulk import of enterprises and one year of figures from CSV (all rows or none)',
       request: {
-        query: z.object({ year: Year }),
+        query: z.object({ year: Year, skipBad: z.enum(['true', 'false']).default('false') }),
         body: { content: { 'text/csv': { schema: z.string() } } },
       },
       responses: ok(
@@ -197,11 +197,12 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
     }),
     async (c) => {
       const p = authorize(c.get('principal'), ['bureau'])
-      const { year } = c.req.valid('query')
-      const text = await c.req.text()
+      const { year, skipBad } = c.req.valid('query')
+      // UTF-8 (with or without BOM) or GBK, as Excel on a Chinese Windows saves it.
+      const { text, encoding } = decodeCsvBytes(new Uint8Array(await c.req.arrayBuffer()))
       const { rulebook } = store.activeRulebook()
       const parsed = parseEnterprisesCsv(text, rulebook)
-      if (parsed.problems.length > 0) {
+      if (parsed.problems.length > 0 && skipBad !== 'true') {
         throw new MujunError(
           'CSV_INVALID',
           `${parsed.problems.length} bad row(s); nothing was imported: ${parsed.problems
@@ -215,7 +216,9 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
         {
           year,
           rows: parsed.enterprises.length,
+          encoding,
           ...store.importEnterprises(parsed.enterprises, year, actorOf(p)),
+          skipped: parsed.problems,
         },
         200,
       )

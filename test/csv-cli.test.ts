@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../src/cli/main.ts'
+import { createDb } from '../src/db/client.ts'
+import { Store } from '../src/db/store.ts'
+import { decodeCsvBytes, parseEnterprisesCsv } from '../src/enterprise/csv.ts'
+import { ningbo, ningboTexts } from './support/rulebook.ts'
+
+const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname
+const rb = ningbo()
+
+describe('CSV in', () => {
+  it('reads a GBK file with Chinese headers (as Excel on a Chinese Windows saves it)', () => {
+    const { text, encoding } = decodeCsvBytes(readFileSync(fixture('firms-gbk.csv')))
+    expect(encoding).toBe('gbk')
+    const parsed = parseEnterprisesCsv(text, rb)
+    expect(parsed.problems).toEqual([])
+    expect(
+      parsed.enterprises.map((e) => [e.name, e.county, e.figures.land_mu, e.figures.above_scale]),
+    ).toEqual([
+      ['宁波甲机械有限公司', '330205', 10, false],
+      ['=HYPERLINK("http://x")', '330205', 8, false],
+      ['宁波丙电子有限公司', '330205', 12, false],
+    ])
+  })
+
+  it('reads UTF-8 with a BOM and reports each bad cell by row and column', () => {
+    const { text, encoding } = decodeCsvBytes(readFileSync(fixture('firms-bad-utf8bom.csv')))
+    expect(encoding).toBe('utf-8')
+    const parsed = parseEnterprisesCsv(text, rb)
+    expect(parsed.problems.map((p) => `row ${p.row}, ${p.column}: ${p.message}`)).toEqual([
+      "row 3, 统一社会信用代码: credit code '91330205MA2000002X' fails its check character: expected 'C', found 'X'",
+      'row 3, 用地面积: land_mu must be at least 0, got -8',
+    ])
+    expect(parsed.enterprises).toHaveLength(2)
+  })
+})
+
+describe('mujun import / evaluate / export', () => {
+  let db: string
+  const logs: string[] = []
+  const io = { out: (s: string) => logs.push(s), err: (s: string) => logs.push(s) }
+  beforeAll(() => {
+    db = join(mkdtempSync(join(tmpdir(), 'mujun-cli-')), 'm.db')
+    new Store(createDb(db)).saveRulebookVersion(ningboTexts(), 'test', 'rules')
+  })
+
+  it('an import with a bad row changes nothing; --skip-bad imports the good rows', async () => {
+    expect(
+      await runCli(['import', fixture('firms-bad-utf8bom.csv'), '--year', '2024', '--db', db], io),
+    ).toBe(1)
+    expect(logs.at(-1)).toBe(
+      '2 problem(s); nothing was imported (use --skip-bad to import the good rows)',
+    )
+    expect(new Store(createDb(db)).listEnterprises({ limit: 10, offset: 0 }).total).toBe(0)
+    expect(
+      await runCli(
+        ['import', fixture('firms-bad-utf8bom.csv'), '--year', '2024', '--db', db, '--skip-bad'],
+        io,
+      ),
+    ).toBe(0)
+    expect(logs.at(-1)).toBe(
+      'imported 2 rows (utf-8) for 2024: 2 created, 0 updated; 1 bad row(s) skipped',
+    )
+  })
+
+  it('imports GBK, evaluates and publishes, and exports CSV that Excel opens safely', async () => {
+    expect(
+      await runCli(['import', fixture('firms-gbk.csv'), '--year', '2024', '--db', db], io),
+    ).toBe(0)
+    expect(logs.at(-1)).toBe('imported 3 rows (gbk) for 2024: 1 created, 2 updated')
+    expect(await runCli(['evaluate', '--year', '2024', '--db', db, '--publish'], io)).toBe(0)
+    expect(logs.at(-1)).toMatch(/^evaluation 1 for 2024 published: /)
+    const out = join(mkdtempSync(join(tmpdir(), 'mujun-out-')), 'results.csv')
+    expect(await runCli(['export', '--year', '2024', '--db', db, '--out', out], io)).toBe(0)
+    const bytes = readFileSync(out)
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const text = bytes.toString('utf8')
+    expect(text).toContain('宁波丙电子有限公司')
+    // A cell that would run as a spreadsheet formula is neutralised with a leading apostrophe.
+    expect(text).toContain(`"'=HYPERLINK(""http://x"")"`)
+    expect(text.split('\r\n').filter(Boolean)).toHaveLength(4)
+  })
+
+  it('exits 2 with the usage on a missing database', async () => {
+    expect(await runCli(['evaluate', '--year', '2024', '--db', '/nonexistent/x.db'], io)).toBe(2)
+  })
+})
