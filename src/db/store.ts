@@ -515,7 +515,11 @@ export class Store {
 
   // ---------------------------------------------------------------- evaluations
   /** Rates everyone with figures for `year` under the active rulebook and stores the results as a draft run. */
-  runEvaluation(year: number, actor: string): { id: number; counts: Record<string, number> } {
+  runEvaluation(
+    year: number,
+    actor: string,
+    onProgress?: (stored: number, total: number) => void,
+  ): { id: number; counts: Record<string, number> } {
     const { id: rulebookVersionId, rulebook } = this.activeRulebook()
     const population = this.population(year)
     if (population.length === 0)
@@ -537,10 +541,12 @@ export class Store {
         .returning({ id: evaluationRuns.id })
         .get()
       const rows = results.map((r) => resultRow(run.id, r))
-      for (let i = 0; i < rows.length; i += 500)
+      for (let i = 0; i < rows.length; i += 500) {
         tx.insert(evaluationResults)
           .values(rows.slice(i, i + 500))
           .run()
+        onProgress?.(Math.min(i + 500, rows.length), rows.length)
+      }
       tx.insert(auditLog)
         .values({
           at: this.now(),
