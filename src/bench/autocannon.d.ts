@@ -2,6 +2,7 @@
 declare module 'autocannon' {
   interface Result {
     errors: number
+    timeouts: number
     non2xx: number
     requests: { average: number; total: number }
     latency: { p99: number }
