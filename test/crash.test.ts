@@ -12,9 +12,14 @@ import { createTestApp } from './support/app.ts'
 const CHILD = new URL('./support/crash-child.ts', import.meta.url).pathname
 
 /** Starts the child and SIGKILLs it once it has printed `when` (or when it ends on its own). */
-function killWhen(args: string[], when: (line: string) => boolean): Promise<{ killed: boolean; lines: string[] }> {
+function killWhen(
+  args: string[],
+  when: (line: string) => boolean,
+): Promise<{ killed: boolean; lines: string[] }> {
   return new Promise((resolve) => {
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     const lines: string[] = []
     let killed = false
     child.stdout!.on('data', (d: Buffer) => {
@@ -37,9 +42,16 @@ function snapshot(path: string) {
     integrity: one<{ integrity_check: string }>('pragma integrity_check').integrity_check,
     enterprises: one<{ n: number }>('select count(*) n from enterprises').n,
     figures2025: one<{ n: number }>('select count(*) n from figures where year = 2025').n,
-    published: db.prepare("select id, year from evaluation_runs where status = 'published' order by year").all() as { id: number; year: number }[],
-    resultsPerRun: db.prepare('select run_id, count(*) n from evaluation_results group by run_id order by run_id').all() as { run_id: number; n: number }[],
-    runs: db.prepare('select id, status from evaluation_runs order by id').all() as { id: number; status: string }[],
+    published: db
+      .prepare("select id, year from evaluation_runs where status = 'published' order by year")
+      .all() as { id: number; year: number }[],
+    resultsPerRun: db
+      .prepare('select run_id, count(*) n from evaluation_results group by run_id order by run_id')
+      .all() as { run_id: number; n: number }[],
+    runs: db.prepare('select id, status from evaluation_runs order by id').all() as {
+      id: number
+      status: string
+    }[],
   }
   db.close()
   return out
@@ -50,7 +62,10 @@ describe('crash safety (SIGKILL mid-write)', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'mujun-crash-')), 'm.db')
     createTestApp({ size: 200, path }).store.db.$client.close()
     const before = snapshot(path)
-    const { killed, lines } = await killWhen(['import', path, '40000'], (l) => l === 'progress 5000')
+    const { killed, lines } = await killWhen(
+      ['import', path, '40000'],
+      (l) => l === 'progress 5000',
+    )
     expect(killed).toBe(true)
     expect(lines).not.toContain('done')
     const after = snapshot(path)
@@ -80,7 +95,8 @@ describe('crash safety (SIGKILL mid-write)', () => {
     // The 2024 publication is the old one, or (if the kill came late) the new one, complete.
     const pub2024 = after.published.find((p) => p.year === 2024)!
     const rows = after.resultsPerRun.find((r) => r.run_id === pub2024.id)!.n
-    if (pub2024.id === before.published.find((p) => p.year === 2024)!.id) expect(rows).toBe(before.resultsPerRun.find((r) => r.run_id === pub2024.id)!.n)
+    if (pub2024.id === before.published.find((p) => p.year === 2024)!.id)
+      expect(rows).toBe(before.resultsPerRun.find((r) => r.run_id === pub2024.id)!.n)
     else expect(rows).toBe(30200)
     // Every stored run has all its results or none at all.
     for (const r of after.runs) {

@@ -190,7 +190,7 @@ describe('tiers and quotes', () => {
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes)
     expect(text.split('\r\n')[0]).toBe(
-      '\ufeffcredit_code,county_code,evaluation_year,status,group,score,rank,group_size,initial_class,class,category',
+      '\ufeffcredit_code,name,county_code,industry_code,evaluation_year,status,group,score,rank,group_size,initial_class,class,category',
     )
     expect(text.split('\r\n').filter(Boolean)).toHaveLength(301)
   })

@@ -29,6 +29,8 @@ const root = new Hono()
 root.get('/bare', (c) => c.json({ ok: true, at: 'bare' }))
 root.route('/', createApp({ store, log: () => {} }))
 serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-  process.stdout.write(`${JSON.stringify({ port: info.port, token: tokens.utility, bureau: tokens.bureau, codes })}\n`)
+  process.stdout.write(
+    `${JSON.stringify({ port: info.port, token: tokens.utility, bureau: tokens.bureau, codes })}\n`,
+  )
 })
 process.on('SIGTERM', () => process.exit(0))

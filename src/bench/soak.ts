@@ -13,39 +13,80 @@ const SECONDS = Number(process.env.SOAK_SECONDS ?? 60)
 const RSS_BOUND_MIB = 256
 const FLAT_MIB = 32
 const here = new URL('.', import.meta.url).pathname
-const server = spawn('taskset', ['-c', '0', process.execPath, '--import', 'tsx', `${here}api-server.ts`], { stdio: ['ignore', 'pipe', 'inherit'] })
-const info = await new Promise<{ port: number; token: string; bureau: string; codes: string[] }>((resolve, reject) => {
-  let buf = ''
-  server.stdout.on('data', (d) => {
-    buf += d
-    const line = buf.split('\n').find((l) => l.startsWith('{'))
-    if (line) resolve(JSON.parse(line))
-  })
-  server.on('exit', (code) => reject(new Error(`server exited ${code}`)))
-})
+const server = spawn(
+  'taskset',
+  ['-c', '0', process.execPath, '--import', 'tsx', `${here}api-server.ts`],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+)
+const info = await new Promise<{ port: number; token: string; bureau: string; codes: string[] }>(
+  (resolve, reject) => {
+    let buf = ''
+    server.stdout.on('data', (d) => {
+      buf += d
+      const line = buf.split('\n').find((l) => l.startsWith('{'))
+      if (line) resolve(JSON.parse(line))
+    })
+    server.on('exit', (code) => reject(new Error(`server exited ${code}`)))
+  },
+)
 const base = `http://127.0.0.1:${info.port}`
 // taskset execs node, so the child's pid is the server's.
-const rssMiB = () => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024)
+const rssMiB = () =>
+  Math.round(
+    Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024,
+  )
 let k = 0
 const code = () => info.codes[k++ % info.codes.length]
 const mixed = () =>
   k % 3 === 0
-    ? { method: 'POST', path: '/v1/quotes', headers: { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ creditCode: code(), resource: 'water', quantity: '5000', from: '2025-01-01', to: '2025-04-01' }) }
-    : { method: 'GET', path: `/v1/enterprises/${code()}/tier?date=2025-0${1 + (k % 9)}-01`, headers: { authorization: `Bearer ${info.token}` } }
+    ? {
+        method: 'POST',
+        path: '/v1/quotes',
+        headers: { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          creditCode: code(),
+          resource: 'water',
+          quantity: '5000',
+          from: '2025-01-01',
+          to: '2025-04-01',
+        }),
+      }
+    : {
+        method: 'GET',
+        path: `/v1/enterprises/${code()}/tier?date=2025-0${1 + (k % 9)}-01`,
+        headers: { authorization: `Bearer ${info.token}` },
+      }
 const load = (duration: number) =>
-  autocannon({ url: base, connections: 20, duration, requests: [{ setupRequest: (req) => ({ ...req, ...mixed() }) }] })
+  autocannon({
+    url: base,
+    connections: 20,
+    duration,
+    requests: [{ setupRequest: (req) => ({ ...req, ...mixed() }) }],
+  })
 
 await load(10)
 const warm = rssMiB()
 const samples: number[] = [warm]
 const sampler = setInterval(() => samples.push(rssMiB()), 5000)
 let publishNote = ''
-const publisher = setTimeout(async () => {
-  const auth = { authorization: `Bearer ${info.bureau}`, 'content-type': 'application/json' }
-  const run = (await (await fetch(`${base}/v1/evaluations`, { method: 'POST', headers: auth, body: JSON.stringify({ year: 2024 }) })).json()) as { id: number }
-  const pub = await fetch(`${base}/v1/evaluations/${run.id}/publish`, { method: 'POST', headers: auth })
-  publishNote = `published evaluation ${run.id} at ${SECONDS / 2} s: HTTP ${pub.status}`
-}, (SECONDS / 2) * 1000)
+const publisher = setTimeout(
+  async () => {
+    const auth = { authorization: `Bearer ${info.bureau}`, 'content-type': 'application/json' }
+    const run = (await (
+      await fetch(`${base}/v1/evaluations`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ year: 2024 }),
+      })
+    ).json()) as { id: number }
+    const pub = await fetch(`${base}/v1/evaluations/${run.id}/publish`, {
+      method: 'POST',
+      headers: auth,
+    })
+    publishNote = `published evaluation ${run.id} at ${SECONDS / 2} s: HTTP ${pub.status}`
+  },
+  (SECONDS / 2) * 1000,
+)
 const result = await load(SECONDS)
 clearInterval(sampler)
 clearTimeout(publisher)

@@ -26,7 +26,7 @@ import { loadRulebook, readRuleTexts } from '../rulebook/load.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { resolvedToJson } from '../rulebook/resolved-json.ts'
 import { ruleFileJsonSchema } from '../rulebook/schema.ts'
-import { createProgress } from './progress.ts'
+import { createProgress, type Progress } from './progress.ts'
 import { formatResolved } from './rules-table.ts'
 
 export interface Io {
@@ -360,51 +360,15 @@ function exportCmd(args: string[], io: Io): number {
   const store = openStore(values.db!)
   const runId = values.run ? Number(values.run) : store.publishedRun(yearOf(values.year))?.id
   if (!runId) throw new UsageError('no published evaluation for that year (or give --run ID)')
-  const run = store.getRun(runId)
-  const rows = store.runResults(runId)
-  const progress = createProgress(`export ${runId}`, rows.length)
-  const lines: unknown[][] = []
-  rows.forEach((r, i) => {
-    const res = r.result as { name?: string; industryCode?: string }
-    lines.push([
-      r.creditCode,
-      res.name ?? '',
-      r.county,
-      res.industryCode ?? '',
-      run.year,
-      r.status,
-      r.group ?? '',
-      r.score?.toFixed(2) ?? '',
-      r.rank ?? '',
-      r.groupSize ?? '',
-      r.initialClass ?? '',
-      r.class ?? '',
-      r.category ?? '',
-    ])
-    if ((i + 1) % 1000 === 0 || i + 1 === rows.length) progress.update(i + 1)
+  let progress: Progress | undefined
+  const { csv, rows, year } = store.resultsCsv(runId, (done, total) => {
+    progress ??= createProgress(`export ${runId}`, total)
+    progress.update(done)
   })
-  progress.stop()
-  const csv = toCsv(
-    [
-      'credit_code',
-      'name',
-      'county_code',
-      'industry_code',
-      'evaluation_year',
-      'status',
-      'group',
-      'score',
-      'rank',
-      'group_size',
-      'initial_class',
-      'class',
-      'category',
-    ],
-    lines,
-  )
+  progress?.stop()
   if (values.out) {
     writeFileSync(values.out, csv)
-    io.out(`wrote ${rows.length} results of evaluation ${runId} (${run.year}) to ${values.out}`)
+    io.out(`wrote ${rows} results of evaluation ${runId} (${year}) to ${values.out}`)
   } else io.out(csv)
   return 0
 }

@@ -6,6 +6,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { and, asc, desc, eq, gte, inArray, like, lte, sql } from 'drizzle-orm'
 import { parse as parseYaml } from 'yaml'
+import { toCsv } from '../enterprise/csv.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
@@ -687,22 +688,40 @@ export class Store {
     return Array.from({ length: span }, (_, i) => lastYear - i)
   }
 
+  /** A run's results as CSV (see RESULTS_CSV_HEADER); `onProgress` is told every 1,000 rows. */
+  resultsCsv(
+    runId: number,
+    onProgress?: (done: number, total: number) => void,
+  ): { csv: string; rows: number; year: number } {
+    const run = this.getRun(runId)
+    const rows = this.runResults(runId)
+    const lines = rows.map((r, i) => {
+      const res = r.result as { name?: string; industryCode?: string }
+      if ((i + 1) % 1000 === 0 || i + 1 === rows.length) onProgress?.(i + 1, rows.length)
+      return [
+        r.creditCode,
+        res.name ?? '',
+        r.county,
+        res.industryCode ?? '',
+        run.year,
+        r.status,
+        r.group ?? '',
+        r.score?.toFixed(2) ?? '',
+        r.rank ?? '',
+        r.groupSize ?? '',
+        r.initialClass ?? '',
+        r.class ?? '',
+        r.category ?? '',
+      ]
+    })
+    return { csv: toCsv(RESULTS_CSV_HEADER, lines), rows: rows.length, year: run.year }
+  }
+
   // ---------------------------------------------------------------- county overrides
   /** Overrides in the active rulebook (a county sees its own), with their status history. */
   listOverrides(county?: string) {
     const { rulebook } = this.activeRulebook()
-    return rulebook.overrides
-      .filter((o) => !county || o.county === county)
-      .map((o) => ({
-        id: o.id,
-        county: o.county,
-        label: o.label,
-        status: o.status,
-        from: o.from,
-        to: o.to ?? null,
-        file: o.file,
-        header: o.header,
-      }))
+    return rulebook.overrides.filter((o) => !county || o.county === county).map(overrideView)
   }
 
   getOverride(id: string) {
@@ -710,14 +729,7 @@ export class Store {
     const o = rulebook.overrides.find((x) => x.id === id)
     if (!o) throw new NotFoundError(`override ${id}`)
     return {
-      id: o.id,
-      county: o.county,
-      label: o.label,
-      status: o.status,
-      from: o.from,
-      to: o.to ?? null,
-      file: o.file,
-      header: o.header,
+      ...overrideView(o),
       text: o.text,
       etag: `"rb${versionId}"`,
       events: this.overrideEvents(id),
@@ -891,6 +903,37 @@ export class Store {
       .all()
   }
 }
+
+/** The public view of an override (its text and history are added where needed). */
+function overrideView(o: Rulebook['overrides'][number]) {
+  return {
+    id: o.id,
+    county: o.county,
+    label: o.label,
+    status: o.status,
+    from: o.from,
+    to: o.to ?? null,
+    file: o.file,
+    header: o.header,
+  }
+}
+
+/** One CSV of a run's results for every export (API and CLI): UTF-8 with BOM, formula-safe cells. */
+export const RESULTS_CSV_HEADER = [
+  'credit_code',
+  'name',
+  'county_code',
+  'industry_code',
+  'evaluation_year',
+  'status',
+  'group',
+  'score',
+  'rank',
+  'group_size',
+  'initial_class',
+  'class',
+  'category',
+]
 
 function checkIfMatch(ifMatch: string | undefined, current: string): void {
   if (ifMatch === undefined)

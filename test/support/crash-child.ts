@@ -12,11 +12,15 @@ const store = new Store(createDb(path))
 if (mode === 'import') {
   const pop = syntheticPopulation(Number(n), 77)
   process.stdout.write('start\n')
-  store.importEnterprises(pop, 2025, 'crash-test', (done) => process.stdout.write(`progress ${done}\n`))
+  store.importEnterprises(pop, 2025, 'crash-test', (done) =>
+    process.stdout.write(`progress ${done}\n`),
+  )
   process.stdout.write('done\n')
 } else {
   process.stdout.write('start\n')
-  const run = store.runEvaluation(2024, 'crash-test', (stored) => process.stdout.write(`stored ${stored}\n`))
+  const run = store.runEvaluation(2024, 'crash-test', (stored) =>
+    process.stdout.write(`stored ${stored}\n`),
+  )
   process.stdout.write(`run ${run.id}\n`)
   store.publish(run.id, 'crash-test')
   process.stdout.write('done\n')

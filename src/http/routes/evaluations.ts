@@ -3,7 +3,6 @@
  * @module http/routes/evaluations
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { toCsv } from '../../enterprise/csv.ts'
 import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
 
 const Json = z.record(z.string(), z.any())
@@ -105,39 +104,10 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
     (c) => {
       authorize(c.get('principal'), ['bureau', 'utility'])
       const id = c.req.valid('param').id
-      const run = store.getRun(id)
-      const rows = store.runResults(id)
-      const csv = toCsv(
-        [
-          'credit_code',
-          'county_code',
-          'evaluation_year',
-          'status',
-          'group',
-          'score',
-          'rank',
-          'group_size',
-          'initial_class',
-          'class',
-          'category',
-        ],
-        rows.map((r) => [
-          r.creditCode,
-          r.county,
-          run.year,
-          r.status,
-          r.group ?? '',
-          r.score?.toFixed(2) ?? '',
-          r.rank ?? '',
-          r.groupSize ?? '',
-          r.initialClass ?? '',
-          r.class ?? '',
-          r.category ?? '',
-        ]),
-      )
+      const { csv, year } = store.resultsCsv(id)
       return c.body(csv, 200, {
         'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="evaluation-${id}-${run.year}.csv"`,
+        'content-disposition': `attachment; filename="evaluation-${id}-${year}.csv"`,
       })
     },
   )
