@@ -351,12 +351,14 @@ function Overview(props: { lang: Lang; store: Store }) {
     data: Map<string, Record<string, number>>
     label: (k: string) => string
     id: string
+    title: string
   }) => {
     const entries = [...p.data.entries()].sort()
     const max = Math.max(1, ...entries.map(([, m]) => Object.values(m).reduce((a, b) => a + b, 0)))
     const h = 22
     return (
       <svg id={p.id} width="900" height={entries.length * h + 24} role="img">
+        <title>{p.title}</title>
         {entries.map(([k, m], i) => {
           let x = 160
           return (
@@ -445,6 +447,7 @@ function Overview(props: { lang: Lang; store: Store }) {
         <h2>{t(lang, 'distribution')}</h2>
         <Bars
           id="by-county"
+          title={t(lang, 'distribution')}
           data={byCounty}
           label={(k) => `${rulebook.meta.counties.find((c) => c.code === k)?.name ?? k} ${k}`}
         />
@@ -453,6 +456,7 @@ function Overview(props: { lang: Lang; store: Store }) {
         <h2>{t(lang, 'sectors')}</h2>
         <Bars
           id="by-sector"
+          title={t(lang, 'sectors')}
           data={bySector}
           label={(k) => rulebook.sectors.find((s) => s.id === k)?.label ?? k}
         />
