@@ -68,6 +68,12 @@ describe('rule file problems are reported with file:line:col and the field', () 
       ],
     },
     {
+      description: 'a map used as a key (found by the fuzzer)',
+      texts: () =>
+        edited('targets.yaml', '  - { id: land_freed,', '  - { { id: x }: 1, id: land_freed,'),
+      expected: ['targets.yaml:7:7: YAML: a key must be a plain name, not a map or a list'],
+    },
+    {
       description: 'wrong type',
       texts: () =>
         edited(

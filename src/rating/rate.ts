@@ -78,8 +78,8 @@ export interface RateOptions {
 const EMPTY: readonly never[] = Object.freeze([])
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4
 const EPS = 1e-9
-// Per scoring item the numbers kept: value, benchmark, ratio, capped ratio, points.
-const STRIDE = 5
+// Per scoring item the numbers kept: the value and the points; benchmark and ratios are derived from the peer context.
+const STRIDE = 2
 
 /** The shared, per-peer-group part of a trace: which items were scored and how. */
 interface ScoringPlan {
@@ -116,6 +116,8 @@ export class RatingResult {
   offset = 0
   /** @internal */
   plan: ScoringPlan | null = null
+  /** @internal the peer statistics the benchmarks came from */
+  peers: PeerContext | null = null
 
   constructor(
     readonly creditCode: string,
@@ -134,19 +136,22 @@ export class RatingResult {
     const n = this.numbers
     if (!plan || !n) return []
     const o = this.offset
-    return plan.scoring.items.map((item, i) => ({
-      id: item.indicator,
-      label: plan.indicators[i].label,
-      unit: plan.indicators[i].unit,
-      formula: plan.indicators[i].formula,
-      value: round4(n[o + i * STRIDE]),
-      benchmark: round4(n[o + i * STRIDE + 1]),
-      benchmarkKind: plan.kinds[i],
-      ratio: round4(n[o + i * STRIDE + 2]),
-      cappedRatio: round4(n[o + i * STRIDE + 3]),
-      weight: item.weight,
-      points: n[o + i * STRIDE + 4],
-    }))
+    return plan.scoring.items.map((item, i) => {
+      const s = scoreItem(item, n[o + i * STRIDE], this.peers!.buckets[i].stat)
+      return {
+        id: item.indicator,
+        label: plan.indicators[i].label,
+        unit: plan.indicators[i].unit,
+        formula: plan.indicators[i].formula,
+        value: round4(n[o + i * STRIDE]),
+        benchmark: round4(s.benchmark),
+        benchmarkKind: plan.kinds[i],
+        ratio: round4(s.ratio),
+        cappedRatio: round4(s.capped),
+        weight: item.weight,
+        points: n[o + i * STRIDE + 1],
+      }
+    })
   }
 }
 
@@ -206,6 +211,17 @@ function inputTable(rulebook: Rulebook): Record<string, Input> {
     inputTables.set(rulebook, t)
   }
   return t
+}
+
+/** One indicator's benchmark, ratio, capped ratio and points, from its value and the peer statistic. */
+function scoreItem(item: ScoringC['items'][number], value: number, peerStat: number) {
+  const bm = item.benchmark
+  const benchmark = 'fixed' in bm ? bm.fixed : peerStat * (bm.multiple ?? 1)
+  const ratio = benchmark > 0 ? value / benchmark : 0
+  let capped = ratio
+  if (item.cap !== undefined && capped > item.cap) capped = item.cap
+  if (item.floor !== undefined && capped < item.floor) capped = item.floor
+  return { benchmark, ratio, capped, points: round4(capped * item.weight) }
 }
 
 /**
@@ -625,20 +641,10 @@ export function rate(
     const n = r.numbers!
     const o = r.offset
     let base = 0
+    r.peers = ctx
     for (let i = 0; i < items.length; i++) {
-      const item = items[i]
-      const bm = item.benchmark
-      const benchmark = 'fixed' in bm ? bm.fixed : ctx.buckets[i].stat * (bm.multiple ?? 1)
-      const value = n[o + i * STRIDE]
-      const ratio = benchmark > 0 ? value / benchmark : 0
-      let capped = ratio
-      if (item.cap !== undefined && capped > item.cap) capped = item.cap
-      if (item.floor !== undefined && capped < item.floor) capped = item.floor
-      const points = round4(capped * item.weight)
-      n[o + i * STRIDE + 1] = benchmark
-      n[o + i * STRIDE + 2] = ratio
-      n[o + i * STRIDE + 3] = capped
-      n[o + i * STRIDE + 4] = points
+      const points = scoreItem(items[i], n[o + i * STRIDE], ctx.buckets[i].stat).points
+      n[o + i * STRIDE + 1] = points
       base += points
     }
     r.baseScore = round4(base)

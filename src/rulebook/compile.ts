@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto'
 import {
   type Document,
+  isCollection,
   isNode,
   isScalar as isScalarNode,
   LineCounter,
@@ -146,6 +147,27 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
         col,
         path: '',
         message: `YAML: ${err.message.split('\n')[0]}`,
+      })
+      continue
+    }
+    // A key that is itself a map or list is never meant: report it instead of letting it be stringified.
+    let badKey: number | undefined
+    visit(doc, {
+      Pair(_, pair) {
+        if (isCollection(pair.key)) {
+          badKey = (pair.key as { range?: [number, number, number] }).range?.[0] ?? 0
+          return visit.BREAK
+        }
+      },
+    })
+    if (badKey !== undefined) {
+      const { line, col } = lc.linePos(badKey)
+      problems.push({
+        file: t.path,
+        line,
+        col,
+        path: '',
+        message: 'YAML: a key must be a plain name, not a map or a list',
       })
       continue
     }
