@@ -27,6 +27,15 @@ const codes = store
   .slice(0, 500)
 const root = new Hono()
 root.get('/bare', (c) => c.json({ ok: true, at: 'bare' }))
+// Benchmark-only: a full GC, then the retained heap, so the soak can tell a leak from V8 keeping heap it grew.
+root.get('/gc', (c) => {
+  globalThis.gc?.()
+  const m = process.memoryUsage()
+  return c.json({
+    heapUsedMiB: Math.round(m.heapUsed / 2 ** 20),
+    rssMiB: Math.round(m.rss / 2 ** 20),
+  })
+})
 root.route('/', createApp({ store, log: () => {} }))
 serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(
