@@ -3,29 +3,13 @@
  * for a bounded time per scenario: the bare route (baseline), tier lookups, quotes. Prints req/s, p99 and ratios.
  * Targets: tier ≥ 70 % of bare req/s with p99 ≤ 1.5× bare p99; quote ≥ 50 % of bare req/s.
  */
-import { spawn } from 'node:child_process'
 import autocannon from 'autocannon'
+import { startBenchServer } from './start-server.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const CONNECTIONS = 50
-const here = new URL('.', import.meta.url).pathname
-const server = spawn(
-  'taskset',
-  ['-c', '0', process.execPath, '--import', 'tsx', `${here}api-server.ts`],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-)
-const info = await new Promise<{ port: number; token: string; codes: string[] }>(
-  (resolve, reject) => {
-    let buf = ''
-    server.stdout.on('data', (d) => {
-      buf += d
-      const line = buf.split('\n').find((l) => l.startsWith('{'))
-      if (line) resolve(JSON.parse(line))
-    })
-    server.on('exit', (code) => reject(new Error(`server exited ${code}`)))
-  },
-)
-const base = `http://127.0.0.1:${info.port}`
+const { process: server, base, token, codes } = await startBenchServer()
+const info = { token, codes }
 const auth = { authorization: `Bearer ${info.token}` }
 
 async function load(

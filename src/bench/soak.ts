@@ -4,33 +4,17 @@
  * Passes with zero errors, RSS at most 256 MiB over the warm-up, and the heap retained after a full GC flat
  * (±32 MiB over the last 15 s, ≤ 64 MiB over the warm-up).
  */
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
+import { startBenchServer } from './start-server.ts'
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60)
 // V8 keeps heap it grew (e.g. for the evaluation run half-way), so the RSS bound is generous; a leak shows instead in
 // the heap retained after a full GC, which must stay flat.
 const RSS_BOUND_MIB = 256
 const FLAT_MIB = 32
-const here = new URL('.', import.meta.url).pathname
-const server = spawn(
-  'taskset',
-  ['-c', '0', process.execPath, '--expose-gc', '--import', 'tsx', `${here}api-server.ts`],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-)
-const info = await new Promise<{ port: number; token: string; bureau: string; codes: string[] }>(
-  (resolve, reject) => {
-    let buf = ''
-    server.stdout.on('data', (d) => {
-      buf += d
-      const line = buf.split('\n').find((l) => l.startsWith('{'))
-      if (line) resolve(JSON.parse(line))
-    })
-    server.on('exit', (code) => reject(new Error(`server exited ${code}`)))
-  },
-)
-const base = `http://127.0.0.1:${info.port}`
+const { process: server, base, token, bureau, codes } = await startBenchServer(['--expose-gc'])
+const info = { token, bureau, codes }
 // taskset execs node, so the child's pid is the server's.
 const rssMiB = () =>
   Math.round(

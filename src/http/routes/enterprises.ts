@@ -3,22 +3,11 @@
  * @module http/routes/enterprises
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { creditCodeProblem } from '../../enterprise/credit-code.ts'
 import { decodeCsvBytes, parseEnterprisesCsv } from '../../enterprise/csv.ts'
 import { MujunError } from '../../errors.ts'
 import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
+import { County, CreditCode, Industry, ok, Year } from '../schemas.ts'
 
-const CreditCode = z.string().superRefine((v, ctx) => {
-  const p = creditCodeProblem(v)
-  if (p) ctx.addIssue({ code: 'custom', message: p })
-})
-const County = z.string().regex(/^\d{6}$/, 'a 6-digit county code')
-const Industry = z.string().regex(/^[A-Z]?\d{2,4}$/, 'a GB/T 4754 industry code')
-const Year = z.coerce.number().int().min(2000).max(2100)
-const Json = z.record(z.string(), z.any())
-const ok = (description: string, status: 200 | 201 = 200) => ({
-  [status]: { description, content: { 'application/json': { schema: Json } } },
-})
 const Figures = z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
 
 export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {

@@ -4,11 +4,8 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
+import { ok } from '../schemas.ts'
 
-const Json = z.record(z.string(), z.any())
-const ok = (description: string, status: 200 | 201 = 200) => ({
-  [status]: { description, content: { 'application/json': { schema: Json } } },
-})
 const RunId = z.object({ id: z.coerce.number().int().min(1) })
 
 export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {

@@ -7,11 +7,8 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Role } from '../../db/store.ts'
 import { previewOverride } from '../../pricing/override-preview.ts'
 import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
+import { ok } from '../schemas.ts'
 
-const Json = z.record(z.string(), z.any())
-const ok = (description: string, status: 200 | 201 = 200) => ({
-  [status]: { description, content: { 'application/json': { schema: Json } } },
-})
 const OverrideId = z.object({ id: z.string().regex(/^[a-z][a-z0-9_-]*$/) })
 
 /** Who may take each step: the city decides; the county proposes, submits, files and withdraws its own. */

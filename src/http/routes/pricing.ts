@@ -9,26 +9,12 @@ import { quote, ratesOn } from '../../pricing/quote.ts'
 import { resultToJson } from '../../rating/result-json.ts'
 import { selfCheck } from '../../rating/self-check.ts'
 import { type AppDeps, type AppEnv, authorize } from '../context.ts'
+import { CreditCode, IsoDate, ok } from '../schemas.ts'
 
-const CreditCode = z
-  .string()
-  .superRefine((v, ctx) => {
-    const p = creditCodeProblem(v)
-    if (p) ctx.addIssue({ code: 'custom', message: p })
-  })
-  .openapi({
-    example: '91330282MA2000001R',
-    description: '统一社会信用代码 (GB 32100-2015, check character verified)',
-  })
-const IsoDate = z.iso.date().openapi({ example: '2025-03-01' })
 const Quantity = z.union([
   z.string().regex(/^\d{1,15}(\.\d{1,9})?$/, 'a non-negative decimal'),
   z.number().nonnegative().finite(),
 ])
-const Json = z.record(z.string(), z.any())
-const ok = (description: string) => ({
-  200: { description, content: { 'application/json': { schema: Json } } },
-})
 
 export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {
   const tierOf = (code: string, date: string) => {

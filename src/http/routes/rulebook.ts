@@ -7,11 +7,7 @@ import { PreconditionError } from '../../db/store.ts'
 import { resolve } from '../../rulebook/resolve.ts'
 import { resolvedToJson } from '../../rulebook/resolved-json.ts'
 import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
-
-const Json = z.record(z.string(), z.any())
-const ok = (description: string, status: 200 | 201 = 200) => ({
-  [status]: { description, content: { 'application/json': { schema: Json } } },
-})
+import { ok } from '../schemas.ts'
 
 export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {
   app.openapi(

@@ -1,0 +1,41 @@
+/**
+ * Starts the benchmark server (api-server.ts) pinned to core 0 and waits for its ready line.
+ */
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
+
+export interface BenchServer {
+  process: ChildProcessWithoutNullStreams
+  base: string
+  token: string
+  bureau: string
+  codes: string[]
+}
+
+export async function startBenchServer(nodeFlags: string[] = []): Promise<BenchServer> {
+  const here = new URL('.', import.meta.url).pathname
+  const child = spawn(
+    'taskset',
+    ['-c', '0', process.execPath, ...nodeFlags, '--import', 'tsx', `${here}api-server.ts`],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  ) as unknown as ChildProcessWithoutNullStreams
+  const info = await new Promise<{ port: number; token: string; bureau: string; codes: string[] }>(
+    (resolve, reject) => {
+      let buf = ''
+      child.stdout.on('data', (d) => {
+        buf += d
+        const line = buf.split('\n').find((l) => l.startsWith('{'))
+        if (line) resolve(JSON.parse(line))
+      })
+      child.on('exit', (code) => reject(new Error(`bench server exited ${code}`)))
+    },
+  )
+  return {
+    process: child,
+    base: `http://127.0.0.1:${info.port}`,
+    token: info.token,
+    bureau: info.bureau,
+    codes: info.codes,
+  }
+}
