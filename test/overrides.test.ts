@@ -310,3 +310,60 @@ describe('disk and database stay consistent', () => {
     expect(t.store.saveRulebookVersion(texts, 'test', 're-import').created).toBe(false)
   })
 })
+
+describe('supersede', () => {
+  it('a filed successor ends the override it supersedes on its own start date', async () => {
+    const a = createTestApp({ size: 200 })
+    const text = `override:
+  id: cixi_2026_electricity
+  county: "330282"
+  label: 慈溪市差别电价（2026年起 D类0.50）
+  status: draft
+  from: 2026-01-01
+  supersedes: cixi_2024_electricity
+  source: { document: 慈溪市拟定方案 }
+replace:
+  surcharges:
+    - id: class_electricity
+      label: 慈溪市亩均评价C、D类企业差别电价（2026）
+      from: 2026-01-01
+      resource: electricity
+      basis: class
+      source: { document: 慈溪市拟定方案 }
+      rates:
+        - { class: C, rate: "0.25" }
+        - { class: D, rate: "0.50" }
+`
+    const go = (path: string, token: string, body: unknown) =>
+      call(a.app, 'POST', path, { token, body })
+    expect((await go('/v1/overrides', a.tokens.county, { text })).status).toBe(201)
+    expect(
+      (await go('/v1/overrides/cixi_2026_electricity/submit', a.tokens.county, {})).status,
+    ).toBe(200)
+    expect(
+      (
+        await go('/v1/overrides/cixi_2026_electricity/approve', a.tokens.bureau, {
+          ref: '甬政函〔2025〕9号',
+        })
+      ).status,
+    ).toBe(200)
+    expect(
+      (
+        await go('/v1/overrides/cixi_2026_electricity/file', a.tokens.bureau, {
+          ref: '浙发改备〔2025〕9号',
+        })
+      ).status,
+    ).toBe(200)
+    const old = a.store.getOverride('cixi_2024_electricity')
+    expect(old.to).toBe('2026-01-01')
+    expect(old.text).toContain('to: 2026-01-01')
+    const { rulebook } = a.store.activeRulebook()
+    const { resolve } = await import('../src/rulebook/resolve.ts')
+    const rate = (date: string) =>
+      resolve(rulebook, '330282', date)
+        .sections.surcharges.find((s) => s.id === 'class_electricity')!
+        .rates!.map((r) => `${r.class}:${r.rate}`)
+    expect(rate('2025-12-31')).toEqual(['C:0.20', 'D:0.40'])
+    expect(rate('2026-01-01')).toEqual(['C:0.25', 'D:0.50'])
+  })
+})
