@@ -287,6 +287,8 @@ export function makeResolver(
 }
 
 interface CountyPlan {
+  /** The problem list given to every out-of-scope enterprise of the county. */
+  outOfScope: string[]
   /** Peer contexts by sector, then group. */
   contexts: Map<string, Map<string, PeerContext>>
   groups: GroupC[]
@@ -388,6 +390,9 @@ export function rate(
         s.sectorTables.filter((t) => t.sectors.includes(sector.id)),
       )
     p = {
+      outOfScope: Object.freeze([
+        `in no evaluation group (${s.groups.map((g) => `${g.id}: ${g.when}`).join('; ')})`,
+      ]) as string[],
       contexts: new Map(),
       groups: s.groups,
       byGroup,
@@ -404,6 +409,7 @@ export function rate(
   const categoryRank = new Map(rulebook.meta.categories.map((c) => [c.id, c.rank]))
   const categoryLabel = new Map(rulebook.meta.categories.map((c) => [c.id, c.label]))
   const sectorCache = new Map<string, string>()
+  const categoryObjects = new Map<object, NonNullable<RatingResult['category']>>()
 
   const order = population.map((_, i) => i)
   order.sort((a, b) => {
@@ -478,13 +484,20 @@ export function rate(
         }
       }
       if (failed) continue
-      const category = hit?.category ?? table.otherwise
-      r.category = {
-        table: table.id,
-        row: hit?.id ?? null,
-        category,
-        label: categoryLabel.get(category)!,
+      // One frozen category object per table row, shared by every firm it applies to.
+      const key = hit ?? table
+      let cat = categoryObjects.get(key)
+      if (!cat) {
+        const category = hit?.category ?? table.otherwise
+        cat = Object.freeze({
+          table: table.id,
+          row: hit?.id ?? null,
+          category,
+          label: categoryLabel.get(category)!,
+        })
+        categoryObjects.set(key, cat)
       }
+      r.category = cat
     }
 
     let group: GroupC | undefined
@@ -504,9 +517,8 @@ export function rate(
     }
     if (!group) {
       r.status = 'out_of_scope'
-      r.problems = [
-        `in no evaluation group (${plan.groups.map((g) => `${g.id}: ${g.when}`).join('; ')})`,
-      ]
+      // The same words for every out-of-scope firm of a county: one shared, frozen list.
+      r.problems = plan.outOfScope
       continue
     }
     r.group = group.id
