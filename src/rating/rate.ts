@@ -137,7 +137,7 @@ export class RatingResult {
     if (!plan || !n) return []
     const o = this.offset
     return plan.scoring.items.map((item, i) => {
-      const s = scoreItem(item, n[o + i * STRIDE], this.peers!.buckets[i].stat)
+      const s = scoreItem(item, n[o + i * STRIDE], this.peers!.benchmarks[i])
       return {
         id: item.indicator,
         label: plan.indicators[i].label,
@@ -214,14 +214,23 @@ function inputTable(rulebook: Rulebook): Record<string, Input> {
 }
 
 /** One indicator's benchmark, ratio, capped ratio and points, from its value and the peer statistic. */
-function scoreItem(item: ScoringC['items'][number], value: number, peerStat: number) {
+function scoreItem(item: ScoringC['items'][number], value: number, benchmark: number) {
+  const ratio = ratioOf(value, benchmark)
+  const capped = cappedOf(item, ratio)
+  return { benchmark, ratio, capped, points: round4(capped * item.weight) }
+}
+
+// Scalar pieces of scoreItem, so the hot points pass allocates no object per indicator.
+function benchmarkOf(item: ScoringC['items'][number], peerStat: number): number {
   const bm = item.benchmark
-  const benchmark = 'fixed' in bm ? bm.fixed : peerStat * (bm.multiple ?? 1)
-  const ratio = benchmark > 0 ? value / benchmark : 0
+  return 'fixed' in bm ? bm.fixed : peerStat * (bm.multiple ?? 1)
+}
+const ratioOf = (value: number, benchmark: number) => (benchmark > 0 ? value / benchmark : 0)
+function cappedOf(item: ScoringC['items'][number], ratio: number): number {
   let capped = ratio
   if (item.cap !== undefined && capped > item.cap) capped = item.cap
   if (item.floor !== undefined && capped < item.floor) capped = item.floor
-  return { benchmark, ratio, capped, points: round4(capped * item.weight) }
+  return capped
 }
 
 /**
@@ -306,6 +315,10 @@ interface CountyPlan {
 interface PeerContext {
   /** Per scoring item: the sum and count (mean) or the values (median) of its benchmark peers. */
   buckets: { sum: number; n: number; values: number[] | null; stat: number }[]
+  /** Per scoring item: the benchmark the peers give (filled once the statistics are known). */
+  benchmarks: Float64Array
+  /** The scoring items these peers are scored on. */
+  items: ScoringC['items']
   rank: Rank
 }
 interface Rank {
@@ -461,10 +474,13 @@ export function rate(
     const resolver = plan.resolver.resolver
 
     // The sector category applies whether or not the enterprise is in the evaluation's scope.
-    for (const table of plan.tables.get(sector)!) {
+    const tables = plan.tables.get(sector)!
+    for (let ti = 0; ti < tables.length; ti++) {
+      const table = tables[ti]
       let hit: SectorTableC['rows'][number] | undefined
       let failed = false
-      for (const row of table.rows) {
+      for (let ri = 0; ri < table.rows.length; ri++) {
+        const row = table.rows[ri]
         let ok: FormulaValue
         try {
           ok = row.whenFn.evaluate(e.figures, resolver)
@@ -501,7 +517,8 @@ export function rate(
     }
 
     let group: GroupC | undefined
-    for (const g of plan.groups) {
+    for (let gi = 0; gi < plan.groups.length; gi++) {
+      const g = plan.groups[gi]
       try {
         if (g.whenFn.evaluate(e.figures, resolver) === true) {
           group = g
@@ -552,7 +569,8 @@ export function rate(
         problem(r, err, '')
       }
     }
-    for (const adj of plan.adjustments) {
+    for (let ai = 0; ai < plan.adjustments.length; ai++) {
+      const adj = plan.adjustments[ai]
       if (adj.groups && !adj.groups.includes(group.id)) continue
       try {
         if (adj.whenFn.evaluate(e.figures, resolver) === true) {
@@ -570,7 +588,8 @@ export function rate(
         problem(r, err, `adjustment ${adj.id}: `)
       }
     }
-    for (const veto of plan.vetoes) {
+    for (let vi = 0; vi < plan.vetoes.length; vi++) {
+      const veto = plan.vetoes[vi]
       try {
         if (veto.whenFn.evaluate(e.figures, resolver) === true) {
           if ((r.vetoes as readonly unknown[]) === EMPTY) r.vetoes = []
@@ -622,7 +641,7 @@ export function rate(
         }
         return b
       })
-      ctx = { buckets, rank }
+      ctx = { buckets, benchmarks: new Float64Array(items.length), items, rank }
       bySector.set(group.id, ctx)
     }
     ctxOf[k] = ctx
@@ -645,6 +664,14 @@ export function rate(
       b.stat = b.values.length % 2 ? b.values[m] : (b.values[m - 1] + b.values[m]) / 2
     } else b.stat = b.sum / b.n
   }
+  for (const bySector of plans.values()) {
+    for (const byGroup of bySector.contexts.values()) {
+      for (const ctx of byGroup.values()) {
+        for (let i = 0; i < ctx.items.length; i++)
+          ctx.benchmarks[i] = benchmarkOf(ctx.items[i], ctx.buckets[i].stat)
+      }
+    }
+  }
   for (let k = 0; k < results.length; k++) {
     const r = results[k]
     const ctx = ctxOf[k]
@@ -655,13 +682,15 @@ export function rate(
     let base = 0
     r.peers = ctx
     for (let i = 0; i < items.length; i++) {
-      const points = scoreItem(items[i], n[o + i * STRIDE], ctx.buckets[i].stat).points
+      const item = items[i]
+      const ratio = ratioOf(n[o + i * STRIDE], ctx.benchmarks[i])
+      const points = round4(cappedOf(item, ratio) * item.weight)
       n[o + i * STRIDE + 1] = points
       base += points
     }
     r.baseScore = round4(base)
     let adj = 0
-    for (const a of r.adjustments) adj += a.points
+    for (let ai = 0; ai < r.adjustments.length; ai++) adj += r.adjustments[ai].points
     r.score = round4(base + adj)
   }
   sharedBuckets.clear()
@@ -678,13 +707,14 @@ export function rate(
       const base = rx.plan!.scoring.items.length * STRIDE
       for (let t = 0; t < ties; t++) {
         const d = ry.numbers![ry.offset + base + t] - rx.numbers![rx.offset + base + t]
-        if (Math.abs(d) > EPS) return d
+        if (Math.abs(d) > EPS) return d > 0 ? 1 : -1
       }
       return 0
     }
     // Scores are rounded to 4 decimals, so equal means equal.
+    // -1/0/1 rather than a difference: sort() would box every non-integer result.
     const cmp = (x: number, y: number): number =>
-      scores[y] - scores[x] || (ties > 0 ? tie(x, y) : 0)
+      scores[y] > scores[x] ? 1 : scores[y] < scores[x] ? -1 : ties > 0 ? tie(x, y) : 0
     // Members are in credit-code order already, and the sort is stable: equal entries stay by credit code.
     members.sort(cmp)
     const n = members.length
