@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
 import { resolve } from '../src/rulebook/resolve.ts'
+import { ruleFileJsonSchema } from '../src/rulebook/schema.ts'
 import {
   edited,
   editedAll,
@@ -336,6 +337,13 @@ describe('mujun rules check', () => {
     expect(await runCli(['rules', 'check', '/no/such/dir'], cio)).toBe(2)
     expect(await runCli(['frobnicate'], cio)).toBe(2)
   })
+})
+
+it('the committed rules/rulebook.schema.json matches the zod schema (run `mujun rules check rules` after changing it)', () => {
+  const committed = JSON.parse(
+    readFileSync(new URL('../rules/rulebook.schema.json', import.meta.url), 'utf8'),
+  )
+  expect(committed).toEqual(JSON.parse(JSON.stringify(ruleFileJsonSchema())))
 })
 
 it('ningbo texts are all read', () => {
