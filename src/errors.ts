@@ -76,14 +76,6 @@ export class QuoteError extends MujunError {
   }
 }
 
-/** A row of enterprise data is unusable; `row` is 1-based as in a spreadsheet (header = row 1). */
-export class EnterpriseDataError extends MujunError {
-  constructor(message: string, details?: unknown) {
-    super('ENTERPRISE_DATA_INVALID', message, { status: 422, details })
-    this.name = 'EnterpriseDataError'
-  }
-}
-
 export class NotFoundError extends MujunError {
   constructor(what: string) {
     super('NOT_FOUND', `${what} not found`, { status: 404 })

@@ -238,10 +238,6 @@ export class Store {
     return p ?? undefined
   }
 
-  hasTokens(): boolean {
-    return this.db.select({ n: sql<number>`count(*)` }).from(apiTokens).get()!.n > 0
-  }
-
   // ---------------------------------------------------------------- enterprises and figures
   getEnterprise(code: string): EnterpriseRow & { etag: string } {
     // Hot path of every tier and quote: a prepared statement, not a query rebuilt per call.

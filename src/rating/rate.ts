@@ -3,8 +3,8 @@
  * classes by rank share or score, vetoes, and the sector category. Pure, deterministic, order independent.
  *
  * Built for a million enterprises: rules are planned once per county, peers share one context per
- * county × sector × group, and each result keeps its indicator numbers in one Float64Array; the readable trace
- * (`indicators`) is assembled from those numbers and the shared rule items when it is read.
+ * county × sector × group, and each result keeps only its indicator values and points, in a shared Float64Array slab;
+ * the readable trace (`indicators`) is assembled from those, the peer context and the rule items when it is read.
  * @module rating/rate
  */
 

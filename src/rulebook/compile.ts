@@ -856,5 +856,3 @@ function quoteOffset(loc: Located, path: (string | number)[]): number {
   const node = loc.doc.getIn(path, true) as any
   return node?.type === 'QUOTE_DOUBLE' || node?.type === 'QUOTE_SINGLE' ? 1 : 0
 }
-
-export { position as yamlPosition }
