@@ -6,7 +6,8 @@
 import autocannon from 'autocannon'
 import { startBenchServer } from './start-server.ts'
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+// Seconds per scenario: `npm run bench:api -- 5`.
+const SECONDS = Number(process.argv[2] ?? 10)
 const CONNECTIONS = 50
 const { process: server, base, token, codes } = await startBenchServer()
 const info = { token, codes }

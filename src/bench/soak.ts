@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { startBenchServer } from './start-server.ts'
 
-const SECONDS = Number(process.env.SOAK_SECONDS ?? 60)
+// Duration in seconds: `npm run soak -- 30`.
+const SECONDS = Number(process.argv[2] ?? 60)
 // V8 keeps heap it grew (e.g. for the evaluation run half-way), so the RSS bound is generous; a leak shows instead in
 // the heap retained after a full GC, which must stay flat.
 const RSS_BOUND_MIB = 256
