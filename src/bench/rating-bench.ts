@@ -61,12 +61,12 @@ const runFormula = () => {
   }
   return ms(t0)
 }
-// Warm both up, then take the best of three alternating runs (noisy machines).
+// Warm both up, then take the best of five alternating runs (noisy machines).
 runHand()
 runFormula()
 let handMs = Number.POSITIVE_INFINITY
 let formulaMs = Number.POSITIVE_INFINITY
-for (let k = 0; k < 3; k++) {
+for (let k = 0; k < 5; k++) {
   handMs = Math.min(handMs, runHand())
   formulaMs = Math.min(formulaMs, runFormula())
 }
