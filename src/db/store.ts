@@ -782,6 +782,17 @@ export class Store {
     return { ...this.getOverride(id), rulebookVersion: v.id }
   }
 
+  /** An override, checked to belong to `countyScope` when a county acts on it. */
+  private overrideFor(id: string, countyScope?: string) {
+    const current = this.getOverride(id)
+    if (countyScope && current.county !== countyScope) {
+      throw new MujunError('FORBIDDEN', `override ${id} belongs to county ${current.county}`, {
+        status: 403,
+      })
+    }
+    return current
+  }
+
   /** Replaces a draft override's text (If-Match: the active rulebook version's ETag). */
   editOverride(
     id: string,
@@ -790,11 +801,7 @@ export class Store {
     actor: string,
     countyScope?: string,
   ) {
-    const current = this.getOverride(id)
-    if (countyScope && current.county !== countyScope)
-      throw new MujunError('FORBIDDEN', `override ${id} belongs to county ${current.county}`, {
-        status: 403,
-      })
+    const current = this.overrideFor(id, countyScope)
     checkIfMatch(ifMatch, current.etag)
     if (current.status !== 'draft')
       throw new TransitionError(
@@ -845,11 +852,7 @@ export class Store {
     actor: string,
     countyScope?: string,
   ) {
-    const current = this.getOverride(id)
-    if (countyScope && current.county !== countyScope)
-      throw new MujunError('FORBIDDEN', `override ${id} belongs to county ${current.county}`, {
-        status: 403,
-      })
+    const current = this.overrideFor(id, countyScope)
     const date = decision.date ?? this.now().slice(0, 10)
     const { rulebook } = this.activeRulebook()
     const { text, from, to } = applyTransition(current.text, action, { ...decision, date })
