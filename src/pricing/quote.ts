@@ -190,10 +190,7 @@ export function quote(
       const amounts = applicable.map((cs) =>
         cs.reduce((a, c) => a.plus(amountOf(c, qty, from, to).amount), new Money(0)),
       )
-      let best = 0
-      amounts.forEach((a, k) => {
-        if (a.greaterThan(amounts[best])) best = k
-      })
+      const best = highest(amounts)
       kept = [applicable[best]]
       waived = applicable.filter((_, k) => k !== best).flat()
     }
@@ -258,6 +255,13 @@ export function quote(
     notes: [...notes],
     total: amounts.reduce((a, b) => a.plus(b), new Money(0)).toFixed(2),
   }
+}
+
+/** Stacking `max`: the index of the highest amount; on a tie the first schedule (rulebook order) is charged. */
+function highest(values: Money[]): number {
+  let best = 0
+  for (let k = 1; k < values.length; k++) if (values[k].greaterThan(values[best])) best = k
+  return best
 }
 
 function quantityOf(value: unknown, field: string): Money {
@@ -463,11 +467,7 @@ export function ratesOn(
     }
     let chargedIdx = perUnit.map((_, i) => i)
     if (stacking === 'max' && perUnit.length > 1) {
-      let best = 0
-      perUnit.forEach((c, i) => {
-        if (c.rate.greaterThan(perUnit[best].rate)) best = i
-      })
-      chargedIdx = [best]
+      chargedIdx = [highest(perUnit.map((c) => c.rate))]
     }
     const total = chargedIdx.reduce((a, i) => a.plus(perUnit[i].rate), new Money(0))
     rates.push({
