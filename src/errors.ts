@@ -76,6 +76,13 @@ export class QuoteError extends MujunError {
   }
 }
 
+/** 401 without a valid token; 403 when the token's role or scope does not allow the action. */
+export class AuthError extends MujunError {
+  constructor(status: 401 | 403, message: string) {
+    super(status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message, { status })
+  }
+}
+
 export class NotFoundError extends MujunError {
   constructor(what: string) {
     super('NOT_FOUND', `${what} not found`, { status: 404 })

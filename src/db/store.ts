@@ -8,7 +8,7 @@ import { and, asc, desc, eq, gte, inArray, like, lte, sql } from 'drizzle-orm'
 import { parse as parseYaml } from 'yaml'
 import { toCsv } from '../enterprise/csv.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
-import { MujunError, NotFoundError } from '../errors.ts'
+import { AuthError, MujunError, NotFoundError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import { figureProblems, type RatingResult, rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
@@ -96,13 +96,16 @@ export class Store {
   }
 
   // ---------------------------------------------------------------- audit
-  audit(
+  /** Appends an audit entry inside the transaction `tx` whose change it records. */
+  private audit(
+    tx: Tx,
     actor: string,
     action: string,
     subject: string,
-    detail: Record<string, unknown> = {},
+    detail: Record<string, unknown>,
+    at: string = this.now(),
   ): void {
-    this.db.insert(auditLog).values({ at: this.now(), actor, action, subject, detail }).run()
+    tx.insert(auditLog).values({ at, actor, action, subject, detail }).run()
   }
 
   listAudit(filter: {
@@ -172,15 +175,11 @@ export class Store {
         })
         .returning({ id: rulebookVersions.id })
         .get()
-      tx.insert(auditLog)
-        .values({
-          at: this.now(),
-          actor,
-          action: 'rulebook.version.create',
-          subject: `rulebook/${row.id}`,
-          detail: { hash: rulebook.hash, note, files: rulebook.files.map((f) => f.path) },
-        })
-        .run()
+      this.audit(tx, actor, 'rulebook.version.create', `rulebook/${row.id}`, {
+        hash: rulebook.hash,
+        note,
+        files: rulebook.files.map((f) => f.path),
+      })
       alongside?.(tx, row.id)
       return row.id
     })
@@ -280,15 +279,7 @@ export class Store {
       tx.insert(enterprises)
         .values({ ...e, version: 1, updatedAt: this.now(), updatedBy: actor })
         .run()
-      tx.insert(auditLog)
-        .values({
-          at: this.now(),
-          actor,
-          action: 'enterprise.create',
-          subject: `enterprise/${e.creditCode}`,
-          detail: e,
-        })
-        .run()
+      this.audit(tx, actor, 'enterprise.create', `enterprise/${e.creditCode}`, e)
       return { ...e, version: 1, etag: etagOf('e', 1) }
     })
   }
@@ -308,18 +299,10 @@ export class Store {
         .set({ ...patch, version: row.version + 1, updatedAt: this.now(), updatedBy: actor })
         .where(eq(enterprises.creditCode, code))
         .run()
-      tx.insert(auditLog)
-        .values({
-          at: this.now(),
-          actor,
-          action: 'enterprise.update',
-          subject: `enterprise/${code}`,
-          detail: {
-            before: { name: row.name, county: row.county, industryCode: row.industryCode },
-            after: patch,
-          },
-        })
-        .run()
+      this.audit(tx, actor, 'enterprise.update', `enterprise/${code}`, {
+        before: { name: row.name, county: row.county, industryCode: row.industryCode },
+        after: patch,
+      })
       return { ...row, ...patch, version: row.version + 1, etag: etagOf('e', row.version + 1) }
     })
   }
@@ -380,15 +363,13 @@ export class Store {
             updatedBy: actor,
           })
           .run()
-      tx.insert(auditLog)
-        .values({
-          at: this.now(),
-          actor,
-          action: row ? 'figures.replace' : 'figures.create',
-          subject: `enterprise/${code}/figures/${year}`,
-          detail: { before: row?.data ?? null, after: data },
-        })
-        .run()
+      this.audit(
+        tx,
+        actor,
+        row ? 'figures.replace' : 'figures.create',
+        `enterprise/${code}/figures/${year}`,
+        { before: row?.data ?? null, after: data },
+      )
       return { creditCode: code, year, data, version, etag: etagOf('f', version) }
     })
   }
@@ -474,15 +455,14 @@ export class Store {
         done++
         if (onProgress && (done % 500 === 0 || done === rows.length)) onProgress(done, rows.length)
       }
-      tx.insert(auditLog)
-        .values({
-          at,
-          actor,
-          action: 'enterprises.import',
-          subject: `figures/${year}`,
-          detail: { rows: rows.length, created, updated },
-        })
-        .run()
+      this.audit(
+        tx,
+        actor,
+        'enterprises.import',
+        `figures/${year}`,
+        { rows: rows.length, created, updated },
+        at,
+      )
       return { created, updated }
     })
   }
@@ -544,15 +524,11 @@ export class Store {
           .run()
         onProgress?.(Math.min(i + 500, rows.length), rows.length)
       }
-      tx.insert(auditLog)
-        .values({
-          at: this.now(),
-          actor,
-          action: 'evaluation.run',
-          subject: `evaluation/${run.id}`,
-          detail: { year, rulebookVersionId, counts },
-        })
-        .run()
+      this.audit(tx, actor, 'evaluation.run', `evaluation/${run.id}`, {
+        year,
+        rulebookVersionId,
+        counts,
+      })
       return { id: run.id, counts }
     })
   }
@@ -583,15 +559,10 @@ export class Store {
         .set({ status: 'published', publishedAt: this.now(), publishedBy: actor })
         .where(eq(evaluationRuns.id, runId))
         .run()
-      tx.insert(auditLog)
-        .values({
-          at: this.now(),
-          actor,
-          action: 'evaluation.publish',
-          subject: `evaluation/${runId}`,
-          detail: { year: run.year, supersedes: previous?.id ?? null },
-        })
-        .run()
+      this.audit(tx, actor, 'evaluation.publish', `evaluation/${runId}`, {
+        year: run.year,
+        supersedes: previous?.id ?? null,
+      })
       return { id: runId, year: run.year, supersedes: previous?.id ?? null }
     })
     this.changed()
@@ -752,10 +723,9 @@ export class Store {
         { status: 422 },
       )
     if (countyScope && doc.override?.county !== countyScope)
-      throw new MujunError(
-        'FORBIDDEN',
+      throw new AuthError(
+        403,
         `a county token for ${countyScope} cannot propose for ${doc.override?.county}`,
-        { status: 403 },
       )
     if (rulebook.overrides.some((o) => o.id === id))
       throw new ConflictError(`override ${id} already exists`)
@@ -786,9 +756,7 @@ export class Store {
   private overrideFor(id: string, countyScope?: string) {
     const current = this.getOverride(id)
     if (countyScope && current.county !== countyScope) {
-      throw new MujunError('FORBIDDEN', `override ${id} belongs to county ${current.county}`, {
-        status: 403,
-      })
+      throw new AuthError(403, `override ${id} belongs to county ${current.county}`)
     }
     return current
   }
@@ -880,15 +848,13 @@ export class Store {
           rulebookVersionId: versionId,
         })
         .run()
-      tx.insert(auditLog)
-        .values({
-          at: this.now(),
-          actor,
-          action: `override.${action}`,
-          subject: `override/${id}`,
-          detail: { from, to, ref: decision.ref ?? null, reason: decision.reason ?? null, date },
-        })
-        .run()
+      this.audit(tx, actor, `override.${action}`, `override/${id}`, {
+        from,
+        to,
+        ref: decision.ref ?? null,
+        reason: decision.reason ?? null,
+        date,
+      })
     })
     return this.getOverride(id)
   }

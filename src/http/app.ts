@@ -4,8 +4,9 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import { bodyLimit } from 'hono/body-limit'
+import { AuthError } from '../errors.ts'
 import { registerWebRoutes } from '../web/pages.tsx'
-import { type AppDeps, type AppEnv, AuthError } from './context.ts'
+import type { AppDeps, AppEnv } from './context.ts'
 import { docsPage } from './docs-page.ts'
 import { errorToProblem, problemResponse, zodProblem } from './problem.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'

@@ -4,7 +4,7 @@
  */
 
 import type { Principal, Role, Store } from '../db/store.ts'
-import { MujunError } from '../errors.ts'
+import { AuthError } from '../errors.ts'
 
 export interface AppDeps {
   store: Store
@@ -14,12 +14,6 @@ export interface AppDeps {
 }
 
 export type AppEnv = { Variables: { principal?: Principal } }
-
-export class AuthError extends MujunError {
-  constructor(status: 401 | 403, message: string) {
-    super(status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', message, { status })
-  }
-}
 
 /** Requires one of `roles`; a county or enterprise principal must also match `scope` when one is given. */
 export function authorize(
