@@ -162,7 +162,17 @@ export class Store {
       .from(rulebookVersions)
       .where(eq(rulebookVersions.hash, rulebook.hash))
       .get()
-    if (existing) return { id: existing.id, hash: rulebook.hash, created: false, rulebook }
+    if (existing) {
+      // Already stored: if it is the active (newest) version, keep this compilation rather than compiling it again.
+      const newest = this.db
+        .select({ id: rulebookVersions.id })
+        .from(rulebookVersions)
+        .orderBy(desc(rulebookVersions.id))
+        .limit(1)
+        .get()
+      if (!this.active && newest?.id === existing.id) this.active = { id: existing.id, rulebook }
+      return { id: existing.id, hash: rulebook.hash, created: false, rulebook }
+    }
     const id = this.db.transaction((tx) => {
       const row = tx
         .insert(rulebookVersions)
