@@ -1,6 +1,8 @@
 import { mkdtempSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { serve } from '@hono/node-server'
 import Database from 'better-sqlite3'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { withCheckChar } from '../src/enterprise/credit-code.ts'
@@ -152,6 +154,38 @@ describe('tiers and quotes', () => {
     const p = (await res.json()) as { code: string; detail: string }
     expect(p.code).toBe(code)
     expect(JSON.stringify(p)).not.toMatch(/at .*\.ts:\d+|SELECT|sqlite/i)
+  })
+
+  it('a cached tier answer still checks the caller: another firm or county gets 403', async () => {
+    const results = t.store.runResults(t.store.publishedRun(2024)!.id)
+    const other = results.find(
+      (r) => r.creditCode !== t.tokens.creditCode && r.county !== t.tokens.countyCode,
+    )!
+    const url = `/v1/enterprises/${other.creditCode}/tier?date=2025-03-01`
+    // The first answer caches the JSON under the URL; the next ones are served from there.
+    expect((await call(t.app, 'GET', url, { token: t.tokens.utility })).status).toBe(200)
+    expect((await call(t.app, 'GET', url, { token: t.tokens.utility })).status).toBe(200)
+    expect((await call(t.app, 'GET', url, { token: t.tokens.enterprise })).status).toBe(403)
+    expect((await call(t.app, 'GET', url, { token: t.tokens.county })).status).toBe(403)
+    expect((await call(t.app, 'GET', url)).status).toBe(401)
+    expect((await call(t.app, 'GET', url, { token: 'nope' })).status).toBe(401)
+  })
+
+  it('a quote body must be JSON: another media type is 415, a missing field 422 with its path', async () => {
+    const text = await call(t.app, 'POST', '/v1/quotes', {
+      token: t.tokens.utility,
+      raw: 'creditCode=x',
+      headers: { 'content-type': 'text/plain' },
+    })
+    expect(text.status).toBe(415)
+    expect(text.headers.get('content-type')).toContain('application/problem+json')
+    const missing = await call(t.app, 'POST', '/v1/quotes', {
+      token: t.tokens.utility,
+      body: { creditCode: t.tokens.creditCode, resource: 'electricity', from: '2025-01-01' },
+    })
+    expect(missing.status).toBe(422)
+    const p = (await missing.json()) as { errors: { path: string }[] }
+    expect(p.errors.map((e) => e.path)).toEqual(['body.to'])
   })
 
   it('batch tiers answer per code, with errors for bad and unknown codes', async () => {
@@ -322,6 +356,48 @@ describe('enterprises, figures and If-Match', () => {
       updated: 0,
       skipped: [],
     })
+  })
+
+  it('over a real socket, a declared or a chunked over-large body is 413 and a quote still works', async () => {
+    const small = createTestApp({ size: 20, maxBodyBytes: 2048 })
+    const server = serve({ fetch: small.app.fetch, port: 0, hostname: '127.0.0.1' })
+    await new Promise((r) => server.once('listening', r))
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const auth = { authorization: `Bearer ${small.tokens.bureau}` }
+    try {
+      const declared = await fetch(`${base}/v1/enterprises:import?year=2024`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'text/csv' },
+        body: 'x'.repeat(5000),
+      })
+      expect(declared.status).toBe(413)
+      expect(((await declared.json()) as { code: string }).code).toBe('BODY_TOO_LARGE')
+      // A stream has no Content-Length: it goes out chunked and is counted as it arrives.
+      const chunked = await fetch(`${base}/v1/enterprises:import?year=2024`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'text/csv' },
+        body: new Blob(['x'.repeat(5000)]).stream(),
+        duplex: 'half',
+      } as RequestInit)
+      expect(chunked.status).toBe(413)
+      const quoted = await fetch(`${base}/v1/quotes`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          creditCode: small.tokens.creditCode,
+          resource: 'electricity',
+          quantity: '1000',
+          from: '2025-01-01',
+          to: '2025-02-01',
+        }),
+      })
+      expect(quoted.status).toBe(200)
+      expect(((await quoted.json()) as { creditCode: string }).creditCode).toBe(
+        small.tokens.creditCode,
+      )
+    } finally {
+      server.close()
+    }
   })
 
   it('refuses an over-large body with 413', async () => {

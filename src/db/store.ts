@@ -3,6 +3,7 @@
  * runs in one transaction and writes an audit entry in the same transaction.
  * @module db/store
  */
+
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { and, asc, desc, eq, gte, inArray, like, lte, sql } from 'drizzle-orm'
 import { parse as parseYaml } from 'yaml'
@@ -20,6 +21,7 @@ import {
   type OverrideAction,
   TransitionError,
 } from '../rulebook/override-workflow.ts'
+import { HISTORY_YEARS } from '../rulebook/schema.ts'
 import type { Db } from './client.ts'
 import {
   apiTokens,
@@ -74,7 +76,9 @@ export class Store {
   private enterpriseStmt?: {
     get(args: { code: string }): (EnterpriseRow & { updatedBy: string }) | undefined
   }
+  /** Principals by the token itself: a Map lookup costs less than the sha256 of every request. */
   private tokenCache = new Map<string, Principal | null>()
+  private enterpriseCache = new Map<string, Readonly<EnterpriseRow & { etag: string }>>()
 
   constructor(
     readonly db: Db,
@@ -91,6 +95,7 @@ export class Store {
   /** Forgets every cached answer derived from stored data; called by each write. */
   changed(): void {
     this.derived.clear()
+    this.enterpriseCache.clear()
     this.factsCache.clear()
     this.publishedCache.clear()
   }
@@ -235,21 +240,23 @@ export class Store {
   }
 
   principalFor(token: string): Principal | undefined {
-    const h = hashToken(token)
-    const cached = this.tokenCache.get(h)
+    const cached = this.tokenCache.get(token)
     if (cached !== undefined) return cached ?? undefined
+    const h = hashToken(token)
     const row = this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, h)).get()
     // The index finds the row by hash; compare in constant time anyway so no timing depends on the token.
     const ok = row && timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(h, 'hex'))
     const p = ok ? { role: row.role, scope: row.scope, label: row.label } : null
     if (this.tokenCache.size > 10_000) this.tokenCache.clear()
-    this.tokenCache.set(h, p)
+    this.tokenCache.set(token, p)
     return p ?? undefined
   }
 
   // ---------------------------------------------------------------- enterprises and figures
-  getEnterprise(code: string): EnterpriseRow & { etag: string } {
-    // Hot path of every tier and quote: a prepared statement, not a query rebuilt per call.
+  getEnterprise(code: string): Readonly<EnterpriseRow & { etag: string }> {
+    // Hot path of every tier and quote: cached until the next write, a prepared statement on a miss.
+    const hit = this.enterpriseCache.get(code)
+    if (hit) return hit
     this.enterpriseStmt ??= this.db
       .select()
       .from(enterprises)
@@ -257,7 +264,10 @@ export class Store {
       .prepare()
     const row = this.enterpriseStmt.get({ code })
     if (!row) throw new NotFoundError(`enterprise ${code}`)
-    return { ...row, etag: etagOf('e', row.version) }
+    const e = Object.freeze({ ...row, etag: etagOf('e', row.version) })
+    if (this.enterpriseCache.size > 100_000) this.enterpriseCache.clear()
+    this.enterpriseCache.set(code, e)
+    return e
   }
 
   listEnterprises(filter: { county?: string; limit: number; offset: number }) {
@@ -621,12 +631,17 @@ export class Store {
     return this.publishedCache.get(year) ?? undefined
   }
 
-  /** Published results of one enterprise for the given evaluation years, as the pricing core needs them. */
-  ratedFacts(code: string, years: number[]): RatedFacts[] {
+  /**
+   * Published results of one enterprise for the evaluation years up to `lastYear`, as the pricing core needs
+   * them: HISTORY_YEARS of them, enough for any consecutive-year rule (the schema caps those at that many).
+   * Tier lookups and quotes read the same span, so their reasons agree.
+   */
+  history(code: string, lastYear: number): RatedFacts[] {
     // Published results are frozen, so they are cached until the next publish.
-    const key = `${code}|${years.join(',')}`
+    const key = `${code}|${lastYear}`
     const hit = this.factsCache.get(key)
     if (hit) return hit
+    const years = Array.from({ length: HISTORY_YEARS }, (_, i) => lastYear - i)
     const out = this.ratedFactsUncached(code, years)
     if (this.factsCache.size > 100_000) this.factsCache.clear()
     this.factsCache.set(key, out)
@@ -658,11 +673,6 @@ export class Store {
       })
     }
     return out.sort((a, b) => a.year - b.year)
-  }
-
-  /** Class history for consecutive-year rules: the published result of each of the last `span` years. */
-  historyYears(lastYear: number, span = 6): number[] {
-    return Array.from({ length: span }, (_, i) => lastYear - i)
   }
 
   /** A run's results as CSV (see RESULTS_CSV_HEADER); `onProgress` is told every 1,000 rows. */

@@ -3,10 +3,11 @@
  * @module http/app
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { AuthError } from '../errors.ts'
 import { registerWebRoutes } from '../web/pages.tsx'
-import type { AppDeps, AppEnv } from './context.ts'
+import { type AppDeps, type AppEnv, headerOf } from './context.ts'
 import { docsPage } from './docs-page.ts'
 import { errorToProblem, problemResponse, zodProblem } from './problem.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
@@ -36,22 +37,23 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) =>
     problemResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`),
   )
-  // Only requests that carry a body are metered: reading `raw.body` on a GET would build a whole Request object.
-  const limit = bodyLimit({
-    maxSize: deps.maxBodyBytes ?? 10 * 1024 * 1024,
-    onError: (c) =>
-      problemResponse(
-        c,
-        413,
-        'BODY_TOO_LARGE',
-        `request body is larger than ${deps.maxBodyBytes ?? 10 * 1024 * 1024} bytes`,
-      ),
+  const maxBody = deps.maxBodyBytes ?? 10 * 1024 * 1024
+  const tooLarge = (c: Context) =>
+    problemResponse(c, 413, 'BODY_TOO_LARGE', `request body is larger than ${maxBody} bytes`)
+  const limit = bodyLimit({ maxSize: maxBody, onError: tooLarge })
+  // A declared Content-Length is checked from the header (Node's parser stops the body there); only chunked
+  // bodies are metered by hono's bodyLimit, because reading `raw.body` turns the request into a web stream.
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
+    const length = headerOf(c, 'content-length')
+    if (length === undefined || headerOf(c, 'transfer-encoding') !== undefined)
+      return limit(c, next)
+    if (!/^\d{1,15}$/.test(length))
+      return problemResponse(c, 400, 'BAD_REQUEST', 'Content-Length is not a number')
+    return Number(length) > maxBody ? tooLarge(c) : next()
   })
-  app.use('*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limit(c, next),
-  )
   app.use('/v1/*', async (c, next) => {
-    const header = c.req.header('authorization')
+    const header = headerOf(c, 'authorization')
     if (header) {
       const client = clientOf(c)
       const f = failures.get(client)

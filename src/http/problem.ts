@@ -70,8 +70,19 @@ export function zodProblem(c: Context, error: ZodError, where: string): Response
   )
 }
 
+/** A request part that failed its zod schema, thrown by handlers that validate for themselves (see `jsonBody`). */
+export class RequestInvalid extends Error {
+  constructor(
+    readonly error: ZodError,
+    readonly where: string,
+  ) {
+    super(`the ${where} is invalid`)
+  }
+}
+
 /** Maps any thrown error to a problem; internals (stacks, SQL) never reach the client. */
 export function errorToProblem(c: Context, err: unknown, log: (msg: string) => void): Response {
+  if (err instanceof RequestInvalid) return zodProblem(c, err.error, err.where)
   if (err instanceof RulebookError) {
     return problemResponse(
       c,

@@ -3,7 +3,11 @@
  * @module http/schemas
  */
 import { z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
+import { headerOf } from './context.ts'
+import { RequestInvalid } from './problem.ts'
 
 /** 统一社会信用代码 with its GB 32100-2015 check character verified. */
 export const CreditCode = z
@@ -26,3 +30,24 @@ export const Json = z.record(z.string(), z.any())
 export const ok = (description: string, status: 200 | 201 = 200) => ({
   [status]: { description, content: { 'application/json': { schema: Json } } },
 })
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
+
+/**
+ * The JSON body of `c` parsed by `schema`, synchronously, for hot routes. The @hono/zod-openapi validator chain
+ * (media-type gate, then an async parse) costs more per request than a whole quote; the answers are the same:
+ * 415 for another media type, 400 for malformed JSON, 422 VALIDATION_FAILED with zod's issues.
+ */
+export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  if (!JSON_TYPE.test(headerOf(c, 'content-type') ?? ''))
+    throw new HTTPException(415, { message: 'send the body as application/json' })
+  let value: unknown
+  try {
+    value = await c.req.json()
+  } catch {
+    throw new HTTPException(400, { message: 'Malformed JSON in request body' })
+  }
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) throw new RequestInvalid(parsed.error, 'body')
+  return parsed.data
+}

@@ -69,15 +69,42 @@ export interface QuoteOptions {
 const DAY = 86_400_000
 const MAX_DAYS = 366 * 5
 
+// Parsed and formatted dates are remembered: a quote handles a few distinct dates many times over.
+const parsedDates = new Map<string, number>()
+const formattedDates = new Map<number, string>()
+
 export function isoDate(value: string, field: string): number {
+  const known = parsedDates.get(value)
+  if (known !== undefined) return known
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value))
     throw new QuoteError(`${field} must be an ISO date YYYY-MM-DD, got ${JSON.stringify(value)}`)
   const t = Date.parse(`${value}T00:00:00Z`)
   if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value)
     throw new QuoteError(`${field} '${value}' is not a calendar date`)
+  if (parsedDates.size > 50_000) parsedDates.clear()
+  parsedDates.set(value, t)
   return t
 }
-const iso = (t: number) => new Date(t).toISOString().slice(0, 10)
+function iso(t: number): string {
+  let s = formattedDates.get(t)
+  if (s === undefined) {
+    s = new Date(t).toISOString().slice(0, 10)
+    if (formattedDates.size > 50_000) formattedDates.clear()
+    formattedDates.set(t, s)
+  }
+  return s
+}
+/** Rates from the rulebook as Money, built once per distinct string (Decimals are immutable, so shared). */
+const rates = new Map<string, Money>()
+function rateOf(value: string): Money {
+  let m = rates.get(value)
+  if (!m) {
+    m = new Money(value)
+    if (rates.size > 10_000) rates.clear()
+    rates.set(value, m)
+  }
+  return m
+}
 const daysInYear = (y: number) => (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 366 : 365)
 
 interface Piece {
@@ -195,11 +222,11 @@ export function quote(
       waived = applicable.filter((_, k) => k !== best).flat()
     }
     const charges = kept.flat()
-    const key = JSON.stringify([
-      year,
-      charges.map((c) => [c.schedule.id, c.schedule.origin.file, c.reason, c.rate.toString()]),
-      waived.map((c) => [c.schedule.id, c.rate.toString()]),
-    ])
+    let key = `${year}`
+    for (const c of charges)
+      key += `\u0000${c.schedule.id}\u0001${c.schedule.origin.file}\u0001${c.reason}\u0001${c.rate}`
+    key += '\u0000waived'
+    for (const c of waived) key += `\u0000${c.schedule.id}\u0001${c.rate}`
     const prev = segments.at(-1)
     // Merge with the previous segment when nothing that prices this enterprise changed (and no quota, whose bands are not linear).
     if (prev && prev.key === key && prev.to === from && !charges.some((c) => c.kind === 'quota'))
@@ -278,7 +305,10 @@ function quantityIn(pieces: Piece[], from: number, to: number): Money {
     const a = Math.max(p.from, from)
     const b = Math.min(p.to, to)
     if (b <= a) continue
-    q = q.plus(p.quantity.times(b - a).dividedBy(p.to - p.from))
+    // A reading wholly inside the interval counts in full; only a partial one is prorated by days.
+    q = q.plus(
+      a === p.from && b === p.to ? p.quantity : p.quantity.times(b - a).dividedBy(p.to - p.from),
+    )
   }
   return q
 }
@@ -333,7 +363,7 @@ function chargesFor(
       {
         schedule: s,
         kind: 'per-unit',
-        rate: new Money(row.rate),
+        rate: rateOf(row.rate),
         reason: `class ${result.class} ${label} (evaluation ${result.year}${years > 1 ? `, ${years} consecutive years` : ''})`,
       },
     ]
@@ -346,7 +376,7 @@ function chargesFor(
       {
         schedule: s,
         kind: 'per-unit',
-        rate: new Money(row.rate),
+        rate: rateOf(row.rate),
         reason: `${result.category.label} (${result.category.table}${result.category.row ? `: ${result.category.row}` : ''}, evaluation ${result.year})`,
       },
     ]

@@ -38,6 +38,33 @@ export function resolve(
   date: string,
   options: ResolveOptions = {},
 ): ResolvedRules {
+  // The answer only changes at a boundary date, so it is memoised per interval between two boundaries: quotes
+  // resolve once per billing segment, thousands of times a second.
+  const boundaries = countyBoundaries(rulebook, county)
+  let interval = 0
+  while (interval < boundaries.length && boundaries[interval] <= date) interval++
+  let memo = resolveMemo.get(rulebook)
+  if (!memo) {
+    memo = new Map()
+    resolveMemo.set(rulebook, memo)
+  }
+  const key = `${county}|${options.preview ?? ''}|${interval}`
+  let hit = memo.get(key)
+  if (!hit) {
+    hit = resolveUncached(rulebook, county, date, options)
+    memo.set(key, hit)
+  }
+  return hit.date === date ? hit : { ...hit, date }
+}
+
+const resolveMemo = new WeakMap<Rulebook, Map<string, ResolvedRules>>()
+
+function resolveUncached(
+  rulebook: Rulebook,
+  county: string,
+  date: string,
+  options: ResolveOptions,
+): ResolvedRules {
   const applied = rulebook.overrides.filter(
     (o) =>
       o.county === county &&
@@ -77,6 +104,11 @@ export function ruleBoundaries(
   from: string,
   to: string,
 ): string[] {
+  return countyBoundaries(rulebook, county).filter((d) => d > from && d < to)
+}
+
+/** Every boundary date of the city items and of this county's overrides (whatever their status), sorted. */
+function countyBoundaries(rulebook: Rulebook, county: string): string[] {
   let byCounty = boundaryMemo.get(rulebook)
   if (!byCounty) {
     byCounty = new Map()
@@ -87,7 +119,7 @@ export function ruleBoundaries(
     all = allBoundaries(rulebook, county)
     byCounty.set(county, all)
   }
-  return all.filter((d) => d > from && d < to)
+  return all
 }
 
 const boundaryMemo = new WeakMap<Rulebook, Map<string, string[]>>()

@@ -4,6 +4,9 @@
  */
 import { z } from 'zod'
 
+/** Years of published history pricing reads; a consecutive-year rule can look back no further. */
+export const HISTORY_YEARS = 12
+
 export const IdSchema = z
   .string()
   .regex(
@@ -200,7 +203,7 @@ export const RateSchema = z.strictObject({
   class: ClassIdSchema.optional(),
   category: IdSchema.optional(),
   /** Applies from the Nth consecutive year in this class (class history); the most specific row wins. */
-  minConsecutiveYears: z.number().int().min(1).optional(),
+  minConsecutiveYears: z.number().int().min(1).max(HISTORY_YEARS).optional(),
   rate: MoneySchema,
 })
 export const SurchargeSchema = z.strictObject({

@@ -3,24 +3,37 @@
  * @module http/routes/pricing
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import { creditCodeProblem } from '../../enterprise/credit-code.ts'
 import { MujunError, NotFoundError } from '../../errors.ts'
 import { quote, ratesOn } from '../../pricing/quote.ts'
 import { resultToJson } from '../../rating/result-json.ts'
 import { selfCheck } from '../../rating/self-check.ts'
 import { type AppDeps, type AppEnv, authorize } from '../context.ts'
-import { CreditCode, IsoDate, ok } from '../schemas.ts'
+import { CreditCode, IsoDate, jsonBody, ok } from '../schemas.ts'
 
 const Quantity = z.union([
   z.string().regex(/^\d{1,15}(\.\d{1,9})?$/, 'a non-negative decimal'),
   z.number().nonnegative().finite(),
 ])
 
+const QuoteBody = z.object({
+  creditCode: CreditCode,
+  resource: z.string().openapi({ example: 'electricity' }),
+  from: IsoDate,
+  to: IsoDate,
+  quantity: Quantity.optional(),
+  readings: z
+    .array(z.object({ from: IsoDate, to: IsoDate, quantity: Quantity }))
+    .max(400)
+    .optional(),
+})
+
 export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {
   const tierOf = (code: string, date: string) => {
     const { rulebook } = store.activeRulebook()
     const year = Number(date.slice(0, 4)) - 1
-    const history = store.ratedFacts(code, store.historyYears(year))
+    const history = store.history(code, year)
     const current = history.find((h) => h.year === year)
     const run = store.publishedRun(year)
     const { rates, notes } = ratesOn(history, rulebook, date)
@@ -40,6 +53,20 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
     }
   }
 
+  type TierHit = { county: string; creditCode: string; json: string }
+  const sendTier = (c: Context<AppEnv>, hit: TierHit) => {
+    authorize(c.get('principal'), ['bureau', 'utility', 'county', 'enterprise'], {
+      county: hit.county,
+      creditCode: hit.creditCode,
+    })
+    return c.body(hit.json, 200, { 'content-type': 'application/json; charset=utf-8' })
+  }
+  // A tier depends only on stored, published data, so its JSON is cached until the next write. A URL seen before
+  // (with an explicit date) is answered before parameter validation: it is only stored after passing it once.
+  app.use('/v1/enterprises/:creditCode/tier', async (c, next) => {
+    const hit = c.req.method === 'GET' && store.derived.get(`tier-url|${c.req.url}`)
+    return hit ? sendTier(c, hit as TierHit) : next()
+  })
   app.openapi(
     createRoute({
       method: 'get',
@@ -56,21 +83,19 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
     }),
     (c) => {
       const { creditCode } = c.req.valid('param')
-      const date = c.req.valid('query').date ?? new Date().toISOString().slice(0, 10)
-      // A tier depends only on stored, published data: cache its JSON until the next write.
+      const explicit = c.req.valid('query').date
+      const date = explicit ?? new Date().toISOString().slice(0, 10)
       const key = `tier|${creditCode}|${date}`
-      let hit = store.derived.get(key) as { county: string; json: string } | undefined
+      let hit = store.derived.get(key) as TierHit | undefined
       if (!hit) {
         const e = store.getEnterprise(creditCode)
-        hit = { county: e.county, json: JSON.stringify(tierOf(creditCode, date)) }
+        hit = { county: e.county, creditCode, json: JSON.stringify(tierOf(creditCode, date)) }
         if (store.derived.size > 200_000) store.derived.clear()
         store.derived.set(key, hit)
       }
-      authorize(c.get('principal'), ['bureau', 'utility', 'county', 'enterprise'], {
-        county: hit.county,
-        creditCode,
-      })
-      return c.body(hit.json, 200, { 'content-type': 'application/json; charset=utf-8' }) as never
+      // Without a date the answer is today's, so that URL is not cached by itself.
+      if (explicit) store.derived.set(`tier-url|${c.req.url}`, hit)
+      return sendTier(c, hit) as never
     },
   )
 
@@ -82,6 +107,7 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
       summary: 'Tiers of up to 10,000 enterprises on one date (nightly sync)',
       request: {
         body: {
+          required: true,
           content: {
             'application/json': {
               schema: z.object({
@@ -115,53 +141,44 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
     },
   )
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/quotes',
-      tags: ['utilities'],
-      summary:
-        'Itemised surcharge for a billing period, in exact yuan, split at every rule or class change',
-      request: {
-        body: {
-          content: {
-            'application/json': {
-              schema: z.object({
-                creditCode: CreditCode,
-                resource: z.string().openapi({ example: 'electricity' }),
-                from: IsoDate,
-                to: IsoDate,
-                quantity: Quantity.optional(),
-                readings: z
-                  .array(z.object({ from: IsoDate, to: IsoDate, quantity: Quantity }))
-                  .max(400)
-                  .optional(),
-              }),
-            },
+  // Utilities quote in bulk: the body is validated in the handler (see jsonBody); the route is documented as usual.
+  const quoteRoute = createRoute({
+    method: 'post',
+    path: '/v1/quotes',
+    tags: ['utilities'],
+    summary:
+      'Itemised surcharge for a billing period, in exact yuan, split at every rule or class change',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: QuoteBody,
           },
         },
       },
-      responses: ok(
-        'quote lines (rate × quantity = amount, rounded half-up to the fen) and the total',
-      ),
-    }),
-    (c) => {
-      const body = c.req.valid('json')
-      const e = store.getEnterprise(body.creditCode)
-      authorize(c.get('principal'), ['bureau', 'utility', 'county', 'enterprise'], {
-        county: e.county,
-        creditCode: body.creditCode,
-      })
-      const { rulebook } = store.activeRulebook()
-      const lastYear = Number(body.to.slice(0, 4)) - 1
-      const history = store.ratedFacts(body.creditCode, store.historyYears(lastYear, 12))
-      if (history.length === 0)
-        throw new MujunError('NO_EVALUATION', `${body.creditCode} has no published evaluation`, {
-          status: 422,
-        })
-      return c.json(quote(history, rulebook, body), 200)
     },
-  )
+    responses: ok(
+      'quote lines (rate × quantity = amount, rounded half-up to the fen) and the total',
+    ),
+  })
+  app.openAPIRegistry.registerPath(quoteRoute)
+  app.post('/v1/quotes', async (c) => {
+    const body = await jsonBody(c, QuoteBody)
+    const e = store.getEnterprise(body.creditCode)
+    authorize(c.get('principal'), ['bureau', 'utility', 'county', 'enterprise'], {
+      county: e.county,
+      creditCode: body.creditCode,
+    })
+    const { rulebook } = store.activeRulebook()
+    const lastYear = Number(body.to.slice(0, 4)) - 1
+    const history = store.history(body.creditCode, lastYear)
+    if (history.length === 0)
+      throw new MujunError('NO_EVALUATION', `${body.creditCode} has no published evaluation`, {
+        status: 422,
+      })
+    return c.json(quote(history, rulebook, body), 200)
+  })
 
   app.openapi(
     createRoute({
@@ -172,6 +189,7 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
         'What-if rating of submitted figures against the published peers, with the full trace; nothing is stored',
       request: {
         body: {
+          required: true,
           content: {
             'application/json': {
               schema: z.object({
