@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { FormulaError, FormulaEvalError } from '../src/errors.ts'
-import { compileFormula, type SymbolKind } from '../src/formula/compile.ts'
+import { compileBatch, compileFormula, type SymbolKind } from '../src/formula/compile.ts'
 
 const symbols = new Map<string, SymbolKind>([
   ['tax', { kind: 'number' }],
@@ -109,5 +109,35 @@ describe('evaluation errors name the cause', () => {
         n === 'land_mu' ? 3 : 0,
       ),
     ).toBe(2)
+  })
+})
+
+describe('a batch of formulas gives what each formula gives alone', () => {
+  const sources = ['tax / land_mu', 'tax * 2 - land_mu', 'max(tax, 100) / (land_mu + 1)']
+  const batch = compileBatch(sources.map((s) => compileFormula(s, symbols)))
+  const out = new Float64Array(8)
+
+  it('writes every value at its offset and returns -1', () => {
+    out.fill(-7)
+    expect(batch({ tax: 30, land_mu: 10 }, () => 0, out, 2)).toBe(-1)
+    expect([...out]).toEqual([-7, -7, 3, 50, 100 / 11, -7, -7, -7])
+  })
+
+  it('returns the index of the first formula that divides by zero, for the caller to explain', () => {
+    expect(batch({ tax: 30, land_mu: 0 }, () => 0, out, 0)).toBe(0)
+    expect(() => run('tax / land_mu', { tax: 30, land_mu: 0 })).toThrow(/division by zero/)
+    expect(batch({ tax: 30, land_mu: -1 }, () => 0, out, 0)).toBe(2)
+  })
+
+  it('refuses non-finite values and lets the resolver’s errors through', () => {
+    expect(batch({ tax: Number.MAX_VALUE, land_mu: 1e-300 }, () => 0, out, 0)).toBe(0)
+    const missing = () => {
+      throw new FormulaEvalError("missing figure 'land_mu'")
+    }
+    expect(() => batch({ tax: 1 }, missing, out, 0)).toThrow("missing figure 'land_mu'")
+  })
+
+  it('takes only number formulas', () => {
+    expect(() => compileBatch([compileFormula('land_mu > 3', symbols)])).toThrow(FormulaError)
   })
 })

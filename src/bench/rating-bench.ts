@@ -3,9 +3,8 @@
  * hand-written TypeScript computing the same indicators, in the same run. Prints figures for the README.
  * Targets: the million rated in ≤ 5 s of compute, ≤ 1 GiB peak RSS, formulas within 2× of hand-written code.
  */
-import { all, create } from 'mathjs'
 import { syntheticPopulation } from '../demo/population.ts'
-import type { FormulaScope } from '../formula/compile.ts'
+import { compileBatch, type FormulaScope } from '../formula/compile.ts'
 import { makeResolver, rate } from '../rating/rate.ts'
 import { loadRulebook } from '../rulebook/load.ts'
 
@@ -53,7 +52,18 @@ const runHand = () => {
   }
   return ms(t0)
 }
+// As rating runs them: the seven formulas compiled into one batch, one call per enterprise.
+const batch = compileBatch(compiled)
 const runFormula = () => {
+  const t0 = process.hrtime.bigint()
+  for (const s of scopes) {
+    if (batch(s, resolver, out, 0) >= 0) throw new Error('a formula faulted')
+    sink += out[0]
+  }
+  return ms(t0)
+}
+// For reference: each formula called on its own (what a self-check or a quote does).
+const runSingles = () => {
   const t0 = process.hrtime.bigint()
   for (const s of scopes) {
     for (let k = 0; k < compiled.length; k++) out[k] = compiled[k].evaluate(s, resolver) as number
@@ -64,14 +74,36 @@ const runFormula = () => {
 // Warm both up, then take the best of five alternating runs (noisy machines).
 runHand()
 runFormula()
+runSingles()
 let handMs = Number.POSITIVE_INFINITY
 let formulaMs = Number.POSITIVE_INFINITY
+let singlesMs = Number.POSITIVE_INFINITY
 for (let k = 0; k < 5; k++) {
   handMs = Math.min(handMs, runHand())
   formulaMs = Math.min(formulaMs, runFormula())
+  singlesMs = Math.min(singlesMs, runSingles())
 }
 
+globalThis.gc?.()
+
+const rssBefore = rssMiB()
+// Production path: figures stored in the database were validated at import (trusted); then the same with checks.
+t = process.hrtime.bigint()
+const results = rate(population, rb, 2024, { trusted: true })
+const rateMs = ms(t)
+const rssAfter = rssMiB()
+globalThis.gc?.()
+t = process.hrtime.bigint()
+const checked = rate(population, rb, 2024)
+const checkedMs = ms(t)
+if (
+  JSON.stringify(checked.slice(0, 1000).map((r) => [r.score, r.class])) !==
+  JSON.stringify(results.slice(0, 1000).map((r) => [r.score, r.class]))
+)
+  throw new Error('trusted and checked ratings differ')
 // mathjs's own evaluator on a sample, for reference: why formulas are compiled to plain functions.
+// Loaded only now: the full library is not part of the rating process whose RSS is measured above.
+const { all, create } = await import('mathjs')
 const math = create(all)
 const mj = ids.map((id) => math.compile(rb.sections.indicators.find((i) => i.id === id)!.formula))
 const SAMPLE = Math.min(50_000, N)
@@ -93,23 +125,6 @@ for (let i = 0; i < SAMPLE; i++) {
   sink += out[0]
 }
 const handSamplePerEnterprise = ms(t0) / SAMPLE
-globalThis.gc?.()
-
-const rssBefore = rssMiB()
-// Production path: figures stored in the database were validated at import (trusted); then the same with checks.
-t = process.hrtime.bigint()
-const results = rate(population, rb, 2024, { trusted: true })
-const rateMs = ms(t)
-const rssAfter = rssMiB()
-globalThis.gc?.()
-t = process.hrtime.bigint()
-const checked = rate(population, rb, 2024)
-const checkedMs = ms(t)
-if (
-  JSON.stringify(checked.slice(0, 1000).map((r) => [r.score, r.class])) !==
-  JSON.stringify(results.slice(0, 1000).map((r) => [r.score, r.class]))
-)
-  throw new Error('trusted and checked ratings differ')
 const counts: Record<string, number> = {}
 for (const r of results) counts[r.class ?? r.status] = (counts[r.class ?? r.status] ?? 0) + 1
 
@@ -121,7 +136,8 @@ const lines = [
   `| rating time, re-checking every figure | ${(checkedMs / 1000).toFixed(2)} s | — |`,
   `| rating throughput | ${Math.round(N / (rateMs / 1000)).toLocaleString('en')} enterprises/s | ≥ 200,000/s |`,
   `| peak RSS after the first rating (whole process, incl. the population) | ${rssAfter} MiB (before rating ${rssBefore} MiB) | ≤ 1024 MiB |`,
-  `| compiled formulas ÷ hand-written TS (7 indicators × ${N.toLocaleString('en')}) | ${(formulaMs / handMs).toFixed(2)}× (${formulaMs.toFixed(0)} ms vs ${handMs.toFixed(0)} ms) | ≤ 2× |`,
+  `| compiled formulas ÷ hand-written TS (7 indicators × ${N.toLocaleString('en')}, one batch per enterprise as in rating) | ${(formulaMs / handMs).toFixed(2)}× (${formulaMs.toFixed(0)} ms vs ${handMs.toFixed(0)} ms) | ≤ 2× |`,
+  `| the same formulas called one by one ÷ hand-written TS | ${(singlesMs / handMs).toFixed(2)}× | reference |`,
   `| mathjs evaluate() ÷ hand-written TS (sample of ${SAMPLE.toLocaleString('en')}) | ${(mathjsPerEnterprise / handSamplePerEnterprise).toFixed(0)}× | reference |`,
   `| population generation | ${(genMs / 1000).toFixed(2)} s | — |`,
   `classes: ${Object.entries(counts)

@@ -138,8 +138,18 @@ export function syntheticPopulation(n: number, seed = 2024): Enterprise[] {
     if (rnd() < 0.004) f.banned_by_policy = true
     if (rnd() < 0.03) f.new_enterprise = true
     out[i] = {
-      creditCode: withCheckChar(body),
-      name: `宁波${SURNAMES[i % SURNAMES.length]}${SURNAMES[(i * 7) % SURNAMES.length]}${trade}${above ? '股份' : ''}有限公司${i}`,
+      // Flat strings, as a CSV or database read gives: a template literal would keep each name as a tree of
+      // concatenations (about 80 bytes more per enterprise in a million-firm benchmark).
+      creditCode: [body, withCheckChar(body).slice(17)].join(''),
+      name: [
+        '宁波',
+        SURNAMES[i % SURNAMES.length],
+        SURNAMES[(i * 7) % SURNAMES.length],
+        trade,
+        above ? '股份' : '',
+        '有限公司',
+        i,
+      ].join(''),
       county,
       industryCode,
       figures: f,

@@ -10,7 +10,12 @@
 
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { FormulaEvalError } from '../errors.ts'
-import type { FormulaScope, FormulaValue } from '../formula/compile.ts'
+import {
+  compileBatch,
+  type FormulaBatch,
+  type FormulaScope,
+  type FormulaValue,
+} from '../formula/compile.ts'
 import type {
   ClassSchemeC,
   GroupC,
@@ -78,14 +83,21 @@ export interface RateOptions {
 const EMPTY: readonly never[] = Object.freeze([])
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4
 const EPS = 1e-9
-// Per scoring item the numbers kept: the value and the points; benchmark and ratios are derived from the peer context.
-const STRIDE = 2
+// A rated enterprise's numbers live in a shared Float64Array (no object or boxed double per figure): the value of
+// each scoring item, then its tie-break values, then these three. Benchmarks, ratios and points are derived from
+// the values and the peer context when a trace is read.
+const BASE_SCORE = 0
+const SCORE = 1
+const PERCENTILE = 2
+const TAIL = 3
 
 /** The shared, per-peer-group part of a trace: which items were scored and how. */
 interface ScoringPlan {
   scoring: ScoringC
   indicators: IndicatorC[]
   kinds: string[]
+  /** The indicators' formulas as one compiled function (see compileBatch). */
+  batch: FormulaBatch
 }
 
 /** The result of rating one enterprise for one year. */
@@ -96,13 +108,8 @@ export class RatingResult {
   group: string | null = null
   adjustments: Adjustment[] = EMPTY as never
   vetoes: VetoHit[] = EMPTY as never
-  /** Sum of indicator points, before bonuses and deductions. */
-  baseScore: number | null = null
-  score: number | null = null
   rank: number | null = null
   groupSize: number | null = null
-  /** Share of the peer group ranked at or above this enterprise (0.2 = top 20 %). */
-  percentile: number | null = null
   /** Class from rank or score alone. */
   initialClass: string | null = null
   /** Class after vetoes and protections. */
@@ -110,46 +117,73 @@ export class RatingResult {
   category: { table: string; row: string | null; category: string; label: string } | null = null
   /** Every rule item that produced this result, with its origin and source document. */
   rules: AppliedRule[] = EMPTY as never
-  /** @internal numbers behind `indicators`: a view's backing slab and this result's offset in it */
+  /** @internal the slab holding this result's numbers (set once it is rated) and its offset in it */
   numbers: Float64Array | null = null
   /** @internal */
   offset = 0
-  /** @internal */
-  plan: ScoringPlan | null = null
-  /** @internal the peer statistics the benchmarks came from */
+  /** @internal the peer statistics the benchmarks came from, and through them the scoring plan */
   peers: PeerContext | null = null
 
   constructor(
-    readonly creditCode: string,
-    readonly name: string,
-    readonly county: string,
-    readonly industryCode: string,
+    /** @internal the enterprise as given: identity and figures are read from it, not copied */
+    readonly enterprise: Enterprise,
     readonly sector: string,
     readonly year: number,
-    /** The figures as reported (defaults are applied when formulas read them). */
-    readonly figures: Enterprise['figures'],
   ) {}
+
+  get creditCode(): string {
+    return this.enterprise.creditCode
+  }
+  get name(): string {
+    return this.enterprise.name
+  }
+  get county(): string {
+    return this.enterprise.county
+  }
+  get industryCode(): string {
+    return this.enterprise.industryCode
+  }
+  /** The figures as reported (defaults are applied when formulas read them). */
+  get figures(): Enterprise['figures'] {
+    return this.enterprise.figures
+  }
+  /** Sum of indicator points, before bonuses and deductions. */
+  get baseScore(): number | null {
+    return this.tail(BASE_SCORE)
+  }
+  get score(): number | null {
+    return this.tail(SCORE)
+  }
+  /** Share of the peer group ranked at or above this enterprise (0.2 = top 20 %). */
+  get percentile(): number | null {
+    return this.tail(PERCENTILE)
+  }
+  private tail(slot: number): number | null {
+    const p = this.peers
+    return p && this.numbers ? this.numbers[this.offset + p.width - TAIL + slot] : null
+  }
 
   /** Every indicator's value, benchmark, ratio, capped ratio, weight and points. */
   get indicators(): IndicatorTrace[] {
-    const plan = this.plan
+    const peers = this.peers
     const n = this.numbers
-    if (!plan || !n) return []
+    if (!peers || !n) return []
+    const plan = peers.plan
     const o = this.offset
     return plan.scoring.items.map((item, i) => {
-      const s = scoreItem(item, n[o + i * STRIDE], this.peers!.benchmarks[i])
+      const s = scoreItem(item, n[o + i], peers.benchmarks[i])
       return {
         id: item.indicator,
         label: plan.indicators[i].label,
         unit: plan.indicators[i].unit,
         formula: plan.indicators[i].formula,
-        value: round4(n[o + i * STRIDE]),
+        value: round4(n[o + i]),
         benchmark: round4(s.benchmark),
         benchmarkKind: plan.kinds[i],
         ratio: round4(s.ratio),
         cappedRatio: round4(s.capped),
         weight: item.weight,
-        points: n[o + i * STRIDE + 1],
+        points: s.points,
       }
     })
   }
@@ -313,6 +347,9 @@ interface CountyPlan {
 }
 
 interface PeerContext {
+  plan: ScoringPlan
+  /** Numbers per enterprise in the slab: one per scoring item, the tie-break values, then TAIL. */
+  width: number
   /** Per scoring item: the sum and count (mean) or the values (median) of its benchmark peers. */
   buckets: { sum: number; n: number; values: number[] | null; stat: number }[]
   /** Per scoring item: the benchmark the peers give (filled once the statistics are known). */
@@ -386,6 +423,7 @@ export function rate(
           plan = {
             scoring,
             indicators: inds,
+            batch: batchOf(rulebook, inds),
             kinds: scoring.items.map((it) =>
               'fixed' in it.benchmark
                 ? 'fixed'
@@ -433,7 +471,6 @@ export function rate(
   const results: RatingResult[] = new Array(order.length)
   let slab = new Float64Array(0)
   let slabUsed = 0
-  const ctxOf: (PeerContext | undefined)[] = new Array(order.length)
   const ranks = new Map<string, Rank>()
 
   let previous: string | undefined
@@ -444,15 +481,7 @@ export function rate(
       sector = sectorOf(rulebook, String(e.industryCode))
       sectorCache.set(e.industryCode, sector)
     }
-    const r = new RatingResult(
-      e.creditCode,
-      e.name,
-      e.county,
-      e.industryCode,
-      sector,
-      year,
-      e.figures,
-    )
+    const r = new RatingResult(e, sector, year)
     results[k] = r
     if (e.creditCode === previous) {
       invalid(r, `duplicate credit code ${e.creditCode} in the population`)
@@ -547,24 +576,31 @@ export function rate(
     }
     const items = gp.plan.scoring.items
     const ties = gp.scheme!.tieBreak
-    // Slots in the shared slab: STRIDE numbers per scoring item, then the tie-break values.
-    const width = items.length * STRIDE + ties.length
+    // Slots in the shared slab: one number per scoring item, the tie-break values, then TAIL.
+    const width = items.length + ties.length + TAIL
     if (slabUsed + width > slab.length) {
       slab = new Float64Array(Math.max(1 << 16, Math.min(order.length - k, 1 << 20) * width))
       slabUsed = 0
     }
     const numbers = slab
     const o = slabUsed
-    for (let i = 0; i < items.length; i++) {
+    let fault: number
+    try {
+      fault = gp.plan.batch(e.figures, resolver, numbers, o)
+    } catch {
+      fault = 0
+    }
+    // Only when the batch stops: each indicator alone, for every problem with its exact words.
+    for (let i = fault < 0 ? items.length : 0; i < items.length; i++) {
       try {
-        numbers[o + i * STRIDE] = resolver(items[i].indicator) as number
+        numbers[o + i] = resolver(items[i].indicator) as number
       } catch (err) {
         problem(r, err, '')
       }
     }
     for (let t = 0; t < ties.length; t++) {
       try {
-        numbers[o + items.length * STRIDE + t] = resolver(ties[t]) as number
+        numbers[o + items.length + t] = resolver(ties[t]) as number
       } catch (err) {
         problem(r, err, '')
       }
@@ -614,7 +650,6 @@ export function rate(
     }
     r.numbers = numbers
     r.offset = o
-    r.plan = gp.plan
     slabUsed += width
 
     let bySector = plan.contexts.get(sector)
@@ -641,15 +676,22 @@ export function rate(
         }
         return b
       })
-      ctx = { buckets, benchmarks: new Float64Array(items.length), items, rank }
+      ctx = {
+        plan: gp.plan,
+        width,
+        buckets,
+        benchmarks: new Float64Array(items.length),
+        items,
+        rank,
+      }
       bySector.set(group.id, ctx)
     }
-    ctxOf[k] = ctx
+    r.peers = ctx
     ctx.rank.members.push(k)
     for (let i = 0; i < items.length; i++) {
       const b = ctx.buckets[i]
       if ('fixed' in items[i].benchmark) continue
-      const v = numbers[o + i * STRIDE]
+      const v = numbers[o + i]
       b.sum += v
       b.n++
       b.values?.push(v)
@@ -674,24 +716,22 @@ export function rate(
   }
   for (let k = 0; k < results.length; k++) {
     const r = results[k]
-    const ctx = ctxOf[k]
+    const ctx = r.peers
     if (!ctx || r.status !== 'rated') continue
-    const items = r.plan!.scoring.items
+    const items = ctx.items
     const n = r.numbers!
     const o = r.offset
     let base = 0
-    r.peers = ctx
     for (let i = 0; i < items.length; i++) {
       const item = items[i]
-      const ratio = ratioOf(n[o + i * STRIDE], ctx.benchmarks[i])
-      const points = round4(cappedOf(item, ratio) * item.weight)
-      n[o + i * STRIDE + 1] = points
-      base += points
+      // The same arithmetic as scoreItem, which the trace uses: shown points add up to the base score.
+      base += round4(cappedOf(item, ratioOf(n[o + i], ctx.benchmarks[i])) * item.weight)
     }
-    r.baseScore = round4(base)
     let adj = 0
     for (let ai = 0; ai < r.adjustments.length; ai++) adj += r.adjustments[ai].points
-    r.score = round4(base + adj)
+    const tail = o + ctx.width - TAIL
+    n[tail + BASE_SCORE] = round4(base)
+    n[tail + SCORE] = round4(base + adj)
   }
   sharedBuckets.clear()
 
@@ -704,9 +744,11 @@ export function rate(
     const tie = (x: number, y: number) => {
       const rx = results[x]
       const ry = results[y]
-      const base = rx.plan!.scoring.items.length * STRIDE
+      // Each firm's own layout: peers of one class scheme may come from counties scoring different items.
+      const bx = rx.offset + rx.peers!.items.length
+      const by = ry.offset + ry.peers!.items.length
       for (let t = 0; t < ties; t++) {
-        const d = ry.numbers![ry.offset + base + t] - rx.numbers![rx.offset + base + t]
+        const d = ry.numbers![by + t] - rx.numbers![bx + t]
         if (Math.abs(d) > EPS) return d > 0 ? 1 : -1
       }
       return 0
@@ -740,7 +782,7 @@ export function rate(
       const r = results[members[i]]
       r.rank = rank
       r.groupSize = n
-      r.percentile = round4(rank / n)
+      r.numbers![r.offset + r.peers!.width - TAIL + PERCENTILE] = round4(rank / n)
       let cls: string
       if (scheme.method === 'rank-share') {
         let b = 0
@@ -757,6 +799,34 @@ export function rate(
     }
   }
   return results
+}
+
+// One compiled batch per list of indicator objects of a rulebook, kept for every rate() call on it. Keyed by the
+// objects, not their ids: a county override may replace an indicator under the same id.
+const batches = new WeakMap<Rulebook, Map<string, FormulaBatch>>()
+const indicatorKeys = new WeakMap<IndicatorC, number>()
+let nextIndicatorKey = 0
+function batchOf(rulebook: Rulebook, indicators: IndicatorC[]): FormulaBatch {
+  let byKey = batches.get(rulebook)
+  if (!byKey) {
+    byKey = new Map()
+    batches.set(rulebook, byKey)
+  }
+  let key = ''
+  for (const i of indicators) {
+    let k = indicatorKeys.get(i)
+    if (k === undefined) {
+      k = nextIndicatorKey++
+      indicatorKeys.set(i, k)
+    }
+    key += `${k},`
+  }
+  let batch = byKey.get(key)
+  if (!batch) {
+    batch = compileBatch(indicators.map((i) => i.fn))
+    byKey.set(key, batch)
+  }
+  return batch
 }
 
 // Working state of one rate() call; cleared before it returns (rate is synchronous).

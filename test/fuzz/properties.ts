@@ -3,7 +3,7 @@
  */
 import fc from 'fast-check'
 import { FormulaError, FormulaEvalError, RulebookError } from '../../src/errors.ts'
-import { compileFormula, type SymbolKind } from '../../src/formula/compile.ts'
+import { compileBatch, compileFormula, type SymbolKind } from '../../src/formula/compile.ts'
 import { Money } from '../../src/pricing/money.ts'
 import { quote } from '../../src/pricing/quote.ts'
 import { rate } from '../../src/rating/rate.ts'
@@ -109,6 +109,17 @@ export const formulaNeverEscapes = fc.property(
         throw new Error(`returned ${typeof v}`)
     } catch (e) {
       if (!(e instanceof FormulaEvalError)) throw e
+    }
+    // Run in a batch (as rating does), a number formula gives the same value, or faults where it throws.
+    if (compiled.type === 'number') {
+      const out = new Float64Array(1)
+      let alone: number | undefined
+      try {
+        alone = compiled.evaluate(scope) as number
+      } catch {}
+      const fault = compileBatch([compiled])(scope, () => 0, out, 0)
+      if (alone === undefined ? fault !== 0 : fault !== -1 || !Object.is(out[0], alone))
+        throw new Error(`batch disagrees: ${alone} vs ${fault < 0 ? out[0] : 'fault'}`)
     }
     return true
   },
