@@ -293,6 +293,26 @@ describe('preview', () => {
     ).toBe(true)
     expect(Number(p.revenue.water.change)).toBeGreaterThan(0)
     expect(p.revenue.electricity.change).toBe('0.00')
+
+    // Previews are cached until the next write: editing the draft shows at once.
+    const url = '/v1/overrides/cixi_2025_water2/preview?year=2024'
+    const again = await call(t.app, 'GET', url, { token: t.tokens.county })
+    expect(((await again.json()) as typeof p).revenue.water.change).toBe(p.revenue.water.change)
+    const draft = await call(t.app, 'GET', '/v1/overrides/cixi_2025_water2', {
+      token: t.tokens.county,
+    })
+    const edited = await call(t.app, 'PUT', '/v1/overrides/cixi_2025_water2', {
+      token: t.tokens.county,
+      body: { text: text.replace('"0.90"', '"0.80"') },
+      headers: { 'if-match': draft.headers.get('etag')! },
+    })
+    expect(edited.status).toBe(200)
+    const after = (await (await call(t.app, 'GET', url, { token: t.tokens.county })).json()) as {
+      rules: unknown[]
+      revenue: Record<string, { change: string }>
+    }
+    // C back at 0.80 as in force; only D (1.60 vs 1.50) still changes, so less revenue than before the edit.
+    expect(Number(after.revenue.water.change)).toBeLessThan(Number(p.revenue.water.change))
   })
 })
 

@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml'
 import { toCsv } from '../enterprise/csv.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { AuthError, MujunError, NotFoundError } from '../errors.ts'
+import { previewOverride } from '../pricing/override-preview.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import { figureProblems, type RatingResult, rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
@@ -485,6 +486,21 @@ export class Store {
       )
       return { created, updated }
     })
+  }
+
+  /**
+   * What a pending override would change for the stored population of `year` (see previewOverride). It re-rates
+   * the county twice, so it is cached until the next write: the overview page shows one per pending override.
+   */
+  overridePreview(overrideId: string, year: number): ReturnType<typeof previewOverride> {
+    const { id, rulebook } = this.activeRulebook()
+    const key = `preview|${id}|${overrideId}|${year}`
+    let hit = this.derived.get(key) as ReturnType<typeof previewOverride> | undefined
+    if (!hit) {
+      hit = previewOverride(rulebook, overrideId, this.population(year), year)
+      this.derived.set(key, hit)
+    }
+    return hit
   }
 
   /** The population with figures for `year`, as the core consumes it. */

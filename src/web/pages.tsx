@@ -7,7 +7,6 @@ import type { Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Principal, Store } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
-import { previewOverride } from '../pricing/override-preview.ts'
 import { quote } from '../pricing/quote.ts'
 import type { RatingResult } from '../rating/rate.ts'
 import { classMoves, selfCheck } from '../rating/self-check.ts'
@@ -390,9 +389,10 @@ function Overview(props: { lang: Lang; store: Store }) {
   )
   const latestYear = run?.year
   const population = latestYear ? store.population(latestYear) : []
+  const byCode = new Map(population.map((e) => [e.creditCode, e]))
   const dFirms = rows
     .filter((r) => r.class === 'D')
-    .map((r) => population.find((e) => e.creditCode === r.creditCode))
+    .map((r) => byCode.get(r.creditCode))
     .filter(Boolean) as Enterprise[]
   const sum = (list: Enterprise[], id: string) =>
     list.reduce((a, e) => a + (Number(e.figures[id]) || 0), 0)
@@ -465,9 +465,7 @@ function Overview(props: { lang: Lang; store: Store }) {
         <h2>{t(lang, 'pending')}</h2>
         <table>
           {pending.map((o) => {
-            const pv = latestYear
-              ? previewOverride(rulebook, o.id, population, latestYear)
-              : undefined
+            const pv = latestYear ? store.overridePreview(o.id, latestYear) : undefined
             return (
               <tr>
                 <td>{o.id}</td>

@@ -5,7 +5,6 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Role } from '../../db/store.ts'
-import { previewOverride } from '../../pricing/override-preview.ts'
 import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
 import { ok } from '../schemas.ts'
 
@@ -169,15 +168,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
       const o = store.getOverride(c.req.valid('param').id)
       authorize(c.get('principal'), ['bureau', 'county'], { county: o.county })
       const { year } = c.req.valid('query')
-      return c.json(
-        previewOverride(
-          store.activeRulebook().rulebook,
-          o.id,
-          store.population(year),
-          year,
-        ) as never,
-        200,
-      )
+      return c.json(store.overridePreview(o.id, year) as never, 200)
     },
   )
 
