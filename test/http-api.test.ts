@@ -179,6 +179,7 @@ describe('tiers and quotes', () => {
     })
     expect(text.status).toBe(415)
     expect(text.headers.get('content-type')).toContain('application/problem+json')
+    expect(((await text.json()) as { code: string }).code).toBe('UNSUPPORTED_MEDIA_TYPE')
     const missing = await call(t.app, 'POST', '/v1/quotes', {
       token: t.tokens.utility,
       body: { creditCode: t.tokens.creditCode, resource: 'electricity', from: '2025-01-01' },

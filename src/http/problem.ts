@@ -100,7 +100,13 @@ export function errorToProblem(c: Context, err: unknown, log: (msg: string) => v
   if (err instanceof HTTPException) {
     const status = err.status
     const code =
-      status === 413 ? 'BODY_TOO_LARGE' : status === 400 ? 'BAD_REQUEST' : `HTTP_${status}`
+      status === 413
+        ? 'BODY_TOO_LARGE'
+        : status === 415
+          ? 'UNSUPPORTED_MEDIA_TYPE'
+          : status === 400
+            ? 'BAD_REQUEST'
+            : `HTTP_${status}`
     return problemResponse(c, status, code, err.message || TITLES[status] || 'error')
   }
   log(`unhandled error on ${c.req.method} ${c.req.path}: ${(err as Error)?.stack ?? err}`)
