@@ -318,16 +318,25 @@ export function createResolver(
   }
 }
 
-/** A one-off resolver over a single enterprise's figures (quotes, self-checks). */
+/**
+ * A resolver over a single enterprise's figures (quotes, self-checks). One per indicator list is kept and pointed
+ * at the new figures: building one means a map of every indicator, and a quote may need one per billing segment.
+ * The returned function is valid until the next makeResolver call on the same list (everything here is synchronous).
+ */
 export function makeResolver(
   scope: FormulaScope,
   rulebook: Rulebook,
   indicators: readonly IndicatorC[],
 ) {
-  const r = createResolver(rulebook.inputById, new Map(indicators.map((i) => [i.id, i])))
+  let r = resolvers.get(indicators)
+  if (!r) {
+    r = createResolver(rulebook.inputById, new Map(indicators.map((i) => [i.id, i])))
+    resolvers.set(indicators, r)
+  }
   r.use(scope)
   return r.resolver
 }
+const resolvers = new WeakMap<readonly IndicatorC[], ReturnType<typeof createResolver>>()
 
 interface CountyPlan {
   /** The problem list given to every out-of-scope enterprise of the county. */
