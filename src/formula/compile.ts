@@ -255,21 +255,7 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
   } catch (e) {
     throw new FormulaError(`internal: generated code did not compile: ${(e as Error).message}`)
   }
-  // A division by zero records where it happened and yields NaN; evaluate() turns the record into an error even
-  // when the NaN was swallowed by a comparison. No try/catch on the hot path.
-  const rt: Runtime & { fault: number } = Object.seal({
-    fault: -1,
-    div: (a: number, b: number, at: number) => {
-      if (b === 0) {
-        if (rt.fault < 0) rt.fault = at
-        return Number.NaN
-      }
-      return a / b
-    },
-    pow: (a: number, b: number) => a ** b,
-    fn: fnImpl,
-    divisors: Object.freeze([...divisors]),
-  })
+  const rt = runtime(divisors)
   const symbolsUsed = Object.freeze([...used])
   const evaluate = (scope: FormulaScope, resolve: Resolver = missing): FormulaValue => {
     rt.fault = -1
@@ -298,21 +284,29 @@ export function compileBatch(formulas: readonly CompiledFormula[]): FormulaBatch
     code += `x = ${f.code}; if (rt.fault >= 0 || !Number.isFinite(x)) return ${i}; out[at + ${i}] = x;\n`
   })
   code += 'return -1 }'
-  // Same helpers as a single formula; which division faulted does not matter here (see FormulaBatch).
+  // Which division faulted does not matter here (see FormulaBatch): the caller re-runs that formula alone.
+  return new Function('rt', code)(runtime([])) as FormulaBatch
+}
+
+/**
+ * The helpers generated code calls. A division by zero records where it first happened and yields NaN; the caller
+ * turns the record into an error even when the NaN was swallowed by a comparison. No try/catch on the hot path.
+ */
+function runtime(divisors: readonly string[]): Runtime & { fault: number } {
   const rt: Runtime & { fault: number } = Object.seal({
     fault: -1,
     div: (a: number, b: number, at: number) => {
       if (b === 0) {
-        rt.fault = at
+        if (rt.fault < 0) rt.fault = at
         return Number.NaN
       }
       return a / b
     },
     pow: (a: number, b: number) => a ** b,
     fn: fnImpl,
-    divisors: Object.freeze([]),
+    divisors: Object.freeze([...divisors]),
   })
-  return new Function('rt', code)(rt) as FormulaBatch
+  return rt
 }
 
 function numeric(g: Gen, node: any): string {
