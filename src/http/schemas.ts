@@ -34,9 +34,10 @@ export const ok = (description: string, status: 200 | 201 = 200) => ({
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
 
 /**
- * The JSON body of `c` parsed by `schema`, synchronously, for hot routes. The @hono/zod-openapi validator chain
- * (media-type gate, then an async parse) costs more per request than a whole quote; the answers are the same:
- * 415 for another media type, 400 for malformed JSON, 422 VALIDATION_FAILED with zod's issues.
+ * The JSON body of `c`, read and then checked by `schema` with a plain synchronous safeParse, for hot routes. The
+ * @hono/zod-openapi validator chain (a media-type gate and a validator middleware, then an async parse) cost more
+ * per request than the quote itself; the answers are the same: 415 for another media type, 400 for malformed
+ * JSON, 422 VALIDATION_FAILED with zod's issues and their paths.
  */
 export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
   if (!JSON_TYPE.test(headerOf(c, 'content-type') ?? ''))
