@@ -1,6 +1,7 @@
 /**
  * `npm run bench:api`: starts the server pinned to core 0 and loads it from core 1 with autocannon on loopback,
- * for a bounded time per scenario: the bare route (baseline), tier lookups, quotes. Prints req/s, p99 and ratios.
+ * for a bounded time per scenario: the bare route (baseline), tier lookups, a bare POST reading a JSON body
+ * (reference), quotes. Prints req/s, p99 and ratios.
  * Targets: tier ≥ 70 % of bare req/s with p99 ≤ 1.5× bare p99; quote ≥ 50 % of bare req/s.
  */
 import autocannon from 'autocannon'
@@ -47,6 +48,14 @@ async function load(
 
 let k = 0
 const code = () => info.codes[k++ % info.codes.length]
+const quoteBody = () =>
+  JSON.stringify({
+    creditCode: code(),
+    resource: 'electricity',
+    quantity: '120000',
+    from: '2025-01-01',
+    to: '2025-03-01',
+  })
 const scenarios = {
   bare: ['bare hono JSON route', () => ({ method: 'GET', path: '/bare' })],
   tier: [
@@ -57,19 +66,22 @@ const scenarios = {
       headers: auth,
     }),
   ],
+  post: [
+    'bare hono POST reading the same JSON body (reference)',
+    () => ({
+      method: 'POST',
+      path: '/bare-post',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: quoteBody(),
+    }),
+  ],
   quote: [
     'POST /v1/quotes',
     () => ({
       method: 'POST',
       path: '/v1/quotes',
       headers: { ...auth, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        creditCode: code(),
-        resource: 'electricity',
-        quantity: '120000',
-        from: '2025-01-01',
-        to: '2025-03-01',
-      }),
+      body: quoteBody(),
     }),
   ],
 } as const
@@ -101,6 +113,7 @@ const summary = (name: Scenario) => ({
 })
 const bare = summary('bare')
 const tier = summary('tier')
+const post = summary('post')
 const quote = summary('quote')
 server.kill('SIGTERM')
 
@@ -113,6 +126,7 @@ process.stdout.write(
     '|---|---|---|---|---|---|',
     row(bare),
     row(tier),
+    row(post),
     row(quote),
     `targets: tier ≥ 0.70× req/s and ≤ 1.5× p99 → ${tier.rpsRatio >= 0.7 && tier.p99Ratio <= 1.5 ? 'met' : 'NOT met'}; quote ≥ 0.50× req/s → ${quote.rpsRatio >= 0.5 ? 'met' : 'NOT met'}`,
     '',

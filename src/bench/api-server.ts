@@ -26,6 +26,10 @@ const codes = store
   .map((r) => r.creditCode)
 const root = new Hono()
 root.get('/bare', (c) => c.json({ ok: true, at: 'bare' }))
+// Reference for POST routes: what reading a small JSON body costs before any work is done.
+root.post('/bare-post', async (c) =>
+  c.json({ ok: true, got: ((await c.req.json()) as { creditCode?: string }).creditCode }),
+)
 // Benchmark-only: a full GC, then the retained heap, so the soak can tell a leak from V8 keeping heap it grew.
 root.get('/gc', (c) => {
   globalThis.gc?.()
