@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
+import { withCheckChar } from '../src/enterprise/credit-code.ts'
+import type { Enterprise } from '../src/enterprise/enterprise.ts'
 import { rate } from '../src/rating/rate.ts'
 import { resultToJson } from '../src/rating/result-json.ts'
+import { compileRulebook } from '../src/rulebook/compile.ts'
 import { tenFirms } from './support/population.ts'
-import { ningbo } from './support/rulebook.ts'
+import { editedAll, ningbo } from './support/rulebook.ts'
 
 const rb = ningbo()
 
@@ -88,5 +91,52 @@ describe('rate', () => {
     const real = rate(pop, rb, 2025)
     const preview = rate(pop, rb, 2025, { preview: 'yuyao_2026_gas' })
     expect(preview.map((r) => r.class)).toEqual(real.map((r) => r.class))
+  })
+})
+
+describe('one ranking over groups that score different items', () => {
+  // Classes ranked over [county] only: above-scale firms (six items) and below-scale firms (two) in one ranking.
+  const mixed = compileRulebook(
+    editedAll('evaluation.yaml', [
+      ['over: [county, group]\n    rounding', 'over: [county]\n    rounding'],
+    ]),
+  )
+
+  it('breaks a tie at the top by each firm’s own tie-break value', () => {
+    // Below scale: tax 1..9 and 150 on 10 mu: tax_per_mu mean (0.1 + … + 0.9 + 15) / 10 = 1.545, 15 / 1.545 = 9.7 →
+    // cap 3; tax_per_10mwh mean 0.195, 1.5 / 0.195 = 7.7 → 3. Score 3 × (50 + 50) = 300, tie-break tax_per_mu 15.
+    const below = tenFirms('330203', { 10: { tax: 150 } })
+    // Above scale: four small firms and one that is 12–20× larger on every indicator (see each ratio below), so
+    // every ratio reaches the cap: 3 × (30 + 20 + 20 + 10 + 10 + 10) = 300, tie-break tax_per_mu 12.
+    const small = {
+      land_mu: 10,
+      tax: 10,
+      value_added: 10,
+      energy_tce: 1000,
+      cod_t: 10,
+      employees: 10,
+    }
+    const above = [1, 2, 3, 4, 5].map((i) => ({
+      creditCode: withCheckChar(`91330203MA3${String(i).padStart(6, '0')}`),
+      name: `规上${i}`,
+      county: '330203',
+      industryCode: '1711',
+      figures: {
+        above_scale: true,
+        ...small,
+        revenue: 100,
+        rd_spend: 1,
+        // tax_per_mu 12 vs mean 3.2 (3.75×); value added per mu 20 vs 4.8; per tce 2 vs 0.408; per emission 20 vs
+        // 4.8; per employee 20 vs 4.8; R&D 20 % vs 4.8 %: all over 3×.
+        ...(i === 5 && { tax: 120, value_added: 200, energy_tce: 100, rd_spend: 20 }),
+      } as Enterprise['figures'],
+    }))
+    const res = rate([...below, ...above], mixed, 2024)
+    const top = res.filter((r) => r.rank !== null && r.rank <= 2).sort((a, b) => a.rank! - b.rank!)
+    // 15 before 12. The slab layouts differ (two items vs six), so each firm's tie value is read at its own offset.
+    expect(top.map((r) => [r.name, r.group, r.score, r.rank, r.groupSize, r.class])).toEqual([
+      ['企业10', 'below_scale', 300, 1, 15, 'A'],
+      ['规上5', 'above_scale', 300, 2, 15, 'A'],
+    ])
   })
 })
