@@ -5,7 +5,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { AuthError } from '../errors.ts'
+import { AuthError, MujunError } from '../errors.ts'
 import { registerWebRoutes } from '../web/pages.tsx'
 import { type AppDeps, type AppEnv, headerOf } from './context.ts'
 import { docsPage } from './docs-page.ts'
@@ -43,27 +43,18 @@ export function createApp(deps: AppDeps) {
   const limit = bodyLimit({ maxSize: maxBody, onError: tooLarge })
   // A declared Content-Length is checked from the header (Node's parser stops the body there); only chunked
   // bodies are metered by hono's bodyLimit, because reading `raw.body` turns the request into a web stream.
-  app.use('*', async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
-    const length = headerOf(c, 'content-length')
-    if (length === undefined || headerOf(c, 'transfer-encoding') !== undefined)
-      return limit(c, next)
-    if (!/^\d{1,15}$/.test(length))
-      return problemResponse(c, 400, 'BAD_REQUEST', 'Content-Length is not a number')
-    return Number(length) > maxBody ? tooLarge(c) : next()
-  })
-  app.use('/v1/*', async (c, next) => {
+  const authenticate = async (c: Context<AppEnv>, next: () => Promise<void>): Promise<void> => {
+    if (!c.req.path.startsWith('/v1/')) return next()
     const header = headerOf(c, 'authorization')
     if (header) {
       const client = clientOf(c)
       const f = failures.get(client)
       const now = Date.now()
       if (f && now - f.since < 60_000 && f.count >= AUTH_FAILURES_PER_MINUTE) {
-        return problemResponse(
-          c,
-          429,
+        throw new MujunError(
           'TOO_MANY_AUTH_FAILURES',
           'too many failed authentications; wait a minute',
+          { status: 429 },
         )
       }
       const m = /^Bearer\s+(\S+)$/i.exec(header)
@@ -80,6 +71,16 @@ export function createApp(deps: AppDeps) {
       c.set('principal', principal)
     }
     await next()
+  }
+  // One middleware for the body limit and authentication: each layer of hono's chain costs a promise per request.
+  app.use('*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return authenticate(c, next)
+    const length = headerOf(c, 'content-length')
+    if (length === undefined || headerOf(c, 'transfer-encoding') !== undefined)
+      return limit(c, () => authenticate(c, next))
+    if (!/^\d{1,15}$/.test(length))
+      return problemResponse(c, 400, 'BAD_REQUEST', 'Content-Length is not a number')
+    return Number(length) > maxBody ? tooLarge(c) : authenticate(c, next)
   })
 
   app.get('/healthz', (c) => {
