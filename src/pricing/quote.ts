@@ -69,42 +69,48 @@ export interface QuoteOptions {
 const DAY = 86_400_000
 const MAX_DAYS = 366 * 5
 
-// Parsed and formatted dates are remembered: a quote handles a few distinct dates many times over.
+// Parsed and formatted dates and rulebook rates are remembered: a quote handles a few distinct ones many times over.
 const parsedDates = new Map<string, number>()
 const formattedDates = new Map<number, string>()
+/** Rates as Money, built once per distinct string (Decimals are immutable, so shared). */
+const rates = new Map<string, Money>()
+
+/** `make(key)` from `memo`, computed once; the memo is emptied when it passes `limit` entries. */
+function remember<K, V>(memo: Map<K, V>, key: K, make: (key: K) => V, limit: number): V {
+  let v = memo.get(key)
+  if (v === undefined) {
+    v = make(key)
+    if (memo.size > limit) memo.clear()
+    memo.set(key, v)
+  }
+  return v
+}
 
 export function isoDate(value: string, field: string): number {
-  const known = parsedDates.get(value)
-  if (known !== undefined) return known
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value))
-    throw new QuoteError(`${field} must be an ISO date YYYY-MM-DD, got ${JSON.stringify(value)}`)
-  const t = Date.parse(`${value}T00:00:00Z`)
-  if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value)
-    throw new QuoteError(`${field} '${value}' is not a calendar date`)
-  if (parsedDates.size > 50_000) parsedDates.clear()
-  parsedDates.set(value, t)
-  return t
+  // A known date is answered without building the closure that reports errors on the given field.
+  return (
+    parsedDates.get(value) ??
+    remember(
+      parsedDates,
+      value,
+      () => {
+        if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value))
+          throw new QuoteError(
+            `${field} must be an ISO date YYYY-MM-DD, got ${JSON.stringify(value)}`,
+          )
+        const t = Date.parse(`${value}T00:00:00Z`)
+        if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value)
+          throw new QuoteError(`${field} '${value}' is not a calendar date`)
+        return t
+      },
+      50_000,
+    )
+  )
 }
-function iso(t: number): string {
-  let s = formattedDates.get(t)
-  if (s === undefined) {
-    s = new Date(t).toISOString().slice(0, 10)
-    if (formattedDates.size > 50_000) formattedDates.clear()
-    formattedDates.set(t, s)
-  }
-  return s
-}
-/** Rates from the rulebook as Money, built once per distinct string (Decimals are immutable, so shared). */
-const rates = new Map<string, Money>()
-function rateOf(value: string): Money {
-  let m = rates.get(value)
-  if (!m) {
-    m = new Money(value)
-    if (rates.size > 10_000) rates.clear()
-    rates.set(value, m)
-  }
-  return m
-}
+const formatDate = (t: number) => new Date(t).toISOString().slice(0, 10)
+const iso = (t: number) => remember(formattedDates, t, formatDate, 50_000)
+const toMoney = (value: string) => new Money(value)
+const rateOf = (value: string) => remember(rates, value, toMoney, 10_000)
 const daysInYear = (y: number) => (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 366 : 365)
 
 interface Piece {
