@@ -159,8 +159,11 @@ export class RatingResult {
     return this.tail(PERCENTILE)
   }
   private tail(slot: number): number | null {
-    const p = this.peers
-    return p && this.numbers ? this.numbers[this.offset + p.width - TAIL + slot] : null
+    return this.peers && this.numbers ? this.numbers[this.tailAt() + slot] : null
+  }
+  /** @internal where this rated result's TAIL numbers start in its slab */
+  tailAt(): number {
+    return this.offset + this.peers!.width - TAIL
   }
 
   /** Every indicator's value, benchmark, ratio, capped ratio, weight and points. */
@@ -738,7 +741,7 @@ export function rate(
     }
     let adj = 0
     for (let ai = 0; ai < r.adjustments.length; ai++) adj += r.adjustments[ai].points
-    const tail = o + ctx.width - TAIL
+    const tail = r.tailAt()
     n[tail + BASE_SCORE] = round4(base)
     n[tail + SCORE] = round4(base + adj)
   }
@@ -791,7 +794,7 @@ export function rate(
       const r = results[members[i]]
       r.rank = rank
       r.groupSize = n
-      r.numbers![r.offset + r.peers!.width - TAIL + PERCENTILE] = round4(rank / n)
+      r.numbers![r.tailAt() + PERCENTILE] = round4(rank / n)
       let cls: string
       if (scheme.method === 'rank-share') {
         let b = 0
