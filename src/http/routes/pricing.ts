@@ -10,7 +10,7 @@ import { quote, ratesOn } from '../../pricing/quote.ts'
 import { resultToJson } from '../../rating/result-json.ts'
 import { selfCheck } from '../../rating/self-check.ts'
 import { type AppDeps, type AppEnv, authorize } from '../context.ts'
-import { CreditCode, IsoDate, jsonBody, ok } from '../schemas.ts'
+import { County, CreditCode, Industry, IsoDate, jsonBody, ok } from '../schemas.ts'
 
 const Quantity = z.union([
   z.string().regex(/^\d{1,15}(\.\d{1,9})?$/, 'a non-negative decimal'),
@@ -194,8 +194,8 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
             'application/json': {
               schema: z.object({
                 creditCode: CreditCode.optional(),
-                county: z.string().regex(/^\d{6}$/),
-                industryCode: z.string().regex(/^[A-Z]?\d{2,4}$/),
+                county: County,
+                industryCode: Industry,
                 year: z.number().int().min(2000).max(2100),
                 figures: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
               }),

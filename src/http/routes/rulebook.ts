@@ -7,7 +7,7 @@ import { PreconditionError } from '../../db/store.ts'
 import { resolve } from '../../rulebook/resolve.ts'
 import { resolvedToJson } from '../../rulebook/resolved-json.ts'
 import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
-import { ok } from '../schemas.ts'
+import { County, IsoDate, ok } from '../schemas.ts'
 
 export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {
   app.openapi(
@@ -19,11 +19,8 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
         'The rules in force for a county on a date (approved and filed county overrides applied)',
       request: {
         query: z.object({
-          county: z
-            .string()
-            .regex(/^\d{6}$/)
-            .optional(),
-          date: z.iso.date().optional(),
+          county: County.optional(),
+          date: IsoDate.optional(),
         }),
       },
       responses: ok('resolved rules with each item’s origin'),
