@@ -7,7 +7,7 @@ import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { AuthError, MujunError } from '../errors.ts'
 import { registerWebRoutes } from '../web/pages.tsx'
-import { type AppDeps, type AppEnv, headerOf } from './context.ts'
+import { type AppDeps, type AppEnv, headerOf, nodeIncoming } from './context.ts'
 import { docsPage } from './docs-page.ts'
 import { errorToProblem, problemResponse, zodProblem } from './problem.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
@@ -115,10 +115,8 @@ export function createApp(deps: AppDeps) {
   return app
 }
 
-function clientOf(c: { env: unknown; req: { header(name: string): string | undefined } }): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)
-    ?.incoming
-  return incoming?.socket?.remoteAddress ?? 'local'
+function clientOf(c: Context): string {
+  return nodeIncoming(c)?.socket?.remoteAddress ?? 'local'
 }
 
 export type App = ReturnType<typeof createApp>

@@ -50,7 +50,14 @@ export function authorize(
 
 export const actorOf = (p: Principal) => `${p.role}:${p.scope || p.label}`
 
-type NodeEnv = { incoming?: { headers: Record<string, string | string[] | undefined> } }
+type NodeIncoming = {
+  headers: Record<string, string | string[] | undefined>
+  socket?: { remoteAddress?: string }
+}
+
+/** Node's request under @hono/node-server; undefined elsewhere (app.request in tests). */
+export const nodeIncoming = (c: Context): NodeIncoming | undefined =>
+  (c.env as { incoming?: NodeIncoming } | undefined)?.incoming
 
 /**
  * A request header. Under @hono/node-server it is read straight from Node's parsed headers, skipping the web
@@ -58,7 +65,7 @@ type NodeEnv = { incoming?: { headers: Record<string, string | string[] | undefi
  * Elsewhere (app.request in tests) from the Request.
  */
 export function headerOf(c: Context, name: string): string | undefined {
-  const incoming = (c.env as NodeEnv | undefined)?.incoming
+  const incoming = nodeIncoming(c)
   if (!incoming) return c.req.header(name)
   const v = incoming.headers[name]
   return Array.isArray(v) ? v.join(', ') : v
