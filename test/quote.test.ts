@@ -97,3 +97,40 @@ describe('money', () => {
     expect(whole.total).toBe('3703.70')
   })
 })
+
+describe('tariff memo (each firm-year is priced once per history, then reused)', () => {
+  const req = { resource: 'electricity', from: '2025-01-01', to: '2025-03-01', quantity: '1000' }
+  const facts = (cls: string) =>
+    history.map((h) => ({
+      creditCode: h.creditCode,
+      county: h.county,
+      year: h.year,
+      class: cls,
+      category: h.category,
+      sector: h.sector,
+      figures: h.figures,
+    }))
+
+  it('prices another history of the same firm on its own', () => {
+    // 企业1 is class D: 1000 kWh × 0.3 = 300.00. Re-rated A (no surcharge), the same firm and period cost 0.00.
+    expect(quote(history, rb, req).total).toBe('300.00')
+    const upgraded = quote(facts('A'), rb, req)
+    expect(upgraded.total).toBe('0.00')
+    expect(upgraded.lines).toEqual([])
+    expect(quote(history, rb, req).total).toBe('300.00')
+  })
+
+  it('clips the remembered year to each new period', () => {
+    const feb = quote(history, rb, { ...req, from: '2025-02-01', to: '2025-02-15' })
+    expect(feb.lines.map((l) => [l.from, l.to, l.days, l.amount])).toEqual([
+      ['2025-02-01', '2025-02-15', 14, '300.00'],
+    ])
+    // Across New Year the 2024 days have no evaluation (the history starts with 2024's), so only January is charged:
+    // 1000 kWh × 31/62 days = 500 kWh × 0.3 = 150.00.
+    const span = quote(history, rb, { ...req, from: '2024-12-01', to: '2025-02-01' })
+    expect(span.lines.map((l) => [l.from, l.to, l.quantity, l.amount])).toEqual([
+      ['2025-01-01', '2025-02-01', '500', '150.00'],
+    ])
+    expect(span.notes).toEqual(['no evaluation for 2023: no class or category applies in 2024'])
+  })
+})

@@ -71,7 +71,7 @@ export interface EnterpriseRow {
 export class Store {
   private active?: { id: number; rulebook: Rulebook }
   private publishedCache = new Map<number, { id: number } | null>()
-  private factsCache = new Map<string, RatedFacts[]>()
+  private factsCache = new Map<string, readonly RatedFacts[]>()
   /** Derived answers (e.g. serialised tiers) that stay valid until any write; cleared by `changed()`. */
   readonly derived = new Map<string, unknown>()
   private enterpriseStmt?: {
@@ -652,13 +652,14 @@ export class Store {
    * them: HISTORY_YEARS of them, enough for any consecutive-year rule (the schema caps those at that many).
    * Tier lookups and quotes read the same span, so their reasons agree.
    */
-  history(code: string, lastYear: number): RatedFacts[] {
-    // Published results are frozen, so they are cached until the next publish.
+  history(code: string, lastYear: number): readonly RatedFacts[] {
+    // Published results are frozen, so they are cached until the next publish. The array is frozen too: pricing
+    // memoises each firm's tariff by the identity of its history.
     const key = `${code}|${lastYear}`
     const hit = this.factsCache.get(key)
     if (hit) return hit
     const years = Array.from({ length: HISTORY_YEARS }, (_, i) => lastYear - i)
-    const out = this.ratedFactsUncached(code, years)
+    const out = Object.freeze(this.ratedFactsUncached(code, years))
     if (this.factsCache.size > 100_000) this.factsCache.clear()
     this.factsCache.set(key, out)
     return out

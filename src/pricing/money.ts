@@ -37,6 +37,7 @@ export function yuan(x: Money): string {
  */
 export function allocateFen(exact: Money[]): Money[] {
   const rounded = exact.map(toFen)
+  if (rounded.length < 2) return rounded
   const target = toFen(exact.reduce((a, b) => a.plus(b), new Money(0)))
   let diff = target
     .minus(rounded.reduce((a, b) => a.plus(b), new Money(0)))

@@ -123,6 +123,9 @@ interface Charge {
   schedule: SurchargeC
   reason: string
   rate: Money
+  /** The rate as quote lines show it, and the schedule's origin, made once. */
+  rateText: string
+  origin: QuoteLine['origin']
   /** quantity → { quantity charged, amount } for a segment; quota charges depend on the segment's quota. */
   kind: 'per-unit' | 'quota'
   quotaBand?: { lower: Money; upper?: Money; extra: Money; base: Money }
@@ -176,105 +179,53 @@ export function quote(
     if (request.quantity === undefined) throw new QuoteError('quantity is required')
     pieces.push({ from: start, to: end, quantity: quantityOf(request.quantity, 'quantity') })
   }
-  const totalQuantity = pieces.reduce((a, p) => a.plus(p.quantity), new Money(0))
+  const totalQuantity =
+    pieces.length === 1
+      ? pieces[0].quantity
+      : pieces.reduce((a, p) => a.plus(p.quantity), new Money(0))
 
-  // Split points: rule and override dates, new years (a new evaluation applies), and meter-reading boundaries.
-  const cuts = new Set<number>([start, end])
-  for (const d of ruleBoundaries(rulebook, county, request.from, request.to))
-    cuts.add(isoDate(d, 'boundary'))
-  for (let y = new Date(start).getUTCFullYear() + 1; Date.UTC(y, 0, 1) < end; y++)
-    cuts.add(Date.UTC(y, 0, 1))
-  for (const p of pieces) cuts.add(p.from)
-  const points = [...cuts].sort((a, b) => a - b)
-
+  // The rule intervals of each year the period touches (memoised, see tariffOf), clipped to the period and cut
+  // again at every meter-reading boundary, become the billing segments.
   const notes = new Set<string>()
-  const byYear = new Map(history.map((h) => [h.year, h]))
-  interface Segment {
-    from: number
-    to: number
-    charges: Charge[]
-    waived: Charge[]
-    key: string
-    year: number
-  }
   const segments: Segment[] = []
-  for (let i = 0; i + 1 < points.length; i++) {
-    const from = points[i]
-    const to = points[i + 1]
-    const date = iso(from)
-    const year = new Date(from).getUTCFullYear()
-    const result = byYear.get(year - 1)
-    const rules = resolve(rulebook, county, date, options)
-    if (!result) notes.add(`no evaluation for ${year - 1}: no class or category applies in ${year}`)
-    const applicable: Charge[][] = []
-    for (const s of rules.sections.surcharges) {
-      if (s.resource !== resource.id) continue
-      if (!result) continue
-      if (s.sectors && !s.sectors.includes(result.sector)) continue
-      const charges = chargesFor(s, result, history, rulebook, rules.sections.indicators, notes)
-      if (charges.length > 0) applicable.push(charges)
+  let next = 0
+  for (let y = new Date(start).getUTCFullYear(); Date.UTC(y, 0, 1) < end; y++) {
+    for (const interval of tariffOf(history, rulebook, resource.id, y, options)) {
+      if (interval.to <= start || interval.from >= end) continue
+      for (const n of interval.notes) notes.add(n)
+      let from = Math.max(interval.from, start)
+      const to = Math.min(interval.to, end)
+      while (next < pieces.length && pieces[next].from <= from) next++
+      while (from < to) {
+        const cut = next < pieces.length && pieces[next].from < to ? pieces[next++].from : to
+        addSegment(segments, interval, from, cut, pieces)
+        from = cut
+      }
     }
-    const stacking = rules.sections.stacking.find((x) => x.resource === resource.id)?.mode ?? 'sum'
-    let kept = applicable
-    let waived: Charge[] = []
-    if (stacking === 'max' && applicable.length > 1) {
-      // Compare schedules by what they would charge for this segment's quantity; the highest alone is charged.
-      const qty = quantityIn(pieces, from, to)
-      const amounts = applicable.map((cs) =>
-        cs.reduce((a, c) => a.plus(amountOf(c, qty, from, to).amount), new Money(0)),
-      )
-      const best = highest(amounts)
-      kept = [applicable[best]]
-      waived = applicable.filter((_, k) => k !== best).flat()
-    }
-    const charges = kept.flat()
-    let key = `${year}`
-    for (const c of charges)
-      key += `\u0000${c.schedule.id}\u0001${c.schedule.origin.file}\u0001${c.reason}\u0001${c.rate}`
-    key += '\u0000waived'
-    for (const c of waived) key += `\u0000${c.schedule.id}\u0001${c.rate}`
-    const prev = segments.at(-1)
-    // Merge with the previous segment when nothing that prices this enterprise changed (and no quota, whose bands are not linear).
-    if (prev && prev.key === key && prev.to === from && !charges.some((c) => c.kind === 'quota'))
-      prev.to = to
-    else segments.push({ from, to, charges, waived, key, year })
   }
 
-  const lines: Omit<QuoteLine, 'amount'>[] = []
+  const lines: QuoteLine[] = []
   const exact: Money[] = []
   const waivedLines: QuoteLine[] = []
   for (const seg of segments) {
     const qty = quantityIn(pieces, seg.from, seg.to)
-    const days = (seg.to - seg.from) / DAY
-    const make = (c: Charge, charged: Money) => ({
-      from: iso(seg.from),
-      to: iso(seg.to),
-      days,
-      scheduleId: c.schedule.id,
-      label: c.schedule.label,
-      basis: c.schedule.basis,
-      reason: c.reason,
-      rate: c.rate.toString(),
-      quantity: charged.toDecimalPlaces(3).toString(),
-      origin: {
-        file: c.schedule.origin.file,
-        line: c.schedule.origin.line,
-        overrideId: c.schedule.origin.overrideId,
-      },
-      document: c.schedule.source.document,
-    })
     for (const c of seg.charges) {
       const { charged, amount } = amountOf(c, qty, seg.from, seg.to)
       if (charged.isZero()) continue
-      lines.push(make(c, charged))
+      lines.push(lineOf(seg, c, charged, ''))
       exact.push(amount)
     }
     for (const c of seg.waived) {
       const { charged, amount } = amountOf(c, qty, seg.from, seg.to)
-      if (!charged.isZero()) waivedLines.push({ ...make(c, charged), amount: yuan(amount) })
+      if (!charged.isZero()) waivedLines.push(lineOf(seg, c, charged, yuan(amount)))
     }
   }
   const amounts = allocateFen(exact)
+  for (let i = 0; i < lines.length; i++) lines[i].amount = amounts[i].toFixed(2)
+  const total =
+    lines.length === 1
+      ? lines[0].amount
+      : amounts.reduce((a, b) => a.plus(b), new Money(0)).toFixed(2)
   return {
     creditCode,
     county,
@@ -283,11 +234,177 @@ export function quote(
     from: request.from,
     to: request.to,
     quantity: totalQuantity.toString(),
-    lines: lines.map((l, i) => ({ ...l, amount: amounts[i].toFixed(2) })),
+    lines,
     waived: waivedLines,
     notes: [...notes],
-    total: amounts.reduce((a, b) => a.plus(b), new Money(0)).toFixed(2),
+    total,
   }
+}
+
+/** A billing segment: a stretch of the period with one set of charges. */
+interface Segment {
+  from: number
+  to: number
+  charges: Charge[]
+  waived: Charge[]
+  /** Equal keys mean equal pricing: such neighbours merge into one line. */
+  key: string
+}
+
+/**
+ * Appends [from, to) of `interval` to `segments`, choosing the charged schedule where stacking is `max`, and merges
+ * it into the previous segment when nothing that prices the enterprise changed (never for quota charges, whose
+ * prorated bands are not linear).
+ */
+function addSegment(
+  segments: Segment[],
+  interval: TariffInterval,
+  from: number,
+  to: number,
+  pieces: Piece[],
+) {
+  const { applicable } = interval
+  let best = -1
+  if (interval.stacking === 'max' && applicable.length > 1) {
+    // Compare schedules by what they would charge for this segment's quantity; the highest alone is charged.
+    const qty = quantityIn(pieces, from, to)
+    const amounts = applicable.map((cs) =>
+      cs.reduce((a, c) => a.plus(amountOf(c, qty, from, to).amount), new Money(0)),
+    )
+    best = highest(amounts)
+  }
+  const choice = interval.choices[best + 1] ?? chooseIn(interval, best)
+  const prev = segments.at(-1)
+  if (prev && prev.key === choice.key && prev.to === from && !choice.quota) prev.to = to
+  else segments.push({ from, to, charges: choice.charges, waived: choice.waived, key: choice.key })
+}
+
+/** The charges and merge key of `interval` when group `best` alone is charged (-1: every group is charged). */
+function chooseIn(interval: TariffInterval, best: number): Choice {
+  const { applicable } = interval
+  const charges = best < 0 ? applicable.flat() : applicable[best]
+  const waived = best < 0 ? [] : applicable.filter((_, k) => k !== best).flat()
+  let key = `${interval.year}`
+  for (const c of charges)
+    key += `\u0000${c.schedule.id}\u0001${c.schedule.origin.file}\u0001${c.reason}\u0001${c.rateText}`
+  key += '\u0000waived'
+  for (const c of waived) key += `\u0000${c.schedule.id}\u0001${c.rateText}`
+  const choice = { charges, waived, key, quota: charges.some((c) => c.kind === 'quota') }
+  interval.choices[best + 1] = choice
+  return choice
+}
+
+function lineOf(seg: Segment, c: Charge, charged: Money, amount: string): QuoteLine {
+  return {
+    from: iso(seg.from),
+    to: iso(seg.to),
+    days: (seg.to - seg.from) / DAY,
+    scheduleId: c.schedule.id,
+    label: c.schedule.label,
+    basis: c.schedule.basis,
+    reason: c.reason,
+    rate: c.rateText,
+    quantity: charged.toDecimalPlaces(3).toString(),
+    origin: c.origin,
+    document: c.schedule.source.document,
+    amount,
+  }
+}
+
+interface Choice {
+  charges: Charge[]
+  waived: Charge[]
+  key: string
+  quota: boolean
+}
+
+/** The stretch between two rule boundaries of one year: what could be charged there, before any quantity is known. */
+interface TariffInterval {
+  from: number
+  to: number
+  year: number
+  /** One group of charges per applicable schedule, in rulebook order. */
+  applicable: Charge[][]
+  stacking: 'sum' | 'max'
+  notes: string[]
+  /** Remembered choices: [0] all groups charged, [k + 1] only group k. */
+  choices: Choice[]
+}
+
+const tariffs = new WeakMap<
+  Rulebook,
+  WeakMap<readonly RatedFacts[], Map<string, TariffInterval[]>>
+>()
+
+/**
+ * The rule intervals of calendar year `year` for one enterprise and resource, with their charges. They depend only
+ * on the rulebook and the enterprise's (frozen, published) history, never on the quantity or the period, so they
+ * are built once per history and reused by every quote, however the period and readings fall.
+ */
+function tariffOf(
+  history: readonly RatedFacts[],
+  rulebook: Rulebook,
+  resource: Resource,
+  year: number,
+  options: QuoteOptions,
+): TariffInterval[] {
+  let byHistory = tariffs.get(rulebook)
+  if (!byHistory) {
+    byHistory = new WeakMap()
+    tariffs.set(rulebook, byHistory)
+  }
+  let memo = byHistory.get(history)
+  if (!memo) {
+    memo = new Map()
+    byHistory.set(history, memo)
+  }
+  const key = `${resource}|${year}|${options.preview ?? ''}`
+  let hit = memo.get(key)
+  if (!hit) {
+    hit = buildTariff(history, rulebook, resource, year, options)
+    memo.set(key, hit)
+  }
+  return hit
+}
+
+function buildTariff(
+  history: readonly RatedFacts[],
+  rulebook: Rulebook,
+  resource: Resource,
+  year: number,
+  options: QuoteOptions,
+): TariffInterval[] {
+  const county = history[0].county
+  const first = `${year}-01-01`
+  const points = [Date.UTC(year, 0, 1)]
+  for (const d of ruleBoundaries(rulebook, county, first, `${year + 1}-01-01`))
+    points.push(isoDate(d, 'boundary'))
+  points.push(Date.UTC(year + 1, 0, 1))
+  // The class from the evaluation of year Y applies to days in Y + 1.
+  const result = history.find((h) => h.year === year - 1)
+  const out: TariffInterval[] = []
+  for (let i = 0; i + 1 < points.length; i++) {
+    const rules = resolve(rulebook, county, iso(points[i]), options)
+    const notes = new Set<string>()
+    if (!result) notes.add(`no evaluation for ${year - 1}: no class or category applies in ${year}`)
+    const applicable: Charge[][] = []
+    for (const s of rules.sections.surcharges) {
+      if (s.resource !== resource || !result) continue
+      if (s.sectors && !s.sectors.includes(result.sector)) continue
+      const charges = chargesFor(s, result, history, rulebook, rules.sections.indicators, notes)
+      if (charges.length > 0) applicable.push(charges)
+    }
+    out.push({
+      from: points[i],
+      to: points[i + 1],
+      year,
+      applicable,
+      stacking: rules.sections.stacking.find((x) => x.resource === resource)?.mode ?? 'sum',
+      notes: [...notes],
+      choices: [],
+    })
+  }
+  return out
 }
 
 /** Stacking `max`: the index of the highest amount; on a tie the first schedule (rulebook order) is charged. */
@@ -306,17 +423,17 @@ function quantityOf(value: unknown, field: string): Money {
 
 /** The metered quantity falling in [from, to), prorated by days within each reading. */
 function quantityIn(pieces: Piece[], from: number, to: number): Money {
-  let q = new Money(0)
+  let q: Money | undefined
   for (const p of pieces) {
     const a = Math.max(p.from, from)
     const b = Math.min(p.to, to)
     if (b <= a) continue
     // A reading wholly inside the interval counts in full; only a partial one is prorated by days.
-    q = q.plus(
-      a === p.from && b === p.to ? p.quantity : p.quantity.times(b - a).dividedBy(p.to - p.from),
-    )
+    const part =
+      a === p.from && b === p.to ? p.quantity : p.quantity.times(b - a).dividedBy(p.to - p.from)
+    q = q ? q.plus(part) : part
   }
-  return q
+  return q ?? new Money(0)
 }
 
 function amountOf(
@@ -366,12 +483,11 @@ function chargesFor(
     )
     const label = rulebook.meta.classes.find((c) => c.id === result.class)?.label
     return [
-      {
-        schedule: s,
-        kind: 'per-unit',
-        rate: rateOf(row.rate),
-        reason: `class ${result.class} ${label} (evaluation ${result.year}${years > 1 ? `, ${years} consecutive years` : ''})`,
-      },
+      chargeOf(
+        s,
+        rateOf(row.rate),
+        `class ${result.class} ${label} (evaluation ${result.year}${years > 1 ? `, ${years} consecutive years` : ''})`,
+      ),
     ]
   }
   if (s.basis === 'category') {
@@ -379,12 +495,11 @@ function chargesFor(
     const row = s.rates!.find((r) => r.category === result.category!.category)
     if (!row) return []
     return [
-      {
-        schedule: s,
-        kind: 'per-unit',
-        rate: rateOf(row.rate),
-        reason: `${result.category.label} (${result.category.table}${result.category.row ? `: ${result.category.row}` : ''}, evaluation ${result.year})`,
-      },
+      chargeOf(
+        s,
+        rateOf(row.rate),
+        `${result.category.label} (${result.category.table}${result.category.row ? `: ${result.category.row}` : ''}, evaluation ${result.year})`,
+      ),
     ]
   }
   if (s.basis === 'intensity') {
@@ -406,12 +521,11 @@ function chargesFor(
     if (spec.maxRate && rate.greaterThan(spec.maxRate)) rate = new Money(spec.maxRate)
     if (rate.isZero()) return []
     return [
-      {
-        schedule: s,
-        kind: 'per-unit',
+      chargeOf(
+        s,
         rate,
-        reason: `${spec.measure} ${+measure.toFixed(3)} over ${spec.threshold} by ${steps} step(s) of ${spec.step}`,
-      },
+        `${spec.measure} ${+measure.toFixed(3)} over ${spec.threshold} by ${steps} step(s) of ${spec.step}`,
+      ),
     ]
   }
   const spec = s.quota!
@@ -420,18 +534,37 @@ function chargesFor(
     notes.add(`${s.id} not applied: no ${spec.quotaInput} on record for ${result.year}`)
     return []
   }
-  return spec.bands.map((b) => ({
+  return spec.bands.map((b) =>
+    chargeOf(
+      s,
+      new Money(spec.basePrice).times(b.extraMultiple),
+      `over quota ${b.overFrom * 100}%–${b.overTo !== undefined ? `${b.overTo * 100}%` : '∞'} (annual quota ${annual}, +${b.extraMultiple} × ${spec.basePrice})`,
+      {
+        lower: new Money(b.overFrom),
+        upper: b.overTo !== undefined ? new Money(b.overTo) : undefined,
+        extra: new Money(b.extraMultiple),
+        base: new Money(String(annual)),
+      },
+    ),
+  )
+}
+
+function chargeOf(
+  s: SurchargeC,
+  rate: Money,
+  reason: string,
+  quotaBand?: Charge['quotaBand'],
+): Charge {
+  const { file, line, overrideId } = s.origin
+  return {
     schedule: s,
-    kind: 'quota' as const,
-    rate: new Money(spec.basePrice).times(b.extraMultiple),
-    reason: `over quota ${b.overFrom * 100}%–${b.overTo !== undefined ? `${b.overTo * 100}%` : '∞'} (annual quota ${annual}, +${b.extraMultiple} × ${spec.basePrice})`,
-    quotaBand: {
-      lower: new Money(b.overFrom),
-      upper: b.overTo !== undefined ? new Money(b.overTo) : undefined,
-      extra: new Money(b.extraMultiple),
-      base: new Money(String(annual)),
-    },
-  }))
+    kind: quotaBand ? 'quota' : 'per-unit',
+    rate,
+    reason,
+    quotaBand,
+    rateText: rate.toString(),
+    origin: Object.freeze({ file, line, overrideId }),
+  }
 }
 
 export interface ResourceRate {
