@@ -48,14 +48,21 @@ async function load(
 
 let k = 0
 const code = () => info.codes[k++ % info.codes.length]
-const quoteBody = () =>
-  JSON.stringify({
+// A billing run: every firm's monthly bill for 2025, with a different metered quantity each time, so that no two
+// consecutive quotes of a firm share a period or a quantity (nothing a cache of answers could reuse).
+let q = 0
+const month = (m: number) => `${2025 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}-01`
+const quoteBody = () => {
+  const m = Math.floor(q / info.codes.length) % 12
+  q++
+  return JSON.stringify({
     creditCode: code(),
     resource: 'electricity',
-    quantity: '120000',
-    from: '2025-01-01',
-    to: '2025-03-01',
+    quantity: `${10_000 + ((q * 7919) % 990_000)}.${q % 1000}`,
+    from: month(m),
+    to: month(m + 1),
   })
+}
 const scenarios = {
   bare: ['bare hono JSON route', () => ({ method: 'GET', path: '/bare' })],
   tier: [
