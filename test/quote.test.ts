@@ -133,4 +133,13 @@ describe('tariff memo (each firm-year is priced once per history, then reused)',
     ])
     expect(span.notes).toEqual(['no evaluation for 2023: no class or category applies in 2024'])
   })
+
+  it('merges the remembered intervals of a year where nothing that prices the firm changes', () => {
+    // class_electricity is revised on 2025-07-01 (a second version adds a consecutive-D rate), but a firm in its
+    // first D year pays 0.30 on both sides, so the year is one line: 365 kWh × 0.30 = 109.50.
+    const year = quote(history, rb, { ...req, to: '2026-01-01', quantity: '365' })
+    expect(year.lines.map((l) => [l.from, l.to, l.days, l.rate, l.amount])).toEqual([
+      ['2025-01-01', '2026-01-01', 365, '0.3', '109.50'],
+    ])
+  })
 })

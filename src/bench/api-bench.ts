@@ -51,7 +51,8 @@ const code = () => info.codes[k++ % info.codes.length]
 // A billing run: every firm's monthly bill for 2025, with a different metered quantity each time, so that no two
 // consecutive quotes of a firm share a period or a quantity (nothing a cache of answers could reuse).
 let q = 0
-const month = (m: number) => `${2025 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}-01`
+const month = (m: number) =>
+  `${2025 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}-01`
 const quoteBody = () => {
   const m = Math.floor(q / info.codes.length) % 12
   q++

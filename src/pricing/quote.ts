@@ -128,7 +128,16 @@ interface Charge {
   origin: QuoteLine['origin']
   /** quantity → { quantity charged, amount } for a segment; quota charges depend on the segment's quota. */
   kind: 'per-unit' | 'quota'
-  quotaBand?: { lower: Money; upper?: Money; extra: Money; base: Money }
+  /** Quota charges: the band (shared by every enterprise) and this enterprise's annual quota. */
+  band?: QuotaBand
+  annualQuota?: Money
+}
+
+/** One band of a quota schedule, made once per rulebook band. */
+interface QuotaBand {
+  lower: Money
+  upper?: Money
+  rate: Money
 }
 
 /**
@@ -209,13 +218,13 @@ export function quote(
   const waivedLines: QuoteLine[] = []
   for (const seg of segments) {
     const qty = quantityIn(pieces, seg.from, seg.to)
-    for (const c of seg.charges) {
+    for (const c of seg.choice.charges) {
       const { charged, amount } = amountOf(c, qty, seg.from, seg.to)
       if (charged.isZero()) continue
       lines.push(lineOf(seg, c, charged, ''))
       exact.push(amount)
     }
-    for (const c of seg.waived) {
+    for (const c of seg.choice.waived) {
       const { charged, amount } = amountOf(c, qty, seg.from, seg.to)
       if (!charged.isZero()) waivedLines.push(lineOf(seg, c, charged, yuan(amount)))
     }
@@ -245,10 +254,8 @@ export function quote(
 interface Segment {
   from: number
   to: number
-  charges: Charge[]
-  waived: Charge[]
-  /** Equal keys mean equal pricing: such neighbours merge into one line. */
-  key: string
+  year: number
+  choice: Choice
 }
 
 /**
@@ -275,23 +282,50 @@ function addSegment(
   }
   const choice = interval.choices[best + 1] ?? chooseIn(interval, best)
   const prev = segments.at(-1)
-  if (prev && prev.key === choice.key && prev.to === from && !choice.quota) prev.to = to
-  else segments.push({ from, to, charges: choice.charges, waived: choice.waived, key: choice.key })
+  if (
+    prev &&
+    prev.to === from &&
+    prev.year === interval.year &&
+    !choice.quota &&
+    samePricing(prev.choice, choice)
+  )
+    prev.to = to
+  else segments.push({ from, to, year: interval.year, choice })
 }
 
-/** The charges and merge key of `interval` when group `best` alone is charged (-1: every group is charged). */
+/** The charges of `interval` when group `best` alone is charged (-1: every group is charged). */
 function chooseIn(interval: TariffInterval, best: number): Choice {
   const { applicable } = interval
-  const charges = best < 0 ? applicable.flat() : applicable[best]
+  const charges =
+    best >= 0 ? applicable[best] : applicable.length === 1 ? applicable[0] : applicable.flat()
   const waived = best < 0 ? [] : applicable.filter((_, k) => k !== best).flat()
-  let key = `${interval.year}`
-  for (const c of charges)
-    key += `\u0000${c.schedule.id}\u0001${c.schedule.origin.file}\u0001${c.reason}\u0001${c.rateText}`
-  key += '\u0000waived'
-  for (const c of waived) key += `\u0000${c.schedule.id}\u0001${c.rateText}`
-  const choice = { charges, waived, key, quota: charges.some((c) => c.kind === 'quota') }
+  const choice = { charges, waived, quota: charges.some((c) => c.kind === 'quota') }
   interval.choices[best + 1] = choice
   return choice
+}
+
+/** Whether two choices price alike: the same schedules, reasons and rates charged, the same rates waived. */
+function samePricing(a: Choice, b: Choice): boolean {
+  if (a === b) return true
+  if (a.charges.length !== b.charges.length || a.waived.length !== b.waived.length) return false
+  for (let i = 0; i < a.charges.length; i++) {
+    const x = a.charges[i]
+    const y = b.charges[i]
+    if (
+      x.schedule.id !== y.schedule.id ||
+      x.schedule.origin.file !== y.schedule.origin.file ||
+      x.reason !== y.reason ||
+      x.rateText !== y.rateText
+    )
+      return false
+  }
+  for (let i = 0; i < a.waived.length; i++)
+    if (
+      a.waived[i].schedule.id !== b.waived[i].schedule.id ||
+      a.waived[i].rateText !== b.waived[i].rateText
+    )
+      return false
+  return true
 }
 
 function lineOf(seg: Segment, c: Charge, charged: Money, amount: string): QuoteLine {
@@ -314,7 +348,6 @@ function lineOf(seg: Segment, c: Charge, charged: Money, amount: string): QuoteL
 interface Choice {
   charges: Charge[]
   waived: Charge[]
-  key: string
   quota: boolean
 }
 
@@ -335,6 +368,58 @@ const tariffs = new WeakMap<
   Rulebook,
   WeakMap<readonly RatedFacts[], Map<string, TariffInterval[]>>
 >()
+
+/**
+ * Shares equal charges, intervals and years between enterprises (most firms of a class and county price alike), so
+ * that remembering a firm's class- or category-based tariff costs a reference, not a copy.
+ */
+class TariffInterner {
+  private charges = new Map<string, Charge>()
+  private intervals = new Map<string, TariffInterval>()
+  private years = new Map<string, TariffInterval[]>()
+  private ids = new WeakMap<object, number>()
+  private next = 0
+
+  private idOf(o: object): number {
+    let id = this.ids.get(o)
+    if (id === undefined) {
+      id = this.next++
+      this.ids.set(o, id)
+    }
+    return id
+  }
+
+  // A charge is determined by its schedule, kind, reason and rate: the reason states the class, years, category,
+  // measure or quota that chose the rate.
+  charge(c: Charge): Charge {
+    return shared(
+      this.charges,
+      [this.idOf(c.schedule), c.kind, c.reason, c.rateText].join('\u0001'),
+      c,
+    )
+  }
+
+  interval(i: TariffInterval): TariffInterval {
+    let key = `${i.from}\u0001${i.to}\u0001${i.stacking}\u0001${i.notes.join('\u0002')}`
+    for (const group of i.applicable) key += `\u0001${group.map((c) => this.idOf(c)).join(',')}`
+    return shared(this.intervals, key, i)
+  }
+
+  year(list: TariffInterval[]): TariffInterval[] {
+    return shared(this.years, list.map((i) => this.idOf(i)).join(','), list)
+  }
+}
+
+/** The value already kept under `key`, or `value` kept from now on; a full memo starts over (sharing is an economy). */
+function shared<V>(memo: Map<string, V>, key: string, value: V): V {
+  const hit = memo.get(key)
+  if (hit) return hit
+  if (memo.size >= 100_000) memo.clear()
+  memo.set(key, value)
+  return value
+}
+
+const interners = new WeakMap<Rulebook, TariffInterner>()
 
 /**
  * The rule intervals of calendar year `year` for one enterprise and resource, with their charges. They depend only
@@ -358,7 +443,7 @@ function tariffOf(
     memo = new Map()
     byHistory.set(history, memo)
   }
-  const key = `${resource}|${year}|${options.preview ?? ''}`
+  const key = [resource, year, options.preview ?? ''].join('|')
   let hit = memo.get(key)
   if (!hit) {
     hit = buildTariff(history, rulebook, resource, year, options)
@@ -382,30 +467,61 @@ function buildTariff(
   points.push(Date.UTC(year + 1, 0, 1))
   // The class from the evaluation of year Y applies to days in Y + 1.
   const result = history.find((h) => h.year === year - 1)
+  let intern = interners.get(rulebook)
+  if (!intern) {
+    intern = new TariffInterner()
+    interners.set(rulebook, intern)
+  }
   const out: TariffInterval[] = []
+  let allShared = true
+  // A schedule unchanged across a rule boundary charges the firm alike on both sides: its charges are made once.
+  const made = new Map<
+    SurchargeC,
+    { indicators: Rulebook['sections']['indicators']; charges: Charge[]; notes: string[] }
+  >()
   for (let i = 0; i + 1 < points.length; i++) {
     const rules = resolve(rulebook, county, iso(points[i]), options)
+    const { indicators } = rules.sections
     const notes = new Set<string>()
     if (!result) notes.add(`no evaluation for ${year - 1}: no class or category applies in ${year}`)
     const applicable: Charge[][] = []
     for (const s of rules.sections.surcharges) {
       if (s.resource !== resource || !result) continue
       if (s.sectors && !s.sectors.includes(result.sector)) continue
-      const charges = chargesFor(s, result, history, rulebook, rules.sections.indicators, notes)
-      if (charges.length > 0) applicable.push(charges)
+      let m = made.get(s)
+      if (!m || m.indicators !== indicators) {
+        const own = new Set<string>()
+        const charges = chargesFor(s, result, history, rulebook, indicators, own)
+        m = {
+          indicators,
+          charges: charges.map((c) => (ownCharge(c) ? c : intern.charge(c))),
+          notes: [...own],
+        }
+        made.set(s, m)
+      }
+      for (const n of m.notes) notes.add(n)
+      if (m.charges.length > 0) applicable.push(m.charges)
     }
-    out.push({
+    // Arrays that grow by push keep spare room; what is kept with every firm's tariff is copied to its exact size.
+    const exact = applicable.slice()
+    const interval: TariffInterval = {
       from: points[i],
       to: points[i + 1],
       year,
-      applicable,
+      applicable: exact,
       stacking: rules.sections.stacking.find((x) => x.resource === resource)?.mode ?? 'sum',
       notes: [...notes],
-      choices: [],
-    })
+      choices: new Array(exact.length + 1),
+    }
+    const shareable = !exact.some((group) => group.some(ownCharge))
+    out.push(shareable ? intern.interval(interval) : interval)
+    allShared &&= shareable
   }
-  return out
+  return allShared ? intern.year(out) : out.slice()
 }
+
+/** A charge that depends on the enterprise's own figures (its quota or measured intensity): not worth sharing. */
+const ownCharge = (c: Charge) => c.kind === 'quota' || c.schedule.basis === 'intensity'
 
 /** Stacking `max`: the index of the highest amount; on a tie the first schedule (rulebook order) is charged. */
 function highest(values: Money[]): number {
@@ -443,11 +559,11 @@ function amountOf(
   to: number,
 ): { charged: Money; amount: Money } {
   if (c.kind === 'per-unit') return { charged: qty, amount: qty.times(c.rate) }
-  const band = c.quotaBand!
+  const band = c.band!
   // The annual quota is prorated by days over the segment (a segment never crosses a year).
   const year = new Date(from).getUTCFullYear()
   const share = new Money(to - from).dividedBy(DAY * daysInYear(year))
-  const quota = band.base.times(share)
+  const quota = c.annualQuota!.times(share)
   const lower = quota.times(band.lower)
   const upper = band.upper ? quota.times(band.upper) : undefined
   const over = qty.minus(quota)
@@ -524,7 +640,17 @@ function chargesFor(
       chargeOf(
         s,
         rate,
-        `${spec.measure} ${+measure.toFixed(3)} over ${spec.threshold} by ${steps} step(s) of ${spec.step}`,
+        [
+          spec.measure,
+          ' ',
+          +measure.toFixed(3),
+          ' over ',
+          spec.threshold,
+          ' by ',
+          steps,
+          ' step(s) of ',
+          spec.step,
+        ].join(''),
       ),
     ]
   }
@@ -534,36 +660,77 @@ function chargesFor(
     notes.add(`${s.id} not applied: no ${spec.quotaInput} on record for ${result.year}`)
     return []
   }
+  const quota = new Money(String(annual))
   return spec.bands.map((b) =>
     chargeOf(
       s,
-      new Money(spec.basePrice).times(b.extraMultiple),
-      `over quota ${b.overFrom * 100}%–${b.overTo !== undefined ? `${b.overTo * 100}%` : '∞'} (annual quota ${annual}, +${b.extraMultiple} × ${spec.basePrice})`,
-      {
-        lower: new Money(b.overFrom),
-        upper: b.overTo !== undefined ? new Money(b.overTo) : undefined,
-        extra: new Money(b.extraMultiple),
-        base: new Money(String(annual)),
-      },
+      bandOf(b, spec.basePrice).rate,
+      // Joined, not a template literal: the reason is kept with the firm's tariff, and a template literal would
+      // keep it as a tree of its pieces (about 350 bytes instead of 130).
+      [
+        'over quota ',
+        b.overFrom * 100,
+        '%–',
+        b.overTo !== undefined ? `${b.overTo * 100}%` : '∞',
+        ' (annual quota ',
+        annual,
+        ', +',
+        b.extraMultiple,
+        ' × ',
+        spec.basePrice,
+        ')',
+      ].join(''),
+      { band: bandOf(b, spec.basePrice), annual: quota },
     ),
   )
 }
 
+type BandSpec = NonNullable<SurchargeC['quota']>['bands'][number]
+const bands = new WeakMap<BandSpec, QuotaBand>()
+const origins = new WeakMap<SurchargeC, QuoteLine['origin']>()
+const rateTexts = new WeakMap<Money, string>()
+
+function bandOf(b: BandSpec, basePrice: string): QuotaBand {
+  let band = bands.get(b)
+  if (!band) {
+    band = {
+      lower: new Money(b.overFrom),
+      upper: b.overTo !== undefined ? new Money(b.overTo) : undefined,
+      rate: new Money(basePrice).times(b.extraMultiple),
+    }
+    bands.set(b, band)
+  }
+  return band
+}
+
+// The parts of a charge that only depend on the rulebook are made once and shared: a tariff is remembered per
+// enterprise (see tariffOf), so every copy would count thousands of times over.
 function chargeOf(
   s: SurchargeC,
   rate: Money,
   reason: string,
-  quotaBand?: Charge['quotaBand'],
+  quota?: { band: QuotaBand; annual: Money },
 ): Charge {
-  const { file, line, overrideId } = s.origin
+  let origin = origins.get(s)
+  if (!origin) {
+    const { file, line, overrideId } = s.origin
+    origin = Object.freeze({ file, line, overrideId })
+    origins.set(s, origin)
+  }
+  let rateText = rateTexts.get(rate)
+  if (rateText === undefined) {
+    rateText = rate.toString()
+    rateTexts.set(rate, rateText)
+  }
   return {
     schedule: s,
-    kind: quotaBand ? 'quota' : 'per-unit',
+    kind: quota ? 'quota' : 'per-unit',
     rate,
     reason,
-    quotaBand,
-    rateText: rate.toString(),
-    origin: Object.freeze({ file, line, overrideId }),
+    rateText,
+    origin,
+    band: quota?.band,
+    annualQuota: quota?.annual,
   }
 }
 
