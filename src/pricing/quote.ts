@@ -4,6 +4,7 @@
  * @module pricing/quote
  */
 import { FormulaEvalError, QuoteError } from '../errors.ts'
+import { memoized, remember } from '../memo.ts'
 import { makeResolver, type RatingResult } from '../rating/rate.ts'
 import type { Rulebook, SurchargeC } from '../rulebook/compile.ts'
 import { resolve, ruleBoundaries } from '../rulebook/resolve.ts'
@@ -74,17 +75,6 @@ const parsedDates = new Map<string, number>()
 const formattedDates = new Map<number, string>()
 /** Rates as Money, built once per distinct string (Decimals are immutable, so shared). */
 const rates = new Map<string, Money>()
-
-/** `make(key)` from `memo`, computed once; the memo is emptied when it passes `limit` entries. */
-function remember<K, V>(memo: Map<K, V>, key: K, make: (key: K) => V, limit: number): V {
-  let v = memo.get(key)
-  if (v === undefined) {
-    v = make(key)
-    if (memo.size > limit) memo.clear()
-    memo.set(key, v)
-  }
-  return v
-}
 
 export function isoDate(value: string, field: string): number {
   // A known date is answered without building the closure that reports errors on the given field.
@@ -369,11 +359,14 @@ const tariffs = new WeakMap<
   WeakMap<readonly RatedFacts[], Map<string, TariffInterval[]>>
 >()
 
+const SHARED_LIMIT = 100_000
+
 /**
  * Shares equal charges, intervals and years between enterprises (most firms of a class and county price alike), so
  * that remembering a firm's class- or category-based tariff costs a reference, not a copy.
  */
 class TariffInterner {
+  // Past this many distinct entries a table starts over: sharing is an economy, never needed for a right answer.
   private charges = new Map<string, Charge>()
   private intervals = new Map<string, TariffInterval>()
   private years = new Map<string, TariffInterval[]>()
@@ -381,42 +374,25 @@ class TariffInterner {
   private next = 0
 
   private idOf(o: object): number {
-    let id = this.ids.get(o)
-    if (id === undefined) {
-      id = this.next++
-      this.ids.set(o, id)
-    }
-    return id
+    return memoized(this.ids, o, () => this.next++)
   }
 
   // A charge is determined by its schedule, kind, reason and rate: the reason states the class, years, category,
   // measure or quota that chose the rate.
   charge(c: Charge): Charge {
-    return shared(
-      this.charges,
-      [this.idOf(c.schedule), c.kind, c.reason, c.rateText].join('\u0001'),
-      c,
-    )
+    const key = [this.idOf(c.schedule), c.kind, c.reason, c.rateText].join('\u0001')
+    return remember(this.charges, key, () => c, SHARED_LIMIT)
   }
 
   interval(i: TariffInterval): TariffInterval {
     let key = `${i.from}\u0001${i.to}\u0001${i.stacking}\u0001${i.notes.join('\u0002')}`
     for (const group of i.applicable) key += `\u0001${group.map((c) => this.idOf(c)).join(',')}`
-    return shared(this.intervals, key, i)
+    return remember(this.intervals, key, () => i, SHARED_LIMIT)
   }
 
   year(list: TariffInterval[]): TariffInterval[] {
-    return shared(this.years, list.map((i) => this.idOf(i)).join(','), list)
+    return remember(this.years, list.map((i) => this.idOf(i)).join(','), () => list, SHARED_LIMIT)
   }
-}
-
-/** The value already kept under `key`, or `value` kept from now on; a full memo starts over (sharing is an economy). */
-function shared<V>(memo: Map<string, V>, key: string, value: V): V {
-  const hit = memo.get(key)
-  if (hit) return hit
-  if (memo.size >= 100_000) memo.clear()
-  memo.set(key, value)
-  return value
 }
 
 const interners = new WeakMap<Rulebook, TariffInterner>()
@@ -433,32 +409,12 @@ function tariffOf(
   year: number,
   options: QuoteOptions,
 ): TariffInterval[] {
-  let byHistory = tariffs.get(rulebook)
-  if (!byHistory) {
-    byHistory = new WeakMap()
-    tariffs.set(rulebook, byHistory)
-  }
-  let memo = byHistory.get(history)
-  if (!memo) {
-    memo = new Map()
-    byHistory.set(history, memo)
-  }
+  const byHistory = memoized(tariffs, rulebook, () => new WeakMap())
+  const memo = memoized(byHistory, history, () => new Map())
   const key = [resource, year, options.preview ?? ''].join('|')
-  let hit = memo.get(key)
-  if (!hit) {
-    hit = buildTariff(history, rulebook, resource, year, options)
-    memo.set(key, hit)
-  }
-  return hit
-}
+  const known = memo.get(key)
+  if (known) return known
 
-function buildTariff(
-  history: readonly RatedFacts[],
-  rulebook: Rulebook,
-  resource: Resource,
-  year: number,
-  options: QuoteOptions,
-): TariffInterval[] {
   const county = history[0].county
   const first = `${year}-01-01`
   const points = [Date.UTC(year, 0, 1)]
@@ -467,11 +423,8 @@ function buildTariff(
   points.push(Date.UTC(year + 1, 0, 1))
   // The class from the evaluation of year Y applies to days in Y + 1.
   const result = history.find((h) => h.year === year - 1)
-  let intern = interners.get(rulebook)
-  if (!intern) {
-    intern = new TariffInterner()
-    interners.set(rulebook, intern)
-  }
+  const intern = memoized(interners, rulebook, () => new TariffInterner())
+
   const out: TariffInterval[] = []
   let allShared = true
   // A schedule unchanged across a rule boundary charges the firm alike on both sides: its charges are made once.
@@ -517,7 +470,9 @@ function buildTariff(
     out.push(shareable ? intern.interval(interval) : interval)
     allShared &&= shareable
   }
-  return allShared ? intern.year(out) : out.slice()
+  const tariff = allShared ? intern.year(out) : out.slice()
+  memo.set(key, tariff)
+  return tariff
 }
 
 /** A charge that depends on the enterprise's own figures (its quota or measured intensity): not worth sharing. */
@@ -691,16 +646,11 @@ const origins = new WeakMap<SurchargeC, QuoteLine['origin']>()
 const rateTexts = new WeakMap<Money, string>()
 
 function bandOf(b: BandSpec, basePrice: string): QuotaBand {
-  let band = bands.get(b)
-  if (!band) {
-    band = {
-      lower: new Money(b.overFrom),
-      upper: b.overTo !== undefined ? new Money(b.overTo) : undefined,
-      rate: new Money(basePrice).times(b.extraMultiple),
-    }
-    bands.set(b, band)
-  }
-  return band
+  return memoized(bands, b, () => ({
+    lower: new Money(b.overFrom),
+    upper: b.overTo !== undefined ? new Money(b.overTo) : undefined,
+    rate: new Money(basePrice).times(b.extraMultiple),
+  }))
 }
 
 // The parts of a charge that only depend on the rulebook are made once and shared: a tariff is remembered per
@@ -711,24 +661,15 @@ function chargeOf(
   reason: string,
   quota?: { band: QuotaBand; annual: Money },
 ): Charge {
-  let origin = origins.get(s)
-  if (!origin) {
-    const { file, line, overrideId } = s.origin
-    origin = Object.freeze({ file, line, overrideId })
-    origins.set(s, origin)
-  }
-  let rateText = rateTexts.get(rate)
-  if (rateText === undefined) {
-    rateText = rate.toString()
-    rateTexts.set(rate, rateText)
-  }
   return {
     schedule: s,
     kind: quota ? 'quota' : 'per-unit',
     rate,
     reason,
-    rateText,
-    origin,
+    rateText: memoized(rateTexts, rate, String),
+    origin: memoized(origins, s, ({ origin: { file, line, overrideId } }) =>
+      Object.freeze({ file, line, overrideId }),
+    ),
     band: quota?.band,
     annualQuota: quota?.annual,
   }

@@ -2,6 +2,8 @@
  * The rules in force for a county on a date: city items plus that county's approved-and-filed overrides.
  * @module rulebook/resolve
  */
+
+import { memoized } from '../memo.ts'
 import type { Override, Rulebook, Sections } from './compile.ts'
 import { DATED_SECTIONS } from './schema.ts'
 
@@ -43,17 +45,10 @@ export function resolve(
   const boundaries = countyBoundaries(rulebook, county)
   let interval = 0
   while (interval < boundaries.length && boundaries[interval] <= date) interval++
-  let memo = resolveMemo.get(rulebook)
-  if (!memo) {
-    memo = new Map()
-    resolveMemo.set(rulebook, memo)
-  }
-  const key = `${county}|${options.preview ?? ''}|${interval}`
-  let hit = memo.get(key)
-  if (!hit) {
-    hit = resolveUncached(rulebook, county, date, options)
-    memo.set(key, hit)
-  }
+  const memo = memoized(resolveMemo, rulebook, () => new Map())
+  const hit = memoized(memo, `${county}|${options.preview ?? ''}|${interval}`, () =>
+    resolveUncached(rulebook, county, date, options),
+  )
   return hit.date === date ? hit : { ...hit, date }
 }
 
@@ -109,17 +104,8 @@ export function ruleBoundaries(
 
 /** Every boundary date of the city items and of this county's overrides (whatever their status), sorted. */
 function countyBoundaries(rulebook: Rulebook, county: string): string[] {
-  let byCounty = boundaryMemo.get(rulebook)
-  if (!byCounty) {
-    byCounty = new Map()
-    boundaryMemo.set(rulebook, byCounty)
-  }
-  let all = byCounty.get(county)
-  if (!all) {
-    all = allBoundaries(rulebook, county)
-    byCounty.set(county, all)
-  }
-  return all
+  const byCounty = memoized(boundaryMemo, rulebook, () => new Map())
+  return memoized(byCounty, county, () => allBoundaries(rulebook, county))
 }
 
 const boundaryMemo = new WeakMap<Rulebook, Map<string, string[]>>()
