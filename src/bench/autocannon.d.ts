@@ -17,5 +17,12 @@ declare module 'autocannon' {
       ) => Record<string, unknown>
     }[]
   }
-  export default function autocannon(options: Options): Promise<Result>
+  /** A running load: a promise of the result that also reports each response (latency in fractional ms). */
+  interface Instance extends Promise<Result> {
+    on(
+      event: 'response',
+      listener: (client: unknown, status: number, bytes: number, ms: number) => void,
+    ): Instance
+  }
+  export default function autocannon(options: Options): Instance
 }
