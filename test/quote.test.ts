@@ -134,12 +134,31 @@ describe('tariff memo (each firm-year is priced once per history, then reused)',
     expect(span.notes).toEqual(['no evaluation for 2023: no class or category applies in 2024'])
   })
 
-  it('merges the remembered intervals of a year where nothing that prices the firm changes', () => {
-    // class_electricity is revised on 2025-07-01 (a second version adds a consecutive-D rate), but a firm in its
-    // first D year pays 0.30 on both sides, so the year is one line: 365 kWh × 0.30 = 109.50.
+  it('splits at a new version of a schedule, so that each line cites what it was charged under', () => {
+    // class_electricity is revised on 2025-07-01. A firm in its first D year pays 0.30 under both versions, and
+    // still gets two lines: 365 kWh over 365 days, 181 kWh × 0.30 = 54.30 and 184 kWh × 0.30 = 55.20, total 109.50.
     const year = quote(history, rb, { ...req, to: '2026-01-01', quantity: '365' })
-    expect(year.lines.map((l) => [l.from, l.to, l.days, l.rate, l.amount])).toEqual([
-      ['2025-01-01', '2026-01-01', 365, '0.3', '109.50'],
+    expect(year.lines.map((l) => [l.from, l.to, l.days, l.rate, l.amount, l.origin.line])).toEqual([
+      ['2025-01-01', '2025-07-01', 181, '0.3', '54.30', 4],
+      ['2025-07-01', '2026-01-01', 184, '0.3', '55.20', 16],
+    ])
+    expect(year.lines[0].document).not.toBe(year.lines[1].document)
+    expect(year.total).toBe('109.50')
+  })
+
+  it('keeps one line across meter readings under one version', () => {
+    // 1000 + 500 kWh, all at 0.30 under the first version: 1500 × 0.30 = 450.00 on one line.
+    const read = quote(history, rb, {
+      resource: 'electricity',
+      from: '2025-01-01',
+      to: '2025-03-01',
+      readings: [
+        { from: '2025-01-01', to: '2025-02-01', quantity: '1000' },
+        { from: '2025-02-01', to: '2025-03-01', quantity: '500' },
+      ],
+    })
+    expect(read.lines.map((l) => [l.from, l.to, l.quantity, l.amount])).toEqual([
+      ['2025-01-01', '2025-03-01', '1500', '450.00'],
     ])
   })
 })

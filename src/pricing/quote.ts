@@ -294,7 +294,11 @@ function chooseIn(interval: TariffInterval, best: number): Choice {
   return choice
 }
 
-/** Whether two choices price alike: the same schedules, reasons and rates charged, the same rates waived. */
+/**
+ * Whether two choices price alike: the same versions of the same schedules charged, for the same reasons and rates,
+ * and the same rates waived. A new version of a schedule starts a new line even at an unchanged rate, because each
+ * line cites the version and document it was charged under.
+ */
 function samePricing(a: Choice, b: Choice): boolean {
   if (a === b) return true
   if (a.charges.length !== b.charges.length || a.waived.length !== b.waived.length) return false
@@ -303,7 +307,9 @@ function samePricing(a: Choice, b: Choice): boolean {
     const y = b.charges[i]
     if (
       x.schedule.id !== y.schedule.id ||
-      x.schedule.origin.file !== y.schedule.origin.file ||
+      x.origin.file !== y.origin.file ||
+      x.origin.line !== y.origin.line ||
+      x.origin.overrideId !== y.origin.overrideId ||
       x.reason !== y.reason ||
       x.rateText !== y.rateText
     )
