@@ -132,7 +132,8 @@ interface QuotaBand {
 
 /**
  * Quotes the surcharge on `resource` for an enterprise whose evaluation results by year are `history`
- * (the class from the evaluation of year Y applies to days in Y+1).
+ * (the class from the evaluation of year Y applies to days in Y+1). Neither `history` nor `rulebook` may change
+ * once quoted: what they price is remembered by their identity (the store hands out frozen histories).
  */
 export function quote(
   history: readonly RatedFacts[],
@@ -365,6 +366,7 @@ const tariffs = new WeakMap<
   WeakMap<readonly RatedFacts[], Map<string, TariffInterval[]>>
 >()
 
+// Past this many distinct entries a sharing table starts over: sharing is an economy, never needed for a right answer.
 const SHARED_LIMIT = 100_000
 
 /**
@@ -372,7 +374,6 @@ const SHARED_LIMIT = 100_000
  * that remembering a firm's class- or category-based tariff costs a reference, not a copy.
  */
 class TariffInterner {
-  // Past this many distinct entries a table starts over: sharing is an economy, never needed for a right answer.
   private charges = new Map<string, Charge>()
   private intervals = new Map<string, TariffInterval>()
   private years = new Map<string, TariffInterval[]>()
