@@ -149,9 +149,8 @@ describe('tariff memo (each firm-year is priced once per history, then reused)',
   it('keeps one line across meter readings under one version', () => {
     // 1000 + 500 kWh, all at 0.30 under the first version: 1500 × 0.30 = 450.00 on one line.
     const read = quote(history, rb, {
-      resource: 'electricity',
-      from: '2025-01-01',
-      to: '2025-03-01',
+      ...req,
+      quantity: undefined,
       readings: [
         { from: '2025-01-01', to: '2025-02-01', quantity: '1000' },
         { from: '2025-02-01', to: '2025-03-01', quantity: '500' },

@@ -10,6 +10,7 @@ import { parse as parseYaml } from 'yaml'
 import { toCsv } from '../enterprise/csv.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { AuthError, MujunError, NotFoundError } from '../errors.ts'
+import { memoized, remember } from '../memo.ts'
 import { previewOverride } from '../pricing/override-preview.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import { figureProblems, type RatingResult, rate } from '../rating/rate.ts'
@@ -241,34 +242,39 @@ export class Store {
   }
 
   principalFor(token: string): Principal | undefined {
-    const cached = this.tokenCache.get(token)
-    if (cached !== undefined) return cached ?? undefined
-    const h = hashToken(token)
-    const row = this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, h)).get()
-    // The index finds the row by hash; compare in constant time anyway so no timing depends on the token.
-    const ok = row && timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(h, 'hex'))
-    const p = ok ? { role: row.role, scope: row.scope, label: row.label } : null
-    if (this.tokenCache.size > 10_000) this.tokenCache.clear()
-    this.tokenCache.set(token, p)
+    const p = remember(
+      this.tokenCache,
+      token,
+      () => {
+        const h = hashToken(token)
+        const row = this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, h)).get()
+        // The index finds the row by hash; compare in constant time anyway so no timing depends on the token.
+        const ok = row && timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(h, 'hex'))
+        return ok ? { role: row.role, scope: row.scope, label: row.label } : null
+      },
+      10_000,
+    )
     return p ?? undefined
   }
 
   // ---------------------------------------------------------------- enterprises and figures
   getEnterprise(code: string): Readonly<EnterpriseRow & { etag: string }> {
     // Hot path of every tier and quote: cached until the next write, a prepared statement on a miss.
-    const hit = this.enterpriseCache.get(code)
-    if (hit) return hit
-    this.enterpriseStmt ??= this.db
-      .select()
-      .from(enterprises)
-      .where(eq(enterprises.creditCode, sql.placeholder('code')))
-      .prepare()
-    const row = this.enterpriseStmt.get({ code })
-    if (!row) throw new NotFoundError(`enterprise ${code}`)
-    const e = Object.freeze({ ...row, etag: etagOf('e', row.version) })
-    if (this.enterpriseCache.size > 100_000) this.enterpriseCache.clear()
-    this.enterpriseCache.set(code, e)
-    return e
+    return remember(
+      this.enterpriseCache,
+      code,
+      () => {
+        this.enterpriseStmt ??= this.db
+          .select()
+          .from(enterprises)
+          .where(eq(enterprises.creditCode, sql.placeholder('code')))
+          .prepare()
+        const row = this.enterpriseStmt.get({ code })
+        if (!row) throw new NotFoundError(`enterprise ${code}`)
+        return Object.freeze({ ...row, etag: etagOf('e', row.version) })
+      },
+      100_000,
+    )
   }
 
   listEnterprises(filter: { county?: string; limit: number; offset: number }) {
@@ -494,13 +500,11 @@ export class Store {
    */
   overridePreview(overrideId: string, year: number): ReturnType<typeof previewOverride> {
     const { id, rulebook } = this.activeRulebook()
-    const key = `preview|${id}|${overrideId}|${year}`
-    let hit = this.derived.get(key) as ReturnType<typeof previewOverride> | undefined
-    if (!hit) {
-      hit = previewOverride(rulebook, overrideId, this.population(year), year)
-      this.derived.set(key, hit)
-    }
-    return hit
+    return memoized(
+      this.derived as Map<string, ReturnType<typeof previewOverride>>,
+      `preview|${id}|${overrideId}|${year}`,
+      () => previewOverride(rulebook, overrideId, this.population(year), year),
+    )
   }
 
   /** The population with figures for `year`, as the core consumes it. */
@@ -655,14 +659,15 @@ export class Store {
   history(code: string, lastYear: number): readonly RatedFacts[] {
     // Published results are frozen, so they are cached until the next publish. The array is frozen too: pricing
     // memoises each firm's tariff by the identity of its history.
-    const key = `${code}|${lastYear}`
-    const hit = this.factsCache.get(key)
-    if (hit) return hit
-    const years = Array.from({ length: HISTORY_YEARS }, (_, i) => lastYear - i)
-    const out = Object.freeze(this.ratedFactsUncached(code, years))
-    if (this.factsCache.size > 100_000) this.factsCache.clear()
-    this.factsCache.set(key, out)
-    return out
+    return remember(
+      this.factsCache,
+      `${code}|${lastYear}`,
+      () => {
+        const years = Array.from({ length: HISTORY_YEARS }, (_, i) => lastYear - i)
+        return Object.freeze(this.ratedFactsUncached(code, years))
+      },
+      100_000,
+    )
   }
 
   private ratedFactsUncached(code: string, years: number[]): RatedFacts[] {

@@ -16,6 +16,7 @@ import {
   type FormulaScope,
   type FormulaValue,
 } from '../formula/compile.ts'
+import { memoized } from '../memo.ts'
 import type {
   ClassSchemeC,
   GroupC,
@@ -331,11 +332,9 @@ export function makeResolver(
   rulebook: Rulebook,
   indicators: readonly IndicatorC[],
 ) {
-  let r = resolvers.get(indicators)
-  if (!r) {
-    r = createResolver(rulebook.inputById, new Map(indicators.map((i) => [i.id, i])))
-    resolvers.set(indicators, r)
-  }
+  const r = memoized(resolvers, indicators, () =>
+    createResolver(rulebook.inputById, new Map(indicators.map((i) => [i.id, i]))),
+  )
   r.use(scope)
   return r.resolver
 }
@@ -819,26 +818,13 @@ const batches = new WeakMap<Rulebook, Map<string, FormulaBatch>>()
 const indicatorKeys = new WeakMap<IndicatorC, number>()
 let nextIndicatorKey = 0
 function batchOf(rulebook: Rulebook, indicators: IndicatorC[]): FormulaBatch {
-  let byKey = batches.get(rulebook)
-  if (!byKey) {
-    byKey = new Map()
-    batches.set(rulebook, byKey)
-  }
   let key = ''
-  for (const i of indicators) {
-    let k = indicatorKeys.get(i)
-    if (k === undefined) {
-      k = nextIndicatorKey++
-      indicatorKeys.set(i, k)
-    }
-    key += `${k},`
-  }
-  let batch = byKey.get(key)
-  if (!batch) {
-    batch = compileBatch(indicators.map((i) => i.fn))
-    byKey.set(key, batch)
-  }
-  return batch
+  for (const i of indicators) key += `${memoized(indicatorKeys, i, () => nextIndicatorKey++)},`
+  return memoized(
+    memoized(batches, rulebook, () => new Map()),
+    key,
+    () => compileBatch(indicators.map((i) => i.fn)),
+  )
 }
 
 // Working state of one rate() call; cleared before it returns (rate is synchronous).

@@ -6,6 +6,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { creditCodeProblem } from '../../enterprise/credit-code.ts'
 import { MujunError, NotFoundError } from '../../errors.ts'
+import { remember } from '../../memo.ts'
 import { quote, ratesOn } from '../../pricing/quote.ts'
 import { resultToJson } from '../../rating/result-json.ts'
 import { selfCheck } from '../../rating/self-check.ts'
@@ -85,14 +86,16 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
       const { creditCode } = c.req.valid('param')
       const explicit = c.req.valid('query').date
       const date = explicit ?? new Date().toISOString().slice(0, 10)
-      const key = `tier|${creditCode}|${date}`
-      let hit = store.derived.get(key) as TierHit | undefined
-      if (!hit) {
-        const e = store.getEnterprise(creditCode)
-        hit = { county: e.county, creditCode, json: JSON.stringify(tierOf(creditCode, date)) }
-        if (store.derived.size > 200_000) store.derived.clear()
-        store.derived.set(key, hit)
-      }
+      const hit = remember(
+        store.derived as Map<string, TierHit>,
+        `tier|${creditCode}|${date}`,
+        () => ({
+          county: store.getEnterprise(creditCode).county,
+          creditCode,
+          json: JSON.stringify(tierOf(creditCode, date)),
+        }),
+        200_000,
+      )
       // Without a date the answer is today's, so that URL is not cached by itself.
       if (explicit) store.derived.set(`tier-url|${c.req.url}`, hit)
       return sendTier(c, hit) as never
