@@ -1,10 +1,12 @@
 /**
- * `npm start`: migrate the database, load rules/, seed the demo on an empty database, serve the API.
+ * `npm start`: migrate the database, load RULES_DIR into an empty database (or report how it differs), seed the
+ * demo on an empty database, serve the API.
  * @module server
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { serve } from '@hono/node-server'
+import { createServices } from './app/services.ts'
 import { createDb } from './db/client.ts'
 import { Store } from './db/store.ts'
 import { type DemoTokens, seedDemo } from './demo/seed.ts'
@@ -23,15 +25,32 @@ try {
 const say = (s: string) => env.LOG_LEVEL !== 'silent' && process.stdout.write(`${s}\n`)
 const db = createDb(env.DB_PATH)
 const store = new Store(db)
+const services = createServices(store)
+// The database is the system of record: the rule files are loaded only into an empty database. Later they are
+// compared and any difference is reported, never applied (that is `mujun rules import`, explicit and audited).
 try {
-  const v = store.saveRulebookVersion(
-    readRuleTexts(env.RULES_DIR),
-    'rules-dir',
-    `loaded from ${env.RULES_DIR}`,
-  )
-  say(
-    `rulebook ${env.RULES_DIR}: ${v.created ? 'new version' : 'unchanged, version'} ${v.id} (sha256 ${v.hash.slice(0, 12)})`,
-  )
+  const texts = readRuleTexts(env.RULES_DIR)
+  if (services.rulebooks.isEmpty()) {
+    const v = services.rulebooks.loadInitial(texts, `rules-dir ${env.RULES_DIR}`)
+    say(
+      `empty database: loaded ${env.RULES_DIR} as rulebook version ${v.id} (sha256 ${v.hash.slice(0, 12)}) and ${v.overrides.length} county override record(s)`,
+    )
+  } else {
+    const d = services.rulebooks.drift(texts)
+    say(`rulebook version ${d.versionId} in force (from the database)`)
+    if (d.city.length + d.overrides.length > 0) {
+      say(`note: ${env.RULES_DIR} differs from the database, which was not changed:`)
+      for (const f of d.city) say(`  ${f.change.padEnd(8)} ${f.path}`)
+      for (const o of d.overrides)
+        say(`  ${o.change.padEnd(8)} ${o.path} (override ${o.id || '?'})`)
+      if (d.city.length > 0)
+        say(
+          `  to make the city files the version in force: mujun rules import ${env.RULES_DIR} --db ${env.DB_PATH}`,
+        )
+      if (d.overrides.length > 0)
+        say('  county overrides change only through their workflow: POST /v1/overrides')
+    }
+  }
 } catch (e) {
   if (!(e instanceof RulebookError)) throw e
   process.stderr.write(
@@ -58,7 +77,7 @@ if (env.DEMO && store.listEnterprises({ limit: 1, offset: 0 }).total === 0) {
   tokens = JSON.parse(readFileSync(tokenFile, 'utf8')) as DemoTokens
 }
 
-const app = createApp({ store, maxBodyBytes: env.MAX_BODY_BYTES })
+const app = createApp({ store, services, maxBodyBytes: env.MAX_BODY_BYTES })
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   const base = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`
   say(`mujun listening on ${base}`)

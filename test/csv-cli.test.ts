@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { RulebookService } from '../src/app/rulebooks.ts'
 import { runCli } from '../src/cli/main.ts'
 import { createDb } from '../src/db/client.ts'
 import { Store } from '../src/db/store.ts'
@@ -44,7 +45,7 @@ describe('mujun import / evaluate / export', () => {
   const io = { out: (s: string) => logs.push(s), err: (s: string) => logs.push(s) }
   beforeAll(() => {
     db = join(mkdtempSync(join(tmpdir(), 'mujun-cli-')), 'm.db')
-    new Store(createDb(db)).saveRulebookVersion(ningboTexts(), 'test', 'rules')
+    new RulebookService(new Store(createDb(db))).loadInitial(ningboTexts(), 'test')
   })
 
   it('an import with a bad row changes nothing; --skip-bad imports the good rows', async () => {

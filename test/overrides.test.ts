@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
-import { compileRulebook } from '../src/rulebook/compile.ts'
 import { readRuleTexts } from '../src/rulebook/load.ts'
-import { call, createTestApp, type TestApp } from './support/app.ts'
+import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
 
 const PROPOSAL = `# 慈溪市 proposal (test)
 override:
@@ -32,7 +31,8 @@ let t: TestApp
 let dbPath: string
 beforeAll(() => {
   dbPath = join(mkdtempSync(join(tmpdir(), 'mujun-ov-')), 'm.db')
-  t = createTestApp({ size: 300, path: dbPath })
+  // The clock stands in December 2024, so a 2025 override is filed before it takes effect.
+  t = createTestApp({ size: 300, path: dbPath, clockStart: '2024-12-20T00:00:00Z' })
 })
 
 const quoteWater = async () => {
@@ -81,7 +81,10 @@ describe('override workflow: proposal → city approval → provincial filing', 
     const editSubmitted = await call(t.app, 'PUT', '/v1/overrides/cixi_2025_water', {
       token: t.tokens.county,
       body: { text: PROPOSAL },
-      headers: { 'if-match': `"rb${t.store.activeRulebook().id}"` },
+      headers: {
+        'if-match': t.services.overrides.get(principalOf(t, t.tokens.county), 'cixi_2025_water')
+          .etag,
+      },
     })
     expect(editSubmitted.status).toBe(409)
 
@@ -92,7 +95,6 @@ describe('override workflow: proposal → city approval → provincial filing', 
         await step('approve', t.tokens.bureau, {
           ref: '甬政函〔2025〕1号',
           reason: '符合全市差别化价格政策',
-          date: '2025-01-10',
         })
       ).status,
     ).toBe(200)
@@ -100,21 +102,21 @@ describe('override workflow: proposal → city approval → provincial filing', 
 
     const filed = await step('file', t.tokens.county, {
       ref: '浙发改备〔2025〕1号',
-      date: '2025-01-20',
     })
     expect(filed.status).toBe(200)
     expect(((await filed.json()) as { status: string }).status).toBe('filed')
     expect(await quoteWater()).not.toBe(cityPrice)
 
     const events = t.store
-      .overrideEvents('cixi_2025_water')
-      .map((e) => [e.fromStatus, e.toStatus, e.by, e.ref])
+      .overrideRevisions('cixi_2025_water')
+      .map((e) => [e.action, e.fromStatus, e.toStatus, e.by, e.ref])
+    const county = 'demo county 慈溪市 [county 330282, token #3]'
     expect(events).toEqual([
-      [null, 'draft', 'county:330282', null],
-      ['draft', 'draft', 'county:330282', null],
-      ['draft', 'submitted', 'county:330282', null],
-      ['submitted', 'approved', 'bureau:demo bureau', '甬政函〔2025〕1号'],
-      ['approved', 'filed', 'county:330282', '浙发改备〔2025〕1号'],
+      ['propose', null, 'draft', county, null],
+      ['edit', 'draft', 'draft', county, null],
+      ['submit', 'draft', 'submitted', county, null],
+      ['approve', 'submitted', 'approved', 'demo bureau [bureau, token #1]', '甬政函〔2025〕1号'],
+      ['file', 'approved', 'filed', county, '浙发改备〔2025〕1号'],
     ])
     const audit = (await (
       await call(t.app, 'GET', '/v1/audit?subject=override/cixi_2025_water', {
@@ -125,6 +127,8 @@ describe('override workflow: proposal → city approval → provincial filing', 
       'override.file',
       'override.approve',
       'override.submit',
+      'override.edit',
+      'override.propose',
     ])
     expect(audit.entries[1].detail.reason).toBe('符合全市差别化价格政策')
   })
@@ -214,7 +218,7 @@ describe('override workflow: proposal → city approval → provincial filing', 
   })
 
   it('a proposal that breaks the rules is refused with file:line and nothing is stored', async () => {
-    const before = t.store.listRulebookVersions().length
+    const before = t.store.listOverrideRows().length
     const bad = PROPOSAL.replaceAll('cixi_2025_water', 'cixi_bad')
       .replace('  replace:', '  replace:')
       .replace('surcharges:\n    - id: class_water', 'indicators:\n    - id: tax_per_mu')
@@ -228,7 +232,7 @@ describe('override workflow: proposal → city approval → provincial filing', 
     expect(body.errors[0].message).toMatch(
       /^counties\/cixi_bad\.yaml:11:7: .*\(at replace\.indicators\.0\.unit\)$/,
     )
-    expect(t.store.listRulebookVersions().length).toBe(before)
+    expect(t.store.listOverrideRows().length).toBe(before)
   })
 })
 
@@ -325,9 +329,22 @@ describe('disk and database stay consistent', () => {
     expect(await runCli(['rules', 'export', '--db', dbPath, '--out', out], io)).toBe(0)
     const texts = readRuleTexts(out)
     expect(texts.map((x) => x.path)).toContain('counties/cixi_2025_water.yaml')
-    expect(compileRulebook(texts).hash).toBe(t.store.activeRulebook().rulebook.hash)
+    expect(t.services.rulebooks.drift(texts)).toEqual({
+      versionId: t.store.activeRulebook().id,
+      city: [],
+      overrides: [],
+    })
     expect(await runCli(['rules', 'check', out], io)).toBe(0)
-    expect(t.store.saveRulebookVersion(texts, 'test', 're-import').created).toBe(false)
+    const again = t.services.rulebooks.importCity(
+      principalOf(t, t.tokens.bureau),
+      texts,
+      're-import',
+      {
+        countyFiles: 'ignore',
+      },
+    )
+    expect([again.created, again.activated]).toEqual([false, false])
+    expect(again.ignored).toContain('counties/cixi_2025_water.yaml')
   })
 })
 
@@ -374,7 +391,7 @@ replace:
         })
       ).status,
     ).toBe(200)
-    const old = a.store.getOverride('cixi_2024_electricity')
+    const old = a.services.overrides.get(principalOf(a, a.tokens.bureau), 'cixi_2024_electricity')
     expect(old.to).toBe('2026-01-01')
     expect(old.text).toContain('to: 2026-01-01')
     const { rulebook } = a.store.activeRulebook()

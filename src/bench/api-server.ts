@@ -2,11 +2,13 @@
  * The server `npm run bench:api` loads: the real app over a fresh demo database, plus a bare hono JSON route in
  * the same process as the baseline. Prints "ready <port>" and the demo's utility token and credit codes.
  */
+
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
+import { RulebookService } from '../app/rulebooks.ts'
 import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
 import { seedDemo } from '../demo/seed.ts'
@@ -14,9 +16,8 @@ import { createApp } from '../http/app.ts'
 import { readRuleTexts } from '../rulebook/load.ts'
 
 const store = new Store(createDb(join(mkdtempSync(join(tmpdir(), 'mujun-bench-')), 'bench.db')))
-store.saveRulebookVersion(
+new RulebookService(store).loadInitial(
   readRuleTexts(new URL('../../rules/ningbo', import.meta.url).pathname),
-  'bench',
   'bench',
 )
 const tokens = seedDemo(store, 3000)

@@ -11,8 +11,13 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs'
+import { userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { cliPrincipal } from '../app/authorize.ts'
+import { RulebookService } from '../app/rulebooks.ts'
+import { TokenRequest, TokenService } from '../app/tokens.ts'
 import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
 import { decodeCsvBytes, parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
@@ -40,8 +45,18 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun rules show [--rules DIR] [--county CODE] [--date YYYY-MM-DD] [--format table|json]
   mujun rules diff --county CODE --override ID --year YYYY [--rules DIR] [--enterprises FILE.csv] [--format table|json]
                                                what a (pending) override would change: rule rows, classes, surcharge revenue
+  mujun rules diff --from A --to B [--db data/mujun.db] [--format table|json]
+                                               what changes between two stored city versions, field by field
+  mujun rules import DIR [--db data/mujun.db] [--note TEXT]
+                                               make DIR's city files the version in force (audited; files equal to an
+                                               older version make it active again); county files are left alone
   mujun rules export [--db data/mujun.db] [--out rules/ningbo]
-                                               write the database's active rulebook and overrides back to YAML
+                                               write the database's city version in force and every override as YAML
+  mujun tokens create --role bureau|county|utility|enterprise [--county CODE | --credit-code CODE]
+                      [--label TEXT] [--expires YYYY-MM-DD] [--db data/mujun.db]
+                                               print a new token (shown once, stored hashed)
+  mujun tokens list [--db data/mujun.db]       every token's id, role, scope, label, expiry and status
+  mujun tokens revoke ID [--db data/mujun.db]  the token stops working on the next request, in every process
   mujun rate --enterprises FILE.csv --year YYYY [--rules DIR] [--county CODE] [--format json|csv] [--out FILE]
   mujun quote --enterprises FILE.csv --year YYYY --credit-code CODE --resource electricity|water|gas
               (--quantity Q | --readings FROM:TO:Q,...) --from YYYY-MM-DD --to YYYY-MM-DD [--rules DIR]
@@ -111,8 +126,13 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
   if (cmd === 'rules' && sub === 'check') return rulesCheck(argv.slice(2), io)
   if (cmd === 'rules' && sub === 'show') return rulesShow(argv.slice(2), io)
-  if (cmd === 'rules' && sub === 'diff') return rulesDiff(argv.slice(2), io)
+  if (cmd === 'rules' && sub === 'diff')
+    return argv.includes('--from') || argv.includes('--to')
+      ? versionsDiff(argv.slice(2), io)
+      : rulesDiff(argv.slice(2), io)
+  if (cmd === 'rules' && sub === 'import') return rulesImport(argv.slice(2), io)
   if (cmd === 'rules' && sub === 'export') return rulesExport(argv.slice(2), io)
+  if (cmd === 'tokens') return tokensCmd(argv.slice(1), io)
   if (cmd === 'rate') return rateCmd(argv.slice(1), io)
   if (cmd === 'import') return importCmd(argv.slice(1), io)
   if (cmd === 'evaluate') return evaluateCmd(argv.slice(1), io)
@@ -254,28 +274,162 @@ function rulesExport(args: string[], io: Io): number {
     args,
     options: { db: { type: 'string', default: 'data/mujun.db' }, out: { type: 'string' } },
   })
-  if (!existsSync(values.db!)) throw new UsageError(`database '${values.db}' does not exist`)
-  const store = new Store(createDb(values.db!))
-  const { id, rulebook } = store.activeRulebook()
-  const out = values.out ?? join('rules', rulebook.meta.id)
+  const store = openStore(values.db!)
+  const { versionId, files } = new RulebookService(store).exportFiles()
+  const out = values.out ?? join('rules', store.activeRulebook().rulebook.meta.id)
   const written = new Set<string>()
-  for (const f of rulebook.files) {
+  for (const f of files) {
     mkdirSync(dirname(join(out, f.path)), { recursive: true })
     writeFileSync(join(out, f.path), f.text)
     written.add(f.path)
   }
-  // Files the active version does not have would change the rulebook on the next load: remove them.
+  // Files the database does not have would be reported as differences on the next start: remove them.
   for (const t of existsSync(out) ? readRuleTexts(out) : []) {
     if (!written.has(t.path)) {
       rmSync(join(out, t.path))
-      io.out(`removed ${join(out, t.path)} (not in version ${id})`)
+      io.out(`removed ${join(out, t.path)} (not in the database)`)
     }
   }
   io.out(
-    `wrote rulebook version ${id} (${rulebook.files.length} files, sha256 ${rulebook.hash.slice(0, 12)}) to ${out}`,
+    `wrote rulebook version ${versionId} and its override records (${files.length} files) to ${out}`,
   )
   store.db.$client.close()
   return 0
+}
+
+function rulesImport(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { db: { type: 'string', default: 'data/mujun.db' }, note: { type: 'string' } },
+  })
+  const dir = positionals[0]
+  if (!dir) throw new UsageError('give the rules folder to import')
+  const texts = readRuleTexts(cityDirs(dir)[0])
+  const store = openStore(values.db!)
+  const rulebooks = new RulebookService(store)
+  const p = cliPrincipal(userInfo().username)
+  const note = values.note ?? `imported from ${dir}`
+  const v = rulebooks.isEmpty()
+    ? { ...rulebooks.loadInitial(texts, p.label), created: true, activated: true, ignored: [] }
+    : rulebooks.importCity(p, texts, note, { countyFiles: 'ignore' })
+  io.out(
+    v.created
+      ? `rulebook version ${v.id} created from ${dir} and now in force (sha256 ${v.hash.slice(0, 12)})`
+      : v.activated
+        ? `the files equal stored version ${v.id}: it is in force again (rollback, audited)`
+        : `unchanged: version ${v.id} is in force and equals ${dir}`,
+  )
+  if (v.ignored.length > 0)
+    io.out(
+      `left alone: ${v.ignored.join(', ')} (county overrides change only through their workflow: POST /v1/overrides)`,
+    )
+  store.db.$client.close()
+  return 0
+}
+
+function versionsDiff(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      db: { type: 'string', default: 'data/mujun.db' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+    },
+  })
+  const num = (v: string | undefined, name: string) => {
+    if (!v || !/^\d{1,9}$/.test(v)) throw new UsageError(`--${name} VERSION (a number) is required`)
+    return Number(v)
+  }
+  const store = openStore(values.db!)
+  const d = new RulebookService(store).diff(
+    cliPrincipal(userInfo().username),
+    num(values.from, 'from'),
+    num(values.to, 'to'),
+  )
+  if (values.format === 'json') io.out(JSON.stringify(d, null, 2))
+  else {
+    const name = (x: { section: string; id: string; from?: string }) =>
+      `${x.section}.${x.id}${x.from ? ` (from ${x.from})` : ''}`
+    io.out(
+      `rulebook version ${d.from} → ${d.to}: ${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed`,
+    )
+    for (const x of d.added) io.out(`+ ${name(x)}`)
+    for (const x of d.removed) io.out(`- ${name(x)}`)
+    for (const x of d.changed) {
+      io.out(`~ ${name(x)}`)
+      for (const c of x.changes)
+        io.out(`    ${c.field}: ${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}`)
+    }
+  }
+  store.db.$client.close()
+  return 0
+}
+
+function tokensCmd(args: string[], io: Io): number {
+  const [sub, ...rest] = args
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string', default: 'data/mujun.db' },
+      role: { type: 'string' },
+      county: { type: 'string' },
+      'credit-code': { type: 'string' },
+      label: { type: 'string' },
+      expires: { type: 'string' },
+    },
+  })
+  const store = openStore(values.db!)
+  const tokens = new TokenService(store)
+  const p = cliPrincipal(userInfo().username)
+  try {
+    if (sub === 'create') {
+      const req = TokenRequest.safeParse({
+        role: values.role,
+        county: values.county,
+        creditCode: values['credit-code'],
+        label:
+          values.label ?? `${values.role} ${values.county ?? values['credit-code'] ?? ''}`.trim(),
+        expires: values.expires,
+      })
+      if (!req.success) throw new UsageError(z.prettifyError(req.error))
+      const t = tokens.create(p, req.data)
+      io.out(t.token)
+      io.err(
+        `token #${t.id} for ${t.role}${t.scope ? ` ${t.scope}` : ''} (${t.label})${t.expiresAt ? `, expires ${t.expiresAt}` : ''}: shown once, stored hashed`,
+      )
+      return 0
+    }
+    if (sub === 'list') {
+      for (const t of tokens.list(p))
+        io.out(
+          [
+            t.id,
+            t.status,
+            t.role,
+            t.scope || '-',
+            t.label,
+            t.expiresAt ?? '-',
+            t.createdAt,
+            t.createdBy,
+          ].join('\t'),
+        )
+      return 0
+    }
+    if (sub === 'revoke') {
+      const id = positionals[0]
+      if (!id || !/^\d{1,9}$/.test(id))
+        throw new UsageError('give the id of the token to revoke (mujun tokens list)')
+      const t = tokens.revoke(p, Number(id))
+      io.out(`token #${t.id} (${t.label}) revoked at ${t.revokedAt}`)
+      return 0
+    }
+    throw new UsageError(`unknown tokens command '${sub ?? ''}' (create, list or revoke)`)
+  } finally {
+    store.db.$client.close()
+  }
 }
 
 function openStore(path: string): Store {

@@ -45,7 +45,10 @@ export const figures = sqliteTable(
   (t) => [primaryKey({ columns: [t.creditCode, t.year] })],
 )
 
-/** Every rulebook version ever loaded or created: the full file set, so any result can be re-derived. */
+/**
+ * Every city rulebook version ever imported: the city's files only (county overrides are records of their own), so
+ * any result can be re-derived. A version is never changed; which one is in force is `rulebook_activations`.
+ */
 export const rulebookVersions = sqliteTable(
   'rulebook_versions',
   {
@@ -59,24 +62,60 @@ export const rulebookVersions = sqliteTable(
   (t) => [uniqueIndex('rulebook_versions_hash').on(t.hash)],
 )
 
-/** Status history of county overrides (the override text itself lives in the rulebook version's files). */
-export const overrideEvents = sqliteTable(
-  'override_events',
+/** Append-only: each row makes a city version the one in force (a new version, or a rollback to an older one). */
+export const rulebookActivations = sqliteTable('rulebook_activations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  versionId: integer('version_id')
+    .notNull()
+    .references(() => rulebookVersions.id),
+  at: text('at').notNull(),
+  by: text('by').notNull(),
+  note: text('note').notNull().default(''),
+})
+
+/**
+ * A county override: its id is chosen once and never becomes a path; `text` and `status` are its current
+ * revision (the full history is `override_revisions`). `version` is its own ETag counter.
+ */
+export const overrides = sqliteTable(
+  'overrides',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    overrideId: text('override_id').notNull(),
+    id: text('id').primaryKey(),
     county: text('county').notNull(),
+    status: text('status').notNull(),
+    text: text('text').notNull(),
+    version: integer('version').notNull(),
+    createdAt: text('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [index('overrides_county').on(t.county)],
+)
+
+/** Every revision of every override (text and status), with the step that made it: nothing is overwritten. */
+export const overrideRevisions = sqliteTable(
+  'override_revisions',
+  {
+    /** Global order of override changes: the compiled rules in force are keyed by the newest. */
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    overrideId: text('override_id')
+      .notNull()
+      .references(() => overrides.id),
+    version: integer('version').notNull(),
+    county: text('county').notNull(),
+    action: text('action').notNull(),
     fromStatus: text('from_status'),
     toStatus: text('to_status').notNull(),
+    text: text('text').notNull(),
     at: text('at').notNull(),
     by: text('by').notNull(),
     reason: text('reason').notNull().default(''),
     ref: text('ref'),
-    rulebookVersionId: integer('rulebook_version_id')
-      .notNull()
-      .references(() => rulebookVersions.id),
+    /** The decision date (approval, filing…) as recorded, which may precede `at` by the paperwork's delay. */
+    decisionDate: text('decision_date'),
   },
-  (t) => [index('override_events_override').on(t.overrideId)],
+  (t) => [uniqueIndex('override_revisions_version').on(t.overrideId, t.version)],
 )
 
 export const evaluationRuns = sqliteTable(
@@ -135,6 +174,11 @@ export const apiTokens = sqliteTable(
     scope: text('scope').notNull().default(''),
     label: text('label').notNull(),
     createdAt: text('created_at').notNull(),
+    createdBy: text('created_by').notNull().default(''),
+    /** ISO date-time after which the token no longer works; null = no expiry. */
+    expiresAt: text('expires_at'),
+    revokedAt: text('revoked_at'),
+    revokedBy: text('revoked_by'),
   },
   (t) => [uniqueIndex('api_tokens_hash').on(t.tokenHash)],
 )

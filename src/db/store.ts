@@ -6,23 +6,15 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { and, asc, desc, eq, gte, inArray, like, lte, sql } from 'drizzle-orm'
-import { parse as parseYaml } from 'yaml'
 import { toCsv } from '../enterprise/csv.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
-import { AuthError, MujunError, NotFoundError } from '../errors.ts'
+import { MujunError, NotFoundError } from '../errors.ts'
 import { memoized, remember } from '../memo.ts'
 import { previewOverride } from '../pricing/override-preview.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import { figureProblems, type RatingResult, rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import { compileRulebook, type Rulebook, type RuleText } from '../rulebook/compile.ts'
-import {
-  applyTransition,
-  type Decision,
-  endOverride,
-  type OverrideAction,
-  TransitionError,
-} from '../rulebook/override-workflow.ts'
 import { HISTORY_YEARS } from '../rulebook/schema.ts'
 import type { Db } from './client.ts'
 import {
@@ -32,11 +24,13 @@ import {
   evaluationResults,
   evaluationRuns,
   figures,
-  overrideEvents,
+  overrideRevisions,
+  overrides,
+  rulebookActivations,
   rulebookVersions,
 } from './schema.ts'
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
 export type Role = 'bureau' | 'county' | 'utility' | 'enterprise'
 export interface Principal {
@@ -44,6 +38,9 @@ export interface Principal {
   /** County code (county role) or credit code (enterprise role). */
   scope: string
   label: string
+  /** The token's row id (0 for the command line, which acts without a token). */
+  tokenId: number
+  expiresAt?: string
 }
 
 export class PreconditionError extends MujunError {
@@ -70,7 +67,12 @@ export interface EnterpriseRow {
 }
 
 export class Store {
-  private active?: { id: number; rulebook: Rulebook }
+  private active?: ActiveRulebook
+  /** False until the rules head has been read since the last change seen. */
+  private headKnown = false
+  private cityCache = new Map<number, Rulebook>()
+  private dataVersionStmt?: { get(): unknown }
+  private seenDataVersion: unknown = undefined
   private publishedCache = new Map<number, { id: number } | null>()
   private factsCache = new Map<string, readonly RatedFacts[]>()
   /** Derived answers (e.g. serialised tiers) that stay valid until any write; cleared by `changed()`. */
@@ -84,14 +86,34 @@ export class Store {
 
   constructor(
     readonly db: Db,
-    private readonly now: () => string = () => new Date().toISOString(),
+    readonly now: () => string = () => new Date().toISOString(),
   ) {}
 
-  /** Runs a write transaction, then forgets cached answers derived from the data it may have changed. */
-  private write<T>(fn: (tx: Tx) => T): T {
-    const out = this.db.transaction(fn)
-    this.changed()
-    return out
+  /**
+   * Runs a write transaction, then forgets cached answers derived from the data it may have changed. IMMEDIATE:
+   * the write lock is taken before the first read, so every check inside sees what another process committed and
+   * no other process can commit between the check and the write.
+   */
+  write<T>(fn: (tx: Tx) => T): T {
+    try {
+      return this.db.transaction(fn, { behavior: 'immediate' })
+    } finally {
+      this.changed()
+    }
+  }
+
+  /**
+   * Forgets cached answers if another connection (the CLI, a second server, a worker) committed since the last
+   * look. SQLite's `data_version` changes exactly then; this connection's own writes call `changed()` themselves.
+   * Called once per request and before any use of a cache outside a request.
+   */
+  sync(): void {
+    this.dataVersionStmt ??= this.db.$client.prepare('PRAGMA data_version').pluck()
+    const v = this.dataVersionStmt.get()
+    if (v !== this.seenDataVersion) {
+      this.seenDataVersion = v
+      this.changed()
+    }
   }
 
   /** Forgets every cached answer derived from stored data; called by each write. */
@@ -100,11 +122,13 @@ export class Store {
     this.enterpriseCache.clear()
     this.factsCache.clear()
     this.publishedCache.clear()
+    this.tokenCache.clear()
+    this.headKnown = false
   }
 
   // ---------------------------------------------------------------- audit
   /** Appends an audit entry inside the transaction `tx` whose change it records. */
-  private audit(
+  audit(
     tx: Tx,
     actor: string,
     action: string,
@@ -137,75 +161,119 @@ export class Store {
       .all()
   }
 
-  // ---------------------------------------------------------------- rulebook versions
-  /** The rulebook in force: the newest stored version. */
-  activeRulebook(): { id: number; rulebook: Rulebook } {
-    if (this.active) return this.active
-    const row = this.db
-      .select()
-      .from(rulebookVersions)
-      .orderBy(desc(rulebookVersions.id))
-      .limit(1)
-      .get()
-    if (!row) throw new NotFoundError('rulebook version')
-    this.active = { id: row.id, rulebook: compileRulebook(row.files) }
+  // ---------------------------------------------------------------- rules: city versions and their activation
+  /**
+   * The rules in force: the active city version compiled together with every live county override (drafts and
+   * pending ones too, so they can be previewed; only filed ones change a quote, see resolve). Recompiled only
+   * when the activation or an override changed, in this process or any other.
+   */
+  activeRulebook(): ActiveRulebook {
+    if (this.active && this.headKnown) return this.active
+    const head = this.rulesHead()
+    if (!head)
+      throw new MujunError(
+        'NO_RULEBOOK',
+        'the database holds no rulebook yet: start the service once (it loads RULES_DIR) or run `mujun rules import DIR`',
+        { status: 503 },
+      )
+    if (
+      !this.active ||
+      this.active.activationId !== head.activationId ||
+      this.active.overrideSeq !== head.overrideSeq
+    ) {
+      const city = this.cityRulebook(head.versionId)
+      const rulebook = compileRulebook([...city.files, ...this.liveOverrideFiles()])
+      this.active = {
+        id: head.versionId,
+        activationId: head.activationId,
+        overrideSeq: head.overrideSeq,
+        etag: rulebookEtag(head.versionId, head.activationId),
+        cityHash: city.hash,
+        rulebook,
+      }
+    }
+    this.headKnown = true
     return this.active
   }
 
-  /**
-   * Stores a rulebook version after validating it exactly as `mujun rules check` does, and makes it the active one.
-   * Files identical to a stored version are not stored twice (`created: false`).
-   */
-  saveRulebookVersion(
-    files: RuleText[],
-    actor: string,
-    note: string,
-    /** More writes that must commit with the version (e.g. an override's status event). */
-    alongside?: (tx: Tx, versionId: number) => void,
-  ): { id: number; hash: string; created: boolean; rulebook: Rulebook } {
-    const rulebook = compileRulebook(files)
-    const existing = this.db
+  /** The newest activation (which city version is in force) and the newest override change, read from the database. */
+  rulesHead(
+    tx: Pick<Db, 'get'> = this.db,
+  ): { activationId: number; versionId: number; overrideSeq: number } | undefined {
+    const row = tx.get<{ a: number | null; v: number | null; s: number }>(
+      sql`select (select id from rulebook_activations order by id desc limit 1) as a,
+                 (select version_id from rulebook_activations order by id desc limit 1) as v,
+                 (select coalesce(max(seq), 0) from override_revisions) as s`,
+    )
+    if (row?.a == null || row.v == null) return undefined
+    return { activationId: row.a, versionId: row.v, overrideSeq: row.s }
+  }
+
+  /** A stored city version, compiled (city files only); compiled versions are kept, a version never changes. */
+  cityRulebook(versionId: number): Rulebook {
+    return remember(
+      this.cityCache,
+      versionId,
+      () => compileRulebook(this.getRulebookVersion(versionId).files),
+      8,
+    )
+  }
+
+  /** Override texts that take part in the rules in force, named as files only for compile's messages. */
+  liveOverrideFiles(except?: string): RuleText[] {
+    return this.db
+      .select({ id: overrides.id, text: overrides.text, status: overrides.status })
+      .from(overrides)
+      .orderBy(asc(overrides.id))
+      .all()
+      .filter((o) => o.id !== except && LIVE_STATUSES.includes(o.status))
+      .map((o) => ({ path: overrideFileName(o.id), text: o.text }))
+  }
+
+  findVersionByHash(tx: Tx, hash: string) {
+    return tx
       .select({ id: rulebookVersions.id })
       .from(rulebookVersions)
-      .where(eq(rulebookVersions.hash, rulebook.hash))
+      .where(eq(rulebookVersions.hash, hash))
       .get()
-    if (existing) {
-      // Already stored: if it is the active (newest) version, keep this compilation rather than compiling it again.
-      const newest = this.db
-        .select({ id: rulebookVersions.id })
-        .from(rulebookVersions)
-        .orderBy(desc(rulebookVersions.id))
-        .limit(1)
-        .get()
-      if (!this.active && newest?.id === existing.id) this.active = { id: existing.id, rulebook }
-      return { id: existing.id, hash: rulebook.hash, created: false, rulebook }
-    }
-    const id = this.db.transaction((tx) => {
-      const row = tx
-        .insert(rulebookVersions)
-        .values({
-          hash: rulebook.hash,
-          files: rulebook.files,
-          createdAt: this.now(),
-          createdBy: actor,
-          note,
-        })
-        .returning({ id: rulebookVersions.id })
-        .get()
-      this.audit(tx, actor, 'rulebook.version.create', `rulebook/${row.id}`, {
-        hash: rulebook.hash,
-        note,
-        files: rulebook.files.map((f) => f.path),
+  }
+
+  insertVersion(tx: Tx, v: { hash: string; files: RuleText[]; by: string; note: string }): number {
+    const row = tx
+      .insert(rulebookVersions)
+      .values({
+        hash: v.hash,
+        files: v.files,
+        createdAt: this.now(),
+        createdBy: v.by,
+        note: v.note,
       })
-      alongside?.(tx, row.id)
-      return row.id
+      .returning({ id: rulebookVersions.id })
+      .get()
+    this.audit(tx, v.by, 'rulebook.version.create', `rulebook/${row.id}`, {
+      hash: v.hash,
+      note: v.note,
+      files: v.files.map((f) => f.path),
     })
-    this.active = { id, rulebook }
-    this.changed()
-    return { id, hash: rulebook.hash, created: true, rulebook }
+    return row.id
+  }
+
+  activate(tx: Tx, versionId: number, by: string, note: string, previous?: number): number {
+    const row = tx
+      .insert(rulebookActivations)
+      .values({ versionId, at: this.now(), by, note })
+      .returning({ id: rulebookActivations.id })
+      .get()
+    this.audit(tx, by, 'rulebook.version.activate', `rulebook/${versionId}`, {
+      activation: row.id,
+      previousVersion: previous ?? null,
+      note,
+    })
+    return row.id
   }
 
   listRulebookVersions() {
+    const head = this.rulesHead()
     return this.db
       .select({
         id: rulebookVersions.id,
@@ -217,6 +285,11 @@ export class Store {
       .from(rulebookVersions)
       .orderBy(desc(rulebookVersions.id))
       .all()
+      .map((v) => ({ ...v, active: v.id === head?.versionId }))
+  }
+
+  listActivations() {
+    return this.db.select().from(rulebookActivations).orderBy(desc(rulebookActivations.id)).all()
   }
 
   getRulebookVersion(id: number) {
@@ -226,19 +299,70 @@ export class Store {
   }
 
   // ---------------------------------------------------------------- tokens
-  /** Creates a token for a role and returns it; only its sha256 is stored. */
+  /** Stores a new token for a role and returns it with its id; only its sha256 is stored. */
   createToken(
     role: Role,
     scope: string,
     label: string,
-    token = `mj_${randomBytes(24).toString('base64url')}`,
-  ): string {
-    this.db
-      .insert(apiTokens)
-      .values({ tokenHash: hashToken(token), role, scope, label, createdAt: this.now() })
-      .run()
-    this.tokenCache.clear()
-    return token
+    options: { by?: string; expiresAt?: string | null; token?: string } = {},
+  ): { id: number; token: string } {
+    const token = options.token ?? `mj_${randomBytes(24).toString('base64url')}`
+    const by = options.by ?? 'system'
+    const id = this.write((tx) => {
+      const row = tx
+        .insert(apiTokens)
+        .values({
+          tokenHash: hashToken(token),
+          role,
+          scope,
+          label,
+          createdAt: this.now(),
+          createdBy: by,
+          expiresAt: options.expiresAt ?? null,
+        })
+        .returning({ id: apiTokens.id })
+        .get()
+      this.audit(tx, by, 'token.create', `token/${row.id}`, {
+        role,
+        scope,
+        label,
+        expiresAt: options.expiresAt ?? null,
+      })
+      return row.id
+    })
+    return { id, token }
+  }
+
+  listTokens() {
+    return this.db
+      .select({
+        id: apiTokens.id,
+        role: apiTokens.role,
+        scope: apiTokens.scope,
+        label: apiTokens.label,
+        createdAt: apiTokens.createdAt,
+        createdBy: apiTokens.createdBy,
+        expiresAt: apiTokens.expiresAt,
+        revokedAt: apiTokens.revokedAt,
+        revokedBy: apiTokens.revokedBy,
+      })
+      .from(apiTokens)
+      .orderBy(asc(apiTokens.id))
+      .all()
+  }
+
+  /** Revokes a token; every process refuses it on its next request (see sync). */
+  revokeToken(id: number, by: string) {
+    return this.write((tx) => {
+      const row = tx.select().from(apiTokens).where(eq(apiTokens.id, id)).get()
+      if (!row) throw new NotFoundError(`token ${id}`)
+      if (row.revokedAt)
+        throw new ConflictError(`token ${id} was already revoked at ${row.revokedAt}`)
+      const at = this.now()
+      tx.update(apiTokens).set({ revokedAt: at, revokedBy: by }).where(eq(apiTokens.id, id)).run()
+      this.audit(tx, by, 'token.revoke', `token/${id}`, { label: row.label, role: row.role }, at)
+      return { id, revokedAt: at }
+    })
   }
 
   principalFor(token: string): Principal | undefined {
@@ -250,11 +374,19 @@ export class Store {
         const row = this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, h)).get()
         // The index finds the row by hash; compare in constant time anyway so no timing depends on the token.
         const ok = row && timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(h, 'hex'))
-        return ok ? { role: row.role, scope: row.scope, label: row.label } : null
+        if (!ok || row.revokedAt) return null
+        return {
+          role: row.role,
+          scope: row.scope,
+          label: row.label,
+          tokenId: row.id,
+          expiresAt: row.expiresAt ?? undefined,
+        }
       },
       10_000,
     )
-    return p ?? undefined
+    if (!p || (p.expiresAt !== undefined && p.expiresAt <= this.now())) return undefined
+    return p
   }
 
   // ---------------------------------------------------------------- enterprises and figures
@@ -322,15 +454,23 @@ export class Store {
       const row = tx.select().from(enterprises).where(eq(enterprises.creditCode, code)).get()
       if (!row) throw new NotFoundError(`enterprise ${code}`)
       checkIfMatch(ifMatch, etagOf('e', row.version))
+      const at = this.now()
       tx.update(enterprises)
-        .set({ ...patch, version: row.version + 1, updatedAt: this.now(), updatedBy: actor })
+        .set({ ...patch, version: row.version + 1, updatedAt: at, updatedBy: actor })
         .where(eq(enterprises.creditCode, code))
         .run()
       this.audit(tx, actor, 'enterprise.update', `enterprise/${code}`, {
         before: { name: row.name, county: row.county, industryCode: row.industryCode },
         after: patch,
       })
-      return { ...row, ...patch, version: row.version + 1, etag: etagOf('e', row.version + 1) }
+      return {
+        ...row,
+        ...patch,
+        version: row.version + 1,
+        updatedAt: at,
+        updatedBy: actor,
+        etag: etagOf('e', row.version + 1),
+      }
     })
   }
 
@@ -578,7 +718,7 @@ export class Store {
    * and this one published, so a reader sees either the old run or the new one, never a mix.
    */
   publish(runId: number, actor: string) {
-    const out = this.db.transaction((tx) => {
+    return this.write((tx) => {
       const run = tx.select().from(evaluationRuns).where(eq(evaluationRuns.id, runId)).get()
       if (!run) throw new NotFoundError(`evaluation ${runId}`)
       if (run.status !== 'draft')
@@ -605,8 +745,6 @@ export class Store {
       })
       return { id: runId, year: run.year, supersedes: previous?.id ?? null }
     })
-    this.changed()
-    return out
   }
 
   getRun(id: number) {
@@ -726,203 +864,127 @@ export class Store {
     return { csv: toCsv(RESULTS_CSV_HEADER, lines), rows: rows.length, year: run.year }
   }
 
-  // ---------------------------------------------------------------- county overrides
-  /** Overrides in the active rulebook (a county sees its own), with their status history. */
-  listOverrides(county?: string) {
-    const { rulebook } = this.activeRulebook()
-    return rulebook.overrides.filter((o) => !county || o.county === county).map(overrideView)
-  }
-
-  getOverride(id: string) {
-    const { id: versionId, rulebook } = this.activeRulebook()
-    const o = rulebook.overrides.find((x) => x.id === id)
-    if (!o) throw new NotFoundError(`override ${id}`)
-    return {
-      ...overrideView(o),
-      text: o.text,
-      etag: `"rb${versionId}"`,
-      events: this.overrideEvents(id),
-    }
-  }
-
-  /** A county's new proposal: an override file in status draft, stored as a new rulebook version. */
-  proposeOverride(text: string, actor: string, countyScope?: string) {
-    const { rulebook } = this.activeRulebook()
-    const doc = parseYaml(text) as {
-      override?: { id?: string; county?: string; status?: string }
-    } | null
-    const id = doc?.override?.id
-    if (!id || !/^[a-z][a-z0-9_-]*$/.test(id))
-      throw new MujunError(
-        'OVERRIDE_INVALID',
-        'the text must be an override file with override.id (lower-case id)',
-        { status: 422 },
-      )
-    if (doc.override?.status !== 'draft')
-      throw new MujunError(
-        'OVERRIDE_INVALID',
-        `a new override starts as draft (status is ${doc.override?.status})`,
-        { status: 422 },
-      )
-    if (countyScope && doc.override?.county !== countyScope)
-      throw new AuthError(
-        403,
-        `a county token for ${countyScope} cannot propose for ${doc.override?.county}`,
-      )
-    if (rulebook.overrides.some((o) => o.id === id))
-      throw new ConflictError(`override ${id} already exists`)
-    const path = `counties/${id}.yaml`
-    const v = this.saveRulebookVersion(
-      [...rulebook.files.filter((f) => f.path !== path), { path, text }],
-      actor,
-      `override ${id} proposed`,
-      (tx, versionId) => {
-        tx.insert(overrideEvents)
-          .values({
-            overrideId: id,
-            county: doc.override!.county!,
-            fromStatus: null,
-            toStatus: 'draft',
-            at: this.now(),
-            by: actor,
-            reason: 'proposed',
-            rulebookVersionId: versionId,
-          })
-          .run()
-      },
-    )
-    return { ...this.getOverride(id), rulebookVersion: v.id }
-  }
-
-  /** An override, checked to belong to `countyScope` when a county acts on it. */
-  private overrideFor(id: string, countyScope?: string) {
-    const current = this.getOverride(id)
-    if (countyScope && current.county !== countyScope) {
-      throw new AuthError(403, `override ${id} belongs to county ${current.county}`)
-    }
-    return current
-  }
-
-  /** Replaces a draft override's text (If-Match: the active rulebook version's ETag). */
-  editOverride(
-    id: string,
-    text: string,
-    ifMatch: string | undefined,
-    actor: string,
-    countyScope?: string,
-  ) {
-    const current = this.overrideFor(id, countyScope)
-    checkIfMatch(ifMatch, current.etag)
-    if (current.status !== 'draft')
-      throw new TransitionError(
-        `cannot edit override '${id}': it is ${current.status}; only a draft can be edited`,
-      )
-    const doc = parseYaml(text) as {
-      override?: { id?: string; status?: string; county?: string }
-    } | null
-    if (
-      doc?.override?.id !== id ||
-      doc.override.status !== 'draft' ||
-      doc.override.county !== current.county
-    ) {
-      throw new MujunError(
-        'OVERRIDE_INVALID',
-        'an edit keeps the id, the county and the status draft',
-        { status: 422 },
-      )
-    }
-    const { rulebook } = this.activeRulebook()
-    this.saveRulebookVersion(
-      rulebook.files.map((f) => (f.path === current.file ? { ...f, text } : f)),
-      actor,
-      `override ${id} edited`,
-      (tx, versionId) => {
-        tx.insert(overrideEvents)
-          .values({
-            overrideId: id,
-            county: current.county,
-            fromStatus: 'draft',
-            toStatus: 'draft',
-            at: this.now(),
-            by: actor,
-            reason: 'edited',
-            rulebookVersionId: versionId,
-          })
-          .run()
-      },
-    )
-    return this.getOverride(id)
-  }
-
-  /** Moves an override through its workflow; every step is a new rulebook version, an event and an audit entry. */
-  transitionOverride(
-    id: string,
-    action: OverrideAction,
-    decision: Omit<Decision, 'date'> & { date?: string },
-    actor: string,
-    countyScope?: string,
-  ) {
-    const current = this.overrideFor(id, countyScope)
-    const date = decision.date ?? this.now().slice(0, 10)
-    const { rulebook } = this.activeRulebook()
-    const { text, from, to } = applyTransition(current.text, action, { ...decision, date })
-    let files = rulebook.files.map((f) => (f.path === current.file ? { ...f, text } : f))
-    const supersedes = current.header.supersedes
-    if (action === 'file' && supersedes) {
-      const old = rulebook.overrides.find((o) => o.id === supersedes)
-      if (!old) throw new NotFoundError(`override ${supersedes} (superseded by ${id})`)
-      if (old.status === 'filed')
-        files = files.map((f) =>
-          f.path === old.file ? { ...f, text: endOverride(f.text, current.from) } : f,
-        )
-    }
-    this.saveRulebookVersion(files, actor, `override ${id}: ${from} → ${to}`, (tx, versionId) => {
-      tx.insert(overrideEvents)
-        .values({
-          overrideId: id,
-          county: current.county,
-          fromStatus: from,
-          toStatus: to,
-          at: this.now(),
-          by: actor,
-          reason: decision.reason ?? '',
-          ref: decision.ref ?? null,
-          rulebookVersionId: versionId,
-        })
-        .run()
-      this.audit(tx, actor, `override.${action}`, `override/${id}`, {
-        from,
-        to,
-        ref: decision.ref ?? null,
-        reason: decision.reason ?? null,
-        date,
-      })
-    })
-    return this.getOverride(id)
-  }
-
-  overrideEvents(overrideId?: string) {
+  // ---------------------------------------------------------------- county overrides (records of their own)
+  listOverrideRows(county?: string) {
     return this.db
       .select()
-      .from(overrideEvents)
-      .where(overrideId ? eq(overrideEvents.overrideId, overrideId) : undefined)
-      .orderBy(asc(overrideEvents.id))
+      .from(overrides)
+      .where(county ? eq(overrides.county, county) : undefined)
+      .orderBy(asc(overrides.id))
       .all()
+  }
+
+  overrideRow(id: string, tx: Pick<Tx, 'select'> = this.db) {
+    return tx.select().from(overrides).where(eq(overrides.id, id)).get()
+  }
+
+  overrideRevisions(id: string) {
+    return this.db
+      .select()
+      .from(overrideRevisions)
+      .where(eq(overrideRevisions.overrideId, id))
+      .orderBy(asc(overrideRevisions.version))
+      .all()
+  }
+
+  /**
+   * Writes an override's next revision: the current row (checked to still be at `expectedVersion`, so two
+   * processes cannot both move it) and the revision history, with its audit entry, in the caller's transaction.
+   */
+  writeOverride(
+    tx: Tx,
+    next: {
+      id: string
+      county: string
+      status: string
+      text: string
+      action: string
+      fromStatus: string | null
+      by: string
+      reason?: string
+      ref?: string | null
+      decisionDate?: string | null
+    },
+    expectedVersion: number,
+  ): number {
+    const at = this.now()
+    const version = expectedVersion + 1
+    if (expectedVersion === 0) {
+      tx.insert(overrides)
+        .values({
+          id: next.id,
+          county: next.county,
+          status: next.status,
+          text: next.text,
+          version,
+          createdAt: at,
+          createdBy: next.by,
+          updatedAt: at,
+          updatedBy: next.by,
+        })
+        .run()
+    } else {
+      const changed = tx
+        .update(overrides)
+        .set({ status: next.status, text: next.text, version, updatedAt: at, updatedBy: next.by })
+        .where(and(eq(overrides.id, next.id), eq(overrides.version, expectedVersion)))
+        .run().changes
+      if (changed !== 1)
+        throw new PreconditionError(`override ${next.id} changed meanwhile; read it again`, 412)
+    }
+    tx.insert(overrideRevisions)
+      .values({
+        overrideId: next.id,
+        version,
+        county: next.county,
+        action: next.action,
+        fromStatus: next.fromStatus,
+        toStatus: next.status,
+        text: next.text,
+        at,
+        by: next.by,
+        reason: next.reason ?? '',
+        ref: next.ref ?? null,
+        decisionDate: next.decisionDate ?? null,
+      })
+      .run()
+    this.audit(
+      tx,
+      next.by,
+      `override.${next.action}`,
+      `override/${next.id}`,
+      {
+        county: next.county,
+        version,
+        from: next.fromStatus,
+        to: next.status,
+        ref: next.ref ?? null,
+        reason: next.reason || null,
+        date: next.decisionDate ?? null,
+      },
+      at,
+    )
+    return version
   }
 }
 
-/** The public view of an override (its text and history are added where needed). */
-function overrideView(o: Rulebook['overrides'][number]) {
-  return {
-    id: o.id,
-    county: o.county,
-    label: o.label,
-    status: o.status,
-    from: o.from,
-    to: o.to ?? null,
-    file: o.file,
-    header: o.header,
-  }
+/** Statuses whose overrides take part in the compiled rules (rejected and withdrawn ones are history only). */
+export const LIVE_STATUSES: readonly string[] = ['draft', 'submitted', 'approved', 'filed']
+
+/** The name an override's text carries in rule problems and item origins; never a storage path. */
+export const overrideFileName = (id: string) => `counties/${id}.yaml`
+
+export const rulebookEtag = (versionId: number, activationId: number) =>
+  `"rb${versionId}.${activationId}"`
+
+export interface ActiveRulebook {
+  /** The city version in force. */
+  id: number
+  activationId: number
+  overrideSeq: number
+  etag: string
+  cityHash: string
+  rulebook: Rulebook
 }
 
 /** One CSV of a run's results for every export (API and CLI): UTF-8 with BOM, formula-safe cells. */

@@ -48,10 +48,12 @@ export function seedDemo(store: Store, size: number): DemoTokens {
   const pick = rated.find((r) => r.class === 'D') ?? rated.find((r) => r.class === 'C') ?? rated[0]
   const cixi = current.find((e) => e.creditCode === pick.creditCode)!
   return {
-    bureau: store.createToken('bureau', '', 'demo bureau'),
-    utility: store.createToken('utility', '', 'demo utility'),
-    county: store.createToken('county', '330282', 'demo county 慈溪市'),
-    enterprise: store.createToken('enterprise', cixi.creditCode, `demo enterprise ${cixi.name}`),
+    bureau: store.createToken('bureau', '', 'demo bureau', { by: 'demo' }).token,
+    utility: store.createToken('utility', '', 'demo utility', { by: 'demo' }).token,
+    county: store.createToken('county', '330282', 'demo county 慈溪市', { by: 'demo' }).token,
+    enterprise: store.createToken('enterprise', cixi.creditCode, `demo enterprise ${cixi.name}`, {
+      by: 'demo',
+    }).token,
     countyCode: '330282',
     creditCode: cixi.creditCode,
   }

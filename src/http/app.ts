@@ -5,6 +5,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { createServices } from '../app/services.ts'
 import { AuthError, MujunError } from '../errors.ts'
 import { registerWebRoutes } from '../web/pages.tsx'
 import { type AppDeps, type AppEnv, headerOf, nodeIncoming } from './context.ts'
@@ -15,11 +16,13 @@ import { registerEvaluationRoutes } from './routes/evaluations.ts'
 import { registerOverrideRoutes } from './routes/overrides.ts'
 import { registerPricingRoutes } from './routes/pricing.ts'
 import { registerRulebookRoutes } from './routes/rulebook.ts'
+import { registerTokenRoutes } from './routes/tokens.ts'
 
 /** Failed authentications allowed per client per minute before 429. */
 const AUTH_FAILURES_PER_MINUTE = 30
 
 export function createApp(deps: AppDeps) {
+  const services = deps.services ?? createServices(deps.store)
   const log = deps.log ?? ((m: string) => process.stderr.write(`${m}\n`))
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
@@ -44,6 +47,8 @@ export function createApp(deps: AppDeps) {
   // A declared Content-Length is checked from the header (Node's parser stops the body there); only chunked
   // bodies are metered by hono's bodyLimit, because reading `raw.body` turns the request into a web stream.
   const authenticate = async (c: Context<AppEnv>, next: () => Promise<void>): Promise<void> => {
+    // Whatever another process committed since the last request is seen by this one: caches are dropped first.
+    deps.store.sync()
     if (!c.req.path.startsWith('/v1/')) return next()
     const header = headerOf(c, 'authorization')
     if (header) {
@@ -84,16 +89,22 @@ export function createApp(deps: AppDeps) {
   })
 
   app.get('/healthz', (c) => {
-    const { id, rulebook } = deps.store.activeRulebook()
-    return c.json({ status: 'ok', rulebookVersion: id, rulebookHash: rulebook.hash })
+    const { id, cityHash, overrideSeq } = deps.store.activeRulebook()
+    return c.json({
+      status: 'ok',
+      rulebookVersion: id,
+      rulebookHash: cityHash,
+      overrideRevision: overrideSeq,
+    })
   })
 
   registerPricingRoutes(app, deps)
   registerEnterpriseRoutes(app, deps)
-  registerRulebookRoutes(app, deps)
+  registerRulebookRoutes(app, services)
   registerEvaluationRoutes(app, deps)
-  registerOverrideRoutes(app, deps)
-  registerWebRoutes(app as never, deps.store)
+  registerOverrideRoutes(app, services)
+  registerTokenRoutes(app, services)
+  registerWebRoutes(app as never, services)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

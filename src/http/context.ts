@@ -4,11 +4,13 @@
  */
 
 import type { Context } from 'hono'
-import type { Principal, Role, Store } from '../db/store.ts'
-import { AuthError } from '../errors.ts'
+import type { Services } from '../app/services.ts'
+import type { Principal, Store } from '../db/store.ts'
 
 export interface AppDeps {
   store: Store
+  /** The use cases over `store` (built by createApp when not given). */
+  services?: Services
   /** Largest request body, bytes. */
   maxBodyBytes?: number
   log?: (msg: string) => void
@@ -16,39 +18,7 @@ export interface AppDeps {
 
 export type AppEnv = { Variables: { principal?: Principal } }
 
-/** Requires one of `roles`; a county or enterprise principal must also match `scope` when one is given. */
-export function authorize(
-  principal: Principal | undefined,
-  roles: Role[],
-  scope?: { county?: string; creditCode?: string },
-): Principal {
-  if (!principal) throw new AuthError(401, 'a valid Bearer token is required')
-  if (!roles.includes(principal.role))
-    throw new AuthError(
-      403,
-      `role '${principal.role}' may not do this (allowed: ${roles.join(', ')})`,
-    )
-  if (
-    principal.role === 'county' &&
-    scope?.county !== undefined &&
-    scope.county !== principal.scope
-  ) {
-    throw new AuthError(
-      403,
-      `this county token is scoped to ${principal.scope}, not ${scope.county}`,
-    )
-  }
-  if (
-    principal.role === 'enterprise' &&
-    scope?.creditCode !== undefined &&
-    scope.creditCode !== principal.scope
-  ) {
-    throw new AuthError(403, `this enterprise token is scoped to ${principal.scope}`)
-  }
-  return principal
-}
-
-export const actorOf = (p: Principal) => `${p.role}:${p.scope || p.label}`
+export { actorOf, authorize } from '../app/authorize.ts'
 
 type NodeIncoming = {
   headers: Record<string, string | string[] | undefined>

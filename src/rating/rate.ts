@@ -385,6 +385,8 @@ export function rate(
   options: RateOptions = {},
 ): RatingResult[] {
   const date = `${year}-12-31`
+  // Peer sums of this call only: nothing survives a call, so one that throws cannot skew the next.
+  const sharedBuckets = new Map<string, PeerContext['buckets'][number]>()
   const refCache = new Map<object, AppliedRule>()
   const ref = (
     section: string,
@@ -744,7 +746,6 @@ export function rate(
     n[tail + BASE_SCORE] = round4(base)
     n[tail + SCORE] = round4(base + adj)
   }
-  sharedBuckets.clear()
 
   // Classes: rank within the peer group (competition ranking: exact ties share the better rank).
   const classOrder = rulebook.meta.classes.map((c) => c.id)
@@ -826,9 +827,6 @@ function batchOf(rulebook: Rulebook, indicators: IndicatorC[]): FormulaBatch {
     () => compileBatch(indicators.map((i) => i.fn)),
   )
 }
-
-// Working state of one rate() call; cleared before it returns (rate is synchronous).
-const sharedBuckets = new Map<string, PeerContext['buckets'][number]>()
 
 function dims(over: PeerDimension[], county: string, sector: string, group: string): string {
   let s = ''

@@ -814,6 +814,12 @@ function checkStatus(h: OverrideFile['override'], loc: Located, report: Reporter
       ['override', 'filing', 'date'],
       `filed (${h.filing.date}) before it was approved (${h.approval.date})`,
     )
+  if (h.status === 'filed' && h.filing && h.from < h.filing.date)
+    report(
+      loc,
+      ['override', 'from'],
+      `takes effect ${h.from}, before its filing date ${h.filing.date}: an override applies only from its filing onward`,
+    )
   if (h.status === 'draft' && h.approval)
     report(loc, ['override', 'approval'], `a draft cannot carry an approval`)
 }

@@ -5,6 +5,7 @@
  */
 import type { Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import type { Services } from '../app/services.ts'
 import type { Principal, Store } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { quote } from '../pricing/quote.ts'
@@ -32,7 +33,7 @@ const FORM_INPUTS = [
 ]
 const FORM_FLAGS = ['above_scale', 'high_tech', 'tech_centre', 'new_enterprise']
 
-export function registerWebRoutes(app: Hono<any>, store: Store) {
+export function registerWebRoutes(app: Hono<any>, { store }: Services) {
   const who = (
     c: { req: { header(n: string): string | undefined } } & Parameters<typeof getCookie>[0],
   ): Principal | undefined => {

@@ -1,3 +1,5 @@
+import { RulebookService } from '../../src/app/rulebooks.ts'
+import { createServices, type Services } from '../../src/app/services.ts'
 import { createDb } from '../../src/db/client.ts'
 import { Store } from '../../src/db/store.ts'
 import { type DemoTokens, seedDemo } from '../../src/demo/seed.ts'
@@ -7,23 +9,31 @@ import { ningboTexts } from './rulebook.ts'
 export interface TestApp {
   app: ReturnType<typeof createApp>
   store: Store
+  services: Services
   tokens: DemoTokens
   logs: string[]
 }
 
 /** An app over an in-memory database with the Ningbo rules and a small seeded demo population. */
 export function createTestApp(
-  options: { size?: number; path?: string; maxBodyBytes?: number } = {},
+  options: { size?: number; path?: string; maxBodyBytes?: number; clockStart?: string } = {},
 ): TestApp {
   const db = createDb(options.path ?? ':memory:')
   let tick = 0
   // A deterministic clock keeps audit entries ordered and comparable.
-  const store = new Store(db, () => new Date(Date.UTC(2026, 0, 1) + tick++ * 1000).toISOString())
-  store.saveRulebookVersion(ningboTexts(), 'test', 'shipped rules')
+  const start = Date.parse(options.clockStart ?? '2026-01-01T00:00:00Z')
+  const store = new Store(db, () => new Date(start + tick++ * 1000).toISOString())
+  new RulebookService(store).loadInitial(ningboTexts(), 'test')
   const tokens = seedDemo(store, options.size ?? 300)
   const logs: string[] = []
-  const app = createApp({ store, maxBodyBytes: options.maxBodyBytes, log: (m) => logs.push(m) })
-  return { app, store, tokens, logs }
+  const services = createServices(store)
+  const app = createApp({
+    store,
+    services,
+    maxBodyBytes: options.maxBodyBytes,
+    log: (m) => logs.push(m),
+  })
+  return { app, store, services, tokens, logs }
 }
 
 /** A request helper: JSON body, Bearer token, extra headers. */
@@ -42,4 +52,11 @@ export function call(
     headers['content-type'] = 'application/json'
   }
   return app.request(path, { method, headers, body })
+}
+
+/** The principal a demo token stands for, to call a use case directly. */
+export function principalOf(t: TestApp, token: string) {
+  const p = t.store.principalFor(token)
+  if (!p) throw new Error('unknown token')
+  return p
 }

@@ -1,25 +1,18 @@
 /**
  * County overrides: propose, edit (draft), submit, approve / reject (city), file (province), withdraw, preview;
- * and the audit log.
+ * and the audit log. Each override is a record with its own ETag; the rules are enforced in app/overrides.
  * @module http/routes/overrides
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import type { Role } from '../../db/store.ts'
-import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
+import { authorize } from '../../app/authorize.ts'
+import type { Services } from '../../app/services.ts'
+import type { AppEnv } from '../context.ts'
 import { ok } from '../schemas.ts'
 
-const OverrideId = z.object({ id: z.string().regex(/^[a-z][a-z0-9_-]*$/) })
+const OverrideId = z.object({ id: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/) })
+const OverrideText = z.object({ text: z.string().min(1).max(500_000) })
 
-/** Who may take each step: the city decides; the county proposes, submits, files and withdraws its own. */
-const ACTION_ROLES: Record<string, Role[]> = {
-  submit: ['county', 'bureau'],
-  approve: ['bureau'],
-  reject: ['bureau'],
-  file: ['county', 'bureau'],
-  withdraw: ['county', 'bureau'],
-}
-
-export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {
+export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, store }: Services) {
   app.openapi(
     createRoute({
       method: 'get',
@@ -28,13 +21,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
       summary: 'County overrides and their status (a county sees its own)',
       responses: ok('overrides'),
     }),
-    (c) => {
-      const p = authorize(c.get('principal'), ['bureau', 'county'])
-      return c.json(
-        { overrides: store.listOverrides(p.role === 'county' ? p.scope : undefined) },
-        200,
-      )
-    },
+    (c) => c.json({ overrides: overrides.list(c.get('principal')) }, 200),
   )
 
   app.openapi(
@@ -43,23 +30,12 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
       path: '/v1/overrides',
       tags: ['overrides'],
       summary:
-        'Propose an override: the text of a counties/*.yaml file in status draft (validated as `mujun rules check`)',
-      request: {
-        body: {
-          content: {
-            'application/json': { schema: z.object({ text: z.string().min(1).max(500_000) }) },
-          },
-        },
-      },
+        'Propose an override: the text of an override file in status draft, checked against the city rules in force',
+      request: { body: { content: { 'application/json': { schema: OverrideText } } } },
       responses: ok('the draft override', 201),
     }),
     (c) => {
-      const p = authorize(c.get('principal'), ['county', 'bureau'])
-      const o = store.proposeOverride(
-        c.req.valid('json').text,
-        actorOf(p),
-        p.role === 'county' ? p.scope : undefined,
-      )
+      const o = overrides.propose(c.get('principal'), c.req.valid('json').text)
       c.header('ETag', o.etag)
       return c.json(o, 201)
     },
@@ -70,13 +46,12 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
       method: 'get',
       path: '/v1/overrides/{id}',
       tags: ['overrides'],
-      summary: 'One override with its text and status history',
+      summary: 'One override with its text and status history (ETag for If-Match)',
       request: { params: OverrideId },
       responses: ok('the override'),
     }),
     (c) => {
-      const o = store.getOverride(c.req.valid('param').id)
-      authorize(c.get('principal'), ['bureau', 'county'], { county: o.county })
+      const o = overrides.get(c.get('principal'), c.req.valid('param').id)
       c.header('ETag', o.etag)
       return c.json(o, 200)
     },
@@ -87,25 +62,20 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
       method: 'put',
       path: '/v1/overrides/{id}',
       tags: ['overrides'],
-      summary: 'Replace a draft override’s text (needs If-Match; a submitted one cannot be edited)',
+      summary:
+        'Replace a draft override’s text (If-Match: this override’s ETag; a submitted one cannot be edited)',
       request: {
         params: OverrideId,
-        body: {
-          content: {
-            'application/json': { schema: z.object({ text: z.string().min(1).max(500_000) }) },
-          },
-        },
+        body: { content: { 'application/json': { schema: OverrideText } } },
       },
       responses: ok('the edited draft'),
     }),
     (c) => {
-      const p = authorize(c.get('principal'), ['county', 'bureau'])
-      const o = store.editOverride(
+      const o = overrides.edit(
+        c.get('principal'),
         c.req.valid('param').id,
         c.req.valid('json').text,
         c.req.header('if-match'),
-        actorOf(p),
-        p.role === 'county' ? p.scope : undefined,
       )
       c.header('ETag', o.etag)
       return c.json(o, 200)
@@ -118,7 +88,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
       path: '/v1/overrides/{id}/{action}',
       tags: ['overrides'],
       summary:
-        'submit · approve / reject (city, with a decision reference) · file (provincial filing reference) · withdraw',
+        'submit · approve / reject (city, with a decision reference) · file (provincial filing reference; refused when `from` precedes the filing date) · withdraw. If-Match optional',
       request: {
         params: OverrideId.extend({
           action: z.enum(['submit', 'approve', 'reject', 'file', 'withdraw']),
@@ -139,14 +109,14 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
     }),
     (c) => {
       const { id, action } = c.req.valid('param')
-      const p = authorize(c.get('principal'), ACTION_ROLES[action])
-      const o = store.transitionOverride(
+      const o = overrides.transition(
+        c.get('principal'),
         id,
         action,
-        { ...c.req.valid('json'), by: actorOf(p) },
-        actorOf(p),
-        p.role === 'county' ? p.scope : undefined,
+        c.req.valid('json'),
+        c.req.header('if-match'),
       )
+      c.header('ETag', o.etag)
       return c.json(o, 200)
     },
   )
@@ -164,12 +134,15 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
       },
       responses: ok('the preview'),
     }),
-    (c) => {
-      const o = store.getOverride(c.req.valid('param').id)
-      authorize(c.get('principal'), ['bureau', 'county'], { county: o.county })
-      const { year } = c.req.valid('query')
-      return c.json(store.overridePreview(o.id, year) as never, 200)
-    },
+    (c) =>
+      c.json(
+        overrides.preview(
+          c.get('principal'),
+          c.req.valid('param').id,
+          c.req.valid('query').year,
+        ) as never,
+        200,
+      ),
   )
 
   app.openapi(

@@ -173,14 +173,20 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
       county: e.county,
       creditCode: body.creditCode,
     })
-    const { rulebook } = store.activeRulebook()
+    const { id, rulebook } = store.activeRulebook()
     const lastYear = Number(body.to.slice(0, 4)) - 1
     const history = store.history(body.creditCode, lastYear)
     if (history.length === 0)
       throw new MujunError('NO_EVALUATION', `${body.creditCode} has no published evaluation`, {
         status: 422,
       })
-    return c.json(quote(history, rulebook, body), 200)
+    const q = quote(history, rulebook, body)
+    // Cite both parts of the rules in force: the city version and the county overrides whose rates were used.
+    const overrides: string[] = []
+    for (const l of q.lines)
+      if (l.origin.overrideId && !overrides.includes(l.origin.overrideId))
+        overrides.push(l.origin.overrideId)
+    return c.json({ ...q, rulebookVersion: id, overrides }, 200)
   })
 
   app.openapi(

@@ -1,22 +1,28 @@
 /**
- * Rulebook versions: list, read, create (validated exactly as `mujun rules check`), and the rules in force.
+ * City rulebook versions: list, read, import (validated as `mujun rules check`; files equal to an older version
+ * make it active again), a rule-level diff of two versions, and the rules in force.
  * @module http/routes/rulebook
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { PreconditionError } from '../../db/store.ts'
-import { resolve } from '../../rulebook/resolve.ts'
+import type { Services } from '../../app/services.ts'
 import { resolvedToJson } from '../../rulebook/resolved-json.ts'
-import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
+import type { AppEnv } from '../context.ts'
 import { County, IsoDate, ok } from '../schemas.ts'
 
-export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {
+const VersionId = z.coerce
+  .number()
+  .int()
+  .min(1)
+  .max(2 ** 31)
+
+export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks }: Services) {
   app.openapi(
     createRoute({
       method: 'get',
       path: '/v1/rulebook',
       tags: ['rulebook'],
       summary:
-        'The rules in force for a county on a date (approved and filed county overrides applied)',
+        'The rules in force for a county on a date: the city version in force plus that county’s filed overrides',
       request: {
         query: z.object({
           county: County.optional(),
@@ -26,15 +32,13 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
       responses: ok('resolved rules with each item’s origin'),
     }),
     (c) => {
-      authorize(c.get('principal'), ['bureau', 'county', 'utility', 'enterprise'])
       const q = c.req.valid('query')
-      const { id, rulebook } = store.activeRulebook()
-      const resolved = resolve(
-        rulebook,
-        q.county ?? rulebook.meta.jurisdiction.code,
+      const { active, resolved } = rulebooks.resolved(
+        c.get('principal'),
+        q.county,
         q.date ?? new Date().toISOString().slice(0, 10),
       )
-      return c.json({ version: id, ...resolvedToJson(rulebook, resolved) }, 200)
+      return c.json({ version: active.id, ...resolvedToJson(active.rulebook, resolved) }, 200)
     },
   )
 
@@ -43,13 +47,10 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
       method: 'get',
       path: '/v1/rulebook/versions',
       tags: ['rulebook'],
-      summary: 'All rulebook versions, newest (active) first',
+      summary: 'All city rulebook versions, newest first; `active` marks the one in force',
       responses: ok('versions'),
     }),
-    (c) => {
-      authorize(c.get('principal'), ['bureau', 'county', 'utility', 'enterprise'])
-      return c.json({ versions: store.listRulebookVersions() }, 200)
-    },
+    (c) => c.json({ versions: rulebooks.versions(c.get('principal')) }, 200),
   )
 
   app.openapi(
@@ -57,15 +58,26 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
       method: 'get',
       path: '/v1/rulebook/versions/{id}',
       tags: ['rulebook'],
-      summary: 'One rulebook version with its files',
-      request: { params: z.object({ id: z.coerce.number().int().min(1) }) },
+      summary: 'One city rulebook version with its files (county overrides are not part of it)',
+      request: { params: z.object({ id: VersionId }) },
       responses: ok('the version'),
     }),
+    (c) => c.json(rulebooks.version(c.get('principal'), c.req.valid('param').id), 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/rulebook/versions/{a}/diff/{b}',
+      tags: ['rulebook'],
+      summary:
+        'What changes from version a to version b: items added, removed and changed, field by field',
+      request: { params: z.object({ a: VersionId, b: VersionId }) },
+      responses: ok('the diff'),
+    }),
     (c) => {
-      authorize(c.get('principal'), ['bureau', 'county', 'utility', 'enterprise'])
-      const v = store.getRulebookVersion(c.req.valid('param').id)
-      c.header('ETag', `"rb${v.id}"`)
-      return c.json(v, 200)
+      const { a, b } = c.req.valid('param')
+      return c.json(rulebooks.diff(c.get('principal'), a, b) as never, 200)
     },
   )
 
@@ -75,7 +87,7 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
       path: '/v1/rulebook/versions',
       tags: ['rulebook'],
       summary:
-        'Create a new rulebook version from its files (validated as `mujun rules check`; needs If-Match of the active version)',
+        'Make these city files the version in force (validated as `mujun rules check`; If-Match of the version in force). Files equal to a stored version make it active again. counties/ files are refused: overrides go through /v1/overrides',
       request: {
         body: {
           content: {
@@ -99,26 +111,20 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { store }: AppD
           },
         },
       },
-      responses: ok('the new version (or the existing one with the same files)', 201),
+      responses: ok('the version now in force', 201),
     }),
     (c) => {
-      const p = authorize(c.get('principal'), ['bureau'])
       const body = c.req.valid('json')
-      const current = `"rb${store.activeRulebook().id}"`
-      const ifMatch = c.req.header('if-match')
-      if (ifMatch === undefined)
-        throw new PreconditionError(
-          `a new version replaces the active one: send If-Match: ${current}`,
-          428,
-        )
-      if (ifMatch !== current)
-        throw new PreconditionError(
-          `If-Match ${ifMatch} is stale; the active version is ${current}`,
-          412,
-        )
-      const v = store.saveRulebookVersion(body.files, actorOf(p), body.note)
-      c.header('ETag', `"rb${v.id}"`)
-      return c.json({ id: v.id, hash: v.hash, created: v.created }, 201)
+      const v = rulebooks.importCity(c.get('principal'), body.files, body.note, {
+        ifMatch: c.req.header('if-match'),
+        requireIfMatch: true,
+        countyFiles: 'refuse',
+      })
+      c.header('ETag', v.etag)
+      return c.json(
+        { id: v.id, hash: v.hash, created: v.created, activated: v.activated },
+        (v.activated ? 201 : 200) as 201,
+      )
     },
   )
 }

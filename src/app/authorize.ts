@@ -1,0 +1,49 @@
+/**
+ * Who may do what: the one role check every use case runs, whatever edge (HTTP, page, CLI) called it.
+ * @module app/authorize
+ */
+import type { Principal, Role } from '../db/store.ts'
+import { AuthError } from '../errors.ts'
+
+/** Requires one of `roles`; a county or enterprise principal must also match `scope` when one is given. */
+export function authorize(
+  principal: Principal | undefined,
+  roles: readonly Role[],
+  scope?: { county?: string; creditCode?: string },
+): Principal {
+  if (!principal) throw new AuthError(401, 'a valid Bearer token is required')
+  if (!roles.includes(principal.role))
+    throw new AuthError(
+      403,
+      `role '${principal.role}' may not do this (allowed: ${roles.join(', ')})`,
+    )
+  if (
+    principal.role === 'county' &&
+    scope?.county !== undefined &&
+    scope.county !== principal.scope
+  ) {
+    throw new AuthError(
+      403,
+      `this county token is scoped to ${principal.scope}, not ${scope.county}`,
+    )
+  }
+  if (
+    principal.role === 'enterprise' &&
+    scope?.creditCode !== undefined &&
+    scope.creditCode !== principal.scope
+  ) {
+    throw new AuthError(403, `this enterprise token is scoped to ${principal.scope}`)
+  }
+  return principal
+}
+
+/** How a principal is named in the audit log and in override records: the token's label, role, scope and id. */
+export const actorOf = (p: Principal) =>
+  p.tokenId === 0
+    ? p.label
+    : `${p.label} [${p.role}${p.scope ? ` ${p.scope}` : ''}, token #${p.tokenId}]`
+
+/** The command line acts as the bureau without a token; the OS user is recorded. */
+export function cliPrincipal(user: string): Principal {
+  return { role: 'bureau', scope: '', label: `cli:${user}`, tokenId: 0 }
+}

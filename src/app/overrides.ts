@@ -1,0 +1,399 @@
+/**
+ * County overrides as records of their own: propose, edit a draft, move through the workflow, read, preview.
+ * Who may act, what the text must satisfy (the city rules it changes, its own county, no retroactive effect) and
+ * the optimistic concurrency of each record are decided here; the store only writes rows.
+ * @module app/overrides
+ */
+import { parseDocument } from 'yaml'
+import {
+  ConflictError,
+  LIVE_STATUSES,
+  overrideFileName,
+  PreconditionError,
+  type Principal,
+  type Role,
+  type Store,
+} from '../db/store.ts'
+import { AuthError, MujunError, NotFoundError } from '../errors.ts'
+import type { OverridePreview } from '../pricing/override-preview.ts'
+import { compileRulebook, type Override } from '../rulebook/compile.ts'
+import {
+  applyTransition,
+  endOverride,
+  type OverrideAction,
+  TransitionError,
+} from '../rulebook/override-workflow.ts'
+import { actorOf, authorize } from './authorize.ts'
+
+/** Who may take each step: the city decides; the county proposes, submits, files and withdraws its own. */
+export const ACTION_ROLES: Record<OverrideAction, Role[]> = {
+  submit: ['county', 'bureau'],
+  approve: ['bureau'],
+  reject: ['bureau'],
+  file: ['county', 'bureau'],
+  withdraw: ['county', 'bureau'],
+}
+
+const ID = /^[a-z][a-z0-9_-]{0,63}$/
+
+export interface OverrideSummary {
+  id: string
+  county: string
+  label: string
+  status: string
+  from: string
+  to: string | null
+  supersedes: string | null
+  version: number
+  etag: string
+  createdAt: string
+  createdBy: string
+  updatedAt: string
+  updatedBy: string
+}
+
+export interface OverrideEvent {
+  version: number
+  action: string
+  fromStatus: string | null
+  toStatus: string
+  at: string
+  by: string
+  reason: string
+  ref: string | null
+  decisionDate: string | null
+}
+
+export interface OverrideDetail extends OverrideSummary {
+  text: string
+  /** The city rulebook version in force now, which this override is checked against. */
+  rulebookVersion: number
+  events: OverrideEvent[]
+}
+
+export const overrideEtag = (id: string, version: number) => `"${id}.v${version}"`
+
+export class OverrideService {
+  constructor(private readonly store: Store) {}
+
+  /** The bureau sees every county's overrides; a county sees its own. */
+  list(p: Principal | undefined): OverrideSummary[] {
+    const who = authorize(p, ['bureau', 'county'])
+    return this.store
+      .listOverrideRows(who.role === 'county' ? who.scope : undefined)
+      .map((row) => summary(row))
+  }
+
+  /** One override with its text and history. A county asking for an id that is not its own gets 403, existing or not. */
+  get(p: Principal | undefined, id: string): OverrideDetail {
+    const who = authorize(p, ['bureau', 'county'])
+    const row = this.store.overrideRow(id)
+    if (who.role === 'county' && row?.county !== who.scope)
+      throw new AuthError(403, `override ${id} is not one of county ${who.scope}'s overrides`)
+    if (!row) throw new NotFoundError(`override ${id}`)
+    return this.detail(row)
+  }
+
+  /** A county's new proposal, in status draft, checked against the city rules in force. */
+  propose(p: Principal | undefined, text: string): OverrideDetail {
+    const who = authorize(p, ['county', 'bureau'])
+    const header = readHeader(text)
+    if (!header.id || !ID.test(header.id))
+      throw invalid(
+        'the text must be an override file whose override.id is a lower-case id (a-z, 0-9, _ or -, at most 64)',
+      )
+    if (header.status !== 'draft')
+      throw invalid(`a new override starts as draft (status is ${header.status ?? 'missing'})`)
+    if (who.role === 'county' && header.county !== who.scope)
+      throw new AuthError(
+        403,
+        `a county token for ${who.scope} cannot propose for ${header.county ?? 'no county'}`,
+      )
+    const id = header.id
+    const { versionId, compiled } = this.check(id, text)
+    this.checkSupersedes(compiled)
+    this.store.write((tx) => {
+      this.sameCityVersion(versionId)
+      if (this.store.overrideRow(id, tx))
+        throw new ConflictError(
+          `override ${id} already exists; choose another id (ids are never reused)`,
+        )
+      this.store.writeOverride(
+        tx,
+        {
+          id,
+          county: compiled.county,
+          status: 'draft',
+          text,
+          action: 'propose',
+          fromStatus: null,
+          by: actorOf(who),
+        },
+        0,
+      )
+    })
+    return this.detail(this.store.overrideRow(id)!)
+  }
+
+  /** Replaces a draft's text; `ifMatch` must be this override's current ETag. */
+  edit(
+    p: Principal | undefined,
+    id: string,
+    text: string,
+    ifMatch: string | undefined,
+  ): OverrideDetail {
+    const who = authorize(p, ['county', 'bureau'])
+    const current = this.owned(who, id)
+    checkIfMatch(ifMatch, overrideEtag(id, current.version))
+    if (current.status !== 'draft')
+      throw new TransitionError(
+        `cannot edit override '${id}': it is ${current.status}; only a draft can be edited`,
+      )
+    const header = readHeader(text)
+    if (header.id !== id || header.status !== 'draft' || header.county !== current.county)
+      throw invalid('an edit keeps the id, the county and the status draft')
+    const { versionId, compiled } = this.check(id, text)
+    this.checkSupersedes(compiled)
+    this.store.write((tx) => {
+      this.sameCityVersion(versionId)
+      this.store.writeOverride(
+        tx,
+        {
+          id,
+          county: current.county,
+          status: 'draft',
+          text,
+          action: 'edit',
+          fromStatus: 'draft',
+          by: actorOf(who),
+        },
+        current.version,
+      )
+    })
+    return this.detail(this.store.overrideRow(id)!)
+  }
+
+  /**
+   * One workflow step. The decision date defaults to today; it may not lie in the future nor before the previous
+   * step was recorded, so no step is dated before the one it answers. Filing refuses an override that would take
+   * effect before its filing date: bills already issued are never changed after the fact.
+   */
+  transition(
+    p: Principal | undefined,
+    id: string,
+    action: OverrideAction,
+    decision: { ref?: string; reason?: string; date?: string },
+    ifMatch?: string,
+  ): OverrideDetail {
+    const who = authorize(p, ACTION_ROLES[action])
+    const current = this.owned(who, id)
+    if (ifMatch !== undefined) checkIfMatch(ifMatch, overrideEtag(id, current.version))
+    const today = this.store.now().slice(0, 10)
+    const date = decision.date ?? today
+    const last = this.store.overrideRevisions(id).at(-1)!
+    if (date > today)
+      throw new MujunError(
+        'DECISION_DATE_INVALID',
+        `the ${action} date ${date} is in the future (today is ${today})`,
+        { status: 422 },
+      )
+    if (date < last.at.slice(0, 10))
+      throw new MujunError(
+        'DECISION_DATE_INVALID',
+        `the ${action} date ${date} is before the previous step (${last.action}, recorded ${last.at.slice(0, 10)})`,
+        { status: 422 },
+      )
+    const by = actorOf(who)
+    const next = applyTransition(current.text, action, { ...decision, date, by })
+    const { versionId, compiled } = this.check(id, next.text)
+    if (action === 'file' && compiled.from < date)
+      throw new MujunError(
+        'OVERRIDE_RETROACTIVE',
+        `override ${id} would take effect from ${compiled.from}, before its filing date ${date}: an override applies only from its filing onward. Withdraw it and propose it again with from: ${date} or later`,
+        { status: 422 },
+      )
+    const superseded = action === 'file' ? this.checkSupersedes(compiled) : undefined
+    this.store.write((tx) => {
+      this.sameCityVersion(versionId)
+      this.store.writeOverride(
+        tx,
+        {
+          id,
+          county: current.county,
+          status: next.to,
+          text: next.text,
+          action,
+          fromStatus: next.from,
+          by,
+          reason: decision.reason,
+          ref: decision.ref ?? null,
+          decisionDate: date,
+        },
+        current.version,
+      )
+      // A filed successor ends the filed override it supersedes on its own start date, as a revision of that one.
+      if (superseded?.status === 'filed') {
+        const old = this.store.overrideRow(superseded.id, tx)!
+        this.store.writeOverride(
+          tx,
+          {
+            id: old.id,
+            county: old.county,
+            status: old.status,
+            text: endOverride(old.text, compiled.from),
+            action: 'supersede',
+            fromStatus: old.status,
+            by,
+            reason: `superseded by ${id} from ${compiled.from}`,
+            ref: decision.ref ?? null,
+            decisionDate: date,
+          },
+          old.version,
+        )
+      }
+    })
+    return this.detail(this.store.overrideRow(id)!)
+  }
+
+  /** What a (pending) override would change for the stored population of `year`. */
+  preview(p: Principal | undefined, id: string, year: number): OverridePreview {
+    const o = this.get(p, id)
+    if (!LIVE_STATUSES.includes(o.status))
+      throw new ConflictError(
+        `override ${id} is ${o.status}; only a live override can be previewed`,
+      )
+    return this.store.overridePreview(id, year)
+  }
+
+  /** The override, checked to exist and to belong to a county principal. */
+  private owned(who: Principal, id: string) {
+    const row = this.store.overrideRow(id)
+    if (who.role === 'county' && row?.county !== who.scope)
+      throw new AuthError(403, `override ${id} is not one of county ${who.scope}'s overrides`)
+    if (!row) throw new NotFoundError(`override ${id}`)
+    return row
+  }
+
+  /** Compiles the city version in force with this text alone: the override must fit the rules it changes. */
+  private check(id: string, text: string): { versionId: number; compiled: Override } {
+    const { id: versionId } = this.store.activeRulebook()
+    const city = this.store.cityRulebook(versionId)
+    let rb: ReturnType<typeof compileRulebook>
+    try {
+      rb = compileRulebook([...city.files, { path: overrideFileName(id), text }])
+    } catch (e) {
+      if (e instanceof RangeError) throw invalid(`the override text is nested too deeply`)
+      throw e
+    }
+    return { versionId, compiled: rb.overrides[0] }
+  }
+
+  /** `supersedes` may name only an existing override of the same county. */
+  private checkSupersedes(o: Override) {
+    const name = o.header.supersedes
+    if (!name) return undefined
+    const old = this.store.overrideRow(name)
+    if (!old || old.county !== o.county)
+      throw invalid(
+        `override ${o.id} supersedes '${name}', which is not an override of county ${o.county}`,
+      )
+    if (old.id === o.id) throw invalid(`override ${o.id} cannot supersede itself`)
+    return old
+  }
+
+  /** Inside a write: the city version checked against is still the one in force (another process may have moved it). */
+  private sameCityVersion(versionId: number) {
+    const head = this.store.rulesHead()
+    if (head?.versionId !== versionId)
+      throw new ConflictError(
+        `the city rulebook changed meanwhile (version ${versionId} → ${head?.versionId}); try again`,
+      )
+  }
+
+  private detail(row: OverrideRow): OverrideDetail {
+    return {
+      ...summary(row),
+      text: row.text,
+      rulebookVersion: this.store.activeRulebook().id,
+      events: this.store.overrideRevisions(row.id).map((r) => ({
+        version: r.version,
+        action: r.action,
+        fromStatus: r.fromStatus,
+        toStatus: r.toStatus,
+        at: r.at,
+        by: r.by,
+        reason: r.reason,
+        ref: r.ref,
+        decisionDate: r.decisionDate,
+      })),
+    }
+  }
+}
+
+type OverrideRow = NonNullable<ReturnType<Store['overrideRow']>>
+
+function summary(row: OverrideRow): OverrideSummary {
+  const h = readHeader(row.text)
+  return {
+    id: row.id,
+    county: row.county,
+    label: h.label ?? '',
+    status: row.status,
+    from: h.from ?? '',
+    to: h.to ?? null,
+    supersedes: h.supersedes ?? null,
+    version: row.version,
+    etag: overrideEtag(row.id, row.version),
+    createdAt: row.createdAt,
+    createdBy: row.createdBy,
+    updatedAt: row.updatedAt,
+    updatedBy: row.updatedBy,
+  }
+}
+
+/** The header fields of an override text, read leniently (the full check is compile's); {} when unreadable. */
+function readHeader(text: string): {
+  id?: string
+  county?: string
+  status?: string
+  label?: string
+  from?: string
+  to?: string
+  supersedes?: string
+} {
+  try {
+    const doc = parseDocument(text, { uniqueKeys: false })
+    const get = (k: string) => {
+      const v = doc.getIn(['override', k])
+      return v === undefined || v === null ? undefined : String(v)
+    }
+    return {
+      id: get('id'),
+      county: get('county'),
+      status: get('status'),
+      label: get('label'),
+      from: get('from'),
+      to: get('to'),
+      supersedes: get('supersedes'),
+    }
+  } catch {
+    return {}
+  }
+}
+
+function invalid(message: string) {
+  return new MujunError('OVERRIDE_INVALID', message, { status: 422 })
+}
+
+export function checkIfMatch(ifMatch: string | undefined, current: string): void {
+  if (ifMatch === undefined)
+    throw new PreconditionError(
+      `this write replaces a stored version: send If-Match: ${current}`,
+      428,
+    )
+  if (ifMatch !== current && ifMatch !== '*')
+    throw new PreconditionError(
+      `If-Match ${ifMatch} is stale; the current version is ${current}`,
+      412,
+    )
+}

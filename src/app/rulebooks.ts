@@ -1,0 +1,248 @@
+/**
+ * City rulebook versions: the first load into an empty database, explicit and audited imports (a rollback when the
+ * files equal an older version), the rules in force, a rule-level diff, and what differs between files and database.
+ * Rule files are an import/export format; the database is the system of record.
+ * @module app/rulebooks
+ */
+import { parseDocument } from 'yaml'
+import {
+  ConflictError,
+  overrideFileName,
+  PreconditionError,
+  type Principal,
+  rulebookEtag,
+  type Store,
+} from '../db/store.ts'
+import { MujunError, RulebookError } from '../errors.ts'
+import { compileRulebook, type RuleText } from '../rulebook/compile.ts'
+import { diffRulebooks, type RulebookDiff } from '../rulebook/diff.ts'
+import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
+import { actorOf, authorize } from './authorize.ts'
+
+const isCountyFile = (path: string) => /(^|\/)counties\//.test(path)
+
+export interface ImportResult {
+  id: number
+  hash: string
+  /** A version with these files was stored now (false: they equal a stored version). */
+  created: boolean
+  /** The version in force changed (a new version, or a rollback to an older one). */
+  activated: boolean
+  etag: string
+  /** County files left out of a command-line import (overrides change only through their workflow). */
+  ignored: string[]
+}
+
+/** Where the rule files on disk differ from the database (see `drift`). */
+export interface Drift {
+  versionId: number
+  city: { path: string; change: 'changed' | 'added' | 'removed' }[]
+  overrides: { path: string; id: string; change: 'changed' | 'not in the database' }[]
+}
+
+export class RulebookService {
+  constructor(private readonly store: Store) {}
+
+  /** True when the database holds no rulebook yet. */
+  isEmpty(): boolean {
+    return this.store.rulesHead() === undefined
+  }
+
+  /**
+   * Loads a rules folder into an empty database: the city files become version 1, each `counties/*.yaml` an
+   * override record with the status its file states. Refused once the database has rules.
+   */
+  loadInitial(texts: RuleText[], by: string): { id: number; hash: string; overrides: string[] } {
+    // Everything at once, as `mujun rules check` does: city files and overrides together.
+    const all = compileRulebook(texts)
+    const city = texts.filter((t) => !isCountyFile(t.path))
+    const cityRb = compileRulebook(city)
+    return this.store.write((tx) => {
+      if (this.store.rulesHead(tx))
+        throw new ConflictError(
+          'the database already holds rules; apply files with `mujun rules import DIR`',
+        )
+      const id = this.store.insertVersion(tx, {
+        hash: cityRb.hash,
+        files: cityRb.files,
+        by,
+        note: 'first load of the rule files',
+      })
+      this.store.activate(tx, id, by, 'first load of the rule files')
+      for (const o of all.overrides) {
+        this.store.writeOverride(
+          tx,
+          {
+            id: o.id,
+            county: o.county,
+            status: o.status,
+            text: o.text,
+            action: 'import',
+            fromStatus: null,
+            by,
+            reason: `loaded from ${o.file} with the first rule files`,
+          },
+          0,
+        )
+      }
+      return { id, hash: cityRb.hash, overrides: all.overrides.map((o) => o.id) }
+    })
+  }
+
+  /**
+   * Makes the city files `texts` the version in force. Files equal to a stored version make that version active
+   * again (a rollback, audited); new files are stored as a new version. Refused when a live county override would
+   * no longer fit the new rules. `countyFiles`: 'refuse' (the API) or 'ignore' (a folder import).
+   */
+  importCity(
+    p: Principal | undefined,
+    texts: RuleText[],
+    note: string,
+    options: { ifMatch?: string; requireIfMatch?: boolean; countyFiles: 'refuse' | 'ignore' },
+  ): ImportResult {
+    const who = authorize(p, ['bureau'])
+    const county = texts.filter((t) => isCountyFile(t.path))
+    if (county.length > 0 && options.countyFiles === 'refuse')
+      throw new MujunError(
+        'COUNTY_FILE_IN_CITY_VERSION',
+        `${county.map((f) => f.path).join(', ')}: a city version holds city files only; county overrides are records of their own (POST /v1/overrides to propose, then submit, approve and file)`,
+        { status: 422 },
+      )
+    const city = compileRulebook(texts.filter((t) => !isCountyFile(t.path)))
+    const live = this.store.liveOverrideFiles()
+    try {
+      compileRulebook([...city.files, ...live])
+    } catch (e) {
+      if (!(e instanceof RulebookError)) throw e
+      throw new MujunError(
+        'OVERRIDES_WOULD_BREAK',
+        `these city rules do not fit the county overrides on record (withdraw or edit those first):\n${e.message}`,
+        { status: 422, details: e.problems },
+      )
+    }
+    const by = actorOf(who)
+    return this.store.write((tx) => {
+      const head = this.store.rulesHead(tx)
+      const current = head ? rulebookEtag(head.versionId, head.activationId) : undefined
+      if (options.requireIfMatch && current) {
+        if (options.ifMatch === undefined)
+          throw new PreconditionError(
+            `a new version replaces the one in force: send If-Match: ${current}`,
+            428,
+          )
+        if (options.ifMatch !== current)
+          throw new PreconditionError(
+            `If-Match ${options.ifMatch} is stale; the version in force is ${current}`,
+            412,
+          )
+      }
+      if (this.store.liveOverrideFiles().length !== live.length)
+        throw new ConflictError('county overrides changed meanwhile; try again')
+      const existing = this.store.findVersionByHash(tx, city.hash)
+      let id: number
+      let activationId = head?.activationId ?? 0
+      if (existing && existing.id === head?.versionId) id = existing.id
+      else {
+        id =
+          existing?.id ??
+          this.store.insertVersion(tx, { hash: city.hash, files: city.files, by, note })
+        activationId = this.store.activate(
+          tx,
+          id,
+          by,
+          existing ? `rollback to version ${id}: ${note}` : note,
+          head?.versionId,
+        )
+      }
+      return {
+        id,
+        hash: city.hash,
+        created: !existing,
+        activated: existing?.id !== head?.versionId,
+        etag: rulebookEtag(id, activationId),
+        ignored: county.map((f) => f.path),
+      }
+    })
+  }
+
+  /** Any role: the city versions (public rules; drafts are never part of one), newest first. */
+  versions(p: Principal | undefined) {
+    authorize(p, ['bureau', 'county', 'utility', 'enterprise'])
+    return this.store.listRulebookVersions()
+  }
+
+  version(p: Principal | undefined, id: number) {
+    authorize(p, ['bureau', 'county', 'utility', 'enterprise'])
+    const v = this.store.getRulebookVersion(id)
+    return { ...v, active: this.store.rulesHead()?.versionId === id }
+  }
+
+  diff(
+    p: Principal | undefined,
+    from: number,
+    to: number,
+  ): RulebookDiff & { from: number; to: number } {
+    authorize(p, ['bureau', 'county', 'utility', 'enterprise'])
+    return {
+      from,
+      to,
+      ...diffRulebooks(this.store.cityRulebook(from), this.store.cityRulebook(to)),
+    }
+  }
+
+  /** The rules in force for a county on a date: the city version in force plus that county's filed overrides. */
+  resolved(p: Principal | undefined, county: string | undefined, date: string) {
+    authorize(p, ['bureau', 'county', 'utility', 'enterprise'])
+    const active = this.store.activeRulebook()
+    const resolved: ResolvedRules = resolve(
+      active.rulebook,
+      county ?? active.rulebook.meta.jurisdiction.code,
+      date,
+    )
+    return { active, resolved }
+  }
+
+  /** What differs between the rule files `texts` and the database (the version in force and the override records). */
+  drift(texts: RuleText[]): Drift {
+    const head = this.store.rulesHead()
+    if (!head)
+      throw new MujunError('NO_RULEBOOK', 'the database holds no rulebook yet', { status: 503 })
+    const stored = new Map(
+      this.store.getRulebookVersion(head.versionId).files.map((f) => [f.path, f.text]),
+    )
+    const city: Drift['city'] = []
+    const onDisk = new Set<string>()
+    for (const t of texts) {
+      if (isCountyFile(t.path)) continue
+      onDisk.add(t.path)
+      const s = stored.get(t.path)
+      if (s === undefined) city.push({ path: t.path, change: 'added' })
+      else if (s !== t.text) city.push({ path: t.path, change: 'changed' })
+    }
+    for (const path of stored.keys()) if (!onDisk.has(path)) city.push({ path, change: 'removed' })
+    const overrides: Drift['overrides'] = []
+    for (const t of texts) {
+      if (!isCountyFile(t.path)) continue
+      let id = ''
+      try {
+        id = String(parseDocument(t.text).getIn(['override', 'id']) ?? '')
+      } catch {}
+      const row = id ? this.store.overrideRow(id) : undefined
+      if (!row) overrides.push({ path: t.path, id, change: 'not in the database' })
+      else if (row.text !== t.text) overrides.push({ path: t.path, id, change: 'changed' })
+    }
+    return { versionId: head.versionId, city, overrides }
+  }
+
+  /** The database's rules as files: the city version in force and every override record's current text. */
+  exportFiles(): { versionId: number; files: RuleText[] } {
+    const head = this.store.rulesHead()
+    if (!head)
+      throw new MujunError('NO_RULEBOOK', 'the database holds no rulebook yet', { status: 503 })
+    const city = this.store.getRulebookVersion(head.versionId).files
+    const overrides = this.store
+      .listOverrideRows()
+      .map((o) => ({ path: overrideFileName(o.id), text: o.text }))
+    return { versionId: head.versionId, files: [...city, ...overrides] }
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * API tokens: created by the bureau (or the command line) for a role and scope, shown once, stored hashed, with
+ * an optional expiry; revoked tokens fail on the next request in every process.
+ * @module app/tokens
+ */
+import { z } from 'zod'
+import type { Principal, Role, Store } from '../db/store.ts'
+import { creditCodeProblem } from '../enterprise/credit-code.ts'
+import { MujunError } from '../errors.ts'
+import { actorOf, authorize } from './authorize.ts'
+
+export const TokenRequest = z.strictObject({
+  role: z.enum(['bureau', 'county', 'utility', 'enterprise']),
+  county: z
+    .string()
+    .regex(/^\d{6}$/)
+    .optional(),
+  creditCode: z.string().optional(),
+  label: z.string().trim().min(1).max(200),
+  /** ISO date (end of that day, UTC) or date-time after which the token stops working. */
+  expires: z.union([z.iso.date(), z.iso.datetime()]).optional(),
+})
+export type TokenRequest = z.infer<typeof TokenRequest>
+
+export interface TokenInfo {
+  id: number
+  role: Role
+  scope: string
+  label: string
+  createdAt: string
+  createdBy: string
+  expiresAt: string | null
+  revokedAt: string | null
+  revokedBy: string | null
+  status: 'active' | 'expired' | 'revoked'
+}
+
+export class TokenService {
+  constructor(private readonly store: Store) {}
+
+  /** Creates a token; the returned `token` is the only time it is shown. */
+  create(p: Principal | undefined, req: TokenRequest): TokenInfo & { token: string } {
+    const who = authorize(p, ['bureau'])
+    const scope = this.scopeOf(req)
+    const expiresAt =
+      req.expires === undefined
+        ? null
+        : req.expires.length === 10
+          ? `${req.expires}T23:59:59.999Z`
+          : new Date(req.expires).toISOString()
+    if (expiresAt !== null && expiresAt <= this.store.now())
+      throw new MujunError('TOKEN_INVALID', `expiry ${req.expires} is already past`, {
+        status: 422,
+      })
+    const { id, token } = this.store.createToken(req.role, scope, req.label, {
+      by: actorOf(who),
+      expiresAt,
+    })
+    return { ...this.info(id), token }
+  }
+
+  list(p: Principal | undefined): TokenInfo[] {
+    authorize(p, ['bureau'])
+    return this.store.listTokens().map((t) => this.withStatus(t))
+  }
+
+  revoke(p: Principal | undefined, id: number): TokenInfo {
+    const who = authorize(p, ['bureau'])
+    this.store.revokeToken(id, actorOf(who))
+    return this.info(id)
+  }
+
+  private info(id: number): TokenInfo {
+    return this.withStatus(this.store.listTokens().find((t) => t.id === id)!)
+  }
+
+  private withStatus(t: ReturnType<Store['listTokens']>[number]): TokenInfo {
+    const status = t.revokedAt
+      ? 'revoked'
+      : t.expiresAt && t.expiresAt <= this.store.now()
+        ? 'expired'
+        : 'active'
+    return { ...t, status }
+  }
+
+  /** A county token needs a county of the rulebook; an enterprise token a registered enterprise; others no scope. */
+  private scopeOf(req: TokenRequest): string {
+    const bad = (m: string) => new MujunError('TOKEN_INVALID', m, { status: 422 })
+    if (req.role === 'county') {
+      const counties = this.store.activeRulebook().rulebook.meta.counties
+      if (!req.county || !counties.some((c) => c.code === req.county))
+        throw bad(
+          `a county token needs --county, one of ${counties.map((c) => `${c.code} ${c.name}`).join(', ')}`,
+        )
+      if (req.creditCode) throw bad('a county token takes no credit code')
+      return req.county
+    }
+    if (req.role === 'enterprise') {
+      if (!req.creditCode) throw bad('an enterprise token needs the enterprise’s credit code')
+      const problem = creditCodeProblem(req.creditCode)
+      if (problem) throw bad(`credit code ${req.creditCode}: ${problem}`)
+      this.store.getEnterprise(req.creditCode)
+      if (req.county) throw bad('an enterprise token takes no county')
+      return req.creditCode
+    }
+    if (req.county || req.creditCode) throw bad(`a ${req.role} token has no scope`)
+    return ''
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * A rule-level diff of two compiled rulebooks: the items added, removed and changed, field by field. Pure.
+ * Dated items are matched by section, id and `from` (each dated value is an item of its own); the undated parts
+ * (the `rulebook:` header, inputs, sectors) by section and id.
+ * @module rulebook/diff
+ */
+import type { Rulebook } from './compile.ts'
+import { DATED_SECTIONS } from './schema.ts'
+
+export interface DiffItem {
+  section: string
+  id: string
+  /** The item's start date, for dated sections. */
+  from?: string
+  item: unknown
+}
+
+export interface FieldChange {
+  /** Dot path inside the item, e.g. `rates.1.rate`. */
+  field: string
+  before: unknown
+  after: unknown
+}
+
+export interface RulebookDiff {
+  added: DiffItem[]
+  removed: DiffItem[]
+  changed: { section: string; id: string; from?: string; changes: FieldChange[] }[]
+}
+
+/** What changes from rulebook `a` to rulebook `b` (city items only; overrides are records of their own). */
+export function diffRulebooks(a: Rulebook, b: Rulebook): RulebookDiff {
+  const out: RulebookDiff = { added: [], removed: [], changed: [] }
+  const compare = (
+    section: string,
+    before: Map<string, DiffItem>,
+    after: Map<string, DiffItem>,
+  ) => {
+    for (const [key, x] of before) {
+      const y = after.get(key)
+      if (!y) out.removed.push(x)
+      else {
+        const changes = fieldChanges(x.item, y.item)
+        if (changes.length > 0)
+          out.changed.push({ section, id: x.id, ...(x.from ? { from: x.from } : {}), changes })
+      }
+    }
+    for (const [key, y] of after) if (!before.has(key)) out.added.push(y)
+  }
+  compare('rulebook', keyed('rulebook', [a.meta]), keyed('rulebook', [b.meta]))
+  compare('inputs', keyed('inputs', a.inputs), keyed('inputs', b.inputs))
+  compare('sectors', keyed('sectors', a.sectors), keyed('sectors', b.sectors))
+  for (const section of DATED_SECTIONS)
+    compare(
+      section,
+      keyed(section, a.sections[section] as never[]),
+      keyed(section, b.sections[section] as never[]),
+    )
+  return out
+}
+
+function keyed(
+  section: string,
+  items: readonly { id: string; from?: string }[],
+): Map<string, DiffItem> {
+  const m = new Map<string, DiffItem>()
+  for (const it of items) {
+    const item = plain(it)
+    m.set(`${it.id}@${it.from ?? ''}`, {
+      section,
+      id: it.id,
+      ...(it.from ? { from: it.from } : {}),
+      item,
+    })
+  }
+  return m
+}
+
+/** The item as its author wrote it: compiled functions and where it came from are not part of it. */
+function plain(x: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(x, (k, v) => (k === 'origin' || k === 'fn' || k === 'whenFn' ? undefined : v)),
+  )
+}
+
+function fieldChanges(a: unknown, b: unknown, path = ''): FieldChange[] {
+  if (isObject(a) && isObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])]
+    return keys.flatMap((k) =>
+      fieldChanges(
+        (a as Record<string, unknown>)[k],
+        (b as Record<string, unknown>)[k],
+        path ? `${path}.${k}` : k,
+      ),
+    )
+  }
+  if (JSON.stringify(a) === JSON.stringify(b)) return []
+  return [{ field: path, before: a ?? null, after: b ?? null }]
+}
+
+const isObject = (x: unknown): x is object => typeof x === 'object' && x !== null
