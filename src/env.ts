@@ -5,7 +5,8 @@
 import { z } from 'zod'
 
 export const EnvSchema = z.object({
-  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** 0: any free port (the listening line says which). */
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DB_PATH: z.string().min(1).default('data/mujun.db'),
   RULES_DIR: z.string().min(1).default('rules/ningbo'),

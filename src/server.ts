@@ -73,9 +73,13 @@ if (env.DEMO && store.listEnterprises({ limit: 1, offset: 0 }).total === 0) {
   if (env.DB_PATH !== ':memory:')
     writeFileSync(tokenFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 })
   say(`demo loaded in ${((Date.now() - t) / 1000).toFixed(1)} s`)
-} else if (existsSync(tokenFile)) {
+} else if (env.DEMO && existsSync(tokenFile)) {
   tokens = JSON.parse(readFileSync(tokenFile, 'utf8')) as DemoTokens
 }
+if (store.listTokens().every((t) => t.revokedAt))
+  say(
+    `no API token exists yet: create the first with  mujun tokens create --role bureau --label "…" --db ${env.DB_PATH}`,
+  )
 
 const app = createApp({ store, services, maxBodyBytes: env.MAX_BODY_BYTES })
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {

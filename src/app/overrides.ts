@@ -204,14 +204,15 @@ export class OverrideService {
         { status: 422 },
       )
     const by = actorOf(who)
-    const next = applyTransition(current.text, action, { ...decision, date, by })
-    const { versionId, compiled } = this.check(id, next.text)
-    if (action === 'file' && compiled.from < date)
+    const from = readHeader(current.text).from ?? ''
+    if (action === 'file' && from < date)
       throw new MujunError(
         'OVERRIDE_RETROACTIVE',
-        `override ${id} would take effect from ${compiled.from}, before its filing date ${date}: an override applies only from its filing onward. Withdraw it and propose it again with from: ${date} or later`,
+        `override ${id} would take effect from ${from}, before its filing date ${date}: an override applies only from its filing onward. Withdraw it and propose it again with from: ${date} or later`,
         { status: 422 },
       )
+    const next = applyTransition(current.text, action, { ...decision, date, by })
+    const { versionId, compiled } = this.check(id, next.text)
     const superseded = action === 'file' ? this.checkSupersedes(compiled) : undefined
     this.store.write((tx) => {
       this.sameCityVersion(versionId)

@@ -165,6 +165,12 @@ export class RulebookService {
     })
   }
 
+  /** The ETag of the version in force (If-Match of the next import). */
+  activeEtag(): string {
+    const head = this.store.rulesHead()
+    return head ? rulebookEtag(head.versionId, head.activationId) : '"none"'
+  }
+
   /** Any role: the city versions (public rules; drafts are never part of one), newest first. */
   versions(p: Principal | undefined) {
     authorize(p, ['bureau', 'county', 'utility', 'enterprise'])

@@ -38,6 +38,7 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks }: 
         q.county,
         q.date ?? new Date().toISOString().slice(0, 10),
       )
+      c.header('ETag', active.etag)
       return c.json({ version: active.id, ...resolvedToJson(active.rulebook, resolved) }, 200)
     },
   )
@@ -50,7 +51,12 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks }: 
       summary: 'All city rulebook versions, newest first; `active` marks the one in force',
       responses: ok('versions'),
     }),
-    (c) => c.json({ versions: rulebooks.versions(c.get('principal')) }, 200),
+    (c) => {
+      const versions = rulebooks.versions(c.get('principal'))
+      // The ETag a new version's If-Match must carry: which version is in force, and since which activation.
+      c.header('ETag', rulebooks.activeEtag())
+      return c.json({ versions }, 200)
+    },
   )
 
   app.openapi(

@@ -1,0 +1,302 @@
+// Issue "One source of truth", the observations that need more than one process: a restart with edited rule
+// files, the CLI writing to a running server's database, and two servers on one database file. Every server here
+// is a real `src/server.ts` process on a temporary database.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../src/cli/main.ts'
+import type { DemoTokens } from '../src/demo/seed.ts'
+import { NINGBO_DIR } from './support/rulebook.ts'
+
+const SERVER = new URL('../src/server.ts', import.meta.url).pathname
+
+interface Server {
+  base: string
+  lines: string[]
+  stop: () => Promise<void>
+}
+
+const running: ChildProcess[] = []
+
+function startServer(env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    env: { ...process.env, PORT: '0', DEMO_SIZE: '60', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  running.push(child)
+  const lines: string[] = []
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      for (const line of d.toString().split('\n').filter(Boolean)) {
+        lines.push(line)
+        const m = /mujun listening on (http:\/\/\S+)/.exec(line)
+        if (m)
+          resolve({
+            base: m[1],
+            lines,
+            stop: () =>
+              new Promise((done) => {
+                child.once('exit', () => done())
+                child.kill('SIGTERM')
+              }),
+          })
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`server exited ${code}:\n${lines.join('\n')}`)))
+  })
+}
+
+afterAll(() => {
+  for (const c of running) if (c.exitCode === null) c.kill('SIGKILL')
+})
+
+const cli = async (args: string[]) => {
+  const out: string[] = []
+  const code = await runCli(args, { out: (s) => out.push(s), err: (s) => out.push(s) })
+  return { code, out: out.join('\n') }
+}
+
+async function api(
+  base: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: res.status, etag: res.headers.get('etag'), body: (await res.json()) as any }
+}
+
+describe('one database, several processes', () => {
+  let dir: string
+  let db: string
+  let rules: string
+  let tokens: DemoTokens
+  let a: Server
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mujun-proc-'))
+    db = join(dir, 'm.db')
+    rules = join(dir, 'rules')
+    cpSync(NINGBO_DIR, rules, { recursive: true })
+    a = await startServer({ DB_PATH: db, RULES_DIR: rules })
+    tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
+  }, 60_000)
+
+  it('4. a run published by the CLI is what the running server answers next', async () => {
+    const tier = () =>
+      api(
+        a.base,
+        'GET',
+        `/v1/enterprises/${tokens.creditCode}/tier?date=2025-03-01`,
+        tokens.utility,
+      )
+    const before = await tier()
+    expect(before.status).toBe(200)
+    const r = await cli(['evaluate', '--year', '2024', '--publish', '--db', db])
+    expect(r.code).toBe(0)
+    const run = Number(/evaluation (\d+)/.exec(r.out)![1])
+    expect(run).toBeGreaterThan(before.body.evaluationId)
+    expect((await tier()).body.evaluationId).toBe(run)
+    const runs = await api(a.base, 'GET', '/v1/evaluations', tokens.bureau)
+    expect(runs.body.runs.find((x: any) => x.id === run).status).toBe('published')
+  })
+
+  it('8. a token made with the CLI works at once and stops at once after revoke, in every server', async () => {
+    const b = await startServer({ DB_PATH: db, RULES_DIR: rules })
+    try {
+      const made = await cli([
+        'tokens',
+        'create',
+        '--role',
+        'utility',
+        '--label',
+        '慈溪供电',
+        '--db',
+        db,
+      ])
+      expect(made.code).toBe(0)
+      const token = made.out.split('\n')[0]
+      const id = /token #(\d+)/.exec(made.out)![1]
+      const path = `/v1/enterprises/${tokens.creditCode}/tier?date=2025-03-01`
+      for (const s of [a, b]) expect((await api(s.base, 'GET', path, token)).status).toBe(200)
+      expect((await cli(['tokens', 'revoke', id, '--db', db])).code).toBe(0)
+      for (const s of [a, b]) expect((await api(s.base, 'GET', path, token)).status).toBe(401)
+      const list = await cli(['tokens', 'list', '--db', db])
+      expect(list.out).toContain(`${id}\trevoked\tutility`)
+    } finally {
+      await b.stop()
+    }
+  }, 60_000)
+
+  it('4. two servers on one database lose no proposal and serve no stale enterprise', async () => {
+    const b = await startServer({ DB_PATH: db, RULES_DIR: rules })
+    try {
+      const text = (id: string) => `override:
+  id: ${id}
+  county: "330282"
+  label: 两个服务 ${id}
+  status: draft
+  from: 2027-01-01
+  source: { document: 试验 }
+replace:
+  surcharges:
+    - id: class_gas
+      label: 试验差别气价
+      from: 2027-01-01
+      resource: gas
+      basis: class
+      source: { document: 试验 }
+      rates:
+        - { class: D, rate: "1.00" }
+`
+      const [pa, pb] = await Promise.all([
+        api(a.base, 'POST', '/v1/overrides', tokens.county, { text: text('srv_a') }),
+        api(b.base, 'POST', '/v1/overrides', tokens.county, { text: text('srv_b') }),
+      ])
+      expect([pa.status, pb.status]).toEqual([201, 201])
+      for (const s of [a, b]) {
+        const ids = (await api(s.base, 'GET', '/v1/overrides', tokens.bureau)).body.overrides.map(
+          (o: any) => o.id,
+        )
+        expect(ids).toEqual(expect.arrayContaining(['srv_a', 'srv_b', 'cixi_2024_electricity']))
+      }
+      // An enterprise renamed through server A is read renamed from server B at once.
+      const path = `/v1/enterprises/${tokens.creditCode}`
+      const readB = await api(b.base, 'GET', path, tokens.bureau)
+      const put = await api(
+        a.base,
+        'PUT',
+        path,
+        tokens.bureau,
+        { name: '改名企业', county: readB.body.county, industryCode: readB.body.industryCode },
+        { 'if-match': readB.etag! },
+      )
+      expect(put.status).toBe(200)
+      expect((await api(b.base, 'GET', path, tokens.bureau)).body.name).toBe('改名企业')
+      // B's cached ETag is stale now: a write through B with it is refused, not applied over A's.
+      const stale = await api(
+        b.base,
+        'PUT',
+        path,
+        tokens.bureau,
+        { name: '覆盖', county: readB.body.county, industryCode: readB.body.industryCode },
+        { 'if-match': readB.etag! },
+      )
+      expect(stale.status).toBe(412)
+    } finally {
+      await b.stop()
+    }
+  }, 60_000)
+
+  it('3. a restart with edited rule files changes nothing and says so; `rules import` applies them', async () => {
+    // State made through the API: a city rate change and a withdrawn override.
+    const health = await api(a.base, 'GET', '/healthz')
+    const files = [
+      'rulebook.yaml',
+      'evaluation.yaml',
+      'pricing.yaml',
+      'sector-tables.yaml',
+      'targets.yaml',
+    ].map((path) => ({ path, text: readFileSync(join(rules, path), 'utf8') }))
+    const changed = files.map((f) =>
+      f.path === 'pricing.yaml'
+        ? { ...f, text: f.text.replace('basePrice: "4.00"', 'basePrice: "4.30"') }
+        : f,
+    )
+    const current = (await api(a.base, 'GET', '/v1/rulebook/versions', tokens.bureau)).etag!
+    expect(current).toBe(`"rb${health.body.rulebookVersion}.1"`)
+    const posted = await api(
+      a.base,
+      'POST',
+      '/v1/rulebook/versions',
+      tokens.bureau,
+      { note: 'water 4.30', files: changed },
+      { 'if-match': current },
+    )
+    expect(posted.status).toBe(201)
+    const withdrawn = await api(
+      a.base,
+      'POST',
+      '/v1/overrides/yuyao_2026_gas/withdraw',
+      tokens.bureau,
+      { reason: '撤回' },
+    )
+    expect(withdrawn.status).toBe(200)
+    const version = posted.body.id
+    await a.stop()
+
+    // One comment line added to a rule file on disk.
+    writeFileSync(
+      join(rules, 'evaluation.yaml'),
+      `${readFileSync(join(rules, 'evaluation.yaml'), 'utf8')}# edited\n`,
+    )
+    a = await startServer({ DB_PATH: db, RULES_DIR: rules })
+    const said = a.lines.join('\n')
+    expect(said).toContain(`rulebook version ${version} in force (from the database)`)
+    expect(said).toMatch(/changed\s+evaluation\.yaml/)
+    expect(said).toMatch(/changed\s+pricing\.yaml/)
+    expect(said).toContain(`mujun rules import ${rules} --db ${db}`)
+    expect((await api(a.base, 'GET', '/healthz')).body.rulebookVersion).toBe(version)
+    const water = await api(
+      a.base,
+      'GET',
+      '/v1/rulebook?county=330203&date=2025-06-01',
+      tokens.utility,
+    )
+    expect(JSON.stringify(water.body)).toContain('"basePrice":"4.30"')
+    const ov = async (id: string) =>
+      (await api(a.base, 'GET', `/v1/overrides/${id}`, tokens.bureau)).body.status
+    expect([await ov('yuyao_2026_gas'), await ov('cixi_2024_electricity')]).toEqual([
+      'withdrawn',
+      'filed',
+    ])
+
+    // Applying the files is explicit: a new city version; every override keeps its status.
+    const imported = await cli(['rules', 'import', rules, '--db', db])
+    expect(imported.code).toBe(0)
+    expect(imported.out).toContain(`rulebook version ${version + 1} created`)
+    expect(imported.out).toContain(
+      'left alone: counties/cixi-2024-electricity.yaml, counties/yuyao-2026-gas.yaml',
+    )
+    expect((await api(a.base, 'GET', '/healthz')).body.rulebookVersion).toBe(version + 1)
+    expect([await ov('yuyao_2026_gas'), await ov('cixi_2024_electricity')]).toEqual([
+      'withdrawn',
+      'filed',
+    ])
+    const diff = await cli([
+      'rules',
+      'diff',
+      '--from',
+      String(version),
+      '--to',
+      String(version + 1),
+      '--db',
+      db,
+      '--format',
+      'json',
+    ])
+    const d = JSON.parse(diff.out)
+    expect(d.changed).toContainEqual(
+      expect.objectContaining({
+        section: 'surcharges',
+        id: 'water_above_quota',
+        changes: [{ field: 'quota.basePrice', before: '4.30', after: '4.00' }],
+      }),
+    )
+    await a.stop()
+  }, 90_000)
+})
