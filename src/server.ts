@@ -69,7 +69,7 @@ if (env.DEMO && store.listEnterprises({ limit: 1, offset: 0 }).total === 0) {
     `empty database: loading a demo population of ${env.DEMO_SIZE} enterprises (2023 and 2024, both published)…`,
   )
   const t = Date.now()
-  tokens = seedDemo(store, env.DEMO_SIZE)
+  tokens = seedDemo(services, env.DEMO_SIZE)
   if (env.DB_PATH !== ':memory:')
     writeFileSync(tokenFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 })
   say(`demo loaded in ${((Date.now() - t) / 1000).toFixed(1)} s`)

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
+import { cliPrincipal } from '../src/app/authorize.ts'
+import { createServices } from '../src/app/services.ts'
 import { createDb } from '../src/db/client.ts'
 import { Store } from '../src/db/store.ts'
 import { syntheticPopulation } from '../src/demo/population.ts'
@@ -106,7 +108,7 @@ describe('crash safety (SIGKILL mid-write)', () => {
     }
     // Resumable: evaluate again and publish.
     const store = new Store(createDb(path))
-    const run = store.runEvaluation(2024, 'retry')
+    const run = createServices(store).evaluations.run(cliPrincipal('retry'), 2024)
     store.publish(run.id, 'retry')
     expect(snapshot(path).published.find((p) => p.year === 2024)!.id).toBe(run.id)
     store.db.$client.close()

@@ -6,7 +6,7 @@ import { serve } from '@hono/node-server'
 import Database from 'better-sqlite3'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { withCheckChar } from '../src/enterprise/credit-code.ts'
-import { call, createTestApp, type TestApp } from './support/app.ts'
+import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
 import { ningboTexts } from './support/rulebook.ts'
 
 let t: TestApp
@@ -463,7 +463,7 @@ describe('rulebook versions', () => {
       headers: { 'if-match': '"rb1.1"' },
     })
     expect(res.status).toBe(201)
-    expect(t.store.activeRulebook().id).toBe(2)
+    expect(t.services.rulebooks.active().id).toBe(2)
     const resolved = (await (
       await call(t.app, 'GET', '/v1/rulebook?county=330203&date=2025-01-01', {
         token: t.tokens.utility,
@@ -513,7 +513,7 @@ describe('evaluations', () => {
       "select r.class from evaluation_results r join evaluation_runs e on e.id = r.run_id where e.year = 2024 and e.status = 'published' and r.credit_code = ?",
     )
     const before = published.all()
-    const run = a.store.runEvaluation(2024, 'test')
+    const run = a.services.evaluations.run(principalOf(a, a.tokens.bureau), 2024)
     reader.exec('begin')
     const during = published.all()
     a.store.publish(run.id, 'test')

@@ -330,7 +330,7 @@ describe('disk and database stay consistent', () => {
     const texts = readRuleTexts(out)
     expect(texts.map((x) => x.path)).toContain('counties/cixi_2025_water.yaml')
     expect(t.services.rulebooks.drift(texts)).toEqual({
-      versionId: t.store.activeRulebook().id,
+      versionId: t.services.rulebooks.active().id,
       city: [],
       overrides: [],
     })
@@ -394,7 +394,7 @@ replace:
     const old = a.services.overrides.get(principalOf(a, a.tokens.bureau), 'cixi_2024_electricity')
     expect(old.to).toBe('2026-01-01')
     expect(old.text).toContain('to: 2026-01-01')
-    const { rulebook } = a.store.activeRulebook()
+    const { rulebook } = a.services.rulebooks.active()
     const { resolve } = await import('../src/rulebook/resolve.ts')
     const rate = (date: string) =>
       resolve(rulebook, '330282', date)

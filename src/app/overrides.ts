@@ -15,7 +15,7 @@ import {
   type Store,
 } from '../db/store.ts'
 import { AuthError, MujunError, NotFoundError } from '../errors.ts'
-import type { OverridePreview } from '../pricing/override-preview.ts'
+import { type OverridePreview, previewOverride } from '../pricing/override-preview.ts'
 import { compileRulebook, type Override } from '../rulebook/compile.ts'
 import {
   applyTransition,
@@ -24,6 +24,8 @@ import {
   TransitionError,
 } from '../rulebook/override-workflow.ts'
 import { actorOf, authorize } from './authorize.ts'
+import type { RevisionCache } from './cache.ts'
+import type { RulebookService } from './rulebooks.ts'
 
 /** Who may take each step: the city decides; the county proposes, submits, files and withdraws its own. */
 export const ACTION_ROLES: Record<OverrideAction, Role[]> = {
@@ -74,7 +76,11 @@ export interface OverrideDetail extends OverrideSummary {
 export const overrideEtag = (id: string, version: number) => `"${id}.v${version}"`
 
 export class OverrideService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly cache: RevisionCache,
+    private readonly rulebooks: RulebookService,
+  ) {}
 
   /** The bureau sees every county's overrides; a county sees its own. */
   list(p: Principal | undefined): OverrideSummary[] {
@@ -263,7 +269,13 @@ export class OverrideService {
       throw new ConflictError(
         `override ${id} is ${o.status}; only a live override can be previewed`,
       )
-    return this.store.overridePreview(id, year)
+    // Re-rates the county twice: kept until the next change (the overview page shows one per pending override).
+    const { rulebook } = this.rulebooks.active()
+    return this.cache.get(
+      `preview|${id}|${year}`,
+      () => previewOverride(rulebook, id, this.store.population(year), year),
+      (pv) => 4096 + pv.enterprises.length * 300,
+    )
   }
 
   /** The override, checked to exist and to belong to a county principal. */
@@ -277,8 +289,8 @@ export class OverrideService {
 
   /** Compiles the city version in force with this text alone: the override must fit the rules it changes. */
   private check(id: string, text: string): { versionId: number; compiled: Override } {
-    const { id: versionId } = this.store.activeRulebook()
-    const city = this.store.cityRulebook(versionId)
+    const { id: versionId } = this.rulebooks.active()
+    const city = this.rulebooks.city(versionId)
     let rb: ReturnType<typeof compileRulebook>
     try {
       rb = compileRulebook([...city.files, { path: overrideFileName(id), text }])
@@ -315,7 +327,7 @@ export class OverrideService {
     return {
       ...summary(row),
       text: row.text,
-      rulebookVersion: this.store.activeRulebook().id,
+      rulebookVersion: this.rulebooks.active().id,
       events: this.store.overrideRevisions(row.id).map((r) => ({
         version: r.version,
         action: r.action,

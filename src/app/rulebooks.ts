@@ -6,6 +6,7 @@
  */
 import { parseDocument } from 'yaml'
 import {
+  type ActiveRulebook,
   ConflictError,
   overrideFileName,
   PreconditionError,
@@ -14,7 +15,7 @@ import {
   type Store,
 } from '../db/store.ts'
 import { MujunError, RulebookError } from '../errors.ts'
-import { compileRulebook, type RuleText } from '../rulebook/compile.ts'
+import { compileRulebook, type Rulebook, type RuleText } from '../rulebook/compile.ts'
 import { diffRulebooks, type RulebookDiff } from '../rulebook/diff.ts'
 import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
 import { actorOf, authorize } from './authorize.ts'
@@ -41,7 +42,56 @@ export interface Drift {
 }
 
 export class RulebookService {
+  private current?: ActiveRulebook
+  private currentAt = -1
+  /** Compiled city versions by id: a version never changes, so these need no revision. */
+  private compiled = new Map<number, Rulebook>()
+
   constructor(private readonly store: Store) {}
+
+  /**
+   * The rules in force: the active city version compiled together with every live county override (drafts and
+   * pending ones too, so they can be previewed; only filed ones change a quote, see resolve). The head is re-read
+   * at each new revision; the rules are recompiled only when the activation or an override changed.
+   */
+  active(): ActiveRulebook {
+    if (this.current && this.currentAt === this.store.revision) return this.current
+    const rev = this.store.revision
+    const head = this.store.rulesHead()
+    if (!head)
+      throw new MujunError(
+        'NO_RULEBOOK',
+        'the database holds no rulebook yet: start the service once (it loads RULES_DIR) or run `mujun rules import DIR`',
+        { status: 503 },
+      )
+    if (
+      this.current?.activationId !== head.activationId ||
+      this.current.overrideSeq !== head.overrideSeq
+    ) {
+      const city = this.city(head.versionId)
+      this.current = {
+        id: head.versionId,
+        activationId: head.activationId,
+        overrideSeq: head.overrideSeq,
+        etag: rulebookEtag(head.versionId, head.activationId),
+        cityHash: city.hash,
+        rulebook: compileRulebook([...city.files, ...this.store.liveOverrideFiles()]),
+      }
+    }
+    this.currentAt = rev
+    return this.current
+  }
+
+  /** A stored city version, compiled (city files only). */
+  city(versionId: number): Rulebook {
+    let rb = this.compiled.get(versionId)
+    if (!rb) {
+      rb = compileRulebook(this.store.getRulebookVersion(versionId).files)
+      if (this.compiled.size >= 8) this.compiled.delete(this.compiled.keys().next().value!)
+      this.compiled.set(versionId, rb)
+    }
+    return rb
+  }
 
   /** True when the database holds no rulebook yet. */
   isEmpty(): boolean {
@@ -192,14 +242,14 @@ export class RulebookService {
     return {
       from,
       to,
-      ...diffRulebooks(this.store.cityRulebook(from), this.store.cityRulebook(to)),
+      ...diffRulebooks(this.city(from), this.city(to)),
     }
   }
 
   /** The rules in force for a county on a date: the city version in force plus that county's filed overrides. */
   resolved(p: Principal | undefined, county: string | undefined, date: string) {
     authorize(p, ['bureau', 'county', 'utility', 'enterprise'])
-    const active = this.store.activeRulebook()
+    const active = this.active()
     const resolved: ResolvedRules = resolve(
       active.rulebook,
       county ?? active.rulebook.meta.jurisdiction.code,

@@ -4,10 +4,12 @@
  * @module app/tokens
  */
 import { z } from 'zod'
-import type { Principal, Role, Store } from '../db/store.ts'
+import { hashToken, type Principal, type Role, type Store } from '../db/store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import { MujunError } from '../errors.ts'
 import { actorOf, authorize } from './authorize.ts'
+import type { RevisionCache } from './cache.ts'
+import type { RulebookService } from './rulebooks.ts'
 
 export const TokenRequest = z.strictObject({
   role: z.enum(['bureau', 'county', 'utility', 'enterprise']),
@@ -36,7 +38,30 @@ export interface TokenInfo {
 }
 
 export class TokenService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly cache: RevisionCache,
+    private readonly rulebooks: RulebookService,
+  ) {}
+
+  /** The principal a token stands for, if it is known, not revoked and not expired. */
+  principal(token: string): Principal | undefined {
+    // Keyed by the token itself: a Map lookup costs less than the sha256 of every request. Only hits are kept.
+    const p = this.cache.get(`token|${token}`, () => {
+      const row = this.store.tokenByHash(hashToken(token))
+      if (!row) return undefined
+      const principal: Principal = {
+        role: row.role,
+        scope: row.scope,
+        label: row.label,
+        tokenId: row.id,
+        expiresAt: row.expiresAt ?? undefined,
+      }
+      return principal
+    })
+    if (!p || (p.expiresAt !== undefined && p.expiresAt <= this.store.now())) return undefined
+    return p
+  }
 
   /** Creates a token; the returned `token` is the only time it is shown. */
   create(p: Principal | undefined, req: TokenRequest): TokenInfo & { token: string } {
@@ -87,7 +112,7 @@ export class TokenService {
   private scopeOf(req: TokenRequest): string {
     const bad = (m: string) => new MujunError('TOKEN_INVALID', m, { status: 422 })
     if (req.role === 'county') {
-      const counties = this.store.activeRulebook().rulebook.meta.counties
+      const counties = this.rulebooks.active().rulebook.meta.counties
       if (!req.county || !counties.some((c) => c.code === req.county))
         throw bad(
           `a county token needs --county, one of ${counties.map((c) => `${c.code} ${c.name}`).join(', ')}`,

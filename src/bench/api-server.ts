@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import { RulebookService } from '../app/rulebooks.ts'
+import { createServices } from '../app/services.ts'
 import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
 import { seedDemo } from '../demo/seed.ts'
@@ -20,7 +21,8 @@ new RulebookService(store).loadInitial(
   readRuleTexts(new URL('../../rules/ningbo', import.meta.url).pathname),
   'bench',
 )
-const tokens = seedDemo(store, 3000)
+const services = createServices(store)
+const tokens = seedDemo(services, 3000)
 const codes = store
   .runResults(store.publishedRun(2024)!.id)
   .filter((r) => r.status === 'rated')

@@ -17,7 +17,8 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { cliPrincipal } from '../app/authorize.ts'
 import { RulebookService } from '../app/rulebooks.ts'
-import { TokenRequest, TokenService } from '../app/tokens.ts'
+import { createServices } from '../app/services.ts'
+import { TokenRequest } from '../app/tokens.ts'
 import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
 import { decodeCsvBytes, parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
@@ -275,8 +276,9 @@ function rulesExport(args: string[], io: Io): number {
     options: { db: { type: 'string', default: 'data/mujun.db' }, out: { type: 'string' } },
   })
   const store = openStore(values.db!)
-  const { versionId, files } = new RulebookService(store).exportFiles()
-  const out = values.out ?? join('rules', store.activeRulebook().rulebook.meta.id)
+  const rulebooks = new RulebookService(store)
+  const { versionId, files } = rulebooks.exportFiles()
+  const out = values.out ?? join('rules', rulebooks.active().rulebook.meta.id)
   const written = new Set<string>()
   for (const f of files) {
     mkdirSync(dirname(join(out, f.path)), { recursive: true })
@@ -382,7 +384,7 @@ function tokensCmd(args: string[], io: Io): number {
     },
   })
   const store = openStore(values.db!)
-  const tokens = new TokenService(store)
+  const { tokens } = createServices(store)
   const p = cliPrincipal(userInfo().username)
   try {
     if (sub === 'create') {
@@ -452,9 +454,9 @@ function importCmd(args: string[], io: Io): number {
   if (!file || !existsSync(file))
     throw new UsageError(`give the CSV file to import${file ? ` ('${file}' does not exist)` : ''}`)
   const year = yearOf(values.year)
-  const store = openStore(values.db!)
+  const services = createServices(openStore(values.db!))
   const { text, encoding } = decodeCsvBytes(readFileSync(file))
-  const parsed = parseEnterprisesCsv(text, store.activeRulebook().rulebook)
+  const parsed = parseEnterprisesCsv(text, services.rulebooks.active().rulebook)
   for (const p of parsed.problems)
     io.err(`${file}: row ${p.row}${p.column ? `, column ${p.column}` : ''}: ${p.message}`)
   if (parsed.problems.length > 0 && !values['skip-bad']) {
@@ -464,8 +466,11 @@ function importCmd(args: string[], io: Io): number {
     return 1
   }
   const progress = createProgress(`import ${file}`, parsed.enterprises.length)
-  const r = store.importEnterprises(parsed.enterprises, year, 'cli', (done) =>
-    progress.update(done),
+  const r = services.enterprises.importRows(
+    cliPrincipal(userInfo().username),
+    parsed.enterprises,
+    year,
+    (done) => progress.update(done),
   )
   progress.stop()
   io.out(
@@ -484,11 +489,12 @@ function evaluateCmd(args: string[], io: Io): number {
     },
   })
   const year = yearOf(values.year)
-  const store = openStore(values.db!)
+  const { evaluations } = createServices(openStore(values.db!))
+  const p = cliPrincipal(userInfo().username)
   const progress = createProgress(`evaluate ${year}`, 2)
-  const run = store.runEvaluation(year, 'cli')
+  const run = evaluations.run(p, year)
   progress.update(1)
-  if (values.publish) store.publish(run.id, 'cli')
+  if (values.publish) evaluations.publish(p, run.id)
   progress.update(2)
   progress.stop()
   io.out(

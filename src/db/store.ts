@@ -1,6 +1,7 @@
 /**
- * Named queries and transactions over the database: what the HTTP API and the CLI share. Every multi-row change
- * runs in one transaction and writes an audit entry in the same transaction.
+ * Named queries and transactions over the database, and nothing else: no caches, no authorization, no rule logic
+ * (those are the use cases' in app/). Every change runs in one IMMEDIATE transaction and writes its audit entry in
+ * the same transaction; `revision` tells the use cases' cache when anything changed, here or in another process.
  * @module db/store
  */
 
@@ -9,13 +10,10 @@ import { and, asc, desc, eq, gte, inArray, like, lte, sql } from 'drizzle-orm'
 import { toCsv } from '../enterprise/csv.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
-import { memoized, remember } from '../memo.ts'
-import { previewOverride } from '../pricing/override-preview.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
-import { figureProblems, type RatingResult, rate } from '../rating/rate.ts'
+import type { RatingResult } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
-import { compileRulebook, type Rulebook, type RuleText } from '../rulebook/compile.ts'
-import { HISTORY_YEARS } from '../rulebook/schema.ts'
+import type { Rulebook, RuleText } from '../rulebook/compile.ts'
 import type { Db } from './client.ts'
 import {
   apiTokens,
@@ -67,22 +65,16 @@ export interface EnterpriseRow {
 }
 
 export class Store {
-  private active?: ActiveRulebook
-  /** False until the rules head has been read since the last change seen. */
-  private headKnown = false
-  private cityCache = new Map<number, Rulebook>()
   private dataVersionStmt?: { get(): unknown }
   private seenDataVersion: unknown = undefined
-  private publishedCache = new Map<number, { id: number } | null>()
-  private factsCache = new Map<string, readonly RatedFacts[]>()
-  /** Derived answers (e.g. serialised tiers) that stay valid until any write; cleared by `changed()`. */
-  readonly derived = new Map<string, unknown>()
   private enterpriseStmt?: {
     get(args: { code: string }): (EnterpriseRow & { updatedBy: string }) | undefined
   }
-  /** Principals by the token itself: a Map lookup costs less than the sha256 of every request. */
-  private tokenCache = new Map<string, Principal | null>()
-  private enterpriseCache = new Map<string, Readonly<EnterpriseRow & { etag: string }>>()
+  /**
+   * Counts the changes this process knows of: its own writes and every commit by another connection noticed by
+   * `sync()`. Derived answers are kept per revision (app/cache).
+   */
+  revision = 0
 
   constructor(
     readonly db: Db,
@@ -90,7 +82,7 @@ export class Store {
   ) {}
 
   /**
-   * Runs a write transaction, then forgets cached answers derived from the data it may have changed. IMMEDIATE:
+   * Runs a write transaction, then moves the revision so cached answers derived from the data are dropped. IMMEDIATE:
    * the write lock is taken before the first read, so every check inside sees what another process committed and
    * no other process can commit between the check and the write.
    */
@@ -103,9 +95,9 @@ export class Store {
   }
 
   /**
-   * Forgets cached answers if another connection (the CLI, a second server, a worker) committed since the last
-   * look. SQLite's `data_version` changes exactly then; this connection's own writes call `changed()` themselves.
-   * Called once per request and before any use of a cache outside a request.
+   * Moves the revision if another connection (the CLI, a second server, a worker) committed since the last look.
+   * SQLite's `data_version` changes exactly then; this connection's own writes call `changed()` themselves.
+   * Called once per request, and by every use case that reads a cache outside a request.
    */
   sync(): void {
     this.dataVersionStmt ??= this.db.$client.prepare('PRAGMA data_version').pluck()
@@ -116,14 +108,9 @@ export class Store {
     }
   }
 
-  /** Forgets every cached answer derived from stored data; called by each write. */
+  /** A write happened: every answer derived before it is stale. */
   changed(): void {
-    this.derived.clear()
-    this.enterpriseCache.clear()
-    this.factsCache.clear()
-    this.publishedCache.clear()
-    this.tokenCache.clear()
-    this.headKnown = false
+    this.revision++
   }
 
   // ---------------------------------------------------------------- audit
@@ -162,40 +149,6 @@ export class Store {
   }
 
   // ---------------------------------------------------------------- rules: city versions and their activation
-  /**
-   * The rules in force: the active city version compiled together with every live county override (drafts and
-   * pending ones too, so they can be previewed; only filed ones change a quote, see resolve). Recompiled only
-   * when the activation or an override changed, in this process or any other.
-   */
-  activeRulebook(): ActiveRulebook {
-    if (this.active && this.headKnown) return this.active
-    const head = this.rulesHead()
-    if (!head)
-      throw new MujunError(
-        'NO_RULEBOOK',
-        'the database holds no rulebook yet: start the service once (it loads RULES_DIR) or run `mujun rules import DIR`',
-        { status: 503 },
-      )
-    if (
-      !this.active ||
-      this.active.activationId !== head.activationId ||
-      this.active.overrideSeq !== head.overrideSeq
-    ) {
-      const city = this.cityRulebook(head.versionId)
-      const rulebook = compileRulebook([...city.files, ...this.liveOverrideFiles()])
-      this.active = {
-        id: head.versionId,
-        activationId: head.activationId,
-        overrideSeq: head.overrideSeq,
-        etag: rulebookEtag(head.versionId, head.activationId),
-        cityHash: city.hash,
-        rulebook,
-      }
-    }
-    this.headKnown = true
-    return this.active
-  }
-
   /** The newest activation (which city version is in force) and the newest override change, read from the database. */
   rulesHead(
     tx: Pick<Db, 'get'> = this.db,
@@ -207,16 +160,6 @@ export class Store {
     )
     if (row?.a == null || row.v == null) return undefined
     return { activationId: row.a, versionId: row.v, overrideSeq: row.s }
-  }
-
-  /** A stored city version, compiled (city files only); compiled versions are kept, a version never changes. */
-  cityRulebook(versionId: number): Rulebook {
-    return remember(
-      this.cityCache,
-      versionId,
-      () => compileRulebook(this.getRulebookVersion(versionId).files),
-      8,
-    )
   }
 
   /** Override texts that take part in the rules in force, named as files only for compile's messages. */
@@ -365,48 +308,25 @@ export class Store {
     })
   }
 
-  principalFor(token: string): Principal | undefined {
-    const p = remember(
-      this.tokenCache,
-      token,
-      () => {
-        const h = hashToken(token)
-        const row = this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, h)).get()
-        // The index finds the row by hash; compare in constant time anyway so no timing depends on the token.
-        const ok = row && timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(h, 'hex'))
-        if (!ok || row.revokedAt) return null
-        return {
-          role: row.role,
-          scope: row.scope,
-          label: row.label,
-          tokenId: row.id,
-          expiresAt: row.expiresAt ?? undefined,
-        }
-      },
-      10_000,
-    )
-    if (!p || (p.expiresAt !== undefined && p.expiresAt <= this.now())) return undefined
-    return p
+  /** The live token with this sha256, if any (not revoked; expiry is the caller's to check against its clock). */
+  tokenByHash(hash: string) {
+    const row = this.db.select().from(apiTokens).where(eq(apiTokens.tokenHash, hash)).get()
+    // The index finds the row by hash; compare in constant time anyway so no timing depends on the token.
+    const ok = row && timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(hash, 'hex'))
+    return ok && !row.revokedAt ? row : undefined
   }
 
   // ---------------------------------------------------------------- enterprises and figures
+  /** One enterprise by credit code (a prepared statement: tier and quote lookups read it on every cache miss). */
   getEnterprise(code: string): Readonly<EnterpriseRow & { etag: string }> {
-    // Hot path of every tier and quote: cached until the next write, a prepared statement on a miss.
-    return remember(
-      this.enterpriseCache,
-      code,
-      () => {
-        this.enterpriseStmt ??= this.db
-          .select()
-          .from(enterprises)
-          .where(eq(enterprises.creditCode, sql.placeholder('code')))
-          .prepare()
-        const row = this.enterpriseStmt.get({ code })
-        if (!row) throw new NotFoundError(`enterprise ${code}`)
-        return Object.freeze({ ...row, etag: etagOf('e', row.version) })
-      },
-      100_000,
-    )
+    this.enterpriseStmt ??= this.db
+      .select()
+      .from(enterprises)
+      .where(eq(enterprises.creditCode, sql.placeholder('code')))
+      .prepare()
+    const row = this.enterpriseStmt.get({ code })
+    if (!row) throw new NotFoundError(`enterprise ${code}`)
+    return Object.freeze({ ...row, etag: etagOf('e', row.version) })
   }
 
   listEnterprises(filter: { county?: string; limit: number; offset: number }) {
@@ -484,7 +404,7 @@ export class Store {
     return { ...row, etag: etagOf('f', row.version) }
   }
 
-  /** Creates or replaces one year's figures. Replacing needs the current ETag in `ifMatch`. */
+  /** Creates or replaces one year's figures (checked by the caller). Replacing needs the current ETag in `ifMatch`. */
   putFigures(
     code: string,
     year: number,
@@ -492,12 +412,6 @@ export class Store {
     ifMatch: string | undefined,
     actor: string,
   ) {
-    const problems = figureProblems(this.activeRulebook().rulebook, data)
-    if (problems)
-      throw new MujunError('FIGURES_INVALID', problems.join('; '), {
-        status: 422,
-        details: problems,
-      })
     return this.write((tx) => {
       if (
         !tx
@@ -542,8 +456,8 @@ export class Store {
   }
 
   /**
-   * Imports enterprises and their figures for `year` in one transaction: all rows or none. Existing enterprises
-   * have their identity and that year's figures replaced (a new version each).
+   * Imports enterprises and their figures for `year` (checked by the caller) in one transaction: all rows or none.
+   * Existing enterprises have their identity and that year's figures replaced (a new version each).
    */
   importEnterprises(
     rows: Enterprise[],
@@ -551,12 +465,6 @@ export class Store {
     actor: string,
     onProgress?: (done: number, total: number) => void,
   ): { created: number; updated: number } {
-    const rb = this.activeRulebook().rulebook
-    for (const r of rows) {
-      const p = figureProblems(rb, r.figures)
-      if (p)
-        throw new MujunError('FIGURES_INVALID', `${r.creditCode}: ${p.join('; ')}`, { status: 422 })
-    }
     return this.write((tx) => {
       let created = 0
       let updated = 0
@@ -634,19 +542,6 @@ export class Store {
     })
   }
 
-  /**
-   * What a pending override would change for the stored population of `year` (see previewOverride). It re-rates
-   * the county twice, so it is cached until the next write: the overview page shows one per pending override.
-   */
-  overridePreview(overrideId: string, year: number): ReturnType<typeof previewOverride> {
-    const { id, rulebook } = this.activeRulebook()
-    return memoized(
-      this.derived as Map<string, ReturnType<typeof previewOverride>>,
-      `preview|${id}|${overrideId}|${year}`,
-      () => previewOverride(rulebook, overrideId, this.population(year), year),
-    )
-  }
-
   /** The population with figures for `year`, as the core consumes it. */
   population(year: number): Enterprise[] {
     const rows = this.db
@@ -671,17 +566,14 @@ export class Store {
   }
 
   // ---------------------------------------------------------------- evaluations
-  /** Rates everyone with figures for `year` under the active rulebook and stores the results as a draft run. */
-  runEvaluation(
+  /** Stores rating results as a draft run made under the given city version and override revision. */
+  insertRun(
     year: number,
+    rulebookVersionId: number,
+    results: RatingResult[],
     actor: string,
     onProgress?: (stored: number, total: number) => void,
   ): { id: number; counts: Record<string, number> } {
-    const { id: rulebookVersionId, rulebook } = this.activeRulebook()
-    const population = this.population(year)
-    if (population.length === 0)
-      throw new MujunError('NO_FIGURES', `no enterprise has figures for ${year}`, { status: 422 })
-    const results = rate(population, rulebook, year, { trusted: true })
     const counts: Record<string, number> = {}
     for (const r of results) counts[r.class ?? r.status] = (counts[r.class ?? r.status] ?? 0) + 1
     return this.write((tx) => {
@@ -778,41 +670,16 @@ export class Store {
 
   /** The published run of an evaluation year, if any. */
   publishedRun(year: number): { id: number } | undefined {
-    if (!this.publishedCache.has(year)) {
-      const row = this.db
-        .select({ id: evaluationRuns.id })
-        .from(evaluationRuns)
-        .where(and(eq(evaluationRuns.year, year), eq(evaluationRuns.status, 'published')))
-        .get()
-      this.publishedCache.set(year, row ?? null)
-    }
-    return this.publishedCache.get(year) ?? undefined
+    return this.db
+      .select({ id: evaluationRuns.id })
+      .from(evaluationRuns)
+      .where(and(eq(evaluationRuns.year, year), eq(evaluationRuns.status, 'published')))
+      .get()
   }
 
-  /**
-   * Published results of one enterprise for the evaluation years up to `lastYear`, as the pricing core needs
-   * them: HISTORY_YEARS of them, enough for any consecutive-year rule (the schema caps those at that many).
-   * Tier lookups and quotes read the same span, so their reasons agree.
-   */
-  history(code: string, lastYear: number): readonly RatedFacts[] {
-    // Published results are frozen, so they are cached until the next publish. The array is frozen too: pricing
-    // memoises each firm's tariff by the identity of its history.
-    return remember(
-      this.factsCache,
-      `${code}|${lastYear}`,
-      () => {
-        const years = Array.from({ length: HISTORY_YEARS }, (_, i) => lastYear - i)
-        return Object.freeze(this.ratedFactsUncached(code, years))
-      },
-      100_000,
-    )
-  }
-
-  private ratedFactsUncached(code: string, years: number[]): RatedFacts[] {
+  /** What pricing needs of one enterprise's results in the runs `runIds`, oldest first. */
+  ratedFacts(code: string, runIds: number[]): RatedFacts[] {
     const out: RatedFacts[] = []
-    const runIds = years
-      .map((y) => this.publishedRun(y)?.id)
-      .filter((x): x is number => x !== undefined)
     if (runIds.length === 0) return out
     const rows = this.db
       .select({ result: evaluationResults.result, year: evaluationRuns.year })

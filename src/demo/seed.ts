@@ -3,7 +3,8 @@
  * database. Deterministic: the same size gives the same enterprises, figures and classes.
  * @module demo/seed
  */
-import type { Store } from '../db/store.ts'
+import type { Services } from '../app/services.ts'
+import type { Principal } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { prng, syntheticPopulation } from './population.ts'
 
@@ -32,15 +33,19 @@ function previousYear(population: Enterprise[]): Enterprise[] {
   })
 }
 
+/** The demo seeder acts as the bureau, without a token. */
+const DEMO: Principal = { role: 'bureau', scope: '', label: 'demo', tokenId: 0 }
+
 /** Seeds an empty store; returns the demo tokens (stored hashed, shown once). */
-export function seedDemo(store: Store, size: number): DemoTokens {
+export function seedDemo(services: Services, size: number): DemoTokens {
+  const { store, enterprises, evaluations } = services
   const current = syntheticPopulation(size, 2024)
-  store.importEnterprises(previousYear(current), 2023, 'demo')
-  store.importEnterprises(current, 2024, 'demo')
+  enterprises.importRows(DEMO, previousYear(current), 2023)
+  enterprises.importRows(DEMO, current, 2024)
   let lastRun = 0
   for (const year of [2023, 2024]) {
-    const run = store.runEvaluation(year, 'demo')
-    store.publish(run.id, 'demo')
+    const run = evaluations.run(DEMO, year)
+    evaluations.publish(DEMO, run.id)
     lastRun = run.id
   }
   // The demo enterprise is a 慈溪 firm rated D (or C) in 2024, so its tier and quotes show a surcharge.

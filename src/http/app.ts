@@ -63,7 +63,7 @@ export function createApp(deps: AppDeps) {
         )
       }
       const m = /^Bearer\s+(\S+)$/i.exec(header)
-      const principal = m ? deps.store.principalFor(m[1]) : undefined
+      const principal = m ? services.tokens.principal(m[1]) : undefined
       if (!principal) {
         if (!f || now - f.since >= 60_000) failures.set(client, { count: 1, since: now })
         else f.count++
@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps) {
   })
 
   app.get('/healthz', (c) => {
-    const { id, cityHash, overrideSeq } = deps.store.activeRulebook()
+    const { id, cityHash, overrideSeq } = services.rulebooks.active()
     return c.json({
       status: 'ok',
       rulebookVersion: id,
@@ -98,10 +98,10 @@ export function createApp(deps: AppDeps) {
     })
   })
 
-  registerPricingRoutes(app, deps)
-  registerEnterpriseRoutes(app, deps)
+  registerPricingRoutes(app, services)
+  registerEnterpriseRoutes(app, services)
   registerRulebookRoutes(app, services)
-  registerEvaluationRoutes(app, deps)
+  registerEvaluationRoutes(app, services)
   registerOverrideRoutes(app, services)
   registerTokenRoutes(app, services)
   registerWebRoutes(app as never, services)

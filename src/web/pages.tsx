@@ -6,7 +6,7 @@
 import type { Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Services } from '../app/services.ts'
-import type { Principal, Store } from '../db/store.ts'
+import type { Principal } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { quote } from '../pricing/quote.ts'
 import type { RatingResult } from '../rating/rate.ts'
@@ -33,12 +33,13 @@ const FORM_INPUTS = [
 ]
 const FORM_FLAGS = ['above_scale', 'high_tech', 'tech_centre', 'new_enterprise']
 
-export function registerWebRoutes(app: Hono<any>, { store }: Services) {
+export function registerWebRoutes(app: Hono<any>, services: Services) {
+  const { store, tokens, rulebooks } = services
   const who = (
     c: { req: { header(n: string): string | undefined } } & Parameters<typeof getCookie>[0],
   ): Principal | undefined => {
     const token = getCookie(c, COOKIE)
-    return token ? store.principalFor(token) : undefined
+    return token ? tokens.principal(token) : undefined
   }
 
   app.get('/', (c) => c.redirect('/self-check'))
@@ -61,7 +62,7 @@ export function registerWebRoutes(app: Hono<any>, { store }: Services) {
   app.post('/login', async (c) => {
     const lang = langOf(c.req.query('lang'))
     const token = String((await c.req.parseBody()).token ?? '')
-    const p = store.principalFor(token)
+    const p = tokens.principal(token)
     if (!p)
       return c.html(
         <Layout lang={lang} title={t(lang, 'login')} path="/login" loggedIn={false}>
@@ -81,7 +82,7 @@ export function registerWebRoutes(app: Hono<any>, { store }: Services) {
   const selfCheckPage = async (c: any, submitted?: Record<string, string>) => {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
-    const { rulebook } = store.activeRulebook()
+    const { rulebook } = rulebooks.active()
     const years = [
       ...new Set(
         store
@@ -322,13 +323,14 @@ export function registerWebRoutes(app: Hono<any>, { store }: Services) {
         p ? 403 : 401,
       )
     }
-    return c.html(<Overview lang={lang} store={store} />)
+    return c.html(<Overview lang={lang} services={services} principal={p} />)
   })
 }
 
-function Overview(props: { lang: Lang; store: Store }) {
-  const { lang, store } = props
-  const { rulebook } = store.activeRulebook()
+function Overview(props: { lang: Lang; services: Services; principal: Principal }) {
+  const { lang, services, principal } = props
+  const { store } = services
+  const { rulebook } = services.rulebooks.active()
   const run = store.listRuns().find((r) => r.status === 'published')
   const classes = rulebook.meta.classes.map((c) => c.id)
   const colours: Record<string, string> = { A: '#1a7f37', B: '#2a6fd6', C: '#c77700', D: '#c62828' }
@@ -466,7 +468,9 @@ function Overview(props: { lang: Lang; store: Store }) {
         <h2>{t(lang, 'pending')}</h2>
         <table>
           {pending.map((o) => {
-            const pv = latestYear ? store.overridePreview(o.id, latestYear) : undefined
+            const pv = latestYear
+              ? services.overrides.preview(principal, o.id, latestYear)
+              : undefined
             return (
               <tr>
                 <td>{o.id}</td>

@@ -1,4 +1,3 @@
-import { RulebookService } from '../../src/app/rulebooks.ts'
 import { createServices, type Services } from '../../src/app/services.ts'
 import { createDb } from '../../src/db/client.ts'
 import { Store } from '../../src/db/store.ts'
@@ -23,10 +22,10 @@ export function createTestApp(
   // A deterministic clock keeps audit entries ordered and comparable.
   const start = Date.parse(options.clockStart ?? '2026-01-01T00:00:00Z')
   const store = new Store(db, () => new Date(start + tick++ * 1000).toISOString())
-  new RulebookService(store).loadInitial(ningboTexts(), 'test')
-  const tokens = seedDemo(store, options.size ?? 300)
-  const logs: string[] = []
   const services = createServices(store)
+  services.rulebooks.loadInitial(ningboTexts(), 'test')
+  const tokens = seedDemo(services, options.size ?? 300)
+  const logs: string[] = []
   const app = createApp({
     store,
     services,
@@ -56,7 +55,7 @@ export function call(
 
 /** The principal a demo token stands for, to call a use case directly. */
 export function principalOf(t: TestApp, token: string) {
-  const p = t.store.principalFor(token)
+  const p = t.services.tokens.principal(token)
   if (!p) throw new Error('unknown token')
   return p
 }

@@ -3,6 +3,8 @@
  *   import <db> <n>  — imports n synthetic enterprises for 2025 (one transaction), printing progress
  *   evaluate <db>    — rates 2024 and publishes it, printing each phase
  */
+import { cliPrincipal } from '../../src/app/authorize.ts'
+import { createServices } from '../../src/app/services.ts'
 import { createDb } from '../../src/db/client.ts'
 import { Store } from '../../src/db/store.ts'
 import { syntheticPopulation } from '../../src/demo/population.ts'
@@ -18,7 +20,7 @@ if (mode === 'import') {
   process.stdout.write('done\n')
 } else {
   process.stdout.write('start\n')
-  const run = store.runEvaluation(2024, 'crash-test', (stored) =>
+  const run = createServices(store).evaluations.run(cliPrincipal('crash-test'), 2024, (stored) =>
     process.stdout.write(`stored ${stored}\n`),
   )
   process.stdout.write(`run ${run.id}\n`)

@@ -3,14 +3,13 @@
  * @module http/routes/enterprises
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { decodeCsvBytes, parseEnterprisesCsv } from '../../enterprise/csv.ts'
-import { MujunError } from '../../errors.ts'
-import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
+import type { Services } from '../../app/services.ts'
+import type { AppEnv } from '../context.ts'
 import { County, CreditCode, Industry, ok, Year } from '../schemas.ts'
 
 const Figures = z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
 
-export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {
+export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { enterprises }: Services) {
   app.openapi(
     createRoute({
       method: 'get',
@@ -26,12 +25,7 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       },
       responses: ok('a page of enterprises'),
     }),
-    (c) => {
-      const q = c.req.valid('query')
-      const p = authorize(c.get('principal'), ['bureau', 'county'])
-      const county = p.role === 'county' ? p.scope : q.county
-      return c.json(store.listEnterprises({ county, limit: q.limit, offset: q.offset }), 200)
-    },
+    (c) => c.json(enterprises.list(c.get('principal'), c.req.valid('query')), 200),
   )
 
   app.openapi(
@@ -57,10 +51,7 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       responses: ok('created', 201),
     }),
     (c) => {
-      const p = authorize(c.get('principal'), ['bureau'])
-      const body = c.req.valid('json')
-      checkCounty(store, body.county)
-      const e = store.createEnterprise(body, actorOf(p))
+      const e = enterprises.create(c.get('principal'), c.req.valid('json'))
       c.header('ETag', e.etag)
       return c.json(e, 201)
     },
@@ -76,12 +67,7 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       responses: ok('the enterprise'),
     }),
     (c) => {
-      const { creditCode } = c.req.valid('param')
-      const e = store.getEnterprise(creditCode)
-      authorize(c.get('principal'), ['bureau', 'county', 'enterprise'], {
-        county: e.county,
-        creditCode,
-      })
+      const e = enterprises.get(c.get('principal'), c.req.valid('param').creditCode)
       c.header('ETag', e.etag)
       return c.json(e, 200)
     },
@@ -111,11 +97,12 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       responses: ok('the new version'),
     }),
     (c) => {
-      const p = authorize(c.get('principal'), ['bureau'])
-      const { creditCode } = c.req.valid('param')
-      const body = c.req.valid('json')
-      checkCounty(store, body.county)
-      const e = store.updateEnterprise(creditCode, body, c.req.header('if-match'), actorOf(p))
+      const e = enterprises.update(
+        c.get('principal'),
+        c.req.valid('param').creditCode,
+        c.req.valid('json'),
+        c.req.header('if-match'),
+      )
       c.header('ETag', e.etag)
       return c.json(e, 200)
     },
@@ -132,12 +119,7 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
     }),
     (c) => {
       const { creditCode, year } = c.req.valid('param')
-      const e = store.getEnterprise(creditCode)
-      authorize(c.get('principal'), ['bureau', 'county', 'enterprise'], {
-        county: e.county,
-        creditCode,
-      })
-      const f = store.getFigures(creditCode, year)
+      const f = enterprises.figures(c.get('principal'), creditCode, year)
       c.header('ETag', f.etag)
       return c.json(f, 200)
     },
@@ -156,14 +138,13 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       responses: ok('the stored figures'),
     }),
     (c) => {
-      const p = authorize(c.get('principal'), ['bureau'])
       const { creditCode, year } = c.req.valid('param')
-      const f = store.putFigures(
+      const f = enterprises.putFigures(
+        c.get('principal'),
         creditCode,
         year,
         c.req.valid('json'),
         c.req.header('if-match'),
-        actorOf(p),
       )
       c.header('ETag', f.etag)
       return c.json(f, 200)
@@ -185,42 +166,10 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       ),
     }),
     async (c) => {
-      const p = authorize(c.get('principal'), ['bureau'])
       const { year, skipBad } = c.req.valid('query')
       // UTF-8 (with or without BOM) or GBK, as Excel on a Chinese Windows saves it.
-      const { text, encoding } = decodeCsvBytes(new Uint8Array(await c.req.arrayBuffer()))
-      const { rulebook } = store.activeRulebook()
-      const parsed = parseEnterprisesCsv(text, rulebook)
-      if (parsed.problems.length > 0 && skipBad !== 'true') {
-        throw new MujunError(
-          'CSV_INVALID',
-          `${parsed.problems.length} bad row(s); nothing was imported: ${parsed.problems
-            .slice(0, 20)
-            .map((x) => `row ${x.row}${x.column ? ` column ${x.column}` : ''}: ${x.message}`)
-            .join('; ')}`,
-          { status: 422, details: parsed.problems },
-        )
-      }
-      return c.json(
-        {
-          year,
-          rows: parsed.enterprises.length,
-          encoding,
-          ...store.importEnterprises(parsed.enterprises, year, actorOf(p)),
-          skipped: parsed.problems,
-        },
-        200,
-      )
+      const bytes = new Uint8Array(await c.req.arrayBuffer())
+      return c.json(enterprises.importCsv(c.get('principal'), bytes, year, skipBad === 'true'), 200)
     },
   )
-}
-
-function checkCounty(store: AppDeps['store'], county: string): void {
-  const { rulebook } = store.activeRulebook()
-  if (!rulebook.meta.counties.some((c) => c.code === county))
-    throw new MujunError(
-      'COUNTY_UNKNOWN',
-      `county ${county} is not a county of ${rulebook.meta.jurisdiction.name}`,
-      { status: 422 },
-    )
 }

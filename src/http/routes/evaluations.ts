@@ -3,12 +3,13 @@
  * @module http/routes/evaluations
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { type AppDeps, type AppEnv, actorOf, authorize } from '../context.ts'
+import type { Services } from '../../app/services.ts'
+import type { AppEnv } from '../context.ts'
 import { ok } from '../schemas.ts'
 
 const RunId = z.object({ id: z.coerce.number().int().min(1) })
 
-export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {
+export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { evaluations }: Services) {
   app.openapi(
     createRoute({
       method: 'post',
@@ -28,9 +29,7 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       responses: ok('the run id and counts per class', 201),
     }),
     (c) => {
-      const p = authorize(c.get('principal'), ['bureau'])
-      const run = store.runEvaluation(c.req.valid('json').year, actorOf(p))
-      return c.json(run, 201)
+      return c.json(evaluations.run(c.get('principal'), c.req.valid('json').year), 201)
     },
   )
 
@@ -43,8 +42,7 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       responses: ok('runs'),
     }),
     (c) => {
-      authorize(c.get('principal'), ['bureau', 'county', 'utility'])
-      return c.json({ runs: store.listRuns() }, 200)
+      return c.json({ runs: evaluations.list(c.get('principal')) }, 200)
     },
   )
 
@@ -58,8 +56,7 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       responses: ok('the run'),
     }),
     (c) => {
-      authorize(c.get('principal'), ['bureau', 'county', 'utility'])
-      return c.json(store.getRun(c.req.valid('param').id), 200)
+      return c.json(evaluations.get(c.get('principal'), c.req.valid('param').id), 200)
     },
   )
 
@@ -81,11 +78,12 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       responses: ok('a page of results'),
     }),
     (c) => {
-      const p = authorize(c.get('principal'), ['bureau', 'county'])
-      const q = c.req.valid('query')
-      const county = p.role === 'county' ? p.scope : q.county
-      const rows = store.runResults(c.req.valid('param').id, { ...q, county })
-      return c.json({ results: rows.map((r) => r.result) }, 200)
+      const results = evaluations.results(
+        c.get('principal'),
+        c.req.valid('param').id,
+        c.req.valid('query'),
+      )
+      return c.json({ results }, 200)
     },
   )
 
@@ -99,9 +97,8 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } } },
     }),
     (c) => {
-      authorize(c.get('principal'), ['bureau', 'utility'])
       const id = c.req.valid('param').id
-      const { csv, year } = store.resultsCsv(id)
+      const { csv, year } = evaluations.resultsCsv(c.get('principal'), id)
       return c.body(csv, 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="evaluation-${id}-${year}.csv"`,
@@ -120,8 +117,7 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { store }: Ap
       responses: ok('published'),
     }),
     (c) => {
-      const p = authorize(c.get('principal'), ['bureau'])
-      return c.json(store.publish(c.req.valid('param').id, actorOf(p)), 200)
+      return c.json(evaluations.publish(c.get('principal'), c.req.valid('param').id), 200)
     },
   )
 }

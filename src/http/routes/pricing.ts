@@ -3,14 +3,8 @@
  * @module http/routes/pricing
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
-import { creditCodeProblem } from '../../enterprise/credit-code.ts'
-import { MujunError, NotFoundError } from '../../errors.ts'
-import { remember } from '../../memo.ts'
-import { quote, ratesOn } from '../../pricing/quote.ts'
-import { resultToJson } from '../../rating/result-json.ts'
-import { selfCheck } from '../../rating/self-check.ts'
-import { type AppDeps, type AppEnv, authorize } from '../context.ts'
+import type { Services } from '../../app/services.ts'
+import type { AppEnv } from '../context.ts'
 import { County, CreditCode, Industry, IsoDate, jsonBody, ok } from '../schemas.ts'
 
 const Quantity = z.union([
@@ -30,44 +24,7 @@ const QuoteBody = z.object({
     .optional(),
 })
 
-export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDeps) {
-  const tierOf = (code: string, date: string) => {
-    const { rulebook } = store.activeRulebook()
-    const year = Number(date.slice(0, 4)) - 1
-    const history = store.history(code, year)
-    const current = history.find((h) => h.year === year)
-    const run = store.publishedRun(year)
-    const { rates, notes } = ratesOn(history, rulebook, date)
-    return {
-      creditCode: code,
-      date,
-      evaluationYear: year,
-      evaluationId: run?.id ?? null,
-      validFrom: `${year + 1}-01-01`,
-      validTo: `${year + 1}-12-31`,
-      class: current?.class ?? null,
-      classLabel: rulebook.meta.classes.find((c) => c.id === current?.class)?.label ?? null,
-      category: current?.category ?? null,
-      sector: current?.sector ?? null,
-      rates,
-      notes,
-    }
-  }
-
-  type TierHit = { county: string; creditCode: string; json: string }
-  const sendTier = (c: Context<AppEnv>, hit: TierHit) => {
-    authorize(c.get('principal'), ['bureau', 'utility', 'county', 'enterprise'], {
-      county: hit.county,
-      creditCode: hit.creditCode,
-    })
-    return c.body(hit.json, 200, { 'content-type': 'application/json; charset=utf-8' })
-  }
-  // A tier depends only on stored, published data, so its JSON is cached until the next write. A URL seen before
-  // (with an explicit date) is answered before parameter validation: it is only stored after passing it once.
-  app.use('/v1/enterprises/:creditCode/tier', async (c, next) => {
-    const hit = c.req.method === 'GET' && store.derived.get(`tier-url|${c.req.url}`)
-    return hit ? sendTier(c, hit as TierHit) : next()
-  })
+export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { pricing }: Services) {
   app.openapi(
     createRoute({
       method: 'get',
@@ -84,21 +41,10 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
     }),
     (c) => {
       const { creditCode } = c.req.valid('param')
-      const explicit = c.req.valid('query').date
-      const date = explicit ?? new Date().toISOString().slice(0, 10)
-      const hit = remember(
-        store.derived as Map<string, TierHit>,
-        `tier|${creditCode}|${date}`,
-        () => ({
-          county: store.getEnterprise(creditCode).county,
-          creditCode,
-          json: JSON.stringify(tierOf(creditCode, date)),
-        }),
-        200_000,
-      )
-      // Without a date the answer is today's, so that URL is not cached by itself.
-      if (explicit) store.derived.set(`tier-url|${c.req.url}`, hit)
-      return sendTier(c, hit) as never
+      const date = c.req.valid('query').date ?? new Date().toISOString().slice(0, 10)
+      return c.body(pricing.tierJson(c.get('principal'), creditCode, date), 200, {
+        'content-type': 'application/json; charset=utf-8',
+      }) as never
     },
   )
 
@@ -126,20 +72,8 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
       ),
     }),
     (c) => {
-      authorize(c.get('principal'), ['bureau', 'utility'])
       const { date, creditCodes } = c.req.valid('json')
-      const tiers = creditCodes.map((code) => {
-        const p = creditCodeProblem(code)
-        if (p) return { creditCode: code, error: { code: 'CREDIT_CODE_INVALID', message: p } }
-        try {
-          store.getEnterprise(code)
-          return tierOf(code, date)
-        } catch (e) {
-          if (e instanceof NotFoundError)
-            return { creditCode: code, error: { code: 'NOT_FOUND', message: e.message } }
-          throw e
-        }
-      })
+      const tiers = pricing.tiers(c.get('principal'), date, creditCodes)
       return c.json({ date, count: tiers.length, tiers }, 200)
     },
   )
@@ -168,25 +102,7 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
   app.openAPIRegistry.registerPath(quoteRoute)
   app.post('/v1/quotes', async (c) => {
     const body = await jsonBody(c, QuoteBody)
-    const e = store.getEnterprise(body.creditCode)
-    authorize(c.get('principal'), ['bureau', 'utility', 'county', 'enterprise'], {
-      county: e.county,
-      creditCode: body.creditCode,
-    })
-    const { id, rulebook } = store.activeRulebook()
-    const lastYear = Number(body.to.slice(0, 4)) - 1
-    const history = store.history(body.creditCode, lastYear)
-    if (history.length === 0)
-      throw new MujunError('NO_EVALUATION', `${body.creditCode} has no published evaluation`, {
-        status: 422,
-      })
-    const q = quote(history, rulebook, body)
-    // Cite both parts of the rules in force: the city version and the county overrides whose rates were used.
-    const overrides: string[] = []
-    for (const l of q.lines)
-      if (l.origin.overrideId && !overrides.includes(l.origin.overrideId))
-        overrides.push(l.origin.overrideId)
-    return c.json({ ...q, rulebookVersion: id, overrides }, 200)
+    return c.json(pricing.quote(c.get('principal'), body), 200)
   })
 
   app.openapi(
@@ -214,22 +130,6 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { store }: AppDe
       },
       responses: ok('the rating result with indicators, benchmarks, points, vetoes and class'),
     }),
-    (c) => {
-      const body = c.req.valid('json')
-      authorize(c.get('principal'), ['bureau', 'county', 'enterprise', 'utility'], {
-        county: body.county,
-        creditCode: body.creditCode,
-      })
-      const { rulebook } = store.activeRulebook()
-      const population = store.population(body.year)
-      const result = selfCheck(population, rulebook, body.year, {
-        creditCode: body.creditCode ?? 'SELF-CHECK',
-        name: '自查',
-        county: body.county,
-        industryCode: body.industryCode,
-        figures: body.figures,
-      })
-      return c.json(resultToJson(result), 200)
-    },
+    (c) => c.json(pricing.selfCheck(c.get('principal'), c.req.valid('json')), 200),
   )
 }

@@ -1,0 +1,102 @@
+/**
+ * Evaluation runs: rate a year's stored population under the rules in force (a draft run), read, export, publish
+ * atomically; and the published history pricing reads, cached per database revision.
+ * @module app/evaluations
+ */
+import type { Principal, Store } from '../db/store.ts'
+import { MujunError } from '../errors.ts'
+import type { RatedFacts } from '../pricing/quote.ts'
+import { rate } from '../rating/rate.ts'
+import { HISTORY_YEARS } from '../rulebook/schema.ts'
+import { actorOf, authorize } from './authorize.ts'
+import type { RevisionCache } from './cache.ts'
+import type { RulebookService } from './rulebooks.ts'
+
+export class EvaluationService {
+  constructor(
+    private readonly store: Store,
+    private readonly cache: RevisionCache,
+    private readonly rulebooks: RulebookService,
+  ) {}
+
+  /** Rates everyone with figures for `year` under the rules in force and stores the results as a draft run. */
+  run(
+    p: Principal | undefined,
+    year: number,
+    onProgress?: (stored: number, total: number) => void,
+  ): { id: number; counts: Record<string, number> } {
+    const who = authorize(p, ['bureau'])
+    const { id, rulebook } = this.rulebooks.active()
+    const population = this.store.population(year)
+    if (population.length === 0)
+      throw new MujunError('NO_FIGURES', `no enterprise has figures for ${year}`, { status: 422 })
+    const results = rate(population, rulebook, year, { trusted: true })
+    return this.store.insertRun(year, id, results, actorOf(who), onProgress)
+  }
+
+  publish(p: Principal | undefined, runId: number) {
+    const who = authorize(p, ['bureau'])
+    return this.store.publish(runId, actorOf(who))
+  }
+
+  list(p: Principal | undefined) {
+    authorize(p, ['bureau', 'county', 'utility'])
+    return this.store.listRuns()
+  }
+
+  get(p: Principal | undefined, id: number) {
+    authorize(p, ['bureau', 'county', 'utility'])
+    return this.store.getRun(id)
+  }
+
+  /** A page of a run's results; a county sees its own county only. */
+  results(
+    p: Principal | undefined,
+    id: number,
+    q: { county?: string; class?: string; limit: number; offset: number },
+  ) {
+    const who = authorize(p, ['bureau', 'county'])
+    const county = who.role === 'county' ? who.scope : q.county
+    this.store.getRun(id)
+    return this.store.runResults(id, { ...q, county }).map((r) => r.result)
+  }
+
+  resultsCsv(
+    p: Principal | undefined,
+    id: number,
+    onProgress?: (done: number, total: number) => void,
+  ) {
+    authorize(p, ['bureau', 'utility'])
+    return this.store.resultsCsv(id, onProgress)
+  }
+
+  /** The published run of an evaluation year, if any. */
+  publishedRun(year: number): { id: number } | undefined {
+    return (
+      this.cache.get(
+        `published|${year}`,
+        () => this.store.publishedRun(year) ?? null,
+        () => 16,
+      ) ?? undefined
+    )
+  }
+
+  /**
+   * Published results of one enterprise for the evaluation years up to `lastYear`, as the pricing core needs
+   * them: HISTORY_YEARS of them, enough for any consecutive-year rule (the schema caps those at that many).
+   * Tier lookups and quotes read the same span, so their reasons agree. The array is frozen: pricing memoises each
+   * firm's tariff by the identity of its history.
+   */
+  history(code: string, lastYear: number): readonly RatedFacts[] {
+    return this.cache.get(
+      `history|${code}|${lastYear}`,
+      () => {
+        const runIds = Array.from({ length: HISTORY_YEARS }, (_, i) => lastYear - i)
+          .map((y) => this.publishedRun(y)?.id)
+          .filter((x): x is number => x !== undefined)
+        return Object.freeze(this.store.ratedFacts(code, runIds))
+      },
+      (h) => 200 + h.length * 600,
+    )
+  }
+}

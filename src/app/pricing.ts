@@ -1,0 +1,124 @@
+/**
+ * What utilities and enterprises ask: an enterprise's tier on a date, tiers in bulk, an itemised quote for a
+ * billing period, and the what-if self-check. Answers rest on published runs and the rules in force, and name both.
+ * @module app/pricing
+ */
+import type { Principal, Store } from '../db/store.ts'
+import { creditCodeProblem } from '../enterprise/credit-code.ts'
+import type { Enterprise } from '../enterprise/enterprise.ts'
+import { MujunError, NotFoundError } from '../errors.ts'
+import { type Quote, type QuoteRequest, quote, ratesOn } from '../pricing/quote.ts'
+import { resultToJson } from '../rating/result-json.ts'
+import { selfCheck } from '../rating/self-check.ts'
+import { authorize } from './authorize.ts'
+import type { RevisionCache } from './cache.ts'
+import type { EnterpriseService } from './enterprises.ts'
+import type { EvaluationService } from './evaluations.ts'
+import type { RulebookService } from './rulebooks.ts'
+
+const ALL: Principal['role'][] = ['bureau', 'county', 'utility', 'enterprise']
+
+export class PricingService {
+  constructor(
+    private readonly store: Store,
+    private readonly cache: RevisionCache,
+    private readonly rulebooks: RulebookService,
+    private readonly enterprises: EnterpriseService,
+    private readonly evaluations: EvaluationService,
+  ) {}
+
+  /** An enterprise's tier on `date`, serialised once per revision (tier lookups are the hottest route). */
+  tierJson(p: Principal | undefined, code: string, date: string): string {
+    this.enterprises.visible(p, code, ALL)
+    return this.cache.get(
+      `tier|${code}|${date}`,
+      () => JSON.stringify(this.tierOf(code, date)),
+      (json) => json.length * 2,
+    )
+  }
+
+  /** Tiers of many enterprises on one date; unknown or malformed codes carry their own error. */
+  tiers(p: Principal | undefined, date: string, codes: string[]) {
+    authorize(p, ['bureau', 'utility'])
+    return codes.map((code) => {
+      const problem = creditCodeProblem(code)
+      if (problem)
+        return { creditCode: code, error: { code: 'CREDIT_CODE_INVALID', message: problem } }
+      try {
+        this.enterprises.row(code)
+        return this.tierOf(code, date)
+      } catch (e) {
+        if (e instanceof NotFoundError)
+          return { creditCode: code, error: { code: 'NOT_FOUND', message: e.message } }
+        throw e
+      }
+    })
+  }
+
+  /** An itemised quote; it cites the city version and the county overrides whose rates it used. */
+  quote(
+    p: Principal | undefined,
+    req: QuoteRequest & { creditCode: string },
+  ): Quote & { rulebookVersion: number; overrides: string[] } {
+    this.enterprises.visible(p, req.creditCode, ALL)
+    const { id, rulebook } = this.rulebooks.active()
+    const history = this.evaluations.history(req.creditCode, Number(req.to.slice(0, 4)) - 1)
+    if (history.length === 0)
+      throw new MujunError('NO_EVALUATION', `${req.creditCode} has no published evaluation`, {
+        status: 422,
+      })
+    const q = quote(history, rulebook, req)
+    const overrides: string[] = []
+    for (const l of q.lines)
+      if (l.origin.overrideId && !overrides.includes(l.origin.overrideId))
+        overrides.push(l.origin.overrideId)
+    return { ...q, rulebookVersion: id, overrides }
+  }
+
+  /** What-if rating of submitted figures against the stored peers of `year`; nothing is stored. */
+  selfCheck(
+    p: Principal | undefined,
+    body: {
+      creditCode?: string
+      county: string
+      industryCode: string
+      year: number
+      figures: Enterprise['figures']
+    },
+  ) {
+    authorize(p, ALL, { county: body.county, creditCode: body.creditCode })
+    const { rulebook } = this.rulebooks.active()
+    const result = selfCheck(this.store.population(body.year), rulebook, body.year, {
+      creditCode: body.creditCode ?? 'SELF-CHECK',
+      name: '自查',
+      county: body.county,
+      industryCode: body.industryCode,
+      figures: body.figures,
+    })
+    return resultToJson(result)
+  }
+
+  private tierOf(code: string, date: string) {
+    const { id, rulebook } = this.rulebooks.active()
+    const year = Number(date.slice(0, 4)) - 1
+    const history = this.evaluations.history(code, year)
+    const current = history.find((h) => h.year === year)
+    const run = this.evaluations.publishedRun(year)
+    const { rates, notes } = ratesOn(history, rulebook, date)
+    return {
+      creditCode: code,
+      date,
+      evaluationYear: year,
+      evaluationId: run?.id ?? null,
+      validFrom: `${year + 1}-01-01`,
+      validTo: `${year + 1}-12-31`,
+      class: current?.class ?? null,
+      classLabel: rulebook.meta.classes.find((c) => c.id === current?.class)?.label ?? null,
+      category: current?.category ?? null,
+      sector: current?.sector ?? null,
+      rates,
+      notes,
+      rulebookVersion: id,
+    }
+  }
+}
