@@ -27,14 +27,23 @@ export class PricingService {
     private readonly evaluations: EvaluationService,
   ) {}
 
-  /** An enterprise's tier on `date`, serialised once per revision (tier lookups are the hottest route). */
+  /**
+   * An enterprise's tier on `date`, serialised once per revision (tier lookups are the hottest route). The entry
+   * keeps the firm's county, so a hit is authorized without a second lookup.
+   */
   tierJson(p: Principal | undefined, code: string, date: string): string {
-    this.enterprises.visible(p, code, ALL)
-    return this.cache.get(
+    const who = authorize(p, ALL)
+    if (who.role === 'enterprise' && who.scope !== code) this.enterprises.visible(who, code, ALL)
+    const hit = this.cache.get(
       `tier|${code}|${date}`,
-      () => JSON.stringify(this.tierOf(code, date)),
-      (json) => json.length * 2,
+      () => {
+        const e = this.enterprises.visible(who, code, ALL)
+        return { county: e.county, json: JSON.stringify(this.tierOf(code, date)) }
+      },
+      (t) => t.json.length * 2,
     )
+    if (who.role === 'county' && hit.county !== who.scope) this.enterprises.visible(who, code, ALL)
+    return hit.json
   }
 
   /** Tiers of many enterprises on one date; unknown or malformed codes carry their own error. */
@@ -67,12 +76,19 @@ export class PricingService {
       throw new MujunError('NO_EVALUATION', `${req.creditCode} has no published evaluation`, {
         status: 422,
       })
-    const q = quote(history, rulebook, req)
+    // The quote is a fresh object: the citation is added to it rather than copied into another.
+    const q = quote(history, rulebook, req) as Quote & {
+      rulebookVersion: number
+      overrides: string[]
+    }
     const overrides: string[] = []
-    for (const l of q.lines)
-      if (l.origin.overrideId && !overrides.includes(l.origin.overrideId))
-        overrides.push(l.origin.overrideId)
-    return { ...q, rulebookVersion: id, overrides }
+    for (let i = 0; i < q.lines.length; i++) {
+      const o = q.lines[i].origin.overrideId
+      if (o !== undefined && !overrides.includes(o)) overrides.push(o)
+    }
+    q.rulebookVersion = id
+    q.overrides = overrides
+    return q
   }
 
   /** What-if rating of submitted figures against the stored peers of `year`; nothing is stored. */

@@ -42,7 +42,7 @@ root.get('/gc', (c) => {
     rssMiB: Math.round(m.rss / 2 ** 20),
   })
 })
-root.route('/', createApp({ store, log: () => {} }))
+root.route('/', createApp({ store, services, log: () => {} }))
 serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(
     `${JSON.stringify({ port: info.port, token: tokens.utility, bureau: tokens.bureau, codes })}\n`,
