@@ -7,10 +7,16 @@ import type { Principal, Store } from '../db/store.ts'
 import { MujunError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import { rate } from '../rating/rate.ts'
+import type { resultToJson } from '../rating/result-json.ts'
 import { HISTORY_YEARS } from '../rulebook/schema.ts'
 import { actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { RulebookService } from './rulebooks.ts'
+
+/** A stored result: as published (see resultToJson), with the figures it was rated on. */
+export type StoredResult = ReturnType<typeof resultToJson> & {
+  figures?: Record<string, number | boolean | string>
+}
 
 export class EvaluationService {
   constructor(
@@ -58,7 +64,7 @@ export class EvaluationService {
     const who = authorize(p, ['bureau', 'county'])
     const county = who.role === 'county' ? who.scope : q.county
     this.store.getRun(id)
-    return this.store.runResults(id, { ...q, county }).map((r) => r.result)
+    return this.store.runResults(id, { ...q, county }).map((r) => r.result as StoredResult)
   }
 
   resultsCsv(

@@ -62,14 +62,13 @@ export interface EnterpriseRow {
   industryCode: string
   version: number
   updatedAt: string
+  updatedBy: string
 }
 
 export class Store {
   private dataVersionStmt?: { get(): unknown }
   private seenDataVersion: unknown = undefined
-  private enterpriseStmt?: {
-    get(args: { code: string }): (EnterpriseRow & { updatedBy: string }) | undefined
-  }
+  private enterpriseStmt?: { get(args: { code: string }): EnterpriseRow | undefined }
   /**
    * Counts the changes this process knows of: its own writes and every commit by another connection noticed by
    * `sync()`. Derived answers are kept per revision (app/cache).
@@ -347,7 +346,7 @@ export class Store {
     return { total, rows }
   }
 
-  createEnterprise(e: Omit<EnterpriseRow, 'version' | 'updatedAt'>, actor: string) {
+  createEnterprise(e: Omit<EnterpriseRow, 'version' | 'updatedAt' | 'updatedBy'>, actor: string) {
     return this.write((tx) => {
       const exists = tx
         .select({ c: enterprises.creditCode })
@@ -355,11 +354,12 @@ export class Store {
         .where(eq(enterprises.creditCode, e.creditCode))
         .get()
       if (exists) throw new ConflictError(`enterprise ${e.creditCode} already exists`)
+      const at = this.now()
       tx.insert(enterprises)
-        .values({ ...e, version: 1, updatedAt: this.now(), updatedBy: actor })
+        .values({ ...e, version: 1, updatedAt: at, updatedBy: actor })
         .run()
       this.audit(tx, actor, 'enterprise.create', `enterprise/${e.creditCode}`, e)
-      return { ...e, version: 1, etag: etagOf('e', 1) }
+      return { ...e, version: 1, updatedAt: at, updatedBy: actor, etag: etagOf('e', 1) }
     })
   }
 

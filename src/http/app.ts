@@ -2,7 +2,7 @@
  * The HTTP API: `createApp({ store })` builds a hono app over a store; no singletons.
  * @module http/app
  */
-import { OpenAPIHono } from '@hono/zod-openapi'
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { createServices } from '../app/services.ts'
@@ -11,6 +11,7 @@ import { registerWebRoutes } from '../web/pages.tsx'
 import { type AppDeps, type AppEnv, headerOf, nodeIncoming } from './context.ts'
 import { docsPage } from './docs-page.ts'
 import { errorToProblem, problemResponse, zodProblem } from './problem.ts'
+import { HealthSchema, reply } from './responses.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
 import { registerEvaluationRoutes } from './routes/evaluations.ts'
 import { registerOverrideRoutes } from './routes/overrides.ts'
@@ -88,15 +89,28 @@ export function createApp(deps: AppDeps) {
     return Number(length) > maxBody ? tooLarge(c) : authenticate(c, next)
   })
 
-  app.get('/healthz', (c) => {
-    const { id, cityHash, overrideSeq } = services.rulebooks.active()
-    return c.json({
-      status: 'ok',
-      rulebookVersion: id,
-      rulebookHash: cityHash,
-      overrideRevision: overrideSeq,
-    })
-  })
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/healthz',
+      tags: ['service'],
+      summary: 'Liveness, and which city rulebook version and override revision are in force',
+      security: [],
+      responses: reply(HealthSchema, 'the service is up'),
+    }),
+    (c) => {
+      const { id, cityHash, overrideSeq } = services.rulebooks.active()
+      return c.json(
+        {
+          status: 'ok' as const,
+          rulebookVersion: id,
+          rulebookHash: cityHash,
+          overrideRevision: overrideSeq,
+        },
+        200,
+      )
+    },
+  )
 
   registerPricingRoutes(app, services)
   registerEnterpriseRoutes(app, services)

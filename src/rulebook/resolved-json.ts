@@ -19,8 +19,8 @@ export function resolvedToJson(rb: Rulebook, resolved: ResolvedRules) {
     overrides: resolved.overrides,
     inputs: rb.inputs,
     sectors: rb.sectors,
-    ...Object.fromEntries(
+    ...(Object.fromEntries(
       Object.entries(resolved.sections).map(([k, v]) => [k, (v as any[]).map(strip)]),
-    ),
+    ) as Record<keyof ResolvedRules['sections'], ({ id: string } & Record<string, unknown>)[]>),
   }
 }

@@ -2,10 +2,18 @@
  * Enterprises and their annual figures: create, replace (If-Match), read, list, bulk CSV import.
  * @module http/routes/enterprises
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Services } from '../../app/services.ts'
 import type { AppEnv } from '../context.ts'
-import { County, CreditCode, Industry, ok, Year } from '../schemas.ts'
+import {
+  EnterpriseListSchema,
+  EnterpriseSchema,
+  FiguresSchema,
+  ImportResultSchema,
+  reply,
+} from '../responses.ts'
+import { County, CreditCode, Industry, Year } from '../schemas.ts'
 
 const Figures = z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
 
@@ -23,7 +31,7 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { enterprises
           offset: z.coerce.number().int().min(0).default(0),
         }),
       },
-      responses: ok('a page of enterprises'),
+      responses: reply(EnterpriseListSchema, 'a page of enterprises'),
     }),
     (c) => c.json(enterprises.list(c.get('principal'), c.req.valid('query')), 200),
   )
@@ -48,7 +56,7 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { enterprises
           },
         },
       },
-      responses: ok('created', 201),
+      responses: reply(EnterpriseSchema, 'created', 201),
     }),
     (c) => {
       const e = enterprises.create(c.get('principal'), c.req.valid('json'))
@@ -64,7 +72,7 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { enterprises
       tags: ['enterprises'],
       summary: 'Read an enterprise (ETag for If-Match)',
       request: { params: z.object({ creditCode: CreditCode }) },
-      responses: ok('the enterprise'),
+      responses: reply(EnterpriseSchema, 'the enterprise'),
     }),
     (c) => {
       const e = enterprises.get(c.get('principal'), c.req.valid('param').creditCode)
@@ -94,7 +102,7 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { enterprises
           },
         },
       },
-      responses: ok('the new version'),
+      responses: reply(EnterpriseSchema, 'the new version'),
     }),
     (c) => {
       const e = enterprises.update(
@@ -115,7 +123,7 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { enterprises
       tags: ['enterprises'],
       summary: "An enterprise's figures for a year",
       request: { params: z.object({ creditCode: CreditCode, year: Year }) },
-      responses: ok('the figures, with an ETag'),
+      responses: reply(FiguresSchema, 'the figures, with an ETag'),
     }),
     (c) => {
       const { creditCode, year } = c.req.valid('param')
@@ -135,7 +143,7 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { enterprises
         params: z.object({ creditCode: CreditCode, year: Year }),
         body: { content: { 'application/json': { schema: Figures } } },
       },
-      responses: ok('the stored figures'),
+      responses: reply(FiguresSchema, 'the stored figures'),
     }),
     (c) => {
       const { creditCode, year } = c.req.valid('param')
@@ -161,7 +169,8 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { enterprises
         query: z.object({ year: Year, skipBad: z.enum(['true', 'false']).default('false') }),
         body: { content: { 'text/csv': { schema: z.string() } } },
       },
-      responses: ok(
+      responses: reply(
+        ImportResultSchema,
         'how many were created and updated; bad rows are listed by row and column and nothing is stored',
       ),
     }),

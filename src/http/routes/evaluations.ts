@@ -2,10 +2,18 @@
  * Evaluation runs: run for a year (draft), read results, export CSV, publish atomically.
  * @module http/routes/evaluations
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Services } from '../../app/services.ts'
 import type { AppEnv } from '../context.ts'
-import { ok } from '../schemas.ts'
+import {
+  PublishedSchema,
+  ResultsSchema,
+  RunCreatedSchema,
+  RunListSchema,
+  RunSchema,
+  reply,
+} from '../responses.ts'
 
 const RunId = z.object({ id: z.coerce.number().int().min(1) })
 
@@ -26,7 +34,7 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { evaluations
           },
         },
       },
-      responses: ok('the run id and counts per class', 201),
+      responses: reply(RunCreatedSchema, 'the run id and counts per class', 201),
     }),
     (c) => {
       return c.json(evaluations.run(c.get('principal'), c.req.valid('json').year), 201)
@@ -39,7 +47,7 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { evaluations
       path: '/v1/evaluations',
       tags: ['evaluations'],
       summary: 'All runs, newest first',
-      responses: ok('runs'),
+      responses: reply(RunListSchema, 'runs'),
     }),
     (c) => {
       return c.json({ runs: evaluations.list(c.get('principal')) }, 200)
@@ -53,7 +61,7 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { evaluations
       tags: ['evaluations'],
       summary: 'One run',
       request: { params: RunId },
-      responses: ok('the run'),
+      responses: reply(RunSchema, 'the run'),
     }),
     (c) => {
       return c.json(evaluations.get(c.get('principal'), c.req.valid('param').id), 200)
@@ -75,7 +83,7 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { evaluations
           offset: z.coerce.number().int().min(0).default(0),
         }),
       },
-      responses: ok('a page of results'),
+      responses: reply(ResultsSchema, 'a page of results'),
     }),
     (c) => {
       const results = evaluations.results(
@@ -114,7 +122,7 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { evaluations
       summary:
         'Publish a draft run; the year’s previous published run is superseded in the same transaction',
       request: { params: RunId },
-      responses: ok('published'),
+      responses: reply(PublishedSchema, 'published'),
     }),
     (c) => {
       return c.json(evaluations.publish(c.get('principal'), c.req.valid('param').id), 200)

@@ -3,11 +3,18 @@
  * and the audit log. Each override is a record with its own ETag; the rules are enforced in app/overrides.
  * @module http/routes/overrides
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { authorize } from '../../app/authorize.ts'
 import type { Services } from '../../app/services.ts'
 import type { AppEnv } from '../context.ts'
-import { ok } from '../schemas.ts'
+import {
+  AuditSchema,
+  OverrideListSchema,
+  OverrideSchema,
+  PreviewSchema,
+  reply,
+} from '../responses.ts'
 
 const OverrideId = z.object({ id: z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/) })
 const OverrideText = z.object({ text: z.string().min(1).max(500_000) })
@@ -19,7 +26,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
       path: '/v1/overrides',
       tags: ['overrides'],
       summary: 'County overrides and their status (a county sees its own)',
-      responses: ok('overrides'),
+      responses: reply(OverrideListSchema, 'overrides'),
     }),
     (c) => c.json({ overrides: overrides.list(c.get('principal')) }, 200),
   )
@@ -32,7 +39,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
       summary:
         'Propose an override: the text of an override file in status draft, checked against the city rules in force',
       request: { body: { content: { 'application/json': { schema: OverrideText } } } },
-      responses: ok('the draft override', 201),
+      responses: reply(OverrideSchema, 'the draft override', 201),
     }),
     (c) => {
       const o = overrides.propose(c.get('principal'), c.req.valid('json').text)
@@ -48,7 +55,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
       tags: ['overrides'],
       summary: 'One override with its text and status history (ETag for If-Match)',
       request: { params: OverrideId },
-      responses: ok('the override'),
+      responses: reply(OverrideSchema, 'the override'),
     }),
     (c) => {
       const o = overrides.get(c.get('principal'), c.req.valid('param').id)
@@ -68,7 +75,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
         params: OverrideId,
         body: { content: { 'application/json': { schema: OverrideText } } },
       },
-      responses: ok('the edited draft'),
+      responses: reply(OverrideSchema, 'the edited draft'),
     }),
     (c) => {
       const o = overrides.edit(
@@ -105,7 +112,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
           },
         },
       },
-      responses: ok('the override after the step'),
+      responses: reply(OverrideSchema, 'the override after the step'),
     }),
     (c) => {
       const { id, action } = c.req.valid('param')
@@ -132,7 +139,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
         params: OverrideId,
         query: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
       },
-      responses: ok('the preview'),
+      responses: reply(PreviewSchema, 'the preview'),
     }),
     (c) =>
       c.json(
@@ -160,7 +167,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
           offset: z.coerce.number().int().min(0).default(0),
         }),
       },
-      responses: ok('entries'),
+      responses: reply(AuditSchema, 'entries'),
     }),
     (c) => {
       authorize(c.get('principal'), ['bureau'])

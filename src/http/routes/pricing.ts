@@ -2,12 +2,14 @@
  * Utility-facing routes: tier lookup, batch tiers, quotes, and the what-if self-check.
  * @module http/routes/pricing
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Services } from '../../app/services.ts'
 import { creditCodeProblem } from '../../enterprise/credit-code.ts'
 import { type AppEnv, authorize } from '../context.ts'
 import { RequestInvalid } from '../problem.ts'
-import { County, CreditCode, Industry, IsoDate, jsonBody, ok } from '../schemas.ts'
+import { QuoteSchema, RatingResultSchema, reply, TierSchema, TiersSchema } from '../responses.ts'
+import { County, CreditCode, Industry, IsoDate, jsonBody } from '../schemas.ts'
 
 const Quantity = z.union([
   z.string().regex(/^\d{1,15}(\.\d{1,9})?$/, 'a non-negative decimal'),
@@ -41,7 +43,8 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { pricing }: Ser
     tags: ['utilities'],
     summary: "An enterprise's class, category and surcharge rate per resource on a date",
     request: { params: TierParams, query: TierQuery },
-    responses: ok(
+    responses: reply(
+      TierSchema,
       'the tier in force on the date (the class from the published evaluation of the previous year)',
     ),
   })
@@ -82,7 +85,8 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { pricing }: Ser
           },
         },
       },
-      responses: ok(
+      responses: reply(
+        TiersSchema,
         'one entry per credit code, in request order; unknown or malformed codes carry an error',
       ),
     }),
@@ -110,7 +114,8 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { pricing }: Ser
         },
       },
     },
-    responses: ok(
+    responses: reply(
+      QuoteSchema,
       'quote lines (rate × quantity = amount, rounded half-up to the fen) and the total',
     ),
   })
@@ -143,7 +148,10 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { pricing }: Ser
           },
         },
       },
-      responses: ok('the rating result with indicators, benchmarks, points, vetoes and class'),
+      responses: reply(
+        RatingResultSchema,
+        'the rating result with indicators, benchmarks, points, vetoes and class',
+      ),
     }),
     (c) => c.json(pricing.selfCheck(c.get('principal'), c.req.valid('json')), 200),
   )

@@ -3,11 +3,20 @@
  * make it active again), a rule-level diff of two versions, and the rules in force.
  * @module http/routes/rulebook
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Services } from '../../app/services.ts'
 import { resolvedToJson } from '../../rulebook/resolved-json.ts'
 import type { AppEnv } from '../context.ts'
-import { County, IsoDate, ok } from '../schemas.ts'
+import {
+  DiffSchema,
+  ResolvedRulesSchema,
+  reply,
+  VersionImportedSchema,
+  VersionListSchema,
+  VersionSchema,
+} from '../responses.ts'
+import { County, IsoDate } from '../schemas.ts'
 
 const VersionId = z.coerce
   .number()
@@ -29,7 +38,7 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks }: 
           date: IsoDate.optional(),
         }),
       },
-      responses: ok('resolved rules with each item’s origin'),
+      responses: reply(ResolvedRulesSchema, 'resolved rules with each item’s origin'),
     }),
     (c) => {
       const q = c.req.valid('query')
@@ -49,7 +58,7 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks }: 
       path: '/v1/rulebook/versions',
       tags: ['rulebook'],
       summary: 'All city rulebook versions, newest first; `active` marks the one in force',
-      responses: ok('versions'),
+      responses: reply(VersionListSchema, 'versions'),
     }),
     (c) => {
       const versions = rulebooks.versions(c.get('principal'))
@@ -66,7 +75,7 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks }: 
       tags: ['rulebook'],
       summary: 'One city rulebook version with its files (county overrides are not part of it)',
       request: { params: z.object({ id: VersionId }) },
-      responses: ok('the version'),
+      responses: reply(VersionSchema, 'the version'),
     }),
     (c) => c.json(rulebooks.version(c.get('principal'), c.req.valid('param').id), 200),
   )
@@ -79,7 +88,7 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks }: 
       summary:
         'What changes from version a to version b: items added, removed and changed, field by field',
       request: { params: z.object({ a: VersionId, b: VersionId }) },
-      responses: ok('the diff'),
+      responses: reply(DiffSchema, 'the diff'),
     }),
     (c) => {
       const { a, b } = c.req.valid('param')
@@ -117,7 +126,17 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks }: 
           },
         },
       },
-      responses: ok('the version now in force', 201),
+      responses: {
+        ...reply(
+          VersionImportedSchema,
+          'the version now in force: new, or an older one made active again (a rollback)',
+          201,
+        ),
+        200: {
+          description: 'the files equal the version already in force: nothing changed',
+          content: { 'application/json': { schema: VersionImportedSchema } },
+        },
+      },
     }),
     (c) => {
       const body = c.req.valid('json')

@@ -2,11 +2,12 @@
  * API tokens, for the bureau: create (the token is shown once), list, revoke.
  * @module http/routes/tokens
  */
+
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Services } from '../../app/services.ts'
 import { TokenRequest } from '../../app/tokens.ts'
 import type { AppEnv } from '../context.ts'
-import { ok } from '../schemas.ts'
+import { reply, TokenCreatedSchema, TokenListSchema, TokenSchema } from '../responses.ts'
 
 export function registerTokenRoutes(app: OpenAPIHono<AppEnv>, { tokens }: Services) {
   app.openapi(
@@ -15,7 +16,7 @@ export function registerTokenRoutes(app: OpenAPIHono<AppEnv>, { tokens }: Servic
       path: '/v1/tokens',
       tags: ['tokens'],
       summary: 'Every token (never the token itself): role, scope, label, expiry, revocation',
-      responses: ok('tokens'),
+      responses: reply(TokenListSchema, 'tokens'),
     }),
     (c) => c.json({ tokens: tokens.list(c.get('principal')) }, 200),
   )
@@ -28,7 +29,7 @@ export function registerTokenRoutes(app: OpenAPIHono<AppEnv>, { tokens }: Servic
       summary:
         'Create a token for a role (county: its county code; enterprise: its credit code); the answer is the only time the token is shown',
       request: { body: { content: { 'application/json': { schema: TokenRequest } } } },
-      responses: ok('the token and its record', 201),
+      responses: reply(TokenCreatedSchema, 'the token and its record', 201),
     }),
     (c) => {
       c.header('Cache-Control', 'no-store')
@@ -51,7 +52,7 @@ export function registerTokenRoutes(app: OpenAPIHono<AppEnv>, { tokens }: Servic
             .max(2 ** 31),
         }),
       },
-      responses: ok('the revoked token’s record'),
+      responses: reply(TokenSchema, 'the revoked token’s record'),
     }),
     (c) => c.json(tokens.revoke(c.get('principal'), c.req.valid('param').id), 200),
   )

@@ -1,0 +1,476 @@
+/**
+ * The response bodies of the API as zod schemas: the OpenAPI document publishes them as named components, and
+ * test/openapi.test.ts checks real responses against the document and against types generated from it.
+ * @module http/responses
+ */
+import { z } from '@hono/zod-openapi'
+
+const Iso = z.string()
+const nullable = <T extends z.ZodType>(t: T) => t.nullable()
+/** An item of a rule section as the rulebook states it (its fields are described by the rule format's schema). */
+const RuleItem = z.looseObject({ id: z.string() }).openapi('RuleItem')
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string().openapi({ description: 'stable UPPER_SNAKE error code' }),
+    instance: z.string().optional(),
+    errors: z
+      .array(
+        z.looseObject({
+          path: z.string(),
+          message: z.string(),
+          code: z.string().optional(),
+        }),
+      )
+      .optional(),
+  })
+  .openapi('Problem')
+
+export const HealthSchema = z
+  .object({
+    status: z.literal('ok'),
+    rulebookVersion: z.number().int(),
+    rulebookHash: z.string(),
+    overrideRevision: z.number().int(),
+  })
+  .openapi('Health')
+
+const Category = nullable(
+  z.object({
+    table: z.string(),
+    row: nullable(z.string()),
+    category: z.string(),
+    label: z.string(),
+  }),
+).openapi('SectorCategory')
+
+const ResourceRate = z
+  .object({
+    resource: z.string(),
+    unit: z.string(),
+    rate: z.string(),
+    stacking: z.enum(['sum', 'max']),
+    schedules: z.array(
+      z.object({
+        scheduleId: z.string(),
+        label: z.string(),
+        basis: z.string(),
+        rate: z.string(),
+        reason: z.string(),
+        charged: z.boolean(),
+      }),
+    ),
+    quota: z.array(
+      z.object({
+        scheduleId: z.string(),
+        label: z.string(),
+        annualQuota: z.number(),
+        basePrice: z.string(),
+        bands: z.array(
+          z.object({
+            overFrom: z.number(),
+            overTo: z.number().optional(),
+            extraMultiple: z.string(),
+          }),
+        ),
+      }),
+    ),
+  })
+  .openapi('ResourceRate')
+
+export const TierSchema = z
+  .object({
+    creditCode: z.string(),
+    date: Iso,
+    evaluationYear: z.number().int(),
+    evaluationId: nullable(z.number().int()),
+    validFrom: Iso,
+    validTo: Iso,
+    class: nullable(z.string()),
+    classLabel: nullable(z.string()),
+    category: Category,
+    sector: nullable(z.string()),
+    rates: z.array(ResourceRate),
+    notes: z.array(z.string()),
+    rulebookVersion: z.number().int(),
+  })
+  .openapi('Tier')
+
+const ItemError = z.object({
+  creditCode: z.string(),
+  error: z.object({ code: z.string(), message: z.string() }),
+})
+
+export const TiersSchema = z
+  .object({
+    date: Iso,
+    count: z.number().int(),
+    tiers: z.array(z.union([TierSchema, ItemError])),
+  })
+  .openapi('Tiers')
+
+const QuoteLine = z
+  .object({
+    from: Iso,
+    to: Iso,
+    days: z.number().int(),
+    scheduleId: z.string(),
+    label: z.string(),
+    basis: z.string(),
+    reason: z.string(),
+    rate: z.string(),
+    quantity: z.string(),
+    amount: z.string().openapi({ description: 'yuan, exact, rounded half-up to the fen' }),
+    origin: z.object({
+      file: z.string(),
+      line: z.number().int(),
+      overrideId: z.string().optional(),
+    }),
+    document: z.string(),
+  })
+  .openapi('QuoteLine')
+
+export const QuoteSchema = z
+  .object({
+    creditCode: z.string(),
+    county: z.string(),
+    resource: z.string(),
+    unit: z.string(),
+    from: Iso,
+    to: Iso,
+    quantity: z.string(),
+    lines: z.array(QuoteLine),
+    waived: z.array(QuoteLine),
+    notes: z.array(z.string()),
+    total: z.string(),
+    rulebookVersion: z
+      .number()
+      .int()
+      .openapi({ description: 'the city rulebook version in force' }),
+    overrides: z
+      .array(z.string())
+      .openapi({ description: 'county overrides whose rates were charged' }),
+  })
+  .openapi('Quote')
+
+export const RatingResultSchema = z
+  .object({
+    creditCode: z.string(),
+    name: z.string(),
+    county: z.string(),
+    industryCode: z.string(),
+    sector: z.string(),
+    year: z.number().int(),
+    status: z.string(),
+    problems: z.array(z.string()),
+    group: nullable(z.string()),
+    score: nullable(z.number()),
+    baseScore: nullable(z.number()),
+    rank: nullable(z.number().int()),
+    groupSize: nullable(z.number().int()),
+    percentile: nullable(z.number()),
+    initialClass: nullable(z.string()),
+    class: nullable(z.string()),
+    category: Category,
+    trace: z.object({
+      indicators: z.array(
+        z.object({
+          id: z.string(),
+          label: z.string(),
+          unit: z.string(),
+          formula: z.string(),
+          value: z.number(),
+          benchmark: z.number(),
+          benchmarkKind: z.string(),
+          ratio: z.number(),
+          cappedRatio: z.number(),
+          weight: z.number(),
+          points: z.number(),
+        }),
+      ),
+      adjustments: z.array(
+        z.object({
+          id: z.string(),
+          label: z.string(),
+          kind: z.enum(['bonus', 'deduction']),
+          points: z.number(),
+        }),
+      ),
+      vetoes: z.array(
+        z.object({
+          id: z.string(),
+          label: z.string(),
+          effect: z.enum(['force', 'cap', 'floor']),
+          class: z.string(),
+          applied: z.boolean(),
+        }),
+      ),
+      rules: z.array(
+        z.object({
+          section: z.string(),
+          id: z.string(),
+          label: z.string(),
+          from: Iso,
+          file: z.string(),
+          line: z.number().int(),
+          document: z.string(),
+          assumed: z.boolean(),
+        }),
+      ),
+    }),
+  })
+  .openapi('RatingResult')
+
+const FigureValues = z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
+
+export const StoredResultSchema = RatingResultSchema.extend({
+  figures: FigureValues.optional(),
+}).openapi('StoredResult')
+
+const EnterpriseRow = z.object({
+  creditCode: z.string(),
+  name: z.string(),
+  county: z.string(),
+  industryCode: z.string(),
+  version: z.number().int(),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+})
+export const EnterpriseSchema = EnterpriseRow.extend({ etag: z.string() }).openapi('Enterprise')
+export const EnterpriseListSchema = z
+  .object({ total: z.number().int(), rows: z.array(EnterpriseRow) })
+  .openapi('EnterpriseList')
+
+export const FiguresSchema = z
+  .object({
+    creditCode: z.string(),
+    year: z.number().int(),
+    data: FigureValues,
+    version: z.number().int(),
+    updatedAt: z.string().optional(),
+    updatedBy: z.string().optional(),
+    etag: z.string(),
+  })
+  .openapi('Figures')
+
+export const ImportResultSchema = z
+  .object({
+    year: z.number().int(),
+    rows: z.number().int(),
+    encoding: z.string(),
+    created: z.number().int(),
+    updated: z.number().int(),
+    skipped: z.array(
+      z.object({ row: z.number().int(), column: z.string().optional(), message: z.string() }),
+    ),
+  })
+  .openapi('ImportResult')
+
+const Run = z
+  .object({
+    id: z.number().int(),
+    year: z.number().int(),
+    rulebookVersionId: z.number().int(),
+    status: z.enum(['draft', 'published', 'superseded']),
+    counts: z.record(z.string(), z.number().int()),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    publishedAt: nullable(z.string()),
+    publishedBy: nullable(z.string()),
+  })
+  .openapi('EvaluationRun')
+export const RunSchema = Run
+export const RunListSchema = z.object({ runs: z.array(Run) }).openapi('EvaluationRuns')
+export const RunCreatedSchema = z
+  .object({ id: z.number().int(), counts: z.record(z.string(), z.number().int()) })
+  .openapi('EvaluationCreated')
+export const PublishedSchema = z
+  .object({ id: z.number().int(), year: z.number().int(), supersedes: nullable(z.number().int()) })
+  .openapi('EvaluationPublished')
+export const ResultsSchema = z
+  .object({ results: z.array(StoredResultSchema) })
+  .openapi('EvaluationResults')
+
+export const ResolvedRulesSchema = z
+  .object({
+    version: z.number().int().openapi({ description: 'the city rulebook version in force' }),
+    rulebook: z.string(),
+    hash: z.string(),
+    county: z.string(),
+    date: Iso,
+    overrides: z.array(z.object({ id: z.string(), status: z.string(), preview: z.boolean() })),
+    inputs: z.array(RuleItem),
+    sectors: z.array(RuleItem),
+    groups: z.array(RuleItem),
+    indicators: z.array(RuleItem),
+    scoring: z.array(RuleItem),
+    adjustments: z.array(RuleItem),
+    vetoes: z.array(RuleItem),
+    classes: z.array(RuleItem),
+    sectorTables: z.array(RuleItem),
+    surcharges: z.array(RuleItem),
+    stacking: z.array(RuleItem),
+    targets: z.array(RuleItem),
+  })
+  .openapi('ResolvedRules')
+
+const VersionSummary = z.object({
+  id: z.number().int(),
+  hash: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  note: z.string(),
+  active: z.boolean().openapi({ description: 'this version is the one in force' }),
+})
+export const VersionListSchema = z
+  .object({ versions: z.array(VersionSummary) })
+  .openapi('RulebookVersions')
+export const VersionSchema = VersionSummary.extend({
+  files: z.array(z.object({ path: z.string(), text: z.string() })),
+}).openapi('RulebookVersion')
+export const VersionImportedSchema = z
+  .object({ id: z.number().int(), hash: z.string(), created: z.boolean(), activated: z.boolean() })
+  .openapi('RulebookVersionImported')
+
+const DiffItem = z.object({
+  section: z.string(),
+  id: z.string(),
+  from: Iso.optional(),
+  item: z.unknown(),
+})
+export const DiffSchema = z
+  .object({
+    from: z.number().int(),
+    to: z.number().int(),
+    added: z.array(DiffItem),
+    removed: z.array(DiffItem),
+    changed: z.array(
+      z.object({
+        section: z.string(),
+        id: z.string(),
+        from: Iso.optional(),
+        changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+      }),
+    ),
+  })
+  .openapi('RulebookDiff')
+
+const OverrideSummary = z
+  .object({
+    id: z.string(),
+    county: z.string(),
+    label: z.string(),
+    status: z.string(),
+    from: Iso,
+    to: nullable(Iso),
+    supersedes: nullable(z.string()),
+    version: z.number().int(),
+    etag: z.string(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+  })
+  .openapi('OverrideSummary')
+export const OverrideListSchema = z
+  .object({ overrides: z.array(OverrideSummary) })
+  .openapi('Overrides')
+export const OverrideSchema = OverrideSummary.extend({
+  text: z.string(),
+  rulebookVersion: z.number().int(),
+  events: z.array(
+    z.object({
+      version: z.number().int(),
+      action: z.string(),
+      fromStatus: nullable(z.string()),
+      toStatus: z.string(),
+      at: z.string(),
+      by: z.string(),
+      reason: z.string(),
+      ref: nullable(z.string()),
+      decisionDate: nullable(Iso),
+    }),
+  ),
+}).openapi('Override')
+
+export const PreviewSchema = z
+  .object({
+    overrideId: z.string(),
+    county: z.string(),
+    status: z.string(),
+    evaluationYear: z.number().int(),
+    pricedFrom: Iso,
+    pricedTo: Iso,
+    enterprises: z.array(
+      z.object({
+        creditCode: z.string(),
+        name: z.string(),
+        classBefore: nullable(z.string()),
+        classAfter: nullable(z.string()),
+        surcharge: z.record(z.string(), z.object({ before: z.string(), after: z.string() })),
+      }),
+    ),
+    revenue: z.record(
+      z.string(),
+      z.object({ before: z.string(), after: z.string(), change: z.string() }),
+    ),
+    rules: z.array(
+      z.object({ section: z.string(), id: z.string(), before: z.unknown(), after: z.unknown() }),
+    ),
+  })
+  .openapi('OverridePreview')
+
+export const AuditSchema = z
+  .object({
+    entries: z.array(
+      z.object({
+        id: z.number().int(),
+        at: z.string(),
+        actor: z.string(),
+        action: z.string(),
+        subject: z.string(),
+        detail: z.record(z.string(), z.unknown()),
+      }),
+    ),
+  })
+  .openapi('AuditEntries')
+
+const Token = z
+  .object({
+    id: z.number().int(),
+    role: z.enum(['bureau', 'county', 'utility', 'enterprise']),
+    scope: z.string(),
+    label: z.string(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    expiresAt: nullable(z.string()),
+    revokedAt: nullable(z.string()),
+    revokedBy: nullable(z.string()),
+    status: z.enum(['active', 'expired', 'revoked']),
+  })
+  .openapi('Token')
+export const TokenSchema = Token
+export const TokenCreatedSchema = Token.extend({
+  token: z.string().openapi({ description: 'shown this once; only its sha256 is stored' }),
+}).openapi('TokenCreated')
+export const TokenListSchema = z.object({ tokens: z.array(Token) }).openapi('Tokens')
+
+/** A JSON response and the problem+json answer every route may give instead. */
+export function reply<T extends z.ZodType, S extends 200 | 201 = 200>(
+  schema: T,
+  description: string,
+  status: S = 200 as S,
+) {
+  const ok = { description, content: { 'application/json': { schema } } }
+  return {
+    ...({ [status]: ok } as Record<S, typeof ok>),
+    default: {
+      description: 'an error: 4xx/5xx as application/problem+json with a stable code',
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    },
+  }
+}

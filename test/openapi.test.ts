@@ -1,0 +1,301 @@
+// /openapi.json describes every response body: real responses of every operation are checked against the
+// document's own schemas, and against TypeScript types generated from it (openapi-typescript) by the compiler.
+import { readFileSync } from 'node:fs'
+import openapiTS, { astToString } from 'openapi-typescript'
+import ts from 'typescript'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { withCheckChar } from '../src/enterprise/credit-code.ts'
+import { call, createTestApp, type TestApp } from './support/app.ts'
+import { ningboTexts } from './support/rulebook.ts'
+
+interface Seen {
+  method: string
+  /** The path as the document names it, e.g. /v1/overrides/{id}. */
+  template: string
+  status: number
+  type: string
+  body: unknown
+}
+
+let t: TestApp
+let doc: any
+const seen: Seen[] = []
+
+/** Makes a request and keeps its answer for the checks below. */
+async function record(
+  method: string,
+  template: string,
+  path: string,
+  opts: Parameters<typeof call>[3] = {},
+) {
+  const res = await call(t.app, method, path, opts)
+  const type = (res.headers.get('content-type') ?? '').split(';')[0]
+  const body = type.endsWith('json') ? await res.json() : await res.text()
+  seen.push({ method: method.toLowerCase(), template, status: res.status, type, body })
+  return { res, body: body as any }
+}
+
+const PROPOSAL = `override:
+  id: cixi_openapi
+  county: "330282"
+  label: 接口测试
+  status: draft
+  from: 2027-01-01
+  source: { document: 试验 }
+replace:
+  surcharges:
+    - id: class_gas
+      label: 试验差别气价
+      from: 2027-01-01
+      resource: gas
+      basis: class
+      source: { document: 试验 }
+      rates:
+        - { class: D, rate: "1.00" }
+`
+
+beforeAll(async () => {
+  t = createTestApp({ size: 120 })
+  doc = await (await call(t.app, 'GET', '/openapi.json')).json()
+  const { bureau, utility, county, enterprise, creditCode } = t.tokens
+  await record('GET', '/healthz', '/healthz')
+  await record(
+    'GET',
+    '/v1/enterprises/{creditCode}/tier',
+    `/v1/enterprises/${creditCode}/tier?date=2025-03-01`,
+    { token: utility },
+  )
+  await record('POST', '/v1/tiers:batch', '/v1/tiers:batch', {
+    token: utility,
+    body: { date: '2025-03-01', creditCodes: [creditCode, 'not-a-code'] },
+  })
+  await record('POST', '/v1/quotes', '/v1/quotes', {
+    token: utility,
+    body: {
+      creditCode,
+      resource: 'electricity',
+      quantity: '120000',
+      from: '2024-12-01',
+      to: '2025-02-01',
+    },
+  })
+  await record('POST', '/v1/self-check', '/v1/self-check', {
+    token: enterprise,
+    body: {
+      creditCode,
+      county: '330282',
+      industryCode: '3411',
+      year: 2024,
+      figures: { land_mu: 10, tax: 50, electricity_kwh: 1e6, above_scale: false },
+    },
+  })
+  await record('GET', '/v1/enterprises', '/v1/enterprises?limit=3', { token: bureau })
+  const code = withCheckChar('91330282MA2ABCD01')
+  await record('POST', '/v1/enterprises', '/v1/enterprises', {
+    token: bureau,
+    body: { creditCode: code, name: '接口测试企业', county: '330282', industryCode: '3411' },
+  })
+  const e = await record('GET', '/v1/enterprises/{creditCode}', `/v1/enterprises/${creditCode}`, {
+    token: bureau,
+  })
+  await record('PUT', '/v1/enterprises/{creditCode}', `/v1/enterprises/${creditCode}`, {
+    token: bureau,
+    body: { name: e.body.name, county: e.body.county, industryCode: e.body.industryCode },
+    headers: { 'if-match': e.res.headers.get('etag')! },
+  })
+  const f = await record(
+    'GET',
+    '/v1/enterprises/{creditCode}/figures/{year}',
+    `/v1/enterprises/${creditCode}/figures/2024`,
+    { token: bureau },
+  )
+  await record(
+    'PUT',
+    '/v1/enterprises/{creditCode}/figures/{year}',
+    `/v1/enterprises/${creditCode}/figures/2024`,
+    {
+      token: bureau,
+      body: f.body.data,
+      headers: { 'if-match': f.res.headers.get('etag')! },
+    },
+  )
+  await record('POST', '/v1/enterprises:import', '/v1/enterprises:import?year=2024&skipBad=true', {
+    token: bureau,
+    raw: readFileSync(new URL('./fixtures/firms-gbk.csv', import.meta.url)) as never,
+    headers: { 'content-type': 'text/csv' },
+  })
+  await record('GET', '/v1/rulebook', '/v1/rulebook?county=330282&date=2025-03-01', {
+    token: utility,
+  })
+  const versions = await record('GET', '/v1/rulebook/versions', '/v1/rulebook/versions', {
+    token: utility,
+  })
+  const city = ningboTexts()
+    .filter((x) => !x.path.startsWith('counties/'))
+    .map((x) =>
+      x.path === 'pricing.yaml'
+        ? { ...x, text: x.text.replace('basePrice: "4.00"', 'basePrice: "4.10"') }
+        : x,
+    )
+  await record('POST', '/v1/rulebook/versions', '/v1/rulebook/versions', {
+    token: bureau,
+    body: { note: 'openapi test', files: city },
+    headers: { 'if-match': versions.res.headers.get('etag')! },
+  })
+  await record('GET', '/v1/rulebook/versions/{id}', '/v1/rulebook/versions/1', { token: utility })
+  await record('GET', '/v1/rulebook/versions/{a}/diff/{b}', '/v1/rulebook/versions/1/diff/2', {
+    token: utility,
+  })
+  const run = await record('POST', '/v1/evaluations', '/v1/evaluations', {
+    token: bureau,
+    body: { year: 2024 },
+  })
+  await record('GET', '/v1/evaluations', '/v1/evaluations', { token: bureau })
+  await record('GET', '/v1/evaluations/{id}', `/v1/evaluations/${run.body.id}`, { token: bureau })
+  await record(
+    'GET',
+    '/v1/evaluations/{id}/results',
+    `/v1/evaluations/${run.body.id}/results?limit=3`,
+    { token: bureau },
+  )
+  await record('POST', '/v1/evaluations/{id}/publish', `/v1/evaluations/${run.body.id}/publish`, {
+    token: bureau,
+  })
+  await record(
+    'GET',
+    '/v1/evaluations/{id}/results.csv',
+    `/v1/evaluations/${run.body.id}/results.csv`,
+    { token: utility },
+  )
+  const proposed = await record('POST', '/v1/overrides', '/v1/overrides', {
+    token: county,
+    body: { text: PROPOSAL },
+  })
+  await record('GET', '/v1/overrides', '/v1/overrides', { token: bureau })
+  await record('GET', '/v1/overrides/{id}', '/v1/overrides/cixi_openapi', { token: county })
+  await record('PUT', '/v1/overrides/{id}', '/v1/overrides/cixi_openapi', {
+    token: county,
+    body: { text: PROPOSAL.replace('"1.00"', '"1.20"') },
+    headers: { 'if-match': proposed.res.headers.get('etag')! },
+  })
+  await record('POST', '/v1/overrides/{id}/{action}', '/v1/overrides/cixi_openapi/submit', {
+    token: county,
+    body: {},
+  })
+  await record(
+    'GET',
+    '/v1/overrides/{id}/preview',
+    '/v1/overrides/cixi_openapi/preview?year=2024',
+    { token: bureau },
+  )
+  await record('GET', '/v1/audit', '/v1/audit?limit=5', { token: bureau })
+  const made = await record('POST', '/v1/tokens', '/v1/tokens', {
+    token: bureau,
+    body: { role: 'utility', label: '接口测试' },
+  })
+  await record('GET', '/v1/tokens', '/v1/tokens', { token: bureau })
+  await record('DELETE', '/v1/tokens/{id}', `/v1/tokens/${made.body.id}`, { token: bureau })
+  // Errors answer in the one problem shape.
+  await record(
+    'GET',
+    '/v1/enterprises/{creditCode}/tier',
+    '/v1/enterprises/91330282MA2000001X/tier',
+    { token: utility },
+  )
+  await record('GET', '/v1/overrides/{id}', '/v1/overrides/no_such', { token: bureau })
+  await record('GET', '/v1/tokens', '/v1/tokens')
+})
+
+/** The document's schema for one answer, with its component references made local. */
+function schemaFor(s: Seen): unknown {
+  const op = doc.paths[s.template]?.[s.method]
+  if (!op) throw new Error(`no operation ${s.method} ${s.template} in the document`)
+  const r = op.responses[String(s.status)] ?? op.responses.default
+  const content = r?.content?.[s.type]
+  if (!content)
+    throw new Error(`${s.method} ${s.template} → ${s.status} ${s.type}: not in the document`)
+  const local = JSON.parse(
+    JSON.stringify(content.schema).replaceAll('#/components/schemas/', '#/$defs/'),
+  )
+  return {
+    ...local,
+    $defs: JSON.parse(
+      JSON.stringify(doc.components.schemas).replaceAll('#/components/schemas/', '#/$defs/'),
+    ),
+  }
+}
+
+describe('the OpenAPI document', () => {
+  it('names a schema for every success response (no bare record<string, any>)', () => {
+    for (const [path, ops] of Object.entries<any>(doc.paths))
+      for (const [method, op] of Object.entries<any>(ops))
+        for (const [status, r] of Object.entries<any>(op.responses)) {
+          const json = r.content?.['application/json']?.schema
+          if (json)
+            expect(json.$ref, `${method} ${path} ${status}`).toMatch(/^#\/components\/schemas\//)
+        }
+  })
+
+  it('every operation was exercised and every answer matches its schema in the document', () => {
+    const operations = Object.entries<any>(doc.paths).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m} ${p}`),
+    )
+    const exercised = new Set(
+      seen.filter((s) => s.status < 300).map((s) => `${s.method} ${s.template}`),
+    )
+    expect(operations.filter((o) => !exercised.has(o))).toEqual([])
+    for (const s of seen) {
+      if (s.type === 'text/csv') continue
+      const parsed = z.fromJSONSchema(schemaFor(s) as never).safeParse(s.body)
+      expect(
+        parsed.success ? 'ok' : z.prettifyError(parsed.error),
+        `${s.method} ${s.template} → ${s.status}`,
+      ).toBe('ok')
+    }
+    expect(seen.filter((s) => s.status >= 400).map((s) => s.status)).toEqual([422, 404, 401])
+  })
+
+  it('types generated from it (openapi-typescript) accept every real answer, checked by the compiler', async () => {
+    const types = astToString(await openapiTS(doc))
+    const checks = seen
+      .filter((s) => s.type.endsWith('json'))
+      .map((s, i) => {
+        const op = doc.paths[s.template][s.method]
+        const key = op.responses[String(s.status)] ? s.status : '"default"'
+        return `export const r${i}: paths[${JSON.stringify(s.template)}][${JSON.stringify(s.method)}]['responses'][${key}]['content'][${JSON.stringify(s.type)}] = ${JSON.stringify(s.body)}`
+      })
+    const files: Record<string, string> = {
+      '/api.ts': types,
+      '/check.ts': `import type { paths } from './api'\n${checks.join('\n')}\n`,
+    }
+    const options: ts.CompilerOptions = {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      skipLibCheck: true,
+      types: [],
+    }
+    const host = ts.createCompilerHost(options)
+    const read = host.readFile.bind(host)
+    host.readFile = (f) => files[f] ?? read(f)
+    host.fileExists = (
+      (exists) => (f: string) =>
+        f in files || exists(f)
+    )(host.fileExists.bind(host))
+    host.getSourceFile = (
+      (get) =>
+      (f: string, v: ts.ScriptTarget, ...rest: any[]) =>
+        f in files ? ts.createSourceFile(f, files[f], v) : (get as any)(f, v, ...rest)
+    )(host.getSourceFile.bind(host))
+    const program = ts.createProgram(['/check.ts'], options, host)
+    const problems = ts
+      .getPreEmitDiagnostics(program)
+      .map(
+        (d) =>
+          `${d.file?.fileName ?? ''}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n').slice(0, 400)}`,
+      )
+    expect(checks.length).toBeGreaterThan(30)
+    expect(problems).toEqual([])
+  }, 60_000)
+})
