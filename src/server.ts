@@ -30,6 +30,11 @@ const services = createServices(store)
 // compared and any difference is reported, never applied (that is `mujun rules import`, explicit and audited).
 try {
   const texts = readRuleTexts(env.RULES_DIR)
+  const legacy = services.rulebooks.upgradeLegacy('upgrade')
+  if (legacy.moved.length > 0)
+    say(
+      `upgraded: ${legacy.moved.length} county override(s) moved out of the city rules into records (${legacy.moved.join(', ')}); city version ${legacy.versionId} in force`,
+    )
   if (services.rulebooks.isEmpty()) {
     const v = services.rulebooks.loadInitial(texts, `rules-dir ${env.RULES_DIR}`)
     say(

@@ -32,12 +32,18 @@ export class EvaluationService {
     onProgress?: (stored: number, total: number) => void,
   ): { id: number; counts: Record<string, number> } {
     const who = authorize(p, ['bureau'])
-    const { id, rulebook } = this.rulebooks.active()
+    const { id, overrideSeq, rulebook } = this.rulebooks.active()
     const population = this.store.population(year)
     if (population.length === 0)
       throw new MujunError('NO_FIGURES', `no enterprise has figures for ${year}`, { status: 422 })
     const results = rate(population, rulebook, year, { trusted: true })
-    return this.store.insertRun(year, id, results, actorOf(who), onProgress)
+    return this.store.insertRun(
+      year,
+      { versionId: id, overrideRevision: overrideSeq },
+      results,
+      actorOf(who),
+      onProgress,
+    )
   }
 
   publish(p: Principal | undefined, runId: number) {

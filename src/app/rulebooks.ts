@@ -140,6 +140,57 @@ export class RulebookService {
   }
 
   /**
+   * A database from before overrides were records keeps county files inside its city version in force. Moves them
+   * out once: each becomes an override record with the status its file states, and the city files alone become the
+   * version in force. Audited; nothing happens when there is nothing to move.
+   */
+  upgradeLegacy(by: string): { moved: string[]; versionId?: number } {
+    const head = this.store.rulesHead()
+    if (!head) return { moved: [] }
+    const files = this.store.getRulebookVersion(head.versionId).files
+    if (!files.some((f) => isCountyFile(f.path))) return { moved: [] }
+    const before = compileRulebook(files)
+    const city = compileRulebook(files.filter((f) => !isCountyFile(f.path)))
+    return this.store.write((tx) => {
+      const moved: string[] = []
+      for (const o of before.overrides) {
+        if (this.store.overrideRow(o.id, tx)) continue
+        this.store.writeOverride(
+          tx,
+          {
+            id: o.id,
+            county: o.county,
+            status: o.status,
+            text: o.text,
+            action: 'import',
+            fromStatus: null,
+            by,
+            reason: `moved out of rulebook version ${head.versionId} (${o.file})`,
+          },
+          0,
+        )
+        moved.push(o.id)
+      }
+      const versionId =
+        this.store.findVersionByHash(tx, city.hash)?.id ??
+        this.store.insertVersion(tx, {
+          hash: city.hash,
+          files: city.files,
+          by,
+          note: `the city files of version ${head.versionId}, without its county files`,
+        })
+      this.store.activate(
+        tx,
+        versionId,
+        by,
+        `county files of version ${head.versionId} moved into override records`,
+        head.versionId,
+      )
+      return { moved, versionId }
+    })
+  }
+
+  /**
    * Makes the city files `texts` the version in force. Files equal to a stored version make that version active
    * again (a rollback, audited); new files are stored as a new version. Refused when a live county override would
    * no longer fit the new rules. `countyFiles`: 'refuse' (the API) or 'ignore' (a folder import).

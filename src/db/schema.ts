@@ -126,6 +126,8 @@ export const evaluationRuns = sqliteTable(
     rulebookVersionId: integer('rulebook_version_id')
       .notNull()
       .references(() => rulebookVersions.id),
+    /** The newest override revision when the run was made: with the city version, the rules it applied. */
+    overrideRevision: integer('override_revision'),
     /** draft → published → superseded (by a later published run of the same year). */
     status: text('status', { enum: ['draft', 'published', 'superseded'] }).notNull(),
     counts: text('counts', { mode: 'json' }).notNull().$type<Record<string, number>>(),

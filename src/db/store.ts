@@ -569,7 +569,7 @@ export class Store {
   /** Stores rating results as a draft run made under the given city version and override revision. */
   insertRun(
     year: number,
-    rulebookVersionId: number,
+    rules: { versionId: number; overrideRevision: number },
     results: RatingResult[],
     actor: string,
     onProgress?: (stored: number, total: number) => void,
@@ -581,7 +581,8 @@ export class Store {
         .insert(evaluationRuns)
         .values({
           year,
-          rulebookVersionId,
+          rulebookVersionId: rules.versionId,
+          overrideRevision: rules.overrideRevision,
           status: 'draft',
           counts,
           createdAt: this.now(),
@@ -598,7 +599,8 @@ export class Store {
       }
       this.audit(tx, actor, 'evaluation.run', `evaluation/${run.id}`, {
         year,
-        rulebookVersionId,
+        rulebookVersionId: rules.versionId,
+        overrideRevision: rules.overrideRevision,
         counts,
       })
       return { id: run.id, counts }

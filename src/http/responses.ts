@@ -275,6 +275,9 @@ const Run = z
     id: z.number().int(),
     year: z.number().int(),
     rulebookVersionId: z.number().int(),
+    overrideRevision: nullable(z.number().int()).openapi({
+      description: 'the newest county override revision when the run was made',
+    }),
     status: z.enum(['draft', 'published', 'superseded']),
     counts: z.record(z.string(), z.number().int()),
     createdAt: z.string(),

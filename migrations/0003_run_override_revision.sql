@@ -1,0 +1,1 @@
+ALTER TABLE `evaluation_runs` ADD `override_revision` integer;
