@@ -96,8 +96,11 @@ const ROUTES: Req[] = [
   {
     method: 'POST',
     path: () => '/v1/rulebook/versions',
-    body: () => ({ note: 'same', files: ningboTexts() }),
-    headers: { 'if-match': '"rb1"' },
+    body: () => ({
+      note: 'same',
+      files: ningboTexts().filter((f) => !f.path.startsWith('counties/')),
+    }),
+    headers: { 'if-match': '"rb1.1"' },
     allowed: ['bureau'],
   },
   {
@@ -135,6 +138,16 @@ const ROUTES: Req[] = [
     allowed: ['bureau', 'county'],
   },
   { method: 'GET', path: () => '/v1/audit', allowed: ['bureau'] },
+  { method: 'GET', path: () => '/v1/rulebook/versions/1/diff/1', allowed: ALL },
+  { method: 'GET', path: () => '/v1/tokens', allowed: ['bureau'] },
+  {
+    method: 'POST',
+    path: () => '/v1/tokens',
+    body: () => ({ role: 'utility', label: 'matrix' }),
+    allowed: ['bureau'],
+  },
+  // A token id that does not exist: the demo tokens the other cases use stay valid.
+  { method: 'DELETE', path: () => '/v1/tokens/999', allowed: ['bureau'] },
 ]
 
 const cases = ROUTES.flatMap((r) =>
