@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import type { DemoTokens } from '../src/demo/seed.ts'
+import { withCheckChar } from '../src/enterprise/credit-code.ts'
 import { NINGBO_DIR } from './support/rulebook.ts'
 
 const SERVER = new URL('../src/server.ts', import.meta.url).pathname
@@ -96,21 +97,46 @@ describe('one database, several processes', () => {
     tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
   }, 60_000)
 
-  it('4. a run published by the CLI is what the running server answers next', async () => {
-    const tier = () =>
-      api(
-        a.base,
-        'GET',
-        `/v1/enterprises/${tokens.creditCode}/tier?date=2025-03-01`,
-        tokens.utility,
-      )
+  it('4. firms imported and a run published by the CLI are what the running server answers next', async () => {
+    const code = tokens.creditCode
+    const tier = (c = code) =>
+      api(a.base, 'GET', `/v1/enterprises/${c}/tier?date=2025-03-01`, tokens.utility)
+    const bill = () =>
+      api(a.base, 'POST', '/v1/quotes', tokens.utility, {
+        creditCode: code,
+        resource: 'electricity',
+        quantity: '120000',
+        from: '2025-01-01',
+        to: '2025-02-01',
+      })
     const before = await tier()
-    expect(before.status).toBe(200)
+    const billBefore = await bill()
+    expect([before.status, billBefore.status]).toEqual([200, 200])
+    expect(['C', 'D']).toContain(before.body.class)
+    // Through the CLI: the demo firm's 2024 tax a hundred times higher, and a firm the server has never seen.
+    const figures = (
+      await api(a.base, 'GET', `/v1/enterprises/${code}/figures/2024`, tokens.bureau)
+    ).body.data
+    const fresh = withCheckChar('91330282MA2NEW00A')
+    const ids = Object.keys(figures)
+    const row = (c: string, name: string, tax: number) =>
+      [c, name, '330282', '3411', ...ids.map((k) => (k === 'tax' ? tax : figures[k]))].join(',')
+    const csv = join(dir, 'more.csv')
+    writeFileSync(
+      csv,
+      `${['credit_code', 'name', 'county_code', 'industry_code', ...ids].join(',')}\n${row(code, '改造后企业', figures.tax * 100)}\n${row(fresh, '新入库企业', figures.tax)}\n`,
+    )
+    expect((await cli(['import', csv, '--year', '2024', '--db', db])).code).toBe(0)
     const r = await cli(['evaluate', '--year', '2024', '--publish', '--db', db])
     expect(r.code).toBe(0)
     const run = Number(/evaluation (\d+)/.exec(r.out)![1])
-    expect(run).toBeGreaterThan(before.body.evaluationId)
-    expect((await tier()).body.evaluationId).toBe(run)
+    const after = await tier()
+    expect(after.body.evaluationId).toBe(run)
+    expect(after.body.class).toBe('A')
+    expect((await bill()).body.total).not.toBe(billBefore.body.total)
+    const newcomer = await tier(fresh)
+    expect(newcomer.status).toBe(200)
+    expect(newcomer.body.evaluationId).toBe(run)
     const runs = await api(a.base, 'GET', '/v1/evaluations', tokens.bureau)
     expect(runs.body.runs.find((x: any) => x.id === run).status).toBe('published')
   })
