@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { withCheckChar } from '../src/enterprise/credit-code.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
+import { draftOverride } from './support/overrides.ts'
 import { ningboTexts } from './support/rulebook.ts'
 
 interface Seen {
@@ -36,24 +37,10 @@ async function record(
   return { res, body: body as any }
 }
 
-const PROPOSAL = `override:
-  id: cixi_openapi
-  county: "330282"
-  label: 接口测试
-  status: draft
-  from: 2027-01-01
-  source: { document: 试验 }
-replace:
-  surcharges:
-    - id: class_gas
-      label: 试验差别气价
-      from: 2027-01-01
-      resource: gas
-      basis: class
-      source: { document: 试验 }
-      rates:
-        - { class: D, rate: "1.00" }
-`
+const PROPOSAL = draftOverride('cixi_openapi', '330282', '2027-01-01', {
+  resource: 'gas',
+  rate: '1.00',
+})
 
 beforeAll(async () => {
   t = createTestApp({ size: 120 })
@@ -176,7 +163,7 @@ beforeAll(async () => {
   await record('GET', '/v1/overrides/{id}', '/v1/overrides/cixi_openapi', { token: county })
   await record('PUT', '/v1/overrides/{id}', '/v1/overrides/cixi_openapi', {
     token: county,
-    body: { text: PROPOSAL.replace('"1.00"', '"1.20"') },
+    body: { text: PROPOSAL.replace('"0.30"', '"0.40"') },
     headers: { 'if-match': proposed.res.headers.get('etag')! },
   })
   await record('POST', '/v1/overrides/{id}/{action}', '/v1/overrides/cixi_openapi/submit', {

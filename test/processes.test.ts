@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import type { DemoTokens } from '../src/demo/seed.ts'
 import { withCheckChar } from '../src/enterprise/credit-code.ts'
+import { draftOverride } from './support/overrides.ts'
 import { NINGBO_DIR } from './support/rulebook.ts'
 
 const SERVER = new URL('../src/server.ts', import.meta.url).pathname
@@ -171,24 +172,7 @@ describe('one database, several processes', () => {
   it('4. two servers on one database lose no proposal and serve no stale enterprise', async () => {
     const b = await startServer({ DB_PATH: db, RULES_DIR: rules })
     try {
-      const text = (id: string) => `override:
-  id: ${id}
-  county: "330282"
-  label: 两个服务 ${id}
-  status: draft
-  from: 2027-01-01
-  source: { document: 试验 }
-replace:
-  surcharges:
-    - id: class_gas
-      label: 试验差别气价
-      from: 2027-01-01
-      resource: gas
-      basis: class
-      source: { document: 试验 }
-      rates:
-        - { class: D, rate: "1.00" }
-`
+      const text = (id: string) => draftOverride(id, '330282', '2027-01-01', { resource: 'gas' })
       const [pa, pb] = await Promise.all([
         api(a.base, 'POST', '/v1/overrides', tokens.county, { text: text('srv_a') }),
         api(b.base, 'POST', '/v1/overrides', tokens.county, { text: text('srv_b') }),

@@ -5,6 +5,7 @@ import type { Enterprise } from '../src/enterprise/enterprise.ts'
 import { rate } from '../src/rating/rate.ts'
 import { resultToJson } from '../src/rating/result-json.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
+import { draftOverride } from './support/overrides.ts'
 import { tenFirms } from './support/population.ts'
 import { ningbo, ningboTexts } from './support/rulebook.ts'
 
@@ -31,25 +32,8 @@ async function propose(t: TestApp, token: string, text: string) {
   return call(t.app, 'POST', '/v1/overrides', { token, body: { text } })
 }
 
-const draft = (id: string, county: string, from: string, extra = '') => `override:
-  id: ${id}
-  county: "${county}"
-  label: 试验 ${id}
-  status: draft
-  from: ${from}
-${extra}  source: { document: 试验方案 }
-replace:
-  surcharges:
-    - id: class_electricity
-      label: 试验差别电价
-      from: ${from}
-      resource: electricity
-      basis: class
-      source: { document: 试验方案 }
-      rates:
-        - { class: C, rate: "0.30" }
-        - { class: D, rate: "2.00" }
-`
+const draft = (id: string, county: string, from: string, extra = '') =>
+  draftOverride(id, county, from, { extra })
 
 async function walk(t: TestApp, id: string, county: string, steps: [string, object][]) {
   const out: Response[] = []

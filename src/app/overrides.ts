@@ -7,9 +7,9 @@
 import { parseDocument } from 'yaml'
 import {
   ConflictError,
+  checkIfMatch,
   LIVE_STATUSES,
   overrideFileName,
-  PreconditionError,
   type Principal,
   type Role,
   type Store,
@@ -396,17 +396,4 @@ function readHeader(text: string): {
 
 function invalid(message: string) {
   return new MujunError('OVERRIDE_INVALID', message, { status: 422 })
-}
-
-export function checkIfMatch(ifMatch: string | undefined, current: string): void {
-  if (ifMatch === undefined)
-    throw new PreconditionError(
-      `this write replaces a stored version: send If-Match: ${current}`,
-      428,
-    )
-  if (ifMatch !== current && ifMatch !== '*')
-    throw new PreconditionError(
-      `If-Match ${ifMatch} is stale; the current version is ${current}`,
-      412,
-    )
 }

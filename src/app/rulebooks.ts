@@ -13,14 +13,38 @@ import {
   type Principal,
   rulebookEtag,
   type Store,
+  type Tx,
 } from '../db/store.ts'
 import { MujunError, RulebookError } from '../errors.ts'
-import { compileRulebook, type Rulebook, type RuleText } from '../rulebook/compile.ts'
+import {
+  compileRulebook,
+  type Override,
+  type Rulebook,
+  type RuleText,
+} from '../rulebook/compile.ts'
 import { diffRulebooks, type RulebookDiff } from '../rulebook/diff.ts'
 import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
 import { actorOf, authorize } from './authorize.ts'
 
 const isCountyFile = (path: string) => /(^|\/)counties\//.test(path)
+
+/** An override read from a file becomes a record with the status its file states (its first revision). */
+function importOverride(store: Store, tx: Tx, o: Override, by: string, reason: string): void {
+  store.writeOverride(
+    tx,
+    {
+      id: o.id,
+      county: o.county,
+      status: o.status,
+      text: o.text,
+      action: 'import',
+      fromStatus: null,
+      by,
+      reason,
+    },
+    0,
+  )
+}
 
 export interface ImportResult {
   id: number
@@ -119,22 +143,8 @@ export class RulebookService {
         note: 'first load of the rule files',
       })
       this.store.activate(tx, id, by, 'first load of the rule files')
-      for (const o of all.overrides) {
-        this.store.writeOverride(
-          tx,
-          {
-            id: o.id,
-            county: o.county,
-            status: o.status,
-            text: o.text,
-            action: 'import',
-            fromStatus: null,
-            by,
-            reason: `loaded from ${o.file} with the first rule files`,
-          },
-          0,
-        )
-      }
+      for (const o of all.overrides)
+        importOverride(this.store, tx, o, by, `loaded from ${o.file} with the first rule files`)
       return { id, hash: cityRb.hash, overrides: all.overrides.map((o) => o.id) }
     })
   }
@@ -155,19 +165,12 @@ export class RulebookService {
       const moved: string[] = []
       for (const o of before.overrides) {
         if (this.store.overrideRow(o.id, tx)) continue
-        this.store.writeOverride(
+        importOverride(
+          this.store,
           tx,
-          {
-            id: o.id,
-            county: o.county,
-            status: o.status,
-            text: o.text,
-            action: 'import',
-            fromStatus: null,
-            by,
-            reason: `moved out of rulebook version ${head.versionId} (${o.file})`,
-          },
-          0,
+          o,
+          by,
+          `moved out of rulebook version ${head.versionId} (${o.file})`,
         )
         moved.push(o.id)
       }

@@ -873,7 +873,8 @@ export const RESULTS_CSV_HEADER = [
   'category',
 ]
 
-function checkIfMatch(ifMatch: string | undefined, current: string): void {
+/** A write that replaces a stored version needs its current ETag: 428 without one, 412 when stale. */
+export function checkIfMatch(ifMatch: string | undefined, current: string): void {
   if (ifMatch === undefined)
     throw new PreconditionError(
       `this write replaces a stored version: send If-Match: ${current}`,
