@@ -23,16 +23,24 @@ export class MujunError extends Error {
   readonly code: string
   readonly status: number
   readonly details?: unknown
+  /** Response headers that belong to this error (e.g. Retry-After on 429). */
+  readonly headers?: Record<string, string>
   constructor(
     code: string,
     message: string,
-    options: { status?: number; details?: unknown; cause?: unknown } = {},
+    options: {
+      status?: number
+      details?: unknown
+      cause?: unknown
+      headers?: Record<string, string>
+    } = {},
   ) {
     super(message, { cause: options.cause })
     this.name = 'MujunError'
     this.code = code
     this.status = options.status ?? 400
     this.details = options.details
+    this.headers = options.headers
   }
 }
 

@@ -91,7 +91,8 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
   const base = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`
   say(`mujun listening on ${base}`)
   say(`  API reference  ${base}/docs   (OpenAPI: ${base}/openapi.json)`)
-  if (tokens) {
+  // Tokens go to a terminal only, never into a log a service manager keeps; the file is always named.
+  if (tokens && process.stdout.isTTY) {
     say(`  demo tokens (also in ${tokenFile}):`)
     say(`    bureau      ${tokens.bureau}`)
     say(`    utility     ${tokens.utility}`)
@@ -100,7 +101,7 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
     say(
       `  try: curl -H "Authorization: Bearer ${tokens.utility}" "${base}/v1/enterprises/${tokens.creditCode}/tier?date=2025-03-01"`,
     )
-  }
+  } else if (tokens) say(`  demo tokens: in ${tokenFile} (mode 0600)`)
 })
 
 const stop = () => {

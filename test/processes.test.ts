@@ -1,7 +1,6 @@
 // Issue "One source of truth", the observations that need more than one process: a restart with edited rule
 // files, the CLI writing to a running server's database, and two servers on one database file. Every server here
 // is a real `src/server.ts` process on a temporary database.
-import { type ChildProcess, spawn } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,50 +10,7 @@ import type { DemoTokens } from '../src/demo/seed.ts'
 import { withCheckChar } from '../src/enterprise/credit-code.ts'
 import { draftOverride } from './support/overrides.ts'
 import { NINGBO_DIR } from './support/rulebook.ts'
-
-const SERVER = new URL('../src/server.ts', import.meta.url).pathname
-
-interface Server {
-  base: string
-  lines: string[]
-  stop: () => Promise<void>
-}
-
-const running: ChildProcess[] = []
-
-function startServer(env: Record<string, string>): Promise<Server> {
-  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: { ...process.env, PORT: '0', DEMO_SIZE: '60', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  running.push(child)
-  const lines: string[] = []
-  return new Promise((resolve, reject) => {
-    const onData = (d: Buffer) => {
-      for (const line of d.toString().split('\n').filter(Boolean)) {
-        lines.push(line)
-        const m = /mujun listening on (http:\/\/\S+)/.exec(line)
-        if (m)
-          resolve({
-            base: m[1],
-            lines,
-            stop: () =>
-              new Promise((done) => {
-                child.once('exit', () => done())
-                child.kill('SIGTERM')
-              }),
-          })
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`server exited ${code}:\n${lines.join('\n')}`)))
-  })
-}
-
-afterAll(() => {
-  for (const c of running) if (c.exitCode === null) c.kill('SIGKILL')
-})
+import { api, type Server, startServer, stopAll } from './support/server.ts'
 
 const cli = async (args: string[]) => {
   const out: string[] = []
@@ -62,25 +18,7 @@ const cli = async (args: string[]) => {
   return { code, out: out.join('\n') }
 }
 
-async function api(
-  base: string,
-  method: string,
-  path: string,
-  token?: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: res.status, etag: res.headers.get('etag'), body: (await res.json()) as any }
-}
+afterAll(stopAll)
 
 describe('one database, several processes', () => {
   let dir: string

@@ -4,7 +4,7 @@
  * the optimistic concurrency of each record are decided here; the store only writes rows.
  * @module app/overrides
  */
-import { parseDocument } from 'yaml'
+import { LineCounter, parseDocument } from 'yaml'
 import {
   ConflictError,
   checkIfMatch,
@@ -103,7 +103,7 @@ export class OverrideService {
   /** A county's new proposal, in status draft, checked against the city rules in force. */
   propose(p: Principal | undefined, text: string): OverrideDetail {
     const who = authorize(p, ['county', 'bureau'])
-    const header = readHeader(text)
+    const header = readHeader(text, 'strict')
     if (!header.id || !ID.test(header.id))
       throw invalid(
         'the text must be an override file whose override.id is a lower-case id (a-z, 0-9, _ or -, at most 64)',
@@ -155,7 +155,7 @@ export class OverrideService {
       throw new TransitionError(
         `cannot edit override '${id}': it is ${current.status}; only a draft can be edited`,
       )
-    const header = readHeader(text)
+    const header = readHeader(text, 'strict')
     if (header.id !== id || header.status !== 'draft' || header.county !== current.county)
       throw invalid('an edit keeps the id, the county and the status draft')
     const { versionId, compiled } = this.check(id, text)
@@ -364,8 +364,14 @@ function summary(row: OverrideRow): OverrideSummary {
   }
 }
 
-/** The header fields of an override text, read leniently (the full check is compile's); {} when unreadable. */
-function readHeader(text: string): {
+/**
+ * The header fields of an override text. 'strict' (a text a client sent): YAML that does not parse is a 422 naming
+ * the line and column. Otherwise (stored texts) unreadable fields are left out. The full check is compile's.
+ */
+function readHeader(
+  text: string,
+  mode: 'strict' | 'lenient' = 'lenient',
+): {
   id?: string
   county?: string
   status?: string
@@ -375,7 +381,17 @@ function readHeader(text: string): {
   supersedes?: string
 } {
   try {
-    const doc = parseDocument(text, { uniqueKeys: false })
+    const lc = new LineCounter()
+    const doc = parseDocument(text, { uniqueKeys: false, lineCounter: lc })
+    const err = doc.errors[0]
+    if (err && mode === 'strict') {
+      const { line, col } = lc.linePos(err.pos[0])
+      throw new MujunError(
+        'OVERRIDE_INVALID',
+        `the override text is not valid YAML at line ${line}, column ${col}: ${err.message.split('\n')[0]}`,
+        { status: 422, details: [{ line, col, message: err.message.split('\n')[0] }] },
+      )
+    }
     const get = (k: string) => {
       const v = doc.getIn(['override', k])
       return v === undefined || v === null ? undefined : String(v)
@@ -389,7 +405,10 @@ function readHeader(text: string): {
       to: get('to'),
       supersedes: get('supersedes'),
     }
-  } catch {
+  } catch (e) {
+    if (e instanceof MujunError) throw e
+    if (mode === 'strict')
+      throw invalid('the override text is nested too deeply or cannot be read as YAML')
     return {}
   }
 }

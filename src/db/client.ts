@@ -2,7 +2,7 @@
  * Opens the SQLite database (WAL, foreign keys) and applies the drizzle-kit migrations.
  * @module db/client
  */
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
@@ -15,7 +15,13 @@ export const MIGRATIONS_DIR = new URL('../../migrations', import.meta.url).pathn
 
 /** Opens (creating if needed) the database at `path` (`:memory:` for tests) and migrates it. */
 export function createDb(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true })
+    // Tokens' hashes and every enterprise's figures: readable by the service's own user only. SQLite gives the
+    // -wal and -shm files the database file's permissions.
+    closeSync(openSync(path, 'a', 0o600))
+    chmodSync(path, 0o600)
+  }
   const sqlite = new Database(path)
   sqlite.pragma('journal_mode = WAL')
   sqlite.pragma('synchronous = NORMAL')

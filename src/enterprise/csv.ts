@@ -192,12 +192,19 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
   return { enterprises, problems }
 }
 
-/** A CSV cell: quoted when needed, and cells starting with = + - @ prefixed with ' so spreadsheets never run them. */
+/**
+ * A CSV cell: quoted when needed, and any cell a spreadsheet could read as a formula prefixed with ' so it never
+ * runs: one starting with = + - @, also behind leading blanks, control or zero-width characters (which spreadsheets
+ * skip), or starting with a tab or CR itself. Plain numbers are left as they are.
+ */
 export function csvCell(value: unknown): string {
   let s = value === null || value === undefined ? '' : String(value)
-  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`
+  if (FORMULA_LIKE.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
+
+const FORMULA_LIKE =
+  /^[\s\u0000-\u001f\u007f\u00a0\u200b-\u200f\u2028-\u202f\u2060\ufeff]*[=+\-@]|^[\t\r]/
 
 /** Rows to CSV text with a UTF-8 BOM and CRLF line ends, as Excel expects. */
 export function toCsv(header: string[], rows: unknown[][]): string {

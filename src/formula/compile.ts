@@ -165,9 +165,16 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
         const b = gen(node.falseExpr, depth + 1)
         expectValue(a, node.trueExpr)
         expectValue(b, node.falseExpr)
+        // Both branches are typed: a text branch in an arithmetic formula would otherwise concatenate.
+        if (a.type !== b.type)
+          throw new FormulaError(
+            `the branches of '${node.toString()}' give ${KIND[a.type]} and ${KIND[b.type]}; both must give the same kind of value`,
+          )
         return {
           code: `(${truthy(c)} ? ${a.code} : ${b.code})`,
-          type: a.type === b.type ? a.type : 'number',
+          type: a.type,
+          category:
+            a.category && b.category ? [...new Set([...a.category, ...b.category])] : undefined,
         }
       }
       case 'FunctionNode': {
@@ -307,6 +314,13 @@ function runtime(divisors: readonly string[]): Runtime & { fault: number } {
     divisors: Object.freeze([...divisors]),
   })
   return rt
+}
+
+const KIND: Record<Gen['type'], string> = {
+  number: 'a number',
+  boolean: 'a condition (true/false)',
+  string: 'text',
+  category: 'a category',
 }
 
 function numeric(g: Gen, node: any): string {

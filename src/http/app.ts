@@ -8,7 +8,8 @@ import { bodyLimit } from 'hono/body-limit'
 import { createServices } from '../app/services.ts'
 import { AuthError, MujunError } from '../errors.ts'
 import { registerWebRoutes } from '../web/pages.tsx'
-import { type AppDeps, type AppEnv, headerOf, nodeIncoming } from './context.ts'
+import { AuthFailureLimiter } from './auth-limiter.ts'
+import { type AppDeps, type AppEnv, clientOf, headerOf } from './context.ts'
 import { docsPage } from './docs-page.ts'
 import { errorToProblem, problemResponse, zodProblem } from './problem.ts'
 import { HealthSchema, reply } from './responses.ts'
@@ -18,9 +19,6 @@ import { registerOverrideRoutes } from './routes/overrides.ts'
 import { registerPricingRoutes } from './routes/pricing.ts'
 import { registerRulebookRoutes } from './routes/rulebook.ts'
 import { registerTokenRoutes } from './routes/tokens.ts'
-
-/** Failed authentications allowed per client per minute before 429. */
-const AUTH_FAILURES_PER_MINUTE = 30
 
 export function createApp(deps: AppDeps) {
   const services = deps.services ?? createServices(deps.store)
@@ -35,7 +33,6 @@ export function createApp(deps: AppDeps) {
         )
     },
   })
-  const failures = new Map<string, { count: number; since: number }>()
 
   app.onError((err, c) => errorToProblem(c, err, log))
   app.notFound((c) =>
@@ -47,35 +44,34 @@ export function createApp(deps: AppDeps) {
   const limit = bodyLimit({ maxSize: maxBody, onError: tooLarge })
   // A declared Content-Length is checked from the header (Node's parser stops the body there); only chunked
   // bodies are metered by hono's bodyLimit, because reading `raw.body` turns the request into a web stream.
+  const limiter = deps.authLimiter ?? new AuthFailureLimiter()
+  // Every /v1 route needs a token: it is checked before any body is read or validated, so an anonymous request
+  // costs a header lookup whatever it sends.
   const authenticate = async (c: Context<AppEnv>, next: () => Promise<void>): Promise<void> => {
     // Whatever another process committed since the last request is seen by this one: caches are dropped first.
     deps.store.sync()
     if (!c.req.path.startsWith('/v1/')) return next()
     const header = headerOf(c, 'authorization')
-    if (header) {
+    if (!header) throw new AuthError(401, 'a valid Bearer token is required')
+    const m = /^Bearer\s+(\S+)$/i.exec(header)
+    const principal = m ? services.tokens.principal(m[1]) : undefined
+    if (!principal) {
       const client = clientOf(c)
-      const f = failures.get(client)
       const now = Date.now()
-      if (f && now - f.since < 60_000 && f.count >= AUTH_FAILURES_PER_MINUTE) {
+      const wait = limiter.retryAfter(client, now)
+      if (wait > 0)
         throw new MujunError(
           'TOO_MANY_AUTH_FAILURES',
-          'too many failed authentications; wait a minute',
-          { status: 429 },
+          `too many failed authentications from this address; retry in ${wait} s`,
+          { status: 429, headers: { 'Retry-After': String(wait) } },
         )
-      }
-      const m = /^Bearer\s+(\S+)$/i.exec(header)
-      const principal = m ? services.tokens.principal(m[1]) : undefined
-      if (!principal) {
-        if (!f || now - f.since >= 60_000) failures.set(client, { count: 1, since: now })
-        else f.count++
-        if (failures.size > 10_000) failures.clear()
-        throw new AuthError(
-          401,
-          m ? 'unknown or revoked token' : 'Authorization must be "Bearer <token>"',
-        )
-      }
-      c.set('principal', principal)
+      limiter.fail(client, now)
+      throw new AuthError(
+        401,
+        m ? 'unknown, expired or revoked token' : 'Authorization must be "Bearer <token>"',
+      )
     }
+    c.set('principal', principal)
     await next()
   }
   // One middleware for the body limit and authentication: each layer of hono's chain costs a promise per request.
@@ -106,6 +102,7 @@ export function createApp(deps: AppDeps) {
           rulebookVersion: id,
           rulebookHash: cityHash,
           overrideRevision: overrideSeq,
+          cache: services.cache.stats(),
         },
         200,
       )
@@ -118,7 +115,7 @@ export function createApp(deps: AppDeps) {
   registerEvaluationRoutes(app, services)
   registerOverrideRoutes(app, services)
   registerTokenRoutes(app, services)
-  registerWebRoutes(app as never, services)
+  registerWebRoutes(app as never, services, limiter)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -138,10 +135,6 @@ export function createApp(deps: AppDeps) {
   app.get('/openapi.json', (c) => c.json(document()))
   app.get('/docs', (c) => c.html(docsPage(document() as never)))
   return app
-}
-
-function clientOf(c: Context): string {
-  return nodeIncoming(c)?.socket?.remoteAddress ?? 'local'
 }
 
 export type App = ReturnType<typeof createApp>

@@ -6,6 +6,7 @@
 import type { Context } from 'hono'
 import type { Services } from '../app/services.ts'
 import type { Principal, Store } from '../db/store.ts'
+import type { AuthFailureLimiter } from './auth-limiter.ts'
 
 export interface AppDeps {
   store: Store
@@ -14,6 +15,8 @@ export interface AppDeps {
   /** Largest request body, bytes. */
   maxBodyBytes?: number
   log?: (msg: string) => void
+  /** Failed-authentication counts per client (shared by the API and the login page). */
+  authLimiter?: AuthFailureLimiter
 }
 
 export type AppEnv = { Variables: { principal?: Principal } }
@@ -39,4 +42,9 @@ export function headerOf(c: Context, name: string): string | undefined {
   if (!incoming) return c.req.header(name)
   const v = incoming.headers[name]
   return Array.isArray(v) ? v.join(', ') : v
+}
+
+/** The client's address as the socket reports it ('local' for app.request in tests). */
+export function clientOf(c: Context): string {
+  return nodeIncoming(c)?.socket?.remoteAddress ?? 'local'
 }

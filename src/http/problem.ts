@@ -96,7 +96,11 @@ export function errorToProblem(c: Context, err: unknown, log: (msg: string) => v
       })),
     )
   }
-  if (err instanceof MujunError) return problemResponse(c, err.status, err.code, err.message)
+  if (err instanceof MujunError) {
+    const res = problemResponse(c, err.status, err.code, err.message)
+    for (const [k, v] of Object.entries(err.headers ?? {})) res.headers.set(k, v)
+    return res
+  }
   if (err instanceof HTTPException) {
     const status = err.status
     const code =

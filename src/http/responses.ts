@@ -36,6 +36,9 @@ export const HealthSchema = z
     rulebookVersion: z.number().int(),
     rulebookHash: z.string(),
     overrideRevision: z.number().int(),
+    cache: z
+      .object({ entries: z.number().int(), bytes: z.number().int() })
+      .openapi({ description: 'the answer cache: entries and approximate bytes held (bounded)' }),
   })
   .openapi('Health')
 

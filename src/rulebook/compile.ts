@@ -482,9 +482,26 @@ function collectSections(
   const sectorIds = new Set(ctx.sectors.map((s) => s.id))
   const resourceIds = new Set(meta.resources.map((r) => r.id))
   const inputIds = new Set(ctx.inputs.map((i) => i.id))
-  const formula = (path: (string | number)[], source: string): CompiledFormula | undefined => {
+  const formula = (
+    path: (string | number)[],
+    source: string,
+    expect?: 'number' | 'boolean',
+  ): CompiledFormula | undefined => {
     try {
-      return compileFormula(source, ctx.symbols)
+      const f = compileFormula(source, ctx.symbols)
+      // A `when` that is not a condition would never fire, an indicator that is not a number cannot be scored.
+      if (expect && f.type !== expect) {
+        report(
+          loc,
+          path,
+          expect === 'boolean'
+            ? `'${source}' is not a condition: a \`when\` must give true or false (e.g. a comparison)`
+            : `'${source}' does not give a number: an indicator formula must`,
+          quoteOffset(loc, path),
+        )
+        return undefined
+      }
+      return f
     } catch (e) {
       if (e instanceof FormulaError) {
         const extra = e.index !== undefined && !source.includes('\n') ? Math.max(0, e.index - 1) : 0
@@ -515,14 +532,14 @@ function collectSections(
           out.groups.push({
             ...item,
             origin,
-            whenFn: formula([...path, 'when'], item.when) ?? dummy,
+            whenFn: formula([...path, 'when'], item.when, 'boolean') ?? dummy,
           })
           break
         case 'indicators':
           out.indicators.push({
             ...item,
             origin,
-            fn: formula([...path, 'formula'], item.formula) ?? dummy,
+            fn: formula([...path, 'formula'], item.formula, 'number') ?? dummy,
           })
           break
         case 'scoring': {
@@ -544,7 +561,7 @@ function collectSections(
           out.adjustments.push({
             ...item,
             origin,
-            whenFn: formula([...path, 'when'], item.when) ?? dummy,
+            whenFn: formula([...path, 'when'], item.when, 'boolean') ?? dummy,
           })
           break
         case 'vetoes':
@@ -557,7 +574,7 @@ function collectSections(
           out.vetoes.push({
             ...item,
             origin,
-            whenFn: formula([...path, 'when'], item.when) ?? dummy,
+            whenFn: formula([...path, 'when'], item.when, 'boolean') ?? dummy,
           })
           break
         case 'classes': {
@@ -603,7 +620,10 @@ function collectSections(
                 [...path, 'rows', j, 'category'],
                 `unknown category '${r.category}' (categories: ${[...categoryIds].join(', ')})`,
               )
-            return { ...r, whenFn: formula([...path, 'rows', j, 'when'], r.when) ?? dummy }
+            return {
+              ...r,
+              whenFn: formula([...path, 'rows', j, 'when'], r.when, 'boolean') ?? dummy,
+            }
           })
           out.sectorTables.push({ ...t, rows, origin })
           break

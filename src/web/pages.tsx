@@ -8,6 +8,8 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Services } from '../app/services.ts'
 import type { Principal } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
+import { type AuthFailureLimiter, ClientRateLimiter } from '../http/auth-limiter.ts'
+import { clientOf } from '../http/context.ts'
 import { quote } from '../pricing/quote.ts'
 import type { RatingResult } from '../rating/rate.ts'
 import { classMoves, selfCheck } from '../rating/self-check.ts'
@@ -33,7 +35,11 @@ const FORM_INPUTS = [
 ]
 const FORM_FLAGS = ['above_scale', 'high_tech', 'tech_centre', 'new_enterprise']
 
-export function registerWebRoutes(app: Hono<any>, services: Services) {
+/** Anonymous what-if self-checks per client address and minute: each one re-rates the year's peers. */
+const ANONYMOUS_SELF_CHECKS_PER_MINUTE = 20
+
+export function registerWebRoutes(app: Hono<any>, services: Services, limiter: AuthFailureLimiter) {
+  const anonymous = new ClientRateLimiter(ANONYMOUS_SELF_CHECKS_PER_MINUTE)
   const { store, tokens, rulebooks } = services
   const who = (
     c: { req: { header(n: string): string | undefined } } & Parameters<typeof getCookie>[0],
@@ -61,15 +67,31 @@ export function registerWebRoutes(app: Hono<any>, services: Services) {
 
   app.post('/login', async (c) => {
     const lang = langOf(c.req.query('lang'))
-    const token = String((await c.req.parseBody()).token ?? '')
-    const p = tokens.principal(token)
-    if (!p)
-      return c.html(
+    const refuse = (status: 400 | 401 | 429, headers: Record<string, string> = {}) =>
+      c.html(
         <Layout lang={lang} title={t(lang, 'login')} path="/login" loggedIn={false}>
-          <p class="err">401</p>
+          <p class="err">{status}</p>
         </Layout>,
-        401,
+        status,
+        headers,
       )
+    let form: Record<string, unknown>
+    try {
+      form = await c.req.parseBody()
+    } catch {
+      return refuse(400)
+    }
+    const token = typeof form.token === 'string' ? form.token : ''
+    const p = tokens.principal(token)
+    if (!p) {
+      // The login form answers like the API: a valid token always passes, guesses are counted per address.
+      const client = clientOf(c)
+      const now = Date.now()
+      const wait = limiter.retryAfter(client, now)
+      if (wait > 0) return refuse(429, { 'Retry-After': String(wait) })
+      limiter.fail(client, now)
+      return refuse(401)
+    }
     setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' })
     return c.redirect(p.role === 'bureau' ? `/overview?lang=${lang}` : `/self-check?lang=${lang}`)
   })
@@ -303,7 +325,19 @@ export function registerWebRoutes(app: Hono<any>, services: Services) {
 
   app.get('/self-check', (c) => selfCheckPage(c))
   app.post('/self-check', async (c) => {
-    const body = await c.req.parseBody()
+    if (!who(c)) {
+      const wait = anonymous.take(clientOf(c), Date.now())
+      if (wait > 0)
+        return c.text(`too many self-checks from this address; retry in ${wait} s`, 429, {
+          'Retry-After': String(wait),
+        })
+    }
+    let body: Record<string, unknown>
+    try {
+      body = await c.req.parseBody()
+    } catch {
+      return c.text('malformed form body', 400)
+    }
     return selfCheckPage(
       c,
       Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])),

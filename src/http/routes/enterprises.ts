@@ -5,6 +5,7 @@
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Services } from '../../app/services.ts'
+import { MujunError } from '../../errors.ts'
 import type { AppEnv } from '../context.ts'
 import {
   EnterpriseListSchema,
@@ -177,6 +178,11 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { enterprises
     async (c) => {
       const { year, skipBad } = c.req.valid('query')
       // UTF-8 (with or without BOM) or GBK, as Excel on a Chinese Windows saves it.
+      // The body is a CSV file and nothing else: a JSON or form body is refused before it is read.
+      if (!/^text\/csv\s*(;|$)/i.test(c.req.header('content-type') ?? ''))
+        throw new MujunError('UNSUPPORTED_MEDIA_TYPE', 'send the CSV as content-type: text/csv', {
+          status: 415,
+        })
       const bytes = new Uint8Array(await c.req.arrayBuffer())
       return c.json(enterprises.importCsv(c.get('principal'), bytes, year, skipBad === 'true'), 200)
     },

@@ -11,9 +11,16 @@ import { RequestInvalid } from '../problem.ts'
 import { QuoteSchema, RatingResultSchema, reply, TierSchema, TiersSchema } from '../responses.ts'
 import { County, CreditCode, Industry, IsoDate, jsonBody } from '../schemas.ts'
 
+// One numeric contract for a quantity, sent as a string or a JSON number: at most 15 digits before the point and
+// 9 after (a JSON number is checked on its shortest decimal form, the one JSON.stringify writes).
+const QUANTITY = /^\d{1,15}(\.\d{1,9})?$/
 const Quantity = z.union([
-  z.string().regex(/^\d{1,15}(\.\d{1,9})?$/, 'a non-negative decimal'),
-  z.number().nonnegative().finite(),
+  z
+    .string()
+    .regex(QUANTITY, 'a non-negative decimal with at most 15 digits before the point and 9 after'),
+  z.number().refine((n) => Number.isFinite(n) && n >= 0 && QUANTITY.test(String(n)), {
+    message: 'a non-negative number with at most 15 digits before the point and 9 after',
+  }),
 ])
 
 const TierParams = z.object({ creditCode: CreditCode })

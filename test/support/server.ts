@@ -1,0 +1,82 @@
+/**
+ * Real server processes for tests: `src/server.ts` started with `node --import tsx` on a port of its own, and a
+ * small fetch helper. Every attack and every multi-process claim is tested against these, not the app object.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+
+const SERVER = new URL('../../src/server.ts', import.meta.url).pathname
+const running: ChildProcess[] = []
+
+export interface Server {
+  base: string
+  /** Everything the process printed so far. */
+  lines: string[]
+  pid: number
+  stop: () => Promise<void>
+}
+
+/** Starts a server with `env` over the defaults (any free port, a 60-firm demo) and waits until it listens. */
+export function startServer(env: Record<string, string>): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
+    env: { ...process.env, PORT: '0', DEMO_SIZE: '60', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  running.push(child)
+  const lines: string[] = []
+  return new Promise((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      for (const line of d.toString().split('\n').filter(Boolean)) {
+        lines.push(line)
+        const m = /mujun listening on (http:\/\/\S+)/.exec(line)
+        if (m)
+          resolve({
+            base: m[1],
+            lines,
+            pid: child.pid!,
+            stop: () =>
+              new Promise((done) => {
+                if (child.exitCode !== null) return done()
+                child.once('exit', () => done())
+                child.kill('SIGTERM')
+              }),
+          })
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`server exited ${code}:\n${lines.join('\n')}`)))
+  })
+}
+
+/** Kills whatever a test left running. */
+export function stopAll(): void {
+  for (const c of running) if (c.exitCode === null) c.kill('SIGKILL')
+}
+
+/** A JSON request; the body is sent as JSON unless `raw` is given. */
+export async function api(
+  base: string,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  let json: any
+  try {
+    json = JSON.parse(text)
+  } catch {
+    json = text
+  }
+  return { status: res.status, etag: res.headers.get('etag'), headers: res.headers, body: json }
+}
