@@ -25,7 +25,10 @@ try {
 const say = (s: string) => env.LOG_LEVEL !== 'silent' && process.stdout.write(`${s}\n`)
 const db = createDb(env.DB_PATH)
 const store = new Store(db)
-const services = createServices(store)
+// Long work runs in worker threads on the same database file (not possible for an in-memory database).
+const services = createServices(store, {
+  jobsDbPath: env.DB_PATH === ':memory:' ? undefined : env.DB_PATH,
+})
 // The database is the system of record: the rule files are loaded only into an empty database. Later they are
 // compared and any difference is reported, never applied (that is `mujun rules import`, explicit and audited).
 try {

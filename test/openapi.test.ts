@@ -138,6 +138,13 @@ beforeAll(async () => {
     token: bureau,
     body: { year: 2024 },
   })
+  const job = await record('POST', '/v1/evaluations', '/v1/evaluations', {
+    token: bureau,
+    body: { year: 2023 },
+    headers: { prefer: 'respond-async' },
+  })
+  await new Promise((r) => setTimeout(r, 50))
+  await record('GET', '/v1/jobs/{id}', `/v1/jobs/${job.body.id}`, { token: bureau })
   await record('GET', '/v1/evaluations', '/v1/evaluations', { token: bureau })
   await record('GET', '/v1/evaluations/{id}', `/v1/evaluations/${run.body.id}`, { token: bureau })
   await record(

@@ -124,7 +124,13 @@ export class EnterpriseService {
   }
 
   /** A CSV (UTF-8 with or without BOM, or GBK) of enterprises and one year's figures. */
-  importCsv(p: Principal | undefined, bytes: Uint8Array, year: number, skipBad: boolean) {
+  importCsv(
+    p: Principal | undefined,
+    bytes: Uint8Array,
+    year: number,
+    skipBad: boolean,
+    onProgress?: (done: number, total: number) => void,
+  ) {
     authorize(p, ['bureau'])
     const { text, encoding } = decodeCsvBytes(bytes)
     const parsed = parseEnterprisesCsv(text, this.rulebooks.active().rulebook)
@@ -142,7 +148,7 @@ export class EnterpriseService {
       year,
       rows: parsed.enterprises.length,
       encoding,
-      ...this.importRows(p, parsed.enterprises, year),
+      ...this.importRows(p, parsed.enterprises, year, onProgress),
       skipped: parsed.problems,
     }
   }

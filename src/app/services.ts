@@ -7,6 +7,7 @@ import type { Store } from '../db/store.ts'
 import { type CacheLimits, DEFAULT_CACHE_LIMITS, RevisionCache } from './cache.ts'
 import { EnterpriseService } from './enterprises.ts'
 import { EvaluationService } from './evaluations.ts'
+import { JobService } from './jobs.ts'
 import { OverrideService } from './overrides.ts'
 import { PricingService } from './pricing.ts'
 import { RulebookService } from './rulebooks.ts'
@@ -21,10 +22,14 @@ export interface Services {
   enterprises: EnterpriseService
   evaluations: EvaluationService
   pricing: PricingService
+  jobs: JobService
 }
 
-export function createServices(store: Store, limits: CacheLimits = DEFAULT_CACHE_LIMITS): Services {
-  const cache = new RevisionCache(() => store.revision, limits)
+export function createServices(
+  store: Store,
+  options: { limits?: CacheLimits; jobsDbPath?: string } = {},
+): Services {
+  const cache = new RevisionCache(() => store.revision, options.limits ?? DEFAULT_CACHE_LIMITS)
   const rulebooks = new RulebookService(store)
   const enterprises = new EnterpriseService(store, cache, rulebooks)
   const evaluations = new EvaluationService(store, cache, rulebooks)
@@ -37,5 +42,6 @@ export function createServices(store: Store, limits: CacheLimits = DEFAULT_CACHE
     enterprises,
     evaluations,
     pricing: new PricingService(store, cache, rulebooks, enterprises, evaluations),
+    jobs: new JobService(evaluations, enterprises, options.jobsDbPath),
   }
 }

@@ -203,6 +203,7 @@ export function csvCell(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters before a formula are what it finds
 const FORMULA_LIKE =
   /^[\s\u0000-\u001f\u007f\u00a0\u200b-\u200f\u2028-\u202f\u2060\ufeff]*[=+\-@]|^[\t\r]/
 

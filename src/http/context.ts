@@ -48,3 +48,8 @@ export function headerOf(c: Context, name: string): string | undefined {
 export function clientOf(c: Context): string {
   return nodeIncoming(c)?.socket?.remoteAddress ?? 'local'
 }
+
+/** The client asked for a long job to be answered at once with the job (RFC 7240 `Prefer: respond-async`). */
+export function prefersAsync(c: Context): boolean {
+  return /\brespond-async\b/i.test(headerOf(c, 'prefer') ?? '')
+}

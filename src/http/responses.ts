@@ -465,6 +465,35 @@ export const TokenCreatedSchema = Token.extend({
 }).openapi('TokenCreated')
 export const TokenListSchema = z.object({ tokens: z.array(Token) }).openapi('Tokens')
 
+export const JobSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['evaluate', 'import']),
+    status: z.enum(['running', 'done', 'failed']),
+    progress: z.object({ done: z.number().int(), total: nullable(z.number().int()) }),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    finishedAt: nullable(z.string()),
+    result: z.unknown().openapi({ description: 'what the synchronous call would have answered' }),
+    error: nullable(
+      z.object({
+        code: z.string(),
+        message: z.string(),
+        status: z.number().int(),
+        details: z.unknown().optional(),
+      }),
+    ),
+  })
+  .openapi('Job')
+
+/** The 202 answer of a route called with `Prefer: respond-async`: the job to poll. */
+export const accepted = {
+  202: {
+    description: 'with `Prefer: respond-async`: the job started; poll GET /v1/jobs/{id} (Location)',
+    content: { 'application/json': { schema: JobSchema } },
+  },
+}
+
 /** A JSON response and the problem+json answer every route may give instead. */
 export function reply<T extends z.ZodType, S extends 200 | 201 = 200>(
   schema: T,

@@ -6,8 +6,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Services } from '../../app/services.ts'
 import { MujunError } from '../../errors.ts'
-import type { AppEnv } from '../context.ts'
+import { type AppEnv, prefersAsync } from '../context.ts'
 import {
+  accepted,
   EnterpriseListSchema,
   EnterpriseSchema,
   FiguresSchema,
@@ -18,7 +19,10 @@ import { County, CreditCode, Industry, Year } from '../schemas.ts'
 
 const Figures = z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
 
-export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { enterprises }: Services) {
+export function registerEnterpriseRoutes(
+  app: OpenAPIHono<AppEnv>,
+  { enterprises, jobs }: Services,
+) {
   app.openapi(
     createRoute({
       method: 'get',
@@ -165,15 +169,19 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { enterprises
       method: 'post',
       path: '/v1/enterprises:import',
       tags: ['enterprises'],
-      summary: 'Bulk import of enterprises and one year of figures from CSV (all rows or none)',
+      summary:
+        'Bulk import of enterprises and one year of figures from CSV (all rows or none). Runs off the request thread; with `Prefer: respond-async` answers 202 with the job at once',
       request: {
         query: z.object({ year: Year, skipBad: z.enum(['true', 'false']).default('false') }),
         body: { content: { 'text/csv': { schema: z.string() } } },
       },
-      responses: reply(
-        ImportResultSchema,
-        'how many were created and updated; bad rows are listed by row and column and nothing is stored',
-      ),
+      responses: {
+        ...reply(
+          ImportResultSchema,
+          'how many were created and updated; bad rows are listed by row and column and nothing is stored',
+        ),
+        ...accepted,
+      },
     }),
     async (c) => {
       const { year, skipBad } = c.req.valid('query')
@@ -183,8 +191,18 @@ export function registerEnterpriseRoutes(app: OpenAPIHono<AppEnv>, { enterprises
         throw new MujunError('UNSUPPORTED_MEDIA_TYPE', 'send the CSV as content-type: text/csv', {
           status: 415,
         })
-      const bytes = new Uint8Array(await c.req.arrayBuffer())
-      return c.json(enterprises.importCsv(c.get('principal'), bytes, year, skipBad === 'true'), 200)
+      const csv = new Uint8Array(await c.req.arrayBuffer())
+      const { job, done } = jobs.start(c.get('principal'), {
+        kind: 'import',
+        year,
+        skipBad: skipBad === 'true',
+        csv,
+      })
+      if (prefersAsync(c)) {
+        c.header('Location', `/v1/jobs/${job.id}`)
+        return c.json(job, 202)
+      }
+      return c.json((await done) as ReturnType<typeof enterprises.importCsv>, 200)
     },
   )
 }

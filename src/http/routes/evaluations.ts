@@ -5,8 +5,10 @@
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Services } from '../../app/services.ts'
-import type { AppEnv } from '../context.ts'
+import { type AppEnv, prefersAsync } from '../context.ts'
 import {
+  accepted,
+  JobSchema,
   PublishedSchema,
   ResultsSchema,
   RunCreatedSchema,
@@ -17,14 +19,30 @@ import {
 
 const RunId = z.object({ id: z.coerce.number().int().min(1) })
 
-export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { evaluations }: Services) {
+export function registerEvaluationRoutes(
+  app: OpenAPIHono<AppEnv>,
+  { evaluations, jobs }: Services,
+) {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/jobs/{id}',
+      tags: ['evaluations'],
+      summary:
+        'A long job (evaluation or import): status, progress, and its result or error when finished',
+      request: { params: z.object({ id: z.string().uuid() }) },
+      responses: reply(JobSchema, 'the job'),
+    }),
+    (c) => c.json(jobs.get(c.get('principal'), c.req.valid('param').id), 200),
+  )
+
   app.openapi(
     createRoute({
       method: 'post',
       path: '/v1/evaluations',
       tags: ['evaluations'],
       summary:
-        'Rate every enterprise with figures for a year under the active rulebook (a draft run)',
+        'Rate every enterprise with figures for a year under the rules in force (a draft run). Runs off the request thread; with `Prefer: respond-async` answers 202 with the job at once',
       request: {
         body: {
           content: {
@@ -34,10 +52,21 @@ export function registerEvaluationRoutes(app: OpenAPIHono<AppEnv>, { evaluations
           },
         },
       },
-      responses: reply(RunCreatedSchema, 'the run id and counts per class', 201),
+      responses: {
+        ...reply(RunCreatedSchema, 'the run id and counts per class', 201),
+        ...accepted,
+      },
     }),
-    (c) => {
-      return c.json(evaluations.run(c.get('principal'), c.req.valid('json').year), 201)
+    async (c) => {
+      const { job, done } = jobs.start(c.get('principal'), {
+        kind: 'evaluate',
+        year: c.req.valid('json').year,
+      })
+      if (prefersAsync(c)) {
+        c.header('Location', `/v1/jobs/${job.id}`)
+        return c.json(job, 202)
+      }
+      return c.json((await done) as { id: number; counts: Record<string, number> }, 201)
     },
   )
 

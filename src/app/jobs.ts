@@ -1,0 +1,160 @@
+/**
+ * Long work (a year's evaluation, a bulk import) as jobs with progress. On a database file each job runs in a
+ * worker thread with its own SQLite connection, so requests keep being answered while it runs; the commit reaches
+ * every process through the database revision (Store.sync). On an in-memory database (tests) it runs in place.
+ * @module app/jobs
+ */
+import { randomUUID } from 'node:crypto'
+import { Worker } from 'node:worker_threads'
+import type { Principal } from '../db/store.ts'
+import { MujunError, NotFoundError } from '../errors.ts'
+import { actorOf, authorize } from './authorize.ts'
+import type { EnterpriseService } from './enterprises.ts'
+import type { EvaluationService } from './evaluations.ts'
+
+export type JobRequest =
+  | { kind: 'evaluate'; year: number }
+  | { kind: 'import'; year: number; skipBad: boolean; csv: Uint8Array }
+
+export interface Job {
+  id: string
+  kind: JobRequest['kind']
+  status: 'running' | 'done' | 'failed'
+  /** Rows stored so far and in all, once known. */
+  progress: { done: number; total: number | null }
+  createdAt: string
+  createdBy: string
+  finishedAt: string | null
+  result: unknown
+  error: { code: string; message: string; status: number; details?: unknown } | null
+}
+
+/** What a worker reports. */
+export type JobMessage =
+  | { type: 'progress'; done: number; total: number }
+  | { type: 'done'; result: unknown }
+  | { type: 'failed'; error: NonNullable<Job['error']> }
+
+/** Finished jobs kept for GET /v1/jobs/{id}, oldest dropped first. */
+const KEEP = 200
+
+export class JobService {
+  private jobs = new Map<string, { job: Job; done: Promise<unknown> }>()
+
+  constructor(
+    private readonly evaluations: EvaluationService,
+    private readonly enterprises: EnterpriseService,
+    /** The database file a worker opens; undefined: jobs run in place. */
+    private readonly dbPath: string | undefined,
+  ) {}
+
+  /** Starts a job for the bureau; `done` settles with its result or rejects with its error. */
+  start(p: Principal | undefined, req: JobRequest): { job: Job; done: Promise<unknown> } {
+    const who = authorize(p, ['bureau'])
+    const job: Job = {
+      id: randomUUID(),
+      kind: req.kind,
+      status: 'running',
+      progress: { done: 0, total: null },
+      createdAt: new Date().toISOString(),
+      createdBy: actorOf(who),
+      finishedAt: null,
+      result: null,
+      error: null,
+    }
+    const report = (m: JobMessage) => {
+      if (m.type === 'progress') job.progress = { done: m.done, total: m.total }
+      else {
+        job.finishedAt = new Date().toISOString()
+        if (m.type === 'done') Object.assign(job, { status: 'done', result: m.result })
+        else Object.assign(job, { status: 'failed', error: m.error })
+      }
+    }
+    const done = (
+      this.dbPath ? inWorker(this.dbPath, who, req, report) : this.inPlace(who, req, report)
+    ).then(() => {
+      if (job.status === 'failed') {
+        const e = job.error!
+        throw new MujunError(e.code, e.message, { status: e.status, details: e.details })
+      }
+      return job.result
+    })
+    // A job nobody awaits must not become an unhandled rejection; its failure is in the record.
+    done.catch(() => {})
+    this.jobs.set(job.id, { job, done })
+    for (const [id, j] of this.jobs) {
+      if (this.jobs.size <= KEEP) break
+      if (j.job.status !== 'running') this.jobs.delete(id)
+    }
+    return { job, done }
+  }
+
+  get(p: Principal | undefined, id: string): Job {
+    authorize(p, ['bureau'])
+    const j = this.jobs.get(id)
+    if (!j) throw new NotFoundError(`job ${id}`)
+    return j.job
+  }
+
+  private async inPlace(who: Principal, req: JobRequest, report: (m: JobMessage) => void) {
+    await Promise.resolve()
+    try {
+      const onProgress = (done: number, total: number) => report({ type: 'progress', done, total })
+      report({
+        type: 'done',
+        result: runJob(
+          { evaluations: this.evaluations, enterprises: this.enterprises },
+          who,
+          req,
+          onProgress,
+        ),
+      })
+    } catch (e) {
+      report({ type: 'failed', error: asJobError(e) })
+    }
+  }
+}
+
+/** The work itself, the same in a worker and in place. */
+export function runJob(
+  s: { evaluations: EvaluationService; enterprises: EnterpriseService },
+  who: Principal,
+  req: JobRequest,
+  onProgress: (done: number, total: number) => void,
+): unknown {
+  if (req.kind === 'evaluate') return s.evaluations.run(who, req.year, onProgress)
+  return s.enterprises.importCsv(who, req.csv, req.year, req.skipBad, onProgress)
+}
+
+export function asJobError(e: unknown): NonNullable<Job['error']> {
+  if (e instanceof MujunError)
+    return { code: e.code, message: e.message, status: e.status, details: e.details }
+  return { code: 'INTERNAL', message: 'the job failed; see the server log', status: 500 }
+}
+
+function inWorker(
+  dbPath: string,
+  who: Principal,
+  req: JobRequest,
+  report: (m: JobMessage) => void,
+): Promise<void> {
+  return new Promise((resolve) => {
+    const worker = new Worker(new URL('./job-worker.mjs', import.meta.url), {
+      workerData: { dbPath, who, req },
+    })
+    let finished = false
+    worker.on('message', (m: JobMessage) => {
+      if (m.type !== 'progress') finished = true
+      report(m)
+    })
+    worker.on('error', (e) => {
+      finished = true
+      process.stderr.write(`job ${req.kind} failed in its worker: ${e.stack ?? e}\n`)
+      report({ type: 'failed', error: asJobError(e) })
+    })
+    worker.on('exit', () => {
+      if (!finished) report({ type: 'failed', error: asJobError(new Error('worker exited')) })
+      resolve()
+    })
+  })
+}
