@@ -203,9 +203,9 @@ export function csvCell(value: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters before a formula are what it finds
-const FORMULA_LIKE =
-  /^[\s\u0000-\u001f\u007f\u00a0\u200b-\u200f\u2028-\u202f\u2060\ufeff]*[=+\-@]|^[\t\r]/
+// Blanks, control and zero-width characters a spreadsheet skips before reading a cell as a formula.
+const SKIPPED = '\\s\\u0000-\\u001f\\u007f\\u00a0\\u200b-\\u200f\\u2028-\\u202f\\u2060\\ufeff'
+const FORMULA_LIKE = new RegExp(`^[${SKIPPED}]*[=+\\-@]|^[\\t\\r]`)
 
 /** Rows to CSV text with a UTF-8 BOM and CRLF line ends, as Excel expects. */
 export function toCsv(header: string[], rows: unknown[][]): string {
