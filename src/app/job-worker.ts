@@ -1,6 +1,6 @@
 /**
- * The body of a job's worker thread: its own SQLite connection and use cases, one job, progress and the outcome
- * posted back (see app/jobs).
+ * The job worker thread: its own SQLite connection and use cases; runs one job per message, posting progress and
+ * the outcome back (see app/jobs).
  * @module app/job-worker
  */
 import { parentPort, workerData } from 'node:worker_threads'
@@ -9,17 +9,20 @@ import { type Principal, Store } from '../db/store.ts'
 import { asJobError, type JobMessage, type JobRequest, runJob } from './jobs.ts'
 import { createServices } from './services.ts'
 
-const { dbPath, who, req } = workerData as { dbPath: string; who: Principal; req: JobRequest }
-const post = (m: JobMessage) => parentPort!.postMessage(m)
+const { dbPath } = workerData as { dbPath: string }
 const store = new Store(createDb(dbPath))
-try {
-  const services = createServices(store)
-  const result = runJob(services, who, req, (done, total) =>
-    post({ type: 'progress', done, total }),
-  )
-  post({ type: 'done', result })
-} catch (e) {
-  post({ type: 'failed', error: asJobError(e) })
-} finally {
-  store.db.$client.close()
-}
+const services = createServices(store)
+const post = (m: JobMessage) => parentPort!.postMessage(m)
+
+parentPort!.on('message', ({ who, req }: { who: Principal; req: JobRequest }) => {
+  // What the server or any other process committed since the last job.
+  store.sync()
+  try {
+    const result = runJob(services, who, req, (done, total) =>
+      post({ type: 'progress', done, total }),
+    )
+    post({ type: 'done', result })
+  } catch (e) {
+    post({ type: 'failed', error: asJobError(e) })
+  }
+})

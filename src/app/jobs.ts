@@ -40,13 +40,19 @@ const KEEP = 200
 
 export class JobService {
   private jobs = new Map<string, { job: Job; done: Promise<unknown> }>()
+  /** Jobs run one after another: SQLite has one writer, and each worker is a V8 isolate of its own (memory). */
+  private queue: Promise<unknown> = Promise.resolve()
 
   constructor(
     private readonly evaluations: EvaluationService,
     private readonly enterprises: EnterpriseService,
     /** The database file a worker opens; undefined: jobs run in place. */
-    private readonly dbPath: string | undefined,
-  ) {}
+    dbPath: string | undefined,
+  ) {
+    this.worker = dbPath ? new JobWorker(dbPath) : undefined
+  }
+
+  private readonly worker?: JobWorker
 
   /** Starts a job for the bureau; `done` settles with its result or rejects with its error. */
   start(p: Principal | undefined, req: JobRequest): { job: Job; done: Promise<unknown> } {
@@ -70,9 +76,11 @@ export class JobService {
         else Object.assign(job, { status: 'failed', error: m.error })
       }
     }
-    const done = (
-      this.dbPath ? inWorker(this.dbPath, who, req, report) : this.inPlace(who, req, report)
-    ).then(() => {
+    const run = () =>
+      this.worker ? this.worker.run(who, req, report) : this.inPlace(who, req, report)
+    const ran = this.queue.then(run, run)
+    this.queue = ran
+    const done = ran.then(() => {
       if (job.status === 'failed') {
         const e = job.error!
         throw new MujunError(e.code, e.message, { status: e.status, details: e.details })
@@ -132,29 +140,52 @@ export function asJobError(e: unknown): NonNullable<Job['error']> {
   return { code: 'INTERNAL', message: 'the job failed; see the server log', status: 500 }
 }
 
-function inWorker(
-  dbPath: string,
-  who: Principal,
-  req: JobRequest,
-  report: (m: JobMessage) => void,
-): Promise<void> {
-  return new Promise((resolve) => {
-    const worker = new Worker(new URL('./job-worker.mjs', import.meta.url), {
-      workerData: { dbPath, who, req },
+/**
+ * One job worker thread for the server's life: loading the code into a new isolate costs about 120 MiB and a
+ * second, so it is done once (at start-up, before any job) and jobs queue for it. Recreated if it dies.
+ */
+class JobWorker {
+  private worker?: Worker
+  private pending?: { report: (m: JobMessage) => void; resolve: () => void }
+
+  constructor(private readonly dbPath: string) {
+    this.spawn()
+  }
+
+  run(who: Principal, req: JobRequest, report: (m: JobMessage) => void): Promise<void> {
+    if (!this.worker) this.spawn()
+    return new Promise((resolve) => {
+      this.pending = { report, resolve }
+      this.worker!.postMessage({ who, req })
     })
-    let finished = false
-    worker.on('message', (m: JobMessage) => {
-      if (m.type !== 'progress') finished = true
-      report(m)
+  }
+
+  private spawn() {
+    const w = new Worker(new URL('./job-worker.mjs', import.meta.url), {
+      workerData: { dbPath: this.dbPath },
     })
-    worker.on('error', (e) => {
-      finished = true
-      process.stderr.write(`job ${req.kind} failed in its worker: ${e.stack ?? e}\n`)
-      report({ type: 'failed', error: asJobError(e) })
+    // An idle worker must not keep the process alive on shutdown.
+    w.unref()
+    w.on('message', (m: JobMessage) => {
+      const p = this.pending
+      if (!p) return
+      p.report(m)
+      if (m.type !== 'progress') {
+        this.pending = undefined
+        p.resolve()
+      }
     })
-    worker.on('exit', () => {
-      if (!finished) report({ type: 'failed', error: asJobError(new Error('worker exited')) })
-      resolve()
-    })
-  })
+    const lost = (why: unknown) => {
+      this.worker = undefined
+      const p = this.pending
+      this.pending = undefined
+      if (!p) return
+      process.stderr.write(`a job worker stopped: ${(why as Error)?.stack ?? why}\n`)
+      p.report({ type: 'failed', error: asJobError(why) })
+      p.resolve()
+    }
+    w.on('error', lost)
+    w.on('exit', (code) => lost(new Error(`job worker exited (${code})`)))
+    this.worker = w
+  }
 }

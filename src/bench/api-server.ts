@@ -16,12 +16,14 @@ import { seedDemo } from '../demo/seed.ts'
 import { createApp } from '../http/app.ts'
 import { readRuleTexts } from '../rulebook/load.ts'
 
-const store = new Store(createDb(join(mkdtempSync(join(tmpdir(), 'mujun-bench-')), 'bench.db')))
+const dbPath = join(mkdtempSync(join(tmpdir(), 'mujun-bench-')), 'bench.db')
+const store = new Store(createDb(dbPath))
 new RulebookService(store).loadInitial(
   readRuleTexts(new URL('../../rules/ningbo', import.meta.url).pathname),
   'bench',
 )
-const services = createServices(store)
+// As the server runs it: evaluations and imports in worker threads on the same file.
+const services = createServices(store, { jobsDbPath: dbPath })
 const tokens = seedDemo(services, 3000)
 const codes = store
   .runResults(store.publishedRun(2024)!.id)

@@ -1,11 +1,14 @@
 /**
- * `npm run soak`: a bounded soak on loopback. The server (core 0) takes 60 s of mixed tier lookups and quotes
- * (core 1) while one evaluation is run and published half-way. Prints errors and the server's RSS over time.
- * Passes with zero errors, RSS at most 256 MiB over the warm-up, and the heap retained after a full GC flat
- * (±32 MiB over the last 15 s, ≤ 64 MiB over the warm-up).
+ * `npm run soak`: a bounded soak on loopback. The server (core 0) takes 60 s of tier lookups and quotes (core 1)
+ * while hostile traffic runs beside them (unique padded URLs, anonymous self-checks, a failed-login storm), a
+ * 20,000-row CSV import runs as a job at a third and one evaluation is run and published half-way. Prints errors and
+ * the server's RSS over time. Passes with zero errors on the normal traffic, tier p99 under 50 ms, RSS at most
+ * 256 MiB over the warm-up, the heap retained after a full GC flat (±32 MiB over the last 15 s, ≤ 64 MiB over the
+ * warm-up), and the import and the publish done.
  */
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
+import { hostileRequests, importCsv } from './hostile.ts'
 import { startBenchServer } from './start-server.ts'
 
 // Duration in seconds: `npm run soak -- 30`.
@@ -23,36 +26,40 @@ const rssMiB = () =>
   )
 let k = 0
 const code = () => info.codes[k++ % info.codes.length]
-const mixed = () =>
-  k % 3 === 0
-    ? {
-        method: 'POST',
-        path: '/v1/quotes',
-        headers: { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          creditCode: code(),
-          resource: 'water',
-          quantity: '5000',
-          from: '2025-01-01',
-          to: '2025-04-01',
-        }),
-      }
-    : {
-        method: 'GET',
-        path: `/v1/enterprises/${code()}/tier?date=2025-0${1 + (k % 9)}-01`,
-        headers: { authorization: `Bearer ${info.token}` },
-      }
-const load = (duration: number) =>
-  autocannon({
+const auth = { authorization: `Bearer ${info.token}` }
+const tier = () => ({
+  method: 'GET',
+  path: `/v1/enterprises/${code()}/tier?date=2025-0${1 + (k % 9)}-01`,
+  headers: auth,
+})
+const quote = () => ({
+  method: 'POST',
+  path: '/v1/quotes',
+  headers: { ...auth, 'content-type': 'application/json' },
+  body: JSON.stringify({
+    creditCode: code(),
+    resource: 'water',
+    quantity: '5000',
+    from: '2025-01-01',
+    to: '2025-04-01',
+  }),
+})
+const load = (duration: number, connections: number, next: () => object, latencies?: number[]) => {
+  const run = autocannon({
     url: base,
-    connections: 20,
+    connections,
     duration,
-    requests: [{ setupRequest: (req) => ({ ...req, ...mixed() }) }],
+    requests: [{ setupRequest: (req) => ({ ...req, ...next() }) }],
   })
+  if (latencies) run.on('response', (_c, _s, _b, ms) => latencies.push(ms))
+  return run
+}
+const normal = (duration: number, tierLatencies?: number[]) =>
+  Promise.all([load(duration, 14, tier, tierLatencies), load(duration, 6, quote)])
 
 const retained = async () =>
   ((await (await fetch(`${base}/gc`)).json()) as { heapUsedMiB: number }).heapUsedMiB
-await load(10)
+await normal(10)
 const warm = rssMiB()
 const samples: number[] = [warm]
 const heaps: number[] = [await retained()]
@@ -79,9 +86,54 @@ const publisher = setTimeout(
   },
   (SECONDS / 2) * 1000,
 )
-const result = await load(SECONDS)
+let importNote = 'import not started'
+const importer = setTimeout(
+  async () => {
+    const headers = {
+      authorization: `Bearer ${info.bureau}`,
+      'content-type': 'text/csv',
+      prefer: 'respond-async',
+    }
+    const started = await fetch(`${base}/v1/enterprises:import?year=2024`, {
+      method: 'POST',
+      headers,
+      body: importCsv(20_000, 77),
+    })
+    const job = (await started.json()) as { id: string }
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 500))
+      const j = (await (
+        await fetch(`${base}/v1/jobs/${job.id}`, {
+          headers: { authorization: headers.authorization },
+        })
+      ).json()) as { status: string; result?: { rows: number } }
+      if (j.status !== 'running') {
+        importNote = `import of 20,000 rows as a job at ${Math.round(SECONDS / 3)} s: ${j.status}${j.result ? ` (${j.result.rows} rows)` : ''}`
+        return
+      }
+    }
+  },
+  (SECONDS / 3) * 1000,
+)
+const tierLatencies: number[] = []
+const [[tiers, quotes], hostile] = await Promise.all([
+  normal(SECONDS, tierLatencies),
+  load(SECONDS, 4, hostileRequests(info.token, info.codes)),
+])
 clearInterval(sampler)
 clearTimeout(publisher)
+clearTimeout(importer)
+const result = {
+  errors: tiers.errors + quotes.errors,
+  non2xx: tiers.non2xx + quotes.non2xx,
+  timeouts: tiers.timeouts + quotes.timeouts,
+  requests: {
+    total: tiers.requests.total + quotes.requests.total,
+    average: tiers.requests.average + quotes.requests.average,
+  },
+}
+const sorted = Float64Array.from(tierLatencies).sort()
+const tierP99 = sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? 0
 samples.push(rssMiB())
 heaps.push(await retained())
 server.kill('SIGTERM')
@@ -91,14 +143,21 @@ const growth = Math.max(...samples.slice(1)) - warm
 const tail = heaps.slice(-4)
 const flat =
   Math.max(...tail) - Math.min(...tail) <= FLAT_MIB && Math.max(...heaps) - heaps[0] <= FLAT_MIB * 2
-const ok = errors === 0 && growth <= RSS_BOUND_MIB && flat && publishNote.endsWith('200')
+const ok =
+  errors === 0 &&
+  growth <= RSS_BOUND_MIB &&
+  flat &&
+  publishNote.endsWith('200') &&
+  importNote.includes(': done') &&
+  tierP99 < 50
 process.stdout.write(
   [
-    `mujun soak — ${SECONDS} s mixed tier lookups and quotes, 20 connections, one publish half-way`,
-    `| requests | req/s | errors | RSS after warm-up | RSS max | growth (bound ${RSS_BOUND_MIB} MiB) |`,
-    '|---|---|---|---|---|---|',
-    `| ${result.requests.total.toLocaleString('en')} | ${Math.round(result.requests.average).toLocaleString('en')} | ${errors} | ${warm} MiB | ${Math.max(...samples)} MiB | ${growth} MiB |`,
+    `mujun soak — ${SECONDS} s of tier lookups (14 connections) and quotes (6) beside hostile traffic (4), an import and a publish`,
+    `| requests | req/s | errors | tier p99 (bound 50 ms) | RSS after warm-up | RSS max | growth (bound ${RSS_BOUND_MIB} MiB) | hostile requests |`,
+    '|---|---|---|---|---|---|---|---|',
+    `| ${result.requests.total.toLocaleString('en')} | ${Math.round(result.requests.average).toLocaleString('en')} | ${errors} | ${tierP99.toFixed(2)} ms | ${warm} MiB | ${Math.max(...samples)} MiB | ${growth} MiB | ${hostile.requests.total.toLocaleString('en')} (${hostile.non2xx.toLocaleString('en')} refused) |`,
     publishNote,
+    importNote,
     `RSS samples (MiB, every 5 s): ${samples.join(' ')}`,
     `heap retained after full GC (MiB, every 5 s): ${heaps.join(' ')}; last 15 s within ${Math.max(...tail) - Math.min(...tail)} MiB (flat if ≤ ${FLAT_MIB}), ${Math.max(...heaps) - heaps[0]} MiB over warm-up (≤ ${FLAT_MIB * 2})`,
     ok ? 'soak: PASS' : 'soak: FAIL',
