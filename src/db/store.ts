@@ -74,6 +74,10 @@ export class Store {
    * `sync()`. Derived answers are kept per revision (app/cache).
    */
   revision = 0
+  private syncedThisTurn = false
+  private readonly clearTurn = () => {
+    this.syncedThisTurn = false
+  }
 
   constructor(
     readonly db: Db,
@@ -99,6 +103,20 @@ export class Store {
    * Called once per request, and by every use case that reads a cache outside a request.
    */
   sync(): void {
+    this.syncedThisTurn = false
+    this.syncForRequest()
+  }
+
+  /**
+   * `sync()` for a request handler, which Node calls from the poll phase right after reading the request: one check
+   * serves every request read in the same poll phase. A request whose client saw a commit before sending it was
+   * read after that commit, the poll phase began after it, and the phase's first check (later still) sees it; the
+   * flag is cleared in the check phase that follows, before the next poll. Only for callers in the poll phase.
+   */
+  syncForRequest(): void {
+    if (this.syncedThisTurn) return
+    this.syncedThisTurn = true
+    setImmediate(this.clearTurn)
     this.dataVersionStmt ??= this.db.$client.prepare('PRAGMA data_version').pluck()
     const v = this.dataVersionStmt.get()
     if (v !== this.seenDataVersion) {

@@ -49,7 +49,7 @@ export function createApp(deps: AppDeps) {
   // costs a header lookup whatever it sends.
   const authenticate = async (c: Context<AppEnv>, next: () => Promise<void>): Promise<void> => {
     // Whatever another process committed since the last request is seen by this one: caches are dropped first.
-    deps.store.sync()
+    deps.store.syncForRequest()
     if (!c.req.path.startsWith('/v1/')) return next()
     const header = headerOf(c, 'authorization')
     if (!header) throw new AuthError(401, 'a valid Bearer token is required')

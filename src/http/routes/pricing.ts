@@ -24,9 +24,20 @@ const Quantity = z.union([
 ])
 
 const TierParams = z.object({ creditCode: CreditCode })
-/** A real calendar date written YYYY-MM-DD (what IsoDate accepts). */
-const isIsoDate = (s: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)
+/** A real calendar date written YYYY-MM-DD (what IsoDate accepts), checked without building a Date. */
+function isIsoDate(s: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
+  const y = +s.slice(0, 4)
+  const m = +s.slice(5, 7)
+  const d = +s.slice(8, 10)
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+  return (
+    m >= 1 &&
+    m <= 12 &&
+    d >= 1 &&
+    d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31)
+  )
+}
 const TierQuery = z.object({ date: IsoDate.optional() })
 
 const QuoteBody = z.object({
