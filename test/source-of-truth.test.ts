@@ -211,6 +211,19 @@ describe('6. overrides never apply retroactively; supersedes stays within a coun
     expect((await json(future)).code).toBe('DECISION_DATE_INVALID')
   })
 
+  it('decision dates are Ningbo calendar dates (UTC+8)', async () => {
+    // 20:00 UTC on 25 November is 04:00 on 26 November in Ningbo: a decision dated the 26th is not in the future.
+    const t = createTestApp({ size: 100, clockStart: '2026-11-25T20:00:00Z' })
+    expect(
+      (await propose(t, t.tokens.county, draft('cixi_tz', '330282', '2027-01-01'))).status,
+    ).toBe(201)
+    const [submit, approve] = await walk(t, 'cixi_tz', t.tokens.county, [
+      ['submit', {}],
+      ['approve', { ref: 'x', date: '2026-11-26' }],
+    ])
+    expect([submit.status, approve.status]).toEqual([200, 200])
+  })
+
   it('supersedes may name only an override of the same county', async () => {
     const t = createTestApp({ size: 100 })
     const res = await propose(
