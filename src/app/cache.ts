@@ -55,6 +55,18 @@ export class RevisionCache {
     return value
   }
 
+  /** The value under `key` if held at the current revision (no `make`: for answers computed elsewhere). */
+  peek<T>(key: string): T | undefined {
+    if (this.revision() !== this.seen) return undefined
+    return this.map.get(key)?.value as T | undefined
+  }
+
+  /** Keeps `value` under `key` if the revision is still `revision` (the one it was computed at). */
+  put<T>(key: string, value: T, revision: number, bytesOf: (value: T) => number = () => 256): void {
+    if (this.revision() !== revision) return
+    this.get(key, () => value, bytesOf)
+  }
+
   /** Entries and approximate bytes held (for the soak test and /healthz). */
   stats(): { entries: number; bytes: number } {
     return { entries: this.map.size, bytes: this.bytes }

@@ -11,10 +11,12 @@ import { MujunError, NotFoundError } from '../errors.ts'
 import { actorOf, authorize } from './authorize.ts'
 import type { EnterpriseService } from './enterprises.ts'
 import type { EvaluationService } from './evaluations.ts'
+import type { OverrideService } from './overrides.ts'
 
 export type JobRequest =
   | { kind: 'evaluate'; year: number }
   | { kind: 'import'; year: number; skipBad: boolean; csv: Uint8Array }
+  | { kind: 'preview'; overrideId: string; year: number }
 
 export interface Job {
   id: string
@@ -44,8 +46,12 @@ export class JobService {
   private queue: Promise<unknown> = Promise.resolve()
 
   constructor(
-    private readonly evaluations: EvaluationService,
-    private readonly enterprises: EnterpriseService,
+    /** The use cases a job runs when it runs in place (built after this service, hence a function). */
+    private readonly local: () => {
+      evaluations: EvaluationService
+      enterprises: EnterpriseService
+      overrides: OverrideService
+    },
     /** The database file a worker opens; undefined: jobs run in place. */
     dbPath: string | undefined,
   ) {
@@ -54,9 +60,12 @@ export class JobService {
 
   private readonly worker?: JobWorker
 
-  /** Starts a job for the bureau; `done` settles with its result or rejects with its error. */
+  /**
+   * Starts a job; `done` settles with its result or rejects with its error. Evaluations and imports are the
+   * bureau's; a preview is asked by whoever may read the override (the use case checks again inside the job).
+   */
   start(p: Principal | undefined, req: JobRequest): { job: Job; done: Promise<unknown> } {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, req.kind === 'preview' ? ['bureau', 'county'] : ['bureau'])
     const job: Job = {
       id: randomUUID(),
       kind: req.kind,
@@ -108,15 +117,7 @@ export class JobService {
     await Promise.resolve()
     try {
       const onProgress = (done: number, total: number) => report({ type: 'progress', done, total })
-      report({
-        type: 'done',
-        result: runJob(
-          { evaluations: this.evaluations, enterprises: this.enterprises },
-          who,
-          req,
-          onProgress,
-        ),
-      })
+      report({ type: 'done', result: runJob(this.local(), who, req, onProgress) })
     } catch (e) {
       report({ type: 'failed', error: asJobError(e) })
     }
@@ -125,12 +126,13 @@ export class JobService {
 
 /** The work itself, the same in a worker and in place. */
 export function runJob(
-  s: { evaluations: EvaluationService; enterprises: EnterpriseService },
+  s: { evaluations: EvaluationService; enterprises: EnterpriseService; overrides: OverrideService },
   who: Principal,
   req: JobRequest,
   onProgress: (done: number, total: number) => void,
 ): unknown {
   if (req.kind === 'evaluate') return s.evaluations.run(who, req.year, onProgress)
+  if (req.kind === 'preview') return s.overrides.preview(who, req.overrideId, req.year)
   return s.enterprises.importCsv(who, req.csv, req.year, req.skipBad, onProgress)
 }
 

@@ -25,6 +25,7 @@ import {
 } from '../rulebook/override-workflow.ts'
 import { actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
+import type { JobService } from './jobs.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 /** Who may take each step: the city decides; the county proposes, submits, files and withdraws its own. */
@@ -260,6 +261,33 @@ export class OverrideService {
       }
     })
     return this.detail(this.store.overrideRow(id)!)
+  }
+
+  private jobs?: JobService
+
+  /** Previews asked over HTTP run as jobs (off the request thread) through `jobs`. */
+  useJobs(jobs: JobService): void {
+    this.jobs = jobs
+  }
+
+  /**
+   * What a (pending) override would change, computed off the request thread: from the cache when this revision
+   * already has it, else as a job whose answer is then kept.
+   */
+  async previewOffThread(
+    p: Principal | undefined,
+    id: string,
+    year: number,
+  ): Promise<OverridePreview> {
+    this.get(p, id)
+    const key = `preview|${id}|${year}`
+    const hit = this.cache.peek<OverridePreview>(key)
+    if (hit || !this.jobs) return hit ?? this.preview(p, id, year)
+    const revision = this.store.revision
+    const pv = (await this.jobs.start(p, { kind: 'preview', overrideId: id, year })
+      .done) as OverridePreview
+    this.cache.put(key, pv, revision, (x) => 4096 + x.enterprises.length * 300)
+    return pv
   }
 
   /** What a (pending) override would change for the stored population of `year`. */

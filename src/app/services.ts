@@ -33,15 +33,18 @@ export function createServices(
   const rulebooks = new RulebookService(store)
   const enterprises = new EnterpriseService(store, cache, rulebooks)
   const evaluations = new EvaluationService(store, cache, rulebooks)
+  const overrides = new OverrideService(store, cache, rulebooks)
+  const jobs = new JobService(() => ({ evaluations, enterprises, overrides }), options.jobsDbPath)
+  overrides.useJobs(jobs)
   return {
     store,
     cache,
     rulebooks,
-    overrides: new OverrideService(store, cache, rulebooks),
+    overrides,
     tokens: new TokenService(store, cache, rulebooks),
     enterprises,
     evaluations,
     pricing: new PricingService(store, cache, rulebooks, enterprises, evaluations),
-    jobs: new JobService(evaluations, enterprises, options.jobsDbPath),
+    jobs,
   }
 }

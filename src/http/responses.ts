@@ -468,7 +468,7 @@ export const TokenListSchema = z.object({ tokens: z.array(Token) }).openapi('Tok
 export const JobSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['evaluate', 'import']),
+    kind: z.enum(['evaluate', 'import', 'preview']),
     status: z.enum(['running', 'done', 'failed']),
     progress: z.object({ done: z.number().int(), total: nullable(z.number().int()) }),
     createdAt: z.string(),

@@ -10,6 +10,7 @@ import type { Principal } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { type AuthFailureLimiter, ClientRateLimiter } from '../http/auth-limiter.ts'
 import { clientOf } from '../http/context.ts'
+import type { OverridePreview } from '../pricing/override-preview.ts'
 import { quote } from '../pricing/quote.ts'
 import type { RatingResult } from '../rating/rate.ts'
 import { classMoves, selfCheck } from '../rating/self-check.ts'
@@ -344,7 +345,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     )
   })
 
-  app.get('/overview', (c) => {
+  app.get('/overview', async (c) => {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
     if (p?.role !== 'bureau') {
@@ -357,12 +358,25 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
         p ? 403 : 401,
       )
     }
-    return c.html(<Overview lang={lang} services={services} principal={p} />)
+    // Previews re-rate a county twice each: computed off the request thread (cached per revision) before rendering.
+    const { rulebook } = rulebooks.active()
+    const year = store.listRuns().find((r) => r.status === 'published')?.year
+    const previews = new Map<string, OverridePreview>()
+    if (year !== undefined)
+      for (const o of rulebook.overrides.filter((x) => PENDING.includes(x.status)))
+        previews.set(o.id, await services.overrides.previewOffThread(p, o.id, year))
+    return c.html(<Overview lang={lang} services={services} previews={previews} />)
   })
 }
 
-function Overview(props: { lang: Lang; services: Services; principal: Principal }) {
-  const { lang, services, principal } = props
+const PENDING = ['draft', 'submitted', 'approved']
+
+function Overview(props: {
+  lang: Lang
+  services: Services
+  previews: ReadonlyMap<string, OverridePreview>
+}) {
+  const { lang, services, previews } = props
   const { store } = services
   const { rulebook } = services.rulebooks.active()
   const run = store.listRuns().find((r) => r.status === 'published')
@@ -421,9 +435,7 @@ function Overview(props: { lang: Lang; services: Services; principal: Principal 
       </svg>
     )
   }
-  const pending = rulebook.overrides.filter((o) =>
-    ['draft', 'submitted', 'approved'].includes(o.status),
-  )
+  const pending = rulebook.overrides.filter((o) => PENDING.includes(o.status))
   const latestYear = run?.year
   const population = latestYear ? store.population(latestYear) : []
   const byCode = new Map(population.map((e) => [e.creditCode, e]))
@@ -502,9 +514,7 @@ function Overview(props: { lang: Lang; services: Services; principal: Principal 
         <h2>{t(lang, 'pending')}</h2>
         <table>
           {pending.map((o) => {
-            const pv = latestYear
-              ? services.overrides.preview(principal, o.id, latestYear)
-              : undefined
+            const pv = previews.get(o.id)
             return (
               <tr>
                 <td>{o.id}</td>

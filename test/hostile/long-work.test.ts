@@ -79,3 +79,14 @@ it('an import runs as a job too, and a bad row fails the job with the row named,
   )
   expect(figures.status).toBe(404)
 })
+
+it('an override preview is computed as a job off the request thread, then served from the cache', async () => {
+  const path = '/v1/overrides/yuyao_2026_gas/preview?year=2024'
+  const first = await api(s.base, 'GET', path, tokens.bureau)
+  expect(first.status).toBe(200)
+  expect(first.body.rules.map((r: { id: string }) => r.id)).toEqual(['class_gas'])
+  expect(Number(first.body.revenue.gas.change)).toBeGreaterThan(0)
+  expect((await api(s.base, 'GET', path, tokens.bureau)).body).toEqual(first.body)
+  // A county reads its own county's previews only, in a job or not.
+  expect((await api(s.base, 'GET', path, tokens.county)).status).toBe(403)
+})

@@ -141,13 +141,13 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
       },
       responses: reply(PreviewSchema, 'the preview'),
     }),
-    (c) =>
+    async (c) =>
       c.json(
-        overrides.preview(
+        (await overrides.previewOffThread(
           c.get('principal'),
           c.req.valid('param').id,
           c.req.valid('query').year,
-        ) as never,
+        )) as never,
         200,
       ),
   )
