@@ -213,6 +213,7 @@ export class RulebookService {
         { status: 422 },
       )
     const city = compileRulebook(texts.filter((t) => !isCountyFile(t.path)))
+    const seenOverrides = this.store.rulesHead()?.overrideSeq ?? 0
     const live = this.store.liveOverrideFiles()
     try {
       compileRulebook([...city.files, ...live])
@@ -240,7 +241,8 @@ export class RulebookService {
             412,
           )
       }
-      if (this.store.liveOverrideFiles().length !== live.length)
+      // The overrides checked against these rules above are still the ones on record.
+      if ((head?.overrideSeq ?? 0) !== seenOverrides)
         throw new ConflictError('county overrides changed meanwhile; try again')
       const existing = this.store.findVersionByHash(tx, city.hash)
       let id: number

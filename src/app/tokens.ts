@@ -19,7 +19,7 @@ export const TokenRequest = z.strictObject({
     .optional(),
   creditCode: z.string().optional(),
   label: z.string().trim().min(1).max(200),
-  /** ISO date (end of that day, UTC) or date-time after which the token stops working. */
+  /** ISO date (the end of that day in Ningbo) or date-time after which the token stops working. */
   expires: z.union([z.iso.date(), z.iso.datetime()]).optional(),
 })
 export type TokenRequest = z.infer<typeof TokenRequest>
@@ -71,7 +71,7 @@ export class TokenService {
       req.expires === undefined
         ? null
         : req.expires.length === 10
-          ? `${req.expires}T23:59:59.999Z`
+          ? new Date(`${req.expires}T23:59:59.999+08:00`).toISOString()
           : new Date(req.expires).toISOString()
     if (expiresAt !== null && expiresAt <= this.store.now())
       throw new MujunError('TOKEN_INVALID', `expiry ${req.expires} is already past`, {
