@@ -4,6 +4,7 @@
  * @module app/evaluations
  */
 import type { Principal, Store } from '../db/store.ts'
+import { toCsv } from '../enterprise/csv.ts'
 import { MujunError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import { rate } from '../rating/rate.ts'
@@ -17,6 +18,23 @@ import type { RulebookService } from './rulebooks.ts'
 export type StoredResult = ReturnType<typeof resultToJson> & {
   figures?: Record<string, number | boolean | string>
 }
+
+/** One CSV of a run's results for every export (API and CLI): UTF-8 with BOM, formula-safe cells. */
+export const RESULTS_CSV_HEADER = [
+  'credit_code',
+  'name',
+  'county_code',
+  'industry_code',
+  'evaluation_year',
+  'status',
+  'group',
+  'score',
+  'rank',
+  'group_size',
+  'initial_class',
+  'class',
+  'category',
+]
 
 export class EvaluationService {
   constructor(
@@ -73,13 +91,35 @@ export class EvaluationService {
     return this.store.runResults(id, { ...q, county }).map((r) => r.result as StoredResult)
   }
 
+  /** A run's results as CSV (see RESULTS_CSV_HEADER); `onProgress` is told every 1,000 rows. */
   resultsCsv(
     p: Principal | undefined,
-    id: number,
+    runId: number,
     onProgress?: (done: number, total: number) => void,
-  ) {
+  ): { csv: string; rows: number; year: number } {
     authorize(p, ['bureau', 'utility'])
-    return this.store.resultsCsv(id, onProgress)
+    const run = this.store.getRun(runId)
+    const rows = this.store.runResults(runId)
+    const lines = rows.map((r, i) => {
+      const res = r.result as { name?: string; industryCode?: string }
+      if ((i + 1) % 1000 === 0 || i + 1 === rows.length) onProgress?.(i + 1, rows.length)
+      return [
+        r.creditCode,
+        res.name ?? '',
+        r.county,
+        res.industryCode ?? '',
+        run.year,
+        r.status,
+        r.group ?? '',
+        r.score?.toFixed(2) ?? '',
+        r.rank ?? '',
+        r.groupSize ?? '',
+        r.initialClass ?? '',
+        r.class ?? '',
+        r.category ?? '',
+      ]
+    })
+    return { csv: toCsv(RESULTS_CSV_HEADER, lines), rows: rows.length, year: run.year }
   }
 
   /** The published run of an evaluation year, if any. */

@@ -521,7 +521,9 @@ function exportCmd(args: string[], io: Io): number {
   const runId = values.run ? Number(values.run) : store.publishedRun(yearOf(values.year))?.id
   if (!runId) throw new UsageError('no published evaluation for that year (or give --run ID)')
   let progress: Progress | undefined
-  const { csv, rows, year } = store.resultsCsv(runId, (done, total) => {
+  const { evaluations } = createServices(store)
+  const who = cliPrincipal(userInfo().username)
+  const { csv, rows, year } = evaluations.resultsCsv(who, runId, (done, total) => {
     progress ??= createProgress(`export ${runId}`, total)
     progress.update(done)
   })

@@ -7,7 +7,6 @@
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { and, asc, desc, eq, gte, inArray, like, lte, sql } from 'drizzle-orm'
-import { toCsv } from '../enterprise/csv.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
@@ -722,35 +721,6 @@ export class Store {
     return out.sort((a, b) => a.year - b.year)
   }
 
-  /** A run's results as CSV (see RESULTS_CSV_HEADER); `onProgress` is told every 1,000 rows. */
-  resultsCsv(
-    runId: number,
-    onProgress?: (done: number, total: number) => void,
-  ): { csv: string; rows: number; year: number } {
-    const run = this.getRun(runId)
-    const rows = this.runResults(runId)
-    const lines = rows.map((r, i) => {
-      const res = r.result as { name?: string; industryCode?: string }
-      if ((i + 1) % 1000 === 0 || i + 1 === rows.length) onProgress?.(i + 1, rows.length)
-      return [
-        r.creditCode,
-        res.name ?? '',
-        r.county,
-        res.industryCode ?? '',
-        run.year,
-        r.status,
-        r.group ?? '',
-        r.score?.toFixed(2) ?? '',
-        r.rank ?? '',
-        r.groupSize ?? '',
-        r.initialClass ?? '',
-        r.class ?? '',
-        r.category ?? '',
-      ]
-    })
-    return { csv: toCsv(RESULTS_CSV_HEADER, lines), rows: rows.length, year: run.year }
-  }
-
   // ---------------------------------------------------------------- county overrides (records of their own)
   listOverrideRows(county?: string) {
     return this.db
@@ -873,23 +843,6 @@ export interface ActiveRulebook {
   cityHash: string
   rulebook: Rulebook
 }
-
-/** One CSV of a run's results for every export (API and CLI): UTF-8 with BOM, formula-safe cells. */
-export const RESULTS_CSV_HEADER = [
-  'credit_code',
-  'name',
-  'county_code',
-  'industry_code',
-  'evaluation_year',
-  'status',
-  'group',
-  'score',
-  'rank',
-  'group_size',
-  'initial_class',
-  'class',
-  'category',
-]
 
 /** A write that replaces a stored version needs its current ETag: 428 without one, 412 when stale. */
 export function checkIfMatch(ifMatch: string | undefined, current: string): void {
