@@ -146,6 +146,11 @@ const ROUTES: Req[] = [
     body: () => ({ role: 'utility', label: 'matrix' }),
     allowed: ['bureau'],
   },
+  {
+    method: 'GET',
+    path: () => '/v1/jobs/00000000-0000-4000-8000-000000000000',
+    allowed: ['bureau'],
+  },
   // A token id that does not exist: the demo tokens the other cases use stay valid.
   { method: 'DELETE', path: () => '/v1/tokens/999', allowed: ['bureau'] },
 ]
