@@ -559,8 +559,8 @@ export class Store {
     })
   }
 
-  /** The population with figures for `year`, as the core consumes it. */
-  population(year: number): Enterprise[] {
+  /** The population with figures for `year` (of one county when given), as the core consumes it. */
+  population(year: number, county?: string): Enterprise[] {
     const rows = this.db
       .select({
         creditCode: enterprises.creditCode,
@@ -571,7 +571,7 @@ export class Store {
       })
       .from(figures)
       .innerJoin(enterprises, eq(figures.creditCode, enterprises.creditCode))
-      .where(eq(figures.year, year))
+      .where(and(eq(figures.year, year), county ? eq(enterprises.county, county) : undefined))
       .all()
     return rows.map((r) => ({
       creditCode: r.creditCode,

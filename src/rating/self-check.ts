@@ -10,6 +10,19 @@ import { type RateOptions, type RatingResult, rate } from './rate.ts'
  * Rates `candidate` as if it were part of `population` (replacing its own stored record if present), so its
  * benchmarks and rank are those of its real peers.
  */
+/**
+ * Whether every peer statistic and rank of `rulebook` is taken within a county: then a self-check needs only the
+ * candidate's county, and the caller can read no more than that from storage.
+ */
+export function peersWithinCounty(rulebook: Rulebook): boolean {
+  return [
+    ...rulebook.sections.scoring.flatMap((s) =>
+      s.items.map((i) => ('peer' in i.benchmark ? i.benchmark.over : ['county'])),
+    ),
+    ...rulebook.sections.classes.map((c) => c.over),
+  ].every((over) => over.includes('county'))
+}
+
 export function selfCheck(
   population: readonly Enterprise[],
   rulebook: Rulebook,
@@ -18,12 +31,7 @@ export function selfCheck(
   options: RateOptions = {},
 ): RatingResult {
   // Peer statistics here are all within a county; rating the county alone gives the same answer, faster.
-  const countyOnly = [
-    ...rulebook.sections.scoring.flatMap((s) =>
-      s.items.map((i) => ('peer' in i.benchmark ? i.benchmark.over : ['county'])),
-    ),
-    ...rulebook.sections.classes.map((c) => c.over),
-  ].every((over) => over.includes('county'))
+  const countyOnly = peersWithinCounty(rulebook)
   const peers = population.filter(
     (e) => e.creditCode !== candidate.creditCode && (!countyOnly || e.county === candidate.county),
   )

@@ -13,7 +13,7 @@ import { clientOf } from '../http/context.ts'
 import type { OverridePreview } from '../pricing/override-preview.ts'
 import { quote } from '../pricing/quote.ts'
 import type { RatingResult } from '../rating/rate.ts'
-import { classMoves, selfCheck } from '../rating/self-check.ts'
+import { classMoves, peersWithinCounty, selfCheck } from '../rating/self-check.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { type Lang, langOf, t } from './i18n.ts'
 import { Layout } from './layout.tsx'
@@ -165,7 +165,11 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
         errors.monthly = lang === 'zh' ? '请输入非负数字' : 'a non-negative number'
       if (Object.keys(errors).length === 0) {
         const year = Number(submitted.year)
-        const population = store.population(year)
+        // Only the candidate's county is read when peer statistics stay within counties (see selfCheck).
+        const population = store.population(
+          year,
+          peersWithinCounty(rulebook) ? submitted.county : undefined,
+        )
         const candidate: Enterprise = {
           creditCode: values.creditCode || 'SELF-CHECK',
           name: '自查',

@@ -50,3 +50,31 @@ describe('7. CSV export', () => {
     expect(csvCell(cell)).toBe(cell)
   })
 })
+
+describe('2. a self-check reads only the peers its answer depends on', () => {
+  it('the county alone gives the same answer as the whole population', async () => {
+    const { createTestApp, principalOf } = await import('../support/app.ts')
+    const { selfCheck } = await import('../../src/rating/self-check.ts')
+    const { resultToJson } = await import('../../src/rating/result-json.ts')
+    const t = createTestApp({ size: 300 })
+    const body = {
+      county: '330282',
+      industryCode: '3411',
+      year: 2024,
+      figures: { land_mu: 12, tax: 40, electricity_kwh: 900_000, above_scale: false },
+    }
+    const viaService = t.services.pricing.selfCheck(principalOf(t, t.tokens.bureau), body)
+    const whole = selfCheck(
+      t.store.population(2024),
+      t.services.rulebooks.active().rulebook,
+      2024,
+      {
+        creditCode: 'SELF-CHECK',
+        name: '自查',
+        ...body,
+      },
+    )
+    expect(t.store.population(2024, '330282').length).toBeLessThan(t.store.population(2024).length)
+    expect(viaService).toEqual(resultToJson(whole))
+  })
+})
