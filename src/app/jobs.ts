@@ -39,11 +39,14 @@ export type JobMessage =
 
 /** Finished jobs kept for GET /v1/jobs/{id}, oldest dropped first. */
 const KEEP = 200
+/** Jobs waiting or running at most; one more is refused (503) rather than queued without bound. */
+const MAX_QUEUED = 32
 
 export class JobService {
   private jobs = new Map<string, { job: Job; done: Promise<unknown> }>()
   /** Jobs run one after another: SQLite has one writer, and each worker is a V8 isolate of its own (memory). */
   private queue: Promise<unknown> = Promise.resolve()
+  private pending = 0
 
   constructor(
     /** The use cases a job runs when it runs in place (built after this service, hence a function). */
@@ -66,6 +69,11 @@ export class JobService {
    */
   start(p: Principal | undefined, req: JobRequest): { job: Job; done: Promise<unknown> } {
     const who = authorize(p, req.kind === 'preview' ? ['bureau', 'county'] : ['bureau'])
+    if (this.pending >= MAX_QUEUED)
+      throw new MujunError('JOBS_BUSY', `${this.pending} jobs are queued; try again shortly`, {
+        status: 503,
+        headers: { 'Retry-After': '10' },
+      })
     const job: Job = {
       id: randomUUID(),
       kind: req.kind,
@@ -87,7 +95,10 @@ export class JobService {
     }
     const run = () =>
       this.worker ? this.worker.run(who, req, report) : this.inPlace(who, req, report)
-    const ran = this.queue.then(run, run)
+    this.pending++
+    const ran = this.queue.then(run, run).finally(() => {
+      this.pending--
+    })
     this.queue = ran
     const done = ran.then(() => {
       if (job.status === 'failed') {

@@ -264,6 +264,8 @@ export class OverrideService {
   }
 
   private jobs?: JobService
+  /** Previews being computed, so that the same question asked again meanwhile waits for the same job. */
+  private inFlight = new Map<string, Promise<OverridePreview>>()
 
   /** Previews asked over HTTP run as jobs (off the request thread) through `jobs`. */
   useJobs(jobs: JobService): void {
@@ -284,10 +286,24 @@ export class OverrideService {
     const hit = this.cache.peek<OverridePreview>(key)
     if (hit || !this.jobs) return hit ?? this.preview(p, id, year)
     const revision = this.store.revision
-    const pv = (await this.jobs.start(p, { kind: 'preview', overrideId: id, year })
-      .done) as OverridePreview
-    this.cache.put(key, pv, revision, (x) => 4096 + x.enterprises.length * 300)
-    return pv
+    const flight = `${key}|${revision}`
+    let pending = this.inFlight.get(flight)
+    if (!pending) {
+      pending = this.jobs
+        .start(p, { kind: 'preview', overrideId: id, year })
+        .done.then((pv) => {
+          this.cache.put(
+            key,
+            pv as OverridePreview,
+            revision,
+            (x) => 4096 + x.enterprises.length * 300,
+          )
+          return pv as OverridePreview
+        })
+        .finally(() => this.inFlight.delete(flight))
+      this.inFlight.set(flight, pending)
+    }
+    return pending
   }
 
   /** What a (pending) override would change for the stored population of `year`. */
