@@ -93,12 +93,7 @@ export class OverrideService {
 
   /** One override with its text and history. A county asking for an id that is not its own gets 403, existing or not. */
   get(p: Principal | undefined, id: string): OverrideDetail {
-    const who = authorize(p, ['bureau', 'county'])
-    const row = this.store.overrideRow(id)
-    if (who.role === 'county' && row?.county !== who.scope)
-      throw new AuthError(403, `override ${id} is not one of county ${who.scope}'s overrides`)
-    if (!row) throw new NotFoundError(`override ${id}`)
-    return this.detail(row)
+    return this.detail(this.owned(authorize(p, ['bureau', 'county']), id))
   }
 
   /** A county's new proposal, in status draft, checked against the city rules in force. */
@@ -281,7 +276,7 @@ export class OverrideService {
     id: string,
     year: number,
   ): Promise<OverridePreview> {
-    this.get(p, id)
+    this.previewable(p, id)
     const key = `preview|${id}|${year}`
     const hit = this.cache.peek<OverridePreview>(key)
     if (hit || !this.jobs) return hit ?? this.preview(p, id, year)
@@ -308,11 +303,7 @@ export class OverrideService {
 
   /** What a (pending) override would change for the stored population of `year`. */
   preview(p: Principal | undefined, id: string, year: number): OverridePreview {
-    const o = this.get(p, id)
-    if (!LIVE_STATUSES.includes(o.status))
-      throw new ConflictError(
-        `override ${id} is ${o.status}; only a live override can be previewed`,
-      )
+    this.previewable(p, id)
     // Re-rates the county twice: kept until the next change (the overview page shows one per pending override).
     const { rulebook } = this.rulebooks.active()
     return this.cache.get(
@@ -320,6 +311,15 @@ export class OverrideService {
       () => previewOverride(rulebook, id, this.store.population(year), year),
       (pv) => 4096 + pv.enterprises.length * 300,
     )
+  }
+
+  /** An override `p` may read and that can still be previewed (not rejected or withdrawn). */
+  private previewable(p: Principal | undefined, id: string): void {
+    const row = this.owned(authorize(p, ['bureau', 'county']), id)
+    if (!LIVE_STATUSES.includes(row.status))
+      throw new ConflictError(
+        `override ${id} is ${row.status}; only a live override can be previewed`,
+      )
   }
 
   /** The override, checked to exist and to belong to a county principal. */

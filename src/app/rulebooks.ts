@@ -6,7 +6,6 @@
  */
 import { parseDocument } from 'yaml'
 import {
-  type ActiveRulebook,
   ConflictError,
   overrideFileName,
   PreconditionError,
@@ -65,6 +64,17 @@ export interface Drift {
   overrides: { path: string; id: string; change: 'changed' | 'not in the database' }[]
 }
 
+/** The rules in force, compiled, with what they were compiled from. */
+export interface ActiveRulebook {
+  /** The city version in force. */
+  id: number
+  activationId: number
+  overrideSeq: number
+  etag: string
+  cityHash: string
+  rulebook: Rulebook
+}
+
 export class RulebookService {
   private current?: ActiveRulebook
   private currentAt = -1
@@ -81,13 +91,7 @@ export class RulebookService {
   active(): ActiveRulebook {
     if (this.current && this.currentAt === this.store.revision) return this.current
     const rev = this.store.revision
-    const head = this.store.rulesHead()
-    if (!head)
-      throw new MujunError(
-        'NO_RULEBOOK',
-        'the database holds no rulebook yet: start the service once (it loads RULES_DIR) or run `mujun rules import DIR`',
-        { status: 503 },
-      )
+    const head = this.head()
     if (
       this.current?.activationId !== head.activationId ||
       this.current.overrideSeq !== head.overrideSeq
@@ -104,6 +108,18 @@ export class RulebookService {
     }
     this.currentAt = rev
     return this.current
+  }
+
+  /** Which city version is in force; an error when the database holds no rules yet. */
+  private head() {
+    const head = this.store.rulesHead()
+    if (!head)
+      throw new MujunError(
+        'NO_RULEBOOK',
+        'the database holds no rulebook yet: start the service once (it loads RULES_DIR) or run `mujun rules import DIR`',
+        { status: 503 },
+      )
+    return head
   }
 
   /** A stored city version, compiled (city files only). */
@@ -316,9 +332,7 @@ export class RulebookService {
 
   /** What differs between the rule files `texts` and the database (the version in force and the override records). */
   drift(texts: RuleText[]): Drift {
-    const head = this.store.rulesHead()
-    if (!head)
-      throw new MujunError('NO_RULEBOOK', 'the database holds no rulebook yet', { status: 503 })
+    const head = this.head()
     const stored = new Map(
       this.store.getRulebookVersion(head.versionId).files.map((f) => [f.path, f.text]),
     )
@@ -348,9 +362,7 @@ export class RulebookService {
 
   /** The database's rules as files: the city version in force and every override record's current text. */
   exportFiles(): { versionId: number; files: RuleText[] } {
-    const head = this.store.rulesHead()
-    if (!head)
-      throw new MujunError('NO_RULEBOOK', 'the database holds no rulebook yet', { status: 503 })
+    const head = this.head()
     const city = this.store.getRulebookVersion(head.versionId).files
     const overrides = this.store
       .listOverrideRows()

@@ -12,7 +12,7 @@ import { MujunError, NotFoundError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import type { RatingResult } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
-import type { Rulebook, RuleText } from '../rulebook/compile.ts'
+import type { RuleText } from '../rulebook/compile.ts'
 import type { Db } from './client.ts'
 import {
   apiTokens,
@@ -179,13 +179,13 @@ export class Store {
   }
 
   /** Override texts that take part in the rules in force, named as files only for compile's messages. */
-  liveOverrideFiles(except?: string): RuleText[] {
+  liveOverrideFiles(): RuleText[] {
     return this.db
       .select({ id: overrides.id, text: overrides.text, status: overrides.status })
       .from(overrides)
       .orderBy(asc(overrides.id))
       .all()
-      .filter((o) => o.id !== except && LIVE_STATUSES.includes(o.status))
+      .filter((o) => LIVE_STATUSES.includes(o.status))
       .map((o) => ({ path: overrideFileName(o.id), text: o.text }))
   }
 
@@ -245,10 +245,6 @@ export class Store {
       .orderBy(desc(rulebookVersions.id))
       .all()
       .map((v) => ({ ...v, active: v.id === head?.versionId }))
-  }
-
-  listActivations() {
-    return this.db.select().from(rulebookActivations).orderBy(desc(rulebookActivations.id)).all()
   }
 
   getRulebookVersion(id: number) {
@@ -833,16 +829,6 @@ export const overrideFileName = (id: string) => `counties/${id}.yaml`
 
 export const rulebookEtag = (versionId: number, activationId: number) =>
   `"rb${versionId}.${activationId}"`
-
-export interface ActiveRulebook {
-  /** The city version in force. */
-  id: number
-  activationId: number
-  overrideSeq: number
-  etag: string
-  cityHash: string
-  rulebook: Rulebook
-}
 
 /** A write that replaces a stored version needs its current ETag: 428 without one, 412 when stale. */
 export function checkIfMatch(ifMatch: string | undefined, current: string): void {
