@@ -1,30 +1,29 @@
 /**
- * Failed authentications per client address: after `limit` in a window the client's bad tokens get 429 with
- * Retry-After, while a valid token always passes (a broken client behind a NAT cannot lock out its neighbours).
- * The table is bounded: when full, the client seen least recently goes; it is never cleared wholesale, so spraying
- * failures from many addresses cannot reset a locked one.
+ * Counts per client address in a fixed window, bounded: when the table is full the client seen least recently
+ * goes; it is never cleared wholesale, so spraying from many addresses cannot reset a locked one.
  * @module http/auth-limiter
  */
-export class AuthFailureLimiter {
+class WindowCounter {
   private clients = new Map<string, { count: number; since: number }>()
 
   constructor(
-    readonly limit = 30,
-    readonly windowMs = 60_000,
-    readonly maxClients = 10_000,
+    /** The count from which a client waits for the window to end. */
+    readonly limit: number,
+    readonly windowMs: number,
+    readonly maxClients: number,
   ) {}
 
-  /** Seconds until `client` may try again, or 0 when it is not locked. */
+  /** Seconds until `client` may go on, or 0 when it is under the limit. */
   retryAfter(client: string, now: number): number {
     const f = this.clients.get(client)
     if (!f || now - f.since >= this.windowMs || f.count < this.limit) return 0
     return Math.max(1, Math.ceil((f.since + this.windowMs - now) / 1000))
   }
 
-  /** Counts one failure for `client`. */
-  fail(client: string, now: number): void {
+  /** Counts one event for `client`. */
+  count(client: string, now: number): void {
     const f = this.clients.get(client)
-    // Re-inserted so the Map's order is least recently failed first.
+    // Re-inserted so the Map's order is least recently counted first.
     this.clients.delete(client)
     this.clients.set(
       client,
@@ -42,30 +41,29 @@ export class AuthFailureLimiter {
 }
 
 /**
- * Requests per client address in a sliding minute, for routes that do real work without a login. Bounded like
- * AuthFailureLimiter: the least recently seen client goes first, the table is never cleared wholesale.
+ * Failed authentications per client address: after `limit` in a window the client's bad tokens get 429 with
+ * Retry-After, while a valid token always passes (a broken client behind a NAT cannot lock out its neighbours).
  */
-export class ClientRateLimiter {
-  private clients = new Map<string, { count: number; since: number }>()
+export class AuthFailureLimiter extends WindowCounter {
+  constructor(limit = 30, windowMs = 60_000, maxClients = 10_000) {
+    super(limit, windowMs, maxClients)
+  }
 
-  constructor(
-    readonly perMinute: number,
-    readonly maxClients = 10_000,
-  ) {}
+  /** Counts one failure for `client`. */
+  fail(client: string, now: number): void {
+    this.count(client, now)
+  }
+}
 
-  /** Counts a request; returns the seconds to wait when over the limit, else 0. */
+/** Requests per client address and minute, for routes that do real work without a login. */
+export class ClientRateLimiter extends WindowCounter {
+  constructor(perMinute: number, maxClients = 10_000) {
+    super(perMinute + 1, 60_000, maxClients)
+  }
+
+  /** Counts a request; returns the seconds to wait when it is over the limit, else 0. */
   take(client: string, now: number): number {
-    const f = this.clients.get(client)
-    this.clients.delete(client)
-    const next =
-      !f || now - f.since >= 60_000
-        ? { count: 1, since: now }
-        : { count: f.count + 1, since: f.since }
-    this.clients.set(client, next)
-    while (this.clients.size > this.maxClients)
-      this.clients.delete(this.clients.keys().next().value as string)
-    return next.count > this.perMinute
-      ? Math.max(1, Math.ceil((next.since + 60_000 - now) / 1000))
-      : 0
+    this.count(client, now)
+    return this.retryAfter(client, now)
   }
 }
