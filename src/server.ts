@@ -25,7 +25,7 @@ try {
 const say = (s: string) => env.LOG_LEVEL !== 'silent' && process.stdout.write(`${s}\n`)
 const db = createDb(env.DB_PATH)
 const store = new Store(db)
-// Long work runs in worker threads on the same database file (not possible for an in-memory database).
+// Long work runs in a worker thread on the same database file (not possible for an in-memory database).
 const services = createServices(store, {
   jobsDbPath: env.DB_PATH === ':memory:' ? undefined : env.DB_PATH,
 })

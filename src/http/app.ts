@@ -56,16 +56,13 @@ export function createApp(deps: AppDeps) {
     const m = /^Bearer\s+(\S+)$/i.exec(header)
     const principal = m ? services.tokens.principal(m[1]) : undefined
     if (!principal) {
-      const client = clientOf(c)
-      const now = Date.now()
-      const wait = limiter.retryAfter(client, now)
+      const wait = limiter.refuse(clientOf(c), Date.now())
       if (wait > 0)
         throw new MujunError(
           'TOO_MANY_AUTH_FAILURES',
           `too many failed authentications from this address; retry in ${wait} s`,
           { status: 429, headers: { 'Retry-After': String(wait) } },
         )
-      limiter.fail(client, now)
       throw new AuthError(
         401,
         m ? 'unknown, expired or revoked token' : 'Authorization must be "Bearer <token>"',

@@ -53,6 +53,13 @@ export class AuthFailureLimiter extends WindowCounter {
   fail(client: string, now: number): void {
     this.count(client, now)
   }
+
+  /** A bad token from `client`: the seconds to wait when it is locked out (not counted), else 0 once counted. */
+  refuse(client: string, now: number): number {
+    const wait = this.retryAfter(client, now)
+    if (wait === 0) this.fail(client, now)
+    return wait
+  }
 }
 
 /** Requests per client address and minute, for routes that do real work without a login. */

@@ -86,12 +86,8 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     const p = tokens.principal(token)
     if (!p) {
       // The login form answers like the API: a valid token always passes, guesses are counted per address.
-      const client = clientOf(c)
-      const now = Date.now()
-      const wait = limiter.retryAfter(client, now)
-      if (wait > 0) return refuse(429, { 'Retry-After': String(wait) })
-      limiter.fail(client, now)
-      return refuse(401)
+      const wait = limiter.refuse(clientOf(c), Date.now())
+      return wait > 0 ? refuse(429, { 'Retry-After': String(wait) }) : refuse(401)
     }
     setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' })
     return c.redirect(p.role === 'bureau' ? `/overview?lang=${lang}` : `/self-check?lang=${lang}`)
