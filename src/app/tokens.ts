@@ -96,7 +96,7 @@ export class TokenService {
   }
 
   private info(id: number): TokenInfo {
-    return this.withStatus(this.store.listTokens().find((t) => t.id === id)!)
+    return this.withStatus(this.store.listTokens(id)[0])
   }
 
   private withStatus(t: ReturnType<Store['listTokens']>[number]): TokenInfo {

@@ -288,7 +288,8 @@ export class Store {
     return { id, token }
   }
 
-  listTokens() {
+  /** Every token's record (never the token), or the one with `id`. */
+  listTokens(id?: number) {
     return this.db
       .select({
         id: apiTokens.id,
@@ -302,6 +303,7 @@ export class Store {
         revokedBy: apiTokens.revokedBy,
       })
       .from(apiTokens)
+      .where(id === undefined ? undefined : eq(apiTokens.id, id))
       .orderBy(asc(apiTokens.id))
       .all()
   }
