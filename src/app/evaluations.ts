@@ -7,7 +7,7 @@ import type { Principal, Store } from '../db/store.ts'
 import { toCsv } from '../enterprise/csv.ts'
 import { MujunError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
-import { rate } from '../rating/rate.ts'
+import { emptyFrame, type PeerFrame, rate } from '../rating/rate.ts'
 import type { resultToJson } from '../rating/result-json.ts'
 import { HISTORY_YEARS } from '../rulebook/schema.ts'
 import { actorOf, authorize } from './authorize.ts'
@@ -37,6 +37,8 @@ export const RESULTS_CSV_HEADER = [
 ]
 
 export class EvaluationService {
+  private readonly frames = new Map<number, PeerFrame | null>()
+
   constructor(
     private readonly store: Store,
     private readonly cache: RevisionCache,
@@ -54,11 +56,13 @@ export class EvaluationService {
     const population = this.store.population(year)
     if (population.length === 0)
       throw new MujunError('NO_FIGURES', `no enterprise has figures for ${year}`, { status: 422 })
-    const results = rate(population, rulebook, year, { trusted: true })
+    const peers = emptyFrame()
+    const results = rate(population, rulebook, year, { trusted: true, record: peers })
     return this.store.insertRun(
       year,
       { versionId: id, overrideRevision: overrideSeq },
       results,
+      peers,
       actorOf(who),
       onProgress,
     )
@@ -131,6 +135,37 @@ export class EvaluationService {
         () => 16,
       ) ?? undefined
     )
+  }
+
+  /**
+   * The peer statistics of the published run of `year` that a self-check is rated against, with `code`'s own
+   * published score to leave out of its rank group. Self-checks need no login, so they must never re-rate a
+   * population: a run made before statistics were stored is refused, not re-rated.
+   */
+  publishedPeers(year: number, code?: string): PeerFrame {
+    const run = this.publishedRun(year)
+    if (!run)
+      throw new MujunError('NO_PUBLISHED_RUN', `no evaluation of ${year} is published`, {
+        status: 422,
+      })
+    // A run's statistics never change once stored, so they are kept by run id across revisions (8 MB at a million
+    // firms: more than the revision cache keeps in one entry), the last few runs only.
+    let frame = this.frames.get(run.id)
+    if (frame === undefined) {
+      frame = this.store.peerFrame(run.id) ?? null
+      this.frames.set(run.id, frame)
+      if (this.frames.size > 4) this.frames.delete(this.frames.keys().next().value!)
+    }
+    if (!frame)
+      throw new MujunError(
+        'NO_PEER_STATISTICS',
+        `evaluation ${run.id} of ${year} was made before peer statistics were stored; run and publish ${year} again`,
+        { status: 409 },
+      )
+    const own = code ? this.store.runResult(run.id, code) : undefined
+    if (own?.status !== 'rated' || own.score === null || own.group === null) return frame
+    const sector = (own.result as { sector?: string }).sector ?? ''
+    return { ...frame, own: { county: own.county, sector, group: own.group, score: own.score } }
   }
 
   /**

@@ -9,7 +9,7 @@ import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
 import { type Quote, type QuoteRequest, quote, ratesOn } from '../pricing/quote.ts'
 import { resultToJson } from '../rating/result-json.ts'
-import { peersWithinCounty, selfCheck } from '../rating/self-check.ts'
+import { selfCheck } from '../rating/self-check.ts'
 import { authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { EnterpriseService } from './enterprises.ts'
@@ -109,11 +109,7 @@ export class PricingService {
   ) {
     authorize(p, ALL, { county: body.county, creditCode: body.creditCode })
     const { rulebook } = this.rulebooks.active()
-    // Only the peers the answer depends on are read: the candidate's county when statistics stay within counties.
-    const peers = this.store.population(
-      body.year,
-      peersWithinCounty(rulebook) ? body.county : undefined,
-    )
+    const peers = this.evaluations.publishedPeers(body.year, body.creditCode)
     const result = selfCheck(peers, rulebook, body.year, {
       creditCode: body.creditCode ?? 'SELF-CHECK',
       name: '自查',

@@ -4,6 +4,7 @@
  * @module db/schema
  */
 import {
+  blob,
   index,
   integer,
   primaryKey,
@@ -163,6 +164,23 @@ export const evaluationResults = sqliteTable(
     primaryKey({ columns: [t.runId, t.creditCode] }),
     index('evaluation_results_code').on(t.creditCode),
   ],
+)
+
+/**
+ * The peer statistics of a run (see PeerFrame): a benchmark's statistic (`stat`) or a rank group's scores, best
+ * first, as little-endian float64s (`scores`). A self-check reads these instead of re-rating the population.
+ */
+export const evaluationPeers = sqliteTable(
+  'evaluation_peers',
+  {
+    runId: integer('run_id')
+      .notNull()
+      .references(() => evaluationRuns.id),
+    key: text('key').notNull(),
+    stat: real('stat'),
+    scores: blob('scores', { mode: 'buffer' }),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.key] })],
 )
 
 export const apiTokens = sqliteTable(

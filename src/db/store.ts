@@ -10,7 +10,7 @@ import { and, asc, desc, eq, gte, inArray, like, lte, sql } from 'drizzle-orm'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
-import type { RatingResult } from '../rating/rate.ts'
+import { emptyFrame, type PeerFrame, type RatingResult } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import type { RuleText } from '../rulebook/compile.ts'
 import type { Db } from './client.ts'
@@ -18,6 +18,7 @@ import {
   apiTokens,
   auditLog,
   enterprises,
+  evaluationPeers,
   evaluationResults,
   evaluationRuns,
   figures,
@@ -586,6 +587,7 @@ export class Store {
     year: number,
     rules: { versionId: number; overrideRevision: number },
     results: RatingResult[],
+    peers: PeerFrame,
     actor: string,
     onProgress?: (stored: number, total: number) => void,
   ): { id: number; counts: Record<string, number> } {
@@ -612,6 +614,19 @@ export class Store {
           .run()
         onProgress?.(Math.min(i + 500, rows.length), rows.length)
       }
+      const peerRows = [
+        ...[...peers.stats].map(([key, stat]) => ({ runId: run.id, key, stat, scores: null })),
+        ...[...peers.scores].map(([key, best]) => ({
+          runId: run.id,
+          key,
+          stat: null,
+          scores: Buffer.from(best.buffer, best.byteOffset, best.byteLength),
+        })),
+      ]
+      for (let i = 0; i < peerRows.length; i += 500)
+        tx.insert(evaluationPeers)
+          .values(peerRows.slice(i, i + 500))
+          .run()
       this.audit(tx, actor, 'evaluation.run', `evaluation/${run.id}`, {
         year,
         rulebookVersionId: rules.versionId,
@@ -683,6 +698,35 @@ export class Store {
       .$dynamic()
     if (filter.limit !== undefined) q = q.limit(filter.limit).offset(filter.offset ?? 0)
     return q.all()
+  }
+
+  /** The peer statistics stored with a run, or undefined for a run made before they were stored. */
+  peerFrame(runId: number): PeerFrame | undefined {
+    const rows = this.db
+      .select()
+      .from(evaluationPeers)
+      .where(eq(evaluationPeers.runId, runId))
+      .all()
+    if (rows.length === 0) return undefined
+    const frame = emptyFrame()
+    for (const r of rows) {
+      if (r.scores) {
+        // Copied into an aligned buffer: a blob's bytes may start at any offset.
+        const best = new Float64Array(r.scores.byteLength / 8)
+        new Uint8Array(best.buffer).set(r.scores)
+        frame.scores.set(r.key, best)
+      } else if (r.stat !== null) frame.stats.set(r.key, r.stat)
+    }
+    return frame
+  }
+
+  /** One enterprise's result in a run, if it has one. */
+  runResult(runId: number, code: string) {
+    return this.db
+      .select()
+      .from(evaluationResults)
+      .where(and(eq(evaluationResults.runId, runId), eq(evaluationResults.creditCode, code)))
+      .get()
   }
 
   /** The published run of an evaluation year, if any. */

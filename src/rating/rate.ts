@@ -79,7 +79,31 @@ export interface RateOptions {
    * per-figure check is skipped. Formulas still refuse missing figures and non-finite results.
    */
   trusted?: boolean
+  /**
+   * Benchmarks and ranks come from these published statistics instead of this population's own (self-checks:
+   * one firm rated as the bureau's published run would have rated it). A group the frame does not know is
+   * benchmarked and ranked within the population given, as usual.
+   */
+  against?: PeerFrame
+  /** Filled with this call's peer statistics and ranked scores, to be stored with a run and used as `against`. */
+  record?: PeerFrame
 }
+
+/**
+ * The peer statistics of one rating: each benchmark's peer statistic, and each rank group's scores, best first.
+ * Keys name the scoring item or class scheme and the dimensions (county, sector, group) it is taken over.
+ */
+export interface PeerFrame {
+  stats: Map<string, number>
+  scores: Map<string, Float64Array>
+  /**
+   * The firm being checked, if it is in the frame: its published score is left out of its rank group (its new
+   * figures replace it) when the group is the same.
+   */
+  own?: { county: string; sector: string; group: string; score: number }
+}
+
+export const emptyFrame = (): PeerFrame => ({ stats: new Map(), scores: new Map() })
 
 const EMPTY: readonly never[] = Object.freeze([])
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4
@@ -362,15 +386,27 @@ interface PeerContext {
   /** Numbers per enterprise in the slab: one per scoring item, the tie-break values, then TAIL. */
   width: number
   /** Per scoring item: the sum and count (mean) or the values (median) of its benchmark peers. */
-  buckets: { sum: number; n: number; values: number[] | null; stat: number }[]
+  buckets: Bucket[]
   /** Per scoring item: the benchmark the peers give (filled once the statistics are known). */
   benchmarks: Float64Array
   /** The scoring items these peers are scored on. */
   items: ScoringC['items']
   rank: Rank
 }
+interface Bucket {
+  key: string
+  sum: number
+  n: number
+  values: number[] | null
+  stat: number
+}
 interface Rank {
+  key: string
   scheme: ClassSchemeC
+  /** The county, sector and group of its first member (for PeerFrame.own). */
+  county: string
+  sector: string
+  group: string
   members: number[]
 }
 
@@ -386,7 +422,7 @@ export function rate(
 ): RatingResult[] {
   const date = `${year}-12-31`
   // Peer sums of this call only: nothing survives a call, so one that throws cannot skew the next.
-  const sharedBuckets = new Map<string, PeerContext['buckets'][number]>()
+  const sharedBuckets = new Map<string, Bucket>()
   const refCache = new Map<object, AppliedRule>()
   const ref = (
     section: string,
@@ -676,15 +712,22 @@ export function rate(
       const rankKey = `${scheme.id}|${dims(scheme.over, e.county, sector, group.id)}`
       let rank = ranks.get(rankKey)
       if (!rank) {
-        rank = { scheme, members: [] }
+        rank = { key: rankKey, scheme, county: e.county, sector, group: group.id, members: [] }
         ranks.set(rankKey, rank)
       }
       const buckets = items.map((it) => {
-        if ('fixed' in it.benchmark) return { sum: 0, n: 0, values: null, stat: it.benchmark.fixed }
+        if ('fixed' in it.benchmark)
+          return { key: '', sum: 0, n: 0, values: null, stat: it.benchmark.fixed }
         const bk = `${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id)}`
         let b = sharedBuckets.get(bk)
         if (!b) {
-          b = { sum: 0, n: 0, values: it.benchmark.peer === 'median' ? [] : null, stat: Number.NaN }
+          b = {
+            key: bk,
+            sum: 0,
+            n: 0,
+            values: it.benchmark.peer === 'median' ? [] : null,
+            stat: Number.NaN,
+          }
           sharedBuckets.set(bk, b)
         }
         return b
@@ -718,6 +761,9 @@ export function rate(
       const m = b.values.length >> 1
       b.stat = b.values.length % 2 ? b.values[m] : (b.values[m - 1] + b.values[m]) / 2
     } else b.stat = b.sum / b.n
+    const published = options.against?.stats.get(b.key)
+    if (published !== undefined) b.stat = published
+    options.record?.stats.set(b.key, b.stat)
   }
   for (const bySector of plans.values()) {
     for (const byGroup of bySector.contexts.values()) {
@@ -751,7 +797,7 @@ export function rate(
   const classOrder = rulebook.meta.classes.map((c) => c.id)
   const scores = new Float64Array(results.length)
   for (let k = 0; k < results.length; k++) scores[k] = results[k].score ?? 0
-  for (const { scheme, members } of ranks.values()) {
+  for (const { key, scheme, members, ...where } of ranks.values()) {
     const ties = scheme.tieBreak.length
     const tie = (x: number, y: number) => {
       const rx = results[x]
@@ -771,46 +817,95 @@ export function rate(
       scores[y] > scores[x] ? 1 : scores[y] < scores[x] ? -1 : ties > 0 ? tie(x, y) : 0
     // Members are in credit-code order already, and the sort is stable: equal entries stay by credit code.
     members.sort(cmp)
-    const n = members.length
-    const bounds: number[] = []
-    if (scheme.method === 'rank-share') {
-      let cum = 0
-      for (const band of scheme.bands) {
-        cum += band.share!
-        const raw = n * cum
-        bounds.push(
-          scheme.rounding === 'floor'
-            ? Math.floor(raw + EPS)
-            : scheme.rounding === 'ceil'
-              ? Math.ceil(raw - EPS)
-              : Math.floor(raw + 0.5 + EPS),
-        )
-      }
-      bounds[bounds.length - 1] = n
+    const published = options.against?.scores.get(key)
+    if (options.record) {
+      const best = new Float64Array(members.length)
+      for (let i = 0; i < members.length; i++) best[i] = scores[members[i]]
+      options.record.scores.set(key, best)
     }
+    if (published) {
+      // Each member ranked among the published scores: those strictly better rank above it (ties share the better
+      // rank, tie-breaks are not stored), its own published score left out if it is in the same group.
+      const own = options.against!.own
+      const replaced =
+        own &&
+        own.county === where.county &&
+        own.sector === where.sector &&
+        own.group === where.group
+      const n = published.length + (replaced ? 0 : 1)
+      const bounds = bandBounds(scheme, n)
+      for (const m of members) {
+        const better = countAbove(published, scores[m]) - (replaced && own.score > scores[m] ? 1 : 0)
+        classify(results[m], scheme, bounds, better + 1, n, classOrder)
+      }
+      continue
+    }
+    const n = members.length
+    const bounds = bandBounds(scheme, n)
     let rank = 1
     for (let i = 0; i < n; i++) {
       if (i > 0 && cmp(members[i - 1], members[i]) !== 0) rank = i + 1
-      const r = results[members[i]]
-      r.rank = rank
-      r.groupSize = n
-      r.numbers![r.tailAt() + PERCENTILE] = round4(rank / n)
-      let cls: string
-      if (scheme.method === 'rank-share') {
-        let b = 0
-        while (b < bounds.length - 1 && rank > bounds[b]) b++
-        cls = scheme.bands[b].class
-      } else {
-        const band = scheme.bands.find(
-          (x) => x.minScore === undefined || r.score! >= x.minScore - EPS,
-        )
-        cls = (band ?? scheme.bands[scheme.bands.length - 1]).class
-      }
-      r.initialClass = cls
-      r.class = r.vetoes.length > 0 ? applyVetoes(cls, r.vetoes, classOrder) : cls
+      classify(results[members[i]], scheme, bounds, rank, n, classOrder)
     }
   }
   return results
+}
+
+/** For a rank-share scheme, the last rank of each band in a group of `n` (the last band takes the rest). */
+function bandBounds(scheme: ClassSchemeC, n: number): number[] {
+  const bounds: number[] = []
+  if (scheme.method !== 'rank-share') return bounds
+  let cum = 0
+  for (const band of scheme.bands) {
+    cum += band.share!
+    const raw = n * cum
+    bounds.push(
+      scheme.rounding === 'floor'
+        ? Math.floor(raw + EPS)
+        : scheme.rounding === 'ceil'
+          ? Math.ceil(raw - EPS)
+          : Math.floor(raw + 0.5 + EPS),
+    )
+  }
+  bounds[bounds.length - 1] = n
+  return bounds
+}
+
+/** Rank, group size, percentile and class (before and after vetoes) of a rated result. */
+function classify(
+  r: RatingResult,
+  scheme: ClassSchemeC,
+  bounds: number[],
+  rank: number,
+  n: number,
+  classOrder: string[],
+): void {
+  r.rank = rank
+  r.groupSize = n
+  r.numbers![r.tailAt() + PERCENTILE] = round4(rank / n)
+  let cls: string
+  if (scheme.method === 'rank-share') {
+    let b = 0
+    while (b < bounds.length - 1 && rank > bounds[b]) b++
+    cls = scheme.bands[b].class
+  } else {
+    const band = scheme.bands.find((x) => x.minScore === undefined || r.score! >= x.minScore - EPS)
+    cls = (band ?? scheme.bands[scheme.bands.length - 1]).class
+  }
+  r.initialClass = cls
+  r.class = r.vetoes.length > 0 ? applyVetoes(cls, r.vetoes, classOrder) : cls
+}
+
+/** How many of `best` (sorted best first) are strictly greater than `score`: a binary search. */
+function countAbove(best: Float64Array, score: number): number {
+  let lo = 0
+  let hi = best.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (best[mid] > score) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 // One compiled batch per list of indicator objects of a rulebook, kept for every rate() call on it. Keyed by the

@@ -4,39 +4,21 @@
  */
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import type { Rulebook } from '../rulebook/compile.ts'
-import { type RateOptions, type RatingResult, rate } from './rate.ts'
+import { type PeerFrame, type RateOptions, type RatingResult, rate } from './rate.ts'
 
 /**
- * Rates `candidate` as if it were part of `population` (replacing its own stored record if present), so its
- * benchmarks and rank are those of its real peers.
+ * Rates `candidate` as the published run would have: its indicators against the run's benchmarks, its rank among
+ * the run's scores (its own published score replaced by the new one). It costs one firm's rating and a binary
+ * search, whatever the size of the population.
  */
-/**
- * Whether every peer statistic and rank of `rulebook` is taken within a county: then a self-check needs only the
- * candidate's county, and the caller can read no more than that from storage.
- */
-export function peersWithinCounty(rulebook: Rulebook): boolean {
-  return [
-    ...rulebook.sections.scoring.flatMap((s) =>
-      s.items.map((i) => ('peer' in i.benchmark ? i.benchmark.over : ['county'])),
-    ),
-    ...rulebook.sections.classes.map((c) => c.over),
-  ].every((over) => over.includes('county'))
-}
-
 export function selfCheck(
-  population: readonly Enterprise[],
+  peers: PeerFrame,
   rulebook: Rulebook,
   year: number,
   candidate: Enterprise,
   options: RateOptions = {},
 ): RatingResult {
-  // Peer statistics here are all within a county; rating the county alone gives the same answer, faster.
-  const countyOnly = peersWithinCounty(rulebook)
-  const peers = population.filter(
-    (e) => e.creditCode !== candidate.creditCode && (!countyOnly || e.county === candidate.county),
-  )
-  const results = rate([...peers, candidate], rulebook, year, options)
-  return results.find((r) => r.creditCode === candidate.creditCode)!
+  return rate([candidate], rulebook, year, { ...options, against: peers })[0]
 }
 
 export interface ClassMove {
@@ -55,7 +37,7 @@ export interface ClassMove {
  * found by bisection on re-rating against the same peers. Sorted by the size of the change, smallest first.
  */
 export function classMoves(
-  population: readonly Enterprise[],
+  peers: PeerFrame,
   rulebook: Rulebook,
   year: number,
   candidate: Enterprise,
@@ -74,7 +56,7 @@ export function classMoves(
     if (!input || seen.has(input) || typeof base !== 'number' || base <= 0) continue
     seen.add(input)
     const classAt = (factor: number) =>
-      selfCheck(population, rulebook, year, {
+      selfCheck(peers, rulebook, year, {
         ...candidate,
         figures: { ...candidate.figures, [input]: base * factor },
       }).class

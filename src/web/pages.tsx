@@ -8,12 +8,13 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { Services } from '../app/services.ts'
 import type { Principal } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
+import { MujunError } from '../errors.ts'
 import { type AuthFailureLimiter, ClientRateLimiter } from '../http/auth-limiter.ts'
 import { clientOf } from '../http/context.ts'
 import type { OverridePreview } from '../pricing/override-preview.ts'
 import { quote } from '../pricing/quote.ts'
-import type { RatingResult } from '../rating/rate.ts'
-import { classMoves, peersWithinCounty, selfCheck } from '../rating/self-check.ts'
+import type { PeerFrame, RatingResult } from '../rating/rate.ts'
+import { classMoves, selfCheck } from '../rating/self-check.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { type Lang, langOf, t } from './i18n.ts'
 import { Layout } from './layout.tsx'
@@ -41,7 +42,7 @@ const ANONYMOUS_SELF_CHECKS_PER_MINUTE = 20
 
 export function registerWebRoutes(app: Hono<any>, services: Services, limiter: AuthFailureLimiter) {
   const anonymous = new ClientRateLimiter(ANONYMOUS_SELF_CHECKS_PER_MINUTE)
-  const { store, tokens, rulebooks } = services
+  const { store, tokens, rulebooks, evaluations } = services
   const who = (
     c: { req: { header(n: string): string | undefined } } & Parameters<typeof getCookie>[0],
   ): Principal | undefined => {
@@ -159,13 +160,16 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
       const monthly = Number(submitted.monthly ?? '0')
       if (!Number.isFinite(monthly) || monthly < 0)
         errors.monthly = lang === 'zh' ? '请输入非负数字' : 'a non-negative number'
-      if (Object.keys(errors).length === 0) {
-        const year = Number(submitted.year)
-        // Only the candidate's county is read when peer statistics stay within counties (see selfCheck).
-        const population = store.population(
-          year,
-          peersWithinCounty(rulebook) ? submitted.county : undefined,
-        )
+      const year = Number(submitted.year)
+      let peers: PeerFrame | undefined
+      try {
+        peers = evaluations.publishedPeers(year, values.creditCode || undefined)
+      } catch (e) {
+        // No published run of that year (or one without stored peer statistics): said next to the year.
+        if (!(e instanceof MujunError)) throw e
+        errors.year = e.message
+      }
+      if (peers && Object.keys(errors).length === 0) {
         const candidate: Enterprise = {
           creditCode: values.creditCode || 'SELF-CHECK',
           name: '自查',
@@ -173,8 +177,8 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
           industryCode: submitted.industryCode,
           figures,
         }
-        result = selfCheck(population, rulebook, year, candidate)
-        moves = classMoves(population, rulebook, year, candidate, result)
+        result = selfCheck(peers, rulebook, year, candidate)
+        moves = classMoves(peers, rulebook, year, candidate, result)
         if (monthly > 0) {
           const q = quote([result], rulebook, {
             resource: 'electricity',
@@ -220,7 +224,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
               </select>
             </label>
             {field('industryCode', t(lang, 'industry'))}
-            <label>
+            <label class={errors.year ? 'field-error' : ''}>
               <span>{t(lang, 'year')}</span>
               <select name="year" id="year">
                 {years.map((y) => (
@@ -229,6 +233,13 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
                   </option>
                 ))}
               </select>
+              {errors.year ? (
+                <em class="err" data-error-for="year">
+                  {errors.year}
+                </em>
+              ) : (
+                ''
+              )}
             </label>
             {FORM_INPUTS.map((id) => {
               const i = rulebook.inputById.get(id)!

@@ -1,6 +1,6 @@
 // Issue "Abuse resistance", the parts that are pure functions: the failed-authentication table cannot be flushed,
 // formulas are typed on both branches and conditions must be conditions, and CSV cells never become formulas.
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { csvCell } from '../../src/enterprise/csv.ts'
 import { compileFormula } from '../../src/formula/compile.ts'
 import { AuthFailureLimiter } from '../../src/http/auth-limiter.ts'
@@ -51,30 +51,50 @@ describe('7. CSV export', () => {
   })
 })
 
-describe('2. a self-check reads only the peers its answer depends on', () => {
-  it('the county alone gives the same answer as the whole population', async () => {
+describe('2. a self-check reads the published peer statistics, never the population', () => {
+  it('answers a firm with its own figures exactly as the published run rated it, without reading the population', async () => {
     const { createTestApp, principalOf } = await import('../support/app.ts')
-    const { selfCheck } = await import('../../src/rating/self-check.ts')
-    const { resultToJson } = await import('../../src/rating/result-json.ts')
     const t = createTestApp({ size: 300 })
-    const body = {
-      county: '330282',
-      industryCode: '3411',
-      year: 2024,
-      figures: { land_mu: 12, tax: 40, electricity_kwh: 900_000, above_scale: false },
+    const run = t.services.evaluations.publishedRun(2024)!
+    const rows = t.store.runResults(run.id).filter((r) => r.status === 'rated')
+    const scoreCount = new Map<number, number>()
+    for (const r of rows) scoreCount.set(r.score!, (scoreCount.get(r.score!) ?? 0) + 1)
+    // Ties are broken by tie-break values the statistics do not keep: firms with a unique score only.
+    const unique = rows.filter((r) => scoreCount.get(r.score!) === 1)
+    expect(unique.length).toBeGreaterThan(200)
+    const population = vi.spyOn(t.store, 'population')
+    const bureau = principalOf(t, t.tokens.bureau)
+    const figures = new Map(t.store.population(2024).map((e) => [e.creditCode, e]))
+    population.mockClear()
+    for (const row of unique) {
+      const e = figures.get(row.creditCode)!
+      const answer = t.services.pricing.selfCheck(bureau, {
+        creditCode: e.creditCode,
+        county: e.county,
+        industryCode: e.industryCode,
+        year: 2024,
+        figures: e.figures,
+      })
+      // The stored result also keeps the figures it was rated on; a self-check answer does not repeat them.
+      const { figures: _, ...published } = row.result as Record<string, unknown>
+      expect(
+        { ...answer, name: published.name },
+        `self-check of ${e.creditCode} against its own published result`,
+      ).toEqual(published)
     }
-    const viaService = t.services.pricing.selfCheck(principalOf(t, t.tokens.bureau), body)
-    const whole = selfCheck(
-      t.store.population(2024),
-      t.services.rulebooks.active().rulebook,
-      2024,
-      {
-        creditCode: 'SELF-CHECK',
-        name: '自查',
-        ...body,
-      },
-    )
-    expect(t.store.population(2024, '330282').length).toBeLessThan(t.store.population(2024).length)
-    expect(viaService).toEqual(resultToJson(whole))
+    expect(population).not.toHaveBeenCalled()
+  })
+
+  it('a year without a published run is refused with its reason', async () => {
+    const { createTestApp, principalOf } = await import('../support/app.ts')
+    const t = createTestApp({ size: 50 })
+    expect(() =>
+      t.services.pricing.selfCheck(principalOf(t, t.tokens.bureau), {
+        county: '330282',
+        industryCode: '3411',
+        year: 2019,
+        figures: { land_mu: 12, tax: 40 },
+      }),
+    ).toThrow(/no evaluation of 2019 is published/)
   })
 })
