@@ -22,6 +22,12 @@ export const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(10 * 1024 * 1024),
+  /** Largest CSV body a bureau token may send to the import route (a year's figures of a city), in bytes. */
+  MAX_IMPORT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(256 * 1024 * 1024),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
 })
 export type Env = z.infer<typeof EnvSchema>

@@ -89,7 +89,12 @@ if (store.listTokens().every((t) => t.revokedAt))
     `no API token exists yet: create the first with  mujun tokens create --role bureau --label "…" --db ${env.DB_PATH}`,
   )
 
-const app = createApp({ store, services, maxBodyBytes: env.MAX_BODY_BYTES })
+const app = createApp({
+  store,
+  services,
+  maxBodyBytes: env.MAX_BODY_BYTES,
+  maxImportBytes: env.MAX_IMPORT_BYTES,
+})
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   const base = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`
   say(`mujun listening on ${base}`)

@@ -360,7 +360,7 @@ describe('enterprises, figures and If-Match', () => {
   })
 
   it('over a real socket, a declared or a chunked over-large body is 413 and a quote still works', async () => {
-    const small = createTestApp({ size: 20, maxBodyBytes: 2048 })
+    const small = createTestApp({ size: 20, maxBodyBytes: 2048, maxImportBytes: 2048 })
     const server = serve({ fetch: small.app.fetch, port: 0, hostname: '127.0.0.1' })
     await new Promise((r) => server.once('listening', r))
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
@@ -402,7 +402,7 @@ describe('enterprises, figures and If-Match', () => {
   })
 
   it('refuses an over-large body with 413', async () => {
-    const small = createTestApp({ size: 20, maxBodyBytes: 2048 })
+    const small = createTestApp({ size: 20, maxBodyBytes: 2048, maxImportBytes: 2048 })
     const res = await call(small.app, 'POST', '/v1/enterprises:import?year=2024', {
       token: small.tokens.bureau,
       raw: 'x'.repeat(5000),
@@ -410,6 +410,28 @@ describe('enterprises, figures and If-Match', () => {
     })
     expect(res.status).toBe(413)
     expect(((await res.json()) as { code: string }).code).toBe('BODY_TOO_LARGE')
+  })
+
+  it('a CSV import may be larger than other bodies, but only from a bureau token', async () => {
+    const small = createTestApp({ size: 20, maxBodyBytes: 2048, maxImportBytes: 8192 })
+    const send = (token: string) =>
+      call(small.app, 'POST', '/v1/enterprises:import?year=2024', {
+        token,
+        raw: 'x'.repeat(5000),
+        headers: { 'content-type': 'text/csv', 'content-length': '5000' },
+      })
+    const utility = await send(small.tokens.utility)
+    expect(utility.status).toBe(413)
+    expect(((await utility.json()) as { detail: string }).detail).toContain('2048 bytes')
+    // The bureau's body is read and refused for what it is: a CSV without the required columns.
+    const bureau = await send(small.tokens.bureau)
+    expect(bureau.status).toBe(422)
+    const tooBig = await call(small.app, 'POST', '/v1/enterprises:import?year=2024', {
+      token: small.tokens.bureau,
+      raw: 'x'.repeat(9000),
+      headers: { 'content-type': 'text/csv', 'content-length': '9000' },
+    })
+    expect(tooBig.status).toBe(413)
   })
 })
 

@@ -3,7 +3,7 @@
  * billing period, and the what-if self-check. Answers rest on published runs and the rules in force, and name both.
  * @module app/pricing
  */
-import type { Principal, Store } from '../db/store.ts'
+import type { Principal } from '../db/store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
@@ -20,7 +20,6 @@ const ALL: Principal['role'][] = ['bureau', 'county', 'utility', 'enterprise']
 
 export class PricingService {
   constructor(
-    private readonly store: Store,
     private readonly cache: RevisionCache,
     private readonly rulebooks: RulebookService,
     private readonly enterprises: EnterpriseService,

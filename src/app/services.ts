@@ -44,7 +44,7 @@ export function createServices(
     tokens: new TokenService(store, cache, rulebooks),
     enterprises,
     evaluations,
-    pricing: new PricingService(store, cache, rulebooks, enterprises, evaluations),
+    pricing: new PricingService(cache, rulebooks, enterprises, evaluations),
     jobs,
   }
 }

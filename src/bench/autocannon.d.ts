@@ -11,6 +11,8 @@ declare module 'autocannon' {
     url: string
     connections: number
     duration: number
+    /** Requests per second over all connections (a steady client rather than a flood). */
+    overallRate?: number
     requests: {
       setupRequest: (
         req: Record<string, unknown> & { headers?: Record<string, string> },
@@ -23,6 +25,8 @@ declare module 'autocannon' {
       event: 'response',
       listener: (client: unknown, status: number, bytes: number, ms: number) => void,
     ): Instance
+    /** Ends the load early; the promise then resolves with what was measured. */
+    stop(): void
   }
   export default function autocannon(options: Options): Instance
 }

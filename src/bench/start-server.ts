@@ -1,5 +1,5 @@
 /**
- * Starts the benchmark server (api-server.ts) pinned to core 0 and waits for its ready line.
+ * Starts the benchmark server (api-server.ts), pinned to core 0 unless told otherwise, and waits for its ready line.
  */
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 
@@ -11,11 +11,16 @@ export interface BenchServer {
   codes: string[]
 }
 
-export async function startBenchServer(nodeFlags: string[] = []): Promise<BenchServer> {
+export async function startBenchServer(
+  nodeFlags: string[] = [],
+  options: { pinned?: boolean } = {},
+): Promise<BenchServer> {
   const here = new URL('.', import.meta.url).pathname
+  const node = [process.execPath, ...nodeFlags, '--import', 'tsx', `${here}api-server.ts`]
+  // Pinned (the default) for throughput ratios; unpinned where the server's worker thread must have a core.
   const child = spawn(
-    'taskset',
-    ['-c', '0', process.execPath, ...nodeFlags, '--import', 'tsx', `${here}api-server.ts`],
+    options.pinned === false ? node[0] : 'taskset',
+    options.pinned === false ? node.slice(1) : ['-c', '0', ...node],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
     },

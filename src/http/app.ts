@@ -39,15 +39,39 @@ export function createApp(deps: AppDeps) {
     problemResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`),
   )
   const maxBody = deps.maxBodyBytes ?? 10 * 1024 * 1024
-  const tooLarge = (c: Context) =>
-    problemResponse(c, 413, 'BODY_TOO_LARGE', `request body is larger than ${maxBody} bytes`)
-  const limit = bodyLimit({ maxSize: maxBody, onError: tooLarge })
+  const maxImport = Math.max(maxBody, deps.maxImportBytes ?? 256 * 1024 * 1024)
+  const tooLarge = (c: Context, max: number) =>
+    problemResponse(c, 413, 'BODY_TOO_LARGE', `request body is larger than ${max} bytes`)
+  const limits = new Map(
+    [maxBody, maxImport].map((max) => [
+      max,
+      bodyLimit({ maxSize: max, onError: (c) => tooLarge(c, max) }),
+    ]),
+  )
   // A declared Content-Length is checked from the header (Node's parser stops the body there); only chunked
   // bodies are metered by hono's bodyLimit, because reading `raw.body` turns the request into a web stream.
+  // The limit is chosen once the caller is known: a year's CSV may be large, but only a bureau may send one.
+  const checkBody = (c: Context<AppEnv>, next: () => Promise<void>): Promise<unknown> => {
+    const max =
+      c.req.path === '/v1/enterprises:import' && c.get('principal')?.role === 'bureau'
+        ? maxImport
+        : maxBody
+    const length = headerOf(c, 'content-length')
+    if (length === undefined || headerOf(c, 'transfer-encoding') !== undefined)
+      return limits.get(max)!(c, next)
+    if (!/^\d{1,15}$/.test(length))
+      return Promise.resolve(
+        problemResponse(c, 400, 'BAD_REQUEST', 'Content-Length is not a number'),
+      )
+    return Number(length) > max ? Promise.resolve(tooLarge(c, max)) : next()
+  }
   const limiter = deps.authLimiter ?? new AuthFailureLimiter()
   // Every /v1 route needs a token: it is checked before any body is read or validated, so an anonymous request
   // costs a header lookup whatever it sends.
-  const authenticate = async (c: Context<AppEnv>, next: () => Promise<void>): Promise<void> => {
+  const authenticate = async (
+    c: Context<AppEnv>,
+    next: () => Promise<unknown>,
+  ): Promise<unknown> => {
     // Whatever another process committed since the last request is seen by this one: caches are dropped first.
     deps.store.syncForRequest()
     if (!c.req.path.startsWith('/v1/')) return next()
@@ -69,17 +93,13 @@ export function createApp(deps: AppDeps) {
       )
     }
     c.set('principal', principal)
-    await next()
+    // Returned, not awaited alone: a 413 from the body check below is this middleware's answer.
+    return next()
   }
-  // One middleware for the body limit and authentication: each layer of hono's chain costs a promise per request.
+  // One middleware for authentication and the body limit: each layer of hono's chain costs a promise per request.
   app.use('*', async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return authenticate(c, next)
-    const length = headerOf(c, 'content-length')
-    if (length === undefined || headerOf(c, 'transfer-encoding') !== undefined)
-      return limit(c, () => authenticate(c, next))
-    if (!/^\d{1,15}$/.test(length))
-      return problemResponse(c, 400, 'BAD_REQUEST', 'Content-Length is not a number')
-    return Number(length) > maxBody ? tooLarge(c) : authenticate(c, next)
+    return authenticate(c, () => checkBody(c, next))
   })
 
   app.openapi(

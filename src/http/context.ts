@@ -14,6 +14,8 @@ export interface AppDeps {
   services?: Services
   /** Largest request body, bytes. */
   maxBodyBytes?: number
+  /** Largest CSV import body, bytes: only a bureau token may send one this large. */
+  maxImportBytes?: number
   log?: (msg: string) => void
   /** Failed-authentication counts per client (shared by the API and the login page). */
   authLimiter?: AuthFailureLimiter

@@ -835,7 +835,8 @@ export function rate(
       const n = published.length + (replaced ? 0 : 1)
       const bounds = bandBounds(scheme, n)
       for (const m of members) {
-        const better = countAbove(published, scores[m]) - (replaced && own.score > scores[m] ? 1 : 0)
+        const better =
+          countAbove(published, scores[m]) - (replaced && own.score > scores[m] ? 1 : 0)
         classify(results[m], scheme, bounds, better + 1, n, classOrder)
       }
       continue

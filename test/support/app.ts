@@ -15,7 +15,13 @@ export interface TestApp {
 
 /** An app over an in-memory database with the Ningbo rules and a small seeded demo population. */
 export function createTestApp(
-  options: { size?: number; path?: string; maxBodyBytes?: number; clockStart?: string } = {},
+  options: {
+    size?: number
+    path?: string
+    maxBodyBytes?: number
+    maxImportBytes?: number
+    clockStart?: string
+  } = {},
 ): TestApp {
   const db = createDb(options.path ?? ':memory:')
   let tick = 0
@@ -30,6 +36,7 @@ export function createTestApp(
     store,
     services,
     maxBodyBytes: options.maxBodyBytes,
+    maxImportBytes: options.maxImportBytes,
     log: (m) => logs.push(m),
   })
   return { app, store, services, tokens, logs }
