@@ -75,7 +75,7 @@ describe.skipIf(!available)('pages in a real browser', () => {
     await page.click('#submit')
     await page.waitForSelector('#result-class')
     const cls = (await page.textContent('#result-class'))!.trim()
-    expect(cls).toMatch(/^[ABCD] (优先发展类|鼓励提升类|帮扶转型类|整治淘汰类)$/)
+    expect(cls).toMatch(/^[ABCD] (重点发展类|鼓励提升类|帮扶整治类|淘汰关停类)$/)
     expect(await page.locator('#trace tr').count()).toBe(6)
     expect(await page.getAttribute('#trace tr:first-child', 'data-indicator')).toBe('tax_per_mu')
     expect(await page.textContent('#result-score')).toMatch(/综合得分 \d+\.\d\d · 排名 \d+\/\d+/)

@@ -7,10 +7,13 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { quote } from '../src/pricing/quote.ts'
 import { type RatingResult, rate } from '../src/rating/rate.ts'
-import { ningbo } from './support/rulebook.ts'
+import { compileRulebook } from '../src/rulebook/compile.ts'
+import { ningbo, ningboWithFiledCixi } from './support/rulebook.ts'
 
 interface CaseFile {
   name: string
+  /** `filed-cixi`: the Ningbo rules with the Cixi override filed (test/fixtures/overrides), not the shipped draft. */
+  rulebook?: 'filed-cixi'
   evaluations: {
     year: number
     enterprises: {
@@ -60,8 +63,10 @@ it('has at least 12 golden cases', () => {
 })
 
 describe('golden cases', () => {
-  const rb = ningbo()
+  const shipped = ningbo()
+  const filedCixi = compileRulebook(ningboWithFiledCixi())
   it.each(cases)('$file: $name', (c) => {
+    const rb = c.rulebook === 'filed-cixi' ? filedCixi : shipped
     const results: RatingResult[] = []
     for (const ev of c.evaluations) {
       const population = ev.enterprises.map((e) => ({

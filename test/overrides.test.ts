@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import { readRuleTexts } from '../src/rulebook/load.ts'
 import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
+import { ningboWithFiledCixi } from './support/rulebook.ts'
 
 const PROPOSAL = `# 慈溪市 proposal (test)
 override:
@@ -350,7 +351,8 @@ describe('disk and database stay consistent', () => {
 
 describe('supersede', () => {
   it('a filed successor ends the override it supersedes on its own start date', async () => {
-    const a = createTestApp({ size: 200 })
+    // The Cixi override filed (a test fixture; the shipped one is a draft).
+    const a = createTestApp({ size: 200, rules: ningboWithFiledCixi() })
     const text = `override:
   id: cixi_2026_electricity
   county: "330282"

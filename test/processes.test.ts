@@ -210,7 +210,7 @@ describe('one database, several processes', () => {
       (await api(a.base, 'GET', `/v1/overrides/${id}`, tokens.bureau)).body.status
     expect([await ov('yuyao_2026_gas'), await ov('cixi_2024_electricity')]).toEqual([
       'withdrawn',
-      'filed',
+      'draft',
     ])
 
     // Applying the files is explicit: a new city version; every override keeps its status.
@@ -223,7 +223,7 @@ describe('one database, several processes', () => {
     expect((await api(a.base, 'GET', '/healthz')).body.rulebookVersion).toBe(version + 1)
     expect([await ov('yuyao_2026_gas'), await ov('cixi_2024_electricity')]).toEqual([
       'withdrawn',
-      'filed',
+      'draft',
     ])
     const diff = await cli([
       'rules',

@@ -3,11 +3,12 @@ import { QuoteError } from '../src/errors.ts'
 import { allocateFen, Money } from '../src/pricing/money.ts'
 import { quote } from '../src/pricing/quote.ts'
 import { rate } from '../src/rating/rate.ts'
-import { tenFirms } from './support/population.ts'
-import { ningbo } from './support/rulebook.ts'
+import { compileRulebook } from '../src/rulebook/compile.ts'
+import { caseOneFirms } from './support/population.ts'
+import { edited, ningbo } from './support/rulebook.ts'
 
 const rb = ningbo()
-const history = rate(tenFirms(), rb, 2024).filter((r) => r.name === '企业1')
+const history = rate(caseOneFirms(), rb, 2024).filter((r) => r.name === '企业1')
 
 describe('quote input errors', () => {
   it.each([
@@ -159,5 +160,35 @@ describe('tariff memo (each firm-year is priced once per history, then reused)',
     expect(read.lines.map((l) => [l.from, l.to, l.quantity, l.amount])).toEqual([
       ['2025-01-01', '2025-03-01', '1500', '450.00'],
     ])
+  })
+})
+
+describe('stacking mode max (a rule format option Ningbo does not use: it adds surcharges up)', () => {
+  // Case 12's firm 3 (class C, stainless at 666.67 kWh/t over a 500 limit → restrict) under a rulebook whose
+  // electricity stacking is `max`: class C 0.15 × 10,000 = 1500.00 is charged, restrict 0.10 → 1000.00 waived.
+  const maxRb = compileRulebook(
+    edited(
+      'pricing.yaml',
+      '    resource: electricity\n    mode: sum',
+      '    resource: electricity\n    mode: max',
+    ),
+  )
+  it('charges only the highest surcharge and lists the others as waived', () => {
+    const pop = caseOneFirms('330203', {
+      3: { output_t: 1500, energy_limit_kwh_per_t: 500 },
+    }).map((e) => (e.name === '企业3' ? { ...e, industryCode: '3130' } : e))
+    const firm3 = rate(pop, maxRb, 2024).filter((r) => r.name === '企业3')
+    expect(firm3[0]).toMatchObject({ class: 'C', category: { category: 'restrict' } })
+    const q = quote(firm3, maxRb, {
+      resource: 'electricity',
+      from: '2025-03-01',
+      to: '2025-04-01',
+      quantity: 10000,
+    })
+    expect(q.lines.map((l) => [l.scheduleId, l.amount])).toEqual([['class_electricity', '1500.00']])
+    expect(q.waived.map((l) => [l.scheduleId, l.amount])).toEqual([
+      ['stainless_electricity', '1000.00'],
+    ])
+    expect(q.total).toBe('1500.00')
   })
 })

@@ -4,14 +4,14 @@ import type { Enterprise } from '../src/enterprise/enterprise.ts'
 import { rate } from '../src/rating/rate.ts'
 import { resultToJson } from '../src/rating/result-json.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
-import { tenFirms } from './support/population.ts'
+import { caseOneFirms } from './support/population.ts'
 import { editedAll, ningbo } from './support/rulebook.ts'
 
 const rb = ningbo()
 
 describe('rate', () => {
   it('is deterministic and independent of input order (byte-identical JSON)', () => {
-    const pop = [...tenFirms('330203'), ...tenFirms('330282')]
+    const pop = [...caseOneFirms('330203'), ...caseOneFirms('330282')]
     const a = JSON.stringify(rate(pop, rb, 2024).map(resultToJson))
     const b = JSON.stringify(rate([...pop].reverse(), rb, 2024).map(resultToJson))
     const shuffled = [...pop].sort((x, y) => (x.name + x.county < y.name + y.county ? 1 : -1))
@@ -20,25 +20,27 @@ describe('rate', () => {
   })
 
   it('ranks each county separately', () => {
-    const res = rate([...tenFirms('330203'), ...tenFirms('330282')], rb, 2024)
-    expect(res.filter((r) => r.class === 'A')).toHaveLength(4)
-    expect(new Set(res.map((r) => r.groupSize))).toEqual(new Set([10]))
+    const res = rate([...caseOneFirms('330203'), ...caseOneFirms('330282')], rb, 2024)
+    // Four A of twenty in each county.
+    expect(res.filter((r) => r.class === 'A')).toHaveLength(8)
+    expect(new Set(res.map((r) => r.groupSize))).toEqual(new Set([20]))
   })
 
   it('traces every indicator with value, benchmark, ratio, capped ratio, weight and points, and the rules used', () => {
-    const r = rate(tenFirms(), rb, 2024).find((x) => x.name === '企业1')!
+    const r = rate(caseOneFirms(), rb, 2024).find((x) => x.name === '企业1')!
     expect(r.indicators[0]).toEqual({
       id: 'tax_per_mu',
       label: '亩均税收',
       unit: '万元/亩',
       formula: 'tax / land_mu',
+      // Case 01: mean tax_per_mu 11.8 / 20 = 0.59; 0.1 / 0.59 = 0.169491…; × 50 = 8.47457… → 8.4746.
       value: 0.1,
-      benchmark: 0.55,
+      benchmark: 0.59,
       benchmarkKind: 'peer mean over county × group',
-      ratio: 0.1818,
-      cappedRatio: 0.1818,
+      ratio: 0.1695,
+      cappedRatio: 0.1695,
       weight: 50,
-      points: 9.0909,
+      points: 8.4746,
     })
     expect(r.rules.map((x) => `${x.section}:${x.id}`)).toEqual([
       'groups:below_scale',
@@ -51,7 +53,7 @@ describe('rate', () => {
   })
 
   it('gives a clear per-enterprise status for bad figures and still rates the rest', () => {
-    const pop = tenFirms('330203', {
+    const pop = caseOneFirms('330203', {
       2: { tax: -5 },
       3: { tax: 'lots' },
       4: { land_mu: undefined },
@@ -65,12 +67,12 @@ describe('rate', () => {
     expect(by('企业4').problems).toEqual(["group below_scale: missing figure 'land_mu'"])
     expect(by('企业5').problems[0]).toMatch(/^furnace_type must be one of none, /)
     expect(by('企业6').problems).toEqual(["unknown figure 'size' (not an input of the rulebook)"])
-    expect(res.filter((r) => r.status === 'rated')).toHaveLength(5)
+    expect(res.filter((r) => r.status === 'rated')).toHaveLength(15)
     for (const r of res) if (r.score !== null) expect(Number.isFinite(r.score)).toBe(true)
   })
 
   it('flags duplicate credit codes and unknown counties', () => {
-    const pop = tenFirms()
+    const pop = caseOneFirms()
     const res = rate(
       [...pop, { ...pop[0], name: 'dup' }, { ...pop[1], creditCode: 'X', county: '110101' }],
       rb,
@@ -87,7 +89,7 @@ describe('rate', () => {
   })
 
   it('rates with a pending override only in preview', () => {
-    const pop = tenFirms('330281')
+    const pop = caseOneFirms('330281')
     const real = rate(pop, rb, 2025)
     const preview = rate(pop, rb, 2025, { preview: 'yuyao_2026_gas' })
     expect(preview.map((r) => r.class)).toEqual(real.map((r) => r.class))
@@ -105,7 +107,7 @@ describe('one ranking over groups that score different items', () => {
   it('breaks a tie at the top by each firm’s own tie-break value', () => {
     // Below scale: tax 1..9 and 150 on 10 mu: tax_per_mu mean (0.1 + … + 0.9 + 15) / 10 = 1.545, 15 / 1.545 = 9.7 →
     // cap 3; tax_per_10mwh mean 0.195, 1.5 / 0.195 = 7.7 → 3. Score 3 × (50 + 50) = 300, tie-break tax_per_mu 15.
-    const below = tenFirms('330203', { 10: { tax: 150 } })
+    const below = caseOneFirms('330203', { 10: { tax: 150 } }).slice(0, 10)
     // Above scale: four small firms and one that is 12–20× larger on every indicator (see each ratio below), so
     // every ratio reaches the cap: 3 × (30 + 20 + 20 + 10 + 10 + 10) = 300, tie-break tax_per_mu 12.
     const small = {

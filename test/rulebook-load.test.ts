@@ -9,9 +9,11 @@ import { ruleFileJsonSchema } from '../src/rulebook/schema.ts'
 import {
   edited,
   editedAll,
+  FILED_CIXI,
   NINGBO_DIR,
   ningbo,
   ningboTexts,
+  ningboWithFiledCixi,
   problemsOf,
 } from './support/rulebook.ts'
 
@@ -21,7 +23,7 @@ describe('the shipped Ningbo rulebook', () => {
     expect(rb.meta.counties).toHaveLength(10)
     expect(rb.sections.indicators.map((i) => i.id)).toContain('tax_per_mu')
     expect(rb.overrides.map((o) => [o.id, o.status])).toEqual([
-      ['cixi_2024_electricity', 'filed'],
+      ['cixi_2024_electricity', 'draft'],
       ['yuyao_2026_gas', 'submitted'],
     ])
   })
@@ -54,7 +56,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '  - id: foundry_electricity\n',
           '  - id: foundry_electricity\n   bad: [\n',
         ),
-      expected: ['pricing.yaml:39:1: YAML: Sequence item without - indicator'],
+      expected: ['pricing.yaml:54:1: YAML: Sequence item without - indicator'],
     },
     {
       description: 'an alias to a missing anchor (found by the fuzzer)',
@@ -83,7 +85,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'points: three\n    assumed: true\n    note: the guideline',
         ),
       expected: [
-        'evaluation.yaml:102:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
+        'evaluation.yaml:116:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
       ],
     },
     {
@@ -95,14 +97,14 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '- { class: D, rate: 1.00 }\n\nstacking',
         ),
       expected: [
-        'pricing.yaml:98:27: money is a decimal string such as "0.30" (quoted), never a bare number (got 1) (at surcharges.7.rates.0.rate)',
+        'pricing.yaml:114:27: money is a decimal string such as "0.30" (quoted), never a bare number (got 1) (at surcharges.8.rates.0.rate)',
       ],
     },
     {
       description: 'unknown variable, with the formula column',
       texts: () => edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax / land_area'),
       expected: [
-        "evaluation.yaml:23:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)",
+        "evaluation.yaml:25:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)",
       ],
     },
     {
@@ -114,7 +116,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'formula: import("fs") + value_added / employees',
         ),
       expected: [
-        `evaluation.yaml:49:14: formula 'import("fs") + value_added / employees': function 'import' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log) (at indicators.4.formula)`,
+        `evaluation.yaml:57:14: formula 'import("fs") + value_added / employees': function 'import' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log) (at indicators.4.formula)`,
       ],
     },
     {
@@ -126,7 +128,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'formula: value_added.constructor',
         ),
       expected: [
-        "evaluation.yaml:49:14: formula 'value_added.constructor': property or index access 'value_added.constructor' is not allowed (at indicators.4.formula)",
+        "evaluation.yaml:57:14: formula 'value_added.constructor': property or index access 'value_added.constructor' is not allowed (at indicators.4.formula)",
       ],
     },
     {
@@ -134,7 +136,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       texts: () =>
         edited('evaluation.yaml', 'formula: value_added / employees', 'formula: "f(x) = x"'),
       expected: [
-        "evaluation.yaml:49:15: formula 'f(x) = x': assignment 'f(x) = x' is not allowed in a formula (at indicators.4.formula)",
+        "evaluation.yaml:57:15: formula 'f(x) = x': assignment 'f(x) = x' is not allowed in a formula (at indicators.4.formula)",
       ],
     },
     {
@@ -148,7 +150,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           ['formula: value_added / employees', 'formula: value_added / employees * rd_intensity'],
         ]),
       expected: [
-        'evaluation.yaml:49:14: indicators form a cycle: labour_productivity → rd_intensity → labour_productivity (at indicators.4.formula)',
+        'evaluation.yaml:57:14: indicators form a cycle: labour_productivity → rd_intensity → labour_productivity (at indicators.4.formula)',
       ],
     },
     {
@@ -156,7 +158,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       texts: () =>
         edited('evaluation.yaml', '    points: 2\n', '    points: 2\n    uprating: 0.1\n'),
       expected: [
-        "evaluation.yaml:112:15: unknown key(s) 'uprating': not part of the rule format (at adjustments.1.uprating)",
+        "evaluation.yaml:126:15: unknown key(s) 'uprating': not part of the rule format (at adjustments.1.uprating)",
       ],
     },
     {
@@ -180,7 +182,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'replace:\n  indicators:\n    - { id: tax_per_mu, label: x, unit: x, from: 2024-07-01, formula: tax, source: { document: x } }\n',
         ),
       expected: [
-        "counties/cixi-2024-electricity.yaml:15:3: section 'indicators' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments) (at replace.indicators)",
+        "counties/cixi-2024-electricity.yaml:14:3: section 'indicators' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments) (at replace.indicators)",
       ],
     },
     {
@@ -192,7 +194,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '    - id: class_electric\n',
         ),
       expected: [
-        "counties/cixi-2024-electricity.yaml:16:11: override replaces unknown surcharges id 'class_electric'; use 'add' for a new item (at replace.surcharges.0.id)",
+        "counties/cixi-2024-electricity.yaml:15:11: override replaces unknown surcharges id 'class_electric'; use 'add' for a new item (at replace.surcharges.0.id)",
       ],
     },
     {
@@ -200,11 +202,14 @@ describe('rule file problems are reported with file:line:col and the field', () 
       texts: () =>
         edited(
           'counties/cixi-2024-electricity.yaml',
-          '  filing: { ref: 浙发改备〔2024〕示例号, date: 2024-06-15, by: 浙江省人民政府 }\n',
-          '',
+          null,
+          FILED_CIXI.replace(
+            '  filing: { ref: 浙发改备〔2024〕示例号, date: 2024-06-15, by: 浙江省人民政府 }\n',
+            '',
+          ),
         ),
       expected: [
-        "counties/cixi-2024-electricity.yaml:7:11: status 'filed' needs the 'filing' record (reference and date) (at override.status)",
+        "counties/cixi-2024-electricity.yaml:8:11: status 'filed' needs the 'filing' record (reference and date) (at override.status)",
       ],
     },
     {
@@ -215,13 +220,13 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '- { class: D, rate: "1.00" }\n\nstacking',
           '- { class: E, rate: "1.00" }\n\nstacking',
         ),
-      expected: ["pricing.yaml:98:18: unknown class 'E' (at surcharges.7.rates.0.class)"],
+      expected: ["pricing.yaml:114:18: unknown class 'E' (at surcharges.8.rates.0.class)"],
     },
     {
       description: 'rank shares that do not add up to 1',
       texts: () =>
-        edited('evaluation.yaml', '{ class: D, share: 0.1 }', '{ class: D, share: 0.05 }'),
-      expected: ['evaluation.yaml:180:5: band shares add up to 0.95, not 1 (at classes.0.bands)'],
+        edited('evaluation.yaml', '{ class: D, share: 0.05 }', '{ class: D, share: 0.1 }'),
+      expected: ['evaluation.yaml:203:5: band shares add up to 1.05, not 1 (at classes.0.bands)'],
     },
     {
       description: 'a category value that does not exist',
@@ -232,7 +237,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'when: furnace_use == "steel_ingot"',
         ),
       expected: [
-        `sector-tables.yaml:53:15: formula 'furnace_use == "steel_ingot"': 'steel_ingot' is not one of the allowed values (none, castings, steel_billet) (at sectorTables.1.rows.3.when)`,
+        `sector-tables.yaml:60:15: formula 'furnace_use == "steel_ingot"': 'steel_ingot' is not one of the allowed values (none, castings, steel_billet) (at sectorTables.1.rows.4.when)`,
       ],
     },
   ])('$description', ({ texts, expected }) => {
@@ -245,11 +250,11 @@ describe('rule file problems are reported with file:line:col and the field', () 
       'points: 3\n    assumed: true\n    note: the guideline',
       'points: three\n    assumed: true\n    note: the guideline',
     ).map((t) =>
-      t.path === 'pricing.yaml' ? { ...t, text: t.text.replace('mode: max', 'mode: biggest') } : t,
+      t.path === 'pricing.yaml' ? { ...t, text: t.text.replace('mode: sum', 'mode: biggest') } : t,
     )
     const problems = problemsOf(texts)
     expect(problems).toHaveLength(2)
-    expect(problems[0]).toMatch(/^evaluation\.yaml:102:13: .*"three"/)
+    expect(problems[0]).toMatch(/^evaluation\.yaml:116:13: .*"three"/)
     expect(problems[1]).toMatch(
       /^pricing\.yaml:\d+:\d+: Invalid option: expected one of "sum"\|"max" \(got "biggest"\)/,
     )
@@ -266,15 +271,24 @@ describe('rule file problems are reported with file:line:col and the field', () 
         : t,
     )
     expect(problemsOf(texts)).toEqual([
-      "evaluation.yaml:23:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)",
-      "pricing.yaml:58:16: unknown indicator 'kwh_per_t' (at surcharges.4.intensity.measure)",
+      "evaluation.yaml:25:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)",
+      "pricing.yaml:74:16: unknown indicator 'kwh_per_t' (at surcharges.5.intensity.measure)",
     ])
   })
 })
 
 describe('resolve', () => {
-  it('applies a filed override only from its date, and never a submitted one', () => {
+  it('never applies the shipped Cixi draft', () => {
     const rb = ningbo()
+    expect(
+      resolve(rb, '330282', '2025-03-01')
+        .sections.surcharges.find((s) => s.id === 'class_electricity')
+        ?.rates?.map((r) => `${r.class}:${r.rate}`),
+    ).toEqual(['C:0.15', 'D:0.30'])
+  })
+
+  it('applies a filed override only from its date, and never a submitted one', () => {
+    const rb = compileRulebook(ningboWithFiledCixi())
     const rateOf = (county: string, date: string, section: 'surcharges', id: string) =>
       resolve(rb, county, date)
         .sections[section].find((s) => s.id === id)
@@ -314,7 +328,7 @@ describe('mujun rules check', () => {
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
-    expect(out[0]).toMatch(/ningbo: ok — 7 files, 31 inputs/)
+    expect(out[0]).toMatch(/ningbo: ok — 7 files, 32 inputs/)
     const schema = JSON.parse(readFileSync(join(dir, 'rulebook.schema.json'), 'utf8'))
     expect(schema.anyOf).toHaveLength(2)
     expect(JSON.stringify(schema)).toContain('"additionalProperties":false')
@@ -328,7 +342,7 @@ describe('mujun rules check', () => {
     const { err, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(1)
     expect(err[0]).toBe(
-      `${join(dir, 'ningbo', 'evaluation.yaml')}:23:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)`,
+      `${join(dir, 'ningbo', 'evaluation.yaml')}:25:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)`,
     )
   })
 

@@ -6,8 +6,8 @@ import { rate } from '../src/rating/rate.ts'
 import { resultToJson } from '../src/rating/result-json.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
 import { draftOverride } from './support/overrides.ts'
-import { tenFirms } from './support/population.ts'
-import { ningbo, ningboTexts } from './support/rulebook.ts'
+import { caseOneFirms } from './support/population.ts'
+import { ningbo, ningboTexts, ningboWithFiledCixi } from './support/rulebook.ts'
 
 const cityFiles = () => ningboTexts().filter((f) => !f.path.startsWith('counties/'))
 const json = async <T = any>(res: Response) => (await res.json()) as T
@@ -49,7 +49,8 @@ async function walk(t: TestApp, id: string, county: string, steps: [string, obje
 
 describe('1. a county cannot delete or replace a filed override', () => {
   it('a draft whose id differs from a filed one only by - and _ is a record of its own', async () => {
-    const t = createTestApp({ size: 200 })
+    // The Cixi override filed (a test fixture; the shipped one is a draft).
+    const t = createTestApp({ size: 200, rules: ningboWithFiledCixi() })
     const before = await januaryQuote(t)
     // The demo firm is a 慈溪 D firm (or C): the filed Cixi override prices it (D 0.40 × 120,000 = 48,000.00).
     expect(before.overrides).toEqual(['cixi_2024_electricity'])
@@ -334,7 +335,7 @@ describe('8. tokens are created, listed and revoked', () => {
 describe('9. rate() keeps no state between calls', () => {
   it('a call that throws mid-way leaves nothing behind', () => {
     const rb = ningbo()
-    const pop = tenFirms('330203')
+    const pop = caseOneFirms('330203')
     // Compared in full, reported compactly: each firm's score and class.
     const brief = (json: string) =>
       (JSON.parse(json) as { score: number; class: string }[]).map((r) => `${r.score} ${r.class}`)

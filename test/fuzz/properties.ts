@@ -8,7 +8,7 @@ import { Money } from '../../src/pricing/money.ts'
 import { quote } from '../../src/pricing/quote.ts'
 import { rate } from '../../src/rating/rate.ts'
 import { compileRulebook } from '../../src/rulebook/compile.ts'
-import { tenFirms } from '../support/population.ts'
+import { caseOneFirms } from '../support/population.ts'
 import { ningbo, ningboTexts } from '../support/rulebook.ts'
 
 const symbols = new Map<string, SymbolKind>([
@@ -180,7 +180,7 @@ export const scoresAlwaysFinite = fc.property(
     { minLength: 1, maxLength: 12 },
   ),
   (rows) => {
-    const pop = tenFirms('330203').map((e, i) =>
+    const pop = caseOneFirms('330203').map((e, i) =>
       rows[i] ? { ...e, figures: { ...rows[i] } as never } : e,
     )
     for (const r of rate(pop, rb, 2024)) {
@@ -195,7 +195,7 @@ export const scoresAlwaysFinite = fc.property(
 )
 
 /** Splitting a period by meter readings never gains or loses a fen when the rate does not change. */
-const history = rate(tenFirms('330203'), rb, 2024).filter((r) => r.name === '企业1')
+const history = rate(caseOneFirms('330203'), rb, 2024).filter((r) => r.name === '企业1')
 export const splitsConserveTotal = fc.property(
   fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 8 }),
   fc.array(fc.integer({ min: 0, max: 10_000_000 }), { minLength: 8, maxLength: 8 }),

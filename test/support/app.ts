@@ -3,6 +3,7 @@ import { createDb } from '../../src/db/client.ts'
 import { Store } from '../../src/db/store.ts'
 import { type DemoTokens, seedDemo } from '../../src/demo/seed.ts'
 import { createApp } from '../../src/http/app.ts'
+import type { RuleText } from '../../src/rulebook/compile.ts'
 import { ningboTexts } from './rulebook.ts'
 
 export interface TestApp {
@@ -21,6 +22,8 @@ export function createTestApp(
     maxBodyBytes?: number
     maxImportBytes?: number
     clockStart?: string
+    /** The rule files loaded (default: the shipped Ningbo files). */
+    rules?: RuleText[]
   } = {},
 ): TestApp {
   const db = createDb(options.path ?? ':memory:')
@@ -29,7 +32,7 @@ export function createTestApp(
   const start = Date.parse(options.clockStart ?? '2026-01-01T00:00:00Z')
   const store = new Store(db, () => new Date(start + tick++ * 1000).toISOString())
   const services = createServices(store)
-  services.rulebooks.loadInitial(ningboTexts(), 'test')
+  services.rulebooks.loadInitial(options.rules ?? ningboTexts(), 'test')
   const tokens = seedDemo(services, options.size ?? 300)
   const logs: string[] = []
   const app = createApp({

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { formatRuleProblem, RulebookError } from '../../src/errors.ts'
 import { compileRulebook, type RuleText } from '../../src/rulebook/compile.ts'
 import { readRuleTexts } from '../../src/rulebook/load.ts'
@@ -5,6 +6,20 @@ import { readRuleTexts } from '../../src/rulebook/load.ts'
 export const NINGBO_DIR = new URL('../../rules/ningbo', import.meta.url).pathname
 export const ningboTexts = (): RuleText[] => readRuleTexts(NINGBO_DIR)
 export const ningbo = () => compileRulebook(ningboTexts())
+
+/**
+ * A test fixture, not a shipped rule: the Cixi draft as if approved and filed (placeholder references and amounts),
+ * so tests can show a filed override changing quotes from its date.
+ */
+export const FILED_CIXI = readFileSync(
+  new URL('../fixtures/overrides/cixi-2024-electricity-filed.yaml', import.meta.url),
+  'utf8',
+)
+/** The Ningbo files with the Cixi override filed (FILED_CIXI in place of the shipped draft). */
+export const ningboWithFiledCixi = (): RuleText[] =>
+  ningboTexts().map((t) =>
+    t.path === 'counties/cixi-2024-electricity.yaml' ? { ...t, text: FILED_CIXI } : t,
+  )
 
 /** The Ningbo files with one text edit applied (the `find` text must occur exactly once), or a file added. */
 export function edited(file: string, find: string | null, replace: string): RuleText[] {
