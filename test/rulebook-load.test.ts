@@ -229,6 +229,33 @@ describe('rule file problems are reported with file:line:col and the field', () 
       expected: ['evaluation.yaml:203:5: band shares add up to 1.05, not 1 (at classes.0.bands)'],
     },
     {
+      description: 'bands listed worst class first',
+      texts: () =>
+        edited(
+          'evaluation.yaml',
+          '      - { class: A, share: 0.2 }\n      - { class: B, share: 0.4 }',
+          '      - { class: B, share: 0.4 }\n      - { class: A, share: 0.2 }',
+        ),
+      expected: [
+        "evaluation.yaml:205:18: bands are listed best class first (A, B, C, D): 'A' cannot follow 'B' (at classes.0.bands.1.class)",
+      ],
+    },
+    {
+      description: 'score bands in ascending order, and a last band with a minScore',
+      texts: () =>
+        editedAll('evaluation.yaml', [
+          ['method: rank-share', 'method: score'],
+          [
+            '      - { class: A, share: 0.2 }\n      - { class: B, share: 0.4 }\n      - { class: C, share: 0.35 }\n      - { class: D, share: 0.05 }',
+            '      - { class: A, minScore: 90 }\n      - { class: B, minScore: 100 }\n      - { class: C, minScore: 30 }',
+          ],
+        ]),
+      expected: [
+        "evaluation.yaml:205:31: minScore 100 is not below the previous band's 90: score bands go from the highest threshold down (at classes.0.bands.1.minScore)",
+        "evaluation.yaml:206:31: the last score band takes every score below the band before it, so it has no minScore: a firm under 30 would get 'C' anyway. Add a band for lower scores, or remove this minScore (at classes.0.bands.2.minScore)",
+      ],
+    },
+    {
       description: 'a category value that does not exist',
       texts: () =>
         edited(

@@ -595,6 +595,32 @@ function collectSections(
                 `a score band needs 'minScore' (only the last band may omit it)`,
               )
           })
+          // Bands are read in order, best class first; a band listed out of order silently gives wrong classes.
+          const classOrder = [...classIds]
+          for (let j = 1; j < c.bands.length; j++) {
+            const prev = classOrder.indexOf(c.bands[j - 1].class)
+            const here = classOrder.indexOf(c.bands[j].class)
+            if (prev >= 0 && here >= 0 && here <= prev)
+              report(
+                loc,
+                [...path, 'bands', j, 'class'],
+                `bands are listed best class first (${classOrder.join(', ')}): '${c.bands[j].class}' cannot follow '${c.bands[j - 1].class}'`,
+              )
+            const [hi, lo] = [c.bands[j - 1].minScore, c.bands[j].minScore]
+            if (c.method === 'score' && hi !== undefined && lo !== undefined && lo >= hi)
+              report(
+                loc,
+                [...path, 'bands', j, 'minScore'],
+                `minScore ${lo} is not below the previous band's ${hi}: score bands go from the highest threshold down`,
+              )
+          }
+          const last = c.bands[c.bands.length - 1]
+          if (c.method === 'score' && last?.minScore !== undefined)
+            report(
+              loc,
+              [...path, 'bands', c.bands.length - 1, 'minScore'],
+              `the last score band takes every score below the band before it, so it has no minScore: a firm under ${last.minScore} would get '${last.class}' anyway. Add a band for lower scores, or remove this minScore`,
+            )
           if (c.method === 'rank-share') {
             const total = c.bands.reduce((a, b) => a + (b.share ?? 0), 0)
             if (Math.abs(total - 1) > 1e-9)
