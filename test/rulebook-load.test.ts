@@ -398,3 +398,59 @@ it('ningbo texts are all read', () => {
     'targets.yaml',
   ])
 })
+
+describe('the command line as a bureau official meets it (issue "Domain fidelity")', () => {
+  const io = () => {
+    const out: string[] = []
+    const err: string[] = []
+    return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) } }
+  }
+
+  it.each([
+    ['rate', '  mujun rate --enterprises'],
+    ['rules show', '  mujun rules show'],
+    ['rules diff', '  mujun rules diff --county'],
+    ['tokens', '  mujun tokens create'],
+    ['evaluate', '  mujun evaluate --year'],
+  ])('`mujun %s --help` prints that command’s usage and exits 0', async (command, first) => {
+    const { out, io: cio } = io()
+    expect(await runCli([...command.split(' '), '--help'], cio)).toBe(0)
+    expect(out[0].startsWith(first)).toBe(true)
+    expect(out[0]).not.toContain('mujun serve')
+  })
+
+  it('`rules check DIR` writes the schema in DIR', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mujun-'))
+    cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
+    const { io: cio } = io()
+    expect(await runCli(['rules', 'check', join(dir, 'ningbo')], cio)).toBe(0)
+    expect(
+      JSON.parse(readFileSync(join(dir, 'ningbo', 'rulebook.schema.json'), 'utf8')),
+    ).toBeTruthy()
+  })
+
+  it('`rules show` says when a section has nothing in force, and which day it shows', async () => {
+    const { out, io: cio } = io()
+    expect(
+      await runCli(['rules', 'show', '--rules', NINGBO_DIR, '--date', '2009-01-01'], cio),
+    ).toBe(0)
+    expect(out[0]).toContain('GROUPS\n  (nothing in force on 2009-01-01)')
+    const today = io()
+    expect(await runCli(['rules', 'show', '--rules', NINGBO_DIR], today.io)).toBe(0)
+    expect(today.out.join('\n')).toMatch(/rules in force today, \d{4}-\d{2}-\d{2}; --date/)
+  })
+
+  it('`rate --year` before any evaluation rule is in force is an error, not a list of out-of-scope firms', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mujun-'))
+    const csv = join(dir, 'f.csv')
+    writeFileSync(
+      csv,
+      'credit_code,name,county_code,industry_code,land_mu,tax,electricity_kwh,above_scale\n91330203MA2000001C,甲,330203,1711,10,1,1000000,false\n',
+    )
+    const { err, io: cio } = io()
+    expect(
+      await runCli(['rate', '--enterprises', csv, '--year', '2012', '--rules', NINGBO_DIR], cio),
+    ).toBe(1)
+    expect(err.join('\n')).toContain('no evaluation rules are in force on 2012-12-31')
+  })
+})

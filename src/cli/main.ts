@@ -71,6 +71,19 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
 
 Exit codes: 0 ok, 1 problems found (each printed as file:line:col or row/column), 2 usage error.`
 
+/** The usage lines of one command (with their continuation lines), or everything when none match. */
+function helpFor(command: string): string {
+  const lines = USAGE.split('\n')
+  const picked: string[] = []
+  let taking = false
+  for (const line of lines) {
+    if (line.startsWith('  mujun ')) taking = line.startsWith(`  mujun ${command} `) || line === `  mujun ${command}`
+    else if (!line.startsWith('      ')) taking = false
+    if (taking) picked.push(line)
+  }
+  return picked.length > 0 ? `${picked.join('\n')}\n\n${lines[lines.length - 1]}` : USAGE
+}
+
 /** The city rulebook folders under `dir`: `dir` itself if it holds rule files, else its sub-folders that do. */
 export function cityDirs(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory())
@@ -125,6 +138,11 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     io.out(USAGE)
     return cmd ? 0 : 2
   }
+  if (argv.includes('--help') || argv.includes('-h')) {
+    const named = sub && !sub.startsWith('-') ? `${cmd} ${sub}` : cmd
+    io.out(helpFor(cmd === 'rules' || cmd === 'tokens' ? named : cmd))
+    return 0
+  }
   if (cmd === 'rules' && sub === 'check') return rulesCheck(argv.slice(2), io)
   if (cmd === 'rules' && sub === 'show') return rulesShow(argv.slice(2), io)
   if (cmd === 'rules' && sub === 'diff')
@@ -149,13 +167,15 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
 function rulesCheck(args: string[], io: Io): number {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} })
   const dir = positionals[0] ?? 'rules'
-  const root = cityDirs(dir).length === 1 && cityDirs(dir)[0] === dir ? join(dir, '..') : dir
+  const cities = cityDirs(dir)
+  // In DIR, as the usage says: a bureau checking its own folder finds the schema there, not in the folder above.
+  const root = dir
   writeFileSync(
     join(root, 'rulebook.schema.json'),
     `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`,
   )
   let failed = 0
-  for (const city of cityDirs(dir)) {
+  for (const city of cities) {
     try {
       const rb = loadRulebook(city)
       const count = Object.values(rb.sections).reduce((a, l) => a + l.length, 0)
@@ -196,7 +216,10 @@ function rulesShow(args: string[], io: Io): number {
   }
   const resolved = resolve(rb, county, date)
   if (values.format === 'json') io.out(JSON.stringify(resolvedToJson(rb, resolved), null, 2))
-  else if (values.format === 'table') io.out(formatResolved(rb, resolved))
+  else if (values.format === 'table') {
+    io.out(formatResolved(rb, resolved))
+    if (!values.date) io.out(`\n(rules in force today, ${date}; --date YYYY-MM-DD shows another day)`)
+  }
   else throw new UsageError(`--format must be table or json`)
   return 0
 }
@@ -565,6 +588,15 @@ function rateCmd(args: string[], io: Io): number {
     throw new UsageError('--format must be json or csv')
   const rb = loadCity(values.rules!)
   const year = yearOf(values.year)
+  // No evaluation group in force on the year's last day: every firm would come out of scope, which is not a rating.
+  const inForce = resolve(rb, values.county ?? rb.meta.counties[0].code, `${year}-12-31`)
+  if (inForce.sections.groups.length === 0 || inForce.sections.classes.length === 0) {
+    const first = rb.sections.groups.map((g) => g.from).sort()[0]
+    io.err(
+      `mujun: no evaluation rules are in force on ${year}-12-31 (the first group starts ${first ?? 'never'}); nothing rated`,
+    )
+    return 1
+  }
   const parsed = readEnterprises(values.enterprises, rb, io)
   if (parsed.problems.length > 0) return 1
   const population = values.county

@@ -85,5 +85,13 @@ export function formatResolved(rb: Rulebook, r: ResolvedRules): string {
   }
   out.push('', 'STACKING')
   for (const x of s.stacking) out.push(`  ${x.resource.padEnd(11)} ${x.mode}   ${x.label}`)
-  return out.join('\n')
+  // A heading with nothing under it says so: a section whose items all start later (or ended) is not a blank.
+  const lines: string[] = []
+  out.forEach((line, i) => {
+    lines.push(line)
+    const heading = i > 0 && out[i - 1] === '' && /^[A-Z]/.test(line)
+    if (heading && (i + 1 >= out.length || out[i + 1] === ''))
+      lines.push(`  (nothing in force on ${r.date})`)
+  })
+  return lines.join('\n')
 }
