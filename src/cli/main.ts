@@ -77,7 +77,8 @@ function helpFor(command: string): string {
   const picked: string[] = []
   let taking = false
   for (const line of lines) {
-    if (line.startsWith('  mujun ')) taking = line.startsWith(`  mujun ${command} `) || line === `  mujun ${command}`
+    if (line.startsWith('  mujun '))
+      taking = line.startsWith(`  mujun ${command} `) || line === `  mujun ${command}`
     else if (!line.startsWith('      ')) taking = false
     if (taking) picked.push(line)
   }
@@ -218,9 +219,9 @@ function rulesShow(args: string[], io: Io): number {
   if (values.format === 'json') io.out(JSON.stringify(resolvedToJson(rb, resolved), null, 2))
   else if (values.format === 'table') {
     io.out(formatResolved(rb, resolved))
-    if (!values.date) io.out(`\n(rules in force today, ${date}; --date YYYY-MM-DD shows another day)`)
-  }
-  else throw new UsageError(`--format must be table or json`)
+    if (!values.date)
+      io.out(`\n(rules in force today, ${date}; --date YYYY-MM-DD shows another day)`)
+  } else throw new UsageError(`--format must be table or json`)
   return 0
 }
 
