@@ -72,8 +72,28 @@ describe('mujun import / evaluate / export', () => {
       await runCli(['import', fixture('firms-gbk.csv'), '--year', '2024', '--db', db], io),
     ).toBe(0)
     expect(logs.at(-1)).toBe('imported 3 rows (gbk) for 2024: 1 created, 2 updated')
-    expect(await runCli(['evaluate', '--year', '2024', '--db', db, '--publish'], io)).toBe(0)
-    expect(logs.at(-1)).toMatch(/^evaluation 1 for 2024 published: /)
+    // Publishing straight from the CLI is only the record of a past publication, with its date and reason.
+    expect(await runCli(['evaluate', '--year', '2024', '--db', db, '--publish'], io)).toBe(2)
+    expect(
+      await runCli(
+        [
+          'evaluate',
+          '--year',
+          '2024',
+          '--db',
+          db,
+          '--publish',
+          '--published-on',
+          '2025-01-01',
+          '--reason',
+          'noticed and published on paper',
+        ],
+        io,
+      ),
+    ).toBe(0)
+    expect(logs.at(-1)).toMatch(
+      /^evaluation 1 for 2024 recorded as published on 2025-01-01, binding from 2025-01-01: /,
+    )
     const out = join(mkdtempSync(join(tmpdir(), 'mujun-out-')), 'results.csv')
     expect(await runCli(['export', '--year', '2024', '--db', db, '--out', out], io)).toBe(0)
     const bytes = readFileSync(out)

@@ -506,10 +506,18 @@ describe('evaluations', () => {
     expect(run.status).toBe(201)
     const { id } = (await run.json()) as { id: number }
     expect(t.store.publishedRun(2024)?.id).not.toBe(id)
-    const pub = await call(t.app, 'POST', `/v1/evaluations/${id}/publish`, {
+    // A draft is not published as it is: it goes to notice first, or is recorded as a past publication.
+    const bare = await call(t.app, 'POST', `/v1/evaluations/${id}/publish`, {
       token: t.tokens.bureau,
     })
+    expect(bare.status).toBe(409)
+    expect(((await bare.json()) as { detail: string }).detail).toContain('put it to notice first')
+    const pub = await call(t.app, 'POST', `/v1/evaluations/${id}/publish`, {
+      token: t.tokens.bureau,
+      body: { publishedOn: '2025-01-01', reason: 'published on paper, recorded here' },
+    })
     expect(pub.status).toBe(200)
+    expect(await pub.json()).toMatchObject({ bindingFrom: '2025-01-01' })
     expect(t.store.publishedRun(2024)?.id).toBe(id)
     expect(
       (await call(t.app, 'POST', `/v1/evaluations/${id}/publish`, { token: t.tokens.bureau }))
@@ -538,7 +546,7 @@ describe('evaluations', () => {
     const run = a.services.evaluations.run(principalOf(a, a.tokens.bureau), 2024)
     reader.exec('begin')
     const during = published.all()
-    a.store.publish(run.id, 'test')
+    a.store.publish(run.id, a.store.today(), 'test', { publishedOn: '2025-01-01', reason: 'test' })
     // The reader's transaction still sees the snapshot taken before the publish: exactly one published run.
     expect(published.all()).toEqual(during)
     expect(classOf.all(a.tokens.creditCode)).toHaveLength(1)

@@ -153,6 +153,42 @@ beforeAll(async () => {
     `/v1/evaluations/${run.body.id}/results?limit=3`,
     { token: bureau },
   )
+  // Notice → objection → review → final publication.
+  await record('POST', '/v1/evaluations/{id}/notice', `/v1/evaluations/${run.body.id}/notice`, {
+    token: bureau,
+  })
+  await record(
+    'GET',
+    '/v1/enterprises/{creditCode}/provisional',
+    `/v1/enterprises/${creditCode}/provisional?year=2024`,
+    { token: enterprise },
+  )
+  const objection = await record(
+    'POST',
+    '/v1/evaluations/{id}/objections',
+    `/v1/evaluations/${run.body.id}/objections`,
+    {
+      token: enterprise,
+      body: {
+        creditCode,
+        reason: 'our 2024 tax was understated',
+        evidence: 'tax certificate 2024',
+      },
+    },
+  )
+  await record(
+    'GET',
+    '/v1/evaluations/{id}/objections',
+    `/v1/evaluations/${run.body.id}/objections`,
+    { token: county },
+  )
+  await record(
+    'POST',
+    '/v1/objections/{id}/decision',
+    `/v1/objections/${objection.body.id}/decision`,
+    { token: bureau, body: { upheld: false, reason: 'the certificate matches the figures used' } },
+  )
+  t.advanceDays(8)
   await record('POST', '/v1/evaluations/{id}/publish', `/v1/evaluations/${run.body.id}/publish`, {
     token: bureau,
   })

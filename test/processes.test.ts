@@ -66,7 +66,18 @@ describe('one database, several processes', () => {
       `${['credit_code', 'name', 'county_code', 'industry_code', ...ids].join(',')}\n${row(code, '改造后企业', figures.tax * 100)}\n${row(fresh, '新入库企业', figures.tax)}\n`,
     )
     expect((await cli(['import', csv, '--year', '2024', '--db', db])).code).toBe(0)
-    const r = await cli(['evaluate', '--year', '2024', '--publish', '--db', db])
+    const r = await cli([
+      'evaluate',
+      '--year',
+      '2024',
+      '--publish',
+      '--published-on',
+      '2025-01-01',
+      '--reason',
+      "re-rated after the firm's upgrade, published on paper",
+      '--db',
+      db,
+    ])
     expect(r.code).toBe(0)
     const run = Number(/evaluation (\d+)/.exec(r.out)![1])
     const after = await tier()

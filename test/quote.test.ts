@@ -132,7 +132,9 @@ describe('tariff memo (each firm-year is priced once per history, then reused)',
     expect(span.lines.map((l) => [l.from, l.to, l.quantity, l.amount])).toEqual([
       ['2025-01-01', '2025-02-01', '500', '150.00'],
     ])
-    expect(span.notes).toEqual(['no evaluation for 2023: no class or category applies in 2024'])
+    expect(span.notes).toEqual([
+      'no published evaluation binds from 2024-01-01 to 2024-12-31: no class or category applies',
+    ])
   })
 
   it('splits at a new version of a schedule, so that each line cites what it was charged under', () => {

@@ -68,9 +68,91 @@ export class EvaluationService {
     )
   }
 
-  publish(p: Principal | undefined, runId: number) {
+  /** Puts a draft run to public notice for the rulebook's notice period, from today. */
+  notice(p: Principal | undefined, runId: number) {
     const who = authorize(p, ['bureau'])
-    return this.store.publish(runId, actorOf(who))
+    const days = this.rulebooks.active().rulebook.meta.publication.noticeDays
+    return this.store.notice(runId, this.store.today(), days, actorOf(who))
+  }
+
+  /**
+   * The final publication of a run after its notice; or, for a draft, the record of a publication made outside
+   * mujun on a past date (`historic`).
+   */
+  publish(
+    p: Principal | undefined,
+    runId: number,
+    historic?: { publishedOn: string; reason: string },
+  ) {
+    const who = authorize(p, ['bureau'])
+    return this.store.publish(runId, this.store.today(), actorOf(who), historic)
+  }
+
+  /** The run of `year` in notice, if any. */
+  inNotice(year: number) {
+    return this.store.listRuns().find((r) => r.year === year && r.status === 'notice')
+  }
+
+  /** An enterprise's provisional result in the run of `year` under notice, with the notice dates. */
+  provisional(p: Principal | undefined, code: string, year: number) {
+    authorize(p, ['bureau', 'county', 'enterprise'], { creditCode: code })
+    const run = this.inNotice(year)
+    if (!run)
+      throw new MujunError('NO_NOTICE', `no evaluation of ${year} is in public notice`, {
+        status: 404,
+      })
+    const row = this.store.runResult(run.id, code)
+    if (!row)
+      throw new MujunError('NOT_FOUND', `${code} has no result in evaluation ${run.id}`, {
+        status: 404,
+      })
+    authorize(p, ['bureau', 'county', 'enterprise'], { creditCode: code, county: row.county })
+    const { figures: _, ...result } = row.result as StoredResult
+    return {
+      evaluationId: run.id,
+      status: 'notice' as const,
+      noticeFrom: run.noticeFrom!,
+      noticeTo: run.noticeTo!,
+      result: result as StoredResult,
+      objections: this.store.listObjections({ runId: run.id, creditCode: code }),
+    }
+  }
+
+  /** An enterprise objects to its provisional result (its own token, or the bureau on its behalf). */
+  object(
+    p: Principal | undefined,
+    runId: number,
+    body: { creditCode: string; reason: string; evidence: string },
+  ) {
+    const who = authorize(p, ['bureau', 'enterprise'], { creditCode: body.creditCode })
+    return this.store.fileObjection(runId, body, this.store.today(), actorOf(who))
+  }
+
+  /** Objections: the bureau sees all, a county its own county's, an enterprise its own. */
+  objections(p: Principal | undefined, filter: { runId?: number }) {
+    const who = authorize(p, ['bureau', 'county', 'enterprise'])
+    return this.store.listObjections({
+      ...filter,
+      county: who.role === 'county' ? who.scope : undefined,
+      creditCode: who.role === 'enterprise' ? who.scope : undefined,
+    })
+  }
+
+  /** The bureau's review: uphold with the class the firm gets, or reject; with the reason. */
+  decide(
+    p: Principal | undefined,
+    id: number,
+    d: { upheld: boolean; class?: string; reason: string },
+  ) {
+    const who = authorize(p, ['bureau'])
+    const classes = this.rulebooks.active().rulebook.meta.classes.map((c) => c.id)
+    if (d.upheld && (!d.class || !classes.includes(d.class)))
+      throw new MujunError(
+        'VALIDATION_FAILED',
+        `an upheld objection gives the class the firm gets: one of ${classes.join(', ')}`,
+        { status: 422 },
+      )
+    return this.store.decideObjection(id, d, actorOf(who))
   }
 
   list(p: Principal | undefined) {

@@ -3,11 +3,11 @@
  * billing period, and the what-if self-check. Answers rest on published runs and the rules in force, and name both.
  * @module app/pricing
  */
-import type { Principal } from '../db/store.ts'
+import { addDays, type Principal } from '../db/store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
-import { type Quote, type QuoteRequest, quote, ratesOn } from '../pricing/quote.ts'
+import { bindingOn, type Quote, type QuoteRequest, quote, ratesOn } from '../pricing/quote.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import { selfCheck } from '../rating/self-check.ts'
 import { authorize } from './authorize.ts'
@@ -121,18 +121,27 @@ export class PricingService {
 
   private tierOf(code: string, date: string) {
     const { id, rulebook } = this.rulebooks.active()
-    const year = Number(date.slice(0, 4)) - 1
-    const history = this.evaluations.history(code, year)
-    const current = history.find((h) => h.year === year)
-    const run = this.evaluations.publishedRun(year)
+    const lastYear = Number(date.slice(0, 4)) - 1
+    const history = this.evaluations.history(code, lastYear)
+    const current = bindingOn(history, date)
     const { rates, notes } = ratesOn(history, rulebook, date)
+    // It binds until a later evaluation that is already published binds, if one is.
+    const next = history
+      .filter((h) => current && h.year > current.year && (h.bindingFrom ?? '') > date)
+      .sort((a, b) => (a.bindingFrom! < b.bindingFrom! ? -1 : 1))[0]
+    const pending = this.evaluations.inNotice(lastYear)
+    if (pending)
+      notes.push(
+        `evaluation ${pending.id} of ${lastYear} is in public notice until ${pending.noticeTo}: its classes are provisional and charge nothing until it is published`,
+      )
     return {
       creditCode: code,
       date,
-      evaluationYear: year,
-      evaluationId: run?.id ?? null,
-      validFrom: `${year + 1}-01-01`,
-      validTo: `${year + 1}-12-31`,
+      evaluationYear: current?.year ?? lastYear,
+      evaluationId: current?.runId ?? null,
+      evaluationStatus: current ? ('published' as const) : null,
+      validFrom: current ? (current.bindingFrom ?? `${current.year + 1}-01-01`) : null,
+      validTo: next ? addDays(next.bindingFrom!, -1) : null,
       class: current?.class ?? null,
       classLabel: rulebook.meta.classes.find((c) => c.id === current?.class)?.label ?? null,
       category: current?.category ?? null,

@@ -64,7 +64,16 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun import FILE.csv --year YYYY [--db data/mujun.db] [--skip-bad]
                                                import enterprises and figures (UTF-8 or GBK, English or Chinese headers);
                                                any bad row and nothing is imported, unless --skip-bad
-  mujun evaluate --year YYYY [--db data/mujun.db] [--publish]
+  mujun evaluate --year YYYY [--db data/mujun.db] [--notice | --publish --published-on YYYY-MM-DD --reason TEXT]
+                                               rate the year (a draft run); --notice puts it to public notice (公示)
+                                               for the rulebook's period; --publish records a past publication made
+                                               outside mujun
+  mujun publish RUN [--db data/mujun.db]       publish a run after its notice, every objection decided; its classes
+                                               bind from Y+1-01-01 or today, whichever is later
+  mujun objections [--run ID] [--db data/mujun.db]
+                                               objections (异议) filed during notices, with their decisions
+  mujun objections decide ID (--uphold --class C | --reject) --reason TEXT [--db data/mujun.db]
+                                               the bureau's review (复核): a re-grade or a rejection, audited
   mujun export (--year YYYY | --run ID) [--db data/mujun.db] [--out FILE.csv]
                                                published results as CSV that Excel opens (UTF-8 BOM)
   mujun serve                                  start the HTTP service (same as npm start)
@@ -156,6 +165,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (cmd === 'rate') return rateCmd(argv.slice(1), io)
   if (cmd === 'import') return importCmd(argv.slice(1), io)
   if (cmd === 'evaluate') return evaluateCmd(argv.slice(1), io)
+  if (cmd === 'publish') return publishCmd(argv.slice(1), io)
+  if (cmd === 'objections') return objectionsCmd(argv.slice(1), io)
   if (cmd === 'export') return exportCmd(argv.slice(1), io)
   if (cmd === 'quote') return quoteCmd(argv.slice(1), io)
   if (cmd === 'serve') {
@@ -509,25 +520,98 @@ function evaluateCmd(args: string[], io: Io): number {
     options: {
       db: { type: 'string', default: 'data/mujun.db' },
       year: { type: 'string' },
+      notice: { type: 'boolean', default: false },
       publish: { type: 'boolean', default: false },
+      'published-on': { type: 'string' },
+      reason: { type: 'string' },
     },
   })
   const year = yearOf(values.year)
+  if (values.publish && (!values['published-on'] || !values.reason))
+    throw new UsageError(
+      '--publish records a publication made outside mujun: give --published-on YYYY-MM-DD and --reason TEXT (otherwise use --notice, then `mujun publish RUN` after the notice)',
+    )
+  if (values.publish && values.notice) throw new UsageError('--notice or --publish, not both')
   const { evaluations } = createServices(openStore(values.db!))
   const p = cliPrincipal(userInfo().username)
   const progress = createProgress(`evaluate ${year}`, 2)
   const run = evaluations.run(p, year)
   progress.update(1)
-  if (values.publish) evaluations.publish(p, run.id)
+  let what = 'stored as a draft'
+  if (values.notice) {
+    const n = evaluations.notice(p, run.id)
+    what = `in public notice from ${n.noticeFrom} to ${n.noticeTo}`
+  }
+  if (values.publish) {
+    const pub = evaluations.publish(p, run.id, {
+      publishedOn: values['published-on']!,
+      reason: values.reason!,
+    })
+    what = `recorded as published on ${values['published-on']}, binding from ${pub.bindingFrom}`
+  }
   progress.update(2)
   progress.stop()
   io.out(
-    `evaluation ${run.id} for ${year} ${values.publish ? 'published' : 'stored as a draft'}: ${Object.entries(
-      run.counts,
-    )
+    `evaluation ${run.id} for ${year} ${what}: ${Object.entries(run.counts)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
   )
+  return 0
+}
+
+function publishCmd(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { db: { type: 'string', default: 'data/mujun.db' } },
+  })
+  const runId = Number(positionals[0])
+  if (!Number.isInteger(runId) || runId < 1)
+    throw new UsageError('give the run id: mujun publish RUN')
+  const { evaluations } = createServices(openStore(values.db!))
+  const pub = evaluations.publish(cliPrincipal(userInfo().username), runId)
+  io.out(
+    `evaluation ${pub.id} of ${pub.year} published; its classes bind from ${pub.bindingFrom}${pub.supersedes ? ` (supersedes ${pub.supersedes})` : ''}`,
+  )
+  return 0
+}
+
+function objectionsCmd(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string', default: 'data/mujun.db' },
+      run: { type: 'string' },
+      uphold: { type: 'boolean', default: false },
+      reject: { type: 'boolean', default: false },
+      class: { type: 'string' },
+      reason: { type: 'string' },
+    },
+  })
+  const { evaluations } = createServices(openStore(values.db!))
+  const p = cliPrincipal(userInfo().username)
+  if (positionals[0] === 'decide') {
+    const id = Number(positionals[1])
+    if (!Number.isInteger(id) || values.uphold === values.reject || !values.reason)
+      throw new UsageError(
+        'mujun objections decide ID (--uphold --class C | --reject) --reason TEXT',
+      )
+    const o = evaluations.decide(p, id, {
+      upheld: values.uphold!,
+      class: values.class,
+      reason: values.reason,
+    })
+    io.out(
+      `objection ${o.id} ${o.status}: ${o.creditCode} class ${o.classBefore} → ${o.classAfter}`,
+    )
+    return 0
+  }
+  if (positionals.length > 0) throw new UsageError(`unknown objections command '${positionals[0]}'`)
+  for (const o of evaluations.objections(p, { runId: values.run ? Number(values.run) : undefined }))
+    io.out(
+      `${o.id}\trun ${o.runId}\t${o.creditCode}\t${o.status}\t${o.classBefore ?? '-'} → ${o.classAfter ?? '?'}\t${o.reason}`,
+    )
   return 0
 }
 

@@ -129,8 +129,17 @@ export const evaluationRuns = sqliteTable(
       .references(() => rulebookVersions.id),
     /** The newest override revision when the run was made: with the city version, the rules it applied. */
     overrideRevision: integer('override_revision'),
-    /** draft → published → superseded (by a later published run of the same year). */
-    status: text('status', { enum: ['draft', 'published', 'superseded'] }).notNull(),
+    /**
+     * draft → notice (公示: firms see their provisional result and may object) → published → superseded (by a later
+     * published run of the same year). Runs made before notices existed went from draft to published.
+     */
+    status: text('status', { enum: ['draft', 'notice', 'published', 'superseded'] }).notNull(),
+    /** The notice period, both days included (Ningbo dates). */
+    noticeFrom: text('notice_from'),
+    noticeTo: text('notice_to'),
+    noticedBy: text('noticed_by'),
+    /** The first day its classes bind: Y+1-01-01 or the publication date, whichever is later. */
+    bindingFrom: text('binding_from'),
     counts: text('counts', { mode: 'json' }).notNull().$type<Record<string, number>>(),
     createdAt: text('created_at').notNull(),
     createdBy: text('created_by').notNull(),
@@ -164,6 +173,32 @@ export const evaluationResults = sqliteTable(
     primaryKey({ columns: [t.runId, t.creditCode] }),
     index('evaluation_results_code').on(t.creditCode),
   ],
+)
+
+/**
+ * An enterprise's objection (异议) to its provisional result during a run's notice, and the bureau's review (复核):
+ * upheld with a new class (a manual re-grade, 手动调档), or rejected, each with its reason. Never deleted.
+ */
+export const objections = sqliteTable(
+  'objections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => evaluationRuns.id),
+    creditCode: text('credit_code').notNull(),
+    reason: text('reason').notNull(),
+    evidence: text('evidence').notNull(),
+    filedAt: text('filed_at').notNull(),
+    filedBy: text('filed_by').notNull(),
+    status: text('status', { enum: ['open', 'upheld', 'rejected'] }).notNull(),
+    classBefore: text('class_before'),
+    classAfter: text('class_after'),
+    decision: text('decision'),
+    decidedAt: text('decided_at'),
+    decidedBy: text('decided_by'),
+  },
+  (t) => [index('objections_run').on(t.runId, t.creditCode)],
 )
 
 /**

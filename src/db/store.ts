@@ -22,6 +22,7 @@ import {
   evaluationResults,
   evaluationRuns,
   figures,
+  objections,
   overrideRevisions,
   overrides,
   rulebookActivations,
@@ -638,17 +639,236 @@ export class Store {
   }
 
   /**
-   * Publishes a draft run atomically: in one transaction the year's previous published run becomes superseded
-   * and this one published, so a reader sees either the old run or the new one, never a mix.
+   * Puts a draft run to public notice (公示) for `days` calendar days from `today`: firms see their provisional
+   * result and may object. One run of a year is in notice at a time.
    */
-  publish(runId: number, actor: string) {
+  notice(runId: number, today: string, days: number, actor: string) {
     return this.write((tx) => {
       const run = tx.select().from(evaluationRuns).where(eq(evaluationRuns.id, runId)).get()
       if (!run) throw new NotFoundError(`evaluation ${runId}`)
       if (run.status !== 'draft')
+        throw new ConflictError(`evaluation ${runId} is ${run.status}; only a draft goes to notice`)
+      const other = tx
+        .select({ id: evaluationRuns.id })
+        .from(evaluationRuns)
+        .where(and(eq(evaluationRuns.year, run.year), eq(evaluationRuns.status, 'notice')))
+        .get()
+      if (other)
         throw new ConflictError(
-          `evaluation ${runId} is ${run.status}; only a draft can be published`,
+          `evaluation ${other.id} of ${run.year} is already in notice; publish it or make a new run after it`,
         )
+      const noticeTo = addDays(today, days - 1)
+      tx.update(evaluationRuns)
+        .set({ status: 'notice', noticeFrom: today, noticeTo, noticedBy: actor })
+        .where(eq(evaluationRuns.id, runId))
+        .run()
+      this.audit(tx, actor, 'evaluation.notice', `evaluation/${runId}`, {
+        year: run.year,
+        noticeFrom: today,
+        noticeTo,
+      })
+      return { id: runId, year: run.year, noticeFrom: today, noticeTo }
+    })
+  }
+
+  /** An enterprise's objection to its provisional result, filed within the notice period. */
+  fileObjection(
+    runId: number,
+    o: { creditCode: string; reason: string; evidence: string },
+    today: string,
+    actor: string,
+  ) {
+    return this.write((tx) => {
+      const run = tx.select().from(evaluationRuns).where(eq(evaluationRuns.id, runId)).get()
+      if (!run) throw new NotFoundError(`evaluation ${runId}`)
+      if (run.status !== 'notice' || today < run.noticeFrom! || today > run.noticeTo!)
+        throw new ConflictError(
+          run.status === 'notice'
+            ? `the notice of evaluation ${runId} runs ${run.noticeFrom} to ${run.noticeTo}; today is ${today}`
+            : `evaluation ${runId} is ${run.status}; objections are filed during its notice`,
+        )
+      const result = tx
+        .select({ class: evaluationResults.class })
+        .from(evaluationResults)
+        .where(
+          and(eq(evaluationResults.runId, runId), eq(evaluationResults.creditCode, o.creditCode)),
+        )
+        .get()
+      if (!result) throw new NotFoundError(`a result of ${o.creditCode} in evaluation ${runId}`)
+      const open = tx
+        .select({ id: objections.id })
+        .from(objections)
+        .where(
+          and(
+            eq(objections.runId, runId),
+            eq(objections.creditCode, o.creditCode),
+            eq(objections.status, 'open'),
+          ),
+        )
+        .get()
+      if (open)
+        throw new ConflictError(`objection ${open.id} of ${o.creditCode} is still being reviewed`)
+      const row = tx
+        .insert(objections)
+        .values({
+          runId,
+          creditCode: o.creditCode,
+          reason: o.reason,
+          evidence: o.evidence,
+          filedAt: this.now(),
+          filedBy: actor,
+          status: 'open',
+          classBefore: result.class,
+        })
+        .returning()
+        .get()
+      this.audit(tx, actor, 'objection.file', `objection/${row.id}`, {
+        runId,
+        creditCode: o.creditCode,
+        reason: o.reason,
+        evidence: o.evidence,
+      })
+      return row
+    })
+  }
+
+  /**
+   * The bureau's review of an objection (复核): upheld with the class the firm gets (a manual re-grade recorded in
+   * the run's result), or rejected; either way with its reason. Only while the run is in notice.
+   */
+  decideObjection(
+    id: number,
+    d: { upheld: boolean; class?: string; reason: string },
+    actor: string,
+  ) {
+    return this.write((tx) => {
+      const o = tx.select().from(objections).where(eq(objections.id, id)).get()
+      if (!o) throw new NotFoundError(`objection ${id}`)
+      if (o.status !== 'open')
+        throw new ConflictError(`objection ${id} was already ${o.status} on ${o.decidedAt}`)
+      const run = tx.select().from(evaluationRuns).where(eq(evaluationRuns.id, o.runId)).get()!
+      if (run.status !== 'notice')
+        throw new ConflictError(
+          `evaluation ${run.id} is ${run.status}; objections are decided before publication`,
+        )
+      const classAfter = d.upheld ? d.class! : o.classBefore
+      if (d.upheld) {
+        const where = and(
+          eq(evaluationResults.runId, o.runId),
+          eq(evaluationResults.creditCode, o.creditCode),
+        )
+        const row = tx.select().from(evaluationResults).where(where).get()!
+        const result = {
+          ...row.result,
+          class: classAfter,
+          regrade: { objection: id, from: o.classBefore, to: classAfter, reason: d.reason },
+        }
+        tx.update(evaluationResults).set({ class: classAfter, result }).where(where).run()
+      }
+      const decided = tx
+        .update(objections)
+        .set({
+          status: d.upheld ? 'upheld' : 'rejected',
+          classAfter,
+          decision: d.reason,
+          decidedAt: this.now(),
+          decidedBy: actor,
+        })
+        .where(eq(objections.id, id))
+        .returning()
+        .get()
+      this.audit(tx, actor, d.upheld ? 'objection.uphold' : 'objection.reject', `objection/${id}`, {
+        runId: o.runId,
+        creditCode: o.creditCode,
+        classBefore: o.classBefore,
+        classAfter,
+        reason: d.reason,
+      })
+      return decided
+    })
+  }
+
+  listObjections(filter: { runId?: number; creditCode?: string; county?: string } = {}) {
+    const rows = this.db
+      .select({ o: objections, county: evaluationResults.county })
+      .from(objections)
+      .innerJoin(
+        evaluationResults,
+        and(
+          eq(evaluationResults.runId, objections.runId),
+          eq(evaluationResults.creditCode, objections.creditCode),
+        ),
+      )
+      .where(
+        and(
+          filter.runId ? eq(objections.runId, filter.runId) : undefined,
+          filter.creditCode ? eq(objections.creditCode, filter.creditCode) : undefined,
+          filter.county ? eq(evaluationResults.county, filter.county) : undefined,
+        ),
+      )
+      .orderBy(asc(objections.id))
+      .all()
+    return rows.map((r) => ({ ...r.o, county: r.county }))
+  }
+
+  getObjection(id: number) {
+    const o = this.listObjections().find((x) => x.id === id)
+    if (!o) throw new NotFoundError(`objection ${id}`)
+    return o
+  }
+
+  /**
+   * Publishes a run atomically: in one transaction the year's previous published run becomes superseded and this
+   * one published, so a reader sees either the old run or the new one, never a mix. A run in notice is published
+   * once its notice has ended and every objection is decided; its classes bind from Y+1-01-01 or `today`,
+   * whichever is later, never before. A draft is published only as the record of a publication made outside
+   * mujun (`historic`: its date, before today, and why), audited as such.
+   */
+  publish(
+    runId: number,
+    today: string,
+    actor: string,
+    historic?: { publishedOn: string; reason: string },
+  ) {
+    return this.write((tx) => {
+      const run = tx.select().from(evaluationRuns).where(eq(evaluationRuns.id, runId)).get()
+      if (!run) throw new NotFoundError(`evaluation ${runId}`)
+      let on = today
+      if (run.status === 'notice') {
+        if (historic)
+          throw new ConflictError(
+            `evaluation ${runId} is in notice; it is published today or later`,
+          )
+        if (today <= run.noticeTo!)
+          throw new ConflictError(
+            `the notice of evaluation ${runId} runs until ${run.noticeTo}; publish from ${addDays(run.noticeTo!, 1)}`,
+          )
+        const open = tx
+          .select({ id: objections.id })
+          .from(objections)
+          .where(and(eq(objections.runId, runId), eq(objections.status, 'open')))
+          .all()
+        if (open.length > 0)
+          throw new ConflictError(
+            `objections ${open.map((o) => o.id).join(', ')} of evaluation ${runId} are not decided yet`,
+          )
+      } else if (run.status === 'draft') {
+        if (!historic)
+          throw new ConflictError(
+            `evaluation ${runId} is a draft: put it to notice first (POST /v1/evaluations/${runId}/notice), or record a publication made outside mujun with its date and reason`,
+          )
+        if (!(historic.publishedOn < today))
+          throw new MujunError(
+            'VALIDATION_FAILED',
+            `publishedOn ${historic.publishedOn} must be before today (${today}): only a past publication is recorded this way`,
+            { status: 422 },
+          )
+        on = historic.publishedOn
+      } else
+        throw new ConflictError(
+          `evaluation ${runId} is ${run.status}; it cannot be published again`,
+        )
+      const bindingFrom = on > `${run.year + 1}-01-01` ? on : `${run.year + 1}-01-01`
       const previous = tx
         .select({ id: evaluationRuns.id })
         .from(evaluationRuns)
@@ -660,14 +880,16 @@ export class Store {
           .where(eq(evaluationRuns.id, previous.id))
           .run()
       tx.update(evaluationRuns)
-        .set({ status: 'published', publishedAt: this.now(), publishedBy: actor })
+        .set({ status: 'published', publishedAt: this.now(), publishedBy: actor, bindingFrom })
         .where(eq(evaluationRuns.id, runId))
         .run()
       this.audit(tx, actor, 'evaluation.publish', `evaluation/${runId}`, {
         year: run.year,
         supersedes: previous?.id ?? null,
+        bindingFrom,
+        ...(historic && { recordedPublication: historic }),
       })
-      return { id: runId, year: run.year, supersedes: previous?.id ?? null }
+      return { id: runId, year: run.year, supersedes: previous?.id ?? null, bindingFrom }
     })
   }
 
@@ -720,6 +942,11 @@ export class Store {
     return frame
   }
 
+  /** Today's date in Ningbo (UTC+8, no daylight saving), by this store's clock: notices and publications are dated there. */
+  today(): string {
+    return new Date(Date.parse(this.now()) + 8 * 3600_000).toISOString().slice(0, 10)
+  }
+
   /** One enterprise's result in a run, if it has one. */
   runResult(runId: number, code: string) {
     return this.db
@@ -743,7 +970,13 @@ export class Store {
     const out: RatedFacts[] = []
     if (runIds.length === 0) return out
     const rows = this.db
-      .select({ result: evaluationResults.result, year: evaluationRuns.year })
+      .select({
+        result: evaluationResults.result,
+        class: evaluationResults.class,
+        year: evaluationRuns.year,
+        runId: evaluationRuns.id,
+        bindingFrom: evaluationRuns.bindingFrom,
+      })
       .from(evaluationResults)
       .innerJoin(evaluationRuns, eq(evaluationResults.runId, evaluationRuns.id))
       .where(and(inArray(evaluationResults.runId, runIds), eq(evaluationResults.creditCode, code)))
@@ -754,10 +987,13 @@ export class Store {
         creditCode: r.creditCode,
         county: r.county,
         year: r.year,
-        class: r.class,
+        // The class column, which a re-grade on review updates with the stored result.
+        class: row.class,
         category: r.category,
         sector: r.sector,
         figures: r.figures ?? {},
+        runId: row.runId,
+        ...(row.bindingFrom && { bindingFrom: row.bindingFrom }),
       })
     }
     return out.sort((a, b) => a.year - b.year)
@@ -905,4 +1141,9 @@ function resultRow(runId: number, r: RatingResult) {
     category: r.category?.category ?? null,
     result: { ...resultToJson(r), figures: r.figures } as Record<string, unknown>,
   }
+}
+
+/** `date` plus `days` calendar days (ISO dates). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 }

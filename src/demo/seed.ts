@@ -4,7 +4,7 @@
  * @module demo/seed
  */
 import type { Services } from '../app/services.ts'
-import type { Principal } from '../db/store.ts'
+import { addDays, type Principal } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { prng, syntheticPopulation } from './population.ts'
 
@@ -45,7 +45,13 @@ export function seedDemo(services: Services, size: number): DemoTokens {
   let lastRun = 0
   for (const year of [2023, 2024]) {
     const run = evaluations.run(DEMO, year)
-    evaluations.publish(DEMO, run.id)
+    // Demo history, recorded as published outside mujun on the first day of the following year (audited as such).
+    // (Or yesterday, for a clock set before then: its classes still bind from the first day of the next year.)
+    const yesterday = addDays(store.today(), -1)
+    evaluations.publish(DEMO, run.id, {
+      publishedOn: yesterday < `${year + 1}-01-01` ? yesterday : `${year + 1}-01-01`,
+      reason: 'demo population: historic results recorded, not noticed in mujun',
+    })
     lastRun = run.id
   }
   // The demo enterprise is a 慈溪 firm rated D (or C) in 2024, so its tier and quotes show a surcharge.

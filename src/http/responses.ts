@@ -89,10 +89,19 @@ export const TierSchema = z
   .object({
     creditCode: z.string(),
     date: Iso,
-    evaluationYear: z.number().int(),
+    evaluationYear: z.number().int().openapi({
+      description:
+        'the evaluation whose class binds on the date (the previous year’s until the next is published)',
+    }),
     evaluationId: nullable(z.number().int()),
-    validFrom: Iso,
-    validTo: Iso,
+    evaluationStatus: nullable(z.literal('published')).openapi({
+      description: 'only a published run binds; a run in notice is provisional (see notes)',
+    }),
+    validFrom: nullable(Iso),
+    validTo: nullable(Iso).openapi({
+      description:
+        'the day before a later published evaluation binds; null while none is published',
+    }),
     class: nullable(z.string()),
     classLabel: nullable(z.string()),
     category: Category,
@@ -281,12 +290,22 @@ const Run = z
     overrideRevision: nullable(z.number().int()).openapi({
       description: 'the newest county override revision when the run was made',
     }),
-    status: z.enum(['draft', 'published', 'superseded']),
+    status: z.enum(['draft', 'notice', 'published', 'superseded']).openapi({
+      description:
+        'draft → notice (公示: provisional, firms may object) → published (final) → superseded',
+    }),
     counts: z.record(z.string(), z.number().int()),
     createdAt: z.string(),
     createdBy: z.string(),
+    noticeFrom: nullable(Iso),
+    noticeTo: nullable(Iso),
+    noticedBy: nullable(z.string()),
     publishedAt: nullable(z.string()),
     publishedBy: nullable(z.string()),
+    bindingFrom: nullable(Iso).openapi({
+      description:
+        'the first day its classes bind: Y+1-01-01 or the publication date, whichever is later',
+    }),
   })
   .openapi('EvaluationRun')
 export const RunSchema = Run
@@ -295,8 +314,47 @@ export const RunCreatedSchema = z
   .object({ id: z.number().int(), counts: z.record(z.string(), z.number().int()) })
   .openapi('EvaluationCreated')
 export const PublishedSchema = z
-  .object({ id: z.number().int(), year: z.number().int(), supersedes: nullable(z.number().int()) })
+  .object({
+    id: z.number().int(),
+    year: z.number().int(),
+    supersedes: nullable(z.number().int()),
+    bindingFrom: Iso,
+  })
   .openapi('EvaluationPublished')
+export const NoticeSchema = z
+  .object({ id: z.number().int(), year: z.number().int(), noticeFrom: Iso, noticeTo: Iso })
+  .openapi('EvaluationNotice')
+export const ObjectionSchema = z
+  .object({
+    id: z.number().int(),
+    runId: z.number().int(),
+    creditCode: z.string(),
+    county: z.string().optional(),
+    reason: z.string(),
+    evidence: z.string(),
+    filedAt: z.string(),
+    filedBy: z.string(),
+    status: z.enum(['open', 'upheld', 'rejected']),
+    classBefore: nullable(z.string()),
+    classAfter: nullable(z.string()),
+    decision: nullable(z.string()),
+    decidedAt: nullable(z.string()),
+    decidedBy: nullable(z.string()),
+  })
+  .openapi('Objection')
+export const ProvisionalSchema = z
+  .object({
+    evaluationId: z.number().int(),
+    status: z.literal('notice'),
+    noticeFrom: Iso,
+    noticeTo: Iso,
+    result: RatingResultSchema,
+    objections: z.array(ObjectionSchema),
+  })
+  .openapi('ProvisionalResult')
+export const ObjectionListSchema = z
+  .object({ objections: z.array(ObjectionSchema) })
+  .openapi('Objections')
 export const ResultsSchema = z
   .object({ results: z.array(StoredResultSchema) })
   .openapi('EvaluationResults')

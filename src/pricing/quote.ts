@@ -56,11 +56,29 @@ export interface Quote {
   total: string
 }
 
-/** What pricing needs of an enterprise's evaluation result for one year. */
+/**
+ * What pricing needs of an enterprise's evaluation result for one year, and from when it binds: the class of the
+ * evaluation of year Y applies from `bindingFrom` (Y+1-01-01 when not given, or its later publication date) until a
+ * later evaluation binds.
+ */
 export type RatedFacts = Pick<
   RatingResult,
   'creditCode' | 'county' | 'year' | 'class' | 'category' | 'sector' | 'figures'
->
+> & { bindingFrom?: string; runId?: number }
+
+const bindingOf = (h: RatedFacts) => h.bindingFrom ?? `${h.year + 1}-01-01`
+
+/**
+ * The evaluation result that binds on `date`: the latest evaluation of an earlier year whose binding date has come.
+ * A year's evaluation published late leaves the previous one in force until its publication.
+ */
+export function bindingOn(history: readonly RatedFacts[], date: string): RatedFacts | undefined {
+  const year = Number(date.slice(0, 4))
+  let best: RatedFacts | undefined
+  for (const h of history)
+    if (h.year < year && bindingOf(h) <= date && (!best || h.year > best.year)) best = h
+  return best
+}
 
 export interface QuoteOptions {
   /** Apply this pending override as if in force (preview). */
@@ -427,9 +445,14 @@ function tariffOf(
   const points = [Date.UTC(year, 0, 1)]
   for (const d of ruleBoundaries(rulebook, county, first, `${year + 1}-01-01`))
     points.push(isoDate(d, 'boundary'))
+  // An evaluation published during the year starts to bind on its publication date: a boundary too.
+  for (const h of history) {
+    const b = bindingOf(h)
+    if (b > first && b < `${year + 1}-01-01`) points.push(isoDate(b, 'binding date'))
+  }
   points.push(Date.UTC(year + 1, 0, 1))
-  // The class from the evaluation of year Y applies to days in Y + 1.
-  const result = history.find((h) => h.year === year - 1)
+  points.sort((a, b) => a - b)
+  for (let i = points.length - 1; i > 0; i--) if (points[i] === points[i - 1]) points.splice(i, 1)
   const intern = memoized(interners, rulebook, () => new TariffInterner())
 
   const out: TariffInterval[] = []
@@ -437,23 +460,37 @@ function tariffOf(
   // A schedule unchanged across a rule boundary charges the firm alike on both sides: its charges are made once.
   const made = new Map<
     SurchargeC,
-    { indicators: Rulebook['sections']['indicators']; charges: Charge[]; notes: string[] }
+    {
+      indicators: Rulebook['sections']['indicators']
+      result: RatedFacts
+      charges: Charge[]
+      notes: string[]
+    }
   >()
   for (let i = 0; i + 1 < points.length; i++) {
     const rules = resolve(rulebook, county, iso(points[i]), options)
     const { indicators } = rules.sections
     const notes = new Set<string>()
-    if (!result) notes.add(`no evaluation for ${year - 1}: no class or category applies in ${year}`)
+    const result = bindingOn(history, iso(points[i]))
+    if (!result)
+      notes.add(
+        `no published evaluation binds from ${iso(points[i])} to ${iso(points[i + 1] - DAY)}: no class or category applies`,
+      )
+    else if (result.year < year - 1)
+      notes.add(
+        `evaluation ${result.year} still applies: the evaluation of ${year - 1} binds only once it is published`,
+      )
     const applicable: Charge[][] = []
     for (const s of rules.sections.surcharges) {
       if (s.resource !== resource || !result) continue
       if (s.sectors && !s.sectors.includes(result.sector)) continue
       let m = made.get(s)
-      if (!m || m.indicators !== indicators) {
+      if (!m || m.indicators !== indicators || m.result !== result) {
         const own = new Set<string>()
         const charges = chargesFor(s, result, history, rulebook, indicators, own)
         m = {
           indicators,
+          result,
           charges: charges.map((c) => (ownCharge(c) ? c : intern.charge(c))),
           notes: [...own],
         }
@@ -713,12 +750,15 @@ export function ratesOn(
   options: QuoteOptions = {},
 ): { evaluationYear: number; rates: ResourceRate[]; notes: string[] } {
   isoDate(date, 'date')
-  const year = Number(date.slice(0, 4)) - 1
-  const result = history.find((h) => h.year === year)
+  const result = bindingOn(history, date)
+  const year = result?.year ?? Number(date.slice(0, 4)) - 1
   const notes = new Set<string>()
   const rates: ResourceRate[] = []
-  if (!result)
-    notes.add(`no published evaluation for ${year}: no class or category applies on ${date}`)
+  if (!result) notes.add(`no published evaluation binds on ${date}: no class or category applies`)
+  else if (result.year < Number(date.slice(0, 4)) - 1)
+    notes.add(
+      `evaluation ${result.year} still applies on ${date}: the evaluation of ${Number(date.slice(0, 4)) - 1} is not published yet`,
+    )
   const county = result?.county ?? history[0]?.county
   const rules = resolve(rulebook, county ?? rulebook.meta.counties[0].code, date, options)
   for (const res of rulebook.meta.resources) {

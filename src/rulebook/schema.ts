@@ -88,6 +88,16 @@ export const MetaSchema = z.strictObject({
       }),
     )
     .min(1),
+  /**
+   * How a run's results are made public: a notice period (公示) of `noticeDays` calendar days during which firms may
+   * object, then the final publication. Classes bind from Y+1-01-01 or the publication date, whichever is later.
+   */
+  publication: z
+    .strictObject({
+      noticeDays: z.number().int().min(1).max(60),
+      note: z.string().optional(),
+    })
+    .default({ noticeDays: 7 }),
   source: SourceSchema,
 })
 

@@ -12,6 +12,8 @@ export interface TestApp {
   services: Services
   tokens: DemoTokens
   logs: string[]
+  /** Moves the store's clock forward by whole days (notice periods, expiries). */
+  advanceDays: (days: number) => void
 }
 
 /** An app over an in-memory database with the Ningbo rules and a small seeded demo population. */
@@ -28,9 +30,10 @@ export function createTestApp(
 ): TestApp {
   const db = createDb(options.path ?? ':memory:')
   let tick = 0
+  let skipped = 0
   // A deterministic clock keeps audit entries ordered and comparable.
   const start = Date.parse(options.clockStart ?? '2026-01-01T00:00:00Z')
-  const store = new Store(db, () => new Date(start + tick++ * 1000).toISOString())
+  const store = new Store(db, () => new Date(start + skipped + tick++ * 1000).toISOString())
   const services = createServices(store)
   services.rulebooks.loadInitial(options.rules ?? ningboTexts(), 'test')
   const tokens = seedDemo(services, options.size ?? 300)
@@ -42,7 +45,10 @@ export function createTestApp(
     maxImportBytes: options.maxImportBytes,
     log: (m) => logs.push(m),
   })
-  return { app, store, services, tokens, logs }
+  const advanceDays = (days: number) => {
+    skipped += days * 86_400_000
+  }
+  return { app, store, services, tokens, logs, advanceDays }
 }
 
 /** A request helper: JSON body, Bearer token, extra headers. */

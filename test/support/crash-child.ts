@@ -24,6 +24,6 @@ if (mode === 'import') {
     process.stdout.write(`stored ${stored}\n`),
   )
   process.stdout.write(`run ${run.id}\n`)
-  store.publish(run.id, 'crash-test')
+  store.publish(run.id, store.today(), 'crash-test', { publishedOn: '2025-01-01', reason: 'test' })
   process.stdout.write('done\n')
 }

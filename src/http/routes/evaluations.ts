@@ -9,6 +9,10 @@ import { type AppEnv, prefersAsync } from '../context.ts'
 import {
   accepted,
   JobSchema,
+  NoticeSchema,
+  ObjectionListSchema,
+  ObjectionSchema,
+  ProvisionalSchema,
   PublishedSchema,
   ResultsSchema,
   RunCreatedSchema,
@@ -16,6 +20,7 @@ import {
   RunSchema,
   reply,
 } from '../responses.ts'
+import { CreditCode } from '../schemas.ts'
 
 const RunId = z.object({ id: z.coerce.number().int().min(1) })
 
@@ -146,15 +151,148 @@ export function registerEvaluationRoutes(
   app.openapi(
     createRoute({
       method: 'post',
+      path: '/v1/evaluations/{id}/notice',
+      tags: ['evaluations'],
+      summary:
+        'Put a draft run to public notice (公示) for the rulebook’s notice period from today: each firm sees its provisional result and may object',
+      request: { params: RunId },
+      responses: reply(NoticeSchema, 'in notice'),
+    }),
+    (c) => c.json(evaluations.notice(c.get('principal'), c.req.valid('param').id), 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
       path: '/v1/evaluations/{id}/publish',
       tags: ['evaluations'],
       summary:
-        'Publish a draft run; the year’s previous published run is superseded in the same transaction',
-      request: { params: RunId },
+        'Publish a run after its notice (every objection decided); its classes bind from Y+1-01-01 or today, whichever is later. The year’s previous published run is superseded in the same transaction. A draft is published only as the record of a past publication made outside mujun (`publishedOn`, `reason`)',
+      request: {
+        params: RunId,
+        body: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: z.object({
+                publishedOn: z.iso.date(),
+                reason: z.string().trim().min(3).max(2000),
+              }),
+            },
+          },
+        },
+      },
       responses: reply(PublishedSchema, 'published'),
     }),
-    (c) => {
-      return c.json(evaluations.publish(c.get('principal'), c.req.valid('param').id), 200)
+    async (c) => {
+      const raw = await c.req.text()
+      const historic = raw.trim() === '' ? undefined : c.req.valid('json')
+      return c.json(evaluations.publish(c.get('principal'), c.req.valid('param').id, historic), 200)
     },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/evaluations/{id}/objections',
+      tags: ['evaluations'],
+      summary:
+        'An enterprise objects (异议) to its provisional result during the notice, with its reason and evidence',
+      request: {
+        params: RunId,
+        body: {
+          content: {
+            'application/json': {
+              schema: z.object({
+                creditCode: CreditCode,
+                reason: z.string().trim().min(5).max(4000),
+                evidence: z.string().trim().min(1).max(4000),
+              }),
+            },
+          },
+        },
+      },
+      responses: reply(ObjectionSchema, 'filed', 201),
+    }),
+    (c) =>
+      c.json(
+        evaluations.object(c.get('principal'), c.req.valid('param').id, c.req.valid('json')),
+        201,
+      ),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/evaluations/{id}/objections',
+      tags: ['evaluations'],
+      summary:
+        'Objections to a run (the bureau sees all, a county its own county’s, an enterprise its own)',
+      request: { params: RunId },
+      responses: reply(ObjectionListSchema, 'objections'),
+    }),
+    (c) =>
+      c.json(
+        {
+          objections: evaluations.objections(c.get('principal'), {
+            runId: c.req.valid('param').id,
+          }),
+        },
+        200,
+      ),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/objections/{id}/decision',
+      tags: ['evaluations'],
+      summary:
+        'The bureau’s review (复核): uphold with the class the firm gets (a manual re-grade) or reject, with the reason; before publication',
+      request: {
+        params: RunId,
+        body: {
+          content: {
+            'application/json': {
+              schema: z.object({
+                upheld: z.boolean(),
+                class: z.string().optional(),
+                reason: z.string().trim().min(5).max(4000),
+              }),
+            },
+          },
+        },
+      },
+      responses: reply(ObjectionSchema, 'decided'),
+    }),
+    (c) =>
+      c.json(
+        evaluations.decide(c.get('principal'), c.req.valid('param').id, c.req.valid('json')),
+        200,
+      ),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/enterprises/{creditCode}/provisional',
+      tags: ['evaluations'],
+      summary:
+        'An enterprise’s provisional result in the run of `year` under public notice, with its objections',
+      request: {
+        params: z.object({ creditCode: CreditCode }),
+        query: z.object({ year: z.coerce.number().int().min(2000).max(2100) }),
+      },
+      responses: reply(ProvisionalSchema, 'the provisional result'),
+    }),
+    (c) =>
+      c.json(
+        evaluations.provisional(
+          c.get('principal'),
+          c.req.valid('param').creditCode,
+          c.req.valid('query').year,
+        ),
+        200,
+      ),
   )
 }
