@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, type TestApp } from './support/app.ts'
+import { createTestApp, principalOf, type TestApp } from './support/app.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = new URL('../test-artifacts/', import.meta.url).pathname
@@ -110,6 +110,31 @@ describe.skipIf(!available)('pages in a real browser', () => {
     expect(await page.textContent('#pending')).toContain('yuyao_2026_gas')
     expect(await page.locator('#targets tr').count()).toBe(5)
     await page.screenshot({ path: `${ARTIFACTS}overview.png`, fullPage: true })
+    await page.close()
+  })
+
+  it('notice: an enterprise sees its provisional result on the self-check page and files an objection there', async () => {
+    const bureau = principalOf(t, t.tokens.bureau)
+    const run = t.services.evaluations.run(bureau, 2024)
+    t.services.evaluations.notice(bureau, run.id)
+    const page = await browser.newPage({ viewport: { width: 1100, height: 1200 } })
+    await page.goto(`${base}/login`)
+    await page.fill('input[name=token]', t.tokens.enterprise)
+    await page.click('button[type=submit]')
+    await page.goto(`${base}/self-check`)
+    const section = page.locator(`[data-notice-run="${run.id}"]`)
+    expect(await section.textContent()).toContain('2024年度评价结果公示')
+    expect(['C', 'D']).toContain(await section.locator('[data-provisional-class]').textContent())
+    await page.fill('#objection textarea[name=reason]', '用地面积含出租给他人的4亩')
+    await page.fill('#objection textarea[name=evidence]', '租赁合同 2023-17')
+    await page.click('#objection button[type=submit]')
+    await page.waitForSelector('[data-objection-status="open"]')
+    expect(await page.locator('#objection').count()).toBe(0)
+    await page.screenshot({ path: `${ARTIFACTS}notice-objection.png`, fullPage: true })
+    const filed = t.store.listObjections({ runId: run.id })
+    expect(filed).toMatchObject([
+      { creditCode: t.tokens.creditCode, status: 'open', reason: '用地面积含出租给他人的4亩' },
+    ])
     await page.close()
   })
 })

@@ -125,6 +125,18 @@ export class EvaluationService {
     body: { creditCode: string; reason: string; evidence: string },
   ) {
     const who = authorize(p, ['bureau', 'enterprise'], { creditCode: body.creditCode })
+    // The page posts plain form fields: the same bounds as the API's schema, checked here for both.
+    if (
+      body.reason.length < 5 ||
+      body.reason.length > 4000 ||
+      !body.evidence ||
+      body.evidence.length > 4000
+    )
+      throw new MujunError(
+        'VALIDATION_FAILED',
+        'an objection needs a reason (5 to 4,000 characters) and its evidence (up to 4,000)',
+        { status: 422 },
+      )
     return this.store.fileObjection(runId, body, this.store.today(), actorOf(who))
   }
 

@@ -206,8 +206,66 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     const classLabel = (id: string | null) =>
       rulebook.meta.classes.find((x) => x.id === id)?.label ?? t(lang, 'notRated')
     const maxPoints = result ? Math.max(...result.indicators.map((i) => i.weight * 3), 1) : 1
+    // A logged-in enterprise sees its provisional results under public notice and may object to them here.
+    const notices =
+      p?.role === 'enterprise'
+        ? store
+            .listRuns()
+            .filter((r) => r.status === 'notice')
+            .flatMap((r) => {
+              const row = store.runResult(r.id, p.scope)
+              return row
+                ? [
+                    {
+                      run: r,
+                      row,
+                      objections: store.listObjections({ runId: r.id, creditCode: p.scope }),
+                    },
+                  ]
+                : []
+            })
+        : []
+    const zh = lang === 'zh'
     return c.html(
       <Layout lang={lang} title={t(lang, 'title')} path="/self-check" loggedIn={!!p}>
+        {notices.map(({ run, row, objections }) => (
+          <section class="notice" data-notice-run={String(run.id)}>
+            <h2>
+              {zh
+                ? `${run.year}年度评价结果公示（${run.noticeFrom} 至 ${run.noticeTo}）`
+                : `${run.year} evaluation in public notice (${run.noticeFrom} to ${run.noticeTo})`}
+            </h2>
+            <p>
+              {zh ? '暂定等级' : 'Provisional class'}:{' '}
+              <strong data-provisional-class>{row.class ?? '-'}</strong> {classLabel(row.class)} ·{' '}
+              {zh ? '得分' : 'score'} {row.score?.toFixed(2) ?? '-'} · {zh ? '排名' : 'rank'}{' '}
+              {row.rank ?? '-'}/{row.groupSize ?? '-'}
+            </p>
+            {objections.map((o) => (
+              <p data-objection-status={o.status}>
+                {zh ? '异议' : 'Objection'} #{o.id}:{' '}
+                {zh ? { open: '复核中', upheld: '已采纳', rejected: '未采纳' }[o.status] : o.status}
+                {o.decision ? ` — ${o.decision}` : ''}
+              </p>
+            ))}
+            {objections.some((o) => o.status === 'open') ? (
+              ''
+            ) : (
+              <form method="post" action={`/objection?lang=${lang}`} id="objection">
+                <input type="hidden" name="runId" value={String(run.id)} />
+                <label>
+                  <span>{zh ? '异议理由' : 'Reason'}</span>
+                  <textarea name="reason" required minlength={5} maxlength={4000} />
+                </label>
+                <label>
+                  <span>{zh ? '证明材料' : 'Evidence'}</span>
+                  <textarea name="evidence" required maxlength={4000} />
+                </label>
+                <button type="submit">{zh ? '提出异议' : 'File an objection'}</button>
+              </form>
+            )}
+          </section>
+        ))}
         {note ? <p>{note}</p> : ''}
         {Object.keys(errors).length > 0 ? <p class="err">{t(lang, 'fixErrors')}</p> : ''}
         <form method="post" action={`/self-check?lang=${lang}`} id="self-check">
@@ -354,6 +412,32 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
       c,
       Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])),
     )
+  })
+
+  // An enterprise's objection to its provisional result, from the notice section of the self-check page.
+  app.post('/objection', async (c) => {
+    const lang = langOf(c.req.query('lang'))
+    const p = who(c)
+    if (p?.role !== 'enterprise') return c.text('log in with your enterprise token to object', 401)
+    let body: Record<string, unknown>
+    try {
+      body = await c.req.parseBody()
+    } catch {
+      return c.text('malformed form body', 400)
+    }
+    const runId = Number(body.runId)
+    if (!Number.isInteger(runId)) return c.text('runId is missing', 400)
+    try {
+      services.evaluations.object(p, runId, {
+        creditCode: p.scope,
+        reason: String(body.reason ?? '').trim(),
+        evidence: String(body.evidence ?? '').trim(),
+      })
+    } catch (e) {
+      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
+      throw e
+    }
+    return c.redirect(`/self-check?lang=${lang}`, 303)
   })
 
   app.get('/overview', async (c) => {
