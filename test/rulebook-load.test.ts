@@ -229,6 +229,25 @@ describe('rule file problems are reported with file:line:col and the field', () 
       expected: ['evaluation.yaml:203:5: band shares add up to 1.05, not 1 (at classes.0.bands)'],
     },
     {
+      description: 'a bare number as a benchmark says how to write a fixed one',
+      texts: () =>
+        edited(
+          'evaluation.yaml',
+          'weight: 50, benchmark: { peer: mean, over: [county, group] }, cap: 3, floor: 0 }\n      - { indicator: tax_per_10mwh',
+          'weight: 50, benchmark: 15, cap: 3, floor: 0 }\n      - { indicator: tax_per_10mwh',
+        ),
+      expected: [
+        'evaluation.yaml:107:57: a benchmark is { fixed: N } or { peer: mean|median, over: [county, sector, group …] } (got 15); for a fixed value write { fixed: 15 } (at scoring.1.items.0.benchmark)',
+      ],
+    },
+    {
+      description: 'a typographic division sign names the ASCII one',
+      texts: () => edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax ÷ land_mu'),
+      expected: [
+        "evaluation.yaml:25:17: formula 'tax ÷ land_mu': '÷' is not an operator in a formula; write '/' (at indicators.0.formula)",
+      ],
+    },
+    {
       description: 'bands listed worst class first',
       texts: () =>
         edited(

@@ -115,6 +115,27 @@ interface Gen {
 export function compileFormula(source: string, symbols: SymbolTable): CompiledFormula {
   if (typeof source !== 'string' || source.trim() === '') throw new FormulaError('formula is empty')
   if (source.length > 2000) throw new FormulaError('formula is longer than 2000 characters')
+  // Typographic signs copied from a document parse as names (÷ would become an implicit multiplication): say which
+  // ASCII sign is meant instead.
+  const typographic: Record<string, string> = {
+    '÷': '/',
+    '×': '*',
+    '−': '-',
+    '–': '-',
+    '（': '(',
+    '）': ')',
+    '≥': '>=',
+    '≤': '<=',
+    '＞': '>',
+    '＜': '<',
+    '＝': '==',
+    '，': ',',
+  }
+  for (let i = 0; i < source.length; i++) {
+    const ascii = typographic[source[i]]
+    if (ascii)
+      throw new FormulaError(`'${source[i]}' is not an operator in a formula; write '${ascii}'`, i)
+  }
   let tree: any
   try {
     tree = math.parse(source)

@@ -875,6 +875,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}: not part of the rule format`
   if (issue.code === 'invalid_type' && issue.input === undefined)
     return `missing required field '${String(issue.path.at(-1))}'`
+  if (issue.code === 'invalid_union' && issue.path.at(-1) === 'benchmark')
+    return `a benchmark is { fixed: N } or { peer: mean|median, over: [county, sector, group …] } (got ${JSON.stringify(issue.input)})${typeof issue.input === 'number' ? `; for a fixed value write { fixed: ${issue.input} }` : ''}`
   if (
     issue.code === 'invalid_type' ||
     issue.code === 'invalid_value' ||
