@@ -142,3 +142,33 @@ describe('one ranking over groups that score different items', () => {
     ])
   })
 })
+
+describe('an unreported figure (`missing`)', () => {
+  it('shows no value and the peers’ mean points in the trace, which add up to the score (case 15)', () => {
+    const firm = (i: number, cod?: number) => ({
+      creditCode: withCheckChar(`91330282MA2${String(20 + i).padStart(6, '0')}`),
+      name: `排${i}`,
+      county: '330282',
+      industryCode: '3824',
+      figures: {
+        above_scale: true,
+        land_mu: 10,
+        tax: 40,
+        revenue: 1000,
+        value_added: 200,
+        energy_tce: 100,
+        employees: 20,
+        rd_spend: 10,
+        electricity_kwh: 100000,
+        ...(cod !== undefined && { cod_t: cod }),
+      } as Enterprise['figures'],
+    })
+    const res = rate([firm(1, 1), firm(2, 2), firm(3, 4), firm(4)], rb, 2024)
+    const h4 = res.find((r) => r.name === '排4')!
+    const item = h4.indicators.find((i) => i.id === 'value_added_per_emission')!
+    expect(Number.isNaN(item.value)).toBe(true)
+    expect(item.points).toBe(10)
+    expect(item.benchmark).toBe(116.6667)
+    expect(h4.indicators.reduce((a, i) => a + i.points, 0)).toBeCloseTo(h4.score!, 4)
+  })
+})

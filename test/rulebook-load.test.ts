@@ -85,7 +85,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'points: three\n    assumed: true\n    note: the guideline',
         ),
       expected: [
-        'evaluation.yaml:116:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
+        'evaluation.yaml:122:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
       ],
     },
     {
@@ -158,7 +158,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       texts: () =>
         edited('evaluation.yaml', '    points: 2\n', '    points: 2\n    uprating: 0.1\n'),
       expected: [
-        "evaluation.yaml:126:15: unknown key(s) 'uprating': not part of the rule format (at adjustments.1.uprating)",
+        "evaluation.yaml:132:15: unknown key(s) 'uprating': not part of the rule format (at adjustments.1.uprating)",
       ],
     },
     {
@@ -226,7 +226,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       description: 'rank shares that do not add up to 1',
       texts: () =>
         edited('evaluation.yaml', '{ class: D, share: 0.05 }', '{ class: D, share: 0.1 }'),
-      expected: ['evaluation.yaml:203:5: band shares add up to 1.05, not 1 (at classes.0.bands)'],
+      expected: ['evaluation.yaml:209:5: band shares add up to 1.05, not 1 (at classes.0.bands)'],
     },
     {
       description: 'a bare number as a benchmark says how to write a fixed one',
@@ -237,7 +237,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'weight: 50, benchmark: 15, cap: 3, floor: 0 }\n      - { indicator: tax_per_10mwh',
         ),
       expected: [
-        'evaluation.yaml:107:57: a benchmark is { fixed: N } or { peer: mean|median, over: [county, sector, group …] } (got 15); for a fixed value write { fixed: 15 } (at scoring.1.items.0.benchmark)',
+        'evaluation.yaml:113:57: a benchmark is { fixed: N } or { peer: mean|median, over: [county, sector, group …] } (got 15); for a fixed value write { fixed: 15 } (at scoring.1.items.0.benchmark)',
       ],
     },
     {
@@ -256,7 +256,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '      - { class: B, share: 0.4 }\n      - { class: A, share: 0.2 }',
         ),
       expected: [
-        "evaluation.yaml:205:18: bands are listed best class first (A, B, C, D): 'A' cannot follow 'B' (at classes.0.bands.1.class)",
+        "evaluation.yaml:211:18: bands are listed best class first (A, B, C, D): 'A' cannot follow 'B' (at classes.0.bands.1.class)",
       ],
     },
     {
@@ -270,8 +270,8 @@ describe('rule file problems are reported with file:line:col and the field', () 
           ],
         ]),
       expected: [
-        "evaluation.yaml:205:31: minScore 100 is not below the previous band's 90: score bands go from the highest threshold down (at classes.0.bands.1.minScore)",
-        "evaluation.yaml:206:31: the last score band takes every score below the band before it, so it has no minScore: a firm under 30 would get 'C' anyway. Add a band for lower scores, or remove this minScore (at classes.0.bands.2.minScore)",
+        "evaluation.yaml:211:31: minScore 100 is not below the previous band's 90: score bands go from the highest threshold down (at classes.0.bands.1.minScore)",
+        "evaluation.yaml:212:31: the last score band takes every score below the band before it, so it has no minScore: a firm under 30 would get 'C' anyway. Add a band for lower scores, or remove this minScore (at classes.0.bands.2.minScore)",
       ],
     },
     {
@@ -300,7 +300,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
     )
     const problems = problemsOf(texts)
     expect(problems).toHaveLength(2)
-    expect(problems[0]).toMatch(/^evaluation\.yaml:116:13: .*"three"/)
+    expect(problems[0]).toMatch(/^evaluation\.yaml:122:13: .*"three"/)
     expect(problems[1]).toMatch(
       /^pricing\.yaml:\d+:\d+: Invalid option: expected one of "sum"\|"max" \(got "biggest"\)/,
     )

@@ -195,11 +195,14 @@ export const RatingResultSchema = z
           label: z.string(),
           unit: z.string(),
           formula: z.string(),
-          value: z.number(),
+          value: nullable(z.number()).openapi({
+            description:
+              'null when the figure is not reported (the item then scores the peers’ mean points)',
+          }),
           benchmark: z.number(),
           benchmarkKind: z.string(),
-          ratio: z.number(),
-          cappedRatio: z.number(),
+          ratio: nullable(z.number()),
+          cappedRatio: nullable(z.number()),
           weight: z.number(),
           points: z.number(),
         }),

@@ -123,6 +123,8 @@ interface ScoringPlan {
   kinds: string[]
   /** The indicators' formulas as one compiled function (see compileBatch). */
   batch: FormulaBatch
+  /** Whether any item has a `missing` rule (unreported figures get the peers' mean points). */
+  hasMissing: boolean
 }
 
 /** The result of rating one enterprise for one year. */
@@ -200,6 +202,8 @@ export class RatingResult {
     const o = this.offset
     return plan.scoring.items.map((item, i) => {
       const s = scoreItem(item, n[o + i], peers.benchmarks[i])
+      // Not reported: no value or ratio, and the peers' mean points (see `missing`).
+      if (Number.isNaN(n[o + i])) s.points = peers.buckets[i].missingPoints
       return {
         id: item.indicator,
         label: plan.indicators[i].label,
@@ -288,6 +292,8 @@ function benchmarkOf(item: ScoringC['items'][number], peerStat: number): number 
   return 'fixed' in bm ? bm.fixed : peerStat * (bm.multiple ?? 1)
 }
 const ratioOf = (value: number, benchmark: number) => (benchmark > 0 ? value / benchmark : 0)
+const pointsOf = (item: ScoringC['items'][number], value: number, benchmark: number) =>
+  round4(cappedOf(item, ratioOf(value, benchmark)) * item.weight)
 function cappedOf(item: ScoringC['items'][number], ratio: number): number {
   let capped = ratio
   if (item.cap !== undefined && capped > item.cap) capped = item.cap
@@ -399,6 +405,10 @@ interface Bucket {
   n: number
   values: number[] | null
   stat: number
+  /** For an item with `missing`: the sum and count of its reporting peers' points, then their mean. */
+  pointsSum: number
+  pointsN: number
+  missingPoints: number
 }
 interface Rank {
   key: string
@@ -471,6 +481,7 @@ export function rate(
           for (const ind of inds) used.push(ref('indicators', ind))
           plan = {
             scoring,
+            hasMissing: scoring.items.some((it) => it.missingFn),
             indicators: inds,
             batch: batchOf(rulebook, inds),
             kinds: scoring.items.map((it) =>
@@ -633,14 +644,32 @@ export function rate(
     }
     const numbers = slab
     const o = slabUsed
+    // An item whose figure is not reported is not computed: NaN marks it (see `missing`), and the batch, which
+    // computes every item, is skipped for this firm.
+    let unreported: boolean[] | undefined
+    if (gp.plan.hasMissing)
+      for (let i = 0; i < items.length; i++) {
+        const m = items[i].missingFn
+        if (!m) continue
+        try {
+          if (m.evaluate(e.figures, resolver) === true) {
+            numbers[o + i] = Number.NaN
+            unreported ??= []
+            unreported[i] = true
+          }
+        } catch (err) {
+          problem(r, err, `${items[i].indicator} missing: `)
+        }
+      }
     let fault: number
     try {
-      fault = gp.plan.batch(e.figures, resolver, numbers, o)
+      fault = unreported ? 0 : gp.plan.batch(e.figures, resolver, numbers, o)
     } catch {
       fault = 0
     }
     // Only when the batch stops: each indicator alone, for every problem with its exact words.
     for (let i = fault < 0 ? items.length : 0; i < items.length; i++) {
+      if (unreported?.[i]) continue
       try {
         numbers[o + i] = resolver(items[i].indicator) as number
       } catch (err) {
@@ -717,7 +746,16 @@ export function rate(
       }
       const buckets = items.map((it) => {
         if ('fixed' in it.benchmark)
-          return { key: '', sum: 0, n: 0, values: null, stat: it.benchmark.fixed }
+          return {
+            key: '',
+            sum: 0,
+            n: 0,
+            values: null,
+            stat: it.benchmark.fixed,
+            pointsSum: 0,
+            pointsN: 0,
+            missingPoints: 0,
+          }
         const bk = `${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id)}`
         let b = sharedBuckets.get(bk)
         if (!b) {
@@ -727,6 +765,9 @@ export function rate(
             n: 0,
             values: it.benchmark.peer === 'median' ? [] : null,
             stat: Number.NaN,
+            pointsSum: 0,
+            pointsN: 0,
+            missingPoints: 0,
           }
           sharedBuckets.set(bk, b)
         }
@@ -748,6 +789,8 @@ export function rate(
       const b = ctx.buckets[i]
       if ('fixed' in items[i].benchmark) continue
       const v = numbers[o + i]
+      // An unreported figure does not count towards its peers' benchmark.
+      if (Number.isNaN(v)) continue
       b.sum += v
       b.n++
       b.values?.push(v)
@@ -773,6 +816,34 @@ export function rate(
       }
     }
   }
+  // Items with a `missing` rule: the mean points of the peers that reported, per benchmark group.
+  let anyMissing = false
+  for (const p of plans.values())
+    for (const g of p.byGroup.values()) if (g.plan?.hasMissing) anyMissing = true
+  if (anyMissing) {
+    for (let k = 0; k < results.length; k++) {
+      const r = results[k]
+      const ctx = r.peers
+      if (!ctx || r.status !== 'rated' || !ctx.plan.hasMissing) continue
+      for (let i = 0; i < ctx.items.length; i++) {
+        const v = r.numbers![r.offset + i]
+        if (!ctx.items[i].missingFn || Number.isNaN(v)) continue
+        ctx.buckets[i].pointsSum += pointsOf(ctx.items[i], v, ctx.benchmarks[i])
+        ctx.buckets[i].pointsN++
+      }
+    }
+    for (const p of plans.values())
+      for (const bySector of p.contexts.values())
+        for (const ctx of bySector.values())
+          for (let i = 0; i < ctx.items.length; i++) {
+            const b = ctx.buckets[i]
+            if (!ctx.items[i].missingFn) continue
+            const key = `${b.key}|missing-points`
+            const published = options.against?.stats.get(key)
+            b.missingPoints = published ?? (b.pointsN > 0 ? round4(b.pointsSum / b.pointsN) : 0)
+            options.record?.stats.set(key, b.missingPoints)
+          }
+  }
   for (let k = 0; k < results.length; k++) {
     const r = results[k]
     const ctx = r.peers
@@ -783,8 +854,9 @@ export function rate(
     let base = 0
     for (let i = 0; i < items.length; i++) {
       const item = items[i]
+      const v = n[o + i]
       // The same arithmetic as scoreItem, which the trace uses: shown points add up to the base score.
-      base += round4(cappedOf(item, ratioOf(n[o + i], ctx.benchmarks[i])) * item.weight)
+      base += Number.isNaN(v) ? ctx.buckets[i].missingPoints : pointsOf(item, v, ctx.benchmarks[i])
     }
     let adj = 0
     for (let ai = 0; ai < r.adjustments.length; ai++) adj += r.adjustments[ai].points

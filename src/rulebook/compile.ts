@@ -57,7 +57,8 @@ export interface Origin {
 export type TableRowC = SectorTable['rows'][number] & { whenFn: CompiledFormula }
 export type GroupC = Group & { origin: Origin; whenFn: CompiledFormula }
 export type IndicatorC = Indicator & { origin: Origin; fn: CompiledFormula }
-export type ScoringC = Scoring & { origin: Origin }
+export type ScoringItemC = Scoring['items'][number] & { missingFn?: CompiledFormula }
+export type ScoringC = Omit<Scoring, 'items'> & { origin: Origin; items: ScoringItemC[] }
 export type AdjustmentC = Adjustment & { origin: Origin; whenFn: CompiledFormula }
 export type VetoC = Veto & { origin: Origin; whenFn: CompiledFormula }
 export type ClassSchemeC = ClassScheme & { origin: Origin }
@@ -554,7 +555,23 @@ function collectSections(
                 `floor ${si.floor} is above cap ${si.cap}`,
               )
           })
-          out.scoring.push({ ...s, origin })
+          out.scoring.push({
+            ...s,
+            origin,
+            items: s.items.map((si, j) =>
+              si.missing
+                ? {
+                    ...si,
+                    missingFn:
+                      formula(
+                        [...path, 'items', j, 'missing', 'when'],
+                        si.missing.when,
+                        'boolean',
+                      ) ?? dummy,
+                  }
+                : si,
+            ),
+          })
           break
         }
         case 'adjustments':

@@ -79,7 +79,9 @@ function keyed(
 /** The item as its author wrote it: compiled functions and where it came from are not part of it. */
 function plain(x: unknown): unknown {
   return JSON.parse(
-    JSON.stringify(x, (k, v) => (k === 'origin' || k === 'fn' || k === 'whenFn' ? undefined : v)),
+    JSON.stringify(x, (k, v) =>
+      k === 'origin' || k === 'fn' || k === 'whenFn' || k === 'missingFn' ? undefined : v,
+    ),
   )
 }
 

@@ -9,6 +9,7 @@ export function resolvedToJson(rb: Rulebook, resolved: ResolvedRules) {
   const strip = (x: any) => {
     const { whenFn: _w, fn: _f, ...rest } = x
     if (rest.rows) rest.rows = rest.rows.map((r: any) => strip(r))
+    if (rest.items) rest.items = rest.items.map(({ missingFn: _m, ...item }: any) => item)
     return rest
   }
   return {

@@ -148,6 +148,11 @@ export const ScoringItemSchema = z.strictObject({
   benchmark: BenchmarkSchema,
   cap: z.number().positive().optional(),
   floor: z.number().nonnegative().optional(),
+  /**
+   * When the figure is not reported (`when` is true for the firm), the indicator is not computed: the firm gets the
+   * average points of its benchmark peers for the item, and does not count towards the benchmark.
+   */
+  missing: z.strictObject({ when: z.string().min(1), points: z.literal('peer-mean') }).optional(),
 })
 export const ScoringSchema = z.strictObject({
   ...itemBase,

@@ -341,7 +341,13 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
               {result.indicators.map((i) => (
                 <tr data-indicator={i.id}>
                   <td>{lang === 'zh' ? i.label : i.id}</td>
-                  <td class="num">{i.value}</td>
+                  <td class="num">
+                    {Number.isNaN(i.value)
+                      ? zh
+                        ? '未报送（取均分）'
+                        : 'not reported (mean points)'
+                      : i.value}
+                  </td>
                   <td class="num">/ {i.benchmark}</td>
                   <td>
                     <div class="bar" title={`${i.points} / ${i.weight}`}>
