@@ -37,9 +37,7 @@ const hand = (v: any, out: Float64Array) => {
   out[0] = v.tax / v.land_mu
   out[1] = v.value_added / v.land_mu
   out[2] = v.value_added / v.energy_tce
-  out[3] =
-    v.value_added /
-    Math.max((v.cod_t ?? 0) + (v.nh3n_t ?? 0) + (v.so2_t ?? 0) + (v.nox_t ?? 0), 0.01)
+  out[3] = v.value_added / ((v.cod_t ?? 0) + (v.nh3n_t ?? 0) + (v.so2_t ?? 0) + (v.nox_t ?? 0))
   out[4] = v.value_added / v.employees
   out[5] = (100 * (v.rd_spend ?? 0)) / v.revenue
   out[6] = v.tax / (v.electricity_kwh / 10000)
