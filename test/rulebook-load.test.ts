@@ -85,7 +85,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'points: three\n    assumed: true\n    note: the guideline',
         ),
       expected: [
-        'evaluation.yaml:122:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
+        'evaluation.yaml:131:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
       ],
     },
     {
@@ -104,7 +104,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       description: 'unknown variable, with the formula column',
       texts: () => edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax / land_area'),
       expected: [
-        "evaluation.yaml:25:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)",
+        "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)",
       ],
     },
     {
@@ -116,7 +116,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'formula: import("fs") + value_added / employees',
         ),
       expected: [
-        `evaluation.yaml:57:14: formula 'import("fs") + value_added / employees': function 'import' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log) (at indicators.4.formula)`,
+        `evaluation.yaml:66:14: formula 'import("fs") + value_added / employees': function 'import' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log) (at indicators.4.formula)`,
       ],
     },
     {
@@ -128,7 +128,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'formula: value_added.constructor',
         ),
       expected: [
-        "evaluation.yaml:57:14: formula 'value_added.constructor': property or index access 'value_added.constructor' is not allowed (at indicators.4.formula)",
+        "evaluation.yaml:66:14: formula 'value_added.constructor': property or index access 'value_added.constructor' is not allowed (at indicators.4.formula)",
       ],
     },
     {
@@ -136,7 +136,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       texts: () =>
         edited('evaluation.yaml', 'formula: value_added / employees', 'formula: "f(x) = x"'),
       expected: [
-        "evaluation.yaml:57:15: formula 'f(x) = x': assignment 'f(x) = x' is not allowed in a formula (at indicators.4.formula)",
+        "evaluation.yaml:66:15: formula 'f(x) = x': assignment 'f(x) = x' is not allowed in a formula (at indicators.4.formula)",
       ],
     },
     {
@@ -150,7 +150,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           ['formula: value_added / employees', 'formula: value_added / employees * rd_intensity'],
         ]),
       expected: [
-        'evaluation.yaml:57:14: indicators form a cycle: labour_productivity → rd_intensity → labour_productivity (at indicators.4.formula)',
+        'evaluation.yaml:66:14: indicators form a cycle: labour_productivity → rd_intensity → labour_productivity (at indicators.4.formula)',
       ],
     },
     {
@@ -158,7 +158,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       texts: () =>
         edited('evaluation.yaml', '    points: 2\n', '    points: 2\n    uprating: 0.1\n'),
       expected: [
-        "evaluation.yaml:132:15: unknown key(s) 'uprating': not part of the rule format (at adjustments.1.uprating)",
+        "evaluation.yaml:141:15: unknown key(s) 'uprating': not part of the rule format (at adjustments.1.uprating)",
       ],
     },
     {
@@ -226,7 +226,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       description: 'rank shares that do not add up to 1',
       texts: () =>
         edited('evaluation.yaml', '{ class: D, share: 0.05 }', '{ class: D, share: 0.1 }'),
-      expected: ['evaluation.yaml:209:5: band shares add up to 1.05, not 1 (at classes.0.bands)'],
+      expected: ['evaluation.yaml:218:5: band shares add up to 1.05, not 1 (at classes.0.bands)'],
     },
     {
       description: 'a bare number as a benchmark says how to write a fixed one',
@@ -237,14 +237,14 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'weight: 50, benchmark: 15, cap: 3, floor: 0 }\n      - { indicator: tax_per_10mwh',
         ),
       expected: [
-        'evaluation.yaml:113:57: a benchmark is { fixed: N } or { peer: mean|median, over: [county, sector, group …] } (got 15); for a fixed value write { fixed: 15 } (at scoring.1.items.0.benchmark)',
+        'evaluation.yaml:122:57: a benchmark is { fixed: N } or { peer: mean|median, over: [county, sector, group …] } (got 15); for a fixed value write { fixed: 15 } (at scoring.1.items.0.benchmark)',
       ],
     },
     {
       description: 'a typographic division sign names the ASCII one',
       texts: () => edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax ÷ land_mu'),
       expected: [
-        "evaluation.yaml:25:17: formula 'tax ÷ land_mu': '÷' is not an operator in a formula; write '/' (at indicators.0.formula)",
+        "evaluation.yaml:34:17: formula 'tax ÷ land_mu': '÷' is not an operator in a formula; write '/' (at indicators.0.formula)",
       ],
     },
     {
@@ -256,7 +256,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '      - { class: B, share: 0.4 }\n      - { class: A, share: 0.2 }',
         ),
       expected: [
-        "evaluation.yaml:211:18: bands are listed best class first (A, B, C, D): 'A' cannot follow 'B' (at classes.0.bands.1.class)",
+        "evaluation.yaml:220:18: bands are listed best class first (A, B, C, D, T): 'A' cannot follow 'B' (at classes.0.bands.1.class)",
       ],
     },
     {
@@ -270,8 +270,8 @@ describe('rule file problems are reported with file:line:col and the field', () 
           ],
         ]),
       expected: [
-        "evaluation.yaml:211:31: minScore 100 is not below the previous band's 90: score bands go from the highest threshold down (at classes.0.bands.1.minScore)",
-        "evaluation.yaml:212:31: the last score band takes every score below the band before it, so it has no minScore: a firm under 30 would get 'C' anyway. Add a band for lower scores, or remove this minScore (at classes.0.bands.2.minScore)",
+        "evaluation.yaml:220:31: minScore 100 is not below the previous band's 90: score bands go from the highest threshold down (at classes.0.bands.1.minScore)",
+        "evaluation.yaml:221:31: the last score band takes every score below the band before it, so it has no minScore: a firm under 30 would get 'C' anyway. Add a band for lower scores, or remove this minScore (at classes.0.bands.2.minScore)",
       ],
     },
     {
@@ -300,7 +300,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
     )
     const problems = problemsOf(texts)
     expect(problems).toHaveLength(2)
-    expect(problems[0]).toMatch(/^evaluation\.yaml:122:13: .*"three"/)
+    expect(problems[0]).toMatch(/^evaluation\.yaml:131:13: .*"three"/)
     expect(problems[1]).toMatch(
       /^pricing\.yaml:\d+:\d+: Invalid option: expected one of "sum"\|"max" \(got "biggest"\)/,
     )
@@ -317,7 +317,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
         : t,
     )
     expect(problemsOf(texts)).toEqual([
-      "evaluation.yaml:25:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)",
+      "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)",
       "pricing.yaml:74:16: unknown indicator 'kwh_per_t' (at surcharges.5.intensity.measure)",
     ])
   })
@@ -374,7 +374,7 @@ describe('mujun rules check', () => {
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
-    expect(out[0]).toMatch(/ningbo: ok — 7 files, 32 inputs/)
+    expect(out[0]).toMatch(/ningbo: ok — 7 files, 34 inputs/)
     const schema = JSON.parse(readFileSync(join(dir, 'rulebook.schema.json'), 'utf8'))
     expect(schema.anyOf).toHaveLength(2)
     expect(JSON.stringify(schema)).toContain('"additionalProperties":false')
@@ -388,7 +388,7 @@ describe('mujun rules check', () => {
     const { err, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(1)
     expect(err[0]).toBe(
-      `${join(dir, 'ningbo', 'evaluation.yaml')}:25:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)`,
+      `${join(dir, 'ningbo', 'evaluation.yaml')}:34:14: formula 'tax / land_area': unknown variable 'land_area' (at indicators.0.formula)`,
     )
   })
 

@@ -17,14 +17,15 @@ import {
   type FormulaValue,
 } from '../formula/compile.ts'
 import { memoized } from '../memo.ts'
-import type {
-  ClassSchemeC,
-  GroupC,
-  IndicatorC,
-  Origin,
-  Rulebook,
-  ScoringC,
-  SectorTableC,
+import {
+  type ClassSchemeC,
+  EVALUATION_YEAR,
+  type GroupC,
+  type IndicatorC,
+  type Origin,
+  type Rulebook,
+  type ScoringC,
+  type SectorTableC,
 } from '../rulebook/compile.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import type { Input, PeerDimension } from '../rulebook/schema.ts'
@@ -308,6 +309,8 @@ function cappedOf(item: ScoringC['items'][number], ratio: number): number {
 export function createResolver(
   inputs: ReadonlyMap<string, Input>,
   indicators: ReadonlyMap<string, IndicatorC>,
+  /** Built-in values (the evaluation year when a year is rated). */
+  constants: Readonly<Record<string, number>> = {},
 ) {
   // Cached indicator values are stamped with a generation; moving to the next enterprise just bumps it.
   const slots = new Map<string, number>()
@@ -336,6 +339,8 @@ export function createResolver(
       values[i] = v
       return v
     }
+    const constant = constants[name]
+    if (constant !== undefined) return constant
     const input = inputs.get(name)
     const d = input?.default ?? (input?.type === 'flag' ? false : undefined)
     if (d === undefined) throw new FormulaEvalError(`missing figure '${name}'`)
@@ -510,7 +515,7 @@ export function rate(
       tables,
       adjustments: s.adjustments,
       vetoes: s.vetoes,
-      resolver: createResolver(rulebook.inputById, indicatorMap),
+      resolver: createResolver(rulebook.inputById, indicatorMap, { [EVALUATION_YEAR]: year }),
       date,
     }
     plans.set(county, p)
@@ -630,6 +635,12 @@ export function rate(
     r.group = group.id
     const gp = plan.byGroup.get(group.id)!
     r.rules = gp.rules
+    if (group.unratedClass) {
+      // Not scored or ranked (e.g. T, 暂不评价): the group gives the class, and vetoes do not apply.
+      r.initialClass = group.unratedClass
+      r.class = group.unratedClass
+      continue
+    }
     if (!gp.plan) {
       invalid(r, `no scoring, class scheme or indicator in force for group ${group.id} on ${date}`)
       continue

@@ -56,6 +56,9 @@ export interface Origin {
 
 export type TableRowC = SectorTable['rows'][number] & { whenFn: CompiledFormula }
 export type GroupC = Group & { origin: Origin; whenFn: CompiledFormula }
+
+/** A built-in number in a group's `when`: the year being rated (e.g. for "producing for under two years"). */
+export const EVALUATION_YEAR = 'evaluation_year'
 export type IndicatorC = Indicator & { origin: Origin; fn: CompiledFormula }
 export type ScoringItemC = Scoring['items'][number] & { missingFn?: CompiledFormula }
 export type ScoringC = Omit<Scoring, 'items'> & { origin: Origin; items: ScoringItemC[] }
@@ -296,6 +299,15 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
           : { kind: 'number', default: d as number | undefined },
     )
   }
+  if (symbols.has(EVALUATION_YEAR)) {
+    const f = cityFiles.find((c) => c.data.inputs?.some((i) => i.id === EVALUATION_YEAR))!
+    report(
+      f.loc,
+      ['inputs', f.data.inputs!.findIndex((i) => i.id === EVALUATION_YEAR), 'id'],
+      `'${EVALUATION_YEAR}' is built in (the year being rated); give the input another id`,
+    )
+  }
+  symbols.set(EVALUATION_YEAR, { kind: 'number', default: undefined })
   const indicatorIds = new Set<string>()
   for (const { data } of cityFiles)
     for (const ind of data.indicators ?? []) indicatorIds.add(ind.id)
@@ -490,6 +502,16 @@ function collectSections(
   ): CompiledFormula | undefined => {
     try {
       const f = compileFormula(source, ctx.symbols)
+      // The evaluation year is known when a population is rated, not when a single firm is priced.
+      if (f.symbols.includes(EVALUATION_YEAR) && path[0] !== 'groups') {
+        report(
+          loc,
+          path,
+          `'${EVALUATION_YEAR}' may be used only in a group's \`when\` (it is known when a year is rated)`,
+          quoteOffset(loc, path),
+        )
+        return undefined
+      }
       // A `when` that is not a condition would never fire, an indicator that is not a number cannot be scored.
       if (expect && f.type !== expect) {
         report(
@@ -530,6 +552,12 @@ function collectSections(
       const origin = originOf(path)
       switch (section) {
         case 'groups':
+          if (item.unratedClass !== undefined && !classIds.has(item.unratedClass))
+            report(
+              loc,
+              [...path, 'unratedClass'],
+              `unknown class '${item.unratedClass}' (classes: ${[...classIds].join(', ')})`,
+            )
           out.groups.push({
             ...item,
             origin,

@@ -122,7 +122,16 @@ export const SectorSchema = z.strictObject({
   default: z.boolean().optional(),
 })
 
-export const GroupSchema = z.strictObject({ ...itemBase, ...dated, when: FormulaSchema })
+export const GroupSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  when: FormulaSchema,
+  /**
+   * Firms in this group are not scored or ranked: they get this class (e.g. T, 暂不评价) and take no place in any
+   * ranking. Groups are tried in order, so such a group comes before the groups it takes firms from.
+   */
+  unratedClass: ClassIdSchema.optional(),
+})
 
 export const IndicatorSchema = z.strictObject({
   ...itemBase,
