@@ -644,15 +644,10 @@ export class Store {
    */
   notice(runId: number, today: string, days: number, actor: string) {
     return this.write((tx) => {
-      const run = tx.select().from(evaluationRuns).where(eq(evaluationRuns.id, runId)).get()
-      if (!run) throw new NotFoundError(`evaluation ${runId}`)
+      const run = runOf(tx, runId)
       if (run.status !== 'draft')
         throw new ConflictError(`evaluation ${runId} is ${run.status}; only a draft goes to notice`)
-      const other = tx
-        .select({ id: evaluationRuns.id })
-        .from(evaluationRuns)
-        .where(and(eq(evaluationRuns.year, run.year), eq(evaluationRuns.status, 'notice')))
-        .get()
+      const other = runOfYear(tx, run.year, 'notice')
       if (other)
         throw new ConflictError(
           `evaluation ${other.id} of ${run.year} is already in notice; publish it or make a new run after it`,
@@ -679,8 +674,7 @@ export class Store {
     actor: string,
   ) {
     return this.write((tx) => {
-      const run = tx.select().from(evaluationRuns).where(eq(evaluationRuns.id, runId)).get()
-      if (!run) throw new NotFoundError(`evaluation ${runId}`)
+      const run = runOf(tx, runId)
       if (run.status !== 'notice' || today < run.noticeFrom! || today > run.noticeTo!)
         throw new ConflictError(
           run.status === 'notice'
@@ -746,7 +740,7 @@ export class Store {
       if (!o) throw new NotFoundError(`objection ${id}`)
       if (o.status !== 'open')
         throw new ConflictError(`objection ${id} was already ${o.status} on ${o.decidedAt}`)
-      const run = tx.select().from(evaluationRuns).where(eq(evaluationRuns.id, o.runId)).get()!
+      const run = runOf(tx, o.runId)
       if (run.status !== 'notice')
         throw new ConflictError(
           `evaluation ${run.id} is ${run.status}; objections are decided before publication`,
@@ -831,8 +825,7 @@ export class Store {
     historic?: { publishedOn: string; reason: string },
   ) {
     return this.write((tx) => {
-      const run = tx.select().from(evaluationRuns).where(eq(evaluationRuns.id, runId)).get()
-      if (!run) throw new NotFoundError(`evaluation ${runId}`)
+      const run = runOf(tx, runId)
       let on = today
       if (run.status === 'notice') {
         if (historic)
@@ -869,11 +862,7 @@ export class Store {
           `evaluation ${runId} is ${run.status}; it cannot be published again`,
         )
       const bindingFrom = on > `${run.year + 1}-01-01` ? on : `${run.year + 1}-01-01`
-      const previous = tx
-        .select({ id: evaluationRuns.id })
-        .from(evaluationRuns)
-        .where(and(eq(evaluationRuns.year, run.year), eq(evaluationRuns.status, 'published')))
-        .get()
+      const previous = runOfYear(tx, run.year, 'published')
       if (previous)
         tx.update(evaluationRuns)
           .set({ status: 'superseded' })
@@ -1146,4 +1135,20 @@ function resultRow(runId: number, r: RatingResult) {
 /** `date` plus `days` calendar days (ISO dates). */
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
+}
+
+/** A run by id, or 404. */
+function runOf(tx: Tx, id: number) {
+  const run = tx.select().from(evaluationRuns).where(eq(evaluationRuns.id, id)).get()
+  if (!run) throw new NotFoundError(`evaluation ${id}`)
+  return run
+}
+
+/** The run of `year` in `status` (at most one is in notice and one published), if any. */
+function runOfYear(tx: Tx, year: number, status: 'notice' | 'published') {
+  return tx
+    .select({ id: evaluationRuns.id })
+    .from(evaluationRuns)
+    .where(and(eq(evaluationRuns.year, year), eq(evaluationRuns.status, status)))
+    .get()
 }

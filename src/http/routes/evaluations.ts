@@ -23,6 +23,8 @@ import {
 import { CreditCode } from '../schemas.ts'
 
 const RunId = z.object({ id: z.coerce.number().int().min(1) })
+/** The reason of an objection or of its review: said in words, within bounds. */
+const Reason = z.string().trim().min(5).max(4000)
 
 export function registerEvaluationRoutes(
   app: OpenAPIHono<AppEnv>,
@@ -205,7 +207,7 @@ export function registerEvaluationRoutes(
             'application/json': {
               schema: z.object({
                 creditCode: CreditCode,
-                reason: z.string().trim().min(5).max(4000),
+                reason: Reason,
                 evidence: z.string().trim().min(1).max(4000),
               }),
             },
@@ -257,7 +259,7 @@ export function registerEvaluationRoutes(
               schema: z.object({
                 upheld: z.boolean(),
                 class: z.string().optional(),
-                reason: z.string().trim().min(5).max(4000),
+                reason: Reason,
               }),
             },
           },
