@@ -114,6 +114,29 @@ const ROUTES: Req[] = [
   { method: 'GET', path: () => '/v1/evaluations/1/results', allowed: ['bureau', 'county'] },
   { method: 'GET', path: () => '/v1/evaluations/1/results.csv', allowed: ['bureau', 'utility'] },
   { method: 'POST', path: () => '/v1/evaluations/1/publish', allowed: ['bureau'] },
+  { method: 'POST', path: () => '/v1/evaluations/1/notice', allowed: ['bureau'] },
+  {
+    method: 'GET',
+    path: (c) => `/v1/enterprises/${c}/provisional?year=2024`,
+    allowed: ['bureau', 'county', 'enterprise'],
+  },
+  {
+    method: 'POST',
+    path: () => '/v1/evaluations/1/objections',
+    body: (c) => ({ creditCode: c, reason: 'the land area is wrong', evidence: 'deed' }),
+    allowed: ['bureau', 'enterprise'],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/evaluations/1/objections',
+    allowed: ['bureau', 'county', 'enterprise'],
+  },
+  {
+    method: 'POST',
+    path: () => '/v1/objections/1/decision',
+    body: () => ({ upheld: false, reason: 'the figures stand' }),
+    allowed: ['bureau'],
+  },
   { method: 'GET', path: () => '/v1/overrides', allowed: ['bureau', 'county'] },
   {
     method: 'GET',
