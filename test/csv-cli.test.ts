@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -107,5 +107,28 @@ describe('mujun import / evaluate / export', () => {
 
   it('exits 2 with the usage on a missing database', async () => {
     expect(await runCli(['evaluate', '--year', '2024', '--db', '/nonexistent/x.db'], io)).toBe(2)
+  })
+})
+
+describe('mujun rate on a CSV with Chinese headers', () => {
+  it('names a firm’s problem by its CSV row and by the column it was read from', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mujun-rate-'))
+    const csv = join(dir, 'firms.csv')
+    writeFileSync(
+      csv,
+      '统一社会信用代码,企业名称,县市区代码,行业代码,用地面积,实缴税金,年用电量,规模以上工业企业\n' +
+        '91330203MA2000001C,甲,330203,1711,,5,1000000,false\n' +
+        '91330203MA2000002F,乙,330203,1711,10,3,1000000,false\n',
+    )
+    const out: string[] = []
+    const io = { out: (s: string) => out.push(s), err: () => {} }
+    const rules = new URL('../rules/ningbo', import.meta.url).pathname
+    expect(
+      await runCli(['rate', '--enterprises', csv, '--year', '2024', '--rules', rules], io),
+    ).toBe(0)
+    const results = JSON.parse(out.join('')) as { creditCode: string; problems: string[] }[]
+    expect(results.find((r) => r.creditCode === '91330203MA2000001C')!.problems).toEqual([
+      "row 2: group below_scale: missing figure '用地面积 (land_mu)'",
+    ])
   })
 })

@@ -688,9 +688,24 @@ function rateCmd(args: string[], io: Io): number {
     ? parsed.enterprises.filter((e) => e.county === values.county)
     : parsed.enterprises
   const results = rate(population, rb, year)
+  // A firm's problems say where it is in the file and name each figure by the column it was read from.
+  const named = [...(parsed.headers ?? [])].map(
+    ([id, header]) => [new RegExp(`(?<![\\w])${id}(?![\\w])`, 'g'), `${header} (${id})`] as const,
+  )
+  const problemsOf = (r: (typeof results)[number]) =>
+    r.status === 'invalid'
+      ? r.problems.map(
+          (m) =>
+            `row ${(r.enterprise as { row?: number }).row}: ${named.reduce((t, [re, h]) => t.replace(re, h), m)}`,
+        )
+      : r.problems
   const text =
     values.format === 'json'
-      ? JSON.stringify(results.map(resultToJson), null, 2)
+      ? JSON.stringify(
+          results.map((r) => ({ ...resultToJson(r), problems: problemsOf(r) })),
+          null,
+          2,
+        )
       : toCsv(
           [
             'credit_code',
@@ -718,7 +733,7 @@ function rateCmd(args: string[], io: Io): number {
             r.groupSize ?? '',
             r.category?.category ?? '',
             r.status,
-            r.problems.join('; '),
+            problemsOf(r).join('; '),
           ]),
         )
   if (values.out) writeFileSync(values.out, text)

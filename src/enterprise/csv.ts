@@ -78,6 +78,8 @@ const FALSE = new Set(['false', '0', 'no', 'n', '否'])
 export interface ParsedEnterprises {
   enterprises: (Enterprise & { row: number })[]
   problems: CsvProblem[]
+  /** The header each input was read from, where it is not the input's id (e.g. its Chinese label). */
+  headers?: Map<string, string>
 }
 
 /**
@@ -189,7 +191,12 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
     else seen.set(e.creditCode, rowNo)
     if (problems.length === before) enterprises.push(e)
   }
-  return { enterprises, problems }
+  const headers = new Map<string, string>()
+  header.forEach((h, i) => {
+    const id = columns[i]
+    if (id && id !== h && rulebook.inputById.has(id)) headers.set(id, h)
+  })
+  return { enterprises, problems, headers }
 }
 
 /**
