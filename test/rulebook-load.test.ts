@@ -306,6 +306,35 @@ describe('rule file problems are reported with file:line:col and the field', () 
     )
   })
 
+  it('reports schema and cross-reference problems in one run, and no echo of a broken item', () => {
+    const texts = edited(
+      'evaluation.yaml',
+      'points: 3\n    assumed: true\n    note: the guideline',
+      'points: three\n    assumed: true\n    note: the guideline',
+    ).map((t) =>
+      t.path === 'pricing.yaml'
+        ? { ...t, text: t.text.replace('measure: electricity_per_t', 'measure: kwh_per_t') }
+        : t,
+    )
+    expect(problemsOf(texts)).toEqual([
+      'evaluation.yaml:131:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
+      "pricing.yaml:74:16: unknown indicator 'kwh_per_t' (at surcharges.5.intensity.measure)",
+    ])
+    // The first indicator fails its schema: the scoring items, formulas and tie-breaks that name it (or the
+    // indicators after it) are not reported as unknown on top.
+    expect(
+      problemsOf(
+        edited(
+          'evaluation.yaml',
+          '    unit: 万元/亩\n    from: 2015-01-13\n    formula: tax / land_mu',
+          '    unit: 5\n    from: 2015-01-13\n    formula: tax / land_mu',
+        ),
+      ),
+    ).toEqual([
+      'evaluation.yaml:32:11: Invalid input: expected string, received number (got 5) (at indicators.0.unit)',
+    ])
+  })
+
   it('reports every cross-reference problem at once, across files', () => {
     const texts = edited(
       'evaluation.yaml',

@@ -136,6 +136,11 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
   const sorted = [...texts].sort((a, b) => a.path.localeCompare(b.path))
   const cityFiles: { loc: Located; data: RuleFile }[] = []
   const overrideFiles: { loc: Located; data: OverrideFile; text: string }[] = []
+  /** Ids of items a schema error kept out: references to them are not reported again as unknown. */
+  const broken = new Set<string>()
+  // Problems of files that could not be read at all (YAML errors, keys that are maps): nothing of them is salvaged,
+  // so cross-file checks would only echo them.
+  let unreadable = 0
 
   for (const t of sorted) {
     const lc = new LineCounter()
@@ -152,6 +157,7 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
         path: '',
         message: `YAML: ${err.message.split('\n')[0]}`,
       })
+      unreadable++
       continue
     }
     // A key that is itself a map or list is never meant: report it instead of letting it be stringified.
@@ -173,6 +179,7 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
         path: '',
         message: 'YAML: a key must be a plain name, not a map or a list',
       })
+      unreadable++
       continue
     }
     let raw: unknown
@@ -189,6 +196,7 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
       })
       const { line, col } = lc.linePos(at)
       problems.push({ file: t.path, line, col, path: '', message: `YAML: ${(e as Error).message}` })
+      unreadable++
       continue
     }
     const isOverride = /(^|\/)counties\//.test(t.path)
@@ -202,6 +210,13 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
           issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path,
           describeIssue(issue),
         )
+      }
+      // The file's valid items still take part in the cross-file checks, so a schema error and a wrong reference
+      // elsewhere are reported in one run; the ids of its broken items are remembered so that references to them
+      // are not reported as unknown too.
+      if (!isOverride) {
+        const salvaged = salvage(raw, broken)
+        if (salvaged) cityFiles.push({ loc, data: salvaged })
       }
       continue
     }
@@ -223,8 +238,9 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
   for (const extra of metaFiles.slice(1)) {
     report(extra.loc, ['rulebook'], `\`rulebook:\` is already declared in ${metaFiles[0].loc.file}`)
   }
-  // Cross-file checks run only on individually valid files: otherwise a broken file echoes as "unknown id" elsewhere.
-  if (metaFiles.length === 0 || problems.length > 0) throw new RulebookError(problems)
+  // Cross-file checks run on the valid items of every file (see salvage); without the meta section they cannot.
+  if (metaFiles.length === 0 || unreadable > 0) throw new RulebookError(problems)
+  const schemaProblems = problems.length
   const meta = metaFiles[0].data.rulebook!
 
   // Inputs and sectors: undated identity data, unique ids.
@@ -438,7 +454,11 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
     })
   }
 
-  if (problems.length > 0) throw new RulebookError(problems)
+  if (problems.length > 0) {
+    // A reference to an item that failed its schema is that item's problem, already reported.
+    const echoes = (m: string) => [...broken].some((id) => m.includes(`'${id}'`))
+    throw new RulebookError(problems.filter((p, i) => i < schemaProblems || !echoes(p.message)))
+  }
   const hash = createHash('sha256')
   for (const t of sorted) hash.update(`${t.path}\0${t.text}\0`)
   return {
@@ -913,6 +933,41 @@ function checkStatus(h: OverrideFile['override'], loc: Located, report: Reporter
     )
   if (h.status === 'draft' && h.approval)
     report(loc, ['override', 'approval'], `a draft cannot carry an approval`)
+}
+
+/**
+ * The valid part of a city file that failed its schema: each section keeps its items up to the first invalid one
+ * (so every kept item keeps its index, and problems found later point at the right line). The ids of the items left
+ * out go into `broken`.
+ */
+function salvage(raw: unknown, broken: Set<string>): RuleFile | undefined {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return undefined
+  const out: Record<string, unknown> = {}
+  const shape = RuleFileSchema.shape
+  for (const [key, value] of Object.entries(raw)) {
+    if (!(key in shape)) continue
+    const schema = (shape[key as keyof typeof shape] as z.ZodOptional<z.ZodType>).unwrap()
+    if (key === 'rulebook') {
+      const meta = schema.safeParse(value)
+      if (meta.success) out[key] = meta.data
+      continue
+    }
+    if (!Array.isArray(value)) continue
+    const element = (schema as z.ZodArray<z.ZodType>).element
+    const kept: unknown[] = []
+    let failed = false
+    for (const item of value) {
+      const r = failed ? undefined : element.safeParse(item)
+      if (r?.success) kept.push(r.data)
+      else {
+        failed = true
+        const id = (item as { id?: unknown } | null)?.id
+        if (typeof id === 'string') broken.add(id)
+      }
+    }
+    out[key] = kept
+  }
+  return out as RuleFile
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
