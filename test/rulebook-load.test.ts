@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
+import { rate } from '../src/rating/rate.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
 import { resolve } from '../src/rulebook/resolve.ts'
 import { ruleFileJsonSchema } from '../src/rulebook/schema.ts'
@@ -500,5 +501,52 @@ describe('the command line as a bureau official meets it (issue "Domain fidelity
       await runCli(['rate', '--enterprises', csv, '--year', '2012', '--rules', NINGBO_DIR], cio),
     ).toBe(1)
     expect(err.join('\n')).toContain('no evaluation rules are in force on 2012-12-31')
+  })
+})
+
+describe('a rating-only rulebook leaves out what it does not use', () => {
+  it('compiles without overridable, categories, resources, sectors or `over`, and rates by score bands', () => {
+    const text = `
+rulebook:
+  id: demo_city
+  label: 某市亩均评价（仅评价）
+  jurisdiction: { code: "330100", name: 某市 }
+  counties: [{ code: "330102", name: 上城区 }]
+  classes: [{ id: A, label: 优 }, { id: B, label: 良 }, { id: C, label: 中 }, { id: D, label: 差 }]
+  source: { document: 某市评价办法 }
+inputs:
+  - { id: land_mu, label: 用地面积, unit: 亩, type: number, min: 0 }
+  - { id: tax, label: 实缴税金, unit: 万元, type: number, min: 0 }
+groups:
+  - { id: all, label: 全部企业, from: 2020-01-01, when: land_mu > 0, source: { document: 某市评价办法 } }
+indicators:
+  - { id: tax_per_mu, label: 亩均税收, unit: 万元/亩, from: 2020-01-01, formula: tax / land_mu, source: { document: 某市评价办法 } }
+scoring:
+  - id: s
+    label: 评分
+    from: 2020-01-01
+    group: all
+    source: { document: 某市评价办法 }
+    items: [{ indicator: tax_per_mu, weight: 100, benchmark: { fixed: 1 } }]
+classes:
+  - id: by_score
+    label: 按得分
+    from: 2020-01-01
+    groups: [all]
+    method: score
+    source: { document: 某市评价办法 }
+    bands: [{ class: A, minScore: 90 }, { class: B, minScore: 60 }, { class: C, minScore: 30 }, { class: D }]
+`
+    const rb = compileRulebook([{ path: 'city.yaml', text }])
+    const firm = (code: string, tax: number) => ({
+      creditCode: code,
+      name: code,
+      county: '330102',
+      industryCode: '3411',
+      figures: { land_mu: 10, tax },
+    })
+    // tax_per_mu = tax / 10 against a fixed 1; points = ratio × 100: 25 → D, 95 → A (score bands, not ranks).
+    const [a, d] = rate([firm('X1', 9.5), firm('X2', 2.5)], rb, 2024)
+    expect([a.score, a.class, d.score, d.class]).toEqual([95, 'A', 25, 'D'])
   })
 })

@@ -275,6 +275,15 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
     if (inp.type !== 'category' && inp.values)
       report(loc, ['inputs', i, 'values'], `only category inputs take values`)
   })
+  // A rulebook that names no sectors rates every firm in one implicit default sector.
+  if (sectors.length === 0)
+    sectors.push({
+      id: 'all',
+      label: '全部行业',
+      industryCodes: [],
+      default: true,
+      source: { document: '(no sectors declared)' },
+    } as Sector)
   if (sectors.filter((s) => s.default).length !== 1) {
     const f = cityFiles.find((c) => c.data.sectors) ?? metaFiles[0]
     report(

@@ -71,12 +71,14 @@ export const MetaSchema = z.strictObject({
   label: z.string().min(1),
   jurisdiction: z.strictObject({ code: CountyCodeSchema, name: z.string().min(1) }),
   counties: z.array(z.strictObject({ code: CountyCodeSchema, name: z.string().min(1) })).min(1),
-  /** Sections a county override may touch; everything else is city-only. */
-  overridable: z.array(SectionNameSchema),
+  /** Sections a county override may touch; everything else is city-only (none when left out). */
+  overridable: z.array(SectionNameSchema).default([]),
   classes: z.array(z.strictObject({ id: ClassIdSchema, label: z.string().min(1) })).min(2),
+  /** Sector-table categories (淘汰类…); a rulebook without sector tables may leave them out. */
   categories: z
     .array(z.strictObject({ id: IdSchema, label: z.string().min(1), rank: z.number().int() }))
-    .min(1),
+    .default([]),
+  /** Priced resources; a rating-only rulebook may leave them out. */
   resources: z
     .array(
       z.strictObject({
@@ -87,7 +89,7 @@ export const MetaSchema = z.strictObject({
         quantityInput: IdSchema.optional(),
       }),
     )
-    .min(1),
+    .default([]),
   /**
    * How a run's results are made public: a notice period (公示) of `noticeDays` calendar days during which firms may
    * object, then the final publication. Classes bind from Y+1-01-01 or the publication date, whichever is later.
@@ -198,7 +200,8 @@ export const ClassSchemeSchema = z.strictObject({
   ...dated,
   groups: z.array(IdSchema).min(1),
   method: z.enum(['rank-share', 'score']),
-  over: z.array(PeerDimensionSchema).min(1),
+  /** Who is ranked together (rank, percentile and, for rank-share, the class): by default a county's group. */
+  over: z.array(PeerDimensionSchema).min(1).default(['county', 'group']),
   bands: z.array(ClassBandSchema).min(2),
   /** How a share becomes a count: the boundary after class k is round(N × cumulative share). */
   rounding: z.enum(['round', 'floor', 'ceil']).default('round'),
