@@ -551,13 +551,13 @@ function Overview(props: {
     const pop = store.population(y).filter((e) => e.figures.above_scale === true)
     return sum(pop, 'value_added') / Math.max(1, sum(pop, 'employees'))
   }
-  const first = years[0]
-  const last = years.at(-1)
-  const gain =
-    first !== undefined && last !== undefined && first !== last
-      ? productivity(last) / productivity(first) - 1
-      : 0
   const targets = resolve(rulebook, rulebook.meta.jurisdiction.code, '2016-01-01').sections.targets
+  // Productivity is measured against the target's base year (2014 in the plan), never the first stored year: without
+  // that year's figures it is not measured.
+  const baseYear = targets.find((x) => x.metric === 'labour_productivity_gain')?.baseYear
+  const last = years.at(-1)
+  const base = baseYear !== undefined && last !== undefined ? productivity(baseYear) : 0
+  const gain = base > 0 && last !== undefined ? productivity(last) / base - 1 : undefined
   const metric: Record<string, { value: number; note: string }> = {
     enterprises_closed: {
       value: dFirms.length,
@@ -571,7 +571,12 @@ function Overview(props: {
       value: Math.round(sum(dFirms, 'land_mu')),
       note: lang === 'zh' ? 'D类企业用地（可腾出土地）' : 'land held by D-class firms',
     },
-    labour_productivity_gain: { value: Math.round(gain * 1000) / 1000, note: `${first}→${last}` },
+    ...(gain !== undefined && {
+      labour_productivity_gain: {
+        value: Math.round(gain * 1000) / 1000,
+        note: `${baseYear}→${last}`,
+      },
+    }),
     enterprises_upgraded: {
       value: rows.filter((r) => r.class === 'C').length,
       note: lang === 'zh' ? 'C类企业（帮扶提升对象）' : 'C-class firms (to upgrade)',
@@ -654,7 +659,14 @@ function Overview(props: {
                     <i style={`width:${pct.toFixed(1)}%`} />
                   </div>
                 </td>
-                <td>{m?.note}</td>
+                <td>
+                  {m?.note ??
+                    (x.baseYear
+                      ? lang === 'zh'
+                        ? `未存${x.baseYear}年数据，无法计算`
+                        : `no ${x.baseYear} figures stored: not measured`
+                      : '')}
+                </td>
               </tr>
             )
           })}
