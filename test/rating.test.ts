@@ -172,3 +172,42 @@ describe('an unreported figure (`missing`)', () => {
     expect(h4.indicators.reduce((a, i) => a + i.points, 0)).toBeCloseTo(h4.score!, 4)
   })
 })
+
+describe('scheme versions', () => {
+  it('an above-scale firm is scored on the four c.2016 indicators up to 2017 and on the six of 2018 after', () => {
+    const firm = {
+      creditCode: withCheckChar('91330282MA2000041'),
+      name: '规上',
+      county: '330282',
+      industryCode: '3824',
+      figures: {
+        above_scale: true,
+        land_mu: 10,
+        tax: 40,
+        revenue: 1000,
+        value_added: 200,
+        energy_tce: 100,
+        cod_t: 1,
+        employees: 20,
+        rd_spend: 10,
+        electricity_kwh: 100000,
+      } as Enterprise['figures'],
+    }
+    const items = (year: number) =>
+      rate([firm], rb, year)[0].indicators.map((i) => `${i.id} ${i.weight}`)
+    expect(items(2017)).toEqual([
+      'tax_per_mu 37.5',
+      'value_added_per_mu 25',
+      'value_added_per_tce 25',
+      'value_added_per_emission 12.5',
+    ])
+    expect(items(2018)).toEqual([
+      'tax_per_mu 30',
+      'value_added_per_mu 20',
+      'value_added_per_tce 20',
+      'value_added_per_emission 10',
+      'labour_productivity 10',
+      'rd_intensity 10',
+    ])
+  })
+})

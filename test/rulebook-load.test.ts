@@ -86,7 +86,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'points: three\n    assumed: true\n    note: the guideline',
         ),
       expected: [
-        'evaluation.yaml:131:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
+        'evaluation.yaml:149:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
       ],
     },
     {
@@ -159,7 +159,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       texts: () =>
         edited('evaluation.yaml', '    points: 2\n', '    points: 2\n    uprating: 0.1\n'),
       expected: [
-        "evaluation.yaml:141:15: unknown key(s) 'uprating': not part of the rule format (at adjustments.1.uprating)",
+        "evaluation.yaml:159:15: unknown key(s) 'uprating': not part of the rule format (at adjustments.1.uprating)",
       ],
     },
     {
@@ -227,7 +227,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       description: 'rank shares that do not add up to 1',
       texts: () =>
         edited('evaluation.yaml', '{ class: D, share: 0.05 }', '{ class: D, share: 0.1 }'),
-      expected: ['evaluation.yaml:218:5: band shares add up to 1.05, not 1 (at classes.0.bands)'],
+      expected: ['evaluation.yaml:236:5: band shares add up to 1.05, not 1 (at classes.0.bands)'],
     },
     {
       description: 'a bare number as a benchmark says how to write a fixed one',
@@ -238,7 +238,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'weight: 50, benchmark: 15, cap: 3, floor: 0 }\n      - { indicator: tax_per_10mwh',
         ),
       expected: [
-        'evaluation.yaml:122:57: a benchmark is { fixed: N } or { peer: mean|median, over: [county, sector, group …] } (got 15); for a fixed value write { fixed: 15 } (at scoring.1.items.0.benchmark)',
+        'evaluation.yaml:140:57: a benchmark is { fixed: N } or { peer: mean|median, over: [county, sector, group …] } (got 15); for a fixed value write { fixed: 15 } (at scoring.2.items.0.benchmark)',
       ],
     },
     {
@@ -257,7 +257,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '      - { class: B, share: 0.4 }\n      - { class: A, share: 0.2 }',
         ),
       expected: [
-        "evaluation.yaml:220:18: bands are listed best class first (A, B, C, D, T): 'A' cannot follow 'B' (at classes.0.bands.1.class)",
+        "evaluation.yaml:238:18: bands are listed best class first (A, B, C, D, T): 'A' cannot follow 'B' (at classes.0.bands.1.class)",
       ],
     },
     {
@@ -271,8 +271,8 @@ describe('rule file problems are reported with file:line:col and the field', () 
           ],
         ]),
       expected: [
-        "evaluation.yaml:220:31: minScore 100 is not below the previous band's 90: score bands go from the highest threshold down (at classes.0.bands.1.minScore)",
-        "evaluation.yaml:221:31: the last score band takes every score below the band before it, so it has no minScore: a firm under 30 would get 'C' anyway. Add a band for lower scores, or remove this minScore (at classes.0.bands.2.minScore)",
+        "evaluation.yaml:238:31: minScore 100 is not below the previous band's 90: score bands go from the highest threshold down (at classes.0.bands.1.minScore)",
+        "evaluation.yaml:239:31: the last score band takes every score below the band before it, so it has no minScore: a firm under 30 would get 'C' anyway. Add a band for lower scores, or remove this minScore (at classes.0.bands.2.minScore)",
       ],
     },
     {
@@ -301,7 +301,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
     )
     const problems = problemsOf(texts)
     expect(problems).toHaveLength(2)
-    expect(problems[0]).toMatch(/^evaluation\.yaml:131:13: .*"three"/)
+    expect(problems[0]).toMatch(/^evaluation\.yaml:149:13: .*"three"/)
     expect(problems[1]).toMatch(
       /^pricing\.yaml:\d+:\d+: Invalid option: expected one of "sum"\|"max" \(got "biggest"\)/,
     )
@@ -318,7 +318,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
         : t,
     )
     expect(problemsOf(texts)).toEqual([
-      'evaluation.yaml:131:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
+      'evaluation.yaml:149:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
       "pricing.yaml:74:16: unknown indicator 'kwh_per_t' (at surcharges.5.intensity.measure)",
     ])
     // The first indicator fails its schema: the scoring items, formulas and tie-breaks that name it (or the
