@@ -242,6 +242,18 @@ describe('rule file problems are reported with file:line:col and the field', () 
       ],
     },
     {
+      description: 'a misspelt indicator in a scoring item gets a "did you mean"',
+      texts: () =>
+        edited(
+          'evaluation.yaml',
+          '{ indicator: tax_per_mu, weight: 50,',
+          '{ indicator: tax_per_muu, weight: 50,',
+        ),
+      expected: [
+        "evaluation.yaml:140:22: unknown indicator 'tax_per_muu'; did you mean 'tax_per_mu'? (at scoring.2.items.0.indicator)",
+      ],
+    },
+    {
       description: 'a typographic division sign names the ASCII one',
       texts: () => edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax ÷ land_mu'),
       expected: [

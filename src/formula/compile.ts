@@ -168,7 +168,7 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
         const kind = symbols.get(name)
         if (!kind) {
           if (name === 'true' || name === 'false') return { code: name, type: 'boolean' }
-          throw new FormulaError(`unknown variable '${name}'${suggest(name, symbols)}`)
+          throw new FormulaError(`unknown variable '${name}'${suggest(name, symbols.keys())}`)
         }
         if (!used.includes(name)) used.push(name)
         // A symbol not in the scope takes its default, else is asked of the resolver (lazy indicators) or missing.
@@ -381,10 +381,11 @@ function checkCategoryComparison(l: Gen, r: Gen, node: any): void {
   }
 }
 
-function suggest(name: string, symbols: SymbolTable): string {
+/** "; did you mean 'x'?" for the closest of `names` (at most two edits away), or ''. */
+export function suggest(name: string, names: Iterable<string>): string {
   let best: string | undefined
   let bestD = 3
-  for (const k of symbols.keys()) {
+  for (const k of names) {
     const d = distance(name, k)
     if (d < bestD) {
       bestD = d

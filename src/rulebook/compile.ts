@@ -15,7 +15,12 @@ import {
 } from 'yaml'
 import type { z } from 'zod'
 import { FormulaError, RulebookError, type RuleProblem } from '../errors.ts'
-import { type CompiledFormula, compileFormula, type SymbolKind } from '../formula/compile.ts'
+import {
+  type CompiledFormula,
+  compileFormula,
+  type SymbolKind,
+  suggest,
+} from '../formula/compile.ts'
 import {
   type Adjustment,
   type ClassScheme,
@@ -604,7 +609,11 @@ function collectSections(
           const s = item as Scoring
           s.items.forEach((si, j) => {
             if (!ctx.indicatorIds.has(si.indicator))
-              report(loc, [...path, 'items', j, 'indicator'], `unknown indicator '${si.indicator}'`)
+              report(
+                loc,
+                [...path, 'items', j, 'indicator'],
+                `unknown indicator '${si.indicator}'${suggest(si.indicator, ctx.indicatorIds)}`,
+              )
             if (si.cap !== undefined && si.floor !== undefined && si.floor > si.cap)
               report(
                 loc,
@@ -702,7 +711,11 @@ function collectSections(
           }
           for (const t of c.tieBreak)
             if (!ctx.indicatorIds.has(t))
-              report(loc, [...path, 'tieBreak'], `unknown indicator '${t}' in tieBreak`)
+              report(
+                loc,
+                [...path, 'tieBreak'],
+                `unknown indicator '${t}' in tieBreak${suggest(t, ctx.indicatorIds)}`,
+              )
           out.classes.push({ ...c, origin })
           break
         }
@@ -834,7 +847,11 @@ function checkSurchargeShape(
   } else if (s.basis === 'intensity') {
     need('intensity')
     if (s.intensity && !ids.indicatorIds.has(s.intensity.measure))
-      report(loc, [...path, 'intensity', 'measure'], `unknown indicator '${s.intensity.measure}'`)
+      report(
+        loc,
+        [...path, 'intensity', 'measure'],
+        `unknown indicator '${s.intensity.measure}'${suggest(s.intensity.measure, ids.indicatorIds)}`,
+      )
   } else {
     need('quota')
     if (s.quota && !ids.inputIds.has(s.quota.quotaInput))
