@@ -132,3 +132,22 @@ describe('mujun rate on a CSV with Chinese headers', () => {
     ])
   })
 })
+
+describe('mujun evaluate --publish checks what it is given', () => {
+  it('refuses a publication date that is not a calendar date before rating anything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mujun-pub-'))
+    const db = join(dir, 'm.db')
+    const store = new Store(createDb(db))
+    new RulebookService(store).loadInitial(ningboTexts(), 'test')
+    const err: string[] = []
+    const io = { out: () => {}, err: (s: string) => err.push(s) }
+    expect(
+      await runCli(['import', fixture('firms-gbk.csv'), '--year', '2024', '--db', db], io),
+    ).toBe(0)
+    const args = ['evaluate', '--year', '2024', '--db', db, '--publish', '--reason', 'on paper']
+    expect(await runCli([...args, '--published-on', '2025-13-45'], io)).toBe(2)
+    expect(err.join('\n')).toContain("--published-on '2025-13-45' is not a calendar date")
+    // Refused before rating: no run at all, let alone a published one.
+    expect(store.listRuns()).toEqual([])
+  })
+})

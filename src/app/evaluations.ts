@@ -36,6 +36,16 @@ export const RESULTS_CSV_HEADER = [
   'category',
 ]
 
+/** Whether `d` is a real calendar date written YYYY-MM-DD. */
+export function isCalendarDate(d: string): boolean {
+  const ms = Date.parse(`${d}T00:00:00Z`)
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(d) &&
+    !Number.isNaN(ms) &&
+    new Date(ms).toISOString().slice(0, 10) === d
+  )
+}
+
 export class EvaluationService {
   private readonly frames = new Map<number, PeerFrame | null>()
 
@@ -85,6 +95,22 @@ export class EvaluationService {
     historic?: { publishedOn: string; reason: string },
   ) {
     const who = authorize(p, ['bureau'])
+    if (historic) {
+      // The CLI passes these as typed: the same checks as the API's schema.
+      const d = historic.publishedOn
+      if (!isCalendarDate(d))
+        throw new MujunError(
+          'VALIDATION_FAILED',
+          `publishedOn '${d}' is not a calendar date (YYYY-MM-DD)`,
+          {
+            status: 422,
+          },
+        )
+      if (historic.reason.trim().length < 3)
+        throw new MujunError('VALIDATION_FAILED', 'a recorded publication needs its reason', {
+          status: 422,
+        })
+    }
     return this.store.publish(runId, this.store.today(), actorOf(who), historic)
   }
 

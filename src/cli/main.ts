@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { cliPrincipal } from '../app/authorize.ts'
+import { isCalendarDate } from '../app/evaluations.ts'
 import { RulebookService } from '../app/rulebooks.ts'
 import { createServices } from '../app/services.ts'
 import { TokenRequest } from '../app/tokens.ts'
@@ -532,6 +533,11 @@ function evaluateCmd(args: string[], io: Io): number {
       '--publish records a publication made outside mujun: give --published-on YYYY-MM-DD and --reason TEXT (otherwise use --notice, then `mujun publish RUN` after the notice)',
     )
   if (values.publish && values.notice) throw new UsageError('--notice or --publish, not both')
+  // Checked before anything is rated, so a typo leaves no stray draft run behind.
+  if (values.publish && !isCalendarDate(values['published-on']!))
+    throw new UsageError(
+      `--published-on '${values['published-on']}' is not a calendar date (YYYY-MM-DD)`,
+    )
   const { evaluations } = createServices(openStore(values.db!))
   const p = cliPrincipal(userInfo().username)
   const progress = createProgress(`evaluate ${year}`, 2)
