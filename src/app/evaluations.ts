@@ -114,9 +114,15 @@ export class EvaluationService {
     return this.store.publish(runId, this.store.today(), actorOf(who), historic)
   }
 
-  /** The run of `year` in notice, if any. */
+  /** The run of `year` in notice, if any (read by every tier answer: one query, cached per revision). */
   inNotice(year: number) {
-    return this.store.listRuns().find((r) => r.year === year && r.status === 'notice')
+    return (
+      this.cache.get(
+        `notice|${year}`,
+        () => this.store.noticeRun(year) ?? null,
+        () => 64,
+      ) ?? undefined
+    )
   }
 
   /** An enterprise's provisional result in the run of `year` under notice, with the notice dates. */

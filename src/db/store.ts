@@ -805,12 +805,6 @@ export class Store {
     return rows.map((r) => ({ ...r.o, county: r.county }))
   }
 
-  getObjection(id: number) {
-    const o = this.listObjections().find((x) => x.id === id)
-    if (!o) throw new NotFoundError(`objection ${id}`)
-    return o
-  }
-
   /**
    * Publishes a run atomically: in one transaction the year's previous published run becomes superseded and this
    * one published, so a reader sees either the old run or the new one, never a mix. A run in notice is published
@@ -946,12 +940,13 @@ export class Store {
   }
 
   /** The published run of an evaluation year, if any. */
-  publishedRun(year: number): { id: number } | undefined {
-    return this.db
-      .select({ id: evaluationRuns.id })
-      .from(evaluationRuns)
-      .where(and(eq(evaluationRuns.year, year), eq(evaluationRuns.status, 'published')))
-      .get()
+  publishedRun(year: number) {
+    return runOfYear(this.db, year, 'published')
+  }
+
+  /** The run of an evaluation year in public notice, if any, with its notice dates. */
+  noticeRun(year: number) {
+    return runOfYear(this.db, year, 'notice')
   }
 
   /** What pricing needs of one enterprise's results in the runs `runIds`, oldest first. */
@@ -1145,9 +1140,13 @@ function runOf(tx: Tx, id: number) {
 }
 
 /** The run of `year` in `status` (at most one is in notice and one published), if any. */
-function runOfYear(tx: Tx, year: number, status: 'notice' | 'published') {
+function runOfYear(tx: Tx | Db, year: number, status: 'notice' | 'published') {
   return tx
-    .select({ id: evaluationRuns.id })
+    .select({
+      id: evaluationRuns.id,
+      noticeFrom: evaluationRuns.noticeFrom,
+      noticeTo: evaluationRuns.noticeTo,
+    })
     .from(evaluationRuns)
     .where(and(eq(evaluationRuns.year, year), eq(evaluationRuns.status, status)))
     .get()
