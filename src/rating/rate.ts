@@ -415,6 +415,16 @@ interface Bucket {
   pointsN: number
   missingPoints: number
 }
+const newBucket = (key: string, stat: number, values: number[] | null): Bucket => ({
+  key,
+  sum: 0,
+  n: 0,
+  values,
+  stat,
+  pointsSum: 0,
+  pointsN: 0,
+  missingPoints: 0,
+})
 interface Rank {
   key: string
   scheme: ClassSchemeC
@@ -756,30 +766,18 @@ export function rate(
         ranks.set(rankKey, rank)
       }
       const buckets = items.map((it) => {
+        // A fixed benchmark has no peers, but its `missing` mean points are still taken within these peers: a
+        // bucket of their own, keyed by all three dimensions so a stored frame tells them apart.
         if ('fixed' in it.benchmark)
-          return {
-            key: '',
-            sum: 0,
-            n: 0,
-            values: null,
-            stat: it.benchmark.fixed,
-            pointsSum: 0,
-            pointsN: 0,
-            missingPoints: 0,
-          }
+          return newBucket(
+            `${gp.plan!.scoring.id}|${it.indicator}|fixed|${dims(['county', 'sector', 'group'], e.county, sector, group!.id)}`,
+            it.benchmark.fixed,
+            null,
+          )
         const bk = `${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id)}`
         let b = sharedBuckets.get(bk)
         if (!b) {
-          b = {
-            key: bk,
-            sum: 0,
-            n: 0,
-            values: it.benchmark.peer === 'median' ? [] : null,
-            stat: Number.NaN,
-            pointsSum: 0,
-            pointsN: 0,
-            missingPoints: 0,
-          }
+          b = newBucket(bk, Number.NaN, it.benchmark.peer === 'median' ? [] : null)
           sharedBuckets.set(bk, b)
         }
         return b
