@@ -143,26 +143,29 @@ describe('one ranking over groups that score different items', () => {
   })
 })
 
+/** Case 14's and 15's above-scale firm in Cixi: every figure equal but the COD, left out when not given. */
+const aboveScaleFirm = (i: number, name: string, cod?: number): Enterprise => ({
+  creditCode: withCheckChar(`91330282MA2${String(20 + i).padStart(6, '0')}`),
+  name,
+  county: '330282',
+  industryCode: '3824',
+  figures: {
+    above_scale: true,
+    land_mu: 10,
+    tax: 40,
+    revenue: 1000,
+    value_added: 200,
+    energy_tce: 100,
+    employees: 20,
+    rd_spend: 10,
+    electricity_kwh: 100000,
+    ...(cod !== undefined && { cod_t: cod }),
+  },
+})
+
 describe('an unreported figure (`missing`)', () => {
   it('shows no value and the peers’ mean points in the trace, which add up to the score (case 15)', () => {
-    const firm = (i: number, cod?: number) => ({
-      creditCode: withCheckChar(`91330282MA2${String(20 + i).padStart(6, '0')}`),
-      name: `排${i}`,
-      county: '330282',
-      industryCode: '3824',
-      figures: {
-        above_scale: true,
-        land_mu: 10,
-        tax: 40,
-        revenue: 1000,
-        value_added: 200,
-        energy_tce: 100,
-        employees: 20,
-        rd_spend: 10,
-        electricity_kwh: 100000,
-        ...(cod !== undefined && { cod_t: cod }),
-      } as Enterprise['figures'],
-    })
+    const firm = (i: number, cod?: number) => aboveScaleFirm(i, `排${i}`, cod)
     const res = rate([firm(1, 1), firm(2, 2), firm(3, 4), firm(4)], rb, 2024)
     const h4 = res.find((r) => r.name === '排4')!
     const item = h4.indicators.find((i) => i.id === 'value_added_per_emission')!
@@ -175,24 +178,7 @@ describe('an unreported figure (`missing`)', () => {
 
 describe('scheme versions', () => {
   it('an above-scale firm is scored on the four c.2016 indicators up to 2017 and on the six of 2018 after', () => {
-    const firm = {
-      creditCode: withCheckChar('91330282MA2000041'),
-      name: '规上',
-      county: '330282',
-      industryCode: '3824',
-      figures: {
-        above_scale: true,
-        land_mu: 10,
-        tax: 40,
-        revenue: 1000,
-        value_added: 200,
-        energy_tce: 100,
-        cod_t: 1,
-        employees: 20,
-        rd_spend: 10,
-        electricity_kwh: 100000,
-      } as Enterprise['figures'],
-    }
+    const firm = aboveScaleFirm(21, '规上', 1)
     const items = (year: number) =>
       rate([firm], rb, year)[0].indicators.map((i) => `${i.id} ${i.weight}`)
     expect(items(2017)).toEqual([
