@@ -66,7 +66,7 @@ describe('crash safety (SIGKILL mid-write)', () => {
     const before = snapshot(path)
     const { killed, lines } = await killWhen(
       ['import', path, '40000'],
-      (l) => l === 'progress 5000',
+      (l) => l === 'progress 10000',
     )
     expect(killed).toBe(true)
     expect(lines).not.toContain('done')

@@ -149,7 +149,7 @@ describe('notice → objection → review → publication', () => {
     expect(await json(rejected)).toMatchObject({ status: 'rejected', classAfter: 'C' })
     const result = t.store.runResult(runId, firm1)!
     expect(result.class).toBe('C')
-    expect(result.result).toMatchObject({
+    expect(t.services.evaluations.stored(t.store.getRun(runId), result)).toMatchObject({
       class: 'C',
       initialClass: 'D',
       regrade: { objection: id1, from: 'D', to: 'C' },

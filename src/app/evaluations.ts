@@ -7,17 +7,24 @@ import type { Principal, Store } from '../db/store.ts'
 import { toCsv } from '../enterprise/csv.ts'
 import { MujunError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
-import { emptyFrame, type PeerFrame, rate } from '../rating/rate.ts'
-import type { resultToJson } from '../rating/result-json.ts'
+import { emptyFrame, type PeerFrame, type RatingResult, rate } from '../rating/rate.ts'
+import { resultToJson } from '../rating/result-json.ts'
 import { HISTORY_YEARS } from '../rulebook/schema.ts'
 import { actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { RulebookService } from './rulebooks.ts'
 
-/** A stored result: as published (see resultToJson), with the figures it was rated on. */
+/**
+ * A stored result with its full trace (see resultToJson), the figures it was rated on, and the re-grade on review
+ * that changed its class, if any.
+ */
 export type StoredResult = ReturnType<typeof resultToJson> & {
   figures?: Record<string, number | boolean | string>
+  regrade?: { objection: number; from: string | null; to: string | null; reason: string }
 }
+
+type ResultRow = NonNullable<ReturnType<Store['runResult']>>
+type RunRow = ReturnType<Store['getRun']>
 
 /** One CSV of a run's results for every export (API and CLI): UTF-8 with BOM, formula-safe cells. */
 export const RESULTS_CSV_HEADER = [
@@ -139,7 +146,7 @@ export class EvaluationService {
         status: 404,
       })
     authorize(p, ['bureau', 'county', 'enterprise'], { creditCode: code, county: row.county })
-    const { figures: _, ...result } = row.result as StoredResult
+    const { figures: _, ...result } = this.stored(this.store.getRun(run.id), row)
     return {
       evaluationId: run.id,
       status: 'notice' as const,
@@ -217,8 +224,104 @@ export class EvaluationService {
   ) {
     const who = authorize(p, ['bureau', 'county'])
     const county = who.role === 'county' ? who.scope : q.county
-    this.store.getRun(id)
-    return this.store.runResults(id, { ...q, county }).map((r) => r.result as StoredResult)
+    const run = this.store.getRun(id)
+    return this.store.runResults(id, { ...q, county }).map((r) => this.stored(run, r))
+  }
+
+  /**
+   * A stored result in full. A compact row's trace is recomputed: its figures at the version it rated, its identity
+   * as rated, under the run's rules (city version and override revision) against the run's peer statistics, its
+   * published rank kept. The recomputation must give the stored score, class and points, or it is refused: a
+   * trace that cannot be reproduced is never shown as the record. Rows stored before results were compact keep
+   * their full stored result.
+   */
+  stored(run: RunRow, row: ResultRow): StoredResult {
+    const regrade = this.store
+      .listObjections({ runId: run.id, creditCode: row.creditCode })
+      .find((o) => o.status === 'upheld')
+    const withRegrade = (r: StoredResult): StoredResult =>
+      regrade
+        ? {
+            ...r,
+            class: row.class,
+            regrade: {
+              objection: regrade.id,
+              from: regrade.classBefore,
+              to: regrade.classAfter,
+              reason: regrade.decision ?? '',
+            },
+          }
+        : r
+    if (row.legacy) return withRegrade(row.legacy as StoredResult)
+    const r = this.recompute(run, row)
+    return withRegrade({ ...resultToJson(r), figures: r.figures as StoredResult['figures'] })
+  }
+
+  /** The rating of one stored result recomputed as its run made it (see `stored`). */
+  recompute(run: RunRow, row: ResultRow): RatingResult {
+    const fail = (what: string) =>
+      new MujunError(
+        'TRACE_NOT_REPRODUCED',
+        `the trace of ${row.creditCode} in evaluation ${run.id} cannot be recomputed: ${what}`,
+        { status: 500 },
+      )
+    if (row.figuresVersion === null || run.overrideRevision === null)
+      throw fail('the row records no figures version')
+    const figures = this.store.figuresAt(row.creditCode, run.year, row.figuresVersion)
+    if (!figures) throw fail(`version ${row.figuresVersion} of its ${run.year} figures is missing`)
+    const rulebook = this.rulebooks.ofRun(run.rulebookVersionId, run.overrideRevision)
+    const frame = this.frameOf(run.id)
+    if (!frame) throw fail('the run has no stored peer statistics')
+    const own =
+      row.status === 'rated' && row.score !== null && row.group !== null && row.rank !== null
+        ? {
+            county: row.county,
+            sector: row.sector,
+            group: row.group,
+            score: row.score,
+            rank: row.rank,
+          }
+        : undefined
+    const [r] = rate(
+      [
+        {
+          creditCode: row.creditCode,
+          name: row.name,
+          county: row.county,
+          industryCode: row.industryCode,
+          figures,
+          figuresVersion: row.figuresVersion,
+        },
+      ],
+      rulebook,
+      run.year,
+      { trusted: true, against: { ...frame, own } },
+    )
+    const points = r.points()
+    const stored = row.points
+      ? new Float64Array(new Uint8Array(row.points).buffer)
+      : new Float64Array(0)
+    const same =
+      r.status === row.status &&
+      r.group === row.group &&
+      r.score === row.score &&
+      r.rank === row.rank &&
+      r.initialClass === row.initialClass &&
+      points.length === stored.length &&
+      points.every((x, i) => x === stored[i])
+    if (!same) throw fail('the recomputed score or points differ from the stored ones')
+    return r
+  }
+
+  /** A run's stored peer statistics, kept by run id (they never change), the last few runs only. */
+  private frameOf(runId: number): PeerFrame | null {
+    let frame = this.frames.get(runId)
+    if (frame === undefined) {
+      frame = this.store.peerFrame(runId) ?? null
+      this.frames.set(runId, frame)
+      if (this.frames.size > 4) this.frames.delete(this.frames.keys().next().value!)
+    }
+    return frame
   }
 
   /** A run's results as CSV (see RESULTS_CSV_HEADER); `onProgress` is told every 1,000 rows. */
@@ -231,13 +334,12 @@ export class EvaluationService {
     const run = this.store.getRun(runId)
     const rows = this.store.runResults(runId)
     const lines = rows.map((r, i) => {
-      const res = r.result as { name?: string; industryCode?: string }
       if ((i + 1) % 1000 === 0 || i + 1 === rows.length) onProgress?.(i + 1, rows.length)
       return [
         r.creditCode,
-        res.name ?? '',
+        r.name,
         r.county,
-        res.industryCode ?? '',
+        r.industryCode,
         run.year,
         r.status,
         r.group ?? '',
@@ -275,13 +377,8 @@ export class EvaluationService {
         status: 422,
       })
     // A run's statistics never change once stored, so they are kept by run id across revisions (8 MB at a million
-    // firms: more than the revision cache keeps in one entry), the last few runs only.
-    let frame = this.frames.get(run.id)
-    if (frame === undefined) {
-      frame = this.store.peerFrame(run.id) ?? null
-      this.frames.set(run.id, frame)
-      if (this.frames.size > 4) this.frames.delete(this.frames.keys().next().value!)
-    }
+    // firms: more than the revision cache keeps in one entry).
+    const frame = this.frameOf(run.id)
     if (!frame)
       throw new MujunError(
         'NO_PEER_STATISTICS',
@@ -290,8 +387,10 @@ export class EvaluationService {
       )
     const own = code ? this.store.runResult(run.id, code) : undefined
     if (own?.status !== 'rated' || own.score === null || own.group === null) return frame
-    const sector = (own.result as { sector?: string }).sector ?? ''
-    return { ...frame, own: { county: own.county, sector, group: own.group, score: own.score } }
+    return {
+      ...frame,
+      own: { county: own.county, sector: own.sector, group: own.group, score: own.score },
+    }
   }
 
   /**

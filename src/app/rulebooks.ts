@@ -133,6 +133,25 @@ export class RulebookService {
     return rb
   }
 
+  /**
+   * The rules a run applied: its city version compiled with the override files as they were at its override
+   * revision. A trace is recomputed under these (see EvaluationService.stored).
+   */
+  ofRun(versionId: number, overrideSeq: number): Rulebook {
+    const key = `${versionId}|${overrideSeq}`
+    let rb = this.ofRuns.get(key)
+    if (!rb) {
+      rb = compileRulebook([
+        ...this.store.getRulebookVersion(versionId).files,
+        ...this.store.liveOverrideFilesAt(overrideSeq),
+      ])
+      if (this.ofRuns.size >= 8) this.ofRuns.delete(this.ofRuns.keys().next().value!)
+      this.ofRuns.set(key, rb)
+    }
+    return rb
+  }
+  private ofRuns = new Map<string, Rulebook>()
+
   /** True when the database holds no rulebook yet. */
   isEmpty(): boolean {
     return this.store.rulesHead() === undefined

@@ -46,6 +46,22 @@ export const figures = sqliteTable(
   (t) => [primaryKey({ columns: [t.creditCode, t.year] })],
 )
 
+/** Every replaced version of a year's figures, kept so a result can be recomputed from what it was rated on. */
+export const figureVersions = sqliteTable(
+  'figure_versions',
+  {
+    creditCode: text('credit_code').notNull(),
+    year: integer('year').notNull(),
+    version: integer('version').notNull(),
+    data: text('data', { mode: 'json' })
+      .notNull()
+      .$type<Record<string, number | boolean | string>>(),
+    updatedAt: text('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.creditCode, t.year, t.version] })],
+)
+
 /**
  * Every city rulebook version ever imported: the city's files only (county overrides are records of their own), so
  * any result can be re-derived. A version is never changed; which one is in force is `rulebook_activations`.
@@ -149,7 +165,11 @@ export const evaluationRuns = sqliteTable(
   (t) => [index('evaluation_runs_year').on(t.year, t.status)],
 )
 
-/** Per-enterprise results of a run; frozen once the run is published. */
+/**
+ * Per-enterprise results of a run, compact: what is read often, and what the trace is recomputed from (the figures
+ * version it was rated on, the run's rulebook and peer statistics; see EvaluationService.trace). Frozen once the run
+ * is published, but for a re-grade on review (the `class` column, with its objection).
+ */
 export const evaluationResults = sqliteTable(
   'evaluation_results',
   {
@@ -158,6 +178,12 @@ export const evaluationResults = sqliteTable(
       .references(() => evaluationRuns.id),
     creditCode: text('credit_code').notNull(),
     county: text('county').notNull(),
+    /** The enterprise's name and industry code as rated (they may change later). */
+    name: text('name').notNull(),
+    industryCode: text('industry_code').notNull(),
+    sector: text('sector').notNull(),
+    /** The version of the year's figures rated (`figures` or, once replaced, `figure_versions`). */
+    figuresVersion: integer('figures_version'),
     status: text('status').notNull(),
     group: text('group_id'),
     score: real('score'),
@@ -165,9 +191,17 @@ export const evaluationResults = sqliteTable(
     groupSize: integer('group_size'),
     initialClass: text('initial_class'),
     class: text('class'),
-    category: text('category'),
-    /** The full result with its trace, as published. */
-    result: text('result', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+    /** The sector-table category, as pricing reads it. */
+    category: text('category', { mode: 'json' }).$type<{
+      table: string
+      row: string | null
+      category: string
+      label: string
+    }>(),
+    /** Each scored indicator's points, in trace order, as little-endian float64s. */
+    points: blob('points', { mode: 'buffer' }),
+    /** Runs made before results were compact: the full result as it was stored then (null for compact rows). */
+    legacy: text('legacy', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
   (t) => [
     primaryKey({ columns: [t.runId, t.creditCode] }),

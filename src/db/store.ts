@@ -6,12 +6,11 @@
  */
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { and, asc, desc, eq, gte, inArray, like, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, like, lte, sql } from 'drizzle-orm'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import { emptyFrame, type PeerFrame, type RatingResult } from '../rating/rate.ts'
-import { resultToJson } from '../rating/result-json.ts'
 import type { RuleText } from '../rulebook/compile.ts'
 import type { Db } from './client.ts'
 import {
@@ -22,6 +21,7 @@ import {
   evaluationResults,
   evaluationRuns,
   figures,
+  figureVersions,
   objections,
   overrideRevisions,
   overrides,
@@ -189,6 +189,33 @@ export class Store {
       .all()
       .filter((o) => LIVE_STATUSES.includes(o.status))
       .map((o) => ({ path: overrideFileName(o.id), text: o.text }))
+  }
+
+  /**
+   * The live override files as they were at override revision `seq` (each override's newest revision up to it):
+   * with a city version, the rules a run applied.
+   */
+  liveOverrideFilesAt(seq: number): RuleText[] {
+    const rows = this.db.$client
+      .prepare(
+        `SELECT r.override_id AS id, r.text, r.to_status AS status FROM override_revisions r
+          WHERE r.seq = (SELECT max(seq) FROM override_revisions WHERE override_id = r.override_id AND seq <= ?)
+          ORDER BY r.override_id`,
+      )
+      .all(seq) as { id: string; text: string; status: string }[]
+    return rows
+      .filter((o) => LIVE_STATUSES.includes(o.status))
+      .map((o) => ({ path: overrideFileName(o.id), text: o.text }))
+  }
+
+  /** Rated results of a run counted by county, sector and class (the overview), without reading each row. */
+  classCounts(runId: number): { county: string; sector: string; class: string; n: number }[] {
+    return this.db.$client
+      .prepare(
+        `SELECT county, sector, class, count(*) AS n FROM evaluation_results
+          WHERE run_id = ? AND class IS NOT NULL GROUP BY county, sector, class`,
+      )
+      .all(runId) as { county: string; sector: string; class: string; n: number }[]
   }
 
   findVersionByHash(tx: Tx, hash: string) {
@@ -445,6 +472,7 @@ export class Store {
         .get()
       if (row) checkIfMatch(ifMatch, etagOf('f', row.version))
       const version = (row?.version ?? 0) + 1
+      if (row) tx.insert(figureVersions).values(row).run()
       if (row)
         tx.update(figures)
           .set({ data, version, updatedAt: this.now(), updatedBy: actor })
@@ -474,7 +502,8 @@ export class Store {
 
   /**
    * Imports enterprises and their figures for `year` (checked by the caller) in one transaction: all rows or none.
-   * Existing enterprises have their identity and that year's figures replaced (a new version each).
+   * Existing enterprises have their identity and that year's figures replaced (a new version each; the replaced
+   * figures are kept in figure_versions). Raw upserts: a million rows is one statement each, not a read and a write.
    */
   importEnterprises(
     rows: Enterprise[],
@@ -483,69 +512,56 @@ export class Store {
     onProgress?: (done: number, total: number) => void,
   ): { created: number; updated: number } {
     return this.write((tx) => {
+      const c = this.db.$client
+      const upsertEnterprise = c
+        .prepare(
+          `INSERT INTO enterprises (credit_code, name, county, industry_code, version, updated_at, updated_by)
+           VALUES (?, ?, ?, ?, 1, ?, ?)
+           ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name, county = excluded.county,
+             industry_code = excluded.industry_code, version = enterprises.version + 1,
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by
+           RETURNING version`,
+        )
+        .pluck()
+      const keepFigures = c.prepare(
+        `INSERT INTO figure_versions (credit_code, year, version, data, updated_at, updated_by)
+         SELECT credit_code, year, version, data, updated_at, updated_by FROM figures
+          WHERE credit_code = ? AND year = ?`,
+      )
+      const upsertFigures = c.prepare(
+        `INSERT INTO figures (credit_code, year, data, version, updated_at, updated_by) VALUES (?, ?, ?, 1, ?, ?)
+         ON CONFLICT (credit_code, year) DO UPDATE SET data = excluded.data, version = figures.version + 1,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+      )
       let created = 0
       let updated = 0
       const at = this.now()
       let done = 0
       for (const r of rows) {
-        const data = Object.fromEntries(
-          Object.entries(r.figures).filter(([, v]) => v !== undefined),
-        ) as Record<string, number | boolean | string>
-        const existing = tx
-          .select({ version: enterprises.version })
-          .from(enterprises)
-          .where(eq(enterprises.creditCode, r.creditCode))
-          .get()
-        if (existing) {
-          tx.update(enterprises)
-            .set({
-              name: r.name,
-              county: r.county,
-              industryCode: r.industryCode,
-              version: existing.version + 1,
-              updatedAt: at,
-              updatedBy: actor,
-            })
-            .where(eq(enterprises.creditCode, r.creditCode))
-            .run()
-          updated++
-        } else {
-          tx.insert(enterprises)
-            .values({
-              creditCode: r.creditCode,
-              name: r.name,
-              county: r.county,
-              industryCode: r.industryCode,
-              version: 1,
-              updatedAt: at,
-              updatedBy: actor,
-            })
-            .run()
-          created++
+        let data = '{'
+        for (const k in r.figures) {
+          const v = r.figures[k]
+          if (v !== undefined)
+            data += `${data.length > 1 ? ',' : ''}${JSON.stringify(k)}:${JSON.stringify(v)}`
         }
-        const f = tx
-          .select({ version: figures.version })
-          .from(figures)
-          .where(and(eq(figures.creditCode, r.creditCode), eq(figures.year, year)))
-          .get()
-        if (f)
-          tx.update(figures)
-            .set({ data, version: f.version + 1, updatedAt: at, updatedBy: actor })
-            .where(and(eq(figures.creditCode, r.creditCode), eq(figures.year, year)))
-            .run()
-        else
-          tx.insert(figures)
-            .values({
-              creditCode: r.creditCode,
-              year,
-              data,
-              version: 1,
-              updatedAt: at,
-              updatedBy: actor,
-            })
-            .run()
+        data += '}'
+        const version = upsertEnterprise.get(
+          r.creditCode,
+          r.name,
+          r.county,
+          r.industryCode,
+          at,
+          actor,
+        ) as number
+        if (version === 1) created++
+        else {
+          updated++
+          keepFigures.run(r.creditCode, year)
+        }
+        upsertFigures.run(r.creditCode, year, data, at, actor)
         done++
-        if (onProgress && (done % 500 === 0 || done === rows.length)) onProgress(done, rows.length)
+        if (onProgress && (done % 10_000 === 0 || done === rows.length))
+          onProgress(done, rows.length)
       }
       this.audit(
         tx,
@@ -559,27 +575,44 @@ export class Store {
     })
   }
 
-  /** The population with figures for `year` (of one county when given), as the core consumes it. */
+  /**
+   * The population with figures for `year` (of one county when given), as the core consumes it, each with the
+   * version of its figures. A raw statement: at a million rows, the query builder's row mapping costs seconds.
+   */
   population(year: number, county?: string): Enterprise[] {
-    const rows = this.db
-      .select({
-        creditCode: enterprises.creditCode,
-        name: enterprises.name,
-        county: enterprises.county,
-        industryCode: enterprises.industryCode,
-        data: figures.data,
+    const stmt = this.db.$client
+      .prepare(
+        `SELECT e.credit_code, e.name, e.county, e.industry_code, f.data, f.version
+           FROM figures f JOIN enterprises e ON e.credit_code = f.credit_code
+          WHERE f.year = ?${county ? ' AND e.county = ?' : ''}`,
+      )
+      .raw()
+    const out: Enterprise[] = []
+    for (const r of stmt.iterate(...(county ? [year, county] : [year])) as Iterable<
+      [string, string, string, string, string, number]
+    >)
+      out.push({
+        creditCode: r[0],
+        name: r[1],
+        county: r[2],
+        industryCode: r[3],
+        figures: JSON.parse(r[4]),
+        figuresVersion: r[5],
       })
-      .from(figures)
-      .innerJoin(enterprises, eq(figures.creditCode, enterprises.creditCode))
-      .where(and(eq(figures.year, year), county ? eq(enterprises.county, county) : undefined))
-      .all()
-    return rows.map((r) => ({
-      creditCode: r.creditCode,
-      name: r.name,
-      county: r.county,
-      industryCode: r.industryCode,
-      figures: r.data,
-    }))
+    return out
+  }
+
+  /** One year's figures as they were at `version` (the current row, or a replaced one kept in figure_versions). */
+  figuresAt(code: string, year: number, version: number): Enterprise['figures'] | undefined {
+    const row = this.db.$client
+      .prepare(
+        `SELECT data FROM figures WHERE credit_code = @code AND year = @year AND version = @version
+         UNION ALL
+         SELECT data FROM figure_versions WHERE credit_code = @code AND year = @year AND version = @version`,
+      )
+      .pluck()
+      .get({ code, year, version }) as string | undefined
+    return row === undefined ? undefined : JSON.parse(row)
   }
 
   // ---------------------------------------------------------------- evaluations
@@ -608,12 +641,34 @@ export class Store {
         })
         .returning({ id: evaluationRuns.id })
         .get()
-      const rows = results.map((r) => resultRow(run.id, r))
-      for (let i = 0; i < rows.length; i += 500) {
-        tx.insert(evaluationResults)
-          .values(rows.slice(i, i + 500))
-          .run()
-        onProgress?.(Math.min(i + 500, rows.length), rows.length)
+      const insert = this.db.$client.prepare(
+        `INSERT INTO evaluation_results (run_id, credit_code, county, name, industry_code, sector, figures_version,
+           status, group_id, score, rank, group_size, initial_class, class, category, points)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      for (let i = 0; i < results.length; i++) {
+        const r = results[i]
+        const p = r.points()
+        insert.run(
+          run.id,
+          r.creditCode,
+          r.county,
+          r.name,
+          r.industryCode,
+          r.sector,
+          r.enterprise.figuresVersion ?? null,
+          r.status,
+          r.group,
+          r.score,
+          r.rank,
+          r.groupSize,
+          r.initialClass,
+          r.class,
+          r.category ? JSON.stringify(r.category) : null,
+          p.length > 0 ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : null,
+        )
+        if (onProgress && ((i + 1) % 10_000 === 0 || i + 1 === results.length))
+          onProgress(i + 1, results.length)
       }
       const peerRows = [
         ...[...peers.stats].map(([key, stat]) => ({ runId: run.id, key, stat, scores: null })),
@@ -751,13 +806,8 @@ export class Store {
           eq(evaluationResults.runId, o.runId),
           eq(evaluationResults.creditCode, o.creditCode),
         )
-        const row = tx.select().from(evaluationResults).where(where).get()!
-        const result = {
-          ...row.result,
-          class: classAfter,
-          regrade: { objection: id, from: o.classBefore, to: classAfter, reason: d.reason },
-        }
-        tx.update(evaluationResults).set({ class: classAfter, result }).where(where).run()
+        // The objection row records the re-grade (from, to, reason); the result's class column follows it.
+        tx.update(evaluationResults).set({ class: classAfter }).where(where).run()
       }
       const decided = tx
         .update(objections)
@@ -949,38 +999,52 @@ export class Store {
     return runOfYear(this.db, year, 'notice')
   }
 
-  /** What pricing needs of one enterprise's results in the runs `runIds`, oldest first. */
+  /**
+   * What pricing needs of one enterprise's results in the runs `runIds`, oldest first: the class (a re-grade on
+   * review updates it), the category and the figures as rated (by their version; a legacy row kept its own).
+   */
   ratedFacts(code: string, runIds: number[]): RatedFacts[] {
-    const out: RatedFacts[] = []
-    if (runIds.length === 0) return out
-    const rows = this.db
-      .select({
-        result: evaluationResults.result,
-        class: evaluationResults.class,
-        year: evaluationRuns.year,
-        runId: evaluationRuns.id,
-        bindingFrom: evaluationRuns.bindingFrom,
+    if (runIds.length === 0) return []
+    const rows = this.db.$client
+      .prepare(
+        `SELECT r.county, r.class, r.category, r.sector, r.legacy, u.year, u.id AS runId, u.binding_from AS bindingFrom,
+                coalesce(f.data, v.data) AS data
+           FROM evaluation_results r
+           JOIN evaluation_runs u ON u.id = r.run_id
+           LEFT JOIN figures f ON f.credit_code = r.credit_code AND f.year = u.year AND f.version = r.figures_version
+           LEFT JOIN figure_versions v
+             ON v.credit_code = r.credit_code AND v.year = u.year AND v.version = r.figures_version
+          WHERE r.credit_code = ? AND r.run_id IN (${runIds.map(() => '?').join(',')})`,
+      )
+      .all(code, ...runIds) as {
+      county: string
+      class: string | null
+      category: string | null
+      sector: string
+      legacy: string | null
+      year: number
+      runId: number
+      bindingFrom: string | null
+      data: string | null
+    }[]
+    return rows
+      .map((row) => {
+        const legacy = row.legacy
+          ? (JSON.parse(row.legacy) as { figures?: RatedFacts['figures'] })
+          : null
+        return {
+          creditCode: code,
+          county: row.county,
+          year: row.year,
+          class: row.class,
+          category: row.category ? JSON.parse(row.category) : null,
+          sector: row.sector,
+          figures: (row.data ? JSON.parse(row.data) : legacy?.figures) ?? {},
+          runId: row.runId,
+          ...(row.bindingFrom && { bindingFrom: row.bindingFrom }),
+        }
       })
-      .from(evaluationResults)
-      .innerJoin(evaluationRuns, eq(evaluationResults.runId, evaluationRuns.id))
-      .where(and(inArray(evaluationResults.runId, runIds), eq(evaluationResults.creditCode, code)))
-      .all()
-    for (const row of rows) {
-      const r = row.result as ReturnType<typeof resultToJson> & { figures: RatedFacts['figures'] }
-      out.push({
-        creditCode: r.creditCode,
-        county: r.county,
-        year: r.year,
-        // The class column, which a re-grade on review updates with the stored result.
-        class: row.class,
-        category: r.category,
-        sector: r.sector,
-        figures: r.figures ?? {},
-        runId: row.runId,
-        ...(row.bindingFrom && { bindingFrom: row.bindingFrom }),
-      })
-    }
-    return out.sort((a, b) => a.year - b.year)
+      .sort((a, b) => a.year - b.year)
   }
 
   // ---------------------------------------------------------------- county overrides (records of their own)
@@ -1108,23 +1172,6 @@ export function checkIfMatch(ifMatch: string | undefined, current: string): void
       `If-Match ${ifMatch} is stale; the current version is ${current}`,
       412,
     )
-}
-
-function resultRow(runId: number, r: RatingResult) {
-  return {
-    runId,
-    creditCode: r.creditCode,
-    county: r.county,
-    status: r.status,
-    group: r.group,
-    score: r.score,
-    rank: r.rank,
-    groupSize: r.groupSize,
-    initialClass: r.initialClass,
-    class: r.class,
-    category: r.category?.category ?? null,
-    result: { ...resultToJson(r), figures: r.figures } as Record<string, unknown>,
-  }
 }
 
 /** `date` plus `days` calendar days (ISO dates). */

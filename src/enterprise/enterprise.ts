@@ -14,4 +14,6 @@ export interface Enterprise {
   industryCode: string
   /** Figures by input id, in the units the rulebook declares. */
   figures: Record<string, FormulaValue | undefined>
+  /** The stored version of these figures, when they come from the database (a result records what it rated). */
+  figuresVersion?: number
 }

@@ -101,7 +101,17 @@ export interface PeerFrame {
    * The firm being checked, if it is in the frame: its published score is left out of its rank group (its new
    * figures replace it) when the group is the same.
    */
-  own?: { county: string; sector: string; group: string; score: number }
+  own?: {
+    county: string
+    sector: string
+    group: string
+    score: number
+    /**
+     * Its published rank: given, a firm scoring exactly its published score keeps that rank (a trace recomputed
+     * for a stored result; tie-breaks are not stored, so without it ties share the better rank).
+     */
+    rank?: number
+  }
 }
 
 export const emptyFrame = (): PeerFrame => ({ stats: new Map(), scores: new Map() })
@@ -192,6 +202,22 @@ export class RatingResult {
   /** @internal where this rated result's TAIL numbers start in its slab */
   tailAt(): number {
     return this.offset + this.peers!.width - TAIL
+  }
+
+  /** Each scored indicator's points in trace order (what `indicators` shows, without building the trace). */
+  points(): Float64Array {
+    const peers = this.peers
+    const n = this.numbers
+    if (!peers || !n) return new Float64Array(0)
+    const items = peers.plan.scoring.items
+    const out = new Float64Array(items.length)
+    for (let i = 0; i < items.length; i++) {
+      const v = n[this.offset + i]
+      out[i] = Number.isNaN(v)
+        ? peers.buckets[i].missingPoints
+        : pointsOf(items[i], v, peers.benchmarks[i])
+    }
+    return out
   }
 
   /** Every indicator's value, benchmark, ratio, capped ratio, weight and points. */
@@ -916,9 +942,11 @@ export function rate(
       const n = published.length + (replaced ? 0 : 1)
       const bounds = bandBounds(scheme, n)
       for (const m of members) {
-        const better =
-          countAbove(published, scores[m]) - (replaced && own.score > scores[m] ? 1 : 0)
-        classify(results[m], scheme, bounds, better + 1, n, classOrder)
+        const rank =
+          replaced && own.rank !== undefined && own.score === scores[m]
+            ? own.rank
+            : countAbove(published, scores[m]) - (replaced && own.score > scores[m] ? 1 : 0) + 1
+        classify(results[m], scheme, bounds, rank, n, classOrder)
       }
       continue
     }

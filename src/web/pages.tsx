@@ -483,18 +483,16 @@ function Overview(props: {
   const run = store.listRuns().find((r) => r.status === 'published')
   const classes = rulebook.meta.classes.map((c) => c.id)
   const colours: Record<string, string> = { A: '#1a7f37', B: '#2a6fd6', C: '#c77700', D: '#c62828' }
-  const rows = run ? store.runResults(run.id) : []
+  const rows = run ? store.classCounts(run.id) : []
   const byCounty = new Map<string, Record<string, number>>()
   const bySector = new Map<string, Record<string, number>>()
   for (const r of rows) {
-    if (!r.class) continue
-    const sector = (r.result as { sector?: string }).sector ?? '?'
     for (const [map, key] of [
       [byCounty, r.county],
-      [bySector, sector],
+      [bySector, r.sector || '?'],
     ] as const) {
       const m = map.get(key) ?? {}
-      m[r.class] = (m[r.class] ?? 0) + 1
+      m[r.class] = (m[r.class] ?? 0) + r.n
       map.set(key, m)
     }
   }
@@ -540,8 +538,7 @@ function Overview(props: {
   const latestYear = run?.year
   const population = latestYear ? store.population(latestYear) : []
   const byCode = new Map(population.map((e) => [e.creditCode, e]))
-  const dFirms = rows
-    .filter((r) => r.class === 'D')
+  const dFirms = (run ? store.runResults(run.id, { class: 'D' }) : [])
     .map((r) => byCode.get(r.creditCode))
     .filter(Boolean) as Enterprise[]
   const sum = (list: Enterprise[], id: string) =>
