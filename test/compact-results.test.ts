@@ -51,8 +51,8 @@ describe('compact results and recomputed traces', () => {
     const f = a.figures as Record<string, number>
     const capped = {
       ...f,
-      tax: f.tax * 50,
-      value_added: f.value_added * 50,
+      tax: f.tax * 1000,
+      value_added: f.value_added * 1000,
       rd_spend: f.revenue * 0.5,
     }
     t.services.enterprises.importRows(
@@ -105,12 +105,12 @@ describe('compact results and recomputed traces', () => {
     expect(t.store.getFigures(row.creditCode, 2024).version).toBe(before.version + 1)
     expect(storedOf(t, id, row.creditCode)).toEqual(runTime.get(row.creditCode))
     expect(t.store.ratedFacts(row.creditCode, [id])[0].figures).toEqual(before.data)
-    // A CSV import replacing the year keeps the replaced version too.
-    t.services.enterprises.importRows(
-      bureau,
-      [t.store.population(2024).find((e) => e.creditCode === row.creditCode)!],
-      2024,
-    )
+    // An import replacing the year's figures keeps the replaced version too; one that changes nothing adds none.
+    const current = t.store.population(2024).find((e) => e.creditCode === row.creditCode)!
+    t.services.enterprises.importRows(bureau, [current], 2024)
+    expect(t.store.getFigures(row.creditCode, 2024).version).toBe(before.version + 1)
+    const changed = { ...current.figures, tax: Number(current.figures.tax) * 2 }
+    t.services.enterprises.importRows(bureau, [{ ...current, figures: changed }], 2024)
     expect(t.store.getFigures(row.creditCode, 2024).version).toBe(before.version + 2)
     expect(storedOf(t, id, row.creditCode)).toEqual(runTime.get(row.creditCode))
   })

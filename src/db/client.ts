@@ -27,6 +27,8 @@ export function createDb(path: string): Db {
   sqlite.pragma('synchronous = NORMAL')
   sqlite.pragma('foreign_keys = ON')
   sqlite.pragma('busy_timeout = 5000')
+  // 64 MiB of page cache (the default is 2 MiB): a million-row import or evaluation touches indexes larger than that.
+  sqlite.pragma('cache_size = -65536')
   const db = drizzle(sqlite, { schema }) as Db
   migrate(db, { migrationsFolder: MIGRATIONS_DIR })
   return db

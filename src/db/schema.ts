@@ -43,7 +43,11 @@ export const figures = sqliteTable(
     updatedAt: text('updated_at').notNull(),
     updatedBy: text('updated_by').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.creditCode, t.year] })],
+  (t) => [
+    primaryKey({ columns: [t.creditCode, t.year] }),
+    // A year's population is read in credit-code order (see Store.population).
+    index('figures_year_code').on(t.year, t.creditCode),
+  ],
 )
 
 /** Every replaced version of a year's figures, kept so a result can be recomputed from what it was rated on. */

@@ -27,37 +27,74 @@ export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: 'ut
 
 /** Splits CSV text into rows of cells; handles quotes, doubled quotes, CRLF and a leading BOM. */
 export function parseCsv(text: string): string[][] {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-  const rows: string[][] = []
+  return [...csvRows(text)]
+}
+
+const COMMA = 44
+const LF = 10
+const CR = 13
+const QUOTE = 34
+
+/**
+ * The rows of CSV text one at a time (a million-row file is never held as cells all at once); blank rows are
+ * skipped. A cell is quoted only when it starts with a quote; unquoted cells are sliced, not built by character.
+ */
+export function* csvRows(text: string): Generator<string[]> {
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0
+  const n = text.length
   let row: string[] = []
-  let cell = ''
-  let quoted = false
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
+  while (i < n) {
+    let cell: string
+    if (text.charCodeAt(i) === QUOTE) {
+      cell = ''
+      i++
+      for (;;) {
+        const q = text.indexOf('"', i)
+        if (q < 0) {
+          cell += text.slice(i)
+          i = n
+          break
+        }
+        cell += text.slice(i, q)
+        if (text.charCodeAt(q + 1) === QUOTE) {
           cell += '"'
-          i++
-        } else quoted = false
-      } else cell += ch
-    } else if (ch === '"' && cell === '') quoted = true
-    else if (ch === ',') {
-      row.push(cell)
-      cell = ''
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++
-      row.push(cell)
-      rows.push(row)
-      row = []
-      cell = ''
-    } else cell += ch
-  }
-  if (cell !== '' || row.length > 0) {
+          i = q + 2
+        } else {
+          i = q + 1
+          break
+        }
+      }
+      // Anything after the closing quote up to the separator belongs to the cell, as before.
+      const start = i
+      while (i < n) {
+        const c = text.charCodeAt(i)
+        if (c === COMMA || c === LF || c === CR) break
+        i++
+      }
+      cell += text.slice(start, i)
+    } else {
+      const start = i
+      while (i < n) {
+        const c = text.charCodeAt(i)
+        if (c === COMMA || c === LF || c === CR) break
+        i++
+      }
+      cell = text.slice(start, i)
+    }
     row.push(cell)
-    rows.push(row)
+    if (i >= n) break
+    const c = text.charCodeAt(i)
+    i++
+    if (c === COMMA) {
+      // A separator at the very end: the row ends with an empty cell.
+      if (i >= n) row.push('')
+      continue
+    }
+    if (c === CR && text.charCodeAt(i) === LF) i++
+    if (!(row.length === 1 && row[0].trim() === '')) yield row
+    row = []
   }
-  return rows.filter((r) => !(r.length === 1 && r[0].trim() === ''))
+  if (row.length > 0 && !(row.length === 1 && row[0].trim() === '')) yield row
 }
 
 /** Header names accepted for the identity columns, English or Chinese. */
@@ -87,11 +124,11 @@ export interface ParsedEnterprises {
  * Every bad cell is reported with its row and column; good rows are returned regardless.
  */
 export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnterprises {
-  const rows = parseCsv(text)
+  const rows = csvRows(text)
   const problems: CsvProblem[] = []
-  if (rows.length === 0)
-    return { enterprises: [], problems: [{ row: 1, message: 'the file is empty' }] }
-  const header = rows[0].map((h) => h.trim())
+  const first = rows.next()
+  if (first.done) return { enterprises: [], problems: [{ row: 1, message: 'the file is empty' }] }
+  const header = first.value.map((h) => h.trim())
   const byLabel = new Map(rulebook.inputs.map((i) => [i.label, i.id]))
   const columns = header.map((h) => IDENTITY[h] ?? (rulebook.inputById.has(h) ? h : byLabel.get(h)))
   header.forEach((h, i) => {
@@ -109,9 +146,9 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
   if (problems.length > 0) return { enterprises: [], problems }
   const enterprises: ParsedEnterprises['enterprises'] = []
   const seen = new Map<string, number>()
-  for (let r = 1; r < rows.length; r++) {
-    const cells = rows[r]
-    const rowNo = r + 1
+  let rowNo = 1
+  for (const cells of rows) {
+    rowNo++
     const before = problems.length
     if (cells.length !== header.length) {
       problems.push({

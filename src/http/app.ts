@@ -11,7 +11,7 @@ import { registerWebRoutes } from '../web/pages.tsx'
 import { AuthFailureLimiter } from './auth-limiter.ts'
 import { type AppDeps, type AppEnv, clientOf, headerOf } from './context.ts'
 import { docsPage } from './docs-page.ts'
-import { errorToProblem, problemResponse, zodProblem } from './problem.ts'
+import { errorToProblem, problemResponse, zodProblemResponse } from './problem.ts'
 import { HealthSchema, reply } from './responses.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
 import { registerEvaluationRoutes } from './routes/evaluations.ts'
@@ -26,7 +26,7 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
       if (!result.success)
-        return zodProblem(
+        return zodProblemResponse(
           c,
           result.error as never,
           result.target === 'json' ? 'body' : result.target,

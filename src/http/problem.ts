@@ -32,6 +32,31 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error',
 }
 
+/** A problem body; `instance` is the request path it answers. */
+export function problem(
+  instance: string,
+  status: number,
+  code: string,
+  detail: string,
+  errors?: Problem['errors'],
+): Problem {
+  return {
+    type: `https://mujun.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    detail,
+    code,
+    instance,
+    ...(errors && { errors }),
+  }
+}
+
+const respond = (body: Problem): Response =>
+  new Response(JSON.stringify(body), {
+    status: body.status,
+    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
+  })
+
 export function problemResponse(
   c: Context,
   status: number,
@@ -39,35 +64,27 @@ export function problemResponse(
   detail: string,
   errors?: Problem['errors'],
 ): Response {
-  const body: Problem = {
-    type: `https://mujun.example/problems/${code.toLowerCase().replace(/_/g, '-')}`,
-    title: TITLES[status] ?? 'Error',
-    status,
-    detail,
-    code,
-    instance: new URL(c.req.url).pathname,
-    ...(errors && { errors }),
-  }
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/problem+json; charset=utf-8' },
-  })
+  return respond(problem(new URL(c.req.url).pathname, status, code, detail, errors))
 }
 
 /** zod issues → problem errors with dot paths into the request (`body.figures.tax`). */
-export function zodProblem(c: Context, error: ZodError, where: string): Response {
+function zodProblem(instance: string, error: ZodError, where: string): Problem {
   const errors = error.issues.map((i) => ({
     path: [where, ...i.path].join('.'),
     code: i.code,
     message: i.message,
   }))
-  return problemResponse(
-    c,
+  return problem(
+    instance,
     422,
     'VALIDATION_FAILED',
     `the ${where} is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
     errors,
   )
+}
+
+export function zodProblemResponse(c: Context, error: ZodError, where: string): Response {
+  return respond(zodProblem(new URL(c.req.url).pathname, error, where))
 }
 
 /** A request part that failed its zod schema, thrown by handlers that validate for themselves (see `jsonBody`). */
@@ -82,10 +99,27 @@ export class RequestInvalid extends Error {
 
 /** Maps any thrown error to a problem; internals (stacks, SQL) never reach the client. */
 export function errorToProblem(c: Context, err: unknown, log: (msg: string) => void): Response {
-  if (err instanceof RequestInvalid) return zodProblem(c, err.error, err.where)
+  const body = problemOf(err, new URL(c.req.url).pathname, log, `${c.req.method} ${c.req.path}`)
+  const res = respond(body)
+  if (err instanceof MujunError)
+    for (const [k, v] of Object.entries(err.headers ?? {})) res.headers.set(k, v)
+  return res
+}
+
+/**
+ * The problem body for any thrown error, answering `instance` (a batch answers each item as its single route
+ * would); `where` names the request in the log of an unexpected error.
+ */
+export function problemOf(
+  err: unknown,
+  instance: string,
+  log: (msg: string) => void,
+  where = instance,
+): Problem {
+  if (err instanceof RequestInvalid) return zodProblem(instance, err.error, err.where)
   if (err instanceof RulebookError) {
-    return problemResponse(
-      c,
+    return problem(
+      instance,
       422,
       err.code,
       err.message,
@@ -96,11 +130,7 @@ export function errorToProblem(c: Context, err: unknown, log: (msg: string) => v
       })),
     )
   }
-  if (err instanceof MujunError) {
-    const res = problemResponse(c, err.status, err.code, err.message)
-    for (const [k, v] of Object.entries(err.headers ?? {})) res.headers.set(k, v)
-    return res
-  }
+  if (err instanceof MujunError) return problem(instance, err.status, err.code, err.message)
   if (err instanceof HTTPException) {
     const status = err.status
     const code =
@@ -111,8 +141,8 @@ export function errorToProblem(c: Context, err: unknown, log: (msg: string) => v
           : status === 400
             ? 'BAD_REQUEST'
             : `HTTP_${status}`
-    return problemResponse(c, status, code, err.message || TITLES[status] || 'error')
+    return problem(instance, status, code, err.message || TITLES[status] || 'error')
   }
-  log(`unhandled error on ${c.req.method} ${c.req.path}: ${(err as Error)?.stack ?? err}`)
-  return problemResponse(c, 500, 'INTERNAL', 'an internal error occurred; it has been logged')
+  log(`unhandled error on ${where}: ${(err as Error)?.stack ?? err}`)
+  return problem(instance, 500, 'INTERNAL', 'an internal error occurred; it has been logged')
 }

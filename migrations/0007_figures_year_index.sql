@@ -1,0 +1,1 @@
+CREATE INDEX `figures_year_code` ON `figures` (`year`,`credit_code`);

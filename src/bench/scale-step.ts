@@ -1,0 +1,112 @@
+/**
+ * One step of `npm run bench:scale`, in a process of its own so its wall time and peak RSS are its own. Prints one
+ * JSON line: { step, ms, rssMiB, ... }. Steps: prepare DIR N | insert-baseline DIR | import DIR YEAR | rate DIR YEAR |
+ * evaluate DIR YEAR | size DIR.
+ * @module bench/scale-step
+ */
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { cliPrincipal } from '../app/authorize.ts'
+import { createServices } from '../app/services.ts'
+import { createDb } from '../db/client.ts'
+import { Store } from '../db/store.ts'
+import { decodeCsvBytes, parseEnterprisesCsv } from '../enterprise/csv.ts'
+import { rate } from '../rating/rate.ts'
+import { readRuleTexts } from '../rulebook/load.ts'
+import { importCsv } from './hostile.ts'
+
+const [step, dir, arg] = process.argv.slice(2)
+const rssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024)
+const now = () => performance.now()
+const p = cliPrincipal('bench')
+const dbPath = join(dir, 'm.db')
+const csvPath = (year: string) => join(dir, `firms-${year}.csv`)
+const open = () => {
+  const store = new Store(createDb(dbPath))
+  return { store, services: createServices(store) }
+}
+const report = (o: Record<string, unknown>) =>
+  console.log(JSON.stringify({ step, ...o, rssMiB: rssMiB() }))
+
+if (step === 'prepare') {
+  // Two years of the same firms (different figures): the second import replaces nothing, the evaluation of each
+  // year reads its own.
+  const n = Number(arg)
+  for (const [year, seed] of [
+    ['2023', 23],
+    ['2024', 23],
+  ] as const)
+    if (!existsSync(csvPath(year))) writeFileSync(csvPath(year), importCsv(n, seed))
+  const { services } = open()
+  services.rulebooks.loadInitial(
+    readRuleTexts(new URL('../../rules/ningbo', import.meta.url).pathname),
+    'bench',
+  )
+  report({ n })
+} else if (step === 'insert-baseline') {
+  // The floor any import stands on: the parsed rows of one year written by a bare prepared INSERT in one transaction,
+  // into a table with the figures table's key, no checks, no upsert, no history.
+  const rb = open().services.rulebooks.active().rulebook
+  const parsed = parseEnterprisesCsv(decodeCsvBytes(readBytes(csvPath(arg))).text, rb).enterprises
+  const db = new Database(join(dir, 'baseline.db'))
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.exec(
+    'DROP TABLE IF EXISTS t; CREATE TABLE t (credit_code TEXT NOT NULL, year INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (credit_code, year))',
+  )
+  const insert = db.prepare('INSERT INTO t VALUES (?, ?, ?)')
+  const t0 = now()
+  db.transaction(() => {
+    for (const e of parsed) insert.run(e.creditCode, Number(arg), JSON.stringify(e.figures))
+  })()
+  report({ ms: now() - t0, rows: parsed.length })
+} else if (step === 'import') {
+  const { services } = open()
+  const bytes = readBytes(csvPath(arg))
+  const t0 = now()
+  const r = services.enterprises.importCsv(p, bytes, Number(arg), false)
+  report({ ms: now() - t0, rows: r.rows, created: r.created })
+} else if (step === 'rate') {
+  // rate() alone on the population as the evaluation reads it (the read is not timed).
+  const { store, services } = open()
+  const population = store.population(Number(arg))
+  const rb = services.rulebooks.active().rulebook
+  const t0 = now()
+  const results = rate(population, rb, Number(arg), { trusted: true })
+  report({ ms: now() - t0, rows: results.length })
+} else if (step === 'evaluate') {
+  // End to end: read the year's figures from SQLite, rate, store the results and peer statistics, publish.
+  const { services } = open()
+  const t0 = now()
+  const run = services.evaluations.run(p, Number(arg))
+  const tRun = now() - t0
+  services.evaluations.publish(p, run.id, {
+    publishedOn: `${Number(arg) + 1}-09-01`,
+    reason: 'bench: the record of a publication',
+  })
+  report({ ms: now() - t0, runMs: tRun, counts: run.counts })
+} else if (step === 'size') {
+  const db = new Database(dbPath)
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  const tables = db
+    .prepare(
+      `SELECT s.name, sum(s.pgsize) AS bytes FROM dbstat s GROUP BY s.name ORDER BY bytes DESC`,
+    )
+    .all() as { name: string; bytes: number }[]
+  const count = (sql: string) => db.prepare(sql).pluck().get() as number
+  const firmYears = count('SELECT count(*) FROM figures')
+  const results = count('SELECT count(*) FROM evaluation_results')
+  const payload = count(`SELECT sum(payload) FROM dbstat WHERE name = 'evaluation_results'`)
+  report({
+    fileBytes: statSync(dbPath).size,
+    firmYears,
+    results,
+    resultPayloadPerRow: payload / results,
+    tables: Object.fromEntries(tables.map((t) => [t.name, t.bytes])),
+  })
+} else throw new Error(`unknown step ${step}`)
+
+function readBytes(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(path))
+}
