@@ -13,6 +13,7 @@ import { type AppDeps, type AppEnv, clientOf, headerOf } from './context.ts'
 import { docsPage } from './docs-page.ts'
 import { errorToProblem, problemResponse, zodProblemResponse } from './problem.ts'
 import { HealthSchema, reply } from './responses.ts'
+import { registerBillRoutes } from './routes/bills.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
 import { registerEvaluationRoutes } from './routes/evaluations.ts'
 import { registerOverrideRoutes } from './routes/overrides.ts'
@@ -52,8 +53,10 @@ export function createApp(deps: AppDeps) {
   // bodies are metered by hono's bodyLimit, because reading `raw.body` turns the request into a web stream.
   // The limit is chosen once the caller is known: a year's CSV may be large, but only a bureau may send one.
   const checkBody = (c: Context<AppEnv>, next: () => Promise<void>): Promise<unknown> => {
+    const role = c.get('principal')?.role
     const max =
-      c.req.path === '/v1/enterprises:import' && c.get('principal')?.role === 'bureau'
+      (c.req.path === '/v1/enterprises:import' && role === 'bureau') ||
+      (c.req.path === '/v1/bills' && (role === 'bureau' || role === 'utility'))
         ? maxImport
         : maxBody
     const length = headerOf(c, 'content-length')
@@ -127,6 +130,7 @@ export function createApp(deps: AppDeps) {
   )
 
   registerPricingRoutes(app, services)
+  registerBillRoutes(app, services, log)
   registerEnterpriseRoutes(app, services)
   registerRulebookRoutes(app, services)
   registerEvaluationRoutes(app, services)

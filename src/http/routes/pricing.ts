@@ -40,7 +40,7 @@ function isIsoDate(s: string): boolean {
 }
 const TierQuery = z.object({ date: IsoDate.optional() })
 
-const QuoteBody = z.object({
+export const QuoteBody = z.object({
   creditCode: CreditCode,
   resource: z.string().openapi({ example: 'electricity' }),
   from: IsoDate,

@@ -1,0 +1,195 @@
+/**
+ * The utility's billing run: many quote requests at once, each answered exactly as `POST /v1/quotes` answers it
+ * (its quote, or its problem), in request order. NDJSON both ways, streamed: a line is answered as soon as it is
+ * read, and the next part of the body is read only as the answers are taken, so a million bills need neither the
+ * whole body nor the whole answer in memory. A JSON array (up to MAX_ARRAY) is answered with a JSON array.
+ * @module http/routes/bills
+ */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { HTTPException } from 'hono/http-exception'
+import type { Services } from '../../app/services.ts'
+import type { Principal } from '../../db/store.ts'
+import { type AppEnv, authorize, headerOf } from '../context.ts'
+import { problemOf, RequestInvalid } from '../problem.ts'
+import { ProblemSchema, QuoteSchema } from '../responses.ts'
+import { QuoteBody } from './pricing.ts'
+
+/** Requests in one JSON-array batch; NDJSON has no count limit, only the body size limit. */
+export const MAX_ARRAY = 10_000
+/** Longest NDJSON line, bytes of UTF-16 text: a quote with its 400 readings fits many times over. */
+export const MAX_LINE = 256 * 1024
+const SINGLE = '/v1/quotes'
+
+/** One request's answer as JSON text: the quote, or the problem its single request would get. */
+export function answerOne(
+  services: Services,
+  p: Principal | undefined,
+  value: unknown,
+  log: (m: string) => void,
+): string {
+  try {
+    const parsed = QuoteBody.safeParse(value)
+    if (!parsed.success) throw new RequestInvalid(parsed.error, 'body')
+    return JSON.stringify(services.pricing.quote(p, parsed.data))
+  } catch (e) {
+    return JSON.stringify(problemOf(e, SINGLE, log, 'POST /v1/bills'))
+  }
+}
+
+const malformed = () => new HTTPException(400, { message: 'Malformed JSON in request body' })
+
+/** The answer to one NDJSON line (a line that is not JSON gets the single route's 400). */
+function answerLine(
+  services: Services,
+  p: Principal | undefined,
+  line: string,
+  log: (m: string) => void,
+): string {
+  let value: unknown
+  try {
+    value = JSON.parse(line)
+  } catch {
+    return JSON.stringify(problemOf(malformed(), SINGLE, log))
+  }
+  return answerOne(services, p, value, log)
+}
+
+export function registerBillRoutes(
+  app: OpenAPIHono<AppEnv>,
+  services: Services,
+  log: (m: string) => void,
+) {
+  app.openAPIRegistry.registerPath(
+    createRoute({
+      method: 'post',
+      path: '/v1/bills',
+      tags: ['utilities'],
+      summary:
+        'A billing run: many quote requests, each answered as POST /v1/quotes answers it (NDJSON streamed both ways, or a JSON array)',
+      description: `application/x-ndjson: one quote request per line; the answer has one line per non-blank request line, in order: the quote, or the problem+json body its single request would get (with its status). A line longer than ${MAX_LINE} characters is answered with BODY_TOO_LARGE. application/json: an array of up to ${MAX_ARRAY} requests, answered with an array. For bureau and utility tokens; the body may be as large as an import.`,
+      request: {
+        body: {
+          required: true,
+          content: {
+            'application/x-ndjson': { schema: QuoteBody },
+            'application/json': { schema: z.array(QuoteBody).max(MAX_ARRAY) },
+          },
+        },
+      },
+      responses: {
+        200: {
+          description: 'one answer per request, in request order',
+          content: {
+            'application/x-ndjson': { schema: z.union([QuoteSchema, ProblemSchema]) },
+            'application/json': { schema: z.array(z.union([QuoteSchema, ProblemSchema])) },
+          },
+        },
+        401: {
+          description: 'no valid token',
+          content: { 'application/problem+json': { schema: ProblemSchema } },
+        },
+        403: {
+          description: 'not a bureau or utility token',
+          content: { 'application/problem+json': { schema: ProblemSchema } },
+        },
+        413: {
+          description: 'body over the limit',
+          content: { 'application/problem+json': { schema: ProblemSchema } },
+        },
+        415: {
+          description: 'neither NDJSON nor JSON',
+          content: { 'application/problem+json': { schema: ProblemSchema } },
+        },
+        422: {
+          description: 'a JSON body that is not an array of at most the limit',
+          content: { 'application/problem+json': { schema: ProblemSchema } },
+        },
+      },
+    }),
+  )
+  app.post('/v1/bills', async (c) => {
+    const p = c.get('principal')
+    authorize(p, ['bureau', 'utility'])
+    const type = (headerOf(c, 'content-type') ?? '').toLowerCase()
+    if (/^application\/json\b/.test(type)) {
+      let value: unknown
+      try {
+        value = await c.req.json()
+      } catch {
+        throw malformed()
+      }
+      const batch = z.array(z.unknown()).max(MAX_ARRAY).safeParse(value)
+      if (!batch.success) throw new RequestInvalid(batch.error, 'body')
+      return c.body(`[${batch.data.map((v) => answerOne(services, p, v, log)).join(',')}]`, 200, {
+        'content-type': 'application/json; charset=utf-8',
+      })
+    }
+    if (!/^application\/(x-)?ndjson\b/.test(type))
+      throw new HTTPException(415, {
+        message: 'send the requests as application/x-ndjson (one per line) or a JSON array',
+      })
+    const input = c.req.raw.body?.getReader()
+    const decoder = new TextDecoder()
+    let pending = ''
+    let ended = !input
+    const encoder = new TextEncoder()
+    const answers = (lines: string[]) => {
+      let out = ''
+      for (const raw of lines) {
+        const line = raw.trim()
+        if (line === '') continue
+        out += `${
+          line.length > MAX_LINE
+            ? JSON.stringify(
+                problemOf(
+                  new HTTPException(413, {
+                    message: `a request line is longer than ${MAX_LINE} characters`,
+                  }),
+                  SINGLE,
+                  log,
+                ),
+              )
+            : answerLine(services, p, line, log)
+        }\n`
+      }
+      return out
+    }
+    const body = new ReadableStream<Uint8Array>({
+      // Pulled as the client reads: one chunk of the body in, its complete lines answered.
+      async pull(controller) {
+        for (;;) {
+          if (ended) {
+            const rest = answers([pending])
+            pending = ''
+            if (rest) controller.enqueue(encoder.encode(rest))
+            controller.close()
+            return
+          }
+          const { done, value } = await input!.read()
+          if (done) {
+            pending += decoder.decode()
+            ended = true
+            continue
+          }
+          pending += decoder.decode(value, { stream: true })
+          const cut = pending.lastIndexOf('\n')
+          if (cut < 0) {
+            // One line so far: over the limit, it is answered once and the rest of it skipped.
+            if (pending.length > MAX_LINE * 2) pending = pending.slice(0, MAX_LINE + 1)
+            continue
+          }
+          const out = answers(pending.slice(0, cut).split('\n'))
+          pending = pending.slice(cut + 1)
+          if (out) {
+            controller.enqueue(encoder.encode(out))
+            return
+          }
+        }
+      },
+      cancel() {
+        void input?.cancel()
+      },
+    })
+    return c.body(body, 200, { 'content-type': 'application/x-ndjson; charset=utf-8' })
+  })
+}
