@@ -2,13 +2,15 @@
  * The billing run (issue "City scale"): POST /v1/bills answers every request exactly as POST /v1/quotes answers it
  * alone, as NDJSON and as a JSON array; `mujun bill` does the same offline.
  */
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../src/cli/main.ts'
 import type { DemoTokens } from '../src/demo/seed.ts'
 import { withCheckChar } from '../src/enterprise/credit-code.ts'
+import { parseCsv } from '../src/enterprise/csv.ts'
 import { MAX_LINE } from '../src/http/routes/bills.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
 import { type Server, startServer, stopAll } from './support/server.ts'
@@ -232,4 +234,68 @@ describe('POST /v1/bills on a real server', () => {
     for (const k of [0, 999, 1000, 12_345, 19_999])
       expect([answers[k].creditCode, answers[k].quantity]).toEqual([serverCodes[k % 50], String(k)])
   }, 60_000)
+})
+
+describe('mujun bill', () => {
+  it('answers a requests CSV offline exactly as POST /v1/bills answers the same requests', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mujun-bill-'))
+    const db = join(dir, 'm.db')
+    const app = createTestApp({ size: 60, path: db })
+    const firms = app.store.population(2024).map((e) => e.creditCode)
+    const reqs = [
+      ...firms.slice(0, 40).map((c, i) => ({
+        creditCode: c,
+        resource: ['electricity', 'water', 'gas'][i % 3],
+        from: '2025-03-01',
+        to: '2025-04-01',
+        quantity: String(1000 * (i + 1)),
+      })),
+      {
+        creditCode: UNKNOWN,
+        resource: 'electricity',
+        from: '2025-03-01',
+        to: '2025-04-01',
+        quantity: '1',
+      },
+      {
+        creditCode: firms[0],
+        resource: 'electricity',
+        from: '2025-03-01',
+        to: '2025-04-01',
+        quantity: '-1',
+      },
+      {
+        creditCode: firms[0],
+        resource: 'steam',
+        from: '2025-03-01',
+        to: '2025-04-01',
+        quantity: '1',
+      },
+    ]
+    const csv = `credit_code,resource,from,to,quantity\n${reqs.map((r) => [r.creditCode, r.resource, r.from, r.to, r.quantity].join(',')).join('\n')}\n`
+    writeFileSync(join(dir, 'req.csv'), csv)
+    const out: string[] = []
+    const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s) }
+    const code = await runCli(
+      ['bill', '--db', db, '--in', join(dir, 'req.csv'), '--out', join(dir, 'bills.csv')],
+      io,
+    )
+    expect(code, out.join('\n')).toBe(0)
+    const answers = await lines(
+      await ndjson(app.app, app.tokens.utility, reqs.map((r) => JSON.stringify(r)).join('\n')),
+    )
+    const rows = parseCsv(readFileSync(join(dir, 'bills.csv'), 'utf8')).slice(1)
+    expect(rows).toHaveLength(reqs.length)
+    const total = (r: string[]) => r[6]
+    const errorCode = (r: string[]) => r[10]
+    expect(rows.map((r) => [total(r), errorCode(r)])).toEqual(
+      answers.map((a) => [a.total ?? '', a.code ?? '']),
+    )
+    expect(answers.filter((a) => a.code).map((a) => a.code)).toEqual([
+      'NOT_FOUND',
+      'VALIDATION_FAILED',
+      expect.any(String),
+    ])
+    expect(out.at(-1)).toMatch(/answered 43 requests .* 40 quoted, 3 refused/)
+  })
 })

@@ -3,13 +3,16 @@
  * @module cli/main
  */
 import {
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs'
 import { userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -22,8 +25,10 @@ import { createServices } from '../app/services.ts'
 import { TokenRequest } from '../app/tokens.ts'
 import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
-import { decodeCsvBytes, parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
+import { csvCell, csvRows, decodeCsvBytes, parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
 import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
+import { problemOf, RequestInvalid } from '../http/problem.ts'
+import { QuoteBody } from '../http/routes/pricing.ts'
 import { previewOverride } from '../pricing/override-preview.ts'
 import { quote } from '../pricing/quote.ts'
 import { rate } from '../rating/rate.ts'
@@ -77,6 +82,10 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
                                                the bureau's review (复核): a re-grade or a rejection, audited
   mujun export (--year YYYY | --run ID) [--db data/mujun.db] [--out FILE.csv]
                                                published results as CSV that Excel opens (UTF-8 BOM)
+  mujun bill --in REQUESTS.csv --out BILLS.csv [--db data/mujun.db]
+                                               a billing run offline: one quote per row (credit_code, resource, from,
+                                               to, quantity), each answered as POST /v1/quotes answers it: its total
+                                               and lines, or its error code and message
   mujun serve                                  start the HTTP service (same as npm start)
 
 Exit codes: 0 ok, 1 problems found (each printed as file:line:col or row/column), 2 usage error.`
@@ -170,6 +179,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (cmd === 'objections') return objectionsCmd(argv.slice(1), io)
   if (cmd === 'export') return exportCmd(argv.slice(1), io)
   if (cmd === 'quote') return quoteCmd(argv.slice(1), io)
+  if (cmd === 'bill') return billCmd(argv.slice(1), io)
   if (cmd === 'serve') {
     await import('../server.ts')
     return 0
@@ -807,5 +817,105 @@ function quoteCmd(args: string[], io: Io): number {
     )
   for (const n of q.notes) io.out(`  note: ${n}`)
   io.out(`  total ${q.total} 元`)
+  return 0
+}
+
+/** Request columns of a billing run, English or Chinese. */
+const BILL_COLUMNS: Record<string, 'credit_code' | 'resource' | 'from' | 'to' | 'quantity'> = {
+  credit_code: 'credit_code',
+  统一社会信用代码: 'credit_code',
+  resource: 'resource',
+  资源: 'resource',
+  from: 'from',
+  起始日期: 'from',
+  to: 'to',
+  截止日期: 'to',
+  quantity: 'quantity',
+  用量: 'quantity',
+}
+export const BILL_HEADER = [
+  'row',
+  'credit_code',
+  'resource',
+  'from',
+  'to',
+  'quantity',
+  'total',
+  'lines',
+  'rulebook_version',
+  'overrides',
+  'error_code',
+  'error',
+]
+
+/**
+ * `mujun bill`: the billing run offline, against the database. Each row is validated and quoted as the API's
+ * POST /v1/quotes does (the same schema, the same use case, the same error codes), written as it is answered.
+ */
+function billCmd(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      db: { type: 'string', default: 'data/mujun.db' },
+      in: { type: 'string' },
+      out: { type: 'string' },
+    },
+  })
+  if (!values.in || !existsSync(values.in))
+    throw new UsageError(
+      `give the requests CSV with --in${values.in ? ` ('${values.in}' does not exist)` : ''}`,
+    )
+  if (!values.out) throw new UsageError('give the file to write with --out')
+  const services = createServices(openStore(values.db!))
+  const who = cliPrincipal(userInfo().username)
+  const rows = csvRows(decodeCsvBytes(readFileSync(values.in)).text)
+  const header = rows.next()
+  const columns = header.done ? [] : header.value.map((h) => BILL_COLUMNS[h.trim()])
+  for (const need of ['credit_code', 'resource', 'from', 'to', 'quantity'] as const)
+    if (!columns.includes(need)) {
+      io.err(`${values.in}: row 1: missing column '${need}'`)
+      return 1
+    }
+  const fd = openSync(values.out, 'w')
+  let buffer = `\ufeff${BILL_HEADER.join(',')}\r\n`
+  let n = 0
+  let failed = 0
+  const errors: Record<string, number> = {}
+  for (const cells of rows) {
+    n++
+    const req: Record<string, string> = {}
+    cells.forEach((v, i) => {
+      const col = columns[i]
+      if (col && v.trim() !== '') req[col === 'credit_code' ? 'creditCode' : col] = v.trim()
+    })
+    let out: unknown[]
+    try {
+      const parsed = QuoteBody.safeParse(req)
+      if (!parsed.success) throw new RequestInvalid(parsed.error, 'body')
+      const q = services.pricing.quote(who, parsed.data)
+      out = [q.total, q.lines.length, q.rulebookVersion, q.overrides.join(' '), '', '']
+    } catch (e) {
+      const p = problemOf(e, '/v1/quotes', (m) => io.err(m))
+      failed++
+      errors[p.code] = (errors[p.code] ?? 0) + 1
+      out = ['', '', '', '', p.code, p.detail]
+    }
+    buffer += `${[n + 1, req.creditCode, req.resource, req.from, req.to, req.quantity, ...out].map(csvCell).join(',')}\r\n`
+    if (buffer.length > 1 << 20) {
+      writeSync(fd, buffer)
+      buffer = ''
+    }
+  }
+  writeSync(fd, buffer)
+  closeSync(fd)
+  io.out(
+    `answered ${n} requests into ${values.out}: ${n - failed} quoted, ${failed} refused${
+      failed
+        ? ` (${Object.entries(errors)
+            .map(([c, k]) => `${c} ${k}`)
+            .join(', ')})`
+        : ''
+    }`,
+  )
   return 0
 }
