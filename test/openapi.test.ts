@@ -67,6 +67,19 @@ beforeAll(async () => {
       to: '2025-02-01',
     },
   })
+  await record('POST', '/v1/bills', '/v1/bills', {
+    token: utility,
+    body: [
+      {
+        creditCode,
+        resource: 'electricity',
+        quantity: '120000',
+        from: '2025-01-01',
+        to: '2025-02-01',
+      },
+      { creditCode, resource: 'steam', quantity: '1', from: '2025-01-01', to: '2025-02-01' },
+    ],
+  })
   await record('POST', '/v1/self-check', '/v1/self-check', {
     token: enterprise,
     body: {

@@ -67,14 +67,18 @@ export class EvaluationService {
     p: Principal | undefined,
     year: number,
     onProgress?: (stored: number, total: number) => void,
+    /** Told when the population has been read and when it has been rated (the benchmark times each phase). */
+    onPhase?: (phase: 'read' | 'rated', firms: number) => void,
   ): { id: number; counts: Record<string, number> } {
     const who = authorize(p, ['bureau'])
     const { id, overrideSeq, rulebook } = this.rulebooks.active()
     const population = this.store.population(year)
     if (population.length === 0)
       throw new MujunError('NO_FIGURES', `no enterprise has figures for ${year}`, { status: 422 })
+    onPhase?.('read', population.length)
     const peers = emptyFrame()
     const results = rate(population, rulebook, year, { trusted: true, record: peers })
+    onPhase?.('rated', results.length)
     return this.store.insertRun(
       year,
       { versionId: id, overrideRevision: overrideSeq },

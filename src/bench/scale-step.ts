@@ -79,13 +79,18 @@ if (step === 'prepare') {
   // End to end: read the year's figures from SQLite, rate, store the results and peer statistics, publish.
   const { services } = open()
   const t0 = now()
-  const run = services.evaluations.run(p, Number(arg))
+  const phases: Record<string, number> = {}
+  const heap: Record<string, number> = {}
+  const run = services.evaluations.run(p, Number(arg), undefined, (phase) => {
+    phases[phase] = Math.round(now() - t0)
+    heap[phase] = Math.round(process.memoryUsage().heapUsed / 2 ** 20)
+  })
   const tRun = now() - t0
   services.evaluations.publish(p, run.id, {
     publishedOn: `${Number(arg) + 1}-09-01`,
     reason: 'bench: the record of a publication',
   })
-  report({ ms: now() - t0, runMs: tRun, counts: run.counts })
+  report({ ms: now() - t0, runMs: tRun, phases, heapMiB: heap, counts: run.counts })
 } else if (step === 'size') {
   const db = new Database(dbPath)
   db.pragma('wal_checkpoint(TRUNCATE)')

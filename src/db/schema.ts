@@ -43,11 +43,10 @@ export const figures = sqliteTable(
     updatedAt: text('updated_at').notNull(),
     updatedBy: text('updated_by').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.creditCode, t.year] }),
-    // A year's population is read in credit-code order (see Store.population).
-    index('figures_year_code').on(t.year, t.creditCode),
-  ],
+  // Keyed year first and WITHOUT ROWID (migration 0009, which drizzle-kit cannot express: keep it if this table is
+  // ever rebuilt): a year's population is one sequential read in credit-code order (see Store.population), and an
+  // import of a year appends to one B-tree.
+  (t) => [primaryKey({ columns: [t.year, t.creditCode] })],
 )
 
 /** Every replaced version of a year's figures, kept so a result can be recomputed from what it was rated on. */
@@ -207,10 +206,10 @@ export const evaluationResults = sqliteTable(
     /** Runs made before results were compact: the full result as it was stored then (null for compact rows). */
     legacy: text('legacy', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
-  (t) => [
-    primaryKey({ columns: [t.runId, t.creditCode] }),
-    index('evaluation_results_code').on(t.creditCode),
-  ],
+  // WITHOUT ROWID (migration 0008, which drizzle-kit cannot express: keep it if this table is ever rebuilt): rows
+  // are stored in key order, so a run's million rows are appended in credit-code order with no second index.
+  // Every read names the run, so no index on the credit code alone is needed.
+  (t) => [primaryKey({ columns: [t.runId, t.creditCode] })],
 )
 
 /**

@@ -597,14 +597,22 @@ export class Store {
       )
       .raw()
     const out: Enterprise[] = []
+    // A few dozen distinct counties and industry codes: one string each, not one per firm.
+    const strings = new Map<string, string>()
+    const intern = (s: string) => {
+      const seen = strings.get(s)
+      if (seen !== undefined) return seen
+      strings.set(s, s)
+      return s
+    }
     for (const r of stmt.iterate(...(county ? [year, county] : [year])) as Iterable<
       [string, string, string, string, string, number]
     >)
       out.push({
         creditCode: r[0],
         name: r[1],
-        county: r[2],
-        industryCode: r[3],
+        county: intern(r[2]),
+        industryCode: intern(r[3]),
         figures: JSON.parse(r[4]),
         figuresVersion: r[5],
       })
@@ -655,9 +663,13 @@ export class Store {
            status, group_id, score, rank, group_size, initial_class, class, category, points)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
+      // One scratch buffer for every row's points: the blob is copied when bound.
+      let scratch = Buffer.alloc(8 * 16)
       for (let i = 0; i < results.length; i++) {
         const r = results[i]
         const p = r.points()
+        if (scratch.length < 8 * p.length) scratch = Buffer.alloc(8 * p.length)
+        for (let k = 0; k < p.length; k++) scratch.writeDoubleLE(p[k], 8 * k)
         insert.run(
           run.id,
           r.creditCode,
@@ -674,7 +686,7 @@ export class Store {
           r.initialClass,
           r.class,
           r.category ? JSON.stringify(r.category) : null,
-          p.length > 0 ? Buffer.from(p.buffer, p.byteOffset, p.byteLength) : null,
+          p.length > 0 ? scratch.subarray(0, 8 * p.length) : null,
         )
         if (onProgress && ((i + 1) % 10_000 === 0 || i + 1 === results.length))
           onProgress(i + 1, results.length)

@@ -169,6 +169,10 @@ export const QuoteSchema = z
   })
   .openapi('Quote')
 
+/** One answer of a billing run: the quote, or the problem the single quote request would get. */
+export const BillAnswerSchema = z.union([QuoteSchema, ProblemSchema]).openapi('BillAnswer')
+export const BillAnswersSchema = z.array(BillAnswerSchema).openapi('BillAnswers')
+
 export const RatingResultSchema = z
   .object({
     creditCode: z.string(),

@@ -11,7 +11,7 @@ import type { Services } from '../../app/services.ts'
 import type { Principal } from '../../db/store.ts'
 import { type AppEnv, authorize, headerOf } from '../context.ts'
 import { problemOf, RequestInvalid } from '../problem.ts'
-import { ProblemSchema, QuoteSchema } from '../responses.ts'
+import { BillAnswerSchema, BillAnswersSchema, reply } from '../responses.ts'
 import { QuoteBody } from './pricing.ts'
 
 /** Requests in one JSON-array batch; NDJSON has no count limit, only the body size limit. */
@@ -77,32 +77,13 @@ export function registerBillRoutes(
         },
       },
       responses: {
+        ...reply(BillAnswersSchema, 'one answer per request, in request order'),
         200: {
-          description: 'one answer per request, in request order',
+          description: 'one answer per request, in request order (NDJSON: one line each)',
           content: {
-            'application/x-ndjson': { schema: z.union([QuoteSchema, ProblemSchema]) },
-            'application/json': { schema: z.array(z.union([QuoteSchema, ProblemSchema])) },
+            'application/json': { schema: BillAnswersSchema },
+            'application/x-ndjson': { schema: BillAnswerSchema },
           },
-        },
-        401: {
-          description: 'no valid token',
-          content: { 'application/problem+json': { schema: ProblemSchema } },
-        },
-        403: {
-          description: 'not a bureau or utility token',
-          content: { 'application/problem+json': { schema: ProblemSchema } },
-        },
-        413: {
-          description: 'body over the limit',
-          content: { 'application/problem+json': { schema: ProblemSchema } },
-        },
-        415: {
-          description: 'neither NDJSON nor JSON',
-          content: { 'application/problem+json': { schema: ProblemSchema } },
-        },
-        422: {
-          description: 'a JSON body that is not an array of at most the limit',
-          content: { 'application/problem+json': { schema: ProblemSchema } },
         },
       },
     }),
