@@ -169,6 +169,33 @@ describe('POST /v1/bills', () => {
     expect(answers.map((a) => a.code ?? 'quote')).toEqual(['quote', 'BODY_TOO_LARGE', 'quote'])
   })
 
+  it('a streamed body over the size limit: the lines read are answered, then one BODY_TOO_LARGE line', async () => {
+    const small = createTestApp({ size: 60, maxBodyBytes: 10_000, maxImportBytes: 20_000 })
+    const firm = small.store.population(2024)[0].creditCode
+    const line = `${JSON.stringify({ creditCode: firm, resource: 'electricity', from: '2025-01-01', to: '2025-02-01', quantity: '1' })}\n`
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 300; i++) controller.enqueue(new TextEncoder().encode(line))
+        controller.close()
+      },
+    })
+    const res = await small.app.request('/v1/bills', {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${small.tokens.utility}`,
+        'content-type': 'application/x-ndjson',
+      },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    expect(res.status).toBe(200)
+    const answers = await lines(res)
+    const last = answers.pop()
+    expect(last).toMatchObject({ status: 413, code: 'BODY_TOO_LARGE' })
+    expect(answers.length).toBe(Math.floor(20_000 / line.length))
+    expect(answers.every((a) => a.creditCode === firm)).toBe(true)
+  })
+
   it('only bureau and utility tokens; a JSON array over 10,000 is refused whole; other types are 415', async () => {
     for (const token of [t.tokens.enterprise, t.tokens.county])
       expect((await ndjson(t.app, token, '{}')).status).toBe(403)

@@ -151,3 +151,29 @@ describe('mujun evaluate --publish checks what it is given', () => {
     expect(store.listRuns()).toEqual([])
   })
 })
+
+describe('a bad row in a large import', () => {
+  it('one bad row among 50,000 names itself and stores nothing; --skip-bad stores the other 49,999', async () => {
+    const { createTestApp, principalOf } = await import('./support/app.ts')
+    const { importCsv } = await import('../src/bench/hostile.ts')
+    const t = createTestApp({ size: 20 })
+    const bureau = principalOf(t, t.tokens.bureau)
+    const lines = importCsv(50_000, 7).split('\r\n')
+    const header = lines[0].replace(/^\ufeff/, '').split(',')
+    const land = header.indexOf('land_mu')
+    // Spreadsheet row 40,001 is line index 40,000 (the header is row 1).
+    const cells = lines[40_000].split(',')
+    cells[land] = '-3'
+    lines[40_000] = cells.join(',')
+    const bytes = new TextEncoder().encode(lines.join('\r\n'))
+    const count = () =>
+      t.store.db.$client.prepare('SELECT count(*) FROM figures WHERE year = 2025').pluck().get()
+    expect(() => t.services.enterprises.importCsv(bureau, bytes, 2025, false)).toThrow(
+      /1 bad row\(s\); nothing was imported: row 40001 column land_mu: land_mu must be at least 0, got -3/,
+    )
+    expect(count()).toBe(0)
+    const r = t.services.enterprises.importCsv(bureau, bytes, 2025, true)
+    expect([r.rows, r.skipped.map((p) => p.row)]).toEqual([49_999, [40_001]])
+    expect(count()).toBe(49_999)
+  }, 60_000)
+})

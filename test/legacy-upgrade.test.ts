@@ -60,6 +60,14 @@ it('an old database keeps its overrides, their statuses and their history', () =
   })
   expect(q.overrides).toEqual(['cixi_2024_electricity'])
   expect(q.total).toBe(firm.class === 'D' ? '400.00' : '200.00')
+  // Its results were stored whole, before results were compact: they are shown as they were stored, trace and
+  // figures included (migration 0006 kept them as `legacy`), and pricing read those figures above.
+  const row = store.runResult(run.id, firm.creditCode)!
+  expect(row.legacy).toMatchObject({ creditCode: firm.creditCode, class: firm.class })
+  const shown = s.evaluations.stored(store.getRun(run.id), row)
+  expect(shown).toEqual(row.legacy)
+  expect(shown.trace.indicators.length).toBeGreaterThan(0)
+  expect(Object.keys(shown.figures ?? {}).length).toBeGreaterThan(3)
   // Once only.
   expect(s.rulebooks.upgradeLegacy('upgrade').moved).toEqual([])
 })

@@ -31,6 +31,13 @@ export class EnterpriseService {
     )
   }
 
+  /** Reads the stored rows among `codes` in one statement and keeps each in the cache, as `row` would have. */
+  prefetch(codes: string[]): void {
+    const revision = this.store.revision
+    for (const e of this.store.enterprisesByCodes(codes))
+      this.cache.put(`enterprise|${e.creditCode}`, e, revision, () => 400)
+  }
+
   /**
    * An enterprise as `p` may see it. A token scoped to another enterprise or county gets 403 whether or not the
    * code exists, so a scoped token learns nothing about other firms.

@@ -1,17 +1,19 @@
 /**
  * One step of `npm run bench:scale`, in a process of its own so its wall time and peak RSS are its own. Prints one
  * JSON line: { step, ms, rssMiB, ... }. Steps: prepare DIR N | insert-baseline DIR | import DIR YEAR | rate DIR YEAR |
- * evaluate DIR YEAR | size DIR.
+ * evaluate DIR YEAR | size DIR | serve DIR.
  * @module bench/scale-step
  */
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { serve } from '@hono/node-server'
 import Database from 'better-sqlite3'
 import { cliPrincipal } from '../app/authorize.ts'
 import { createServices } from '../app/services.ts'
 import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
 import { decodeCsvBytes, parseEnterprisesCsv } from '../enterprise/csv.ts'
+import { createApp } from '../http/app.ts'
 import { rate } from '../rating/rate.ts'
 import { readRuleTexts } from '../rulebook/load.ts'
 import { importCsv } from './hostile.ts'
@@ -110,6 +112,14 @@ if (step === 'prepare') {
     resultPayloadPerRow: payload / results,
     tables: Object.fromEntries(tables.map((t) => [t.name, t.bytes])),
   })
+} else if (step === 'serve') {
+  // The service over this database (no demo), with a utility token for the billing run.
+  const { store, services } = open()
+  const token = store.createToken('utility', '', 'bench utility', { by: 'bench' }).token
+  const app = createApp({ store, services, log: () => {} })
+  serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+    console.log(JSON.stringify({ port: info.port, token })),
+  )
 } else throw new Error(`unknown step ${step}`)
 
 function readBytes(path: string): Uint8Array {

@@ -14,6 +14,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core'
 
+/** WITHOUT ROWID (migration 0010, which drizzle-kit cannot express: keep it if this table is ever rebuilt). */
 export const enterprises = sqliteTable(
   'enterprises',
   {

@@ -5,6 +5,7 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
 import { createServices } from '../app/services.ts'
 import { AuthError, MujunError } from '../errors.ts'
 import { registerWebRoutes } from '../web/pages.tsx'
@@ -60,8 +61,27 @@ export function createApp(deps: AppDeps) {
         ? maxImport
         : maxBody
     const length = headerOf(c, 'content-length')
-    if (length === undefined || headerOf(c, 'transfer-encoding') !== undefined)
-      return limits.get(max)!(c, next)
+    const chunked = length === undefined || headerOf(c, 'transfer-encoding') !== undefined
+    // A billing run streams: its body is metered as it is read (the handler answers a line over the limit
+    // with BODY_TOO_LARGE), never buffered whole the way hono's bodyLimit buffers a chunked body.
+    if (chunked && c.req.path === '/v1/bills' && c.req.raw.body) {
+      let size = 0
+      const metered = c.req.raw.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, out) {
+            size += chunk.length
+            if (size > max)
+              out.error(
+                new HTTPException(413, { message: `request body is larger than ${max} bytes` }),
+              )
+            else out.enqueue(chunk)
+          },
+        }),
+      )
+      c.req.raw = new Request(c.req.raw, { body: metered, duplex: 'half' } as RequestInit)
+      return next()
+    }
+    if (chunked) return limits.get(max)!(c, next)
     if (!/^\d{1,15}$/.test(length))
       return Promise.resolve(
         problemResponse(c, 400, 'BAD_REQUEST', 'Content-Length is not a number'),

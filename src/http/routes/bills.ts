@@ -27,31 +27,62 @@ export function answerOne(
   value: unknown,
   log: (m: string) => void,
 ): string {
-  try {
-    const parsed = QuoteBody.safeParse(value)
-    if (!parsed.success) throw new RequestInvalid(parsed.error, 'body')
-    return JSON.stringify(services.pricing.quote(p, parsed.data))
-  } catch (e) {
-    return JSON.stringify(problemOf(e, SINGLE, log, 'POST /v1/bills'))
-  }
+  return answerAll(services, p, [{ value }], log)[0]
 }
 
 const malformed = () => new HTTPException(400, { message: 'Malformed JSON in request body' })
+const problemText = (e: unknown, log: (m: string) => void) =>
+  JSON.stringify(problemOf(e, SINGLE, log, 'POST /v1/bills'))
 
-/** The answer to one NDJSON line (a line that is not JSON gets the single route's 400). */
-function answerLine(
+/**
+ * The answers to a chunk of requests, in order: each validated as the single route validates it; the firms of the
+ * valid ones read ahead in bulk (see PricingService.prefetch), then each quoted as the single route quotes it.
+ * An item is a parsed value, or the error that stopped it being one (a line that is not JSON, one too long).
+ */
+function answerAll(
   services: Services,
   p: Principal | undefined,
-  line: string,
+  items: ({ value: unknown } | { error: unknown })[],
   log: (m: string) => void,
-): string {
-  let value: unknown
-  try {
-    value = JSON.parse(line)
-  } catch {
-    return JSON.stringify(problemOf(malformed(), SINGLE, log))
+): string[] {
+  const parsed = items.map((item) => {
+    if ('error' in item) return { error: item.error }
+    const r = QuoteBody.safeParse(item.value)
+    return r.success ? { request: r.data } : { error: new RequestInvalid(r.error, 'body') }
+  })
+  const valid = parsed.flatMap((x) => ('request' in x && x.request ? [x.request] : []))
+  if (valid.length > 1) services.pricing.prefetch(valid)
+  return parsed.map((x) => {
+    if (!('request' in x) || !x.request) return problemText(x.error, log)
+    try {
+      return JSON.stringify(services.pricing.quote(p, x.request))
+    } catch (e) {
+      return problemText(e, log)
+    }
+  })
+}
+
+/** NDJSON lines to items: JSON parsed, or the single route's 400 (not JSON) or 413 (over MAX_LINE). */
+function itemsOf(lines: string[]): ({ value: unknown } | { error: unknown })[] {
+  const items: ({ value: unknown } | { error: unknown })[] = []
+  for (const raw of lines) {
+    const line = raw.trim()
+    if (line === '') continue
+    if (line.length > MAX_LINE) {
+      items.push({
+        error: new HTTPException(413, {
+          message: `a request line is longer than ${MAX_LINE} characters`,
+        }),
+      })
+      continue
+    }
+    try {
+      items.push({ value: JSON.parse(line) })
+    } catch {
+      items.push({ error: malformed() })
+    }
   }
-  return answerOne(services, p, value, log)
+  return items
 }
 
 export function registerBillRoutes(
@@ -96,12 +127,22 @@ export function registerBillRoutes(
       let value: unknown
       try {
         value = await c.req.json()
-      } catch {
-        throw malformed()
+      } catch (e) {
+        throw e instanceof HTTPException ? e : malformed()
       }
       const batch = z.array(z.unknown()).max(MAX_ARRAY).safeParse(value)
       if (!batch.success) throw new RequestInvalid(batch.error, 'body')
-      return c.body(`[${batch.data.map((v) => answerOne(services, p, v, log)).join(',')}]`, 200, {
+      const answers: string[] = []
+      for (let i = 0; i < batch.data.length; i += 500)
+        answers.push(
+          ...answerAll(
+            services,
+            p,
+            batch.data.slice(i, i + 500).map((value) => ({ value })),
+            log,
+          ),
+        )
+      return c.body(`[${answers.join(',')}]`, 200, {
         'content-type': 'application/json; charset=utf-8',
       })
     }
@@ -115,25 +156,8 @@ export function registerBillRoutes(
     let ended = !input
     const encoder = new TextEncoder()
     const answers = (lines: string[]) => {
-      let out = ''
-      for (const raw of lines) {
-        const line = raw.trim()
-        if (line === '') continue
-        out += `${
-          line.length > MAX_LINE
-            ? JSON.stringify(
-                problemOf(
-                  new HTTPException(413, {
-                    message: `a request line is longer than ${MAX_LINE} characters`,
-                  }),
-                  SINGLE,
-                  log,
-                ),
-              )
-            : answerLine(services, p, line, log)
-        }\n`
-      }
-      return out
+      const out = answerAll(services, p, itemsOf(lines), log)
+      return out.length > 0 ? `${out.join('\n')}\n` : ''
     }
     const body = new ReadableStream<Uint8Array>({
       // Pulled as the client reads: one chunk of the body in, its complete lines answered.
@@ -146,7 +170,25 @@ export function registerBillRoutes(
             controller.close()
             return
           }
-          const { done, value } = await input!.read()
+          let chunk: ReadableStreamReadResult<Uint8Array>
+          try {
+            chunk = await input!.read()
+          } catch (e) {
+            // The body broke off (over the size limit, or the client went away): what was read is answered, then
+            // one last line says why the rest is not.
+            const out = answers(pending.slice(0, pending.lastIndexOf('\n') + 1).split('\n'))
+            const why = problemOf(
+              e instanceof HTTPException
+                ? e
+                : new HTTPException(400, { message: 'the request body broke off' }),
+              SINGLE,
+              log,
+            )
+            controller.enqueue(encoder.encode(`${out}${JSON.stringify(why)}\n`))
+            controller.close()
+            return
+          }
+          const { done, value } = chunk
           if (done) {
             pending += decoder.decode()
             ended = true

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench:scale [N]` (default 1,000,000): the city-scale paths end to end, each beside a baseline measured in
+ * the same run on the same machine, each step in a process of its own (scale-step.ts) so its peak RSS is its own.
+ *
+ *   import      a year's CSV (N rows) through the use case          vs a bare prepared INSERT loop of the same rows
+ *   evaluation  read the year from SQLite, rate, store, publish       vs rate() alone on the same population
+ *   storage     database bytes per firm-year (figures + result) and a stored result's payload
+ *   billing     N monthly bills through POST /v1/bills (NDJSON)       vs single POST /v1/quotes on the same server
+ *
+ * Targets (issue "City scale"): import ≤ 30 s; evaluation ≤ 15 s, ≤ 1 GiB, ≤ 4× rate(); ≤ 300 B a result and
+ * ≤ 1 KB a firm-year; N bills ≤ 10 s.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import autocannon from 'autocannon'
+import Database from 'better-sqlite3'
+
+const args = process.argv.slice(2)
+const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 1_000_000)
+// --billing DIR: the billing run only, over a folder an earlier run kept (--keep); for profiling.
+const billingOnly = args.includes('--billing') ? args[args.indexOf('--billing') + 1] : undefined
+const keep = args.includes('--keep')
+const dir = billingOnly ?? mkdtempSync(join(tmpdir(), 'mujun-scale-'))
+const here = new URL('.', import.meta.url).pathname
+const step = (...args: string[]): Record<string, any> => {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', `${here}scale-step.ts`, args[0], dir, ...args.slice(1)],
+    { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] },
+  )
+  return JSON.parse(out.trim().split('\n').at(-1)!)
+}
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+const verdict = (ok: boolean) => (ok ? 'met' : 'NOT MET')
+const print = (line: string) => process.stdout.write(`${line}\n`)
+
+print(`bench:scale — ${N.toLocaleString('en')} firms, two years; data in ${dir}`)
+if (!billingOnly) stepsBeforeBilling()
+
+function stepsBeforeBilling() {
+  step('prepare', String(N))
+
+  const baseline = step('insert-baseline', '2024')
+  const imp1 = step('import', '2023')
+  const imp2 = step('import', '2024')
+  const importMs = Math.max(imp1.ms, imp2.ms)
+  print(
+    `import       ${s(imp1.ms)} and ${s(imp2.ms)} for two years of ${N.toLocaleString('en')} rows (peak RSS ${imp2.rssMiB} MiB); bare INSERT loop ${s(baseline.ms)}: ${(importMs / baseline.ms).toFixed(1)}×  — target ≤ 30 s: ${verdict(importMs <= 30_000)}`,
+  )
+
+  const rated = step('rate', '2024')
+  const ev = step('evaluate', '2024')
+  const ratio = ev.ms / rated.ms
+  print(
+    `evaluation   ${s(ev.ms)} end to end (read ${s(ev.phases.read)}, rate ${s(ev.phases.rated - ev.phases.read)}, store and publish ${s(ev.ms - ev.phases.rated)}), peak RSS ${ev.rssMiB} MiB; rate() alone ${s(rated.ms)}: ${ratio.toFixed(2)}×  — targets ≤ 15 s, ≤ 1024 MiB, ≤ 4×: ${verdict(ev.ms <= 15_000)}, ${verdict(ev.rssMiB <= 1024)}, ${verdict(ratio <= 4)}`,
+  )
+
+  const size = step('size')
+  const perFirmYear = size.fileBytes / size.firmYears
+  print(
+    `storage      ${(size.fileBytes / 2 ** 20).toFixed(0)} MiB for ${size.firmYears.toLocaleString('en')} firm-years and ${size.results.toLocaleString('en')} results: ${perFirmYear.toFixed(0)} B a firm-year (everything in the file over the firm-years); a result's row ${size.resultPayloadPerRow.toFixed(0)} B  — targets ≤ 1024 B, ≤ 300 B: ${verdict(perFirmYear <= 1024)}, ${verdict(size.resultPayloadPerRow <= 300)}`,
+  )
+}
+
+// Billing: one electricity bill per firm for March 2025 (the 2024 evaluation binds then), every firm once.
+const db = new Database(join(dir, 'm.db'), { readonly: true })
+const codes = db
+  .prepare('SELECT credit_code FROM figures WHERE year = 2024 ORDER BY credit_code')
+  .pluck()
+  .all() as string[]
+db.close()
+const billOf = (i: number) =>
+  JSON.stringify({
+    creditCode: codes[i % codes.length],
+    resource: 'electricity',
+    quantity: String(10_000 + (i % 90_000)),
+    from: '2025-03-01',
+    to: '2025-04-01',
+  })
+const server = spawn(process.execPath, ['--import', 'tsx', `${here}scale-step.ts`, 'serve', dir], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+})
+const { port, token } = await new Promise<{ port: number; token: string }>((resolve, reject) => {
+  let buf = ''
+  server.stdout!.on('data', (d) => {
+    buf += d
+    const line = buf.split('\n').find((l) => l.startsWith('{'))
+    if (line) resolve(JSON.parse(line))
+  })
+  server.once('exit', (c) => reject(new Error(`server exited ${c}`)))
+})
+const base = `http://127.0.0.1:${port}`
+let k = 0
+const single = await autocannon({
+  url: base,
+  connections: 32,
+  duration: 10,
+  requests: [
+    {
+      setupRequest: (req) => ({
+        ...req,
+        method: 'POST',
+        path: '/v1/quotes',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: billOf(k++),
+      }),
+    },
+  ],
+})
+const singleRate = single.requests.average
+const file = join(dir, 'bills.ndjson')
+{
+  const parts: string[] = []
+  for (let i = 0; i < N; i++) parts.push(billOf(i))
+  writeFileSync(file, `${parts.join('\n')}\n`)
+}
+// curl uploads the file and writes the answers to a file, as a utility's batch client would. (Node's fetch, uploading
+// a file stream while reading the streamed answer, stalled for tens of milliseconds a chunk on this machine.)
+const answersFile = join(dir, 'answers.ndjson')
+const t0 = performance.now()
+execFileSync('curl', [
+  '-sS',
+  '--fail-with-body',
+  '-H',
+  `authorization: Bearer ${token}`,
+  '-H',
+  'content-type: application/x-ndjson',
+  '--data-binary',
+  `@${file}`,
+  '-o',
+  answersFile,
+  `${base}/v1/bills`,
+])
+const billMs = performance.now() - t0
+const answersText = readFileSync(answersFile, 'utf8')
+const lines = answersText.split('\n').length - 1
+const errors = answersText.split('{"type":"https://mujun.example/problems/').length - 1
+const billRate = lines / (billMs / 1000)
+print(
+  `billing      ${lines.toLocaleString('en')} bills through POST /v1/bills in ${s(billMs)} (${Math.round(billRate).toLocaleString('en')}/s, ${errors} answered with an error); single POST /v1/quotes ${Math.round(singleRate).toLocaleString('en')} req/s (${single.non2xx} non-2xx): ${(billRate / singleRate).toFixed(1)}× — target ≤ 10 s: ${verdict(billMs <= 10_000)}`,
+)
+stop(server)
+if (!keep && !billingOnly) rmSync(dir, { recursive: true, force: true })
+
+function stop(p: ChildProcess) {
+  p.kill('SIGTERM')
+}
