@@ -117,6 +117,8 @@ if (step === 'prepare') {
   const { store, services } = open()
   const token = store.createToken('utility', '', 'bench utility', { by: 'bench' }).token
   const app = createApp({ store, services, log: () => {} })
+  // Exit on SIGTERM (so a --cpu-prof profile is written).
+  process.on('SIGTERM', () => process.exit(0))
   serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
     console.log(JSON.stringify({ port: info.port, token })),
   )
