@@ -15,7 +15,8 @@ export const EnvSchema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
-  DEMO_SIZE: z.coerce.number().int().min(10).max(200_000).default(3000),
+  // Up to a city of a million firms (issue "City scale"): two years imported, rated and recorded as published.
+  DEMO_SIZE: z.coerce.number().int().min(10).max(1_000_000).default(3000),
   /** Largest request body accepted, in bytes (bigger → 413). */
   MAX_BODY_BYTES: z.coerce
     .number()

@@ -881,31 +881,46 @@ function billCmd(args: string[], io: Io): number {
   let n = 0
   let failed = 0
   const errors: Record<string, number> = {}
-  for (const cells of rows) {
-    n++
-    const req: Record<string, string> = {}
-    cells.forEach((v, i) => {
-      const col = columns[i]
-      if (col && v.trim() !== '') req[col === 'credit_code' ? 'creditCode' : col] = v.trim()
+  // Rows are answered in chunks: each chunk's firms are read ahead in bulk, as the billing route does.
+  const answer = (chunk: Record<string, string>[]) => {
+    const parsed = chunk.map((req) => QuoteBody.safeParse(req))
+    const valid = parsed.flatMap((r) => (r.success ? [r.data] : []))
+    if (valid.length > 1) services.pricing.prefetch(valid)
+    chunk.forEach((req, k) => {
+      n++
+      let out: unknown[]
+      try {
+        const r = parsed[k]
+        if (!r.success) throw new RequestInvalid(r.error, 'body')
+        const q = services.pricing.quote(who, r.data)
+        out = [q.total, q.lines.length, q.rulebookVersion, q.overrides.join(' '), '', '']
+      } catch (e) {
+        const p = problemOf(e, '/v1/quotes', (m) => io.err(m))
+        failed++
+        errors[p.code] = (errors[p.code] ?? 0) + 1
+        out = ['', '', '', '', p.code, p.detail]
+      }
+      buffer += `${[n + 1, req.creditCode, req.resource, req.from, req.to, req.quantity, ...out].map(csvCell).join(',')}\r\n`
     })
-    let out: unknown[]
-    try {
-      const parsed = QuoteBody.safeParse(req)
-      if (!parsed.success) throw new RequestInvalid(parsed.error, 'body')
-      const q = services.pricing.quote(who, parsed.data)
-      out = [q.total, q.lines.length, q.rulebookVersion, q.overrides.join(' '), '', '']
-    } catch (e) {
-      const p = problemOf(e, '/v1/quotes', (m) => io.err(m))
-      failed++
-      errors[p.code] = (errors[p.code] ?? 0) + 1
-      out = ['', '', '', '', p.code, p.detail]
-    }
-    buffer += `${[n + 1, req.creditCode, req.resource, req.from, req.to, req.quantity, ...out].map(csvCell).join(',')}\r\n`
     if (buffer.length > 1 << 20) {
       writeSync(fd, buffer)
       buffer = ''
     }
   }
+  let chunk: Record<string, string>[] = []
+  for (const cells of rows) {
+    const req: Record<string, string> = {}
+    cells.forEach((v, i) => {
+      const col = columns[i]
+      if (col && v.trim() !== '') req[col === 'credit_code' ? 'creditCode' : col] = v.trim()
+    })
+    chunk.push(req)
+    if (chunk.length === 500) {
+      answer(chunk)
+      chunk = []
+    }
+  }
+  answer(chunk)
   writeSync(fd, buffer)
   closeSync(fd)
   io.out(

@@ -55,8 +55,9 @@ export function seedDemo(services: Services, size: number): DemoTokens {
     lastRun = run.id
   }
   // The demo enterprise is a 慈溪 firm rated D (or C) in 2024, so its tier and quotes show a surcharge.
-  const rated = store.runResults(lastRun, { county: '330282' })
-  const pick = rated.find((r) => r.class === 'D') ?? rated.find((r) => r.class === 'C') ?? rated[0]
+  const first = (c?: string) =>
+    store.runResults(lastRun, { county: '330282', class: c, limit: 1, offset: 0 })[0]
+  const pick = first('D') ?? first('C') ?? first()
   const cixi = current.find((e) => e.creditCode === pick.creditCode)!
   return {
     bureau: store.createToken('bureau', '', 'demo bureau', { by: 'demo' }).token,
