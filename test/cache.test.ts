@@ -4,13 +4,23 @@ import { RevisionCache } from '../src/app/cache.ts'
 describe('RevisionCache', () => {
   it('stays within its entry and byte limits however many keys pass through it; the newest are kept', () => {
     const cache = new RevisionCache(() => 1, { entries: 100, bytes: 1_000_000 })
-    for (let i = 0; i < 10_000; i++) cache.get(`k${i}`, () => i, () => 100)
+    for (let i = 0; i < 10_000; i++)
+      cache.get(
+        `k${i}`,
+        () => i,
+        () => 100,
+      )
     expect(cache.stats().entries).toBeLessThanOrEqual(100)
     expect(cache.stats().bytes).toBeLessThanOrEqual(1_000_000)
     for (let i = 9_950; i < 10_000; i++) expect(cache.peek(`k${i}`)).toBe(i)
     expect(cache.peek('k0')).toBeUndefined()
     const small = new RevisionCache(() => 1, { entries: 1_000, bytes: 20_000 })
-    for (let i = 0; i < 1_000; i++) small.get(`k${i}`, () => i, () => 500)
+    for (let i = 0; i < 1_000; i++)
+      small.get(
+        `k${i}`,
+        () => i,
+        () => 500,
+      )
     expect(small.stats().bytes).toBeLessThanOrEqual(20_000)
   })
 

@@ -115,6 +115,19 @@ describe('compact results and recomputed traces', () => {
     expect(storedOf(t, id, row.creditCode)).toEqual(runTime.get(row.creditCode))
   })
 
+  it('the database keeps a replaced version whichever statement replaces it (a trigger, not the code path)', () => {
+    const t = createTestApp({ size: 20 })
+    const code = t.store.population(2024)[0].creditCode
+    const before = t.store.getFigures(code, 2024)
+    t.store.db.$client
+      .prepare(
+        `UPDATE figures SET data = '{}', version = version + 1 WHERE credit_code = ? AND year = 2024`,
+      )
+      .run(code)
+    expect(t.store.figuresAt(code, 2024, before.version)).toEqual(before.data)
+    expect(t.store.figuresAt(code, 2024, before.version + 1)).toEqual({})
+  })
+
   it('a new rulebook version after the run does not change the run’s recomputed trace', () => {
     const t = createTestApp({ size: 200 })
     const { id, runTime, bureau } = runCapturing(t, 2024)

@@ -50,7 +50,10 @@ export const figures = sqliteTable(
   (t) => [primaryKey({ columns: [t.year, t.creditCode] })],
 )
 
-/** Every replaced version of a year's figures, kept so a result can be recomputed from what it was rated on. */
+/**
+ * Every replaced version of a year's figures, kept so a result can be recomputed from what it was rated on. Written
+ * by a trigger on `figures` (migration 0011), so no path that replaces figures can skip it.
+ */
 export const figureVersions = sqliteTable(
   'figure_versions',
   {

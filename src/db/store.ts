@@ -22,7 +22,6 @@ import {
   evaluationResults,
   evaluationRuns,
   figures,
-  figureVersions,
   objections,
   overrideRevisions,
   overrides,
@@ -498,7 +497,6 @@ export class Store {
         .get()
       if (row) checkIfMatch(ifMatch, etagOf('f', row.version))
       const version = (row?.version ?? 0) + 1
-      if (row) tx.insert(figureVersions).values(row).run()
       if (row)
         tx.update(figures)
           .set({ data, version, updatedAt: this.now(), updatedBy: actor })
@@ -529,7 +527,7 @@ export class Store {
   /**
    * Imports enterprises and their figures for `year` (checked by the caller) in one transaction: all rows or none.
    * Existing enterprises have their identity and that year's figures replaced where they differ (a new version
-   * each; the replaced figures are kept in figure_versions). Raw upserts in credit-code order: a million rows cost
+   * each; the database keeps the replaced figures in figure_versions, see migration 0011). Raw upserts in credit-code order: a million rows cost
    * a few statements each, no reads from JavaScript.
    */
   importEnterprises(
@@ -540,22 +538,17 @@ export class Store {
   ): { created: number; updated: number } {
     return this.write((tx) => {
       const c = this.db.$client
-      const upsertEnterprise = c
-        .prepare(
-          `INSERT INTO enterprises (credit_code, name, county, industry_code, version, updated_at, updated_by)
-           VALUES (?, ?, ?, ?, 1, ?, ?)
-           ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name, county = excluded.county,
-             industry_code = excluded.industry_code, version = enterprises.version + 1,
-             updated_at = excluded.updated_at, updated_by = excluded.updated_by
-           WHERE enterprises.name IS NOT excluded.name OR enterprises.county IS NOT excluded.county
-              OR enterprises.industry_code IS NOT excluded.industry_code
-           RETURNING version`,
-        )
-        .pluck()
-      const keepFigures = c.prepare(
-        `INSERT INTO figure_versions (credit_code, year, version, data, updated_at, updated_by)
-         SELECT credit_code, year, version, data, updated_at, updated_by FROM figures
-          WHERE credit_code = ? AND year = ? AND data IS NOT ?`,
+      // A new firm is one insert (no RETURNING: the change count says whether it was new); a known one is updated
+      // only where its identity differs.
+      const insertEnterprise = c.prepare(
+        `INSERT INTO enterprises (credit_code, name, county, industry_code, version, updated_at, updated_by)
+         VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (credit_code) DO NOTHING`,
+      )
+      const updateEnterprise = c.prepare(
+        `UPDATE enterprises SET name = @name, county = @county, industry_code = @industry,
+           version = version + 1, updated_at = @at, updated_by = @by
+         WHERE credit_code = @code
+           AND (name IS NOT @name OR county IS NOT @county OR industry_code IS NOT @industry)`,
       )
       // Unchanged identities and figures keep their version: importing the same file twice changes nothing.
       const upsertFigures = c.prepare(
@@ -580,18 +573,18 @@ export class Store {
             data += `${data.length > 1 ? ',' : ''}${JSON.stringify(k)}:${JSON.stringify(v)}`
         }
         data += '}'
-        const version = upsertEnterprise.get(
-          r.creditCode,
-          r.name,
-          r.county,
-          r.industryCode,
-          at,
-          actor,
-        ) as number | undefined
-        if (version === 1) created++
+        if (insertEnterprise.run(r.creditCode, r.name, r.county, r.industryCode, at, actor).changes)
+          created++
         else {
           updated++
-          keepFigures.run(r.creditCode, year, data)
+          updateEnterprise.run({
+            code: r.creditCode,
+            name: r.name,
+            county: r.county,
+            industry: r.industryCode,
+            at,
+            by: actor,
+          })
         }
         upsertFigures.run(r.creditCode, year, data, at, actor)
         done++

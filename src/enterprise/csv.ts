@@ -109,6 +109,7 @@ const IDENTITY: Record<string, 'credit_code' | 'name' | 'county_code' | 'industr
   行业代码: 'industry_code',
 }
 
+const NUMBER = /^-?[\d,]*\.?\d+(e[+-]?\d+)?$/i
 const TRUE = new Set(['true', '1', 'yes', 'y', '是'])
 const FALSE = new Set(['false', '0', 'no', 'n', '否'])
 
@@ -189,8 +190,9 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
         if (v === '') return
         const input = rulebook.inputById.get(col)!
         if (input.type === 'number') {
-          const n = Number(v.replace(/,/g, ''))
-          if (!/^-?[\d,]*\.?\d+(e[+-]?\d+)?$/i.test(v) || !Number.isFinite(n))
+          // Thousands separators are dropped only when there are any (a million rows of plain numbers skip it).
+          const n = Number(v.includes(',') ? v.replace(/,/g, '') : v)
+          if (!NUMBER.test(v) || !Number.isFinite(n))
             problems.push({ row: rowNo, column: header[i], message: `'${v}' is not a number` })
           else if (input.min !== undefined && n < input.min)
             problems.push({
