@@ -32,6 +32,20 @@ const ROUTES: Req[] = [
   },
   {
     method: 'POST',
+    path: () => '/v1/bills',
+    body: (c) => [
+      {
+        creditCode: c,
+        resource: 'electricity',
+        quantity: '10',
+        from: '2025-01-01',
+        to: '2025-02-01',
+      },
+    ],
+    allowed: ['bureau', 'utility'],
+  },
+  {
+    method: 'POST',
     path: () => '/v1/quotes',
     body: (c) => ({
       creditCode: c,
