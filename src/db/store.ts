@@ -228,6 +228,40 @@ export class Store {
       .all(runId) as { county: string; sector: string; class: string; n: number }[]
   }
 
+  /**
+   * How many firms have `year`'s figures, and the sums of some of their numeric figures (a non-number counts 0), in
+   * SQL: of the above-scale firms only, or of the firms of one class in a run. The overview reads these instead of
+   * loading a population.
+   */
+  figureTotals(
+    year: number,
+    ids: string[],
+    filter: { aboveScale?: true; run?: { id: number; class: string } } = {},
+  ): { firms: number; sums: Record<string, number> } {
+    const sums = ids.map(
+      (_, i) =>
+        `total(CASE json_type(f.data, @p${i}) WHEN 'integer' THEN json_extract(f.data, @p${i}) WHEN 'real' THEN json_extract(f.data, @p${i}) END)`,
+    )
+    const where = [
+      'f.year = @year',
+      ...(filter.aboveScale ? [`json_extract(f.data, '$.above_scale') = 1`] : []),
+      ...(filter.run ? ['r.run_id = @run', 'r.class = @class'] : []),
+    ]
+    const row = this.db.$client
+      .prepare(
+        `SELECT count(*) AS firms${sums.map((x, i) => `, ${x} AS s${i}`).join('')}
+           FROM figures f
+           ${filter.run ? 'JOIN evaluation_results r ON r.credit_code = f.credit_code' : ''}
+          WHERE ${where.join(' AND ')}`,
+      )
+      .get({
+        year,
+        ...Object.fromEntries(ids.map((id, i) => [`p${i}`, `$.${id}`])),
+        ...(filter.run && { run: filter.run.id, class: filter.run.class }),
+      }) as Record<string, number>
+    return { firms: row.firms, sums: Object.fromEntries(ids.map((id, i) => [id, row[`s${i}`]])) }
+  }
+
   findVersionByHash(tx: Tx, hash: string) {
     return tx
       .select({ id: rulebookVersions.id })

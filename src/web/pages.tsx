@@ -536,17 +536,19 @@ function Overview(props: {
   }
   const pending = rulebook.overrides.filter((o) => PENDING.includes(o.status))
   const latestYear = run?.year
-  const population = latestYear ? store.population(latestYear) : []
-  const byCode = new Map(population.map((e) => [e.creditCode, e]))
-  const dFirms = (run ? store.runResults(run.id, { class: 'D' }) : [])
-    .map((r) => byCode.get(r.creditCode))
-    .filter(Boolean) as Enterprise[]
-  const sum = (list: Enterprise[], id: string) =>
-    list.reduce((a, e) => a + (Number(e.figures[id]) || 0), 0)
+  // Totals in SQL, kept per database revision: the page never loads a population (a million firms at city scale).
+  const totals = (year: number, ids: string[], filter: Parameters<typeof store.figureTotals>[2]) =>
+    services.cache.get(`overview|${year}|${ids.join(',')}|${JSON.stringify(filter)}`, () =>
+      store.figureTotals(year, ids, filter),
+    )
+  const dFirms =
+    run && latestYear !== undefined
+      ? totals(latestYear, ['energy_tce', 'land_mu'], { run: { id: run.id, class: 'D' } })
+      : { firms: 0, sums: { energy_tce: 0, land_mu: 0 } }
   const years = [...new Set(store.listRuns().map((r) => r.year))].sort()
   const productivity = (y: number) => {
-    const pop = store.population(y).filter((e) => e.figures.above_scale === true)
-    return sum(pop, 'value_added') / Math.max(1, sum(pop, 'employees'))
+    const t = totals(y, ['value_added', 'employees'], { aboveScale: true })
+    return t.sums.value_added / Math.max(1, t.sums.employees)
   }
   const targets = resolve(rulebook, rulebook.meta.jurisdiction.code, '2016-01-01').sections.targets
   // Productivity is measured against the target's base year (2014 in the plan), never the first stored year: without
@@ -557,15 +559,15 @@ function Overview(props: {
   const gain = base > 0 && last !== undefined ? productivity(last) / base - 1 : undefined
   const metric: Record<string, { value: number; note: string }> = {
     enterprises_closed: {
-      value: dFirms.length,
+      value: dFirms.firms,
       note: lang === 'zh' ? 'D类企业（整治淘汰对象）' : 'D-class firms (to rectify or close)',
     },
     energy_freed_tce: {
-      value: Math.round(sum(dFirms, 'energy_tce')),
+      value: Math.round(dFirms.sums.energy_tce),
       note: lang === 'zh' ? 'D类企业综合能耗（可腾出用能）' : 'energy used by D-class firms',
     },
     land_freed_mu: {
-      value: Math.round(sum(dFirms, 'land_mu')),
+      value: Math.round(dFirms.sums.land_mu),
       note: lang === 'zh' ? 'D类企业用地（可腾出土地）' : 'land held by D-class firms',
     },
     ...(gain !== undefined && {
@@ -575,7 +577,7 @@ function Overview(props: {
       },
     }),
     enterprises_upgraded: {
-      value: rows.filter((r) => r.class === 'C').length,
+      value: rows.reduce((a, r) => a + (r.class === 'C' ? r.n : 0), 0),
       note: lang === 'zh' ? 'C类企业（帮扶提升对象）' : 'C-class firms (to upgrade)',
     },
   }
