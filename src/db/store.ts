@@ -572,18 +572,19 @@ export class Store {
   ): { created: number; updated: number } {
     return this.write((tx) => {
       const c = this.db.$client
-      // A new firm is one insert (no RETURNING: the change count says whether it was new); a known one is updated
-      // only where its identity differs.
-      const insertEnterprise = c.prepare(
+      // One upsert a firm, no RETURNING: an identity that is unchanged is left as it is (version included), and the
+      // firms created are counted from the table before and after.
+      const upsertEnterprise = c.prepare(
         `INSERT INTO enterprises (credit_code, name, county, industry_code, version, updated_at, updated_by)
-         VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (credit_code) DO NOTHING`,
+         VALUES (?, ?, ?, ?, 1, ?, ?)
+         ON CONFLICT (credit_code) DO UPDATE SET name = excluded.name, county = excluded.county,
+           industry_code = excluded.industry_code, version = enterprises.version + 1,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by
+         WHERE enterprises.name IS NOT excluded.name OR enterprises.county IS NOT excluded.county
+            OR enterprises.industry_code IS NOT excluded.industry_code`,
       )
-      const updateEnterprise = c.prepare(
-        `UPDATE enterprises SET name = @name, county = @county, industry_code = @industry,
-           version = version + 1, updated_at = @at, updated_by = @by
-         WHERE credit_code = @code
-           AND (name IS NOT @name OR county IS NOT @county OR industry_code IS NOT @industry)`,
-      )
+      const countEnterprises = c.prepare('SELECT count(*) FROM enterprises').pluck()
+      const before = countEnterprises.get() as number
       // Unchanged identities and figures keep their version: importing the same file twice changes nothing.
       const upsertFigures = c.prepare(
         `INSERT INTO figures (credit_code, year, data, version, updated_at, updated_by) VALUES (?, ?, ?, 1, ?, ?)
@@ -591,15 +592,15 @@ export class Store {
            updated_at = excluded.updated_at, updated_by = excluded.updated_by
          WHERE figures.data IS NOT excluded.data`,
       )
-      let created = 0
-      let updated = 0
       const at = this.now()
       let done = 0
       // In credit-code order: each B-tree insert appends, and a year's figures lie in the order they are read.
-      const order = rows.map((r, i) => [r.creditCode, i] as const)
-      order.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      for (const [, i] of order) {
-        const r = rows[i]
+      // Sorted as strings without a comparator (native comparison, no callback per pair: a second faster at a
+      // million), each code followed by NUL and its row index.
+      const order = rows.map((r, i) => `${r.creditCode}\u0000${i}`)
+      order.sort()
+      for (const key of order) {
+        const r = rows[Number(key.slice(key.lastIndexOf('\u0000') + 1))]
         let data = '{'
         for (const k in r.figures) {
           const v = r.figures[k]
@@ -607,24 +608,14 @@ export class Store {
             data += `${data.length > 1 ? ',' : ''}${JSON.stringify(k)}:${JSON.stringify(v)}`
         }
         data += '}'
-        if (insertEnterprise.run(r.creditCode, r.name, r.county, r.industryCode, at, actor).changes)
-          created++
-        else {
-          updated++
-          updateEnterprise.run({
-            code: r.creditCode,
-            name: r.name,
-            county: r.county,
-            industry: r.industryCode,
-            at,
-            by: actor,
-          })
-        }
+        upsertEnterprise.run(r.creditCode, r.name, r.county, r.industryCode, at, actor)
         upsertFigures.run(r.creditCode, year, data, at, actor)
         done++
         if (onProgress && (done % 10_000 === 0 || done === rows.length))
           onProgress(done, rows.length)
       }
+      const created = (countEnterprises.get() as number) - before
+      const updated = rows.length - created
       this.audit(
         tx,
         actor,
