@@ -550,9 +550,12 @@ function evaluateCmd(args: string[], io: Io): number {
     )
   const { evaluations } = createServices(openStore(values.db!))
   const p = cliPrincipal(userInfo().username)
-  const progress = createProgress(`evaluate ${year}`, 2)
-  const run = evaluations.run(p, year)
-  progress.update(1)
+  // Progress over the results stored, once the year has been read and rated (a million firms: seconds each).
+  let progress: Progress | undefined
+  const run = evaluations.run(p, year, (stored, total) => {
+    progress ??= createProgress(`evaluate ${year}: store`, total)
+    progress.update(stored)
+  })
   let what = 'stored as a draft'
   if (values.notice) {
     const n = evaluations.notice(p, run.id)
@@ -565,8 +568,7 @@ function evaluateCmd(args: string[], io: Io): number {
     })
     what = `recorded as published on ${values['published-on']}, binding from ${pub.bindingFrom}`
   }
-  progress.update(2)
-  progress.stop()
+  progress?.stop()
   io.out(
     `evaluation ${run.id} for ${year} ${what}: ${Object.entries(run.counts)
       .map(([k, v]) => `${k} ${v}`)

@@ -40,13 +40,13 @@ export function createProgress(
   return {
     update(done) {
       const pct = total === 0 ? 100 : Math.floor((done / total) * 100)
-      while (pct >= next && next <= 100) {
-        const secs = (Date.now() - started) / 1000
-        stream.write(
-          `${label}: ${done}/${total} rows (${next}%), ${Math.round(done / Math.max(secs, 0.001))} rows/s\n`,
-        )
-        next += 25
-      }
+      if (pct < next || next > 100) return
+      // One line for the quarter reached, however many quarters one update passed.
+      const secs = (Date.now() - started) / 1000
+      stream.write(
+        `${label}: ${done}/${total} rows (${pct}%), ${Math.round(done / Math.max(secs, 0.001))} rows/s\n`,
+      )
+      next = Math.floor(pct / 25) * 25 + 25
     },
     stop() {},
   }
