@@ -248,6 +248,17 @@ const FigureValues = z.record(z.string(), z.union([z.number(), z.boolean(), z.st
 
 export const StoredResultSchema = RatingResultSchema.extend({
   figures: FigureValues.optional(),
+  regrade: z
+    .object({
+      objection: z.number().int(),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+      reason: z.string(),
+    })
+    .optional()
+    .openapi({
+      description: 'the upheld objection that changed the class on review (复核), if any',
+    }),
 }).openapi('StoredResult')
 
 const EnterpriseRow = z.object({
@@ -355,7 +366,7 @@ export const ProvisionalSchema = z
     status: z.literal('notice'),
     noticeFrom: Iso,
     noticeTo: Iso,
-    result: RatingResultSchema,
+    result: StoredResultSchema,
     objections: z.array(ObjectionSchema),
   })
   .openapi('ProvisionalResult')
