@@ -165,7 +165,7 @@ export function registerBillRoutes(
         async pull(controller) {
           for (;;) {
             if (ended) {
-              const rest = answers([pending])
+              const rest = answers(pending.split('\n'))
               pending = ''
               if (rest) controller.enqueue(encoder.encode(rest))
               controller.close()
