@@ -27,8 +27,8 @@ import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
 import { csvCell, csvRows, decodeCsvBytes, parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
 import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
-import { problemOf, RequestInvalid } from '../http/problem.ts'
-import { QuoteBody } from '../http/routes/pricing.ts'
+import { problemOf } from '../http/problem.ts'
+import { quoteAll } from '../http/routes/bills.ts'
 import { previewOverride } from '../pricing/override-preview.ts'
 import { quote } from '../pricing/quote.ts'
 import { rate } from '../rating/rate.ts'
@@ -885,19 +885,20 @@ function billCmd(args: string[], io: Io): number {
   const errors: Record<string, number> = {}
   // Rows are answered in chunks: each chunk's firms are read ahead in bulk, as the billing route does.
   const answer = (chunk: Record<string, string>[]) => {
-    const parsed = chunk.map((req) => QuoteBody.safeParse(req))
-    const valid = parsed.flatMap((r) => (r.success ? [r.data] : []))
-    if (valid.length > 1) services.pricing.prefetch(valid)
+    const outcomes = quoteAll(
+      services,
+      who,
+      chunk.map((value) => ({ value })),
+    )
     chunk.forEach((req, k) => {
       n++
+      const x = outcomes[k]
       let out: unknown[]
-      try {
-        const r = parsed[k]
-        if (!r.success) throw new RequestInvalid(r.error, 'body')
-        const q = services.pricing.quote(who, r.data)
+      if ('quote' in x) {
+        const q = x.quote
         out = [q.total, q.lines.length, q.rulebookVersion, q.overrides.join(' '), '', '']
-      } catch (e) {
-        const p = problemOf(e, '/v1/quotes', (m) => io.err(m))
+      } else {
+        const p = problemOf(x.error, '/v1/quotes', (m) => io.err(m))
         failed++
         errors[p.code] = (errors[p.code] ?? 0) + 1
         out = ['', '', '', '', p.code, p.detail]

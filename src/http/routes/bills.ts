@@ -20,31 +20,21 @@ export const MAX_ARRAY = 10_000
 export const MAX_LINE = 256 * 1024
 const SINGLE = '/v1/quotes'
 
-/** One request's answer as JSON text: the quote, or the problem its single request would get. */
-export function answerOne(
-  services: Services,
-  p: Principal | undefined,
-  value: unknown,
-  log: (m: string) => void,
-): string {
-  return answerAll(services, p, [{ value }], log)[0]
-}
-
 const malformed = () => new HTTPException(400, { message: 'Malformed JSON in request body' })
-const problemText = (e: unknown, log: (m: string) => void) =>
-  JSON.stringify(problemOf(e, SINGLE, log, 'POST /v1/bills'))
+
+type Item = { value: unknown } | { error: unknown }
 
 /**
- * The answers to a chunk of requests, in order: each validated as the single route validates it; the firms of the
- * valid ones read ahead in bulk (see PricingService.prefetch), then each quoted as the single route quotes it.
- * An item is a parsed value, or the error that stopped it being one (a line that is not JSON, one too long).
+ * The outcomes of a chunk of requests, in order (the route and `mujun bill` both answer through this): each
+ * validated as the single route validates it; the firms of the valid ones read ahead in bulk (see
+ * PricingService.prefetch), then each quoted as the single route quotes it. An item is a parsed value, or the
+ * error that stopped it being one (a line that is not JSON, one too long).
  */
-function answerAll(
+export function quoteAll(
   services: Services,
   p: Principal | undefined,
-  items: ({ value: unknown } | { error: unknown })[],
-  log: (m: string) => void,
-): string[] {
+  items: Item[],
+): ({ quote: ReturnType<Services['pricing']['quote']> } | { error: unknown })[] {
   const parsed = items.map((item) => {
     if ('error' in item) return { error: item.error }
     const r = QuoteBody.safeParse(item.value)
@@ -53,18 +43,30 @@ function answerAll(
   const valid = parsed.flatMap((x) => ('request' in x && x.request ? [x.request] : []))
   if (valid.length > 1) services.pricing.prefetch(valid)
   return parsed.map((x) => {
-    if (!('request' in x) || !x.request) return problemText(x.error, log)
+    if (!('request' in x) || !x.request) return { error: x.error }
     try {
-      return JSON.stringify(services.pricing.quote(p, x.request))
+      return { quote: services.pricing.quote(p, x.request) }
     } catch (e) {
-      return problemText(e, log)
+      return { error: e }
     }
   })
 }
 
+/** The answers of `quoteAll` as JSON texts: the quote, or the problem its single request would get. */
+function answerAll(
+  services: Services,
+  p: Principal | undefined,
+  items: Item[],
+  log: (m: string) => void,
+): string[] {
+  return quoteAll(services, p, items).map((x) =>
+    JSON.stringify('quote' in x ? x.quote : problemOf(x.error, SINGLE, log, 'POST /v1/bills')),
+  )
+}
+
 /** NDJSON lines to items: JSON parsed, or the single route's 400 (not JSON) or 413 (over MAX_LINE). */
-function itemsOf(lines: string[]): ({ value: unknown } | { error: unknown })[] {
-  const items: ({ value: unknown } | { error: unknown })[] = []
+function itemsOf(lines: string[]): Item[] {
+  const items: Item[] = []
   for (const raw of lines) {
     const line = raw.trim()
     if (line === '') continue
