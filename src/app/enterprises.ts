@@ -15,6 +15,9 @@ import type { RulebookService } from './rulebooks.ts'
 type Figures = Record<string, number | boolean | string>
 export type EnterpriseView = Readonly<EnterpriseRow & { etag: string }>
 
+/** The cache key of an enterprise's stored row (read by `row`, filled ahead by `prefetch`). */
+const rowKey = (code: string) => `enterprise|${code}`
+
 export class EnterpriseService {
   constructor(
     private readonly store: Store,
@@ -25,7 +28,7 @@ export class EnterpriseService {
   /** The stored enterprise, from the cache (tier and quote lookups read it on every request). */
   row(code: string): EnterpriseView {
     return this.cache.get(
-      `enterprise|${code}`,
+      rowKey(code),
       () => this.store.getEnterprise(code),
       () => 400,
     )
@@ -35,7 +38,7 @@ export class EnterpriseService {
   prefetch(codes: string[]): void {
     const revision = this.store.revision
     for (const e of this.store.enterprisesByCodes(codes))
-      this.cache.put(`enterprise|${e.creditCode}`, e, revision, () => 400)
+      this.cache.put(rowKey(e.creditCode), e, revision, () => 400)
   }
 
   /**

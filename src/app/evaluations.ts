@@ -44,6 +44,8 @@ export const RESULTS_CSV_HEADER = [
 ]
 
 const historyBytes = (h: readonly RatedFacts[]) => 200 + h.length * 600
+/** The cache key of a firm's published history (read by `history`, filled ahead by `prefetchHistories`). */
+const historyKey = (code: string, lastYear: number) => `history|${code}|${lastYear}`
 
 /** Whether `d` is a real calendar date written YYYY-MM-DD. */
 export function isCalendarDate(d: string): boolean {
@@ -407,7 +409,7 @@ export class EvaluationService {
    */
   history(code: string, lastYear: number): readonly RatedFacts[] {
     return this.cache.get(
-      `history|${code}|${lastYear}`,
+      historyKey(code, lastYear),
       () => Object.freeze(this.store.ratedFacts(code, this.historyRuns(lastYear))),
       historyBytes,
     )
@@ -423,7 +425,7 @@ export class EvaluationService {
     const facts = this.store.ratedFactsOf(codes, runIds)
     for (const code of codes)
       this.cache.put(
-        `history|${code}|${lastYear}`,
+        historyKey(code, lastYear),
         Object.freeze(facts.get(code) ?? []),
         revision,
         historyBytes,

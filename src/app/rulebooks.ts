@@ -15,6 +15,7 @@ import {
   type Tx,
 } from '../db/store.ts'
 import { MujunError, RulebookError } from '../errors.ts'
+import { remember } from '../memo.ts'
 import {
   compileRulebook,
   type Override,
@@ -138,17 +139,19 @@ export class RulebookService {
    * revision. A trace is recomputed under these (see EvaluationService.stored).
    */
   ofRun(versionId: number, overrideSeq: number): Rulebook {
-    const key = `${versionId}|${overrideSeq}`
-    let rb = this.ofRuns.get(key)
-    if (!rb) {
-      rb = compileRulebook([
-        ...this.store.getRulebookVersion(versionId).files,
-        ...this.store.liveOverrideFilesAt(overrideSeq),
-      ])
-      if (this.ofRuns.size >= 8) this.ofRuns.delete(this.ofRuns.keys().next().value!)
-      this.ofRuns.set(key, rb)
-    }
-    return rb
+    // A run made under the rules still in force: those, already compiled.
+    const active = this.active()
+    if (active.id === versionId && active.overrideSeq === overrideSeq) return active.rulebook
+    return remember(
+      this.ofRuns,
+      `${versionId}|${overrideSeq}`,
+      () =>
+        compileRulebook([
+          ...this.store.getRulebookVersion(versionId).files,
+          ...this.store.liveOverrideFilesAt(overrideSeq),
+        ]),
+      8,
+    )
   }
   private ofRuns = new Map<string, Rulebook>()
 

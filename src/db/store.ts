@@ -10,6 +10,7 @@ import type { Statement } from 'better-sqlite3'
 import { and, asc, desc, eq, gte, like, lte, sql } from 'drizzle-orm'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
+import { memoized } from '../memo.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import { emptyFrame, type PeerFrame, type RatingResult } from '../rating/rate.ts'
 import type { RuleText } from '../rulebook/compile.ts'
@@ -87,12 +88,7 @@ export class Store {
   /** Raw statements of the hot reads, prepared once per shape (preparing costs more than running them). */
   private readonly statements = new Map<string, Statement>()
   private statement(key: string, sql: () => string): Statement {
-    let st = this.statements.get(key)
-    if (!st) {
-      st = this.db.$client.prepare(sql())
-      this.statements.set(key, st)
-    }
-    return st
+    return memoized(this.statements, key, () => this.db.$client.prepare(sql()))
   }
 
   /**
