@@ -47,6 +47,21 @@ const historyBytes = (h: readonly RatedFacts[]) => 200 + h.length * 600
 /** The cache key of a firm's published history (read by `history`, filled ahead by `prefetchHistories`). */
 const historyKey = (code: string, lastYear: number) => `history|${code}|${lastYear}`
 
+/**
+ * A rated stored result as its run's peer frame knows it (PeerFrame.own), with its published rank when a trace is
+ * recomputed; undefined for a firm that was not rated.
+ */
+function ownOf(row: ResultRow, keepRank: boolean): PeerFrame['own'] {
+  if (row.status !== 'rated' || row.score === null || row.group === null) return undefined
+  return {
+    county: row.county,
+    sector: row.sector,
+    group: row.group,
+    score: row.score,
+    ...(keepRank && row.rank !== null && { rank: row.rank }),
+  }
+}
+
 /** Whether `d` is a real calendar date written YYYY-MM-DD. */
 export function isCalendarDate(d: string): boolean {
   const ms = Date.parse(`${d}T00:00:00Z`)
@@ -233,7 +248,19 @@ export class EvaluationService {
     const who = authorize(p, ['bureau', 'county'])
     const county = who.role === 'county' ? who.scope : q.county
     const run = this.store.getRun(id)
-    return this.store.runResults(id, { ...q, county }).map((r) => this.stored(run, r))
+    // The run's upheld objections read once for the page, not once a row.
+    const upheld = this.upheld(id)
+    return this.store.runResults(id, { ...q, county }).map((r) => this.stored(run, r, upheld))
+  }
+
+  /** The upheld objections of a run (of one firm, when given), by credit code: its re-grades on review. */
+  private upheld(runId: number, creditCode?: string) {
+    return new Map(
+      this.store
+        .listObjections({ runId, creditCode })
+        .filter((o) => o.status === 'upheld')
+        .map((o) => [o.creditCode, o]),
+    )
   }
 
   /**
@@ -243,10 +270,8 @@ export class EvaluationService {
    * trace that cannot be reproduced is never shown as the record. Rows stored before results were compact keep
    * their full stored result.
    */
-  stored(run: RunRow, row: ResultRow): StoredResult {
-    const regrade = this.store
-      .listObjections({ runId: run.id, creditCode: row.creditCode })
-      .find((o) => o.status === 'upheld')
+  stored(run: RunRow, row: ResultRow, upheld = this.upheld(run.id, row.creditCode)): StoredResult {
+    const regrade = upheld.get(row.creditCode)
     const withRegrade = (r: StoredResult): StoredResult =>
       regrade
         ? {
@@ -280,16 +305,7 @@ export class EvaluationService {
     const rulebook = this.rulebooks.ofRun(run.rulebookVersionId, run.overrideRevision)
     const frame = this.frameOf(run.id)
     if (!frame) throw fail('the run has no stored peer statistics')
-    const own =
-      row.status === 'rated' && row.score !== null && row.group !== null && row.rank !== null
-        ? {
-            county: row.county,
-            sector: row.sector,
-            group: row.group,
-            score: row.score,
-            rank: row.rank,
-          }
-        : undefined
+    const own = ownOf(row, true)
     const [r] = rate(
       [
         {
@@ -393,12 +409,9 @@ export class EvaluationService {
         `evaluation ${run.id} of ${year} was made before peer statistics were stored; run and publish ${year} again`,
         { status: 409 },
       )
-    const own = code ? this.store.runResult(run.id, code) : undefined
-    if (own?.status !== 'rated' || own.score === null || own.group === null) return frame
-    return {
-      ...frame,
-      own: { county: own.county, sector: own.sector, group: own.group, score: own.score },
-    }
+    const row = code ? this.store.runResult(run.id, code) : undefined
+    const own = row && ownOf(row, false)
+    return own ? { ...frame, own } : frame
   }
 
   /**
