@@ -67,6 +67,12 @@ export interface EnterpriseRow {
   updatedBy: string
 }
 
+/** An enterprise row as the raw reads return it (the shape of EnterpriseRow). */
+const ENTERPRISE_SELECT = `SELECT credit_code AS creditCode, name, county, industry_code AS industryCode, version,
+  updated_at AS updatedAt, updated_by AS updatedBy FROM enterprises`
+const enterpriseView = (row: EnterpriseRow): Readonly<EnterpriseRow & { etag: string }> =>
+  Object.freeze({ ...row, etag: etagOf('e', row.version) })
+
 export class Store {
   private dataVersionStmt?: { get(): unknown }
   private seenDataVersion: unknown = undefined
@@ -406,25 +412,19 @@ export class Store {
     // than the lookup.
     const row = this.statement(
       'enterprise',
-      () =>
-        `SELECT credit_code AS creditCode, name, county, industry_code AS industryCode, version,
-                updated_at AS updatedAt, updated_by AS updatedBy
-           FROM enterprises WHERE credit_code = ?`,
+      () => `${ENTERPRISE_SELECT} WHERE credit_code = ?`,
     ).get(code) as EnterpriseRow | undefined
     if (!row) throw new NotFoundError(`enterprise ${code}`)
-    return Object.freeze({ ...row, etag: etagOf('e', row.version) })
+    return enterpriseView(row)
   }
 
   /** The stored enterprises among `codes` (one statement for any number: a billing run reads them in bulk). */
-  enterprisesByCodes(codes: string[]): (EnterpriseRow & { etag: string })[] {
+  enterprisesByCodes(codes: string[]): Readonly<EnterpriseRow & { etag: string }>[] {
     const rows = this.statement(
       'enterprises',
-      () =>
-        `SELECT credit_code AS creditCode, name, county, industry_code AS industryCode, version,
-                updated_at AS updatedAt, updated_by AS updatedBy
-           FROM enterprises WHERE credit_code IN (SELECT value FROM json_each(?))`,
+      () => `${ENTERPRISE_SELECT} WHERE credit_code IN (SELECT value FROM json_each(?))`,
     ).all(JSON.stringify(codes)) as EnterpriseRow[]
-    return rows.map((row) => Object.freeze({ ...row, etag: etagOf('e', row.version) }))
+    return rows.map(enterpriseView)
   }
 
   listEnterprises(filter: { county?: string; limit: number; offset: number }) {
