@@ -42,8 +42,9 @@ export function createApp(deps: AppDeps) {
   )
   const maxBody = deps.maxBodyBytes ?? 10 * 1024 * 1024
   const maxImport = Math.max(maxBody, deps.maxImportBytes ?? 256 * 1024 * 1024)
+  const tooLargeMessage = (max: number) => `request body is larger than ${max} bytes`
   const tooLarge = (c: Context, max: number) =>
-    problemResponse(c, 413, 'BODY_TOO_LARGE', `request body is larger than ${max} bytes`)
+    problemResponse(c, 413, 'BODY_TOO_LARGE', tooLargeMessage(max))
   const limits = new Map(
     [maxBody, maxImport].map((max) => [
       max,
@@ -62,18 +63,15 @@ export function createApp(deps: AppDeps) {
         : maxBody
     const length = headerOf(c, 'content-length')
     const chunked = length === undefined || headerOf(c, 'transfer-encoding') !== undefined
-    // A billing run streams: its body is metered as it is read (the handler answers a line over the limit
-    // with BODY_TOO_LARGE), never buffered whole the way hono's bodyLimit buffers a chunked body.
+    // A billing run streams: its body is metered as it is read (past the limit the handler answers the lines
+    // read, then one BODY_TOO_LARGE line), never buffered whole the way hono's bodyLimit buffers a chunked body.
     if (chunked && c.req.path === '/v1/bills' && c.req.raw.body) {
       let size = 0
       const metered = c.req.raw.body.pipeThrough(
         new TransformStream<Uint8Array, Uint8Array>({
           transform(chunk, out) {
             size += chunk.length
-            if (size > max)
-              out.error(
-                new HTTPException(413, { message: `request body is larger than ${max} bytes` }),
-              )
+            if (size > max) out.error(new HTTPException(413, { message: tooLargeMessage(max) }))
             else out.enqueue(chunk)
           },
         }),
