@@ -177,3 +177,11 @@ describe('a bad row in a large import', () => {
     expect(count()).toBe(49_999)
   }, 60_000)
 })
+
+describe('DEMO_SIZE', () => {
+  it('accepts a demo city of a million firms (it refused more than 200,000) and no more', async () => {
+    const { parseEnv } = await import('../src/env.ts')
+    expect(parseEnv({ DEMO_SIZE: '1000000' }).DEMO_SIZE).toBe(1_000_000)
+    expect(() => parseEnv({ DEMO_SIZE: '1000001' })).toThrow(/DEMO_SIZE/)
+  })
+})

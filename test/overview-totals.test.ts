@@ -35,3 +35,26 @@ it('figure totals in SQL equal the sums over the population; class counts add up
   ).toBe(c)
   expect(t.store.classCounts(run.id).filter((r) => r.class === 'C').length).toBeLessThan(c)
 })
+
+it('the overview page shows the number of C-class firms and the D-class totals, not the number of groups', async () => {
+  const t = createTestApp({ size: 300 })
+  const login = await t.app.request('/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token: t.tokens.bureau }).toString(),
+  })
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]
+  expect(cookie).not.toBe('')
+  const html = await (await t.app.request('/overview', { headers: { cookie } })).text()
+  // Each target row: its label, then the value measured.
+  const valueOf = (label: string) => {
+    const m = new RegExp(`<td>${label}</td><td class="num">([^<]+)</td>`).exec(html)
+    return m ? Number(m[1]) : undefined
+  }
+  const run = t.store.publishedRun(2024)!
+  const d = t.store.runResults(run.id, { class: 'D' }).map((r) => r.creditCode)
+  const land = t.store.figureTotals(2024, ['land_mu'], { run: { id: run.id, class: 'D' } })
+  expect(valueOf('整治提升企业')).toBe(t.store.runResults(run.id, { class: 'C' }).length)
+  expect(valueOf('淘汰关停企业')).toBe(d.length)
+  expect(valueOf('盘活存量土地')).toBe(Math.round(land.sums.land_mu))
+})
