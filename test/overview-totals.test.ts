@@ -47,14 +47,14 @@ it('the overview page shows the number of C-class firms and the D-class totals, 
   expect(cookie).not.toBe('')
   const html = await (await t.app.request('/overview', { headers: { cookie } })).text()
   // Each target row: its label, then the value measured.
-  const valueOf = (label: string) => {
+  const shown = (label: string) => {
     const m = new RegExp(`<td>${label}</td><td class="num">([^<]+)</td>`).exec(html)
     return m ? Number(m[1]) : undefined
   }
   const run = t.store.publishedRun(2024)!
   const d = t.store.runResults(run.id, { class: 'D' }).map((r) => r.creditCode)
   const land = t.store.figureTotals(2024, ['land_mu'], { run: { id: run.id, class: 'D' } })
-  expect(valueOf('整治提升企业')).toBe(t.store.runResults(run.id, { class: 'C' }).length)
-  expect(valueOf('淘汰关停企业')).toBe(d.length)
-  expect(valueOf('盘活存量土地')).toBe(Math.round(land.sums.land_mu))
+  expect(shown('整治提升企业')).toBe(t.store.runResults(run.id, { class: 'C' }).length)
+  expect(shown('淘汰关停企业')).toBe(d.length)
+  expect(shown('盘活存量土地')).toBe(Math.round(land.sums.land_mu))
 })
