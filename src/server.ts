@@ -102,7 +102,10 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
   // Tokens go to a terminal only, never into a log a service manager keeps; the file is always named.
   if (tokens && process.stdout.isTTY) {
     say(`  demo tokens (also in ${tokenFile}):`)
-    say(`    bureau      ${tokens.bureau}`)
+    say(`    bureau      ${tokens.bureau}   (发改/物价: tariff rules, tokens)`)
+    if (tokens.economy)
+      say(`    economy     ${tokens.economy}   (经信: evaluations, the programme)`)
+    if (tokens.observer) say(`    observer    ${tokens.observer}   (read-only department)`)
     say(`    utility     ${tokens.utility}`)
     say(`    county      ${tokens.county}   (慈溪市 ${tokens.countyCode})`)
     say(`    enterprise  ${tokens.enterprise}   (${tokens.creditCode})`)

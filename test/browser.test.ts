@@ -116,9 +116,9 @@ describe.skipIf(!available)('pages in a real browser', () => {
   })
 
   it('notice: an enterprise sees its provisional result on the self-check page and files an objection there', async () => {
-    const bureau = principalOf(t, t.tokens.bureau)
-    const run = t.services.evaluations.run(bureau, 2024)
-    t.services.evaluations.notice(bureau, run.id)
+    const economy = principalOf(t, t.tokens.economy)
+    const run = t.services.evaluations.run(economy, 2024)
+    t.services.evaluations.notice(economy, run.id)
     const page = await browser.newPage({ viewport: { width: 1100, height: 1200 } })
     await page.goto(`${base}/login`)
     await page.fill('input[name=token]', t.tokens.enterprise)

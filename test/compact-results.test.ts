@@ -14,7 +14,7 @@ import { edited } from './support/rulebook.ts'
 function runCapturing(t: ReturnType<typeof createTestApp>, year: number) {
   const insert = vi.spyOn(t.store, 'insertRun')
   const bureau = principalOf(t, t.tokens.bureau)
-  const { id } = t.services.evaluations.run(bureau, year)
+  const { id } = t.services.evaluations.run(principalOf(t, t.tokens.economy), year)
   const results = insert.mock.calls.at(-1)![2] as RatingResult[]
   insert.mockRestore()
   // The run-time trace, taken as the run stored it (and before anything else changes).
@@ -43,7 +43,7 @@ describe('compact results and recomputed traces', () => {
     // Two above-scale firms of one county with every ratio at its 3× cap: the same score, ranked apart at run time
     // by the tie-break (tax per mu), which the peer statistics do not keep.
     const everyone = t.store.population(2024)
-    const bureau = principalOf(t, t.tokens.bureau)
+    const bureau = principalOf(t, t.tokens.economy)
     const a = everyone.find((e) => e.figures.above_scale === true)!
     const b = everyone.find(
       (e) => e !== a && e.county === a.county && e.figures.above_scale === true,

@@ -108,7 +108,7 @@ describe('crash safety (SIGKILL mid-write)', () => {
     }
     // Resumable: evaluate again and publish.
     const store = new Store(createDb(path))
-    const run = createServices(store).evaluations.run(cliPrincipal('retry'), 2024)
+    const run = createServices(store).evaluations.run(cliPrincipal('retry', 'economy'), 2024)
     store.publish(run.id, store.today(), 'retry', { publishedOn: '2025-01-01', reason: 'test' })
     expect(snapshot(path).published.find((p) => p.year === 2024)!.id).toBe(run.id)
     store.db.$client.close()

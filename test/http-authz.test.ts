@@ -5,14 +5,25 @@ import { ningboTexts } from './support/rulebook.ts'
 
 let t: TestApp
 let other: string
+/** A demo project and disposition of the demo county (慈溪 330282), and a disposition of another county. */
+let project: number
+let disposition: number
+let foreignDisposition: number
 beforeAll(() => {
   t = createTestApp({ size: 120 })
   other = t.store
     .listEnterprises({ limit: 200, offset: 0 })
     .rows.find((e) => e.county !== '330282')!.creditCode
+  const economy = t.services.tokens.principal(t.tokens.economy)!
+  project = t.services.programme.listProjects(economy, { county: '330282' })[0].id
+  disposition = t.services.programme.projectDetail(economy, project).dispositions[0].id
+  const elsewhere = t.services.programme.listProjects(economy, { county: '330203' })[0].id
+  foreignDisposition = t.services.programme.projectDetail(economy, elsewhere).dispositions[0].id
 })
 
-const ALL: Role[] = ['bureau', 'county', 'utility', 'enterprise']
+const ALL: Role[] = ['bureau', 'economy', 'county', 'utility', 'enterprise', 'observer']
+/** The city's offices: the pricing bureau (发改), the economy-and-IT office (经信), read-only departments. */
+const CITY: Role[] = ['bureau', 'economy', 'observer']
 type Req = {
   method: string
   path: (own: string) => string
@@ -68,41 +79,41 @@ const ROUTES: Req[] = [
     }),
     allowed: ALL,
   },
-  { method: 'GET', path: () => '/v1/enterprises', allowed: ['bureau', 'county'] },
+  { method: 'GET', path: () => '/v1/enterprises', allowed: [...CITY, 'county'] },
   {
     method: 'POST',
     path: () => '/v1/enterprises',
     body: (c) => ({ creditCode: c, name: 'x', county: '330282', industryCode: '3411' }),
-    allowed: ['bureau'],
+    allowed: ['bureau', 'economy'],
   },
   {
     method: 'GET',
     path: (c) => `/v1/enterprises/${c}`,
-    allowed: ['bureau', 'county', 'enterprise'],
+    allowed: [...CITY, 'county', 'enterprise'],
   },
   {
     method: 'PUT',
     path: (c) => `/v1/enterprises/${c}`,
     body: () => ({ name: 'x', county: '330282', industryCode: '3411' }),
-    allowed: ['bureau'],
+    allowed: ['bureau', 'economy'],
   },
   {
     method: 'GET',
     path: (c) => `/v1/enterprises/${c}/figures/2024`,
-    allowed: ['bureau', 'county', 'enterprise'],
+    allowed: [...CITY, 'county', 'enterprise'],
   },
   {
     method: 'PUT',
     path: (c) => `/v1/enterprises/${c}/figures/2024`,
     body: () => ({ land_mu: 1 }),
-    allowed: ['bureau'],
+    allowed: ['bureau', 'economy'],
   },
   {
     method: 'POST',
     path: () => '/v1/enterprises:import?year=2024',
     raw: 'credit_code,name,county_code,industry_code\n',
     headers: { 'content-type': 'text/csv' },
-    allowed: ['bureau'],
+    allowed: ['bureau', 'economy'],
   },
   { method: 'GET', path: () => '/v1/rulebook', allowed: ALL },
   { method: 'GET', path: () => '/v1/rulebook/versions', allowed: ALL },
@@ -121,46 +132,46 @@ const ROUTES: Req[] = [
     method: 'POST',
     path: () => '/v1/evaluations',
     body: () => ({ year: 2024 }),
-    allowed: ['bureau'],
+    allowed: ['economy'],
   },
-  { method: 'GET', path: () => '/v1/evaluations', allowed: ['bureau', 'county', 'utility'] },
-  { method: 'GET', path: () => '/v1/evaluations/1', allowed: ['bureau', 'county', 'utility'] },
-  { method: 'GET', path: () => '/v1/evaluations/1/results', allowed: ['bureau', 'county'] },
-  { method: 'GET', path: () => '/v1/evaluations/1/results.csv', allowed: ['bureau', 'utility'] },
-  { method: 'POST', path: () => '/v1/evaluations/1/publish', allowed: ['bureau'] },
-  { method: 'POST', path: () => '/v1/evaluations/1/notice', allowed: ['bureau'] },
+  { method: 'GET', path: () => '/v1/evaluations', allowed: [...CITY, 'county', 'utility'] },
+  { method: 'GET', path: () => '/v1/evaluations/1', allowed: [...CITY, 'county', 'utility'] },
+  { method: 'GET', path: () => '/v1/evaluations/1/results', allowed: [...CITY, 'county'] },
+  { method: 'GET', path: () => '/v1/evaluations/1/results.csv', allowed: [...CITY, 'utility'] },
+  { method: 'POST', path: () => '/v1/evaluations/1/publish', allowed: ['economy'] },
+  { method: 'POST', path: () => '/v1/evaluations/1/notice', allowed: ['economy'] },
   {
     method: 'GET',
     path: (c) => `/v1/enterprises/${c}/provisional?year=2024`,
-    allowed: ['bureau', 'county', 'enterprise'],
+    allowed: [...CITY, 'county', 'enterprise'],
   },
   {
     method: 'POST',
     path: () => '/v1/evaluations/1/objections',
     body: (c) => ({ creditCode: c, reason: 'the land area is wrong', evidence: 'deed' }),
-    allowed: ['bureau', 'enterprise'],
+    allowed: ['economy', 'enterprise'],
   },
   {
     method: 'GET',
     path: () => '/v1/evaluations/1/objections',
-    allowed: ['bureau', 'county', 'enterprise'],
+    allowed: [...CITY, 'county', 'enterprise'],
   },
   {
     method: 'POST',
     path: () => '/v1/objections/1/decision',
     body: () => ({ upheld: false, reason: 'the figures stand' }),
-    allowed: ['bureau'],
+    allowed: ['economy'],
   },
-  { method: 'GET', path: () => '/v1/overrides', allowed: ['bureau', 'county'] },
+  { method: 'GET', path: () => '/v1/overrides', allowed: [...CITY, 'county'] },
   {
     method: 'GET',
     path: () => '/v1/overrides/cixi_2024_electricity',
-    allowed: ['bureau', 'county'],
+    allowed: [...CITY, 'county'],
   },
   {
     method: 'GET',
     path: () => '/v1/overrides/cixi_2024_electricity/preview?year=2024',
-    allowed: ['bureau', 'county'],
+    allowed: [...CITY, 'county'],
   },
   {
     method: 'POST',
@@ -174,7 +185,7 @@ const ROUTES: Req[] = [
     body: () => ({ reason: 'x' }),
     allowed: ['bureau', 'county'],
   },
-  { method: 'GET', path: () => '/v1/audit', allowed: ['bureau'] },
+  { method: 'GET', path: () => '/v1/audit', allowed: ['bureau', 'economy'] },
   { method: 'GET', path: () => '/v1/rulebook/versions/1/diff/1', allowed: ALL },
   { method: 'GET', path: () => '/v1/tokens', allowed: ['bureau'] },
   {
@@ -186,10 +197,78 @@ const ROUTES: Req[] = [
   {
     method: 'GET',
     path: () => '/v1/jobs/00000000-0000-4000-8000-000000000000',
-    allowed: ['bureau'],
+    allowed: ['bureau', 'economy'],
   },
   // A token id that does not exist: the demo tokens the other cases use stay valid.
   { method: 'DELETE', path: () => '/v1/tokens/999', allowed: ['bureau'] },
+  // The rectification programme: counties keep their records; the city's offices read; 经信 fixes the fund.
+  {
+    method: 'POST',
+    path: () => '/v1/projects',
+    body: () => ({
+      county: '330282',
+      year: 2017,
+      kind: 'sector',
+      name: '矩阵测试项目',
+      township: '观海卫镇',
+      startsOn: '2017-01-01',
+      endsOn: '2017-12-31',
+    }),
+    allowed: ['county'],
+  },
+  { method: 'GET', path: () => '/v1/projects', allowed: [...CITY, 'county'] },
+  { method: 'GET', path: () => `/v1/projects/${project}`, allowed: [...CITY, 'county'] },
+  {
+    method: 'PATCH',
+    path: () => `/v1/projects/${project}`,
+    body: () => ({ township: '观海卫镇' }),
+    headers: { 'if-match': '"p1"' },
+    allowed: ['county'],
+  },
+  {
+    method: 'POST',
+    path: () => `/v1/projects/${project}/dispositions`,
+    body: (c) => ({ creditCode: c, kind: 'compliance', deadline: '2017-12-31' }),
+    allowed: ['county'],
+  },
+  {
+    method: 'PATCH',
+    path: () => `/v1/dispositions/${disposition}`,
+    body: () => ({ evidence: '补充验收材料' }),
+    headers: { 'if-match': '"d1"' },
+    allowed: ['county'],
+  },
+  {
+    method: 'GET',
+    path: (c) => `/v1/enterprises/${c}/dispositions`,
+    allowed: [...CITY, 'county', 'enterprise'],
+  },
+  { method: 'GET', path: () => '/v1/programme/progress', allowed: [...CITY, 'county'] },
+  { method: 'GET', path: () => '/v1/programme/lists/2016', allowed: [...CITY, 'county'] },
+  {
+    method: 'GET',
+    path: () => '/v1/programme/reports?quarter=2016Q1',
+    allowed: [...CITY, 'county'],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/programme/reports/330282/2016Q1',
+    allowed: [...CITY, 'county'],
+  },
+  {
+    method: 'GET',
+    path: () => '/v1/programme/reports/330282/2016Q1/report.csv',
+    allowed: [...CITY, 'county'],
+  },
+  {
+    method: 'POST',
+    path: () => '/v1/programme/reports/330282/2016Q1',
+    body: () => ({ submittedOn: '2016-04-08', historicReason: 'the matrix resubmits' }),
+    allowed: ['county'],
+  },
+  { method: 'GET', path: () => '/v1/funds/2017/preview', allowed: [...CITY, 'county'] },
+  { method: 'POST', path: () => '/v1/funds/2017', allowed: ['economy'] },
+  { method: 'GET', path: () => '/v1/funds/2015', allowed: [...CITY, 'county'] },
 ]
 
 const cases = ROUTES.flatMap((r) =>
@@ -248,6 +327,52 @@ describe('scopes', () => {
       statuses.push((await call(fresh.app, 'GET', '/v1/rulebook', { token: `wrong-${i}` })).status)
     expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true)
     expect(statuses.slice(30)).toEqual([429, 429])
+  })
+
+  it('a county keeps only its own programme records; an enterprise reads only its own', async () => {
+    const county = t.tokens.county
+    const elsewhere = await call(t.app, 'POST', '/v1/projects', {
+      token: county,
+      body: {
+        county: '330203',
+        year: 2017,
+        kind: 'sector',
+        name: '别县项目',
+        township: 'x',
+        startsOn: '2017-01-01',
+        endsOn: '2017-12-31',
+      },
+    })
+    expect(elsewhere.status).toBe(403)
+    const foreign = await call(t.app, 'PATCH', `/v1/dispositions/${foreignDisposition}`, {
+      token: county,
+      body: { evidence: 'not mine' },
+      headers: { 'if-match': '"d1"' },
+    })
+    expect(foreign.status).toBe(403)
+    const read = await call(t.app, 'GET', '/v1/programme/reports/330203/2016Q1', { token: county })
+    expect(read.status).toBe(403)
+    const list = (await (
+      await call(t.app, 'GET', '/v1/projects?county=330282', { token: county })
+    ).json()) as { rows: { county: string }[] }
+    expect(new Set(list.rows.map((r) => r.county))).toEqual(new Set(['330282']))
+    expect(
+      (
+        await call(t.app, 'GET', `/v1/enterprises/${other}/dispositions`, {
+          token: t.tokens.enterprise,
+        })
+      ).status,
+    ).toBe(403)
+    // A read-only department changes nothing, whatever it sends.
+    expect(
+      (
+        await call(t.app, 'PATCH', `/v1/dispositions/${disposition}`, {
+          token: t.tokens.observer,
+          body: { evidence: 'x' },
+          headers: { 'if-match': '"d1"' },
+        })
+      ).status,
+    ).toBe(403)
   })
 
   it('tokens are stored hashed, never in clear', () => {

@@ -5,8 +5,8 @@
 //   pay 1.5 … 8.5, 11, 12). As in case 01 firm 1 ranks 20 of 20 → D (score 2 × round4(50 × 1/5.9) = 2 × 8.4746
 //   = 16.9492), firm 2 ranks 18 → C.
 // The clock starts on 2026-01-01 (Ningbo). The rulebook's notice is 7 days: 2026-01-01 to 2026-01-07.
-//   Firm 1 objects on 2026-01-01; the bureau upholds it: class D → C (a re-grade, reason recorded).
-//   Firm 2 objects; the bureau rejects it: class stays C.
+//   Firm 1 objects on 2026-01-01; the economy office upholds it: class D → C (a re-grade, reason recorded).
+//   Firm 2 objects; the economy office rejects it: class stays C.
 //   8 days later (2026-01-09) the run is published: it binds from max(2026-01-01, 2026-01-09) = 2026-01-09.
 // Quote for firm 1, electricity, 2026-01-01..2026-02-01 (31 days), 31,000 kWh, prorated by days:
 //   2026-01-01..2026-01-08 (8 days, 8,000 kWh): no evaluation binds yet (firm 1 has none before 2025) → nothing
@@ -34,7 +34,7 @@ beforeAll(async () => {
   token1 = t.store.createToken('enterprise', firm1, 'firm 1', { by: 'test' }).token
   token2 = t.store.createToken('enterprise', firm2, 'firm 2', { by: 'test' }).token
   const run = await call(t.app, 'POST', '/v1/evaluations', {
-    token: t.tokens.bureau,
+    token: t.tokens.economy,
     body: { year: 2025 },
   })
   runId = (await json(run)).id
@@ -43,7 +43,7 @@ beforeAll(async () => {
 describe('notice → objection → review → publication', () => {
   it('puts the run to notice for the rulebook’s 7 days; each firm sees its provisional result', async () => {
     const notice = await call(t.app, 'POST', `/v1/evaluations/${runId}/notice`, {
-      token: t.tokens.bureau,
+      token: t.tokens.economy,
     })
     expect(await json(notice)).toEqual({
       id: runId,
@@ -75,7 +75,7 @@ describe('notice → objection → review → publication', () => {
 
   it('publication waits for the notice to end and for every objection to be decided', async () => {
     const early = await call(t.app, 'POST', `/v1/evaluations/${runId}/publish`, {
-      token: t.tokens.bureau,
+      token: t.tokens.economy,
     })
     expect(early.status).toBe(409)
     expect((await json(early)).detail).toContain('runs until 2026-01-07')
@@ -113,14 +113,14 @@ describe('notice → objection → review → publication', () => {
     expect(again.status).toBe(409)
   })
 
-  it('the bureau decides each objection: an upheld one re-grades the firm; a county cannot decide', async () => {
+  it('the economy office (经信) decides each objection: an upheld one re-grades the firm; a county cannot decide', async () => {
     const list = (await json(
-      await call(t.app, 'GET', `/v1/evaluations/${runId}/objections`, { token: t.tokens.bureau }),
+      await call(t.app, 'GET', `/v1/evaluations/${runId}/objections`, { token: t.tokens.economy }),
     )) as { objections: { id: number; creditCode: string }[] }
     const id1 = list.objections.find((o) => o.creditCode === firm1)!.id
     const id2 = list.objections.find((o) => o.creditCode === firm2)!.id
     const open = await call(t.app, 'POST', `/v1/evaluations/${runId}/publish`, {
-      token: t.tokens.bureau,
+      token: t.tokens.economy,
     })
     expect(open.status).toBe(409)
     const byCounty = await call(t.app, 'POST', `/v1/objections/${id1}/decision`, {
@@ -129,12 +129,12 @@ describe('notice → objection → review → publication', () => {
     })
     expect(byCounty.status).toBe(403)
     const noClass = await call(t.app, 'POST', `/v1/objections/${id1}/decision`, {
-      token: t.tokens.bureau,
+      token: t.tokens.economy,
       body: { upheld: true, reason: 'upheld without saying the class' },
     })
     expect(noClass.status).toBe(422)
     const upheld = await call(t.app, 'POST', `/v1/objections/${id1}/decision`, {
-      token: t.tokens.bureau,
+      token: t.tokens.economy,
       body: { upheld: true, class: 'C', reason: 'leased land excluded on review: class C' },
     })
     expect(await json(upheld)).toMatchObject({
@@ -143,7 +143,7 @@ describe('notice → objection → review → publication', () => {
       classAfter: 'C',
     })
     const rejected = await call(t.app, 'POST', `/v1/objections/${id2}/decision`, {
-      token: t.tokens.bureau,
+      token: t.tokens.economy,
       body: { upheld: false, reason: 'VAT refunds are not tax paid' },
     })
     expect(await json(rejected)).toMatchObject({ status: 'rejected', classAfter: 'C' })
@@ -173,7 +173,7 @@ describe('notice → objection → review → publication', () => {
     })
     expect(late.status).toBe(409)
     const pub = await call(t.app, 'POST', `/v1/evaluations/${runId}/publish`, {
-      token: t.tokens.bureau,
+      token: t.tokens.economy,
     })
     expect(await json(pub)).toMatchObject({ id: runId, year: 2025, bindingFrom: '2026-01-09' })
     const q = await json(

@@ -45,7 +45,7 @@ const PROPOSAL = draftOverride('cixi_openapi', '330282', '2027-01-01', {
 beforeAll(async () => {
   t = createTestApp({ size: 120 })
   doc = await (await call(t.app, 'GET', '/openapi.json')).json()
-  const { bureau, utility, county, enterprise, creditCode } = t.tokens
+  const { bureau, economy, utility, county, enterprise, creditCode } = t.tokens
   await record('GET', '/healthz', '/healthz')
   await record(
     'GET',
@@ -148,27 +148,27 @@ beforeAll(async () => {
     token: utility,
   })
   const run = await record('POST', '/v1/evaluations', '/v1/evaluations', {
-    token: bureau,
+    token: economy,
     body: { year: 2024 },
   })
   const job = await record('POST', '/v1/evaluations', '/v1/evaluations', {
-    token: bureau,
+    token: economy,
     body: { year: 2023 },
     headers: { prefer: 'respond-async' },
   })
   await new Promise((r) => setTimeout(r, 50))
-  await record('GET', '/v1/jobs/{id}', `/v1/jobs/${job.body.id}`, { token: bureau })
-  await record('GET', '/v1/evaluations', '/v1/evaluations', { token: bureau })
-  await record('GET', '/v1/evaluations/{id}', `/v1/evaluations/${run.body.id}`, { token: bureau })
+  await record('GET', '/v1/jobs/{id}', `/v1/jobs/${job.body.id}`, { token: economy })
+  await record('GET', '/v1/evaluations', '/v1/evaluations', { token: economy })
+  await record('GET', '/v1/evaluations/{id}', `/v1/evaluations/${run.body.id}`, { token: economy })
   await record(
     'GET',
     '/v1/evaluations/{id}/results',
     `/v1/evaluations/${run.body.id}/results?limit=3`,
-    { token: bureau },
+    { token: economy },
   )
   // Notice → objection → review → final publication.
   await record('POST', '/v1/evaluations/{id}/notice', `/v1/evaluations/${run.body.id}/notice`, {
-    token: bureau,
+    token: economy,
   })
   await record(
     'GET',
@@ -199,11 +199,11 @@ beforeAll(async () => {
     'POST',
     '/v1/objections/{id}/decision',
     `/v1/objections/${objection.body.id}/decision`,
-    { token: bureau, body: { upheld: false, reason: 'the certificate matches the figures used' } },
+    { token: economy, body: { upheld: false, reason: 'the certificate matches the figures used' } },
   )
   t.advanceDays(8)
   await record('POST', '/v1/evaluations/{id}/publish', `/v1/evaluations/${run.body.id}/publish`, {
-    token: bureau,
+    token: economy,
   })
   await record(
     'GET',
@@ -239,6 +239,77 @@ beforeAll(async () => {
   })
   await record('GET', '/v1/tokens', '/v1/tokens', { token: bureau })
   await record('DELETE', '/v1/tokens/{id}', `/v1/tokens/${made.body.id}`, { token: bureau })
+  // The rectification programme: a Cixi project, a disposition, progress, reports and the fund.
+  const project = await record('POST', '/v1/projects', '/v1/projects', {
+    token: county,
+    body: {
+      county: '330282',
+      year: 2017,
+      kind: 'block',
+      name: '周巷镇村级工业区块整治',
+      township: '周巷镇',
+      startsOn: '2017-01-01',
+      endsOn: '2017-12-31',
+      filedOn: '2016-12-20',
+      historicReason: 'filed on paper in 2016',
+    },
+  })
+  await record('GET', '/v1/projects', '/v1/projects?year=2017', { token: economy })
+  await record('PATCH', '/v1/projects/{id}', `/v1/projects/${project.body.id}`, {
+    token: county,
+    body: { township: '周巷镇（含天元）' },
+    headers: { 'if-match': project.res.headers.get('etag')! },
+  })
+  const disposition = await record(
+    'POST',
+    '/v1/projects/{id}/dispositions',
+    `/v1/projects/${project.body.id}/dispositions`,
+    { token: county, body: { creditCode, kind: 'upgrade', deadline: '2017-12-31' } },
+  )
+  await record('PATCH', '/v1/dispositions/{id}', `/v1/dispositions/${disposition.body.id}`, {
+    token: county,
+    body: {
+      status: 'done',
+      completedOn: '2017-11-30',
+      evidence: '验收意见',
+      changes: '自动化生产线',
+      energyFreedTce: '12.5',
+    },
+    headers: { 'if-match': disposition.res.headers.get('etag')! },
+  })
+  await record('GET', '/v1/projects/{id}', `/v1/projects/${project.body.id}`, { token: economy })
+  await record(
+    'GET',
+    '/v1/enterprises/{creditCode}/dispositions',
+    `/v1/enterprises/${creditCode}/dispositions`,
+    { token: enterprise },
+  )
+  await record('GET', '/v1/programme/progress', '/v1/programme/progress', { token: economy })
+  await record('GET', '/v1/programme/lists/{year}', '/v1/programme/lists/2017', { token: economy })
+  await record('GET', '/v1/programme/reports', '/v1/programme/reports?quarter=2017Q4', {
+    token: economy,
+  })
+  await record(
+    'GET',
+    '/v1/programme/reports/{county}/{quarter}',
+    '/v1/programme/reports/330282/2017Q4',
+    { token: county },
+  )
+  await record(
+    'GET',
+    '/v1/programme/reports/{county}/{quarter}/report.csv',
+    '/v1/programme/reports/330282/2017Q4/report.csv',
+    { token: county },
+  )
+  await record(
+    'POST',
+    '/v1/programme/reports/{county}/{quarter}',
+    '/v1/programme/reports/330282/2017Q4',
+    { token: county, body: {} },
+  )
+  await record('GET', '/v1/funds/{year}/preview', '/v1/funds/2017/preview', { token: economy })
+  await record('POST', '/v1/funds/{year}', '/v1/funds/2017', { token: economy })
+  await record('GET', '/v1/funds/{year}', '/v1/funds/2017', { token: economy })
   // Errors answer in the one problem shape.
   await record(
     'GET',

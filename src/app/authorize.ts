@@ -37,13 +37,31 @@ export function authorize(
   return principal
 }
 
+/** Every role. The city's offices are the pricing bureau (发改/物价: tariff rules, tokens), the economy-and-IT
+ * office (经信: the evaluation and the programme) and read-only departments (observer). */
+export const EVERY: readonly Role[] = [
+  'bureau',
+  'economy',
+  'county',
+  'utility',
+  'enterprise',
+  'observer',
+]
+/** The city's offices, which read everything city-wide. */
+export const CITY: readonly Role[] = ['bureau', 'economy', 'observer']
+/** Who keeps the enterprise register and its annual figures: the bureau bills them, the economy office rates them. */
+export const REGISTRARS: readonly Role[] = ['bureau', 'economy']
+
 /** How a principal is named in the audit log and in override records: the token's label, role, scope and id. */
 export const actorOf = (p: Principal) =>
   p.tokenId === 0
     ? p.label
     : `${p.label} [${p.role}${p.scope ? ` ${p.scope}` : ''}, token #${p.tokenId}]`
 
-/** The command line acts as the bureau without a token; the OS user is recorded. */
-export function cliPrincipal(user: string): Principal {
-  return { role: 'bureau', scope: '', label: `cli:${user}`, tokenId: 0 }
+/**
+ * The command line acts without a token as the office whose duty the command is (the bureau for rules and tokens,
+ * the economy-and-IT office for evaluations and the programme); the OS user is recorded.
+ */
+export function cliPrincipal(user: string, role: Role = 'bureau'): Principal {
+  return { role, scope: '', label: `cli:${user}`, tokenId: 0 }
 }

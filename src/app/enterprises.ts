@@ -8,7 +8,7 @@ import { decodeCsvBytes, parseEnterprisesCsv } from '../enterprise/csv.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { AuthError, MujunError, NotFoundError } from '../errors.ts'
 import { figureProblems } from '../rating/rate.ts'
-import { actorOf, authorize } from './authorize.ts'
+import { actorOf, authorize, CITY, REGISTRARS } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { RulebookService } from './rulebooks.ts'
 
@@ -45,7 +45,11 @@ export class EnterpriseService {
    * An enterprise as `p` may see it. A token scoped to another enterprise or county gets 403 whether or not the
    * code exists, so a scoped token learns nothing about other firms.
    */
-  visible(p: Principal | undefined, code: string, roles: Principal['role'][]): EnterpriseView {
+  visible(
+    p: Principal | undefined,
+    code: string,
+    roles: readonly Principal['role'][],
+  ): EnterpriseView {
     const who = authorize(p, roles)
     if (who.role === 'enterprise' && who.scope !== code)
       throw new AuthError(403, `this enterprise token is scoped to ${who.scope}`)
@@ -63,11 +67,11 @@ export class EnterpriseService {
   }
 
   get(p: Principal | undefined, code: string): EnterpriseView {
-    return this.visible(p, code, ['bureau', 'county', 'enterprise'])
+    return this.visible(p, code, [...CITY, 'county', 'enterprise'])
   }
 
   list(p: Principal | undefined, q: { county?: string; limit: number; offset: number }) {
-    const who = authorize(p, ['bureau', 'county'])
+    const who = authorize(p, [...CITY, 'county'])
     const county = who.role === 'county' ? who.scope : q.county
     return this.store.listEnterprises({ county, limit: q.limit, offset: q.offset })
   }
@@ -76,7 +80,7 @@ export class EnterpriseService {
     p: Principal | undefined,
     e: { creditCode: string; name: string; county: string; industryCode: string },
   ) {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, REGISTRARS)
     this.checkCounty(e.county)
     return this.store.createEnterprise(e, actorOf(who))
   }
@@ -87,7 +91,7 @@ export class EnterpriseService {
     patch: { name: string; county: string; industryCode: string },
     ifMatch: string | undefined,
   ) {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, REGISTRARS)
     this.checkCounty(patch.county)
     return this.store.updateEnterprise(code, patch, ifMatch, actorOf(who))
   }
@@ -104,7 +108,7 @@ export class EnterpriseService {
     data: Figures,
     ifMatch: string | undefined,
   ) {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, REGISTRARS)
     const problems = figureProblems(this.rulebooks.active().rulebook, data)
     if (problems)
       throw new MujunError('FIGURES_INVALID', problems.join('; '), {
@@ -121,7 +125,7 @@ export class EnterpriseService {
     year: number,
     onProgress?: (done: number, total: number) => void,
   ) {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, REGISTRARS)
     const rb = this.rulebooks.active().rulebook
     for (const r of rows) {
       const problem = figureProblems(rb, r.figures)
@@ -141,7 +145,7 @@ export class EnterpriseService {
     skipBad: boolean,
     onProgress?: (done: number, total: number) => void,
   ) {
-    authorize(p, ['bureau'])
+    authorize(p, REGISTRARS)
     const { text, encoding } = decodeCsvBytes(bytes)
     const parsed = parseEnterprisesCsv(text, this.rulebooks.active().rulebook)
     if (parsed.problems.length > 0 && !skipBad) {

@@ -10,7 +10,7 @@ import type { RatedFacts } from '../pricing/quote.ts'
 import { emptyFrame, type PeerFrame, type RatingResult, rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import { HISTORY_YEARS } from '../rulebook/schema.ts'
-import { actorOf, authorize } from './authorize.ts'
+import { actorOf, authorize, CITY } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { RulebookService } from './rulebooks.ts'
 
@@ -89,7 +89,7 @@ export class EvaluationService {
     /** Told when the population has been read and when it has been rated (the benchmark times each phase). */
     onPhase?: (phase: 'read' | 'rated', firms: number) => void,
   ): { id: number; counts: Record<string, number> } {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, ['economy'])
     const { id, overrideSeq, rulebook } = this.rulebooks.active()
     const population = this.store.population(year)
     if (population.length === 0)
@@ -110,7 +110,7 @@ export class EvaluationService {
 
   /** Puts a draft run to public notice for the rulebook's notice period, from today. */
   notice(p: Principal | undefined, runId: number) {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, ['economy'])
     const days = this.rulebooks.active().rulebook.meta.publication.noticeDays
     return this.store.notice(runId, this.store.today(), days, actorOf(who))
   }
@@ -124,7 +124,7 @@ export class EvaluationService {
     runId: number,
     historic?: { publishedOn: string; reason: string },
   ) {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, ['economy'])
     if (historic) {
       // The CLI passes these as typed: the same checks as the API's schema.
       const d = historic.publishedOn
@@ -157,7 +157,7 @@ export class EvaluationService {
 
   /** An enterprise's provisional result in the run of `year` under notice, with the notice dates. */
   provisional(p: Principal | undefined, code: string, year: number) {
-    authorize(p, ['bureau', 'county', 'enterprise'], { creditCode: code })
+    authorize(p, [...CITY, 'county', 'enterprise'], { creditCode: code })
     const run = this.inNotice(year)
     if (!run)
       throw new MujunError('NO_NOTICE', `no evaluation of ${year} is in public notice`, {
@@ -168,7 +168,7 @@ export class EvaluationService {
       throw new MujunError('NOT_FOUND', `${code} has no result in evaluation ${run.id}`, {
         status: 404,
       })
-    authorize(p, ['bureau', 'county', 'enterprise'], { creditCode: code, county: row.county })
+    authorize(p, [...CITY, 'county', 'enterprise'], { creditCode: code, county: row.county })
     const { figures: _, ...result } = this.stored(this.store.getRun(run.id), row)
     return {
       evaluationId: run.id,
@@ -186,7 +186,7 @@ export class EvaluationService {
     runId: number,
     body: { creditCode: string; reason: string; evidence: string },
   ) {
-    const who = authorize(p, ['bureau', 'enterprise'], { creditCode: body.creditCode })
+    const who = authorize(p, ['economy', 'enterprise'], { creditCode: body.creditCode })
     // The page posts plain form fields: the same bounds as the API's schema, checked here for both.
     if (
       body.reason.length < 5 ||
@@ -204,7 +204,7 @@ export class EvaluationService {
 
   /** Objections: the bureau sees all, a county its own county's, an enterprise its own. */
   objections(p: Principal | undefined, filter: { runId?: number }) {
-    const who = authorize(p, ['bureau', 'county', 'enterprise'])
+    const who = authorize(p, [...CITY, 'county', 'enterprise'])
     return this.store.listObjections({
       ...filter,
       county: who.role === 'county' ? who.scope : undefined,
@@ -218,7 +218,7 @@ export class EvaluationService {
     id: number,
     d: { upheld: boolean; class?: string; reason: string },
   ) {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, ['economy'])
     const classes = this.rulebooks.active().rulebook.meta.classes.map((c) => c.id)
     if (d.upheld && (!d.class || !classes.includes(d.class)))
       throw new MujunError(
@@ -230,12 +230,12 @@ export class EvaluationService {
   }
 
   list(p: Principal | undefined) {
-    authorize(p, ['bureau', 'county', 'utility'])
+    authorize(p, [...CITY, 'county', 'utility'])
     return this.store.listRuns()
   }
 
   get(p: Principal | undefined, id: number) {
-    authorize(p, ['bureau', 'county', 'utility'])
+    authorize(p, [...CITY, 'county', 'utility'])
     return this.store.getRun(id)
   }
 
@@ -245,7 +245,7 @@ export class EvaluationService {
     id: number,
     q: { county?: string; class?: string; limit: number; offset: number },
   ) {
-    const who = authorize(p, ['bureau', 'county'])
+    const who = authorize(p, [...CITY, 'county'])
     const county = who.role === 'county' ? who.scope : q.county
     const run = this.store.getRun(id)
     // The run's upheld objections read once for the page, not once a row.
@@ -354,7 +354,7 @@ export class EvaluationService {
     runId: number,
     onProgress?: (done: number, total: number) => void,
   ): { csv: string; rows: number; year: number } {
-    authorize(p, ['bureau', 'utility'])
+    authorize(p, [...CITY, 'utility'])
     const run = this.store.getRun(runId)
     const rows = this.store.runResults(runId)
     const lines = rows.map((r, i) => {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
 import type { Principal } from '../db/store.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
-import { actorOf, authorize } from './authorize.ts'
+import { actorOf, authorize, REGISTRARS } from './authorize.ts'
 import type { EnterpriseService } from './enterprises.ts'
 import type { EvaluationService } from './evaluations.ts'
 import type { OverrideService } from './overrides.ts'
@@ -68,7 +68,14 @@ export class JobService {
    * bureau's; a preview is asked by whoever may read the override (the use case checks again inside the job).
    */
   start(p: Principal | undefined, req: JobRequest): { job: Job; done: Promise<unknown> } {
-    const who = authorize(p, req.kind === 'preview' ? ['bureau', 'county'] : ['bureau'])
+    const who = authorize(
+      p,
+      req.kind === 'preview'
+        ? ['bureau', 'economy', 'observer', 'county']
+        : req.kind === 'evaluate'
+          ? ['economy']
+          : REGISTRARS,
+    )
     if (this.pending >= MAX_QUEUED)
       throw new MujunError('JOBS_BUSY', `${this.pending} jobs are queued; try again shortly`, {
         status: 503,
@@ -118,7 +125,7 @@ export class JobService {
   }
 
   get(p: Principal | undefined, id: string): Job {
-    authorize(p, ['bureau'])
+    authorize(p, ['bureau', 'economy'])
     const j = this.jobs.get(id)
     if (!j) throw new NotFoundError(`job ${id}`)
     return j.job

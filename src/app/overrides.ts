@@ -23,7 +23,7 @@ import {
   type OverrideAction,
   TransitionError,
 } from '../rulebook/override-workflow.ts'
-import { actorOf, authorize } from './authorize.ts'
+import { actorOf, authorize, CITY } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { JobService } from './jobs.ts'
 import type { RulebookService } from './rulebooks.ts'
@@ -85,7 +85,7 @@ export class OverrideService {
 
   /** The bureau sees every county's overrides; a county sees its own. */
   list(p: Principal | undefined): OverrideSummary[] {
-    const who = authorize(p, ['bureau', 'county'])
+    const who = authorize(p, [...CITY, 'county'])
     return this.store
       .listOverrideRows(who.role === 'county' ? who.scope : undefined)
       .map((row) => summary(row))
@@ -93,7 +93,7 @@ export class OverrideService {
 
   /** One override with its text and history. A county asking for an id that is not its own gets 403, existing or not. */
   get(p: Principal | undefined, id: string): OverrideDetail {
-    return this.detail(this.owned(authorize(p, ['bureau', 'county']), id))
+    return this.detail(this.owned(authorize(p, [...CITY, 'county']), id))
   }
 
   /** A county's new proposal, in status draft, checked against the city rules in force. */
@@ -315,7 +315,7 @@ export class OverrideService {
 
   /** An override `p` may read and that can still be previewed (not rejected or withdrawn). */
   private previewable(p: Principal | undefined, id: string): void {
-    const row = this.owned(authorize(p, ['bureau', 'county']), id)
+    const row = this.owned(authorize(p, [...CITY, 'county']), id)
     if (!LIVE_STATUSES.includes(row.status))
       throw new ConflictError(
         `override ${id} is ${row.status}; only a live override can be previewed`,

@@ -10,13 +10,14 @@ import { MujunError, NotFoundError } from '../errors.ts'
 import { bindingOn, type Quote, type QuoteRequest, quote, ratesOn } from '../pricing/quote.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import { selfCheck } from '../rating/self-check.ts'
-import { authorize } from './authorize.ts'
+import { authorize, EVERY } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { EnterpriseService } from './enterprises.ts'
 import type { EvaluationService } from './evaluations.ts'
+import type { ProgrammeService } from './programme.ts'
 import type { RulebookService } from './rulebooks.ts'
 
-const ALL: Principal['role'][] = ['bureau', 'county', 'utility', 'enterprise']
+const ALL = EVERY
 
 export class PricingService {
   constructor(
@@ -24,6 +25,7 @@ export class PricingService {
     private readonly rulebooks: RulebookService,
     private readonly enterprises: EnterpriseService,
     private readonly evaluations: EvaluationService,
+    private readonly programme: ProgrammeService,
   ) {}
 
   /**
@@ -97,7 +99,17 @@ export class PricingService {
         status: 422,
       })
     // The quote is a fresh object: the citation is added to it rather than copied into another.
-    const q = quote(history, rulebook, req) as Quote & {
+    // A firm closed under the programme is billed nothing from its closure date (its done closure record).
+    const closure = this.programme.closureOf(req.creditCode)
+    const q = quote(
+      history,
+      rulebook,
+      req,
+      closure && {
+        closedFrom: closure.on,
+        closedBy: `closure disposition ${closure.dispositionId} of project ${closure.projectId}`,
+      },
+    ) as Quote & {
       rulebookVersion: number
       overrides: string[]
     }
@@ -140,7 +152,16 @@ export class PricingService {
     const lastYear = Number(date.slice(0, 4)) - 1
     const history = this.evaluations.history(code, lastYear)
     const current = bindingOn(history, date)
-    const { rates, notes } = ratesOn(history, rulebook, date)
+    const closure = this.programme.closureOf(code)
+    const closed = closure !== undefined && closure.on <= date
+    const { rates, notes } = closed
+      ? {
+          rates: [],
+          notes: [
+            `closed on ${closure.on} (closure disposition ${closure.dispositionId} of project ${closure.projectId}): no surcharge from that day`,
+          ],
+        }
+      : ratesOn(history, rulebook, date)
     // It binds until a later evaluation that is already published binds, if one is.
     const next = history
       .filter((h) => current && h.year > current.year && (h.bindingFrom ?? '') > date)
@@ -164,6 +185,7 @@ export class PricingService {
       sector: current?.sector ?? null,
       rates,
       notes,
+      closure: closure ? { ...closure, inForce: closed } : null,
       rulebookVersion: id,
     }
   }

@@ -24,7 +24,7 @@ import {
 } from '../rulebook/compile.ts'
 import { diffRulebooks, type RulebookDiff } from '../rulebook/diff.ts'
 import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
-import { actorOf, authorize } from './authorize.ts'
+import { actorOf, authorize, EVERY } from './authorize.ts'
 
 const isCountyFile = (path: string) => /(^|\/)counties\//.test(path)
 
@@ -317,12 +317,12 @@ export class RulebookService {
 
   /** Any role: the city versions (public rules; drafts are never part of one), newest first. */
   versions(p: Principal | undefined) {
-    authorize(p, ['bureau', 'county', 'utility', 'enterprise'])
+    authorize(p, EVERY)
     return this.store.listRulebookVersions()
   }
 
   version(p: Principal | undefined, id: number) {
-    authorize(p, ['bureau', 'county', 'utility', 'enterprise'])
+    authorize(p, EVERY)
     const v = this.store.getRulebookVersion(id)
     return { ...v, active: this.store.rulesHead()?.versionId === id }
   }
@@ -332,7 +332,7 @@ export class RulebookService {
     from: number,
     to: number,
   ): RulebookDiff & { from: number; to: number } {
-    authorize(p, ['bureau', 'county', 'utility', 'enterprise'])
+    authorize(p, EVERY)
     return {
       from,
       to,
@@ -342,7 +342,7 @@ export class RulebookService {
 
   /** The rules in force for a county on a date: the city version in force plus that county's filed overrides. */
   resolved(p: Principal | undefined, county: string | undefined, date: string) {
-    authorize(p, ['bureau', 'county', 'utility', 'enterprise'])
+    authorize(p, EVERY)
     const active = this.active()
     const resolved: ResolvedRules = resolve(
       active.rulebook,

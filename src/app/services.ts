@@ -3,6 +3,7 @@
  * and the CLI call these, so a rule about who may do what is enforced once.
  * @module app/services
  */
+import { ProgrammeStore } from '../db/programme-store.ts'
 import type { Store } from '../db/store.ts'
 import { type CacheLimits, DEFAULT_CACHE_LIMITS, RevisionCache } from './cache.ts'
 import { EnterpriseService } from './enterprises.ts'
@@ -10,6 +11,7 @@ import { EvaluationService } from './evaluations.ts'
 import { JobService } from './jobs.ts'
 import { OverrideService } from './overrides.ts'
 import { PricingService } from './pricing.ts'
+import { ProgrammeService } from './programme.ts'
 import { RulebookService } from './rulebooks.ts'
 import { TokenService } from './tokens.ts'
 
@@ -22,6 +24,7 @@ export interface Services {
   enterprises: EnterpriseService
   evaluations: EvaluationService
   pricing: PricingService
+  programme: ProgrammeService
   jobs: JobService
 }
 
@@ -36,6 +39,13 @@ export function createServices(
   const overrides = new OverrideService(store, cache, rulebooks)
   const jobs = new JobService(() => ({ evaluations, enterprises, overrides }), options.jobsDbPath)
   overrides.useJobs(jobs)
+  const programme = new ProgrammeService(
+    store,
+    new ProgrammeStore(store),
+    cache,
+    rulebooks,
+    enterprises,
+  )
   return {
     store,
     cache,
@@ -44,7 +54,8 @@ export function createServices(
     tokens: new TokenService(store, cache, rulebooks),
     enterprises,
     evaluations,
-    pricing: new PricingService(cache, rulebooks, enterprises, evaluations),
+    pricing: new PricingService(cache, rulebooks, enterprises, evaluations, programme),
+    programme,
     jobs,
   }
 }

@@ -12,7 +12,7 @@ import type { RevisionCache } from './cache.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 export const TokenRequest = z.strictObject({
-  role: z.enum(['bureau', 'county', 'utility', 'enterprise']),
+  role: z.enum(['bureau', 'economy', 'county', 'utility', 'enterprise', 'observer']),
   county: z
     .string()
     .regex(/^\d{6}$/)

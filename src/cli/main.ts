@@ -549,7 +549,7 @@ function evaluateCmd(args: string[], io: Io): number {
       `--published-on '${values['published-on']}' is not a calendar date (YYYY-MM-DD)`,
     )
   const { evaluations } = createServices(openStore(values.db!))
-  const p = cliPrincipal(userInfo().username)
+  const p = cliPrincipal(userInfo().username, 'economy')
   // Progress over the results stored, once the year has been read and rated (a million firms: seconds each).
   let progress: Progress | undefined
   const run = evaluations.run(p, year, (stored, total) => {
@@ -587,7 +587,7 @@ function publishCmd(args: string[], io: Io): number {
   if (!Number.isInteger(runId) || runId < 1)
     throw new UsageError('give the run id: mujun publish RUN')
   const { evaluations } = createServices(openStore(values.db!))
-  const pub = evaluations.publish(cliPrincipal(userInfo().username), runId)
+  const pub = evaluations.publish(cliPrincipal(userInfo().username, 'economy'), runId)
   io.out(
     `evaluation ${pub.id} of ${pub.year} published; its classes bind from ${pub.bindingFrom}${pub.supersedes ? ` (supersedes ${pub.supersedes})` : ''}`,
   )
@@ -608,7 +608,7 @@ function objectionsCmd(args: string[], io: Io): number {
     },
   })
   const { evaluations } = createServices(openStore(values.db!))
-  const p = cliPrincipal(userInfo().username)
+  const p = cliPrincipal(userInfo().username, 'economy')
   if (positionals[0] === 'decide') {
     const id = Number(positionals[1])
     if (!Number.isInteger(id) || values.uphold === values.reject || !values.reason)
@@ -648,7 +648,7 @@ function exportCmd(args: string[], io: Io): number {
   if (!runId) throw new UsageError('no published evaluation for that year (or give --run ID)')
   let progress: Progress | undefined
   const { evaluations } = createServices(store)
-  const who = cliPrincipal(userInfo().username)
+  const who = cliPrincipal(userInfo().username, 'economy')
   const { csv, rows, year } = evaluations.resultsCsv(who, runId, (done, total) => {
     progress ??= createProgress(`export ${runId}`, total)
     progress.update(done)

@@ -265,7 +265,9 @@ export const apiTokens = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     /** sha256 of the token; the token itself is never stored. */
     tokenHash: text('token_hash').notNull(),
-    role: text('role', { enum: ['bureau', 'county', 'utility', 'enterprise'] }).notNull(),
+    role: text('role', {
+      enum: ['bureau', 'economy', 'county', 'utility', 'enterprise', 'observer'],
+    }).notNull(),
     /** County code for `county`, credit code for `enterprise`, empty otherwise. */
     scope: text('scope').notNull().default(''),
     label: text('label').notNull(),
@@ -291,3 +293,107 @@ export const auditLog = sqliteTable(
   },
   (t) => [index('audit_subject').on(t.subject), index('audit_at').on(t.at)],
 )
+
+/**
+ * A county's rectification project (整治提升项目) of the programme: a sector or a block (行业/区块) in a township, for
+ * a programme year. `filedOn` is when the county filed it with the city office (市腾换办): the list's deadline is measured
+ * against it. A project that builds a new industrial cluster (新型工业集聚区) names it and, once built, the day.
+ */
+export const projects = sqliteTable(
+  'projects',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    county: text('county').notNull(),
+    year: integer('year').notNull(),
+    kind: text('kind', { enum: ['sector', 'block'] }).notNull(),
+    name: text('name').notNull(),
+    township: text('township').notNull(),
+    industryCode: text('industry_code'),
+    startsOn: text('starts_on').notNull(),
+    endsOn: text('ends_on').notNull(),
+    cluster: text('cluster'),
+    clusterBuiltOn: text('cluster_built_on'),
+    status: text('status', { enum: ['active', 'completed', 'withdrawn'] }).notNull(),
+    /** The day the list was filed with the city office (Ningbo date); before mujun, recorded as historic. */
+    filedOn: text('filed_on').notNull(),
+    registeredAt: text('registered_at').notNull(),
+    registeredBy: text('registered_by').notNull(),
+    version: integer('version').notNull().default(1),
+    updatedAt: text('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [index('projects_county_year').on(t.county, t.year)],
+)
+
+/**
+ * One enterprise's disposition in a project (一企一档): upgrade (改造提升), compliance (整治规范) or closure (淘汰关停),
+ * with its deadline, status, evidence and what it freed (energy, water, land, jobs) once done. A done closure ends the
+ * firm's surcharges from `completedOn`. Every change bumps `version` and is in the audit log with its before and after.
+ */
+export const dispositions = sqliteTable(
+  'dispositions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    projectId: integer('project_id')
+      .notNull()
+      .references(() => projects.id),
+    creditCode: text('credit_code')
+      .notNull()
+      .references(() => enterprises.creditCode),
+    county: text('county').notNull(),
+    kind: text('kind', { enum: ['upgrade', 'compliance', 'closure'] }).notNull(),
+    deadline: text('deadline').notNull(),
+    status: text('status', { enum: ['planned', 'in_progress', 'done', 'abandoned'] }).notNull(),
+    startedOn: text('started_on'),
+    completedOn: text('completed_on'),
+    evidence: text('evidence').notNull().default(''),
+    changes: text('changes').notNull().default(''),
+    /** Exact decimal strings, as entered: energy (tce), water (m³) and land (mu) freed, and jobs reduced. */
+    energyFreedTce: text('energy_freed_tce').notNull().default('0'),
+    waterFreedM3: text('water_freed_m3').notNull().default('0'),
+    landFreedMu: text('land_freed_mu').notNull().default('0'),
+    jobsReduced: integer('jobs_reduced').notNull().default(0),
+    version: integer('version').notNull().default(1),
+    createdAt: text('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [
+    uniqueIndex('dispositions_project_firm').on(t.projectId, t.creditCode),
+    index('dispositions_firm').on(t.creditCode),
+    index('dispositions_county').on(t.county, t.completedOn),
+  ],
+)
+
+/**
+ * A county's quarterly report (季报送) as submitted: the figures generated from the records at that moment, frozen.
+ * Never replaced: a correction is a later submission of the same quarter (`seq`).
+ */
+export const programmeReports = sqliteTable(
+  'programme_reports',
+  {
+    county: text('county').notNull(),
+    quarter: text('quarter').notNull(),
+    seq: integer('seq').notNull(),
+    /** The day it was submitted (Ningbo date), measured against the due day; historic when before mujun. */
+    submittedOn: text('submitted_on').notNull(),
+    submittedAt: text('submitted_at').notNull(),
+    submittedBy: text('submitted_by').notNull(),
+    report: text('report', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+  },
+  (t) => [primaryKey({ columns: [t.county, t.quarter, t.seq] })],
+)
+
+/** A year's fund allocation once fixed (定案): the full trace as computed, under the rules then in force. Immutable. */
+export const fundAllocations = sqliteTable('fund_allocations', {
+  year: integer('year').primaryKey(),
+  fundId: text('fund_id').notNull(),
+  rulebookVersionId: integer('rulebook_version_id')
+    .notNull()
+    .references(() => rulebookVersions.id),
+  total: text('total').notNull(),
+  allocation: text('allocation', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+  fixedAt: text('fixed_at').notNull(),
+  fixedBy: text('fixed_by').notNull(),
+})

@@ -32,7 +32,9 @@ import {
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
-export type Role = 'bureau' | 'county' | 'utility' | 'enterprise'
+/** bureau: the pricing office (发改/物价), owns the tariff rules and the tokens; economy: the economy-and-IT office (经信),
+ * runs the evaluation and the programme; observer: another department, reads only. */
+export type Role = 'bureau' | 'economy' | 'county' | 'utility' | 'enterprise' | 'observer'
 export interface Principal {
   role: Role
   /** County code (county role) or credit code (enterprise role). */
@@ -238,7 +240,7 @@ export class Store {
   figureTotals(
     year: number,
     ids: string[],
-    filter: { aboveScale?: true; run?: { id: number; class: string } } = {},
+    filter: { aboveScale?: true; run?: { id: number; class: string }; county?: string } = {},
   ): { firms: number; sums: Record<string, number> } {
     const sums = ids.map(
       (_, i) =>
@@ -248,6 +250,9 @@ export class Store {
       'f.year = @year',
       ...(filter.aboveScale ? [`json_extract(f.data, '$.above_scale') = 1`] : []),
       ...(filter.run ? ['r.run_id = @run', 'r.class = @class'] : []),
+      ...(filter.county
+        ? ['f.credit_code IN (SELECT credit_code FROM enterprises WHERE county = @county)']
+        : []),
     ]
     const row = this.db.$client
       .prepare(
@@ -260,6 +265,7 @@ export class Store {
         year,
         ...Object.fromEntries(ids.map((id, i) => [`p${i}`, `$.${id}`])),
         ...(filter.run && { run: filter.run.id, class: filter.run.class }),
+        ...(filter.county && { county: filter.county }),
       }) as Record<string, number>
     return { firms: row.firms, sums: Object.fromEntries(ids.map((id, i) => [id, row[`s${i}`]])) }
   }

@@ -7,9 +7,12 @@ import type { Services } from '../app/services.ts'
 import { addDays, type Principal } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { prng, syntheticPopulation } from './population.ts'
+import { seedProgramme } from './programme.ts'
 
 export interface DemoTokens {
   bureau: string
+  economy: string
+  observer: string
   utility: string
   county: string
   enterprise: string
@@ -33,8 +36,8 @@ function previousYear(population: Enterprise[]): Enterprise[] {
   })
 }
 
-/** The demo seeder acts as the bureau, without a token. */
-const DEMO: Principal = { role: 'bureau', scope: '', label: 'demo', tokenId: 0 }
+/** The demo seeder acts as the economy-and-IT office (it keeps the register and runs the evaluations), without a token. */
+const DEMO: Principal = { role: 'economy', scope: '', label: 'demo', tokenId: 0 }
 
 /** Seeds an empty store; returns the demo tokens (stored hashed, shown once). */
 export function seedDemo(services: Services, size: number): DemoTokens {
@@ -54,6 +57,7 @@ export function seedDemo(services: Services, size: number): DemoTokens {
     })
     lastRun = run.id
   }
+  seedProgramme(services, current)
   // The demo enterprise is a 慈溪 firm rated D (or C) in 2024, so its tier and quotes show a surcharge.
   const first = (c?: string) =>
     store.runResults(lastRun, { county: '330282', class: c, limit: 1, offset: 0 })[0]
@@ -66,6 +70,9 @@ export function seedDemo(services: Services, size: number): DemoTokens {
     enterprise: store.createToken('enterprise', cixi.creditCode, `demo enterprise ${cixi.name}`, {
       by: 'demo',
     }).token,
+    // Made after the first four, whose token ids older tests and tools know.
+    economy: store.createToken('economy', '', 'demo economy office 经信', { by: 'demo' }).token,
+    observer: store.createToken('observer', '', 'demo observer 环保', { by: 'demo' }).token,
     countyCode: '330282',
     creditCode: cixi.creditCode,
   }

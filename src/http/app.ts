@@ -19,6 +19,7 @@ import { registerEnterpriseRoutes } from './routes/enterprises.ts'
 import { registerEvaluationRoutes } from './routes/evaluations.ts'
 import { registerOverrideRoutes } from './routes/overrides.ts'
 import { registerPricingRoutes } from './routes/pricing.ts'
+import { registerProgrammeRoutes } from './routes/programme.ts'
 import { registerRulebookRoutes } from './routes/rulebook.ts'
 import { registerTokenRoutes } from './routes/tokens.ts'
 
@@ -57,7 +58,7 @@ export function createApp(deps: AppDeps) {
   const checkBody = (c: Context<AppEnv>, next: () => Promise<void>): Promise<unknown> => {
     const role = c.get('principal')?.role
     const max =
-      (c.req.path === '/v1/enterprises:import' && role === 'bureau') ||
+      (c.req.path === '/v1/enterprises:import' && (role === 'bureau' || role === 'economy')) ||
       (c.req.path === '/v1/bills' && (role === 'bureau' || role === 'utility'))
         ? maxImport
         : maxBody
@@ -154,6 +155,7 @@ export function createApp(deps: AppDeps) {
   registerEvaluationRoutes(app, services)
   registerOverrideRoutes(app, services)
   registerTokenRoutes(app, services)
+  registerProgrammeRoutes(app, services)
   registerWebRoutes(app as never, services, limiter)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

@@ -108,6 +108,17 @@ export const TierSchema = z
     sector: nullable(z.string()),
     rates: z.array(ResourceRate),
     notes: z.array(z.string()),
+    closure: nullable(
+      z.object({
+        on: Iso,
+        dispositionId: z.number().int(),
+        projectId: z.number().int(),
+        inForce: z.boolean(),
+      }),
+    ).openapi({
+      description:
+        'the firm’s done closure under the rectification programme: from `on` it is charged no surcharge (`inForce` on this date)',
+    }),
     rulebookVersion: z.number().int(),
   })
   .openapi('Tier')
@@ -397,6 +408,8 @@ export const ResolvedRulesSchema = z
     surcharges: z.array(RuleItem),
     stacking: z.array(RuleItem),
     targets: z.array(RuleItem),
+    deadlines: z.array(RuleItem),
+    funds: z.array(RuleItem),
   })
   .openapi('ResolvedRules')
 
@@ -524,7 +537,7 @@ export const AuditSchema = z
 const Token = z
   .object({
     id: z.number().int(),
-    role: z.enum(['bureau', 'county', 'utility', 'enterprise']),
+    role: z.enum(['bureau', 'economy', 'county', 'utility', 'enterprise', 'observer']),
     scope: z.string(),
     label: z.string(),
     createdAt: z.string(),

@@ -83,6 +83,10 @@ export function bindingOn(history: readonly RatedFacts[], date: string): RatedFa
 export interface QuoteOptions {
   /** Apply this pending override as if in force (preview). */
   preview?: string
+  /** The firm was closed on this day (ISO date): nothing is charged from it on. */
+  closedFrom?: string
+  /** The record of the closure, for the note. */
+  closedBy?: string
 }
 
 const DAY = 86_400_000
@@ -206,13 +210,19 @@ export function quote(
   // again at every meter-reading boundary, become the billing segments.
   const notes = new Set<string>()
   const segments: Segment[] = []
+  // A closed firm's period stops at its closure day: the days from it carry no segment, so no charge.
+  const stop = options.closedFrom ? Math.min(end, isoDate(options.closedFrom, 'closedFrom')) : end
+  if (stop < end)
+    notes.add(
+      `closed on ${options.closedFrom}${options.closedBy ? ` (${options.closedBy})` : ''}: nothing is charged from that day`,
+    )
   let next = 0
   for (let y = new Date(start).getUTCFullYear(); Date.UTC(y, 0, 1) < end; y++) {
     for (const interval of tariffOf(history, rulebook, resource.id, y, options)) {
-      if (interval.to <= start || interval.from >= end) continue
+      if (interval.to <= start || interval.from >= stop) continue
       for (const n of interval.notes) notes.add(n)
       let from = Math.max(interval.from, start)
-      const to = Math.min(interval.to, end)
+      const to = Math.min(interval.to, stop)
       while (next < pieces.length && pieces[next].from <= from) next++
       while (from < to) {
         const cut = next < pieces.length && pieces[next].from < to ? pieces[next++].from : to

@@ -4,6 +4,7 @@
  * @module rulebook/compile
  */
 import { createHash } from 'node:crypto'
+import { Decimal } from 'decimal.js'
 import {
   type Document,
   isCollection,
@@ -26,6 +27,8 @@ import {
   type ClassScheme,
   DATED_SECTIONS,
   type DatedSection,
+  type Deadline,
+  type Fund,
   type Group,
   type Indicator,
   type Input,
@@ -74,6 +77,8 @@ export type SectorTableC = Omit<SectorTable, 'rows'> & { origin: Origin; rows: T
 export type SurchargeC = Surcharge & { origin: Origin }
 export type StackingC = Stacking & { origin: Origin }
 export type TargetC = Target & { origin: Origin }
+export type DeadlineC = Deadline & { origin: Origin }
+export type FundC = Fund & { origin: Origin }
 
 export interface Sections {
   groups: GroupC[]
@@ -86,6 +91,8 @@ export interface Sections {
   surcharges: SurchargeC[]
   stacking: StackingC[]
   targets: TargetC[]
+  deadlines: DeadlineC[]
+  funds: FundC[]
 }
 
 export interface Override {
@@ -509,6 +516,8 @@ function emptySections(): Sections {
     surcharges: [],
     stacking: [],
     targets: [],
+    deadlines: [],
+    funds: [],
   }
 }
 
@@ -767,6 +776,34 @@ function collectSections(
         case 'targets':
           out.targets.push({ ...item, origin })
           break
+        case 'deadlines': {
+          const d = item as Deadline
+          if (d.kind === 'project_list' && !d.due)
+            report(
+              loc,
+              [...path, 'due'],
+              `a project_list deadline needs 'due' (yearOffset, month, day)`,
+            )
+          if (d.kind === 'quarterly_report' && d.daysAfter === undefined)
+            report(loc, [...path, 'daysAfter'], `a quarterly_report deadline needs 'daysAfter'`)
+          out.deadlines.push({ ...d, origin })
+          break
+        }
+        case 'funds': {
+          const f = item as Fund
+          // Weights are compared as decimals: 0.3 + 0.2 + … is not 1 in binary floating point.
+          const sum = f.criteria.reduce((a, c) => a.plus(String(c.weight)), new Decimal(0))
+          if (!sum.eq(1))
+            report(loc, [...path, 'criteria'], `criteria weights sum to ${sum}, not 1`)
+          const seen = new Set<string>()
+          f.criteria.forEach((c, j) => {
+            if (seen.has(c.id))
+              report(loc, [...path, 'criteria', j, 'id'], `duplicate criterion '${c.id}'`)
+            seen.add(c.id)
+          })
+          out.funds.push({ ...f, origin })
+          break
+        }
       }
     })
   }

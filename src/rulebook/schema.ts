@@ -62,6 +62,8 @@ export const SECTION_NAMES = [
   'surcharges',
   'stacking',
   'targets',
+  'deadlines',
+  'funds',
 ] as const
 export const SectionNameSchema = z.enum(SECTION_NAMES)
 export type SectionName = z.infer<typeof SectionNameSchema>
@@ -285,13 +287,66 @@ export const TargetSchema = z.strictObject({
   metric: z.enum([
     'enterprises_upgraded',
     'enterprises_closed',
+    'clusters_built',
     'energy_freed_tce',
     'land_freed_mu',
+    'jobs_reduced',
     'labour_productivity_gain',
   ]),
   value: z.number(),
   unit: z.string().min(1),
   baseYear: z.number().int().optional(),
+})
+
+/**
+ * A deadline of the rectification programme (整治提升), for the programme years it is in force. `project_list`: a
+ * county's list of projects for year Y is due on `due` (month, day, in year Y + `yearOffset`), with at least
+ * `minProjects` projects. `quarterly_report`: a county's report of a quarter (季报送) is due `daysAfter` days after
+ * the quarter ends.
+ */
+export const DeadlineSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  kind: z.enum(['project_list', 'quarterly_report']),
+  due: z
+    .strictObject({
+      yearOffset: z.number().int().min(-1).max(0),
+      month: z.number().int().min(1).max(12),
+      day: z.number().int().min(1).max(31),
+    })
+    .optional(),
+  minProjects: z.number().int().min(0).optional(),
+  daysAfter: z.number().int().min(0).max(120).optional(),
+})
+
+/** What a fund criterion measures of a county's records in the fund's year (see programme/measure). */
+export const FundMetricSchema = z.enum([
+  'projects',
+  'progress',
+  'enterprises',
+  'energy_freed_tce',
+  'water_freed_m3',
+  'land_freed_mu',
+])
+
+/**
+ * A yearly fund shared among the counties by performance (竞争性分配 / 以奖代补): each criterion's share of the city
+ * total, weighted; the weights sum to 1 and the amount is divided to the fen.
+ */
+export const FundSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  amount: MoneySchema,
+  criteria: z
+    .array(
+      z.strictObject({
+        id: IdSchema,
+        label: z.string().min(1),
+        metric: FundMetricSchema,
+        weight: z.number().positive().max(1),
+      }),
+    )
+    .min(1),
 })
 
 /** One file of a city rulebook: any subset of the sections (the `rulebook` meta in exactly one file). */
@@ -309,6 +364,8 @@ export const RuleFileSchema = z.strictObject({
   surcharges: z.array(SurchargeSchema).optional(),
   stacking: z.array(StackingSchema).optional(),
   targets: z.array(TargetSchema).optional(),
+  deadlines: z.array(DeadlineSchema).optional(),
+  funds: z.array(FundSchema).optional(),
 })
 
 export const OverrideStatusSchema = z.enum([
@@ -364,6 +421,9 @@ export type SectorTable = z.infer<typeof SectorTableSchema>
 export type Surcharge = z.infer<typeof SurchargeSchema>
 export type Stacking = z.infer<typeof StackingSchema>
 export type Target = z.infer<typeof TargetSchema>
+export type Deadline = z.infer<typeof DeadlineSchema>
+export type Fund = z.infer<typeof FundSchema>
+export type FundMetric = z.infer<typeof FundMetricSchema>
 export type RuleFile = z.infer<typeof RuleFileSchema>
 export type OverrideFile = z.infer<typeof OverrideFileSchema>
 export type PeerDimension = z.infer<typeof PeerDimensionSchema>
@@ -380,6 +440,8 @@ export const DATED_SECTIONS = [
   'surcharges',
   'stacking',
   'targets',
+  'deadlines',
+  'funds',
 ] as const
 export type DatedSection = (typeof DATED_SECTIONS)[number]
 

@@ -20,8 +20,10 @@ if (mode === 'import') {
   process.stdout.write('done\n')
 } else {
   process.stdout.write('start\n')
-  const run = createServices(store).evaluations.run(cliPrincipal('crash-test'), 2024, (stored) =>
-    process.stdout.write(`stored ${stored}\n`),
+  const run = createServices(store).evaluations.run(
+    cliPrincipal('crash-test', 'economy'),
+    2024,
+    (stored) => process.stdout.write(`stored ${stored}\n`),
   )
   process.stdout.write(`run ${run.id}\n`)
   store.publish(run.id, store.today(), 'crash-test', { publishedOn: '2025-01-01', reason: 'test' })

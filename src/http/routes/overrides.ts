@@ -170,7 +170,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
       responses: reply(AuditSchema, 'entries'),
     }),
     (c) => {
-      authorize(c.get('principal'), ['bureau'])
+      authorize(c.get('principal'), ['bureau', 'economy'])
       return c.json({ entries: store.listAudit(c.req.valid('query')) }, 200)
     },
   )

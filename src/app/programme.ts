@@ -1,0 +1,578 @@
+/**
+ * The rectification programme (“低小散”整治提升 / 腾笼换鸟): counties register projects and keep each enterprise's
+ * disposition (一企一档); the economy-and-IT office (经信) follows progress against the targets, the monthly
+ * tracking and quarterly reports, and fixes the fund's allocation. Every figure is measured from the records under
+ * the rules in force, and names the records it counts.
+ * @module app/programme
+ */
+import { z } from 'zod'
+import type {
+  DispositionPatch,
+  DispositionRow,
+  ProgrammeStore,
+  ProjectPatch,
+} from '../db/programme-store.ts'
+import { ConflictError, type Principal, type Store } from '../db/store.ts'
+import { creditCodeProblem } from '../enterprise/credit-code.ts'
+import { MujunError, NotFoundError } from '../errors.ts'
+import { allocateFund, fundMeasures } from '../programme/fund.ts'
+import {
+  addDays,
+  listDeadline,
+  listStatuses,
+  measureTargets,
+  monthlySeries,
+  type ProductivityTotals,
+} from '../programme/measure.ts'
+import { quarterBounds, quarterOf } from '../programme/records.ts'
+import { quarterReport, reportCsv, reportDue, reportState } from '../programme/report.ts'
+import { resolve } from '../rulebook/resolve.ts'
+import { actorOf, authorize, CITY } from './authorize.ts'
+import type { RevisionCache } from './cache.ts'
+import type { EnterpriseService } from './enterprises.ts'
+import type { RulebookService } from './rulebooks.ts'
+
+const Day = z.iso.date({ message: 'dates are ISO YYYY-MM-DD' })
+/** Freed quantities are exact decimals, as entered: a JSON number is read through its shortest decimal form. */
+const Quantity = z
+  .union([z.string(), z.number()])
+  .transform((v) => (typeof v === 'number' ? String(v) : v.trim()))
+  .pipe(
+    z
+      .string()
+      .regex(
+        /^\d{1,12}(\.\d{1,4})?$/,
+        'must be a non-negative decimal such as 120.5 (at most 4 decimals)',
+      ),
+  )
+const Text = (max: number) => z.string().trim().max(max)
+
+export const ProjectRequest = z.strictObject({
+  county: z.string().regex(/^\d{6}$/, 'county codes are 6 digits'),
+  year: z.number().int().min(2000).max(2100),
+  kind: z.enum(['sector', 'block']),
+  name: Text(200).min(2),
+  township: Text(100).min(1),
+  industryCode: z
+    .string()
+    .regex(/^\d{2,4}$/, 'GB/T 4754 codes are 2 to 4 digits')
+    .optional(),
+  startsOn: Day,
+  endsOn: Day,
+  /** The new industrial cluster (新型工业集聚区) the project builds, if it builds one. */
+  cluster: Text(200).min(2).optional(),
+  /** The day the county filed it with the city office; before today only with `historicReason` (recorded). */
+  filedOn: Day.optional(),
+  historicReason: Text(2000).min(5).optional(),
+})
+export type ProjectRequest = z.infer<typeof ProjectRequest>
+
+export const ProjectPatchRequest = z.strictObject({
+  name: Text(200).min(2).optional(),
+  township: Text(100).min(1).optional(),
+  endsOn: Day.optional(),
+  cluster: Text(200).min(2).nullable().optional(),
+  clusterBuiltOn: Day.nullable().optional(),
+  status: z.enum(['active', 'completed', 'withdrawn']).optional(),
+})
+
+const dispositionFields = {
+  deadline: Day,
+  status: z.enum(['planned', 'in_progress', 'done', 'abandoned']),
+  startedOn: Day.nullable(),
+  completedOn: Day.nullable(),
+  /** What shows the disposition was carried out, or why it was abandoned. */
+  evidence: Text(4000),
+  /** For an upgrade: what changed (equipment, process, output). */
+  changes: Text(4000),
+  energyFreedTce: Quantity,
+  waterFreedM3: Quantity,
+  landFreedMu: Quantity,
+  jobsReduced: z.number().int().min(0).max(1_000_000),
+}
+export const DispositionRequest = z.strictObject({
+  creditCode: z.string(),
+  kind: z.enum(['upgrade', 'compliance', 'closure']),
+  ...dispositionFields,
+  status: dispositionFields.status.default('planned'),
+  startedOn: Day.nullable().default(null),
+  completedOn: Day.nullable().default(null),
+  evidence: Text(4000).default(''),
+  changes: Text(4000).default(''),
+  energyFreedTce: Quantity.default('0'),
+  waterFreedM3: Quantity.default('0'),
+  landFreedMu: Quantity.default('0'),
+  jobsReduced: z.number().int().min(0).max(1_000_000).default(0),
+})
+export type DispositionRequest = z.input<typeof DispositionRequest>
+export const DispositionPatchRequest = z.strictObject(
+  Object.fromEntries(Object.entries(dispositionFields).map(([k, v]) => [k, v.optional()])) as {
+    [K in keyof typeof dispositionFields]: z.ZodOptional<(typeof dispositionFields)[K]>
+  },
+)
+
+const invalid = (message: string) => new MujunError('RECORD_INVALID', message, { status: 422 })
+
+const QUARTER = /^(\d{4})Q([1-4])$/
+
+export class ProgrammeService {
+  constructor(
+    private readonly store: Store,
+    private readonly records: ProgrammeStore,
+    private readonly cache: RevisionCache,
+    private readonly rulebooks: RulebookService,
+    private readonly enterprises: EnterpriseService,
+  ) {}
+
+  /** The programme's sections of the city rules in force on `date`. */
+  private rules(date: string) {
+    const { rulebook } = this.rulebooks.active()
+    const s = resolve(rulebook, rulebook.meta.jurisdiction.code, date).sections
+    return { rulebook, targets: s.targets, deadlines: s.deadlines, funds: s.funds }
+  }
+
+  private counties() {
+    return this.rulebooks.active().rulebook.meta.counties
+  }
+
+  private countyName(code: string) {
+    const c = this.counties().find((k) => k.code === code)
+    if (!c)
+      throw invalid(
+        `county ${code} is not a county of the rulebook (${this.counties()
+          .map((k) => k.code)
+          .join(', ')})`,
+      )
+    return c.name
+  }
+
+  // ------------------------------------------------------------------ projects
+
+  /** A county registers a project for a programme year (its own county only). */
+  registerProject(p: Principal | undefined, req: ProjectRequest) {
+    const who = authorize(p, ['county'], { county: req.county })
+    this.countyName(req.county)
+    const today = this.store.today()
+    const list = listDeadline(this.rules(`${req.year}-01-01`).deadlines, req.year)
+    if (!list)
+      throw invalid(
+        `no project-list deadline is in force for ${req.year}: the programme's rules (deadlines) do not cover that year`,
+      )
+    if (req.endsOn < req.startsOn)
+      throw invalid(`endsOn (${req.endsOn}) is before startsOn (${req.startsOn})`)
+    const filedOn = req.filedOn ?? today
+    if (filedOn > today) throw invalid(`filedOn (${filedOn}) is in the future`)
+    if (filedOn < today && !req.historicReason)
+      throw invalid(
+        `filedOn ${filedOn} is before today (${today}): a list filed outside mujun needs historicReason, which is recorded`,
+      )
+    return this.records.registerProject(
+      {
+        county: req.county,
+        year: req.year,
+        kind: req.kind,
+        name: req.name,
+        township: req.township,
+        industryCode: req.industryCode ?? null,
+        startsOn: req.startsOn,
+        endsOn: req.endsOn,
+        cluster: req.cluster ?? null,
+        clusterBuiltOn: null,
+        status: 'active',
+        filedOn,
+      },
+      actorOf(who),
+      filedOn < today ? req.historicReason : undefined,
+    )
+  }
+
+  updateProject(
+    p: Principal | undefined,
+    id: number,
+    patch: z.infer<typeof ProjectPatchRequest>,
+    version: number | undefined,
+  ) {
+    const before = this.project(p, id)
+    const who = authorize(p, ['county'], { county: before.county })
+    const after = { ...before, ...patch }
+    if (after.clusterBuiltOn && !after.cluster)
+      throw invalid('clusterBuiltOn needs the cluster it built (cluster)')
+    if (after.clusterBuiltOn && after.clusterBuiltOn > this.store.today())
+      throw invalid(`clusterBuiltOn (${after.clusterBuiltOn}) is in the future`)
+    if (after.endsOn < after.startsOn)
+      throw invalid(`endsOn (${after.endsOn}) is before startsOn (${after.startsOn})`)
+    if (patch.status === 'withdrawn' && before.status !== 'withdrawn') {
+      const done = this.records.dispositions({ projectId: id }).filter((d) => d.status === 'done')
+      if (done.length > 0)
+        throw new ConflictError(
+          `project ${id} has done dispositions (${done.map((d) => d.id).join(', ')}): it can be completed, not withdrawn`,
+        )
+    }
+    return this.records.updateProject(id, patch as ProjectPatch, version, actorOf(who))
+  }
+
+  /** A project as `p` may see it: the city's offices any, a county its own. */
+  project(p: Principal | undefined, id: number) {
+    const who = authorize(p, [...CITY, 'county'])
+    const row = this.records.project(id)
+    authorize(who, [...CITY, 'county'], { county: row.county })
+    return row
+  }
+
+  projectDetail(p: Principal | undefined, id: number) {
+    const project = this.project(p, id)
+    return { ...project, dispositions: this.records.dispositions({ projectId: id }) }
+  }
+
+  listProjects(p: Principal | undefined, filter: { county?: string; year?: number }) {
+    const who = authorize(p, [...CITY, 'county'], { county: filter.county })
+    const county = who.role === 'county' ? who.scope : filter.county
+    return this.records.projects({ county, year: filter.year })
+  }
+
+  // -------------------------------------------------------------- dispositions
+
+  addDisposition(p: Principal | undefined, projectId: number, req: DispositionRequest) {
+    const project = this.project(p, projectId)
+    const who = authorize(p, ['county'], { county: project.county })
+    const d = DispositionRequest.parse(req)
+    const problem = creditCodeProblem(d.creditCode)
+    if (problem) throw invalid(`creditCode ${d.creditCode}: ${problem}`)
+    const firm = this.enterprises.row(d.creditCode)
+    if (firm.county !== project.county)
+      throw invalid(
+        `${d.creditCode} is registered in county ${firm.county}, not ${project.county} of project ${projectId}`,
+      )
+    if (project.status === 'withdrawn') throw new ConflictError(`project ${projectId} is withdrawn`)
+    const row = { ...d, projectId }
+    this.checkDisposition(row as DispositionRow)
+    return this.records.addDisposition(row, project.county, actorOf(who))
+  }
+
+  updateDisposition(
+    p: Principal | undefined,
+    id: number,
+    patch: DispositionPatch,
+    version: number | undefined,
+  ) {
+    const who = authorize(p, [...CITY, 'county'])
+    const current = this.records.disposition(id)
+    authorize(who, ['county'], { county: current.county })
+    return this.records.updateDisposition(id, patch, version, actorOf(who), (before, after) => {
+      if (before.status === 'abandoned')
+        throw new ConflictError(`disposition ${id} was abandoned; record a new one instead`)
+      if (before.status === 'done' && after.status !== 'done')
+        throw new ConflictError(
+          `disposition ${id} is done (on ${before.completedOn}); its fields may be corrected, its status stays done`,
+        )
+      this.checkDisposition(after)
+    })
+  }
+
+  /** What a disposition must hold in each status (the file of 一企一档). */
+  private checkDisposition(
+    d: Pick<
+      DispositionRow,
+      'status' | 'kind' | 'startedOn' | 'completedOn' | 'evidence' | 'changes' | 'deadline'
+    >,
+  ) {
+    const today = this.store.today()
+    if (d.status === 'done') {
+      if (!d.completedOn) throw invalid('a done disposition needs completedOn')
+      if (d.completedOn > today) throw invalid(`completedOn (${d.completedOn}) is in the future`)
+      if (!d.evidence)
+        throw invalid('a done disposition needs evidence (what shows it was carried out)')
+      if (d.kind === 'upgrade' && !d.changes)
+        throw invalid('a done upgrade needs changes (what was changed: equipment, process, output)')
+    } else if (d.completedOn)
+      throw invalid(`completedOn is only for a done disposition (status is ${d.status})`)
+    if (d.status === 'abandoned' && !d.evidence)
+      throw invalid('an abandoned disposition needs evidence (why it was abandoned)')
+    if (d.startedOn && d.startedOn > today)
+      throw invalid(`startedOn (${d.startedOn}) is in the future`)
+    if (d.startedOn && d.completedOn && d.completedOn < d.startedOn)
+      throw invalid(`completedOn (${d.completedOn}) is before startedOn (${d.startedOn})`)
+  }
+
+  /** An enterprise's dispositions (its own token, its county, the city's offices). */
+  ofEnterprise(p: Principal | undefined, code: string) {
+    const e = this.enterprises.visible(p, code, [...CITY, 'county', 'enterprise'])
+    return {
+      creditCode: e.creditCode,
+      closure: this.closureOf(code) ?? null,
+      dispositions: this.records.dispositions({ creditCode: code }),
+    }
+  }
+
+  /** The firm's first done closure, if any: from that day it is billed nothing (kept per revision). */
+  closureOf(code: string) {
+    return this.cache
+      .get(
+        'programme|closures',
+        () => this.records.closures(),
+        (m) => 96 * m.size,
+      )
+      .get(code)
+  }
+
+  // ------------------------------------------------------------------ progress
+
+  private productivity(county?: string) {
+    return (year: number): ProductivityTotals | undefined => {
+      const t = this.cache.get(`programme|productivity|${year}|${county ?? ''}`, () =>
+        this.store.figureTotals(year, ['value_added', 'employees'], { aboveScale: true, county }),
+      )
+      return t.firms === 0
+        ? undefined
+        : { firms: t.firms, valueAdded: t.sums.value_added ?? 0, employees: t.sums.employees ?? 0 }
+    }
+  }
+
+  /**
+   * The targets progress is measured against on `date`: those in force, or once the programme has ended, those of
+   * the last window that ended (measured up to its end).
+   */
+  private targetsOn(date: string) {
+    const all = this.rulebooks.active().rulebook.sections.targets
+    const inForce = all.filter((t) => t.from <= date && (!t.to || date < t.to))
+    if (inForce.length > 0 || all.length === 0) return inForce
+    const lastEnd = all
+      .map((t) => t.to)
+      .filter((t): t is string => t !== undefined && t <= date)
+      .sort()
+      .at(-1)
+    return all.filter((t) => t.to === lastEnd)
+  }
+
+  /**
+   * Progress against the targets on `asOf` (default today), for the city and each county, with the records each
+   * figure counts; the project-list deadlines of every programme year; the city's monthly series.
+   */
+  progress(p: Principal | undefined, asOf?: string) {
+    authorize(p, [...CITY, 'county'])
+    const today = this.store.today()
+    const date = asOf ?? today
+    const targets = this.targetsOn(date)
+    const { projects, dispositions } = this.records.records()
+    const counties = this.counties()
+    const measure = (county?: string) =>
+      measureTargets({
+        targets,
+        projects: county ? projects.filter((x) => x.county === county) : projects,
+        dispositions: county ? dispositions.filter((x) => x.county === county) : dispositions,
+        asOf: date,
+        productivity: this.productivity(county),
+      })
+    const from = targets.map((t) => t.from).sort()[0]
+    const end = targets
+      .map((t) => t.to ?? '9999-12-31')
+      .sort()
+      .at(-1)
+    const nextMonthStart = `${addDays(`${date.slice(0, 7)}-28`, 7).slice(0, 7)}-01`
+    return {
+      asOf: date,
+      targets: targets.map((t) => ({ id: t.id, from: t.from, to: t.to ?? null, origin: t.origin })),
+      city: measure(),
+      counties: counties.map((c) => ({ county: c.code, name: c.name, figures: measure(c.code) })),
+      lists: this.programmeYears().flatMap((y) =>
+        listStatuses(
+          this.rulebooks.active().rulebook.sections.deadlines,
+          y,
+          counties.map((c) => c.code),
+          projects,
+          today,
+        ),
+      ),
+      months:
+        from && end
+          ? monthlySeries(dispositions, from, end < nextMonthStart ? end : nextMonthStart)
+          : [],
+    }
+  }
+
+  /** The years any project-list deadline covers. */
+  programmeYears(): number[] {
+    const { rulebook } = this.rulebooks.active()
+    const years = new Set<number>()
+    for (const d of rulebook.sections.deadlines) {
+      if (d.kind !== 'project_list') continue
+      const last = Number(
+        (d.to ?? `${Number(this.store.today().slice(0, 4)) + 1}-01-01`).slice(0, 4),
+      )
+      for (let y = Number(d.from.slice(0, 4)); y < last; y++) years.add(y)
+    }
+    return [...years].sort()
+  }
+
+  /** The project-list deadlines of `year` per county: on time, late, missing or pending. */
+  lists(p: Principal | undefined, year: number) {
+    authorize(p, [...CITY, 'county'])
+    const { deadlines } = this.rules(`${year}-01-01`)
+    if (!listDeadline(deadlines, year))
+      throw new NotFoundError(`a project-list deadline for ${year}`)
+    return listStatuses(
+      deadlines,
+      year,
+      this.counties().map((c) => c.code),
+      this.records.projects({ year }),
+      this.store.today(),
+    )
+  }
+
+  // ------------------------------------------------------------------- reports
+
+  private quarter(q: string) {
+    if (!QUARTER.test(q)) throw invalid(`quarter '${q}' is not like 2016Q2`)
+    const due = reportDue(this.rules(quarterBounds(q).from).deadlines, q)
+    if (!due) throw new NotFoundError(`a quarterly report rule covering ${q}`)
+    return due
+  }
+
+  /** The report of a county's quarter as generated from the records now, its due day, state and submissions. */
+  report(p: Principal | undefined, county: string, quarter: string) {
+    authorize(p, [...CITY, 'county'], { county })
+    const name = this.countyName(county)
+    const due = this.quarter(quarter)
+    const { projects, dispositions } = this.records.records()
+    const report = quarterReport(county, quarter, projects, dispositions)
+    const submissions = this.records.reports({ county, quarter }).map(({ report: _, ...s }) => s)
+    return {
+      county,
+      name,
+      quarter,
+      due,
+      state: reportState(due, submissions[0]?.submittedOn, this.store.today()),
+      submissions,
+      report,
+    }
+  }
+
+  reportCsv(p: Principal | undefined, county: string, quarter: string) {
+    const r = this.report(p, county, quarter)
+    return reportCsv(r.report, r.name)
+  }
+
+  /** A county submits its quarter's report: what the records show now is frozen and kept. */
+  submitReport(
+    p: Principal | undefined,
+    county: string,
+    quarter: string,
+    opts: { submittedOn?: string; historicReason?: string } = {},
+  ) {
+    const who = authorize(p, ['county'], { county })
+    this.countyName(county)
+    this.quarter(quarter)
+    const today = this.store.today()
+    const on = opts.submittedOn ?? today
+    if (on > today) throw invalid(`submittedOn (${on}) is in the future`)
+    if (on < today && !opts.historicReason)
+      throw invalid(
+        `submittedOn ${on} is before today: a report submitted outside mujun needs historicReason`,
+      )
+    if (on < quarterBounds(quarter).to)
+      throw invalid(
+        `the report of ${quarter} can be submitted from ${quarterBounds(quarter).to}, once the quarter has ended`,
+      )
+    const { projects, dispositions } = this.records.records()
+    const report = quarterReport(county, quarter, projects, dispositions)
+    return this.records.submitReport(
+      county,
+      quarter,
+      on,
+      report as unknown as Record<string, unknown>,
+      actorOf(who),
+      on < today ? opts.historicReason : undefined,
+    )
+  }
+
+  /** Every county's report state for a quarter: a county that has not reported is flagged `missing`. */
+  reportStates(p: Principal | undefined, quarter: string) {
+    authorize(p, [...CITY, 'county'])
+    const due = this.quarter(quarter)
+    const today = this.store.today()
+    const subs = this.records.reports({ quarter })
+    return this.counties().map((c) => {
+      const mine = subs.filter((s) => s.county === c.code)
+      return {
+        county: c.code,
+        name: c.name,
+        quarter,
+        due,
+        state: reportState(due, mine[0]?.submittedOn, today),
+        submissions: mine.length,
+        firstSubmittedOn: mine[0]?.submittedOn ?? null,
+      }
+    })
+  }
+
+  /** The quarters the reporting rules cover up to today. */
+  quartersSoFar(): string[] {
+    const { rulebook } = this.rulebooks.active()
+    const today = this.store.today()
+    const out: string[] = []
+    for (const d of rulebook.sections.deadlines) {
+      if (d.kind !== 'quarterly_report') continue
+      for (let day = d.from; day < (d.to ?? '9999-12-31') && day <= today; ) {
+        const q = quarterOf(day)
+        if (!out.includes(q)) out.push(q)
+        day = quarterBounds(q).to
+      }
+    }
+    return out.sort()
+  }
+
+  // ---------------------------------------------------------------------- fund
+
+  private fundRule(year: number) {
+    const fund = this.rules(`${year}-01-01`).funds[0]
+    if (!fund) throw new NotFoundError(`a fund rule in force on ${year}-01-01`)
+    return fund
+  }
+
+  /** The allocation of `year` computed now from the records, under the rules in force; nothing is stored. */
+  fundPreview(p: Principal | undefined, year: number) {
+    authorize(p, [...CITY, 'county'])
+    const fund = this.fundRule(year)
+    const { projects, dispositions } = this.records.records()
+    const counties = this.counties()
+    const measures = new Map(
+      counties.map((c) => [c.code, fundMeasures(c.code, year, projects, dispositions)]),
+    )
+    return {
+      ...allocateFund(fund, year, counties, measures),
+      rulebookVersion: this.rulebooks.active().id,
+    }
+  }
+
+  /** Fixes (定案) the year's allocation as previewed now: stored with its trace, never replaced. */
+  fixFund(p: Principal | undefined, year: number) {
+    const who = authorize(p, ['economy'])
+    const today = this.store.today()
+    if (today < `${year + 1}-01-01`)
+      throw invalid(
+        `the ${year} allocation rests on the whole year's records: it can be fixed from ${year + 1}-01-01`,
+      )
+    const a = this.fundPreview(who, year)
+    this.records.fixFund(
+      {
+        year,
+        fundId: a.fundId,
+        rulebookVersionId: a.rulebookVersion,
+        total: a.total,
+        allocation: a as unknown as Record<string, unknown>,
+      },
+      actorOf(who),
+    )
+    return this.fund(who, year)
+  }
+
+  fund(p: Principal | undefined, year: number) {
+    authorize(p, [...CITY, 'county'])
+    const row = this.records.fund(year)
+    if (!row)
+      throw new NotFoundError(
+        `a fixed ${year} allocation (preview it at /v1/funds/${year}/preview)`,
+      )
+    return row
+  }
+}

@@ -1,0 +1,571 @@
+/**
+ * The rectification programme (整治提升 / 腾笼换鸟): projects and dispositions (counties), progress against the targets,
+ * list deadlines, quarterly reports (and their CSV), and the fund allocation (the economy-and-IT office).
+ * @module http/routes/programme
+ */
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import {
+  DispositionPatchRequest,
+  DispositionRequest,
+  ProjectPatchRequest,
+  ProjectRequest,
+} from '../../app/programme.ts'
+import type { Services } from '../../app/services.ts'
+import type { AppEnv } from '../context.ts'
+import { reply } from '../responses.ts'
+import { CreditCode } from '../schemas.ts'
+
+const Id = z.object({ id: z.coerce.number().int().min(1) })
+const YearParam = z.object({ year: z.coerce.number().int().min(2000).max(2100) })
+const ReportParams = z.object({
+  county: z.string().regex(/^\d{6}$/),
+  quarter: z.string().regex(/^\d{4}Q[1-4]$/, 'quarters are like 2016Q2'),
+})
+const IfMatch = z.object({ 'if-match': z.string().optional() })
+const json = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+})
+/** `"p3"` or `"d3"` → 3; anything else is a version no record has (412). */
+const versionOf = (header: string | undefined, kind: 'p' | 'd') => {
+  if (header === undefined) return undefined
+  const m = new RegExp(`^(?:W/)?"?${kind}(\\d+)"?$`).exec(header.trim())
+  return m ? Number(m[1]) : Number.NaN
+}
+
+const Day = z.string().openapi({ example: '2016-06-30' })
+const Project = z
+  .object({
+    id: z.number().int(),
+    county: z.string(),
+    year: z.number().int(),
+    kind: z.enum(['sector', 'block']),
+    name: z.string(),
+    township: z.string(),
+    industryCode: z.string().nullable(),
+    startsOn: Day,
+    endsOn: Day,
+    cluster: z.string().nullable(),
+    clusterBuiltOn: Day.nullable(),
+    status: z.enum(['active', 'completed', 'withdrawn']),
+    filedOn: Day,
+    registeredAt: z.string(),
+    registeredBy: z.string(),
+    version: z.number().int(),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+  })
+  .openapi('Project')
+const Disposition = z
+  .object({
+    id: z.number().int(),
+    projectId: z.number().int(),
+    creditCode: z.string(),
+    county: z.string(),
+    kind: z.enum(['upgrade', 'compliance', 'closure']),
+    deadline: Day,
+    status: z.enum(['planned', 'in_progress', 'done', 'abandoned']),
+    startedOn: Day.nullable(),
+    completedOn: Day.nullable(),
+    evidence: z.string(),
+    changes: z.string(),
+    energyFreedTce: z.string(),
+    waterFreedM3: z.string(),
+    landFreedMu: z.string(),
+    jobsReduced: z.number().int(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+  })
+  .openapi('Disposition')
+const Closure = z.object({
+  on: Day,
+  dispositionId: z.number().int(),
+  projectId: z.number().int(),
+})
+const Basis = z.union([
+  z.object({ dispositions: z.array(z.number().int()), projects: z.array(z.number().int()) }),
+  z.object({
+    baseYear: z.number().int(),
+    base: z.object({ firms: z.number(), valueAdded: z.number(), employees: z.number() }).nullable(),
+    year: z.number().int(),
+    current: z
+      .object({ firms: z.number(), valueAdded: z.number(), employees: z.number() })
+      .nullable(),
+  }),
+])
+const TargetFigure = z.object({
+  targetId: z.string(),
+  metric: z.string(),
+  label: z.string(),
+  unit: z.string(),
+  target: z.number(),
+  value: z.string().nullable().openapi({ description: 'exact decimal; null when not measurable' }),
+  ratio: z.number().nullable(),
+  basis: Basis.openapi({ description: 'the records (or productivity totals) the value counts' }),
+  note: z.string(),
+})
+const MonthRow = z.object({
+  month: z.string(),
+  upgraded: z.number().int(),
+  compliance: z.number().int(),
+  closed: z.number().int(),
+  energyFreedTce: z.string(),
+  waterFreedM3: z.string(),
+  landFreedMu: z.string(),
+  jobsReduced: z.number().int(),
+  cumulative: z.object({
+    upgraded: z.number().int(),
+    compliance: z.number().int(),
+    closed: z.number().int(),
+    energyFreedTce: z.string(),
+    landFreedMu: z.string(),
+  }),
+})
+const ListStatus = z.object({
+  county: z.string(),
+  year: z.number().int(),
+  deadlineId: z.string(),
+  due: Day,
+  minProjects: z.number().int(),
+  onTime: z.array(z.number().int()),
+  filed: z.array(z.number().int()),
+  status: z.enum(['on_time', 'late', 'missing', 'pending']),
+})
+const Progress = z
+  .object({
+    asOf: Day,
+    targets: z.array(
+      z.object({
+        id: z.string(),
+        from: Day,
+        to: Day.nullable(),
+        origin: z.object({ file: z.string(), line: z.number().int() }).passthrough(),
+      }),
+    ),
+    city: z.array(TargetFigure),
+    counties: z.array(
+      z.object({ county: z.string(), name: z.string(), figures: z.array(TargetFigure) }),
+    ),
+    lists: z.array(ListStatus),
+    months: z.array(MonthRow),
+  })
+  .openapi('ProgrammeProgress')
+const State = z.enum(['on_time', 'late', 'missing', 'pending'])
+const Submission = z
+  .object({
+    county: z.string(),
+    quarter: z.string(),
+    seq: z.number().int(),
+    submittedOn: Day,
+    submittedAt: z.string(),
+    submittedBy: z.string(),
+  })
+  .openapi('ReportSubmission')
+const Report = z
+  .object({
+    county: z.string(),
+    name: z.string(),
+    quarter: z.string(),
+    due: Day,
+    state: State,
+    submissions: z.array(Submission),
+    report: z.object({
+      county: z.string(),
+      quarter: z.string(),
+      from: Day,
+      to: Day,
+      months: z.array(MonthRow),
+      projects: z.array(
+        z.object({
+          id: z.number().int(),
+          name: z.string(),
+          year: z.number().int(),
+          status: z.string(),
+          dispositions: z.object({
+            planned: z.number().int(),
+            in_progress: z.number().int(),
+            done: z.number().int(),
+            abandoned: z.number().int(),
+          }),
+        }),
+      ),
+      overdue: z.array(
+        z.object({
+          dispositionId: z.number().int(),
+          projectId: z.number().int(),
+          creditCode: z.string(),
+          kind: z.string(),
+          deadline: Day,
+          status: z.string(),
+        }),
+      ),
+    }),
+  })
+  .openapi('QuarterReport')
+const Measure = z.object({
+  value: z.string(),
+  projects: z.array(z.number().int()),
+  dispositions: z.array(z.number().int()),
+})
+const Allocation = z
+  .object({
+    fundId: z.string(),
+    label: z.string(),
+    year: z.number().int(),
+    amount: z.string(),
+    origin: z.object({ file: z.string(), line: z.number().int() }),
+    criteria: z.array(
+      z.object({
+        id: z.string(),
+        label: z.string(),
+        metric: z.string(),
+        weight: z.number(),
+        total: z.string(),
+        counted: z.boolean(),
+      }),
+    ),
+    counties: z.array(
+      z.object({
+        county: z.string(),
+        name: z.string(),
+        criteria: z.array(
+          z.object({
+            id: z.string(),
+            value: z.string(),
+            share: z.string(),
+            weighted: z.string(),
+            measure: Measure,
+          }),
+        ),
+        score: z.string(),
+        exact: z.string(),
+        allocated: z
+          .string()
+          .openapi({ description: 'yuan, to the fen; the allocations add up to amount' }),
+      }),
+    ),
+    total: z.string(),
+    notes: z.array(z.string()),
+    rulebookVersion: z.number().int(),
+  })
+  .openapi('FundAllocation')
+const Fixed = z
+  .object({
+    year: z.number().int(),
+    fundId: z.string(),
+    rulebookVersionId: z.number().int(),
+    total: z.string(),
+    allocation: Allocation,
+    fixedAt: z.string(),
+    fixedBy: z.string(),
+  })
+  .openapi('FixedFundAllocation')
+
+export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }: Services) {
+  const route = createRoute
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/v1/projects',
+      tags: ['programme'],
+      summary:
+        'A county registers a rectification project (整治提升项目) of a programme year: sector or block, township, dates, the cluster it builds',
+      request: json(ProjectRequest),
+      responses: reply(Project, 'the project', 201),
+    }),
+    (c) => {
+      const row = programme.registerProject(c.get('principal'), c.req.valid('json'))
+      c.header('ETag', `"p${row.version}"`)
+      return c.json(row, 201)
+    },
+  )
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/v1/projects',
+      tags: ['programme'],
+      summary: 'Projects (a county token sees its own county)',
+      request: {
+        query: z.object({
+          county: z
+            .string()
+            .regex(/^\d{6}$/)
+            .optional(),
+          year: z.coerce.number().int().min(2000).max(2100).optional(),
+        }),
+      },
+      responses: reply(z.object({ rows: z.array(Project) }).openapi('Projects'), 'the projects'),
+    }),
+    (c) => c.json({ rows: programme.listProjects(c.get('principal'), c.req.valid('query')) }, 200),
+  )
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/v1/projects/{id}',
+      tags: ['programme'],
+      summary: 'A project with the disposition of each of its enterprises (一企一档)',
+      request: { params: Id },
+      responses: reply(
+        Project.extend({ dispositions: z.array(Disposition) }).openapi('ProjectDetail'),
+        'the project',
+      ),
+    }),
+    (c) => {
+      const row = programme.projectDetail(c.get('principal'), c.req.valid('param').id)
+      c.header('ETag', `"p${row.version}"`)
+      return c.json(row, 200)
+    },
+  )
+
+  app.openapi(
+    route({
+      method: 'patch',
+      path: '/v1/projects/{id}',
+      tags: ['programme'],
+      summary:
+        'Change a project (its county; needs If-Match "p<version>"): end date, status, the cluster and the day it was built',
+      request: { params: Id, headers: IfMatch, ...json(ProjectPatchRequest) },
+      responses: reply(Project, 'the new version'),
+    }),
+    (c) => {
+      const row = programme.updateProject(
+        c.get('principal'),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        versionOf(c.req.header('if-match'), 'p'),
+      )
+      c.header('ETag', `"p${row.version}"`)
+      return c.json(row, 200)
+    },
+  )
+
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/v1/projects/{id}/dispositions',
+      tags: ['programme'],
+      summary:
+        'Add an enterprise of the county to a project with its disposition: upgrade (改造提升), compliance (整治规范) or closure (淘汰关停)',
+      request: { params: Id, ...json(DispositionRequest) },
+      responses: reply(Disposition, 'the disposition', 201),
+    }),
+    (c) => {
+      const row = programme.addDisposition(
+        c.get('principal'),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+      )
+      c.header('ETag', `"d${row.version}"`)
+      return c.json(row, 201)
+    },
+  )
+
+  app.openapi(
+    route({
+      method: 'patch',
+      path: '/v1/dispositions/{id}',
+      tags: ['programme'],
+      summary:
+        'Record progress on a disposition (its county; needs If-Match "d<version>"): status, dates, evidence, what changed, what was freed. A done closure ends the firm’s surcharges from its completion day',
+      request: { params: Id, headers: IfMatch, ...json(DispositionPatchRequest) },
+      responses: reply(Disposition, 'the new version'),
+    }),
+    (c) => {
+      const row = programme.updateDisposition(
+        c.get('principal'),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        versionOf(c.req.header('if-match'), 'd'),
+      )
+      c.header('ETag', `"d${row.version}"`)
+      return c.json(row, 200)
+    },
+  )
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/v1/enterprises/{creditCode}/dispositions',
+      tags: ['programme'],
+      summary: 'An enterprise’s programme record: its dispositions and, if closed, its closure',
+      request: { params: z.object({ creditCode: CreditCode }) },
+      responses: reply(
+        z
+          .object({
+            creditCode: z.string(),
+            closure: Closure.nullable(),
+            dispositions: z.array(Disposition),
+          })
+          .openapi('EnterpriseProgrammeRecord'),
+        'the record',
+      ),
+    }),
+    (c) => c.json(programme.ofEnterprise(c.get('principal'), c.req.valid('param').creditCode), 200),
+  )
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/v1/programme/progress',
+      tags: ['programme'],
+      summary:
+        'Progress against the plan’s targets measured from the records (city and each county), each figure with the records it counts; list deadlines; the monthly series',
+      request: { query: z.object({ asOf: z.iso.date().optional() }) },
+      responses: reply(Progress, 'the progress'),
+    }),
+    (c) => c.json(programme.progress(c.get('principal'), c.req.valid('query').asOf), 200),
+  )
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/v1/programme/lists/{year}',
+      tags: ['programme'],
+      summary:
+        'Each county’s project list for a programme year against its deadline: on time, late, missing, pending',
+      request: { params: YearParam },
+      responses: reply(
+        z.object({ rows: z.array(ListStatus) }).openapi('ProjectLists'),
+        'the lists',
+      ),
+    }),
+    (c) => c.json({ rows: programme.lists(c.get('principal'), c.req.valid('param').year) }, 200),
+  )
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/v1/programme/reports',
+      tags: ['programme'],
+      summary:
+        'Every county’s quarterly report state for a quarter (a county that has not reported is `missing`)',
+      request: { query: z.object({ quarter: ReportParams.shape.quarter }) },
+      responses: reply(
+        z
+          .object({
+            rows: z.array(
+              z.object({
+                county: z.string(),
+                name: z.string(),
+                quarter: z.string(),
+                due: Day,
+                state: State,
+                submissions: z.number().int(),
+                firstSubmittedOn: Day.nullable(),
+              }),
+            ),
+          })
+          .openapi('ReportStates'),
+        'the states',
+      ),
+    }),
+    (c) =>
+      c.json(
+        { rows: programme.reportStates(c.get('principal'), c.req.valid('query').quarter) },
+        200,
+      ),
+  )
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/v1/programme/reports/{county}/{quarter}',
+      tags: ['programme'],
+      summary:
+        'A county’s quarterly report (季报送) generated from the records now, with its due day and submissions',
+      request: { params: ReportParams },
+      responses: reply(Report, 'the report'),
+    }),
+    (c) => {
+      const { county, quarter } = c.req.valid('param')
+      return c.json(programme.report(c.get('principal'), county, quarter), 200)
+    },
+  )
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/v1/programme/reports/{county}/{quarter}/report.csv',
+      tags: ['programme'],
+      summary: 'The quarterly report as CSV (UTF-8 with BOM, opens in Excel)',
+      request: { params: ReportParams },
+      responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } } },
+    }),
+    (c) => {
+      const { county, quarter } = c.req.valid('param')
+      return c.body(programme.reportCsv(c.get('principal'), county, quarter), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="report-${county}-${quarter}.csv"`,
+      })
+    },
+  )
+
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/v1/programme/reports/{county}/{quarter}',
+      tags: ['programme'],
+      summary:
+        'A county submits its quarterly report: the report as the records show it now is frozen and kept (a later submission adds a new one)',
+      request: {
+        params: ReportParams,
+        ...json(
+          z.strictObject({
+            submittedOn: z.iso.date().optional(),
+            historicReason: z.string().trim().min(5).max(2000).optional(),
+          }),
+        ),
+      },
+      responses: reply(Submission, 'the submission', 201),
+    }),
+    (c) => {
+      const { county, quarter } = c.req.valid('param')
+      return c.json(
+        programme.submitReport(c.get('principal'), county, quarter, c.req.valid('json')),
+        201,
+      )
+    },
+  )
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/v1/funds/{year}/preview',
+      tags: ['programme'],
+      summary:
+        'The fund’s allocation among the counties computed now from the year’s records by the rulebook’s weighted criteria, with each county’s trace; nothing is stored',
+      request: { params: YearParam },
+      responses: reply(Allocation, 'the allocation'),
+    }),
+    (c) => c.json(programme.fundPreview(c.get('principal'), c.req.valid('param').year), 200),
+  )
+
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/v1/funds/{year}',
+      tags: ['programme'],
+      summary:
+        'Fix (定案) the year’s allocation as previewed now, with its trace and rulebook version; once fixed it is never replaced',
+      request: { params: YearParam },
+      responses: reply(Fixed, 'the fixed allocation', 201),
+    }),
+    (c) => c.json(programme.fixFund(c.get('principal'), c.req.valid('param').year) as never, 201),
+  )
+
+  app.openapi(
+    route({
+      method: 'get',
+      path: '/v1/funds/{year}',
+      tags: ['programme'],
+      summary: 'The fixed allocation of a year',
+      request: { params: YearParam },
+      responses: reply(Fixed, 'the fixed allocation'),
+    }),
+    (c) => c.json(programme.fund(c.get('principal'), c.req.valid('param').year) as never, 200),
+  )
+}
