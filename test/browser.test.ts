@@ -2,7 +2,7 @@
  * The web pages in a real browser (Debian's chromium driven by playwright-core). .ci/run installs chromium when it
  * is absent; without it this file is skipped with a notice. Screenshots go to test-artifacts/.
  */
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { serve } from '@hono/node-server'
 import { type Browser, chromium } from 'playwright-core'
@@ -100,7 +100,7 @@ describe.skipIf(!available)('pages in a real browser', () => {
   it('overview: a bureau logs in and sees class charts per county and sector, pending overrides and targets', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } })
     await page.goto(`${base}/overview`)
-    expect(await page.textContent('body')).toContain('请用物价局（bureau）令牌登录')
+    expect(await page.textContent('body')).toContain('请用市级部门（发改、经信或其他部门）令牌登录')
     await page.goto(`${base}/login`)
     await page.fill('input[name=token]', t.tokens.bureau)
     await page.click('button[type=submit]')
@@ -108,10 +108,50 @@ describe.skipIf(!available)('pages in a real browser', () => {
     expect(await page.locator('#by-county g').count()).toBe(10)
     expect(await page.locator('#by-sector g').count()).toBeGreaterThan(1)
     expect(await page.textContent('#pending')).toContain('yuyao_2026_gas')
-    expect(await page.locator('#targets tr').count()).toBe(5)
-    // Productivity is measured against the plan's 2014 base year, which the demo does not store: not measured.
-    expect(await page.textContent('#targets')).toContain('未存2014年数据，无法计算')
+    // The plan's seven targets, measured from the programme's records; productivity against 2014's figures.
+    expect(await page.locator('#targets tr').count()).toBe(7)
+    const gain = await page.textContent('#targets tr[data-metric="labour_productivity_gain"] td.num')
+    expect(Number(gain)).toBeGreaterThan(0.2)
+    expect(await page.textContent('#overdue')).toContain('2017 项目清单')
     await page.screenshot({ path: `${ARTIFACTS}overview.png`, fullPage: true })
+    await page.close()
+  })
+
+  it('programme: a county logs in, sees targets, its flagged deadlines and the chart, and downloads its quarterly report', async () => {
+    const page = await browser.newPage({
+      viewport: { width: 1100, height: 1600 },
+      acceptDownloads: true,
+    })
+    await page.goto(`${base}/login`)
+    await page.fill('input[name=token]', t.tokens.county)
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/programme/)
+    expect(await page.locator('#targets tr').count()).toBe(7)
+    expect(await page.locator('#counties tr[data-county]').count()).toBe(10)
+    // The monthly chart draws both series over the programme's months.
+    const points = await page.getAttribute('#monthly-chart polyline[data-series="upgraded"]', 'points')
+    expect(points?.split(' ').length).toBeGreaterThan(30)
+    // 象山 filed no 2017 list and stopped reporting in 2017: flagged.
+    expect(await page.textContent('#deadlines')).toContain('未报送')
+    await page.selectOption('#quarter', '2017Q2')
+    await page.click('#reports button[type=submit]')
+    await page.waitForURL(/quarter=2017Q2/)
+    expect(await page.textContent('#reports tr[data-county="330225"]')).toContain('未报送')
+    expect(await page.textContent('#reports tr[data-county="330226"]')).toContain('逾期报送')
+    // A county downloads only its own report.
+    expect(await page.locator('#reports a.download').count()).toBe(1)
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('#reports tr[data-county="330282"] a.download'),
+    ])
+    expect(download.suggestedFilename()).toBe('report-330282-2017Q2.csv')
+    const csv = readFileSync((await download.path())!, 'utf8')
+    expect(csv.startsWith('\uFEFF县（市）区,慈溪市 330282')).toBe(true)
+    expect(csv).toContain('2017-06,')
+    // The 2017 fund is a preview (the demo fixed 2015 and 2016); its allocations add up to the amount.
+    expect(await page.textContent('#fund-status')).toContain('预览')
+    expect(await page.textContent('#fund-total')).toBe('60000000.00')
+    await page.screenshot({ path: `${ARTIFACTS}programme.png`, fullPage: true })
     await page.close()
   })
 

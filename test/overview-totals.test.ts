@@ -36,7 +36,7 @@ it('figure totals in SQL equal the sums over the population; class counts add up
   expect(t.store.classCounts(run.id).filter((r) => r.class === 'C').length).toBeLessThan(c)
 })
 
-it('the overview page shows the number of C-class firms and the D-class totals, not the number of groups', async () => {
+it('the overview shows progress measured from the programme’s records, not counts of C- and D-class firms', async () => {
   const t = createTestApp({ size: 300 })
   const login = await t.app.request('/login', {
     method: 'POST',
@@ -47,14 +47,28 @@ it('the overview page shows the number of C-class firms and the D-class totals, 
   expect(cookie).not.toBe('')
   const html = await (await t.app.request('/overview', { headers: { cookie } })).text()
   // Each target row: its label, then the value measured.
-  const shown = (label: string) => {
-    const m = new RegExp(`<td>${label}</td><td class="num">([^<]+)</td>`).exec(html)
-    return m ? Number(m[1]) : undefined
+  const shown = (metric: string) => {
+    const m = new RegExp(`<tr data-metric="${metric}"><td>[^<]+</td><td class="num">([^<]+)</td>`).exec(
+      html,
+    )
+    return m?.[1]
   }
+  const economy = t.services.tokens.principal(t.tokens.economy)!
+  const records = t.services.programme.listProjects(economy, {})
+  const dispositions = records.flatMap((p) => t.services.programme.projectDetail(economy, p.id).dispositions)
+  const done = dispositions.filter((d) => d.status === 'done')
+  const firms = (kinds: string[]) =>
+    new Set(done.filter((d) => kinds.includes(d.kind)).map((d) => d.creditCode)).size
+  expect(shown('enterprises_upgraded')).toBe(String(firms(['upgrade', 'compliance'])))
+  expect(shown('enterprises_closed')).toBe(String(firms(['closure'])))
+  // What the old page showed instead: the C-class count of the 2024 run, which is not what the plan counts.
   const run = t.store.publishedRun(2024)!
-  const d = t.store.runResults(run.id, { class: 'D' }).map((r) => r.creditCode)
-  const land = t.store.figureTotals(2024, ['land_mu'], { run: { id: run.id, class: 'D' } })
-  expect(shown('整治提升企业')).toBe(t.store.runResults(run.id, { class: 'C' }).length)
-  expect(shown('淘汰关停企业')).toBe(d.length)
-  expect(shown('盘活存量土地')).toBe(Math.round(land.sums.land_mu))
+  expect(Number(shown('enterprises_upgraded'))).not.toBe(t.store.runResults(run.id, { class: 'C' }).length)
+  const jobs = done.reduce((a, d) => a + d.jobsReduced, 0)
+  expect(shown('jobs_reduced')).toBe(String(jobs))
+  // Productivity against the 2014 base year, which the demo stores (above-scale firms' value added per employee).
+  expect(Number(shown('labour_productivity_gain'))).toBeGreaterThan(0.2)
+  // The flagged deadlines: 江北 filed its 2016 list late, 象山 none in 2017.
+  expect(html).toContain('state-late')
+  expect(html).toContain('state-missing')
 })

@@ -45,7 +45,25 @@ const STRINGS = {
   pending: { zh: '待批县级个性化措施', en: 'Pending county overrides' },
   targets: { zh: '三年行动目标进展', en: 'Progress against the plan targets' },
   totals: { zh: '已发布评价', en: 'Published evaluation' },
-  needBureau: { zh: '请用物价局（bureau）令牌登录', en: 'Log in with a bureau token' },
+  needBureau: {
+    zh: '请用市级部门（发改、经信或其他部门）令牌登录',
+    en: 'Log in with a token of a city office (pricing, economy-and-IT or another department)',
+  },
+  programme: { zh: '“低小散”整治提升（腾笼换鸟）', en: 'Rectification programme (腾笼换鸟)' },
+  needProgramme: {
+    zh: '请用市级部门或县（市、区）令牌登录',
+    en: 'Log in with a token of a city office or a county',
+  },
+  byCounty: { zh: '各县（市、区）进展', en: 'Progress per county' },
+  tracking: { zh: '月跟踪（累计）', en: 'Monthly tracking (cumulative)' },
+  deadlines: { zh: '项目清单报送', en: 'Project lists filed' },
+  reports: { zh: '季报送', en: 'Quarterly reports' },
+  fund: { zh: '市级专项资金分配', en: 'City fund allocation' },
+  pendingDeadlines: { zh: '待办与逾期', en: 'Pending and overdue' },
+  fromRecords: {
+    zh: '按整治提升项目及一企一档处置记录计算',
+    en: 'measured from the projects and each enterprise’s disposition record',
+  },
 } as const
 
 export type Key = keyof typeof STRINGS

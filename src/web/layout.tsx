@@ -12,7 +12,7 @@ label{display:block;margin:.35rem 0}label span{display:inline-block;min-width:15
 .err{color:#b00;margin-left:.5rem}.field-error input{border:2px solid #b00}.class{font-size:3rem;font-weight:bold}.A{color:#1a7f37}.B{color:#2a6fd6}.C{color:#c77700}.D{color:#c62828}
 .bar{background:#eee;height:1rem;position:relative;min-width:200px}.bar i{display:block;height:100%;background:#3b82f6}
 table{border-collapse:collapse}td,th{padding:.2rem .6rem;border-bottom:1px solid #eee;text-align:left}.num{text-align:right}
-section{margin:1.2rem 0}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:.2rem 1rem}`
+section{margin:1.2rem 0}td:first-child{white-space:nowrap}.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:.2rem 1rem}`
 
 export function Layout(props: {
   lang: Lang
@@ -33,6 +33,7 @@ export function Layout(props: {
         <nav>
           <a href={`/self-check?lang=${props.lang}`}>{t(props.lang, 'title')}</a>
           <a href={`/overview?lang=${props.lang}`}>{t(props.lang, 'overview')}</a>
+          <a href={`/programme?lang=${props.lang}`}>{t(props.lang, 'programme')}</a>
           <span class="sp" />
           <a href={`${props.path}?lang=${other}`}>{other === 'en' ? 'English' : '中文'}</a>
           {props.loggedIn ? (

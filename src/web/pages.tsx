@@ -18,6 +18,7 @@ import { classMoves, selfCheck } from '../rating/self-check.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { type Lang, langOf, t } from './i18n.ts'
 import { Layout } from './layout.tsx'
+import { ProgrammePage, TargetsTable } from './programme-page.tsx'
 
 const COOKIE = 'mujun_token'
 /** The figures the self-check form asks for; the rest take their rulebook defaults. */
@@ -91,7 +92,13 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
       return wait > 0 ? refuse(429, { 'Retry-After': String(wait) }) : refuse(401)
     }
     setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' })
-    return c.redirect(p.role === 'bureau' ? `/overview?lang=${lang}` : `/self-check?lang=${lang}`)
+    const home =
+      p.role === 'bureau' || p.role === 'observer'
+        ? '/overview'
+        : p.role === 'economy' || p.role === 'county'
+          ? '/programme'
+          : '/self-check'
+    return c.redirect(`${home}?lang=${lang}`)
   })
 
   app.get('/logout', (c) => {
@@ -446,10 +453,50 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     return c.redirect(`/self-check?lang=${lang}`, 303)
   })
 
+  app.get('/programme', (c) => {
+    const lang = langOf(c.req.query('lang'))
+    const p = who(c)
+    if (!p || !['bureau', 'economy', 'observer', 'county'].includes(p.role))
+      return c.html(
+        <Layout lang={lang} title={t(lang, 'programme')} path="/programme" loggedIn={!!p}>
+          <p>
+            <a href={`/login?lang=${lang}`}>{t(lang, 'needProgramme')}</a>
+          </p>
+        </Layout>,
+        p ? 403 : 401,
+      )
+    const fund = Number(c.req.query('fund'))
+    return c.html(
+      <ProgrammePage
+        lang={lang}
+        services={services}
+        who={p}
+        quarter={c.req.query('quarter')}
+        fundYear={Number.isInteger(fund) ? fund : undefined}
+      />,
+    )
+  })
+
+  app.get('/programme/report.csv', (c) => {
+    const p = who(c)
+    const county = c.req.query('county') ?? ''
+    const quarter = c.req.query('quarter') ?? ''
+    try {
+      const csv = services.programme.reportCsv(p, county, quarter)
+      return c.body(csv, 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="report-${county}-${quarter}.csv"`,
+      })
+    } catch (e) {
+      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
+      throw e
+    }
+  })
+
   app.get('/overview', async (c) => {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
-    if (p?.role !== 'bureau') {
+    if (!p || !['bureau', 'economy', 'observer'].includes(p.role)) {
       return c.html(
         <Layout lang={lang} title={t(lang, 'overview')} path="/overview" loggedIn={!!p}>
           <p>
@@ -466,7 +513,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     if (year !== undefined)
       for (const o of rulebook.overrides.filter((x) => PENDING.includes(x.status)))
         previews.set(o.id, await services.overrides.previewOffThread(p, o.id, year))
-    return c.html(<Overview lang={lang} services={services} previews={previews} />)
+    return c.html(<Overview lang={lang} services={services} previews={previews} who={p} />)
   })
 }
 
@@ -476,8 +523,9 @@ function Overview(props: {
   lang: Lang
   services: Services
   previews: ReadonlyMap<string, OverridePreview>
+  who: Principal
 }) {
-  const { lang, services, previews } = props
+  const { lang, services, previews, who } = props
   const { store } = services
   const { rulebook } = services.rulebooks.active()
   const run = store.listRuns().find((r) => r.status === 'published')
@@ -535,52 +583,28 @@ function Overview(props: {
     )
   }
   const pending = rulebook.overrides.filter((o) => PENDING.includes(o.status))
-  const latestYear = run?.year
-  // Totals in SQL, kept per database revision: the page never loads a population (a million firms at city scale).
-  const totals = (year: number, ids: string[], filter: Parameters<typeof store.figureTotals>[2]) =>
-    services.cache.get(`overview|${year}|${ids.join(',')}|${JSON.stringify(filter)}`, () =>
-      store.figureTotals(year, ids, filter),
-    )
-  const dFirms =
-    run && latestYear !== undefined
-      ? totals(latestYear, ['energy_tce', 'land_mu'], { run: { id: run.id, class: 'D' } })
-      : { firms: 0, sums: { energy_tce: 0, land_mu: 0 } }
-  const years = [...new Set(store.listRuns().map((r) => r.year))].sort()
-  const productivity = (y: number) => {
-    const t = totals(y, ['value_added', 'employees'], { aboveScale: true })
-    return t.sums.value_added / Math.max(1, t.sums.employees)
-  }
-  const targets = resolve(rulebook, rulebook.meta.jurisdiction.code, '2016-01-01').sections.targets
-  // Productivity is measured against the target's base year (2014 in the plan), never the first stored year: without
-  // that year's figures it is not measured.
-  const baseYear = targets.find((x) => x.metric === 'labour_productivity_gain')?.baseYear
-  const last = years.at(-1)
-  const base = baseYear !== undefined && last !== undefined ? productivity(baseYear) : 0
-  const gain = base > 0 && last !== undefined ? productivity(last) / base - 1 : undefined
-  const metric: Record<string, { value: number; note: string }> = {
-    enterprises_closed: {
-      value: dFirms.firms,
-      note: lang === 'zh' ? 'D类企业（整治淘汰对象）' : 'D-class firms (to rectify or close)',
-    },
-    energy_freed_tce: {
-      value: Math.round(dFirms.sums.energy_tce),
-      note: lang === 'zh' ? 'D类企业综合能耗（可腾出用能）' : 'energy used by D-class firms',
-    },
-    land_freed_mu: {
-      value: Math.round(dFirms.sums.land_mu),
-      note: lang === 'zh' ? 'D类企业用地（可腾出土地）' : 'land held by D-class firms',
-    },
-    ...(gain !== undefined && {
-      labour_productivity_gain: {
-        value: Math.round(gain * 1000) / 1000,
-        note: `${baseYear}→${last}`,
-      },
-    }),
-    enterprises_upgraded: {
-      value: rows.reduce((a, r) => a + (r.class === 'C' ? r.n : 0), 0),
-      note: lang === 'zh' ? 'C类企业（帮扶提升对象）' : 'C-class firms (to upgrade)',
-    },
-  }
+  // The programme's progress is measured from its records (projects and dispositions), never from classes.
+  const progress = services.programme.progress(who)
+  const quarter = services.programme.quartersSoFar().at(-1)
+  const overdue = [
+    ...progress.lists
+      .filter((l) => l.status !== 'on_time')
+      .map((l) => ({
+        what: `${l.year} ${lang === 'zh' ? '项目清单' : 'project list'}`,
+        county: l.county,
+        state: l.status,
+        due: l.due,
+      })),
+    ...(quarter ? services.programme.reportStates(who, quarter) : [])
+      .filter((r) => r.state !== 'on_time')
+      .map((r) => ({
+        what: `${r.quarter} ${lang === 'zh' ? '季报' : 'report'}`,
+        county: r.county,
+        state: r.state,
+        due: r.due,
+      })),
+  ]
+  const countyName = (k: string) => rulebook.meta.counties.find((c) => c.code === k)?.name ?? k
   return (
     <Layout lang={lang} title={t(lang, 'overview')} path="/overview" loggedIn={true}>
       <section id="totals">
@@ -642,33 +666,22 @@ function Overview(props: {
       </section>
       <section id="targets">
         <h2>{t(lang, 'targets')}</h2>
+        <p>
+          {t(lang, 'fromRecords')} · <a href={`/programme?lang=${lang}`}>{t(lang, 'programme')}</a>
+        </p>
+        <TargetsTable lang={lang} figures={progress.city} />
+      </section>
+      <section id="overdue">
+        <h2>{t(lang, 'pendingDeadlines')}</h2>
         <table>
-          {targets.map((x) => {
-            const m = metric[x.metric]
-            const pct = m ? Math.max(0, Math.min(100, (m.value / x.value) * 100)) : 0
-            return (
-              <tr>
-                <td>{x.label}</td>
-                <td class="num">{m?.value ?? '—'}</td>
-                <td class="num">
-                  / {x.value} {x.unit}
-                </td>
-                <td>
-                  <div class="bar">
-                    <i style={`width:${pct.toFixed(1)}%`} />
-                  </div>
-                </td>
-                <td>
-                  {m?.note ??
-                    (x.baseYear
-                      ? lang === 'zh'
-                        ? `未存${x.baseYear}年数据，无法计算`
-                        : `no ${x.baseYear} figures stored: not measured`
-                      : '')}
-                </td>
-              </tr>
-            )
-          })}
+          {overdue.map((o) => (
+            <tr class={`state-${o.state}`}>
+              <td>{o.what}</td>
+              <td>{countyName(o.county)}</td>
+              <td>{o.state}</td>
+              <td>{o.due}</td>
+            </tr>
+          ))}
         </table>
       </section>
     </Layout>

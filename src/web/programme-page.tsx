@@ -1,0 +1,303 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The programme page (整治提升 / 腾笼换鸟): targets against progress measured from the records, per county, the
+ * monthly tracking chart, list and report deadlines (late and missing ones flagged, reports downloadable), and the
+ * fund's allocation (fixed, or a preview until it is fixed). Everything shown comes from ProgrammeService.
+ * @module web/programme-page
+ */
+import type { Services } from '../app/services.ts'
+import type { Principal } from '../db/store.ts'
+import { NotFoundError } from '../errors.ts'
+import type { MonthRow, TargetFigure } from '../programme/measure.ts'
+import { type Lang, t } from './i18n.ts'
+import { Layout } from './layout.tsx'
+
+const STATE_LABEL: Record<string, { zh: string; en: string }> = {
+  on_time: { zh: '按时', en: 'on time' },
+  late: { zh: '逾期报送', en: 'late' },
+  missing: { zh: '未报送', en: 'missing' },
+  pending: { zh: '未到期', en: 'not yet due' },
+}
+const stateOf = (lang: Lang, s: string) => STATE_LABEL[s]?.[lang] ?? s
+
+/** The targets table: each target, the value measured from the records, a bar, and what it counts. */
+export function TargetsTable(props: { lang: Lang; figures: TargetFigure[] }) {
+  const { lang } = props
+  return (
+    <table>
+      {props.figures.map((f) => {
+        const pct = f.ratio === null ? 0 : Math.max(0, Math.min(100, f.ratio * 100))
+        const n =
+          'dispositions' in f.basis ? f.basis.dispositions.length + f.basis.projects.length : null
+        return (
+          <tr data-metric={f.metric}>
+            <td>{f.label}</td>
+            <td class="num">{f.value ?? '—'}</td>
+            <td class="num">
+              / {f.target} {f.unit}
+            </td>
+            <td>
+              <div class="bar">
+                <i style={`width:${pct.toFixed(1)}%`} />
+              </div>
+            </td>
+            <td>{n !== null ? (lang === 'zh' ? `${n} 条记录` : `${n} records`) : f.note}</td>
+          </tr>
+        )
+      })}
+    </table>
+  )
+}
+
+/** Cumulative upgrades and compliance, and closures, month by month. */
+function MonthlyChart(props: { months: MonthRow[]; lang: Lang }) {
+  const { months, lang } = props
+  if (months.length === 0) return <p>—</p>
+  const W = 900
+  const H = 220
+  const left = 50
+  const top = 10
+  const series = [
+    {
+      key: 'upgraded',
+      label: lang === 'zh' ? '改造提升+整治规范' : 'upgraded + compliance',
+      colour: '#2a6fd6',
+      of: (m: MonthRow) => m.cumulative.upgraded + m.cumulative.compliance,
+    },
+    {
+      key: 'closed',
+      label: lang === 'zh' ? '淘汰关停' : 'closed',
+      colour: '#c62828',
+      of: (m: MonthRow) => m.cumulative.closed,
+    },
+  ]
+  const max = Math.max(1, ...months.flatMap((m) => series.map((s) => s.of(m))))
+  const x = (i: number) => left + (i / Math.max(1, months.length - 1)) * (W - left - 20)
+  const y = (v: number) => top + (1 - v / max) * (H - top - 30)
+  return (
+    <svg id="monthly-chart" width={W} height={H + 20} role="img">
+      <title>{t(lang, 'tracking')}</title>
+      <line x1={left} y1={y(0)} x2={W - 20} y2={y(0)} stroke="#999" />
+      <text x="0" y={y(max) + 4} font-size="11">
+        {max}
+      </text>
+      <text x="0" y={y(0) + 4} font-size="11">
+        0
+      </text>
+      {months.map((m, i) =>
+        m.month.endsWith('-01') ? (
+          <text x={x(i) - 14} y={H} font-size="11">
+            {m.month.slice(0, 4)}
+          </text>
+        ) : null,
+      )}
+      {series.map((s, k) => (
+        <g>
+          <polyline
+            data-series={s.key}
+            fill="none"
+            stroke={s.colour}
+            stroke-width="2"
+            points={months.map((m, i) => `${x(i).toFixed(1)},${y(s.of(m)).toFixed(1)}`).join(' ')}
+          />
+          <text x={left + 10 + k * 200} y={H + 16} font-size="12" fill={s.colour}>
+            {s.label}
+          </text>
+        </g>
+      ))}
+    </svg>
+  )
+}
+
+const QUARTER = /^\d{4}Q[1-4]$/
+
+export function ProgrammePage(props: {
+  lang: Lang
+  services: Services
+  who: Principal
+  quarter?: string
+  fundYear?: number
+}) {
+  const { lang, services, who } = props
+  const { programme } = services
+  const progress = programme.progress(who)
+  const quarters = programme.quartersSoFar()
+  const quarter =
+    props.quarter && QUARTER.test(props.quarter) && quarters.includes(props.quarter)
+      ? props.quarter
+      : quarters.at(-1)
+  const reports = quarter ? programme.reportStates(who, quarter) : []
+  const years = programme.programmeYears()
+  const fundYear = props.fundYear && years.includes(props.fundYear) ? props.fundYear : years.at(-1)
+  let fund:
+    | { fixed: boolean; note: string; allocation: ReturnType<typeof programme.fundPreview> }
+    | undefined
+  if (fundYear !== undefined) {
+    try {
+      const f = programme.fund(who, fundYear)
+      fund = {
+        fixed: true,
+        note: `${lang === 'zh' ? '已定案' : 'fixed'} ${f.fixedAt.slice(0, 10)} · ${f.fixedBy}`,
+        allocation: f.allocation as never,
+      }
+    } catch (e) {
+      if (!(e instanceof NotFoundError)) throw e
+      fund = {
+        fixed: false,
+        note: lang === 'zh' ? '预览（尚未定案）' : 'preview (not fixed yet)',
+        allocation: programme.fundPreview(who, fundYear),
+      }
+    }
+  }
+  const metrics = [
+    'enterprises_upgraded',
+    'enterprises_closed',
+    'energy_freed_tce',
+    'land_freed_mu',
+    'jobs_reduced',
+  ]
+  const flagged = progress.lists.filter((l) => l.status !== 'on_time')
+  return (
+    <Layout lang={lang} title={t(lang, 'programme')} path="/programme" loggedIn={true}>
+      <p>
+        {t(lang, 'fromRecords')} · {progress.asOf}
+      </p>
+      <section id="targets">
+        <h2>{t(lang, 'targets')}</h2>
+        <TargetsTable lang={lang} figures={progress.city} />
+      </section>
+      <section id="counties">
+        <h2>{t(lang, 'byCounty')}</h2>
+        <table>
+          <tr>
+            <th />
+            {progress.city
+              .filter((f) => metrics.includes(f.metric))
+              .map((f) => (
+                <th class="num">{f.label}</th>
+              ))}
+          </tr>
+          {progress.counties.map((c) => (
+            <tr data-county={c.county}>
+              <td>{c.name}</td>
+              {c.figures
+                .filter((f) => metrics.includes(f.metric))
+                .map((f) => (
+                  <td class="num">{f.value ?? '—'}</td>
+                ))}
+            </tr>
+          ))}
+        </table>
+      </section>
+      <section id="monthly">
+        <h2>{t(lang, 'tracking')}</h2>
+        <MonthlyChart months={progress.months} lang={lang} />
+      </section>
+      <section id="deadlines">
+        <h2>{t(lang, 'deadlines')}</h2>
+        <table>
+          {flagged.length === 0 ? (
+            <tr>
+              <td>{lang === 'zh' ? '均按时报送' : 'all filed on time'}</td>
+            </tr>
+          ) : (
+            flagged.map((l) => (
+              <tr class={`state-${l.status}`}>
+                <td>{l.year}</td>
+                <td>
+                  {
+                    services.rulebooks
+                      .active()
+                      .rulebook.meta.counties.find((c) => c.code === l.county)?.name
+                  }
+                </td>
+                <td>{stateOf(lang, l.status)}</td>
+                <td>
+                  {lang === 'zh' ? '截止' : 'due'} {l.due}
+                </td>
+              </tr>
+            ))
+          )}
+        </table>
+      </section>
+      <section id="reports">
+        <h2>
+          {t(lang, 'reports')} {quarter ?? ''}
+        </h2>
+        <form method="get" action="/programme">
+          <input type="hidden" name="lang" value={lang} />
+          <select name="quarter" id="quarter">
+            {quarters.map((q) => (
+              <option value={q} selected={q === quarter}>
+                {q}
+              </option>
+            ))}
+          </select>
+          <button type="submit">{lang === 'zh' ? '查看' : 'Show'}</button>
+        </form>
+        <table>
+          {reports.map((r) => (
+            <tr class={`state-${r.state}`} data-county={r.county}>
+              <td>{r.name}</td>
+              <td>{stateOf(lang, r.state)}</td>
+              <td>
+                {lang === 'zh' ? '截止' : 'due'} {r.due}
+              </td>
+              <td>{r.firstSubmittedOn ?? '—'}</td>
+              <td>
+                {who.role !== 'county' || who.scope === r.county ? (
+                  <a
+                    class="download"
+                    href={`/programme/report.csv?county=${r.county}&quarter=${quarter}`}
+                  >
+                    CSV
+                  </a>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </table>
+      </section>
+      {fund && (
+        <section id="fund">
+          <h2>
+            {t(lang, 'fund')} {fundYear} · {fund.allocation.amount} 元
+          </h2>
+          <p id="fund-status">{fund.note}</p>
+          <table>
+            <tr>
+              <th />
+              {fund.allocation.criteria.map((c) => (
+                <th class="num">
+                  {c.label} ({c.weight})
+                </th>
+              ))}
+              <th class="num">{lang === 'zh' ? '得分' : 'score'}</th>
+              <th class="num">{lang === 'zh' ? '分配（元）' : 'allocated (yuan)'}</th>
+            </tr>
+            {fund.allocation.counties.map((c) => (
+              <tr data-county={c.county}>
+                <td>{c.name}</td>
+                {c.criteria.map((x) => (
+                  <td class="num">{x.value}</td>
+                ))}
+                <td class="num">{Number(c.score).toFixed(4)}</td>
+                <td class="num allocated">{c.allocated}</td>
+              </tr>
+            ))}
+            <tr>
+              <td>{lang === 'zh' ? '合计' : 'total'}</td>
+              {fund.allocation.criteria.map((c) => (
+                <td class="num">{c.total}</td>
+              ))}
+              <td />
+              <td class="num" id="fund-total">
+                {fund.allocation.total}
+              </td>
+            </tr>
+          </table>
+        </section>
+      )}
+    </Layout>
+  )
+}
