@@ -110,7 +110,9 @@ describe.skipIf(!available)('pages in a real browser', () => {
     expect(await page.textContent('#pending')).toContain('yuyao_2026_gas')
     // The plan's seven targets, measured from the programme's records; productivity against 2014's figures.
     expect(await page.locator('#targets tr').count()).toBe(7)
-    const gain = await page.textContent('#targets tr[data-metric="labour_productivity_gain"] td.num')
+    const gain = await page.textContent(
+      '#targets tr[data-metric="labour_productivity_gain"] td.num',
+    )
     expect(Number(gain)).toBeGreaterThan(0.2)
     expect(await page.textContent('#overdue')).toContain('2017 项目清单')
     await page.screenshot({ path: `${ARTIFACTS}overview.png`, fullPage: true })
@@ -129,7 +131,10 @@ describe.skipIf(!available)('pages in a real browser', () => {
     expect(await page.locator('#targets tr').count()).toBe(7)
     expect(await page.locator('#counties tr[data-county]').count()).toBe(10)
     // The monthly chart draws both series over the programme's months.
-    const points = await page.getAttribute('#monthly-chart polyline[data-series="upgraded"]', 'points')
+    const points = await page.getAttribute(
+      '#monthly-chart polyline[data-series="upgraded"]',
+      'points',
+    )
     expect(points?.split(' ').length).toBeGreaterThan(30)
     // 象山 filed no 2017 list and stopped reporting in 2017: flagged.
     expect(await page.textContent('#deadlines')).toContain('未报送')

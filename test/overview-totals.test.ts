@@ -48,14 +48,16 @@ it('the overview shows progress measured from the programme’s records, not cou
   const html = await (await t.app.request('/overview', { headers: { cookie } })).text()
   // Each target row: its label, then the value measured.
   const shown = (metric: string) => {
-    const m = new RegExp(`<tr data-metric="${metric}"><td>[^<]+</td><td class="num">([^<]+)</td>`).exec(
-      html,
-    )
+    const m = new RegExp(
+      `<tr data-metric="${metric}"><td>[^<]+</td><td class="num">([^<]+)</td>`,
+    ).exec(html)
     return m?.[1]
   }
   const economy = t.services.tokens.principal(t.tokens.economy)!
   const records = t.services.programme.listProjects(economy, {})
-  const dispositions = records.flatMap((p) => t.services.programme.projectDetail(economy, p.id).dispositions)
+  const dispositions = records.flatMap(
+    (p) => t.services.programme.projectDetail(economy, p.id).dispositions,
+  )
   const done = dispositions.filter((d) => d.status === 'done')
   const firms = (kinds: string[]) =>
     new Set(done.filter((d) => kinds.includes(d.kind)).map((d) => d.creditCode)).size
@@ -63,7 +65,9 @@ it('the overview shows progress measured from the programme’s records, not cou
   expect(shown('enterprises_closed')).toBe(String(firms(['closure'])))
   // What the old page showed instead: the C-class count of the 2024 run, which is not what the plan counts.
   const run = t.store.publishedRun(2024)!
-  expect(Number(shown('enterprises_upgraded'))).not.toBe(t.store.runResults(run.id, { class: 'C' }).length)
+  expect(Number(shown('enterprises_upgraded'))).not.toBe(
+    t.store.runResults(run.id, { class: 'C' }).length,
+  )
   const jobs = done.reduce((a, d) => a + d.jobsReduced, 0)
   expect(shown('jobs_reduced')).toBe(String(jobs))
   // Productivity against the 2014 base year, which the demo stores (above-scale firms' value added per employee).

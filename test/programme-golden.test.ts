@@ -33,7 +33,7 @@ function smallCityRules() {
     .map((t) => {
       if (t.path !== 'rulebook.yaml') return t
       const text = t.text.replace(
-        /  counties:\n(    - .*\n)+/,
+        / {2}counties:\n( {4}- .*\n)+/,
         `  counties:\n${CASE.counties.map((c: any) => `    - { code: "${c.code}", name: ${c.name} }\n`).join('')}`,
       )
       return { ...t, text }
@@ -76,7 +76,11 @@ beforeAll(() => {
     }
   }
   for (const e of CASE.enterprises) codes.set(e.key, withCheckChar(e.body))
-  s.enterprises.importRows(ECONOMY, CASE.enterprises.map((e: any) => firm(e, 2014)), 2014)
+  s.enterprises.importRows(
+    ECONOMY,
+    CASE.enterprises.map((e: any) => firm(e, 2014)),
+    2014,
+  )
   s.enterprises.importRows(
     ECONOMY,
     CASE.enterprises.filter((e: any) => !e.closed).map((e: any) => firm(e, 2017)),
@@ -166,9 +170,9 @@ describe(`programme golden case: ${CASE.name}`, () => {
 
   it('the project-list deadlines of each year: on time, late or missing', () => {
     const got = [2015, 2016, 2017].flatMap((y) => s.programme.lists(ECONOMY, y))
-    expect(got.map((l) => ({ year: l.year, county: l.county, status: l.status, due: l.due }))).toEqual(
-      CASE.expect.lists,
-    )
+    expect(
+      got.map((l) => ({ year: l.year, county: l.county, status: l.status, due: l.due })),
+    ).toEqual(CASE.expect.lists)
   })
 
   it('a county’s quarterly report, its state, the CSV line, and every county’s report state', () => {
@@ -193,7 +197,9 @@ describe(`programme golden case: ${CASE.name}`, () => {
     const csv = s.programme.reportCsv(ECONOMY, want.county, want.quarter)
     expect(csv.split('\r\n')).toContain(want.csvLine)
     expect(
-      s.programme.reportStates(ECONOMY, want.quarter).map((x) => ({ county: x.county, state: x.state })),
+      s.programme
+        .reportStates(ECONOMY, want.quarter)
+        .map((x) => ({ county: x.county, state: x.state })),
     ).toEqual(CASE.expect.reportStates)
   })
 
@@ -204,7 +210,8 @@ describe(`programme golden case: ${CASE.name}`, () => {
       expect(a.criteria.find((c) => c.id === criterion)!.total, criterion).toBe(values.total)
       for (const [k, code] of Object.entries(short))
         expect(
-          a.counties.find((c) => c.county === code)!.criteria.find((c) => c.id === criterion)!.value,
+          a.counties.find((c) => c.county === code)!.criteria.find((c) => c.id === criterion)!
+            .value,
           `${criterion} ${k}`,
         ).toBe(values[k])
     }

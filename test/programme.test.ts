@@ -1,0 +1,389 @@
+/**
+ * The rectification programme's records: what a done closure does to billing, what bad input gets (and that it
+ * stores nothing), who changed what (the audit), optimistic locking, the fund's fen split and its rule checks; and
+ * the same scoping against a real server process.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { DemoTokens } from '../src/demo/seed.ts'
+import { allocateFund, type CriterionMeasure } from '../src/programme/fund.ts'
+import { compileRulebook } from '../src/rulebook/compile.ts'
+import type { FundMetric } from '../src/rulebook/schema.ts'
+import { call, createTestApp, type TestApp } from './support/app.ts'
+import { edited, problemsOf } from './support/rulebook.ts'
+import { api, type Server, startServer, stopAll } from './support/server.ts'
+
+const json = async (r: Response) => (await r.json()) as any
+
+let t: TestApp
+let project: number
+beforeAll(() => {
+  t = createTestApp({ size: 200 })
+  const economy = t.services.tokens.principal(t.tokens.economy)!
+  project = t.services.programme.listProjects(economy, { county: '330282', year: 2017 })[0].id
+})
+
+const quoteOf = async (from: string, to: string, quantity: string) =>
+  json(
+    await call(t.app, 'POST', '/v1/quotes', {
+      token: t.tokens.utility,
+      body: { creditCode: t.tokens.creditCode, resource: 'electricity', quantity, from, to },
+    }),
+  )
+
+describe('a done closure ends the firm’s surcharges from its day', () => {
+  it('the quote stops at the closure day; the tier says closed; nothing before it changes', async () => {
+    const firm = t.tokens.creditCode
+    // Before the closure is recorded: March 1–15 (15 of March's 31 days: 31,000 kWh × 15/31 = 15,000) and February.
+    const firstHalf = await quoteOf('2025-03-01', '2025-03-16', '15000')
+    const february = await quoteOf('2025-02-01', '2025-03-01', '28000')
+    expect(Number(firstHalf.total)).toBeGreaterThan(0)
+    const added = await call(t.app, 'POST', `/v1/projects/${project}/dispositions`, {
+      token: t.tokens.county,
+      body: {
+        creditCode: firm,
+        kind: 'closure',
+        deadline: '2025-06-30',
+        status: 'done',
+        completedOn: '2025-03-16',
+        evidence: '断电、设备拆除验收单',
+        energyFreedTce: '120.5',
+        waterFreedM3: 3000,
+        landFreedMu: '8.2',
+        jobsReduced: 40,
+      },
+    })
+    expect(added.status).toBe(201)
+    const march = await quoteOf('2025-03-01', '2025-04-01', '31000')
+    expect(march.total).toBe(firstHalf.total)
+    expect(march.lines.map((l: any) => [l.from, l.to, l.amount])).toEqual(
+      firstHalf.lines.map((l: any) => [l.from, l.to, l.amount]),
+    )
+    expect(march.notes.join(' ')).toContain('closed on 2025-03-16')
+    const april = await quoteOf('2025-04-01', '2025-05-01', '1000')
+    expect([april.total, april.lines]).toEqual(['0.00', []])
+    expect((await quoteOf('2025-02-01', '2025-03-01', '28000')).total).toBe(february.total)
+    const tier = async (date: string) =>
+      json(
+        await call(t.app, 'GET', `/v1/enterprises/${firm}/tier?date=${date}`, {
+          token: t.tokens.utility,
+        }),
+      )
+    const after = await tier('2025-04-01')
+    expect(after.closure).toMatchObject({ on: '2025-03-16', inForce: true })
+    expect(after.rates).toEqual([])
+    const before = await tier('2025-03-01')
+    expect(before.closure.inForce).toBe(false)
+    expect(before.rates.length).toBeGreaterThan(0)
+    // The enterprise reads its own record.
+    const own = await json(
+      await call(t.app, 'GET', `/v1/enterprises/${firm}/dispositions`, {
+        token: t.tokens.enterprise,
+      }),
+    )
+    expect(own.closure).toMatchObject({ on: '2025-03-16', projectId: project })
+  })
+})
+
+describe('bad input gets a clear error and stores nothing', () => {
+  const someFirm = () =>
+    t.store.listEnterprises({ limit: 500, offset: 0, county: '330282' }).rows.at(-1)!.creditCode
+  const other = () =>
+    t.store.listEnterprises({ limit: 500, offset: 0 }).rows.find((e) => e.county === '330203')!
+      .creditCode
+  const cases: [string, () => { path: string; body: unknown }, number, string][] = [
+    [
+      'a negative freed quantity',
+      () => ({
+        path: `/v1/projects/${project}/dispositions`,
+        body: {
+          creditCode: someFirm(),
+          kind: 'closure',
+          deadline: '2017-12-31',
+          landFreedMu: '-3',
+        },
+      }),
+      422,
+      'landFreedMu',
+    ],
+    [
+      'a done disposition without its completion day',
+      () => ({
+        path: `/v1/projects/${project}/dispositions`,
+        body: {
+          creditCode: someFirm(),
+          kind: 'compliance',
+          deadline: '2017-12-31',
+          status: 'done',
+          evidence: 'x',
+        },
+      }),
+      422,
+      'needs completedOn',
+    ],
+    [
+      'a completion in the future',
+      () => ({
+        path: `/v1/projects/${project}/dispositions`,
+        body: {
+          creditCode: someFirm(),
+          kind: 'closure',
+          deadline: '2017-12-31',
+          status: 'done',
+          completedOn: '2099-01-01',
+          evidence: 'x',
+        },
+      }),
+      422,
+      'in the future',
+    ],
+    [
+      'a done upgrade that says nothing of what changed',
+      () => ({
+        path: `/v1/projects/${project}/dispositions`,
+        body: {
+          creditCode: someFirm(),
+          kind: 'upgrade',
+          deadline: '2017-12-31',
+          status: 'done',
+          completedOn: '2017-05-01',
+          evidence: '验收',
+        },
+      }),
+      422,
+      'needs changes',
+    ],
+    [
+      'a firm of another county',
+      () => ({
+        path: `/v1/projects/${project}/dispositions`,
+        body: { creditCode: other(), kind: 'upgrade', deadline: '2017-12-31' },
+      }),
+      422,
+      'is registered in county 330203',
+    ],
+    [
+      'a wrong credit code',
+      () => ({
+        path: `/v1/projects/${project}/dispositions`,
+        body: { creditCode: '91330282MA2000001X', kind: 'upgrade', deadline: '2017-12-31' },
+      }),
+      422,
+      'fails its check character',
+    ],
+    [
+      'a project of a year no programme rule covers',
+      () => ({
+        path: '/v1/projects',
+        body: {
+          county: '330282',
+          year: 2025,
+          kind: 'sector',
+          name: '新项目',
+          township: '某镇',
+          startsOn: '2025-01-01',
+          endsOn: '2025-12-31',
+        },
+      }),
+      422,
+      'no project-list deadline is in force for 2025',
+    ],
+    [
+      'a list filed in the past without saying why',
+      () => ({
+        path: '/v1/projects',
+        body: {
+          county: '330282',
+          year: 2017,
+          kind: 'sector',
+          name: '补录项目',
+          township: '某镇',
+          startsOn: '2017-01-01',
+          endsOn: '2017-12-31',
+          filedOn: '2016-12-01',
+        },
+      }),
+      422,
+      'needs historicReason',
+    ],
+  ]
+  it.each(cases)('%s', async (_name, make, status, message) => {
+    const before = t.store.listAudit({ limit: 1 })[0].id
+    const count = t.services.programme.projectDetail(
+      t.services.tokens.principal(t.tokens.economy)!,
+      project,
+    ).dispositions.length
+    const { path, body } = make()
+    const res = await call(t.app, 'POST', path, { token: t.tokens.county, body })
+    expect(res.status).toBe(status)
+    expect(res.headers.get('content-type')).toContain('application/problem+json')
+    expect(JSON.stringify(await res.json())).toContain(message)
+    expect(t.store.listAudit({ limit: 1 })[0].id).toBe(before)
+    expect(
+      t.services.programme.projectDetail(t.services.tokens.principal(t.tokens.economy)!, project)
+        .dispositions.length,
+    ).toBe(count)
+  })
+})
+
+describe('changes are versioned and audited', () => {
+  it('If-Match is required and checked; each change is audited with its before and after; done stays done', async () => {
+    const firm = t.store
+      .listEnterprises({ limit: 500, offset: 0, county: '330282' })
+      .rows.at(-2)!.creditCode
+    const made = await json(
+      await call(t.app, 'POST', `/v1/projects/${project}/dispositions`, {
+        token: t.tokens.county,
+        body: { creditCode: firm, kind: 'compliance', deadline: '2017-12-31' },
+      }),
+    )
+    const patch = (body: unknown, ifMatch?: string) =>
+      call(t.app, 'PATCH', `/v1/dispositions/${made.id}`, {
+        token: t.tokens.county,
+        body,
+        headers: ifMatch ? { 'if-match': ifMatch } : {},
+      })
+    expect((await patch({ status: 'in_progress', startedOn: '2017-03-01' })).status).toBe(428)
+    const ok = await patch({ status: 'in_progress', startedOn: '2017-03-01' }, '"d1"')
+    expect(ok.status).toBe(200)
+    expect(ok.headers.get('etag')).toBe('"d2"')
+    // A second writer still holding version 1 is refused, and nothing of its change is stored.
+    const stale = await patch({ evidence: 'stale' }, '"d1"')
+    expect(stale.status).toBe(412)
+    const done = await patch(
+      { status: 'done', completedOn: '2017-09-30', evidence: '环保、安监联合验收', jobsReduced: 3 },
+      '"d2"',
+    )
+    expect(done.status).toBe(200)
+    const back = await patch({ status: 'in_progress' }, '"d3"')
+    expect(back.status).toBe(409)
+    const audit = t.store.listAudit({ subject: `disposition/${made.id}` })
+    expect(audit.map((a) => a.action).sort()).toEqual([
+      'disposition.create',
+      'disposition.update',
+      'disposition.update',
+    ])
+    const last = audit.find((a) => (a.detail as any).version === 3)!
+    expect(last.actor).toContain('county 330282')
+    expect((last.detail as any).changes).toMatchObject({
+      status: ['in_progress', 'done'],
+      completedOn: [null, '2017-09-30'],
+      jobsReduced: [0, 3],
+    })
+  })
+
+  it('a fixed fund allocation is never replaced, and its amounts add up to the fen', async () => {
+    const again = await call(t.app, 'POST', '/v1/funds/2015', { token: t.tokens.economy })
+    expect(again.status).toBe(409)
+    const fixed = await json(
+      await call(t.app, 'GET', '/v1/funds/2015', { token: t.tokens.observer }),
+    )
+    expect(fixed.allocation.total).toBe('60000000.00')
+    expect(fixed.fixedBy).toBe('demo')
+    const sum = fixed.allocation.counties.reduce(
+      (a: bigint, c: any) => a + BigInt(c.allocated.replace('.', '')),
+      0n,
+    )
+    expect(sum).toBe(6_000_000_000n)
+  })
+})
+
+describe('the fund’s rules and its fen split', () => {
+  it('thirds of 100.00 yuan: each rounds to 33.33, the largest remainder (first county on a tie) takes the last fen', () => {
+    const fund = compileRulebook(edited('targets.yaml', null, '')).sections.funds[0]
+    expect(fund).toBeUndefined()
+    const rules = compileRulebook(
+      edited('targets.yaml', 'amount: "60000000.00"', 'amount: "100.00"'),
+    ).sections.funds[0]
+    const counties = ['330203', '330205', '330206'].map((code) => ({ code, name: code }))
+    const one: CriterionMeasure = { value: '1', projects: [], dispositions: [] }
+    const measures = new Map(
+      counties.map((c) => [
+        c.code,
+        Object.fromEntries(
+          [
+            'projects',
+            'progress',
+            'enterprises',
+            'energy_freed_tce',
+            'water_freed_m3',
+            'land_freed_mu',
+          ].map((m) => [m, one]),
+        ) as Record<FundMetric, CriterionMeasure>,
+      ]),
+    )
+    const a = allocateFund(rules, 2016, counties, measures)
+    expect(a.counties.map((c) => c.allocated)).toEqual(['33.34', '33.33', '33.33'])
+    expect(a.total).toBe('100.00')
+  })
+
+  it('weights that do not sum to 1 and a list deadline without its due day are rule errors with file and line', () => {
+    const problems = problemsOf(
+      edited(
+        'targets.yaml',
+        '      - { id: land, label: 新腾出用地空间, metric: land_freed_mu, weight: 0.1 }',
+        '      - { id: land, label: 新腾出用地空间, metric: land_freed_mu, weight: 0.2 }',
+      ),
+    )
+    expect(problems.join('\n')).toMatch(
+      /targets\.yaml:\d+:\d+: criteria weights sum to 1\.1, not 1/,
+    )
+    const noDue = problemsOf(
+      edited('targets.yaml', ', due: { yearOffset: 0, month: 4, day: 30 }', ''),
+    )
+    expect(noDue.join('\n')).toMatch(/targets\.yaml:\d+:\d+: a project_list deadline needs 'due'/)
+  })
+})
+
+describe('against a real server process', () => {
+  let s: Server
+  let tokens: DemoTokens
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mujun-programme-'))
+    s = await startServer({ DB_PATH: join(dir, 'm.db') })
+    tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
+  }, 60_000)
+  afterAll(stopAll)
+
+  it('each office does only its part: a county its own records, 经信 the fund, the pricing bureau none of these', async () => {
+    const projects = await api(s.base, 'GET', '/v1/projects?county=330203', tokens.economy)
+    expect(projects.status).toBe(200)
+    const foreign = projects.body.rows[0].id
+    const detail = await api(s.base, 'GET', `/v1/projects/${foreign}`, tokens.economy)
+    const d = detail.body.dispositions[0]
+    // The demo county (慈溪) tries another county's project and record, by id and with the right version.
+    for (const [method, path, body, headers] of [
+      [
+        'PATCH',
+        `/v1/projects/${foreign}`,
+        { status: 'withdrawn' },
+        { 'if-match': `"p${detail.body.version}"` },
+      ],
+      [
+        'PATCH',
+        `/v1/dispositions/${d.id}`,
+        { evidence: '篡改' },
+        { 'if-match': `"d${d.version}"` },
+      ],
+      [
+        'POST',
+        `/v1/projects/${foreign}/dispositions`,
+        { creditCode: tokens.creditCode, kind: 'closure', deadline: '2017-12-31' },
+        {},
+      ],
+    ] as const) {
+      const r = await api(s.base, method, path, tokens.county, body, headers)
+      expect([path, r.status]).toEqual([path, 403])
+    }
+    // The pricing bureau and a read-only department cannot fix the fund; 经信 can, once.
+    expect((await api(s.base, 'POST', '/v1/funds/2017', tokens.bureau)).status).toBe(403)
+    expect((await api(s.base, 'POST', '/v1/funds/2017', tokens.observer)).status).toBe(403)
+    expect((await api(s.base, 'POST', '/v1/funds/2017', tokens.economy)).status).toBe(201)
+    expect((await api(s.base, 'POST', '/v1/funds/2017', tokens.economy)).status).toBe(409)
+    // The record the county could not touch is as it was.
+    const after = await api(s.base, 'GET', `/v1/projects/${foreign}`, tokens.economy)
+    expect(after.body).toEqual(detail.body)
+  })
+})
