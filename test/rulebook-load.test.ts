@@ -68,14 +68,18 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'from: *x2015-01-01, to: 2018-01-01, metric: enterprises_closed',
         ),
       expected: [
-        'targets.yaml:5:51: YAML: Unresolved alias (the anchor must be set before the alias): x2015-01-01',
+        'targets.yaml:7:53: YAML: Unresolved alias (the anchor must be set before the alias): x2015-01-01',
       ],
     },
     {
       description: 'a map used as a key (found by the fuzzer)',
       texts: () =>
-        edited('targets.yaml', '  - { id: land_freed,', '  - { { id: x }: 1, id: land_freed,'),
-      expected: ['targets.yaml:7:7: YAML: a key must be a plain name, not a map or a list'],
+        edited(
+          'targets.yaml',
+          '  - { id: land_revitalised,',
+          '  - { { id: x }: 1, id: land_revitalised,',
+        ),
+      expected: ['targets.yaml:10:7: YAML: a key must be a plain name, not a map or a list'],
     },
     {
       description: 'wrong type',

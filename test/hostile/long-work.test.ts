@@ -38,7 +38,7 @@ it('an evaluation of 20,000 firms runs as a job; tiers are answered meanwhile; i
     s.base,
     'POST',
     '/v1/evaluations',
-    tokens.bureau,
+    tokens.economy,
     { year: 2024 },
     {
       prefer: 'respond-async',
