@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../src/cli/main.ts'
 import type { DemoTokens } from '../src/demo/seed.ts'
 import { allocateFund, type CriterionMeasure } from '../src/programme/fund.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
@@ -334,6 +335,58 @@ describe('the fund’s rules and its fen split', () => {
       edited('targets.yaml', ', due: { yearOffset: 0, month: 4, day: 30 }', ''),
     )
     expect(noDue.join('\n')).toMatch(/targets\.yaml:\d+:\d+: a project_list deadline needs 'due'/)
+  })
+})
+
+describe('the command line', () => {
+  it('progress, deadlines, a report as CSV, and the fund previewed then fixed once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mujun-programme-cli-'))
+    const db = join(dir, 'm.db')
+    const app = createTestApp({ size: 100, path: db })
+    const run = async (...argv: string[]) => {
+      const out: string[] = []
+      const err: string[] = []
+      const code = await runCli([...argv, '--db', db], {
+        out: (x) => out.push(x),
+        err: (x) => err.push(x),
+      })
+      return { code, out: out.join('\n'), err: err.join('\n') }
+    }
+    const progress = await run('programme', 'progress', '--format', 'json')
+    expect(progress.code).toBe(0)
+    const api = await json(
+      await call(app.app, 'GET', '/v1/programme/progress', { token: app.tokens.economy }),
+    )
+    expect(JSON.parse(progress.out).city).toEqual(api.city)
+    const lists = await run('programme', 'lists', '--year', '2017')
+    expect(lists.out).toMatch(/2017 330225 missing/)
+    const reports = await run('programme', 'reports', '--quarter', '2017Q1')
+    expect(reports.out).toMatch(/2017Q1 330226 宁海县 late/)
+    const out = join(dir, 'r.csv')
+    const report = await run(
+      'programme',
+      'report',
+      '--county',
+      '330282',
+      '--quarter',
+      '2016Q4',
+      '--out',
+      out,
+    )
+    expect(report.code).toBe(0)
+    // Byte for byte what the API serves (its byte-order mark included).
+    const served = await call(app.app, 'GET', '/v1/programme/reports/330282/2016Q4/report.csv', {
+      token: app.tokens.county,
+    })
+    expect(readFileSync(out)).toEqual(Buffer.from(await served.arrayBuffer()))
+    const preview = await run('programme', 'fund', '--year', '2017')
+    expect(preview.out).toContain('preview (nothing stored)')
+    expect(preview.out).toContain('total 60000000.00')
+    expect((await run('programme', 'fund', '--year', '2017', '--fix')).code).toBe(0)
+    const again = await run('programme', 'fund', '--year', '2017', '--fix')
+    expect([again.code, again.err]).toEqual([1, expect.stringContaining('CONFLICT')])
+    expect(app.store.listAudit({ subject: 'fund/2017' })[0].actor).toMatch(/^cli:/)
+    expect((await run('programme', 'lists')).code).toBe(2)
   })
 })
 

@@ -23,8 +23,6 @@ import { isCalendarDate } from '../app/evaluations.ts'
 import { RulebookService } from '../app/rulebooks.ts'
 import { createServices } from '../app/services.ts'
 import { TokenRequest } from '../app/tokens.ts'
-import { createDb } from '../db/client.ts'
-import { Store } from '../db/store.ts'
 import { csvCell, csvRows, decodeCsvBytes, parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
 import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
 import { problemOf } from '../http/problem.ts'
@@ -38,13 +36,12 @@ import { loadRulebook, readRuleTexts } from '../rulebook/load.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { resolvedToJson } from '../rulebook/resolved-json.ts'
 import { ruleFileJsonSchema } from '../rulebook/schema.ts'
+import { programmeCmd } from './programme-cmd.ts'
 import { createProgress, type Progress } from './progress.ts'
 import { formatResolved } from './rules-table.ts'
+import { type Io, openStore, UsageError } from './shared.ts'
 
-export interface Io {
-  out: (s: string) => void
-  err: (s: string) => void
-}
+export type { Io } from './shared.ts'
 
 const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
 
@@ -59,7 +56,7 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
                                                older version make it active again); county files are left alone
   mujun rules export [--db data/mujun.db] [--out rules/ningbo]
                                                write the database's city version in force and every override as YAML
-  mujun tokens create --role bureau|county|utility|enterprise [--county CODE | --credit-code CODE]
+  mujun tokens create --role bureau|economy|county|utility|enterprise|observer [--county CODE | --credit-code CODE]
                       [--label TEXT] [--expires YYYY-MM-DD] [--db data/mujun.db]
                                                print a new token (shown once, stored hashed)
   mujun tokens list [--db data/mujun.db]       every token's id, role, scope, label, expiry and status
@@ -79,13 +76,24 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun objections [--run ID] [--db data/mujun.db]
                                                objections (异议) filed during notices, with their decisions
   mujun objections decide ID (--uphold --class C | --reject) --reason TEXT [--db data/mujun.db]
-                                               the bureau's review (复核): a re-grade or a rejection, audited
+                                               the economy office's review (复核): a re-grade or a rejection, audited
   mujun export (--year YYYY | --run ID) [--db data/mujun.db] [--out FILE.csv]
                                                published results as CSV that Excel opens (UTF-8 BOM)
   mujun bill --in REQUESTS.csv --out BILLS.csv [--db data/mujun.db]
                                                a billing run offline: one quote per row (credit_code, resource, from,
                                                to, quantity), each answered as POST /v1/quotes answers it: its total
                                                and lines, or its error code and message
+  mujun programme progress [--as-of YYYY-MM-DD] [--db data/mujun.db] [--format table|json]
+                                               the plan's targets against the records (city and each county)
+  mujun programme lists --year YYYY [--db data/mujun.db]
+                                               each county's project list for the year: on time, late, missing
+  mujun programme reports --quarter YYYYQn [--db data/mujun.db]
+                                               each county's quarterly report: on time, late, missing
+  mujun programme report --county CODE --quarter YYYYQn [--out FILE.csv] [--db data/mujun.db]
+                                               a county's quarterly report from the records (CSV, Excel opens it)
+  mujun programme fund --year YYYY [--fix] [--db data/mujun.db] [--format table|json]
+                                               the fund's allocation among the counties (a preview; --fix stores it
+                                               as the economy office, once)
   mujun serve                                  start the HTTP service (same as npm start)
 
 Exit codes: 0 ok, 1 problems found (each printed as file:line:col or row/column), 2 usage error.`
@@ -125,8 +133,6 @@ export function loadCity(dir: string): Rulebook {
   return loadRulebook(dirs[0])
 }
 
-class UsageError extends Error {}
-
 /** Runs one CLI invocation; returns the exit code. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
   try {
@@ -160,7 +166,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   }
   if (argv.includes('--help') || argv.includes('-h')) {
     const named = sub && !sub.startsWith('-') ? `${cmd} ${sub}` : cmd
-    io.out(helpFor(cmd === 'rules' || cmd === 'tokens' ? named : cmd))
+    io.out(helpFor(cmd === 'rules' || cmd === 'tokens' || cmd === 'programme' ? named : cmd))
     return 0
   }
   if (cmd === 'rules' && sub === 'check') return rulesCheck(argv.slice(2), io)
@@ -180,6 +186,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (cmd === 'export') return exportCmd(argv.slice(1), io)
   if (cmd === 'quote') return quoteCmd(argv.slice(1), io)
   if (cmd === 'bill') return billCmd(argv.slice(1), io)
+  if (cmd === 'programme') return programmeCmd(argv.slice(1), io)
   if (cmd === 'serve') {
     await import('../server.ts')
     return 0
@@ -478,12 +485,6 @@ function tokensCmd(args: string[], io: Io): number {
   } finally {
     store.db.$client.close()
   }
-}
-
-function openStore(path: string): Store {
-  if (path !== ':memory:' && !existsSync(path))
-    throw new UsageError(`database '${path}' does not exist (npm start creates it)`)
-  return new Store(createDb(path))
 }
 
 function importCmd(args: string[], io: Io): number {
