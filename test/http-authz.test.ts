@@ -35,6 +35,7 @@ type Req = {
 
 const ROUTES: Req[] = [
   { method: 'GET', path: (c) => `/v1/enterprises/${c}/tier?date=2025-03-01`, allowed: ALL },
+  { method: 'GET', path: (c) => `/v1/enterprises/${c}/classes`, allowed: ALL },
   {
     method: 'POST',
     path: () => '/v1/tiers:batch',

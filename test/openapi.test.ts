@@ -284,6 +284,12 @@ beforeAll(async () => {
     `/v1/enterprises/${creditCode}/dispositions`,
     { token: enterprise },
   )
+  await record(
+    'GET',
+    '/v1/enterprises/{creditCode}/classes',
+    `/v1/enterprises/${creditCode}/classes`,
+    { token: utility },
+  )
   await record('GET', '/v1/programme/progress', '/v1/programme/progress', { token: economy })
   await record('GET', '/v1/programme/lists/{year}', '/v1/programme/lists/2017', { token: economy })
   await record('GET', '/v1/programme/reports', '/v1/programme/reports?quarter=2017Q4', {

@@ -78,6 +78,15 @@ describe('a done closure ends the firm’s surcharges from its day', () => {
     const before = await tier('2025-03-01')
     expect(before.closure.inForce).toBe(false)
     expect(before.rates.length).toBeGreaterThan(0)
+    // The class history ends the day before the closure: the 2024 class bound from 2025-01-01 to 2025-03-15.
+    const history = await json(
+      await call(t.app, 'GET', `/v1/enterprises/${firm}/classes`, { token: t.tokens.enterprise }),
+    )
+    expect(history.classes.map((c: any) => [c.evaluationYear, c.validFrom, c.validTo])).toEqual([
+      [2023, '2024-01-01', '2024-12-31'],
+      [2024, '2025-01-01', '2025-03-15'],
+    ])
+    expect(history.closure).toMatchObject({ on: '2025-03-16', projectId: project })
     // The enterprise reads its own record.
     const own = await json(
       await call(t.app, 'GET', `/v1/enterprises/${firm}/dispositions`, {

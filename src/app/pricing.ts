@@ -7,7 +7,14 @@ import { addDays, type Principal } from '../db/store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
-import { bindingOn, type Quote, type QuoteRequest, quote, ratesOn } from '../pricing/quote.ts'
+import {
+  bindingOn,
+  type Quote,
+  type QuoteRequest,
+  quote,
+  type RatedFacts,
+  ratesOn,
+} from '../pricing/quote.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import { selfCheck } from '../rating/self-check.ts'
 import { authorize, EVERY } from './authorize.ts'
@@ -26,6 +33,8 @@ export class PricingService {
     private readonly enterprises: EnterpriseService,
     private readonly evaluations: EvaluationService,
     private readonly programme: ProgrammeService,
+    /** Today's date in Ningbo, by the store's clock. */
+    private readonly today: () => string,
   ) {}
 
   /**
@@ -121,6 +130,39 @@ export class PricingService {
     q.rulebookVersion = id
     q.overrides = overrides
     return q
+  }
+
+  /**
+   * The firm's class history: each published evaluation's class and the days it binds (until the next binds), and,
+   * once the firm is closed under the programme, its closure, from which nothing is charged.
+   */
+  classHistory(p: Principal | undefined, code: string) {
+    this.enterprises.visible(p, code, ALL)
+    const { rulebook } = this.rulebooks.active()
+    const today = this.today()
+    const history = [...this.evaluations.history(code, Number(today.slice(0, 4)))].sort(
+      (a, b) => a.year - b.year,
+    )
+    const closure = this.programme.closureOf(code)
+    const from = (h: RatedFacts) => h.bindingFrom ?? `${h.year + 1}-01-01`
+    const entries = history
+      .map((h, i) => {
+        const next = history.slice(i + 1).find((x) => from(x) > from(h))
+        let to = next ? addDays(from(next), -1) : null
+        if (closure && (to === null || to >= closure.on)) to = addDays(closure.on, -1)
+        return {
+          evaluationYear: h.year,
+          evaluationId: h.runId ?? null,
+          class: h.class ?? null,
+          classLabel: rulebook.meta.classes.find((c) => c.id === h.class)?.label ?? null,
+          category: h.category ?? null,
+          validFrom: from(h),
+          validTo: to,
+        }
+      })
+      // A class that would only bind after the firm closed never applies.
+      .filter((e) => !closure || e.validFrom < closure.on)
+    return { creditCode: code, classes: entries, closure: closure ?? null }
   }
 
   /** What-if rating of submitted figures against the stored peers of `year`; nothing is stored. */

@@ -54,7 +54,9 @@ export function createServices(
     tokens: new TokenService(store, cache, rulebooks),
     enterprises,
     evaluations,
-    pricing: new PricingService(cache, rulebooks, enterprises, evaluations, programme),
+    pricing: new PricingService(cache, rulebooks, enterprises, evaluations, programme, () =>
+      store.today(),
+    ),
     programme,
     jobs,
   }

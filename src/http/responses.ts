@@ -123,6 +123,26 @@ export const TierSchema = z
   })
   .openapi('Tier')
 
+export const ClassHistorySchema = z
+  .object({
+    creditCode: z.string(),
+    classes: z.array(
+      z.object({
+        evaluationYear: z.number().int(),
+        evaluationId: nullable(z.number().int()),
+        class: nullable(z.string()),
+        classLabel: nullable(z.string()),
+        category: Category,
+        validFrom: Iso,
+        validTo: nullable(Iso).openapi({ description: 'null while no later class binds' }),
+      }),
+    ),
+    closure: nullable(
+      z.object({ on: Iso, dispositionId: z.number().int(), projectId: z.number().int() }),
+    ),
+  })
+  .openapi('ClassHistory')
+
 const ItemError = z.object({
   creditCode: z.string(),
   error: z.object({ code: z.string(), message: z.string() }),

@@ -8,7 +8,14 @@ import type { Services } from '../../app/services.ts'
 import { creditCodeProblem } from '../../enterprise/credit-code.ts'
 import type { AppEnv } from '../context.ts'
 import { RequestInvalid } from '../problem.ts'
-import { QuoteSchema, RatingResultSchema, reply, TierSchema, TiersSchema } from '../responses.ts'
+import {
+  ClassHistorySchema,
+  QuoteSchema,
+  RatingResultSchema,
+  reply,
+  TierSchema,
+  TiersSchema,
+} from '../responses.ts'
 import { County, CreditCode, Industry, IsoDate, jsonBody } from '../schemas.ts'
 
 // One numeric contract for a quantity, sent as a string or a JSON number: at most 15 digits before the point and
@@ -82,6 +89,19 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { pricing }: Ser
       'content-type': 'application/json; charset=utf-8',
     })
   })
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/enterprises/{creditCode}/classes',
+      tags: ['utilities'],
+      summary:
+        "An enterprise's class history: each published evaluation's class and the days it binds, and its closure under the programme, from which nothing is charged",
+      request: { params: TierParams },
+      responses: reply(ClassHistorySchema, 'the class history'),
+    }),
+    (c) => c.json(pricing.classHistory(c.get('principal'), c.req.valid('param').creditCode), 200),
+  )
 
   app.openapi(
     createRoute({
