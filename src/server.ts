@@ -74,7 +74,7 @@ const tokenFile = join(
 let tokens: DemoTokens | undefined
 if (env.DEMO && store.listEnterprises({ limit: 1, offset: 0 }).total === 0) {
   say(
-    `empty database: loading a demo population of ${env.DEMO_SIZE} enterprises (2023 and 2024, both published)…`,
+    `empty database: loading a demo population of ${env.DEMO_SIZE} enterprises (2023 and 2024, both published; the 2015–2017 rectification programme with its 2014 and 2017 figures)…`,
   )
   const t = Date.now()
   tokens = seedDemo(services, env.DEMO_SIZE)

@@ -109,12 +109,16 @@ describe.skipIf(!available)('pages in a real browser', () => {
     expect(await page.locator('#by-sector g').count()).toBeGreaterThan(1)
     expect(await page.textContent('#pending')).toContain('yuyao_2026_gas')
     // The plan's seven targets, measured from the programme's records; productivity against 2014's figures.
-    expect(await page.locator('#targets tr').count()).toBe(7)
+    expect(await page.locator('#targets tr[data-metric]').count()).toBe(7)
     const gain = await page.textContent(
       '#targets tr[data-metric="labour_productivity_gain"] td.num',
     )
     expect(Number(gain)).toBeGreaterThan(0.2)
     expect(await page.textContent('#overdue')).toContain('2017 项目清单')
+    // Per county and over time, with the dispositions still open past their deadline.
+    expect(await page.locator('#targets tr[data-county]').count()).toBe(10)
+    expect(await page.locator('#targets #monthly-chart polyline').count()).toBe(2)
+    expect(await page.locator('#open-dispositions tr').count()).toBeGreaterThan(0)
     await page.screenshot({ path: `${ARTIFACTS}overview.png`, fullPage: true })
     await page.close()
   })

@@ -390,6 +390,31 @@ export class ProgrammeService {
     }
   }
 
+  /**
+   * Dispositions not done and not abandoned, per county: those past their deadline (overdue) and those still
+   * ahead (pending), with the nearest deadline ahead.
+   */
+  openDispositions(p: Principal | undefined) {
+    const who = authorize(p, [...CITY, 'county'])
+    const today = this.store.today()
+    const open = this.records
+      .dispositions(who.role === 'county' ? { county: who.scope } : {})
+      .filter((d) => d.status === 'planned' || d.status === 'in_progress')
+    return this.counties()
+      .filter((c) => who.role !== 'county' || c.code === who.scope)
+      .map((c) => {
+        const mine = open.filter((d) => d.county === c.code)
+        const ahead = mine.filter((d) => d.deadline >= today).map((d) => d.deadline)
+        return {
+          county: c.code,
+          name: c.name,
+          overdue: mine.filter((d) => d.deadline < today).map((d) => d.id),
+          pending: mine.filter((d) => d.deadline >= today).map((d) => d.id),
+          nextDeadline: ahead.sort()[0] ?? null,
+        }
+      })
+  }
+
   /** The years any project-list deadline covers. */
   programmeYears(): number[] {
     const { rulebook } = this.rulebooks.active()

@@ -52,12 +52,13 @@ export function seedProgramme(services: Services, population: Enterprise[]): voi
   const { enterprises, programme, rulebooks } = services
   const rnd = prng(2015)
   const counties = rulebooks.active().rulebook.meta.counties.map((c) => c.code)
-  const shops = workshops(Math.max(20, Math.round(population.length * 0.04)))
+  // Bounded whatever DEMO_SIZE is: a programme of a few thousand records, as a city's would be.
+  const shops = workshops(Math.min(2000, Math.max(20, Math.round(population.length * 0.04))))
   enterprises.importRows(ECONOMY, [...scaled(population, 0.72, 2014), ...shops], 2014)
   enterprises.importRows(ECONOMY, scaled(population, 0.97, 2017), 2017)
 
   const byCounty = (list: Enterprise[], c: string) => list.filter((e) => e.county === c)
-  const perProject = Math.max(3, Math.round(population.length / 400))
+  const perProject = Math.min(40, Math.max(3, Math.round(population.length / 400)))
   let cluster = 0
   counties.forEach((county, ci) => {
     const firms = byCounty(population, county)

@@ -17,7 +17,13 @@ import type { PeerFrame, RatingResult } from '../rating/rate.ts'
 import { classMoves, selfCheck } from '../rating/self-check.ts'
 import { type Lang, langOf, t } from './i18n.ts'
 import { Layout } from './layout.tsx'
-import { ProgrammePage, TargetsTable } from './programme-page.tsx'
+import {
+  CountyTable,
+  MonthlyChart,
+  ProgrammePage,
+  stateOf,
+  TargetsTable,
+} from './programme-page.tsx'
 
 const COOKIE = 'mujun_token'
 /** The figures the self-check form asks for; the rest take their rulebook defaults. */
@@ -604,6 +610,9 @@ function Overview(props: {
       })),
   ]
   const countyName = (k: string) => rulebook.meta.counties.find((c) => c.code === k)?.name ?? k
+  const open = services.programme
+    .openDispositions(who)
+    .filter((c) => c.overdue.length + c.pending.length > 0)
   return (
     <Layout lang={lang} title={t(lang, 'overview')} path="/overview" loggedIn={true}>
       <section id="totals">
@@ -669,15 +678,31 @@ function Overview(props: {
           {t(lang, 'fromRecords')} · <a href={`/programme?lang=${lang}`}>{t(lang, 'programme')}</a>
         </p>
         <TargetsTable lang={lang} figures={progress.city} />
+        <CountyTable progress={progress} />
+        <MonthlyChart months={progress.months} lang={lang} />
       </section>
       <section id="overdue">
         <h2>{t(lang, 'pendingDeadlines')}</h2>
+        <table id="open-dispositions">
+          {open.map((c) => (
+            <tr data-county={c.county}>
+              <td>{c.name}</td>
+              <td class="num">
+                {lang === 'zh' ? '逾期未完成处置' : 'dispositions overdue'} {c.overdue.length}
+              </td>
+              <td class="num">
+                {lang === 'zh' ? '未到期' : 'pending'} {c.pending.length}
+              </td>
+              <td>{c.nextDeadline ?? ''}</td>
+            </tr>
+          ))}
+        </table>
         <table>
           {overdue.map((o) => (
             <tr class={`state-${o.state}`}>
               <td>{o.what}</td>
               <td>{countyName(o.county)}</td>
-              <td>{o.state}</td>
+              <td>{stateOf(lang, o.state)}</td>
               <td>{o.due}</td>
             </tr>
           ))}

@@ -18,7 +18,7 @@ const STATE_LABEL: Record<string, { zh: string; en: string }> = {
   missing: { zh: '未报送', en: 'missing' },
   pending: { zh: '未到期', en: 'not yet due' },
 }
-const stateOf = (lang: Lang, s: string) => STATE_LABEL[s]?.[lang] ?? s
+export const stateOf = (lang: Lang, s: string) => STATE_LABEL[s]?.[lang] ?? s
 
 /** The targets table: each target, the value measured from the records, a bar, and what it counts. */
 export function TargetsTable(props: { lang: Lang; figures: TargetFigure[] }) {
@@ -50,7 +50,7 @@ export function TargetsTable(props: { lang: Lang; figures: TargetFigure[] }) {
 }
 
 /** Cumulative upgrades and compliance, and closures, month by month. */
-function MonthlyChart(props: { months: MonthRow[]; lang: Lang }) {
+export function MonthlyChart(props: { months: MonthRow[]; lang: Lang }) {
   const { months, lang } = props
   if (months.length === 0) return <p>—</p>
   const W = 900
@@ -106,6 +106,42 @@ function MonthlyChart(props: { months: MonthRow[]; lang: Lang }) {
         </g>
       ))}
     </svg>
+  )
+}
+
+const METRICS = [
+  'enterprises_upgraded',
+  'enterprises_closed',
+  'energy_freed_tce',
+  'land_freed_mu',
+  'jobs_reduced',
+]
+
+/** Each county's figures for the targets counted in firms, energy, land and jobs. */
+export function CountyTable(props: { progress: ReturnType<Services['programme']['progress']> }) {
+  const { progress } = props
+  const metrics = METRICS
+  return (
+    <table>
+      <tr>
+        <th />
+        {progress.city
+          .filter((f) => metrics.includes(f.metric))
+          .map((f) => (
+            <th class="num">{f.label}</th>
+          ))}
+      </tr>
+      {progress.counties.map((c) => (
+        <tr data-county={c.county}>
+          <td>{c.name}</td>
+          {c.figures
+            .filter((f) => metrics.includes(f.metric))
+            .map((f) => (
+              <td class="num">{f.value ?? '—'}</td>
+            ))}
+        </tr>
+      ))}
+    </table>
   )
 }
 
@@ -168,26 +204,7 @@ export function ProgrammePage(props: {
       </section>
       <section id="counties">
         <h2>{t(lang, 'byCounty')}</h2>
-        <table>
-          <tr>
-            <th />
-            {progress.city
-              .filter((f) => metrics.includes(f.metric))
-              .map((f) => (
-                <th class="num">{f.label}</th>
-              ))}
-          </tr>
-          {progress.counties.map((c) => (
-            <tr data-county={c.county}>
-              <td>{c.name}</td>
-              {c.figures
-                .filter((f) => metrics.includes(f.metric))
-                .map((f) => (
-                  <td class="num">{f.value ?? '—'}</td>
-                ))}
-            </tr>
-          ))}
-        </table>
+        <CountyTable progress={progress} />
       </section>
       <section id="monthly">
         <h2>{t(lang, 'tracking')}</h2>
