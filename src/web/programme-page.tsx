@@ -185,13 +185,6 @@ export function ProgrammePage(props: {
       }
     }
   }
-  const metrics = [
-    'enterprises_upgraded',
-    'enterprises_closed',
-    'energy_freed_tce',
-    'land_freed_mu',
-    'jobs_reduced',
-  ]
   const flagged = progress.lists.filter((l) => l.status !== 'on_time')
   return (
     <Layout lang={lang} title={t(lang, 'programme')} path="/programme" loggedIn={true}>
