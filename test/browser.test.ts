@@ -157,6 +157,19 @@ describe.skipIf(!available)('pages in a real browser', () => {
     const csv = readFileSync((await download.path())!, 'utf8')
     expect(csv.startsWith('\uFEFF县（市）区,慈溪市 330282')).toBe(true)
     expect(csv).toContain('2017-06,')
+    // The report as a page: a bar per month and the same figures as the CSV.
+    await page.click('#reports tr[data-county="330282"] a.report')
+    await page.waitForURL(/\/programme\/report\?/)
+    expect(await page.locator('#report-chart g[data-month]').count()).toBe(3)
+    const june = csv
+      .split('\r\n')
+      .find((l) => l.startsWith('2017-06,'))!
+      .split(',')
+    expect(
+      await page.locator('#report-months tr[data-month="2017-06"] td').allTextContents(),
+    ).toEqual(['2017-06', june[1], june[2], june[3], june[4], june[6], june[7]])
+    await page.screenshot({ path: `${ARTIFACTS}programme-report.png`, fullPage: true })
+    await page.goBack()
     // The 2017 fund is a preview (the demo fixed 2015 and 2016); its allocations add up to the amount.
     expect(await page.textContent('#fund-status')).toContain('预览')
     expect(await page.textContent('#fund-total')).toBe('60000000.00')

@@ -300,6 +300,30 @@ describe('changes are versioned and audited', () => {
   })
 })
 
+describe('productivity against the base year', () => {
+  it('follows a change of the figures (kept only until the register or the figures change)', async () => {
+    const progress = async () =>
+      (
+        await json(await call(t.app, 'GET', '/v1/programme/progress', { token: t.tokens.economy }))
+      ).city.find((f: any) => f.metric === 'labour_productivity_gain')
+    const before = await progress()
+    expect(before.basis.baseYear).toBe(2014)
+    expect(before.basis.year).toBe(2017)
+    const above = t.store
+      .population(2017)
+      .find((e) => e.figures.above_scale === true && Number(e.figures.value_added) > 0)!
+    const res = await call(t.app, 'PUT', `/v1/enterprises/${above.creditCode}/figures/2017`, {
+      token: t.tokens.economy,
+      body: { ...above.figures, value_added: Number(above.figures.value_added) + 100_000 },
+      headers: { 'if-match': '"f1"' },
+    })
+    expect(res.status).toBe(200)
+    const after = await progress()
+    expect(after.basis.current.valueAdded).toBeCloseTo(before.basis.current.valueAdded + 100_000, 6)
+    expect(Number(after.value)).toBeGreaterThan(Number(before.value))
+  })
+})
+
 describe('the fund’s rules and its fen split', () => {
   it('thirds of 100.00 yuan: each rounds to 33.33, the largest remainder (first county on a tie) takes the last fen', () => {
     const fund = compileRulebook(edited('targets.yaml', null, '')).sections.funds[0]

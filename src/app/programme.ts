@@ -124,6 +124,11 @@ export class ProgrammeService {
     private readonly enterprises: EnterpriseService,
   ) {}
 
+  private readonly productivityMemo = new Map<
+    number,
+    { stamp: number; byCounty: ReturnType<Store['aboveScaleTotalsByCounty']> }
+  >()
+
   /** The programme's sections of the city rules in force on `date`. */
   private rules(date: string) {
     const { rulebook } = this.rulebooks.active()
@@ -317,14 +322,36 @@ export class ProgrammeService {
 
   // ------------------------------------------------------------------ progress
 
+  /**
+   * Above-scale firms' value added and employees of a year, for one county or (summed) the city: one pass over the
+   * year's figures, kept per revision.
+   */
   private productivity(county?: string) {
     return (year: number): ProductivityTotals | undefined => {
-      const t = this.cache.get(`programme|productivity|${year}|${county ?? ''}`, () =>
-        this.store.figureTotals(year, ['value_added', 'employees'], { aboveScale: true, county }),
-      )
-      return t.firms === 0
-        ? undefined
-        : { firms: t.firms, valueAdded: t.sums.value_added ?? 0, employees: t.sums.employees ?? 0 }
+      // Kept until the register or the figures change, not only until the next write: at a million firms a
+      // year's pass costs seconds, and programme records change often.
+      const stamp = this.store.registryStamp()
+      let memo = this.productivityMemo.get(year)
+      if (memo?.stamp !== stamp) {
+        memo = {
+          stamp,
+          byCounty: this.store.aboveScaleTotalsByCounty(year, ['value_added', 'employees']),
+        }
+        if (this.productivityMemo.size >= 32) this.productivityMemo.clear()
+        this.productivityMemo.set(year, memo)
+      }
+      const byCounty = memo.byCounty
+      const rows = county ? [byCounty.get(county)] : [...byCounty.values()]
+      let firms = 0
+      let valueAdded = 0
+      let employees = 0
+      for (const r of rows) {
+        if (!r) continue
+        firms += r.firms
+        valueAdded += r.sums.value_added
+        employees += r.sums.employees
+      }
+      return firms === 0 ? undefined : { firms, valueAdded, employees }
     }
   }
 

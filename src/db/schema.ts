@@ -397,3 +397,12 @@ export const fundAllocations = sqliteTable('fund_allocations', {
   fixedAt: text('fixed_at').notNull(),
   fixedBy: text('fixed_by').notNull(),
 })
+
+/**
+ * Moves whenever the enterprise register or any year's figures change (one row): answers derived from figures alone,
+ * such as the programme's productivity totals, are kept until it moves, not only until the next write of any kind.
+ */
+export const registryStamp = sqliteTable('registry_stamp', {
+  id: integer('id').primaryKey(),
+  stamp: integer('stamp').notNull(),
+})

@@ -240,7 +240,7 @@ export class Store {
   figureTotals(
     year: number,
     ids: string[],
-    filter: { aboveScale?: true; run?: { id: number; class: string }; county?: string } = {},
+    filter: { aboveScale?: true; run?: { id: number; class: string } } = {},
   ): { firms: number; sums: Record<string, number> } {
     const sums = ids.map(
       (_, i) =>
@@ -250,9 +250,6 @@ export class Store {
       'f.year = @year',
       ...(filter.aboveScale ? [`json_extract(f.data, '$.above_scale') = 1`] : []),
       ...(filter.run ? ['r.run_id = @run', 'r.class = @class'] : []),
-      ...(filter.county
-        ? ['f.credit_code IN (SELECT credit_code FROM enterprises WHERE county = @county)']
-        : []),
     ]
     const row = this.db.$client
       .prepare(
@@ -265,9 +262,58 @@ export class Store {
         year,
         ...Object.fromEntries(ids.map((id, i) => [`p${i}`, `$.${id}`])),
         ...(filter.run && { run: filter.run.id, class: filter.run.class }),
-        ...(filter.county && { county: filter.county }),
       }) as Record<string, number>
     return { firms: row.firms, sums: Object.fromEntries(ids.map((id, i) => [id, row[`s${i}`]])) }
+  }
+
+  /**
+   * Above-scale firms' totals of `ids` in a year per county (the county the firm is registered in now), in one pass
+   * over the year's figures.
+   */
+  aboveScaleTotalsByCounty(
+    year: number,
+    ids: string[],
+  ): Map<string, { firms: number; sums: Record<string, number> }> {
+    const sums = ids.map(
+      (_, i) =>
+        `total(CASE json_type(f.data, @p${i}) WHEN 'integer' THEN json_extract(f.data, @p${i}) WHEN 'real' THEN json_extract(f.data, @p${i}) END)`,
+    )
+    const rows = this.db.$client
+      .prepare(
+        `SELECT e.county AS county, count(*) AS firms${sums.map((x, i) => `, ${x} AS s${i}`).join('')}
+           FROM figures f JOIN enterprises e ON e.credit_code = f.credit_code
+          WHERE f.year = @year AND json_extract(f.data, '$.above_scale') = 1
+          GROUP BY e.county`,
+      )
+      .all({ year, ...Object.fromEntries(ids.map((id, i) => [`p${i}`, `$.${id}`])) }) as Record<
+      string,
+      number | string
+    >[]
+    return new Map(
+      rows.map((r) => [
+        String(r.county),
+        {
+          firms: Number(r.firms),
+          sums: Object.fromEntries(ids.map((id, i) => [id, Number(r[`s${i}`])])),
+        },
+      ]),
+    )
+  }
+
+  /** The register or the figures changed, in the transaction `tx` that changes them (see registry_stamp). */
+  private bumpRegistry(tx: Tx): void {
+    tx.run(
+      sql`INSERT INTO registry_stamp (id, stamp) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET stamp = stamp + 1`,
+    )
+  }
+
+  /** How many times the register or the figures have changed (0 before the first change). */
+  registryStamp(): number {
+    const row = this.statement(
+      'registryStamp',
+      () => 'SELECT stamp FROM registry_stamp WHERE id = 1',
+    ).get() as { stamp: number } | undefined
+    return row?.stamp ?? 0
   }
 
   findVersionByHash(tx: Tx, hash: string) {
@@ -453,6 +499,7 @@ export class Store {
 
   createEnterprise(e: Omit<EnterpriseRow, 'version' | 'updatedAt' | 'updatedBy'>, actor: string) {
     return this.write((tx) => {
+      this.bumpRegistry(tx)
       const exists = tx
         .select({ c: enterprises.creditCode })
         .from(enterprises)
@@ -476,6 +523,7 @@ export class Store {
     actor: string,
   ) {
     return this.write((tx) => {
+      this.bumpRegistry(tx)
       const row = tx.select().from(enterprises).where(eq(enterprises.creditCode, code)).get()
       if (!row) throw new NotFoundError(`enterprise ${code}`)
       checkIfMatch(ifMatch, etagOf('e', row.version))
@@ -518,6 +566,7 @@ export class Store {
     actor: string,
   ) {
     return this.write((tx) => {
+      this.bumpRegistry(tx)
       if (
         !tx
           .select({ c: enterprises.creditCode })
@@ -573,6 +622,7 @@ export class Store {
     onProgress?: (done: number, total: number) => void,
   ): { created: number; updated: number } {
     return this.write((tx) => {
+      this.bumpRegistry(tx)
       const c = this.db.$client
       // One upsert a firm, no RETURNING: an identity that is unchanged is left as it is (version included), and the
       // firms created are counted from the table before and after.

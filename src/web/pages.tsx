@@ -21,6 +21,7 @@ import {
   CountyTable,
   MonthlyChart,
   ProgrammePage,
+  ReportPage,
   stateOf,
   TargetsTable,
 } from './programme-page.tsx'
@@ -480,6 +481,21 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
         fundYear={Number.isInteger(fund) ? fund : undefined}
       />,
     )
+  })
+
+  app.get('/programme/report', (c) => {
+    const lang = langOf(c.req.query('lang'))
+    try {
+      const report = services.programme.report(
+        who(c),
+        c.req.query('county') ?? '',
+        c.req.query('quarter') ?? '',
+      )
+      return c.html(<ReportPage lang={lang} report={report} />)
+    } catch (e) {
+      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
+      throw e
+    }
   })
 
   app.get('/programme/report.csv', (c) => {

@@ -248,7 +248,18 @@ export function ProgrammePage(props: {
         <table>
           {reports.map((r) => (
             <tr class={`state-${r.state}`} data-county={r.county}>
-              <td>{r.name}</td>
+              <td>
+                {who.role !== 'county' || who.scope === r.county ? (
+                  <a
+                    class="report"
+                    href={`/programme/report?county=${r.county}&quarter=${quarter}&lang=${lang}`}
+                  >
+                    {r.name}
+                  </a>
+                ) : (
+                  r.name
+                )}
+              </td>
               <td>{stateOf(lang, r.state)}</td>
               <td>
                 {lang === 'zh' ? '截止' : 'due'} {r.due}
@@ -308,6 +319,111 @@ export function ProgrammePage(props: {
           </table>
         </section>
       )}
+    </Layout>
+  )
+}
+
+/** A county's quarterly report as a page: the months as bars and a table, its projects, what is overdue. */
+export function ReportPage(props: {
+  lang: Lang
+  report: ReturnType<Services['programme']['report']>
+}) {
+  const { lang, report: r } = props
+  const months = r.report.months
+  const kinds = [
+    { key: 'upgraded' as const, label: lang === 'zh' ? '改造提升' : 'upgraded', colour: '#2a6fd6' },
+    {
+      key: 'compliance' as const,
+      label: lang === 'zh' ? '整治规范' : 'compliance',
+      colour: '#1a7f37',
+    },
+    { key: 'closed' as const, label: lang === 'zh' ? '淘汰关停' : 'closed', colour: '#c62828' },
+  ]
+  const max = Math.max(1, ...months.map((m) => m.upgraded + m.compliance + m.closed))
+  const title = `${r.name} ${r.quarter} ${t(lang, 'reports')}`
+  return (
+    <Layout lang={lang} title={title} path="/programme/report" loggedIn={true}>
+      <p id="report-state">
+        {stateOf(lang, r.state)} · {lang === 'zh' ? '截止' : 'due'} {r.due} ·{' '}
+        {r.submissions.map((s) => `#${s.seq} ${s.submittedOn}`).join(', ') || '—'} ·{' '}
+        <a class="download" href={`/programme/report.csv?county=${r.county}&quarter=${r.quarter}`}>
+          CSV
+        </a>
+      </p>
+      <svg id="report-chart" width="600" height="190" role="img">
+        <title>{title}</title>
+        {months.map((m, i) => {
+          let y = 160
+          return (
+            <g data-month={m.month}>
+              {kinds.map((k) => {
+                const h = (m[k.key] / max) * 140
+                y -= h
+                return (
+                  <rect x={40 + i * 180} y={y} width="120" height={h} fill={k.colour}>
+                    <title>{`${k.label} ${m[k.key]}`}</title>
+                  </rect>
+                )
+              })}
+              <text x={40 + i * 180} y="178" font-size="12">
+                {m.month} · {m.upgraded + m.compliance + m.closed}
+              </text>
+            </g>
+          )
+        })}
+      </svg>
+      <table id="report-months">
+        <tr>
+          <th />
+          {kinds.map((k) => (
+            <th class="num">{k.label}</th>
+          ))}
+          <th class="num">{lang === 'zh' ? '腾出用能' : 'energy freed'}</th>
+          <th class="num">{lang === 'zh' ? '盘活土地' : 'land freed'}</th>
+          <th class="num">{lang === 'zh' ? '减少用工' : 'jobs'}</th>
+        </tr>
+        {months.map((m) => (
+          <tr data-month={m.month}>
+            <td>{m.month}</td>
+            <td class="num">{m.upgraded}</td>
+            <td class="num">{m.compliance}</td>
+            <td class="num">{m.closed}</td>
+            <td class="num">{m.energyFreedTce}</td>
+            <td class="num">{m.landFreedMu}</td>
+            <td class="num">{m.jobsReduced}</td>
+          </tr>
+        ))}
+      </table>
+      <h2>{lang === 'zh' ? '项目' : 'Projects'}</h2>
+      <table id="report-projects">
+        {r.report.projects.map((p) => (
+          <tr>
+            <td>#{p.id}</td>
+            <td>{p.name}</td>
+            <td class="num">
+              {lang === 'zh' ? '已完成' : 'done'} {p.dispositions.done}
+            </td>
+            <td class="num">
+              {lang === 'zh' ? '实施中' : 'in progress'} {p.dispositions.in_progress}
+            </td>
+            <td class="num">
+              {lang === 'zh' ? '计划' : 'planned'} {p.dispositions.planned}
+            </td>
+          </tr>
+        ))}
+      </table>
+      <h2>{lang === 'zh' ? '逾期处置' : 'Overdue dispositions'}</h2>
+      <table id="report-overdue">
+        {r.report.overdue.map((o) => (
+          <tr>
+            <td>#{o.dispositionId}</td>
+            <td>{o.creditCode}</td>
+            <td>{o.kind}</td>
+            <td>{o.deadline}</td>
+            <td>{o.status}</td>
+          </tr>
+        ))}
+      </table>
     </Layout>
   )
 }
