@@ -11,7 +11,7 @@ import { runCli } from '../src/cli/main.ts'
 import type { DemoTokens } from '../src/demo/seed.ts'
 import { allocateFund, type CriterionMeasure } from '../src/programme/fund.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
-import type { FundMetric } from '../src/rulebook/schema.ts'
+import { type FundMetric, FundMetricSchema } from '../src/rulebook/schema.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
 import { edited, problemsOf } from './support/rulebook.ts'
 import { api, type Server, startServer, stopAll } from './support/server.ts'
@@ -336,16 +336,10 @@ describe('the fund’s rules and its fen split', () => {
     const measures = new Map(
       counties.map((c) => [
         c.code,
-        Object.fromEntries(
-          [
-            'projects',
-            'progress',
-            'enterprises',
-            'energy_freed_tce',
-            'water_freed_m3',
-            'land_freed_mu',
-          ].map((m) => [m, one]),
-        ) as Record<FundMetric, CriterionMeasure>,
+        Object.fromEntries(FundMetricSchema.options.map((m) => [m, one])) as Record<
+          FundMetric,
+          CriterionMeasure
+        >,
       ]),
     )
     const a = allocateFund(rules, 2016, counties, measures)

@@ -88,29 +88,7 @@ export class ProgrammeStore {
   }
 
   updateProject(id: number, patch: ProjectPatch, version: number | undefined, actor: string) {
-    return this.store.write((tx) => {
-      const before = tx.select().from(projects).where(eq(projects.id, id)).get()
-      if (!before) throw new NotFoundError(`project ${id}`)
-      versionCheck(`project ${id}`, before.version, version)
-      const changes = changed(before, patch)
-      if (Object.keys(changes).length === 0) return before
-      const row = tx
-        .update(projects)
-        .set({
-          ...patch,
-          version: before.version + 1,
-          updatedAt: this.store.now(),
-          updatedBy: actor,
-        })
-        .where(eq(projects.id, id))
-        .returning()
-        .get()
-      this.store.audit(tx, actor, 'project.update', `project/${id}`, {
-        changes,
-        version: row.version,
-      })
-      return row
-    })
+    return this.versioned(projects, 'project', id, patch, version, actor, () => ({}))
   }
 
   addDisposition(d: NewDisposition, county: string, actor: string): DispositionRow {
@@ -145,26 +123,55 @@ export class ProgrammeStore {
     actor: string,
     check: (before: DispositionRow, after: DispositionRow) => void,
   ) {
+    return this.versioned(
+      dispositions,
+      'disposition',
+      id,
+      patch,
+      version,
+      actor,
+      (before) => ({ creditCode: before.creditCode }),
+      check,
+    )
+  }
+
+  /**
+   * One versioned change of a record: the version checked, nothing written when nothing changes, `check` run on the
+   * row as it would be, the version bumped and the change audited with each field's before and after, in one
+   * transaction.
+   */
+  private versioned<T extends typeof projects | typeof dispositions>(
+    table: T,
+    kind: 'project' | 'disposition',
+    id: number,
+    patch: Partial<T['$inferSelect']>,
+    version: number | undefined,
+    actor: string,
+    detail: (before: T['$inferSelect']) => Record<string, unknown>,
+    check?: (before: T['$inferSelect'], after: T['$inferSelect']) => void,
+  ): T['$inferSelect'] {
+    // drizzle cannot type a query over a union of tables; both have `id` and `version`.
+    const t = table as typeof projects
     return this.store.write((tx) => {
-      const before = tx.select().from(dispositions).where(eq(dispositions.id, id)).get()
-      if (!before) throw new NotFoundError(`disposition ${id}`)
-      versionCheck(`disposition ${id}`, before.version, version)
+      const before = tx.select().from(t).where(eq(t.id, id)).get() as T['$inferSelect'] | undefined
+      if (!before) throw new NotFoundError(`${kind} ${id}`)
+      versionCheck(`${kind} ${id}`, before.version, version)
       const changes = changed(before, patch)
       if (Object.keys(changes).length === 0) return before
-      check(before, { ...before, ...patch })
+      check?.(before, { ...before, ...patch })
       const row = tx
-        .update(dispositions)
+        .update(t)
         .set({
-          ...patch,
+          ...(patch as ProjectPatch),
           version: before.version + 1,
           updatedAt: this.store.now(),
           updatedBy: actor,
         })
-        .where(eq(dispositions.id, id))
+        .where(eq(t.id, id))
         .returning()
-        .get()
-      this.store.audit(tx, actor, 'disposition.update', `disposition/${id}`, {
-        creditCode: before.creditCode,
+        .get() as T['$inferSelect']
+      this.store.audit(tx, actor, `${kind}.update`, `${kind}/${id}`, {
+        ...detail(before),
         changes,
         version: row.version,
       })

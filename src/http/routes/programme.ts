@@ -4,6 +4,7 @@
  * @module http/routes/programme
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
 import {
   DispositionPatchRequest,
   DispositionRequest,
@@ -25,6 +26,16 @@ const IfMatch = z.object({ 'if-match': z.string().optional() })
 const json = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 })
+/** A record's answer with its version as the ETag (`"p3"`, `"d3"`), the If-Match of its next change. */
+const withEtag = <R extends { version: number }, S extends 200 | 201>(
+  c: Context<AppEnv>,
+  kind: 'p' | 'd',
+  row: R,
+  status: S,
+) => {
+  c.header('ETag', `"${kind}${row.version}"`)
+  return c.json(row, status)
+}
 /** `"p3"` or `"d3"` → 3; anything else is a version no record has (412). */
 const versionOf = (header: string | undefined, kind: 'p' | 'd') => {
   if (header === undefined) return undefined
@@ -277,8 +288,7 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
     }),
     (c) => {
       const row = programme.registerProject(c.get('principal'), c.req.valid('json'))
-      c.header('ETag', `"p${row.version}"`)
-      return c.json(row, 201)
+      return withEtag(c, 'p', row, 201)
     },
   )
 
@@ -316,8 +326,7 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
     }),
     (c) => {
       const row = programme.projectDetail(c.get('principal'), c.req.valid('param').id)
-      c.header('ETag', `"p${row.version}"`)
-      return c.json(row, 200)
+      return withEtag(c, 'p', row, 200)
     },
   )
 
@@ -338,8 +347,7 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
         c.req.valid('json'),
         versionOf(c.req.header('if-match'), 'p'),
       )
-      c.header('ETag', `"p${row.version}"`)
-      return c.json(row, 200)
+      return withEtag(c, 'p', row, 200)
     },
   )
 
@@ -359,8 +367,7 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
         c.req.valid('param').id,
         c.req.valid('json'),
       )
-      c.header('ETag', `"d${row.version}"`)
-      return c.json(row, 201)
+      return withEtag(c, 'd', row, 201)
     },
   )
 
@@ -381,8 +388,7 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
         c.req.valid('json'),
         versionOf(c.req.header('if-match'), 'd'),
       )
-      c.header('ETag', `"d${row.version}"`)
-      return c.json(row, 200)
+      return withEtag(c, 'd', row, 200)
     },
   )
 
