@@ -140,6 +140,9 @@ describe.skipIf(!available)('pages in a real browser', () => {
       'points',
     )
     expect(points?.split(' ').length).toBeGreaterThan(30)
+    // A county sees its own series beside the city's.
+    expect(await page.textContent('#county-chart-title')).toBe('慈溪市')
+    expect(await page.locator('#county-chart polyline').count()).toBe(2)
     // 象山 filed no 2017 list and stopped reporting in 2017: flagged.
     expect(await page.textContent('#deadlines')).toContain('未报送')
     await page.selectOption('#quarter', '2017Q2')

@@ -13,7 +13,7 @@ import { allocateFund, type CriterionMeasure } from '../src/programme/fund.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
 import { type FundMetric, FundMetricSchema } from '../src/rulebook/schema.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
-import { edited, problemsOf } from './support/rulebook.ts'
+import { edited, ningboTexts, problemsOf } from './support/rulebook.ts'
 import { api, type Server, startServer, stopAll } from './support/server.ts'
 
 const json = async (r: Response) => (await r.json()) as any
@@ -297,6 +297,37 @@ describe('changes are versioned and audited', () => {
       0n,
     )
     expect(sum).toBe(6_000_000_000n)
+  })
+})
+
+describe('tokens for the new offices', () => {
+  it('the bureau makes an economy-office token and a read-only department token; each does only its part', async () => {
+    const make = async (body: object) =>
+      json(await call(t.app, 'POST', '/v1/tokens', { token: t.tokens.bureau, body }))
+    const economy = await make({ role: 'economy', label: '市经信局' })
+    const observer = await make({ role: 'observer', label: '市生态环境局' })
+    expect([economy.role, observer.role]).toEqual(['economy', 'observer'])
+    const scoped = await call(t.app, 'POST', '/v1/tokens', {
+      token: t.tokens.bureau,
+      body: { role: 'observer', county: '330282', label: 'x' },
+    })
+    expect(scoped.status).toBe(422)
+    const get = (token: string, path: string) => call(t.app, 'GET', path, { token })
+    expect((await get(observer.token, '/v1/programme/progress')).status).toBe(200)
+    expect((await get(observer.token, '/v1/audit')).status).toBe(403)
+    expect((await get(economy.token, '/v1/audit?subject=fund/')).status).toBe(200)
+    const run = await call(t.app, 'POST', '/v1/evaluations', {
+      token: observer.token,
+      body: { year: 2024 },
+    })
+    expect(run.status).toBe(403)
+    // The pricing bureau owns the tariff rules; the economy office cannot post a rulebook version.
+    const rules = await call(t.app, 'POST', '/v1/rulebook/versions', {
+      token: economy.token,
+      body: { note: 'x', files: ningboTexts().filter((f) => !f.path.startsWith('counties/')) },
+      headers: { 'if-match': '"rb1.1"' },
+    })
+    expect(rules.status).toBe(403)
   })
 })
 

@@ -396,11 +396,19 @@ export class ProgrammeService {
       .sort()
       .at(-1)
     const nextMonthStart = `${addDays(`${date.slice(0, 7)}-28`, 7).slice(0, 7)}-01`
+    // The monthly series (月跟踪) over the targets' window, up to the month of `asOf`.
+    const series = (ds: typeof dispositions) =>
+      from && end ? monthlySeries(ds, from, end < nextMonthStart ? end : nextMonthStart) : []
     return {
       asOf: date,
       targets: targets.map((t) => ({ id: t.id, from: t.from, to: t.to ?? null, origin: t.origin })),
       city: measure(),
-      counties: counties.map((c) => ({ county: c.code, name: c.name, figures: measure(c.code) })),
+      counties: counties.map((c) => ({
+        county: c.code,
+        name: c.name,
+        figures: measure(c.code),
+        months: series(dispositions.filter((d) => d.county === c.code)),
+      })),
       lists: this.programmeYears().flatMap((y) =>
         listStatuses(
           this.rulebooks.active().rulebook.sections.deadlines,
@@ -410,10 +418,7 @@ export class ProgrammeService {
           today,
         ),
       ),
-      months:
-        from && end
-          ? monthlySeries(dispositions, from, end < nextMonthStart ? end : nextMonthStart)
-          : [],
+      months: series(dispositions),
     }
   }
 

@@ -479,6 +479,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
         who={p}
         quarter={c.req.query('quarter')}
         fundYear={Number.isInteger(fund) ? fund : undefined}
+        county={c.req.query('county')}
       />,
     )
   })

@@ -50,7 +50,7 @@ export function TargetsTable(props: { lang: Lang; figures: TargetFigure[] }) {
 }
 
 /** Cumulative upgrades and compliance, and closures, month by month. */
-export function MonthlyChart(props: { months: MonthRow[]; lang: Lang }) {
+export function MonthlyChart(props: { months: MonthRow[]; lang: Lang; id?: string }) {
   const { months, lang } = props
   if (months.length === 0) return <p>—</p>
   const W = 900
@@ -75,7 +75,7 @@ export function MonthlyChart(props: { months: MonthRow[]; lang: Lang }) {
   const x = (i: number) => left + (i / Math.max(1, months.length - 1)) * (W - left - 20)
   const y = (v: number) => top + (1 - v / max) * (H - top - 30)
   return (
-    <svg id="monthly-chart" width={W} height={H + 20} role="img">
+    <svg id={props.id ?? 'monthly-chart'} width={W} height={H + 20} role="img">
       <title>{t(lang, 'tracking')}</title>
       <line x1={left} y1={y(0)} x2={W - 20} y2={y(0)} stroke="#999" />
       <text x="0" y={y(max) + 4} font-size="11">
@@ -153,6 +153,8 @@ export function ProgrammePage(props: {
   who: Principal
   quarter?: string
   fundYear?: number
+  /** The county whose monthly series is shown beside the city's (a county sees its own). */
+  county?: string
 }) {
   const { lang, services, who } = props
   const { programme } = services
@@ -186,6 +188,9 @@ export function ProgrammePage(props: {
     }
   }
   const flagged = progress.lists.filter((l) => l.status !== 'on_time')
+  const chosen = progress.counties.find(
+    (c) => c.county === (who.role === 'county' ? who.scope : props.county),
+  )
   return (
     <Layout lang={lang} title={t(lang, 'programme')} path="/programme" loggedIn={true}>
       <p>
@@ -202,6 +207,25 @@ export function ProgrammePage(props: {
       <section id="monthly">
         <h2>{t(lang, 'tracking')}</h2>
         <MonthlyChart months={progress.months} lang={lang} />
+        <form method="get" action="/programme">
+          <input type="hidden" name="lang" value={lang} />
+          <select name="county" id="county">
+            {progress.counties
+              .filter((c) => who.role !== 'county' || c.county === who.scope)
+              .map((c) => (
+                <option value={c.county} selected={c.county === chosen?.county}>
+                  {c.name}
+                </option>
+              ))}
+          </select>
+          <button type="submit">{lang === 'zh' ? '查看' : 'Show'}</button>
+        </form>
+        {chosen && (
+          <>
+            <h3 id="county-chart-title">{chosen.name}</h3>
+            <MonthlyChart months={chosen.months} lang={lang} id="county-chart" />
+          </>
+        )}
       </section>
       <section id="deadlines">
         <h2>{t(lang, 'deadlines')}</h2>

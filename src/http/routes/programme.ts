@@ -157,7 +157,12 @@ const Progress = z
     ),
     city: z.array(TargetFigure),
     counties: z.array(
-      z.object({ county: z.string(), name: z.string(), figures: z.array(TargetFigure) }),
+      z.object({
+        county: z.string(),
+        name: z.string(),
+        figures: z.array(TargetFigure),
+        months: z.array(MonthRow),
+      }),
     ),
     lists: z.array(ListStatus),
     months: z.array(MonthRow),
