@@ -6,6 +6,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import type { DemoTokens } from '../src/demo/seed.ts'
@@ -376,6 +377,59 @@ describe('the fund’s rules and its fen split', () => {
     const a = allocateFund(rules, 2016, counties, measures)
     expect(a.counties.map((c) => c.allocated)).toEqual(['33.34', '33.33', '33.33'])
     expect(a.total).toBe('100.00')
+  })
+
+  it('any records: the amounts add up to the fund to the fen, none is negative, and more of every criterion never earns less', () => {
+    const rules = compileRulebook(
+      edited('targets.yaml', 'amount: "60000000.00"', 'amount: "1234567.89"'),
+    ).sections.funds[0]
+    const quantity = fc.oneof(
+      fc.constant('0'),
+      fc.integer({ min: 0, max: 10_000 }).map(String),
+      fc
+        .tuple(fc.integer({ min: 0, max: 99_999 }), fc.integer({ min: 0, max: 9999 }))
+        .map(([a, b]) => `${a}.${String(b).padStart(4, '0')}`),
+    )
+    const county = fc.record(
+      Object.fromEntries(FundMetricSchema.options.map((m) => [m, quantity])) as Record<
+        FundMetric,
+        typeof quantity
+      >,
+    )
+    fc.assert(
+      fc.property(fc.array(county, { minLength: 1, maxLength: 12 }), (values) => {
+        const counties = values.map((_, i) => ({ code: String(330200 + i), name: `c${i}` }))
+        const measuresOf = (vs: typeof values) =>
+          new Map(
+            vs.map((v, i) => [
+              counties[i].code,
+              Object.fromEntries(
+                FundMetricSchema.options.map((m) => [
+                  m,
+                  { value: v[m], projects: [], dispositions: [] },
+                ]),
+              ) as Record<FundMetric, CriterionMeasure>,
+            ]),
+          )
+        const a = allocateFund(rules, 2016, counties, measuresOf(values))
+        const fen = a.counties.map((c) => BigInt(c.allocated.replace('.', '')))
+        expect(fen.reduce((x, y) => x + y, 0n)).toBe(123456789n)
+        expect(fen.every((f) => f >= 0n)).toBe(true)
+        // The first county doubles every figure: its share of each criterion cannot fall, so neither can its score.
+        const doubled = values.map((v, i) =>
+          i === 0
+            ? (Object.fromEntries(
+                FundMetricSchema.options.map((m) => [m, String(Number(v[m]) * 2)]),
+              ) as typeof v)
+            : v,
+        )
+        const b = allocateFund(rules, 2016, counties, measuresOf(doubled))
+        expect(Number(b.counties[0].score)).toBeGreaterThanOrEqual(
+          Number(a.counties[0].score) - 1e-9,
+        )
+      }),
+      { numRuns: 300 },
+    )
   })
 
   it('weights that do not sum to 1 and a list deadline without its due day are rule errors with file and line', () => {
