@@ -420,7 +420,7 @@ describe('mujun rules check', () => {
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
-    expect(out[0]).toMatch(/ningbo: ok — 7 files, 34 inputs/)
+    expect(out[0]).toMatch(/ningbo: ok — 8 files, 35 inputs/)
     const schema = JSON.parse(readFileSync(join(dir, 'rulebook.schema.json'), 'utf8'))
     expect(schema.anyOf).toHaveLength(2)
     expect(JSON.stringify(schema)).toContain('"additionalProperties":false')
@@ -457,6 +457,7 @@ it('ningbo texts are all read', () => {
     'counties/cixi-2024-electricity.yaml',
     'counties/yuyao-2026-gas.yaml',
     'evaluation.yaml',
+    'high-energy.yaml',
     'pricing.yaml',
     'rulebook.yaml',
     'sector-tables.yaml',
