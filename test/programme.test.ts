@@ -404,7 +404,7 @@ describe('the fund’s rules and its fen split', () => {
             vs.map((v, i) => [
               counties[i].code,
               Object.fromEntries(
-                FundMetricSchema.options.map((m) => [
+                FundMetricSchema.options.map((m): [FundMetric, CriterionMeasure] => [
                   m,
                   { value: v[m], projects: [], dispositions: [] },
                 ]),
