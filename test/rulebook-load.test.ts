@@ -420,7 +420,7 @@ describe('mujun rules check', () => {
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
-    expect(out[0]).toMatch(/ningbo: ok — 8 files, 35 inputs/)
+    expect(out[0]).toMatch(/ningbo: ok — 8 files, 36 inputs/)
     const schema = JSON.parse(readFileSync(join(dir, 'rulebook.schema.json'), 'utf8'))
     expect(schema.anyOf).toHaveLength(2)
     expect(JSON.stringify(schema)).toContain('"additionalProperties":false')
@@ -566,4 +566,20 @@ classes:
     const [a, d] = rate([firm('X1', 9.5), firm('X2', 2.5)], rb, 2024)
     expect([a.score, a.class, d.score, d.class]).toEqual([95, 'A', 25, 'D'])
   })
+})
+
+it('evaluation_year is known where a year is rated (groups, adjustments, vetoes), refused where a firm is priced', () => {
+  // The shipped protection already uses it in a veto (production_start_year >= evaluation_year - 2).
+  expect(problemsOf(ningboTexts())).toEqual([])
+  const inTable = problemsOf(
+    edited(
+      'sector-tables.yaml',
+      'when: furnace_use == "steel_billet"',
+      'when: furnace_use == "steel_billet" and evaluation_year > 2020',
+    ),
+  )
+  expect(inTable).toHaveLength(1)
+  expect(inTable[0]).toMatch(
+    /^sector-tables\.yaml:\d+:\d+: 'evaluation_year' may be used only in a group's, an adjustment's or a veto's `when`/,
+  )
 })

@@ -136,7 +136,9 @@ export function syntheticPopulation(n: number, seed = 2024): Enterprise[] {
     if (rnd() < 0.02) f.env_penalty = true
     if (rnd() < 0.005) f.safety_accident = true
     if (rnd() < 0.004) f.banned_by_policy = true
-    if (rnd() < 0.03) f.new_enterprise = true
+    // 小升规: a few above-scale firms became so in the year rated (the draw is kept for every firm, so the other
+    // figures stay as they were).
+    if (rnd() < 0.03 && above) f.above_scale_from_year = seed
     out[i] = {
       // Flat strings, as a CSV or database read gives: a template literal would keep each name as a tree of
       // concatenations (about 80 bytes more per enterprise in a million-firm benchmark).

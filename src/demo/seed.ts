@@ -27,11 +27,13 @@ function previousYear(population: Enterprise[]): Enterprise[] {
     const f: Enterprise['figures'] = {}
     for (const [k, v] of Object.entries(e.figures)) {
       f[k] =
-        typeof v === 'number' && k !== 'energy_limit_kwh_per_t'
+        typeof v === 'number' && k !== 'energy_limit_kwh_per_t' && !k.endsWith('_year')
           ? Math.round(v * (0.85 + 0.3 * rnd()) * 100) / 100
           : v
     }
     if (typeof f.employees === 'number') f.employees = Math.max(3, Math.round(f.employees))
+    // Above scale only from the later year: not yet in the earlier one's figures.
+    delete f.above_scale_from_year
     return { ...e, figures: f }
   })
 }

@@ -67,6 +67,8 @@ export type GroupC = Group & { origin: Origin; whenFn: CompiledFormula }
 
 /** A built-in number in a group's `when`: the year being rated (e.g. for "producing for under two years"). */
 export const EVALUATION_YEAR = 'evaluation_year'
+/** The sections evaluated while a year is rated, where `evaluation_year` has a value. */
+const RATING_SECTIONS = new Set(['groups', 'adjustments', 'vetoes'])
 export type IndicatorC = Indicator & { origin: Origin; fn: CompiledFormula }
 export type ScoringItemC = Scoring['items'][number] & { missingFn?: CompiledFormula }
 export type ScoringC = Omit<Scoring, 'items'> & { origin: Origin; items: ScoringItemC[] }
@@ -545,12 +547,14 @@ function collectSections(
   ): CompiledFormula | undefined => {
     try {
       const f = compileFormula(source, ctx.symbols)
-      // The evaluation year is known when a population is rated, not when a single firm is priced.
-      if (f.symbols.includes(EVALUATION_YEAR) && path[0] !== 'groups') {
+      // The evaluation year is known when a population is rated (groups, adjustments, vetoes), not when a single
+      // firm is priced or categorised.
+      const section = path[0] === 'replace' || path[0] === 'add' ? path[1] : path[0]
+      if (f.symbols.includes(EVALUATION_YEAR) && !RATING_SECTIONS.has(String(section))) {
         report(
           loc,
           path,
-          `'${EVALUATION_YEAR}' may be used only in a group's \`when\` (it is known when a year is rated)`,
+          `'${EVALUATION_YEAR}' may be used only in a group's, an adjustment's or a veto's \`when\` (it is known when a year is rated)`,
           quoteOffset(loc, path),
         )
         return undefined

@@ -41,8 +41,10 @@ const FORM_INPUTS = [
   'so2_t',
   'nox_t',
   'nh3n_t',
+  'production_start_year',
+  'above_scale_from_year',
 ]
-const FORM_FLAGS = ['above_scale', 'high_tech', 'tech_centre', 'new_enterprise']
+const FORM_FLAGS = ['above_scale', 'high_tech', 'tech_centre']
 
 /** Anonymous what-if self-checks per client address and minute: each one re-rates the year's peers. */
 const ANONYMOUS_SELF_CHECKS_PER_MINUTE = 20
