@@ -240,6 +240,13 @@ const ROUTES: Req[] = [
     allowed: ['county'],
   },
   {
+    method: 'POST',
+    path: () => `/v1/dispositions/${disposition}/verify`,
+    body: () => ({}),
+    headers: { 'if-match': '"d1"' },
+    allowed: ['economy'],
+  },
+  {
     method: 'GET',
     path: (c) => `/v1/enterprises/${c}/dispositions`,
     allowed: [...CITY, 'county', 'enterprise'],

@@ -277,6 +277,12 @@ beforeAll(async () => {
     },
     headers: { 'if-match': disposition.res.headers.get('etag')! },
   })
+  await record(
+    'POST',
+    '/v1/dispositions/{id}/verify',
+    `/v1/dispositions/${disposition.body.id}/verify`,
+    { token: economy, body: {}, headers: { 'if-match': '"d2"' } },
+  )
   await record('GET', '/v1/projects/{id}', `/v1/projects/${project.body.id}`, { token: economy })
   await record(
     'GET',

@@ -58,6 +58,31 @@ describe('a done closure ends the firm’s surcharges from its day', () => {
       },
     })
     expect(added.status).toBe(201)
+    // The county's record alone changes no bill: the closure counts once the economy office has verified it.
+    const unverified = await quoteOf('2025-03-01', '2025-04-01', '31000')
+    expect(unverified.total).toBe((await quoteOf('2025-03-01', '2025-04-01', '31000')).total)
+    expect(unverified.notes.join(' ')).not.toContain('closed on')
+    expect(Number(unverified.total)).toBeGreaterThan(Number(firstHalf.total))
+    const id = (await added.json()).id
+    const byCounty = await call(t.app, 'POST', `/v1/dispositions/${id}/verify`, {
+      token: t.tokens.county,
+      body: {},
+      headers: { 'if-match': '"d1"' },
+    })
+    expect(byCounty.status).toBe(403)
+    const early = await call(t.app, 'POST', `/v1/dispositions/${id}/verify`, {
+      token: t.tokens.economy,
+      body: { verifiedOn: '2025-03-10' },
+      headers: { 'if-match': '"d1"' },
+    })
+    expect(early.status).toBe(422)
+    const verified = await call(t.app, 'POST', `/v1/dispositions/${id}/verify`, {
+      token: t.tokens.economy,
+      body: { verifiedOn: '2025-03-20' },
+      headers: { 'if-match': '"d1"' },
+    })
+    expect(verified.status).toBe(200)
+    expect(await verified.json()).toMatchObject({ verifiedOn: '2025-03-20', version: 2 })
     const march = await quoteOf('2025-03-01', '2025-04-01', '31000')
     expect(march.total).toBe(firstHalf.total)
     expect(march.lines.map((l: any) => [l.from, l.to, l.amount])).toEqual(
@@ -95,6 +120,24 @@ describe('a done closure ends the firm’s surcharges from its day', () => {
       }),
     )
     expect(own.closure).toMatchObject({ on: '2025-03-16', projectId: project })
+    // A county that changes the verified record clears the check: billing resumes until it is verified again.
+    const moved = await call(t.app, 'PATCH', `/v1/dispositions/${id}`, {
+      token: t.tokens.county,
+      body: { completedOn: '2025-03-20' },
+      headers: { 'if-match': '"d2"' },
+    })
+    expect(await moved.json()).toMatchObject({ verifiedOn: null, verifiedBy: null, version: 3 })
+    expect(Number((await quoteOf('2025-04-01', '2025-05-01', '1000')).total)).toBeGreaterThan(0)
+    const audit = t.store.listAudit({ subject: `disposition/${id}` })
+    expect(audit.map((a) => a.action)).toEqual([
+      'disposition.update',
+      'disposition.update',
+      'disposition.create',
+    ])
+    expect((audit[0].detail as any).changes).toMatchObject({
+      completedOn: ['2025-03-16', '2025-03-20'],
+      verifiedOn: ['2025-03-20', null],
+    })
   })
 })
 

@@ -108,7 +108,8 @@ export class PricingService {
         status: 422,
       })
     // The quote is a fresh object: the citation is added to it rather than copied into another.
-    // A firm closed under the programme is billed nothing from its closure date (its done closure record).
+    // A firm closed under the programme is billed nothing from its closure date (its done closure, verified by
+    // the economy office).
     const closure = this.programme.closureOf(req.creditCode)
     const q = quote(
       history,

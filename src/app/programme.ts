@@ -263,7 +263,10 @@ export class ProgrammeService {
     const who = authorize(p, [...CITY, 'county'])
     const current = this.records.disposition(id)
     authorize(who, ['county'], { county: current.county })
-    return this.records.updateDisposition(id, patch, version, actorOf(who), (before, after) => {
+    // A verified record that changes needs verifying again: the check was of what it said before.
+    const cleared =
+      current.verifiedOn !== null ? { ...patch, verifiedOn: null, verifiedBy: null } : patch
+    return this.records.updateDisposition(id, cleared, version, actorOf(who), (before, after) => {
       if (before.status === 'abandoned')
         throw new ConflictError(`disposition ${id} was abandoned; record a new one instead`)
       if (before.status === 'done' && after.status !== 'done')
@@ -272,6 +275,36 @@ export class ProgrammeService {
         )
       this.checkDisposition(after)
     })
+  }
+
+  /**
+   * The economy office verifies (核验) a done disposition, on `on` (default today, not before its completion): a
+   * verified closure ends the firm's surcharges from its completion day. Needs the record's version (If-Match).
+   */
+  verifyDisposition(
+    p: Principal | undefined,
+    id: number,
+    body: { verifiedOn?: string },
+    version: number | undefined,
+  ) {
+    const who = authorize(p, ['economy'])
+    const today = this.store.today()
+    const on = body.verifiedOn ?? today
+    if (on > today) throw invalid(`verifiedOn (${on}) is in the future`)
+    return this.records.updateDisposition(
+      id,
+      { verifiedOn: on, verifiedBy: actorOf(who) },
+      version,
+      actorOf(who),
+      (before) => {
+        if (before.status !== 'done' || !before.completedOn)
+          throw new ConflictError(
+            `disposition ${id} is ${before.status}: only a done disposition can be verified`,
+          )
+        if (on < before.completedOn)
+          throw invalid(`verifiedOn (${on}) is before the completion day ${before.completedOn}`)
+      },
+    )
   }
 
   /** What a disposition must hold in each status (the file of 一企一档). */
@@ -309,7 +342,7 @@ export class ProgrammeService {
     }
   }
 
-  /** The firm's first done closure, if any: from that day it is billed nothing (kept per revision). */
+  /** The firm's first done and verified closure, if any: from its day it is billed nothing (kept per revision). */
   closureOf(code: string) {
     return this.cache
       .get(

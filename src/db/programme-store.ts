@@ -18,7 +18,15 @@ export type NewProject = Omit<
 >
 export type NewDisposition = Omit<
   DispositionRow,
-  'id' | 'county' | 'version' | 'createdAt' | 'createdBy' | 'updatedAt' | 'updatedBy'
+  | 'id'
+  | 'county'
+  | 'verifiedOn'
+  | 'verifiedBy'
+  | 'version'
+  | 'createdAt'
+  | 'createdBy'
+  | 'updatedAt'
+  | 'updatedBy'
 >
 export type ProjectPatch = Partial<
   Pick<ProjectRow, 'name' | 'township' | 'endsOn' | 'cluster' | 'clusterBuiltOn' | 'status'>
@@ -36,6 +44,8 @@ export type DispositionPatch = Partial<
     | 'waterFreedM3'
     | 'landFreedMu'
     | 'jobsReduced'
+    | 'verifiedOn'
+    | 'verifiedBy'
   >
 >
 
@@ -221,12 +231,13 @@ export class ProgrammeStore {
     return { projects: this.projects(), dispositions: this.dispositions() }
   }
 
-  /** Each closed firm's first done closure: from that day it is billed nothing. */
+  /** Each closed firm's first done and verified closure: from that day it is billed nothing. */
   closures(): Map<string, { on: string; dispositionId: number; projectId: number }> {
     const rows = this.db.$client
       .prepare(
         `SELECT credit_code AS code, completed_on AS "on", id, project_id AS projectId FROM dispositions
           WHERE kind = 'closure' AND status = 'done' AND completed_on IS NOT NULL
+            AND verified_on IS NOT NULL
           ORDER BY completed_on, id`,
       )
       .all() as { code: string; on: string; id: number; projectId: number }[]

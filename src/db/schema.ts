@@ -328,7 +328,7 @@ export const projects = sqliteTable(
 /**
  * One enterprise's disposition in a project (一企一档): upgrade (改造提升), compliance (整治规范) or closure (淘汰关停),
  * with its deadline, status, evidence and what it freed (energy, water, land, jobs) once done. A done closure ends the
- * firm's surcharges from `completedOn`. Every change bumps `version` and is in the audit log with its before and after.
+ * firm's surcharges from `completedOn` once the economy office has verified it. Every change bumps `version` and is in the audit log with its before and after.
  */
 export const dispositions = sqliteTable(
   'dispositions',
@@ -353,6 +353,12 @@ export const dispositions = sqliteTable(
     waterFreedM3: text('water_freed_m3').notNull().default('0'),
     landFreedMu: text('land_freed_mu').notNull().default('0'),
     jobsReduced: integer('jobs_reduced').notNull().default(0),
+    /**
+     * The economy office's check (核验) of a done disposition: a closure ends the firm's surcharges only once verified,
+     * so no county can end a firm's surcharges alone. Any later change of the record clears it.
+     */
+    verifiedOn: text('verified_on'),
+    verifiedBy: text('verified_by'),
     version: integer('version').notNull().default(1),
     createdAt: text('created_at').notNull(),
     createdBy: text('created_by').notNull(),

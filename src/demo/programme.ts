@@ -110,7 +110,7 @@ export function seedProgramme(services: Services, population: Enterprise[]): voi
           const water = typeof e.figures.water_m3 === 'number' ? e.figures.water_m3 : 0
           const land = typeof e.figures.land_mu === 'number' ? e.figures.land_mu : 0
           const employees = typeof e.figures.employees === 'number' ? e.figures.employees : 0
-          programme.addDisposition(who, project.id, {
+          const row = programme.addDisposition(who, project.id, {
             creditCode: e.creditCode,
             kind,
             deadline: `${year}-12-31`,
@@ -134,6 +134,14 @@ export function seedProgramme(services: Services, population: Enterprise[]): voi
             landFreedMu: done && closure ? land.toFixed(2) : '0',
             jobsReduced: done ? (closure ? employees : Math.round(employees * 0.15)) : 0,
           })
+          // The economy office checks each closure on site about ten days later (核验).
+          if (closure && done)
+            programme.verifyDisposition(
+              ECONOMY,
+              row.id,
+              { verifiedOn: addDaysIso(row.completedOn!, 10) },
+              row.version,
+            )
         }
       }
     }

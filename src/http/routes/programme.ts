@@ -83,6 +83,10 @@ const Disposition = z
     waterFreedM3: z.string(),
     landFreedMu: z.string(),
     jobsReduced: z.number().int(),
+    verifiedOn: Day.nullable().openapi({
+      description: 'the economy office’s check; a closure ends surcharges only once verified',
+    }),
+    verifiedBy: z.string().nullable(),
     version: z.number().int(),
     createdAt: z.string(),
     createdBy: z.string(),
@@ -382,12 +386,37 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
       path: '/v1/dispositions/{id}',
       tags: ['programme'],
       summary:
-        'Record progress on a disposition (its county; needs If-Match "d<version>"): status, dates, evidence, what changed, what was freed. A done closure ends the firm’s surcharges from its completion day',
+        'Record progress on a disposition (its county; needs If-Match "d<version>"): status, dates, evidence, what changed, what was freed. A done closure ends the firm’s surcharges from its completion day once the economy office has verified it; a change clears the verification',
       request: { params: Id, headers: IfMatch, ...json(DispositionPatchRequest) },
       responses: reply(Disposition, 'the new version'),
     }),
     (c) => {
       const row = programme.updateDisposition(
+        c.get('principal'),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+        versionOf(c.req.header('if-match'), 'd'),
+      )
+      return withEtag(c, 'd', row, 200)
+    },
+  )
+
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/v1/dispositions/{id}/verify',
+      tags: ['programme'],
+      summary:
+        'The economy office verifies (核验) a done disposition (needs If-Match "d<version>"); a verified closure ends the firm’s surcharges from its completion day. A later change of the record clears the verification',
+      request: {
+        params: Id,
+        headers: IfMatch,
+        ...json(z.strictObject({ verifiedOn: z.iso.date().optional() })),
+      },
+      responses: reply(Disposition, 'the verified disposition'),
+    }),
+    (c) => {
+      const row = programme.verifyDisposition(
         c.get('principal'),
         c.req.valid('param').id,
         c.req.valid('json'),
