@@ -282,6 +282,33 @@ describe('bad input gets a clear error and stores nothing', () => {
   })
 })
 
+describe('the report CSV', () => {
+  it('a name a county typed as a formula stays text in the spreadsheet', async () => {
+    const made = await call(t.app, 'POST', '/v1/projects', {
+      token: t.tokens.county,
+      body: {
+        county: '330282',
+        year: 2017,
+        kind: 'block',
+        name: '@SUM(1+1)*cmd',
+        township: '=HYPERLINK("x")',
+        startsOn: '2017-01-01',
+        endsOn: '2017-12-31',
+        filedOn: '2016-12-20',
+        historicReason: 'entered from the paper list',
+      },
+    })
+    expect(made.status).toBe(201)
+    const csv = await (
+      await call(t.app, 'GET', '/v1/programme/reports/330282/2017Q1/report.csv', {
+        token: t.tokens.county,
+      })
+    ).text()
+    expect(csv).toContain(",'@SUM(1+1)*cmd,")
+    expect(csv).not.toMatch(/(^|,)@SUM/m)
+  })
+})
+
 describe('changes are versioned and audited', () => {
   it('If-Match is required and checked; each change is audited with its before and after; done stays done', async () => {
     const firm = t.store

@@ -3,6 +3,7 @@
  * their dispositions by status, overdue dispositions, and the running totals; plus whether it was submitted on time.
  * @module programme/report
  */
+import { toCsv } from '../enterprise/csv.ts'
 import type { DeadlineC } from '../rulebook/compile.ts'
 import { addDays, type MonthRow, monthlySeries } from './measure.ts'
 import { type DispositionRecord, type ProjectRecord, quarterBounds } from './records.ts'
@@ -151,12 +152,6 @@ export function reportCsv(r: QuarterReport, countyName: string): string {
       o.status,
     ]),
   ]
-  const cell = (v: string | number) => {
-    const s = String(v)
-    // Quoted when needed; a leading =+-@ is defused so a spreadsheet never runs a cell as a formula.
-    const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s
-    return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
-  }
-  // The byte-order mark makes Excel read the file as UTF-8.
-  return `\uFEFF${lines.map((l) => l.map(cell).join(',')).join('\r\n')}\r\n`
+  // Excel's UTF-8 CSV; no cell can become a formula (csvCell), whatever a county typed into a name.
+  return toCsv(lines[0] as string[], lines.slice(1))
 }
