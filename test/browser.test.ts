@@ -140,6 +140,16 @@ describe.skipIf(!available)('pages in a real browser', () => {
       'points',
     )
     expect(points?.split(' ').length).toBeGreaterThan(30)
+    // Each figure opens the records it counts; a county sees its own county's (慈溪's closures).
+    await page.click('#targets tr[data-metric="enterprises_closed"] a.basis')
+    await page.waitForURL(/\/programme\/basis\?/)
+    const own = t.services.programme.basis(principalOf(t, t.tokens.county), 'enterprises_closed')
+    expect(own.county).toBe('330282')
+    expect(Number(own.figure.value)).toBeGreaterThan(0)
+    expect(await page.locator('#basis-dispositions tr[data-disposition]').count()).toBe(
+      Number(own.figure.value),
+    )
+    await page.goBack()
     // A county sees its own series beside the city's.
     expect(await page.textContent('#county-chart-title')).toBe('慈溪市')
     expect(await page.locator('#county-chart polyline').count()).toBe(2)

@@ -282,6 +282,25 @@ describe('bad input gets a clear error and stores nothing', () => {
   })
 })
 
+describe('each figure’s records', () => {
+  it('the city’s offices see the records behind a city figure; a county only its own county’s', () => {
+    const economy = t.services.tokens.principal(t.tokens.economy)!
+    const county = t.services.tokens.principal(t.tokens.county)!
+    const city = t.services.programme.basis(economy, 'energy_freed_tce')
+    expect(city.dispositions.map((d) => d.id)).toEqual(
+      (city.figure.basis as { dispositions: number[] }).dispositions,
+    )
+    const sum = city.dispositions.reduce((a, d) => a + Number(d.energyFreedTce) * 100, 0)
+    expect(Math.round(sum)).toBe(Math.round(Number(city.figure.value) * 100))
+    const own = t.services.programme.basis(county, 'energy_freed_tce', { county: '330203' })
+    expect(own.county).toBe('330282')
+    expect(new Set(own.dispositions.map((d) => d.county))).toEqual(new Set(['330282']))
+    expect(t.services.programme.basis(economy, 'clusters_built').projects.length).toBe(
+      Number(t.services.programme.basis(economy, 'clusters_built').figure.value),
+    )
+  })
+})
+
 describe('the report CSV', () => {
   it('a name a county typed as a formula stays text in the spreadsheet', async () => {
     const made = await call(t.app, 'POST', '/v1/projects', {

@@ -480,6 +480,31 @@ export class ProgrammeService {
       })
   }
 
+  /**
+   * The records one target figure counts, on `asOf`: a county's own figure for a county token (a county reads only
+   * its own records), the city's or a chosen county's for the city's offices.
+   */
+  basis(p: Principal | undefined, metric: string, opts: { county?: string; asOf?: string } = {}) {
+    const who = authorize(p, [...CITY, 'county'])
+    const county = who.role === 'county' ? who.scope : opts.county
+    const progress = this.progress(who, opts.asOf)
+    const figures = county
+      ? progress.counties.find((c) => c.county === county)?.figures
+      : progress.city
+    if (!figures) throw invalid(`county ${county} is not a county of the rulebook`)
+    const figure = figures.find((f) => f.metric === metric)
+    if (!figure) throw new NotFoundError(`a target measuring '${metric}' on ${progress.asOf}`)
+    const ids = 'dispositions' in figure.basis ? figure.basis : { dispositions: [], projects: [] }
+    const wanted = { d: new Set(ids.dispositions), p: new Set(ids.projects) }
+    return {
+      asOf: progress.asOf,
+      county: county ?? null,
+      figure,
+      dispositions: this.records.dispositions().filter((d) => wanted.d.has(d.id)),
+      projects: this.records.projects().filter((x) => wanted.p.has(x.id)),
+    }
+  }
+
   /** The years any project-list deadline covers. */
   programmeYears(): number[] {
     const { rulebook } = this.rulebooks.active()

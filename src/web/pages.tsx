@@ -18,6 +18,7 @@ import { classMoves, selfCheck } from '../rating/self-check.ts'
 import { type Lang, langOf, t } from './i18n.ts'
 import { Layout } from './layout.tsx'
 import {
+  BasisPage,
   CountyTable,
   MonthlyChart,
   ProgrammePage,
@@ -486,6 +487,21 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     )
   })
 
+  app.get('/programme/basis', (c) => {
+    const lang = langOf(c.req.query('lang'))
+    const asOf = c.req.query('asOf')
+    try {
+      const basis = services.programme.basis(who(c), c.req.query('metric') ?? '', {
+        county: c.req.query('county'),
+        asOf: asOf && /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? asOf : undefined,
+      })
+      return c.html(<BasisPage lang={lang} basis={basis} />)
+    } catch (e) {
+      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
+      throw e
+    }
+  })
+
   app.get('/programme/report', (c) => {
     const lang = langOf(c.req.query('lang'))
     try {
@@ -696,7 +712,7 @@ function Overview(props: {
         <p>
           {t(lang, 'fromRecords')} · <a href={`/programme?lang=${lang}`}>{t(lang, 'programme')}</a>
         </p>
-        <TargetsTable lang={lang} figures={progress.city} />
+        <TargetsTable lang={lang} figures={progress.city} asOf={progress.asOf} />
         <CountyTable progress={progress} />
         <MonthlyChart months={progress.months} lang={lang} />
       </section>

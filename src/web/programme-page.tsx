@@ -21,8 +21,8 @@ const STATE_LABEL: Record<string, { zh: string; en: string }> = {
 export const stateOf = (lang: Lang, s: string) => STATE_LABEL[s]?.[lang] ?? s
 
 /** The targets table: each target, the value measured from the records, a bar, and what it counts. */
-export function TargetsTable(props: { lang: Lang; figures: TargetFigure[] }) {
-  const { lang } = props
+export function TargetsTable(props: { lang: Lang; figures: TargetFigure[]; asOf: string }) {
+  const { lang, asOf } = props
   return (
     <table>
       {props.figures.map((f) => {
@@ -41,7 +41,18 @@ export function TargetsTable(props: { lang: Lang; figures: TargetFigure[] }) {
                 <i style={`width:${pct.toFixed(1)}%`} />
               </div>
             </td>
-            <td>{n !== null ? (lang === 'zh' ? `${n} 条记录` : `${n} records`) : f.note}</td>
+            <td>
+              {n !== null ? (
+                <a
+                  class="basis"
+                  href={`/programme/basis?metric=${f.metric}&asOf=${asOf}&lang=${lang}`}
+                >
+                  {lang === 'zh' ? `${n} 条记录` : `${n} records`}
+                </a>
+              ) : (
+                f.note
+              )}
+            </td>
           </tr>
         )
       })}
@@ -198,7 +209,7 @@ export function ProgrammePage(props: {
       </p>
       <section id="targets">
         <h2>{t(lang, 'targets')}</h2>
-        <TargetsTable lang={lang} figures={progress.city} />
+        <TargetsTable lang={lang} figures={progress.city} asOf={progress.asOf} />
       </section>
       <section id="counties">
         <h2>{t(lang, 'byCounty')}</h2>
@@ -448,6 +459,72 @@ export function ReportPage(props: {
           </tr>
         ))}
       </table>
+    </Layout>
+  )
+}
+
+/** The records behind one target figure: each disposition or project it counts, with what it freed. */
+export function BasisPage(props: {
+  lang: Lang
+  basis: ReturnType<Services['programme']['basis']>
+}) {
+  const { lang, basis: b } = props
+  const f = b.figure
+  return (
+    <Layout
+      lang={lang}
+      title={`${f.label} · ${f.value ?? '—'} ${f.unit}`}
+      path="/programme/basis"
+      loggedIn={true}
+    >
+      <p>
+        {b.county ?? (lang === 'zh' ? '全市' : 'the city')} · {b.asOf} · {f.note}
+      </p>
+      {b.dispositions.length > 0 && (
+        <table id="basis-dispositions">
+          <tr>
+            <th>#</th>
+            <th>{lang === 'zh' ? '项目' : 'project'}</th>
+            <th>{lang === 'zh' ? '统一社会信用代码' : 'credit code'}</th>
+            <th>{lang === 'zh' ? '处置' : 'kind'}</th>
+            <th>{lang === 'zh' ? '完成日期' : 'done on'}</th>
+            <th class="num">{lang === 'zh' ? '腾出用能' : 'energy'}</th>
+            <th class="num">{lang === 'zh' ? '腾出用水' : 'water'}</th>
+            <th class="num">{lang === 'zh' ? '盘活土地' : 'land'}</th>
+            <th class="num">{lang === 'zh' ? '减少用工' : 'jobs'}</th>
+            <th>{lang === 'zh' ? '核验' : 'verified'}</th>
+            <th>{lang === 'zh' ? '佐证' : 'evidence'}</th>
+          </tr>
+          {b.dispositions.map((d) => (
+            <tr data-disposition={d.id}>
+              <td>{d.id}</td>
+              <td>{d.projectId}</td>
+              <td>{d.creditCode}</td>
+              <td>{d.kind}</td>
+              <td>{d.completedOn}</td>
+              <td class="num">{d.energyFreedTce}</td>
+              <td class="num">{d.waterFreedM3}</td>
+              <td class="num">{d.landFreedMu}</td>
+              <td class="num">{d.jobsReduced}</td>
+              <td>{d.verifiedOn ?? '—'}</td>
+              <td>{d.evidence}</td>
+            </tr>
+          ))}
+        </table>
+      )}
+      {b.projects.length > 0 && (
+        <table id="basis-projects">
+          {b.projects.map((p) => (
+            <tr data-project={p.id}>
+              <td>{p.id}</td>
+              <td>{p.county}</td>
+              <td>{p.name}</td>
+              <td>{p.cluster}</td>
+              <td>{p.clusterBuiltOn}</td>
+            </tr>
+          ))}
+        </table>
+      )}
     </Layout>
   )
 }
