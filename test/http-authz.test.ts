@@ -241,6 +241,13 @@ const ROUTES: Req[] = [
   },
   {
     method: 'POST',
+    path: () => `/v1/projects/${project}/dispositions:import`,
+    raw: 'credit_code,kind,deadline\n',
+    headers: { 'content-type': 'text/csv' },
+    allowed: ['county'],
+  },
+  {
+    method: 'POST',
     path: () => `/v1/dispositions/${disposition}/verify`,
     body: () => ({}),
     headers: { 'if-match': '"d1"' },

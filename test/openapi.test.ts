@@ -266,6 +266,16 @@ beforeAll(async () => {
     `/v1/projects/${project.body.id}/dispositions`,
     { token: county, body: { creditCode, kind: 'upgrade', deadline: '2017-12-31' } },
   )
+  await record(
+    'POST',
+    '/v1/projects/{id}/dispositions:import',
+    `/v1/projects/${project.body.id}/dispositions:import`,
+    {
+      token: county,
+      raw: 'credit_code,kind,deadline\n',
+      headers: { 'content-type': 'text/csv' },
+    },
+  )
   await record('PATCH', '/v1/dispositions/{id}', `/v1/dispositions/${disposition.body.id}`, {
     token: county,
     body: {

@@ -301,6 +301,84 @@ describe('each figure’s records', () => {
   })
 })
 
+describe('a county’s ledger as a spreadsheet', () => {
+  it('imports every row or none; each bad row names its row and column', async () => {
+    const economy = t.services.tokens.principal(t.tokens.economy)!
+    const made = await json(
+      await call(t.app, 'POST', '/v1/projects', {
+        token: t.tokens.county,
+        body: {
+          county: '330282',
+          year: 2017,
+          kind: 'sector',
+          name: '台账导入项目',
+          township: '周巷镇',
+          startsOn: '2017-01-01',
+          endsOn: '2017-12-31',
+          filedOn: '2016-12-28',
+          historicReason: 'entered from the paper list',
+        },
+      }),
+    )
+    const firms = t.store
+      .listEnterprises({ limit: 500, offset: 0, county: '330282' })
+      .rows.slice(0, 3)
+      .map((e) => e.creditCode)
+    const other = t.store
+      .listEnterprises({ limit: 500, offset: 0 })
+      .rows.find((e) => e.county === '330203')!.creditCode
+    const send = (csv: string) =>
+      call(t.app, 'POST', `/v1/projects/${made.id}/dispositions:import`, {
+        token: t.tokens.county,
+        raw: csv,
+        headers: { 'content-type': 'text/csv' },
+      })
+    const header =
+      '统一社会信用代码,处置类型,期限,状态,完成日期,佐证材料,腾出用能（吨标煤）,盘活土地（亩）,减少用工（人）'
+    const bad = await send(
+      [
+        header,
+        `${firms[0]},改造提升,2017-12-31,计划,,,,,`,
+        `91330282MA2000001X,淘汰关停,2017-12-31,,,,,,`,
+        `${firms[1]},淘汰关停,2017-12-31,已完成,2017-09-01,验收单,12.5,-2,8`,
+        `${firms[0]},整治规范,2017-12-31,,,,,,`,
+        `${other},改造提升,2017-12-31,,,,,,`,
+        `${firms[2]},拆除,2017-12-31,,,,,,`,
+      ].join('\r\n'),
+    )
+    expect(bad.status).toBe(422)
+    const problem = await json(bad)
+    expect(problem.code).toBe('CSV_INVALID')
+    expect(problem.errors.map((e: any) => [e.path, e.message])).toEqual([
+      ['row 3.credit_code', expect.stringContaining('fails its check character')],
+      ['row 4.land_freed_mu', expect.stringContaining('non-negative decimal')],
+      ['row 5.credit_code', expect.stringContaining('already has row 2 of this file')],
+      ['row 6.credit_code', expect.stringContaining('is registered in county 330203')],
+      ['row 7.kind', expect.any(String)],
+    ])
+    expect(t.services.programme.projectDetail(economy, made.id).dispositions).toEqual([])
+    const good = await send(
+      [
+        header,
+        `${firms[0]},改造提升,2017-12-31,计划,,,,,`,
+        `${firms[1]},淘汰关停,2017-12-31,已完成,2017-09-01,断电拆除验收单,12.5,2,8`,
+      ].join('\r\n'),
+    )
+    expect(good.status).toBe(201)
+    expect(await json(good)).toMatchObject({ created: 2, encoding: 'utf-8' })
+    const stored = t.services.programme.projectDetail(economy, made.id).dispositions
+    expect(
+      stored.map((d) => [d.creditCode, d.kind, d.status, d.landFreedMu, d.jobsReduced]),
+    ).toEqual([
+      [firms[0], 'upgrade', 'planned', '0', 0],
+      [firms[1], 'closure', 'done', '2', 8],
+    ])
+    expect(t.store.listAudit({ subject: `disposition/${stored[1].id}` })[0].action).toBe(
+      'disposition.create',
+    )
+  })
+})
+
 describe('the report CSV', () => {
   it('a name a county typed as a formula stays text in the spreadsheet', async () => {
     const made = await call(t.app, 'POST', '/v1/projects', {

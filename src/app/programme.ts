@@ -14,7 +14,9 @@ import type {
 } from '../db/programme-store.ts'
 import { ConflictError, type Principal, type Store } from '../db/store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
+import { decodeCsvBytes } from '../enterprise/csv.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
+import { parseDispositionsCsv } from '../programme/dispositions-csv.ts'
 import { allocateFund, fundMeasures } from '../programme/fund.ts'
 import {
   addDays,
@@ -110,6 +112,18 @@ export const DispositionPatchRequest = z.strictObject(
     [K in keyof typeof dispositionFields]: z.ZodOptional<(typeof dispositionFields)[K]>
   },
 )
+
+/** The ledger's CSV columns and the request's fields, both ways. */
+const FIELD_OF: Record<string, string> = {
+  credit_code: 'creditCode',
+  started_on: 'startedOn',
+  completed_on: 'completedOn',
+  energy_freed_tce: 'energyFreedTce',
+  water_freed_m3: 'waterFreedM3',
+  land_freed_mu: 'landFreedMu',
+  jobs_reduced: 'jobsReduced',
+}
+const COLUMN_OF = Object.fromEntries(Object.entries(FIELD_OF).map(([k, v]) => [v, k]))
 
 const invalid = (message: string) => new MujunError('RECORD_INVALID', message, { status: 422 })
 
@@ -240,18 +254,88 @@ export class ProgrammeService {
   addDisposition(p: Principal | undefined, projectId: number, req: DispositionRequest) {
     const project = this.project(p, projectId)
     const who = authorize(p, ['county'], { county: project.county })
-    const d = DispositionRequest.parse(req)
-    const problem = creditCodeProblem(d.creditCode)
-    if (problem) throw invalid(`creditCode ${d.creditCode}: ${problem}`)
-    const firm = this.enterprises.row(d.creditCode)
+    if (project.status === 'withdrawn') throw new ConflictError(`project ${projectId} is withdrawn`)
+    const row = { ...DispositionRequest.parse(req), projectId }
+    this.checkFirm(row.creditCode, project)
+    this.checkDisposition(row)
+    return this.records.addDisposition(row, project.county, actorOf(who))
+  }
+
+  /**
+   * A county's ledger (一企一档) for one project as CSV (UTF-8 or GBK, English or Chinese headers): every row is
+   * checked as a single disposition would be; one bad row, or a firm twice, and nothing is stored.
+   */
+  importDispositions(p: Principal | undefined, projectId: number, bytes: Uint8Array) {
+    const project = this.project(p, projectId)
+    const who = authorize(p, ['county'], { county: project.county })
+    if (project.status === 'withdrawn') throw new ConflictError(`project ${projectId} is withdrawn`)
+    const { text, encoding } = decodeCsvBytes(bytes)
+    const parsed = parseDispositionsCsv(text)
+    const problems = [...parsed.problems]
+    const taken = new Map(
+      this.records.dispositions({ projectId }).map((d) => [d.creditCode, `disposition ${d.id}`]),
+    )
+    const accepted: (DispositionRow & { projectId: number })[] = []
+    for (const { row, values } of parsed.rows) {
+      const body = Object.fromEntries(
+        Object.entries(values).map(([k, v]) => [
+          FIELD_OF[k] ?? k,
+          k === 'jobs_reduced' ? Number(v) : v,
+        ]),
+      )
+      const checked = DispositionRequest.safeParse(body)
+      if (!checked.success) {
+        for (const issue of checked.error.issues)
+          problems.push({
+            row,
+            column: COLUMN_OF[String(issue.path[0])] ?? String(issue.path[0] ?? ''),
+            message: issue.message,
+          })
+        continue
+      }
+      const d = { ...checked.data, projectId }
+      try {
+        this.checkFirm(d.creditCode, project)
+        this.checkDisposition(d)
+      } catch (e) {
+        if (!(e instanceof MujunError)) throw e
+        problems.push({ row, column: 'credit_code', message: e.message })
+        continue
+      }
+      const other = taken.get(d.creditCode)
+      if (other) {
+        problems.push({
+          row,
+          column: 'credit_code',
+          message: `${d.creditCode} already has ${other} in project ${projectId}`,
+        })
+        continue
+      }
+      taken.set(d.creditCode, `row ${row} of this file`)
+      accepted.push(d as never)
+    }
+    if (problems.length > 0)
+      throw new MujunError(
+        'CSV_INVALID',
+        `${problems.length} problem(s); nothing was imported: ${problems
+          .slice(0, 20)
+          .map((x) => `row ${x.row}${x.column ? ` column ${x.column}` : ''}: ${x.message}`)
+          .join('; ')}`,
+        { status: 422, details: problems },
+      )
+    const rows = this.records.addDispositions(accepted, project.county, actorOf(who))
+    return { projectId, encoding, created: rows.length, ids: rows.map((r) => r.id) }
+  }
+
+  /** A disposition's firm: a valid, registered credit code of the project's county. */
+  private checkFirm(code: string, project: { id: number; county: string }) {
+    const problem = creditCodeProblem(code)
+    if (problem) throw invalid(`creditCode ${code}: ${problem}`)
+    const firm = this.enterprises.row(code)
     if (firm.county !== project.county)
       throw invalid(
-        `${d.creditCode} is registered in county ${firm.county}, not ${project.county} of project ${projectId}`,
+        `${code} is registered in county ${firm.county}, not ${project.county} of project ${project.id}`,
       )
-    if (project.status === 'withdrawn') throw new ConflictError(`project ${projectId} is withdrawn`)
-    const row = { ...d, projectId }
-    this.checkDisposition(row as DispositionRow)
-    return this.records.addDisposition(row, project.county, actorOf(who))
   }
 
   updateDisposition(

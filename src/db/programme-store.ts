@@ -8,7 +8,7 @@ import { and, asc, eq, max, type SQL } from 'drizzle-orm'
 import { NotFoundError } from '../errors.ts'
 import type { DispositionRecord, ProjectRecord } from '../programme/records.ts'
 import { dispositions, fundAllocations, programmeReports, projects } from './schema.ts'
-import { ConflictError, PreconditionError, type Store } from './store.ts'
+import { ConflictError, PreconditionError, type Store, type Tx } from './store.ts'
 
 export type ProjectRow = typeof projects.$inferSelect
 export type DispositionRow = typeof dispositions.$inferSelect
@@ -102,27 +102,34 @@ export class ProgrammeStore {
   }
 
   addDisposition(d: NewDisposition, county: string, actor: string): DispositionRow {
-    return this.store.write((tx) => {
-      const dup = tx
-        .select({ id: dispositions.id })
-        .from(dispositions)
-        .where(
-          and(eq(dispositions.projectId, d.projectId), eq(dispositions.creditCode, d.creditCode)),
-        )
-        .get()
-      if (dup)
-        throw new ConflictError(
-          `${d.creditCode} already has disposition ${dup.id} in project ${d.projectId}`,
-        )
-      const at = this.store.now()
-      const row = tx
-        .insert(dispositions)
-        .values({ ...d, county, createdAt: at, createdBy: actor, updatedAt: at, updatedBy: actor })
-        .returning()
-        .get()
-      this.store.audit(tx, actor, 'disposition.create', `disposition/${row.id}`, { ...d, county })
-      return row
-    })
+    return this.store.write((tx) => this.insertDisposition(tx, d, county, actor))
+  }
+
+  /** A ledger's dispositions, all or none, each audited as if added alone. */
+  addDispositions(ds: NewDisposition[], county: string, actor: string): DispositionRow[] {
+    return this.store.write((tx) => ds.map((d) => this.insertDisposition(tx, d, county, actor)))
+  }
+
+  private insertDisposition(tx: Tx, d: NewDisposition, county: string, actor: string) {
+    const dup = tx
+      .select({ id: dispositions.id })
+      .from(dispositions)
+      .where(
+        and(eq(dispositions.projectId, d.projectId), eq(dispositions.creditCode, d.creditCode)),
+      )
+      .get()
+    if (dup)
+      throw new ConflictError(
+        `${d.creditCode} already has disposition ${dup.id} in project ${d.projectId}`,
+      )
+    const at = this.store.now()
+    const row = tx
+      .insert(dispositions)
+      .values({ ...d, county, createdAt: at, createdBy: actor, updatedAt: at, updatedBy: actor })
+      .returning()
+      .get()
+    this.store.audit(tx, actor, 'disposition.create', `disposition/${row.id}`, { ...d, county })
+    return row
   }
 
   /** Applies `check(before, after)` inside the transaction, so a rule about transitions sees the committed row. */

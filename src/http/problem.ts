@@ -97,6 +97,18 @@ export class RequestInvalid extends Error {
   }
 }
 
+/** A file's problems by row and column (a CSV import's), as the problem's `errors`: `row 3.credit_code`. */
+function rowErrors(details: unknown): Problem['errors'] {
+  if (!Array.isArray(details) || details.length === 0) return undefined
+  if (!details.every((d) => typeof d?.row === 'number' && typeof d?.message === 'string'))
+    return undefined
+  return details.map((d: { row: number; column?: string; message: string }) => ({
+    path: `row ${d.row}${d.column ? `.${d.column}` : ''}`,
+    code: 'csv',
+    message: d.message,
+  }))
+}
+
 /** Maps any thrown error to a problem; internals (stacks, SQL) never reach the client. */
 export function errorToProblem(c: Context, err: unknown, log: (msg: string) => void): Response {
   const body = problemOf(err, new URL(c.req.url).pathname, log, `${c.req.method} ${c.req.path}`)
@@ -130,7 +142,8 @@ export function problemOf(
       })),
     )
   }
-  if (err instanceof MujunError) return problem(instance, err.status, err.code, err.message)
+  if (err instanceof MujunError)
+    return problem(instance, err.status, err.code, err.message, rowErrors(err.details))
   if (err instanceof HTTPException) {
     const status = err.status
     const code =

@@ -12,6 +12,7 @@ import {
   ProjectRequest,
 } from '../../app/programme.ts'
 import type { Services } from '../../app/services.ts'
+import { MujunError } from '../../errors.ts'
 import type { AppEnv } from '../context.ts'
 import { reply } from '../responses.ts'
 import { CreditCode } from '../schemas.ts'
@@ -398,6 +399,40 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
         versionOf(c.req.header('if-match'), 'd'),
       )
       return withEtag(c, 'd', row, 200)
+    },
+  )
+
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/v1/projects/{id}/dispositions:import',
+      tags: ['programme'],
+      summary:
+        'A county’s ledger (一企一档) for the project as CSV (UTF-8 or GBK; columns credit_code/统一社会信用代码, kind/处置类型, deadline/期限, and optionally status, dates, evidence, changes, what was freed): every row checked as one disposition; one bad row and nothing is stored',
+      request: { params: Id, body: { content: { 'text/csv': { schema: z.string() } } } },
+      responses: reply(
+        z
+          .object({
+            projectId: z.number().int(),
+            encoding: z.string(),
+            created: z.number().int(),
+            ids: z.array(z.number().int()),
+          })
+          .openapi('LedgerImport'),
+        'the dispositions created',
+        201,
+      ),
+    }),
+    async (c) => {
+      if (!/^text\/csv\s*(;|$)/i.test(c.req.header('content-type') ?? ''))
+        throw new MujunError('UNSUPPORTED_MEDIA_TYPE', 'send the CSV as content-type: text/csv', {
+          status: 415,
+        })
+      const bytes = new Uint8Array(await c.req.arrayBuffer())
+      return c.json(
+        programme.importDispositions(c.get('principal'), c.req.valid('param').id, bytes),
+        201,
+      )
     },
   )
 
