@@ -183,10 +183,88 @@ describe.skipIf(!available)('pages in a real browser', () => {
     ).toEqual(['2017-06', june[1], june[2], june[3], june[4], june[6], june[7]])
     await page.screenshot({ path: `${ARTIFACTS}programme-report.png`, fullPage: true })
     await page.goBack()
+    // A project's ledger: the county uploads a spreadsheet of two firms; a bad file stores nothing and says why.
+    const economy = principalOf(t, t.tokens.economy)
+    const project = t.services.programme.listProjects(economy, { county: '330282', year: 2017 })[0]
+    const before = t.services.programme.projectDetail(economy, project.id).dispositions.length
+    const taken = new Set(
+      t.services.programme.projectDetail(economy, project.id).dispositions.map((d) => d.creditCode),
+    )
+    const [a, b] = t.store
+      .listEnterprises({ limit: 1000, offset: 0, county: '330282' })
+      .rows.filter((e) => !taken.has(e.creditCode) && e.creditCode.startsWith('91'))
+      .map((e) => e.creditCode)
+    await page.goto(`${base}/programme/project?id=${project.id}`)
+    const upload = async (csv: string) => {
+      await page.setInputFiles('#ledger-upload input[type=file]', {
+        name: 'ledger.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(csv),
+      })
+      await page.click('#ledger-upload button[type=submit]')
+      await page.waitForSelector('#message')
+    }
+    await upload(`统一社会信用代码,处置类型,期限\n${a},改造提升,2017-12-31\n${b},拆除,2017-12-31\n`)
+    expect(await page.textContent('#message')).toContain('row 3')
+    expect(t.services.programme.projectDetail(economy, project.id).dispositions.length).toBe(before)
+    await upload(
+      `统一社会信用代码,处置类型,期限,状态,完成日期,佐证材料,腾出用能（吨标煤）\n${a},改造提升,2017-12-31,计划,,,\n${b},淘汰关停,2017-12-31,已完成,2017-10-01,断电拆除验收单,33.5\n`,
+    )
+    expect(await page.textContent('#message')).toBe('已导入 2 条处置记录')
+    expect(await page.locator('#ledger tr[data-disposition]').count()).toBe(before + 2)
+    await page.screenshot({ path: `${ARTIFACTS}programme-project.png`, fullPage: true })
+    await page.goto(`${base}/programme`)
     // The 2017 fund is a preview (the demo fixed 2015 and 2016); its allocations add up to the amount.
     expect(await page.textContent('#fund-status')).toContain('预览')
     expect(await page.textContent('#fund-total')).toBe('60000000.00')
     await page.screenshot({ path: `${ARTIFACTS}programme.png`, fullPage: true })
+    await page.close()
+  })
+
+  it('verification: the economy office verifies a done closure on the project page, and its quote stops', async () => {
+    const economy = principalOf(t, t.tokens.economy)
+    const county = principalOf(t, t.tokens.county)
+    const project = t.services.programme.listProjects(economy, { county: '330282', year: 2017 })[0]
+    const taken = new Set(
+      t.services.programme.projectDetail(economy, project.id).dispositions.map((d) => d.creditCode),
+    )
+    // A Cixi firm rated D in 2024, so its 2025 bills carry a surcharge.
+    const run = t.store.publishedRun(2024)!
+    const firm = t.store
+      .runResults(run.id, { county: '330282', class: 'D', limit: 100, offset: 0 })
+      .find((r) => !taken.has(r.creditCode) && r.creditCode !== t.tokens.creditCode)!.creditCode
+    const june = () =>
+      t.services.pricing.quote(economy, {
+        creditCode: firm,
+        resource: 'electricity',
+        quantity: '10000',
+        from: '2025-06-01',
+        to: '2025-07-01',
+      }).total
+    const d = t.services.programme.addDisposition(county, project.id, {
+      creditCode: firm,
+      kind: 'closure',
+      deadline: '2025-12-31',
+      status: 'done',
+      completedOn: '2025-06-01',
+      evidence: '断电拆除验收单',
+    })
+    expect(Number(june())).toBeGreaterThan(0)
+    const page = await browser.newPage({ viewport: { width: 1100, height: 1200 } })
+    await page.goto(`${base}/login`)
+    await page.fill('input[name=token]', t.tokens.economy)
+    await page.click('button[type=submit]')
+    await page.waitForURL(/\/programme/)
+    await page.goto(`${base}/programme/project?id=${project.id}`)
+    await page.click(`#ledger tr[data-disposition="${d.id}"] button.verify`)
+    await page.waitForURL(/\/programme\/project\?id=/)
+    const today = t.store.today()
+    expect(await page.textContent(`#ledger tr[data-disposition="${d.id}"] td.verified`)).toBe(today)
+    expect(t.services.programme.closureOf(firm)).toMatchObject({
+      on: '2025-06-01',
+      dispositionId: d.id,
+    })
+    expect(june()).toBe('0.00')
     await page.close()
   })
 

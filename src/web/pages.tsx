@@ -22,6 +22,7 @@ import {
   CountyTable,
   MonthlyChart,
   ProgrammePage,
+  ProjectPage,
   ReportPage,
   stateOf,
   TargetsTable,
@@ -485,6 +486,74 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
         county={c.req.query('county')}
       />,
     )
+  })
+
+  const projectPage = (
+    c: Parameters<typeof who>[0] & { html: any; text: any },
+    id: number,
+    message?: string,
+  ) => {
+    const lang = langOf(c.req.query('lang'))
+    const p = who(c)
+    try {
+      const project = services.programme.projectDetail(p, id)
+      return c.html(<ProjectPage lang={lang} who={p!} project={project} message={message} />)
+    } catch (e) {
+      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
+      throw e
+    }
+  }
+
+  app.get('/programme/project', (c) => projectPage(c, Number(c.req.query('id'))))
+
+  // A county uploads a project's ledger; every row is checked and nothing is stored if one is bad.
+  app.post('/programme/ledger', async (c) => {
+    let body: Record<string, unknown>
+    try {
+      body = await c.req.parseBody()
+    } catch {
+      return c.text('malformed form body', 400)
+    }
+    const id = Number(body.project)
+    const file = body.file
+    if (!Number.isInteger(id) || !(file instanceof File))
+      return c.text('project and file are required', 400)
+    try {
+      const r = services.programme.importDispositions(
+        who(c),
+        id,
+        new Uint8Array(await file.arrayBuffer()),
+      )
+      const lang = langOf(c.req.query('lang'))
+      return projectPage(
+        c,
+        id,
+        lang === 'zh' ? `已导入 ${r.created} 条处置记录` : `${r.created} dispositions imported`,
+      )
+    } catch (e) {
+      if (e instanceof MujunError && e.code === 'CSV_INVALID') return projectPage(c, id, e.message)
+      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
+      throw e
+    }
+  })
+
+  // The economy office verifies (核验) a done disposition from the project page.
+  app.post('/programme/verify', async (c) => {
+    let body: Record<string, unknown>
+    try {
+      body = await c.req.parseBody()
+    } catch {
+      return c.text('malformed form body', 400)
+    }
+    const [id, version, project] = [body.disposition, body.version, body.project].map(Number)
+    if (![id, version, project].every(Number.isInteger)) return c.text('malformed form', 400)
+    try {
+      services.programme.verifyDisposition(who(c), id, {}, version)
+    } catch (e) {
+      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
+      throw e
+    }
+    return c.redirect(`/programme/project?id=${project}&lang=${langOf(c.req.query('lang'))}`, 303)
   })
 
   app.get('/programme/basis', (c) => {

@@ -199,6 +199,9 @@ export function ProgrammePage(props: {
     }
   }
   const flagged = progress.lists.filter((l) => l.status !== 'on_time')
+  const projects = programme.listProjects(who, {})
+  const countyName = (code: string) =>
+    services.rulebooks.active().rulebook.meta.counties.find((c) => c.code === code)?.name ?? code
   const chosen = progress.counties.find(
     (c) => c.county === (who.role === 'county' ? who.scope : props.county),
   )
@@ -237,6 +240,22 @@ export function ProgrammePage(props: {
             <MonthlyChart months={chosen.months} lang={lang} id="county-chart" />
           </>
         )}
+      </section>
+      <section id="projects">
+        <h2>{lang === 'zh' ? '整治提升项目' : 'Projects'}</h2>
+        <table>
+          {projects.map((x) => (
+            <tr data-project={x.id}>
+              <td>
+                <a href={`/programme/project?id=${x.id}&lang=${lang}`}>#{x.id}</a>
+              </td>
+              <td>{x.year}</td>
+              <td>{countyName(x.county)}</td>
+              <td>{x.name}</td>
+              <td>{x.status}</td>
+            </tr>
+          ))}
+        </table>
       </section>
       <section id="deadlines">
         <h2>{t(lang, 'deadlines')}</h2>
@@ -498,7 +517,9 @@ export function BasisPage(props: {
           {b.dispositions.map((d) => (
             <tr data-disposition={d.id}>
               <td>{d.id}</td>
-              <td>{d.projectId}</td>
+              <td>
+                <a href={`/programme/project?id=${d.projectId}&lang=${lang}`}>#{d.projectId}</a>
+              </td>
               <td>{d.creditCode}</td>
               <td>{d.kind}</td>
               <td>{d.completedOn}</td>
@@ -524,6 +545,85 @@ export function BasisPage(props: {
             </tr>
           ))}
         </table>
+      )}
+    </Layout>
+  )
+}
+
+/**
+ * One project and its ledger (一企一档): each disposition with its status, what it freed and its verification. Its
+ * county may upload the ledger as a spreadsheet; the economy office verifies done dispositions (核验) here.
+ */
+export function ProjectPage(props: {
+  lang: Lang
+  who: Principal
+  project: ReturnType<Services['programme']['projectDetail']>
+  message?: string
+}) {
+  const { lang, who, project: p } = props
+  const mine = who.role === 'county' && who.scope === p.county
+  return (
+    <Layout lang={lang} title={`#${p.id} ${p.name}`} path="/programme/project" loggedIn={true}>
+      <p>
+        {p.county} · {p.year} · {p.township} · {p.status} · {lang === 'zh' ? '报送' : 'filed'}{' '}
+        {p.filedOn}
+        {p.cluster ? ` · ${p.cluster}${p.clusterBuiltOn ? ` (${p.clusterBuiltOn})` : ''}` : ''}
+      </p>
+      {props.message && <p id="message">{props.message}</p>}
+      <table id="ledger">
+        <tr>
+          <th>#</th>
+          <th>{lang === 'zh' ? '统一社会信用代码' : 'credit code'}</th>
+          <th>{lang === 'zh' ? '处置' : 'kind'}</th>
+          <th>{lang === 'zh' ? '状态' : 'status'}</th>
+          <th>{lang === 'zh' ? '期限' : 'deadline'}</th>
+          <th>{lang === 'zh' ? '完成日期' : 'done on'}</th>
+          <th class="num">{lang === 'zh' ? '腾出用能' : 'energy'}</th>
+          <th class="num">{lang === 'zh' ? '盘活土地' : 'land'}</th>
+          <th>{lang === 'zh' ? '核验' : 'verified'}</th>
+        </tr>
+        {p.dispositions.map((d) => (
+          <tr data-disposition={d.id}>
+            <td>{d.id}</td>
+            <td>{d.creditCode}</td>
+            <td>{d.kind}</td>
+            <td>{d.status}</td>
+            <td>{d.deadline}</td>
+            <td>{d.completedOn ?? ''}</td>
+            <td class="num">{d.energyFreedTce}</td>
+            <td class="num">{d.landFreedMu}</td>
+            <td class="verified">
+              {d.verifiedOn ??
+                (who.role === 'economy' && d.status === 'done' ? (
+                  <form method="post" action={`/programme/verify?lang=${lang}`}>
+                    <input type="hidden" name="disposition" value={String(d.id)} />
+                    <input type="hidden" name="version" value={String(d.version)} />
+                    <input type="hidden" name="project" value={String(p.id)} />
+                    <button type="submit" class="verify">
+                      {lang === 'zh' ? '核验' : 'Verify'}
+                    </button>
+                  </form>
+                ) : (
+                  '—'
+                ))}
+            </td>
+          </tr>
+        ))}
+      </table>
+      {mine && (
+        <form
+          id="ledger-upload"
+          method="post"
+          action={`/programme/ledger?lang=${lang}`}
+          enctype="multipart/form-data"
+        >
+          <input type="hidden" name="project" value={String(p.id)} />
+          <label>
+            <span>{lang === 'zh' ? '上传一企一档台账（CSV）' : 'Upload the ledger (CSV)'}</span>
+            <input type="file" name="file" accept=".csv,text/csv" />
+          </label>
+          <button type="submit">{lang === 'zh' ? '导入' : 'Import'}</button>
+        </form>
       )}
     </Layout>
   )
