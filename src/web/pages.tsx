@@ -5,6 +5,7 @@
  */
 import type { Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { ProjectRequest } from '../app/programme.ts'
 import type { Services } from '../app/services.ts'
 import type { Principal } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
@@ -505,6 +506,53 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
   }
 
   app.get('/programme/project', (c) => projectPage(c, Number(c.req.query('id'))))
+
+  // A county registers a project from the programme page; a refusal is shown there with the reason.
+  app.post('/programme/project', async (c) => {
+    const lang = langOf(c.req.query('lang'))
+    const p = who(c)
+    let body: Record<string, unknown>
+    try {
+      body = await c.req.parseBody()
+    } catch {
+      return c.text('malformed form body', 400)
+    }
+    const text = (k: string) => {
+      const v = typeof body[k] === 'string' ? (body[k] as string).trim() : ''
+      return v === '' ? undefined : v
+    }
+    const request = ProjectRequest.safeParse({
+      county: text('county'),
+      year: Number(text('year')),
+      kind: text('kind'),
+      name: text('name'),
+      township: text('township'),
+      startsOn: text('startsOn'),
+      endsOn: text('endsOn'),
+      cluster: text('cluster'),
+      filedOn: text('filedOn'),
+      historicReason: text('historicReason'),
+    })
+    const page = (message: string, status: 200 | 401 | 403 | 422) =>
+      p && ['bureau', 'economy', 'observer', 'county'].includes(p.role)
+        ? c.html(
+            <ProgrammePage lang={lang} services={services} who={p} message={message} />,
+            status,
+          )
+        : c.text(message, status)
+    if (!request.success)
+      return page(
+        request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        422,
+      )
+    try {
+      const made = services.programme.registerProject(p, request.data)
+      return c.redirect(`/programme/project?id=${made.id}&lang=${lang}`, 303)
+    } catch (e) {
+      if (e instanceof MujunError) return page(e.message, e.status as 401 | 403 | 422)
+      throw e
+    }
+  })
 
   // A county uploads a project's ledger; every row is checked and nothing is stored if one is bad.
   app.post('/programme/ledger', async (c) => {

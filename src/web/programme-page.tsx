@@ -166,6 +166,8 @@ export function ProgrammePage(props: {
   fundYear?: number
   /** The county whose monthly series is shown beside the city's (a county sees its own). */
   county?: string
+  /** What the last form did, or why it was refused. */
+  message?: string
 }) {
   const { lang, services, who } = props
   const { programme } = services
@@ -243,6 +245,48 @@ export function ProgrammePage(props: {
       </section>
       <section id="projects">
         <h2>{lang === 'zh' ? '整治提升项目' : 'Projects'}</h2>
+        {props.message && <p id="message">{props.message}</p>}
+        {who.role === 'county' && (
+          <form id="register" method="post" action={`/programme/project?lang=${lang}`}>
+            <input type="hidden" name="county" value={who.scope} />
+            <label>
+              <span>{lang === 'zh' ? '年度' : 'year'}</span>
+              <select name="year">
+                {programme.programmeYears().map((y) => (
+                  <option value={String(y)}>{y}</option>
+                ))}
+              </select>
+            </label>
+            <label>
+              <span>{lang === 'zh' ? '类型' : 'kind'}</span>
+              <select name="kind">
+                <option value="sector">{lang === 'zh' ? '行业' : 'sector'}</option>
+                <option value="block">{lang === 'zh' ? '区块' : 'block'}</option>
+              </select>
+            </label>
+            {(
+              [
+                ['name', lang === 'zh' ? '项目名称' : 'name', 'text'],
+                ['township', lang === 'zh' ? '乡镇（街道）' : 'township', 'text'],
+                ['startsOn', lang === 'zh' ? '开始日期' : 'starts on', 'date'],
+                ['endsOn', lang === 'zh' ? '结束日期' : 'ends on', 'date'],
+                ['cluster', lang === 'zh' ? '新建集聚区（如有）' : 'new cluster (if any)', 'text'],
+                [
+                  'filedOn',
+                  lang === 'zh' ? '报送市腾换办日期（补录时填写）' : 'filed on (if before today)',
+                  'date',
+                ],
+                ['historicReason', lang === 'zh' ? '补录说明' : 'why recorded late', 'text'],
+              ] as const
+            ).map(([name, label, type]) => (
+              <label>
+                <span>{label}</span>
+                <input name={name} type={type} />
+              </label>
+            ))}
+            <button type="submit">{lang === 'zh' ? '登记项目' : 'Register'}</button>
+          </form>
+        )}
         <table>
           {projects.map((x) => (
             <tr data-project={x.id}>
