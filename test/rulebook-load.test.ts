@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import { rate } from '../src/rating/rate.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
+import { groupCoverage } from '../src/rulebook/coverage.ts'
 import { resolve } from '../src/rulebook/resolve.ts'
 import { ruleFileJsonSchema } from '../src/rulebook/schema.ts'
 import {
@@ -582,4 +583,37 @@ it('evaluation_year is known where a year is rated (groups, adjustments, vetoes)
   expect(inTable[0]).toMatch(
     /^sector-tables\.yaml:\d+:\d+: 'evaluation_year' may be used only in a group's, an adjustment's or a veto's `when`/,
   )
+})
+
+describe('gaps and overlaps between evaluation groups (warnings from `mujun rules check`)', () => {
+  it('Ningbo: below-scale firms under 3 mu fall in no group (its stated scope), and no two groups overlap', () => {
+    const warnings = groupCoverage(ningbo())
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toMatchObject({ file: 'evaluation.yaml', from: '2015-01-13' })
+    expect(warnings[0].message).toMatch(/fall in no group .* above_scale=false, land_mu=0 /)
+  })
+
+  it('a below-scale group written without `not above_scale` overlaps the above-scale group; closing the gap ends that warning', () => {
+    const overlapping = groupCoverage(
+      compileRulebook(
+        edited('evaluation.yaml', 'when: not above_scale and land_mu >= 3', 'when: land_mu >= 3'),
+      ),
+    )
+    expect(overlapping.map((w) => w.message)).toEqual([
+      expect.stringContaining('fall in no group'),
+      expect.stringMatching(
+        /^groups 'above_scale' and 'below_scale' both take \d+ of \d+ sampled firms from 2015-01-13, e\.g\. .*above_scale=true, land_mu=3\b.*'above_scale' is listed first/,
+      ),
+    ])
+    const covered = groupCoverage(
+      compileRulebook(
+        edited(
+          'evaluation.yaml',
+          'when: not above_scale and land_mu >= 3',
+          'when: not above_scale',
+        ),
+      ),
+    )
+    expect(covered).toEqual([])
+  })
 })

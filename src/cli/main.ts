@@ -32,6 +32,7 @@ import { quote } from '../pricing/quote.ts'
 import { rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import type { Rulebook } from '../rulebook/compile.ts'
+import { groupCoverage } from '../rulebook/coverage.ts'
 import { loadRulebook, readRuleTexts } from '../rulebook/load.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { resolvedToJson } from '../rulebook/resolved-json.ts'
@@ -212,6 +213,9 @@ function rulesCheck(args: string[], io: Io): number {
       io.out(
         `${city}: ok — ${rb.files.length} files, ${rb.inputs.length} inputs, ${count} dated items, ${rb.overrides.length} county overrides (sha256 ${rb.hash.slice(0, 12)})`,
       )
+      // Gaps and overlaps between evaluation groups: warnings to read, not errors (a gap may be the intended scope).
+      for (const w of groupCoverage(rb))
+        io.out(`${join(city, w.file)}:${w.line}: warning: ${w.message}`)
     } catch (e) {
       if (!(e instanceof RulebookError)) throw e
       failed++
