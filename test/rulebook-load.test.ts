@@ -617,3 +617,18 @@ describe('gaps and overlaps between evaluation groups (warnings from `mujun rule
     expect(covered).toEqual([])
   })
 })
+
+it('`mujun rules show` lists the programme’s targets, deadlines and fund in force', async () => {
+  const out: string[] = []
+  const code = await runCli(['rules', 'show', '--rules', NINGBO_DIR, '--date', '2016-06-01'], {
+    out: (s) => out.push(s),
+    err: (s) => out.push(s),
+  })
+  expect(code).toBe(0)
+  const text = out.join('\n')
+  expect(text).toMatch(
+    /PROGRAMME DEADLINES\n {2}project_list_later +project_list +due 12-31 of the year before, at least 1/,
+  )
+  expect(text).toContain('rectification_fund     60000000.00 yuan a year: content 0.2')
+  expect(text).toMatch(/productivity_gain +labour_productivity_gain +0\.3 比2014年/)
+})

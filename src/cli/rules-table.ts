@@ -85,6 +85,25 @@ export function formatResolved(rb: Rulebook, r: ResolvedRules): string {
   }
   out.push('', 'STACKING')
   for (const x of s.stacking) out.push(`  ${x.resource.padEnd(11)} ${x.mode}   ${x.label}`)
+  out.push('', 'PROGRAMME TARGETS')
+  for (const x of s.targets)
+    out.push(
+      `  ${x.id.padEnd(22)} ${x.metric.padEnd(26)} ${x.value} ${x.unit}   ${dates(x)} ${origin(x.origin)}`,
+    )
+  out.push('', 'PROGRAMME DEADLINES')
+  for (const x of s.deadlines)
+    out.push(
+      `  ${x.id.padEnd(22)} ${x.kind.padEnd(17)} ${
+        x.due
+          ? `due ${x.due.month}-${x.due.day}${x.due.yearOffset ? ' of the year before' : ''}, at least ${x.minProjects ?? 1}`
+          : `due ${x.daysAfter} days after the quarter`
+      }   ${dates(x)} ${origin(x.origin)}${x.assumed ? ' (assumed)' : ''}`,
+    )
+  out.push('', 'FUNDS')
+  for (const x of s.funds)
+    out.push(
+      `  ${x.id.padEnd(22)} ${x.amount} yuan a year: ${x.criteria.map((c) => `${c.id} ${c.weight}`).join(', ')}   ${dates(x)} ${origin(x.origin)}${x.assumed ? ' (assumed)' : ''}`,
+    )
   // A heading with nothing under it says so: a section whose items all start later (or ended) is not a blank.
   const lines: string[] = []
   out.forEach((line, i) => {
