@@ -3,7 +3,8 @@
  * billing period, and the what-if self-check. Answers rest on published runs and the rules in force, and name both.
  * @module app/pricing
  */
-import { addDays, type Principal } from '../db/store.ts'
+import { addDays } from '../dates.ts'
+import type { Principal } from '../db/store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'

@@ -8,6 +8,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Statement } from 'better-sqlite3'
 import { and, asc, desc, eq, gte, like, lte, sql } from 'drizzle-orm'
+import { addDays } from '../dates.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
 import { memoized } from '../memo.ts'
@@ -26,15 +27,15 @@ import {
   objections,
   overrideRevisions,
   overrides,
+  type ROLES,
   rulebookActivations,
   rulebookVersions,
 } from './schema.ts'
 
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0]
 
-/** bureau: the pricing office (发改/物价), owns the tariff rules and the tokens; economy: the economy-and-IT office (经信),
- * runs the evaluation and the programme; observer: another department, reads only. */
-export type Role = 'bureau' | 'economy' | 'county' | 'utility' | 'enterprise' | 'observer'
+/** A token's role (see ROLES). */
+export type Role = (typeof ROLES)[number]
 export interface Principal {
   role: Role
   /** County code (county role) or credit code (enterprise role). */
@@ -1307,11 +1308,6 @@ export function checkIfMatch(ifMatch: string | undefined, current: string): void
       `If-Match ${ifMatch} is stale; the current version is ${current}`,
       412,
     )
-}
-
-/** `date` plus `days` calendar days (ISO dates). */
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 }
 
 /** A run by id, or 404. */

@@ -6,6 +6,7 @@
  * @module demo/programme
  */
 import type { Services } from '../app/services.ts'
+import { addDays } from '../dates.ts'
 import type { Principal } from '../db/store.ts'
 import { withCheckChar } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
@@ -139,7 +140,7 @@ export function seedProgramme(services: Services, population: Enterprise[]): voi
             programme.verifyDisposition(
               ECONOMY,
               row.id,
-              { verifiedOn: addDaysIso(row.completedOn!, 10) },
+              { verifiedOn: addDays(row.completedOn!, 10) },
               row.version,
             )
         }
@@ -150,12 +151,9 @@ export function seedProgramme(services: Services, population: Enterprise[]): voi
       for (const n of [1, 2, 3, 4]) {
         const quarter = `${year}Q${n}`
         if (ci === 6 && year === 2017) continue
-        const on = addDaysIso(quarterBounds(quarter).to, ci === 7 ? 25 : 3 + (ci % 5))
+        const on = addDays(quarterBounds(quarter).to, ci === 7 ? 25 : 3 + (ci % 5))
         programme.submitReport(who, county, quarter, { submittedOn: on, historicReason: HISTORIC })
       }
   })
   for (const year of [2015, 2016]) programme.fixFund(ECONOMY, year)
 }
-
-const addDaysIso = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)

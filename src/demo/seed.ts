@@ -4,7 +4,8 @@
  * @module demo/seed
  */
 import type { Services } from '../app/services.ts'
-import { addDays, type Principal } from '../db/store.ts'
+import { addDays } from '../dates.ts'
+import type { Principal } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { prng, syntheticPopulation } from './population.ts'
 import { seedProgramme } from './programme.ts'

@@ -5,15 +5,13 @@
  * @module programme/measure
  */
 import { Decimal } from 'decimal.js'
+import { addDays } from '../dates.ts'
 import type { DeadlineC, TargetC } from '../rulebook/compile.ts'
 import { type DispositionRecord, doneIn, type ProjectRecord } from './records.ts'
 
 /** Quantities (tce, m³, mu) are summed exactly, as entered. */
 const Q = Decimal.clone({ precision: 40 })
 type Q = InstanceType<typeof Q>
-
-export const addDays = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10)
 
 /** Above-scale firms' totals of one year (and county, or the city): value added in 万元 and average employees. */
 export interface ProductivityTotals {

@@ -3,9 +3,11 @@
  * their dispositions by status, overdue dispositions, and the running totals; plus whether it was submitted on time.
  * @module programme/report
  */
+
+import { addDays } from '../dates.ts'
 import { toCsv } from '../enterprise/csv.ts'
 import type { DeadlineC } from '../rulebook/compile.ts'
-import { addDays, type MonthRow, monthlySeries } from './measure.ts'
+import { type MonthRow, monthlySeries } from './measure.ts'
 import { type DispositionRecord, type ProjectRecord, quarterBounds } from './records.ts'
 
 export interface QuarterReport {
