@@ -2,6 +2,7 @@
  * Who may do what: the one role check every use case runs, whatever edge (HTTP, page, CLI) called it.
  * @module app/authorize
  */
+import { ROLES } from '../db/schema.ts'
 import type { Principal, Role } from '../db/store.ts'
 import { AuthError } from '../errors.ts'
 
@@ -37,16 +38,8 @@ export function authorize(
   return principal
 }
 
-/** Every role. The city's offices are the pricing bureau (发改/物价: tariff rules, tokens), the economy-and-IT
- * office (经信: the evaluation and the programme) and read-only departments (observer). */
-export const EVERY: readonly Role[] = [
-  'bureau',
-  'economy',
-  'county',
-  'utility',
-  'enterprise',
-  'observer',
-]
+/** Every role (the tokens' ROLES). */
+export const EVERY: readonly Role[] = ROLES
 /** The city's offices, which read everything city-wide. */
 export const CITY: readonly Role[] = ['bureau', 'economy', 'observer']
 /** Who keeps the enterprise register and its annual figures: the bureau bills them, the economy office rates them. */

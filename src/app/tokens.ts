@@ -4,6 +4,7 @@
  * @module app/tokens
  */
 import { z } from 'zod'
+import { ROLES } from '../db/schema.ts'
 import { hashToken, type Principal, type Role, type Store } from '../db/store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import { MujunError } from '../errors.ts'
@@ -12,7 +13,7 @@ import type { RevisionCache } from './cache.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 export const TokenRequest = z.strictObject({
-  role: z.enum(['bureau', 'economy', 'county', 'utility', 'enterprise', 'observer']),
+  role: z.enum(ROLES),
   county: z
     .string()
     .regex(/^\d{6}$/)

@@ -259,15 +259,19 @@ export const evaluationPeers = sqliteTable(
   (t) => [primaryKey({ columns: [t.runId, t.key] })],
 )
 
+/**
+ * Every role a token can have. bureau: the pricing office (发改/物价), owns the tariff rules and the tokens; economy:
+ * the economy-and-IT office (经信), runs the evaluation and the programme; observer: another department, reads only.
+ */
+export const ROLES = ['bureau', 'economy', 'county', 'utility', 'enterprise', 'observer'] as const
+
 export const apiTokens = sqliteTable(
   'api_tokens',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     /** sha256 of the token; the token itself is never stored. */
     tokenHash: text('token_hash').notNull(),
-    role: text('role', {
-      enum: ['bureau', 'economy', 'county', 'utility', 'enterprise', 'observer'],
-    }).notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
     /** County code for `county`, credit code for `enterprise`, empty otherwise. */
     scope: text('scope').notNull().default(''),
     label: text('label').notNull(),

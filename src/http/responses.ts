@@ -4,6 +4,7 @@
  * @module http/responses
  */
 import { z } from '@hono/zod-openapi'
+import { ROLES } from '../db/schema.ts'
 
 const Iso = z.string()
 const nullable = <T extends z.ZodType>(t: T) => t.nullable()
@@ -557,7 +558,7 @@ export const AuditSchema = z
 const Token = z
   .object({
     id: z.number().int(),
-    role: z.enum(['bureau', 'economy', 'county', 'utility', 'enterprise', 'observer']),
+    role: z.enum(ROLES),
     scope: z.string(),
     label: z.string(),
     createdAt: z.string(),
