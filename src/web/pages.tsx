@@ -52,6 +52,21 @@ const FORM_FLAGS = ['above_scale', 'high_tech', 'tech_centre']
 /** Anonymous what-if self-checks per client address and minute: each one re-rates the year's peers. */
 const ANONYMOUS_SELF_CHECKS_PER_MINUTE = 20
 
+/** A form's fields, or undefined when the body is not a form that parses. */
+async function formOf(c: { req: { parseBody(): Promise<Record<string, unknown>> } }) {
+  try {
+    return await c.req.parseBody()
+  } catch {
+    return undefined
+  }
+}
+
+/** A page's refusal: a domain error as plain text with its status; anything else is thrown on. */
+function problemText(c: { text(t: string, s: 400): Response }, e: unknown): Response {
+  if (e instanceof MujunError) return c.text(e.message, e.status as 400)
+  throw e
+}
+
 export function registerWebRoutes(app: Hono<any>, services: Services, limiter: AuthFailureLimiter) {
   const anonymous = new ClientRateLimiter(ANONYMOUS_SELF_CHECKS_PER_MINUTE)
   const { store, tokens, rulebooks, evaluations } = services
@@ -426,12 +441,8 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
           'Retry-After': String(wait),
         })
     }
-    let body: Record<string, unknown>
-    try {
-      body = await c.req.parseBody()
-    } catch {
-      return c.text('malformed form body', 400)
-    }
+    const body = await formOf(c)
+    if (!body) return c.text('malformed form body', 400)
     return selfCheckPage(
       c,
       Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])),
@@ -443,12 +454,8 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
     if (p?.role !== 'enterprise') return c.text('log in with your enterprise token to object', 401)
-    let body: Record<string, unknown>
-    try {
-      body = await c.req.parseBody()
-    } catch {
-      return c.text('malformed form body', 400)
-    }
+    const body = await formOf(c)
+    if (!body) return c.text('malformed form body', 400)
     const runId = Number(body.runId)
     if (!Number.isInteger(runId)) return c.text('runId is missing', 400)
     try {
@@ -458,8 +465,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
         evidence: String(body.evidence ?? '').trim(),
       })
     } catch (e) {
-      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
-      throw e
+      return problemText(c, e)
     }
     return c.redirect(`/self-check?lang=${lang}`, 303)
   })
@@ -500,8 +506,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
       const project = services.programme.projectDetail(p, id)
       return c.html(<ProjectPage lang={lang} who={p!} project={project} message={message} />)
     } catch (e) {
-      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
-      throw e
+      return problemText(c, e)
     }
   }
 
@@ -511,12 +516,8 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
   app.post('/programme/project', async (c) => {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
-    let body: Record<string, unknown>
-    try {
-      body = await c.req.parseBody()
-    } catch {
-      return c.text('malformed form body', 400)
-    }
+    const body = await formOf(c)
+    if (!body) return c.text('malformed form body', 400)
     const text = (k: string) => {
       const v = typeof body[k] === 'string' ? (body[k] as string).trim() : ''
       return v === '' ? undefined : v
@@ -556,12 +557,8 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
 
   // A county uploads a project's ledger; every row is checked and nothing is stored if one is bad.
   app.post('/programme/ledger', async (c) => {
-    let body: Record<string, unknown>
-    try {
-      body = await c.req.parseBody()
-    } catch {
-      return c.text('malformed form body', 400)
-    }
+    const body = await formOf(c)
+    if (!body) return c.text('malformed form body', 400)
     const id = Number(body.project)
     const file = body.file
     if (!Number.isInteger(id) || !(file instanceof File))
@@ -580,26 +577,20 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
       )
     } catch (e) {
       if (e instanceof MujunError && e.code === 'CSV_INVALID') return projectPage(c, id, e.message)
-      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
-      throw e
+      return problemText(c, e)
     }
   })
 
   // The economy office verifies (核验) a done disposition from the project page.
   app.post('/programme/verify', async (c) => {
-    let body: Record<string, unknown>
-    try {
-      body = await c.req.parseBody()
-    } catch {
-      return c.text('malformed form body', 400)
-    }
+    const body = await formOf(c)
+    if (!body) return c.text('malformed form body', 400)
     const [id, version, project] = [body.disposition, body.version, body.project].map(Number)
     if (![id, version, project].every(Number.isInteger)) return c.text('malformed form', 400)
     try {
       services.programme.verifyDisposition(who(c), id, {}, version)
     } catch (e) {
-      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
-      throw e
+      return problemText(c, e)
     }
     return c.redirect(`/programme/project?id=${project}&lang=${langOf(c.req.query('lang'))}`, 303)
   })
@@ -614,8 +605,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
       })
       return c.html(<BasisPage lang={lang} basis={basis} />)
     } catch (e) {
-      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
-      throw e
+      return problemText(c, e)
     }
   })
 
@@ -629,8 +619,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
       )
       return c.html(<ReportPage lang={lang} report={report} />)
     } catch (e) {
-      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
-      throw e
+      return problemText(c, e)
     }
   })
 
@@ -645,8 +634,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
         'content-disposition': `attachment; filename="report-${county}-${quarter}.csv"`,
       })
     } catch (e) {
-      if (e instanceof MujunError) return c.text(e.message, e.status as 400)
-      throw e
+      return problemText(c, e)
     }
   })
 
