@@ -40,7 +40,7 @@ import { ruleFileJsonSchema } from '../rulebook/schema.ts'
 import { programmeCmd } from './programme-cmd.ts'
 import { createProgress, type Progress } from './progress.ts'
 import { formatResolved } from './rules-table.ts'
-import { type Io, openStore, UsageError } from './shared.ts'
+import { type Io, openStore, UsageError, yearOf } from './shared.ts'
 
 export type { Io } from './shared.ts'
 
@@ -672,11 +672,6 @@ function readEnterprises(file: string, rb: Rulebook, io: Io) {
   for (const p of parsed.problems)
     io.err(`${file}: row ${p.row}${p.column ? `, column ${p.column}` : ''}: ${p.message}`)
   return parsed
-}
-
-function yearOf(v: string | undefined): number {
-  if (!v || !/^\d{4}$/.test(v)) throw new UsageError('--year YYYY is required')
-  return Number(v)
 }
 
 function rateCmd(args: string[], io: Io): number {

@@ -8,7 +8,7 @@ import { userInfo } from 'node:os'
 import { parseArgs } from 'node:util'
 import { cliPrincipal } from '../app/authorize.ts'
 import { createServices } from '../app/services.ts'
-import { type Io, openStore, UsageError } from './shared.ts'
+import { type Io, openStore, UsageError, yearOf } from './shared.ts'
 
 const DB = { db: { type: 'string', default: 'data/mujun.db' } } as const
 
@@ -47,9 +47,7 @@ export function programmeCmd(argv: string[], io: Io): number {
     }
     case 'lists': {
       const { values } = parseArgs({ args, options: { ...DB, year: { type: 'string' } } })
-      if (!values.year || !/^\d{4}$/.test(values.year))
-        throw new UsageError('--year YYYY is required')
-      for (const l of services(values.db!).programme.lists(who, Number(values.year)))
+      for (const l of services(values.db!).programme.lists(who, yearOf(values.year)))
         io.out(
           `${l.year} ${l.county} ${l.status.padEnd(8)} due ${l.due}  filed: ${l.filed.join(', ') || '—'}`,
         )
@@ -93,10 +91,8 @@ export function programmeCmd(argv: string[], io: Io): number {
           format: { type: 'string', default: 'table' },
         },
       })
-      if (!values.year || !/^\d{4}$/.test(values.year))
-        throw new UsageError('--year YYYY is required')
+      const year = yearOf(values.year)
       const { programme } = services(values.db!)
-      const year = Number(values.year)
       const a = values.fix
         ? (programme.fixFund(who, year).allocation as ReturnType<typeof programme.fundPreview>)
         : programme.fundPreview(who, year)

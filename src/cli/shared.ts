@@ -13,6 +13,12 @@ export interface Io {
 
 export class UsageError extends Error {}
 
+/** The value of `--year`, which must be four digits. */
+export function yearOf(v: string | undefined): number {
+  if (!v || !/^\d{4}$/.test(v)) throw new UsageError('--year YYYY is required')
+  return Number(v)
+}
+
 export function openStore(path: string): Store {
   if (path !== ':memory:' && !existsSync(path))
     throw new UsageError(`database '${path}' does not exist (npm start creates it)`)
