@@ -6,6 +6,7 @@
  * @module app/programme
  */
 import { z } from 'zod'
+import { addDays } from '../dates.ts'
 import type {
   DispositionPatch,
   DispositionRow,
@@ -19,7 +20,6 @@ import { MujunError, NotFoundError } from '../errors.ts'
 import { parseDispositionsCsv } from '../programme/dispositions-csv.ts'
 import { allocateFund, fundMeasures } from '../programme/fund.ts'
 import {
-  addDays,
   listDeadline,
   listStatuses,
   measureTargets,
@@ -494,10 +494,14 @@ export class ProgrammeService {
    */
   progress(p: Principal | undefined, asOf?: string) {
     authorize(p, [...CITY, 'county'])
+    return this.progressOf(this.records.records(), asOf)
+  }
+
+  private progressOf(records: ReturnType<ProgrammeStore['records']>, asOf?: string) {
+    const { projects, dispositions } = records
     const today = this.store.today()
     const date = asOf ?? today
     const targets = this.targetsOn(date)
-    const { projects, dispositions } = this.records.records()
     const counties = this.counties()
     const measure = (county?: string) =>
       measureTargets({
@@ -571,7 +575,8 @@ export class ProgrammeService {
   basis(p: Principal | undefined, metric: string, opts: { county?: string; asOf?: string } = {}) {
     const who = authorize(p, [...CITY, 'county'])
     const county = who.role === 'county' ? who.scope : opts.county
-    const progress = this.progress(who, opts.asOf)
+    const records = this.records.records()
+    const progress = this.progressOf(records, opts.asOf)
     const figures = county
       ? progress.counties.find((c) => c.county === county)?.figures
       : progress.city
@@ -584,8 +589,8 @@ export class ProgrammeService {
       asOf: progress.asOf,
       county: county ?? null,
       figure,
-      dispositions: this.records.dispositions().filter((d) => wanted.d.has(d.id)),
-      projects: this.records.projects().filter((x) => wanted.p.has(x.id)),
+      dispositions: records.dispositions.filter((d) => wanted.d.has(d.id)),
+      projects: records.projects.filter((x) => wanted.p.has(x.id)),
     }
   }
 
@@ -632,7 +637,7 @@ export class ProgrammeService {
     authorize(p, [...CITY, 'county'], { county })
     const name = this.countyName(county)
     const due = this.quarter(quarter)
-    const { projects, dispositions } = this.records.records()
+    const { projects, dispositions } = this.records.records(county)
     const report = quarterReport(county, quarter, projects, dispositions)
     const submissions = this.records.reports({ county, quarter }).map(({ report: _, ...s }) => s)
     return {
@@ -672,7 +677,7 @@ export class ProgrammeService {
       throw invalid(
         `the report of ${quarter} can be submitted from ${quarterBounds(quarter).to}, once the quarter has ended`,
       )
-    const { projects, dispositions } = this.records.records()
+    const { projects, dispositions } = this.records.records(county)
     const report = quarterReport(county, quarter, projects, dispositions)
     return this.records.submitReport(
       county,

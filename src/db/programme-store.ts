@@ -6,7 +6,6 @@
  */
 import { and, asc, eq, max, type SQL } from 'drizzle-orm'
 import { NotFoundError } from '../errors.ts'
-import type { DispositionRecord, ProjectRecord } from '../programme/records.ts'
 import { dispositions, fundAllocations, programmeReports, projects } from './schema.ts'
 import { ConflictError, PreconditionError, type Store, type Tx } from './store.ts'
 
@@ -233,9 +232,9 @@ export class ProgrammeStore {
       .all()
   }
 
-  /** Every record, as the measures read them. */
-  records(): { projects: ProjectRecord[]; dispositions: DispositionRecord[] } {
-    return { projects: this.projects(), dispositions: this.dispositions() }
+  /** Every record (of one county, when given), as the measures read them. */
+  records(county?: string): { projects: ProjectRow[]; dispositions: DispositionRow[] } {
+    return { projects: this.projects({ county }), dispositions: this.dispositions({ county }) }
   }
 
   /** Each closed firm's first done and verified closure: from that day it is billed nothing. */
