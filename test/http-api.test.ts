@@ -269,6 +269,49 @@ describe('tiers and quotes', () => {
     ])
     expect(t.store.listAudit({}).length).toBe(before)
   })
+
+  it('a tenant (Ningbo 4.0) is checked against the published tenant list, through the API and the page', async () => {
+    const figures = {
+      above_scale: false,
+      tenant: true,
+      land_mu: 2,
+      tax: 30,
+      electricity_kwh: 300_000,
+    }
+    const res = await call(t.app, 'POST', '/v1/self-check', {
+      token: t.tokens.enterprise,
+      body: {
+        creditCode: t.tokens.creditCode,
+        county: '330282',
+        industryCode: '3411',
+        year: 2024,
+        figures,
+      },
+    })
+    expect(res.status).toBe(200)
+    const r = (await res.json()) as { group: string; trace: { indicators: { id: string }[] } }
+    expect(r.group).toBe('tenant_firms')
+    expect(r.trace.indicators.map((i) => i.id)).toEqual(['tax_per_mu', 'tax_per_10mwh'])
+    // The page's form has the tenant box, and a form with it ticked is rated the same way.
+    const form = await t.app.request('/self-check?lang=zh')
+    expect(await form.text()).toContain('租赁企业（名下无工业用地）')
+    const page = await t.app.request('/self-check?lang=en', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        county: '330282',
+        industryCode: '3411',
+        year: '2024',
+        land_mu: '2',
+        tax: '30',
+        electricity_kwh: '300000',
+        tenant: 'on',
+        monthly: '0',
+      }),
+    })
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('tax_per_10mwh')
+  })
 })
 
 describe('enterprises, figures and If-Match', () => {

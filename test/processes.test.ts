@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import type { DemoTokens } from '../src/demo/seed.ts'
 import { withCheckChar } from '../src/enterprise/credit-code.ts'
+import { readRuleTexts } from '../src/rulebook/load.ts'
 import { draftOverride } from './support/overrides.ts'
 import { NINGBO_DIR } from './support/rulebook.ts'
 import { api, type Server, startServer, stopAll } from './support/server.ts'
@@ -164,13 +165,8 @@ describe('one database, several processes', () => {
   it('3. a restart with edited rule files changes nothing and says so; `rules import` applies them', async () => {
     // State made through the API: a city rate change and a withdrawn override.
     const health = await api(a.base, 'GET', '/healthz')
-    const files = [
-      'rulebook.yaml',
-      'evaluation.yaml',
-      'pricing.yaml',
-      'sector-tables.yaml',
-      'targets.yaml',
-    ].map((path) => ({ path, text: readFileSync(join(rules, path), 'utf8') }))
+    // Every city file (county overrides are not part of a city version).
+    const files = readRuleTexts(rules).filter((f) => !f.path.startsWith('counties/'))
     const changed = files.map((f) =>
       f.path === 'pricing.yaml'
         ? { ...f, text: f.text.replace('basePrice: "4.00"', 'basePrice: "4.30"') }

@@ -421,7 +421,7 @@ describe('mujun rules check', () => {
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
-    expect(out[0]).toMatch(/ningbo: ok — 8 files, 36 inputs/)
+    expect(out[0]).toMatch(/ningbo: ok — 9 files, 37 inputs/)
     const schema = JSON.parse(readFileSync(join(dir, 'rulebook.schema.json'), 'utf8'))
     expect(schema.anyOf).toHaveLength(2)
     expect(JSON.stringify(schema)).toContain('"additionalProperties":false')
@@ -463,6 +463,7 @@ it('ningbo texts are all read', () => {
     'rulebook.yaml',
     'sector-tables.yaml',
     'targets.yaml',
+    'version-4.0.yaml',
   ])
 })
 
@@ -586,35 +587,42 @@ it('evaluation_year is known where a year is rated (groups, adjustments, vetoes)
 })
 
 describe('gaps and overlaps between evaluation groups (warnings from `mujun rules check`)', () => {
-  it('Ningbo: below-scale firms under 3 mu fall in no group (its stated scope), and no two groups overlap', () => {
+  it('Ningbo: below-scale firms under 3 mu and tenants fall in no group until 4.0, then only a firm with no land that is not a tenant; no two groups overlap', () => {
     const warnings = groupCoverage(ningbo())
-    expect(warnings).toHaveLength(1)
-    expect(warnings[0]).toMatchObject({ file: 'evaluation.yaml', from: '2015-01-13' })
-    expect(warnings[0].message).toMatch(/fall in no group .* above_scale=false, land_mu=0 /)
+    expect(warnings.map((w) => [w.file, w.from])).toEqual([
+      ['evaluation.yaml', '2015-01-13'],
+      ['evaluation.yaml', '2022-01-01'],
+    ])
+    expect(warnings[0].message).toMatch(/^220 of \d+ sampled firms fall in no group /)
+    // From 4.0 the gap is only land_mu = 0 (12 samples: one per combination of the other values told apart).
+    expect(warnings[1].message).toMatch(
+      /^12 of \d+ sampled firms fall in no group .* above_scale=false, tenant=false, land_mu=0 /,
+    )
   })
 
   it('a below-scale group written without `not above_scale` overlaps the above-scale group; closing the gap ends that warning', () => {
     const overlapping = groupCoverage(
       compileRulebook(
-        edited('evaluation.yaml', 'when: not above_scale and land_mu >= 3', 'when: land_mu >= 3'),
+        edited(
+          'evaluation.yaml',
+          'when: not above_scale and not tenant and land_mu >= 3',
+          'when: not tenant and land_mu >= 3',
+        ),
       ),
     )
     expect(overlapping.map((w) => w.message)).toEqual([
       expect.stringContaining('fall in no group'),
       expect.stringMatching(
-        /^groups 'above_scale' and 'below_scale' both take \d+ of \d+ sampled firms from 2015-01-13, e\.g\. .*above_scale=true, land_mu=3\b.*'above_scale' is listed first/,
+        /^groups 'above_scale' and 'below_scale' both take \d+ of \d+ sampled firms from 2015-01-13, e\.g\. .*above_scale=true, tenant=false, land_mu=3\b.*'above_scale' is listed first/,
       ),
+      expect.stringContaining('fall in no group'),
+      expect.stringMatching(/^groups 'above_scale' and 'below_scale' both take .* from 2022-01-01/),
     ])
+    // 4.0's list under 3 mu taking land_mu = 0 too leaves only the gap before 4.0.
     const covered = groupCoverage(
-      compileRulebook(
-        edited(
-          'evaluation.yaml',
-          'when: not above_scale and land_mu >= 3',
-          'when: not above_scale',
-        ),
-      ),
+      compileRulebook(edited('version-4.0.yaml', 'land_mu > 0 and land_mu < 3', 'land_mu < 3')),
     )
-    expect(covered).toEqual([])
+    expect(covered.map((w) => w.from)).toEqual(['2015-01-13'])
   })
 })
 

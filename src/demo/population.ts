@@ -139,6 +139,9 @@ export function syntheticPopulation(n: number, seed = 2024): Enterprise[] {
     // 小升规: a few above-scale firms became so in the year rated (the draw is kept for every firm, so the other
     // figures stay as they were).
     if (rnd() < 0.03 && above) f.above_scale_from_year = seed
+    // Tenants (租赁企业, no industrial land of their own; land_mu is the area rented): one below-scale firm in seven,
+    // chosen by index so that every firm's random draws stay as they were.
+    if (!above && i % 7 === 3) f.tenant = true
     out[i] = {
       // Flat strings, as a CSV or database read gives: a template literal would keep each name as a tree of
       // concatenations (about 80 bytes more per enterprise in a million-firm benchmark).

@@ -655,7 +655,9 @@ export function rate(
           break
         }
       } catch (err) {
+        // Groups are tried in order, so one that cannot be decided leaves the firm's group unknown.
         problem(r, err, `group ${g.id}: `)
+        break
       }
     }
     if (r.problems.length > 0) {

@@ -47,7 +47,7 @@ const FORM_INPUTS = [
   'production_start_year',
   'above_scale_from_year',
 ]
-const FORM_FLAGS = ['above_scale', 'high_tech', 'tech_centre']
+const FORM_FLAGS = ['above_scale', 'tenant', 'high_tech', 'tech_centre']
 
 /** Anonymous what-if self-checks per client address and minute: each one re-rates the year's peers. */
 const ANONYMOUS_SELF_CHECKS_PER_MINUTE = 20
@@ -136,6 +136,9 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
     const { rulebook } = rulebooks.active()
+    // Only the form's figures the rules in force know (a rulebook without a tenant list has no `tenant` input).
+    const formInputs = FORM_INPUTS.filter((id) => rulebook.inputById.has(id))
+    const formFlags = FORM_FLAGS.filter((id) => rulebook.inputById.has(id))
     const years = [
       ...new Set(
         store
@@ -175,7 +178,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     let monthlyCost: string | undefined
     if (submitted) {
       const figures: Enterprise['figures'] = {}
-      for (const id of FORM_INPUTS) {
+      for (const id of formInputs) {
         const raw = (submitted[id] ?? '').trim()
         if (raw === '') continue
         const n = Number(raw)
@@ -186,7 +189,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
           errors[id] = lang === 'zh' ? `不能小于 ${input.min}` : `must be at least ${input.min}`
         else figures[id] = n
       }
-      for (const id of FORM_FLAGS) figures[id] = submitted[id] === 'on'
+      for (const id of formFlags) figures[id] = submitted[id] === 'on'
       if (!rulebook.meta.counties.some((x) => x.code === submitted.county)) errors.county = '?'
       if (!/^[A-Z]?\d{2,4}$/.test(submitted.industryCode ?? ''))
         errors.industryCode = lang === 'zh' ? '行业代码为2至4位数字' : '2–4 digits'
@@ -332,11 +335,11 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
                 ''
               )}
             </label>
-            {FORM_INPUTS.map((id) => {
+            {formInputs.map((id) => {
               const i = rulebook.inputById.get(id)!
               return field(id, `${lang === 'zh' ? i.label : i.id} (${i.unit ?? ''})`)
             })}
-            {FORM_FLAGS.map((id) => (
+            {formFlags.map((id) => (
               <label>
                 <input
                   type="checkbox"
