@@ -289,9 +289,13 @@ describe('tiers and quotes', () => {
       },
     })
     expect(res.status).toBe(200)
-    const r = (await res.json()) as { group: string; trace: { indicators: { id: string }[] } }
+    const r = (await res.json()) as {
+      group: string
+      score: number
+      trace: { indicators: { id: string }[] }
+    }
     expect(r.group).toBe('tenant_firms')
-    expect(r.trace.indicators.map((i) => i.id)).toEqual(['tax_per_mu', 'tax_per_10mwh'])
+    expect(r.trace.indicators.map((i) => i.id)).toEqual(['tax_per_mu'])
     // The page's form has the tenant box, and a form with it ticked is rated the same way.
     const form = await t.app.request('/self-check?lang=zh')
     expect(await form.text()).toContain('租赁企业（名下无工业用地）')
@@ -310,7 +314,9 @@ describe('tiers and quotes', () => {
       }),
     })
     expect(page.status).toBe(200)
-    expect(await page.text()).toContain('tax_per_10mwh')
+    const html = await page.text()
+    expect(html).toContain(`Score ${r.score.toFixed(2)}`)
+    expect(html).not.toContain('value_added_per_mu')
   })
 })
 
