@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import type { DemoTokens } from '../src/demo/seed.ts'
 import { allocateFund, type CriterionMeasure } from '../src/programme/fund.ts'
@@ -520,6 +520,84 @@ describe('productivity against the base year', () => {
     const after = await progress()
     expect(after.basis.current.valueAdded).toBeCloseTo(before.basis.current.valueAdded + 100_000, 6)
     expect(Number(after.value)).toBeGreaterThan(Number(before.value))
+  })
+})
+
+describe('a year’s productivity pass, step by step', () => {
+  it('steps of any size add up to the totals of the year’s above-scale firms, per county', () => {
+    const ids = ['value_added', 'employees']
+    const expected = new Map<string, { firms: number; value_added: number; employees: number }>()
+    for (const e of t.store.population(2017)) {
+      if (e.figures.above_scale !== true) continue
+      const r = expected.get(e.county) ?? { firms: 0, value_added: 0, employees: 0 }
+      r.firms += 1
+      r.value_added += Number(e.figures.value_added)
+      r.employees += Number(e.figures.employees)
+      expected.set(e.county, r)
+    }
+    expect(expected.size).toBeGreaterThan(1)
+    for (const size of [1, 7, 1_000_000]) {
+      const got = new Map<string, { firms: number; value_added: number; employees: number }>()
+      let after = ''
+      let steps = 0
+      for (;;) {
+        const step = t.store.aboveScaleTotalsStep(2017, ids, after, size)
+        steps += 1
+        for (const [county, x] of step.byCounty) {
+          const r = got.get(county) ?? { firms: 0, value_added: 0, employees: 0 }
+          r.firms += x.firms
+          r.value_added += x.sums.value_added
+          r.employees += x.sums.employees
+          got.set(county, r)
+        }
+        if (step.next === null) break
+        after = step.next
+      }
+      expect([...got.keys()].sort(), `size ${size}`).toEqual([...expected.keys()].sort())
+      for (const [county, r] of expected) {
+        expect(got.get(county)!.firms, `${county} size ${size}`).toBe(r.firms)
+        expect(got.get(county)!.value_added).toBeCloseTo(r.value_added, 6)
+        expect(got.get(county)!.employees).toBe(r.employees)
+      }
+      if (size === 1_000_000) expect(steps).toBe(1)
+      else expect(steps).toBeGreaterThan(1)
+    }
+  })
+
+  it('`ready` lets other work in between its steps, and progress then reads its totals without a pass', async () => {
+    const app = createTestApp({ size: 200 })
+    const economy = app.services.tokens.principal(app.tokens.economy)!
+    const step = app.store.aboveScaleTotalsStep.bind(app.store)
+    let steps = 0
+    // Steps of 5 firms, so the pass of a year takes several.
+    const spy = vi
+      .spyOn(app.store, 'aboveScaleTotalsStep')
+      .mockImplementation((year, ids, after) => {
+        steps += 1
+        return step(year, ids, after, 5)
+      })
+    let stepsWhenOtherWorkRan = -1
+    setImmediate(() => {
+      stepsWhenOtherWorkRan = steps
+    })
+    await app.services.programme.ready(economy)
+    const total = steps
+    expect(stepsWhenOtherWorkRan).toBeGreaterThan(0)
+    expect(stepsWhenOtherWorkRan).toBeLessThan(total)
+    const progress = app.services.programme.progress(economy)
+    expect(steps).toBe(total)
+    const figure = progress.city.find((f) => f.metric === 'labour_productivity_gain')!
+    expect(figure.value).not.toBeNull()
+    // The same figure as a pass made in one go (a fresh service, no `ready`).
+    spy.mockRestore()
+    const fresh = createTestApp({ size: 200 })
+    const inOneGo = fresh.services.programme
+      .progress(fresh.services.tokens.principal(fresh.tokens.economy)!)
+      .city.find((f) => f.metric === 'labour_productivity_gain')!
+    expect(figure.value).toBe(inOneGo.value)
+    // A token that may not read progress starts no pass.
+    const utility = app.services.tokens.principal(app.tokens.utility)!
+    await expect(app.services.programme.ready(utility)).rejects.toThrow()
   })
 })
 

@@ -268,13 +268,25 @@ export class Store {
   }
 
   /**
-   * Above-scale firms' totals of `ids` in a year per county (the county the firm is registered in now), in one pass
-   * over the year's figures.
+   * Above-scale firms' totals of `ids` in a year per county (the county the firm is registered in now), over the
+   * next `size` firms of the year after credit code `after` in key order: one bounded step of a pass over the year,
+   * so a caller can let other requests in between steps. `next` is the last code the step took, or null when the
+   * year is done.
    */
-  aboveScaleTotalsByCounty(
+  aboveScaleTotalsStep(
     year: number,
     ids: string[],
-  ): Map<string, { firms: number; sums: Record<string, number> }> {
+    after: string,
+    size: number,
+  ): {
+    byCounty: Map<string, { firms: number; sums: Record<string, number> }>
+    next: string | null
+  } {
+    const end = this.statement(
+      'figureKeyAt',
+      () =>
+        'SELECT credit_code AS code FROM figures WHERE year = ? AND credit_code > ? ORDER BY credit_code LIMIT 1 OFFSET ?',
+    ).get(year, after, size - 1) as { code: string } | undefined
     const sums = ids.map(
       (_, i) =>
         `total(CASE json_type(f.data, @p${i}) WHEN 'integer' THEN json_extract(f.data, @p${i}) WHEN 'real' THEN json_extract(f.data, @p${i}) END)`,
@@ -283,22 +295,28 @@ export class Store {
       .prepare(
         `SELECT e.county AS county, count(*) AS firms${sums.map((x, i) => `, ${x} AS s${i}`).join('')}
            FROM figures f JOIN enterprises e ON e.credit_code = f.credit_code
-          WHERE f.year = @year AND json_extract(f.data, '$.above_scale') = 1
+          WHERE f.year = @year AND f.credit_code > @after${end ? ' AND f.credit_code <= @end' : ''}
+            AND json_extract(f.data, '$.above_scale') = 1
           GROUP BY e.county`,
       )
-      .all({ year, ...Object.fromEntries(ids.map((id, i) => [`p${i}`, `$.${id}`])) }) as Record<
-      string,
-      number | string
-    >[]
-    return new Map(
-      rows.map((r) => [
-        String(r.county),
-        {
-          firms: Number(r.firms),
-          sums: Object.fromEntries(ids.map((id, i) => [id, Number(r[`s${i}`])])),
-        },
-      ]),
-    )
+      .all({
+        year,
+        after,
+        ...(end && { end: end.code }),
+        ...Object.fromEntries(ids.map((id, i) => [`p${i}`, `$.${id}`])),
+      }) as Record<string, number | string>[]
+    return {
+      byCounty: new Map(
+        rows.map((r) => [
+          String(r.county),
+          {
+            firms: Number(r.firms),
+            sums: Object.fromEntries(ids.map((id, i) => [id, Number(r[`s${i}`])])),
+          },
+        ]),
+      ),
+      next: end?.code ?? null,
+    }
   }
 
   /** The register or the figures changed, in the transaction `tx` that changes them (see registry_stamp). */

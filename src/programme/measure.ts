@@ -114,16 +114,24 @@ export function measureTargets(input: {
   })
 }
 
+/** The years a productivity target compares on `asOf`: its base year and the last full year of its window. */
+export function productivityYears(
+  t: Pick<TargetC, 'baseYear' | 'from' | 'to'>,
+  asOf: string,
+): { baseYear: number; year: number } {
+  const baseYear = t.baseYear ?? Number(t.from.slice(0, 4)) - 1
+  // The last full year of the window on asOf: 2017 for a window ending 2018-01-01, measured after it ends.
+  const lastInWindow = Number((t.to ?? '9999-01-01').slice(0, 4)) - 1
+  return { baseYear, year: Math.min(lastInWindow, Number(asOf.slice(0, 4)) - 1) }
+}
+
 function productivityFigure(
   t: TargetC,
   head: Omit<TargetFigure, 'value' | 'ratio' | 'basis' | 'note'>,
   asOf: string,
   totals: (year: number) => ProductivityTotals | undefined,
 ): TargetFigure {
-  const baseYear = t.baseYear ?? Number(t.from.slice(0, 4)) - 1
-  // The last full year of the window on asOf: 2017 for a window ending 2018-01-01, measured after it ends.
-  const lastInWindow = Number((t.to ?? '9999-01-01').slice(0, 4)) - 1
-  const year = Math.min(lastInWindow, Number(asOf.slice(0, 4)) - 1)
+  const { baseYear, year } = productivityYears(t, asOf)
   const base = totals(baseYear)
   const current = year > baseYear ? totals(year) : undefined
   const per = (x: ProductivityTotals) => new Q(x.valueAdded).dividedBy(x.employees)

@@ -473,7 +473,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     return c.redirect(`/self-check?lang=${lang}`, 303)
   })
 
-  app.get('/programme', (c) => {
+  app.get('/programme', async (c) => {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
     if (!p || !['bureau', 'economy', 'observer', 'county'].includes(p.role))
@@ -486,6 +486,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
         p ? 403 : 401,
       )
     const fund = Number(c.req.query('fund'))
+    await services.programme.ready(p)
     return c.html(
       <ProgrammePage
         lang={lang}
@@ -537,13 +538,15 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
       filedOn: text('filedOn'),
       historicReason: text('historicReason'),
     })
-    const page = (message: string, status: 200 | 401 | 403 | 422) =>
-      p && ['bureau', 'economy', 'observer', 'county'].includes(p.role)
-        ? c.html(
-            <ProgrammePage lang={lang} services={services} who={p} message={message} />,
-            status,
-          )
-        : c.text(message, status)
+    const page = async (message: string, status: 200 | 401 | 403 | 422) => {
+      if (!p || !['bureau', 'economy', 'observer', 'county'].includes(p.role))
+        return c.text(message, status)
+      await services.programme.ready(p)
+      return c.html(
+        <ProgrammePage lang={lang} services={services} who={p} message={message} />,
+        status,
+      )
+    }
     if (!request.success)
       return page(
         request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
@@ -598,13 +601,15 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     return c.redirect(`/programme/project?id=${project}&lang=${langOf(c.req.query('lang'))}`, 303)
   })
 
-  app.get('/programme/basis', (c) => {
+  app.get('/programme/basis', async (c) => {
     const lang = langOf(c.req.query('lang'))
-    const asOf = c.req.query('asOf')
+    const query = c.req.query('asOf')
+    const asOf = query && /^\d{4}-\d{2}-\d{2}$/.test(query) ? query : undefined
     try {
+      await services.programme.ready(who(c), asOf)
       const basis = services.programme.basis(who(c), c.req.query('metric') ?? '', {
         county: c.req.query('county'),
-        asOf: asOf && /^\d{4}-\d{2}-\d{2}$/.test(asOf) ? asOf : undefined,
+        asOf,
       })
       return c.html(<BasisPage lang={lang} basis={basis} />)
     } catch (e) {
@@ -661,6 +666,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     if (year !== undefined)
       for (const o of rulebook.overrides.filter((x) => PENDING.includes(x.status)))
         previews.set(o.id, await services.overrides.previewOffThread(p, o.id, year))
+    await services.programme.ready(p)
     return c.html(<Overview lang={lang} services={services} previews={previews} who={p} />)
   })
 }

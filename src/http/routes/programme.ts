@@ -492,7 +492,11 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
       request: { query: z.object({ asOf: z.iso.date().optional() }) },
       responses: reply(Progress, 'the progress'),
     }),
-    (c) => c.json(programme.progress(c.get('principal'), c.req.valid('query').asOf), 200),
+    async (c) => {
+      const { asOf } = c.req.valid('query')
+      await programme.ready(c.get('principal'), asOf)
+      return c.json(programme.progress(c.get('principal'), asOf), 200)
+    },
   )
 
   app.openapi(
