@@ -47,7 +47,7 @@ root.get('/gc', (c) => {
 root.route('/', createApp({ store, services, log: () => {} }))
 serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(
-    `${JSON.stringify({ port: info.port, token: tokens.utility, bureau: tokens.bureau, codes })}\n`,
+    `${JSON.stringify({ port: info.port, token: tokens.utility, bureau: tokens.bureau, economy: tokens.economy, codes })}\n`,
   )
 })
 process.on('SIGTERM', () => process.exit(0))

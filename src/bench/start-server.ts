@@ -8,6 +8,8 @@ export interface BenchServer {
   base: string
   token: string
   bureau: string
+  /** The economy office (经信): runs and publishes evaluations, reads the programme. */
+  economy: string
   codes: string[]
 }
 
@@ -25,22 +27,27 @@ export async function startBenchServer(
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   ) as unknown as ChildProcessWithoutNullStreams
-  const info = await new Promise<{ port: number; token: string; bureau: string; codes: string[] }>(
-    (resolve, reject) => {
-      let buf = ''
-      child.stdout.on('data', (d) => {
-        buf += d
-        const line = buf.split('\n').find((l) => l.startsWith('{'))
-        if (line) resolve(JSON.parse(line))
-      })
-      child.on('exit', (code) => reject(new Error(`bench server exited ${code}`)))
-    },
-  )
+  const info = await new Promise<{
+    port: number
+    token: string
+    bureau: string
+    economy: string
+    codes: string[]
+  }>((resolve, reject) => {
+    let buf = ''
+    child.stdout.on('data', (d) => {
+      buf += d
+      const line = buf.split('\n').find((l) => l.startsWith('{'))
+      if (line) resolve(JSON.parse(line))
+    })
+    child.on('exit', (code) => reject(new Error(`bench server exited ${code}`)))
+  })
   return {
     process: child,
     base: `http://127.0.0.1:${info.port}`,
     token: info.token,
     bureau: info.bureau,
+    economy: info.economy,
     codes: info.codes,
   }
 }
