@@ -1,0 +1,39 @@
+/**
+ * The benchmarks are the README's evidence, so they must keep running: each is run here at a small size and must
+ * print every one of its figures with no failed request. Timings are not asserted (machines are noisy; the
+ * figures live in the README, from full-size runs).
+ */
+import { execFileSync } from 'node:child_process'
+import { expect, it } from 'vitest'
+
+const run = (script: string, n: string) =>
+  execFileSync(process.execPath, ['--import', 'tsx', `src/bench/${script}`, n], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 150_000,
+  })
+
+it('bench:scale runs every step end to end (import, evaluation as the economy office, storage, billing)', () => {
+  const out = run('scale-bench.ts', '2000')
+  for (const step of ['import ', 'evaluation ', 'storage ', 'billing '])
+    expect(out, step).toMatch(new RegExp(`^${step}`, 'm'))
+  expect(out).toMatch(
+    /2,000 bills through POST \/v1\/bills .*\(\d[\d,]*\/s, 0 answered with an error\)/,
+  )
+}, 180_000)
+
+it('bench:jobs runs every phase, the programme’s progress included, with no failed lookup', () => {
+  const out = run('jobs-bench.ts', '2000')
+  const rows = out.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| while'))
+  expect(rows).toHaveLength(5)
+  const phases = [
+    /^\| nothing runs \(baseline\) \|/,
+    /^\| a 1,000-row CSV import job \(/,
+    /^\| a 2,000-row CSV import job \(/,
+    /^\| the evaluation of those 2,000 firms as a job \(/,
+    /^\| the programme's progress opened 8 times/,
+  ]
+  for (const [i, phase] of phases.entries()) expect(rows[i]).toMatch(phase)
+  // The last column of each phase: failed lookups.
+  for (const row of rows) expect(row.trim().split('|').at(-2)!.trim(), row).toBe('0')
+}, 180_000)
