@@ -37,6 +37,11 @@ const ROUTES: Req[] = [
   { method: 'GET', path: (c) => `/v1/enterprises/${c}/tier?date=2025-03-01`, allowed: ALL },
   { method: 'GET', path: (c) => `/v1/enterprises/${c}/classes`, allowed: ALL },
   {
+    method: 'GET',
+    path: (c) => `/v1/enterprises/${c}/provenance?date=2025-03-01`,
+    allowed: ALL,
+  },
+  {
     method: 'POST',
     path: () => '/v1/tiers:batch',
     body: (c) => ({ date: '2025-03-01', creditCodes: [c] }),

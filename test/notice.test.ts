@@ -204,4 +204,50 @@ describe('notice → objection → review → publication', () => {
       validTo: null,
     })
   })
+
+  it('the price’s provenance names the run, who noticed and published it, and the objection that changed it', async () => {
+    const res = await call(t.app, 'GET', `/v1/enterprises/${firm1}/provenance?date=2026-01-10`, {
+      token: token1,
+    })
+    expect(res.status).toBe(200)
+    const why = await json(res)
+    // Every act is named by its actor: the token's label, role and id.
+    const actor = (role: string, label?: string) => {
+      const x = t.store.listTokens().find((k) => k.role === role && (!label || k.label === label))!
+      return `${x.label} [${role}${x.scope ? ` ${x.scope}` : ''}, token #${x.id}]`
+    }
+    const economy = actor('economy')
+    expect(why.class).toBe('C')
+    expect(why.evaluation).toMatchObject({
+      id: runId,
+      year: 2025,
+      status: 'published',
+      createdBy: economy,
+      notice: { from: '2026-01-01', to: '2026-01-07', by: economy },
+      publishedBy: economy,
+      bindingFrom: '2026-01-09',
+      result: { initialClass: 'D', class: 'C', rank: 20, groupSize: 20 },
+      figures: { year: 2025, version: 1, updatedBy: 'test' },
+    })
+    expect(why.evaluation.objections).toEqual([
+      expect.objectContaining({
+        status: 'upheld',
+        filedBy: actor('enterprise', 'firm 1'),
+        reason: expect.any(String),
+        classBefore: 'D',
+        classAfter: 'C',
+        decision: 'leased land excluded on review: class C',
+        decidedBy: economy,
+      }),
+    ])
+    expect(why.rates.find((r: any) => r.resource === 'electricity').schedules).toEqual([
+      expect.objectContaining({
+        scheduleId: 'class_electricity',
+        rate: '0.15',
+        charged: true,
+        origin: expect.objectContaining({ file: 'pricing.yaml', kind: 'city' }),
+        assumed: true,
+      }),
+    ])
+  })
 })

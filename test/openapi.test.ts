@@ -306,6 +306,12 @@ beforeAll(async () => {
     `/v1/enterprises/${creditCode}/classes`,
     { token: utility },
   )
+  await record(
+    'GET',
+    '/v1/enterprises/{creditCode}/provenance',
+    `/v1/enterprises/${creditCode}/provenance?date=2025-03-01`,
+    { token: utility },
+  )
   await record('GET', '/v1/programme/progress', '/v1/programme/progress', { token: economy })
   await record('GET', '/v1/programme/lists/{year}', '/v1/programme/lists/2017', { token: economy })
   await record('GET', '/v1/programme/reports', '/v1/programme/reports?quarter=2017Q4', {

@@ -120,6 +120,28 @@ describe('a done closure ends the firm’s surcharges from its day', () => {
       }),
     )
     expect(own.closure).toMatchObject({ on: '2025-03-16', projectId: project })
+    // Why April costs nothing: the closure, recorded by the county and verified by the economy office.
+    const why = await json(
+      await call(t.app, 'GET', `/v1/enterprises/${firm}/provenance?date=2025-04-01`, {
+        token: t.tokens.utility,
+      }),
+    )
+    const label = (role: string) => {
+      const x = t.store.listTokens().find((k) => k.role === role)!
+      return `${x.label} [${role}${x.scope ? ` ${x.scope}` : ''}, token #${x.id}]`
+    }
+    expect(why.rates).toEqual([])
+    expect(why.closure).toMatchObject({
+      on: '2025-03-16',
+      inForce: true,
+      dispositionId: id,
+      projectId: project,
+      completedOn: '2025-03-16',
+      evidence: '断电、设备拆除验收单',
+      updatedBy: label('economy'),
+      verifiedOn: '2025-03-20',
+      verifiedBy: label('economy'),
+    })
     // A county that changes the verified record clears the check: billing resumes until it is verified again.
     const moved = await call(t.app, 'PATCH', `/v1/dispositions/${id}`, {
       token: t.tokens.county,

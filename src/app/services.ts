@@ -12,6 +12,7 @@ import { JobService } from './jobs.ts'
 import { OverrideService } from './overrides.ts'
 import { PricingService } from './pricing.ts'
 import { ProgrammeService } from './programme.ts'
+import { ProvenanceService } from './provenance.ts'
 import { RulebookService } from './rulebooks.ts'
 import { TokenService } from './tokens.ts'
 
@@ -25,6 +26,7 @@ export interface Services {
   evaluations: EvaluationService
   pricing: PricingService
   programme: ProgrammeService
+  provenance: ProvenanceService
   jobs: JobService
 }
 
@@ -39,12 +41,10 @@ export function createServices(
   const overrides = new OverrideService(store, cache, rulebooks)
   const jobs = new JobService(() => ({ evaluations, enterprises, overrides }), options.jobsDbPath)
   overrides.useJobs(jobs)
-  const programme = new ProgrammeService(
-    store,
-    new ProgrammeStore(store),
-    cache,
-    rulebooks,
-    enterprises,
+  const programmeStore = new ProgrammeStore(store)
+  const programme = new ProgrammeService(store, programmeStore, cache, rulebooks, enterprises)
+  const pricing = new PricingService(cache, rulebooks, enterprises, evaluations, programme, () =>
+    store.today(),
   )
   return {
     store,
@@ -54,10 +54,9 @@ export function createServices(
     tokens: new TokenService(store, cache, rulebooks),
     enterprises,
     evaluations,
-    pricing: new PricingService(cache, rulebooks, enterprises, evaluations, programme, () =>
-      store.today(),
-    ),
+    pricing,
     programme,
+    provenance: new ProvenanceService(store, rulebooks, enterprises, pricing, programmeStore),
     jobs,
   }
 }

@@ -23,6 +23,7 @@ import { isCalendarDate } from '../app/evaluations.ts'
 import { RulebookService } from '../app/rulebooks.ts'
 import { createServices } from '../app/services.ts'
 import { TokenRequest } from '../app/tokens.ts'
+import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import { csvCell, csvRows, decodeCsvBytes, parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
 import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
 import { problemOf } from '../http/problem.ts'
@@ -78,6 +79,10 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
                                                objections (异议) filed during notices, with their decisions
   mujun objections decide ID (--uphold --class C | --reject) --reason TEXT [--db data/mujun.db]
                                                the economy office's review (复核): a re-grade or a rejection, audited
+  mujun provenance CODE [--date YYYY-MM-DD] [--db data/mujun.db] [--format text|json]
+                                               why the firm pays what it pays on the date (default today) and who
+                                               decided each part: rule version and its activation, county overrides
+                                               with their approval and filing, the evaluation, objections, figures
   mujun export (--year YYYY | --run ID) [--db data/mujun.db] [--out FILE.csv]
                                                published results as CSV that Excel opens (UTF-8 BOM)
   mujun bill --in REQUESTS.csv --out BILLS.csv [--db data/mujun.db]
@@ -185,6 +190,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (cmd === 'publish') return publishCmd(argv.slice(1), io)
   if (cmd === 'objections') return objectionsCmd(argv.slice(1), io)
   if (cmd === 'export') return exportCmd(argv.slice(1), io)
+  if (cmd === 'provenance') return provenanceCmd(argv.slice(1), io)
   if (cmd === 'quote') return quoteCmd(argv.slice(1), io)
   if (cmd === 'bill') return billCmd(argv.slice(1), io)
   if (cmd === 'programme') return programmeCmd(argv.slice(1), io)
@@ -634,6 +640,86 @@ function objectionsCmd(args: string[], io: Io): number {
   for (const o of evaluations.objections(p, { runId: values.run ? Number(values.run) : undefined }))
     io.out(
       `${o.id}\trun ${o.runId}\t${o.creditCode}\t${o.status}\t${o.classBefore ?? '-'} → ${o.classAfter ?? '?'}\t${o.reason}`,
+    )
+  return 0
+}
+
+function provenanceCmd(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      db: { type: 'string', default: 'data/mujun.db' },
+      date: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+    },
+  })
+  const code = positionals[0]
+  if (!code || positionals.length > 1 || !['text', 'json'].includes(values.format!))
+    throw new UsageError('mujun provenance CODE [--date YYYY-MM-DD] [--format text|json]')
+  const problem = creditCodeProblem(code)
+  if (problem) throw new UsageError(`credit code ${code}: ${problem}`)
+  if (values.date !== undefined && !isCalendarDate(values.date))
+    throw new UsageError(`--date ${values.date}: not a date written YYYY-MM-DD`)
+  const store = openStore(values.db!)
+  const { provenance } = createServices(store)
+  // Read by the city's observer role: a read of the record, changing nothing.
+  const why = provenance.of(
+    cliPrincipal(userInfo().username, 'observer'),
+    code,
+    values.date ?? store.today(),
+  )
+  if (values.format === 'json') {
+    io.out(JSON.stringify(why, null, 2))
+    return 0
+  }
+  io.out(`${why.creditCode} (county ${why.county}) on ${why.date}: class ${why.class ?? '-'}`)
+  for (const r of why.rates)
+    for (const x of r.schedules) {
+      const at = x.origin
+        ? x.origin.kind === 'county'
+          ? `county override ${x.origin.overrideId}`
+          : `${x.origin.file}:${x.origin.line}`
+        : 'unknown'
+      io.out(
+        `  ${r.resource} ${x.scheduleId} ${x.rate}${x.charged ? '' : ' (not charged)'}: ${x.reason}; rule ${at}${x.assumed ? ' (assumed)' : ''}`,
+      )
+    }
+  for (const n of why.notes) io.out(`  note: ${n}`)
+  const a = why.rules.activation
+  io.out(
+    `rules: city version ${why.rules.versionId} (sha256 ${why.rules.hash.slice(0, 12)}), in force since ${a.at} by ${a.by}${a.note ? `: ${a.note}` : ''}`,
+  )
+  if (why.overrides.length === 0) io.out('county overrides in force: none')
+  for (const o of why.overrides) {
+    io.out(`county override ${o.id} (${o.status}, from ${o.from}): ${o.label}`)
+    for (const r of o.revisions)
+      io.out(
+        `  ${r.action} → ${r.toStatus} at ${r.at} by ${r.by}${r.ref ? `, ref ${r.ref}` : ''}${r.decisionDate ? `, dated ${r.decisionDate}` : ''}${r.reason ? `: ${r.reason}` : ''}`,
+      )
+  }
+  const ev = why.evaluation
+  if (!ev) io.out('evaluation: none binds on this date')
+  else {
+    io.out(
+      `evaluation ${ev.id} of ${ev.year} (${ev.status}): run at ${ev.createdAt} by ${ev.createdBy}${ev.notice ? `; notice ${ev.notice.from} to ${ev.notice.to} by ${ev.notice.by}` : ''}; published ${ev.publishedAt ?? '-'} by ${ev.publishedBy ?? '-'}; binds from ${ev.bindingFrom ?? '-'}`,
+    )
+    if (ev.result)
+      io.out(
+        `  result: ${ev.result.status}, group ${ev.result.group ?? '-'}, score ${ev.result.score ?? '-'}, rank ${ev.result.rank ?? '-'}/${ev.result.groupSize ?? '-'}, class ${ev.result.initialClass ?? '-'} → ${ev.result.class ?? '-'}`,
+      )
+    if (ev.figures)
+      io.out(
+        `  figures of ${ev.figures.year}, version ${ev.figures.version}, entered ${ev.figures.updatedAt} by ${ev.figures.updatedBy}`,
+      )
+    for (const o of ev.objections)
+      io.out(
+        `  objection ${o.id} (${o.status}) filed ${o.filedAt} by ${o.filedBy}: ${o.reason}; decided ${o.decidedAt ?? '-'} by ${o.decidedBy ?? '-'}: ${o.decision ?? '-'} (${o.classBefore ?? '-'} → ${o.classAfter ?? '-'})`,
+      )
+  }
+  if (why.closure)
+    io.out(
+      `closure: disposition ${why.closure.dispositionId} of project ${why.closure.projectId}, done ${why.closure.completedOn}, verified ${why.closure.verifiedOn ?? '-'} by ${why.closure.verifiedBy ?? '-'}: nothing charged from ${why.closure.on}`,
     )
   return 0
 }

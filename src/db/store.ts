@@ -24,6 +24,7 @@ import {
   evaluationResults,
   evaluationRuns,
   figures,
+  figureVersions,
   objections,
   overrideRevisions,
   overrides,
@@ -377,6 +378,17 @@ export class Store {
     return row.id
   }
 
+  /** One activation of a city version: who put it in force, when, and why. */
+  activation(id: number) {
+    const row = this.db
+      .select()
+      .from(rulebookActivations)
+      .where(eq(rulebookActivations.id, id))
+      .get()
+    if (!row) throw new NotFoundError(`rulebook activation ${id}`)
+    return row
+  }
+
   listRulebookVersions() {
     const head = this.rulesHead()
     return this.db
@@ -574,6 +586,45 @@ export class Store {
       .get()
     if (!row) throw new NotFoundError(`figures of ${code} for ${year}`)
     return { ...row, etag: etagOf('f', row.version) }
+  }
+
+  /**
+   * Who entered a version of a firm's figures of a year, and when: the version in force, or a replaced one (kept in
+   * figure_versions). Undefined when no such version was stored.
+   */
+  figuresEntry(
+    code: string,
+    year: number,
+    version: number,
+  ): { version: number; updatedAt: string; updatedBy: string } | undefined {
+    const pick = {
+      version: figures.version,
+      updatedAt: figures.updatedAt,
+      updatedBy: figures.updatedBy,
+    }
+    const current = this.db
+      .select(pick)
+      .from(figures)
+      .where(
+        and(eq(figures.creditCode, code), eq(figures.year, year), eq(figures.version, version)),
+      )
+      .get()
+    if (current) return current
+    return this.db
+      .select({
+        version: figureVersions.version,
+        updatedAt: figureVersions.updatedAt,
+        updatedBy: figureVersions.updatedBy,
+      })
+      .from(figureVersions)
+      .where(
+        and(
+          eq(figureVersions.creditCode, code),
+          eq(figureVersions.year, year),
+          eq(figureVersions.version, version),
+        ),
+      )
+      .get()
   }
 
   /** Creates or replaces one year's figures (checked by the caller). Replacing needs the current ETag in `ifMatch`. */

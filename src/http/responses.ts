@@ -144,6 +144,139 @@ export const ClassHistorySchema = z
   })
   .openapi('ClassHistory')
 
+const Actor = z.string().openapi({ description: 'the label of the token (office) that did it' })
+const Stamp = z.string().openapi({ description: 'when, as an ISO timestamp' })
+
+export const ProvenanceSchema = z
+  .object({
+    creditCode: z.string(),
+    county: z.string(),
+    date: Iso,
+    class: nullable(z.string()),
+    rates: z.array(
+      z.object({
+        resource: z.string(),
+        rate: z.string(),
+        stacking: z.string(),
+        schedules: z.array(
+          z.object({
+            scheduleId: z.string(),
+            label: z.string(),
+            basis: z.string(),
+            rate: z.string(),
+            reason: z.string(),
+            charged: z.boolean(),
+            origin: nullable(
+              z.object({
+                file: z.string(),
+                line: z.number().int(),
+                kind: z.enum(['city', 'county']),
+                overrideId: z.string().optional(),
+                county: z.string().optional(),
+              }),
+            ),
+            source: nullable(z.record(z.string(), z.unknown())),
+            assumed: z.boolean(),
+          }),
+        ),
+      }),
+    ),
+    notes: z.array(z.string()),
+    rules: z.object({
+      versionId: z.number().int(),
+      hash: z.string(),
+      createdAt: Stamp,
+      createdBy: Actor,
+      note: z.string(),
+      activation: z.object({ id: z.number().int(), at: Stamp, by: Actor, note: z.string() }),
+    }),
+    overrides: z.array(
+      z.object({
+        id: z.string(),
+        label: z.string(),
+        status: z.string(),
+        from: Iso,
+        to: nullable(Iso),
+        revisions: z.array(
+          z.object({
+            version: z.number().int(),
+            action: z.string(),
+            fromStatus: nullable(z.string()),
+            toStatus: z.string(),
+            at: Stamp,
+            by: Actor,
+            reason: z.string(),
+            ref: nullable(z.string()).openapi({ description: 'the approval or filing reference' }),
+            decisionDate: nullable(Iso),
+          }),
+        ),
+      }),
+    ),
+    evaluation: nullable(
+      z.object({
+        id: z.number().int(),
+        year: z.number().int(),
+        status: z.string(),
+        rulebookVersionId: z.number().int(),
+        overrideRevision: nullable(z.number().int()),
+        createdAt: Stamp,
+        createdBy: Actor,
+        notice: nullable(z.object({ from: Iso, to: nullable(Iso), by: nullable(Actor) })),
+        publishedAt: nullable(Stamp),
+        publishedBy: nullable(Actor),
+        bindingFrom: nullable(Iso),
+        result: nullable(
+          z.object({
+            status: z.string(),
+            group: nullable(z.string()),
+            score: nullable(z.number()),
+            rank: nullable(z.number().int()),
+            groupSize: nullable(z.number().int()),
+            initialClass: nullable(z.string()),
+            class: nullable(z.string()),
+          }),
+        ),
+        figures: nullable(
+          z.object({
+            year: z.number().int(),
+            version: z.number().int(),
+            updatedAt: Stamp,
+            updatedBy: Actor,
+          }),
+        ),
+        objections: z.array(
+          z.object({
+            id: z.number().int(),
+            status: z.string(),
+            filedAt: Stamp,
+            filedBy: Actor,
+            reason: z.string(),
+            classBefore: nullable(z.string()),
+            classAfter: nullable(z.string()),
+            decision: nullable(z.string()),
+            decidedAt: nullable(Stamp),
+            decidedBy: nullable(Actor),
+          }),
+        ),
+      }),
+    ),
+    closure: nullable(
+      z.object({
+        on: Iso,
+        inForce: z.boolean(),
+        dispositionId: z.number().int(),
+        projectId: z.number().int(),
+        completedOn: nullable(Iso),
+        evidence: nullable(z.string()),
+        updatedAt: Stamp,
+        updatedBy: Actor,
+        verifiedOn: nullable(Iso),
+        verifiedBy: nullable(Actor),
+      }),
+    ),
+  })
+  .openapi('Provenance')
+
 const ItemError = z.object({
   creditCode: z.string(),
   error: z.object({ code: z.string(), message: z.string() }),

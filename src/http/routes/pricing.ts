@@ -10,6 +10,7 @@ import type { AppEnv } from '../context.ts'
 import { RequestInvalid } from '../problem.ts'
 import {
   ClassHistorySchema,
+  ProvenanceSchema,
   QuoteSchema,
   RatingResultSchema,
   reply,
@@ -59,7 +60,10 @@ export const QuoteBody = z.object({
     .optional(),
 })
 
-export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { pricing }: Services) {
+export function registerPricingRoutes(
+  app: OpenAPIHono<AppEnv>,
+  { pricing, provenance, store }: Services,
+) {
   // The hottest route: documented as usual, validated in the handler with the same schemas by a plain synchronous
   // safeParse (the validator chain costs more than the cached answer), after the token is checked.
   const tierRoute = createRoute({
@@ -101,6 +105,27 @@ export function registerPricingRoutes(app: OpenAPIHono<AppEnv>, { pricing }: Ser
       responses: reply(ClassHistorySchema, 'the class history'),
     }),
     (c) => c.json(pricing.classHistory(c.get('principal'), c.req.valid('param').creditCode), 200),
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/v1/enterprises/{creditCode}/provenance',
+      tags: ['utilities'],
+      summary:
+        'Why the enterprise pays what it pays on a date, and who decided each part: each surcharge with its rule item, the city rule version and who activated it, the county overrides in force with their approval and filing, the published evaluation (who ran, noticed and published it; the objections and their decisions), who entered the figures it rated, and a verified closure',
+      request: { params: TierParams, query: TierQuery },
+      responses: reply(ProvenanceSchema, 'the provenance of the tier on the date'),
+    }),
+    (c) =>
+      c.json(
+        provenance.of(
+          c.get('principal'),
+          c.req.valid('param').creditCode,
+          c.req.valid('query').date ?? store.today(),
+        ),
+        200,
+      ),
   )
 
   app.openapi(

@@ -1,0 +1,177 @@
+/**
+ * Why an enterprise pays what it pays on a date, and who decided each part of it: a bureau's first question ("who
+ * changed this price, when, on whose approval?") answered from the records in one read. It names the city rule
+ * version in force and who activated it, the county overrides in force with every revision (submission, approval
+ * and filing, with their references), the published evaluation the class rests on (who ran it, its notice, who
+ * published it, the objections and their decisions), who entered the figures it rated, and a verified closure.
+ * @module app/provenance
+ */
+import type { ProgrammeStore } from '../db/programme-store.ts'
+import type { Principal, Store } from '../db/store.ts'
+import { overrideInForce, resolve } from '../rulebook/resolve.ts'
+import { EVERY } from './authorize.ts'
+import type { EnterpriseService } from './enterprises.ts'
+import type { PricingService } from './pricing.ts'
+import type { RulebookService } from './rulebooks.ts'
+
+export class ProvenanceService {
+  constructor(
+    private readonly store: Store,
+    private readonly rulebooks: RulebookService,
+    private readonly enterprises: EnterpriseService,
+    private readonly pricing: PricingService,
+    private readonly programme: ProgrammeStore,
+  ) {}
+
+  /** The provenance of `code`'s tier on `date`; the same roles and scopes as the tier. */
+  of(p: Principal | undefined, code: string, date: string) {
+    const firm = this.enterprises.visible(p, code, EVERY)
+    const tier = JSON.parse(this.pricing.tierJson(p, code, date)) as TierAnswer
+    const head = this.store.rulesHead()!
+    const version = this.store.listRulebookVersions().find((v) => v.id === head.versionId)!
+    const activation = this.store.activation(head.activationId)
+    const { rulebook } = this.rulebooks.active()
+    const rules = resolve(rulebook, firm.county, date)
+    const overrides = rulebook.overrides
+      .filter((o) => o.county === firm.county && overrideInForce(o, date))
+      .map((o) => ({
+        id: o.id,
+        label: o.label,
+        status: o.status,
+        from: o.from,
+        to: o.to ?? null,
+        revisions: this.store.overrideRevisions(o.id).map((r) => ({
+          version: r.version,
+          action: r.action,
+          fromStatus: r.fromStatus,
+          toStatus: r.toStatus,
+          at: r.at,
+          by: r.by,
+          reason: r.reason,
+          ref: r.ref,
+          decisionDate: r.decisionDate,
+        })),
+      }))
+    return {
+      creditCode: code,
+      county: firm.county,
+      date,
+      class: tier.class,
+      // Each schedule with the rule item it comes from: the city's file and line, or the county override's.
+      rates: tier.rates.map((r) => ({
+        resource: r.resource,
+        rate: r.rate,
+        stacking: r.stacking,
+        schedules: r.schedules.map((x) => {
+          const item = rules.sections.surcharges.find((s) => s.id === x.scheduleId)
+          return {
+            ...x,
+            origin: item ? item.origin : null,
+            source: item?.source ?? null,
+            assumed: item?.assumed ?? false,
+          }
+        }),
+      })),
+      notes: tier.notes,
+      rules: {
+        versionId: version.id,
+        hash: version.hash,
+        createdAt: version.createdAt,
+        createdBy: version.createdBy,
+        note: version.note,
+        activation: {
+          id: activation.id,
+          at: activation.at,
+          by: activation.by,
+          note: activation.note,
+        },
+      },
+      overrides,
+      evaluation: tier.evaluationId === null ? null : this.evaluation(code, tier.evaluationId),
+      closure: tier.closure ? this.closure(tier.closure) : null,
+    }
+  }
+
+  private evaluation(code: string, runId: number) {
+    const run = this.store.getRun(runId)
+    const result = this.store.runResult(runId, code)
+    const figures =
+      result?.figuresVersion == null
+        ? undefined
+        : this.store.figuresEntry(code, run.year, result.figuresVersion)
+    return {
+      id: run.id,
+      year: run.year,
+      status: run.status,
+      rulebookVersionId: run.rulebookVersionId,
+      overrideRevision: run.overrideRevision,
+      createdAt: run.createdAt,
+      createdBy: run.createdBy,
+      notice: run.noticeFrom ? { from: run.noticeFrom, to: run.noticeTo, by: run.noticedBy } : null,
+      publishedAt: run.publishedAt,
+      publishedBy: run.publishedBy,
+      bindingFrom: run.bindingFrom,
+      result: result
+        ? {
+            status: result.status,
+            group: result.group,
+            score: result.score,
+            rank: result.rank,
+            groupSize: result.groupSize,
+            initialClass: result.initialClass,
+            class: result.class,
+          }
+        : null,
+      figures: figures ? { year: run.year, ...figures } : null,
+      objections: this.store.listObjections({ runId, creditCode: code }).map((o) => ({
+        id: o.id,
+        status: o.status,
+        filedAt: o.filedAt,
+        filedBy: o.filedBy,
+        reason: o.reason,
+        classBefore: o.classBefore,
+        classAfter: o.classAfter,
+        decision: o.decision,
+        decidedAt: o.decidedAt,
+        decidedBy: o.decidedBy,
+      })),
+    }
+  }
+
+  private closure(c: NonNullable<TierAnswer['closure']>) {
+    const d = this.programme.disposition(c.dispositionId)
+    return {
+      on: c.on,
+      inForce: c.inForce,
+      dispositionId: d.id,
+      projectId: d.projectId,
+      completedOn: d.completedOn,
+      evidence: d.evidence,
+      updatedAt: d.updatedAt,
+      updatedBy: d.updatedBy,
+      verifiedOn: d.verifiedOn,
+      verifiedBy: d.verifiedBy,
+    }
+  }
+}
+
+/** The parts of a tier answer (PricingService) the provenance repeats or follows. */
+interface TierAnswer {
+  class: string | null
+  evaluationId: number | null
+  rates: {
+    resource: string
+    rate: string
+    stacking: string
+    schedules: {
+      scheduleId: string
+      label: string
+      basis: string
+      rate: string
+      reason: string
+      charged: boolean
+    }[]
+  }[]
+  notes: string[]
+  closure: { on: string; dispositionId: number; projectId: number; inForce: boolean } | null
+}
