@@ -161,20 +161,30 @@ describe('6. numbers stay within their limits', () => {
 })
 
 describe('7. small leaks', () => {
-  it('an enterprise token gets 403 for any other code, registered or not', async () => {
+  it('an enterprise token gets 403 for any other code, registered or not (tier and provenance)', async () => {
     const unknown = withCheckChar('91330282MA2YYYYY1')
     const other = (
       await api(s.base, 'GET', '/v1/enterprises?limit=50', tokens.bureau)
     ).body.rows.find((e: { creditCode: string }) => e.creditCode !== tokens.creditCode).creditCode
-    for (const code of [unknown, other]) {
-      const r = await api(
-        s.base,
-        'GET',
-        `/v1/enterprises/${code}/tier?date=2025-03-01`,
-        tokens.enterprise,
-      )
-      expect(r.status, code).toBe(403)
-    }
+    for (const code of [unknown, other])
+      for (const what of ['tier', 'provenance']) {
+        const r = await api(
+          s.base,
+          'GET',
+          `/v1/enterprises/${code}/${what}?date=2025-03-01`,
+          tokens.enterprise,
+        )
+        expect(r.status, `${what} ${code}`).toBe(403)
+      }
+    // Its own provenance names who published the run its class rests on.
+    const own = await api(
+      s.base,
+      'GET',
+      `/v1/enterprises/${tokens.creditCode}/provenance?date=2025-03-01`,
+      tokens.enterprise,
+    )
+    expect(own.status).toBe(200)
+    expect(own.body.evaluation.publishedBy).toEqual(expect.any(String))
   })
 
   it('a county token gets 403 for any override id not its own, existing or not', async () => {
