@@ -76,6 +76,21 @@ export interface OverrideDetail extends OverrideSummary {
 
 export const overrideEtag = (id: string, version: number) => `"${id}.v${version}"`
 
+/** An override's revisions as events (who took each step, when, with which reference), its text left out. */
+export function overrideEvents(store: Store, id: string): OverrideEvent[] {
+  return store.overrideRevisions(id).map((r) => ({
+    version: r.version,
+    action: r.action,
+    fromStatus: r.fromStatus,
+    toStatus: r.toStatus,
+    at: r.at,
+    by: r.by,
+    reason: r.reason,
+    ref: r.ref,
+    decisionDate: r.decisionDate,
+  }))
+}
+
 export class OverrideService {
   constructor(
     private readonly store: Store,
@@ -372,17 +387,7 @@ export class OverrideService {
       ...summary(row),
       text: row.text,
       rulebookVersion: this.rulebooks.active().id,
-      events: this.store.overrideRevisions(row.id).map((r) => ({
-        version: r.version,
-        action: r.action,
-        fromStatus: r.fromStatus,
-        toStatus: r.toStatus,
-        at: r.at,
-        by: r.by,
-        reason: r.reason,
-        ref: r.ref,
-        decisionDate: r.decisionDate,
-      })),
+      events: overrideEvents(this.store, row.id),
     }
   }
 }

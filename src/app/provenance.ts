@@ -11,6 +11,7 @@ import type { Principal, Store } from '../db/store.ts'
 import { overrideInForce, resolve } from '../rulebook/resolve.ts'
 import { EVERY } from './authorize.ts'
 import type { EnterpriseService } from './enterprises.ts'
+import { overrideEvents } from './overrides.ts'
 import type { PricingService } from './pricing.ts'
 import type { RulebookService } from './rulebooks.ts'
 
@@ -40,17 +41,7 @@ export class ProvenanceService {
         status: o.status,
         from: o.from,
         to: o.to ?? null,
-        revisions: this.store.overrideRevisions(o.id).map((r) => ({
-          version: r.version,
-          action: r.action,
-          fromStatus: r.fromStatus,
-          toStatus: r.toStatus,
-          at: r.at,
-          by: r.by,
-          reason: r.reason,
-          ref: r.ref,
-          decisionDate: r.decisionDate,
-        })),
+        revisions: overrideEvents(this.store, o.id),
       }))
     return {
       creditCode: code,

@@ -52,22 +52,23 @@ const Category = nullable(
   }),
 ).openapi('SectorCategory')
 
+/** A surcharge schedule that applies on a date: its rate and whether it is charged after stacking. */
+const Schedule = z.object({
+  scheduleId: z.string(),
+  label: z.string(),
+  basis: z.string(),
+  rate: z.string(),
+  reason: z.string(),
+  charged: z.boolean(),
+})
+
 const ResourceRate = z
   .object({
     resource: z.string(),
     unit: z.string(),
     rate: z.string(),
     stacking: z.enum(['sum', 'max']),
-    schedules: z.array(
-      z.object({
-        scheduleId: z.string(),
-        label: z.string(),
-        basis: z.string(),
-        rate: z.string(),
-        reason: z.string(),
-        charged: z.boolean(),
-      }),
-    ),
+    schedules: z.array(Schedule),
     quota: z.array(
       z.object({
         scheduleId: z.string(),
@@ -146,6 +147,18 @@ export const ClassHistorySchema = z
 
 const Actor = z.string().openapi({ description: 'the label of the token (office) that did it' })
 const Stamp = z.string().openapi({ description: 'when, as an ISO timestamp' })
+/** One step of an override's life: who took it, when, and the decision's reference and date. */
+const OverrideEvent = z.object({
+  version: z.number().int(),
+  action: z.string(),
+  fromStatus: nullable(z.string()),
+  toStatus: z.string(),
+  at: Stamp,
+  by: Actor,
+  reason: z.string(),
+  ref: nullable(z.string()).openapi({ description: 'the approval or filing reference' }),
+  decisionDate: nullable(Iso),
+})
 
 export const ProvenanceSchema = z
   .object({
@@ -159,13 +172,7 @@ export const ProvenanceSchema = z
         rate: z.string(),
         stacking: z.string(),
         schedules: z.array(
-          z.object({
-            scheduleId: z.string(),
-            label: z.string(),
-            basis: z.string(),
-            rate: z.string(),
-            reason: z.string(),
-            charged: z.boolean(),
+          Schedule.extend({
             origin: nullable(
               z.object({
                 file: z.string(),
@@ -197,19 +204,7 @@ export const ProvenanceSchema = z
         status: z.string(),
         from: Iso,
         to: nullable(Iso),
-        revisions: z.array(
-          z.object({
-            version: z.number().int(),
-            action: z.string(),
-            fromStatus: nullable(z.string()),
-            toStatus: z.string(),
-            at: Stamp,
-            by: Actor,
-            reason: z.string(),
-            ref: nullable(z.string()).openapi({ description: 'the approval or filing reference' }),
-            decisionDate: nullable(Iso),
-          }),
-        ),
+        revisions: z.array(OverrideEvent),
       }),
     ),
     evaluation: nullable(
@@ -631,19 +626,7 @@ export const OverrideListSchema = z
 export const OverrideSchema = OverrideSummary.extend({
   text: z.string(),
   rulebookVersion: z.number().int(),
-  events: z.array(
-    z.object({
-      version: z.number().int(),
-      action: z.string(),
-      fromStatus: nullable(z.string()),
-      toStatus: z.string(),
-      at: z.string(),
-      by: z.string(),
-      reason: z.string(),
-      ref: nullable(z.string()),
-      decisionDate: nullable(Iso),
-    }),
-  ),
+  events: z.array(OverrideEvent),
 }).openapi('Override')
 
 export const PreviewSchema = z
