@@ -105,8 +105,14 @@ describe('mujun import / evaluate / export', () => {
     expect(text.split('\r\n').filter(Boolean)).toHaveLength(4)
   })
 
-  it('exits 2 with the usage on a missing database', async () => {
-    expect(await runCli(['evaluate', '--year', '2024', '--db', '/nonexistent/x.db'], io)).toBe(2)
+  it('exits 2 with the usage of that command (not of every command) on a missing database', async () => {
+    const said: string[] = []
+    const mine = { out: (x: string) => said.push(x), err: (x: string) => said.push(x) }
+    expect(await runCli(['evaluate', '--year', '2024', '--db', '/nonexistent/x.db'], mine)).toBe(2)
+    const text = said.join('\n')
+    expect(text).toMatch(/^mujun: database '\/nonexistent\/x\.db' does not exist/)
+    expect(text).toContain('  mujun evaluate --year YYYY')
+    expect(text).not.toContain('mujun import')
   })
 })
 

@@ -104,6 +104,14 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
 
 Exit codes: 0 ok, 1 problems found (each printed as file:line:col or row/column), 2 usage error.`
 
+/** The usage of the command `argv` names (with its subcommand for rules, tokens and programme), or all of it. */
+function usageOf(argv: string[]): string {
+  const [cmd, sub] = argv
+  if (!cmd) return USAGE
+  const named = sub && !sub.startsWith('-') ? `${cmd} ${sub}` : cmd
+  return helpFor(cmd === 'rules' || cmd === 'tokens' || cmd === 'programme' ? named : cmd)
+}
+
 /** The usage lines of one command (with their continuation lines), or everything when none match. */
 function helpFor(command: string): string {
   const lines = USAGE.split('\n')
@@ -145,7 +153,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     return await dispatch(argv, io)
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`mujun: ${e.message}\n\n${USAGE}`)
+      io.err(`mujun: ${e.message}\n\n${usageOf(argv)}`)
       return 2
     }
     if (e instanceof RulebookError) {
@@ -157,7 +165,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       return 1
     }
     if (e instanceof Error && 'code' in e && (e as any).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      io.err(`mujun: ${e.message}\n\n${USAGE}`)
+      io.err(`mujun: ${e.message}\n\n${usageOf(argv)}`)
       return 2
     }
     throw e
@@ -171,8 +179,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return cmd ? 0 : 2
   }
   if (argv.includes('--help') || argv.includes('-h')) {
-    const named = sub && !sub.startsWith('-') ? `${cmd} ${sub}` : cmd
-    io.out(helpFor(cmd === 'rules' || cmd === 'tokens' || cmd === 'programme' ? named : cmd))
+    io.out(usageOf(argv))
     return 0
   }
   if (cmd === 'rules' && sub === 'check') return rulesCheck(argv.slice(2), io)
