@@ -320,6 +320,17 @@ describe('tiers and quotes', () => {
   })
 })
 
+describe('today is Ningbo’s today', () => {
+  it('a tier asked without a date at 01:00 in Ningbo (17:00 UTC the day before) is the tier of the Ningbo day', async () => {
+    const late = createTestApp({ size: 60, clockStart: '2025-06-30T17:00:00Z' })
+    const res = await call(late.app, 'GET', `/v1/enterprises/${late.tokens.creditCode}/tier`, {
+      token: late.tokens.utility,
+    })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { date: string }).date).toBe('2025-07-01')
+  })
+})
+
 describe('enterprises, figures and If-Match', () => {
   const code = withCheckChar('91330206MAT000001')
   it('creates, reads with an ETag, and replaces only with the current ETag', async () => {

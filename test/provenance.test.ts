@@ -167,3 +167,34 @@ describe('the provenance of a price', () => {
     expect(await runCli(['provenance', `${code.slice(0, 17)}0`, '--db', db], io)).toBe(2)
   })
 })
+
+describe('the provenance page', () => {
+  const page = (path: string, token?: string) =>
+    t.app.request(path, token ? { headers: { cookie: `mujun_token=${token}` } } : {})
+
+  it('shows a logged-in enterprise its own record, linked from its self-check page', async () => {
+    const selfCheck = await (await page('/self-check?lang=en', t.tokens.enterprise)).text()
+    expect(selfCheck).toContain(`/provenance?code=${firm}&amp;lang=en`)
+    const res = await page(`/provenance?code=${firm}&date=2025-03-01&lang=en`, t.tokens.enterprise)
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    const why = await json(await provenance(t.tokens.enterprise))
+    expect(html).toContain(`${firm} · 2025-03-01`)
+    expect(html).toContain(`Evaluation ${why.evaluation.id} (2024, published)`)
+    expect(html).toContain(why.rules.activation.by)
+    // The filed override of the test above, with its approval reference.
+    expect(html).toContain('甬政函〔2025〕9号')
+  })
+
+  it('refuses another firm with the API’s reason, and asks an anonymous visitor to log in', async () => {
+    const other = t.store
+      .listEnterprises({ limit: 200, offset: 0 })
+      .rows.find((e) => e.creditCode !== firm)!.creditCode
+    const res = await page(`/provenance?code=${other}&lang=en`, t.tokens.enterprise)
+    expect(res.status).toBe(403)
+    expect(await res.text()).toContain(`scoped to ${firm}`)
+    const escaped = await page(`/provenance?code=%3Cscript%3E&lang=en`, t.tokens.bureau)
+    expect(await escaped.text()).not.toContain('<script>')
+    expect((await page('/provenance?lang=en')).status).toBe(401)
+  })
+})

@@ -5,6 +5,7 @@
  * @module app/overrides
  */
 import { LineCounter, parseDocument } from 'yaml'
+import { ningboDate } from '../dates.ts'
 import {
   ConflictError,
   checkIfMatch,
@@ -205,7 +206,7 @@ export class OverrideService {
     const who = authorize(p, ACTION_ROLES[action])
     const current = this.owned(who, id)
     if (ifMatch !== undefined) checkIfMatch(ifMatch, overrideEtag(id, current.version))
-    const today = localDate(this.store.now())
+    const today = this.store.today()
     const date = decision.date ?? today
     const last = this.store.overrideRevisions(id).at(-1)!
     if (date > today)
@@ -214,10 +215,10 @@ export class OverrideService {
         `the ${action} date ${date} is in the future (today is ${today})`,
         { status: 422 },
       )
-    if (date < localDate(last.at))
+    if (date < ningboDate(last.at))
       throw new MujunError(
         'DECISION_DATE_INVALID',
-        `the ${action} date ${date} is before the previous step (${last.action}, recorded ${localDate(last.at)})`,
+        `the ${action} date ${date} is before the previous step (${last.action}, recorded ${ningboDate(last.at)})`,
         { status: 422 },
       )
     const by = actorOf(who)
@@ -460,11 +461,6 @@ function readHeader(
       throw invalid('the override text is nested too deeply or cannot be read as YAML')
     return {}
   }
-}
-
-/** The calendar date in Ningbo (UTC+8, no daylight saving) of an ISO instant: decisions are dated there. */
-function localDate(instant: string): string {
-  return new Date(Date.parse(instant) + 8 * 3600_000).toISOString().slice(0, 10)
 }
 
 function invalid(message: string) {

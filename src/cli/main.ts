@@ -23,6 +23,7 @@ import { isCalendarDate } from '../app/evaluations.ts'
 import { RulebookService } from '../app/rulebooks.ts'
 import { createServices } from '../app/services.ts'
 import { TokenRequest } from '../app/tokens.ts'
+import { ningboDate } from '../dates.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import { csvCell, csvRows, decodeCsvBytes, parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
 import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
@@ -253,7 +254,7 @@ function rulesShow(args: string[], io: Io): number {
     },
   })
   const rb = loadCity(values.rules!)
-  const date = values.date ?? new Date().toISOString().slice(0, 10)
+  const date = values.date ?? ningboDate()
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date must be YYYY-MM-DD`)
   const county = values.county ?? rb.meta.jurisdiction.code
   if (county !== rb.meta.jurisdiction.code && !rb.meta.counties.some((c) => c.code === county)) {

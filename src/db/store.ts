@@ -8,7 +8,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Statement } from 'better-sqlite3'
 import { and, asc, desc, eq, gte, like, lte, sql } from 'drizzle-orm'
-import { addDays } from '../dates.ts'
+import { addDays, ningboDate } from '../dates.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
 import { memoized } from '../memo.ts'
@@ -1165,7 +1165,7 @@ export class Store {
 
   /** Today's date in Ningbo (UTC+8, no daylight saving), by this store's clock: notices and publications are dated there. */
   today(): string {
-    return new Date(Date.parse(this.now()) + 8 * 3600_000).toISOString().slice(0, 10)
+    return ningboDate(this.now())
   }
 
   /** One enterprise's result in a run, if it has one. */

@@ -7,6 +7,7 @@ export type Lang = 'zh' | 'en'
 const STRINGS = {
   title: { zh: '亩均效益自查', en: 'Per-mu efficiency self-check' },
   overview: { zh: '评价总览', en: 'Bureau overview' },
+  provenance: { zh: '价格依据', en: 'Why this price' },
   login: { zh: '登录', en: 'Log in' },
   logout: { zh: '退出', en: 'Log out' },
   token: { zh: '访问令牌', en: 'Access token' },

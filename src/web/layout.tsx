@@ -34,6 +34,7 @@ export function Layout(props: {
           <a href={`/self-check?lang=${props.lang}`}>{t(props.lang, 'title')}</a>
           <a href={`/overview?lang=${props.lang}`}>{t(props.lang, 'overview')}</a>
           <a href={`/programme?lang=${props.lang}`}>{t(props.lang, 'programme')}</a>
+          <a href={`/provenance?lang=${props.lang}`}>{t(props.lang, 'provenance')}</a>
           <span class="sp" />
           <a href={`${props.path}?lang=${other}`}>{other === 'en' ? 'English' : '中文'}</a>
           {props.loggedIn ? (

@@ -5,6 +5,7 @@
  */
 import type { Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { isCalendarDate } from '../app/evaluations.ts'
 import { ProjectRequest } from '../app/programme.ts'
 import type { Services } from '../app/services.ts'
 import type { Principal } from '../db/store.ts'
@@ -28,6 +29,7 @@ import {
   stateOf,
   TargetsTable,
 } from './programme-page.tsx'
+import { PROVENANCE_TITLE, ProvenanceView } from './provenance-page.tsx'
 
 const COOKIE = 'mujun_token'
 /** The figures the self-check form asks for; the rest take their rulebook defaults. */
@@ -303,6 +305,17 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
           </section>
         ))}
         {note ? <p>{note}</p> : ''}
+        {p?.role === 'enterprise' ? (
+          <p>
+            <a href={`/provenance?code=${p.scope}&lang=${lang}`}>
+              {lang === 'zh'
+                ? '我为什么付这个价格？谁决定的？'
+                : 'Why do I pay this price, and who decided it?'}
+            </a>
+          </p>
+        ) : (
+          ''
+        )}
         {Object.keys(errors).length > 0 ? <p class="err">{t(lang, 'fixErrors')}</p> : ''}
         <form method="post" action={`/self-check?lang=${lang}`} id="self-check">
           <input type="hidden" name="creditCode" value={values.creditCode ?? ''} />
@@ -599,6 +612,43 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
       return problemText(c, e)
     }
     return c.redirect(`/programme/project?id=${project}&lang=${langOf(c.req.query('lang'))}`, 303)
+  })
+
+  // Why a firm pays what it pays on a day, for anyone logged in who may read its tier.
+  app.get('/provenance', (c) => {
+    const lang = langOf(c.req.query('lang'))
+    const p = who(c)
+    const title = PROVENANCE_TITLE[lang]
+    if (!p)
+      return c.html(
+        <Layout lang={lang} title={title} path="/provenance" loggedIn={false}>
+          <p>
+            <a href={`/login?lang=${lang}`}>{t(lang, 'login')}</a>
+          </p>
+        </Layout>,
+        401,
+      )
+    const code = (c.req.query('code') ?? (p.role === 'enterprise' ? p.scope : '')).trim()
+    const asked = c.req.query('date') ?? ''
+    const date = isCalendarDate(asked) ? asked : store.today()
+    let record: ReturnType<Services['provenance']['of']> | undefined
+    let message: string | undefined
+    let status: 200 | 401 | 403 | 404 | 422 = 200
+    if (code) {
+      try {
+        record = services.provenance.of(p, code, date)
+      } catch (e) {
+        if (!(e instanceof MujunError)) throw e
+        message = e.message
+        status = e.status as typeof status
+      }
+    }
+    return c.html(
+      <Layout lang={lang} title={title} path="/provenance" loggedIn>
+        <ProvenanceView lang={lang} code={code} date={date} record={record} message={message} />
+      </Layout>,
+      status,
+    )
   })
 
   app.get('/programme/basis', async (c) => {

@@ -88,7 +88,8 @@ export function registerPricingRoutes(
       const query = TierQuery.safeParse({ date })
       if (!query.success) throw new RequestInvalid(query.error, 'query')
     }
-    date ??= new Date().toISOString().slice(0, 10)
+    // Today in Ningbo: a UTC date would give yesterday's tier until 08:00 there.
+    date ??= store.today()
     return c.body(pricing.tierJson(c.get('principal'), code, date), 200, {
       'content-type': 'application/json; charset=utf-8',
     })

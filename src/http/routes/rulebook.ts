@@ -24,7 +24,7 @@ const VersionId = z.coerce
   .min(1)
   .max(2 ** 31)
 
-export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks }: Services) {
+export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks, store }: Services) {
   app.openapi(
     createRoute({
       method: 'get',
@@ -45,7 +45,7 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks }: 
       const { active, resolved } = rulebooks.resolved(
         c.get('principal'),
         q.county,
-        q.date ?? new Date().toISOString().slice(0, 10),
+        q.date ?? store.today(),
       )
       c.header('ETag', active.etag)
       return c.json({ version: active.id, ...resolvedToJson(active.rulebook, resolved) }, 200)

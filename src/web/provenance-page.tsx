@@ -1,0 +1,194 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The provenance page: why a firm pays what it pays on a day, and who decided each part (the record of
+ * GET /v1/enterprises/{code}/provenance, for people).
+ * @module web/provenance-page
+ */
+import type { ProvenanceService } from '../app/provenance.ts'
+import type { Lang } from './i18n.ts'
+
+type Provenance = ReturnType<ProvenanceService['of']>
+
+export const PROVENANCE_TITLE = {
+  zh: '价格依据与决定记录',
+  en: 'Why this price, and who decided it',
+}
+
+/** The lookup form, with the record when one was found. */
+export function ProvenanceView(props: {
+  lang: Lang
+  code: string
+  date: string
+  record?: Provenance
+  message?: string
+}) {
+  const { lang, record } = props
+  const zh = lang === 'zh'
+  return (
+    <div>
+      <form method="get" action="/provenance">
+        <input type="hidden" name="lang" value={lang} />
+        <label>
+          <span>{zh ? '统一社会信用代码' : 'Credit code'}</span>
+          <input name="code" value={props.code} required maxlength={18} />
+        </label>
+        <label>
+          <span>{zh ? '日期' : 'Date'}</span>
+          <input name="date" type="date" value={props.date} required />
+        </label>
+        <button type="submit">{zh ? '查询' : 'Look up'}</button>
+      </form>
+      {props.message ? <p class="err">{props.message}</p> : ''}
+      {record ? <Record lang={lang} record={record} /> : ''}
+    </div>
+  )
+}
+
+function Record({ lang, record }: { lang: Lang; record: Provenance }) {
+  const zh = lang === 'zh'
+  const ev = record.evaluation
+  const a = record.rules.activation
+  return (
+    <div>
+      <section>
+        <h2>
+          {record.creditCode} · {record.date} · {zh ? '类别' : 'class'}{' '}
+          <span class={record.class ?? ''}>{record.class ?? '-'}</span>
+        </h2>
+        <table>
+          <tr>
+            <th>{zh ? '资源' : 'Resource'}</th>
+            <th>{zh ? '加价项目' : 'Schedule'}</th>
+            <th class="num">{zh ? '元/单位' : 'yuan/unit'}</th>
+            <th>{zh ? '理由' : 'Reason'}</th>
+            <th>{zh ? '规则出处' : 'Rule'}</th>
+          </tr>
+          {record.rates.flatMap((r) =>
+            r.schedules.map((s) => (
+              <tr>
+                <td>{r.resource}</td>
+                <td>
+                  {s.label}
+                  {s.charged ? '' : zh ? '（不叠加收取）' : ' (not charged)'}
+                </td>
+                <td class="num">{s.rate}</td>
+                <td>{s.reason}</td>
+                <td>
+                  {s.origin
+                    ? s.origin.kind === 'county'
+                      ? `${zh ? '县级措施' : 'county override'} ${s.origin.overrideId}`
+                      : `${s.origin.file}:${s.origin.line}`
+                    : '-'}
+                  {s.assumed ? (zh ? '（假定值）' : ' (assumed)') : ''}
+                </td>
+              </tr>
+            )),
+          )}
+        </table>
+        {record.notes.map((n) => (
+          <p>{n}</p>
+        ))}
+      </section>
+      <section>
+        <h2>{zh ? '市级规则版本' : 'City rules'}</h2>
+        <p>
+          {zh ? '版本' : 'Version'} {record.rules.versionId} (sha256{' '}
+          {record.rules.hash.slice(0, 12)}) · {zh ? '生效操作' : 'put in force'} {a.at} · {a.by}
+          {a.note ? ` · ${a.note}` : ''}
+        </p>
+      </section>
+      <section>
+        <h2>{zh ? '生效的县级个性化措施' : 'County overrides in force'}</h2>
+        {record.overrides.length === 0 ? <p>{zh ? '无' : 'none'}</p> : ''}
+        {record.overrides.map((o) => (
+          <div>
+            <h3>
+              {o.id} · {o.label} · {o.status} · {zh ? '自' : 'from'} {o.from}
+            </h3>
+            <table>
+              <tr>
+                <th>{zh ? '步骤' : 'Step'}</th>
+                <th>{zh ? '时间' : 'At'}</th>
+                <th>{zh ? '操作人' : 'By'}</th>
+                <th>{zh ? '文号' : 'Reference'}</th>
+                <th>{zh ? '决定日期' : 'Decision date'}</th>
+                <th>{zh ? '理由' : 'Reason'}</th>
+              </tr>
+              {o.revisions.map((r) => (
+                <tr>
+                  <td>
+                    {r.action} → {r.toStatus}
+                  </td>
+                  <td>{r.at}</td>
+                  <td>{r.by}</td>
+                  <td>{r.ref ?? '-'}</td>
+                  <td>{r.decisionDate ?? '-'}</td>
+                  <td>{r.reason}</td>
+                </tr>
+              ))}
+            </table>
+          </div>
+        ))}
+      </section>
+      <section>
+        <h2>{zh ? '所依据的评价' : 'The evaluation it rests on'}</h2>
+        {ev ? (
+          <div>
+            <p>
+              {zh ? '评价' : 'Evaluation'} {ev.id} ({ev.year}, {ev.status}) · {zh ? '计算' : 'run'}{' '}
+              {ev.createdAt} · {ev.createdBy}
+              {ev.notice
+                ? ` · ${zh ? '公示' : 'notice'} ${ev.notice.from}–${ev.notice.to} · ${ev.notice.by}`
+                : ''}{' '}
+              · {zh ? '发布' : 'published'} {ev.publishedAt ?? '-'} · {ev.publishedBy ?? '-'} ·{' '}
+              {zh ? '自' : 'binds from'} {ev.bindingFrom ?? '-'}
+              {zh ? '起执行' : ''}
+            </p>
+            {ev.result ? (
+              <p>
+                {zh ? '结果' : 'Result'}: {ev.result.group ?? '-'} · {zh ? '得分' : 'score'}{' '}
+                {ev.result.score ?? '-'} · {zh ? '排名' : 'rank'} {ev.result.rank ?? '-'}/
+                {ev.result.groupSize ?? '-'} · {ev.result.initialClass ?? '-'} →{' '}
+                {ev.result.class ?? '-'}
+              </p>
+            ) : (
+              ''
+            )}
+            {ev.figures ? (
+              <p>
+                {zh ? '所评数据' : 'Figures rated'}: {ev.figures.year} v{ev.figures.version} ·{' '}
+                {ev.figures.updatedAt} · {ev.figures.updatedBy}
+              </p>
+            ) : (
+              ''
+            )}
+            {ev.objections.map((o) => (
+              <p>
+                {zh ? '异议' : 'Objection'} {o.id} ({o.status}) · {o.filedAt} · {o.filedBy}:{' '}
+                {o.reason}
+                {' → '}
+                {o.decision ?? '-'} ({o.classBefore ?? '-'} → {o.classAfter ?? '-'}) ·{' '}
+                {o.decidedAt ?? '-'} · {o.decidedBy ?? '-'}
+              </p>
+            ))}
+          </div>
+        ) : (
+          <p>{zh ? '当日无已发布评价' : 'No published evaluation binds on this day'}</p>
+        )}
+      </section>
+      {record.closure ? (
+        <section>
+          <h2>{zh ? '关停处置' : 'Closure'}</h2>
+          <p>
+            {zh ? '处置' : 'Disposition'} {record.closure.dispositionId} · {zh ? '完成' : 'done'}{' '}
+            {record.closure.completedOn} · {zh ? '核验' : 'verified'}{' '}
+            {record.closure.verifiedOn ?? '-'} · {record.closure.verifiedBy ?? '-'} ·{' '}
+            {zh ? '自此不收差别价格' : 'nothing charged from'} {record.closure.on}
+          </p>
+        </section>
+      ) : (
+        ''
+      )}
+    </div>
+  )
+}
