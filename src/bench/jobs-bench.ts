@@ -91,7 +91,7 @@ const evaluating = job(
 const duringEvaluation = await lookups(evaluating)
 const evaluated = await evaluating
 // The programme's progress after each change of the figures: the labour-productivity target sums the above-scale
-// firms of 2014 and 2017, so with those years' figures of 200,000 firms each opening makes a pass over both.
+// firms of 2014 and 2017, so with those years' figures of N firms each opening makes a pass over both.
 await job('/v1/enterprises:import?year=2014', csvLarge, 'text/csv')
 await job('/v1/enterprises:import?year=2017', csvLarge, 'text/csv')
 const progressSeconds: number[] = []
