@@ -231,27 +231,31 @@ describe('tiers and quotes', () => {
     expect(text.split('\r\n').filter(Boolean)).toHaveLength(301)
   })
 
-  it('self-check rates submitted figures against the published peers with a full trace, storing nothing', async () => {
-    const before = t.store.listAudit({}).length
-    const res = await call(t.app, 'POST', '/v1/self-check', {
+  /** The demo enterprise's self-check of `figures` for 2024 (a 慈溪 firm, industry 3411). */
+  const selfCheckOf = (figures: Record<string, number | boolean>) =>
+    call(t.app, 'POST', '/v1/self-check', {
       token: t.tokens.enterprise,
       body: {
         creditCode: t.tokens.creditCode,
         county: '330282',
         industryCode: '3411',
         year: 2024,
-        figures: {
-          above_scale: true,
-          land_mu: 20,
-          tax: 900,
-          revenue: 12000,
-          value_added: 3000,
-          energy_tce: 500,
-          electricity_kwh: 2_000_000,
-          employees: 100,
-          rd_spend: 500,
-        },
+        figures,
       },
+    })
+
+  it('self-check rates submitted figures against the published peers with a full trace, storing nothing', async () => {
+    const before = t.store.listAudit({}).length
+    const res = await selfCheckOf({
+      above_scale: true,
+      land_mu: 20,
+      tax: 900,
+      revenue: 12000,
+      value_added: 3000,
+      energy_tce: 500,
+      electricity_kwh: 2_000_000,
+      employees: 100,
+      rd_spend: 500,
     })
     expect(res.status).toBe(200)
     const r = (await res.json()) as {
@@ -278,16 +282,7 @@ describe('tiers and quotes', () => {
       tax: 30,
       electricity_kwh: 300_000,
     }
-    const res = await call(t.app, 'POST', '/v1/self-check', {
-      token: t.tokens.enterprise,
-      body: {
-        creditCode: t.tokens.creditCode,
-        county: '330282',
-        industryCode: '3411',
-        year: 2024,
-        figures,
-      },
-    })
+    const res = await selfCheckOf(figures)
     expect(res.status).toBe(200)
     const r = (await res.json()) as {
       group: string
