@@ -39,6 +39,7 @@ import { loadRulebook, readRuleTexts } from '../rulebook/load.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { resolvedToJson } from '../rulebook/resolved-json.ts'
 import { ruleFileJsonSchema } from '../rulebook/schema.ts'
+import { backupCmd } from './backup-cmd.ts'
 import { programmeCmd } from './programme-cmd.ts'
 import { createProgress, type Progress } from './progress.ts'
 import { formatResolved } from './rules-table.ts'
@@ -101,6 +102,10 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun programme fund --year YYYY [--fix] [--db data/mujun.db] [--format table|json]
                                                the fund's allocation among the counties (a preview; --fix stores it
                                                as the economy office, once)
+  mujun backup --out FILE [--db data/mujun.db]
+                                               a consistent copy of the whole database while the service runs
+                                               (never over an existing file), checked and recorded in the audit log
+  mujun backup --check FILE                    SQLite's integrity check of a copy, its records and its sha256
   mujun serve                                  start the HTTP service (same as npm start)
 
 Exit codes: 0 ok, 1 problems found (each printed as file:line:col or row/column), 2 usage error.`
@@ -199,6 +204,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (cmd === 'objections') return objectionsCmd(argv.slice(1), io)
   if (cmd === 'export') return exportCmd(argv.slice(1), io)
   if (cmd === 'provenance') return provenanceCmd(argv.slice(1), io)
+  if (cmd === 'backup') return backupCmd(argv.slice(1), io)
   if (cmd === 'quote') return quoteCmd(argv.slice(1), io)
   if (cmd === 'bill') return billCmd(argv.slice(1), io)
   if (cmd === 'programme') return programmeCmd(argv.slice(1), io)

@@ -1,0 +1,105 @@
+/**
+ * Backups of the system of record: a consistent copy of the whole database, and a check of any database file.
+ * @module db/backup
+ */
+import { createHash } from 'node:crypto'
+import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs'
+import Database from 'better-sqlite3'
+import { MujunError } from '../errors.ts'
+import type { Store } from './store.ts'
+
+/** The tables a backup is described by: the records a price rests on. */
+const RECORDS = [
+  'rulebook_versions',
+  'rulebook_activations',
+  'overrides',
+  'override_revisions',
+  'enterprises',
+  'figures',
+  'figure_versions',
+  'evaluation_runs',
+  'evaluation_results',
+  'objections',
+  'projects',
+  'dispositions',
+  'api_tokens',
+  'audit_log',
+] as const
+
+export interface DatabaseCheck {
+  path: string
+  bytes: number
+  sha256: string
+  /** `ok`, or what SQLite's integrity check found. */
+  integrity: string
+  /** Rows per table of the records (none when the check fails). */
+  rows: Partial<Record<(typeof RECORDS)[number], number>>
+  /** The newest audit entry: what the copy knows up to. */
+  lastAudit: { at: string; action: string; subject: string } | null
+}
+
+/**
+ * Copies the whole database to `path` with VACUUM INTO: one read transaction, so the copy holds exactly the commits
+ * made before it began, and writers (the server, other processes) go on meanwhile. The copy is checked, made
+ * readable by its owner only, and recorded in the audit log (who, when, where, its sha256). `path` must not exist:
+ * a backup is never overwritten.
+ */
+export function backupDatabase(store: Store, path: string, actor: string): DatabaseCheck {
+  if (existsSync(path))
+    throw new MujunError('BACKUP_EXISTS', `${path} exists: a backup is never overwritten`, {
+      status: 409,
+    })
+  store.db.$client.prepare('VACUUM INTO ?').run(path)
+  chmodSync(path, 0o600)
+  const check = checkDatabase(path)
+  if (check.integrity !== 'ok')
+    throw new MujunError(
+      'BACKUP_INVALID',
+      `the copy at ${path} fails its check: ${check.integrity}`,
+      {
+        status: 500,
+      },
+    )
+  store.write((tx) =>
+    store.audit(tx, actor, 'database.backup', `backup/${path}`, {
+      sha256: check.sha256,
+      bytes: check.bytes,
+      rows: check.rows,
+      upTo: check.lastAudit?.at ?? null,
+    }),
+  )
+  return check
+}
+
+/** Opens a database file read-only and describes it: SQLite's integrity check, its records, its sha256. */
+export function checkDatabase(path: string): DatabaseCheck {
+  if (!existsSync(path))
+    throw new MujunError('NOT_FOUND', `${path} does not exist`, { status: 404 })
+  const db = new Database(path, { readonly: true, fileMustExist: true })
+  try {
+    let integrity: string
+    try {
+      const found = db.pragma('integrity_check') as { integrity_check: string }[]
+      integrity = found.map((r) => r.integrity_check).join('; ')
+    } catch (e) {
+      // A file too damaged to check ("database disk image is malformed", "file is not a database").
+      integrity = `unreadable: ${(e as Error).message}`
+    }
+    const bytes = statSync(path).size
+    const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex')
+    if (integrity !== 'ok') return { path, bytes, sha256, integrity, rows: {}, lastAudit: null }
+    const rows = Object.fromEntries(
+      RECORDS.map((t) => [
+        t,
+        (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n,
+      ]),
+    )
+    const lastAudit =
+      (db
+        .prepare('SELECT at, action, subject FROM audit_log ORDER BY id DESC LIMIT 1')
+        .get() as DatabaseCheck['lastAudit']) ?? null
+    return { path, bytes, sha256, integrity, rows, lastAudit }
+  } finally {
+    db.close()
+  }
+}

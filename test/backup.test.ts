@@ -1,0 +1,119 @@
+/**
+ * "Can it be lost?": every commit is on disk when it returns (synchronous = FULL), and `mujun backup` copies the
+ * whole database while a real server process writes to it. The copy holds exactly the commits before it began,
+ * passes SQLite's integrity check, is the owner's only, is never written over, and is recorded in the audit log.
+ * A server started on the copy answers with the same records.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { runCli } from '../src/cli/main.ts'
+import { checkDatabase } from '../src/db/backup.ts'
+import { createDb } from '../src/db/client.ts'
+import type { DemoTokens } from '../src/demo/seed.ts'
+import { draftOverride } from './support/overrides.ts'
+import { NINGBO_DIR } from './support/rulebook.ts'
+import { api, type Server, startServer, stopAll } from './support/server.ts'
+
+afterAll(stopAll)
+
+let dir: string
+let db: string
+let server: Server
+let tokens: DemoTokens
+const said: string[] = []
+const io = { out: (x: string) => said.push(x), err: (x: string) => said.push(x) }
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mujun-backup-'))
+  db = join(dir, 'm.db')
+  server = await startServer({ DB_PATH: db, RULES_DIR: NINGBO_DIR })
+  tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
+}, 60_000)
+
+it('every commit is on disk when it returns: the database runs with synchronous = FULL', () => {
+  const fresh = createDb(join(dir, 'fresh.db'))
+  expect(fresh.$client.pragma('synchronous', { simple: true })).toBe(2)
+  fresh.$client.close()
+})
+
+describe('mujun backup against a running server', () => {
+  const copy = () => join(dir, 'copy.db')
+  const propose = (id: string) =>
+    api(server.base, 'POST', '/v1/overrides', tokens.county, {
+      text: draftOverride(id, '330282', '2027-01-01'),
+    })
+
+  it('copies every commit made before it, while the server goes on writing', async () => {
+    expect((await propose('cixi_before_backup')).status).toBe(201)
+    said.length = 0
+    expect(await runCli(['backup', '--out', copy(), '--db', db], io), said.join('\n')).toBe(0)
+    // Written after the copy began: not in it.
+    expect((await propose('cixi_after_backup')).status).toBe(201)
+    const check = checkDatabase(copy())
+    expect(check.integrity).toBe('ok')
+    expect(statSync(copy()).mode & 0o777).toBe(0o600)
+    const ids = (path: string) => {
+      const conn = createDb(path).$client
+      const rows = conn.prepare('SELECT id FROM overrides ORDER BY id').pluck().all()
+      conn.close()
+      return rows
+    }
+    expect(ids(copy())).toContain('cixi_before_backup')
+    expect(ids(copy())).not.toContain('cixi_after_backup')
+    expect(said.join('\n')).toContain(`sha256 ${check.sha256}, integrity ok`)
+    // The backup itself is on the record: who took it, where, and the copy's sha256.
+    const audit = await api(server.base, 'GET', `/v1/audit?subject=backup/${copy()}`, tokens.bureau)
+    expect(audit.status).toBe(200)
+    expect(audit.body.entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          action: 'database.backup',
+          detail: expect.objectContaining({ sha256: check.sha256 }),
+        }),
+      ]),
+    )
+  })
+
+  it('never writes over a file, and says so', async () => {
+    const before = readFileSync(copy())
+    said.length = 0
+    expect(await runCli(['backup', '--out', copy(), '--db', db], io)).toBe(1)
+    expect(said.join('\n')).toContain('BACKUP_EXISTS')
+    expect(readFileSync(copy()).equals(before)).toBe(true)
+  })
+
+  it('a server started on the copy answers with the same records', async () => {
+    const restored = join(mkdtempSync(join(tmpdir(), 'mujun-restore-')), 'm.db')
+    copyFileSync(copy(), restored)
+    const b = await startServer({ DB_PATH: restored, RULES_DIR: NINGBO_DIR })
+    try {
+      const path = '/v1/overrides/cixi_before_backup'
+      const [original, fromCopy] = await Promise.all([
+        api(server.base, 'GET', path, tokens.bureau),
+        api(b.base, 'GET', path, tokens.bureau),
+      ])
+      expect(fromCopy.status).toBe(200)
+      expect(fromCopy.body).toEqual(original.body)
+      expect(
+        (await api(b.base, 'GET', '/v1/overrides/cixi_after_backup', tokens.bureau)).status,
+      ).toBe(404)
+    } finally {
+      await b.stop()
+    }
+  }, 60_000)
+
+  it('`--check` finds a damaged copy and exits 1', async () => {
+    const bytes = readFileSync(copy())
+    bytes.fill(0x5a, 4096, 8192)
+    const broken = join(dir, 'broken.db')
+    writeFileSync(broken, bytes)
+    said.length = 0
+    expect(await runCli(['backup', '--check', broken], io)).toBe(1)
+    expect(said.join('\n')).not.toMatch(/integrity ok/)
+    said.length = 0
+    expect(await runCli(['backup', '--check', copy()], io)).toBe(0)
+    expect(said.join('\n')).toMatch(/integrity ok/)
+  })
+})
