@@ -2,11 +2,13 @@
  * "Can it be lost?": every commit is on disk when it returns (synchronous = FULL), and `mujun backup` copies the
  * whole database while a real server process writes to it. The copy holds exactly the commits before it began,
  * passes SQLite's integrity check, is the owner's only, is never written over, and is recorded in the audit log.
- * A server started on the copy answers with the same records.
+ * A server started on the copy answers with the same records. The records nothing may change are refused an
+ * UPDATE or DELETE by the database itself (migration 0015), from any connection.
  */
 import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import { checkDatabase } from '../src/db/backup.ts'
@@ -36,6 +38,45 @@ it('every commit is on disk when it returns: the database runs with synchronous 
   const fresh = createDb(join(dir, 'fresh.db'))
   expect(fresh.$client.pragma('synchronous', { simple: true })).toBe(2)
   fresh.$client.close()
+})
+
+it('the records nothing may change are refused by the database itself, whatever connection writes', async () => {
+  // Made through the API first, so each table has a row to try.
+  expect(
+    (
+      await api(server.base, 'POST', '/v1/overrides', tokens.county, {
+        text: draftOverride('cixi_append_only', '330282', '2027-01-01'),
+      })
+    ).status,
+  ).toBe(201)
+  // Another connection to the same file, as a script or an sqlite3 session would open.
+  const raw = new Database(db)
+  try {
+    for (const table of [
+      'audit_log',
+      'rulebook_versions',
+      'rulebook_activations',
+      'override_revisions',
+      'programme_reports',
+      'fund_allocations',
+    ]) {
+      const before = raw.prepare(`SELECT count(*) FROM ${table}`).pluck().get()
+      expect(() => raw.prepare(`UPDATE ${table} SET rowid = rowid`).run(), table).toThrow(
+        `${table} is append-only: a row is never changed`,
+      )
+      expect(() => raw.prepare(`DELETE FROM ${table}`).run(), table).toThrow(
+        `${table} is append-only: a row is never removed`,
+      )
+      expect(raw.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(before)
+    }
+    // Appending is what they are for: the service goes on writing.
+    expect(
+      (await api(server.base, 'POST', '/v1/overrides/cixi_append_only/submit', tokens.county, {}))
+        .status,
+    ).toBe(200)
+  } finally {
+    raw.close()
+  }
 })
 
 describe('mujun backup against a running server', () => {
