@@ -117,12 +117,18 @@ describe('mujun backup against a running server', () => {
     )
   })
 
-  it('never writes over a file, and says so', async () => {
+  it('never writes over a file, and says so; a folder that does not exist is named', async () => {
     const before = readFileSync(copy())
     said.length = 0
     expect(await runCli(['backup', '--out', copy(), '--db', db], io)).toBe(1)
     expect(said.join('\n')).toContain('BACKUP_EXISTS')
     expect(readFileSync(copy()).equals(before)).toBe(true)
+    said.length = 0
+    const nowhere = join(dir, 'no-such-folder', 'x.db')
+    expect(await runCli(['backup', '--out', nowhere, '--db', db], io)).toBe(1)
+    expect(said.join('\n')).toContain(
+      `BACKUP_FOLDER_MISSING: the folder ${join(dir, 'no-such-folder')}`,
+    )
   })
 
   it('a server started on the copy answers with the same records', async () => {

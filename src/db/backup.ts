@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs'
+import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { MujunError } from '../errors.ts'
 import type { Store } from './store.ts'
@@ -48,6 +49,10 @@ export function backupDatabase(store: Store, path: string, actor: string): Datab
   if (existsSync(path))
     throw new MujunError('BACKUP_EXISTS', `${path} exists: a backup is never overwritten`, {
       status: 409,
+    })
+  if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory())
+    throw new MujunError('BACKUP_FOLDER_MISSING', `the folder ${dirname(path)} does not exist`, {
+      status: 422,
     })
   store.db.$client.prepare('VACUUM INTO ?').run(path)
   chmodSync(path, 0o600)
