@@ -78,8 +78,8 @@ export function backupDatabase(store: Store, path: string, actor: string): Datab
 
 /** Opens a database file read-only and describes it: SQLite's integrity check, its records, its sha256. */
 export function checkDatabase(path: string): DatabaseCheck {
-  if (!existsSync(path))
-    throw new MujunError('NOT_FOUND', `${path} does not exist`, { status: 404 })
+  if (!existsSync(path) || !statSync(path).isFile())
+    throw new MujunError('NOT_FOUND', `${path} is not a file`, { status: 404 })
   const db = new Database(path, { readonly: true, fileMustExist: true })
   try {
     let integrity: string
