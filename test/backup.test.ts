@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
+import { chainHash, checkChain } from '../src/db/audit-chain.ts'
 import { checkDatabase } from '../src/db/backup.ts'
 import { createDb } from '../src/db/client.ts'
 import type { DemoTokens } from '../src/demo/seed.ts'
@@ -77,6 +78,25 @@ it('the records nothing may change are refused by the database itself, whatever 
   } finally {
     raw.close()
   }
+})
+
+it('a log written before the chain began is chained from its first hashed entry; an unhashed entry after it breaks it', () => {
+  const entry = (id: number, previous: string | null, hashed: boolean) => {
+    const e = { at: `2026-01-0${id}`, actor: 'a', action: 'x', subject: 's', detail: '{}' }
+    return { id, ...e, hash: hashed ? chainHash(previous, e) : null }
+  }
+  const old1 = entry(1, null, false)
+  const old2 = entry(2, null, false)
+  const first = entry(3, null, true)
+  const second = entry(4, first.hash, true)
+  expect(checkChain([old1, old2, first, second])).toEqual({
+    chained: 2,
+    before: 2,
+    brokenAt: null,
+    head: second.hash,
+  })
+  const slipped = entry(5, null, false)
+  expect(checkChain([old1, first, slipped, second]).brokenAt).toBe(5)
 })
 
 describe('mujun backup against a running server', () => {
@@ -150,6 +170,38 @@ describe('mujun backup against a running server', () => {
       await b.stop()
     }
   }, 60_000)
+
+  it('the audit log is a hash chain: `--check` recomputes it and names the first entry changed or removed', async () => {
+    said.length = 0
+    expect(await runCli(['backup', '--check', copy()], io)).toBe(0)
+    const intact = checkDatabase(copy()).auditChain!
+    expect(intact.brokenAt).toBeNull()
+    expect(intact.chained).toBeGreaterThan(10)
+    expect(said.join('\n')).toContain(`audit chain intact: ${intact.chained} entries chained`)
+    // Someone with the file goes around the triggers and edits one entry in the middle, or removes one.
+    const tamper = (name: string, edit: (raw: Database.Database, id: number) => void) => {
+      const path = join(dir, name)
+      copyFileSync(copy(), path)
+      const raw = new Database(path)
+      const ids = raw.prepare('SELECT id FROM audit_log ORDER BY id').pluck().all() as number[]
+      const id = ids[Math.floor(ids.length / 2)]
+      raw.exec('DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete')
+      edit(raw, id)
+      raw.close()
+      return { path, id, next: ids[ids.indexOf(id) + 1] }
+    }
+    const edited = tamper('edited.db', (raw, id) =>
+      raw.prepare(`UPDATE audit_log SET actor = 'someone else' WHERE id = ?`).run(id),
+    )
+    expect(checkDatabase(edited.path).auditChain!.brokenAt).toBe(edited.id)
+    said.length = 0
+    expect(await runCli(['backup', '--check', edited.path], io)).toBe(1)
+    expect(said.join('\n')).toContain(`audit chain BROKEN at entry ${edited.id}`)
+    const removed = tamper('removed.db', (raw, id) =>
+      raw.prepare('DELETE FROM audit_log WHERE id = ?').run(id),
+    )
+    expect(checkDatabase(removed.path).auditChain!.brokenAt).toBe(removed.next)
+  })
 
   it('`--check` finds a damaged copy and exits 1', async () => {
     const bytes = readFileSync(copy())

@@ -22,7 +22,7 @@ export function backupCmd(args: string[], io: Io): number {
   if (values.check) {
     const found = checkDatabase(values.check)
     describe(found, io)
-    return found.integrity === 'ok' ? 0 : 1
+    return found.integrity === 'ok' && found.auditChain?.brokenAt === null ? 0 : 1
   }
   // The bureau keeps the system of record; the OS user is recorded in the audit log.
   const actor = actorOf(cliPrincipal(userInfo().username, 'bureau'))
@@ -45,4 +45,11 @@ function describe(c: DatabaseCheck, io: Io): void {
       ? `  holds every change up to ${c.lastAudit.at} (${c.lastAudit.action} ${c.lastAudit.subject})`
       : '  holds no audited change',
   )
+  const chain = c.auditChain
+  if (chain)
+    io.out(
+      chain.brokenAt === null
+        ? `  audit chain intact: ${chain.chained} entries chained${chain.before ? ` (${chain.before} before the chain began)` : ''}, head ${chain.head ?? '-'}`
+        : `  audit chain BROKEN at entry ${chain.brokenAt}: an entry was changed, removed or inserted after it was written (${chain.chained} entries before it hold)`,
+    )
 }

@@ -7,6 +7,7 @@ import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { MujunError } from '../errors.ts'
+import { type AuditRow, type ChainCheck, checkChain } from './audit-chain.ts'
 import type { Store } from './store.ts'
 
 /** The tables a backup is described by: the records a price rests on. */
@@ -37,6 +38,8 @@ export interface DatabaseCheck {
   rows: Partial<Record<(typeof RECORDS)[number], number>>
   /** The newest audit entry: what the copy knows up to. */
   lastAudit: { at: string; action: string; subject: string } | null
+  /** The audit log's hash chain, recomputed (null when the integrity check fails). */
+  auditChain: ChainCheck | null
 }
 
 /**
@@ -71,6 +74,7 @@ export function backupDatabase(store: Store, path: string, actor: string): Datab
       bytes: check.bytes,
       rows: check.rows,
       upTo: check.lastAudit?.at ?? null,
+      auditHead: check.auditChain?.head ?? null,
     }),
   )
   return check
@@ -92,7 +96,8 @@ export function checkDatabase(path: string): DatabaseCheck {
     }
     const bytes = statSync(path).size
     const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex')
-    if (integrity !== 'ok') return { path, bytes, sha256, integrity, rows: {}, lastAudit: null }
+    if (integrity !== 'ok')
+      return { path, bytes, sha256, integrity, rows: {}, lastAudit: null, auditChain: null }
     const rows = Object.fromEntries(
       RECORDS.map((t) => [
         t,
@@ -103,7 +108,12 @@ export function checkDatabase(path: string): DatabaseCheck {
       (db
         .prepare('SELECT at, action, subject FROM audit_log ORDER BY id DESC LIMIT 1')
         .get() as DatabaseCheck['lastAudit']) ?? null
-    return { path, bytes, sha256, integrity, rows, lastAudit }
+    const auditChain = checkChain(
+      db
+        .prepare('SELECT id, at, actor, action, subject, detail, hash FROM audit_log ORDER BY id')
+        .iterate() as Iterable<AuditRow>,
+    )
+    return { path, bytes, sha256, integrity, rows, lastAudit, auditChain }
   } finally {
     db.close()
   }

@@ -294,6 +294,12 @@ export const auditLog = sqliteTable(
     action: text('action').notNull(),
     subject: text('subject').notNull(),
     detail: text('detail', { mode: 'json' }).notNull().$type<Record<string, unknown>>(),
+    /**
+     * sha256 over the previous entry's hash and this entry's fields as stored (see db/audit-chain): each entry seals
+     * the ones before it, so an entry changed or removed later breaks every hash after it. Null on entries written
+     * before migration 0016, where the chain starts.
+     */
+    hash: text('hash'),
   },
   (t) => [index('audit_subject').on(t.subject), index('audit_at').on(t.at)],
 )

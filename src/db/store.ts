@@ -15,6 +15,7 @@ import { memoized } from '../memo.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import { emptyFrame, type PeerFrame, type RatingResult } from '../rating/rate.ts'
 import type { RuleText } from '../rulebook/compile.ts'
+import { chainHash } from './audit-chain.ts'
 import type { Db } from './client.ts'
 import {
   apiTokens,
@@ -157,7 +158,17 @@ export class Store {
     detail: Record<string, unknown>,
     at: string = this.now(),
   ): void {
-    tx.insert(auditLog).values({ at, actor, action, subject, detail }).run()
+    // Chained to the entry before (db/audit-chain). The transaction is IMMEDIATE, so no other writer, in this process
+    // or another, can append between reading the last hash and adding this entry.
+    const last = tx.get<{ hash: string } | undefined>(
+      sql`SELECT hash FROM audit_log WHERE hash IS NOT NULL ORDER BY id DESC LIMIT 1`,
+    )
+    const entry = { at, actor, action, subject, detail: JSON.stringify(detail) }
+    const hash = chainHash(last?.hash ?? null, entry)
+    tx.run(
+      sql`INSERT INTO audit_log (at, actor, action, subject, detail, hash)
+          VALUES (${entry.at}, ${entry.actor}, ${entry.action}, ${entry.subject}, ${entry.detail}, ${hash})`,
+    )
   }
 
   listAudit(filter: {

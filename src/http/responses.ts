@@ -666,6 +666,10 @@ export const AuditSchema = z
         action: z.string(),
         subject: z.string(),
         detail: z.record(z.string(), z.unknown()),
+        hash: nullable(z.string()).openapi({
+          description:
+            'sha256 over the previous entry’s hash and this entry as stored (null before the chain started); `mujun backup --check` recomputes the chain',
+        }),
       }),
     ),
   })
