@@ -5,6 +5,7 @@
  * A server started on the copy answers with the same records. The records nothing may change are refused an
  * UPDATE or DELETE by the database itself (migration 0015), from any connection.
  */
+import { createHash } from 'node:crypto'
 import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -114,6 +115,7 @@ describe('mujun backup against a running server', () => {
     expect((await propose('cixi_after_backup')).status).toBe(201)
     const check = checkDatabase(copy())
     expect(check.integrity).toBe('ok')
+    expect(check.sha256).toBe(createHash('sha256').update(readFileSync(copy())).digest('hex'))
     expect(statSync(copy()).mode & 0o777).toBe(0o600)
     const ids = (path: string) => {
       const conn = createDb(path).$client

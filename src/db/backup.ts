@@ -3,7 +3,7 @@
  * @module db/backup
  */
 import { createHash } from 'node:crypto'
-import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs'
+import { chmodSync, closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { MujunError } from '../errors.ts'
@@ -95,7 +95,7 @@ export function checkDatabase(path: string): DatabaseCheck {
       integrity = `unreadable: ${(e as Error).message}`
     }
     const bytes = statSync(path).size
-    const sha256 = createHash('sha256').update(readFileSync(path)).digest('hex')
+    const sha256 = sha256OfFile(path)
     if (integrity !== 'ok')
       return { path, bytes, sha256, integrity, rows: {}, lastAudit: null, auditChain: null }
     const rows = Object.fromEntries(
@@ -117,4 +117,18 @@ export function checkDatabase(path: string): DatabaseCheck {
   } finally {
     db.close()
   }
+}
+
+/** The sha256 of a file read a mebibyte at a time: a city's database is a gigabyte, not a buffer to hold whole. */
+function sha256OfFile(path: string): string {
+  const hash = createHash('sha256')
+  const chunk = Buffer.allocUnsafe(1 << 20)
+  const fd = openSync(path, 'r')
+  try {
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk))
+      hash.update(chunk.subarray(0, n))
+  } finally {
+    closeSync(fd)
+  }
+  return hash.digest('hex')
 }
