@@ -191,7 +191,8 @@ export class PricingService {
     return resultToJson(result)
   }
 
-  private tierOf(code: string, date: string) {
+  /** The tier of `code` on `date`, for a caller that has already checked who may read it (see tierJson). */
+  tierOf(code: string, date: string) {
     const { id, rulebook } = this.rulebooks.active()
     const lastYear = Number(date.slice(0, 4)) - 1
     const history = this.evaluations.history(code, lastYear)

@@ -27,7 +27,7 @@ export class ProvenanceService {
   /** The provenance of `code`'s tier on `date`; the same roles and scopes as the tier. */
   of(p: Principal | undefined, code: string, date: string) {
     const firm = this.enterprises.visible(p, code, EVERY)
-    const tier = JSON.parse(this.pricing.tierJson(p, code, date)) as TierAnswer
+    const tier = this.pricing.tierOf(code, date)
     const head = this.store.rulesHead()!
     const version = this.store.listRulebookVersions().find((v) => v.id === head.versionId)!
     const activation = this.store.activation(head.activationId)
@@ -129,7 +129,7 @@ export class ProvenanceService {
     }
   }
 
-  private closure(c: NonNullable<TierAnswer['closure']>) {
+  private closure(c: NonNullable<ReturnType<PricingService['tierOf']>['closure']>) {
     const d = this.programme.disposition(c.dispositionId)
     return {
       on: c.on,
@@ -144,25 +144,4 @@ export class ProvenanceService {
       verifiedBy: d.verifiedBy,
     }
   }
-}
-
-/** The parts of a tier answer (PricingService) the provenance repeats or follows. */
-interface TierAnswer {
-  class: string | null
-  evaluationId: number | null
-  rates: {
-    resource: string
-    rate: string
-    stacking: string
-    schedules: {
-      scheduleId: string
-      label: string
-      basis: string
-      rate: string
-      reason: string
-      charged: boolean
-    }[]
-  }[]
-  notes: string[]
-  closure: { on: string; dispositionId: number; projectId: number; inForce: boolean } | null
 }

@@ -152,7 +152,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     let values: Record<string, string> = {
       county: rulebook.meta.counties[0].code,
       industryCode: '3411',
-      year: String(years[0] ?? new Date().getFullYear() - 1),
+      year: String(years[0] ?? Number(store.today().slice(0, 4)) - 1),
       monthly: '100000',
     }
     let note = ''
