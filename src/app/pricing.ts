@@ -25,8 +25,6 @@ import type { EvaluationService } from './evaluations.ts'
 import type { ProgrammeService } from './programme.ts'
 import type { RulebookService } from './rulebooks.ts'
 
-const ALL = EVERY
-
 export class PricingService {
   constructor(
     private readonly cache: RevisionCache,
@@ -43,11 +41,11 @@ export class PricingService {
    * keeps the firm's county, so a hit is authorized without a second lookup.
    */
   tierJson(p: Principal | undefined, code: string, date: string): string {
-    const who = authorize(p, ALL)
+    const who = authorize(p, EVERY)
     const hit = this.cache.get(
       `tier|${code}|${date}`,
       () => {
-        const e = this.enterprises.visible(who, code, ALL)
+        const e = this.enterprises.visible(who, code, EVERY)
         return { county: e.county, json: JSON.stringify(this.tierOf(code, date)) }
       },
       (t) => t.json.length * 2,
@@ -58,7 +56,7 @@ export class PricingService {
         ? who.scope !== code
         : who.role === 'county' && hit.county !== who.scope
     )
-      this.enterprises.visible(who, code, ALL)
+      this.enterprises.visible(who, code, EVERY)
     return hit.json
   }
 
@@ -101,7 +99,7 @@ export class PricingService {
     p: Principal | undefined,
     req: QuoteRequest & { creditCode: string },
   ): Quote & { rulebookVersion: number; overrides: string[] } {
-    this.enterprises.visible(p, req.creditCode, ALL)
+    this.enterprises.visible(p, req.creditCode, EVERY)
     const { id, rulebook } = this.rulebooks.active()
     const history = this.evaluations.history(req.creditCode, Number(req.to.slice(0, 4)) - 1)
     if (history.length === 0)
@@ -118,7 +116,7 @@ export class PricingService {
       req,
       closure && {
         closedFrom: closure.on,
-        closedBy: `closure disposition ${closure.dispositionId} of project ${closure.projectId}`,
+        closedBy: closureName(closure),
       },
     ) as Quote & {
       rulebookVersion: number
@@ -139,7 +137,7 @@ export class PricingService {
    * once the firm is closed under the programme, its closure, from which nothing is charged.
    */
   classHistory(p: Principal | undefined, code: string) {
-    this.enterprises.visible(p, code, ALL)
+    this.enterprises.visible(p, code, EVERY)
     const { rulebook } = this.rulebooks.active()
     const today = this.today()
     const history = [...this.evaluations.history(code, Number(today.slice(0, 4)))].sort(
@@ -178,7 +176,7 @@ export class PricingService {
       figures: Enterprise['figures']
     },
   ) {
-    authorize(p, ALL, { county: body.county, creditCode: body.creditCode })
+    authorize(p, EVERY, { county: body.county, creditCode: body.creditCode })
     const { rulebook } = this.rulebooks.active()
     const peers = this.evaluations.publishedPeers(body.year, body.creditCode)
     const result = selfCheck(peers, rulebook, body.year, {
@@ -202,9 +200,7 @@ export class PricingService {
     const { rates, notes } = closed
       ? {
           rates: [],
-          notes: [
-            `closed on ${closure.on} (closure disposition ${closure.dispositionId} of project ${closure.projectId}): no surcharge from that day`,
-          ],
+          notes: [`closed on ${closure.on} (${closureName(closure)}): no surcharge from that day`],
         }
       : ratesOn(history, rulebook, date)
     // It binds until a later evaluation that is already published binds, if one is.
@@ -234,4 +230,9 @@ export class PricingService {
       rulebookVersion: id,
     }
   }
+}
+
+/** How a quote and a tier name the closure that ends a firm's surcharges. */
+function closureName(c: { dispositionId: number; projectId: number }): string {
+  return `closure disposition ${c.dispositionId} of project ${c.projectId}`
 }
