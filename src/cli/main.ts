@@ -105,7 +105,7 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun backup --out FILE [--db data/mujun.db]
                                                a consistent copy of the whole database while the service runs
                                                (never over an existing file), checked and recorded in the audit log
-  mujun backup --check FILE                    SQLite's integrity check of a copy, its records and its sha256
+  mujun backup --check FILE                    SQLite's integrity check of a copy, its audit chain, records, sha256
   mujun serve                                  start the HTTP service (same as npm start)
 
 Exit codes: 0 ok, 1 problems found (each printed as file:line:col or row/column), 2 usage error.`
@@ -672,7 +672,8 @@ function provenanceCmd(args: string[], io: Io): number {
   if (!code || positionals.length > 1 || !['text', 'json'].includes(values.format!))
     throw new UsageError('mujun provenance CODE [--date YYYY-MM-DD] [--format text|json]')
   const problem = creditCodeProblem(code)
-  if (problem) throw new UsageError(`credit code ${code}: ${problem}`)
+  // The problem names the code itself.
+  if (problem) throw new UsageError(problem)
   if (values.date !== undefined && !isCalendarDate(values.date))
     throw new UsageError(`--date ${values.date}: not a date written YYYY-MM-DD`)
   const store = openStore(values.db!)
