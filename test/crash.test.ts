@@ -109,7 +109,10 @@ describe('crash safety (SIGKILL mid-write)', () => {
     // Resumable: evaluate again and publish.
     const store = new Store(createDb(path))
     const run = createServices(store).evaluations.run(cliPrincipal('retry', 'economy'), 2024)
-    store.publish(run.id, store.today(), 'retry', { publishedOn: '2025-01-01', reason: 'test' })
+    store.publish(run.id, store.today(), 'retry', {
+      publishedOn: '2025-01-01',
+      correction: { reason: 'test', document: 'test' },
+    })
     expect(snapshot(path).published.find((p) => p.year === 2024)!.id).toBe(run.id)
     store.db.$client.close()
   }, 120_000)

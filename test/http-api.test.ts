@@ -535,9 +535,39 @@ describe('rulebook versions', () => {
         })
       ).status,
     ).toBe(412)
-    const res = await call(t.app, 'POST', '/v1/rulebook/versions', {
+    // The base price of an item in force since 2016 reaches back: refused unless made as a correction.
+    const retro = await call(t.app, 'POST', '/v1/rulebook/versions', {
       token: t.tokens.bureau,
       body: { note: 'water base price', files },
+      headers: { 'if-match': '"rb1.1"' },
+    })
+    expect(retro.status).toBe(422)
+    const retroBody = await retro.json()
+    expect(retroBody).toMatchObject({
+      code: 'CITY_RETROACTIVE',
+      details: { firstDay: '2016-01-01' },
+    })
+    const preview = await call(t.app, 'POST', '/v1/rulebook/previews', {
+      token: t.tokens.bureau,
+      body: { files, months: 1 },
+    })
+    expect(preview.status).toBe(200)
+    const { digest, correctionRequired } = (await preview.json()) as {
+      digest: string
+      correctionRequired: boolean
+    }
+    expect(correctionRequired).toBe(true)
+    const res = await call(t.app, 'POST', '/v1/rulebook/versions', {
+      token: t.tokens.bureau,
+      body: {
+        note: 'water base price',
+        files,
+        correction: {
+          reason: 'the 2016 notice set 4.20',
+          document: '甬价〔2016〕1号',
+          preview: digest,
+        },
+      },
       headers: { 'if-match': '"rb1.1"' },
     })
     expect(res.status).toBe(201)
@@ -568,9 +598,29 @@ describe('evaluations', () => {
     })
     expect(bare.status).toBe(409)
     expect(((await bare.json()) as { detail: string }).detail).toContain('put it to notice first')
-    const pub = await call(t.app, 'POST', `/v1/evaluations/${id}/publish`, {
+    // Recorded as published outside mujun: a correction, previewed first.
+    const reasonOnly = await call(t.app, 'POST', `/v1/evaluations/${id}/publish`, {
       token: t.tokens.economy,
       body: { publishedOn: '2025-01-01', reason: 'published on paper, recorded here' },
+    })
+    expect(reasonOnly.status).toBe(422)
+    expect(((await reasonOnly.json()) as { code: string }).code).toBe('PUBLICATION_RETROACTIVE')
+    const preview = await call(t.app, 'POST', `/v1/evaluations/${id}/publication-preview`, {
+      token: t.tokens.economy,
+      body: { publishedOn: '2025-01-01', months: 1 },
+    })
+    expect(preview.status).toBe(200)
+    const { digest } = (await preview.json()) as { digest: string }
+    const pub = await call(t.app, 'POST', `/v1/evaluations/${id}/publish`, {
+      token: t.tokens.economy,
+      body: {
+        publishedOn: '2025-01-01',
+        correction: {
+          reason: 'published on paper, recorded here',
+          document: '甬经信〔2025〕1号',
+          preview: digest,
+        },
+      },
     })
     expect(pub.status).toBe(200)
     expect(await pub.json()).toMatchObject({ bindingFrom: '2025-01-01' })
@@ -602,7 +652,10 @@ describe('evaluations', () => {
     const run = a.services.evaluations.run(principalOf(a, a.tokens.economy), 2024)
     reader.exec('begin')
     const during = published.all()
-    a.store.publish(run.id, a.store.today(), 'test', { publishedOn: '2025-01-01', reason: 'test' })
+    a.store.publish(run.id, a.store.today(), 'test', {
+      publishedOn: '2025-01-01',
+      correction: { reason: 'test', document: 'test' },
+    })
     // The reader's transaction still sees the snapshot taken before the publish: exactly one published run.
     expect(published.all()).toEqual(during)
     expect(classOf.all(a.tokens.creditCode)).toHaveLength(1)

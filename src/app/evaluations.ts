@@ -3,6 +3,7 @@
  * atomically; and the published history pricing reads, cached per database revision.
  * @module app/evaluations
  */
+import { addDays } from '../dates.ts'
 import type { Principal, Store } from '../db/store.ts'
 import { toCsv } from '../enterprise/csv.ts'
 import { MujunError } from '../errors.ts'
@@ -12,6 +13,7 @@ import { resultToJson } from '../rating/result-json.ts'
 import { HISTORY_YEARS } from '../rulebook/schema.ts'
 import { actorOf, authorize, CITY } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
+import { actDigest, type Correction, checkReach } from './correction.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 /**
@@ -44,8 +46,20 @@ export const RESULTS_CSV_HEADER = [
 ]
 
 const historyBytes = (h: readonly RatedFacts[]) => 200 + h.length * 600
+/** The first day a run of `year` published on `on` binds: the next 1 January, or its publication day if later. */
+export const bindingFromOf = (year: number, on: string) =>
+  on > `${year + 1}-01-01` ? on : `${year + 1}-01-01`
+
+/** The act a historic publication's correction names (its preview answers with this act's digest). */
+export const publicationAct = (runId: number, publishedOn: string) => ({
+  kind: 'publication',
+  runId,
+  publishedOn,
+})
+
 /** The cache key of a firm's published history (read by `history`, filled ahead by `prefetchHistories`). */
-const historyKey = (code: string, lastYear: number) => `history|${code}|${lastYear}`
+const historyKey = (code: string, lastYear: number, knownAt?: string) =>
+  `history|${code}|${lastYear}|${knownAt ?? ''}`
 
 /**
  * A rated stored result as its run's peer frame knows it (PeerFrame.own), with its published rank when a trace is
@@ -117,14 +131,17 @@ export class EvaluationService {
 
   /**
    * The final publication of a run after its notice; or, for a draft, the record of a publication made outside
-   * mujun on a past date (`historic`).
+   * mujun on a past date (`historic`). Recording one changes answers for days before today, so it is a correction:
+   * its reason, its document (the publication's 文号) and the digest of its preview (see publicationAct).
    */
   publish(
     p: Principal | undefined,
     runId: number,
-    historic?: { publishedOn: string; reason: string },
+    historic?: { publishedOn: string; reason?: string; correction?: Correction },
   ) {
     const who = authorize(p, ['economy'])
+    const today = this.store.today()
+    let correction: ReturnType<typeof checkReach>
     if (historic) {
       // The CLI passes these as typed: the same checks as the API's schema.
       const d = historic.publishedOn
@@ -136,12 +153,56 @@ export class EvaluationService {
             status: 422,
           },
         )
-      if (historic.reason.trim().length < 3)
-        throw new MujunError('VALIDATION_FAILED', 'a recorded publication needs its reason', {
-          status: 422,
-        })
+      const run = this.store.getRun(runId)
+      correction = checkReach(
+        this.store,
+        'PUBLICATION_RETROACTIVE',
+        `recording evaluation ${runId} of ${run.year} as published on ${d} (a run made in mujun goes through notice; a publication made outside it is recorded as a correction)`,
+        {
+          firstDay: [d, today].sort()[0],
+          items: [
+            {
+              evaluation: runId,
+              year: run.year,
+              publishedOn: d,
+              bindingFrom: bindingFromOf(run.year, d),
+            },
+          ],
+        },
+        // Recorded after the fact, it reaches back however late its classes bind.
+        d < today ? today : addDays(d, 1),
+        publicationAct(runId, d),
+        historic.correction,
+      )
     }
-    return this.store.publish(runId, this.store.today(), actorOf(who), historic)
+    return this.store.publish(
+      runId,
+      today,
+      actorOf(who),
+      historic && correction && { publishedOn: historic.publishedOn, correction },
+    )
+  }
+
+  /**
+   * Records a publication made outside mujun for loading past results (the demo, a benchmark, a migration from
+   * paper): `publish` as a correction whose preview digest is taken here, since no person reviews the preview.
+   * Never reached from HTTP: a person records one through the preview and `publish`.
+   */
+  recordPastPublication(
+    p: Principal | undefined,
+    runId: number,
+    publishedOn: string,
+    reason: string,
+    document: string,
+  ) {
+    return this.publish(p, runId, {
+      publishedOn,
+      correction: {
+        reason,
+        document,
+        preview: actDigest(this.store, publicationAct(runId, publishedOn)),
+      },
+    })
   }
 
   /** The run of `year` in notice, if any (read by every tier answer: one query, cached per revision). */
@@ -420,10 +481,10 @@ export class EvaluationService {
    * Tier lookups and quotes read the same span, so their reasons agree. The array is frozen: pricing memoises each
    * firm's tariff by the identity of its history.
    */
-  history(code: string, lastYear: number): readonly RatedFacts[] {
+  history(code: string, lastYear: number, knownAt?: string): readonly RatedFacts[] {
     return this.cache.get(
-      historyKey(code, lastYear),
-      () => Object.freeze(this.store.ratedFacts(code, this.historyRuns(lastYear))),
+      historyKey(code, lastYear, knownAt),
+      () => Object.freeze(this.store.ratedFacts(code, this.historyRuns(lastYear, knownAt))),
       historyBytes,
     )
   }
@@ -432,23 +493,32 @@ export class EvaluationService {
    * Reads the histories of many enterprises up to `lastYear` in one statement and keeps each in the cache, as
    * `history` would have made it (a billing run prefetches a chunk of firms; each quote then hits).
    */
-  prefetchHistories(codes: string[], lastYear: number): void {
+  prefetchHistories(codes: string[], lastYear: number, knownAt?: string): void {
     const revision = this.store.revision
-    const runIds = this.historyRuns(lastYear)
+    const runIds = this.historyRuns(lastYear, knownAt)
     const facts = this.store.ratedFactsOf(codes, runIds)
     for (const code of codes)
       this.cache.put(
-        historyKey(code, lastYear),
+        historyKey(code, lastYear, knownAt),
         Object.freeze(facts.get(code) ?? []),
         revision,
         historyBytes,
       )
   }
 
-  /** The published runs of the HISTORY_YEARS evaluation years up to `lastYear`. */
-  private historyRuns(lastYear: number): number[] {
-    return Array.from({ length: HISTORY_YEARS }, (_, i) => lastYear - i)
-      .map((y) => this.publishedRun(y)?.id)
-      .filter((x): x is number => x !== undefined)
+  /**
+   * The runs of the HISTORY_YEARS evaluation years up to `lastYear` that pricing reads: the published ones and
+   * those they superseded (each binds until its successor's day), as known at `knownAt` (default now).
+   */
+  historyRuns(lastYear: number, knownAt?: string): number[] {
+    return this.cache.get(
+      `boundRuns|${lastYear}|${knownAt ?? ''}`,
+      () =>
+        this.store.boundRuns(
+          Array.from({ length: HISTORY_YEARS }, (_, i) => lastYear - i),
+          knownAt,
+        ),
+      (ids) => 64 + ids.length * 8,
+    )
   }
 }

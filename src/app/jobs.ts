@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads'
 import type { Principal } from '../db/store.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
 import { actorOf, authorize, REGISTRARS } from './authorize.ts'
+import type { ChangeService } from './changes.ts'
 import type { EnterpriseService } from './enterprises.ts'
 import type { EvaluationService } from './evaluations.ts'
 import type { OverrideService } from './overrides.ts'
@@ -17,6 +18,13 @@ export type JobRequest =
   | { kind: 'evaluate'; year: number }
   | { kind: 'import'; year: number; skipBad: boolean; csv: Uint8Array }
   | { kind: 'preview'; overrideId: string; year: number }
+  | {
+      kind: 'city-preview'
+      files: { path: string; text: string }[]
+      effectiveOn?: string
+      months?: number
+    }
+  | { kind: 'publication-preview'; runId: number; publishedOn?: string; months?: number }
 
 export interface Job {
   id: string
@@ -54,6 +62,7 @@ export class JobService {
       evaluations: EvaluationService
       enterprises: EnterpriseService
       overrides: OverrideService
+      changes: ChangeService
     },
     /** The database file a worker opens; undefined: jobs run in place. */
     dbPath: string | undefined,
@@ -74,7 +83,11 @@ export class JobService {
         ? ['bureau', 'economy', 'observer', 'county']
         : req.kind === 'evaluate'
           ? ['economy']
-          : REGISTRARS,
+          : req.kind === 'city-preview'
+            ? ['bureau']
+            : req.kind === 'publication-preview'
+              ? ['economy', 'bureau']
+              : REGISTRARS,
     )
     if (this.pending >= MAX_QUEUED)
       throw new MujunError('JOBS_BUSY', `${this.pending} jobs are queued; try again shortly`, {
@@ -144,12 +157,20 @@ export class JobService {
 
 /** The work itself, the same in a worker and in place. */
 export function runJob(
-  s: { evaluations: EvaluationService; enterprises: EnterpriseService; overrides: OverrideService },
+  s: {
+    evaluations: EvaluationService
+    enterprises: EnterpriseService
+    overrides: OverrideService
+    changes: ChangeService
+  },
   who: Principal,
   req: JobRequest,
   onProgress: (done: number, total: number) => void,
 ): unknown {
   if (req.kind === 'evaluate') return s.evaluations.run(who, req.year, onProgress)
+  if (req.kind === 'city-preview') return s.changes.previewCity(who, req.files, req, onProgress)
+  if (req.kind === 'publication-preview')
+    return s.changes.previewPublication(who, req.runId, req, onProgress)
   if (req.kind === 'preview') return s.overrides.preview(who, req.overrideId, req.year)
   return s.enterprises.importCsv(who, req.csv, req.year, req.skipBad, onProgress)
 }

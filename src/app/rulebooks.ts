@@ -22,11 +22,32 @@ import {
   type Rulebook,
   type RuleText,
 } from '../rulebook/compile.ts'
-import { diffRulebooks, type RulebookDiff } from '../rulebook/diff.ts'
+import { applyDatedChange, type DatedChange } from '../rulebook/dated-change.ts'
+import { type ChangeReach, diffRulebooks, type RulebookDiff, reachOf } from '../rulebook/diff.ts'
 import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
 import { actorOf, authorize, EVERY } from './authorize.ts'
+import { type Correction, checkReach } from './correction.ts'
 
 const isCountyFile = (path: string) => /(^|\/)counties\//.test(path)
+
+/** If-Match against the version in force: required (428) when asked for, refused when stale (412). */
+function checkRulesEtag(
+  head: { versionId: number; activationId: number } | undefined,
+  options: { ifMatch?: string; requireIfMatch?: boolean },
+): void {
+  const current = head ? rulebookEtag(head.versionId, head.activationId) : undefined
+  if (!current) return
+  if (options.requireIfMatch && options.ifMatch === undefined)
+    throw new PreconditionError(
+      `a new version replaces the one in force: send If-Match: ${current}`,
+      428,
+    )
+  if (options.ifMatch !== undefined && options.ifMatch !== current)
+    throw new PreconditionError(
+      `If-Match ${options.ifMatch} is stale; the version in force is ${current}`,
+      412,
+    )
+}
 
 /** An override read from a file becomes a record with the status its file states (its first revision). */
 function importOverride(store: Store, tx: Tx, o: Override, by: string, reason: string): void {
@@ -56,6 +77,12 @@ export interface ImportResult {
   etag: string
   /** County files left out of a command-line import (overrides change only through their workflow). */
   ignored: string[]
+  /** The day it comes into force, when scheduled for a later one. */
+  effectiveOn?: string
+  /** What it changes, and from which day. */
+  reach?: ChangeReach
+  /** Made as a correction of the past: its reason and document. */
+  correction?: { reason: string; document: string }
 }
 
 /** Where the rule files on disk differ from the database (see `drift`). */
@@ -232,15 +259,45 @@ export class RulebookService {
   }
 
   /**
+   * What making the city files `texts` the version in force would change, and from which day: the rule items that
+   * change an answer and the first day one does (see reachOf). The act is what a correction's digest names.
+   */
+  cityChange(
+    texts: RuleText[],
+    effectiveOn?: string,
+  ): { city: Rulebook; base?: number; reach: ChangeReach; act: Record<string, unknown> } {
+    const city = compileRulebook(texts.filter((t) => !isCountyFile(t.path)))
+    const head = this.store.rulesHead()
+    const reach: ChangeReach = head
+      ? reachOf(diffRulebooks(this.city(head.versionId), city))
+      : { firstDay: null, items: [] }
+    return {
+      city,
+      base: head?.versionId,
+      reach,
+      act: { kind: 'city-version', base: head?.versionId ?? null, hash: city.hash, effectiveOn },
+    }
+  }
+
+  /**
    * Makes the city files `texts` the version in force. Files equal to a stored version make that version active
    * again (a rollback, audited); new files are stored as a new version. Refused when a live county override would
-   * no longer fit the new rules. `countyFiles`: 'refuse' (the API) or 'ignore' (a folder import).
+   * no longer fit the new rules, and when the change would alter an answer for a day before the activation's own
+   * (today, or the later `effectiveOn` it is scheduled for) unless made as a correction (`CITY_RETROACTIVE`).
+   * `countyFiles`: 'refuse' (the API) or 'ignore' (a folder import).
    */
   importCity(
     p: Principal | undefined,
     texts: RuleText[],
     note: string,
-    options: { ifMatch?: string; requireIfMatch?: boolean; countyFiles: 'refuse' | 'ignore' },
+    options: {
+      ifMatch?: string
+      requireIfMatch?: boolean
+      countyFiles: 'refuse' | 'ignore'
+      correction?: Correction
+      /** A later Ningbo day from which the version is in force (scheduled activation). */
+      effectiveOn?: string
+    },
   ): ImportResult {
     const who = authorize(p, ['bureau'])
     const county = texts.filter((t) => isCountyFile(t.path))
@@ -250,7 +307,31 @@ export class RulebookService {
         `${county.map((f) => f.path).join(', ')}: a city version holds city files only; county overrides are records of their own (POST /v1/overrides to propose, then submit, approve and file)`,
         { status: 422 },
       )
-    const city = compileRulebook(texts.filter((t) => !isCountyFile(t.path)))
+    // The precondition first: a stale or missing If-Match is answered before anything is measured.
+    checkRulesEtag(this.store.rulesHead(), options)
+    const today = this.store.today()
+    if (options.effectiveOn !== undefined && !(options.effectiveOn > today))
+      throw new MujunError(
+        'VALIDATION_FAILED',
+        `effectiveOn ${options.effectiveOn} must be a later day than today (${today}); leave it out to activate now`,
+        { status: 422 },
+      )
+    const scheduled = this.store.scheduledActivation()
+    if (scheduled && options.effectiveOn !== undefined)
+      throw new ConflictError(
+        `version ${scheduled.versionId} is already scheduled for ${scheduled.effectiveOn} (activation ${scheduled.id}); one schedule at a time: activate the version in force again to cancel it`,
+      )
+    const change = this.cityChange(texts, options.effectiveOn)
+    const { city } = change
+    const correction = checkReach(
+      this.store,
+      'CITY_RETROACTIVE',
+      `city version ${city.hash.slice(0, 12)}`,
+      change.reach,
+      options.effectiveOn ?? today,
+      change.act,
+      options.correction,
+    )
     const seenOverrides = this.store.rulesHead()?.overrideSeq ?? 0
     const live = this.store.liveOverrideFiles()
     try {
@@ -266,26 +347,17 @@ export class RulebookService {
     const by = actorOf(who)
     return this.store.write((tx) => {
       const head = this.store.rulesHead(tx)
-      const current = head ? rulebookEtag(head.versionId, head.activationId) : undefined
-      if (options.requireIfMatch && current) {
-        if (options.ifMatch === undefined)
-          throw new PreconditionError(
-            `a new version replaces the one in force: send If-Match: ${current}`,
-            428,
-          )
-        if (options.ifMatch !== current)
-          throw new PreconditionError(
-            `If-Match ${options.ifMatch} is stale; the version in force is ${current}`,
-            412,
-          )
-      }
-      // The overrides checked against these rules above are still the ones on record.
-      if ((head?.overrideSeq ?? 0) !== seenOverrides)
-        throw new ConflictError('county overrides changed meanwhile; try again')
+      checkRulesEtag(head, options)
+      // The overrides checked against these rules above are still the ones on record, and the version the change
+      // was measured from is still the one in force.
+      if ((head?.overrideSeq ?? 0) !== seenOverrides || head?.versionId !== change.base)
+        throw new ConflictError('the rules changed meanwhile; try again')
       const existing = this.store.findVersionByHash(tx, city.hash)
       let id: number
       let activationId = head?.activationId ?? 0
-      if (existing && existing.id === head?.versionId) id = existing.id
+      // The version in force again while another is scheduled: the schedule is cancelled by activating it anew.
+      const cancels = scheduled !== undefined && existing?.id === head?.versionId
+      if (existing && existing.id === head?.versionId && !cancels) id = existing.id
       else {
         id =
           existing?.id ??
@@ -294,19 +366,38 @@ export class RulebookService {
           tx,
           id,
           by,
-          existing ? `rollback to version ${id}: ${note}` : note,
+          cancels
+            ? `schedule of version ${scheduled.versionId} for ${scheduled.effectiveOn} cancelled: ${note}`
+            : existing
+              ? `rollback to version ${id}: ${note}`
+              : note,
           head?.versionId,
+          {
+            effectiveOn: options.effectiveOn,
+            correction: correction && { ...correction, items: correction.items.slice(0, 50) },
+          },
         )
       }
       return {
         id,
         hash: city.hash,
         created: !existing,
-        activated: existing?.id !== head?.versionId,
+        activated:
+          options.effectiveOn === undefined && (existing?.id !== head?.versionId || cancels),
         etag: rulebookEtag(id, activationId),
         ignored: county.map((f) => f.path),
+        ...(options.effectiveOn && { effectiveOn: options.effectiveOn }),
+        reach: change.reach,
+        ...(correction && {
+          correction: { reason: correction.reason, document: correction.document },
+        }),
       }
     })
+  }
+
+  /** The city files in force with the dated change `change` made to them (see rulebook/dated-change). */
+  changedFiles(change: DatedChange): RuleText[] {
+    return applyDatedChange(this.store.getRulebookVersion(this.head().versionId).files, change)
   }
 
   /** The ETag of the version in force (If-Match of the next import). */

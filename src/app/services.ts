@@ -6,6 +6,7 @@
 import { ProgrammeStore } from '../db/programme-store.ts'
 import type { Store } from '../db/store.ts'
 import { type CacheLimits, DEFAULT_CACHE_LIMITS, RevisionCache } from './cache.ts'
+import { ChangeService } from './changes.ts'
 import { EnterpriseService } from './enterprises.ts'
 import { EvaluationService } from './evaluations.ts'
 import { JobService } from './jobs.ts'
@@ -28,6 +29,7 @@ export interface Services {
   programme: ProgrammeService
   provenance: ProvenanceService
   jobs: JobService
+  changes: ChangeService
 }
 
 export function createServices(
@@ -39,10 +41,14 @@ export function createServices(
   const enterprises = new EnterpriseService(store, cache, rulebooks)
   const evaluations = new EvaluationService(store, cache, rulebooks)
   const overrides = new OverrideService(store, cache, rulebooks)
-  const jobs = new JobService(() => ({ evaluations, enterprises, overrides }), options.jobsDbPath)
+  const jobs = new JobService(
+    () => ({ evaluations, enterprises, overrides, changes }),
+    options.jobsDbPath,
+  )
   overrides.useJobs(jobs)
   const programmeStore = new ProgrammeStore(store)
   const programme = new ProgrammeService(store, programmeStore, cache, rulebooks, enterprises)
+  const changes = new ChangeService(store, rulebooks, programme)
   const pricing = new PricingService(cache, rulebooks, enterprises, evaluations, programme, () =>
     store.today(),
   )
@@ -58,5 +64,6 @@ export function createServices(
     programme,
     provenance: new ProvenanceService(store, rulebooks, enterprises, pricing, programmeStore),
     jobs,
+    changes,
   }
 }

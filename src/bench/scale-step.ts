@@ -90,10 +90,13 @@ if (step === 'prepare') {
     heap[phase] = Math.round(process.memoryUsage().heapUsed / 2 ** 20)
   })
   const tRun = now() - t0
-  services.evaluations.publish(economy, run.id, {
-    publishedOn: `${Number(arg) + 1}-09-01`,
-    reason: 'bench: the record of a publication',
-  })
+  services.evaluations.recordPastPublication(
+    economy,
+    run.id,
+    `${Number(arg) + 1}-09-01`,
+    'bench: the record of a publication',
+    'bench',
+  )
   report({ ms: now() - t0, runMs: tRun, phases, heapMiB: heap, counts: run.counts })
 } else if (step === 'size') {
   const db = new Database(dbPath)

@@ -95,6 +95,10 @@ export const rulebookActivations = sqliteTable('rulebook_activations', {
   at: text('at').notNull(),
   by: text('by').notNull(),
   note: text('note').notNull().default(''),
+  /** The Ningbo day from which it is in force (null: from `at`): an activation may be scheduled for a later day. */
+  effectiveOn: text('effective_on'),
+  /** When it changes answers for days before its own: the correction's reason, document (文号) and reach. */
+  correction: text('correction', { mode: 'json' }).$type<Record<string, unknown>>(),
 })
 
 /**
@@ -168,6 +172,8 @@ export const evaluationRuns = sqliteTable(
     createdBy: text('created_by').notNull(),
     publishedAt: text('published_at'),
     publishedBy: text('published_by'),
+    /** A publication recorded after the fact (made outside mujun): the correction's reason, document and reach. */
+    correction: text('correction', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
   (t) => [index('evaluation_runs_year').on(t.year, t.status)],
 )

@@ -81,6 +81,7 @@ const enterpriseView = (row: EnterpriseRow): Readonly<EnterpriseRow & { etag: st
 export class Store {
   private dataVersionStmt?: { get(): unknown }
   private seenDataVersion: unknown = undefined
+  private seenDay = ''
   /**
    * Counts the changes this process knows of: its own writes and every commit by another connection noticed by
    * `sync()`. Derived answers are kept per revision (app/cache).
@@ -137,8 +138,12 @@ export class Store {
     setImmediate(this.clearTurn)
     this.dataVersionStmt ??= this.db.$client.prepare('PRAGMA data_version').pluck()
     const v = this.dataVersionStmt.get()
-    if (v !== this.seenDataVersion) {
+    // A new Ningbo day moves the revision too: an activation scheduled for it comes into force, and answers
+    // that defaulted to "today" are today's no longer.
+    const day = this.today()
+    if (v !== this.seenDataVersion || day !== this.seenDay) {
       this.seenDataVersion = v
+      this.seenDay = day
       this.changed()
     }
   }
@@ -194,17 +199,40 @@ export class Store {
   }
 
   // ---------------------------------------------------------------- rules: city versions and their activation
-  /** The newest activation (which city version is in force) and the newest override change, read from the database. */
+  /**
+   * Which city version is in force and the newest override change, read from the database: the newest activation
+   * in force today (an activation scheduled for a later day waits for it), or, with `knownAt` (an ISO instant), the
+   * newest one recorded by then and in force on that day, and the override changes recorded by then.
+   */
   rulesHead(
     tx: Pick<Db, 'get'> = this.db,
+    knownAt?: string,
   ): { activationId: number; versionId: number; overrideSeq: number } | undefined {
+    const day = knownAt ? ningboDate(knownAt) : this.today()
+    const at = knownAt ?? '9999'
     const row = tx.get<{ a: number | null; v: number | null; s: number }>(
-      sql`select (select id from rulebook_activations order by id desc limit 1) as a,
-                 (select version_id from rulebook_activations order by id desc limit 1) as v,
-                 (select coalesce(max(seq), 0) from override_revisions) as s`,
+      sql`select a.id as a, a.version_id as v,
+                 (select coalesce(max(seq), 0) from override_revisions where at <= ${at}) as s
+            from (select 1) left join (select id, version_id from rulebook_activations
+                   where at <= ${at} and coalesce(effective_on, '') <= ${day} order by id desc limit 1) a`,
     )
     if (row?.a == null || row.v == null) return undefined
     return { activationId: row.a, versionId: row.v, overrideSeq: row.s }
+  }
+
+  /** An activation recorded for a later day and not yet in force, if any (the newest). */
+  scheduledActivation(tx: Pick<Db, 'get'> = this.db) {
+    return tx.get<
+      { id: number; versionId: number; effectiveOn: string; by: string; note: string } | undefined
+    >(
+      sql`select id, version_id as versionId, effective_on as effectiveOn, by, note from rulebook_activations
+           where effective_on > ${this.today()} order by id desc limit 1`,
+    )
+  }
+
+  /** The newest audit entry's id: any write moves it (a preview names the state it was computed on by it). */
+  auditHead(tx: Pick<Db, 'get'> = this.db): number {
+    return tx.get<{ id: number | null }>(sql`select max(id) as id from audit_log`)?.id ?? 0
   }
 
   /** Override texts that take part in the rules in force, named as files only for compile's messages. */
@@ -376,17 +404,39 @@ export class Store {
     return row.id
   }
 
-  activate(tx: Tx, versionId: number, by: string, note: string, previous?: number): number {
+  activate(
+    tx: Tx,
+    versionId: number,
+    by: string,
+    note: string,
+    previous?: number,
+    options: { effectiveOn?: string; correction?: Record<string, unknown> } = {},
+  ): number {
     const row = tx
       .insert(rulebookActivations)
-      .values({ versionId, at: this.now(), by, note })
+      .values({
+        versionId,
+        at: this.now(),
+        by,
+        note,
+        effectiveOn: options.effectiveOn ?? null,
+        correction: options.correction ?? null,
+      })
       .returning({ id: rulebookActivations.id })
       .get()
-    this.audit(tx, by, 'rulebook.version.activate', `rulebook/${versionId}`, {
-      activation: row.id,
-      previousVersion: previous ?? null,
-      note,
-    })
+    this.audit(
+      tx,
+      by,
+      options.correction ? 'rulebook.version.activate.correction' : 'rulebook.version.activate',
+      `rulebook/${versionId}`,
+      {
+        activation: row.id,
+        previousVersion: previous ?? null,
+        note,
+        ...(options.effectiveOn && { effectiveOn: options.effectiveOn }),
+        ...(options.correction && { correction: options.correction }),
+      },
+    )
     return row.id
   }
 
@@ -1066,7 +1116,7 @@ export class Store {
     runId: number,
     today: string,
     actor: string,
-    historic?: { publishedOn: string; reason: string },
+    historic?: { publishedOn: string; correction: Record<string, unknown> & { reason: string } },
   ) {
     return this.write((tx) => {
       const run = runOf(tx, runId)
@@ -1106,6 +1156,7 @@ export class Store {
           `evaluation ${runId} is ${run.status}; it cannot be published again`,
         )
       const bindingFrom = on > `${run.year + 1}-01-01` ? on : `${run.year + 1}-01-01`
+      // The run it replaces stays with pricing as superseded: it binds until this one's day (see bindingOn).
       const previous = runOfYear(tx, run.year, 'published')
       if (previous)
         tx.update(evaluationRuns)
@@ -1113,15 +1164,29 @@ export class Store {
           .where(eq(evaluationRuns.id, previous.id))
           .run()
       tx.update(evaluationRuns)
-        .set({ status: 'published', publishedAt: this.now(), publishedBy: actor, bindingFrom })
+        .set({
+          status: 'published',
+          publishedAt: this.now(),
+          publishedBy: actor,
+          bindingFrom,
+          correction: historic
+            ? { publishedOn: historic.publishedOn, ...historic.correction }
+            : null,
+        })
         .where(eq(evaluationRuns.id, runId))
         .run()
-      this.audit(tx, actor, 'evaluation.publish', `evaluation/${runId}`, {
-        year: run.year,
-        supersedes: previous?.id ?? null,
-        bindingFrom,
-        ...(historic && { recordedPublication: historic }),
-      })
+      this.audit(
+        tx,
+        actor,
+        historic ? 'evaluation.publish.correction' : 'evaluation.publish',
+        `evaluation/${runId}`,
+        {
+          year: run.year,
+          supersedes: previous?.id ?? null,
+          bindingFrom,
+          ...(historic && { recordedPublication: historic }),
+        },
+      )
       return { id: runId, year: run.year, supersedes: previous?.id ?? null, bindingFrom }
     })
   }
@@ -1219,7 +1284,7 @@ export class Store {
       `ratedFacts|${runIds.length}|${one}`,
       () =>
         `SELECT r.credit_code AS creditCode, r.county, r.class, r.category, r.sector, r.legacy, u.year, u.id AS runId,
-                u.binding_from AS bindingFrom, coalesce(f.data, v.data) AS data
+                u.binding_from AS bindingFrom, u.published_at AS publishedAt, coalesce(f.data, v.data) AS data
            FROM evaluation_results r
            JOIN evaluation_runs u ON u.id = r.run_id
            LEFT JOIN figures f ON f.credit_code = r.credit_code AND f.year = u.year AND f.version = r.figures_version
@@ -1237,12 +1302,16 @@ export class Store {
       year: number
       runId: number
       bindingFrom: string | null
+      publishedAt: string | null
       data: string | null
     }[]
+    // Oldest first, a year's runs in the order they bind (see bindingOn); the publication instant breaks a tie.
+    const order = new Map<number, string>()
     for (const row of rows) {
       const legacy = row.legacy
         ? (JSON.parse(row.legacy) as { figures?: RatedFacts['figures'] })
         : null
+      order.set(row.runId, `${row.bindingFrom ?? `${row.year + 1}-01-01`}|${row.publishedAt ?? ''}`)
       let list = out.get(row.creditCode)
       if (!list) {
         list = []
@@ -1260,8 +1329,37 @@ export class Store {
         ...(row.bindingFrom && { bindingFrom: row.bindingFrom }),
       })
     }
-    for (const list of out.values()) list.sort((a, b) => a.year - b.year)
+    const rank = (h: RatedFacts) => order.get(h.runId!) ?? ''
+    for (const list of out.values())
+      list.sort((a, b) => a.year - b.year || (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0))
     return out
+  }
+
+  /** Every registered credit code, in order (a preview walks the register in chunks). */
+  creditCodes(): string[] {
+    return this.statement(
+      'creditCodes',
+      () => 'SELECT credit_code FROM enterprises ORDER BY credit_code',
+    )
+      .pluck()
+      .all() as string[]
+  }
+
+  /**
+   * The runs pricing reads for evaluation years `years`: every published run and every run a later publication
+   * superseded (it still binds until its successor's day), as known at `knownAt` (an ISO instant; default now).
+   */
+  boundRuns(years: number[], knownAt?: string): number[] {
+    if (years.length === 0) return []
+    return this.statement(
+      `boundRuns|${years.length}|${knownAt !== undefined}`,
+      () =>
+        `SELECT id FROM evaluation_runs WHERE year IN (${years.map(() => '?').join(',')})
+            AND status IN ('published', 'superseded')
+            ${knownAt !== undefined ? 'AND published_at <= ?' : ''} ORDER BY id`,
+    )
+      .pluck()
+      .all(...years, ...(knownAt !== undefined ? [knownAt] : [])) as number[]
   }
 
   // ---------------------------------------------------------------- county overrides (records of their own)

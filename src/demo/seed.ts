@@ -54,10 +54,13 @@ export function seedDemo(services: Services, size: number): DemoTokens {
     // Demo history, recorded as published outside mujun on the first day of the following year (audited as such).
     // (Or yesterday, for a clock set before then: its classes still bind from the first day of the next year.)
     const yesterday = addDays(store.today(), -1)
-    evaluations.publish(DEMO, run.id, {
-      publishedOn: yesterday < `${year + 1}-01-01` ? yesterday : `${year + 1}-01-01`,
-      reason: 'demo population: historic results recorded, not noticed in mujun',
-    })
+    evaluations.recordPastPublication(
+      DEMO,
+      run.id,
+      yesterday < `${year + 1}-01-01` ? yesterday : `${year + 1}-01-01`,
+      'demo population: historic results recorded, not noticed in mujun',
+      `演示数据：${year}年度亩均效益评价结果（历史公布）`,
+    )
     lastRun = run.id
   }
   seedProgramme(services, current)

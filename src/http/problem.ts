@@ -15,6 +15,8 @@ export interface Problem {
   code: string
   instance?: string
   errors?: { path: string; code: string; message: string }[]
+  /** What the code is about, as data (e.g. a refused retroactive change: its first day and its items). */
+  details?: Record<string, unknown>
 }
 
 const TITLES: Record<number, string> = {
@@ -142,8 +144,12 @@ export function problemOf(
       })),
     )
   }
-  if (err instanceof MujunError)
-    return problem(instance, err.status, err.code, err.message, rowErrors(err.details))
+  if (err instanceof MujunError) {
+    const body = problem(instance, err.status, err.code, err.message, rowErrors(err.details))
+    const d = err.details
+    if (d && typeof d === 'object' && !Array.isArray(d)) body.details = d as Record<string, unknown>
+    return body
+  }
   if (err instanceof HTTPException) {
     const status = err.status
     const code =

@@ -28,6 +28,9 @@ export const ProblemSchema = z
         }),
       )
       .optional(),
+    details: z.record(z.string(), z.unknown()).optional().openapi({
+      description: 'what the code is about, as data (e.g. a retroactive change: firstDay, items)',
+    }),
   })
   .openapi('Problem')
 
@@ -576,9 +579,72 @@ export const VersionListSchema = z
 export const VersionSchema = VersionSummary.extend({
   files: z.array(z.object({ path: z.string(), text: z.string() })),
 }).openapi('RulebookVersion')
+const Reach = z
+  .object({
+    firstDay: nullable(z.string()).openapi({
+      description:
+        'the first day an answer changes (0000-01-01: every day, an undated part changed); null: none does',
+    }),
+    items: z.array(z.unknown()),
+  })
+  .openapi('ChangeReach')
+
 export const VersionImportedSchema = z
-  .object({ id: z.number().int(), hash: z.string(), created: z.boolean(), activated: z.boolean() })
+  .object({
+    id: z.number().int(),
+    hash: z.string(),
+    created: z.boolean(),
+    activated: z.boolean(),
+    effectiveOn: z.string().optional(),
+    reach: Reach.optional(),
+    correction: z.object({ reason: z.string(), document: z.string() }).optional(),
+  })
   .openapi('RulebookVersionImported')
+
+const Sum = z.object({ before: z.string(), after: z.string(), change: z.string() })
+export const ActPreviewSchema = z
+  .object({
+    act: z.record(z.string(), z.unknown()),
+    reach: Reach,
+    today: z.string(),
+    correctionRequired: z.boolean(),
+    digest: z.string().openapi({
+      description:
+        'send as correction.preview to make the act as a correction; stale after the next write',
+    }),
+    preview: z.object({
+      fromMonth: z.string(),
+      toMonth: z.string(),
+      firmsChanged: z.number().int(),
+      firmMonths: z.number().int(),
+      byMonth: z.array(Sum.extend({ month: z.string() })),
+      rows: z.array(
+        Sum.extend({
+          month: z.string(),
+          county: z.string(),
+          class: nullable(z.string()),
+          sector: nullable(z.string()),
+          resource: z.string(),
+          firms: z.number().int(),
+        }),
+      ),
+      firms: z.array(
+        Sum.extend({
+          creditCode: z.string(),
+          county: z.string(),
+          class: nullable(z.string()),
+          sector: nullable(z.string()),
+          resource: z.string(),
+          month: z.string(),
+          quantity: z.string(),
+        }),
+      ),
+      firmsOmitted: z.number().int(),
+      total: Sum,
+      horizonCapped: z.boolean(),
+    }),
+  })
+  .openapi('ActPreview')
 
 const DiffItem = z.object({
   section: z.string(),
@@ -698,7 +764,7 @@ export const TokenListSchema = z.object({ tokens: z.array(Token) }).openapi('Tok
 export const JobSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['evaluate', 'import', 'preview']),
+    kind: z.enum(['evaluate', 'import', 'preview', 'city-preview', 'publication-preview']),
     status: z.enum(['running', 'done', 'failed']),
     progress: z.object({ done: z.number().int(), total: nullable(z.number().int()) }),
     createdAt: z.string(),

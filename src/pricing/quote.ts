@@ -75,8 +75,15 @@ const bindingOf = (h: RatedFacts) => h.bindingFrom ?? `${h.year + 1}-01-01`
 export function bindingOn(history: readonly RatedFacts[], date: string): RatedFacts | undefined {
   const year = Number(date.slice(0, 4))
   let best: RatedFacts | undefined
+  // A re-publication of the same year binds from its own day; until then the run it replaced still binds (never
+  // an older year's). The history is in (year, binding day, publication) order, so on a tie the later one wins.
   for (const h of history)
-    if (h.year < year && bindingOf(h) <= date && (!best || h.year > best.year)) best = h
+    if (
+      h.year < year &&
+      bindingOf(h) <= date &&
+      (!best || h.year > best.year || (h.year === best.year && bindingOf(h) >= bindingOf(best)))
+    )
+      best = h
   return best
 }
 

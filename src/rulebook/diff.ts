@@ -101,3 +101,63 @@ function fieldChanges(a: unknown, b: unknown, path = ''): FieldChange[] {
 }
 
 const isObject = (x: unknown): x is object => typeof x === 'object' && x !== null
+
+/** Fields that say where a value comes from or what it is called, never what it is: they change no answer. */
+const DESCRIPTIVE = /(^|\.)(label|labelEn|note|source|assumed|description)(\.|$)/
+
+export interface ChangeReach {
+  /** The first day on which some answer may differ (null: none may; '0000-01-01': every day, an undated part). */
+  firstDay: string | null
+  /** Each item that changes an answer, and the first day it does. */
+  items: { section: string; id: string; from?: string; firstDay: string; change: string }[]
+}
+
+/**
+ * From which day the change `diff` (from rulebook `a` to `b`) can alter an answer: an added or removed dated item
+ * from its start, a changed one from its start, or, when only its end moved, from the earlier of the two ends.
+ * A change to an undated part (the header, inputs, sectors) reaches every day; a change of labels, notes or
+ * sources reaches none. Pure.
+ */
+export function reachOf(diff: RulebookDiff): ChangeReach {
+  const items: ChangeReach['items'] = []
+  const EVERY_DAY = '0000-01-01'
+  const startOf = (x: { item: unknown; from?: string }) => x.from ?? EVERY_DAY
+  // A new input changes nothing by itself: the items that read it are dated and checked on their own.
+  for (const x of diff.added)
+    if (x.section !== 'inputs')
+      items.push({
+        section: x.section,
+        id: x.id,
+        from: x.from,
+        firstDay: startOf(x),
+        change: 'added',
+      })
+  for (const x of diff.removed)
+    items.push({
+      section: x.section,
+      id: x.id,
+      from: x.from,
+      firstDay: startOf(x),
+      change: 'removed',
+    })
+  for (const c of diff.changed) {
+    const real = c.changes.filter((f) => !DESCRIPTIVE.test(f.field))
+    if (real.length === 0) continue
+    let firstDay = c.from ?? EVERY_DAY
+    if (c.from && real.every((f) => f.field === 'to')) {
+      const ends = real.flatMap((f) => [f.before, f.after]).filter((d): d is string => !!d)
+      firstDay = ends.sort()[0] ?? c.from
+    }
+    items.push({
+      section: c.section,
+      id: c.id,
+      from: c.from,
+      firstDay,
+      change: real
+        .map((f) => `${f.field}: ${JSON.stringify(f.before)} → ${JSON.stringify(f.after)}`)
+        .join('; '),
+    })
+  }
+  items.sort((x, y) => (x.firstDay < y.firstDay ? -1 : x.firstDay > y.firstDay ? 1 : 0))
+  return { firstDay: items[0]?.firstDay ?? null, items }
+}

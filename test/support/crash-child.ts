@@ -26,6 +26,9 @@ if (mode === 'import') {
     (stored) => process.stdout.write(`stored ${stored}\n`),
   )
   process.stdout.write(`run ${run.id}\n`)
-  store.publish(run.id, store.today(), 'crash-test', { publishedOn: '2025-01-01', reason: 'test' })
+  store.publish(run.id, store.today(), 'crash-test', {
+    publishedOn: '2025-01-01',
+    correction: { reason: 'test', document: 'test' },
+  })
   process.stdout.write('done\n')
 }

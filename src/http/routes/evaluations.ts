@@ -4,9 +4,12 @@
  */
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import type { ActPreview } from '../../app/changes.ts'
+import { CorrectionSchema } from '../../app/correction.ts'
 import type { Services } from '../../app/services.ts'
 import { type AppEnv, prefersAsync } from '../context.ts'
 import {
+  ActPreviewSchema,
   accepted,
   JobSchema,
   NoticeSchema,
@@ -169,7 +172,7 @@ export function registerEvaluationRoutes(
       path: '/v1/evaluations/{id}/publish',
       tags: ['evaluations'],
       summary:
-        'Publish a run after its notice (every objection decided); its classes bind from Y+1-01-01 or today, whichever is later. The year’s previous published run is superseded in the same transaction. A draft is published only as the record of a past publication made outside mujun (`publishedOn`, `reason`)',
+        'Publish a run after its notice (every objection decided); its classes bind from Y+1-01-01 or today, whichever is later. The year’s previous published run is superseded in the same transaction. A draft is published only as the record of a past publication made outside mujun: a correction (`publishedOn`, `correction`), previewed first',
       request: {
         params: RunId,
         body: {
@@ -178,7 +181,12 @@ export function registerEvaluationRoutes(
             'application/json': {
               schema: z.object({
                 publishedOn: z.iso.date(),
-                reason: z.string().trim().min(3).max(2000),
+                /** Kept for older clients: a reason alone is refused (PUBLICATION_RETROACTIVE). */
+                reason: z.string().trim().min(3).max(2000).optional(),
+                correction: CorrectionSchema.optional().openapi({
+                  description:
+                    'recording a publication made outside mujun is a correction: reason, document (the publication’s 文号) and the digest of its preview (POST /v1/evaluations/{id}/publication-preview)',
+                }),
               }),
             },
           },
@@ -190,6 +198,45 @@ export function registerEvaluationRoutes(
       const raw = await c.req.text()
       const historic = raw.trim() === '' ? undefined : c.req.valid('json')
       return c.json(evaluations.publish(c.get('principal'), c.req.valid('param').id, historic), 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/evaluations/{id}/publication-preview',
+      tags: ['evaluations'],
+      summary:
+        'What publishing this run would re-price, before it is published: after its notice (binding from today or the next 1 January), or as the record of a past publication on `publishedOn` (a correction: send back the digest). Runs as a job; with `Prefer: respond-async` answers 202',
+      request: {
+        params: RunId,
+        body: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: z.object({
+                publishedOn: z.iso.date().optional(),
+                months: z.number().int().min(1).max(60).optional(),
+              }),
+            },
+          },
+        },
+      },
+      responses: { ...reply(ActPreviewSchema, 'the preview'), ...accepted },
+    }),
+    async (c) => {
+      const raw = await c.req.text()
+      const body = raw.trim() === '' ? {} : c.req.valid('json')
+      const { job, done } = jobs.start(c.get('principal'), {
+        kind: 'publication-preview',
+        runId: c.req.valid('param').id,
+        ...body,
+      })
+      if (prefersAsync(c)) {
+        c.header('Location', `/v1/jobs/${job.id}`)
+        return c.json(job, 202)
+      }
+      return c.json((await done) as ActPreview, 200)
     },
   )
 

@@ -5,10 +5,17 @@
  */
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { authorize } from '../../app/authorize.ts'
+import type { ActPreview } from '../../app/changes.ts'
+import { CorrectionSchema } from '../../app/correction.ts'
+import type { ImportResult } from '../../app/rulebooks.ts'
 import type { Services } from '../../app/services.ts'
+import type { DatedChange } from '../../rulebook/dated-change.ts'
 import { resolvedToJson } from '../../rulebook/resolved-json.ts'
-import type { AppEnv } from '../context.ts'
+import { type AppEnv, prefersAsync } from '../context.ts'
 import {
+  ActPreviewSchema,
+  accepted,
   DiffSchema,
   ResolvedRulesSchema,
   reply,
@@ -24,7 +31,10 @@ const VersionId = z.coerce
   .min(1)
   .max(2 ** 31)
 
-export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks, store }: Services) {
+export function registerRulebookRoutes(
+  app: OpenAPIHono<AppEnv>,
+  { rulebooks, store, jobs }: Services,
+) {
   app.openapi(
     createRoute({
       method: 'get',
@@ -109,18 +119,15 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks, st
             'application/json': {
               schema: z.object({
                 note: z.string().min(1).max(2000),
-                files: z
-                  .array(
-                    z.object({
-                      path: z
-                        .string()
-                        .regex(/^[\w./-]+\.ya?ml$/)
-                        .max(200),
-                      text: z.string().max(2_000_000),
-                    }),
-                  )
-                  .min(1)
-                  .max(200),
+                files: Files,
+                effectiveOn: IsoDate.optional().openapi({
+                  description:
+                    'a later day from which the version is in force (a scheduled activation)',
+                }),
+                correction: CorrectionSchema.optional().openapi({
+                  description:
+                    'required when the change alters an answer for a day before its own (CITY_RETROACTIVE otherwise): reason, document (文号) and the digest of its preview (POST /v1/rulebook/previews)',
+                }),
               }),
             },
           },
@@ -144,12 +151,152 @@ export function registerRulebookRoutes(app: OpenAPIHono<AppEnv>, { rulebooks, st
         ifMatch: c.req.header('if-match'),
         requireIfMatch: true,
         countyFiles: 'refuse',
+        effectiveOn: body.effectiveOn,
+        correction: body.correction,
       })
       c.header('ETag', v.etag)
-      return c.json(
-        { id: v.id, hash: v.hash, created: v.created, activated: v.activated },
-        (v.activated ? 201 : 200) as 201,
-      )
+      return c.json(imported(v), (v.activated || v.effectiveOn ? 201 : 200) as 201)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/rulebook/changes',
+      tags: ['rulebook'],
+      summary:
+        'Change one rule item from a day: the item in force that day is closed on it and a copy with the new values opens from it, citing the document. A new city version, activated now or on `effectiveOn`; a day before today is a correction',
+      request: {
+        body: { content: { 'application/json': { schema: ChangeBody } } },
+      },
+      responses: reply(VersionImportedSchema, 'the new version', 201),
+    }),
+    (c) => {
+      const body = c.req.valid('json')
+      const p = c.get('principal')
+      authorize(p, ['bureau'])
+      const files = rulebooks.changedFiles(changeOf(body))
+      const v = rulebooks.importCity(p, files, noteOf(body), {
+        ifMatch: c.req.header('if-match'),
+        countyFiles: 'refuse',
+        effectiveOn: body.effectiveOn,
+        correction: body.correction,
+      })
+      c.header('ETag', v.etag)
+      return c.json(imported(v), 201)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/v1/rulebook/previews',
+      tags: ['rulebook'],
+      summary:
+        'What a new city version would re-price before it is made: given whole files, or one dated change. Every firm priced month by month (the next `months`, default 12, plus the months it reaches back) under the rules now and after; the digest it answers with is what a correction sends. Runs as a job; with `Prefer: respond-async` answers 202',
+      request: {
+        body: {
+          content: {
+            'application/json': {
+              schema: z.union([
+                z.object({
+                  files: Files,
+                  effectiveOn: IsoDate.optional(),
+                  months: Months,
+                }),
+                ChangeBody.omit({ correction: true }).extend({ months: Months }),
+              ]),
+            },
+          },
+        },
+      },
+      responses: { ...reply(ActPreviewSchema, 'the preview'), ...accepted },
+    }),
+    async (c) => {
+      const body = c.req.valid('json')
+      const p = c.get('principal')
+      authorize(p, ['bureau'])
+      const files = 'files' in body ? body.files : rulebooks.changedFiles(changeOf(body))
+      const { job, done } = jobs.start(p, {
+        kind: 'city-preview',
+        files,
+        effectiveOn: body.effectiveOn,
+        months: body.months,
+      })
+      if (prefersAsync(c)) {
+        c.header('Location', `/v1/jobs/${job.id}`)
+        return c.json(job, 202)
+      }
+      return c.json((await done) as ActPreview, 200)
     },
   )
 }
+
+const Files = z
+  .array(
+    z.object({
+      path: z
+        .string()
+        .regex(/^[\w./-]+\.ya?ml$/)
+        .max(200),
+      text: z.string().max(2_000_000),
+    }),
+  )
+  .min(1)
+  .max(200)
+
+const Months = z.number().int().min(1).max(60).optional()
+
+const ChangeBody = z
+  .object({
+    section: z.string().min(1).max(40),
+    id: z.string().min(1).max(64),
+    from: IsoDate.openapi({ description: 'the first day of the new value' }),
+    set: z
+      .array(
+        z.object({
+          path: z
+            .string()
+            .min(1)
+            .max(200)
+            .openapi({ example: 'rates[class=D][minConsecutiveYears=].rate' }),
+          value: z.string().min(1).max(100),
+        }),
+      )
+      .min(1)
+      .max(50),
+    document: z
+      .string()
+      .trim()
+      .min(2)
+      .max(200)
+      .openapi({ description: 'the document (文号) that sets the value' }),
+    note: z.string().trim().max(2000).optional(),
+    effectiveOn: IsoDate.optional(),
+    correction: CorrectionSchema.optional(),
+  })
+  .openapi('RuleChange')
+
+const changeOf = (
+  b: z.infer<typeof ChangeBody> | Omit<z.infer<typeof ChangeBody>, 'correction'>,
+): DatedChange => ({
+  section: b.section,
+  id: b.id,
+  from: b.from,
+  set: b.set,
+  document: b.document,
+  note: b.note,
+})
+
+const noteOf = (b: z.infer<typeof ChangeBody>) =>
+  `${b.section} ${b.id} from ${b.from}: ${b.set.map((x) => `${x.path} = ${x.value}`).join(', ')} (${b.document})${b.note ? `: ${b.note}` : ''}`
+
+const imported = (v: ImportResult) => ({
+  id: v.id,
+  hash: v.hash,
+  created: v.created,
+  activated: v.activated,
+  ...(v.effectiveOn && { effectiveOn: v.effectiveOn }),
+  ...(v.reach && { reach: v.reach }),
+  ...(v.correction && { correction: v.correction }),
+})

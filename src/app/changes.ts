@@ -1,0 +1,246 @@
+/**
+ * Previews of acts that change a price, before they are made: a new city version (a dated change, an import, a
+ * rollback) and a publication. Each prices every firm with a published history month by month under the state
+ * now and under the state the act would leave (pricing/change-preview), over the next months plus the months the
+ * act reaches back, and answers with the digest a correction must bring back (app/correction).
+ * @module app/changes
+ */
+import type { Principal, Store } from '../db/store.ts'
+import { MujunError } from '../errors.ts'
+import { type ChangePreview, ChangePreviewer, type PreviewFirm } from '../pricing/change-preview.ts'
+import type { RatedFacts } from '../pricing/quote.ts'
+import { compileRulebook, type Rulebook, type RuleText } from '../rulebook/compile.ts'
+import type { ChangeReach } from '../rulebook/diff.ts'
+import { HISTORY_YEARS } from '../rulebook/schema.ts'
+import { authorize } from './authorize.ts'
+import { actDigest } from './correction.ts'
+import { bindingFromOf, publicationAct } from './evaluations.ts'
+import type { ProgrammeService } from './programme.ts'
+import type { RulebookService } from './rulebooks.ts'
+
+/** A preview as answered: the act's reach, the digest a correction brings back, and what it re-prices. */
+export interface ActPreview {
+  act: Record<string, unknown>
+  /** The first day the act changes an answer, and what changes it. */
+  reach: ChangeReach | { firstDay: string | null; items: unknown[] }
+  /** Today in Ningbo, the act's own day unless scheduled later. */
+  today: string
+  /** True when the act reaches before its own day: it can only be made as a correction. */
+  correctionRequired: boolean
+  /** What a correction must send as `correction.preview` (valid until the next write). */
+  digest: string
+  preview: ChangePreview & { horizonCapped: boolean }
+}
+
+/** How far back a preview goes when an act reaches every day (an undated part of the rules). */
+const MAX_MONTHS_BACK = 60
+
+export interface PreviewHorizon {
+  /** Months after the current one to price (default 12). */
+  months?: number
+  /** The first day the act reaches (null: none); its month starts the horizon when it is earlier. */
+  firstDay: string | null
+  /** The resources whose charges can change (default all). */
+  resources?: string[]
+}
+
+/** What changes for the "after" side of a preview. */
+export interface AfterState {
+  rulebook: Rulebook
+  /** A run to add to every firm's history with the day it would bind from (a publication). */
+  publish?: { runId: number; year: number; bindingFrom: string }
+}
+
+export class ChangeService {
+  constructor(
+    private readonly store: Store,
+    private readonly rulebooks: RulebookService,
+    private readonly programme: ProgrammeService,
+  ) {}
+
+  /** The bureau's preview of city files `texts` becoming the version in force (now, or from `effectiveOn`). */
+  previewCity(
+    p: Principal | undefined,
+    texts: RuleText[],
+    options: { effectiveOn?: string; months?: number } = {},
+    progress?: (done: number, total: number) => void,
+  ): ActPreview {
+    authorize(p, ['bureau'])
+    const change = this.rulebooks.cityChange(texts, options.effectiveOn)
+    const digest = actDigest(this.store, change.act)
+    const before = this.rulebooks.active().rulebook
+    const after = compileRulebook([...change.city.files, ...this.store.liveOverrideFiles()])
+    const day = options.effectiveOn ?? this.store.today()
+    return {
+      act: change.act,
+      reach: change.reach,
+      today: this.store.today(),
+      correctionRequired: change.reach.firstDay !== null && change.reach.firstDay < day,
+      digest,
+      preview: this.preview(
+        before,
+        { rulebook: after },
+        {
+          firstDay: change.reach.firstDay,
+          months: options.months,
+          resources: resourcesReached(change.reach, before, after),
+        },
+        progress,
+      ),
+    }
+  }
+
+  /**
+   * The economy office's preview of publishing run `runId`: after its notice (binding from its day), or as the
+   * record of a past publication on `publishedOn` (a correction).
+   */
+  previewPublication(
+    p: Principal | undefined,
+    runId: number,
+    options: { publishedOn?: string; months?: number } = {},
+    progress?: (done: number, total: number) => void,
+  ): ActPreview {
+    authorize(p, ['economy', 'bureau'])
+    const run = this.store.getRun(runId)
+    if (run.status !== 'draft' && run.status !== 'notice')
+      throw new MujunError(
+        'CONFLICT',
+        `evaluation ${runId} is ${run.status}; only a draft or a run in notice can be published`,
+        { status: 409 },
+      )
+    const today = this.store.today()
+    const on = options.publishedOn ?? today
+    const bindingFrom = bindingFromOf(run.year, on)
+    const act = options.publishedOn
+      ? publicationAct(runId, options.publishedOn)
+      : { kind: 'publication', runId }
+    const digest = actDigest(this.store, act)
+    const rulebook = this.rulebooks.active().rulebook
+    const firstDay = bindingFrom
+    return {
+      act,
+      reach: { firstDay, items: [{ evaluation: runId, year: run.year, bindingFrom }] },
+      today,
+      correctionRequired: options.publishedOn !== undefined,
+      digest,
+      preview: this.preview(
+        rulebook,
+        { rulebook, publish: { runId, year: run.year, bindingFrom } },
+        { firstDay, months: options.months },
+        progress,
+      ),
+    }
+  }
+
+  /**
+   * Prices every firm with a published history under `before` and `after` over the horizon. Synchronous: a job
+   * runs it off the request thread at city scale; `progress` is told the share done.
+   */
+  preview(
+    before: Rulebook,
+    after: AfterState,
+    horizon: PreviewHorizon,
+    progress?: (done: number, total: number) => void,
+  ): ChangePreview & { horizonCapped: boolean } {
+    const today = this.store.today()
+    const thisMonth = today.slice(0, 7)
+    let fromMonth = thisMonth
+    let capped = false
+    if (horizon.firstDay && horizon.firstDay.slice(0, 7) < thisMonth) {
+      const earliest = monthsBack(thisMonth, MAX_MONTHS_BACK)
+      fromMonth = horizon.firstDay.slice(0, 7)
+      if (fromMonth < earliest) {
+        fromMonth = earliest
+        capped = true
+      }
+    }
+    const toMonth = monthsBack(thisMonth, -((horizon.months ?? 12) + 1))
+    const previewer = new ChangePreviewer({
+      before,
+      after: after.rulebook,
+      fromMonth,
+      toMonth,
+      resources: horizon.resources,
+    })
+    // Every evaluation year that can bind in the horizon, with the years its consecutive-year rules look back on.
+    const lastYear = Number(toMonth.slice(0, 4)) - 1
+    const firstYear = Number(fromMonth.slice(0, 4)) - HISTORY_YEARS
+    const years = Array.from({ length: lastYear - firstYear + 1 }, (_, i) => firstYear + i)
+    const runIds = this.store.boundRuns(years)
+    const afterRunIds = after.publish ? [...runIds, after.publish.runId] : runIds
+    const codes = this.store.creditCodes()
+    const CHUNK = 4000
+    for (let i = 0; i < codes.length; i += CHUNK) {
+      const chunk = codes.slice(i, i + CHUNK)
+      const facts = this.store.ratedFactsOf(chunk, afterRunIds)
+      for (const code of chunk) {
+        const all = facts.get(code)
+        if (!all) continue
+        const firm: PreviewFirm = {
+          creditCode: code,
+          before: after.publish ? all.filter((h) => h.runId !== after.publish!.runId) : all,
+          after: after.publish ? withPublication(all, after.publish) : all,
+        }
+        const closure = this.programme.closureOf(code)
+        if (closure) {
+          firm.closedBefore = closure.on
+          firm.closedAfter = closure.on
+        }
+        previewer.add(firm)
+      }
+      progress?.(Math.min(i + CHUNK, codes.length), codes.length)
+    }
+    return { ...previewer.result(), horizonCapped: capped }
+  }
+}
+
+/** The history with a run about to be published: it binds from its day, after the runs of its year before it. */
+function withPublication(
+  all: readonly RatedFacts[],
+  pub: { runId: number; bindingFrom: string },
+): RatedFacts[] {
+  const mine = all.find((h) => h.runId === pub.runId)
+  const rest = all.filter((h) => h.runId !== pub.runId)
+  if (!mine) return rest
+  const entry = { ...mine, bindingFrom: pub.bindingFrom }
+  // After every entry of an earlier year, or of its year binding no later than it.
+  let at = rest.length
+  while (
+    at > 0 &&
+    (rest[at - 1].year > entry.year ||
+      (rest[at - 1].year === entry.year && bindingDay(rest[at - 1]) > pub.bindingFrom))
+  )
+    at--
+  return [...rest.slice(0, at), entry, ...rest.slice(at)]
+}
+
+/**
+ * The resources a change of city rules can re-price: those of the surcharge and stacking items it changes. Other
+ * sections change how the next evaluation rates, not the stored results prices are read from; an undated part
+ * (the header, inputs, sectors) may change any.
+ */
+function resourcesReached(
+  reach: ChangeReach,
+  before: Rulebook,
+  after: Rulebook,
+): string[] | undefined {
+  const out = new Set<string>()
+  for (const item of reach.items) {
+    if (item.section !== 'surcharges' && item.section !== 'stacking') {
+      if (item.firstDay === '0000-01-01') return undefined
+      continue
+    }
+    for (const rb of [before, after])
+      for (const x of rb.sections[item.section]) if (x.id === item.id) out.add(x.resource)
+  }
+  return [...out]
+}
+
+const bindingDay = (h: RatedFacts) => h.bindingFrom ?? `${h.year + 1}-01-01`
+
+/** The month `n` months before `month` (YYYY-MM); a negative `n` goes forward. */
+function monthsBack(month: string, n: number): string {
+  const [y, m] = month.split('-').map(Number)
+  const k = y * 12 + (m - 1) - n
+  return `${Math.floor(k / 12)}-${String((k % 12) + 1).padStart(2, '0')}`
+}
