@@ -18,6 +18,7 @@ import { MujunError, RulebookError } from '../errors.ts'
 import { remember } from '../memo.ts'
 import {
   compileRulebook,
+  isCountyFile,
   type Override,
   type Rulebook,
   type RuleText,
@@ -25,8 +26,6 @@ import {
 import { diffRulebooks, type RulebookDiff } from '../rulebook/diff.ts'
 import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
 import { actorOf, authorize, EVERY } from './authorize.ts'
-
-const isCountyFile = (path: string) => /(^|\/)counties\//.test(path)
 
 /** An override read from a file becomes a record with the status its file states (its first revision). */
 function importOverride(store: Store, tx: Tx, o: Override, by: string, reason: string): void {

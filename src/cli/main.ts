@@ -49,7 +49,9 @@ export type { Io } from './shared.ts'
 
 const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
 
-  mujun rules check [DIR]                     validate every rule file; writes DIR/rulebook.schema.json
+  mujun rules check [DIR]                     validate every rule file; writes DIR/rulebook.schema.json; prints the
+                                               city files sha256 (paths and texts of the files outside counties/),
+                                               the hash a stored city version of the same files has
   mujun rules show [--rules DIR] [--county CODE] [--date YYYY-MM-DD] [--format table|json]
   mujun rules diff --county CODE --override ID --year YYYY [--rules DIR] [--enterprises FILE.csv] [--format table|json]
                                                what a (pending) override would change: rule rows, classes, surcharge revenue
@@ -231,7 +233,7 @@ function rulesCheck(args: string[], io: Io): number {
       const rb = loadRulebook(city)
       const count = Object.values(rb.sections).reduce((a, l) => a + l.length, 0)
       io.out(
-        `${city}: ok — ${rb.files.length} files, ${rb.inputs.length} inputs, ${count} dated items, ${rb.overrides.length} county overrides (sha256 ${rb.hash.slice(0, 12)})`,
+        `${city}: ok — ${rb.files.length} files, ${rb.inputs.length} inputs, ${count} dated items, ${rb.overrides.length} county overrides (city files sha256 ${rb.hash.slice(0, 12)})`,
       )
       // Gaps and overlaps between evaluation groups: warnings to read, not errors (a gap may be the intended scope).
       for (const w of groupCoverage(rb))
@@ -394,7 +396,7 @@ function rulesImport(args: string[], io: Io): number {
     : rulebooks.importCity(p, texts, note, { countyFiles: 'ignore' })
   io.out(
     v.created
-      ? `rulebook version ${v.id} created from ${dir} and now in force (sha256 ${v.hash.slice(0, 12)})`
+      ? `rulebook version ${v.id} created from ${dir} and now in force (city files sha256 ${v.hash.slice(0, 12)})`
       : v.activated
         ? `the files equal stored version ${v.id}: it is in force again (rollback, audited)`
         : `unchanged: version ${v.id} is in force and equals ${dir}`,
@@ -703,7 +705,7 @@ function provenanceCmd(args: string[], io: Io): number {
   for (const n of why.notes) io.out(`  note: ${n}`)
   const a = why.rules.activation
   io.out(
-    `rules: city version ${why.rules.versionId} (sha256 ${why.rules.hash.slice(0, 12)}), in force since ${a.at} by ${a.by}${a.note ? `: ${a.note}` : ''}`,
+    `rules: city version ${why.rules.versionId} (city files sha256 ${why.rules.hash.slice(0, 12)}), in force since ${a.at} by ${a.by}${a.note ? `: ${a.note}` : ''}`,
   )
   if (why.overrides.length === 0) io.out('county overrides in force: none')
   for (const o of why.overrides) {

@@ -10,6 +10,11 @@ const Iso = z.string()
 const nullable = <T extends z.ZodType>(t: T) => t.nullable()
 /** An item of a rule section as the rulebook states it (its fields are described by the rule format's schema). */
 const RuleItem = z.looseObject({ id: z.string() }).openapi('RuleItem')
+/** The hash a city version is known by, the same in `mujun rules check`, `rules import` and every response. */
+const CityFilesHash = z.string().openapi({
+  description:
+    'the city files sha256: over each city file’s path and text in path order (county override files are not part of it), as `mujun rules check` prints it',
+})
 
 export const ProblemSchema = z
   .object({
@@ -35,7 +40,7 @@ export const HealthSchema = z
   .object({
     status: z.literal('ok'),
     rulebookVersion: z.number().int(),
-    rulebookHash: z.string(),
+    rulebookHash: CityFilesHash,
     overrideRevision: z.number().int(),
     cache: z
       .object({ entries: z.number().int(), bytes: z.number().int() })
@@ -191,7 +196,7 @@ export const ProvenanceSchema = z
     notes: z.array(z.string()),
     rules: z.object({
       versionId: z.number().int(),
-      hash: z.string(),
+      hash: CityFilesHash,
       createdAt: Stamp,
       createdBy: Actor,
       note: z.string(),
@@ -541,7 +546,7 @@ export const ResolvedRulesSchema = z
   .object({
     version: z.number().int().openapi({ description: 'the city rulebook version in force' }),
     rulebook: z.string(),
-    hash: z.string(),
+    hash: CityFilesHash,
     county: z.string(),
     date: Iso,
     overrides: z.array(z.object({ id: z.string(), status: z.string(), preview: z.boolean() })),
@@ -564,7 +569,7 @@ export const ResolvedRulesSchema = z
 
 const VersionSummary = z.object({
   id: z.number().int(),
-  hash: z.string(),
+  hash: CityFilesHash,
   createdAt: z.string(),
   createdBy: z.string(),
   note: z.string(),
@@ -577,7 +582,12 @@ export const VersionSchema = VersionSummary.extend({
   files: z.array(z.object({ path: z.string(), text: z.string() })),
 }).openapi('RulebookVersion')
 export const VersionImportedSchema = z
-  .object({ id: z.number().int(), hash: z.string(), created: z.boolean(), activated: z.boolean() })
+  .object({
+    id: z.number().int(),
+    hash: CityFilesHash,
+    created: z.boolean(),
+    activated: z.boolean(),
+  })
   .openapi('RulebookVersionImported')
 
 const DiffItem = z.object({
