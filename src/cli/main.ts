@@ -52,7 +52,10 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun rules check [DIR]                     validate every rule file; writes DIR/rulebook.schema.json; prints the
                                                city files sha256 (paths and texts of the files outside counties/),
                                                the hash a stored city version of the same files has
-  mujun rules show [--rules DIR] [--county CODE] [--date YYYY-MM-DD] [--format table|json]
+  mujun rules show [--rules DIR | --db data/mujun.db] [--county CODE] [--date YYYY-MM-DD] [--format table|json]
+                                               the rules in force for a county on a date, from the files (default
+                                               rules) or, with --db, from the database: its city version in force and
+                                               filed county overrides, which quotes use; the first line says which
   mujun rules diff --county CODE --override ID --year YYYY [--rules DIR] [--enterprises FILE.csv] [--format table|json]
                                                what a (pending) override would change: rule rows, classes, surcharge revenue
   mujun rules diff --from A --to B [--db data/mujun.db] [--format table|json]
@@ -148,11 +151,16 @@ export function cityDirs(dir: string): string[] {
   return subs
 }
 
-export function loadCity(dir: string): Rulebook {
+/** The one city rulebook folder `dir` names (itself, or its only sub-folder with rule files). */
+function cityDir(dir: string): string {
   const dirs = cityDirs(dir)
   if (dirs.length > 1)
     throw new UsageError(`'${dir}' holds several rulebooks (${dirs.join(', ')}); name one`)
-  return loadRulebook(dirs[0])
+  return dirs[0]
+}
+
+export function loadCity(dir: string): Rulebook {
+  return loadRulebook(cityDir(dir))
 }
 
 /** Runs one CLI invocation; returns the exit code. */
@@ -255,15 +263,25 @@ function rulesShow(args: string[], io: Io): number {
   const { values } = parseArgs({
     args,
     options: {
-      rules: { type: 'string', default: 'rules' },
+      rules: { type: 'string' },
+      db: { type: 'string' },
       county: { type: 'string' },
       date: { type: 'string' },
       format: { type: 'string', default: 'table' },
     },
   })
-  const rb = loadCity(values.rules!)
-  const date = values.date ?? ningboDate()
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date must be YYYY-MM-DD`)
+  if (values.db !== undefined && values.rules !== undefined)
+    throw new UsageError(
+      '--db or --rules, not both: the rules in force in the database, or in the files',
+    )
+  if (values.format !== 'table' && values.format !== 'json')
+    throw new UsageError(`--format must be table or json`)
+  if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date))
+    throw new UsageError(`--date must be YYYY-MM-DD`)
+  const shown =
+    values.db === undefined ? rulesFromFiles(values.rules ?? 'rules') : rulesFromDb(values.db)
+  const rb = shown.rulebook
+  const date = values.date ?? shown.today
   const county = values.county ?? rb.meta.jurisdiction.code
   if (county !== rb.meta.jurisdiction.code && !rb.meta.counties.some((c) => c.code === county)) {
     throw new UsageError(
@@ -271,13 +289,43 @@ function rulesShow(args: string[], io: Io): number {
     )
   }
   const resolved = resolve(rb, county, date)
-  if (values.format === 'json') io.out(JSON.stringify(resolvedToJson(rb, resolved), null, 2))
-  else if (values.format === 'table') {
-    io.out(formatResolved(rb, resolved))
+  if (values.format === 'json')
+    io.out(JSON.stringify({ source: shown.source, ...resolvedToJson(rb, resolved) }, null, 2))
+  else {
+    io.out(`${shown.label}\n${formatResolved(rb, resolved)}`)
     if (!values.date)
       io.out(`\n(rules in force today, ${date}; --date YYYY-MM-DD shows another day)`)
-  } else throw new UsageError(`--format must be table or json`)
+    if (values.db === undefined)
+      io.out('(quotes are priced from the database: --db PATH shows the rules in force there)')
+  }
   return 0
+}
+
+/** The rules `rules show` reads from a rules folder, and how it names them. */
+function rulesFromFiles(dir: string) {
+  const city = cityDir(dir)
+  return {
+    rulebook: loadRulebook(city),
+    label: `rules from files ${city}`,
+    source: { files: city },
+    today: ningboDate(),
+  }
+}
+
+/** The rules in force in a database (the city version in force and every live override), and how it names them. */
+function rulesFromDb(path: string) {
+  const store = openStore(path)
+  try {
+    const active = new RulebookService(store).active()
+    return {
+      rulebook: active.rulebook,
+      label: `rules from database ${path}, city version ${active.id}`,
+      source: { database: path, version: active.id },
+      today: store.today(),
+    }
+  } finally {
+    store.db.$client.close()
+  }
 }
 
 function rulesDiff(args: string[], io: Io): number {
