@@ -1,7 +1,7 @@
 // Issue 23, the rules path: what `mujun rules show|check|import|export` and POST /v1/rulebook/versions read and
 // write is what the database holds, under one hash and the same file names, and never outside the rules folder.
 import { createHash } from 'node:crypto'
-import { cpSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -153,5 +153,81 @@ describe('2. the same files have one hash: the city files hash', () => {
     for (const f of [...renamed].sort((a, b) => (a.path < b.path ? -1 : 1)))
       expected.update(`${f.path}\0${f.text}\0`)
     expect(compileRulebook(renamed).hash).toBe(expected.digest('hex'))
+  })
+})
+
+describe('4. a stored rule file path is a plain relative name', () => {
+  it.each([
+    '../../x.yaml',
+    '/etc/x.yaml',
+    'a\\b.yaml',
+    'a//b.yaml',
+    './pricing2.yaml',
+    'sub/../x.yaml',
+    'x.json',
+    'my rules.yaml',
+    '宁波.yaml',
+  ])('POST /v1/rulebook/versions refuses %j with a 422 naming it', async (bad) => {
+    const t = createTestApp({ size: 50 })
+    const res = await call(t.app, 'POST', '/v1/rulebook/versions', {
+      token: t.tokens.bureau,
+      body: { note: 'x', files: [...cityFiles(), { path: bad, text: '# nothing\n' }] },
+      headers: { 'if-match': '"rb1.1"' },
+    })
+    expect(res.status).toBe(422)
+    expect(res.headers.get('content-type')).toContain('application/problem+json')
+    const p = (await res.json()) as { code: string; detail: string }
+    expect(p.code).toBe('RULE_PATH_INVALID')
+    expect(p.detail).toContain(`'${bad}'`)
+    expect(t.store.listRulebookVersions()).toHaveLength(1)
+  })
+
+  it('accepts a plain name in a sub-folder', async () => {
+    const t = createTestApp({ size: 50 })
+    const res = await call(t.app, 'POST', '/v1/rulebook/versions', {
+      token: t.tokens.bureau,
+      body: {
+        note: 'notes',
+        files: [...cityFiles(), { path: 'notes/read-me_1.yml', text: '# nothing\n' }],
+      },
+      headers: { 'if-match': '"rb1.1"' },
+    })
+    expect(res.status).toBe(201)
+  })
+
+  it('`rules check` and `rules import` name a file whose name cannot be stored', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mujun-badname-')), 'ningbo')
+    cpSync(NINGBO_DIR, dir, { recursive: true })
+    writeFileSync(join(dir, 'my notes.yaml'), '# nothing\n')
+    const checked = await cli(['rules', 'check', dir])
+    expect(checked.code).toBe(1)
+    expect(checked.err).toContain(`${join(dir, 'my notes.yaml')}:1:1: file name 'my notes.yaml'`)
+    const db = emptyDb()
+    const imported = await cli(['rules', 'import', dir, '--db', db])
+    expect(imported.code).toBe(1)
+    expect(imported.err).toMatch(/^mujun: RULE_PATH_INVALID: .*'my notes\.yaml'/)
+    const store = new Store(createDb(db))
+    expect(store.listRulebookVersions()).toHaveLength(0)
+    store.db.$client.close()
+  })
+
+  it('`rules export` refuses to write outside --out, naming the record, even for a database that holds such a path', async () => {
+    const db = loadedDb()
+    // A database written before paths were checked: a version holding `../../x.yaml`, put in force.
+    const store = new Store(createDb(db))
+    store.write((tx) => {
+      const files = [...cityFiles(), { path: '../../x.yaml', text: '# outside\n' }]
+      const id = store.insertVersion(tx, { hash: 'old', files, by: 'old', note: 'old' })
+      store.activate(tx, id, 'old', 'old')
+    })
+    store.db.$client.close()
+    const root = mkdtempSync(join(tmpdir(), 'mujun-out-'))
+    const out = join(root, 'a', 'b')
+    const exported = await cli(['rules', 'export', '--db', db, '--out', out])
+    expect(exported.code).toBe(1)
+    expect(exported.err).toContain('rulebook version 2')
+    expect(exported.err).toContain("'../../x.yaml'")
+    expect(existsSync(join(root, 'x.yaml'))).toBe(false)
+    expect(existsSync(out) ? readdirSync(out) : []).toEqual([])
   })
 })

@@ -25,6 +25,7 @@ import {
 } from '../rulebook/compile.ts'
 import { diffRulebooks, type RulebookDiff } from '../rulebook/diff.ts'
 import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
+import { checkRulePaths, RULE_PATH_RULE, rulePathProblem } from '../rulebook/rule-path.ts'
 import { actorOf, authorize, EVERY } from './authorize.ts'
 
 /** An override read from a file becomes a record with the status its file states (its first revision). */
@@ -164,6 +165,7 @@ export class RulebookService {
    * override record with the status its file states. Refused once the database has rules.
    */
   loadInitial(texts: RuleText[], by: string): { id: number; hash: string; overrides: string[] } {
+    checkRulePaths(texts.map((t) => t.path))
     // Everything at once, as `mujun rules check` does: city files and overrides together.
     const all = compileRulebook(texts)
     const city = texts.filter((t) => !isCountyFile(t.path))
@@ -242,6 +244,7 @@ export class RulebookService {
     options: { ifMatch?: string; requireIfMatch?: boolean; countyFiles: 'refuse' | 'ignore' },
   ): ImportResult {
     const who = authorize(p, ['bureau'])
+    checkRulePaths(texts.map((t) => t.path))
     const county = texts.filter((t) => isCountyFile(t.path))
     if (county.length > 0 && options.countyFiles === 'refuse')
       throw new MujunError(
@@ -381,13 +384,29 @@ export class RulebookService {
     return { versionId: head.versionId, city, overrides }
   }
 
-  /** The database's rules as files: the city version in force and every override record's current text. */
+  /**
+   * The database's rules as files: the city version in force and every override record's current text. Refused,
+   * naming the record, when a stored name is not a plain relative one (a file written there would land outside).
+   */
   exportFiles(): { versionId: number; files: RuleText[] } {
     const head = this.head()
-    const city = this.store.getRulebookVersion(head.versionId).files
+    const city = this.store
+      .getRulebookVersion(head.versionId)
+      .files.map((f) => ({ ...f, record: `rulebook version ${head.versionId}` }))
     const overrides = this.store
       .listOverrideRows()
-      .map((o) => ({ path: overrideFileName(o.id), text: o.text }))
-    return { versionId: head.versionId, files: [...city, ...overrides] }
+      .map((o) => ({ path: overrideFileName(o.id), text: o.text, record: `override ${o.id}` }))
+    const files = [...city, ...overrides]
+    const unsafe = files.flatMap((f) => {
+      const problem = rulePathProblem(f.path)
+      return problem ? [`${f.record}: file ${problem}`] : []
+    })
+    if (unsafe.length > 0)
+      throw new MujunError(
+        'RULE_PATH_INVALID',
+        `not exported: ${unsafe.join('; ')} (${RULE_PATH_RULE})`,
+        { status: 422 },
+      )
+    return { versionId: head.versionId, files: files.map(({ path, text }) => ({ path, text })) }
   }
 }

@@ -26,18 +26,19 @@ import { TokenRequest } from '../app/tokens.ts'
 import { ningboDate } from '../dates.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import { csvCell, csvRows, decodeCsvBytes, parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
-import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
+import { formatRuleProblem, MujunError, RulebookError, type RuleProblem } from '../errors.ts'
 import { problemOf } from '../http/problem.ts'
 import { quoteAll } from '../http/routes/bills.ts'
 import { previewOverride } from '../pricing/override-preview.ts'
 import { quote } from '../pricing/quote.ts'
 import { rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
-import type { Rulebook } from '../rulebook/compile.ts'
+import { compileRulebook, type Rulebook } from '../rulebook/compile.ts'
 import { groupCoverage } from '../rulebook/coverage.ts'
 import { loadRulebook, readRuleTexts } from '../rulebook/load.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { resolvedToJson } from '../rulebook/resolved-json.ts'
+import { RULE_PATH_RULE, rulePathProblem } from '../rulebook/rule-path.ts'
 import { ruleFileJsonSchema } from '../rulebook/schema.ts'
 import { backupCmd } from './backup-cmd.ts'
 import { programmeCmd } from './programme-cmd.ts'
@@ -237,23 +238,41 @@ function rulesCheck(args: string[], io: Io): number {
   )
   let failed = 0
   for (const city of cities) {
+    const texts = readRuleTexts(city)
+    // A name the database cannot store is a problem too: `rules import` would refuse the folder.
+    let problems: RuleProblem[] = texts.flatMap((t) => {
+      const named = rulePathProblem(t.path)
+      return named
+        ? [
+            {
+              file: t.path,
+              line: 1,
+              col: 1,
+              path: '',
+              message: `file name ${named}: ${RULE_PATH_RULE}`,
+            },
+          ]
+        : []
+    })
     try {
-      const rb = loadRulebook(city)
-      const count = Object.values(rb.sections).reduce((a, l) => a + l.length, 0)
-      io.out(
-        `${city}: ok — ${rb.files.length} files, ${rb.inputs.length} inputs, ${count} dated items, ${rb.overrides.length} county overrides (city files sha256 ${rb.hash.slice(0, 12)})`,
-      )
-      // Gaps and overlaps between evaluation groups: warnings to read, not errors (a gap may be the intended scope).
-      for (const w of groupCoverage(rb))
-        io.out(`${join(city, w.file)}:${w.line}: warning: ${w.message}`)
+      const rb = compileRulebook(texts)
+      if (problems.length === 0) {
+        const count = Object.values(rb.sections).reduce((a, l) => a + l.length, 0)
+        io.out(
+          `${city}: ok — ${rb.files.length} files, ${rb.inputs.length} inputs, ${count} dated items, ${rb.overrides.length} county overrides (city files sha256 ${rb.hash.slice(0, 12)})`,
+        )
+        // Gaps and overlaps between evaluation groups: warnings to read, not errors (a gap may be the intended scope).
+        for (const w of groupCoverage(rb))
+          io.out(`${join(city, w.file)}:${w.line}: warning: ${w.message}`)
+        continue
+      }
     } catch (e) {
       if (!(e instanceof RulebookError)) throw e
-      failed++
-      io.err(
-        e.problems.map((p) => formatRuleProblem({ ...p, file: join(city, p.file) })).join('\n'),
-      )
-      io.err(`${city}: ${e.problems.length} problem(s)`)
+      problems = [...problems, ...e.problems]
     }
+    failed++
+    io.err(problems.map((p) => formatRuleProblem({ ...p, file: join(city, p.file) })).join('\n'))
+    io.err(`${city}: ${problems.length} problem(s)`)
   }
   io.out(`wrote ${join(root, 'rulebook.schema.json')}`)
   return failed > 0 ? 1 : 0
