@@ -1,7 +1,15 @@
 // Issue 23, the rules path: what `mujun rules show|check|import|export` and POST /v1/rulebook/versions read and
 // write is what the database holds, under one hash and the same file names, and never outside the rules folder.
 import { createHash } from 'node:crypto'
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -11,6 +19,7 @@ import { createDb } from '../src/db/client.ts'
 import { Store } from '../src/db/store.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
 import { call, createTestApp } from './support/app.ts'
+import { draftOverride } from './support/overrides.ts'
 import { NINGBO_DIR, ningboTexts, ningboWithFiledCixi } from './support/rulebook.ts'
 
 const cityFiles = () => ningboTexts().filter((f) => !f.path.startsWith('counties/'))
@@ -39,7 +48,7 @@ function loadedDb(texts = ningboTexts()): string {
 }
 
 /** Every file under `dir` (any kind), by relative path, as bytes. */
-function _tree(dir: string): Map<string, Buffer> {
+function tree(dir: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>()
   for (const name of readdirSync(dir, { recursive: true, withFileTypes: true }))
     if (name.isFile()) {
@@ -156,6 +165,46 @@ describe('2. the same files have one hash: the city files hash', () => {
   })
 })
 
+describe('3. `rules export` keeps the file names the rules were imported from', () => {
+  it('`rules import` of the demo folder, then `rules export` into a copy of it, leaves every file as it was', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'mujun-trip-')), 'ningbo')
+    cpSync(NINGBO_DIR, dir, { recursive: true })
+    const before = tree(dir)
+    const db = emptyDb()
+    expect((await cli(['rules', 'import', dir, '--db', db])).code).toBe(0)
+    const exported = await cli(['rules', 'export', '--db', db, '--out', dir])
+    expect(exported.code).toBe(0)
+    expect(exported.out).not.toContain('removed')
+    expect(tree(dir)).toEqual(before)
+  })
+
+  it('a record whose id is another record’s old file name gets that name; the other falls back to its id', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'mujun-names-')), 'm.db')
+    const t = createTestApp({ size: 50, path, rules: ningboWithFiledCixi() })
+    const res = await call(t.app, 'POST', '/v1/overrides', {
+      token: t.tokens.county,
+      body: { text: draftOverride('cixi-2024-electricity', '330282', '2027-01-01') },
+    })
+    expect(res.status).toBe(201)
+    const files = t.services.rulebooks
+      .exportFiles()
+      .files.filter((f) => f.path.startsWith('counties/'))
+    expect(files.map((f) => f.path).sort()).toEqual([
+      'counties/cixi-2024-electricity.yaml',
+      'counties/cixi_2024_electricity.yaml',
+      'counties/yuyao-2026-gas.yaml',
+    ])
+    expect(files.find((f) => f.path === 'counties/cixi_2024_electricity.yaml')?.text).toContain(
+      'id: cixi_2024_electricity',
+    )
+    expect(t.services.rulebooks.drift(t.services.rulebooks.exportFiles().files)).toEqual({
+      versionId: 1,
+      city: [],
+      overrides: [],
+    })
+  })
+})
+
 describe('4. a stored rule file path is a plain relative name', () => {
   it.each([
     '../../x.yaml',
@@ -229,5 +278,35 @@ describe('4. a stored rule file path is a plain relative name', () => {
     expect(exported.err).toContain("'../../x.yaml'")
     expect(existsSync(join(root, 'x.yaml'))).toBe(false)
     expect(existsSync(out) ? readdirSync(out) : []).toEqual([])
+  })
+
+  it('`rules export` refuses an override whose stored file name is unsafe, naming the override', async () => {
+    const db = loadedDb()
+    const store = new Store(createDb(db))
+    const text = draftOverride('cixi_2031_gas', '330282', '2031-01-01')
+    store.write((tx) =>
+      store.writeOverride(
+        tx,
+        {
+          id: 'cixi_2031_gas',
+          county: '330282',
+          status: 'draft',
+          text,
+          action: 'import',
+          fromStatus: null,
+          by: 'old',
+          reason: 'loaded from ../counties/x.yaml with the first rule files',
+        },
+        0,
+      ),
+    )
+    store.db.$client.close()
+    const root = mkdtempSync(join(tmpdir(), 'mujun-out-'))
+    mkdirSync(join(root, 'a'))
+    const exported = await cli(['rules', 'export', '--db', db, '--out', join(root, 'a')])
+    expect(exported.code).toBe(1)
+    expect(exported.err).toContain('override cixi_2031_gas')
+    expect(exported.err).toContain("'../counties/x.yaml'")
+    expect(readdirSync(join(root, 'a'))).toEqual([])
   })
 })

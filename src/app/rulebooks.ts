@@ -28,6 +28,25 @@ import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
 import { checkRulePaths, RULE_PATH_RULE, rulePathProblem } from '../rulebook/rule-path.ts'
 import { actorOf, authorize, EVERY } from './authorize.ts'
 
+/**
+ * The reasons of an override's first revision when it was read from a rule file. The file name is kept there (and
+ * read back by `importedFileOf`), so that `rules export` writes the override under the name it was read from.
+ */
+const loadedFrom = (file: string) => `loaded from ${file} with the first rule files`
+const movedFrom = (versionId: number, file: string) =>
+  `moved out of rulebook version ${versionId} (${file})`
+const FILE_IN_REASON = [
+  /^loaded from (\S+) with the first rule files$/,
+  /^moved out of rulebook version \d+ \((\S+)\)$/,
+]
+
+/** The county file an override's first revision says it was read from, if it was read from one. */
+function importedFileOf(first: { action: string; reason: string }): string | undefined {
+  if (first.action !== 'import') return undefined
+  const file = FILE_IN_REASON.map((re) => re.exec(first.reason)?.[1]).find(Boolean)
+  return file && isCountyFile(file) ? file : undefined
+}
+
 /** An override read from a file becomes a record with the status its file states (its first revision). */
 function importOverride(store: Store, tx: Tx, o: Override, by: string, reason: string): void {
   store.writeOverride(
@@ -182,8 +201,7 @@ export class RulebookService {
         note: 'first load of the rule files',
       })
       this.store.activate(tx, id, by, 'first load of the rule files')
-      for (const o of all.overrides)
-        importOverride(this.store, tx, o, by, `loaded from ${o.file} with the first rule files`)
+      for (const o of all.overrides) importOverride(this.store, tx, o, by, loadedFrom(o.file))
       return { id, hash: cityRb.hash, overrides: all.overrides.map((o) => o.id) }
     })
   }
@@ -204,13 +222,7 @@ export class RulebookService {
       const moved: string[] = []
       for (const o of before.overrides) {
         if (this.store.overrideRow(o.id, tx)) continue
-        importOverride(
-          this.store,
-          tx,
-          o,
-          by,
-          `moved out of rulebook version ${head.versionId} (${o.file})`,
-        )
+        importOverride(this.store, tx, o, by, movedFrom(head.versionId, o.file))
         moved.push(o.id)
       }
       const versionId =
@@ -393,9 +405,13 @@ export class RulebookService {
     const city = this.store
       .getRulebookVersion(head.versionId)
       .files.map((f) => ({ ...f, record: `rulebook version ${head.versionId}` }))
-    const overrides = this.store
-      .listOverrideRows()
-      .map((o) => ({ path: overrideFileName(o.id), text: o.text, record: `override ${o.id}` }))
+    const rows = this.store.listOverrideRows()
+    const names = this.overrideFileNames(rows.map((o) => o.id))
+    const overrides = rows.map((o) => ({
+      path: names.get(o.id)!,
+      text: o.text,
+      record: `override ${o.id}`,
+    }))
     const files = [...city, ...overrides]
     const unsafe = files.flatMap((f) => {
       const problem = rulePathProblem(f.path)
@@ -408,5 +424,29 @@ export class RulebookService {
         { status: 422 },
       )
     return { versionId: head.versionId, files: files.map(({ path, text }) => ({ path, text })) }
+  }
+
+  /**
+   * The file each override is exported as: the one it was read from, unless another override's id or file claims
+   * that name; otherwise (and for an override proposed over the API) `counties/<id>.yaml`. No two share a name.
+   */
+  private overrideFileNames(ids: string[]): Map<string, string> {
+    const imported = new Map<string, string>()
+    for (const first of this.store.firstOverrideRevisions()) {
+      const file = importedFileOf(first)
+      if (file) imported.set(first.id, file)
+    }
+    const byId = new Set(ids.map(overrideFileName))
+    const uses = new Map<string, number>()
+    for (const file of imported.values()) uses.set(file, (uses.get(file) ?? 0) + 1)
+    return new Map(
+      ids.map((id) => {
+        const own = overrideFileName(id)
+        const file = imported.get(id)
+        if (file === undefined) return [id, own]
+        const claimed = file !== own && (byId.has(file) || (uses.get(file) ?? 0) > 1)
+        return [id, claimed ? own : file]
+      }),
+    )
   }
 }

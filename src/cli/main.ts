@@ -66,6 +66,7 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
                                                older version make it active again); county files are left alone
   mujun rules export [--db data/mujun.db] [--out rules/ningbo]
                                                write the database's city version in force and every override as YAML
+                                               (each override under the file name it was read from)
   mujun tokens create --role bureau|economy|county|utility|enterprise|observer [--county CODE | --credit-code CODE]
                       [--label TEXT] [--expires YYYY-MM-DD] [--db data/mujun.db]
                                                print a new token (shown once, stored hashed)
