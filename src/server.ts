@@ -41,7 +41,7 @@ try {
   if (services.rulebooks.isEmpty()) {
     const v = services.rulebooks.loadInitial(texts, `rules-dir ${env.RULES_DIR}`)
     say(
-      `empty database: loaded ${env.RULES_DIR} as rulebook version ${v.id} (sha256 ${v.hash.slice(0, 12)}) and ${v.overrides.length} county override record(s)`,
+      `empty database: loaded ${env.RULES_DIR} as rulebook version ${v.id} (city files sha256 ${v.hash.slice(0, 12)}) and ${v.overrides.length} county override record(s)`,
     )
   } else {
     const d = services.rulebooks.drift(texts)

@@ -33,6 +33,12 @@ it('an old database keeps its overrides, their statuses and their history', () =
   ])
   const v = store.getRulebookVersion(up.versionId!)
   expect(v.files.some((f) => f.path.startsWith('counties/'))).toBe(false)
+  // An export writes each moved override under the file it was moved out of.
+  const county = (files: { path: string }[]) =>
+    files.map((f) => f.path).filter((p) => p.startsWith('counties/'))
+  expect(county(s.rulebooks.exportFiles().files).sort()).toEqual(
+    county(store.getRulebookVersion(3).files).sort(),
+  )
   expect(store.rulesHead()?.versionId).toBe(up.versionId)
   // The old status history is still there, renamed, and the move is in the audit log.
   const legacy = store.db.$client

@@ -18,6 +18,7 @@ import { MujunError, RulebookError } from '../errors.ts'
 import { remember } from '../memo.ts'
 import {
   compileRulebook,
+  isCountyFile,
   type Override,
   type Rulebook,
   type RuleText,
@@ -25,10 +26,28 @@ import {
 import { applyDatedChange, type DatedChange } from '../rulebook/dated-change.ts'
 import { type ChangeReach, diffRulebooks, type RulebookDiff, reachOf } from '../rulebook/diff.ts'
 import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
+import { checkRulePaths, RULE_PATH_RULE, rulePathProblem } from '../rulebook/rule-path.ts'
 import { actorOf, authorize, EVERY } from './authorize.ts'
 import { type Correction, checkReach } from './correction.ts'
 
-const isCountyFile = (path: string) => /(^|\/)counties\//.test(path)
+/**
+ * The reasons of an override's first revision when it was read from a rule file. The file name is kept there (and
+ * read back by `importedFileOf`), so that `rules export` writes the override under the name it was read from.
+ */
+const loadedFrom = (file: string) => `loaded from ${file} with the first rule files`
+const movedFrom = (versionId: number, file: string) =>
+  `moved out of rulebook version ${versionId} (${file})`
+const FILE_IN_REASON = [
+  /^loaded from (\S+) with the first rule files$/,
+  /^moved out of rulebook version \d+ \((\S+)\)$/,
+]
+
+/** The county file an override's first revision says it was read from, if it was read from one. */
+function importedFileOf(first: { action: string; reason: string }): string | undefined {
+  if (first.action !== 'import') return undefined
+  const file = FILE_IN_REASON.map((re) => re.exec(first.reason)?.[1]).find(Boolean)
+  return file && isCountyFile(file) ? file : undefined
+}
 
 /** If-Match against the version in force: required (428) when asked for, refused when stale (412). */
 function checkRulesEtag(
@@ -192,6 +211,7 @@ export class RulebookService {
    * override record with the status its file states. Refused once the database has rules.
    */
   loadInitial(texts: RuleText[], by: string): { id: number; hash: string; overrides: string[] } {
+    checkRulePaths(texts.map((t) => t.path))
     // Everything at once, as `mujun rules check` does: city files and overrides together.
     const all = compileRulebook(texts)
     const city = texts.filter((t) => !isCountyFile(t.path))
@@ -208,8 +228,7 @@ export class RulebookService {
         note: 'first load of the rule files',
       })
       this.store.activate(tx, id, by, 'first load of the rule files')
-      for (const o of all.overrides)
-        importOverride(this.store, tx, o, by, `loaded from ${o.file} with the first rule files`)
+      for (const o of all.overrides) importOverride(this.store, tx, o, by, loadedFrom(o.file))
       return { id, hash: cityRb.hash, overrides: all.overrides.map((o) => o.id) }
     })
   }
@@ -230,13 +249,7 @@ export class RulebookService {
       const moved: string[] = []
       for (const o of before.overrides) {
         if (this.store.overrideRow(o.id, tx)) continue
-        importOverride(
-          this.store,
-          tx,
-          o,
-          by,
-          `moved out of rulebook version ${head.versionId} (${o.file})`,
-        )
+        importOverride(this.store, tx, o, by, movedFrom(head.versionId, o.file))
         moved.push(o.id)
       }
       const versionId =
@@ -300,6 +313,7 @@ export class RulebookService {
     },
   ): ImportResult {
     const who = authorize(p, ['bureau'])
+    checkRulePaths(texts.map((t) => t.path))
     const county = texts.filter((t) => isCountyFile(t.path))
     if (county.length > 0 && options.countyFiles === 'refuse')
       throw new MujunError(
@@ -473,13 +487,57 @@ export class RulebookService {
     return { versionId: head.versionId, city, overrides }
   }
 
-  /** The database's rules as files: the city version in force and every override record's current text. */
+  /**
+   * The database's rules as files: the city version in force and every override record's current text. Refused,
+   * naming the record, when a stored name is not a plain relative one (a file written there would land outside).
+   */
   exportFiles(): { versionId: number; files: RuleText[] } {
     const head = this.head()
-    const city = this.store.getRulebookVersion(head.versionId).files
-    const overrides = this.store
-      .listOverrideRows()
-      .map((o) => ({ path: overrideFileName(o.id), text: o.text }))
-    return { versionId: head.versionId, files: [...city, ...overrides] }
+    const city = this.store
+      .getRulebookVersion(head.versionId)
+      .files.map((f) => ({ ...f, record: `rulebook version ${head.versionId}` }))
+    const rows = this.store.listOverrideRows()
+    const names = this.overrideFileNames(rows.map((o) => o.id))
+    const overrides = rows.map((o) => ({
+      path: names.get(o.id)!,
+      text: o.text,
+      record: `override ${o.id}`,
+    }))
+    const files = [...city, ...overrides]
+    const unsafe = files.flatMap((f) => {
+      const problem = rulePathProblem(f.path)
+      return problem ? [`${f.record}: file ${problem}`] : []
+    })
+    if (unsafe.length > 0)
+      throw new MujunError(
+        'RULE_PATH_INVALID',
+        `not exported: ${unsafe.join('; ')} (${RULE_PATH_RULE})`,
+        { status: 422 },
+      )
+    return { versionId: head.versionId, files: files.map(({ path, text }) => ({ path, text })) }
+  }
+
+  /**
+   * The file each override is exported as: the one it was read from, unless another override's id or file claims
+   * that name; otherwise (and for an override proposed over the API) `counties/<id>.yaml`. No two share a name.
+   */
+  private overrideFileNames(ids: string[]): Map<string, string> {
+    const imported = new Map<string, string>()
+    for (const first of this.store.firstOverrideRevisions()) {
+      const file = importedFileOf(first)
+      if (file) imported.set(first.id, file)
+    }
+    const byId = new Set(ids.map(overrideFileName))
+    const uses = new Map<string, number>()
+    for (const file of imported.values()) uses.set(file, (uses.get(file) ?? 0) + 1)
+    return new Map(
+      ids.map((id) => {
+        const own = overrideFileName(id)
+        const file = imported.get(id)
+        if (file === undefined) return [id, own]
+        const claimed = file !== own && (byId.has(file) || (uses.get(file) ?? 0) > 1)
+        return [id, claimed ? own : file]
+      }),
+    )
   }
 }

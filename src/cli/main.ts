@@ -26,18 +26,19 @@ import { TokenRequest } from '../app/tokens.ts'
 import { ningboDate } from '../dates.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import { csvCell, csvRows, decodeCsvBytes, parseEnterprisesCsv, toCsv } from '../enterprise/csv.ts'
-import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
+import { formatRuleProblem, MujunError, RulebookError, type RuleProblem } from '../errors.ts'
 import { problemOf } from '../http/problem.ts'
 import { quoteAll } from '../http/routes/bills.ts'
 import { previewOverride } from '../pricing/override-preview.ts'
 import { quote } from '../pricing/quote.ts'
 import { rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
-import type { Rulebook } from '../rulebook/compile.ts'
+import { compileRulebook, type Rulebook } from '../rulebook/compile.ts'
 import { groupCoverage } from '../rulebook/coverage.ts'
 import { loadRulebook, readRuleTexts } from '../rulebook/load.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { resolvedToJson } from '../rulebook/resolved-json.ts'
+import { RULE_PATH_RULE, rulePathProblem } from '../rulebook/rule-path.ts'
 import { ruleFileJsonSchema } from '../rulebook/schema.ts'
 import { backupCmd } from './backup-cmd.ts'
 import { programmeCmd } from './programme-cmd.ts'
@@ -49,8 +50,13 @@ export type { Io } from './shared.ts'
 
 const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
 
-  mujun rules check [DIR]                     validate every rule file; writes DIR/rulebook.schema.json
-  mujun rules show [--rules DIR] [--county CODE] [--date YYYY-MM-DD] [--format table|json]
+  mujun rules check [DIR]                     validate every rule file; writes DIR/rulebook.schema.json; prints the
+                                               city files sha256 (paths and texts of the files outside counties/),
+                                               the hash a stored city version of the same files has
+  mujun rules show [--rules DIR | --db data/mujun.db] [--county CODE] [--date YYYY-MM-DD] [--format table|json]
+                                               the rules in force for a county on a date, from the files (default
+                                               rules) or, with --db, from the database: its city version in force and
+                                               filed county overrides, which quotes use; the first line says which
   mujun rules diff --county CODE --override ID --year YYYY [--rules DIR] [--enterprises FILE.csv] [--format table|json]
                                                what a (pending) override would change: rule rows, classes, surcharge revenue
   mujun rules diff --from A --to B [--db data/mujun.db] [--format table|json]
@@ -60,6 +66,7 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
                                                older version make it active again); county files are left alone
   mujun rules export [--db data/mujun.db] [--out rules/ningbo]
                                                write the database's city version in force and every override as YAML
+                                               (each override under the file name it was read from)
   mujun tokens create --role bureau|economy|county|utility|enterprise|observer [--county CODE | --credit-code CODE]
                       [--label TEXT] [--expires YYYY-MM-DD] [--db data/mujun.db]
                                                print a new token (shown once, stored hashed)
@@ -146,11 +153,16 @@ export function cityDirs(dir: string): string[] {
   return subs
 }
 
-export function loadCity(dir: string): Rulebook {
+/** The one city rulebook folder `dir` names (itself, or its only sub-folder with rule files). */
+function cityDir(dir: string): string {
   const dirs = cityDirs(dir)
   if (dirs.length > 1)
     throw new UsageError(`'${dir}' holds several rulebooks (${dirs.join(', ')}); name one`)
-  return loadRulebook(dirs[0])
+  return dirs[0]
+}
+
+export function loadCity(dir: string): Rulebook {
+  return loadRulebook(cityDir(dir))
 }
 
 /** Runs one CLI invocation; returns the exit code. */
@@ -227,23 +239,41 @@ function rulesCheck(args: string[], io: Io): number {
   )
   let failed = 0
   for (const city of cities) {
+    const texts = readRuleTexts(city)
+    // A name the database cannot store is a problem too: `rules import` would refuse the folder.
+    let problems: RuleProblem[] = texts.flatMap((t) => {
+      const named = rulePathProblem(t.path)
+      return named
+        ? [
+            {
+              file: t.path,
+              line: 1,
+              col: 1,
+              path: '',
+              message: `file name ${named}: ${RULE_PATH_RULE}`,
+            },
+          ]
+        : []
+    })
     try {
-      const rb = loadRulebook(city)
-      const count = Object.values(rb.sections).reduce((a, l) => a + l.length, 0)
-      io.out(
-        `${city}: ok — ${rb.files.length} files, ${rb.inputs.length} inputs, ${count} dated items, ${rb.overrides.length} county overrides (sha256 ${rb.hash.slice(0, 12)})`,
-      )
-      // Gaps and overlaps between evaluation groups: warnings to read, not errors (a gap may be the intended scope).
-      for (const w of groupCoverage(rb))
-        io.out(`${join(city, w.file)}:${w.line}: warning: ${w.message}`)
+      const rb = compileRulebook(texts)
+      if (problems.length === 0) {
+        const count = Object.values(rb.sections).reduce((a, l) => a + l.length, 0)
+        io.out(
+          `${city}: ok — ${rb.files.length} files, ${rb.inputs.length} inputs, ${count} dated items, ${rb.overrides.length} county overrides (city files sha256 ${rb.hash.slice(0, 12)})`,
+        )
+        // Gaps and overlaps between evaluation groups: warnings to read, not errors (a gap may be the intended scope).
+        for (const w of groupCoverage(rb))
+          io.out(`${join(city, w.file)}:${w.line}: warning: ${w.message}`)
+        continue
+      }
     } catch (e) {
       if (!(e instanceof RulebookError)) throw e
-      failed++
-      io.err(
-        e.problems.map((p) => formatRuleProblem({ ...p, file: join(city, p.file) })).join('\n'),
-      )
-      io.err(`${city}: ${e.problems.length} problem(s)`)
+      problems = [...problems, ...e.problems]
     }
+    failed++
+    io.err(problems.map((p) => formatRuleProblem({ ...p, file: join(city, p.file) })).join('\n'))
+    io.err(`${city}: ${problems.length} problem(s)`)
   }
   io.out(`wrote ${join(root, 'rulebook.schema.json')}`)
   return failed > 0 ? 1 : 0
@@ -253,15 +283,25 @@ function rulesShow(args: string[], io: Io): number {
   const { values } = parseArgs({
     args,
     options: {
-      rules: { type: 'string', default: 'rules' },
+      rules: { type: 'string' },
+      db: { type: 'string' },
       county: { type: 'string' },
       date: { type: 'string' },
       format: { type: 'string', default: 'table' },
     },
   })
-  const rb = loadCity(values.rules!)
-  const date = values.date ?? ningboDate()
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError(`--date must be YYYY-MM-DD`)
+  if (values.db !== undefined && values.rules !== undefined)
+    throw new UsageError(
+      '--db or --rules, not both: the rules in force in the database, or in the files',
+    )
+  if (values.format !== 'table' && values.format !== 'json')
+    throw new UsageError(`--format must be table or json`)
+  if (values.date !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values.date))
+    throw new UsageError(`--date must be YYYY-MM-DD`)
+  const shown =
+    values.db === undefined ? rulesFromFiles(values.rules ?? 'rules') : rulesFromDb(values.db)
+  const rb = shown.rulebook
+  const date = values.date ?? shown.today
   const county = values.county ?? rb.meta.jurisdiction.code
   if (county !== rb.meta.jurisdiction.code && !rb.meta.counties.some((c) => c.code === county)) {
     throw new UsageError(
@@ -269,13 +309,43 @@ function rulesShow(args: string[], io: Io): number {
     )
   }
   const resolved = resolve(rb, county, date)
-  if (values.format === 'json') io.out(JSON.stringify(resolvedToJson(rb, resolved), null, 2))
-  else if (values.format === 'table') {
-    io.out(formatResolved(rb, resolved))
+  if (values.format === 'json')
+    io.out(JSON.stringify({ source: shown.source, ...resolvedToJson(rb, resolved) }, null, 2))
+  else {
+    io.out(`${shown.label}\n${formatResolved(rb, resolved)}`)
     if (!values.date)
       io.out(`\n(rules in force today, ${date}; --date YYYY-MM-DD shows another day)`)
-  } else throw new UsageError(`--format must be table or json`)
+    if (values.db === undefined)
+      io.out('(quotes are priced from the database: --db PATH shows the rules in force there)')
+  }
   return 0
+}
+
+/** The rules `rules show` reads from a rules folder, and how it names them. */
+function rulesFromFiles(dir: string) {
+  const city = cityDir(dir)
+  return {
+    rulebook: loadRulebook(city),
+    label: `rules from files ${city}`,
+    source: { files: city },
+    today: ningboDate(),
+  }
+}
+
+/** The rules in force in a database (the city version in force and every live override), and how it names them. */
+function rulesFromDb(path: string) {
+  const store = openStore(path)
+  try {
+    const active = new RulebookService(store).active()
+    return {
+      rulebook: active.rulebook,
+      label: `rules from database ${path}, city version ${active.id}`,
+      source: { database: path, version: active.id },
+      today: store.today(),
+    }
+  } finally {
+    store.db.$client.close()
+  }
 }
 
 function rulesDiff(args: string[], io: Io): number {
@@ -394,7 +464,7 @@ function rulesImport(args: string[], io: Io): number {
     : rulebooks.importCity(p, texts, note, { countyFiles: 'ignore' })
   io.out(
     v.created
-      ? `rulebook version ${v.id} created from ${dir} and now in force (sha256 ${v.hash.slice(0, 12)})`
+      ? `rulebook version ${v.id} created from ${dir} and now in force (city files sha256 ${v.hash.slice(0, 12)})`
       : v.activated
         ? `the files equal stored version ${v.id}: it is in force again (rollback, audited)`
         : `unchanged: version ${v.id} is in force and equals ${dir}`,
@@ -703,7 +773,7 @@ function provenanceCmd(args: string[], io: Io): number {
   for (const n of why.notes) io.out(`  note: ${n}`)
   const a = why.rules.activation
   io.out(
-    `rules: city version ${why.rules.versionId} (sha256 ${why.rules.hash.slice(0, 12)}), in force since ${a.at} by ${a.by}${a.note ? `: ${a.note}` : ''}`,
+    `rules: city version ${why.rules.versionId} (city files sha256 ${why.rules.hash.slice(0, 12)}), in force since ${a.at} by ${a.by}${a.note ? `: ${a.note}` : ''}`,
   )
   if (why.overrides.length === 0) io.out('county overrides in force: none')
   for (const o of why.overrides) {

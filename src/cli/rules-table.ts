@@ -15,7 +15,7 @@ export function formatResolved(rb: Rulebook, r: ResolvedRules): string {
   const out: string[] = []
   const s = r.sections
   out.push(
-    `${rb.meta.label} — ${county} (${r.county}) on ${r.date}   rulebook ${rb.hash.slice(0, 12)}`,
+    `${rb.meta.label} — ${county} (${r.county}) on ${r.date}   city files sha256 ${rb.hash.slice(0, 12)}`,
   )
   const pending = rb.overrides.filter(
     (o) => o.county === r.county && !r.overrides.some((x) => x.id === o.id),

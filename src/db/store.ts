@@ -1376,6 +1376,19 @@ export class Store {
     return tx.select().from(overrides).where(eq(overrides.id, id)).get()
   }
 
+  /** Every override's first revision: for one read from a rule file, its reason names that file. */
+  firstOverrideRevisions() {
+    return this.db
+      .select({
+        id: overrideRevisions.overrideId,
+        action: overrideRevisions.action,
+        reason: overrideRevisions.reason,
+      })
+      .from(overrideRevisions)
+      .where(eq(overrideRevisions.version, 1))
+      .all()
+  }
+
   overrideRevisions(id: string) {
     return this.db
       .select()

@@ -10,6 +10,11 @@ const Iso = z.string()
 const nullable = <T extends z.ZodType>(t: T) => t.nullable()
 /** An item of a rule section as the rulebook states it (its fields are described by the rule format's schema). */
 const RuleItem = z.looseObject({ id: z.string() }).openapi('RuleItem')
+/** The hash a city version is known by, the same in `mujun rules check`, `rules import` and every response. */
+const CityFilesHash = z.string().openapi({
+  description:
+    'the city files sha256: over each city file’s path and text in path order (county override files are not part of it), as `mujun rules check` prints it',
+})
 
 export const ProblemSchema = z
   .object({
@@ -38,7 +43,7 @@ export const HealthSchema = z
   .object({
     status: z.literal('ok'),
     rulebookVersion: z.number().int(),
-    rulebookHash: z.string(),
+    rulebookHash: CityFilesHash,
     overrideRevision: z.number().int(),
     cache: z
       .object({ entries: z.number().int(), bytes: z.number().int() })
@@ -194,7 +199,7 @@ export const ProvenanceSchema = z
     notes: z.array(z.string()),
     rules: z.object({
       versionId: z.number().int(),
-      hash: z.string(),
+      hash: CityFilesHash,
       createdAt: Stamp,
       createdBy: Actor,
       note: z.string(),
@@ -544,7 +549,7 @@ export const ResolvedRulesSchema = z
   .object({
     version: z.number().int().openapi({ description: 'the city rulebook version in force' }),
     rulebook: z.string(),
-    hash: z.string(),
+    hash: CityFilesHash,
     county: z.string(),
     date: Iso,
     overrides: z.array(z.object({ id: z.string(), status: z.string(), preview: z.boolean() })),
@@ -567,7 +572,7 @@ export const ResolvedRulesSchema = z
 
 const VersionSummary = z.object({
   id: z.number().int(),
-  hash: z.string(),
+  hash: CityFilesHash,
   createdAt: z.string(),
   createdBy: z.string(),
   note: z.string(),
@@ -592,7 +597,7 @@ const Reach = z
 export const VersionImportedSchema = z
   .object({
     id: z.number().int(),
-    hash: z.string(),
+    hash: CityFilesHash,
     created: z.boolean(),
     activated: z.boolean(),
     effectiveOn: z.string().optional(),

@@ -122,7 +122,7 @@ export interface Rulebook {
   sectors: Sector[]
   sections: Sections
   overrides: Override[]
-  /** sha256 over the file texts in path order: the rulebook version's identity. */
+  /** The city files hash (see `cityFilesHash`): the city version's identity; override files are not part of it. */
   hash: string
   files: RuleText[]
 }
@@ -139,6 +139,21 @@ type Reporter = (
   message: string,
   extraCol?: number,
 ) => void
+
+/** True for a county override file (under a `counties/` folder); every other rule file is a city file. */
+export const isCountyFile = (path: string) => /(^|\/)counties\//.test(path)
+
+/**
+ * The city files hash: sha256 over each city file's path and text, in code-unit order of the paths (no locale's
+ * collation, so every machine agrees). County override files are left out: they are records of their own.
+ */
+export function cityFilesHash(texts: RuleText[]): string {
+  const hash = createHash('sha256')
+  const city = texts.filter((t) => !isCountyFile(t.path))
+  for (const t of city.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)))
+    hash.update(`${t.path}\0${t.text}\0`)
+  return hash.digest('hex')
+}
 
 /** Compiles the rule files of one city (section files plus `counties/*.yaml` overrides). */
 export function compileRulebook(texts: RuleText[]): Rulebook {
@@ -213,7 +228,7 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
       unreadable++
       continue
     }
-    const isOverride = /(^|\/)counties\//.test(t.path)
+    const isOverride = isCountyFile(t.path)
     const schema: z.ZodType = isOverride ? OverrideFileSchema : RuleFileSchema
     const parsed = schema.safeParse(raw ?? {}, { reportInput: true })
     if (!parsed.success) {
@@ -482,8 +497,6 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
     const echoes = (m: string) => [...broken].some((id) => m.includes(`'${id}'`))
     throw new RulebookError(problems.filter((p, i) => i < schemaProblems || !echoes(p.message)))
   }
-  const hash = createHash('sha256')
-  for (const t of sorted) hash.update(`${t.path}\0${t.text}\0`)
   return {
     meta,
     inputs,
@@ -492,7 +505,7 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
     sectors,
     sections,
     overrides,
-    hash: hash.digest('hex'),
+    hash: cityFilesHash(sorted),
     files: sorted,
   }
 }

@@ -235,10 +235,11 @@ export function registerRulebookRoutes(
 const Files = z
   .array(
     z.object({
-      path: z
-        .string()
-        .regex(/^[\w./-]+\.ya?ml$/)
-        .max(200),
+      path: z.string().min(1).max(200).openapi({
+        description:
+          'a plain relative name: folders and a file name of A-Z a-z 0-9 . _ -, separated by /, ending .yaml or .yml (no . or .. folders); any other is refused with 422 RULE_PATH_INVALID',
+        example: 'pricing.yaml',
+      }),
       text: z.string().max(2_000_000),
     }),
   )
