@@ -138,10 +138,34 @@ beforeAll(async () => {
         ? { ...x, text: x.text.replace('basePrice: "4.00"', 'basePrice: "4.10"') }
         : x,
     )
-  await record('POST', '/v1/rulebook/versions', '/v1/rulebook/versions', {
+  // The base price since 2016 reaches back: previewed, then made as a correction.
+  const preview = await record('POST', '/v1/rulebook/previews', '/v1/rulebook/previews', {
     token: bureau,
-    body: { note: 'openapi test', files: city },
+    body: { files: city, months: 1 },
+  })
+  const imported = await record('POST', '/v1/rulebook/versions', '/v1/rulebook/versions', {
+    token: bureau,
+    body: {
+      note: 'openapi test',
+      files: city,
+      correction: {
+        reason: 'openapi test',
+        document: '测试〔2026〕1号',
+        preview: preview.body.digest,
+      },
+    },
     headers: { 'if-match': versions.res.headers.get('etag')! },
+  })
+  await record('POST', '/v1/rulebook/changes', '/v1/rulebook/changes', {
+    token: bureau,
+    body: {
+      section: 'surcharges',
+      id: 'class_gas',
+      from: '2027-01-01',
+      set: [{ path: 'rates[class=D].rate', value: '1.20' }],
+      document: '测试〔2026〕2号',
+    },
+    headers: { 'if-match': imported.res.headers.get('etag')! },
   })
   await record('GET', '/v1/rulebook/versions/{id}', '/v1/rulebook/versions/1', { token: utility })
   await record('GET', '/v1/rulebook/versions/{a}/diff/{b}', '/v1/rulebook/versions/1/diff/2', {
@@ -158,6 +182,12 @@ beforeAll(async () => {
   })
   await new Promise((r) => setTimeout(r, 50))
   await record('GET', '/v1/jobs/{id}', `/v1/jobs/${job.body.id}`, { token: economy })
+  await record(
+    'POST',
+    '/v1/evaluations/{id}/publication-preview',
+    `/v1/evaluations/${run.body.id}/publication-preview`,
+    { token: economy, body: { months: 1 } },
+  )
   await record('GET', '/v1/evaluations', '/v1/evaluations', { token: economy })
   await record('GET', '/v1/evaluations/{id}', `/v1/evaluations/${run.body.id}`, { token: economy })
   await record(
@@ -232,6 +262,10 @@ beforeAll(async () => {
     '/v1/overrides/cixi_openapi/preview?year=2024',
     { token: bureau },
   )
+  await record('POST', '/v1/overrides/{id}/repair', '/v1/overrides/cixi_openapi/repair', {
+    token: bureau,
+    body: { to: '2028-01-01', correction: { reason: 'openapi test', document: '测试〔2026〕3号' } },
+  })
   await record('GET', '/v1/audit', '/v1/audit?limit=5', { token: bureau })
   const made = await record('POST', '/v1/tokens', '/v1/tokens', {
     token: bureau,

@@ -21,6 +21,7 @@ import { compileRulebook, type Override } from '../rulebook/compile.ts'
 import {
   applyTransition,
   endOverride,
+  markWithdrawn,
   type OverrideAction,
   TransitionError,
 } from '../rulebook/override-workflow.ts'
@@ -149,6 +150,7 @@ export class OverrideService {
         },
         0,
       )
+      this.rulebooks.assertValid()
     })
     return this.detail(this.store.overrideRow(id)!)
   }
@@ -187,6 +189,7 @@ export class OverrideService {
         },
         current.version,
       )
+      this.rulebooks.assertValid()
     })
     return this.detail(this.store.overrideRow(id)!)
   }
@@ -229,9 +232,28 @@ export class OverrideService {
         `override ${id} would take effect from ${from}, before its filing date ${date}: an override applies only from its filing onward. Withdraw it and propose it again with from: ${date} or later`,
         { status: 422 },
       )
+    // A filed override that has not taken effect yet may still be withdrawn: nothing was priced by it.
+    if (action === 'withdraw' && current.status === 'filed' && from <= today)
+      throw new MujunError(
+        'OVERRIDE_RETROACTIVE',
+        `override ${id} has been in force since ${from}: withdrawing it would re-price the days since. End it with a filed successor (supersedes: ${id}), or the bureau repairs it as a correction`,
+        { status: 422 },
+      )
     const next = applyTransition(current.text, action, { ...decision, date, by })
     const { versionId, compiled } = this.check(id, next.text)
     const superseded = action === 'file' ? this.checkSupersedes(compiled) : undefined
+    // A successor ends its filed predecessor on its own first day, never later than the end the city approved.
+    let endOld: string | undefined
+    if (superseded?.status === 'filed') {
+      const old = readHeader(superseded.text)
+      if (old.from !== undefined && old.from >= compiled.from)
+        throw new MujunError(
+          'OVERRIDE_SUPERSEDES_UNSTARTED',
+          `override ${id} starts ${compiled.from}, not after ${superseded.id}'s start ${old.from}: ${superseded.id} would end before it begins. Withdraw ${superseded.id} (it has not taken effect), or start ${id} after ${old.from}`,
+          { status: 422 },
+        )
+      if (old.to === undefined || old.to > compiled.from) endOld = compiled.from
+    }
     this.store.write((tx) => {
       this.sameCityVersion(versionId)
       this.store.writeOverride(
@@ -251,7 +273,7 @@ export class OverrideService {
         current.version,
       )
       // A filed successor ends the filed override it supersedes on its own start date, as a revision of that one.
-      if (superseded?.status === 'filed') {
+      if (superseded && endOld !== undefined) {
         const old = this.store.overrideRow(superseded.id, tx)!
         this.store.writeOverride(
           tx,
@@ -259,7 +281,7 @@ export class OverrideService {
             id: old.id,
             county: old.county,
             status: old.status,
-            text: endOverride(old.text, compiled.from),
+            text: endOverride(old.text, endOld),
             action: 'supersede',
             fromStatus: old.status,
             by,
@@ -270,6 +292,64 @@ export class OverrideService {
           old.version,
         )
       }
+      this.rulebooks.assertValid()
+    })
+    return this.detail(this.store.overrideRow(id)!)
+  }
+
+  /**
+   * The bureau's repair of an override record the rules cannot be read with (or that must end otherwise than its
+   * workflow allows): its end set (`to`) or the record withdrawn, checked so the rules in force are valid after
+   * it, and made as a correction (reason and document), since it may change answers for days past.
+   */
+  repair(
+    p: Principal | undefined,
+    id: string,
+    fix: {
+      to?: string | null
+      withdraw?: boolean
+      correction: { reason: string; document: string }
+    },
+  ): OverrideDetail {
+    const who = authorize(p, ['bureau'])
+    const current = this.owned(who, id)
+    if ((fix.to === undefined) === (fix.withdraw !== true))
+      throw invalid(
+        'a repair either sets the end (to, a date or null) or withdraws the record (withdraw: true)',
+      )
+    const reason = fix.correction.reason?.trim() ?? ''
+    const document = fix.correction.document?.trim() ?? ''
+    if (reason.length < 3 || document.length < 2)
+      throw new MujunError(
+        'CORRECTION_INVALID',
+        'a repair is a correction: give correction.reason and correction.document (文号)',
+        { status: 422 },
+      )
+    let text = current.text
+    let status = current.status
+    if (fix.withdraw) {
+      status = 'withdrawn'
+      text = markWithdrawn(text, `repaired ${this.store.today()}: ${reason}`)
+    } else text = endOverride(text, fix.to ?? null)
+    const by = actorOf(who)
+    this.store.write((tx) => {
+      this.store.writeOverride(
+        tx,
+        {
+          id,
+          county: current.county,
+          status,
+          text,
+          action: 'repair',
+          fromStatus: current.status,
+          by,
+          reason: `correction: ${reason}`,
+          ref: document,
+          decisionDate: this.store.today(),
+        },
+        current.version,
+      )
+      this.rulebooks.assertValid()
     })
     return this.detail(this.store.overrideRow(id)!)
   }

@@ -120,6 +120,8 @@ export interface ActiveRulebook {
   etag: string
   cityHash: string
   rulebook: Rulebook
+  /** Override records left out because the rules cannot be read with them (see compileLive). */
+  setAside: { path: string; problem: string }[]
 }
 
 export class RulebookService {
@@ -144,17 +146,75 @@ export class RulebookService {
       this.current.overrideSeq !== head.overrideSeq
     ) {
       const city = this.city(head.versionId)
+      const { rulebook, set } = this.compileLive(city)
       this.current = {
         id: head.versionId,
         activationId: head.activationId,
         overrideSeq: head.overrideSeq,
         etag: rulebookEtag(head.versionId, head.activationId),
         cityHash: city.hash,
-        rulebook: compileRulebook([...city.files, ...this.store.liveOverrideFiles()]),
+        rulebook,
+        setAside: set,
       }
     }
     this.currentAt = rev
     return this.current
+  }
+
+  /**
+   * The city rules with every live override. Every write keeps them valid (assertValid), but a database written
+   * before that rule may hold an override record the rules cannot be read with: rather than failing every county,
+   * such a record is set aside (named by /healthz and at start-up) until the bureau repairs it.
+   */
+  private compileLive(city: Rulebook): { rulebook: Rulebook; set: ActiveRulebook['setAside'] } {
+    const live = this.store.liveOverrideFiles()
+    try {
+      return { rulebook: compileRulebook([...city.files, ...live]), set: [] }
+    } catch (e) {
+      if (!(e instanceof RulebookError)) throw e
+    }
+    const set: ActiveRulebook['setAside'] = []
+    const kept = live.filter((f) => {
+      try {
+        compileRulebook([...city.files, f])
+        return true
+      } catch (e) {
+        if (!(e instanceof RulebookError)) throw e
+        set.push({ path: f.path, problem: e.message })
+        return false
+      }
+    })
+    try {
+      return { rulebook: compileRulebook([...city.files, ...kept]), set }
+    } catch (e) {
+      if (!(e instanceof RulebookError)) throw e
+      // Together they still do not fit: the city's own rules alone.
+      return {
+        rulebook: compileRulebook(city.files),
+        set: live.map((f) => ({
+          path: f.path,
+          problem: set.find((x) => x.path === f.path)?.problem ?? e.message,
+        })),
+      }
+    }
+  }
+
+  /**
+   * Inside a write transaction: the rules in force after it (the city version in force and every live override as
+   * the transaction has them) must be valid for every county, or the write is refused and nothing is committed.
+   */
+  assertValid(): void {
+    const head = this.head()
+    try {
+      compileRulebook([...this.city(head.versionId).files, ...this.store.liveOverrideFiles()])
+    } catch (e) {
+      if (!(e instanceof RulebookError)) throw e
+      throw new MujunError(
+        'RULES_WOULD_BREAK',
+        `this change would leave the rules in force invalid, so nothing was changed:\n${e.message}`,
+        { status: 422 },
+      )
+    }
   }
 
   /** Which city version is in force; an error when the database holds no rules yet. */

@@ -134,13 +134,14 @@ export function createApp(deps: AppDeps) {
       responses: reply(HealthSchema, 'the service is up'),
     }),
     (c) => {
-      const { id, cityHash, overrideSeq } = services.rulebooks.active()
+      const { id, cityHash, overrideSeq, setAside } = services.rulebooks.active()
       return c.json(
         {
-          status: 'ok' as const,
+          status: setAside.length > 0 ? ('degraded' as const) : ('ok' as const),
           rulebookVersion: id,
           rulebookHash: cityHash,
           overrideRevision: overrideSeq,
+          setAside,
           cache: services.cache.stats(),
         },
         200,

@@ -41,10 +41,14 @@ export const ProblemSchema = z
 
 export const HealthSchema = z
   .object({
-    status: z.literal('ok'),
+    status: z.enum(['ok', 'degraded']).openapi({
+      description:
+        'degraded: some override record is set aside (see setAside) until the bureau repairs it',
+    }),
     rulebookVersion: z.number().int(),
     rulebookHash: CityFilesHash,
     overrideRevision: z.number().int(),
+    setAside: z.array(z.object({ path: z.string(), problem: z.string() })),
     cache: z
       .object({ entries: z.number().int(), bytes: z.number().int() })
       .openapi({ description: 'the answer cache: entries and approximate bytes held (bounded)' }),
@@ -491,6 +495,10 @@ const Run = z
     bindingFrom: nullable(Iso).openapi({
       description:
         'the first day its classes bind: Y+1-01-01 or the publication date, whichever is later',
+    }),
+    correction: nullable(z.record(z.string(), z.unknown())).openapi({
+      description:
+        'a publication recorded after the fact (made outside mujun): its date, reason, document (文号) and reach',
     }),
   })
   .openapi('EvaluationRun')

@@ -24,7 +24,8 @@ export const TRANSITIONS: Record<OverrideAction, { from: OverrideStatus[]; to: O
   approve: { from: ['submitted'], to: 'approved' },
   reject: { from: ['submitted'], to: 'rejected' },
   file: { from: ['approved'], to: 'filed' },
-  withdraw: { from: ['draft', 'submitted', 'approved'], to: 'withdrawn' },
+  // A filed override only before its first day (checked by the use case, which knows today).
+  withdraw: { from: ['draft', 'submitted', 'approved', 'filed'], to: 'withdrawn' },
 }
 
 export class TransitionError extends MujunError {
@@ -77,9 +78,18 @@ export function applyTransition(
   return { text: doc.toString({ lineWidth: 0 }), from: status, to: rule.to }
 }
 
-/** Sets an override's end date (used when a newer filed override supersedes it). */
-export function endOverride(text: string, to: string): string {
+/** Sets an override's end date (a newer filed override supersedes it), or removes it (`null`, a repair). */
+export function endOverride(text: string, to: string | null): string {
   const doc = parseDocument(text)
-  doc.setIn(['override', 'to'], to)
+  if (to === null) doc.deleteIn(['override', 'to'])
+  else doc.setIn(['override', 'to'], to)
+  return doc.toString({ lineWidth: 0 })
+}
+
+/** Marks an override withdrawn outside its workflow (a bureau repair), with why. */
+export function markWithdrawn(text: string, note: string): string {
+  const doc = parseDocument(text)
+  doc.setIn(['override', 'status'], 'withdrawn')
+  doc.setIn(['override', 'note'], note)
   return doc.toString({ lineWidth: 0 })
 }

@@ -92,6 +92,41 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
   app.openapi(
     createRoute({
       method: 'post',
+      path: '/v1/overrides/{id}/repair',
+      tags: ['overrides'],
+      summary:
+        'The bureau repairs an override record: sets its end (`to`, a date or null) or withdraws it (`withdraw: true`) outside its workflow, as a correction (reason and document). Refused unless the rules in force are valid after it',
+      request: {
+        params: OverrideId,
+        body: {
+          content: {
+            'application/json': {
+              schema: z
+                .object({
+                  to: z.iso.date().nullable().optional(),
+                  withdraw: z.literal(true).optional(),
+                  correction: z.object({
+                    reason: z.string().trim().min(3).max(2000),
+                    document: z.string().trim().min(2).max(200),
+                  }),
+                })
+                .strict(),
+            },
+          },
+        },
+      },
+      responses: reply(OverrideSchema, 'the override after the repair'),
+    }),
+    (c) => {
+      const o = overrides.repair(c.get('principal'), c.req.valid('param').id, c.req.valid('json'))
+      c.header('ETag', o.etag)
+      return c.json(o, 200)
+    },
+  )
+
+  app.openapi(
+    createRoute({
+      method: 'post',
       path: '/v1/overrides/{id}/{action}',
       tags: ['overrides'],
       summary:
