@@ -5,7 +5,7 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
-import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
+import { CorrectionRequiredError, formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
 
 export interface Problem {
   type: string
@@ -15,6 +15,8 @@ export interface Problem {
   code: string
   instance?: string
   errors?: { path: string; code: string; message: string }[]
+  /** CORRECTION_REQUIRED: the first day whose answers the refused change would have altered. */
+  firstDayAffected?: string
 }
 
 const TITLES: Record<number, string> = {
@@ -142,6 +144,11 @@ export function problemOf(
       })),
     )
   }
+  if (err instanceof CorrectionRequiredError)
+    return {
+      ...problem(instance, err.status, err.code, err.message),
+      firstDayAffected: err.firstDayAffected,
+    }
   if (err instanceof MujunError)
     return problem(instance, err.status, err.code, err.message, rowErrors(err.details))
   if (err instanceof HTTPException) {
