@@ -203,6 +203,8 @@ describe.skipIf(!available)('pages in a real browser', () => {
     await register({ ...listed, historicReason: '纸质清单补录' })
     await page.waitForURL(/\/programme\/project\?id=/)
     expect(await page.textContent('h1')).toContain('观海卫镇五金区块整治')
+    // Its earlier filing day waits for the economy office; until then it counts from the day it was sent.
+    expect(await page.textContent('.backdate-request')).toContain('2016-12-15')
     // A project's ledger: the county uploads a spreadsheet of two firms; a bad file stores nothing and says why.
     const economy = principalOf(t, t.tokens.economy)
     const project = t.services.programme.listProjects(economy, { county: '330282', year: 2017 })[0]

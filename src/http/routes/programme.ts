@@ -382,7 +382,8 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
       method: 'get',
       path: '/v1/projects/{id}',
       tags: ['programme'],
-      summary: 'A project with the disposition of each of its enterprises (一企一档)',
+      summary:
+        'A project with the disposition of each of its enterprises (一企一档) and its county’s claims of an earlier filing day, with their decisions',
       request: { params: Id },
       responses: reply(
         Project.extend({
