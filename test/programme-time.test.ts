@@ -4,11 +4,17 @@
  * only verified dispositions freeing no more than the firm had, and a closure's verification is an act of its own
  * day unless recorded as a correction, asked as known at any instant. Observation 6 against a real server process.
  */
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
+import { createDb, MIGRATIONS_DIR } from '../src/db/client.ts'
+import { ProgrammeStore } from '../src/db/programme-store.ts'
+import { Store } from '../src/db/store.ts'
 import type { DemoTokens } from '../src/demo/seed.ts'
 import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
 import { api, type Server, startServer, stopAll } from './support/server.ts'
@@ -442,6 +448,53 @@ describe('a closure’s verification is an act of its own day (observation 7)', 
       on: '2026-06-01',
     })
     expect(() => t.services.programme.closureOf(firm, 'yesterday')).toThrow('not an ISO timestamp')
+  })
+})
+
+describe('migration 0018', () => {
+  it('a closure verified before it keeps the day it was billed from, named for what it is, and is kept as it is', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mujun-0018-'))
+    // The migrations up to 0016, as a database written before 0018 has them.
+    const before = join(dir, 'migrations')
+    cpSync(MIGRATIONS_DIR, before, { recursive: true })
+    const journal = JSON.parse(readFileSync(join(before, 'meta/_journal.json'), 'utf8'))
+    journal.entries = journal.entries.filter((e: { tag: string }) => e.tag < '0017')
+    writeFileSync(join(before, 'meta/_journal.json'), JSON.stringify(journal))
+    const path = join(dir, 'old.db')
+    const old = new Database(path)
+    migrate(drizzle(old), { migrationsFolder: before })
+    old.exec(`
+      INSERT INTO enterprises VALUES ('92330282MA0000001X', '作坊', '330282', '3311', 1, '2025-01-01T00:00:00.000Z', 'x');
+      INSERT INTO projects (id, county, year, kind, name, township, starts_on, ends_on, status, filed_on,
+        registered_at, registered_by, version, updated_at, updated_by)
+        VALUES (1, '330282', 2025, 'sector', '项目', '镇', '2025-01-01', '2025-12-31', 'active', '2024-12-01',
+        '2024-12-01T00:00:00.000Z', 'x', 1, '2024-12-01T00:00:00.000Z', 'x');
+      INSERT INTO dispositions (id, project_id, credit_code, county, kind, deadline, status, completed_on, evidence,
+        verified_on, verified_by, version, created_at, created_by, updated_at, updated_by)
+        VALUES (7, 1, '92330282MA0000001X', '330282', 'closure', '2025-12-31', 'done', '2025-03-16', '验收单',
+        '2025-03-20', '经信', 2, '2025-03-16T00:00:00.000Z', 'county', '2025-11-02T03:00:00.000Z', '经信');`)
+    old.close()
+    const db = createDb(path)
+    const closures = new ProgrammeStore(new Store(db)).closures()
+    expect(closures.get('92330282MA0000001X')).toEqual({
+      on: '2025-03-16',
+      dispositionId: 7,
+      projectId: 1,
+      completedOn: '2025-03-16',
+      verifiedOn: '2025-03-20',
+      verifiedAt: '2025-11-02T03:00:00.000Z',
+      verifiedBy: '经信',
+      correction: {
+        reason: 'verified before migration 0018, from the completion day as billed then',
+        ref: null,
+      },
+    })
+    expect(new ProgrammeStore(new Store(db)).closures('2025-11-01T00:00:00.000Z').size).toBe(0)
+    // Kept, never rewritten (test/backup.test.ts tries every append-only table from a second connection).
+    expect(() =>
+      db.$client.prepare('UPDATE disposition_verifications SET effective_from = NULL').run(),
+    ).toThrow('disposition_verifications is append-only: a row is never changed')
+    db.$client.close()
   })
 })
 
