@@ -97,3 +97,16 @@ export class NotFoundError extends MujunError {
     this.name = 'NotFoundError'
   }
 }
+
+/**
+ * A change that would alter answers for a day before today, asked without what a correction needs (a reason and a
+ * document reference, 文号). Names the first day it would affect.
+ */
+export class CorrectionRequiredError extends MujunError {
+  readonly firstDayAffected: string
+  constructor(firstDayAffected: string, message: string) {
+    super('CORRECTION_REQUIRED', message, { status: 422 })
+    this.name = 'CorrectionRequiredError'
+    this.firstDayAffected = firstDayAffected
+  }
+}

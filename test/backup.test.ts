@@ -61,6 +61,9 @@ it('the records nothing may change are refused by the database itself, whatever 
       'override_revisions',
       'programme_reports',
       'fund_allocations',
+      'backdate_requests',
+      'backdate_decisions',
+      'disposition_verifications',
     ]) {
       const before = raw.prepare(`SELECT count(*) FROM ${table}`).pluck().get()
       expect(() => raw.prepare(`UPDATE ${table} SET rowid = rowid`).run(), table).toThrow(

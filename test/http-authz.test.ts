@@ -286,6 +286,13 @@ const ROUTES: Req[] = [
     body: () => ({ submittedOn: '2016-04-08', historicReason: 'the matrix resubmits' }),
     allowed: ['county'],
   },
+  { method: 'GET', path: () => '/v1/programme/backdate-requests', allowed: [...CITY, 'county'] },
+  {
+    method: 'POST',
+    path: () => '/v1/programme/backdate-requests/1/decision',
+    body: () => ({ decision: 'refused', reason: 'the matrix decides nothing' }),
+    allowed: ['economy'],
+  },
   { method: 'GET', path: () => '/v1/funds/2017/preview', allowed: [...CITY, 'county'] },
   { method: 'POST', path: () => '/v1/funds/2017', allowed: ['economy'] },
   { method: 'GET', path: () => '/v1/funds/2015', allowed: [...CITY, 'county'] },

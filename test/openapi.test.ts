@@ -288,6 +288,23 @@ beforeAll(async () => {
       historicReason: 'filed on paper in 2016',
     },
   })
+  // Filed "on 2016-12-20": a backdate request, which the economy office accepts as a correction.
+  await record('GET', '/v1/programme/backdate-requests', '/v1/programme/backdate-requests', {
+    token: county,
+  })
+  await record(
+    'POST',
+    '/v1/programme/backdate-requests/{id}/decision',
+    `/v1/programme/backdate-requests/${project.body.backdateRequest.id}/decision`,
+    {
+      token: economy,
+      body: {
+        decision: 'accepted',
+        reason: 'the paper list was stamped',
+        ref: '甬腾换办〔2016〕9号',
+      },
+    },
+  )
   await record('GET', '/v1/projects', '/v1/projects?year=2017', { token: economy })
   await record('PATCH', '/v1/projects/{id}', `/v1/projects/${project.body.id}`, {
     token: county,

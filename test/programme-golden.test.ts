@@ -1,7 +1,8 @@
 /**
  * Golden case of the rectification programme: a small city (three counties, twelve enterprises), its records
- * entered through the use cases, and every target figure, the list deadlines, a quarter's report and the fund's
- * allocation checked against test/cases/programme/small-city.yaml, where each is worked out by hand.
+ * entered through the use cases (backdated days decided and done dispositions verified by the economy office), and
+ * every target figure, the list deadlines, a quarter's report and the fund's allocation checked against
+ * test/cases/programme/small-city.yaml, where each is worked out by hand.
  */
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -24,6 +25,16 @@ const countyOf = (code: string): Principal => ({
   tokenId: 0,
 })
 const HISTORIC = 'golden case: records of 2015–2017'
+/** The economy office's decision on a backdated day: accepted as a correction, or refused (`refused: true`). */
+const decide = (request: { id: number } | null, refused?: boolean) =>
+  request &&
+  s.programme.decideBackdate(
+    ECONOMY,
+    request.id,
+    refused
+      ? { decision: 'refused', reason: 'golden case: no proof of the earlier day' }
+      : { decision: 'accepted', reason: HISTORIC, ref: '甬经信〔2018〕1号' },
+  )
 const short: Record<string, string> = { H: '330203', J: '330205', B: '330206' }
 
 /** Ningbo's rules for three counties only, without the county overrides (which name other counties). */
@@ -57,19 +68,20 @@ beforeAll(() => {
     '330206',
   ])
   const firm = (e: any, year: 2014 | 2017): Enterprise => {
-    const [va, emp] = (year === 2014 ? e.y2014 : e.y2017) ?? [20, 10]
+    const [va, emp] = (year === 2014 ? e.y2014 : e.y2017) ?? [20, 50]
     return {
       creditCode: codes.get(e.key)!,
       name: `${e.key} 有限公司`,
       county: e.county,
       industryCode: '3411',
+      // Room enough for what each disposition frees (a disposition cannot free more than the firm's figures).
       figures: {
         above_scale: e.above === true,
-        land_mu: 5,
+        land_mu: 10,
         tax: 10,
         revenue: 100,
         value_added: va,
-        energy_tce: 10,
+        energy_tce: 500,
         electricity_kwh: 10000,
         employees: emp,
       },
@@ -99,6 +111,7 @@ beforeAll(() => {
       filedOn: p.filedOn,
       historicReason: HISTORIC,
     })
+    decide(row.backdateRequest, p.refused)
     projectIds.set(p.key, row.id)
     if (p.clusterBuiltOn)
       s.programme.updateProject(countyOf(p.county), row.id, { clusterBuiltOn: p.clusterBuiltOn }, 1)
@@ -140,10 +153,21 @@ beforeAll(() => {
       )
   }
   for (const r of CASE.reports)
-    s.programme.submitReport(countyOf(r.county), r.county, r.quarter, {
-      submittedOn: r.submittedOn,
-      historicReason: HISTORIC,
-    })
+    decide(
+      s.programme.submitReport(countyOf(r.county), r.county, r.quarter, {
+        submittedOn: r.submittedOn,
+        historicReason: HISTORIC,
+      }).backdateRequest,
+      r.refused,
+    )
+  // The economy office verifies (核验) every done disposition but those the case leaves unverified.
+  for (const d of CASE.dispositions) {
+    if (d.verified === false) continue
+    const row = s.programme
+      .projectDetail(ECONOMY, projectIds.get(d.project)!)
+      .dispositions.find((x) => x.id === dispositionIds.get(d.key))!
+    if (row.status === 'done') s.programme.verifyDisposition(ECONOMY, row.id, {}, row.version)
+  }
 })
 
 describe(`programme golden case: ${CASE.name}`, () => {

@@ -1,5 +1,5 @@
 /**
- * The rectification programme's records: what a done closure does to billing, what bad input gets (and that it
+ * The rectification programme's records: what a verified closure does to billing, what bad input gets (and that it
  * stores nothing), who changed what (the audit), optimistic locking, the fund's fen split and its rule checks; and
  * the same scoping against a real server process.
  */
@@ -13,7 +13,7 @@ import type { DemoTokens } from '../src/demo/seed.ts'
 import { allocateFund, type CriterionMeasure } from '../src/programme/fund.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
 import { type FundMetric, FundMetricSchema } from '../src/rulebook/schema.ts'
-import { call, createTestApp, type TestApp } from './support/app.ts'
+import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
 import { edited, ningboTexts, problemsOf } from './support/rulebook.ts'
 import { api, type Server, startServer, stopAll } from './support/server.ts'
 
@@ -35,7 +35,7 @@ const quoteOf = async (from: string, to: string, quantity: string) =>
     }),
   )
 
-describe('a done closure ends the firm’s surcharges from its day', () => {
+describe('a closure verified as a correction ends the firm’s surcharges from its completion day', () => {
   it('the quote stops at the closure day; the tier says closed; nothing before it changes', async () => {
     const firm = t.tokens.creditCode
     // Before the closure is recorded: March 1–15 (15 of March's 31 days: 31,000 kWh × 15/31 = 15,000) and February.
@@ -54,7 +54,7 @@ describe('a done closure ends the firm’s surcharges from its day', () => {
         energyFreedTce: '120.5',
         waterFreedM3: 3000,
         landFreedMu: '8.2',
-        jobsReduced: 40,
+        jobsReduced: 30,
       },
     })
     expect(added.status).toBe(201)
@@ -76,9 +76,21 @@ describe('a done closure ends the firm’s surcharges from its day', () => {
       headers: { 'if-match': '"d1"' },
     })
     expect(early.status).toBe(422)
-    const verified = await call(t.app, 'POST', `/v1/dispositions/${id}/verify`, {
+    // Checked on site on 2025-03-20 but recorded today (2026-01-01): dated then, it is a correction of 2025's bills,
+    // refused without its reason and document.
+    const backdated = await call(t.app, 'POST', `/v1/dispositions/${id}/verify`, {
       token: t.tokens.economy,
       body: { verifiedOn: '2025-03-20' },
+      headers: { 'if-match': '"d1"' },
+    })
+    expect(backdated.status).toBe(422)
+    expect(await backdated.json()).toMatchObject({
+      code: 'CORRECTION_REQUIRED',
+      firstDayAffected: '2025-03-20',
+    })
+    const verified = await call(t.app, 'POST', `/v1/dispositions/${id}/verify`, {
+      token: t.tokens.economy,
+      body: { verifiedOn: '2025-03-20', reason: '现场核验记录补录', ref: '慈经信〔2025〕12号' },
       headers: { 'if-match': '"d1"' },
     })
     expect(verified.status).toBe(200)
@@ -141,6 +153,7 @@ describe('a done closure ends the firm’s surcharges from its day', () => {
       updatedBy: label('economy'),
       verifiedOn: '2025-03-20',
       verifiedBy: label('economy'),
+      correction: { reason: '现场核验记录补录', ref: '慈经信〔2025〕12号' },
     })
     // A county that changes the verified record clears the check: billing resumes until it is verified again.
     const moved = await call(t.app, 'PATCH', `/v1/dispositions/${id}`, {
@@ -153,9 +166,14 @@ describe('a done closure ends the firm’s surcharges from its day', () => {
     const audit = t.store.listAudit({ subject: `disposition/${id}` })
     expect(audit.map((a) => a.action)).toEqual([
       'disposition.update',
-      'disposition.update',
+      'disposition.verify.correction',
       'disposition.create',
     ])
+    expect(audit[1].detail).toMatchObject({
+      effectiveFrom: '2025-03-16',
+      firstDayAffected: '2025-03-16',
+      ref: '慈经信〔2025〕12号',
+    })
     expect((audit[0].detail as any).changes).toMatchObject({
       completedOn: ['2025-03-16', '2025-03-20'],
       verifiedOn: ['2025-03-20', null],
@@ -418,6 +436,13 @@ describe('the report CSV', () => {
       },
     })
     expect(made.status).toBe(201)
+    // Filed on 2016-12-20 once the economy office accepts it: only then is it in the 2017Q1 report.
+    const request = (await made.json()).backdateRequest
+    t.services.programme.decideBackdate(principalOf(t, t.tokens.economy), request.id, {
+      decision: 'accepted',
+      reason: 'the paper list was received on 2016-12-20',
+      ref: '甬腾换办〔2016〕9号',
+    })
     const csv = await (
       await call(t.app, 'GET', '/v1/programme/reports/330282/2017Q1/report.csv', {
         token: t.tokens.county,

@@ -5,9 +5,11 @@
  * the rules in force, and names the records it counts.
  * @module app/programme
  */
+import { Decimal } from 'decimal.js'
 import { z } from 'zod'
 import { addDays } from '../dates.ts'
 import type {
+  BackdateRequestRow,
   DispositionPatch,
   DispositionRow,
   ProgrammeStore,
@@ -16,7 +18,7 @@ import type {
 import { ConflictError, type Principal, type Store } from '../db/store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import { decodeCsvBytes } from '../enterprise/csv.ts'
-import { MujunError, NotFoundError } from '../errors.ts'
+import { CorrectionRequiredError, MujunError, NotFoundError } from '../errors.ts'
 import { parseDispositionsCsv } from '../programme/dispositions-csv.ts'
 import { allocateFund, fundMeasures } from '../programme/fund.ts'
 import {
@@ -64,7 +66,10 @@ export const ProjectRequest = z.strictObject({
   endsOn: Day,
   /** The new industrial cluster (新型工业集聚区) the project builds, if it builds one. */
   cluster: Text(200).min(2).optional(),
-  /** The day the county filed it with the city office; before today only with `historicReason` (recorded). */
+  /**
+   * The day the county says it filed the list with the city office. Before today it needs `historicReason`, and it is
+   * a request for the economy office to accept: until then the project counts as filed today.
+   */
   filedOn: Day.optional(),
   historicReason: Text(2000).min(5).optional(),
 })
@@ -128,12 +133,50 @@ const COLUMN_OF = Object.fromEntries(Object.entries(FIELD_OF).map(([k, v]) => [v
 
 const invalid = (message: string) => new MujunError('RECORD_INVALID', message, { status: 422 })
 
+/** What a correction carries: why, and the document (文号) it rests on. */
+export const CorrectionRequest = z.strictObject({
+  reason: Text(2000).min(5).optional(),
+  ref: Text(200).min(1).optional(),
+})
+/** The economy office's verification (核验): of today, or of an earlier day as a correction (reason and ref). */
+export const VerifyRequest = CorrectionRequest.extend({ verifiedOn: Day.optional() })
+export const BackdateDecisionRequest = CorrectionRequest.extend({
+  decision: z.enum(['accepted', 'refused']),
+})
+
+/** A correction's reason and ref, both or neither; `firstDay` is the first day a correction would change. */
+function correctionOf(
+  body: { reason?: string; ref?: string },
+  firstDay: string,
+  what: string,
+): { reason: string; ref: string } | undefined {
+  if (body.reason === undefined && body.ref === undefined) return undefined
+  if (!body.reason || !body.ref)
+    throw new CorrectionRequiredError(
+      firstDay,
+      `${what} is a correction from ${firstDay}: it needs both reason and ref (the document, 文号), not only ${body.reason ? 'reason' : 'ref'}`,
+    )
+  return { reason: body.reason, ref: body.ref }
+}
+
+/** The freed quantities and the firm's figure each is bounded by (of its latest year with figures). */
+const FREED_BOUNDS = [
+  ['energyFreedTce', 'energy_tce'],
+  ['waterFreedM3', 'water_m3'],
+  ['landFreedMu', 'land_mu'],
+  ['jobsReduced', 'employees'],
+] as const
+
 const QUARTER = /^(\d{4})Q([1-4])$/
 /** The inputs the productivity target sums (Σ value added ÷ Σ employees of above-scale firms). */
 const PRODUCTIVITY_INPUTS = ['value_added', 'employees']
 /** Firms per step of a productivity pass: about 20 ms at a time on this machine (bench:jobs). */
 const PASS_STEP = 10_000
 type CountyTotals = Map<string, { firms: number; sums: Record<string, number> }>
+
+/** The earliest day any of a quarter's submissions counts as submitted (an accepted claim can date a later one earlier). */
+const firstSubmitted = (subs: readonly { submittedOn: string }[]) =>
+  subs.map((s) => s.submittedOn).sort()[0]
 
 export class ProgrammeService {
   constructor(
@@ -184,13 +227,14 @@ export class ProgrammeService {
       )
     if (req.endsOn < req.startsOn)
       throw invalid(`endsOn (${req.endsOn}) is before startsOn (${req.startsOn})`)
-    const filedOn = req.filedOn ?? today
-    if (filedOn > today) throw invalid(`filedOn (${filedOn}) is in the future`)
-    if (filedOn < today && !req.historicReason)
+    const claimed = req.filedOn ?? today
+    if (claimed > today) throw invalid(`filedOn (${claimed}) is in the future`)
+    if (claimed < today && !req.historicReason)
       throw invalid(
-        `filedOn ${filedOn} is before today (${today}): a list filed outside mujun needs historicReason, which is recorded`,
+        `filedOn ${claimed} is before today (${today}): a list filed outside mujun needs historicReason, which is recorded`,
       )
-    return this.records.registerProject(
+    // The programme's dates are the economy office's to certify: filed today until it accepts the earlier day.
+    const row = this.records.registerProject(
       {
         county: req.county,
         year: req.year,
@@ -203,11 +247,13 @@ export class ProgrammeService {
         cluster: req.cluster ?? null,
         clusterBuiltOn: null,
         status: 'active',
-        filedOn,
+        filedOn: today,
       },
       actorOf(who),
-      filedOn < today ? req.historicReason : undefined,
+      claimed < today ? { claimedOn: claimed, reason: req.historicReason! } : undefined,
     )
+    const { request, ...project } = row
+    return { ...project, backdateRequest: request ?? null }
   }
 
   updateProject(
@@ -243,9 +289,14 @@ export class ProgrammeService {
     return row
   }
 
+  /** A project with its dispositions and the county's claims of an earlier filing day (with their decisions). */
   projectDetail(p: Principal | undefined, id: number) {
     const project = this.project(p, id)
-    return { ...project, dispositions: this.records.dispositions({ projectId: id }) }
+    return {
+      ...project,
+      dispositions: this.records.dispositions({ projectId: id }),
+      backdateRequests: this.records.backdateRequests({ projectId: id }),
+    }
   }
 
   listProjects(p: Principal | undefined, filter: { county?: string; year?: number }) {
@@ -263,6 +314,7 @@ export class ProgrammeService {
     const row = { ...DispositionRequest.parse(req), projectId }
     this.checkFirm(row.creditCode, project)
     this.checkDisposition(row)
+    this.checkFreed(row)
     return this.records.addDisposition(row, project.county, actorOf(who))
   }
 
@@ -307,6 +359,12 @@ export class ProgrammeService {
         problems.push({ row, column: 'credit_code', message: e.message })
         continue
       }
+      const over = this.freedOver(d)
+      if (over.length > 0) {
+        for (const o of over)
+          problems.push({ row, column: COLUMN_OF[o.field] ?? o.field, message: o.message })
+        continue
+      }
       const other = taken.get(d.creditCode)
       if (other) {
         problems.push({
@@ -343,6 +401,7 @@ export class ProgrammeService {
       )
   }
 
+  /** A change of a disposition by its county; a verified record that changes needs verifying again (the store clears it). */
   updateDisposition(
     p: Principal | undefined,
     id: number,
@@ -352,10 +411,7 @@ export class ProgrammeService {
     const who = authorize(p, [...CITY, 'county'])
     const current = this.records.disposition(id)
     authorize(who, ['county'], { county: current.county })
-    // A verified record that changes needs verifying again: the check was of what it said before.
-    const cleared =
-      current.verifiedOn !== null ? { ...patch, verifiedOn: null, verifiedBy: null } : patch
-    return this.records.updateDisposition(id, cleared, version, actorOf(who), (before, after) => {
+    return this.records.updateDisposition(id, patch, version, actorOf(who), (before, after) => {
       if (before.status === 'abandoned')
         throw new ConflictError(`disposition ${id} was abandoned; record a new one instead`)
       if (before.status === 'done' && after.status !== 'done')
@@ -363,37 +419,84 @@ export class ProgrammeService {
           `disposition ${id} is done (on ${before.completedOn}); its fields may be corrected, its status stays done`,
         )
       this.checkDisposition(after)
+      this.checkFreed(after)
     })
   }
 
+  /** The freed quantities above the firm's own figures of its latest year (where it has the figure). */
+  private freedOver(
+    d: Pick<
+      DispositionRow,
+      'creditCode' | 'energyFreedTce' | 'waterFreedM3' | 'landFreedMu' | 'jobsReduced'
+    >,
+  ): { field: string; message: string }[] {
+    const latest = this.store.latestFigures(d.creditCode)
+    if (!latest) return []
+    const over: { field: string; message: string }[] = []
+    for (const [field, figure] of FREED_BOUNDS) {
+      const bound = latest.data[figure]
+      if (typeof bound !== 'number' || !Number.isFinite(bound)) continue
+      if (new Decimal(String(d[field])).greaterThan(bound))
+        over.push({
+          field,
+          message: `${field} ${d[field]} is more than the firm's recorded ${figure} of ${latest.year} (${bound}): a disposition cannot free more than the firm had`,
+        })
+    }
+    return over
+  }
+
+  /** Refuses freed quantities the firm never had (422 FREED_EXCEEDS_FIGURES, naming each field and its bound). */
+  private checkFreed(d: Parameters<ProgrammeService['freedOver']>[0]) {
+    const over = this.freedOver(d)
+    if (over.length > 0)
+      throw new MujunError(
+        'FREED_EXCEEDS_FIGURES',
+        `${d.creditCode}: ${over.map((o) => o.message).join('; ')}`,
+        { status: 422 },
+      )
+  }
+
   /**
-   * The economy office verifies (核验) a done disposition, on `on` (default today, not before its completion): a
-   * verified closure ends the firm's surcharges from its completion day. Needs the record's version (If-Match).
+   * The economy office verifies (核验) a done disposition. The verification is an act of today (Ningbo date): a
+   * verified closure ends the firm's surcharges from the later of its completion and today, so days already billed
+   * keep their charges. Dated earlier (`verifiedOn`), or meant to take effect from the completion day, it is a
+   * correction and needs `reason` and `ref` (the document); a correction takes effect from the completion day and is
+   * audited as one. Needs the record's version (If-Match).
    */
   verifyDisposition(
     p: Principal | undefined,
     id: number,
-    body: { verifiedOn?: string },
+    body: z.infer<typeof VerifyRequest>,
     version: number | undefined,
   ) {
     const who = authorize(p, ['economy'])
     const today = this.store.today()
     const on = body.verifiedOn ?? today
     if (on > today) throw invalid(`verifiedOn (${on}) is in the future`)
-    return this.records.updateDisposition(
-      id,
-      { verifiedOn: on, verifiedBy: actorOf(who) },
-      version,
-      actorOf(who),
-      (before) => {
-        if (before.status !== 'done' || !before.completedOn)
-          throw new ConflictError(
-            `disposition ${id} is ${before.status}: only a done disposition can be verified`,
+    return this.records.verifyDisposition(id, version, actorOf(who), (before) => {
+      if (before.status !== 'done' || !before.completedOn)
+        throw new ConflictError(
+          `disposition ${id} is ${before.status}: only a done disposition can be verified`,
+        )
+      if (on < before.completedOn)
+        throw invalid(`verifiedOn (${on}) is before the completion day ${before.completedOn}`)
+      const completed = before.completedOn
+      const correction = correctionOf(
+        body,
+        completed,
+        `verifying disposition ${id} from ${completed}`,
+      )
+      if (!correction) {
+        if (on < today)
+          throw new CorrectionRequiredError(
+            on,
+            `verifiedOn ${on} is before today (${today}): a verification is an act of its own day; dated earlier it would change answers from ${on}, which is a correction (reason and ref)`,
           )
-        if (on < before.completedOn)
-          throw invalid(`verifiedOn (${on}) is before the completion day ${before.completedOn}`)
-      },
-    )
+        // From the later of its completion and today (ISO dates sort as days).
+        return { verifiedOn: on, effectiveFrom: [completed, today].sort()[1] }
+      }
+      return { verifiedOn: on, effectiveFrom: completed, correction, firstDayAffected: completed }
+    })
   }
 
   /** What a disposition must hold in each status (the file of 一企一档). */
@@ -431,13 +534,23 @@ export class ProgrammeService {
     }
   }
 
-  /** The firm's first done and verified closure, if any: from its day it is billed nothing (kept per revision). */
-  closureOf(code: string) {
+  /**
+   * The firm's first verified closure as known at `knownAt` (an ISO timestamp; default now: every verification
+   * recorded), if any: from its `on` it is billed nothing. Only a verification recorded at or before `knownAt`
+   * counts, and a verification cleared by then does not. The answer as known now is kept per revision.
+   */
+  closureOf(code: string, knownAt?: string) {
+    if (knownAt !== undefined) {
+      const ms = Date.parse(knownAt)
+      if (!Number.isFinite(ms) || !/^\d{4}-\d{2}-\d{2}T/.test(knownAt))
+        throw invalid(`knownAt '${knownAt}' is not an ISO timestamp (like 2026-12-03T08:00:00Z)`)
+      return this.records.closures(new Date(ms).toISOString(), code).get(code)
+    }
     return this.cache
       .get(
         'programme|closures',
         () => this.records.closures(),
-        (m) => 96 * m.size,
+        (m) => 320 * m.size,
       )
       .get(code)
   }
@@ -710,7 +823,7 @@ export class ProgrammeService {
       name,
       quarter,
       due,
-      state: reportState(due, submissions[0]?.submittedOn, this.store.today()),
+      state: reportState(due, firstSubmitted(submissions), this.store.today()),
       submissions,
       report,
     }
@@ -721,7 +834,11 @@ export class ProgrammeService {
     return reportCsv(r.report, r.name)
   }
 
-  /** A county submits its quarter's report: what the records show now is frozen and kept. */
+  /**
+   * A county submits its quarter's report: what the records show now is frozen and kept. It is submitted today; an
+   * earlier `submittedOn` (with `historicReason`) is a request for the economy office to accept, and until then the
+   * report counts as submitted today.
+   */
   submitReport(
     p: Principal | undefined,
     county: string,
@@ -744,13 +861,62 @@ export class ProgrammeService {
       )
     const { projects, dispositions } = this.records.records(county)
     const report = quarterReport(county, quarter, projects, dispositions)
-    return this.records.submitReport(
+    const { request, ...submission } = this.records.submitReport(
       county,
       quarter,
-      on,
+      today,
       report as unknown as Record<string, unknown>,
       actorOf(who),
-      on < today ? opts.historicReason : undefined,
+      on < today ? { claimedOn: on, reason: opts.historicReason! } : undefined,
+    )
+    return { ...submission, backdateRequest: request ?? null }
+  }
+
+  // ---------------------------------------------------------- backdate requests
+
+  /** Backdate requests: the city's offices see every county's, a county its own. */
+  backdateRequests(
+    p: Principal | undefined,
+    filter: { county?: string; status?: BackdateRequestRow['status'] } = {},
+  ) {
+    const who = authorize(p, [...CITY, 'county'], { county: filter.county })
+    return this.records.backdateRequests({
+      county: who.role === 'county' ? who.scope : filter.county,
+      status: filter.status,
+    })
+  }
+
+  /**
+   * The economy office decides a county's backdate request, once. Accepting is a correction (the record counts from
+   * the day claimed): it needs `reason` and `ref` (the document, 文号), else CORRECTION_REQUIRED naming that day.
+   * Refusing needs a reason; the record keeps the day it was sent.
+   */
+  decideBackdate(
+    p: Principal | undefined,
+    id: number,
+    body: z.infer<typeof BackdateDecisionRequest>,
+  ) {
+    const who = authorize(p, ['economy'])
+    return this.records.decideBackdate(
+      id,
+      { decision: body.decision, reason: body.reason ?? '', ref: body.ref ?? null },
+      actorOf(who),
+      (r) => {
+        const what =
+          r.kind === 'project'
+            ? `project ${r.projectId}'s filing day`
+            : `the ${r.quarter} report (submission ${r.seq}) of ${r.county}`
+        if (body.decision === 'accepted') {
+          if (!body.reason || !body.ref)
+            throw new CorrectionRequiredError(
+              r.claimedOn,
+              `accepting ${r.claimedOn} as ${what} (sent ${r.sentOn}) changes answers from ${r.claimedOn}: a correction needs reason and ref (the document, 文号)`,
+            )
+        } else if (!body.reason)
+          throw new MujunError('REASON_REQUIRED', `refusing ${what} needs a reason`, {
+            status: 422,
+          })
+      },
     )
   }
 
@@ -762,14 +928,15 @@ export class ProgrammeService {
     const subs = this.records.reports({ quarter })
     return this.counties().map((c) => {
       const mine = subs.filter((s) => s.county === c.code)
+      const first = firstSubmitted(mine)
       return {
         county: c.code,
         name: c.name,
         quarter,
         due,
-        state: reportState(due, mine[0]?.submittedOn, today),
+        state: reportState(due, first, today),
         submissions: mine.length,
-        firstSubmittedOn: mine[0]?.submittedOn ?? null,
+        firstSubmittedOn: first ?? null,
       }
     })
   }

@@ -140,8 +140,10 @@ export class ProvenanceService {
       evidence: d.evidence,
       updatedAt: d.updatedAt,
       updatedBy: d.updatedBy,
-      verifiedOn: d.verifiedOn,
-      verifiedBy: d.verifiedBy,
+      verifiedOn: c.verifiedOn,
+      verifiedBy: c.verifiedBy,
+      verifiedAt: c.verifiedAt,
+      correction: c.correction,
     }
   }
 }

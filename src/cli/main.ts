@@ -109,6 +109,13 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun programme fund --year YYYY [--fix] [--db data/mujun.db] [--format table|json]
                                                the fund's allocation among the counties (a preview; --fix stores it
                                                as the economy office, once)
+  mujun programme requests [--status pending|accepted|refused] [--county CODE] [--db data/mujun.db]
+                                               counties' claims that a list or a report went in before the day it
+                                               reached mujun, and the economy office's decisions
+  mujun programme requests --accept ID --reason TEXT --ref DOCUMENT [--db data/mujun.db]
+  mujun programme requests --refuse ID --reason TEXT [--db data/mujun.db]
+                                               decide one, as the economy office: accepting is a correction (the
+                                               record counts from the day claimed), so it needs the document (文号)
   mujun backup --out FILE [--db data/mujun.db]
                                                a consistent copy of the whole database while the service runs
                                                (never over an existing file), checked and recorded in the audit log

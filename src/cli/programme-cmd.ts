@@ -1,6 +1,6 @@
 /**
- * `mujun programme …`: the rectification programme's progress, deadlines, reports and fund from the command line,
- * acting as the economy-and-IT office (经信), which runs the programme.
+ * `mujun programme …`: the rectification programme's progress, deadlines, reports, fund and the counties' backdate
+ * requests from the command line, acting as the economy-and-IT office (经信), which runs the programme.
  * @module cli/programme-cmd
  */
 import { writeFileSync } from 'node:fs'
@@ -8,9 +8,14 @@ import { userInfo } from 'node:os'
 import { parseArgs } from 'node:util'
 import { cliPrincipal } from '../app/authorize.ts'
 import { createServices } from '../app/services.ts'
+import type { BackdateRequestRow } from '../db/programme-store.ts'
 import { type Io, openStore, UsageError, yearOf } from './shared.ts'
 
 const DB = { db: { type: 'string', default: 'data/mujun.db' } } as const
+
+/** A backdate request in one line: which record, the day claimed and the day it was sent. */
+const describeRequest = (r: BackdateRequestRow) =>
+  `${r.county} ${r.kind === 'project' ? `project ${r.projectId} filed` : `${r.quarter} report #${r.seq} submitted`} on ${r.claimedOn}, sent ${r.sentOn}`
 
 export function programmeCmd(argv: string[], io: Io): number {
   const [sub, ...args] = argv
@@ -110,6 +115,46 @@ export function programmeCmd(argv: string[], io: Io): number {
         )
       io.out(`  total ${a.total}`)
       for (const n of a.notes) io.out(`  note: ${n}`)
+      return 0
+    }
+    case 'requests': {
+      const { values } = parseArgs({
+        args,
+        options: {
+          ...DB,
+          status: { type: 'string' },
+          county: { type: 'string' },
+          accept: { type: 'string' },
+          refuse: { type: 'string' },
+          reason: { type: 'string' },
+          ref: { type: 'string' },
+          format: { type: 'string', default: 'table' },
+        },
+      })
+      if (values.accept !== undefined || values.refuse !== undefined) {
+        if (values.accept !== undefined && values.refuse !== undefined)
+          throw new UsageError('give --accept ID or --refuse ID, not both')
+        const id = values.accept ?? values.refuse!
+        if (!/^\d{1,9}$/.test(id)) throw new UsageError('--accept/--refuse take a request id')
+        const r = services(values.db!).programme.decideBackdate(who, Number(id), {
+          decision: values.accept !== undefined ? 'accepted' : 'refused',
+          reason: values.reason,
+          ref: values.ref,
+        })
+        io.out(`request ${r.id} ${r.status}: ${describeRequest(r)}`)
+        return 0
+      }
+      const status = values.status
+      if (status !== undefined && !['pending', 'accepted', 'refused'].includes(status))
+        throw new UsageError('--status is pending, accepted or refused')
+      const rows = services(values.db!).programme.backdateRequests(who, {
+        county: values.county,
+        status: status as 'pending' | 'accepted' | 'refused' | undefined,
+      })
+      if (values.format === 'json') io.out(JSON.stringify(rows, null, 2))
+      else
+        for (const r of rows)
+          io.out(`#${r.id} ${r.status.padEnd(8)} ${describeRequest(r)}  (${r.reason})`)
       return 0
     }
     default:

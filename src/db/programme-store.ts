@@ -4,9 +4,17 @@
  * main store, so the revision and the audit log are the same ones every other change uses.
  * @module db/programme-store
  */
-import { and, asc, eq, max, type SQL } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, max, type SQL, sql } from 'drizzle-orm'
 import { NotFoundError } from '../errors.ts'
-import { dispositions, fundAllocations, programmeReports, projects } from './schema.ts'
+import {
+  backdateDecisions,
+  backdateRequests,
+  dispositions,
+  dispositionVerifications,
+  fundAllocations,
+  programmeReports,
+  projects,
+} from './schema.ts'
 import { ConflictError, PreconditionError, type Store, type Tx } from './store.ts'
 
 export type ProjectRow = typeof projects.$inferSelect
@@ -21,6 +29,7 @@ export type NewDisposition = Omit<
   | 'county'
   | 'verifiedOn'
   | 'verifiedBy'
+  | 'verifiedAt'
   | 'version'
   | 'createdAt'
   | 'createdBy'
@@ -43,10 +52,63 @@ export type DispositionPatch = Partial<
     | 'waterFreedM3'
     | 'landFreedMu'
     | 'jobsReduced'
-    | 'verifiedOn'
-    | 'verifiedBy'
   >
 >
+
+/** A county's claim of an earlier day than the day its record was sent, as recorded with the record. */
+export interface BackdateClaim {
+  claimedOn: string
+  reason: string
+}
+
+/** A backdate request with its decision, if any. */
+export type BackdateRequestRow = typeof backdateRequests.$inferSelect & {
+  status: 'pending' | 'accepted' | 'refused'
+  decision: Omit<typeof backdateDecisions.$inferSelect, 'requestId'> | null
+}
+
+/** A verified closure as known at an instant: from `on` (its effective day) the firm is billed nothing. */
+export interface ClosureRow {
+  on: string
+  dispositionId: number
+  projectId: number
+  completedOn: string
+  verifiedOn: string
+  verifiedAt: string
+  verifiedBy: string
+  /** A verification recorded as a correction (from the completion day): its reason and document reference. */
+  correction: { reason: string; ref: string | null } | null
+}
+
+/** A verification as the use case plans it inside the transaction, from the record as it stands. */
+export interface VerificationPlan {
+  verifiedOn: string
+  effectiveFrom: string
+  correction?: { reason: string; ref: string }
+  /** For a correction, the first day whose answers it changes (audited). */
+  firstDayAffected?: string
+}
+
+/** The day an accepted claim certifies for a record, else the day the record was sent (SQL, correlated). */
+const acceptedClaim = (where: SQL) =>
+  sql`(SELECT r.claimed_on FROM backdate_requests r
+        JOIN backdate_decisions d ON d.request_id = r.id AND d.decision = 'accepted'
+        WHERE ${where} ORDER BY r.id DESC LIMIT 1)`
+/** A project with the filing day the programme counts: the accepted claim's, else the day it was sent. */
+const PROJECT = {
+  ...getTableColumns(projects),
+  filedOn: sql<string>`coalesce(${acceptedClaim(
+    sql`r.kind = 'project' AND r.project_id = ${projects.id}`,
+  )}, ${projects.filedOn})`,
+}
+/** A report submission with the day the programme counts it submitted, as for a project. */
+const REPORT = {
+  ...getTableColumns(programmeReports),
+  submittedOn: sql<string>`coalesce(${acceptedClaim(
+    sql`r.kind = 'report' AND r.county = ${programmeReports.county}
+        AND r.quarter = ${programmeReports.quarter} AND r.seq = ${programmeReports.seq}`,
+  )}, ${programmeReports.submittedOn})`,
+}
 
 /** The fields of `before` that `after` changes, as [before, after] pairs (for the audit). */
 function changed<T extends object>(
@@ -80,7 +142,15 @@ export class ProgrammeStore {
     return this.store.db
   }
 
-  registerProject(p: NewProject, actor: string, historic?: string): ProjectRow {
+  /**
+   * Registers a project filed (sent) today; a county's claim that it was filed earlier is stored beside it as a
+   * pending request, in the same transaction.
+   */
+  registerProject(
+    p: NewProject,
+    actor: string,
+    claim?: BackdateClaim,
+  ): ProjectRow & { request?: BackdateRequestRow } {
     return this.store.write((tx) => {
       const at = this.store.now()
       const row = tx
@@ -90,14 +160,127 @@ export class ProgrammeStore {
         .get()
       this.store.audit(tx, actor, 'project.register', `project/${row.id}`, {
         ...p,
-        ...(historic !== undefined && { historic }),
+        ...(claim && { claimedFiledOn: claim.claimedOn }),
       })
-      return row
+      if (!claim) return row
+      const request = this.request(tx, actor, `project/${row.id}`, {
+        kind: 'project',
+        county: p.county,
+        projectId: row.id,
+        claimedOn: claim.claimedOn,
+        sentOn: p.filedOn,
+        reason: claim.reason,
+      })
+      return { ...row, request }
+    })
+  }
+
+  private request(
+    tx: Tx,
+    actor: string,
+    subject: string,
+    r: Omit<typeof backdateRequests.$inferInsert, 'id' | 'requestedAt' | 'requestedBy'>,
+  ): BackdateRequestRow {
+    const row = tx
+      .insert(backdateRequests)
+      .values({ ...r, requestedAt: this.store.now(), requestedBy: actor })
+      .returning()
+      .get()
+    this.store.audit(tx, actor, 'backdate-request.create', subject, {
+      requestId: row.id,
+      kind: r.kind,
+      claimedOn: r.claimedOn,
+      sentOn: r.sentOn,
+      reason: r.reason,
+    })
+    return { ...row, status: 'pending', decision: null }
+  }
+
+  /** Backdate requests (of one county, or one status), oldest first, each with its decision. */
+  backdateRequests(
+    filter: {
+      county?: string
+      status?: BackdateRequestRow['status']
+      id?: number
+      projectId?: number
+    } = {},
+  ): BackdateRequestRow[] {
+    const where: SQL[] = []
+    if (filter.projectId !== undefined) where.push(eq(backdateRequests.projectId, filter.projectId))
+    if (filter.county) where.push(eq(backdateRequests.county, filter.county))
+    if (filter.id !== undefined) where.push(eq(backdateRequests.id, filter.id))
+    if (filter.status === 'pending') where.push(sql`${backdateDecisions.requestId} IS NULL`)
+    else if (filter.status) where.push(eq(backdateDecisions.decision, filter.status))
+    return this.db
+      .select({ r: backdateRequests, d: backdateDecisions })
+      .from(backdateRequests)
+      .leftJoin(backdateDecisions, eq(backdateDecisions.requestId, backdateRequests.id))
+      .where(and(...where))
+      .orderBy(asc(backdateRequests.id))
+      .all()
+      .map(({ r, d }) => ({
+        ...r,
+        status: d ? d.decision : 'pending',
+        decision: d
+          ? {
+              decision: d.decision,
+              reason: d.reason,
+              ref: d.ref,
+              decidedAt: d.decidedAt,
+              decidedBy: d.decidedBy,
+            }
+          : null,
+      }))
+  }
+
+  /**
+   * Decides a pending request once, never again: `check` runs on it inside the transaction (scope, what accepting
+   * needs); accepting is audited as a correction of the record it dates.
+   */
+  decideBackdate(
+    id: number,
+    decision: { decision: 'accepted' | 'refused'; reason: string; ref: string | null },
+    actor: string,
+    check: (r: BackdateRequestRow) => void,
+  ): BackdateRequestRow {
+    return this.store.write((tx) => {
+      const [r] = this.backdateRequests({ id })
+      if (!r) throw new NotFoundError(`backdate request ${id}`)
+      if (r.decision)
+        throw new ConflictError(
+          `backdate request ${id} was ${r.status} at ${r.decision.decidedAt} by ${r.decision.decidedBy}: a decision is never changed`,
+        )
+      check(r)
+      const at = this.store.now()
+      tx.insert(backdateDecisions)
+        .values({ requestId: id, ...decision, decidedAt: at, decidedBy: actor })
+        .run()
+      const subject =
+        r.kind === 'project' ? `project/${r.projectId}` : `report/${r.county}/${r.quarter}/${r.seq}`
+      this.store.audit(
+        tx,
+        actor,
+        decision.decision === 'accepted'
+          ? 'backdate-request.accept.correction'
+          : 'backdate-request.refuse',
+        subject,
+        {
+          requestId: id,
+          claimedOn: r.claimedOn,
+          sentOn: r.sentOn,
+          ...(decision.decision === 'accepted' && { firstDayAffected: r.claimedOn }),
+          reason: decision.reason,
+          ref: decision.ref,
+        },
+        at,
+      )
+      return this.backdateRequests({ id })[0]
     })
   }
 
   updateProject(id: number, patch: ProjectPatch, version: number | undefined, actor: string) {
-    return this.versioned(projects, 'project', id, patch, version, actor, () => ({}))
+    this.versioned(projects, 'project', id, patch, version, actor, () => ({}))
+    return this.project(id)
   }
 
   addDisposition(d: NewDisposition, county: string, actor: string): DispositionRow {
@@ -131,7 +314,10 @@ export class ProgrammeStore {
     return row
   }
 
-  /** Applies `check(before, after)` inside the transaction, so a rule about transitions sees the committed row. */
+  /**
+   * Applies `check(before, after)` inside the transaction, so a rule about transitions sees the committed row. A
+   * verified record that changes loses its verification (the check was of what it said before), recorded as cleared.
+   */
   updateDisposition(
     id: number,
     patch: DispositionPatch,
@@ -148,7 +334,93 @@ export class ProgrammeStore {
       actor,
       (before) => ({ creditCode: before.creditCode }),
       check,
+      (tx, before) => {
+        if (before.verifiedOn === null) return {}
+        this.verificationEvent(tx, before, 'cleared', actor)
+        return { verifiedOn: null, verifiedBy: null, verifiedAt: null }
+      },
     )
+  }
+
+  /**
+   * The economy office verifies a disposition: `plan(before)` (run inside the transaction, on the committed row)
+   * says from which day and whether as a correction; the record's verification, its history row and the audit entry
+   * (`disposition.verify`, or `disposition.verify.correction`) are written together.
+   */
+  verifyDisposition(
+    id: number,
+    version: number | undefined,
+    actor: string,
+    plan: (before: DispositionRow) => VerificationPlan,
+  ): DispositionRow {
+    return this.store.write((tx) => {
+      const before = tx.select().from(dispositions).where(eq(dispositions.id, id)).get()
+      if (!before) throw new NotFoundError(`disposition ${id}`)
+      versionCheck(`disposition ${id}`, before.version, version)
+      const v = plan(before)
+      const at = this.store.now()
+      const row = tx
+        .update(dispositions)
+        .set({
+          verifiedOn: v.verifiedOn,
+          verifiedBy: actor,
+          verifiedAt: at,
+          version: before.version + 1,
+          updatedAt: at,
+          updatedBy: actor,
+        })
+        .where(eq(dispositions.id, id))
+        .returning()
+        .get()
+      this.verificationEvent(tx, row, 'verified', actor, v, at)
+      this.store.audit(
+        tx,
+        actor,
+        v.correction ? 'disposition.verify.correction' : 'disposition.verify',
+        `disposition/${id}`,
+        {
+          creditCode: row.creditCode,
+          kind: row.kind,
+          completedOn: row.completedOn,
+          verifiedOn: v.verifiedOn,
+          effectiveFrom: v.effectiveFrom,
+          ...(v.correction && {
+            firstDayAffected: v.firstDayAffected,
+            reason: v.correction.reason,
+            ref: v.correction.ref,
+          }),
+          version: row.version,
+        },
+        at,
+      )
+      return row
+    })
+  }
+
+  private verificationEvent(
+    tx: Tx,
+    d: DispositionRow,
+    event: 'verified' | 'cleared',
+    actor: string,
+    v?: VerificationPlan,
+    at = this.store.now(),
+  ) {
+    tx.insert(dispositionVerifications)
+      .values({
+        dispositionId: d.id,
+        projectId: d.projectId,
+        creditCode: d.creditCode,
+        kind: d.kind,
+        event,
+        completedOn: v ? d.completedOn : null,
+        verifiedOn: v?.verifiedOn ?? null,
+        effectiveFrom: v?.effectiveFrom ?? null,
+        correctionReason: v?.correction?.reason ?? null,
+        correctionRef: v?.correction?.ref ?? null,
+        at,
+        by: actor,
+      })
+      .run()
   }
 
   /**
@@ -165,6 +437,8 @@ export class ProgrammeStore {
     actor: string,
     detail: (before: T['$inferSelect']) => Record<string, unknown>,
     check?: (before: T['$inferSelect'], after: T['$inferSelect']) => void,
+    /** What else a real change sets (written in the same transaction), e.g. a verification it clears. */
+    also: (tx: Tx, before: T['$inferSelect']) => Partial<T['$inferSelect']> = () => ({}),
   ): T['$inferSelect'] {
     // drizzle cannot type a query over a union of tables; both have `id` and `version`.
     const t = table as typeof projects
@@ -172,13 +446,14 @@ export class ProgrammeStore {
       const before = tx.select().from(t).where(eq(t.id, id)).get() as T['$inferSelect'] | undefined
       if (!before) throw new NotFoundError(`${kind} ${id}`)
       versionCheck(`${kind} ${id}`, before.version, version)
-      const changes = changed(before, patch)
-      if (Object.keys(changes).length === 0) return before
+      if (Object.keys(changed(before, patch)).length === 0) return before
       check?.(before, { ...before, ...patch })
+      const all = { ...patch, ...also(tx, before) }
+      const changes = changed(before, all)
       const row = tx
         .update(t)
         .set({
-          ...(patch as ProjectPatch),
+          ...(all as ProjectPatch),
           version: before.version + 1,
           updatedAt: this.store.now(),
           updatedBy: actor,
@@ -195,8 +470,9 @@ export class ProgrammeStore {
     })
   }
 
+  /** A project, with the filing day the programme counts (see PROJECT). */
   project(id: number): ProjectRow {
-    const row = this.db.select().from(projects).where(eq(projects.id, id)).get()
+    const row = this.db.select(PROJECT).from(projects).where(eq(projects.id, id)).get()
     if (!row) throw new NotFoundError(`project ${id}`)
     return row
   }
@@ -206,7 +482,7 @@ export class ProgrammeStore {
     if (filter.county) where.push(eq(projects.county, filter.county))
     if (filter.year) where.push(eq(projects.year, filter.year))
     return this.db
-      .select()
+      .select(PROJECT)
       .from(projects)
       .where(and(...where))
       .orderBy(asc(projects.id))
@@ -237,20 +513,36 @@ export class ProgrammeStore {
     return { projects: this.projects({ county }), dispositions: this.dispositions({ county }) }
   }
 
-  /** Each closed firm's first done and verified closure: from that day it is billed nothing. */
-  closures(): Map<string, { on: string; dispositionId: number; projectId: number }> {
+  /**
+   * Each closed firm's first verified closure as known at `knownAt` (an ISO instant; every verification recorded
+   * when not given), of one firm when `code` is given: a closure counts when its latest verification event recorded
+   * by then is a verification, from that verification's effective day.
+   */
+  closures(knownAt?: string, code?: string): Map<string, ClosureRow> {
+    const at = knownAt === undefined ? '' : 'AND w.at <= @knownAt'
     const rows = this.db.$client
       .prepare(
-        `SELECT credit_code AS code, completed_on AS "on", id, project_id AS projectId FROM dispositions
-          WHERE kind = 'closure' AND status = 'done' AND completed_on IS NOT NULL
-            AND verified_on IS NOT NULL
-          ORDER BY completed_on, id`,
+        `SELECT v.credit_code AS code, v.effective_from AS "on", v.disposition_id AS dispositionId,
+                v.project_id AS projectId, v.completed_on AS completedOn, v.verified_on AS verifiedOn,
+                v.at AS verifiedAt, v.by AS verifiedBy, v.correction_reason AS reason, v.correction_ref AS ref
+           FROM disposition_verifications v
+          WHERE v.kind = 'closure' AND v.event = 'verified' ${code === undefined ? '' : 'AND v.credit_code = @code'}
+            AND v.id = (SELECT max(w.id) FROM disposition_verifications w
+                         WHERE w.disposition_id = v.disposition_id ${at})
+          ORDER BY v.effective_from, v.disposition_id`,
       )
-      .all() as { code: string; on: string; id: number; projectId: number }[]
-    const out = new Map<string, { on: string; dispositionId: number; projectId: number }>()
-    for (const r of rows)
-      if (!out.has(r.code))
-        out.set(r.code, { on: r.on, dispositionId: r.id, projectId: r.projectId })
+      .all({
+        ...(knownAt !== undefined && { knownAt }),
+        ...(code !== undefined && { code }),
+      }) as (Omit<ClosureRow, 'correction'> & {
+      code: string
+      reason: string | null
+      ref: string | null
+    })[]
+    const out = new Map<string, ClosureRow>()
+    for (const { code: firm, reason, ref, ...r } of rows)
+      if (!out.has(firm))
+        out.set(firm, { ...r, correction: reason === null ? null : { reason, ref } })
     return out
   }
 
@@ -261,7 +553,7 @@ export class ProgrammeStore {
     submittedOn: string,
     report: Record<string, unknown>,
     actor: string,
-    historic?: string,
+    claim?: BackdateClaim,
   ) {
     return this.store.write((tx) => {
       const last = tx
@@ -274,21 +566,33 @@ export class ProgrammeStore {
       tx.insert(programmeReports)
         .values({ county, quarter, seq, submittedOn, submittedAt: at, submittedBy: actor, report })
         .run()
-      this.store.audit(tx, actor, 'report.submit', `report/${county}/${quarter}/${seq}`, {
+      const subject = `report/${county}/${quarter}/${seq}`
+      this.store.audit(tx, actor, 'report.submit', subject, {
         submittedOn,
-        ...(historic !== undefined && { historic }),
+        ...(claim && { claimedSubmittedOn: claim.claimedOn }),
       })
-      return { county, quarter, seq, submittedOn, submittedAt: at, submittedBy: actor }
+      const request = claim
+        ? this.request(tx, actor, subject, {
+            kind: 'report',
+            county,
+            quarter,
+            seq,
+            claimedOn: claim.claimedOn,
+            sentOn: submittedOn,
+            reason: claim.reason,
+          })
+        : undefined
+      return { county, quarter, seq, submittedOn, submittedAt: at, submittedBy: actor, request }
     })
   }
 
-  /** Submissions (without the frozen report unless `withReport`), oldest first. */
+  /** Submissions with the day each counts as submitted (see REPORT), oldest first. */
   reports(filter: { county?: string; quarter?: string }) {
     const where: SQL[] = []
     if (filter.county) where.push(eq(programmeReports.county, filter.county))
     if (filter.quarter) where.push(eq(programmeReports.quarter, filter.quarter))
     return this.db
-      .select()
+      .select(REPORT)
       .from(programmeReports)
       .where(and(...where))
       .orderBy(

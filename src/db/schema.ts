@@ -344,7 +344,8 @@ export const projects = sqliteTable(
 /**
  * One enterprise's disposition in a project (一企一档): upgrade (改造提升), compliance (整治规范) or closure (淘汰关停),
  * with its deadline, status, evidence and what it freed (energy, water, land, jobs) once done. A done closure ends the
- * firm's surcharges from `completedOn` once the economy office has verified it. Every change bumps `version` and is in the audit log with its before and after.
+ * firm's surcharges once the economy office has verified it (see `disposition_verifications`). Every change bumps
+ * `version` and is in the audit log with its before and after.
  */
 export const dispositions = sqliteTable(
   'dispositions',
@@ -375,6 +376,8 @@ export const dispositions = sqliteTable(
      */
     verifiedOn: text('verified_on'),
     verifiedBy: text('verified_by'),
+    /** The instant the verification was recorded (migration 0018); its history is in `disposition_verifications`. */
+    verifiedAt: text('verified_at'),
     version: integer('version').notNull().default(1),
     createdAt: text('created_at').notNull(),
     createdBy: text('created_by').notNull(),
@@ -406,6 +409,81 @@ export const programmeReports = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.county, t.quarter, t.seq] })],
 )
+
+/**
+ * Every verification (核验) of a disposition and every clearing of one, in order: what a closure ends, and from which
+ * day, as known at any instant (only rows recorded by then count). `effectiveFrom` is the day the verification
+ * changes answers from: its own day (a closure ends surcharges from the later of its completion and its verification),
+ * or, for a correction (reason and reference required), the completion day. Append-only (migration 0018).
+ */
+export const dispositionVerifications = sqliteTable(
+  'disposition_verifications',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    dispositionId: integer('disposition_id')
+      .notNull()
+      .references(() => dispositions.id),
+    projectId: integer('project_id').notNull(),
+    creditCode: text('credit_code').notNull(),
+    kind: text('kind', { enum: ['upgrade', 'compliance', 'closure'] }).notNull(),
+    event: text('event', { enum: ['verified', 'cleared'] }).notNull(),
+    /** The verified record's completion day, as it stood when verified (null when cleared). */
+    completedOn: text('completed_on'),
+    /** The day of the check (Ningbo date; null when cleared). */
+    verifiedOn: text('verified_on'),
+    effectiveFrom: text('effective_from'),
+    /** A correction's reason and document reference (文号); null for a verification of its own day. */
+    correctionReason: text('correction_reason'),
+    correctionRef: text('correction_ref'),
+    at: text('at').notNull(),
+    by: text('by').notNull(),
+  },
+  (t) => [
+    index('disposition_verifications_firm').on(t.creditCode, t.at),
+    index('disposition_verifications_disposition').on(t.dispositionId),
+  ],
+)
+
+/**
+ * A county's claim that a record was filed or submitted before the day it reached mujun (a project list's `filedOn`,
+ * a quarterly report's `submittedOn`): the programme's dates are the economy office's to certify, so the record
+ * counts from the day it was sent (`sentOn`) until the office accepts the claim. Append-only (migration 0018).
+ */
+export const backdateRequests = sqliteTable(
+  'backdate_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: ['project', 'report'] }).notNull(),
+    county: text('county').notNull(),
+    /** The project (kind `project`). */
+    projectId: integer('project_id').references(() => projects.id),
+    /** The submission (kind `report`). */
+    quarter: text('quarter'),
+    seq: integer('seq'),
+    claimedOn: text('claimed_on').notNull(),
+    sentOn: text('sent_on').notNull(),
+    reason: text('reason').notNull(),
+    requestedAt: text('requested_at').notNull(),
+    requestedBy: text('requested_by').notNull(),
+  },
+  (t) => [
+    index('backdate_requests_project').on(t.projectId),
+    index('backdate_requests_report').on(t.county, t.quarter, t.seq),
+  ],
+)
+
+/** The economy office's decision on a backdate request: one each, never changed (migration 0018). */
+export const backdateDecisions = sqliteTable('backdate_decisions', {
+  requestId: integer('request_id')
+    .primaryKey()
+    .references(() => backdateRequests.id),
+  decision: text('decision', { enum: ['accepted', 'refused'] }).notNull(),
+  reason: text('reason').notNull(),
+  /** The document (文号) an acceptance rests on: accepting is a correction. */
+  ref: text('ref'),
+  decidedAt: text('decided_at').notNull(),
+  decidedBy: text('decided_by').notNull(),
+})
 
 /** A year's fund allocation once fixed (定案): the full trace as computed, under the rules then in force. Immutable. */
 export const fundAllocations = sqliteTable('fund_allocations', {

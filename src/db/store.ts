@@ -651,6 +651,29 @@ export class Store {
   }
 
   /**
+   * A firm's figures of its latest year, if it has any. Figures are keyed year first, so this walks the stored years
+   * down (one index seek each, a handful of years) rather than scanning a city's figures for one credit code.
+   */
+  latestFigures(
+    code: string,
+  ): { year: number; data: Record<string, number | boolean | string> } | undefined {
+    const below = this.statement(
+      'latest-figures-year',
+      () => 'SELECT max(year) FROM figures WHERE year < ?',
+    ).pluck()
+    const of = this.statement(
+      'latest-figures-of',
+      () => 'SELECT data FROM figures WHERE year = ? AND credit_code = ?',
+    ).pluck()
+    for (let year = below.get(Number.MAX_SAFE_INTEGER) as number | null; year !== null; ) {
+      const data = of.get(year, code) as string | undefined
+      if (data !== undefined) return { year, data: JSON.parse(data) }
+      year = below.get(year) as number | null
+    }
+    return undefined
+  }
+
+  /**
    * Who entered a version of a firm's figures of a year, and when: the version in force, or a replaced one (kept in
    * figure_versions). Undefined when no such version was stored.
    */

@@ -2,7 +2,9 @@
  * The demo's rectification programme, 2015–2017: each county's projects (one county files its 2016 list late and
  * has none for 2017), each enterprise's disposition, closures of small workshops (个体工商户, with 2014 figures only),
  * quarterly reports (some late, some missing), the 2014 and 2017 figures the productivity target compares, and the
- * 2015 and 2016 fund allocations fixed (2017 left to preview). Deterministic, like the rest of the demo.
+ * 2015 and 2016 fund allocations fixed (2017 left to preview). The history is entered afterwards: each backdated
+ * filing and report is accepted, and each done disposition verified, by the economy office as a correction resting
+ * on one document. Deterministic, like the rest of the demo.
  * @module demo/programme
  */
 import type { Services } from '../app/services.ts'
@@ -21,6 +23,15 @@ const countyDemo = (code: string): Principal => ({
   tokenId: 0,
 })
 const HISTORIC = 'demo programme: records of 2015–2017 entered afterwards'
+/** The document the economy office's corrections of the demo's history rest on. */
+const HISTORY_REF = '甬经信〔2018〕demo号'
+const correction = { reason: HISTORIC, ref: HISTORY_REF }
+
+/** The economy office accepts a county's backdated day as a correction (the demo's history is certified). */
+function certify(services: Services, request: { id: number } | null): void {
+  if (request)
+    services.programme.decideBackdate(ECONOMY, request.id, { decision: 'accepted', ...correction })
+}
 
 /** A year's figures scaled from `population`'s: value added by `va`, everything else as it is. */
 function scaled(population: Enterprise[], va: number, seed: number): Enterprise[] {
@@ -91,6 +102,7 @@ export function seedProgramme(services: Services, population: Enterprise[]): voi
           filedOn,
           historicReason: HISTORIC,
         })
+        certify(services, project.backdateRequest)
         if (builds && year < 2017 + (ci % 2))
           programme.updateProject(who, project.id, { clusterBuiltOn: day(year, 10, 15) }, 1)
         const members: { e: Enterprise; closure: boolean }[] = []
@@ -135,14 +147,17 @@ export function seedProgramme(services: Services, population: Enterprise[]): voi
             landFreedMu: done && closure ? land.toFixed(2) : '0',
             jobsReduced: done ? (closure ? employees : Math.round(employees * 0.15)) : 0,
           })
-          // The economy office checks each closure on site about ten days later (核验).
-          if (closure && done)
+          // The economy office checked each done disposition on site about ten days later (核验), recorded now as
+          // corrections of that history: a closure ends surcharges from its completion day.
+          if (done) {
+            const checked = [addDays(row.completedOn!, 10), services.store.today()].sort()[0]
             programme.verifyDisposition(
               ECONOMY,
               row.id,
-              { verifiedOn: addDays(row.completedOn!, 10) },
+              { verifiedOn: checked, ...correction },
               row.version,
             )
+          }
         }
       }
     }
@@ -152,7 +167,13 @@ export function seedProgramme(services: Services, population: Enterprise[]): voi
         const quarter = `${year}Q${n}`
         if (ci === 6 && year === 2017) continue
         const on = addDays(quarterBounds(quarter).to, ci === 7 ? 25 : 3 + (ci % 5))
-        programme.submitReport(who, county, quarter, { submittedOn: on, historicReason: HISTORIC })
+        certify(
+          services,
+          programme.submitReport(who, county, quarter, {
+            submittedOn: on,
+            historicReason: HISTORIC,
+          }).backdateRequest,
+        )
       }
   })
   for (const year of [2015, 2016]) programme.fixFund(ECONOMY, year)

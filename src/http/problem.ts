@@ -5,7 +5,7 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
-import { formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
+import { CorrectionRequiredError, formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
 
 export interface Problem {
   type: string
@@ -17,6 +17,8 @@ export interface Problem {
   errors?: { path: string; code: string; message: string }[]
   /** What the code is about, as data (e.g. a refused retroactive change: its first day and its items). */
   details?: Record<string, unknown>
+  /** CORRECTION_REQUIRED: the first day whose answers the refused change would have altered. */
+  firstDayAffected?: string
 }
 
 const TITLES: Record<number, string> = {
@@ -144,6 +146,11 @@ export function problemOf(
       })),
     )
   }
+  if (err instanceof CorrectionRequiredError)
+    return {
+      ...problem(instance, err.status, err.code, err.message),
+      firstDayAffected: err.firstDayAffected,
+    }
   if (err instanceof MujunError) {
     const body = problem(instance, err.status, err.code, err.message, rowErrors(err.details))
     const d = err.details

@@ -36,6 +36,10 @@ export const ProblemSchema = z
     details: z.record(z.string(), z.unknown()).optional().openapi({
       description: 'what the code is about, as data (e.g. a retroactive change: firstDay, items)',
     }),
+    firstDayAffected: z.string().optional().openapi({
+      description:
+        'CORRECTION_REQUIRED: the first day whose answers the change would alter (a correction needs reason and ref)',
+    }),
   })
   .openapi('Problem')
 
@@ -127,6 +131,11 @@ export const TierSchema = z
         on: Iso,
         dispositionId: z.number().int(),
         projectId: z.number().int(),
+        completedOn: Iso,
+        verifiedOn: Iso,
+        verifiedAt: z.string(),
+        verifiedBy: z.string(),
+        correction: nullable(z.object({ reason: z.string(), ref: nullable(z.string()) })),
         inForce: z.boolean(),
       }),
     ).openapi({
@@ -152,7 +161,16 @@ export const ClassHistorySchema = z
       }),
     ),
     closure: nullable(
-      z.object({ on: Iso, dispositionId: z.number().int(), projectId: z.number().int() }),
+      z.object({
+        on: Iso,
+        dispositionId: z.number().int(),
+        projectId: z.number().int(),
+        completedOn: Iso,
+        verifiedOn: Iso,
+        verifiedAt: z.string(),
+        verifiedBy: z.string(),
+        correction: nullable(z.object({ reason: z.string(), ref: nullable(z.string()) })),
+      }),
     ),
   })
   .openapi('ClassHistory')
@@ -279,6 +297,10 @@ export const ProvenanceSchema = z
         updatedBy: Actor,
         verifiedOn: nullable(Iso),
         verifiedBy: nullable(Actor),
+        verifiedAt: Stamp,
+        correction: nullable(z.object({ reason: z.string(), ref: nullable(z.string()) })).openapi({
+          description: 'a verification recorded as a correction: why, and the document',
+        }),
       }),
     ),
   })

@@ -20,9 +20,11 @@ export interface CriterionMeasure {
 }
 
 /**
- * What each fund metric measures of one county in year Y: `projects` its projects of Y (整治提升内容); `enterprises`
- * the dispositions in them (涉及企业); `progress` the share of those done by the end of Y (实施进度); the freed
- * quantities summed over dispositions done in Y, whatever year their project is.
+ * What each fund metric measures of one county in year Y. The fund counts a disposition as done only once the
+ * economy office has verified it (核验): a county's own record moves no money. `projects` its projects of Y
+ * (整治提升内容); `enterprises` the verified dispositions in them done by the end of Y (涉及企业（已完成处置家数）);
+ * `progress` their share of the dispositions in them not abandoned (实施进度: one done but not yet verified counts
+ * as not done); the freed quantities summed over verified dispositions done in Y, whatever year their project is.
  */
 export function fundMeasures(
   county: string,
@@ -37,10 +39,13 @@ export function fundMeasures(
   )
   const ids = new Set(ps.map((p) => p.id))
   const involved = dispositions.filter((d) => ids.has(d.projectId) && d.status !== 'abandoned')
+  const verified = (d: DispositionRecord) => d.verifiedOn !== null
   const doneByYearEnd = involved.filter(
-    (d) => d.status === 'done' && d.completedOn !== null && d.completedOn < to,
+    (d) => verified(d) && d.status === 'done' && d.completedOn !== null && d.completedOn < to,
   )
-  const doneInYear = dispositions.filter((d) => d.county === county && doneIn(d, from, to))
+  const doneInYear = dispositions.filter(
+    (d) => d.county === county && verified(d) && doneIn(d, from, to),
+  )
   const sum = (of: (d: DispositionRecord) => string) => {
     const ds = doneInYear.filter((d) => !new Q(of(d)).isZero())
     return {
@@ -52,9 +57,9 @@ export function fundMeasures(
   return {
     projects: { value: String(ps.length), projects: ps.map((p) => p.id), dispositions: [] },
     enterprises: {
-      value: String(involved.length),
+      value: String(doneByYearEnd.length),
       projects: [],
-      dispositions: involved.map((d) => d.id),
+      dispositions: doneByYearEnd.map((d) => d.id),
     },
     progress: {
       value:

@@ -44,6 +44,8 @@ export interface DispositionRecord {
   waterFreedM3: string
   landFreedMu: string
   jobsReduced: number
+  /** The economy office's check (核验) of a done disposition; null until verified. */
+  verifiedOn: string | null
 }
 
 /** A done disposition completed in [from, to) (ISO dates; `to` exclusive). */

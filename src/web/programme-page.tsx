@@ -613,6 +613,15 @@ export function ProjectPage(props: {
         {p.filedOn}
         {p.cluster ? ` · ${p.cluster}${p.clusterBuiltOn ? ` (${p.clusterBuiltOn})` : ''}` : ''}
       </p>
+      {p.backdateRequests
+        .filter((r) => r.status === 'pending')
+        .map((r) => (
+          <p class="backdate-request" data-request={r.id}>
+            {lang === 'zh'
+              ? `县（市）区称 ${r.claimedOn} 已报送：待市经信局认定，认定前按实际报送日 ${r.sentOn} 计`
+              : `the county says it filed on ${r.claimedOn}: until the economy office accepts, it counts as filed on ${r.sentOn}, the day it was sent`}
+          </p>
+        ))}
       {props.message && <p id="message">{props.message}</p>}
       <table id="ledger">
         <tr>

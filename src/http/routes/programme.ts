@@ -6,10 +6,12 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import {
+  BackdateDecisionRequest,
   DispositionPatchRequest,
   DispositionRequest,
   ProjectPatchRequest,
   ProjectRequest,
+  VerifyRequest,
 } from '../../app/programme.ts'
 import type { Services } from '../../app/services.ts'
 import { MujunError } from '../../errors.ts'
@@ -59,7 +61,10 @@ const Project = z
     cluster: z.string().nullable(),
     clusterBuiltOn: Day.nullable(),
     status: z.enum(['active', 'completed', 'withdrawn']),
-    filedOn: Day,
+    filedOn: Day.openapi({
+      description:
+        'the day the programme counts the list filed: the day it was sent, or an earlier day the economy office accepted (see backdate requests)',
+    }),
     registeredAt: z.string(),
     registeredBy: z.string(),
     version: z.number().int(),
@@ -88,6 +93,10 @@ const Disposition = z
       description: 'the economy office’s check; a closure ends surcharges only once verified',
     }),
     verifiedBy: z.string().nullable(),
+    verifiedAt: z
+      .string()
+      .nullable()
+      .openapi({ description: 'when the verification was recorded' }),
     version: z.number().int(),
     createdAt: z.string(),
     createdBy: z.string(),
@@ -95,11 +104,51 @@ const Disposition = z
     updatedBy: z.string(),
   })
   .openapi('Disposition')
-const Closure = z.object({
-  on: Day,
+/** A verified closure: from `on` the firm is charged nothing. */
+const ClosureFields = {
+  on: Day.openapi({
+    description:
+      'the day surcharges stop: the later of the completion and the verification, or the completion day for a verification recorded as a correction',
+  }),
   dispositionId: z.number().int(),
   projectId: z.number().int(),
-})
+  completedOn: Day,
+  verifiedOn: Day,
+  verifiedAt: z.string().openapi({ description: 'when the verification was recorded' }),
+  verifiedBy: z.string(),
+  correction: z
+    .object({ reason: z.string(), ref: z.string().nullable() })
+    .nullable()
+    .openapi({ description: 'a verification recorded as a correction: why, and the document' }),
+}
+const Closure = z.object(ClosureFields)
+const BackdateRequest = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(['project', 'report']),
+    county: z.string(),
+    projectId: z.number().int().nullable(),
+    quarter: z.string().nullable(),
+    seq: z.number().int().nullable(),
+    claimedOn: Day.openapi({ description: 'the earlier day the county says' }),
+    sentOn: Day.openapi({
+      description: 'the day the record reached mujun; it counts until accepted',
+    }),
+    reason: z.string(),
+    requestedAt: z.string(),
+    requestedBy: z.string(),
+    status: z.enum(['pending', 'accepted', 'refused']),
+    decision: z
+      .object({
+        decision: z.enum(['accepted', 'refused']),
+        reason: z.string(),
+        ref: z.string().nullable(),
+        decidedAt: z.string(),
+        decidedBy: z.string(),
+      })
+      .nullable(),
+  })
+  .openapi('BackdateRequest')
 const Basis = z.union([
   z.object({ dispositions: z.array(z.number().int()), projects: z.array(z.number().int()) }),
   z.object({
@@ -294,7 +343,13 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
       summary:
         'A county registers a rectification project (整治提升项目) of a programme year: sector or block, township, dates, the cluster it builds',
       request: json(ProjectRequest),
-      responses: reply(Project, 'the project', 201),
+      responses: reply(
+        Project.extend({ backdateRequest: BackdateRequest.nullable() }).openapi(
+          'RegisteredProject',
+        ),
+        'the project; an earlier filedOn is a pending backdate request, and until the economy office accepts it the project counts as filed today',
+        201,
+      ),
     }),
     (c) => {
       const row = programme.registerProject(c.get('principal'), c.req.valid('json'))
@@ -327,10 +382,14 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
       method: 'get',
       path: '/v1/projects/{id}',
       tags: ['programme'],
-      summary: 'A project with the disposition of each of its enterprises (一企一档)',
+      summary:
+        'A project with the disposition of each of its enterprises (一企一档) and its county’s claims of an earlier filing day, with their decisions',
       request: { params: Id },
       responses: reply(
-        Project.extend({ dispositions: z.array(Disposition) }).openapi('ProjectDetail'),
+        Project.extend({
+          dispositions: z.array(Disposition),
+          backdateRequests: z.array(BackdateRequest),
+        }).openapi('ProjectDetail'),
         'the project',
       ),
     }),
@@ -387,7 +446,7 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
       path: '/v1/dispositions/{id}',
       tags: ['programme'],
       summary:
-        'Record progress on a disposition (its county; needs If-Match "d<version>"): status, dates, evidence, what changed, what was freed. A done closure ends the firm’s surcharges from its completion day once the economy office has verified it; a change clears the verification',
+        'Record progress on a disposition (its county; needs If-Match "d<version>"): status, dates, evidence, what changed, what was freed (never more than the firm’s own latest figures: 422 FREED_EXCEEDS_FIGURES). A done closure ends the firm’s surcharges once the economy office has verified it; a change clears the verification',
       request: { params: Id, headers: IfMatch, ...json(DispositionPatchRequest) },
       responses: reply(Disposition, 'the new version'),
     }),
@@ -442,11 +501,11 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
       path: '/v1/dispositions/{id}/verify',
       tags: ['programme'],
       summary:
-        'The economy office verifies (核验) a done disposition (needs If-Match "d<version>"); a verified closure ends the firm’s surcharges from its completion day. A later change of the record clears the verification',
+        'The economy office verifies (核验) a done disposition today (needs If-Match "d<version>"); a verified closure ends the firm’s surcharges from the later of its completion and today, so days already billed keep their charges. An earlier verifiedOn, or reason and ref (the document, 文号), make it a correction: from the completion day, audited as disposition.verify.correction; without both, 422 CORRECTION_REQUIRED names the first day affected. A later change of the record clears the verification',
       request: {
         params: Id,
         headers: IfMatch,
-        ...json(z.strictObject({ verifiedOn: z.iso.date().optional() })),
+        ...json(VerifyRequest),
       },
       responses: reply(Disposition, 'the verified disposition'),
     }),
@@ -599,7 +658,13 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
           }),
         ),
       },
-      responses: reply(Submission, 'the submission', 201),
+      responses: reply(
+        Submission.extend({ backdateRequest: BackdateRequest.nullable() }).openapi(
+          'NewReportSubmission',
+        ),
+        'the submission, made today; an earlier submittedOn is a pending backdate request, and until the economy office accepts it the report counts as submitted today',
+        201,
+      ),
     }),
     (c) => {
       const { county, quarter } = c.req.valid('param')
@@ -613,10 +678,52 @@ export function registerProgrammeRoutes(app: OpenAPIHono<AppEnv>, { programme }:
   app.openapi(
     route({
       method: 'get',
+      path: '/v1/programme/backdate-requests',
+      tags: ['programme'],
+      summary:
+        'Counties’ claims that a project list or a quarterly report went in before the day it reached mujun, with the economy office’s decision (a county token sees its own)',
+      request: {
+        query: z.object({
+          county: z
+            .string()
+            .regex(/^\d{6}$/)
+            .optional(),
+          status: z.enum(['pending', 'accepted', 'refused']).optional(),
+        }),
+      },
+      responses: reply(
+        z.object({ rows: z.array(BackdateRequest) }).openapi('BackdateRequests'),
+        'the requests, oldest first',
+      ),
+    }),
+    (c) =>
+      c.json({ rows: programme.backdateRequests(c.get('principal'), c.req.valid('query')) }, 200),
+  )
+
+  app.openapi(
+    route({
+      method: 'post',
+      path: '/v1/programme/backdate-requests/{id}/decision',
+      tags: ['programme'],
+      summary:
+        'The economy office accepts or refuses a backdate request, once. Accepting dates the record from the day claimed, a correction: it needs reason and ref (the document, 文号), else 422 CORRECTION_REQUIRED naming that day; audited as backdate-request.accept.correction. Refusing needs a reason',
+      request: { params: Id, ...json(BackdateDecisionRequest) },
+      responses: reply(BackdateRequest, 'the decided request'),
+    }),
+    (c) =>
+      c.json(
+        programme.decideBackdate(c.get('principal'), c.req.valid('param').id, c.req.valid('json')),
+        200,
+      ),
+  )
+
+  app.openapi(
+    route({
+      method: 'get',
       path: '/v1/funds/{year}/preview',
       tags: ['programme'],
       summary:
-        'The fund’s allocation among the counties computed now from the year’s records by the rulebook’s weighted criteria, with each county’s trace; nothing is stored',
+        'The fund’s allocation among the counties computed now from the year’s records by the rulebook’s weighted criteria, with each county’s trace; a disposition counts as done only once the economy office has verified it. Nothing is stored',
       request: { params: YearParam },
       responses: reply(Allocation, 'the allocation'),
     }),
