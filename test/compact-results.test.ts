@@ -7,7 +7,7 @@ import { describe, expect, it, vi } from 'vitest'
 import type { Store } from '../src/db/store.ts'
 import type { RatingResult } from '../src/rating/rate.ts'
 import { resultToJson } from '../src/rating/result-json.ts'
-import { createTestApp, principalOf } from './support/app.ts'
+import { createTestApp, importAsCorrection, principalOf } from './support/app.ts'
 import { edited } from './support/rulebook.ts'
 
 /** A fresh run of `year`, with the results the rating produced before they were stored. */
@@ -139,9 +139,7 @@ describe('compact results and recomputed traces', () => {
       '      - { indicator: tax_per_mu, weight: 30,',
       '      - { indicator: tax_per_mu, weight: 45,',
     )
-    t.services.rulebooks.importCity(bureau, texts, 'heavier tax weight', {
-      countyFiles: 'ignore',
-    })
+    importAsCorrection(t, bureau, texts, 'heavier tax weight')
     const later = runCapturing(t, 2024)
     const code = t.store
       .runResults(id)

@@ -90,9 +90,31 @@ describe('mujun import / evaluate / export', () => {
         ],
         io,
       ),
+    ).toBe(1)
+    // A correction: without its document and --yes only the preview is printed, and the run stays a draft.
+    expect(logs.join('\n')).toContain('preview digest')
+    expect(
+      await runCli(
+        [
+          'evaluate',
+          '--year',
+          '2024',
+          '--db',
+          db,
+          '--publish',
+          '--published-on',
+          '2025-01-01',
+          '--reason',
+          'noticed and published on paper',
+          '--document',
+          '甬经信〔2025〕1号',
+          '--yes',
+        ],
+        io,
+      ),
     ).toBe(0)
     expect(logs.at(-1)).toMatch(
-      /^evaluation 1 for 2024 recorded as published on 2025-01-01, binding from 2025-01-01: /,
+      /^evaluation 2 for 2024 recorded as published on 2025-01-01, binding from 2025-01-01: /,
     )
     const out = join(mkdtempSync(join(tmpdir(), 'mujun-out-')), 'results.csv')
     expect(await runCli(['export', '--year', '2024', '--db', db, '--out', out], io)).toBe(0)

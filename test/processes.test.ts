@@ -76,6 +76,9 @@ describe('one database, several processes', () => {
       '2025-01-01',
       '--reason',
       "re-rated after the firm's upgrade, published on paper",
+      '--document',
+      '慈经信〔2025〕1号',
+      '--yes',
       '--db',
       db,
     ])
@@ -174,12 +177,26 @@ describe('one database, several processes', () => {
     )
     const current = (await api(a.base, 'GET', '/v1/rulebook/versions', tokens.bureau)).etag!
     expect(current).toBe(`"rb${health.body.rulebookVersion}.1"`)
+    // The base price in force since 2016 reaches back: a correction, after its preview.
+    const preview = await api(a.base, 'POST', '/v1/rulebook/previews', tokens.bureau, {
+      files: changed,
+      months: 1,
+    })
+    expect(preview.status).toBe(200)
     const posted = await api(
       a.base,
       'POST',
       '/v1/rulebook/versions',
       tokens.bureau,
-      { note: 'water 4.30', files: changed },
+      {
+        note: 'water 4.30',
+        files: changed,
+        correction: {
+          reason: 'water 4.30',
+          document: '甬价〔2016〕2号',
+          preview: preview.body.digest,
+        },
+      },
       { 'if-match': current },
     )
     expect(posted.status).toBe(201)
@@ -221,7 +238,22 @@ describe('one database, several processes', () => {
     ])
 
     // Applying the files is explicit: a new city version; every override keeps its status.
-    const imported = await cli(['rules', 'import', rules, '--db', db])
+    // Reaching back (the base price since 2016): refused as a plain import, made as a correction.
+    const refused = await cli(['rules', 'import', rules, '--db', db])
+    expect(refused.code).toBe(1)
+    expect(refused.out).toContain('CITY_RETROACTIVE')
+    const imported = await cli([
+      'rules',
+      'import',
+      rules,
+      '--db',
+      db,
+      '--correction',
+      'back to the files',
+      '--document',
+      '甬价〔2016〕3号',
+      '--yes',
+    ])
     expect(imported.code).toBe(0)
     expect(imported.out).toContain(`rulebook version ${version + 1} created`)
     expect(imported.out).toContain(

@@ -1,9 +1,11 @@
 // Issue "One source of truth": each numbered observation, replayed against the app. The multi-process ones
 // (restart, CLI, two servers) are in processes.test.ts.
+
 import { describe, expect, it } from 'vitest'
 import type { Enterprise } from '../src/enterprise/enterprise.ts'
 import { rate } from '../src/rating/rate.ts'
 import { resultToJson } from '../src/rating/result-json.ts'
+import { applyDatedChange } from '../src/rulebook/dated-change.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
 import { draftOverride } from './support/overrides.ts'
 import { caseOneFirms } from './support/population.ts'
@@ -118,11 +120,14 @@ describe('5. rollback', () => {
         body: { note: 'water base price', files },
         headers: { 'if-match': etag },
       })
-    const v2 = cityFiles().map((f) =>
-      f.path === 'pricing.yaml'
-        ? { ...f, text: f.text.replace('basePrice: "4.00"', 'basePrice: "4.20"') }
-        : f,
-    )
+    // A change from a later day (no answer before it changes), so the rollback reaches back no further.
+    const v2 = applyDatedChange(cityFiles(), {
+      section: 'surcharges',
+      id: 'water_above_quota',
+      from: '2027-01-01',
+      set: [{ path: 'quota.basePrice', value: '4.20' }],
+      document: '甬价〔2026〕1号',
+    })
     const created = await post(v2, '"rb1.1"')
     expect(created.status).toBe(201)
     expect(await json(created)).toMatchObject({ id: 2, created: true, activated: true })

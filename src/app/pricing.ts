@@ -40,13 +40,13 @@ export class PricingService {
    * An enterprise's tier on `date`, serialised once per revision (tier lookups are the hottest route). The entry
    * keeps the firm's county, so a hit is authorized without a second lookup.
    */
-  tierJson(p: Principal | undefined, code: string, date: string): string {
+  tierJson(p: Principal | undefined, code: string, date: string, knownAt?: string): string {
     const who = authorize(p, EVERY)
     const hit = this.cache.get(
-      `tier|${code}|${date}`,
+      knownAt === undefined ? `tier|${code}|${date}` : `tier|${code}|${date}|${knownAt}`,
       () => {
         const e = this.enterprises.visible(who, code, EVERY)
-        return { county: e.county, json: JSON.stringify(this.tierOf(code, date)) }
+        return { county: e.county, json: JSON.stringify(this.tierOf(code, date, knownAt)) }
       },
       (t) => t.json.length * 2,
     )
@@ -82,26 +82,32 @@ export class PricingService {
    * Reads ahead what the quotes of a billing chunk will read (enterprise rows and published histories), each kept
    * in the cache exactly as a single quote would have made it; the quotes then answer as they would alone.
    */
-  prefetch(requests: { creditCode: string; to: string }[]): void {
-    const byYear = new Map<number, string[]>()
+  prefetch(requests: { creditCode: string; to: string; knownAt?: string }[]): void {
+    const byYear = new Map<string, { year: number; knownAt?: string; codes: string[] }>()
     for (const r of requests) {
       const year = Number(r.to.slice(0, 4)) - 1
-      const codes = byYear.get(year) ?? []
-      codes.push(r.creditCode)
-      byYear.set(year, codes)
+      const key = `${year}|${r.knownAt ?? ''}`
+      let group = byYear.get(key)
+      if (!group) {
+        group = { year, knownAt: r.knownAt, codes: [] }
+        byYear.set(key, group)
+      }
+      group.codes.push(r.creditCode)
     }
     this.enterprises.prefetch(requests.map((r) => r.creditCode))
-    for (const [year, codes] of byYear) this.evaluations.prefetchHistories(codes, year)
+    for (const g of byYear.values()) this.evaluations.prefetchHistories(g.codes, g.year, g.knownAt)
   }
 
   /** An itemised quote; it cites the city version and the county overrides whose rates it used. */
   quote(
     p: Principal | undefined,
-    req: QuoteRequest & { creditCode: string },
-  ): Quote & { rulebookVersion: number; overrides: string[] } {
+    req: QuoteRequest & { creditCode: string; knownAt?: string },
+  ): Quote & { rulebookVersion: number; overrides: string[]; knownAt?: string } {
     this.enterprises.visible(p, req.creditCode, EVERY)
-    const { id, rulebook } = this.rulebooks.active()
-    const history = this.evaluations.history(req.creditCode, Number(req.to.slice(0, 4)) - 1)
+    // As known at an instant (a bill issued then, reproduced): the rules, publications and closures recorded by it.
+    const at = req.knownAt
+    const { id, rulebook } = this.rulebooks.knownAt(at)
+    const history = this.evaluations.history(req.creditCode, Number(req.to.slice(0, 4)) - 1, at)
     if (history.length === 0)
       throw new MujunError('NO_EVALUATION', `${req.creditCode} has no published evaluation`, {
         status: 422,
@@ -109,7 +115,7 @@ export class PricingService {
     // The quote is a fresh object: the citation is added to it rather than copied into another.
     // A firm closed under the programme is billed nothing from its closure date (its done closure, verified by
     // the economy office).
-    const closure = this.programme.closureOf(req.creditCode)
+    const closure = this.programme.closureOf(req.creditCode, at)
     const q = quote(
       history,
       rulebook,
@@ -121,6 +127,7 @@ export class PricingService {
     ) as Quote & {
       rulebookVersion: number
       overrides: string[]
+      knownAt?: string
     }
     const overrides: string[] = []
     for (let i = 0; i < q.lines.length; i++) {
@@ -129,6 +136,7 @@ export class PricingService {
     }
     q.rulebookVersion = id
     q.overrides = overrides
+    if (at !== undefined) q.knownAt = at
     return q
   }
 
@@ -190,12 +198,12 @@ export class PricingService {
   }
 
   /** The tier of `code` on `date`, for a caller that has already checked who may read it (see tierJson). */
-  tierOf(code: string, date: string) {
-    const { id, rulebook } = this.rulebooks.active()
+  tierOf(code: string, date: string, knownAt?: string) {
+    const { id, rulebook } = this.rulebooks.knownAt(knownAt)
     const lastYear = Number(date.slice(0, 4)) - 1
-    const history = this.evaluations.history(code, lastYear)
+    const history = this.evaluations.history(code, lastYear, knownAt)
     const current = bindingOn(history, date)
-    const closure = this.programme.closureOf(code)
+    const closure = this.programme.closureOf(code, knownAt)
     const closed = closure !== undefined && closure.on <= date
     const { rates, notes } = closed
       ? {
@@ -203,9 +211,11 @@ export class PricingService {
           notes: [`closed on ${closure.on} (${closureName(closure)}): no surcharge from that day`],
         }
       : ratesOn(history, rulebook, date)
-    // It binds until a later evaluation that is already published binds, if one is.
+    // It binds until a later evaluation that is already published binds (or a re-publication of its year).
     const next = history
-      .filter((h) => current && h.year > current.year && (h.bindingFrom ?? '') > date)
+      .filter(
+        (h) => current && h.year >= current.year && h !== current && (h.bindingFrom ?? '') > date,
+      )
       .sort((a, b) => (a.bindingFrom! < b.bindingFrom! ? -1 : 1))[0]
     const pending = this.evaluations.inNotice(lastYear)
     if (pending)
@@ -228,6 +238,7 @@ export class PricingService {
       notes,
       closure: closure ? { ...closure, inForce: closed } : null,
       rulebookVersion: id,
+      ...(knownAt !== undefined && { knownAt }),
     }
   }
 }

@@ -261,6 +261,21 @@ export class RulebookService {
   }
   private ofRuns = new Map<string, Rulebook>()
 
+  /**
+   * The rules as known at `at` (an ISO instant): the city version whose activation was recorded by then and in
+   * force that day, with the override texts as they were then. Undefined `at`, or one not yet past: the rules in
+   * force now.
+   */
+  knownAt(at: string | undefined): { id: number; rulebook: Rulebook } {
+    if (at === undefined || at >= this.store.now()) return this.active()
+    const head = this.store.rulesHead(this.store.db, at)
+    if (!head)
+      throw new MujunError('NO_RULEBOOK', `no rules were in force as known at ${at}`, {
+        status: 422,
+      })
+    return { id: head.versionId, rulebook: this.ofRun(head.versionId, head.overrideSeq) }
+  }
+
   /** True when the database holds no rulebook yet. */
   isEmpty(): boolean {
     return this.store.rulesHead() === undefined

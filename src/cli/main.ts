@@ -41,6 +41,7 @@ import { resolvedToJson } from '../rulebook/resolved-json.ts'
 import { RULE_PATH_RULE, rulePathProblem } from '../rulebook/rule-path.ts'
 import { ruleFileJsonSchema } from '../rulebook/schema.ts'
 import { backupCmd } from './backup-cmd.ts'
+import { publishPastAct, rulesChange, rulesImportAct } from './change-cmd.ts'
 import { programmeCmd } from './programme-cmd.ts'
 import { createProgress, type Progress } from './progress.ts'
 import { formatResolved } from './rules-table.ts'
@@ -61,9 +62,18 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
                                                what a (pending) override would change: rule rows, classes, surcharge revenue
   mujun rules diff --from A --to B [--db data/mujun.db] [--format table|json]
                                                what changes between two stored city versions, field by field
-  mujun rules import DIR [--db data/mujun.db] [--note TEXT]
+  mujun rules import DIR [--db data/mujun.db] [--note TEXT] [--effective-on YYYY-MM-DD] [--preview [--months N]]
+                      [--correction REASON --document 文号 --yes]
                                                make DIR's city files the version in force (audited; files equal to an
-                                               older version make it active again); county files are left alone
+                                               older version make it active again); county files are left alone. A
+                                               change of any answer before its day is refused unless made as a
+                                               correction, after its preview (printed); --preview only shows it
+  mujun rules change --id ITEM [--section surcharges] --from YYYY-MM-DD --set PATH=VALUE [--set ...]
+                     --document 文号 [--note TEXT] [--effective-on YYYY-MM-DD] [--preview] [--db data/mujun.db]
+                     [--correction REASON --yes]
+                                               change one item's values from a day: the item in force that day ends
+                                               on it, a copy with the new values begins (e.g. --id class_electricity
+                                               --from 2027-01-01 --set 'rates[class=D][minConsecutiveYears=].rate=0.35')
   mujun rules export [--db data/mujun.db] [--out rules/ningbo]
                                                write the database's city version in force and every override as YAML
                                                (each override under the file name it was read from)
@@ -78,10 +88,11 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun import FILE.csv --year YYYY [--db data/mujun.db] [--skip-bad]
                                                import enterprises and figures (UTF-8 or GBK, English or Chinese headers);
                                                any bad row and nothing is imported, unless --skip-bad
-  mujun evaluate --year YYYY [--db data/mujun.db] [--notice | --publish --published-on YYYY-MM-DD --reason TEXT]
+  mujun evaluate --year YYYY [--db data/mujun.db] [--notice | --publish --published-on YYYY-MM-DD --reason TEXT
+                 --document 文号 --yes]
                                                rate the year (a draft run); --notice puts it to public notice (公示)
                                                for the rulebook's period; --publish records a past publication made
-                                               outside mujun
+                                               outside mujun: a correction, its preview printed first
   mujun publish RUN [--db data/mujun.db]       publish a run after its notice, every objection decided; its classes
                                                bind from Y+1-01-01 or today, whichever is later
   mujun objections [--run ID] [--db data/mujun.db]
@@ -214,6 +225,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
       ? versionsDiff(argv.slice(2), io)
       : rulesDiff(argv.slice(2), io)
   if (cmd === 'rules' && sub === 'import') return rulesImport(argv.slice(2), io)
+  if (cmd === 'rules' && sub === 'change') return rulesChange(argv.slice(2), io)
   if (cmd === 'rules' && sub === 'export') return rulesExport(argv.slice(2), io)
   if (cmd === 'tokens') return tokensCmd(argv.slice(1), io)
   if (cmd === 'rate') return rateCmd(argv.slice(1), io)
@@ -457,11 +469,24 @@ function rulesImport(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { db: { type: 'string', default: 'data/mujun.db' }, note: { type: 'string' } },
+    options: {
+      db: { type: 'string', default: 'data/mujun.db' },
+      note: { type: 'string' },
+      'effective-on': { type: 'string' },
+      preview: { type: 'boolean', default: false },
+      correction: { type: 'string' },
+      document: { type: 'string' },
+      yes: { type: 'boolean', default: false },
+      months: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+    },
   })
   const dir = positionals[0]
   if (!dir) throw new UsageError('give the rules folder to import')
   const texts = readRuleTexts(cityDirs(dir)[0])
+  // A database with rules: the change is measured, previewed when asked or when it reaches back, and made.
+  const acted = rulesImportAct(dir, texts, args, io)
+  if (acted !== undefined) return acted
   const store = openStore(values.db!)
   const rulebooks = new RulebookService(store)
   const p = cliPrincipal(userInfo().username)
@@ -637,6 +662,8 @@ function evaluateCmd(args: string[], io: Io): number {
       publish: { type: 'boolean', default: false },
       'published-on': { type: 'string' },
       reason: { type: 'string' },
+      document: { type: 'string' },
+      yes: { type: 'boolean', default: false },
     },
   })
   const year = yearOf(values.year)
@@ -650,7 +677,8 @@ function evaluateCmd(args: string[], io: Io): number {
     throw new UsageError(
       `--published-on '${values['published-on']}' is not a calendar date (YYYY-MM-DD)`,
     )
-  const { evaluations } = createServices(openStore(values.db!))
+  const services = createServices(openStore(values.db!))
+  const { evaluations } = services
   const p = cliPrincipal(userInfo().username, 'economy')
   // Progress over the results stored, once the year has been read and rated (a million firms: seconds each).
   let progress: Progress | undefined
@@ -663,14 +691,21 @@ function evaluateCmd(args: string[], io: Io): number {
     const n = evaluations.notice(p, run.id)
     what = `in public notice from ${n.noticeFrom} to ${n.noticeTo}`
   }
+  progress?.stop()
   if (values.publish) {
-    const pub = evaluations.publish(p, run.id, {
-      publishedOn: values['published-on']!,
-      reason: values.reason!,
-    })
+    const pub = publishPastAct(
+      services,
+      p,
+      run.id,
+      values['published-on']!,
+      values.reason!,
+      values.document,
+      values.yes!,
+      io,
+    )
+    if (!pub) return 1
     what = `recorded as published on ${values['published-on']}, binding from ${pub.bindingFrom}`
   }
-  progress?.stop()
   io.out(
     `evaluation ${run.id} for ${year} ${what}: ${Object.entries(run.counts)
       .map(([k, v]) => `${k} ${v}`)

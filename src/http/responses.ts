@@ -143,6 +143,10 @@ export const TierSchema = z
         'the firm’s done closure under the rectification programme: from `on` it is charged no surcharge (`inForce` on this date)',
     }),
     rulebookVersion: z.number().int(),
+    knownAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'answered as known at this instant (UTC)' }),
   })
   .openapi('Tier')
 
@@ -360,6 +364,9 @@ export const QuoteSchema = z
     overrides: z
       .array(z.string())
       .openapi({ description: 'county overrides whose rates were charged' }),
+    knownAt: z.string().optional().openapi({
+      description: 'answered as known at this instant (UTC): a bill issued then, reproduced',
+    }),
   })
   .openapi('Quote')
 

@@ -1,3 +1,4 @@
+import { actDigest } from '../../src/app/correction.ts'
 import { createServices, type Services } from '../../src/app/services.ts'
 import { createDb } from '../../src/db/client.ts'
 import { Store } from '../../src/db/store.ts'
@@ -74,4 +75,21 @@ export function principalOf(t: TestApp, token: string) {
   const p = t.services.tokens.principal(token)
   if (!p) throw new Error('unknown token')
   return p
+}
+
+/**
+ * Makes city files the version in force as a correction (tests that change rules dated in the past, where the
+ * point is not the correction itself): the digest a preview would answer with, taken directly.
+ */
+export function importAsCorrection(
+  t: TestApp,
+  p: Parameters<Services['rulebooks']['importCity']>[0],
+  texts: RuleText[],
+  note: string,
+) {
+  const { act } = t.services.rulebooks.cityChange(texts)
+  return t.services.rulebooks.importCity(p, texts, note, {
+    countyFiles: 'ignore',
+    correction: { reason: note, document: 'test', preview: actDigest(t.store, act) },
+  })
 }

@@ -5,6 +5,7 @@
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Services } from '../../app/services.ts'
+import { knownAtInstant } from '../../dates.ts'
 import { creditCodeProblem } from '../../enterprise/credit-code.ts'
 import type { AppEnv } from '../context.ts'
 import { RequestInvalid } from '../problem.ts'
@@ -46,7 +47,32 @@ function isIsoDate(s: string): boolean {
     d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31)
   )
 }
-const TierQuery = z.object({ date: IsoDate.optional() })
+/**
+ * "As known at": a date (the end of that day in Ningbo) or an ISO date-time with its offset; normalised to the UTC
+ * instant stored timestamps are compared with. The answer is what the service would have answered then.
+ */
+export const KnownAt = z
+  .string()
+  .max(40)
+  .transform((v, ctx) => {
+    const at = knownAtInstant(v)
+    if (at === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'a date YYYY-MM-DD (the end of that day in Ningbo) or an ISO date-time with its offset',
+      })
+      return z.NEVER
+    }
+    return at
+  })
+  .openapi({
+    type: 'string',
+    example: '2026-06-30',
+    description:
+      'answer as known at this date (end of that day in Ningbo) or ISO date-time: the rule versions, overrides, publications and verifications recorded by then; default now',
+  })
+const TierQuery = z.object({ date: IsoDate.optional(), knownAt: KnownAt.optional() })
 
 export const QuoteBody = z.object({
   creditCode: CreditCode,
@@ -58,6 +84,7 @@ export const QuoteBody = z.object({
     .array(z.object({ from: IsoDate, to: IsoDate, quantity: Quantity }))
     .max(400)
     .optional(),
+  knownAt: KnownAt.optional(),
 })
 
 export function registerPricingRoutes(
@@ -81,16 +108,22 @@ export function registerPricingRoutes(
   app.get('/v1/enterprises/:creditCode/tier', (c) => {
     const code = c.req.param('creditCode')
     let date = c.req.query('date')
+    const rawKnownAt = c.req.query('knownAt')
+    const knownAt = rawKnownAt === undefined ? undefined : knownAtInstant(rawKnownAt)
     // The common case checked directly; anything else goes through the schemas for their exact 422.
-    if (creditCodeProblem(code) !== undefined || (date !== undefined && !isIsoDate(date))) {
+    if (
+      creditCodeProblem(code) !== undefined ||
+      (date !== undefined && !isIsoDate(date)) ||
+      (rawKnownAt !== undefined && knownAt === undefined)
+    ) {
       const params = TierParams.safeParse({ creditCode: code })
       if (!params.success) throw new RequestInvalid(params.error, 'param')
-      const query = TierQuery.safeParse({ date })
+      const query = TierQuery.safeParse({ date, knownAt: rawKnownAt })
       if (!query.success) throw new RequestInvalid(query.error, 'query')
     }
     // Today in Ningbo: a UTC date would give yesterday's tier until 08:00 there.
     date ??= store.today()
-    return c.body(pricing.tierJson(c.get('principal'), code, date), 200, {
+    return c.body(pricing.tierJson(c.get('principal'), code, date, knownAt), 200, {
       'content-type': 'application/json; charset=utf-8',
     })
   })
