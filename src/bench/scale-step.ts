@@ -98,6 +98,40 @@ if (step === 'prepare') {
     'bench',
   )
   report({ ms: now() - t0, runMs: tRun, phases, heapMiB: heap, counts: run.counts })
+} else if (step === 'preview') {
+  // A preview of a city change over every firm (bench:preview): `arg` names it.
+  const { store, services } = open()
+  const bureau = cliPrincipal('bench', 'bureau')
+  const today = store.today()
+  const change =
+    arg === 'correction'
+      ? // D electricity from 2025-07-01: a correction reaching back over the months already billed.
+        { from: '2025-07-01', path: 'rates[class=D][minConsecutiveYears=].rate', value: '0.35' }
+      : // D electricity from the first day of next month: the normal dated change.
+        {
+          from: `${today.slice(0, 7) === '2026-12' ? '2027-01' : nextMonthOf(today)}-01`,
+          path: 'rates[class=D][minConsecutiveYears=].rate',
+          value: '0.35',
+        }
+  const files = services.rulebooks.changedFiles({
+    section: 'surcharges',
+    id: 'class_electricity',
+    from: change.from,
+    set: [{ path: change.path, value: change.value }],
+    document: 'bench',
+  })
+  const t0 = now()
+  const pv = services.changes.previewCity(bureau, files)
+  report({
+    ms: now() - t0,
+    from: change.from,
+    fromMonth: pv.preview.fromMonth,
+    toMonth: pv.preview.toMonth,
+    firmsChanged: pv.preview.firmsChanged,
+    firmMonths: pv.preview.firmMonths,
+    change: pv.preview.total.change,
+    heapMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
+  })
 } else if (step === 'size') {
   const db = new Database(dbPath)
   db.pragma('wal_checkpoint(TRUNCATE)')
@@ -128,6 +162,11 @@ if (step === 'prepare') {
     console.log(JSON.stringify({ port: info.port, token })),
   )
 } else throw new Error(`unknown step ${step}`)
+
+function nextMonthOf(day: string): string {
+  const [y, m] = day.split('-').map(Number)
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`
+}
 
 function readBytes(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path))

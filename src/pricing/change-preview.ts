@@ -105,10 +105,16 @@ const yearDays = (year: number) =>
  */
 export class ChangePreviewer {
   private readonly months: string[]
+  private readonly monthInfo: MonthInfo[]
   private readonly resources: string[]
   /** Per group: the firm that stands for it when its tariff differs, or null when it does not. */
   private readonly groups = new Map<string, PreviewFirm | null>()
-  private readonly sums = new Map<string, PreviewRow & { b: Money; a: Money }>()
+  /** Per group's firm, side, resource and month: the rate sum that prices any quantity, or null (quote it). */
+  private readonly profiles = new WeakMap<PreviewFirm, Map<string, Money | null>>()
+  private readonly sums = new Map<
+    string,
+    Omit<PreviewRow, 'before' | 'after' | 'change'> & { b: bigint; a: bigint }
+  >()
   private readonly firmRows: FirmChange[] = []
   private omitted = 0
   private changed = 0
@@ -117,6 +123,16 @@ export class ChangePreviewer {
 
   constructor(private readonly input: PreviewInput) {
     this.months = monthsBetween(input.fromMonth, input.toMonth)
+    this.monthInfo = this.months.map((month) => {
+      const [y, mo] = month.split('-').map(Number)
+      return {
+        month,
+        day: `${month}-01`,
+        to: `${nextMonth(month)}-01`,
+        days: daysIn(y, mo),
+        yearDays: yearDays(y),
+      }
+    })
     this.resources = input.resources ?? input.after.meta.resources.map((r) => r.id)
     // Per resource, the sectors whose charges read the firm's own figures (quota and intensity schedules): their
     // firms are grouped with their figures too. `*` stands for every sector.
@@ -153,7 +169,7 @@ export class ChangePreviewer {
   }
 
   result(): ChangePreview {
-    const byMonth = new Map<string, { b: Money; a: Money }>()
+    const byMonth = new Map<string, { b: bigint; a: bigint }>()
     const rows = [...this.sums.values()]
       .sort((x, y) =>
         `${x.month}|${x.county}|${x.resource}|${x.class}|${x.sector}` <
@@ -162,24 +178,19 @@ export class ChangePreviewer {
           : 1,
       )
       .map(({ b, a, ...row }) => {
-        const m = byMonth.get(row.month) ?? { b: new Money(0), a: new Money(0) }
-        m.b = m.b.plus(b)
-        m.a = m.a.plus(a)
+        const m = byMonth.get(row.month) ?? { b: 0n, a: 0n }
+        m.b += b
+        m.a += a
         byMonth.set(row.month, m)
-        return row
+        return { ...row, before: yuanOf(b), after: yuanOf(a), change: yuanOf(a - b) }
       })
-    let tb = new Money(0)
-    let ta = new Money(0)
+    let tb = 0n
+    let ta = 0n
     const months = this.months.map((month) => {
-      const m = byMonth.get(month) ?? { b: new Money(0), a: new Money(0) }
-      tb = tb.plus(m.b)
-      ta = ta.plus(m.a)
-      return {
-        month,
-        before: m.b.toFixed(2),
-        after: m.a.toFixed(2),
-        change: m.a.minus(m.b).toFixed(2),
-      }
+      const m = byMonth.get(month) ?? { b: 0n, a: 0n }
+      tb += m.b
+      ta += m.a
+      return { month, before: yuanOf(m.b), after: yuanOf(m.a), change: yuanOf(m.a - m.b) }
     })
     return {
       fromMonth: this.input.fromMonth,
@@ -190,7 +201,7 @@ export class ChangePreviewer {
       rows,
       firms: this.firmRows,
       firmsOmitted: this.omitted,
-      total: { before: tb.toFixed(2), after: ta.toFixed(2), change: ta.minus(tb).toFixed(2) },
+      total: { before: yuanOf(tb), after: yuanOf(ta), change: yuanOf(ta - tb) },
     }
   }
 
@@ -235,71 +246,117 @@ export class ChangePreviewer {
    */
   private priceFirm(firm: PreviewFirm, rep: PreviewFirm, resource: string): boolean {
     let any = false
-    for (const month of this.months) {
-      const day = `${month}-01`
-      const bound = bindingOn(firm.after, day) ?? bindingOn(firm.before, day)
-      const quantity = this.monthQuantity(firm, resource, month)
+    const input = this.quantityInput(resource)
+    for (const m of this.monthInfo) {
+      const bound = bindingOn(firm.after, m.day) ?? bindingOn(firm.before, m.day)
+      const quantity = bound && this.quantityOf(bound, input, m)
       if (!bound || quantity === undefined) continue
-      const to = `${nextMonth(month)}-01`
-      const b = this.quoteSide(rep, 'before', resource, day, to, quantity)
-      const a = this.quoteSide(rep, 'after', resource, day, to, quantity)
+      const before = this.monthTotal(rep, 'before', resource, m, quantity)
+      const after = this.monthTotal(rep, 'after', resource, m, quantity)
       this.priced++
-      const tb = new Money(b?.total ?? '0')
-      const ta = new Money(a?.total ?? '0')
-      if (tb.equals(ta)) continue
+      // Both totals are written with two decimals: equal strings are equal amounts.
+      if (before === after) continue
       any = true
-      const row = {
-        creditCode: firm.creditCode,
-        county: bound.county,
-        class: bound.class ?? null,
-        sector: bound.sector ?? null,
-        resource,
-        month,
-        quantity,
-        before: tb.toFixed(2),
-        after: ta.toFixed(2),
-        change: ta.minus(tb).toFixed(2),
-      }
-      if (this.firmRows.length < (this.input.rowLimit ?? 5000)) this.firmRows.push(row)
+      // Sums in whole fen (exact integers), formatted once at the end.
+      const b = fenOf(before)
+      const a = fenOf(after)
+      const cls = bound.class ?? null
+      const sector = bound.sector ?? null
+      if (this.firmRows.length < (this.input.rowLimit ?? 5000))
+        this.firmRows.push({
+          creditCode: firm.creditCode,
+          county: bound.county,
+          class: cls,
+          sector,
+          resource,
+          month: m.month,
+          quantity,
+          before,
+          after,
+          change: yuanOf(a - b),
+        })
       else this.omitted++
-      const key = `${month}|${row.county}|${row.class}|${row.sector}|${resource}`
-      const sum = this.sums.get(key) ?? {
-        month,
-        county: row.county,
-        class: row.class,
-        sector: row.sector,
-        resource,
-        firms: 0,
-        before: '',
-        after: '',
-        change: '',
-        b: new Money(0),
-        a: new Money(0),
+      const key = `${m.month}|${bound.county}|${cls}|${sector}|${resource}`
+      let sum = this.sums.get(key)
+      if (!sum) {
+        sum = {
+          month: m.month,
+          county: bound.county,
+          class: cls,
+          sector,
+          resource,
+          firms: 0,
+          b: 0n,
+          a: 0n,
+        }
+        this.sums.set(key, sum)
       }
       sum.firms++
-      sum.b = sum.b.plus(tb)
-      sum.a = sum.a.plus(ta)
-      sum.before = sum.b.toFixed(2)
-      sum.after = sum.a.toFixed(2)
-      sum.change = sum.a.minus(sum.b).toFixed(2)
-      this.sums.set(key, sum)
+      sum.b += b
+      sum.a += a
     }
     return any
   }
 
-  /** The firm's use of `resource` in `month`: its annual figure prorated by days (see the module comment). */
-  private monthQuantity(firm: PreviewFirm, resource: string, month: string): string | undefined {
-    const input = this.input.after.meta.resources.find((r) => r.id === resource)?.quantityInput
-    const day = `${month}-01`
-    const bound = bindingOn(firm.after, day) ?? bindingOn(firm.before, day)
-    const annual = input && bound ? bound.figures[input] : undefined
+  /**
+   * The total of the month's quote for `quantity`, as `quote` answers it. When the group's month is one segment of
+   * per-unit charges (most months: no rule or class change inside), the quote's total is the rounded product of
+   * the quantity and the charged rates (quote's own sum of exact amounts, rounded half-up to the fen), so it is
+   * computed so; any other month is quoted.
+   */
+  private monthTotal(
+    rep: PreviewFirm,
+    side: 'before' | 'after',
+    resource: string,
+    m: MonthInfo,
+    quantity: string,
+  ): string {
+    let byMonth = this.profiles.get(rep)
+    if (!byMonth) {
+      byMonth = new Map()
+      this.profiles.set(rep, byMonth)
+    }
+    const key = `${side}|${resource}|${m.month}`
+    let rate = byMonth.get(key)
+    if (rate === undefined) {
+      const q = this.quoteSide(rep, side, resource, m.day, m.to, '1000')
+      rate =
+        q === undefined
+          ? new Money(0)
+          : q.lines.every((l) => l.from === m.day && l.to === m.to && l.basis !== 'quota')
+            ? q.lines.reduce((sum, l) => sum.plus(l.rate), new Money(0))
+            : null
+      byMonth.set(key, rate)
+    }
+    if (rate === null)
+      return this.quoteSide(rep, side, resource, m.day, m.to, quantity)?.total ?? '0.00'
+    return new Money(quantity).times(rate).toFixed(2, Money.ROUND_HALF_UP)
+  }
+
+  private quantityInput(resource: string): string | undefined {
+    return this.input.after.meta.resources.find((r) => r.id === resource)?.quantityInput
+  }
+
+  /** A firm's use in a month: its annual figure prorated by days (see the module comment). */
+  private quantityOf(
+    bound: RatedFacts,
+    input: string | undefined,
+    m: MonthInfo,
+  ): string | undefined {
+    const annual = input ? bound.figures[input] : undefined
     if (typeof annual !== 'number' || !(annual > 0)) return undefined
-    const [y, m] = month.split('-').map(Number)
     return new Money(String(annual))
-      .times(daysIn(y, m))
-      .dividedBy(yearDays(y))
+      .times(m.days)
+      .dividedBy(m.yearDays)
       .toDecimalPlaces(3, Money.ROUND_HALF_UP)
       .toString()
+  }
+
+  /** The firm's use of `resource` in `month`. */
+  private monthQuantity(firm: PreviewFirm, resource: string, month: string): string | undefined {
+    const m = this.monthInfo.find((x) => x.month === month)!
+    const bound = bindingOn(firm.after, m.day) ?? bindingOn(firm.before, m.day)
+    return bound && this.quantityOf(bound, this.quantityInput(resource), m)
   }
 
   private quoteSide(
@@ -321,6 +378,29 @@ export class ChangePreviewer {
       closed ? { closedFrom: closed } : {},
     )
   }
+}
+
+interface MonthInfo {
+  month: string
+  day: string
+  to: string
+  days: number
+  yearDays: number
+}
+
+/** A yuan amount written with two decimals ("-12.30") as whole fen. */
+function fenOf(amount: string): bigint {
+  const negative = amount.startsWith('-')
+  const [int, frac = ''] = (negative ? amount.slice(1) : amount).split('.')
+  const fen = BigInt(int) * 100n + BigInt((frac + '00').slice(0, 2))
+  return negative ? -fen : fen
+}
+
+/** Whole fen as yuan with two decimals. */
+function yuanOf(fen: bigint): string {
+  const negative = fen < 0n
+  const abs = negative ? -fen : fen
+  return `${negative ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`
 }
 
 /** Two quotes of the same readings charge alike for any quantity when their lines agree in dates and rates. */

@@ -993,11 +993,12 @@ function checkStatus(h: OverrideFile['override'], loc: Located, report: Reporter
         `status '${h.status}' needs the '${f}' record (reference and date)`,
       )
   }
-  if (h.status !== 'filed' && h.filing)
+  // A filed override withdrawn before its first day keeps the record of its filing.
+  if (h.status !== 'filed' && h.status !== 'withdrawn' && h.filing)
     report(
       loc,
       ['override', 'filing'],
-      `a filing record only belongs to status 'filed' (status is '${h.status}')`,
+      `a filing record only belongs to status 'filed' or 'withdrawn' (status is '${h.status}')`,
     )
   if (h.approval && h.filing && h.filing.date < h.approval.date)
     report(
