@@ -332,7 +332,8 @@ export class OverrideService {
       text = markWithdrawn(text, `repaired ${this.store.today()}: ${reason}`)
       // An end before the start (what broke it) is dropped, so the withdrawn record still reads as a rule file.
       const h = readHeader(text)
-      if (h.to !== undefined && h.from !== undefined && h.to <= h.from) text = endOverride(text, null)
+      if (h.to !== undefined && h.from !== undefined && h.to <= h.from)
+        text = endOverride(text, null)
     } else text = endOverride(text, fix.to ?? null)
     const by = actorOf(who)
     this.store.write((tx) => {

@@ -392,7 +392,7 @@ interface MonthInfo {
 function fenOf(amount: string): bigint {
   const negative = amount.startsWith('-')
   const [int, frac = ''] = (negative ? amount.slice(1) : amount).split('.')
-  const fen = BigInt(int) * 100n + BigInt((frac + '00').slice(0, 2))
+  const fen = BigInt(int) * 100n + BigInt(`${frac}00`.slice(0, 2))
   return negative ? -fen : fen
 }
 
