@@ -151,6 +151,18 @@ describe('golden: a correction, and quotes as known on both sides of it', () => 
     expect(sum.toFixed(2)).toBe(pv.preview.total.change)
     expect(sum.greaterThan(0)).toBe(true)
 
+    // Named in every provenance it reaches: September 2025 (after its first day), not June 2025.
+    const provenance = async (date: string) =>
+      (await (
+        await call(t.app, 'GET', `/v1/enterprises/${t.tokens.creditCode}/provenance?date=${date}`, {
+          token: t.tokens.utility,
+        })
+      ).json()) as { rules: { corrections: { document: string; firstDay: string }[] } }
+    expect((await provenance('2025-09-15')).rules.corrections).toMatchObject([
+      { document: c.change.document, firstDay: c.change.from },
+    ])
+    expect((await provenance('2025-06-15')).rules.corrections).toEqual([])
+
     // The correction is in the audit log as one, with its document.
     const audit = await call(t.app, 'GET', '/v1/audit?limit=20', { token: t.tokens.bureau })
     const entries = (await audit.json()) as { entries: { action: string; detail: unknown }[] }

@@ -214,6 +214,41 @@ describe('3. a run made today cannot be "published" as of the past without a cor
   })
 })
 
+describe('a preview of a change to how firms are rated', () => {
+  it('names the firms whose class would change at the next evaluation', async () => {
+    const t = createTestApp({ size: 200 })
+    // The tax-per-mu weight from next year: no price changes now, but the next evaluation would rate differently.
+    const res = await call(t.app, 'POST', '/v1/rulebook/previews', {
+      token: t.tokens.bureau,
+      body: {
+        section: 'scoring',
+        id: 'above_scale_scoring',
+        from: '2027-01-01',
+        set: [{ path: 'items[indicator=tax_per_mu].weight', value: '60' }],
+        document: '甬经信〔2026〕8号',
+        months: 1,
+      },
+    })
+    const body = (await res.json()) as {
+      correctionRequired: boolean
+      classChanges: {
+        year: number
+        figuresYear: number
+        rated: number
+        changed: number
+        moves: unknown[]
+      }
+      preview: { firmsChanged: number }
+    }
+    expect(res.status, JSON.stringify(body)).toBe(200)
+    expect(body.correctionRequired).toBe(false)
+    expect(body.preview.firmsChanged).toBe(0)
+    expect([body.classChanges.year, body.classChanges.figuresYear]).toEqual([2027, 2024])
+    expect(body.classChanges.changed).toBeGreaterThan(0)
+    expect(body.classChanges.moves.length).toBeGreaterThan(0)
+  })
+})
+
 describe('a version scheduled for a later day', () => {
   it('is stored now and comes into force on its day, not before', async () => {
     const t = createTestApp({ size: 100 })

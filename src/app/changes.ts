@@ -9,6 +9,7 @@ import type { Principal, Store } from '../db/store.ts'
 import { MujunError } from '../errors.ts'
 import { type ChangePreview, ChangePreviewer, type PreviewFirm } from '../pricing/change-preview.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
+import { rate } from '../rating/rate.ts'
 import { compileRulebook, type Rulebook, type RuleText } from '../rulebook/compile.ts'
 import type { ChangeReach } from '../rulebook/diff.ts'
 import { HISTORY_YEARS } from '../rulebook/schema.ts'
@@ -18,8 +19,40 @@ import { bindingFromOf, publicationAct } from './evaluations.ts'
 import type { ProgrammeService } from './programme.ts'
 import type { RulebookService } from './rulebooks.ts'
 
+/** Sections that change how firms are rated (not what a stored result is charged). */
+const RATING_SECTIONS = new Set([
+  'groups',
+  'indicators',
+  'scoring',
+  'adjustments',
+  'vetoes',
+  'classes',
+  'sectorTables',
+])
+
+export interface ClassChanges {
+  /** The evaluation year rated (the first under the change), on the latest published year's figures. */
+  year: number
+  figuresYear: number
+  rated: number
+  changed: number
+  /** How many firms move from each class to each other (`D→C`). */
+  moves: { move: string; firms: number }[]
+  /** The first 5,000 firms that move. */
+  firms: {
+    creditCode: string
+    county: string
+    classBefore: string | null
+    classAfter: string | null
+    categoryBefore: string | null
+    categoryAfter: string | null
+  }[]
+}
+
 /** A preview as answered: the act's reach, the digest a correction brings back, and what it re-prices. */
 export interface ActPreview {
+  /** For changes to how firms are rated: whose class would change at the next evaluation (null otherwise). */
+  classChanges?: ClassChanges | null
   act: Record<string, unknown>
   /** The first day the act changes an answer, and what changes it. */
   reach: ChangeReach | { firstDay: string | null; items: unknown[] }
@@ -77,6 +110,7 @@ export class ChangeService {
       today: this.store.today(),
       correctionRequired: change.reach.firstDay !== null && change.reach.firstDay < day,
       digest,
+      classChanges: this.classChanges(before, after, change.reach),
       preview: this.preview(
         before,
         { rulebook: after },
@@ -87,6 +121,55 @@ export class ChangeService {
         },
         progress,
       ),
+    }
+  }
+
+  /**
+   * Where a change reaches how firms are rated (groups, indicators, scoring, adjustments, vetoes, classes, sector
+   * tables), the firms whose class or category would change: the latest published year's figures rated under the
+   * rules now and after. Prices read stored results, so these change a price only once an evaluation is run and
+   * published under the new rules; the preview says which firms that would be.
+   */
+  private classChanges(before: Rulebook, after: Rulebook, reach: ChangeReach): ClassChanges | null {
+    if (!reach.items.some((i) => RATING_SECTIONS.has(i.section) || i.firstDay === '0000-01-01'))
+      return null
+    const latest = this.store.latestPublishedYear()
+    if (latest === undefined) return null
+    // The first evaluation rated under the change (rules in force on its 31 December), on the latest figures.
+    const first = reach.firstDay && reach.firstDay !== '0000-01-01' ? Number(reach.firstDay.slice(0, 4)) : 0
+    const year = Math.max(latest, first)
+    const population = this.store.population(latest)
+    const a = rate(population, before, year, { trusted: true })
+    const b = rate(population, after, year, { trusted: true })
+    const afterByCode = new Map(b.map((r) => [r.creditCode, r]))
+    const firms: ClassChanges['firms'] = []
+    const counts = new Map<string, number>()
+    let changed = 0
+    for (const r of a) {
+      const x = afterByCode.get(r.creditCode)
+      const classAfter = x?.class ?? null
+      const categoryAfter = x?.category?.category ?? null
+      if (r.class === classAfter && (r.category?.category ?? null) === categoryAfter) continue
+      changed++
+      const key = `${r.class ?? '-'}→${classAfter ?? '-'}`
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+      if (firms.length < 5000)
+        firms.push({
+          creditCode: r.creditCode,
+          county: r.county,
+          classBefore: r.class ?? null,
+          classAfter,
+          categoryBefore: r.category?.category ?? null,
+          categoryAfter,
+        })
+    }
+    return {
+      year,
+      figuresYear: latest,
+      rated: a.length,
+      changed,
+      moves: [...counts].map(([move, n]) => ({ move, firms: n })),
+      firms,
     }
   }
 

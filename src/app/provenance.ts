@@ -76,6 +76,8 @@ export class ProvenanceService {
           by: activation.by,
           note: activation.note,
         },
+        // Corrections are named wherever they reach: each one that changed answers for this date.
+        corrections: this.store.rulesCorrections(date),
       },
       overrides,
       evaluation: tier.evaluationId === null ? null : this.evaluation(code, tier.evaluationId),
@@ -102,6 +104,7 @@ export class ProvenanceService {
       publishedAt: run.publishedAt,
       publishedBy: run.publishedBy,
       bindingFrom: run.bindingFrom,
+      correction: run.correction ?? null,
       result: result
         ? {
             status: result.status,

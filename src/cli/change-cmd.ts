@@ -53,6 +53,10 @@ export function formatPreview(pv: ActPreview): string {
         `  ${f.creditCode} ${f.county} ${f.class ?? '-'} ${f.resource} ${f.month}: ${grouped(f.before)} → ${grouped(f.after)} (${grouped(f.change)})`,
       )
   }
+  if (pv.classChanges)
+    out.push(
+      `rated again as the ${pv.classChanges.year} evaluation (${pv.classChanges.figuresYear} figures): ${pv.classChanges.changed} of ${pv.classChanges.rated} firms would change class or category at the next evaluation: ${pv.classChanges.moves.map((m) => `${m.move} ${m.firms}`).join(', ') || 'none'}`,
+    )
   out.push(`preview digest ${pv.digest} (valid until the next change to the data)`)
   return out.join('\n')
 }

@@ -440,6 +440,32 @@ export class Store {
     return row.id
   }
 
+  /** The activations made as corrections whose first day affected is on or before `date`, oldest first. */
+  rulesCorrections(date: string) {
+    const rows = this.db.$client
+      .prepare(
+        `SELECT id, version_id AS versionId, at, by, correction FROM rulebook_activations
+          WHERE correction IS NOT NULL ORDER BY id`,
+      )
+      .all() as { id: number; versionId: number; at: string; by: string; correction: string }[]
+    return rows.flatMap((r) => {
+      const c = JSON.parse(r.correction) as { reason: string; document: string; firstDay: string }
+      return c.firstDay <= date
+        ? [
+            {
+              activation: r.id,
+              versionId: r.versionId,
+              at: r.at,
+              by: r.by,
+              reason: c.reason,
+              document: c.document,
+              firstDay: c.firstDay,
+            },
+          ]
+        : []
+    })
+  }
+
   /** One activation of a city version: who put it in force, when, and why. */
   activation(id: number) {
     const row = this.db
@@ -1275,6 +1301,14 @@ export class Store {
       .from(evaluationResults)
       .where(and(eq(evaluationResults.runId, runId), eq(evaluationResults.creditCode, code)))
       .get()
+  }
+
+  /** The latest evaluation year with a published run, if any. */
+  latestPublishedYear(): number | undefined {
+    const row = this.db.$client
+      .prepare("SELECT max(year) AS y FROM evaluation_runs WHERE status = 'published'")
+      .get() as { y: number | null }
+    return row.y ?? undefined
   }
 
   /** The published run of an evaluation year, if any. */

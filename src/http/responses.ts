@@ -230,6 +230,22 @@ export const ProvenanceSchema = z
       createdBy: Actor,
       note: z.string(),
       activation: z.object({ id: z.number().int(), at: Stamp, by: Actor, note: z.string() }),
+      corrections: z
+        .array(
+          z.object({
+            activation: z.number().int(),
+            versionId: z.number().int(),
+            at: Stamp,
+            by: Actor,
+            reason: z.string(),
+            document: z.string(),
+            firstDay: Iso,
+          }),
+        )
+        .openapi({
+          description:
+            'every correction of the city rules that changed answers for this date (activated as a correction, reaching back to it or earlier)',
+        }),
     }),
     overrides: z.array(
       z.object({
@@ -254,6 +270,9 @@ export const ProvenanceSchema = z
         publishedAt: nullable(Stamp),
         publishedBy: nullable(Actor),
         bindingFrom: nullable(Iso),
+        correction: nullable(z.record(z.string(), z.unknown())).openapi({
+          description: 'a publication recorded after the fact: its date, reason and document (文号)',
+        }),
         result: nullable(
           z.object({
             status: z.string(),
@@ -654,6 +673,30 @@ export const ActPreviewSchema = z
       description:
         'send as correction.preview to make the act as a correction; stale after the next write',
     }),
+    classChanges: nullable(
+      z.object({
+        year: z.number().int(),
+        figuresYear: z.number().int(),
+        rated: z.number().int(),
+        changed: z.number().int(),
+        moves: z.array(z.object({ move: z.string(), firms: z.number().int() })),
+        firms: z.array(
+          z.object({
+            creditCode: z.string(),
+            county: z.string(),
+            classBefore: nullable(z.string()),
+            classAfter: nullable(z.string()),
+            categoryBefore: nullable(z.string()),
+            categoryAfter: nullable(z.string()),
+          }),
+        ),
+      }),
+    )
+      .optional()
+      .openapi({
+        description:
+          'for a change to how firms are rated: the latest published year re-rated under both rules, and the firms whose class or category would change at the next evaluation',
+      }),
     preview: z.object({
       fromMonth: z.string(),
       toMonth: z.string(),
