@@ -12,23 +12,12 @@ import type { RatedFacts } from '../pricing/quote.ts'
 import { rate } from '../rating/rate.ts'
 import { compileRulebook, type Rulebook, type RuleText } from '../rulebook/compile.ts'
 import type { ChangeReach } from '../rulebook/diff.ts'
-import { HISTORY_YEARS } from '../rulebook/schema.ts'
+import { HISTORY_YEARS, RATING_SECTIONS } from '../rulebook/schema.ts'
 import { authorize } from './authorize.ts'
 import { actDigest } from './correction.ts'
 import { bindingFromOf, publicationAct } from './evaluations.ts'
 import type { ProgrammeService } from './programme.ts'
 import type { RulebookService } from './rulebooks.ts'
-
-/** Sections that change how firms are rated (not what a stored result is charged). */
-const RATING_SECTIONS = new Set([
-  'groups',
-  'indicators',
-  'scoring',
-  'adjustments',
-  'vetoes',
-  'classes',
-  'sectorTables',
-])
 
 export interface ClassChanges {
   /** The evaluation year rated (the first under the change), on the latest published year's figures. */
@@ -136,7 +125,8 @@ export class ChangeService {
     const latest = this.store.latestPublishedYear()
     if (latest === undefined) return null
     // The first evaluation rated under the change (rules in force on its 31 December), on the latest figures.
-    const first = reach.firstDay && reach.firstDay !== '0000-01-01' ? Number(reach.firstDay.slice(0, 4)) : 0
+    const first =
+      reach.firstDay && reach.firstDay !== '0000-01-01' ? Number(reach.firstDay.slice(0, 4)) : 0
     const year = Math.max(latest, first)
     const population = this.store.population(latest)
     const a = rate(population, before, year, { trusted: true })

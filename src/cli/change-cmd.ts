@@ -61,7 +61,8 @@ export function formatPreview(pv: ActPreview): string {
   return out.join('\n')
 }
 
-const ACT_OPTIONS = {
+/** The options of an act that changes a price (rules import, rules change). */
+export const ACT_OPTIONS = {
   db: { type: 'string', default: 'data/mujun.db' },
   note: { type: 'string' },
   'effective-on': { type: 'string' },

@@ -41,7 +41,7 @@ import { resolvedToJson } from '../rulebook/resolved-json.ts'
 import { RULE_PATH_RULE, rulePathProblem } from '../rulebook/rule-path.ts'
 import { ruleFileJsonSchema } from '../rulebook/schema.ts'
 import { backupCmd } from './backup-cmd.ts'
-import { publishPastAct, rulesChange, rulesImportAct } from './change-cmd.ts'
+import { ACT_OPTIONS, publishPastAct, rulesChange, rulesImportAct } from './change-cmd.ts'
 import { programmeCmd } from './programme-cmd.ts'
 import { createProgress, type Progress } from './progress.ts'
 import { formatResolved } from './rules-table.ts'
@@ -469,17 +469,7 @@ function rulesImport(args: string[], io: Io): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      db: { type: 'string', default: 'data/mujun.db' },
-      note: { type: 'string' },
-      'effective-on': { type: 'string' },
-      preview: { type: 'boolean', default: false },
-      correction: { type: 'string' },
-      document: { type: 'string' },
-      yes: { type: 'boolean', default: false },
-      months: { type: 'string' },
-      format: { type: 'string', default: 'table' },
-    },
+    options: ACT_OPTIONS,
   })
   const dir = positionals[0]
   if (!dir) throw new UsageError('give the rules folder to import')

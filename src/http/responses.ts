@@ -103,6 +103,18 @@ const ResourceRate = z
   })
   .openapi('ResourceRate')
 
+/** A firm's done and verified closure under the programme: from `on` it is charged no surcharge. */
+const Closure = z.object({
+  on: Iso,
+  dispositionId: z.number().int(),
+  projectId: z.number().int(),
+  completedOn: Iso,
+  verifiedOn: Iso,
+  verifiedAt: z.string(),
+  verifiedBy: z.string(),
+  correction: nullable(z.object({ reason: z.string(), ref: nullable(z.string()) })),
+})
+
 export const TierSchema = z
   .object({
     creditCode: z.string(),
@@ -126,19 +138,7 @@ export const TierSchema = z
     sector: nullable(z.string()),
     rates: z.array(ResourceRate),
     notes: z.array(z.string()),
-    closure: nullable(
-      z.object({
-        on: Iso,
-        dispositionId: z.number().int(),
-        projectId: z.number().int(),
-        completedOn: Iso,
-        verifiedOn: Iso,
-        verifiedAt: z.string(),
-        verifiedBy: z.string(),
-        correction: nullable(z.object({ reason: z.string(), ref: nullable(z.string()) })),
-        inForce: z.boolean(),
-      }),
-    ).openapi({
+    closure: nullable(Closure.extend({ inForce: z.boolean() })).openapi({
       description:
         'the firm’s done closure under the rectification programme: from `on` it is charged no surcharge (`inForce` on this date)',
     }),
@@ -164,18 +164,7 @@ export const ClassHistorySchema = z
         validTo: nullable(Iso).openapi({ description: 'null while no later class binds' }),
       }),
     ),
-    closure: nullable(
-      z.object({
-        on: Iso,
-        dispositionId: z.number().int(),
-        projectId: z.number().int(),
-        completedOn: Iso,
-        verifiedOn: Iso,
-        verifiedAt: z.string(),
-        verifiedBy: z.string(),
-        correction: nullable(z.object({ reason: z.string(), ref: nullable(z.string()) })),
-      }),
-    ),
+    closure: nullable(Closure),
   })
   .openapi('ClassHistory')
 
@@ -271,7 +260,8 @@ export const ProvenanceSchema = z
         publishedBy: nullable(Actor),
         bindingFrom: nullable(Iso),
         correction: nullable(z.record(z.string(), z.unknown())).openapi({
-          description: 'a publication recorded after the fact: its date, reason and document (文号)',
+          description:
+            'a publication recorded after the fact: its date, reason and document (文号)',
         }),
         result: nullable(
           z.object({

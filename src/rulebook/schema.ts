@@ -444,6 +444,8 @@ export const DATED_SECTIONS = [
   'funds',
 ] as const
 export type DatedSection = (typeof DATED_SECTIONS)[number]
+/** The dated sections that decide how firms are rated (not what a stored result is charged). */
+export const RATING_SECTIONS: ReadonlySet<string> = new Set(DATED_SECTIONS.slice(0, 7))
 
 /** JSON Schema of a rule file (city section file or county override), for editors. */
 export function ruleFileJsonSchema(): unknown {
