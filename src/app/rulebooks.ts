@@ -5,17 +5,12 @@
  * @module app/rulebooks
  */
 import { parseDocument } from 'yaml'
-import {
-  ConflictError,
-  overrideFileName,
-  PreconditionError,
-  type Principal,
-  rulebookEtag,
-  type Store,
-  type Tx,
-} from '../db/store.ts'
-import { MujunError, RulebookError } from '../errors.ts'
+import type { Tx } from '../db/base-store.ts'
+import { overrideFileName, rulebookEtag } from '../db/rule-store.ts'
+import type { Store } from '../db/store.ts'
+import { ConflictError, MujunError, PreconditionError, RulebookError } from '../errors.ts'
 import { remember } from '../memo.ts'
+import type { Principal } from '../principal.ts'
 import {
   compileRulebook,
   isCountyFile,

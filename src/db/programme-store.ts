@@ -5,7 +5,8 @@
  * @module db/programme-store
  */
 import { and, asc, eq, getTableColumns, max, type SQL, sql } from 'drizzle-orm'
-import { NotFoundError } from '../errors.ts'
+import { ConflictError, NotFoundError, PreconditionError } from '../errors.ts'
+import type { Tx } from './base-store.ts'
 import {
   backdateDecisions,
   backdateRequests,
@@ -15,7 +16,7 @@ import {
   programmeReports,
   projects,
 } from './schema.ts'
-import { ConflictError, PreconditionError, type Store, type Tx } from './store.ts'
+import type { Store } from './store.ts'
 
 export type ProjectRow = typeof projects.$inferSelect
 export type DispositionRow = typeof dispositions.$inferSelect
