@@ -9,7 +9,6 @@ import type { Tx } from '../db/base-store.ts'
 import { overrideFileName, rulebookEtag } from '../db/rule-store.ts'
 import type { Store } from '../db/store.ts'
 import { ConflictError, MujunError, PreconditionError, RulebookError } from '../errors.ts'
-import { remember } from '../memo.ts'
 import type { Principal } from '../principal.ts'
 import {
   compileRulebook,
@@ -19,6 +18,7 @@ import {
   type RuleText,
 } from '../rulebook/compile.ts'
 import { applyDatedChange, type DatedChange } from '../rulebook/dated-change.ts'
+import { getOrMakeBounded as remember } from '../rulebook/derived.ts'
 import { type ChangeReach, diffRulebooks, type RulebookDiff, reachOf } from '../rulebook/diff.ts'
 import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
 import { checkRulePaths, RULE_PATH_RULE, rulePathProblem } from '../rulebook/rule-path.ts'

@@ -16,7 +16,6 @@ import {
   type FormulaScope,
   type FormulaValue,
 } from '../formula/compile.ts'
-import { memoized } from '../memo.ts'
 import {
   type ClassSchemeC,
   EVALUATION_YEAR,
@@ -27,6 +26,7 @@ import {
   type ScoringC,
   type SectorTableC,
 } from '../rulebook/compile.ts'
+import { type DerivedKind, getOrMake } from '../rulebook/derived.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import type { Input, PeerDimension } from '../rulebook/schema.ts'
 
@@ -294,16 +294,28 @@ export function figureProblems(
   return problems
 }
 
-// A prototype-free lookup table is faster than a Map for the per-figure check, and immune to '__proto__' keys.
-const inputTables = new WeakMap<Rulebook, Record<string, Input>>()
+/** What rating derives from a rulebook, made once per rulebook (see rulebook/derived). */
+class RatingTables {
+  /** Inputs by id: a prototype-free table is faster than a Map for the per-figure check, and immune to '__proto__'. */
+  inputs?: Record<string, Input>
+  /** A resolver per indicator list (see makeResolver). */
+  readonly resolvers = new WeakMap<readonly IndicatorC[], ReturnType<typeof createResolver>>()
+  // One compiled batch per list of indicator objects, kept for every rate() call on the rulebook. Keyed by the
+  // objects, not their ids: a county override may replace an indicator under the same id.
+  readonly batches = new Map<string, FormulaBatch>()
+  readonly indicatorKeys = new WeakMap<IndicatorC, number>()
+  nextIndicatorKey = 0
+}
+const RATING: DerivedKind<RatingTables> = { name: 'rating', make: () => new RatingTables() }
+
 function inputTable(rulebook: Rulebook): Record<string, Input> {
-  let t = inputTables.get(rulebook)
-  if (!t) {
-    t = Object.create(null) as Record<string, Input>
+  const tables = rulebook.derived.of(RATING)
+  if (!tables.inputs) {
+    const t = Object.create(null) as Record<string, Input>
     for (const i of rulebook.inputs) t[i.id] = i
-    inputTables.set(rulebook, t)
+    tables.inputs = t
   }
-  return t
+  return tables.inputs
 }
 
 /** One indicator's benchmark, ratio, capped ratio and points, from its value and the peer statistic. */
@@ -393,13 +405,12 @@ export function makeResolver(
   rulebook: Rulebook,
   indicators: readonly IndicatorC[],
 ) {
-  const r = memoized(resolvers, indicators, () =>
+  const r = getOrMake(rulebook.derived.of(RATING).resolvers, indicators, () =>
     createResolver(rulebook.inputById, new Map(indicators.map((i) => [i.id, i]))),
   )
   r.use(scope)
   return r.resolver
 }
-const resolvers = new WeakMap<readonly IndicatorC[], ReturnType<typeof createResolver>>()
 
 interface CountyPlan {
   /** The problem list given to every out-of-scope enterprise of the county. */
@@ -1020,19 +1031,13 @@ function countAbove(best: Float64Array, score: number): number {
   return lo
 }
 
-// One compiled batch per list of indicator objects of a rulebook, kept for every rate() call on it. Keyed by the
-// objects, not their ids: a county override may replace an indicator under the same id.
-const batches = new WeakMap<Rulebook, Map<string, FormulaBatch>>()
-const indicatorKeys = new WeakMap<IndicatorC, number>()
-let nextIndicatorKey = 0
+/** The compiled batch of a list of indicators of a rulebook (see RatingTables.batches). */
 function batchOf(rulebook: Rulebook, indicators: IndicatorC[]): FormulaBatch {
+  const tables = rulebook.derived.of(RATING)
   let key = ''
-  for (const i of indicators) key += `${memoized(indicatorKeys, i, () => nextIndicatorKey++)},`
-  return memoized(
-    memoized(batches, rulebook, () => new Map()),
-    key,
-    () => compileBatch(indicators.map((i) => i.fn)),
-  )
+  for (const i of indicators)
+    key += `${getOrMake(tables.indicatorKeys, i, () => tables.nextIndicatorKey++)},`
+  return getOrMake(tables.batches, key, () => compileBatch(indicators.map((i) => i.fn)))
 }
 
 function dims(over: PeerDimension[], county: string, sector: string, group: string): string {

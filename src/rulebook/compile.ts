@@ -3,6 +3,7 @@
  * Pure: texts in, Rulebook out (or a RulebookError listing every problem with file:line:col).
  * @module rulebook/compile
  */
+
 import { createHash } from 'node:crypto'
 import { Decimal } from 'decimal.js'
 import {
@@ -22,6 +23,7 @@ import {
   type SymbolKind,
   suggest,
 } from '../formula/compile.ts'
+import { Derived } from './derived.ts'
 import {
   type Adjustment,
   type ClassScheme,
@@ -68,7 +70,7 @@ export type GroupC = Group & { origin: Origin; whenFn: CompiledFormula }
 /** A built-in number in a group's `when`: the year being rated (e.g. for "producing for under two years"). */
 export const EVALUATION_YEAR = 'evaluation_year'
 /** The sections evaluated while a year is rated, where `evaluation_year` has a value. */
-const RATING_SECTIONS = new Set(['groups', 'adjustments', 'vetoes'])
+const RATING_SECTIONS: ReadonlySet<string> = new Set(['groups', 'adjustments', 'vetoes'])
 export type IndicatorC = Indicator & { origin: Origin; fn: CompiledFormula }
 export type ScoringItemC = Scoring['items'][number] & { missingFn?: CompiledFormula }
 export type ScoringC = Omit<Scoring, 'items'> & { origin: Origin; items: ScoringItemC[] }
@@ -125,6 +127,8 @@ export interface Rulebook {
   /** The city files hash (see `cityFilesHash`): the city version's identity; override files are not part of it. */
   hash: string
   files: RuleText[]
+  /** What the core derives from this rulebook, made on first use (not enumerable: not part of its value). */
+  readonly derived: Derived
 }
 
 interface Located {
@@ -387,7 +391,9 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
         `unknown input '${r.quantityInput}'`,
       )
   })
-  const ctx: CheckContext = { meta, inputs, sectors, symbols, report, indicatorIds }
+  // Each item's file and path, so later checks (overlaps, cycles) can point at it.
+  const locations: ItemLocations = new WeakMap()
+  const ctx: CheckContext = { meta, inputs, sectors, symbols, report, indicatorIds, locations }
   const sections = emptySections()
   for (const { loc, data } of cityFiles) {
     collectSections(data, loc, { file: loc.file, line: 0, kind: 'city' }, sections, ctx, [])
@@ -395,7 +401,7 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
   checkOverlaps(sections, ctx)
   checkIndicatorCycles(sections.indicators, ctx)
   const cityGroupIds = new Set(sections.groups.map((g) => g.id))
-  checkGroupRefs([sections], cityGroupIds, report)
+  checkGroupRefs([sections], cityGroupIds, ctx)
 
   const overrides: Override[] = []
   const overrideIds = new Map<string, string>()
@@ -470,11 +476,7 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
       }
       collectSections(part as RuleFile, loc, origin, target, ctx, [mode])
     }
-    checkGroupRefs(
-      [replace, add],
-      new Set([...cityGroupIds, ...add.groups.map((g) => g.id)]),
-      report,
-    )
+    checkGroupRefs([replace, add], new Set([...cityGroupIds, ...add.groups.map((g) => g.id)]), ctx)
     checkOverlaps(replace, ctx)
     checkOverlaps(add, ctx)
     overrides.push({
@@ -497,7 +499,7 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
     const echoes = (m: string) => [...broken].some((id) => m.includes(`'${id}'`))
     throw new RulebookError(problems.filter((p, i) => i < schemaProblems || !echoes(p.message)))
   }
-  return {
+  const fields: Omit<Rulebook, 'derived'> = {
     meta,
     inputs,
     inputById: new Map(inputs.map((i) => [i.id, i])),
@@ -508,9 +510,14 @@ export function compileRulebook(texts: RuleText[]): Rulebook {
     hash: cityFilesHash(sorted),
     files: sorted,
   }
+  return Object.defineProperty(fields, 'derived', { value: new Derived() }) as Rulebook
 }
 
+/** Where each compiled item sits (file and path), for the whole-rulebook checks that point at it. */
+type ItemLocations = WeakMap<object, { loc: Located; path: (string | number)[] }>
+
 interface CheckContext {
+  locations: ItemLocations
   meta: Meta
   inputs: Input[]
   sectors: Sector[]
@@ -535,9 +542,6 @@ function emptySections(): Sections {
     funds: [],
   }
 }
-
-// Remembers each item's file and path so later checks (overlaps, cycles) can point at it.
-const itemLocation = new WeakMap<object, { loc: Located; path: (string | number)[] }>()
 
 function collectSections(
   data: RuleFile,
@@ -829,7 +833,7 @@ function collectSections(
     const list = (data[section] ?? []) as unknown[]
     const compiled = out[section] as object[]
     list.forEach((_, i) => {
-      itemLocation.set(compiled[compiled.length - list.length + i], {
+      ctx.locations.set(compiled[compiled.length - list.length + i], {
         loc,
         path: [...prefix, section, i],
       })
@@ -838,27 +842,30 @@ function collectSections(
 }
 
 /** Group references (scoring, classes, adjustments) must name a group of the city or of the same override. */
-function checkGroupRefs(parts: Partial<Sections>[], groupIds: Set<string>, report: Reporter): void {
+function checkGroupRefs(parts: Partial<Sections>[], groupIds: Set<string>, ctx: Where): void {
   for (const part of parts) {
     for (const s of part.scoring ?? []) {
-      if (!groupIds.has(s.group)) at(s, ['group'], `unknown group '${s.group}'`, report)
+      if (!groupIds.has(s.group)) at(s, ['group'], `unknown group '${s.group}'`, ctx)
     }
     for (const c of part.classes ?? []) {
       c.groups.forEach((g, j) => {
-        if (!groupIds.has(g)) at(c, ['groups', j], `unknown group '${g}'`, report)
+        if (!groupIds.has(g)) at(c, ['groups', j], `unknown group '${g}'`, ctx)
       })
     }
     for (const a of part.adjustments ?? []) {
       a.groups?.forEach((g, j) => {
-        if (!groupIds.has(g)) at(a, ['groups', j], `unknown group '${g}'`, report)
+        if (!groupIds.has(g)) at(a, ['groups', j], `unknown group '${g}'`, ctx)
       })
     }
   }
 }
 
-function at(item: object, sub: (string | number)[], message: string, report: Reporter): void {
-  const where = itemLocation.get(item)
-  if (where) report(where.loc, [...where.path, ...sub], message)
+/** What `at` needs to point at an item. */
+type Where = Pick<CheckContext, 'locations' | 'report'>
+
+function at(item: object, sub: (string | number)[], message: string, ctx: Where): void {
+  const where = ctx.locations.get(item)
+  if (where) ctx.report(where.loc, [...where.path, ...sub], message)
 }
 
 function checkSurchargeShape(
@@ -936,7 +943,7 @@ function checkOverlaps(sections: Sections, ctx: CheckContext): void {
             item,
             ['from'],
             `${section} '${item.id}' from ${item.from}${item.to ? ` to ${item.to}` : ''} overlaps the version from ${other.from}${other.to ? ` to ${other.to}` : ''} (${otherAt.file}:${otherAt.line})`,
-            ctx.report,
+            ctx,
           )
         }
       }
@@ -964,7 +971,7 @@ function checkIndicatorCycles(indicators: IndicatorC[], ctx: CheckContext): void
       if (reported.has(key)) return
       reported.add(key)
       const ind = indicators.find((x) => x.id === id)!
-      at(ind, ['formula'], `indicators form a cycle: ${cycle.join(' → ')}`, ctx.report)
+      at(ind, ['formula'], `indicators form a cycle: ${cycle.join(' → ')}`, ctx)
       return
     }
     state.set(id, 1)
