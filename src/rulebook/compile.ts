@@ -3,7 +3,6 @@
  * Pure: texts in, Rulebook out (or a RulebookError listing every problem with file:line:col).
  * @module rulebook/compile
  */
-
 import { createHash } from 'node:crypto'
 import { RulebookError, type RuleProblem } from '../errors.ts'
 import type { SymbolKind } from '../formula/compile.ts'

@@ -3,7 +3,6 @@
  * and compiled into replace and add sections over the city's.
  * @module rulebook/overrides
  */
-
 import { checkGroupRefs, checkOverlaps, checkStatus } from './checks.ts'
 import { collectSections } from './compile-sections.ts'
 /** Compiles the override files over the city's `sections` (whose group ids are `cityGroupIds`). */

@@ -3,7 +3,6 @@
  * section file or a county override). A file that fails its schema keeps its valid items (see salvage).
  * @module rulebook/read-files
  */
-
 import { isCollection, LineCounter, parseDocument, visit } from 'yaml'
 import type { z } from 'zod'
 import type { RuleProblem } from '../errors.ts'
