@@ -110,3 +110,17 @@ export class CorrectionRequiredError extends MujunError {
     this.firstDayAffected = firstDayAffected
   }
 }
+
+/** A conditional write whose condition failed (412) or was missing (428). */
+export class PreconditionError extends MujunError {
+  constructor(message: string, status: 412 | 428) {
+    super(status === 412 ? 'PRECONDITION_FAILED' : 'PRECONDITION_REQUIRED', message, { status })
+  }
+}
+
+/** A write the current state refuses (409). */
+export class ConflictError extends MujunError {
+  constructor(message: string) {
+    super('CONFLICT', message, { status: 409 })
+  }
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { cliPrincipal } from '../src/app/authorize.ts'
+import { publishRun } from '../src/app/evaluations.ts'
 import { createServices } from '../src/app/services.ts'
 import { createDb } from '../src/db/client.ts'
 import { Store } from '../src/db/store.ts'
@@ -109,7 +110,7 @@ describe('crash safety (SIGKILL mid-write)', () => {
     // Resumable: evaluate again and publish.
     const store = new Store(createDb(path))
     const run = createServices(store).evaluations.run(cliPrincipal('retry', 'economy'), 2024)
-    store.publish(run.id, store.today(), 'retry', {
+    publishRun(store, run.id, store.today(), 'retry', {
       publishedOn: '2025-01-01',
       correction: { reason: 'test', document: 'test' },
     })

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import Database from 'better-sqlite3'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { publishRun } from '../src/app/evaluations.ts'
 import { withCheckChar } from '../src/enterprise/credit-code.ts'
 import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
 import { ningboTexts } from './support/rulebook.ts'
@@ -652,7 +653,7 @@ describe('evaluations', () => {
     const run = a.services.evaluations.run(principalOf(a, a.tokens.economy), 2024)
     reader.exec('begin')
     const during = published.all()
-    a.store.publish(run.id, a.store.today(), 'test', {
+    publishRun(a.store, run.id, a.store.today(), 'test', {
       publishedOn: '2025-01-01',
       correction: { reason: 'test', document: 'test' },
     })

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { Role } from '../src/db/store.ts'
+import type { Role } from '../src/principal.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
 import { ningboTexts } from './support/rulebook.ts'
 

@@ -9,9 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { createServices, type Services } from '../src/app/services.ts'
 import { createDb } from '../src/db/client.ts'
-import { type Principal, Store } from '../src/db/store.ts'
+import { Store } from '../src/db/store.ts'
 import { withCheckChar } from '../src/enterprise/credit-code.ts'
 import type { Enterprise } from '../src/enterprise/enterprise.ts'
+import type { Principal } from '../src/principal.ts'
 import { ningboTexts } from './support/rulebook.ts'
 
 const CASE = parse(

@@ -3,8 +3,8 @@
  * @module app/authorize
  */
 import { ROLES } from '../db/schema.ts'
-import type { Principal, Role } from '../db/store.ts'
 import { AuthError } from '../errors.ts'
+import type { Principal, Role } from '../principal.ts'
 
 /** Requires one of `roles`; a county or enterprise principal must also match `scope` when one is given. */
 export function authorize(

@@ -5,10 +5,12 @@
  * act reaches back, and answers with the digest a correction must bring back (app/correction).
  * @module app/changes
  */
-import type { Principal, Store } from '../db/store.ts'
+
+import type { Store } from '../db/store.ts'
 import { MujunError } from '../errors.ts'
 import { type ChangePreview, ChangePreviewer, type PreviewFirm } from '../pricing/change-preview.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
+import type { Principal } from '../principal.ts'
 import { rate } from '../rating/rate.ts'
 import { compileRulebook, type Rulebook, type RuleText } from '../rulebook/compile.ts'
 import type { ChangeReach } from '../rulebook/diff.ts'

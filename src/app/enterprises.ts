@@ -3,10 +3,12 @@
  * figures checked against the rulebook in force, bulk CSV import (all rows or none).
  * @module app/enterprises
  */
-import type { EnterpriseRow, Principal, Store } from '../db/store.ts'
+import type { EnterpriseRow } from '../db/enterprise-store.ts'
+import type { Store } from '../db/store.ts'
 import { decodeCsvBytes, parseEnterprisesCsv } from '../enterprise/csv.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { AuthError, MujunError, NotFoundError } from '../errors.ts'
+import type { Principal } from '../principal.ts'
 import { figureProblems } from '../rating/rate.ts'
 import { actorOf, authorize, CITY, REGISTRARS } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'

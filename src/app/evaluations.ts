@@ -4,10 +4,11 @@
  * @module app/evaluations
  */
 import { addDays } from '../dates.ts'
-import type { Principal, Store } from '../db/store.ts'
+import type { Store } from '../db/store.ts'
 import { toCsv } from '../enterprise/csv.ts'
-import { MujunError } from '../errors.ts'
+import { ConflictError, MujunError, NotFoundError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
+import type { Principal } from '../principal.ts'
 import { emptyFrame, type PeerFrame, type RatingResult, rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import { HISTORY_YEARS } from '../rulebook/schema.ts'
@@ -56,6 +57,129 @@ export const publicationAct = (runId: number, publishedOn: string) => ({
   runId,
   publishedOn,
 })
+
+/**
+ * Puts a draft run to public notice (公示) for `days` calendar days from `today`: firms see their provisional result
+ * and may object. One run of a year is in notice at a time.
+ */
+export function putToNotice(
+  store: Store,
+  runId: number,
+  today: string,
+  days: number,
+  actor: string,
+) {
+  return store.write((tx) => {
+    const run = store.evaluations.runOf(tx, runId)
+    if (run.status !== 'draft')
+      throw new ConflictError(`evaluation ${runId} is ${run.status}; only a draft goes to notice`)
+    const other = store.evaluations.runOfYear(tx, run.year, 'notice')
+    if (other)
+      throw new ConflictError(
+        `evaluation ${other.id} of ${run.year} is already in notice; publish it or make a new run after it`,
+      )
+    return store.evaluations.setNotice(tx, run, today, addDays(today, days - 1), actor)
+  })
+}
+
+/** An enterprise's objection to its provisional result: filed within the notice period, one open at a time. */
+export function fileObjection(
+  store: Store,
+  runId: number,
+  o: { creditCode: string; reason: string; evidence: string },
+  today: string,
+  actor: string,
+) {
+  return store.write((tx) => {
+    const run = store.evaluations.runOf(tx, runId)
+    if (run.status !== 'notice' || today < run.noticeFrom! || today > run.noticeTo!)
+      throw new ConflictError(
+        run.status === 'notice'
+          ? `the notice of evaluation ${runId} runs ${run.noticeFrom} to ${run.noticeTo}; today is ${today}`
+          : `evaluation ${runId} is ${run.status}; objections are filed during its notice`,
+      )
+    const result = store.evaluations.resultClass(tx, runId, o.creditCode)
+    if (!result) throw new NotFoundError(`a result of ${o.creditCode} in evaluation ${runId}`)
+    const [open] = store.evaluations.openObjections(tx, runId, o.creditCode)
+    if (open)
+      throw new ConflictError(`objection ${open.id} of ${o.creditCode} is still being reviewed`)
+    return store.evaluations.insertObjection(tx, runId, o, result.class, actor)
+  })
+}
+
+/**
+ * The bureau's review of an objection (复核): upheld with the class the firm gets (a manual re-grade recorded in the
+ * run's result), or rejected; either way with its reason. Only an open objection, while the run is in notice.
+ */
+export function decideObjection(
+  store: Store,
+  id: number,
+  d: { upheld: boolean; class?: string; reason: string },
+  actor: string,
+) {
+  return store.write((tx) => {
+    const o = store.evaluations.objectionOf(tx, id)
+    if (o.status !== 'open')
+      throw new ConflictError(`objection ${id} was already ${o.status} on ${o.decidedAt}`)
+    const run = store.evaluations.runOf(tx, o.runId)
+    if (run.status !== 'notice')
+      throw new ConflictError(
+        `evaluation ${run.id} is ${run.status}; objections are decided before publication`,
+      )
+    const classAfter = d.upheld ? d.class! : o.classBefore
+    return store.evaluations.recordDecision(
+      tx,
+      o,
+      { upheld: d.upheld, classAfter, reason: d.reason },
+      actor,
+    )
+  })
+}
+
+/**
+ * Publishes a run atomically (see markPublished). A run in notice is published once its notice has ended and every
+ * objection is decided; its classes bind from Y+1-01-01 or `today`, whichever is later, never before. A draft is
+ * published only as the record of a publication made outside mujun (`historic`: its date, before today, and why).
+ */
+export function publishRun(
+  store: Store,
+  runId: number,
+  today: string,
+  actor: string,
+  historic?: { publishedOn: string; correction: Record<string, unknown> & { reason: string } },
+) {
+  return store.write((tx) => {
+    const run = store.evaluations.runOf(tx, runId)
+    let on = today
+    if (run.status === 'notice') {
+      if (historic)
+        throw new ConflictError(`evaluation ${runId} is in notice; it is published today or later`)
+      if (today <= run.noticeTo!)
+        throw new ConflictError(
+          `the notice of evaluation ${runId} runs until ${run.noticeTo}; publish from ${addDays(run.noticeTo!, 1)}`,
+        )
+      const open = store.evaluations.openObjections(tx, runId)
+      if (open.length > 0)
+        throw new ConflictError(
+          `objections ${open.map((o) => o.id).join(', ')} of evaluation ${runId} are not decided yet`,
+        )
+    } else if (run.status === 'draft') {
+      if (!historic)
+        throw new ConflictError(
+          `evaluation ${runId} is a draft: put it to notice first (POST /v1/evaluations/${runId}/notice), or record a publication made outside mujun with its date and reason`,
+        )
+      if (!(historic.publishedOn < today))
+        throw new MujunError(
+          'VALIDATION_FAILED',
+          `publishedOn ${historic.publishedOn} must be before today (${today}): only a past publication is recorded this way`,
+          { status: 422 },
+        )
+      on = historic.publishedOn
+    } else
+      throw new ConflictError(`evaluation ${runId} is ${run.status}; it cannot be published again`)
+    return store.evaluations.markPublished(tx, run, bindingFromOf(run.year, on), actor, historic)
+  })
+}
 
 /** The cache key of a firm's published history (read by `history`, filled ahead by `prefetchHistories`). */
 const historyKey = (code: string, lastYear: number, knownAt?: string) =>
@@ -126,7 +250,7 @@ export class EvaluationService {
   notice(p: Principal | undefined, runId: number) {
     const who = authorize(p, ['economy'])
     const days = this.rulebooks.active().rulebook.meta.publication.noticeDays
-    return this.store.notice(runId, this.store.today(), days, actorOf(who))
+    return putToNotice(this.store, runId, this.store.today(), days, actorOf(who))
   }
 
   /**
@@ -175,7 +299,8 @@ export class EvaluationService {
         historic.correction,
       )
     }
-    return this.store.publish(
+    return publishRun(
+      this.store,
       runId,
       today,
       actorOf(who),
@@ -260,7 +385,7 @@ export class EvaluationService {
         'an objection needs a reason (5 to 4,000 characters) and its evidence (up to 4,000)',
         { status: 422 },
       )
-    return this.store.fileObjection(runId, body, this.store.today(), actorOf(who))
+    return fileObjection(this.store, runId, body, this.store.today(), actorOf(who))
   }
 
   /** Objections: the bureau sees all, a county its own county's, an enterprise its own. */
@@ -287,7 +412,7 @@ export class EvaluationService {
         `an upheld objection gives the class the firm gets: one of ${classes.join(', ')}`,
         { status: 422 },
       )
-    return this.store.decideObjection(id, d, actorOf(who))
+    return decideObjection(this.store, id, d, actorOf(who))
   }
 
   list(p: Principal | undefined) {

@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { createDb } from '../db/client.ts'
-import { type Principal, Store } from '../db/store.ts'
+import { Store } from '../db/store.ts'
+import type { Principal } from '../principal.ts'
 import { asJobError, type JobMessage, type JobRequest, runJob } from './jobs.ts'
 import { createServices } from './services.ts'
 

@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
-import type { Principal } from '../db/store.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
+import type { Principal } from '../principal.ts'
 import { actorOf, authorize, REGISTRARS } from './authorize.ts'
 import type { ChangeService } from './changes.ts'
 import type { EnterpriseService } from './enterprises.ts'

@@ -6,17 +6,12 @@
  */
 import { LineCounter, parseDocument } from 'yaml'
 import { ningboDate } from '../dates.ts'
-import {
-  ConflictError,
-  checkIfMatch,
-  LIVE_STATUSES,
-  overrideFileName,
-  type Principal,
-  type Role,
-  type Store,
-} from '../db/store.ts'
-import { AuthError, MujunError, NotFoundError } from '../errors.ts'
+import { checkIfMatch } from '../db/base-store.ts'
+import { LIVE_STATUSES, overrideFileName } from '../db/rule-store.ts'
+import type { Store } from '../db/store.ts'
+import { AuthError, ConflictError, MujunError, NotFoundError } from '../errors.ts'
 import { type OverridePreview, previewOverride } from '../pricing/override-preview.ts'
+import type { Principal, Role } from '../principal.ts'
 import { compileRulebook, type Override } from '../rulebook/compile.ts'
 import {
   applyTransition,

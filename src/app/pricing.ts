@@ -4,7 +4,6 @@
  * @module app/pricing
  */
 import { addDays } from '../dates.ts'
-import type { Principal } from '../db/store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
@@ -16,6 +15,7 @@ import {
   type RatedFacts,
   ratesOn,
 } from '../pricing/quote.ts'
+import type { Principal } from '../principal.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import { selfCheck } from '../rating/self-check.ts'
 import { authorize, EVERY } from './authorize.ts'

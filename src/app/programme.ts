@@ -15,10 +15,11 @@ import type {
   ProgrammeStore,
   ProjectPatch,
 } from '../db/programme-store.ts'
-import { ConflictError, type Principal, type Store } from '../db/store.ts'
+import type { Store } from '../db/store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import { decodeCsvBytes } from '../enterprise/csv.ts'
-import { CorrectionRequiredError, MujunError, NotFoundError } from '../errors.ts'
+import { ConflictError, CorrectionRequiredError, MujunError, NotFoundError } from '../errors.ts'
+import type { Principal } from '../principal.ts'
 import { parseDispositionsCsv } from '../programme/dispositions-csv.ts'
 import { allocateFund, fundMeasures } from '../programme/fund.ts'
 import {

@@ -7,7 +7,8 @@
  * @module app/provenance
  */
 import type { ProgrammeStore } from '../db/programme-store.ts'
-import type { Principal, Store } from '../db/store.ts'
+import type { Store } from '../db/store.ts'
+import type { Principal } from '../principal.ts'
 import { overrideInForce, resolve } from '../rulebook/resolve.ts'
 import { EVERY } from './authorize.ts'
 import type { EnterpriseService } from './enterprises.ts'

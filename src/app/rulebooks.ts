@@ -5,17 +5,11 @@
  * @module app/rulebooks
  */
 import { parseDocument } from 'yaml'
-import {
-  ConflictError,
-  overrideFileName,
-  PreconditionError,
-  type Principal,
-  rulebookEtag,
-  type Store,
-  type Tx,
-} from '../db/store.ts'
-import { MujunError, RulebookError } from '../errors.ts'
-import { remember } from '../memo.ts'
+import type { Tx } from '../db/base-store.ts'
+import { overrideFileName, rulebookEtag } from '../db/rule-store.ts'
+import type { Store } from '../db/store.ts'
+import { ConflictError, MujunError, PreconditionError, RulebookError } from '../errors.ts'
+import type { Principal } from '../principal.ts'
 import {
   compileRulebook,
   isCountyFile,
@@ -24,6 +18,7 @@ import {
   type RuleText,
 } from '../rulebook/compile.ts'
 import { applyDatedChange, type DatedChange } from '../rulebook/dated-change.ts'
+import { getOrMakeBounded as remember } from '../rulebook/derived.ts'
 import { type ChangeReach, diffRulebooks, type RulebookDiff, reachOf } from '../rulebook/diff.ts'
 import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
 import { checkRulePaths, RULE_PATH_RULE, rulePathProblem } from '../rulebook/rule-path.ts'

@@ -5,9 +5,11 @@
  */
 import { z } from 'zod'
 import { ROLES } from '../db/schema.ts'
-import { hashToken, type Principal, type Role, type Store } from '../db/store.ts'
+import type { Store } from '../db/store.ts'
+import { hashToken } from '../db/token-store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import { MujunError } from '../errors.ts'
+import type { Principal, Role } from '../principal.ts'
 import { actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { RulebookService } from './rulebooks.ts'

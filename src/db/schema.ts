@@ -3,6 +3,7 @@
  * in the append-only audit log.
  * @module db/schema
  */
+
 import {
   blob,
   index,
@@ -13,6 +14,7 @@ import {
   text,
   uniqueIndex,
 } from 'drizzle-orm/sqlite-core'
+import { ROLES } from '../principal.ts'
 
 /** WITHOUT ROWID (migration 0010, which drizzle-kit cannot express: keep it if this table is ever rebuilt). */
 export const enterprises = sqliteTable(
@@ -265,11 +267,7 @@ export const evaluationPeers = sqliteTable(
   (t) => [primaryKey({ columns: [t.runId, t.key] })],
 )
 
-/**
- * Every role a token can have. bureau: the pricing office (发改/物价), owns the tariff rules and the tokens; economy:
- * the economy-and-IT office (经信), runs the evaluation and the programme; observer: another department, reads only.
- */
-export const ROLES = ['bureau', 'economy', 'county', 'utility', 'enterprise', 'observer'] as const
+export { ROLES } from '../principal.ts'
 
 export const apiTokens = sqliteTable(
   'api_tokens',

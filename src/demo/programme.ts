@@ -9,9 +9,9 @@
  */
 import type { Services } from '../app/services.ts'
 import { addDays } from '../dates.ts'
-import type { Principal } from '../db/store.ts'
 import { withCheckChar } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
+import type { Principal } from '../principal.ts'
 import { quarterBounds } from '../programme/records.ts'
 import { prng, syntheticPopulation } from './population.ts'
 

@@ -5,8 +5,8 @@
  */
 import type { Services } from '../app/services.ts'
 import { addDays } from '../dates.ts'
-import type { Principal } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
+import type { Principal } from '../principal.ts'
 import { prng, syntheticPopulation } from './population.ts'
 import { seedProgramme } from './programme.ts'
 

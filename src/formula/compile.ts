@@ -115,27 +115,7 @@ interface Gen {
 export function compileFormula(source: string, symbols: SymbolTable): CompiledFormula {
   if (typeof source !== 'string' || source.trim() === '') throw new FormulaError('formula is empty')
   if (source.length > 2000) throw new FormulaError('formula is longer than 2000 characters')
-  // Typographic signs copied from a document parse as names (÷ would become an implicit multiplication): say which
-  // ASCII sign is meant instead.
-  const typographic: Record<string, string> = {
-    '÷': '/',
-    '×': '*',
-    '−': '-',
-    '–': '-',
-    '（': '(',
-    '）': ')',
-    '≥': '>=',
-    '≤': '<=',
-    '＞': '>',
-    '＜': '<',
-    '＝': '==',
-    '，': ',',
-  }
-  for (let i = 0; i < source.length; i++) {
-    const ascii = typographic[source[i]]
-    if (ascii)
-      throw new FormulaError(`'${source[i]}' is not an operator in a formula; write '${ascii}'`, i)
-  }
+  checkTypography(source)
   let tree: any
   try {
     tree = math.parse(source)
@@ -143,14 +123,47 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
     const index = typeof e?.char === 'number' ? e.char : undefined
     throw new FormulaError(`cannot parse formula: ${e?.message ?? e}`, index)
   }
-  const used: string[] = []
-  const divisors: string[] = []
+  const codegen = new CodeGen(symbols)
+  const body = codegen.gen(tree, 0)
+  expectValue(body, tree)
+  let raw: (v: FormulaScope, rt: Runtime, res: Resolver) => FormulaValue
+  try {
+    raw = new Function('v', 'rt', 'res', `"use strict"; return ${body.code};`) as typeof raw
+  } catch (e) {
+    throw new FormulaError(`internal: generated code did not compile: ${(e as Error).message}`)
+  }
+  const rt = runtime(codegen.divisors)
+  const symbolsUsed = Object.freeze([...codegen.used])
+  const evaluate = (scope: FormulaScope, resolve: Resolver = missing): FormulaValue => {
+    rt.fault = -1
+    const out = raw(scope, rt, resolve)
+    if (rt.fault >= 0) {
+      const at = rt.fault
+      rt.fault = -1
+      throw new FormulaEvalError(`division by zero: ${rt.divisors[at]} is 0 in '${source}'`)
+    }
+    if (typeof out === 'number' && !Number.isFinite(out)) {
+      throw new FormulaEvalError(`'${source}' gives ${out} for these figures`)
+    }
+    return out
+  }
+  return Object.freeze({ source, symbols: symbolsUsed, evaluate, code: body.code, type: body.type })
+}
 
-  const gen = (node: any, depth: number): Gen => {
+/** Turns a parsed formula into JavaScript over the scope `v`, checking each node against the whitelist and types. */
+class CodeGen {
+  /** The symbols the formula reads, in order of first use. */
+  readonly used: string[] = []
+  /** Each division's divisor as written, for the message when it is zero. */
+  readonly divisors: string[] = []
+
+  constructor(private readonly symbols: SymbolTable) {}
+
+  gen(node: any, depth: number): Gen {
     if (depth > 64) throw new FormulaError('formula is nested more than 64 levels deep')
     switch (node.type) {
       case 'ParenthesisNode': {
-        const inner = gen(node.content, depth + 1)
+        const inner = this.gen(node.content, depth + 1)
         return { ...inner, code: `(${inner.code})` }
       }
       case 'ConstantNode': {
@@ -165,12 +178,12 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
       }
       case 'SymbolNode': {
         const name: string = node.name
-        const kind = symbols.get(name)
+        const kind = this.symbols.get(name)
         if (!kind) {
           if (name === 'true' || name === 'false') return { code: name, type: 'boolean' }
-          throw new FormulaError(`unknown variable '${name}'${suggest(name, symbols.keys())}`)
+          throw new FormulaError(`unknown variable '${name}'${suggest(name, this.symbols.keys())}`)
         }
-        if (!used.includes(name)) used.push(name)
+        if (!this.used.includes(name)) this.used.push(name)
         // A symbol not in the scope takes its default, else is asked of the resolver (lazy indicators) or missing.
         const fallback =
           kind.default !== undefined ? JSON.stringify(kind.default) : `res(${JSON.stringify(name)})`
@@ -179,11 +192,11 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
         return { code, type: kind.kind === 'flag' ? 'boolean' : 'number' }
       }
       case 'OperatorNode':
-        return genOperator(node, depth)
+        return this.operator(node, depth)
       case 'ConditionalNode': {
-        const c = gen(node.condition, depth + 1)
-        const a = gen(node.trueExpr, depth + 1)
-        const b = gen(node.falseExpr, depth + 1)
+        const c = this.gen(node.condition, depth + 1)
+        const a = this.gen(node.trueExpr, depth + 1)
+        const b = this.gen(node.falseExpr, depth + 1)
         expectValue(a, node.trueExpr)
         expectValue(b, node.falseExpr)
         // Both branches are typed: a text branch in an arithmetic formula would otherwise concatenate.
@@ -211,7 +224,7 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
             `function '${name}' takes ${spec.min}–${spec.max} argument(s), got ${node.args.length}`,
           )
         }
-        const args = node.args.map((a: any) => numeric(gen(a, depth + 1), a))
+        const args = node.args.map((a: any) => numeric(this.gen(a, depth + 1), a))
         return { code: `rt.fn.${name}(${args.join(', ')})`, type: 'number' }
       }
       case 'RelationalNode':
@@ -229,7 +242,7 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
     }
   }
 
-  const genOperator = (node: any, depth: number): Gen => {
+  operator(node: any, depth: number): Gen {
     const fn: string = node.fn
     const args: any[] = node.args
     if (node.implicit) {
@@ -238,13 +251,13 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
       )
     }
     if (args.length === 1) {
-      const a = gen(args[0], depth + 1)
+      const a = this.gen(args[0], depth + 1)
       if (fn === 'unaryMinus') return { code: `(-${numeric(a, args[0])})`, type: 'number' }
       if (fn === 'unaryPlus') return { code: `(+${numeric(a, args[0])})`, type: 'number' }
       if (fn === 'not') return { code: `(!${truthy(a)})`, type: 'boolean' }
       throw new FormulaError(`operator '${node.op}' is not allowed`)
     }
-    const [l, r] = [gen(args[0], depth + 1), gen(args[1], depth + 1)]
+    const [l, r] = [this.gen(args[0], depth + 1), this.gen(args[1], depth + 1)]
     if (fn === 'and') return { code: `(${truthy(l)} && ${truthy(r)})`, type: 'boolean' }
     if (fn === 'or') return { code: `(${truthy(l)} || ${truthy(r)})`, type: 'boolean' }
     if (fn === 'equal' || fn === 'unequal') {
@@ -261,9 +274,9 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
       return { code: `(${l.code} ${op} ${r.code})`, type: 'boolean' }
     }
     if (fn === 'divide') {
-      divisors.push(args[1].toString())
+      this.divisors.push(args[1].toString())
       return {
-        code: `rt.div(${numeric(l, args[0])}, ${numeric(r, args[1])}, ${divisors.length - 1})`,
+        code: `rt.div(${numeric(l, args[0])}, ${numeric(r, args[1])}, ${this.divisors.length - 1})`,
         type: 'number',
       }
     }
@@ -274,31 +287,32 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
     const type = ['larger', 'smaller', 'largerEq', 'smallerEq'].includes(fn) ? 'boolean' : 'number'
     return { code: `(${numeric(l, args[0])} ${op} ${numeric(r, args[1])})`, type }
   }
+}
 
-  const body = gen(tree, 0)
-  expectValue(body, tree)
-  let raw: (v: FormulaScope, rt: Runtime, res: Resolver) => FormulaValue
-  try {
-    raw = new Function('v', 'rt', 'res', `"use strict"; return ${body.code};`) as typeof raw
-  } catch (e) {
-    throw new FormulaError(`internal: generated code did not compile: ${(e as Error).message}`)
+/**
+ * Refuses typographic signs copied from a document, which parse as names (÷ would become an implicit
+ * multiplication), saying which ASCII sign is meant instead.
+ */
+function checkTypography(source: string): void {
+  const typographic: Record<string, string> = {
+    '÷': '/',
+    '×': '*',
+    '−': '-',
+    '–': '-',
+    '（': '(',
+    '）': ')',
+    '≥': '>=',
+    '≤': '<=',
+    '＞': '>',
+    '＜': '<',
+    '＝': '==',
+    '，': ',',
   }
-  const rt = runtime(divisors)
-  const symbolsUsed = Object.freeze([...used])
-  const evaluate = (scope: FormulaScope, resolve: Resolver = missing): FormulaValue => {
-    rt.fault = -1
-    const out = raw(scope, rt, resolve)
-    if (rt.fault >= 0) {
-      const at = rt.fault
-      rt.fault = -1
-      throw new FormulaEvalError(`division by zero: ${rt.divisors[at]} is 0 in '${source}'`)
-    }
-    if (typeof out === 'number' && !Number.isFinite(out)) {
-      throw new FormulaEvalError(`'${source}' gives ${out} for these figures`)
-    }
-    return out
+  for (let i = 0; i < source.length; i++) {
+    const ascii = typographic[source[i]]
+    if (ascii)
+      throw new FormulaError(`'${source[i]}' is not an operator in a formula; write '${ascii}'`, i)
   }
-  return Object.freeze({ source, symbols: symbolsUsed, evaluate, code: body.code, type: body.type })
 }
 
 /**

@@ -5,7 +5,8 @@
 
 import type { Context } from 'hono'
 import type { Services } from '../app/services.ts'
-import type { Principal, Store } from '../db/store.ts'
+import type { Store } from '../db/store.ts'
+import type { Principal } from '../principal.ts'
 import type { AuthFailureLimiter } from './auth-limiter.ts'
 
 export interface AppDeps {

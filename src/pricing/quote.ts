@@ -3,13 +3,26 @@
  * Pure: an enterprise's rating history and the rulebook in, a quote with its reasons out.
  * @module pricing/quote
  */
-import { FormulaEvalError, QuoteError } from '../errors.ts'
-import { memoized, remember } from '../memo.ts'
-import { makeResolver, type RatingResult } from '../rating/rate.ts'
+import { QuoteError } from '../errors.ts'
 import type { Rulebook, SurchargeC } from '../rulebook/compile.ts'
-import { resolve, ruleBoundaries } from '../rulebook/resolve.ts'
+import { resolve } from '../rulebook/resolve.ts'
 import type { Resource } from '../rulebook/schema.ts'
+import { bindingOn, type QuoteOptions, type RatedFacts } from './facts.ts'
 import { allocateFen, Money, parseDecimal, yuan } from './money.ts'
+import {
+  type Charge,
+  type ChargeOrigin,
+  type Choice,
+  chargesFor,
+  DAY,
+  highest,
+  type PricingTables,
+  pricingTables,
+  type TariffInterval,
+  tariffOf,
+} from './tariff.ts'
+
+export { bindingOn, type QuoteOptions, type RatedFacts } from './facts.ts'
 
 export interface QuoteRequest {
   resource: string
@@ -37,7 +50,7 @@ export interface QuoteLine {
   /** Quantity charged at this rate (3 decimals shown; the amount uses the exact value). */
   quantity: string
   amount: string
-  origin: { file: string; line: number; overrideId?: string }
+  origin: ChargeOrigin
   document: string
 }
 
@@ -56,107 +69,13 @@ export interface Quote {
   total: string
 }
 
-/**
- * What pricing needs of an enterprise's evaluation result for one year, and from when it binds: the class of the
- * evaluation of year Y applies from `bindingFrom` (Y+1-01-01 when not given, or its later publication date) until a
- * later evaluation binds.
- */
-export type RatedFacts = Pick<
-  RatingResult,
-  'creditCode' | 'county' | 'year' | 'class' | 'category' | 'sector' | 'figures'
-> & { bindingFrom?: string; runId?: number }
-
-const bindingOf = (h: RatedFacts) => h.bindingFrom ?? `${h.year + 1}-01-01`
-
-/**
- * The evaluation result that binds on `date`: the latest evaluation of an earlier year whose binding date has come.
- * A year's evaluation published late leaves the previous one in force until its publication.
- */
-export function bindingOn(history: readonly RatedFacts[], date: string): RatedFacts | undefined {
-  const year = Number(date.slice(0, 4))
-  let best: RatedFacts | undefined
-  // A re-publication of the same year binds from its own day; until then the run it replaced still binds (never
-  // an older year's). The history is in (year, binding day, publication) order, so on a tie the later one wins.
-  for (const h of history)
-    if (
-      h.year < year &&
-      bindingOf(h) <= date &&
-      (!best || h.year > best.year || (h.year === best.year && bindingOf(h) >= bindingOf(best)))
-    )
-      best = h
-  return best
-}
-
-export interface QuoteOptions {
-  /** Apply this pending override as if in force (preview). */
-  preview?: string
-  /** The firm was closed on this day (ISO date): nothing is charged from it on. */
-  closedFrom?: string
-  /** The record of the closure, for the note. */
-  closedBy?: string
-}
-
-const DAY = 86_400_000
 const MAX_DAYS = 366 * 5
-
-// Parsed and formatted dates and rulebook rates are remembered: a quote handles a few distinct ones many times over.
-const parsedDates = new Map<string, number>()
-const formattedDates = new Map<number, string>()
-/** Rates as Money, built once per distinct string (Decimals are immutable, so shared). */
-const rates = new Map<string, Money>()
-
-export function isoDate(value: string, field: string): number {
-  // A known date is answered without building the closure that reports errors on the given field.
-  return (
-    parsedDates.get(value) ??
-    remember(
-      parsedDates,
-      value,
-      () => {
-        if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value))
-          throw new QuoteError(
-            `${field} must be an ISO date YYYY-MM-DD, got ${JSON.stringify(value)}`,
-          )
-        const t = Date.parse(`${value}T00:00:00Z`)
-        if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== value)
-          throw new QuoteError(`${field} '${value}' is not a calendar date`)
-        return t
-      },
-      50_000,
-    )
-  )
-}
-const formatDate = (t: number) => new Date(t).toISOString().slice(0, 10)
-const iso = (t: number) => remember(formattedDates, t, formatDate, 50_000)
-const toMoney = (value: string) => new Money(value)
-const rateOf = (value: string) => remember(rates, value, toMoney, 10_000)
 const daysInYear = (y: number) => (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 366 : 365)
 
 interface Piece {
   from: number
   to: number
   quantity: Money
-}
-
-interface Charge {
-  schedule: SurchargeC
-  reason: string
-  rate: Money
-  /** The rate as quote lines show it, and the schedule's origin, made once. */
-  rateText: string
-  origin: QuoteLine['origin']
-  /** quantity → { quantity charged, amount } for a segment; quota charges depend on the segment's quota. */
-  kind: 'per-unit' | 'quota'
-  /** Quota charges: the band (shared by every enterprise) and this enterprise's annual quota. */
-  band?: QuotaBand
-  annualQuota?: Money
-}
-
-/** One band of a quota schedule, made once per rulebook band. */
-interface QuotaBand {
-  lower: Money
-  upper?: Money
-  rate: Money
 }
 
 /**
@@ -171,6 +90,7 @@ export function quote(
   options: QuoteOptions = {},
 ): Quote {
   if (history.length === 0) throw new QuoteError('no evaluation result for this enterprise')
+  const tables = pricingTables(rulebook)
   const creditCode = history[0].creditCode
   const county = history[0].county
   const resource = rulebook.meta.resources.find((r) => r.id === request.resource)
@@ -178,8 +98,8 @@ export function quote(
     throw new QuoteError(
       `unknown resource '${request.resource}' (one of ${rulebook.meta.resources.map((r) => r.id).join(', ')})`,
     )
-  const start = isoDate(request.from, 'from')
-  const end = isoDate(request.to, 'to')
+  const start = tables.date(request.from, 'from')
+  const end = tables.date(request.to, 'to')
   if (end <= start)
     throw new QuoteError(`period is empty or reversed: from ${request.from} to ${request.to}`)
   if ((end - start) / DAY > MAX_DAYS) throw new QuoteError(`period is longer than ${MAX_DAYS} days`)
@@ -192,18 +112,18 @@ export function quote(
       throw new QuoteError('readings must have 1 to 400 entries')
     let cursor = start
     request.readings.forEach((r, i) => {
-      const f = isoDate(r.from, `readings[${i}].from`)
-      const t = isoDate(r.to, `readings[${i}].to`)
+      const f = tables.date(r.from, `readings[${i}].from`)
+      const t = tables.date(r.to, `readings[${i}].to`)
       if (f !== cursor)
         throw new QuoteError(
-          `readings[${i}] starts ${r.from}, expected ${iso(cursor)}: readings must tile the period without gaps or overlaps`,
+          `readings[${i}] starts ${r.from}, expected ${tables.iso(cursor)}: readings must tile the period without gaps or overlaps`,
         )
       if (t <= f) throw new QuoteError(`readings[${i}] is empty or reversed`)
       pieces.push({ from: f, to: t, quantity: quantityOf(r.quantity, `readings[${i}].quantity`) })
       cursor = t
     })
     if (cursor !== end)
-      throw new QuoteError(`readings end ${iso(cursor)}, but the period ends ${request.to}`)
+      throw new QuoteError(`readings end ${tables.iso(cursor)}, but the period ends ${request.to}`)
   } else {
     if (request.quantity === undefined) throw new QuoteError('quantity is required')
     pieces.push({ from: start, to: end, quantity: quantityOf(request.quantity, 'quantity') })
@@ -218,7 +138,9 @@ export function quote(
   const notes = new Set<string>()
   const segments: Segment[] = []
   // A closed firm's period stops at its closure day: the days from it carry no segment, so no charge.
-  const stop = options.closedFrom ? Math.min(end, isoDate(options.closedFrom, 'closedFrom')) : end
+  const stop = options.closedFrom
+    ? Math.min(end, tables.date(options.closedFrom, 'closedFrom'))
+    : end
   if (stop < end)
     notes.add(
       `closed on ${options.closedFrom}${options.closedBy ? ` (${options.closedBy})` : ''}: nothing is charged from that day`,
@@ -247,12 +169,12 @@ export function quote(
     for (const c of seg.choice.charges) {
       const { charged, amount } = amountOf(c, qty, seg.from, seg.to)
       if (charged.isZero()) continue
-      lines.push(lineOf(seg, c, charged, ''))
+      lines.push(lineOf(tables, seg, c, charged, ''))
       exact.push(amount)
     }
     for (const c of seg.choice.waived) {
       const { charged, amount } = amountOf(c, qty, seg.from, seg.to)
-      if (!charged.isZero()) waivedLines.push(lineOf(seg, c, charged, yuan(amount)))
+      if (!charged.isZero()) waivedLines.push(lineOf(tables, seg, c, charged, yuan(amount)))
     }
   }
   const amounts = allocateFen(exact)
@@ -360,10 +282,16 @@ function samePricing(a: Choice, b: Choice): boolean {
   return true
 }
 
-function lineOf(seg: Segment, c: Charge, charged: Money, amount: string): QuoteLine {
+function lineOf(
+  tables: PricingTables,
+  seg: Segment,
+  c: Charge,
+  charged: Money,
+  amount: string,
+): QuoteLine {
   return {
-    from: iso(seg.from),
-    to: iso(seg.to),
+    from: tables.iso(seg.from),
+    to: tables.iso(seg.to),
     days: (seg.to - seg.from) / DAY,
     scheduleId: c.schedule.id,
     label: c.schedule.label,
@@ -375,175 +303,6 @@ function lineOf(seg: Segment, c: Charge, charged: Money, amount: string): QuoteL
     document: c.schedule.source.document,
     amount,
   }
-}
-
-interface Choice {
-  charges: Charge[]
-  waived: Charge[]
-  quota: boolean
-}
-
-/** The stretch between two rule boundaries of one year: what could be charged there, before any quantity is known. */
-interface TariffInterval {
-  from: number
-  to: number
-  year: number
-  /** One group of charges per applicable schedule, in rulebook order. */
-  applicable: Charge[][]
-  stacking: 'sum' | 'max'
-  notes: string[]
-  /** Remembered choices: [0] all groups charged, [k + 1] only group k. */
-  choices: Choice[]
-}
-
-const tariffs = new WeakMap<
-  Rulebook,
-  WeakMap<readonly RatedFacts[], Map<string, TariffInterval[]>>
->()
-
-// Past this many distinct entries a sharing table starts over: sharing is an economy, never needed for a right answer.
-const SHARED_LIMIT = 100_000
-
-/**
- * Shares equal charges, intervals and years between enterprises (most firms of a class and county price alike), so
- * that remembering a firm's class- or category-based tariff costs a reference, not a copy.
- */
-class TariffInterner {
-  private charges = new Map<string, Charge>()
-  private intervals = new Map<string, TariffInterval>()
-  private years = new Map<string, TariffInterval[]>()
-  private ids = new WeakMap<object, number>()
-  private next = 0
-
-  private idOf(o: object): number {
-    return memoized(this.ids, o, () => this.next++)
-  }
-
-  // A charge is determined by its schedule, kind, reason and rate: the reason states the class, years, category,
-  // measure or quota that chose the rate.
-  charge(c: Charge): Charge {
-    const key = [this.idOf(c.schedule), c.kind, c.reason, c.rateText].join('\u0001')
-    return remember(this.charges, key, () => c, SHARED_LIMIT)
-  }
-
-  interval(i: TariffInterval): TariffInterval {
-    let key = `${i.from}\u0001${i.to}\u0001${i.stacking}\u0001${i.notes.join('\u0002')}`
-    for (const group of i.applicable) key += `\u0001${group.map((c) => this.idOf(c)).join(',')}`
-    return remember(this.intervals, key, () => i, SHARED_LIMIT)
-  }
-
-  year(list: TariffInterval[]): TariffInterval[] {
-    return remember(this.years, list.map((i) => this.idOf(i)).join(','), () => list, SHARED_LIMIT)
-  }
-}
-
-const interners = new WeakMap<Rulebook, TariffInterner>()
-
-/**
- * The rule intervals of calendar year `year` for one enterprise and resource, with their charges. They depend only
- * on the rulebook and the enterprise's (frozen, published) history, never on the quantity or the period, so they
- * are built once per history and reused by every quote, however the period and readings fall.
- */
-function tariffOf(
-  history: readonly RatedFacts[],
-  rulebook: Rulebook,
-  resource: Resource,
-  year: number,
-  options: QuoteOptions,
-): TariffInterval[] {
-  const byHistory = memoized(tariffs, rulebook, () => new WeakMap())
-  const memo = memoized(byHistory, history, () => new Map())
-  const key = [resource, year, options.preview ?? ''].join('|')
-  const known = memo.get(key)
-  if (known) return known
-
-  const county = history[0].county
-  const first = `${year}-01-01`
-  const points = [Date.UTC(year, 0, 1)]
-  for (const d of ruleBoundaries(rulebook, county, first, `${year + 1}-01-01`))
-    points.push(isoDate(d, 'boundary'))
-  // An evaluation published during the year starts to bind on its publication date: a boundary too.
-  for (const h of history) {
-    const b = bindingOf(h)
-    if (b > first && b < `${year + 1}-01-01`) points.push(isoDate(b, 'binding date'))
-  }
-  points.push(Date.UTC(year + 1, 0, 1))
-  points.sort((a, b) => a - b)
-  for (let i = points.length - 1; i > 0; i--) if (points[i] === points[i - 1]) points.splice(i, 1)
-  const intern = memoized(interners, rulebook, () => new TariffInterner())
-
-  const out: TariffInterval[] = []
-  let allShared = true
-  // A schedule unchanged across a rule boundary charges the firm alike on both sides: its charges are made once.
-  const made = new Map<
-    SurchargeC,
-    {
-      indicators: Rulebook['sections']['indicators']
-      result: RatedFacts
-      charges: Charge[]
-      notes: string[]
-    }
-  >()
-  for (let i = 0; i + 1 < points.length; i++) {
-    const rules = resolve(rulebook, county, iso(points[i]), options)
-    const { indicators } = rules.sections
-    const notes = new Set<string>()
-    const result = bindingOn(history, iso(points[i]))
-    if (!result)
-      notes.add(
-        `no published evaluation binds from ${iso(points[i])} to ${iso(points[i + 1] - DAY)}: no class or category applies`,
-      )
-    else if (result.year < year - 1)
-      notes.add(
-        `evaluation ${result.year} still applies: the evaluation of ${year - 1} binds only once it is published`,
-      )
-    const applicable: Charge[][] = []
-    for (const s of rules.sections.surcharges) {
-      if (s.resource !== resource || !result) continue
-      if (s.sectors && !s.sectors.includes(result.sector)) continue
-      let m = made.get(s)
-      if (!m || m.indicators !== indicators || m.result !== result) {
-        const own = new Set<string>()
-        const charges = chargesFor(s, result, history, rulebook, indicators, own)
-        m = {
-          indicators,
-          result,
-          charges: charges.map((c) => (ownCharge(c) ? c : intern.charge(c))),
-          notes: [...own],
-        }
-        made.set(s, m)
-      }
-      for (const n of m.notes) notes.add(n)
-      if (m.charges.length > 0) applicable.push(m.charges)
-    }
-    // Arrays that grow by push keep spare room; what is kept with every firm's tariff is copied to its exact size.
-    const exact = applicable.slice()
-    const interval: TariffInterval = {
-      from: points[i],
-      to: points[i + 1],
-      year,
-      applicable: exact,
-      stacking: rules.sections.stacking.find((x) => x.resource === resource)?.mode ?? 'sum',
-      notes: [...notes],
-      choices: new Array(exact.length + 1),
-    }
-    const shareable = !exact.some((group) => group.some(ownCharge))
-    out.push(shareable ? intern.interval(interval) : interval)
-    allShared &&= shareable
-  }
-  const tariff = allShared ? intern.year(out) : out.slice()
-  memo.set(key, tariff)
-  return tariff
-}
-
-/** A charge that depends on the enterprise's own figures (its quota or measured intensity): not worth sharing. */
-const ownCharge = (c: Charge) => c.kind === 'quota' || c.schedule.basis === 'intensity'
-
-/** Stacking `max`: the index of the highest amount; on a tie the first schedule (rulebook order) is charged. */
-function highest(values: Money[]): number {
-  let best = 0
-  for (let k = 1; k < values.length; k++) if (values[k].greaterThan(values[best])) best = k
-  return best
 }
 
 function quantityOf(value: unknown, field: string): Money {
@@ -588,154 +347,6 @@ function amountOf(
   return { charged, amount: charged.times(c.rate) }
 }
 
-function consecutiveYears(history: readonly RatedFacts[], year: number, cls: string): number {
-  const byYear = new Map(history.map((h) => [h.year, h.class]))
-  let n = 0
-  while (byYear.get(year - n) === cls) n++
-  return n
-}
-
-function chargesFor(
-  s: SurchargeC,
-  result: RatedFacts,
-  history: readonly RatedFacts[],
-  rulebook: Rulebook,
-  indicators: Rulebook['sections']['indicators'],
-  notes: Set<string>,
-): Charge[] {
-  if (s.basis === 'class') {
-    if (!result.class) return []
-    const years = consecutiveYears(history, result.year, result.class)
-    const rows = s.rates!.filter(
-      (r) => r.class === result.class && (r.minConsecutiveYears ?? 1) <= years,
-    )
-    if (rows.length === 0) return []
-    const row = rows.reduce((a, b) =>
-      (b.minConsecutiveYears ?? 1) > (a.minConsecutiveYears ?? 1) ? b : a,
-    )
-    const label = rulebook.meta.classes.find((c) => c.id === result.class)?.label
-    return [
-      chargeOf(
-        s,
-        rateOf(row.rate),
-        `class ${result.class} ${label} (evaluation ${result.year}${years > 1 ? `, ${years} consecutive years` : ''})`,
-      ),
-    ]
-  }
-  if (s.basis === 'category') {
-    if (!result.category) return []
-    const row = s.rates!.find((r) => r.category === result.category!.category)
-    if (!row) return []
-    return [
-      chargeOf(
-        s,
-        rateOf(row.rate),
-        `${result.category.label} (${result.category.table}${result.category.row ? `: ${result.category.row}` : ''}, evaluation ${result.year})`,
-      ),
-    ]
-  }
-  if (s.basis === 'intensity') {
-    const spec = s.intensity!
-    let measure: number
-    try {
-      measure = makeResolver(result.figures, rulebook, indicators)(spec.measure) as number
-    } catch (e) {
-      if (e instanceof FormulaEvalError) {
-        notes.add(`${s.id} not applied: ${e.message}`)
-        return []
-      }
-      throw e
-    }
-    if (measure <= spec.threshold) return []
-    const raw = (measure - spec.threshold) / spec.step
-    const steps = spec.rounding === 'ceil' ? Math.ceil(raw - 1e-12) : Math.floor(raw + 1e-12)
-    let rate = new Money(spec.ratePerStep).times(steps)
-    if (spec.maxRate && rate.greaterThan(spec.maxRate)) rate = new Money(spec.maxRate)
-    if (rate.isZero()) return []
-    return [
-      chargeOf(
-        s,
-        rate,
-        [
-          spec.measure,
-          ' ',
-          +measure.toFixed(3),
-          ' over ',
-          spec.threshold,
-          ' by ',
-          steps,
-          ' step(s) of ',
-          spec.step,
-        ].join(''),
-      ),
-    ]
-  }
-  const spec = s.quota!
-  const annual = result.figures[spec.quotaInput]
-  if (typeof annual !== 'number' || annual <= 0) {
-    notes.add(`${s.id} not applied: no ${spec.quotaInput} on record for ${result.year}`)
-    return []
-  }
-  const quota = new Money(String(annual))
-  return spec.bands.map((b) =>
-    chargeOf(
-      s,
-      bandOf(b, spec.basePrice).rate,
-      // Joined, not a template literal: the reason is kept with the firm's tariff, and a template literal would
-      // keep it as a tree of its pieces (about 350 bytes instead of 130).
-      [
-        'over quota ',
-        b.overFrom * 100,
-        '%–',
-        b.overTo !== undefined ? `${b.overTo * 100}%` : '∞',
-        ' (annual quota ',
-        annual,
-        ', +',
-        b.extraMultiple,
-        ' × ',
-        spec.basePrice,
-        ')',
-      ].join(''),
-      { band: bandOf(b, spec.basePrice), annual: quota },
-    ),
-  )
-}
-
-type BandSpec = NonNullable<SurchargeC['quota']>['bands'][number]
-const bands = new WeakMap<BandSpec, QuotaBand>()
-const origins = new WeakMap<SurchargeC, QuoteLine['origin']>()
-const rateTexts = new WeakMap<Money, string>()
-
-function bandOf(b: BandSpec, basePrice: string): QuotaBand {
-  return memoized(bands, b, () => ({
-    lower: new Money(b.overFrom),
-    upper: b.overTo !== undefined ? new Money(b.overTo) : undefined,
-    rate: new Money(basePrice).times(b.extraMultiple),
-  }))
-}
-
-// The parts of a charge that only depend on the rulebook are made once and shared: a tariff is remembered per
-// enterprise (see tariffOf), so every copy would count thousands of times over.
-function chargeOf(
-  s: SurchargeC,
-  rate: Money,
-  reason: string,
-  quota?: { band: QuotaBand; annual: Money },
-): Charge {
-  return {
-    schedule: s,
-    kind: quota ? 'quota' : 'per-unit',
-    rate,
-    reason,
-    rateText: memoized(rateTexts, rate, String),
-    origin: memoized(origins, s, ({ origin: { file, line, overrideId } }) =>
-      Object.freeze({ file, line, overrideId }),
-    ),
-    band: quota?.band,
-    annualQuota: quota?.annual,
-  }
-}
-
 export interface ResourceRate {
   resource: Resource
   unit: string
@@ -766,7 +377,7 @@ export function ratesOn(
   date: string,
   options: QuoteOptions = {},
 ): { evaluationYear: number; rates: ResourceRate[]; notes: string[] } {
-  isoDate(date, 'date')
+  pricingTables(rulebook).date(date, 'date')
   const result = bindingOn(history, date)
   const year = result?.year ?? Number(date.slice(0, 4)) - 1
   const notes = new Set<string>()

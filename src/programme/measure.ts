@@ -42,7 +42,7 @@ export interface TargetFigure {
   note: string
 }
 
-const UPGRADES = new Set(['upgrade', 'compliance'])
+const UPGRADES: ReadonlySet<string> = new Set(['upgrade', 'compliance'])
 const FREED: Partial<Record<TargetC['metric'], (d: DispositionRecord) => Q>> = {
   energy_freed_tce: (d) => new Q(d.energyFreedTce),
   land_freed_mu: (d) => new Q(d.landFreedMu),

@@ -3,8 +3,8 @@
  * @module rulebook/resolve
  */
 
-import { memoized } from '../memo.ts'
 import type { Override, Rulebook, Sections } from './compile.ts'
+import { type DerivedKind, getOrMake } from './derived.ts'
 import { DATED_SECTIONS } from './schema.ts'
 
 export interface ResolveOptions {
@@ -45,14 +45,21 @@ export function resolve(
   const boundaries = countyBoundaries(rulebook, county)
   let interval = 0
   while (interval < boundaries.length && boundaries[interval] <= date) interval++
-  const memo = memoized(resolveMemo, rulebook, () => new Map())
-  const hit = memoized(memo, `${county}|${options.preview ?? ''}|${interval}`, () =>
-    resolveUncached(rulebook, county, date, options),
+  const hit = getOrMake(
+    rulebook.derived.of(RESOLVED).intervals,
+    `${county}|${options.preview ?? ''}|${interval}`,
+    () => resolveUncached(rulebook, county, date, options),
   )
   return hit.date === date ? hit : { ...hit, date }
 }
 
-const resolveMemo = new WeakMap<Rulebook, Map<string, ResolvedRules>>()
+/** What resolving derives from a rulebook: the rules of each interval between boundaries, and the boundaries. */
+const RESOLVED: DerivedKind<{
+  /** By county, preview and interval index. */
+  intervals: Map<string, ResolvedRules>
+  /** By county. */
+  boundaries: Map<string, string[]>
+}> = { name: 'resolved rules', make: () => ({ intervals: new Map(), boundaries: new Map() }) }
 
 function resolveUncached(
   rulebook: Rulebook,
@@ -104,11 +111,10 @@ export function ruleBoundaries(
 
 /** Every boundary date of the city items and of this county's overrides (whatever their status), sorted. */
 function countyBoundaries(rulebook: Rulebook, county: string): string[] {
-  const byCounty = memoized(boundaryMemo, rulebook, () => new Map())
-  return memoized(byCounty, county, () => allBoundaries(rulebook, county))
+  return getOrMake(rulebook.derived.of(RESOLVED).boundaries, county, () =>
+    allBoundaries(rulebook, county),
+  )
 }
-
-const boundaryMemo = new WeakMap<Rulebook, Map<string, string[]>>()
 
 function allBoundaries(rulebook: Rulebook, county: string): string[] {
   const set = new Set<string>()

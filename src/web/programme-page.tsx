@@ -6,8 +6,8 @@
  * @module web/programme-page
  */
 import type { Services } from '../app/services.ts'
-import type { Principal } from '../db/store.ts'
 import { NotFoundError } from '../errors.ts'
+import type { Principal } from '../principal.ts'
 import type { MonthRow, TargetFigure } from '../programme/measure.ts'
 import { type Lang, t } from './i18n.ts'
 import { Layout } from './layout.tsx'

@@ -4,6 +4,7 @@
  *   evaluate <db>    — rates 2024 and publishes it, printing each phase
  */
 import { cliPrincipal } from '../../src/app/authorize.ts'
+import { publishRun } from '../../src/app/evaluations.ts'
 import { createServices } from '../../src/app/services.ts'
 import { createDb } from '../../src/db/client.ts'
 import { Store } from '../../src/db/store.ts'
@@ -26,7 +27,7 @@ if (mode === 'import') {
     (stored) => process.stdout.write(`stored ${stored}\n`),
   )
   process.stdout.write(`run ${run.id}\n`)
-  store.publish(run.id, store.today(), 'crash-test', {
+  publishRun(store, run.id, store.today(), 'crash-test', {
     publishedOn: '2025-01-01',
     correction: { reason: 'test', document: 'test' },
   })

@@ -8,7 +8,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { HTTPException } from 'hono/http-exception'
 import type { Services } from '../../app/services.ts'
-import type { Principal } from '../../db/store.ts'
+import type { Principal } from '../../principal.ts'
 import { type AppEnv, authorize, headerOf } from '../context.ts'
 import { problemOf, RequestInvalid } from '../problem.ts'
 import { BillAnswerSchema, BillAnswersSchema, reply } from '../responses.ts'

@@ -1,0 +1,281 @@
+/**
+ * `mujun rate | quote | bill`: rate a population from files, quote one firm, bill a CSV of meter readings.
+ * @module cli/pricing-cmd
+ */
+import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs'
+import { userInfo } from 'node:os'
+import { parseArgs } from 'node:util'
+import { cliPrincipal } from '../app/authorize.ts'
+import { createServices } from '../app/services.ts'
+import { csvCell, csvRows, decodeCsvBytes, toCsv } from '../enterprise/csv.ts'
+import { problemOf } from '../http/problem.ts'
+import { quoteAll } from '../http/routes/bills.ts'
+import { quote } from '../pricing/quote.ts'
+import { rate } from '../rating/rate.ts'
+import { resultToJson } from '../rating/result-json.ts'
+import { resolve } from '../rulebook/resolve.ts'
+import { type Io, loadCity, openStore, readEnterprises, UsageError, yearOf } from './shared.ts'
+
+export function rateCmd(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rules: { type: 'string', default: 'rules' },
+      enterprises: { type: 'string' },
+      year: { type: 'string' },
+      county: { type: 'string' },
+      format: { type: 'string', default: 'json' },
+      out: { type: 'string' },
+    },
+  })
+  if (!values.enterprises) throw new UsageError('--enterprises FILE.csv is required')
+  if (values.format !== 'json' && values.format !== 'csv')
+    throw new UsageError('--format must be json or csv')
+  const rb = loadCity(values.rules!)
+  const year = yearOf(values.year)
+  // No evaluation group in force on the year's last day: every firm would come out of scope, which is not a rating.
+  const inForce = resolve(rb, values.county ?? rb.meta.counties[0].code, `${year}-12-31`)
+  if (inForce.sections.groups.length === 0 || inForce.sections.classes.length === 0) {
+    const first = rb.sections.groups.map((g) => g.from).sort()[0]
+    io.err(
+      `mujun: no evaluation rules are in force on ${year}-12-31 (the first group starts ${first ?? 'never'}); nothing rated`,
+    )
+    return 1
+  }
+  const parsed = readEnterprises(values.enterprises, rb, io)
+  if (parsed.problems.length > 0) return 1
+  const population = values.county
+    ? parsed.enterprises.filter((e) => e.county === values.county)
+    : parsed.enterprises
+  const results = rate(population, rb, year)
+  // A firm's problems say where it is in the file and name each figure by the column it was read from.
+  const named = [...(parsed.headers ?? [])].map(
+    ([id, header]) => [new RegExp(`(?<![\\w])${id}(?![\\w])`, 'g'), `${header} (${id})`] as const,
+  )
+  const problemsOf = (r: (typeof results)[number]) =>
+    r.status === 'invalid'
+      ? r.problems.map(
+          (m) =>
+            `row ${(r.enterprise as { row?: number }).row}: ${named.reduce((t, [re, h]) => t.replace(re, h), m)}`,
+        )
+      : r.problems
+  const text =
+    values.format === 'json'
+      ? JSON.stringify(
+          results.map((r) => ({ ...resultToJson(r), problems: problemsOf(r) })),
+          null,
+          2,
+        )
+      : toCsv(
+          [
+            'credit_code',
+            'name',
+            'county_code',
+            'group',
+            'score',
+            'class',
+            'initial_class',
+            'rank',
+            'group_size',
+            'category',
+            'status',
+            'problems',
+          ],
+          results.map((r) => [
+            r.creditCode,
+            r.name,
+            r.county,
+            r.group ?? '',
+            r.score?.toFixed(2) ?? '',
+            r.class ?? '',
+            r.initialClass ?? '',
+            r.rank ?? '',
+            r.groupSize ?? '',
+            r.category?.category ?? '',
+            r.status,
+            problemsOf(r).join('; '),
+          ]),
+        )
+  if (values.out) writeFileSync(values.out, text)
+  else io.out(text)
+  return 0
+}
+
+export function quoteCmd(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rules: { type: 'string', default: 'rules' },
+      enterprises: { type: 'string' },
+      year: { type: 'string' },
+      'credit-code': { type: 'string' },
+      resource: { type: 'string' },
+      quantity: { type: 'string' },
+      readings: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string', default: 'table' },
+    },
+  })
+  for (const k of ['enterprises', 'credit-code', 'resource', 'from', 'to'] as const) {
+    if (!values[k]) throw new UsageError(`--${k} is required`)
+  }
+  const rb = loadCity(values.rules!)
+  const year = yearOf(values.year)
+  const parsed = readEnterprises(values.enterprises!, rb, io)
+  if (parsed.problems.length > 0) return 1
+  const code = values['credit-code']!
+  const results = rate(parsed.enterprises, rb, year)
+  const mine = results.filter((r) => r.creditCode === code)
+  if (mine.length === 0) {
+    io.err(`mujun: credit code ${code} is not in ${values.enterprises}`)
+    return 1
+  }
+  const readings = values.readings?.split(',').map((r) => {
+    const [from, to, quantity] = r.split(':')
+    return { from, to, quantity }
+  })
+  const q = quote(mine, rb, {
+    resource: values.resource!,
+    from: values.from!,
+    to: values.to!,
+    quantity: values.quantity,
+    readings,
+  })
+  if (values.format === 'json') {
+    io.out(JSON.stringify(q, null, 2))
+    return 0
+  }
+  const r = mine[0]
+  io.out(
+    `${r.name} ${r.creditCode} — evaluation ${year}: class ${r.class ?? '-'}${r.category ? `, ${r.category.label}` : ''} (${r.status})`,
+  )
+  io.out(`${q.resource} ${q.quantity} ${q.unit}, ${q.from} to ${q.to} (exclusive)`)
+  for (const l of q.lines)
+    io.out(
+      `  ${l.from}..${l.to}  ${l.scheduleId.padEnd(28)} ${l.rate.padStart(6)} × ${l.quantity.padStart(14)} = ${l.amount.padStart(12)}  ${l.reason}`,
+    )
+  for (const l of q.waived)
+    io.out(
+      `  (waived, only the highest applies) ${l.scheduleId} ${l.rate} × ${l.quantity} = ${l.amount}`,
+    )
+  for (const n of q.notes) io.out(`  note: ${n}`)
+  io.out(`  total ${q.total} 元`)
+  return 0
+}
+
+/** Request columns of a billing run, English or Chinese. */
+const BILL_COLUMNS: Record<string, 'credit_code' | 'resource' | 'from' | 'to' | 'quantity'> = {
+  credit_code: 'credit_code',
+  统一社会信用代码: 'credit_code',
+  resource: 'resource',
+  资源: 'resource',
+  from: 'from',
+  起始日期: 'from',
+  to: 'to',
+  截止日期: 'to',
+  quantity: 'quantity',
+  用量: 'quantity',
+}
+export const BILL_HEADER = [
+  'row',
+  'credit_code',
+  'resource',
+  'from',
+  'to',
+  'quantity',
+  'total',
+  'lines',
+  'rulebook_version',
+  'overrides',
+  'error_code',
+  'error',
+]
+
+/**
+ * `mujun bill`: the billing run offline, against the database. Each row is validated and quoted as the API's
+ * POST /v1/quotes does (the same schema, the same use case, the same error codes), written as it is answered.
+ */
+export function billCmd(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: {
+      db: { type: 'string', default: 'data/mujun.db' },
+      in: { type: 'string' },
+      out: { type: 'string' },
+    },
+  })
+  if (!values.in || !existsSync(values.in))
+    throw new UsageError(
+      `give the requests CSV with --in${values.in ? ` ('${values.in}' does not exist)` : ''}`,
+    )
+  if (!values.out) throw new UsageError('give the file to write with --out')
+  const services = createServices(openStore(values.db!))
+  const who = cliPrincipal(userInfo().username)
+  const rows = csvRows(decodeCsvBytes(readFileSync(values.in)).text)
+  const header = rows.next()
+  const columns = header.done ? [] : header.value.map((h) => BILL_COLUMNS[h.trim()])
+  for (const need of ['credit_code', 'resource', 'from', 'to', 'quantity'] as const)
+    if (!columns.includes(need)) {
+      io.err(`${values.in}: row 1: missing column '${need}'`)
+      return 1
+    }
+  const fd = openSync(values.out, 'w')
+  let buffer = `\ufeff${BILL_HEADER.join(',')}\r\n`
+  let n = 0
+  let failed = 0
+  const errors: Record<string, number> = {}
+  // Rows are answered in chunks: each chunk's firms are read ahead in bulk, as the billing route does.
+  const answer = (chunk: Record<string, string>[]) => {
+    const outcomes = quoteAll(
+      services,
+      who,
+      chunk.map((value) => ({ value })),
+    )
+    chunk.forEach((req, k) => {
+      n++
+      const x = outcomes[k]
+      let out: unknown[]
+      if ('quote' in x) {
+        const q = x.quote
+        out = [q.total, q.lines.length, q.rulebookVersion, q.overrides.join(' '), '', '']
+      } else {
+        const p = problemOf(x.error, '/v1/quotes', (m) => io.err(m))
+        failed++
+        errors[p.code] = (errors[p.code] ?? 0) + 1
+        out = ['', '', '', '', p.code, p.detail]
+      }
+      buffer += `${[n + 1, req.creditCode, req.resource, req.from, req.to, req.quantity, ...out].map(csvCell).join(',')}\r\n`
+    })
+    if (buffer.length > 1 << 20) {
+      writeSync(fd, buffer)
+      buffer = ''
+    }
+  }
+  let chunk: Record<string, string>[] = []
+  for (const cells of rows) {
+    const req: Record<string, string> = {}
+    cells.forEach((v, i) => {
+      const col = columns[i]
+      if (col && v.trim() !== '') req[col === 'credit_code' ? 'creditCode' : col] = v.trim()
+    })
+    chunk.push(req)
+    if (chunk.length === 500) {
+      answer(chunk)
+      chunk = []
+    }
+  }
+  answer(chunk)
+  writeSync(fd, buffer)
+  closeSync(fd)
+  io.out(
+    `answered ${n} requests into ${values.out}: ${n - failed} quoted, ${failed} refused${
+      failed
+        ? ` (${Object.entries(errors)
+            .map(([c, k]) => `${c} ${k}`)
+            .join(', ')})`
+        : ''
+    }`,
+  )
+  return 0
+}

@@ -1,0 +1,423 @@
+/**
+ * Collects one file's dated items into the compiled sections: each item checked against the rulebook's classes,
+ * categories, sectors, resources and indicators, its formulas compiled once, its origin and position kept.
+ * @module rulebook/compile-sections
+ */
+import { Decimal } from 'decimal.js'
+import { FormulaError } from '../errors.ts'
+import { type CompiledFormula, compileFormula, suggest } from '../formula/compile.ts'
+import { position, quoteOffset } from './locate.ts'
+import {
+  type ClassScheme,
+  DATED_SECTIONS,
+  type DatedSection,
+  type Deadline,
+  type Fund,
+  type RuleFile,
+  type Scoring,
+  type SectorTable,
+  type Surcharge,
+} from './schema.ts'
+import {
+  type CheckContext,
+  EVALUATION_YEAR,
+  type Located,
+  type Origin,
+  RATING_SECTIONS,
+  type Reporter,
+  type Sections,
+  type TableRowC,
+} from './types.ts'
+
+export function collectSections(
+  data: RuleFile,
+  loc: Located,
+  originBase: Origin,
+  out: Sections,
+  ctx: CheckContext,
+  prefix: (string | number)[],
+): void {
+  const { report, meta } = ctx
+  const classIds = new Set(meta.classes.map((c) => c.id))
+  const categoryIds = new Set(meta.categories.map((c) => c.id))
+  const sectorIds = new Set(ctx.sectors.map((s) => s.id))
+  const resourceIds = new Set(meta.resources.map((r) => r.id))
+  const inputIds = new Set(ctx.inputs.map((i) => i.id))
+  const formula = (
+    path: (string | number)[],
+    source: string,
+    expect?: 'number' | 'boolean',
+  ): CompiledFormula | undefined => {
+    try {
+      const f = compileFormula(source, ctx.symbols)
+      // The evaluation year is known when a population is rated (groups, adjustments, vetoes), not when a single
+      // firm is priced or categorised.
+      const section = path[0] === 'replace' || path[0] === 'add' ? path[1] : path[0]
+      if (f.symbols.includes(EVALUATION_YEAR) && !RATING_SECTIONS.has(String(section))) {
+        report(
+          loc,
+          path,
+          `'${EVALUATION_YEAR}' may be used only in a group's, an adjustment's or a veto's \`when\` (it is known when a year is rated)`,
+          quoteOffset(loc, path),
+        )
+        return undefined
+      }
+      // A `when` that is not a condition would never fire, an indicator that is not a number cannot be scored.
+      if (expect && f.type !== expect) {
+        report(
+          loc,
+          path,
+          expect === 'boolean'
+            ? `'${source}' is not a condition: a \`when\` must give true or false (e.g. a comparison)`
+            : `'${source}' does not give a number: an indicator formula must`,
+          quoteOffset(loc, path),
+        )
+        return undefined
+      }
+      return f
+    } catch (e) {
+      if (e instanceof FormulaError) {
+        const extra = e.index !== undefined && !source.includes('\n') ? Math.max(0, e.index - 1) : 0
+        report(loc, path, `formula '${source}': ${e.message}`, extra + quoteOffset(loc, path))
+        return undefined
+      }
+      throw e
+    }
+  }
+  const dateCheck = (item: { from: string; to?: string }, path: (string | number)[]) => {
+    if (item.to && item.to <= item.from)
+      report(loc, [...path, 'to'], `'to' (${item.to}) must be after 'from' (${item.from})`)
+  }
+  const originOf = (path: (string | number)[]): Origin => ({
+    ...originBase,
+    line: position(loc, path).line,
+  })
+  const dummy = compileFormula('0', new Map())
+  const shared = {
+    loc,
+    report,
+    formula,
+    dummy,
+    ctx,
+    classIds,
+    categoryIds,
+    sectorIds,
+    resourceIds,
+    inputIds,
+  }
+
+  for (const section of DATED_SECTIONS) {
+    const list = (data[section] ?? []) as any[]
+    list.forEach((item, i) => {
+      const path = [...prefix, section, i]
+      dateCheck(item, path)
+      const env: ItemEnv = {
+        ...shared,
+        path,
+        origin: originOf(path),
+      }
+      const compiled = COMPILE[section](item, env)
+      ;(out[section] as object[]).push(compiled)
+      // Where each compiled item sits, so later whole-rulebook checks can point at it.
+      ctx.locations.set(compiled, { loc, path })
+    })
+  }
+}
+
+/** What a section's compiler needs of one item: where it is, the rulebook's ids, and how to compile a formula. */
+interface ItemEnv {
+  loc: Located
+  path: (string | number)[]
+  origin: Origin
+  report: Reporter
+  formula: (
+    path: (string | number)[],
+    source: string,
+    expect?: 'number' | 'boolean',
+  ) => CompiledFormula | undefined
+  dummy: CompiledFormula
+  ctx: CheckContext
+  classIds: Set<string>
+  categoryIds: Set<string>
+  sectorIds: Set<string>
+  resourceIds: Set<string>
+  inputIds: Set<string>
+}
+
+/** Each dated section's compiler: checks one item and returns it compiled (formulas, origin). */
+const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][number] } = {
+  groups(item, env) {
+    const { loc, path, origin, report, formula, dummy, classIds } = env
+    if (item.unratedClass !== undefined && !classIds.has(item.unratedClass))
+      report(
+        loc,
+        [...path, 'unratedClass'],
+        `unknown class '${item.unratedClass}' (classes: ${[...classIds].join(', ')})`,
+      )
+    return {
+      ...item,
+      origin,
+      whenFn: formula([...path, 'when'], item.when, 'boolean') ?? dummy,
+    }
+  },
+  indicators(item, env) {
+    const { path, origin, formula, dummy } = env
+    return {
+      ...item,
+      origin,
+      fn: formula([...path, 'formula'], item.formula, 'number') ?? dummy,
+    }
+  },
+  scoring(item, env) {
+    const { loc, path, origin, report, formula, dummy, ctx } = env
+    const s = item as Scoring
+    s.items.forEach((si, j) => {
+      if (!ctx.indicatorIds.has(si.indicator))
+        report(
+          loc,
+          [...path, 'items', j, 'indicator'],
+          `unknown indicator '${si.indicator}'${suggest(si.indicator, ctx.indicatorIds)}`,
+        )
+      if (si.cap !== undefined && si.floor !== undefined && si.floor > si.cap)
+        report(loc, [...path, 'items', j, 'floor'], `floor ${si.floor} is above cap ${si.cap}`)
+    })
+    return {
+      ...s,
+      origin,
+      items: s.items.map((si, j) =>
+        si.missing
+          ? {
+              ...si,
+              missingFn:
+                formula([...path, 'items', j, 'missing', 'when'], si.missing.when, 'boolean') ??
+                dummy,
+            }
+          : si,
+      ),
+    }
+  },
+  adjustments(item, env) {
+    const { path, origin, formula, dummy } = env
+    return {
+      ...item,
+      origin,
+      whenFn: formula([...path, 'when'], item.when, 'boolean') ?? dummy,
+    }
+  },
+  vetoes(item, env) {
+    const { loc, path, origin, report, formula, dummy, classIds } = env
+    if (!classIds.has(item.class))
+      report(
+        loc,
+        [...path, 'class'],
+        `unknown class '${item.class}' (classes: ${[...classIds].join(', ')})`,
+      )
+    return {
+      ...item,
+      origin,
+      whenFn: formula([...path, 'when'], item.when, 'boolean') ?? dummy,
+    }
+  },
+  classes(item, env) {
+    const { loc, path, origin, report, ctx, classIds } = env
+    const c = item as ClassScheme
+    c.bands.forEach((b, j) => {
+      if (!classIds.has(b.class))
+        report(
+          loc,
+          [...path, 'bands', j, 'class'],
+          `unknown class '${b.class}' (classes: ${[...classIds].join(', ')})`,
+        )
+      if (c.method === 'rank-share' && b.share === undefined)
+        report(loc, [...path, 'bands', j], `a rank-share band needs 'share'`)
+      if (c.method === 'score' && b.minScore === undefined && j < c.bands.length - 1)
+        report(
+          loc,
+          [...path, 'bands', j],
+          `a score band needs 'minScore' (only the last band may omit it)`,
+        )
+    })
+    // Bands are read in order, best class first; a band listed out of order silently gives wrong classes.
+    const classOrder = [...classIds]
+    for (let j = 1; j < c.bands.length; j++) {
+      const prev = classOrder.indexOf(c.bands[j - 1].class)
+      const here = classOrder.indexOf(c.bands[j].class)
+      if (prev >= 0 && here >= 0 && here <= prev)
+        report(
+          loc,
+          [...path, 'bands', j, 'class'],
+          `bands are listed best class first (${classOrder.join(', ')}): '${c.bands[j].class}' cannot follow '${c.bands[j - 1].class}'`,
+        )
+      const [hi, lo] = [c.bands[j - 1].minScore, c.bands[j].minScore]
+      if (c.method === 'score' && hi !== undefined && lo !== undefined && lo >= hi)
+        report(
+          loc,
+          [...path, 'bands', j, 'minScore'],
+          `minScore ${lo} is not below the previous band's ${hi}: score bands go from the highest threshold down`,
+        )
+    }
+    const last = c.bands[c.bands.length - 1]
+    if (c.method === 'score' && last?.minScore !== undefined)
+      report(
+        loc,
+        [...path, 'bands', c.bands.length - 1, 'minScore'],
+        `the last score band takes every score below the band before it, so it has no minScore: a firm under ${last.minScore} would get '${last.class}' anyway. Add a band for lower scores, or remove this minScore`,
+      )
+    if (c.method === 'rank-share') {
+      const total = c.bands.reduce((a, b) => a + (b.share ?? 0), 0)
+      if (Math.abs(total - 1) > 1e-9)
+        report(loc, [...path, 'bands'], `band shares add up to ${+total.toFixed(6)}, not 1`)
+    }
+    for (const t of c.tieBreak)
+      if (!ctx.indicatorIds.has(t))
+        report(
+          loc,
+          [...path, 'tieBreak'],
+          `unknown indicator '${t}' in tieBreak${suggest(t, ctx.indicatorIds)}`,
+        )
+    return { ...c, origin }
+  },
+  sectorTables(item, env) {
+    const { loc, path, origin, report, formula, dummy, categoryIds, sectorIds } = env
+    const t = item as SectorTable
+    t.sectors.forEach((s, j) => {
+      if (!sectorIds.has(s)) report(loc, [...path, 'sectors', j], `unknown sector '${s}'`)
+    })
+    if (!categoryIds.has(t.otherwise))
+      report(loc, [...path, 'otherwise'], `unknown category '${t.otherwise}'`)
+    const rows: TableRowC[] = t.rows.map((r, j) => {
+      if (!categoryIds.has(r.category))
+        report(
+          loc,
+          [...path, 'rows', j, 'category'],
+          `unknown category '${r.category}' (categories: ${[...categoryIds].join(', ')})`,
+        )
+      return {
+        ...r,
+        whenFn: formula([...path, 'rows', j, 'when'], r.when, 'boolean') ?? dummy,
+      }
+    })
+    return { ...t, rows, origin }
+  },
+  surcharges(item, env) {
+    const {
+      loc,
+      path,
+      origin,
+      report,
+      ctx,
+      classIds,
+      categoryIds,
+      sectorIds,
+      resourceIds,
+      inputIds,
+    } = env
+    const s = item as Surcharge
+    if (!resourceIds.has(s.resource))
+      report(loc, [...path, 'resource'], `resource '${s.resource}' is not declared in the rulebook`)
+    s.sectors?.forEach((x, j) => {
+      if (!sectorIds.has(x)) report(loc, [...path, 'sectors', j], `unknown sector '${x}'`)
+    })
+    checkSurchargeShape(s, path, loc, report, {
+      classIds,
+      categoryIds,
+      indicatorIds: ctx.indicatorIds,
+      inputIds,
+    })
+    return { ...s, origin }
+  },
+  stacking(item, env) {
+    const { origin } = env
+    return { ...item, origin }
+  },
+  targets(item, env) {
+    const { origin } = env
+    return { ...item, origin }
+  },
+  deadlines(item, env) {
+    const { loc, path, origin, report } = env
+    const d = item as Deadline
+    if (d.kind === 'project_list' && !d.due)
+      report(loc, [...path, 'due'], `a project_list deadline needs 'due' (yearOffset, month, day)`)
+    if (d.kind === 'quarterly_report' && d.daysAfter === undefined)
+      report(loc, [...path, 'daysAfter'], `a quarterly_report deadline needs 'daysAfter'`)
+    return { ...d, origin }
+  },
+  funds(item, env) {
+    const { loc, path, origin, report } = env
+    const f = item as Fund
+    // Weights are compared as decimals: 0.3 + 0.2 + … is not 1 in binary floating point.
+    const sum = f.criteria.reduce((a, c) => a.plus(String(c.weight)), new Decimal(0))
+    if (!sum.eq(1)) report(loc, [...path, 'criteria'], `criteria weights sum to ${sum}, not 1`)
+    const seen = new Set<string>()
+    f.criteria.forEach((c, j) => {
+      if (seen.has(c.id))
+        report(loc, [...path, 'criteria', j, 'id'], `duplicate criterion '${c.id}'`)
+      seen.add(c.id)
+    })
+    return { ...f, origin }
+  },
+}
+
+function checkSurchargeShape(
+  s: Surcharge,
+  path: (string | number)[],
+  loc: Located,
+  report: Reporter,
+  ids: {
+    classIds: Set<string>
+    categoryIds: Set<string>
+    indicatorIds: Set<string>
+    inputIds: Set<string>
+  },
+): void {
+  const need = (field: 'rates' | 'intensity' | 'quota') => {
+    for (const f of ['rates', 'intensity', 'quota'] as const) {
+      if (f === field && !s[f]) report(loc, [...path, f], `basis '${s.basis}' needs '${f}'`)
+      if (f !== field && s[f])
+        report(loc, [...path, f], `'${f}' does not belong to basis '${s.basis}'`)
+    }
+  }
+  if (s.basis === 'class' || s.basis === 'category') {
+    need('rates')
+    s.rates?.forEach((r, j) => {
+      const key = s.basis as 'class' | 'category'
+      const other = key === 'class' ? 'category' : 'class'
+      if (!r[key])
+        report(loc, [...path, 'rates', j], `a rate of a '${key}' schedule needs '${key}'`)
+      if (r[other])
+        report(
+          loc,
+          [...path, 'rates', j, other],
+          `'${other}' does not belong in a '${key}' schedule`,
+        )
+      if (r.class && !ids.classIds.has(r.class))
+        report(loc, [...path, 'rates', j, 'class'], `unknown class '${r.class}'`)
+      if (r.category && !ids.categoryIds.has(r.category))
+        report(loc, [...path, 'rates', j, 'category'], `unknown category '${r.category}'`)
+    })
+  } else if (s.basis === 'intensity') {
+    need('intensity')
+    if (s.intensity && !ids.indicatorIds.has(s.intensity.measure))
+      report(
+        loc,
+        [...path, 'intensity', 'measure'],
+        `unknown indicator '${s.intensity.measure}'${suggest(s.intensity.measure, ids.indicatorIds)}`,
+      )
+  } else {
+    need('quota')
+    if (s.quota && !ids.inputIds.has(s.quota.quotaInput))
+      report(loc, [...path, 'quota', 'quotaInput'], `unknown input '${s.quota.quotaInput}'`)
+    s.quota?.bands.forEach((b, j) => {
+      if (b.overTo !== undefined && b.overTo <= b.overFrom)
+        report(loc, [...path, 'quota', 'bands', j, 'overTo'], `overTo must be above overFrom`)
+      const prev = s.quota!.bands[j - 1]
+      if (prev && prev.overTo !== b.overFrom)
+        report(
+          loc,
+          [...path, 'quota', 'bands', j, 'overFrom'],
+          `bands must be contiguous: expected overFrom ${prev.overTo}`,
+        )
+    })
+  }
+}
