@@ -32,9 +32,10 @@ import {
 import { quarterBounds, quarterOf } from '../programme/records.ts'
 import { quarterReport, reportCsv, reportDue, reportState } from '../programme/report.ts'
 import { resolve } from '../rulebook/resolve.ts'
-import { actorOf, authorize, CITY } from './authorize.ts'
+import { actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { EnterpriseService } from './enterprises.ts'
+import { inScope, ownCounty } from './permissions.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 const Day = z.iso.date({ message: 'dates are ISO YYYY-MM-DD' })
@@ -217,7 +218,7 @@ export class ProgrammeService {
 
   /** A county registers a project for a programme year (its own county only). */
   registerProject(p: Principal | undefined, req: ProjectRequest) {
-    const who = authorize(p, ['county'], { county: req.county })
+    const who = authorize(p, 'programme.write', { county: req.county })
     this.countyName(req.county)
     const today = this.store.today()
     const list = listDeadline(this.rules(`${req.year}-01-01`).deadlines, req.year)
@@ -263,7 +264,7 @@ export class ProgrammeService {
     version: number | undefined,
   ) {
     const before = this.project(p, id)
-    const who = authorize(p, ['county'], { county: before.county })
+    const who = authorize(p, 'programme.write', { county: before.county })
     const after = { ...before, ...patch }
     if (after.clusterBuiltOn && !after.cluster)
       throw invalid('clusterBuiltOn needs the cluster it built (cluster)')
@@ -283,9 +284,9 @@ export class ProgrammeService {
 
   /** A project as `p` may see it: the city's offices any, a county its own. */
   project(p: Principal | undefined, id: number) {
-    const who = authorize(p, [...CITY, 'county'])
+    const who = authorize(p, 'programme.read')
     const row = this.records.project(id)
-    authorize(who, [...CITY, 'county'], { county: row.county })
+    authorize(who, 'programme.read', { county: row.county })
     return row
   }
 
@@ -300,8 +301,8 @@ export class ProgrammeService {
   }
 
   listProjects(p: Principal | undefined, filter: { county?: string; year?: number }) {
-    const who = authorize(p, [...CITY, 'county'], { county: filter.county })
-    const county = who.role === 'county' ? who.scope : filter.county
+    const who = authorize(p, 'programme.read', { county: filter.county })
+    const county = ownCounty(who) ?? filter.county
     return this.records.projects({ county, year: filter.year })
   }
 
@@ -309,7 +310,7 @@ export class ProgrammeService {
 
   addDisposition(p: Principal | undefined, projectId: number, req: DispositionRequest) {
     const project = this.project(p, projectId)
-    const who = authorize(p, ['county'], { county: project.county })
+    const who = authorize(p, 'programme.write', { county: project.county })
     if (project.status === 'withdrawn') throw new ConflictError(`project ${projectId} is withdrawn`)
     const row = { ...DispositionRequest.parse(req), projectId }
     this.checkFirm(row.creditCode, project)
@@ -324,7 +325,7 @@ export class ProgrammeService {
    */
   importDispositions(p: Principal | undefined, projectId: number, bytes: Uint8Array) {
     const project = this.project(p, projectId)
-    const who = authorize(p, ['county'], { county: project.county })
+    const who = authorize(p, 'programme.write', { county: project.county })
     if (project.status === 'withdrawn') throw new ConflictError(`project ${projectId} is withdrawn`)
     const { text, encoding } = decodeCsvBytes(bytes)
     const parsed = parseDispositionsCsv(text)
@@ -408,9 +409,9 @@ export class ProgrammeService {
     patch: DispositionPatch,
     version: number | undefined,
   ) {
-    const who = authorize(p, [...CITY, 'county'])
+    const who = authorize(p, 'programme.read')
     const current = this.records.disposition(id)
-    authorize(who, ['county'], { county: current.county })
+    authorize(who, 'programme.write', { county: current.county })
     return this.records.updateDisposition(id, patch, version, actorOf(who), (before, after) => {
       if (before.status === 'abandoned')
         throw new ConflictError(`disposition ${id} was abandoned; record a new one instead`)
@@ -469,7 +470,7 @@ export class ProgrammeService {
     body: z.infer<typeof VerifyRequest>,
     version: number | undefined,
   ) {
-    const who = authorize(p, ['economy'])
+    const who = authorize(p, 'programme.verify')
     const today = this.store.today()
     const on = body.verifiedOn ?? today
     if (on > today) throw invalid(`verifiedOn (${on}) is in the future`)
@@ -526,7 +527,7 @@ export class ProgrammeService {
 
   /** An enterprise's dispositions (its own token, its county, the city's offices). */
   ofEnterprise(p: Principal | undefined, code: string) {
-    const e = this.enterprises.visible(p, code, [...CITY, 'county', 'enterprise'])
+    const e = this.enterprises.visible(p, code, 'programme.firm')
     return {
       creditCode: e.creditCode,
       closure: this.closureOf(code) ?? null,
@@ -621,7 +622,7 @@ export class ProgrammeService {
    * tier lookups for seconds). Refused like `progress` for anyone who may not read it.
    */
   async ready(p: Principal | undefined, asOf?: string): Promise<void> {
-    authorize(p, [...CITY, 'county'])
+    authorize(p, 'programme.read')
     const date = asOf ?? this.store.today()
     const years = new Set(
       this.targetsOn(date)
@@ -671,7 +672,7 @@ export class ProgrammeService {
    * figure counts; the project-list deadlines of every programme year; the city's monthly series.
    */
   progress(p: Principal | undefined, asOf?: string) {
-    authorize(p, [...CITY, 'county'])
+    authorize(p, 'programme.read')
     return this.progressOf(this.records.records(), asOf)
   }
 
@@ -726,13 +727,13 @@ export class ProgrammeService {
    * ahead (pending), with the nearest deadline ahead.
    */
   openDispositions(p: Principal | undefined) {
-    const who = authorize(p, [...CITY, 'county'])
+    const who = authorize(p, 'programme.read')
     const today = this.store.today()
     const open = this.records
-      .dispositions(who.role === 'county' ? { county: who.scope } : {})
+      .dispositions({ county: ownCounty(who) })
       .filter((d) => d.status === 'planned' || d.status === 'in_progress')
     return this.counties()
-      .filter((c) => who.role !== 'county' || c.code === who.scope)
+      .filter((c) => inScope(who, { county: c.code }))
       .map((c) => {
         const mine = open.filter((d) => d.county === c.code)
         const ahead = mine.filter((d) => d.deadline >= today).map((d) => d.deadline)
@@ -751,8 +752,8 @@ export class ProgrammeService {
    * its own records), the city's or a chosen county's for the city's offices.
    */
   basis(p: Principal | undefined, metric: string, opts: { county?: string; asOf?: string } = {}) {
-    const who = authorize(p, [...CITY, 'county'])
-    const county = who.role === 'county' ? who.scope : opts.county
+    const who = authorize(p, 'programme.read')
+    const county = ownCounty(who) ?? opts.county
     const records = this.records.records()
     const progress = this.progressOf(records, opts.asOf)
     const figures = county
@@ -788,7 +789,7 @@ export class ProgrammeService {
 
   /** The project-list deadlines of `year` per county: on time, late, missing or pending. */
   lists(p: Principal | undefined, year: number) {
-    authorize(p, [...CITY, 'county'])
+    authorize(p, 'programme.read')
     const { deadlines } = this.rules(`${year}-01-01`)
     if (!listDeadline(deadlines, year))
       throw new NotFoundError(`a project-list deadline for ${year}`)
@@ -812,7 +813,7 @@ export class ProgrammeService {
 
   /** The report of a county's quarter as generated from the records now, its due day, state and submissions. */
   report(p: Principal | undefined, county: string, quarter: string) {
-    authorize(p, [...CITY, 'county'], { county })
+    authorize(p, 'programme.read', { county })
     const name = this.countyName(county)
     const due = this.quarter(quarter)
     const { projects, dispositions } = this.records.records(county)
@@ -845,7 +846,7 @@ export class ProgrammeService {
     quarter: string,
     opts: { submittedOn?: string; historicReason?: string } = {},
   ) {
-    const who = authorize(p, ['county'], { county })
+    const who = authorize(p, 'programme.write', { county })
     this.countyName(county)
     this.quarter(quarter)
     const today = this.store.today()
@@ -879,9 +880,9 @@ export class ProgrammeService {
     p: Principal | undefined,
     filter: { county?: string; status?: BackdateRequestRow['status'] } = {},
   ) {
-    const who = authorize(p, [...CITY, 'county'], { county: filter.county })
+    const who = authorize(p, 'programme.read', { county: filter.county })
     return this.records.backdateRequests({
-      county: who.role === 'county' ? who.scope : filter.county,
+      county: ownCounty(who) ?? filter.county,
       status: filter.status,
     })
   }
@@ -896,7 +897,7 @@ export class ProgrammeService {
     id: number,
     body: z.infer<typeof BackdateDecisionRequest>,
   ) {
-    const who = authorize(p, ['economy'])
+    const who = authorize(p, 'programme.verify')
     return this.records.decideBackdate(
       id,
       { decision: body.decision, reason: body.reason ?? '', ref: body.ref ?? null },
@@ -922,7 +923,7 @@ export class ProgrammeService {
 
   /** Every county's report state for a quarter: a county that has not reported is flagged `missing`. */
   reportStates(p: Principal | undefined, quarter: string) {
-    authorize(p, [...CITY, 'county'])
+    authorize(p, 'programme.read')
     const due = this.quarter(quarter)
     const today = this.store.today()
     const subs = this.records.reports({ quarter })
@@ -967,7 +968,7 @@ export class ProgrammeService {
 
   /** The allocation of `year` computed now from the records, under the rules in force; nothing is stored. */
   fundPreview(p: Principal | undefined, year: number) {
-    authorize(p, [...CITY, 'county'])
+    authorize(p, 'programme.read')
     const fund = this.fundRule(year)
     const { projects, dispositions } = this.records.records()
     const counties = this.counties()
@@ -982,7 +983,7 @@ export class ProgrammeService {
 
   /** Fixes (定案) the year's allocation as previewed now: stored with its trace, never replaced. */
   fixFund(p: Principal | undefined, year: number) {
-    const who = authorize(p, ['economy'])
+    const who = authorize(p, 'programme.verify')
     const today = this.store.today()
     if (today < `${year + 1}-01-01`)
       throw invalid(
@@ -1003,7 +1004,7 @@ export class ProgrammeService {
   }
 
   fund(p: Principal | undefined, year: number) {
-    authorize(p, [...CITY, 'county'])
+    authorize(p, 'programme.read')
     const row = this.records.fund(year)
     if (!row)
       throw new NotFoundError(

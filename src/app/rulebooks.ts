@@ -27,7 +27,7 @@ import { applyDatedChange, type DatedChange } from '../rulebook/dated-change.ts'
 import { type ChangeReach, diffRulebooks, type RulebookDiff, reachOf } from '../rulebook/diff.ts'
 import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
 import { checkRulePaths, RULE_PATH_RULE, rulePathProblem } from '../rulebook/rule-path.ts'
-import { actorOf, authorize, EVERY } from './authorize.ts'
+import { actorOf, authorize } from './authorize.ts'
 import { type Correction, checkReach } from './correction.ts'
 
 /**
@@ -394,7 +394,7 @@ export class RulebookService {
       effectiveOn?: string
     },
   ): ImportResult {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, 'rulebook.import')
     checkRulePaths(texts.map((t) => t.path))
     const county = texts.filter((t) => isCountyFile(t.path))
     if (county.length > 0 && options.countyFiles === 'refuse')
@@ -504,12 +504,12 @@ export class RulebookService {
 
   /** Any role: the city versions (public rules; drafts are never part of one), newest first. */
   versions(p: Principal | undefined) {
-    authorize(p, EVERY)
+    authorize(p, 'rulebook.read')
     return this.store.listRulebookVersions()
   }
 
   version(p: Principal | undefined, id: number) {
-    authorize(p, EVERY)
+    authorize(p, 'rulebook.read')
     const v = this.store.getRulebookVersion(id)
     return { ...v, active: this.store.rulesHead()?.versionId === id }
   }
@@ -519,7 +519,7 @@ export class RulebookService {
     from: number,
     to: number,
   ): RulebookDiff & { from: number; to: number } {
-    authorize(p, EVERY)
+    authorize(p, 'rulebook.read')
     return {
       from,
       to,
@@ -529,7 +529,7 @@ export class RulebookService {
 
   /** The rules in force for a county on a date: the city version in force plus that county's filed overrides. */
   resolved(p: Principal | undefined, county: string | undefined, date: string) {
-    authorize(p, EVERY)
+    authorize(p, 'rulebook.read')
     const active = this.active()
     const resolved: ResolvedRules = resolve(
       active.rulebook,

@@ -40,12 +40,13 @@ export function createServices(
   const rulebooks = new RulebookService(store)
   const enterprises = new EnterpriseService(store, cache, rulebooks)
   const evaluations = new EvaluationService(store, cache, rulebooks)
-  const overrides = new OverrideService(store, cache, rulebooks)
-  const jobs = new JobService(
+  const jobs: JobService = new JobService(
     () => ({ evaluations, enterprises, overrides, changes }),
     options.jobsDbPath,
   )
-  overrides.useJobs(jobs)
+  const overrides: OverrideService = new OverrideService(store, cache, rulebooks, (p, req) =>
+    jobs.start(p, req),
+  )
   const programmeStore = new ProgrammeStore(store)
   const programme = new ProgrammeService(store, programmeStore, cache, rulebooks, enterprises)
   const changes = new ChangeService(store, rulebooks, programme)

@@ -6,6 +6,7 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
+import { can } from '../app/permissions.ts'
 import { createServices } from '../app/services.ts'
 import { AuthError, MujunError } from '../errors.ts'
 import { registerWebRoutes } from '../web/pages.tsx'
@@ -56,10 +57,10 @@ export function createApp(deps: AppDeps) {
   // bodies are metered by hono's bodyLimit, because reading `raw.body` turns the request into a web stream.
   // The limit is chosen once the caller is known: a year's CSV may be large, but only a bureau may send one.
   const checkBody = (c: Context<AppEnv>, next: () => Promise<void>): Promise<unknown> => {
-    const role = c.get('principal')?.role
+    const p = c.get('principal')
     const max =
-      (c.req.path === '/v1/enterprises:import' && (role === 'bureau' || role === 'economy')) ||
-      (c.req.path === '/v1/bills' && (role === 'bureau' || role === 'utility'))
+      (c.req.path === '/v1/enterprises:import' && can(p, 'enterprise.write')) ||
+      (c.req.path === '/v1/bills' && can(p, 'bills.run'))
         ? maxImport
         : maxBody
     const length = headerOf(c, 'content-length')

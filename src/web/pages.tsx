@@ -6,6 +6,7 @@
 import type { Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import { isCalendarDate } from '../app/evaluations.ts'
+import { can, ownCreditCode } from '../app/permissions.ts'
 import { ProjectRequest } from '../app/programme.ts'
 import type { Services } from '../app/services.ts'
 import type { Principal } from '../db/store.ts'
@@ -120,12 +121,11 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
       return wait > 0 ? refuse(429, { 'Retry-After': String(wait) }) : refuse(401)
     }
     setCookie(c, COOKIE, token, { httpOnly: true, sameSite: 'Strict', path: '/' })
-    const home =
-      p.role === 'bureau' || p.role === 'observer'
-        ? '/overview'
-        : p.role === 'economy' || p.role === 'county'
-          ? '/programme'
-          : '/self-check'
+    const home = can(p, 'home.overview')
+      ? '/overview'
+      : can(p, 'home.programme')
+        ? '/programme'
+        : '/self-check'
     return c.redirect(`${home}?lang=${lang}`)
   })
 
@@ -156,11 +156,12 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
       monthly: '100000',
     }
     let note = ''
-    if (!submitted && p?.role === 'enterprise') {
+    const own = ownCreditCode(p)
+    if (!submitted && own !== undefined) {
       // An enterprise that logged in sees its stored figures.
       try {
-        const e = store.getEnterprise(p.scope)
-        const f = store.getFigures(p.scope, Number(values.year)).data
+        const e = store.getEnterprise(own)
+        const f = store.getFigures(own, Number(values.year)).data
         values = {
           ...values,
           county: e.county,
@@ -246,18 +247,18 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
     const maxPoints = result ? Math.max(...result.indicators.map((i) => i.weight * 3), 1) : 1
     // A logged-in enterprise sees its provisional results under public notice and may object to them here.
     const notices =
-      p?.role === 'enterprise'
+      own !== undefined
         ? store
             .listRuns()
             .filter((r) => r.status === 'notice')
             .flatMap((r) => {
-              const row = store.runResult(r.id, p.scope)
+              const row = store.runResult(r.id, own)
               return row
                 ? [
                     {
                       run: r,
                       row,
-                      objections: store.listObjections({ runId: r.id, creditCode: p.scope }),
+                      objections: store.listObjections({ runId: r.id, creditCode: own }),
                     },
                   ]
                 : []
@@ -305,9 +306,9 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
           </section>
         ))}
         {note ? <p>{note}</p> : ''}
-        {p?.role === 'enterprise' ? (
+        {own !== undefined ? (
           <p>
-            <a href={`/provenance?code=${p.scope}&lang=${lang}`}>
+            <a href={`/provenance?code=${own}&lang=${lang}`}>
               {lang === 'zh'
                 ? '我为什么付这个价格？谁决定的？'
                 : 'Why do I pay this price, and who decided it?'}
@@ -469,14 +470,15 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
   app.post('/objection', async (c) => {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
-    if (p?.role !== 'enterprise') return c.text('log in with your enterprise token to object', 401)
+    const own = ownCreditCode(p)
+    if (!p || own === undefined) return c.text('log in with your enterprise token to object', 401)
     const body = await formOf(c)
     if (!body) return c.text('malformed form body', 400)
     const runId = Number(body.runId)
     if (!Number.isInteger(runId)) return c.text('runId is missing', 400)
     try {
       services.evaluations.object(p, runId, {
-        creditCode: p.scope,
+        creditCode: own,
         reason: String(body.reason ?? '').trim(),
         evidence: String(body.evidence ?? '').trim(),
       })
@@ -489,7 +491,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
   app.get('/programme', async (c) => {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
-    if (!p || !['bureau', 'economy', 'observer', 'county'].includes(p.role))
+    if (!can(p, 'programme.read'))
       return c.html(
         <Layout lang={lang} title={t(lang, 'programme')} path="/programme" loggedIn={!!p}>
           <p>
@@ -552,8 +554,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
       historicReason: text('historicReason'),
     })
     const page = async (message: string, status: 200 | 401 | 403 | 422) => {
-      if (!p || !['bureau', 'economy', 'observer', 'county'].includes(p.role))
-        return c.text(message, status)
+      if (!can(p, 'programme.read')) return c.text(message, status)
       await services.programme.ready(p)
       return c.html(
         <ProgrammePage lang={lang} services={services} who={p} message={message} />,
@@ -628,7 +629,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
         </Layout>,
         401,
       )
-    const code = (c.req.query('code') ?? (p.role === 'enterprise' ? p.scope : '')).trim()
+    const code = (c.req.query('code') ?? ownCreditCode(p) ?? '').trim()
     const asked = c.req.query('date') ?? ''
     const date = isCalendarDate(asked) ? asked : store.today()
     let record: ReturnType<Services['provenance']['of']> | undefined
@@ -699,7 +700,7 @@ export function registerWebRoutes(app: Hono<any>, services: Services, limiter: A
   app.get('/overview', async (c) => {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
-    if (!p || !['bureau', 'economy', 'observer'].includes(p.role)) {
+    if (!can(p, 'overview.read')) {
       return c.html(
         <Layout lang={lang} title={t(lang, 'overview')} path="/overview" loggedIn={!!p}>
           <p>

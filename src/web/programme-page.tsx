@@ -5,6 +5,7 @@
  * fund's allocation (fixed, or a preview until it is fixed). Everything shown comes from ProgrammeService.
  * @module web/programme-page
  */
+import { can, inScope, ownCounty } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import type { Principal } from '../db/store.ts'
 import { NotFoundError } from '../errors.ts'
@@ -204,9 +205,7 @@ export function ProgrammePage(props: {
   const projects = programme.listProjects(who, {})
   const countyName = (code: string) =>
     services.rulebooks.active().rulebook.meta.counties.find((c) => c.code === code)?.name ?? code
-  const chosen = progress.counties.find(
-    (c) => c.county === (who.role === 'county' ? who.scope : props.county),
-  )
+  const chosen = progress.counties.find((c) => c.county === (ownCounty(who) ?? props.county))
   return (
     <Layout lang={lang} title={t(lang, 'programme')} path="/programme" loggedIn={true}>
       <p>
@@ -227,7 +226,7 @@ export function ProgrammePage(props: {
           <input type="hidden" name="lang" value={lang} />
           <select name="county" id="county">
             {progress.counties
-              .filter((c) => who.role !== 'county' || c.county === who.scope)
+              .filter((c) => inScope(who, { county: c.county }))
               .map((c) => (
                 <option value={c.county} selected={c.county === chosen?.county}>
                   {c.name}
@@ -246,7 +245,7 @@ export function ProgrammePage(props: {
       <section id="projects">
         <h2>{lang === 'zh' ? '整治提升项目' : 'Projects'}</h2>
         {props.message && <p id="message">{props.message}</p>}
-        {who.role === 'county' && (
+        {can(who, 'programme.write') && ownCounty(who) !== undefined && (
           <form id="register" method="post" action={`/programme/project?lang=${lang}`}>
             <input type="hidden" name="county" value={who.scope} />
             <label>
@@ -347,7 +346,7 @@ export function ProgrammePage(props: {
           {reports.map((r) => (
             <tr class={`state-${r.state}`} data-county={r.county}>
               <td>
-                {who.role !== 'county' || who.scope === r.county ? (
+                {inScope(who, { county: r.county }) ? (
                   <a
                     class="report"
                     href={`/programme/report?county=${r.county}&quarter=${quarter}&lang=${lang}`}
@@ -364,7 +363,7 @@ export function ProgrammePage(props: {
               </td>
               <td>{r.firstSubmittedOn ?? '—'}</td>
               <td>
-                {who.role !== 'county' || who.scope === r.county ? (
+                {inScope(who, { county: r.county }) ? (
                   <a
                     class="download"
                     href={`/programme/report.csv?county=${r.county}&quarter=${quarter}`}
@@ -605,7 +604,7 @@ export function ProjectPage(props: {
   message?: string
 }) {
   const { lang, who, project: p } = props
-  const mine = who.role === 'county' && who.scope === p.county
+  const mine = can(who, 'programme.write') && inScope(who, { county: p.county })
   return (
     <Layout lang={lang} title={`#${p.id} ${p.name}`} path="/programme/project" loggedIn={true}>
       <p>
@@ -647,7 +646,7 @@ export function ProjectPage(props: {
             <td class="num">{d.landFreedMu}</td>
             <td class="verified">
               {d.verifiedOn ??
-                (who.role === 'economy' && d.status === 'done' ? (
+                (can(who, 'programme.verify') && d.status === 'done' ? (
                   <form method="post" action={`/programme/verify?lang=${lang}`}>
                     <input type="hidden" name="disposition" value={String(d.id)} />
                     <input type="hidden" name="version" value={String(d.version)} />

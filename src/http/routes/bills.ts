@@ -123,7 +123,7 @@ export function registerBillRoutes(
   )
   app.post('/v1/bills', async (c) => {
     const p = c.get('principal')
-    authorize(p, ['bureau', 'utility'])
+    authorize(p, 'bills.run')
     const type = (headerOf(c, 'content-type') ?? '').toLowerCase()
     if (/^application\/json\b/.test(type)) {
       let value: unknown

@@ -205,7 +205,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
       responses: reply(AuditSchema, 'entries'),
     }),
     (c) => {
-      authorize(c.get('principal'), ['bureau', 'economy'])
+      authorize(c.get('principal'), 'audit.read')
       return c.json({ entries: store.listAudit(c.req.valid('query')) }, 200)
     },
   )

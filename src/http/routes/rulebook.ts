@@ -174,7 +174,7 @@ export function registerRulebookRoutes(
     (c) => {
       const body = c.req.valid('json')
       const p = c.get('principal')
-      authorize(p, ['bureau'])
+      authorize(p, 'rulebook.import')
       const files = rulebooks.changedFiles(changeOf(body))
       const v = rulebooks.importCity(p, files, noteOf(body), {
         ifMatch: c.req.header('if-match'),
@@ -215,7 +215,7 @@ export function registerRulebookRoutes(
     async (c) => {
       const body = c.req.valid('json')
       const p = c.get('principal')
-      authorize(p, ['bureau'])
+      authorize(p, 'rulebook.preview')
       const files = 'files' in body ? body.files : rulebooks.changedFiles(changeOf(body))
       const { job, done } = jobs.start(p, {
         kind: 'city-preview',
