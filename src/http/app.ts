@@ -1,5 +1,6 @@
 /**
- * The HTTP API: `createApp({ store })` builds a hono app over a store; no singletons.
+ * The HTTP API: `createApi(deps)` builds the hono app of the API over the use cases (authentication, body limits,
+ * problem+json, every /v1 route and the OpenAPI document); the pages are mounted beside it by `src/mount.ts`.
  * @module http/app
  */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
@@ -7,13 +8,12 @@ import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
 import { can } from '../app/permissions.ts'
-import { createServices } from '../app/services.ts'
+import type { Services } from '../app/services.ts'
+import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
+import { errorToProblem, problemResponse, zodProblemResponse } from '../edge-shared/problem.ts'
 import { AuthError, MujunError } from '../errors.ts'
-import { registerWebRoutes } from '../web/pages.tsx'
-import { AuthFailureLimiter } from './auth-limiter.ts'
 import { type AppDeps, type AppEnv, clientOf, headerOf } from './context.ts'
 import { docsPage } from './docs-page.ts'
-import { errorToProblem, problemResponse, zodProblemResponse } from './problem.ts'
 import { HealthSchema, reply } from './responses.ts'
 import { registerBillRoutes } from './routes/bills.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
@@ -24,8 +24,8 @@ import { registerProgrammeRoutes } from './routes/programme.ts'
 import { registerRulebookRoutes } from './routes/rulebook.ts'
 import { registerTokenRoutes } from './routes/tokens.ts'
 
-export function createApp(deps: AppDeps) {
-  const services = deps.services ?? createServices(deps.store)
+export function createApi(deps: AppDeps & { services: Services; authLimiter: AuthFailureLimiter }) {
+  const { services } = deps
   const log = deps.log ?? ((m: string) => process.stderr.write(`${m}\n`))
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps) {
       )
     return Number(length) > max ? Promise.resolve(tooLarge(c, max)) : next()
   }
-  const limiter = deps.authLimiter ?? new AuthFailureLimiter()
+  const limiter = deps.authLimiter
   // Every /v1 route needs a token: it is checked before any body is read or validated, so an anonymous request
   // costs a header lookup whatever it sends.
   const authenticate = async (
@@ -158,7 +158,6 @@ export function createApp(deps: AppDeps) {
   registerOverrideRoutes(app, services)
   registerTokenRoutes(app, services)
   registerProgrammeRoutes(app, services)
-  registerWebRoutes(app as never, services, limiter)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -180,4 +179,4 @@ export function createApp(deps: AppDeps) {
   return app
 }
 
-export type App = ReturnType<typeof createApp>
+export type ApiApp = ReturnType<typeof createApi>

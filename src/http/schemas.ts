@@ -5,9 +5,9 @@
 import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
+import { RequestInvalid } from '../edge-shared/problem.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import { headerOf } from './context.ts'
-import { RequestInvalid } from './problem.ts'
 
 /** 统一社会信用代码 with its GB 32100-2015 check character verified. */
 export const CreditCode = z

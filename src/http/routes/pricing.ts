@@ -6,9 +6,9 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Services } from '../../app/services.ts'
 import { knownAtInstant } from '../../dates.ts'
+import { RequestInvalid } from '../../edge-shared/problem.ts'
 import { creditCodeProblem } from '../../enterprise/credit-code.ts'
 import type { AppEnv } from '../context.ts'
-import { RequestInvalid } from '../problem.ts'
 import {
   ClassHistorySchema,
   ProvenanceSchema,

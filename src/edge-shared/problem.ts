@@ -1,6 +1,6 @@
 /**
  * One error shape for the whole API: RFC 9457 problem+json with a stable `code`.
- * @module http/problem
+ * @module edge-shared/problem
  */
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
