@@ -4,9 +4,9 @@
  */
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { KnownAt, QuoteBody, RequestInvalid } from '../../app/requests.ts'
 import type { Services } from '../../app/services.ts'
 import { knownAtInstant } from '../../dates.ts'
-import { RequestInvalid } from '../../edge-shared/problem.ts'
 import { creditCodeProblem } from '../../enterprise/credit-code.ts'
 import type { AppEnv } from '../context.ts'
 import {
@@ -19,18 +19,6 @@ import {
   TiersSchema,
 } from '../responses.ts'
 import { County, CreditCode, Industry, IsoDate, jsonBody } from '../schemas.ts'
-
-// One numeric contract for a quantity, sent as a string or a JSON number: at most 15 digits before the point and
-// 9 after (a JSON number is checked on its shortest decimal form, the one JSON.stringify writes).
-const QUANTITY = /^\d{1,15}(\.\d{1,9})?$/
-const Quantity = z.union([
-  z
-    .string()
-    .regex(QUANTITY, 'a non-negative decimal with at most 15 digits before the point and 9 after'),
-  z.number().refine((n) => Number.isFinite(n) && n >= 0 && QUANTITY.test(String(n)), {
-    message: 'a non-negative number with at most 15 digits before the point and 9 after',
-  }),
-])
 
 const TierParams = z.object({ creditCode: CreditCode })
 /** A real calendar date written YYYY-MM-DD (what IsoDate accepts), checked without building a Date. */
@@ -47,45 +35,7 @@ function isIsoDate(s: string): boolean {
     d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31)
   )
 }
-/**
- * "As known at": a date (the end of that day in Ningbo) or an ISO date-time with its offset; normalised to the UTC
- * instant stored timestamps are compared with. The answer is what the service would have answered then.
- */
-export const KnownAt = z
-  .string()
-  .max(40)
-  .transform((v, ctx) => {
-    const at = knownAtInstant(v)
-    if (at === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'a date YYYY-MM-DD (the end of that day in Ningbo) or an ISO date-time with its offset',
-      })
-      return z.NEVER
-    }
-    return at
-  })
-  .openapi({
-    type: 'string',
-    example: '2026-06-30',
-    description:
-      'answer as known at this date (end of that day in Ningbo) or ISO date-time: the rule versions, overrides, publications and verifications recorded by then; default now',
-  })
 const TierQuery = z.object({ date: IsoDate.optional(), knownAt: KnownAt.optional() })
-
-export const QuoteBody = z.object({
-  creditCode: CreditCode,
-  resource: z.string().openapi({ example: 'electricity' }),
-  from: IsoDate,
-  to: IsoDate,
-  quantity: Quantity.optional(),
-  readings: z
-    .array(z.object({ from: IsoDate, to: IsoDate, quantity: Quantity }))
-    .max(400)
-    .optional(),
-  knownAt: KnownAt.optional(),
-})
 
 export function registerPricingRoutes(
   app: OpenAPIHono<AppEnv>,
