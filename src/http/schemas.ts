@@ -42,3 +42,43 @@ export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Prom
   if (!parsed.success) throw new RequestInvalid(parsed.error, 'body')
   return parsed.data
 }
+
+type Where = 'param' | 'query' | 'body'
+/** A documented route's request schemas, as createRoute keeps them. */
+type Documented = {
+  request?: {
+    params?: z.ZodType
+    query?: z.ZodType
+    body?: { content: { 'application/json'?: { schema: z.ZodType } } }
+  }
+}
+type Part<R extends Documented, K extends 'params' | 'query'> = NonNullable<R['request']>[K]
+type JsonPart<R extends Documented> = NonNullable<
+  NonNullable<R['request']>['body']
+>['content']['application/json'] extends {
+  schema: infer S extends z.ZodType
+}
+  ? S
+  : never
+
+/**
+ * The check a hot route runs, derived from its documented contract: the very schema objects the OpenAPI document
+ * shows validate the request (synchronously, without the validator chain), so the contract and the executed check
+ * are one path. A failure is the 422 the chain would give.
+ */
+export function contractOf<R extends Documented>(route: R) {
+  const check =
+    <T extends z.ZodType | undefined>(schema: T, where: Where) =>
+    (value: unknown): z.output<NonNullable<T>> => {
+      const parsed = schema!.safeParse(value)
+      if (!parsed.success) throw new RequestInvalid(parsed.error, where)
+      return parsed.data as z.output<NonNullable<T>>
+    }
+  const body = route.request?.body?.content['application/json']?.schema
+  return {
+    params: check(route.request?.params as Part<R, 'params'>, 'param'),
+    query: check(route.request?.query as Part<R, 'query'>, 'query'),
+    /** The JSON body (415 for another media type, 400 for malformed JSON), checked by the documented schema. */
+    json: (c: Context) => jsonBody(c, body as JsonPart<R>),
+  }
+}

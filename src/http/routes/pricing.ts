@@ -4,10 +4,8 @@
  */
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { KnownAt, QuoteBody, RequestInvalid } from '../../app/requests.ts'
+import { KnownAt, QuoteBody } from '../../app/requests.ts'
 import type { Services } from '../../app/services.ts'
-import { knownAtInstant } from '../../dates.ts'
-import { creditCodeProblem } from '../../enterprise/credit-code.ts'
 import type { AppEnv } from '../context.ts'
 import {
   ClassHistorySchema,
@@ -18,31 +16,17 @@ import {
   TierSchema,
   TiersSchema,
 } from '../responses.ts'
-import { County, CreditCode, Industry, IsoDate, jsonBody } from '../schemas.ts'
+import { County, CreditCode, contractOf, Industry, IsoDate } from '../schemas.ts'
 
 const TierParams = z.object({ creditCode: CreditCode })
-/** A real calendar date written YYYY-MM-DD (what IsoDate accepts), checked without building a Date. */
-function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
-  const y = +s.slice(0, 4)
-  const m = +s.slice(5, 7)
-  const d = +s.slice(8, 10)
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
-  return (
-    m >= 1 &&
-    m <= 12 &&
-    d >= 1 &&
-    d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31)
-  )
-}
 const TierQuery = z.object({ date: IsoDate.optional(), knownAt: KnownAt.optional() })
 
 export function registerPricingRoutes(
   app: OpenAPIHono<AppEnv>,
   { pricing, provenance, store }: Services,
 ) {
-  // The hottest route: documented as usual, validated in the handler with the same schemas by a plain synchronous
-  // safeParse (the validator chain costs more than the cached answer), after the token is checked.
+  // The hottest route: documented as usual and checked by the documented schemas themselves (contractOf), by a
+  // plain synchronous parse after the token is checked (the validator chain costs more than the cached answer).
   const tierRoute = createRoute({
     method: 'get',
     path: '/v1/enterprises/{creditCode}/tier',
@@ -55,25 +39,13 @@ export function registerPricingRoutes(
     ),
   })
   app.openAPIRegistry.registerPath(tierRoute)
+  const tier = contractOf(tierRoute)
   app.get('/v1/enterprises/:creditCode/tier', (c) => {
-    const code = c.req.param('creditCode')
-    let date = c.req.query('date')
-    const rawKnownAt = c.req.query('knownAt')
-    const knownAt = rawKnownAt === undefined ? undefined : knownAtInstant(rawKnownAt)
-    // The common case checked directly; anything else goes through the schemas for their exact 422.
-    if (
-      creditCodeProblem(code) !== undefined ||
-      (date !== undefined && !isIsoDate(date)) ||
-      (rawKnownAt !== undefined && knownAt === undefined)
-    ) {
-      const params = TierParams.safeParse({ creditCode: code })
-      if (!params.success) throw new RequestInvalid(params.error, 'param')
-      const query = TierQuery.safeParse({ date, knownAt: rawKnownAt })
-      if (!query.success) throw new RequestInvalid(query.error, 'query')
-    }
+    const { creditCode } = tier.params({ creditCode: c.req.param('creditCode') })
+    const query = tier.query({ date: c.req.query('date'), knownAt: c.req.query('knownAt') })
     // Today in Ningbo: a UTC date would give yesterday's tier until 08:00 there.
-    date ??= store.today()
-    return c.body(pricing.tierJson(c.get('principal'), code, date, knownAt), 200, {
+    const date = query.date ?? store.today()
+    return c.body(pricing.tierJson(c.get('principal'), creditCode, date, query.knownAt), 200, {
       'content-type': 'application/json; charset=utf-8',
     })
   })
@@ -143,7 +115,7 @@ export function registerPricingRoutes(
     },
   )
 
-  // Utilities quote in bulk: the body is validated in the handler (see jsonBody); the route is documented as usual.
+  // Utilities quote in bulk: the body is checked by the documented schema (contractOf) without the validator chain.
   const quoteRoute = createRoute({
     method: 'post',
     path: '/v1/quotes',
@@ -166,8 +138,9 @@ export function registerPricingRoutes(
     ),
   })
   app.openAPIRegistry.registerPath(quoteRoute)
+  const quoteContract = contractOf(quoteRoute)
   app.post('/v1/quotes', async (c) => {
-    const body = await jsonBody(c, QuoteBody)
+    const body = await quoteContract.json(c)
     return c.json(pricing.quote(c.get('principal'), body), 200)
   })
 
