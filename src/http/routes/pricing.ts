@@ -20,6 +20,77 @@ import { County, CreditCode, contractOf, Industry, IsoDate } from '../schemas.ts
 
 const TierParams = z.object({ creditCode: CreditCode })
 const TierQuery = z.object({ date: IsoDate.optional(), knownAt: KnownAt.optional() })
+/** The documented contracts of these routes, keyed 'METHOD path'. */
+const ROUTES = {
+  'GET /v1/enterprises/{creditCode}/classes': createRoute({
+    method: 'get',
+    path: '/v1/enterprises/{creditCode}/classes',
+    tags: ['utilities'],
+    summary:
+      "An enterprise's class history: each published evaluation's class and the days it binds, and its closure under the programme, from which nothing is charged",
+    request: { params: TierParams },
+    responses: reply(ClassHistorySchema, 'the class history'),
+  }),
+  'GET /v1/enterprises/{creditCode}/provenance': createRoute({
+    method: 'get',
+    path: '/v1/enterprises/{creditCode}/provenance',
+    tags: ['utilities'],
+    summary:
+      'Why the enterprise pays what it pays on a date, and who decided each part: each surcharge with its rule item, the city rule version and who activated it, the county overrides in force with their approval and filing, the published evaluation (who ran, noticed and published it; the objections and their decisions), who entered the figures it rated, and a verified closure',
+    request: { params: TierParams, query: TierQuery },
+    responses: reply(ProvenanceSchema, 'the provenance of the tier on the date'),
+  }),
+  'POST /v1/tiers:batch': createRoute({
+    method: 'post',
+    path: '/v1/tiers:batch',
+    tags: ['utilities'],
+    summary: 'Tiers of up to 10,000 enterprises on one date (nightly sync)',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.object({
+              date: IsoDate,
+              creditCodes: z.array(z.string()).min(1).max(10_000),
+            }),
+          },
+        },
+      },
+    },
+    responses: reply(
+      TiersSchema,
+      'one entry per credit code, in request order; unknown or malformed codes carry an error',
+    ),
+  }),
+  'POST /v1/self-check': createRoute({
+    method: 'post',
+    path: '/v1/self-check',
+    tags: ['enterprises'],
+    summary:
+      'What-if rating of submitted figures against the published peers, with the full trace; nothing is stored',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.object({
+              creditCode: CreditCode.optional(),
+              county: County,
+              industryCode: Industry,
+              year: z.number().int().min(2000).max(2100),
+              figures: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
+            }),
+          },
+        },
+      },
+    },
+    responses: reply(
+      RatingResultSchema,
+      'the rating result with indicators, benchmarks, points, vetoes and class',
+    ),
+  }),
+}
 
 export function registerPricingRoutes(
   app: OpenAPIHono<AppEnv>,
@@ -50,70 +121,26 @@ export function registerPricingRoutes(
     })
   })
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/enterprises/{creditCode}/classes',
-      tags: ['utilities'],
-      summary:
-        "An enterprise's class history: each published evaluation's class and the days it binds, and its closure under the programme, from which nothing is charged",
-      request: { params: TierParams },
-      responses: reply(ClassHistorySchema, 'the class history'),
-    }),
-    (c) => c.json(pricing.classHistory(c.get('principal'), c.req.valid('param').creditCode), 200),
+  app.openapi(ROUTES['GET /v1/enterprises/{creditCode}/classes'], (c) =>
+    c.json(pricing.classHistory(c.get('principal'), c.req.valid('param').creditCode), 200),
   )
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/enterprises/{creditCode}/provenance',
-      tags: ['utilities'],
-      summary:
-        'Why the enterprise pays what it pays on a date, and who decided each part: each surcharge with its rule item, the city rule version and who activated it, the county overrides in force with their approval and filing, the published evaluation (who ran, noticed and published it; the objections and their decisions), who entered the figures it rated, and a verified closure',
-      request: { params: TierParams, query: TierQuery },
-      responses: reply(ProvenanceSchema, 'the provenance of the tier on the date'),
-    }),
-    (c) =>
-      c.json(
-        provenance.of(
-          c.get('principal'),
-          c.req.valid('param').creditCode,
-          c.req.valid('query').date ?? store.today(),
-        ),
-        200,
+  app.openapi(ROUTES['GET /v1/enterprises/{creditCode}/provenance'], (c) =>
+    c.json(
+      provenance.of(
+        c.get('principal'),
+        c.req.valid('param').creditCode,
+        c.req.valid('query').date ?? store.today(),
       ),
+      200,
+    ),
   )
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/tiers:batch',
-      tags: ['utilities'],
-      summary: 'Tiers of up to 10,000 enterprises on one date (nightly sync)',
-      request: {
-        body: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: z.object({
-                date: IsoDate,
-                creditCodes: z.array(z.string()).min(1).max(10_000),
-              }),
-            },
-          },
-        },
-      },
-      responses: reply(
-        TiersSchema,
-        'one entry per credit code, in request order; unknown or malformed codes carry an error',
-      ),
-    }),
-    (c) => {
-      const { date, creditCodes } = c.req.valid('json')
-      const tiers = pricing.tiers(c.get('principal'), date, creditCodes)
-      return c.json({ date, count: tiers.length, tiers }, 200)
-    },
-  )
+  app.openapi(ROUTES['POST /v1/tiers:batch'], (c) => {
+    const { date, creditCodes } = c.req.valid('json')
+    const tiers = pricing.tiers(c.get('principal'), date, creditCodes)
+    return c.json({ date, count: tiers.length, tiers }, 200)
+  })
 
   // Utilities quote in bulk: the body is checked by the documented schema (contractOf) without the validator chain.
   const quoteRoute = createRoute({
@@ -144,34 +171,7 @@ export function registerPricingRoutes(
     return c.json(pricing.quote(c.get('principal'), body), 200)
   })
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/self-check',
-      tags: ['enterprises'],
-      summary:
-        'What-if rating of submitted figures against the published peers, with the full trace; nothing is stored',
-      request: {
-        body: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: z.object({
-                creditCode: CreditCode.optional(),
-                county: County,
-                industryCode: Industry,
-                year: z.number().int().min(2000).max(2100),
-                figures: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
-              }),
-            },
-          },
-        },
-      },
-      responses: reply(
-        RatingResultSchema,
-        'the rating result with indicators, benchmarks, points, vetoes and class',
-      ),
-    }),
-    (c) => c.json(pricing.selfCheck(c.get('principal'), c.req.valid('json')), 200),
+  app.openapi(ROUTES['POST /v1/self-check'], (c) =>
+    c.json(pricing.selfCheck(c.get('principal'), c.req.valid('json')), 200),
   )
 }
