@@ -15,6 +15,11 @@ import type { PricingService } from './pricing.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 export class ProvenanceService {
+  /** Today's date in Ningbo, the day a provenance is asked for by default. */
+  today(): string {
+    return this.store.today()
+  }
+
   constructor(
     private readonly store: Store,
     private readonly rulebooks: RulebookService,

@@ -11,10 +11,12 @@ import { EnterpriseService } from './enterprises.ts'
 import { EvaluationService } from './evaluations.ts'
 import { JobService } from './jobs.ts'
 import { OverrideService } from './overrides.ts'
+import { OverviewService } from './overview.ts'
 import { PricingService } from './pricing.ts'
 import { ProgrammeService } from './programme.ts'
 import { ProvenanceService } from './provenance.ts'
 import { RulebookService } from './rulebooks.ts'
+import { SelfCheckService } from './self-check.ts'
 import { TokenService } from './tokens.ts'
 
 export interface Services {
@@ -30,6 +32,8 @@ export interface Services {
   provenance: ProvenanceService
   jobs: JobService
   changes: ChangeService
+  selfChecks: SelfCheckService
+  overview: OverviewService
 }
 
 export function createServices(
@@ -66,5 +70,7 @@ export function createServices(
     provenance: new ProvenanceService(store, rulebooks, enterprises, pricing, programmeStore),
     jobs,
     changes,
+    selfChecks: new SelfCheckService(store, rulebooks, evaluations),
+    overview: new OverviewService(store),
   }
 }
