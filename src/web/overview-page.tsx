@@ -39,6 +39,50 @@ export function registerOverviewPage(app: PageApp, { services, who }: PageDeps) 
   })
 }
 
+const COLOURS: Record<string, string> = { A: '#1a7f37', B: '#2a6fd6', C: '#c77700', D: '#c62828' }
+
+/** Stacked bars of firms per class, one bar per county or sector. */
+function Bars(p: {
+  classes: string[]
+  data: Map<string, Record<string, number>>
+  label: (k: string) => string
+  id: string
+  title: string
+}) {
+  const { classes } = p
+  const entries = [...p.data.entries()].sort()
+  const max = Math.max(1, ...entries.map(([, m]) => Object.values(m).reduce((a, b) => a + b, 0)))
+  const h = 22
+  return (
+    <svg id={p.id} width="900" height={entries.length * h + 24} role="img">
+      <title>{p.title}</title>
+      {entries.map(([k, m], i) => {
+        let x = 160
+        return (
+          <g>
+            <text x="0" y={i * h + 15} font-size="13">
+              {p.label(k)}
+            </text>
+            {classes.map((c) => {
+              const w = ((m[c] ?? 0) / max) * 480
+              const rect = (
+                <rect x={x} y={i * h + 3} width={w} height={h - 6} fill={COLOURS[c] ?? '#888'}>
+                  <title>{`${c}: ${m[c] ?? 0}`}</title>
+                </rect>
+              )
+              x += w
+              return rect
+            })}
+            <text x={x + 6} y={i * h + 15} font-size="12">
+              {classes.map((c) => `${c}${m[c] ?? 0}`).join(' ')}
+            </text>
+          </g>
+        )
+      })}
+    </svg>
+  )
+}
+
 const PENDING = ['draft', 'submitted', 'approved']
 
 function Overview(props: {
@@ -51,7 +95,6 @@ function Overview(props: {
   const { rulebook } = services.rulebooks.active()
   const run = services.overview.latestPublished(who)
   const classes = rulebook.meta.classes.map((c) => c.id)
-  const colours: Record<string, string> = { A: '#1a7f37', B: '#2a6fd6', C: '#c77700', D: '#c62828' }
   const rows = run ? services.overview.classCounts(who, run.id) : []
   const byCounty = new Map<string, Record<string, number>>()
   const bySector = new Map<string, Record<string, number>>()
@@ -64,44 +107,6 @@ function Overview(props: {
       m[r.class] = (m[r.class] ?? 0) + r.n
       map.set(key, m)
     }
-  }
-  const Bars = (p: {
-    data: Map<string, Record<string, number>>
-    label: (k: string) => string
-    id: string
-    title: string
-  }) => {
-    const entries = [...p.data.entries()].sort()
-    const max = Math.max(1, ...entries.map(([, m]) => Object.values(m).reduce((a, b) => a + b, 0)))
-    const h = 22
-    return (
-      <svg id={p.id} width="900" height={entries.length * h + 24} role="img">
-        <title>{p.title}</title>
-        {entries.map(([k, m], i) => {
-          let x = 160
-          return (
-            <g>
-              <text x="0" y={i * h + 15} font-size="13">
-                {p.label(k)}
-              </text>
-              {classes.map((c) => {
-                const w = ((m[c] ?? 0) / max) * 480
-                const rect = (
-                  <rect x={x} y={i * h + 3} width={w} height={h - 6} fill={colours[c] ?? '#888'}>
-                    <title>{`${c}: ${m[c] ?? 0}`}</title>
-                  </rect>
-                )
-                x += w
-                return rect
-              })}
-              <text x={x + 6} y={i * h + 15} font-size="12">
-                {classes.map((c) => `${c}${m[c] ?? 0}`).join(' ')}
-              </text>
-            </g>
-          )
-        })}
-      </svg>
-    )
   }
   const pending = rulebook.overrides.filter((o) => PENDING.includes(o.status))
   // The programme's progress is measured from its records (projects and dispositions), never from classes.
@@ -148,6 +153,7 @@ function Overview(props: {
       <section>
         <h2>{t(lang, 'distribution')}</h2>
         <Bars
+          classes={classes}
           id="by-county"
           title={t(lang, 'distribution')}
           data={byCounty}
@@ -157,6 +163,7 @@ function Overview(props: {
       <section>
         <h2>{t(lang, 'sectors')}</h2>
         <Bars
+          classes={classes}
           id="by-sector"
           title={t(lang, 'sectors')}
           data={bySector}

@@ -10,6 +10,7 @@ import { registerOverviewPage } from './overview-page.tsx'
 import { type PageApp, pageDeps } from './page-kit.ts'
 import { registerProgrammePages } from './programme-pages.tsx'
 import { registerProvenancePage } from './provenance-page.tsx'
+import { registerReportPages } from './report-page.tsx'
 import { registerSelfCheckPages } from './self-check-page.tsx'
 
 /** Mounts every page on `app`. */
@@ -19,6 +20,7 @@ export function registerWebRoutes(app: PageApp, services: Services, limiter: Aut
   registerLoginPages(app, deps)
   registerSelfCheckPages(app, deps)
   registerProgrammePages(app, deps)
+  registerReportPages(app, deps)
   registerProvenancePage(app, deps)
   registerOverviewPage(app, deps)
 }

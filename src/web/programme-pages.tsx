@@ -10,7 +10,8 @@ import { MujunError } from '../errors.ts'
 import { langOf, t } from './i18n.ts'
 import { Layout } from './layout.tsx'
 import { formOf, type PageApp, type PageDeps, type PageRequest, problemText } from './page-kit.ts'
-import { BasisPage, ProgrammePage, ProjectPage, ReportPage } from './programme-page.tsx'
+import { ProgrammePage } from './programme-page.tsx'
+import { ProjectPage } from './project-page.tsx'
 
 export function registerProgrammePages(app: PageApp, { services, who }: PageDeps) {
   app.get('/programme', async (c) => {
@@ -134,50 +135,5 @@ export function registerProgrammePages(app: PageApp, { services, who }: PageDeps
       return problemText(c, e)
     }
     return c.redirect(`/programme/project?id=${project}&lang=${langOf(c.req.query('lang'))}`, 303)
-  })
-
-  app.get('/programme/basis', async (c) => {
-    const lang = langOf(c.req.query('lang'))
-    const query = c.req.query('asOf')
-    const asOf = query && /^\d{4}-\d{2}-\d{2}$/.test(query) ? query : undefined
-    try {
-      await services.programme.ready(who(c), asOf)
-      const basis = services.programme.basis(who(c), c.req.query('metric') ?? '', {
-        county: c.req.query('county'),
-        asOf,
-      })
-      return c.html(<BasisPage lang={lang} basis={basis} />)
-    } catch (e) {
-      return problemText(c, e)
-    }
-  })
-
-  app.get('/programme/report', (c) => {
-    const lang = langOf(c.req.query('lang'))
-    try {
-      const report = services.programme.report(
-        who(c),
-        c.req.query('county') ?? '',
-        c.req.query('quarter') ?? '',
-      )
-      return c.html(<ReportPage lang={lang} report={report} />)
-    } catch (e) {
-      return problemText(c, e)
-    }
-  })
-
-  app.get('/programme/report.csv', (c) => {
-    const p = who(c)
-    const county = c.req.query('county') ?? ''
-    const quarter = c.req.query('quarter') ?? ''
-    try {
-      const csv = services.programme.reportCsv(p, county, quarter)
-      return c.body(csv, 200, {
-        'content-type': 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="report-${county}-${quarter}.csv"`,
-      })
-    } catch (e) {
-      return problemText(c, e)
-    }
   })
 }
