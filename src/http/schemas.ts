@@ -44,6 +44,8 @@ export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Prom
 }
 
 type Where = 'param' | 'query' | 'body'
+/** Accepted path or query inputs kept per route part (each a few hundred bytes). */
+const ACCEPTED_KEPT = 10_000
 /** A documented route's request schemas, as createRoute keeps them. */
 type Documented = {
   request?: {
@@ -67,13 +69,25 @@ type JsonPart<R extends Documented> = NonNullable<
  * are one path. A failure is the 422 the chain would give.
  */
 export function contractOf<R extends Documented>(route: R) {
-  const check =
-    <T extends z.ZodType | undefined>(schema: T, where: Where) =>
-    (value: unknown): z.output<NonNullable<T>> => {
+  const check = <T extends z.ZodType | undefined>(schema: T, where: Where) => {
+    // The schema's answer for inputs it accepted, kept (bounded): the same input is answered as the schema answered
+    // it, without parsing again. Path and query parts are strings, so the key is their length-prefixed values.
+    const accepted = new Map<string, z.output<NonNullable<T>>>()
+    return (value: Record<string, string | undefined>): z.output<NonNullable<T>> => {
+      let key = ''
+      for (const k in value) {
+        const v = value[k]
+        key += v === undefined ? '-;' : `${v.length}:${v};`
+      }
+      const hit = accepted.get(key)
+      if (hit !== undefined) return hit
       const parsed = schema!.safeParse(value)
       if (!parsed.success) throw new RequestInvalid(parsed.error, where)
+      if (accepted.size >= ACCEPTED_KEPT) accepted.clear()
+      accepted.set(key, parsed.data as z.output<NonNullable<T>>)
       return parsed.data as z.output<NonNullable<T>>
     }
+  }
   const body = route.request?.body?.content['application/json']?.schema
   return {
     params: check(route.request?.params as Part<R, 'params'>, 'param'),
