@@ -12,7 +12,7 @@ import { Store } from './db/store.ts'
 import { type DemoTokens, seedDemo } from './demo/seed.ts'
 import { parseEnv } from './env.ts'
 import { formatRuleProblem, RulebookError } from './errors.ts'
-import { createApp } from './http/app.ts'
+import { createApp } from './mount.ts'
 import { readRuleTexts } from './rulebook/load.ts'
 
 let env: ReturnType<typeof parseEnv>

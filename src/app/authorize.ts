@@ -2,34 +2,36 @@
  * Who may do what: the one role check every use case runs, whatever edge (HTTP, page, CLI) called it.
  * @module app/authorize
  */
-import { ROLES } from '../db/schema.ts'
 import { AuthError } from '../errors.ts'
 import type { Principal, Role } from '../principal.ts'
+import { type Action, allows, rolesFor, scopeRuleOf } from './permissions.ts'
 
-/** Requires one of `roles`; a county or enterprise principal must also match `scope` when one is given. */
+export type { Action } from './permissions.ts'
+
+/**
+ * Requires a role the permission table allows `action`; a scoped principal (county, enterprise) must also match
+ * the part of `scope` its rule names, when given.
+ */
 export function authorize(
   principal: Principal | undefined,
-  roles: readonly Role[],
+  action: Action,
   scope?: { county?: string; creditCode?: string },
 ): Principal {
   if (!principal) throw new AuthError(401, 'a valid Bearer token is required')
-  if (!roles.includes(principal.role))
+  if (!allows(principal.role, action))
     throw new AuthError(
       403,
-      `role '${principal.role}' may not do this (allowed: ${roles.join(', ')})`,
+      `role '${principal.role}' may not do this (allowed: ${rolesFor(action).join(', ')})`,
     )
-  if (
-    principal.role === 'county' &&
-    scope?.county !== undefined &&
-    scope.county !== principal.scope
-  ) {
+  const rule = scopeRuleOf(principal.role)
+  if (rule === 'county' && scope?.county !== undefined && scope.county !== principal.scope) {
     throw new AuthError(
       403,
       `this county token is scoped to ${principal.scope}, not ${scope.county}`,
     )
   }
   if (
-    principal.role === 'enterprise' &&
+    rule === 'creditCode' &&
     scope?.creditCode !== undefined &&
     scope.creditCode !== principal.scope
   ) {
@@ -37,13 +39,6 @@ export function authorize(
   }
   return principal
 }
-
-/** Every role (the tokens' ROLES). */
-export const EVERY: readonly Role[] = ROLES
-/** The city's offices, which read everything city-wide. */
-export const CITY: readonly Role[] = ['bureau', 'economy', 'observer']
-/** Who keeps the enterprise register and its annual figures: the bureau bills them, the economy office rates them. */
-export const REGISTRARS: readonly Role[] = ['bureau', 'economy']
 
 /** How a principal is named in the audit log and in override records: the token's label, role, scope and id. */
 export const actorOf = (p: Principal) =>

@@ -89,7 +89,7 @@ export class ChangeService {
     options: { effectiveOn?: string; months?: number } = {},
     progress?: (done: number, total: number) => void,
   ): ActPreview {
-    authorize(p, ['bureau'])
+    authorize(p, 'rulebook.preview')
     const change = this.rulebooks.cityChange(texts, options.effectiveOn)
     const digest = actDigest(this.store, change.act)
     const before = this.rulebooks.active().rulebook
@@ -175,7 +175,7 @@ export class ChangeService {
     options: { publishedOn?: string; months?: number } = {},
     progress?: (done: number, total: number) => void,
   ): ActPreview {
-    authorize(p, ['economy', 'bureau'])
+    authorize(p, 'evaluation.preview')
     const run = this.store.getRun(runId)
     if (run.status !== 'draft' && run.status !== 'notice')
       throw new MujunError(

@@ -10,8 +10,9 @@ import type { Enterprise } from '../enterprise/enterprise.ts'
 import { AuthError, MujunError, NotFoundError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { figureProblems } from '../rating/rate.ts'
-import { actorOf, authorize, CITY, REGISTRARS } from './authorize.ts'
+import { type Action, actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
+import { ownCounty, ownCreditCode } from './permissions.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 type Figures = Record<string, number | boolean | string>
@@ -47,34 +48,30 @@ export class EnterpriseService {
    * An enterprise as `p` may see it. A token scoped to another enterprise or county gets 403 whether or not the
    * code exists, so a scoped token learns nothing about other firms.
    */
-  visible(
-    p: Principal | undefined,
-    code: string,
-    roles: readonly Principal['role'][],
-  ): EnterpriseView {
-    const who = authorize(p, roles)
-    if (who.role === 'enterprise' && who.scope !== code)
+  visible(p: Principal | undefined, code: string, action: Action): EnterpriseView {
+    const who = authorize(p, action)
+    if (ownCreditCode(who) !== undefined && who.scope !== code)
       throw new AuthError(403, `this enterprise token is scoped to ${who.scope}`)
     let e: EnterpriseView
     try {
       e = this.row(code)
     } catch (err) {
-      if (err instanceof NotFoundError && who.role === 'county')
+      if (err instanceof NotFoundError && ownCounty(who) !== undefined)
         throw new AuthError(403, `enterprise ${code} is not in county ${who.scope}`)
       throw err
     }
-    if (who.role === 'county' && e.county !== who.scope)
+    if (ownCounty(who) !== undefined && e.county !== who.scope)
       throw new AuthError(403, `enterprise ${code} is not in county ${who.scope}`)
     return e
   }
 
   get(p: Principal | undefined, code: string): EnterpriseView {
-    return this.visible(p, code, [...CITY, 'county', 'enterprise'])
+    return this.visible(p, code, 'enterprise.read')
   }
 
   list(p: Principal | undefined, q: { county?: string; limit: number; offset: number }) {
-    const who = authorize(p, [...CITY, 'county'])
-    const county = who.role === 'county' ? who.scope : q.county
+    const who = authorize(p, 'enterprise.list')
+    const county = ownCounty(who) ?? q.county
     return this.store.listEnterprises({ county, limit: q.limit, offset: q.offset })
   }
 
@@ -82,7 +79,7 @@ export class EnterpriseService {
     p: Principal | undefined,
     e: { creditCode: string; name: string; county: string; industryCode: string },
   ) {
-    const who = authorize(p, REGISTRARS)
+    const who = authorize(p, 'enterprise.write')
     this.checkCounty(e.county)
     return this.store.createEnterprise(e, actorOf(who))
   }
@@ -93,7 +90,7 @@ export class EnterpriseService {
     patch: { name: string; county: string; industryCode: string },
     ifMatch: string | undefined,
   ) {
-    const who = authorize(p, REGISTRARS)
+    const who = authorize(p, 'enterprise.write')
     this.checkCounty(patch.county)
     return this.store.updateEnterprise(code, patch, ifMatch, actorOf(who))
   }
@@ -110,7 +107,7 @@ export class EnterpriseService {
     data: Figures,
     ifMatch: string | undefined,
   ) {
-    const who = authorize(p, REGISTRARS)
+    const who = authorize(p, 'enterprise.write')
     const problems = figureProblems(this.rulebooks.active().rulebook, data)
     if (problems)
       throw new MujunError('FIGURES_INVALID', problems.join('; '), {
@@ -127,7 +124,7 @@ export class EnterpriseService {
     year: number,
     onProgress?: (done: number, total: number) => void,
   ) {
-    const who = authorize(p, REGISTRARS)
+    const who = authorize(p, 'enterprise.write')
     const rb = this.rulebooks.active().rulebook
     for (const r of rows) {
       const problem = figureProblems(rb, r.figures)
@@ -147,7 +144,7 @@ export class EnterpriseService {
     skipBad: boolean,
     onProgress?: (done: number, total: number) => void,
   ) {
-    authorize(p, REGISTRARS)
+    authorize(p, 'enterprise.write')
     const { text, encoding } = decodeCsvBytes(bytes)
     const parsed = parseEnterprisesCsv(text, this.rulebooks.active().rulebook)
     if (parsed.problems.length > 0 && !skipBad) {

@@ -12,9 +12,10 @@ import type { Principal } from '../principal.ts'
 import { emptyFrame, type PeerFrame, type RatingResult, rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import { HISTORY_YEARS } from '../rulebook/schema.ts'
-import { actorOf, authorize, CITY } from './authorize.ts'
+import { actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import { actDigest, type Correction, checkReach } from './correction.ts'
+import { ownCounty, ownCreditCode } from './permissions.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 /**
@@ -227,7 +228,7 @@ export class EvaluationService {
     /** Told when the population has been read and when it has been rated (the benchmark times each phase). */
     onPhase?: (phase: 'read' | 'rated', firms: number) => void,
   ): { id: number; counts: Record<string, number> } {
-    const who = authorize(p, ['economy'])
+    const who = authorize(p, 'evaluation.run')
     const { id, overrideSeq, rulebook } = this.rulebooks.active()
     const population = this.store.population(year)
     if (population.length === 0)
@@ -248,7 +249,7 @@ export class EvaluationService {
 
   /** Puts a draft run to public notice for the rulebook's notice period, from today. */
   notice(p: Principal | undefined, runId: number) {
-    const who = authorize(p, ['economy'])
+    const who = authorize(p, 'evaluation.publish')
     const days = this.rulebooks.active().rulebook.meta.publication.noticeDays
     return putToNotice(this.store, runId, this.store.today(), days, actorOf(who))
   }
@@ -263,7 +264,7 @@ export class EvaluationService {
     runId: number,
     historic?: { publishedOn: string; reason?: string; correction?: Correction },
   ) {
-    const who = authorize(p, ['economy'])
+    const who = authorize(p, 'evaluation.publish')
     const today = this.store.today()
     let correction: ReturnType<typeof checkReach>
     if (historic) {
@@ -343,7 +344,7 @@ export class EvaluationService {
 
   /** An enterprise's provisional result in the run of `year` under notice, with the notice dates. */
   provisional(p: Principal | undefined, code: string, year: number) {
-    authorize(p, [...CITY, 'county', 'enterprise'], { creditCode: code })
+    authorize(p, 'provisional.read', { creditCode: code })
     const run = this.inNotice(year)
     if (!run)
       throw new MujunError('NO_NOTICE', `no evaluation of ${year} is in public notice`, {
@@ -354,7 +355,7 @@ export class EvaluationService {
       throw new MujunError('NOT_FOUND', `${code} has no result in evaluation ${run.id}`, {
         status: 404,
       })
-    authorize(p, [...CITY, 'county', 'enterprise'], { creditCode: code, county: row.county })
+    authorize(p, 'provisional.read', { creditCode: code, county: row.county })
     const { figures: _, ...result } = this.stored(this.store.getRun(run.id), row)
     return {
       evaluationId: run.id,
@@ -372,7 +373,7 @@ export class EvaluationService {
     runId: number,
     body: { creditCode: string; reason: string; evidence: string },
   ) {
-    const who = authorize(p, ['economy', 'enterprise'], { creditCode: body.creditCode })
+    const who = authorize(p, 'objection.file', { creditCode: body.creditCode })
     // The page posts plain form fields: the same bounds as the API's schema, checked here for both.
     if (
       body.reason.length < 5 ||
@@ -390,11 +391,11 @@ export class EvaluationService {
 
   /** Objections: the bureau sees all, a county its own county's, an enterprise its own. */
   objections(p: Principal | undefined, filter: { runId?: number }) {
-    const who = authorize(p, [...CITY, 'county', 'enterprise'])
+    const who = authorize(p, 'objection.read')
     return this.store.listObjections({
       ...filter,
-      county: who.role === 'county' ? who.scope : undefined,
-      creditCode: who.role === 'enterprise' ? who.scope : undefined,
+      county: ownCounty(who),
+      creditCode: ownCreditCode(who),
     })
   }
 
@@ -404,7 +405,7 @@ export class EvaluationService {
     id: number,
     d: { upheld: boolean; class?: string; reason: string },
   ) {
-    const who = authorize(p, ['economy'])
+    const who = authorize(p, 'objection.decide')
     const classes = this.rulebooks.active().rulebook.meta.classes.map((c) => c.id)
     if (d.upheld && (!d.class || !classes.includes(d.class)))
       throw new MujunError(
@@ -416,12 +417,12 @@ export class EvaluationService {
   }
 
   list(p: Principal | undefined) {
-    authorize(p, [...CITY, 'county', 'utility'])
+    authorize(p, 'evaluation.read')
     return this.store.listRuns()
   }
 
   get(p: Principal | undefined, id: number) {
-    authorize(p, [...CITY, 'county', 'utility'])
+    authorize(p, 'evaluation.read')
     return this.store.getRun(id)
   }
 
@@ -431,8 +432,8 @@ export class EvaluationService {
     id: number,
     q: { county?: string; class?: string; limit: number; offset: number },
   ) {
-    const who = authorize(p, [...CITY, 'county'])
-    const county = who.role === 'county' ? who.scope : q.county
+    const who = authorize(p, 'results.read')
+    const county = ownCounty(who) ?? q.county
     const run = this.store.getRun(id)
     // The run's upheld objections read once for the page, not once a row.
     const upheld = this.upheld(id)
@@ -540,7 +541,7 @@ export class EvaluationService {
     runId: number,
     onProgress?: (done: number, total: number) => void,
   ): { csv: string; rows: number; year: number } {
-    authorize(p, [...CITY, 'utility'])
+    authorize(p, 'results.csv')
     const run = this.store.getRun(runId)
     const rows = this.store.runResults(runId)
     const lines = rows.map((r, i) => {

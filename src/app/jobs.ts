@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
 import { MujunError, NotFoundError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
-import { actorOf, authorize, REGISTRARS } from './authorize.ts'
+import { type Action, actorOf, authorize } from './authorize.ts'
 import type { ChangeService } from './changes.ts'
 import type { EnterpriseService } from './enterprises.ts'
 import type { EvaluationService } from './evaluations.ts'
@@ -45,6 +45,15 @@ export type JobMessage =
   | { type: 'done'; result: unknown }
   | { type: 'failed'; error: NonNullable<Job['error']> }
 
+/** What starting each kind of job requires: the action of the use case it runs. */
+const JOB_ACTIONS: Record<JobRequest['kind'], Action> = {
+  evaluate: 'evaluation.run',
+  import: 'enterprise.write',
+  preview: 'override.read',
+  'city-preview': 'rulebook.preview',
+  'publication-preview': 'evaluation.preview',
+}
+
 /** Finished jobs kept for GET /v1/jobs/{id}, oldest dropped first. */
 const KEEP = 200
 /** Jobs waiting or running at most; one more is refused (503) rather than queued without bound. */
@@ -77,18 +86,7 @@ export class JobService {
    * bureau's; a preview is asked by whoever may read the override (the use case checks again inside the job).
    */
   start(p: Principal | undefined, req: JobRequest): { job: Job; done: Promise<unknown> } {
-    const who = authorize(
-      p,
-      req.kind === 'preview'
-        ? ['bureau', 'economy', 'observer', 'county']
-        : req.kind === 'evaluate'
-          ? ['economy']
-          : req.kind === 'city-preview'
-            ? ['bureau']
-            : req.kind === 'publication-preview'
-              ? ['economy', 'bureau']
-              : REGISTRARS,
-    )
+    const who = authorize(p, JOB_ACTIONS[req.kind])
     if (this.pending >= MAX_QUEUED)
       throw new MujunError('JOBS_BUSY', `${this.pending} jobs are queued; try again shortly`, {
         status: 503,
@@ -138,7 +136,7 @@ export class JobService {
   }
 
   get(p: Principal | undefined, id: string): Job {
-    authorize(p, ['bureau', 'economy'])
+    authorize(p, 'job.read')
     const j = this.jobs.get(id)
     if (!j) throw new NotFoundError(`job ${id}`)
     return j.job

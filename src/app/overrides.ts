@@ -11,7 +11,7 @@ import { LIVE_STATUSES, overrideFileName } from '../db/rule-store.ts'
 import type { Store } from '../db/store.ts'
 import { AuthError, ConflictError, MujunError, NotFoundError } from '../errors.ts'
 import { type OverridePreview, previewOverride } from '../pricing/override-preview.ts'
-import type { Principal, Role } from '../principal.ts'
+import type { Principal } from '../principal.ts'
 import { compileRulebook, type Override } from '../rulebook/compile.ts'
 import {
   applyTransition,
@@ -20,19 +20,10 @@ import {
   type OverrideAction,
   TransitionError,
 } from '../rulebook/override-workflow.ts'
-import { actorOf, authorize, CITY } from './authorize.ts'
+import { actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
-import type { JobService } from './jobs.ts'
+import { inScope, ownCounty } from './permissions.ts'
 import type { RulebookService } from './rulebooks.ts'
-
-/** Who may take each step: the city decides; the county proposes, submits, files and withdraws its own. */
-export const ACTION_ROLES: Record<OverrideAction, Role[]> = {
-  submit: ['county', 'bureau'],
-  approve: ['bureau'],
-  reject: ['bureau'],
-  file: ['county', 'bureau'],
-  withdraw: ['county', 'bureau'],
-}
 
 const ID = /^[a-z][a-z0-9_-]{0,63}$/
 
@@ -93,24 +84,24 @@ export class OverrideService {
     private readonly store: Store,
     private readonly cache: RevisionCache,
     private readonly rulebooks: RulebookService,
+    /** Runs a preview as a job (off the request thread); without one, previews run in place. */
+    private readonly startJob?: StartPreviewJob,
   ) {}
 
   /** The bureau sees every county's overrides; a county sees its own. */
   list(p: Principal | undefined): OverrideSummary[] {
-    const who = authorize(p, [...CITY, 'county'])
-    return this.store
-      .listOverrideRows(who.role === 'county' ? who.scope : undefined)
-      .map((row) => summary(row))
+    const who = authorize(p, 'override.read')
+    return this.store.listOverrideRows(ownCounty(who)).map((row) => summary(row))
   }
 
   /** One override with its text and history. A county asking for an id that is not its own gets 403, existing or not. */
   get(p: Principal | undefined, id: string): OverrideDetail {
-    return this.detail(this.owned(authorize(p, [...CITY, 'county']), id))
+    return this.detail(this.owned(authorize(p, 'override.read'), id))
   }
 
   /** A county's new proposal, in status draft, checked against the city rules in force. */
   propose(p: Principal | undefined, text: string): OverrideDetail {
-    const who = authorize(p, ['county', 'bureau'])
+    const who = authorize(p, 'override.propose')
     const header = readHeader(text, 'strict')
     if (!header.id || !ID.test(header.id))
       throw invalid(
@@ -118,7 +109,7 @@ export class OverrideService {
       )
     if (header.status !== 'draft')
       throw invalid(`a new override starts as draft (status is ${header.status ?? 'missing'})`)
-    if (who.role === 'county' && header.county !== who.scope)
+    if (!inScope(who, { county: header.county }))
       throw new AuthError(
         403,
         `a county token for ${who.scope} cannot propose for ${header.county ?? 'no county'}`,
@@ -157,7 +148,7 @@ export class OverrideService {
     text: string,
     ifMatch: string | undefined,
   ): OverrideDetail {
-    const who = authorize(p, ['county', 'bureau'])
+    const who = authorize(p, 'override.propose')
     const current = this.owned(who, id)
     checkIfMatch(ifMatch, overrideEtag(id, current.version))
     if (current.status !== 'draft')
@@ -201,7 +192,7 @@ export class OverrideService {
     decision: { ref?: string; reason?: string; date?: string },
     ifMatch?: string,
   ): OverrideDetail {
-    const who = authorize(p, ACTION_ROLES[action])
+    const who = authorize(p, `override.${action}`)
     const current = this.owned(who, id)
     if (ifMatch !== undefined) checkIfMatch(ifMatch, overrideEtag(id, current.version))
     const today = this.store.today()
@@ -306,7 +297,7 @@ export class OverrideService {
       correction: { reason: string; document: string }
     },
   ): OverrideDetail {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, 'override.repair')
     const current = this.owned(who, id)
     if ((fix.to === undefined) === (fix.withdraw !== true))
       throw invalid(
@@ -353,14 +344,8 @@ export class OverrideService {
     return this.detail(this.store.overrideRow(id)!)
   }
 
-  private jobs?: JobService
   /** Previews being computed, so that the same question asked again meanwhile waits for the same job. */
   private inFlight = new Map<string, Promise<OverridePreview>>()
-
-  /** Previews asked over HTTP run as jobs (off the request thread) through `jobs`. */
-  useJobs(jobs: JobService): void {
-    this.jobs = jobs
-  }
 
   /**
    * What a (pending) override would change, computed off the request thread: from the cache when this revision
@@ -374,13 +359,12 @@ export class OverrideService {
     this.previewable(p, id)
     const key = `preview|${id}|${year}`
     const hit = this.cache.peek<OverridePreview>(key)
-    if (hit || !this.jobs) return hit ?? this.preview(p, id, year)
+    if (hit || !this.startJob) return hit ?? this.preview(p, id, year)
     const revision = this.store.revision
     const flight = `${key}|${revision}`
     let pending = this.inFlight.get(flight)
     if (!pending) {
-      pending = this.jobs
-        .start(p, { kind: 'preview', overrideId: id, year })
+      pending = this.startJob(p, { kind: 'preview', overrideId: id, year })
         .done.then((pv) => {
           this.cache.put(
             key,
@@ -410,7 +394,7 @@ export class OverrideService {
 
   /** An override `p` may read and that can still be previewed (not rejected or withdrawn). */
   private previewable(p: Principal | undefined, id: string): void {
-    const row = this.owned(authorize(p, [...CITY, 'county']), id)
+    const row = this.owned(authorize(p, 'override.read'), id)
     if (!LIVE_STATUSES.includes(row.status))
       throw new ConflictError(
         `override ${id} is ${row.status}; only a live override can be previewed`,
@@ -420,7 +404,7 @@ export class OverrideService {
   /** The override, checked to exist and to belong to a county principal. */
   private owned(who: Principal, id: string) {
     const row = this.store.overrideRow(id)
-    if (who.role === 'county' && row?.county !== who.scope)
+    if (ownCounty(who) !== undefined && row?.county !== who.scope)
       throw new AuthError(403, `override ${id} is not one of county ${who.scope}'s overrides`)
     if (!row) throw new NotFoundError(`override ${id}`)
     return row
@@ -471,6 +455,12 @@ export class OverrideService {
     }
   }
 }
+
+/** Starts a preview job for `p`; `done` settles with the preview (JobService.start). */
+export type StartPreviewJob = (
+  p: Principal | undefined,
+  req: { kind: 'preview'; overrideId: string; year: number },
+) => { done: Promise<unknown> }
 
 type OverrideRow = NonNullable<ReturnType<Store['overrideRow']>>
 

@@ -18,10 +18,11 @@ import {
 import type { Principal } from '../principal.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import { selfCheck } from '../rating/self-check.ts'
-import { authorize, EVERY } from './authorize.ts'
+import { authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { EnterpriseService } from './enterprises.ts'
 import type { EvaluationService } from './evaluations.ts'
+import { inScope } from './permissions.ts'
 import type { ProgrammeService } from './programme.ts'
 import type { RulebookService } from './rulebooks.ts'
 
@@ -41,28 +42,24 @@ export class PricingService {
    * keeps the firm's county, so a hit is authorized without a second lookup.
    */
   tierJson(p: Principal | undefined, code: string, date: string, knownAt?: string): string {
-    const who = authorize(p, EVERY)
+    const who = authorize(p, 'tier.read')
     const hit = this.cache.get(
       knownAt === undefined ? `tier|${code}|${date}` : `tier|${code}|${date}|${knownAt}`,
       () => {
-        const e = this.enterprises.visible(who, code, EVERY)
+        const e = this.enterprises.visible(who, code, 'tier.read')
         return { county: e.county, json: JSON.stringify(this.tierOf(code, date, knownAt)) }
       },
       (t) => t.json.length * 2,
     )
     // A hit made for another principal: the scope check `visible` does on a miss, done again (it throws the 403).
-    if (
-      who.role === 'enterprise'
-        ? who.scope !== code
-        : who.role === 'county' && hit.county !== who.scope
-    )
-      this.enterprises.visible(who, code, EVERY)
+    if (!inScope(who, { county: hit.county, creditCode: code }))
+      this.enterprises.visible(who, code, 'tier.read')
     return hit.json
   }
 
   /** Tiers of many enterprises on one date; unknown or malformed codes carry their own error. */
   tiers(p: Principal | undefined, date: string, codes: string[]) {
-    authorize(p, ['bureau', 'utility'])
+    authorize(p, 'tiers.batch')
     return codes.map((code) => {
       const problem = creditCodeProblem(code)
       if (problem)
@@ -103,7 +100,7 @@ export class PricingService {
     p: Principal | undefined,
     req: QuoteRequest & { creditCode: string; knownAt?: string },
   ): Quote & { rulebookVersion: number; overrides: string[]; knownAt?: string } {
-    this.enterprises.visible(p, req.creditCode, EVERY)
+    this.enterprises.visible(p, req.creditCode, 'quote.create')
     // As known at an instant (a bill issued then, reproduced): the rules, publications and closures recorded by it.
     const at = req.knownAt
     const { id, rulebook } = this.rulebooks.knownAt(at)
@@ -145,7 +142,7 @@ export class PricingService {
    * once the firm is closed under the programme, its closure, from which nothing is charged.
    */
   classHistory(p: Principal | undefined, code: string) {
-    this.enterprises.visible(p, code, EVERY)
+    this.enterprises.visible(p, code, 'classes.read')
     const { rulebook } = this.rulebooks.active()
     const today = this.today()
     const history = [...this.evaluations.history(code, Number(today.slice(0, 4)))].sort(
@@ -184,7 +181,7 @@ export class PricingService {
       figures: Enterprise['figures']
     },
   ) {
-    authorize(p, EVERY, { county: body.county, creditCode: body.creditCode })
+    authorize(p, 'selfCheck.run', { county: body.county, creditCode: body.creditCode })
     const { rulebook } = this.rulebooks.active()
     const peers = this.evaluations.publishedPeers(body.year, body.creditCode)
     const result = selfCheck(peers, rulebook, body.year, {

@@ -10,13 +10,17 @@ import type { ProgrammeStore } from '../db/programme-store.ts'
 import type { Store } from '../db/store.ts'
 import type { Principal } from '../principal.ts'
 import { overrideInForce, resolve } from '../rulebook/resolve.ts'
-import { EVERY } from './authorize.ts'
 import type { EnterpriseService } from './enterprises.ts'
 import { overrideEvents } from './overrides.ts'
 import type { PricingService } from './pricing.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 export class ProvenanceService {
+  /** Today's date in Ningbo, the day a provenance is asked for by default. */
+  today(): string {
+    return this.store.today()
+  }
+
   constructor(
     private readonly store: Store,
     private readonly rulebooks: RulebookService,
@@ -27,7 +31,7 @@ export class ProvenanceService {
 
   /** The provenance of `code`'s tier on `date`; the same roles and scopes as the tier. */
   of(p: Principal | undefined, code: string, date: string) {
-    const firm = this.enterprises.visible(p, code, EVERY)
+    const firm = this.enterprises.visible(p, code, 'provenance.read')
     const tier = this.pricing.tierOf(code, date)
     const head = this.store.rulesHead()!
     const version = this.store.listRulebookVersions().find((v) => v.id === head.versionId)!

@@ -5,81 +5,30 @@
  * @module app/rulebooks
  */
 import { parseDocument } from 'yaml'
-import type { Tx } from '../db/base-store.ts'
 import { overrideFileName, rulebookEtag } from '../db/rule-store.ts'
 import type { Store } from '../db/store.ts'
-import { ConflictError, MujunError, PreconditionError, RulebookError } from '../errors.ts'
+import { ConflictError, MujunError, RulebookError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
-import {
-  compileRulebook,
-  isCountyFile,
-  type Override,
-  type Rulebook,
-  type RuleText,
-} from '../rulebook/compile.ts'
+import { compileRulebook, isCountyFile, type Rulebook, type RuleText } from '../rulebook/compile.ts'
 import { applyDatedChange, type DatedChange } from '../rulebook/dated-change.ts'
 import { getOrMakeBounded as remember } from '../rulebook/derived.ts'
 import { type ChangeReach, diffRulebooks, type RulebookDiff, reachOf } from '../rulebook/diff.ts'
 import { type ResolvedRules, resolve } from '../rulebook/resolve.ts'
 import { checkRulePaths, RULE_PATH_RULE, rulePathProblem } from '../rulebook/rule-path.ts'
-import { actorOf, authorize, EVERY } from './authorize.ts'
+import { actorOf, authorize } from './authorize.ts'
 import { type Correction, checkReach } from './correction.ts'
 
 /**
  * The reasons of an override's first revision when it was read from a rule file. The file name is kept there (and
  * read back by `importedFileOf`), so that `rules export` writes the override under the name it was read from.
  */
-const loadedFrom = (file: string) => `loaded from ${file} with the first rule files`
-const movedFrom = (versionId: number, file: string) =>
-  `moved out of rulebook version ${versionId} (${file})`
-const FILE_IN_REASON = [
-  /^loaded from (\S+) with the first rule files$/,
-  /^moved out of rulebook version \d+ \((\S+)\)$/,
-]
-
-/** The county file an override's first revision says it was read from, if it was read from one. */
-function importedFileOf(first: { action: string; reason: string }): string | undefined {
-  if (first.action !== 'import') return undefined
-  const file = FILE_IN_REASON.map((re) => re.exec(first.reason)?.[1]).find(Boolean)
-  return file && isCountyFile(file) ? file : undefined
-}
-
-/** If-Match against the version in force: required (428) when asked for, refused when stale (412). */
-function checkRulesEtag(
-  head: { versionId: number; activationId: number } | undefined,
-  options: { ifMatch?: string; requireIfMatch?: boolean },
-): void {
-  const current = head ? rulebookEtag(head.versionId, head.activationId) : undefined
-  if (!current) return
-  if (options.requireIfMatch && options.ifMatch === undefined)
-    throw new PreconditionError(
-      `a new version replaces the one in force: send If-Match: ${current}`,
-      428,
-    )
-  if (options.ifMatch !== undefined && options.ifMatch !== current)
-    throw new PreconditionError(
-      `If-Match ${options.ifMatch} is stale; the version in force is ${current}`,
-      412,
-    )
-}
-
-/** An override read from a file becomes a record with the status its file states (its first revision). */
-function importOverride(store: Store, tx: Tx, o: Override, by: string, reason: string): void {
-  store.writeOverride(
-    tx,
-    {
-      id: o.id,
-      county: o.county,
-      status: o.status,
-      text: o.text,
-      action: 'import',
-      fromStatus: null,
-      by,
-      reason,
-    },
-    0,
-  )
-}
+import {
+  checkRulesEtag,
+  importedFileOf,
+  importOverride,
+  loadedFrom,
+  movedFrom,
+} from './rulebook-imports.ts'
 
 export interface ImportResult {
   id: number
@@ -389,7 +338,7 @@ export class RulebookService {
       effectiveOn?: string
     },
   ): ImportResult {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, 'rulebook.import')
     checkRulePaths(texts.map((t) => t.path))
     const county = texts.filter((t) => isCountyFile(t.path))
     if (county.length > 0 && options.countyFiles === 'refuse')
@@ -499,12 +448,12 @@ export class RulebookService {
 
   /** Any role: the city versions (public rules; drafts are never part of one), newest first. */
   versions(p: Principal | undefined) {
-    authorize(p, EVERY)
+    authorize(p, 'rulebook.read')
     return this.store.listRulebookVersions()
   }
 
   version(p: Principal | undefined, id: number) {
-    authorize(p, EVERY)
+    authorize(p, 'rulebook.read')
     const v = this.store.getRulebookVersion(id)
     return { ...v, active: this.store.rulesHead()?.versionId === id }
   }
@@ -514,7 +463,7 @@ export class RulebookService {
     from: number,
     to: number,
   ): RulebookDiff & { from: number; to: number } {
-    authorize(p, EVERY)
+    authorize(p, 'rulebook.read')
     return {
       from,
       to,
@@ -524,7 +473,7 @@ export class RulebookService {
 
   /** The rules in force for a county on a date: the city version in force plus that county's filed overrides. */
   resolved(p: Principal | undefined, county: string | undefined, date: string) {
-    authorize(p, EVERY)
+    authorize(p, 'rulebook.read')
     const active = this.active()
     const resolved: ResolvedRules = resolve(
       active.rulebook,

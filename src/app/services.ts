@@ -11,10 +11,12 @@ import { EnterpriseService } from './enterprises.ts'
 import { EvaluationService } from './evaluations.ts'
 import { JobService } from './jobs.ts'
 import { OverrideService } from './overrides.ts'
+import { OverviewService } from './overview.ts'
 import { PricingService } from './pricing.ts'
 import { ProgrammeService } from './programme.ts'
 import { ProvenanceService } from './provenance.ts'
 import { RulebookService } from './rulebooks.ts'
+import { SelfCheckService } from './self-check.ts'
 import { TokenService } from './tokens.ts'
 
 export interface Services {
@@ -30,6 +32,8 @@ export interface Services {
   provenance: ProvenanceService
   jobs: JobService
   changes: ChangeService
+  selfChecks: SelfCheckService
+  overview: OverviewService
 }
 
 export function createServices(
@@ -40,12 +44,13 @@ export function createServices(
   const rulebooks = new RulebookService(store)
   const enterprises = new EnterpriseService(store, cache, rulebooks)
   const evaluations = new EvaluationService(store, cache, rulebooks)
-  const overrides = new OverrideService(store, cache, rulebooks)
-  const jobs = new JobService(
+  const jobs: JobService = new JobService(
     () => ({ evaluations, enterprises, overrides, changes }),
     options.jobsDbPath,
   )
-  overrides.useJobs(jobs)
+  const overrides: OverrideService = new OverrideService(store, cache, rulebooks, (p, req) =>
+    jobs.start(p, req),
+  )
   const programmeStore = new ProgrammeStore(store)
   const programme = new ProgrammeService(store, programmeStore, cache, rulebooks, enterprises)
   const changes = new ChangeService(store, rulebooks, programme)
@@ -65,5 +70,7 @@ export function createServices(
     provenance: new ProvenanceService(store, rulebooks, enterprises, pricing, programmeStore),
     jobs,
     changes,
+    selfChecks: new SelfCheckService(store, rulebooks, evaluations),
+    overview: new OverviewService(store),
   }
 }

@@ -12,6 +12,7 @@ import { MujunError } from '../errors.ts'
 import type { Principal, Role } from '../principal.ts'
 import { actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
+import { scopeRuleOf } from './permissions.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 export const TokenRequest = z.strictObject({
@@ -68,7 +69,7 @@ export class TokenService {
 
   /** Creates a token; the returned `token` is the only time it is shown. */
   create(p: Principal | undefined, req: TokenRequest): TokenInfo & { token: string } {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, 'token.manage')
     const scope = this.scopeOf(req)
     const expiresAt =
       req.expires === undefined
@@ -88,12 +89,12 @@ export class TokenService {
   }
 
   list(p: Principal | undefined): TokenInfo[] {
-    authorize(p, ['bureau'])
+    authorize(p, 'token.manage')
     return this.store.listTokens().map((t) => this.withStatus(t))
   }
 
   revoke(p: Principal | undefined, id: number): TokenInfo {
-    const who = authorize(p, ['bureau'])
+    const who = authorize(p, 'token.manage')
     this.store.revokeToken(id, actorOf(who))
     return this.info(id)
   }
@@ -114,7 +115,7 @@ export class TokenService {
   /** A county token needs a county of the rulebook; an enterprise token a registered enterprise; others no scope. */
   private scopeOf(req: TokenRequest): string {
     const bad = (m: string) => new MujunError('TOKEN_INVALID', m, { status: 422 })
-    if (req.role === 'county') {
+    if (scopeRuleOf(req.role) === 'county') {
       const counties = this.rulebooks.active().rulebook.meta.counties
       if (!req.county || !counties.some((c) => c.code === req.county))
         throw bad(
@@ -123,7 +124,7 @@ export class TokenService {
       if (req.creditCode) throw bad('a county token takes no credit code')
       return req.county
     }
-    if (req.role === 'enterprise') {
+    if (scopeRuleOf(req.role) === 'creditCode') {
       if (!req.creditCode) throw bad('an enterprise token needs the enterprise’s credit code')
       const problem = creditCodeProblem(req.creditCode)
       if (problem) throw bad(`credit code ${req.creditCode}: ${problem}`)

@@ -13,7 +13,7 @@ import { createServices } from '../app/services.ts'
 import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
 import { seedDemo } from '../demo/seed.ts'
-import { createApp } from '../http/app.ts'
+import { createApp } from '../mount.ts'
 import { readRuleTexts } from '../rulebook/load.ts'
 
 const dbPath = join(mkdtempSync(join(tmpdir(), 'mujun-bench-')), 'bench.db')

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3'
 import { createServices } from '../app/services.ts'
 import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
-import { createApp } from '../http/app.ts'
+import { createApp } from '../mount.ts'
 
 const dir = process.argv[2]
 const print = (s: string) => process.stdout.write(`${s}\n`)

@@ -1,18 +1,15 @@
 /**
- * The HTTP API: `createApp({ store })` builds a hono app over a store; no singletons.
+ * The HTTP API: `createApi(deps)` builds the hono app of the API over the use cases (authentication, body limits,
+ * problem+json, every /v1 route and the OpenAPI document); the pages are mounted beside it by `src/mount.ts`.
  * @module http/app
  */
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi'
-import type { Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
-import { HTTPException } from 'hono/http-exception'
-import { createServices } from '../app/services.ts'
-import { AuthError, MujunError } from '../errors.ts'
-import { registerWebRoutes } from '../web/pages.tsx'
-import { AuthFailureLimiter } from './auth-limiter.ts'
-import { type AppDeps, type AppEnv, clientOf, headerOf } from './context.ts'
+import type { Services } from '../app/services.ts'
+import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
+import { errorToProblem, problemResponse, zodProblemResponse } from '../edge-shared/problem.ts'
+import type { AppDeps, AppEnv } from './context.ts'
 import { docsPage } from './docs-page.ts'
-import { errorToProblem, problemResponse, zodProblemResponse } from './problem.ts'
+import { authentication, bodyCheck } from './middleware.ts'
 import { HealthSchema, reply } from './responses.ts'
 import { registerBillRoutes } from './routes/bills.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
@@ -23,8 +20,8 @@ import { registerProgrammeRoutes } from './routes/programme.ts'
 import { registerRulebookRoutes } from './routes/rulebook.ts'
 import { registerTokenRoutes } from './routes/tokens.ts'
 
-export function createApp(deps: AppDeps) {
-  const services = deps.services ?? createServices(deps.store)
+export function createApi(deps: AppDeps & { services: Services; authLimiter: AuthFailureLimiter }) {
+  const { services } = deps
   const log = deps.log ?? ((m: string) => process.stderr.write(`${m}\n`))
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
@@ -41,83 +38,8 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) =>
     problemResponse(c, 404, 'NOT_FOUND', `no route for ${c.req.method} ${c.req.path}`),
   )
-  const maxBody = deps.maxBodyBytes ?? 10 * 1024 * 1024
-  const maxImport = Math.max(maxBody, deps.maxImportBytes ?? 256 * 1024 * 1024)
-  const tooLargeMessage = (max: number) => `request body is larger than ${max} bytes`
-  const tooLarge = (c: Context, max: number) =>
-    problemResponse(c, 413, 'BODY_TOO_LARGE', tooLargeMessage(max))
-  const limits = new Map(
-    [maxBody, maxImport].map((max) => [
-      max,
-      bodyLimit({ maxSize: max, onError: (c) => tooLarge(c, max) }),
-    ]),
-  )
-  // A declared Content-Length is checked from the header (Node's parser stops the body there); only chunked
-  // bodies are metered by hono's bodyLimit, because reading `raw.body` turns the request into a web stream.
-  // The limit is chosen once the caller is known: a year's CSV may be large, but only a bureau may send one.
-  const checkBody = (c: Context<AppEnv>, next: () => Promise<void>): Promise<unknown> => {
-    const role = c.get('principal')?.role
-    const max =
-      (c.req.path === '/v1/enterprises:import' && (role === 'bureau' || role === 'economy')) ||
-      (c.req.path === '/v1/bills' && (role === 'bureau' || role === 'utility'))
-        ? maxImport
-        : maxBody
-    const length = headerOf(c, 'content-length')
-    const chunked = length === undefined || headerOf(c, 'transfer-encoding') !== undefined
-    // A billing run streams: its body is metered as it is read (past the limit the handler answers the lines
-    // read, then one BODY_TOO_LARGE line), never buffered whole the way hono's bodyLimit buffers a chunked body.
-    if (chunked && c.req.path === '/v1/bills' && c.req.raw.body) {
-      let size = 0
-      const metered = c.req.raw.body.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, out) {
-            size += chunk.length
-            if (size > max) out.error(new HTTPException(413, { message: tooLargeMessage(max) }))
-            else out.enqueue(chunk)
-          },
-        }),
-      )
-      c.req.raw = new Request(c.req.raw, { body: metered, duplex: 'half' } as RequestInit)
-      return next()
-    }
-    if (chunked) return limits.get(max)!(c, next)
-    if (!/^\d{1,15}$/.test(length))
-      return Promise.resolve(
-        problemResponse(c, 400, 'BAD_REQUEST', 'Content-Length is not a number'),
-      )
-    return Number(length) > max ? Promise.resolve(tooLarge(c, max)) : next()
-  }
-  const limiter = deps.authLimiter ?? new AuthFailureLimiter()
-  // Every /v1 route needs a token: it is checked before any body is read or validated, so an anonymous request
-  // costs a header lookup whatever it sends.
-  const authenticate = async (
-    c: Context<AppEnv>,
-    next: () => Promise<unknown>,
-  ): Promise<unknown> => {
-    // Whatever another process committed since the last request is seen by this one: caches are dropped first.
-    deps.store.syncForRequest()
-    if (!c.req.path.startsWith('/v1/')) return next()
-    const header = headerOf(c, 'authorization')
-    if (!header) throw new AuthError(401, 'a valid Bearer token is required')
-    const m = /^Bearer\s+(\S+)$/i.exec(header)
-    const principal = m ? services.tokens.principal(m[1]) : undefined
-    if (!principal) {
-      const wait = limiter.refuse(clientOf(c), Date.now())
-      if (wait > 0)
-        throw new MujunError(
-          'TOO_MANY_AUTH_FAILURES',
-          `too many failed authentications from this address; retry in ${wait} s`,
-          { status: 429, headers: { 'Retry-After': String(wait) } },
-        )
-      throw new AuthError(
-        401,
-        m ? 'unknown, expired or revoked token' : 'Authorization must be "Bearer <token>"',
-      )
-    }
-    c.set('principal', principal)
-    // Returned, not awaited alone: a 413 from the body check below is this middleware's answer.
-    return next()
-  }
+  const checkBody = bodyCheck(deps)
+  const authenticate = authentication(deps)
   // One middleware for authentication and the body limit: each layer of hono's chain costs a promise per request.
   app.use('*', async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return authenticate(c, next)
@@ -157,7 +79,6 @@ export function createApp(deps: AppDeps) {
   registerOverrideRoutes(app, services)
   registerTokenRoutes(app, services)
   registerProgrammeRoutes(app, services)
-  registerWebRoutes(app as never, services, limiter)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
@@ -179,4 +100,4 @@ export function createApp(deps: AppDeps) {
   return app
 }
 
-export type App = ReturnType<typeof createApp>
+export type ApiApp = ReturnType<typeof createApi>

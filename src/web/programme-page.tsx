@@ -5,6 +5,7 @@
  * fund's allocation (fixed, or a preview until it is fixed). Everything shown comes from ProgrammeService.
  * @module web/programme-page
  */
+import { can, inScope, ownCounty } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import { NotFoundError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
@@ -158,7 +159,7 @@ export function CountyTable(props: { progress: ReturnType<Services['programme'][
 
 const QUARTER = /^\d{4}Q[1-4]$/
 
-export function ProgrammePage(props: {
+function programmeView(props: {
   lang: Lang
   services: Services
   who: Principal
@@ -204,9 +205,210 @@ export function ProgrammePage(props: {
   const projects = programme.listProjects(who, {})
   const countyName = (code: string) =>
     services.rulebooks.active().rulebook.meta.counties.find((c) => c.code === code)?.name ?? code
-  const chosen = progress.counties.find(
-    (c) => c.county === (who.role === 'county' ? who.scope : props.county),
+  const chosen = progress.counties.find((c) => c.county === (ownCounty(who) ?? props.county))
+  return {
+    props,
+    chosen,
+    countyName,
+    flagged,
+    fund,
+    fundYear,
+    lang,
+    programme,
+    progress,
+    projects,
+    quarter,
+    quarters,
+    reports,
+    services,
+    who,
+    years,
+  }
+}
+
+type ProgrammeView = ReturnType<typeof programmeView>
+
+/** The projects, and the form a county registers one with. */
+function ProjectsSection({ v }: { v: ProgrammeView }) {
+  const { countyName, lang, programme, projects, who, props } = v
+  return (
+    <section id="projects">
+      <h2>{lang === 'zh' ? '整治提升项目' : 'Projects'}</h2>
+      {props.message && <p id="message">{props.message}</p>}
+      {can(who, 'programme.write') && ownCounty(who) !== undefined && (
+        <form id="register" method="post" action={`/programme/project?lang=${lang}`}>
+          <input type="hidden" name="county" value={who.scope} />
+          <label>
+            <span>{lang === 'zh' ? '年度' : 'year'}</span>
+            <select name="year">
+              {programme.programmeYears().map((y) => (
+                <option value={String(y)}>{y}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            <span>{lang === 'zh' ? '类型' : 'kind'}</span>
+            <select name="kind">
+              <option value="sector">{lang === 'zh' ? '行业' : 'sector'}</option>
+              <option value="block">{lang === 'zh' ? '区块' : 'block'}</option>
+            </select>
+          </label>
+          {(
+            [
+              ['name', lang === 'zh' ? '项目名称' : 'name', 'text'],
+              ['township', lang === 'zh' ? '乡镇（街道）' : 'township', 'text'],
+              ['startsOn', lang === 'zh' ? '开始日期' : 'starts on', 'date'],
+              ['endsOn', lang === 'zh' ? '结束日期' : 'ends on', 'date'],
+              ['cluster', lang === 'zh' ? '新建集聚区（如有）' : 'new cluster (if any)', 'text'],
+              [
+                'filedOn',
+                lang === 'zh' ? '报送市腾换办日期（补录时填写）' : 'filed on (if before today)',
+                'date',
+              ],
+              ['historicReason', lang === 'zh' ? '补录说明' : 'why recorded late', 'text'],
+            ] as const
+          ).map(([name, label, type]) => (
+            <label>
+              <span>{label}</span>
+              <input name={name} type={type} />
+            </label>
+          ))}
+          <button type="submit">{lang === 'zh' ? '登记项目' : 'Register'}</button>
+        </form>
+      )}
+      <table>
+        {projects.map((x) => (
+          <tr data-project={x.id}>
+            <td>
+              <a href={`/programme/project?id=${x.id}&lang=${lang}`}>#{x.id}</a>
+            </td>
+            <td>{x.year}</td>
+            <td>{countyName(x.county)}</td>
+            <td>{x.name}</td>
+            <td>{x.status}</td>
+          </tr>
+        ))}
+      </table>
+    </section>
   )
+}
+
+/** The quarterly reports of a quarter, per county, with links to each one its reader may open. */
+function ReportsSection({ v }: { v: ProgrammeView }) {
+  const { lang, quarter, quarters, reports, who } = v
+  return (
+    <section id="reports">
+      <h2>
+        {t(lang, 'reports')} {quarter ?? ''}
+      </h2>
+      <form method="get" action="/programme">
+        <input type="hidden" name="lang" value={lang} />
+        <select name="quarter" id="quarter">
+          {quarters.map((q) => (
+            <option value={q} selected={q === quarter}>
+              {q}
+            </option>
+          ))}
+        </select>
+        <button type="submit">{lang === 'zh' ? '查看' : 'Show'}</button>
+      </form>
+      <table>
+        {reports.map((r) => (
+          <tr class={`state-${r.state}`} data-county={r.county}>
+            <td>
+              {inScope(who, { county: r.county }) ? (
+                <a
+                  class="report"
+                  href={`/programme/report?county=${r.county}&quarter=${quarter}&lang=${lang}`}
+                >
+                  {r.name}
+                </a>
+              ) : (
+                r.name
+              )}
+            </td>
+            <td>{stateOf(lang, r.state)}</td>
+            <td>
+              {lang === 'zh' ? '截止' : 'due'} {r.due}
+            </td>
+            <td>{r.firstSubmittedOn ?? '—'}</td>
+            <td>
+              {inScope(who, { county: r.county }) ? (
+                <a
+                  class="download"
+                  href={`/programme/report.csv?county=${r.county}&quarter=${quarter}`}
+                >
+                  CSV
+                </a>
+              ) : null}
+            </td>
+          </tr>
+        ))}
+      </table>
+    </section>
+  )
+}
+
+/** The fund allocation of a year: fixed, or a preview until it is. */
+function FundSection({ v }: { v: ProgrammeView }) {
+  const { fund, fundYear, lang } = v
+  if (!fund) return ''
+  return (
+    <section id="fund">
+      <h2>
+        {t(lang, 'fund')} {fundYear} · {fund.allocation.amount} 元
+      </h2>
+      <p id="fund-status">{fund.note}</p>
+      <table>
+        <tr>
+          <th />
+          {fund.allocation.criteria.map((c) => (
+            <th class="num">
+              {c.label} ({c.weight})
+            </th>
+          ))}
+          <th class="num">{lang === 'zh' ? '得分' : 'score'}</th>
+          <th class="num">{lang === 'zh' ? '分配（元）' : 'allocated (yuan)'}</th>
+        </tr>
+        {fund.allocation.counties.map((c) => (
+          <tr data-county={c.county}>
+            <td>{c.name}</td>
+            {c.criteria.map((x) => (
+              <td class="num">{x.value}</td>
+            ))}
+            <td class="num">{Number(c.score).toFixed(4)}</td>
+            <td class="num allocated">{c.allocated}</td>
+          </tr>
+        ))}
+        <tr>
+          <td>{lang === 'zh' ? '合计' : 'total'}</td>
+          {fund.allocation.criteria.map((c) => (
+            <td class="num">{c.total}</td>
+          ))}
+          <td />
+          <td class="num" id="fund-total">
+            {fund.allocation.total}
+          </td>
+        </tr>
+      </table>
+    </section>
+  )
+}
+
+export function ProgrammePage(props: {
+  lang: Lang
+  services: Services
+  who: Principal
+  quarter?: string
+  fundYear?: number
+  /** The county whose monthly series is shown beside the city's (a county sees its own). */
+  county?: string
+  /** What the last form did, or why it was refused. */
+  message?: string
+}) {
+  const v = programmeView(props)
+  const { chosen, flagged, fund, lang, progress, services, who } = v
+
   return (
     <Layout lang={lang} title={t(lang, 'programme')} path="/programme" loggedIn={true}>
       <p>
@@ -227,7 +429,7 @@ export function ProgrammePage(props: {
           <input type="hidden" name="lang" value={lang} />
           <select name="county" id="county">
             {progress.counties
-              .filter((c) => who.role !== 'county' || c.county === who.scope)
+              .filter((c) => inScope(who, { county: c.county }))
               .map((c) => (
                 <option value={c.county} selected={c.county === chosen?.county}>
                   {c.name}
@@ -243,64 +445,7 @@ export function ProgrammePage(props: {
           </>
         )}
       </section>
-      <section id="projects">
-        <h2>{lang === 'zh' ? '整治提升项目' : 'Projects'}</h2>
-        {props.message && <p id="message">{props.message}</p>}
-        {who.role === 'county' && (
-          <form id="register" method="post" action={`/programme/project?lang=${lang}`}>
-            <input type="hidden" name="county" value={who.scope} />
-            <label>
-              <span>{lang === 'zh' ? '年度' : 'year'}</span>
-              <select name="year">
-                {programme.programmeYears().map((y) => (
-                  <option value={String(y)}>{y}</option>
-                ))}
-              </select>
-            </label>
-            <label>
-              <span>{lang === 'zh' ? '类型' : 'kind'}</span>
-              <select name="kind">
-                <option value="sector">{lang === 'zh' ? '行业' : 'sector'}</option>
-                <option value="block">{lang === 'zh' ? '区块' : 'block'}</option>
-              </select>
-            </label>
-            {(
-              [
-                ['name', lang === 'zh' ? '项目名称' : 'name', 'text'],
-                ['township', lang === 'zh' ? '乡镇（街道）' : 'township', 'text'],
-                ['startsOn', lang === 'zh' ? '开始日期' : 'starts on', 'date'],
-                ['endsOn', lang === 'zh' ? '结束日期' : 'ends on', 'date'],
-                ['cluster', lang === 'zh' ? '新建集聚区（如有）' : 'new cluster (if any)', 'text'],
-                [
-                  'filedOn',
-                  lang === 'zh' ? '报送市腾换办日期（补录时填写）' : 'filed on (if before today)',
-                  'date',
-                ],
-                ['historicReason', lang === 'zh' ? '补录说明' : 'why recorded late', 'text'],
-              ] as const
-            ).map(([name, label, type]) => (
-              <label>
-                <span>{label}</span>
-                <input name={name} type={type} />
-              </label>
-            ))}
-            <button type="submit">{lang === 'zh' ? '登记项目' : 'Register'}</button>
-          </form>
-        )}
-        <table>
-          {projects.map((x) => (
-            <tr data-project={x.id}>
-              <td>
-                <a href={`/programme/project?id=${x.id}&lang=${lang}`}>#{x.id}</a>
-              </td>
-              <td>{x.year}</td>
-              <td>{countyName(x.county)}</td>
-              <td>{x.name}</td>
-              <td>{x.status}</td>
-            </tr>
-          ))}
-        </table>
-      </section>
+      <ProjectsSection v={v} />
       <section id="deadlines">
         <h2>{t(lang, 'deadlines')}</h2>
         <table>
@@ -328,356 +473,8 @@ export function ProgrammePage(props: {
           )}
         </table>
       </section>
-      <section id="reports">
-        <h2>
-          {t(lang, 'reports')} {quarter ?? ''}
-        </h2>
-        <form method="get" action="/programme">
-          <input type="hidden" name="lang" value={lang} />
-          <select name="quarter" id="quarter">
-            {quarters.map((q) => (
-              <option value={q} selected={q === quarter}>
-                {q}
-              </option>
-            ))}
-          </select>
-          <button type="submit">{lang === 'zh' ? '查看' : 'Show'}</button>
-        </form>
-        <table>
-          {reports.map((r) => (
-            <tr class={`state-${r.state}`} data-county={r.county}>
-              <td>
-                {who.role !== 'county' || who.scope === r.county ? (
-                  <a
-                    class="report"
-                    href={`/programme/report?county=${r.county}&quarter=${quarter}&lang=${lang}`}
-                  >
-                    {r.name}
-                  </a>
-                ) : (
-                  r.name
-                )}
-              </td>
-              <td>{stateOf(lang, r.state)}</td>
-              <td>
-                {lang === 'zh' ? '截止' : 'due'} {r.due}
-              </td>
-              <td>{r.firstSubmittedOn ?? '—'}</td>
-              <td>
-                {who.role !== 'county' || who.scope === r.county ? (
-                  <a
-                    class="download"
-                    href={`/programme/report.csv?county=${r.county}&quarter=${quarter}`}
-                  >
-                    CSV
-                  </a>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </table>
-      </section>
-      {fund && (
-        <section id="fund">
-          <h2>
-            {t(lang, 'fund')} {fundYear} · {fund.allocation.amount} 元
-          </h2>
-          <p id="fund-status">{fund.note}</p>
-          <table>
-            <tr>
-              <th />
-              {fund.allocation.criteria.map((c) => (
-                <th class="num">
-                  {c.label} ({c.weight})
-                </th>
-              ))}
-              <th class="num">{lang === 'zh' ? '得分' : 'score'}</th>
-              <th class="num">{lang === 'zh' ? '分配（元）' : 'allocated (yuan)'}</th>
-            </tr>
-            {fund.allocation.counties.map((c) => (
-              <tr data-county={c.county}>
-                <td>{c.name}</td>
-                {c.criteria.map((x) => (
-                  <td class="num">{x.value}</td>
-                ))}
-                <td class="num">{Number(c.score).toFixed(4)}</td>
-                <td class="num allocated">{c.allocated}</td>
-              </tr>
-            ))}
-            <tr>
-              <td>{lang === 'zh' ? '合计' : 'total'}</td>
-              {fund.allocation.criteria.map((c) => (
-                <td class="num">{c.total}</td>
-              ))}
-              <td />
-              <td class="num" id="fund-total">
-                {fund.allocation.total}
-              </td>
-            </tr>
-          </table>
-        </section>
-      )}
-    </Layout>
-  )
-}
-
-/** A county's quarterly report as a page: the months as bars and a table, its projects, what is overdue. */
-export function ReportPage(props: {
-  lang: Lang
-  report: ReturnType<Services['programme']['report']>
-}) {
-  const { lang, report: r } = props
-  const months = r.report.months
-  const kinds = [
-    { key: 'upgraded' as const, label: lang === 'zh' ? '改造提升' : 'upgraded', colour: '#2a6fd6' },
-    {
-      key: 'compliance' as const,
-      label: lang === 'zh' ? '整治规范' : 'compliance',
-      colour: '#1a7f37',
-    },
-    { key: 'closed' as const, label: lang === 'zh' ? '淘汰关停' : 'closed', colour: '#c62828' },
-  ]
-  const max = Math.max(1, ...months.map((m) => m.upgraded + m.compliance + m.closed))
-  const title = `${r.name} ${r.quarter} ${t(lang, 'reports')}`
-  return (
-    <Layout lang={lang} title={title} path="/programme/report" loggedIn={true}>
-      <p id="report-state">
-        {stateOf(lang, r.state)} · {lang === 'zh' ? '截止' : 'due'} {r.due} ·{' '}
-        {r.submissions.map((s) => `#${s.seq} ${s.submittedOn}`).join(', ') || '—'} ·{' '}
-        <a class="download" href={`/programme/report.csv?county=${r.county}&quarter=${r.quarter}`}>
-          CSV
-        </a>
-      </p>
-      <svg id="report-chart" width="600" height="190" role="img">
-        <title>{title}</title>
-        {months.map((m, i) => {
-          let y = 160
-          return (
-            <g data-month={m.month}>
-              {kinds.map((k) => {
-                const h = (m[k.key] / max) * 140
-                y -= h
-                return (
-                  <rect x={40 + i * 180} y={y} width="120" height={h} fill={k.colour}>
-                    <title>{`${k.label} ${m[k.key]}`}</title>
-                  </rect>
-                )
-              })}
-              <text x={40 + i * 180} y="178" font-size="12">
-                {m.month} · {m.upgraded + m.compliance + m.closed}
-              </text>
-            </g>
-          )
-        })}
-      </svg>
-      <table id="report-months">
-        <tr>
-          <th />
-          {kinds.map((k) => (
-            <th class="num">{k.label}</th>
-          ))}
-          <th class="num">{lang === 'zh' ? '腾出用能' : 'energy freed'}</th>
-          <th class="num">{lang === 'zh' ? '盘活土地' : 'land freed'}</th>
-          <th class="num">{lang === 'zh' ? '减少用工' : 'jobs'}</th>
-        </tr>
-        {months.map((m) => (
-          <tr data-month={m.month}>
-            <td>{m.month}</td>
-            <td class="num">{m.upgraded}</td>
-            <td class="num">{m.compliance}</td>
-            <td class="num">{m.closed}</td>
-            <td class="num">{m.energyFreedTce}</td>
-            <td class="num">{m.landFreedMu}</td>
-            <td class="num">{m.jobsReduced}</td>
-          </tr>
-        ))}
-      </table>
-      <h2>{lang === 'zh' ? '项目' : 'Projects'}</h2>
-      <table id="report-projects">
-        {r.report.projects.map((p) => (
-          <tr>
-            <td>#{p.id}</td>
-            <td>{p.name}</td>
-            <td class="num">
-              {lang === 'zh' ? '已完成' : 'done'} {p.dispositions.done}
-            </td>
-            <td class="num">
-              {lang === 'zh' ? '实施中' : 'in progress'} {p.dispositions.in_progress}
-            </td>
-            <td class="num">
-              {lang === 'zh' ? '计划' : 'planned'} {p.dispositions.planned}
-            </td>
-          </tr>
-        ))}
-      </table>
-      <h2>{lang === 'zh' ? '逾期处置' : 'Overdue dispositions'}</h2>
-      <table id="report-overdue">
-        {r.report.overdue.map((o) => (
-          <tr>
-            <td>#{o.dispositionId}</td>
-            <td>{o.creditCode}</td>
-            <td>{o.kind}</td>
-            <td>{o.deadline}</td>
-            <td>{o.status}</td>
-          </tr>
-        ))}
-      </table>
-    </Layout>
-  )
-}
-
-/** The records behind one target figure: each disposition or project it counts, with what it freed. */
-export function BasisPage(props: {
-  lang: Lang
-  basis: ReturnType<Services['programme']['basis']>
-}) {
-  const { lang, basis: b } = props
-  const f = b.figure
-  return (
-    <Layout
-      lang={lang}
-      title={`${f.label} · ${f.value ?? '—'} ${f.unit}`}
-      path="/programme/basis"
-      loggedIn={true}
-    >
-      <p>
-        {b.county ?? (lang === 'zh' ? '全市' : 'the city')} · {b.asOf} · {f.note}
-      </p>
-      {b.dispositions.length > 0 && (
-        <table id="basis-dispositions">
-          <tr>
-            <th>#</th>
-            <th>{lang === 'zh' ? '项目' : 'project'}</th>
-            <th>{lang === 'zh' ? '统一社会信用代码' : 'credit code'}</th>
-            <th>{lang === 'zh' ? '处置' : 'kind'}</th>
-            <th>{lang === 'zh' ? '完成日期' : 'done on'}</th>
-            <th class="num">{lang === 'zh' ? '腾出用能' : 'energy'}</th>
-            <th class="num">{lang === 'zh' ? '腾出用水' : 'water'}</th>
-            <th class="num">{lang === 'zh' ? '盘活土地' : 'land'}</th>
-            <th class="num">{lang === 'zh' ? '减少用工' : 'jobs'}</th>
-            <th>{lang === 'zh' ? '核验' : 'verified'}</th>
-            <th>{lang === 'zh' ? '佐证' : 'evidence'}</th>
-          </tr>
-          {b.dispositions.map((d) => (
-            <tr data-disposition={d.id}>
-              <td>{d.id}</td>
-              <td>
-                <a href={`/programme/project?id=${d.projectId}&lang=${lang}`}>#{d.projectId}</a>
-              </td>
-              <td>{d.creditCode}</td>
-              <td>{d.kind}</td>
-              <td>{d.completedOn}</td>
-              <td class="num">{d.energyFreedTce}</td>
-              <td class="num">{d.waterFreedM3}</td>
-              <td class="num">{d.landFreedMu}</td>
-              <td class="num">{d.jobsReduced}</td>
-              <td>{d.verifiedOn ?? '—'}</td>
-              <td>{d.evidence}</td>
-            </tr>
-          ))}
-        </table>
-      )}
-      {b.projects.length > 0 && (
-        <table id="basis-projects">
-          {b.projects.map((p) => (
-            <tr data-project={p.id}>
-              <td>{p.id}</td>
-              <td>{p.county}</td>
-              <td>{p.name}</td>
-              <td>{p.cluster}</td>
-              <td>{p.clusterBuiltOn}</td>
-            </tr>
-          ))}
-        </table>
-      )}
-    </Layout>
-  )
-}
-
-/**
- * One project and its ledger (一企一档): each disposition with its status, what it freed and its verification. Its
- * county may upload the ledger as a spreadsheet; the economy office verifies done dispositions (核验) here.
- */
-export function ProjectPage(props: {
-  lang: Lang
-  who: Principal
-  project: ReturnType<Services['programme']['projectDetail']>
-  message?: string
-}) {
-  const { lang, who, project: p } = props
-  const mine = who.role === 'county' && who.scope === p.county
-  return (
-    <Layout lang={lang} title={`#${p.id} ${p.name}`} path="/programme/project" loggedIn={true}>
-      <p>
-        {p.county} · {p.year} · {p.township} · {p.status} · {lang === 'zh' ? '报送' : 'filed'}{' '}
-        {p.filedOn}
-        {p.cluster ? ` · ${p.cluster}${p.clusterBuiltOn ? ` (${p.clusterBuiltOn})` : ''}` : ''}
-      </p>
-      {p.backdateRequests
-        .filter((r) => r.status === 'pending')
-        .map((r) => (
-          <p class="backdate-request" data-request={r.id}>
-            {lang === 'zh'
-              ? `县（市）区称 ${r.claimedOn} 已报送：待市经信局认定，认定前按实际报送日 ${r.sentOn} 计`
-              : `the county says it filed on ${r.claimedOn}: until the economy office accepts, it counts as filed on ${r.sentOn}, the day it was sent`}
-          </p>
-        ))}
-      {props.message && <p id="message">{props.message}</p>}
-      <table id="ledger">
-        <tr>
-          <th>#</th>
-          <th>{lang === 'zh' ? '统一社会信用代码' : 'credit code'}</th>
-          <th>{lang === 'zh' ? '处置' : 'kind'}</th>
-          <th>{lang === 'zh' ? '状态' : 'status'}</th>
-          <th>{lang === 'zh' ? '期限' : 'deadline'}</th>
-          <th>{lang === 'zh' ? '完成日期' : 'done on'}</th>
-          <th class="num">{lang === 'zh' ? '腾出用能' : 'energy'}</th>
-          <th class="num">{lang === 'zh' ? '盘活土地' : 'land'}</th>
-          <th>{lang === 'zh' ? '核验' : 'verified'}</th>
-        </tr>
-        {p.dispositions.map((d) => (
-          <tr data-disposition={d.id}>
-            <td>{d.id}</td>
-            <td>{d.creditCode}</td>
-            <td>{d.kind}</td>
-            <td>{d.status}</td>
-            <td>{d.deadline}</td>
-            <td>{d.completedOn ?? ''}</td>
-            <td class="num">{d.energyFreedTce}</td>
-            <td class="num">{d.landFreedMu}</td>
-            <td class="verified">
-              {d.verifiedOn ??
-                (who.role === 'economy' && d.status === 'done' ? (
-                  <form method="post" action={`/programme/verify?lang=${lang}`}>
-                    <input type="hidden" name="disposition" value={String(d.id)} />
-                    <input type="hidden" name="version" value={String(d.version)} />
-                    <input type="hidden" name="project" value={String(p.id)} />
-                    <button type="submit" class="verify">
-                      {lang === 'zh' ? '核验' : 'Verify'}
-                    </button>
-                  </form>
-                ) : (
-                  '—'
-                ))}
-            </td>
-          </tr>
-        ))}
-      </table>
-      {mine && (
-        <form
-          id="ledger-upload"
-          method="post"
-          action={`/programme/ledger?lang=${lang}`}
-          enctype="multipart/form-data"
-        >
-          <input type="hidden" name="project" value={String(p.id)} />
-          <label>
-            <span>{lang === 'zh' ? '上传一企一档台账（CSV）' : 'Upload the ledger (CSV)'}</span>
-            <input type="file" name="file" accept=".csv,text/csv" />
-          </label>
-          <button type="submit">{lang === 'zh' ? '导入' : 'Import'}</button>
-        </form>
-      )}
+      <ReportsSection v={v} />
+      {fund && <FundSection v={v} />}
     </Layout>
   )
 }

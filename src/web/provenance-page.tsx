@@ -4,8 +4,15 @@
  * GET /v1/enterprises/{code}/provenance, for people).
  * @module web/provenance-page
  */
+
+import { isCalendarDate } from '../app/evaluations.ts'
+import { ownCreditCode } from '../app/permissions.ts'
 import type { ProvenanceService } from '../app/provenance.ts'
-import type { Lang } from './i18n.ts'
+import type { Services } from '../app/services.ts'
+import { MujunError } from '../errors.ts'
+import { type Lang, langOf, t } from './i18n.ts'
+import { Layout } from './layout.tsx'
+import type { PageApp, PageDeps } from './page-kit.ts'
 
 type Provenance = ReturnType<ProvenanceService['of']>
 
@@ -191,4 +198,44 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
       )}
     </div>
   )
+}
+
+/** GET /provenance: why a firm pays what it pays on a day, for anyone logged in who may read its tier. */
+export function registerProvenancePage(app: PageApp, { services, who }: PageDeps) {
+  // Why a firm pays what it pays on a day, for anyone logged in who may read its tier.
+  app.get('/provenance', (c) => {
+    const lang = langOf(c.req.query('lang'))
+    const p = who(c)
+    const title = PROVENANCE_TITLE[lang]
+    if (!p)
+      return c.html(
+        <Layout lang={lang} title={title} path="/provenance" loggedIn={false}>
+          <p>
+            <a href={`/login?lang=${lang}`}>{t(lang, 'login')}</a>
+          </p>
+        </Layout>,
+        401,
+      )
+    const code = (c.req.query('code') ?? ownCreditCode(p) ?? '').trim()
+    const asked = c.req.query('date') ?? ''
+    const date = isCalendarDate(asked) ? asked : services.provenance.today()
+    let record: ReturnType<Services['provenance']['of']> | undefined
+    let message: string | undefined
+    let status: 200 | 401 | 403 | 404 | 422 = 200
+    if (code) {
+      try {
+        record = services.provenance.of(p, code, date)
+      } catch (e) {
+        if (!(e instanceof MujunError)) throw e
+        message = e.message
+        status = e.status as typeof status
+      }
+    }
+    return c.html(
+      <Layout lang={lang} title={title} path="/provenance" loggedIn>
+        <ProvenanceView lang={lang} code={code} date={date} record={record} message={message} />
+      </Layout>,
+      status,
+    )
+  })
 }

@@ -1,9 +1,9 @@
 // Issue "Abuse resistance", the parts that are pure functions: the failed-authentication table cannot be flushed,
 // formulas are typed on both branches and conditions must be conditions, and CSV cells never become formulas.
 import { describe, expect, it, vi } from 'vitest'
+import { AuthFailureLimiter } from '../../src/edge-shared/auth-limiter.ts'
 import { csvCell } from '../../src/enterprise/csv.ts'
 import { compileFormula } from '../../src/formula/compile.ts'
-import { AuthFailureLimiter } from '../../src/http/auth-limiter.ts'
 import { rate } from '../../src/rating/rate.ts'
 import { resultToJson } from '../../src/rating/result-json.ts'
 import { edited, ningbo, problemsOf } from '../support/rulebook.ts'

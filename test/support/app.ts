@@ -3,7 +3,7 @@ import { createServices, type Services } from '../../src/app/services.ts'
 import { createDb } from '../../src/db/client.ts'
 import { Store } from '../../src/db/store.ts'
 import { type DemoTokens, seedDemo } from '../../src/demo/seed.ts'
-import { createApp } from '../../src/http/app.ts'
+import { createApp } from '../../src/mount.ts'
 import type { RuleText } from '../../src/rulebook/compile.ts'
 import { ningboTexts } from './rulebook.ts'
 

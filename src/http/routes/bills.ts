@@ -7,12 +7,13 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { HTTPException } from 'hono/http-exception'
+import { type BillItem, quoteAll } from '../../app/billing.ts'
+import { QuoteBody } from '../../app/requests.ts'
 import type { Services } from '../../app/services.ts'
+import { problemOf, RequestInvalid } from '../../edge-shared/problem.ts'
 import type { Principal } from '../../principal.ts'
 import { type AppEnv, authorize, headerOf } from '../context.ts'
-import { problemOf, RequestInvalid } from '../problem.ts'
 import { BillAnswerSchema, BillAnswersSchema, reply } from '../responses.ts'
-import { QuoteBody } from './pricing.ts'
 
 /** Requests in one JSON-array batch; NDJSON has no count limit, only the body size limit. */
 export const MAX_ARRAY = 10_000
@@ -22,41 +23,11 @@ const SINGLE = '/v1/quotes'
 
 const malformed = () => new HTTPException(400, { message: 'Malformed JSON in request body' })
 
-type Item = { value: unknown } | { error: unknown }
-
-/**
- * The outcomes of a chunk of requests, in order (the route and `mujun bill` both answer through this): each
- * validated as the single route validates it; the firms of the valid ones read ahead in bulk (see
- * PricingService.prefetch), then each quoted as the single route quotes it. An item is a parsed value, or the
- * error that stopped it being one (a line that is not JSON, one too long).
- */
-export function quoteAll(
-  services: Services,
-  p: Principal | undefined,
-  items: Item[],
-): ({ quote: ReturnType<Services['pricing']['quote']> } | { error: unknown })[] {
-  const parsed = items.map((item) => {
-    if ('error' in item) return { error: item.error }
-    const r = QuoteBody.safeParse(item.value)
-    return r.success ? { request: r.data } : { error: new RequestInvalid(r.error, 'body') }
-  })
-  const valid = parsed.flatMap((x) => ('request' in x && x.request ? [x.request] : []))
-  if (valid.length > 1) services.pricing.prefetch(valid)
-  return parsed.map((x) => {
-    if (!('request' in x) || !x.request) return { error: x.error }
-    try {
-      return { quote: services.pricing.quote(p, x.request) }
-    } catch (e) {
-      return { error: e }
-    }
-  })
-}
-
 /** The answers of `quoteAll` as JSON texts: the quote, or the problem its single request would get. */
 function answerAll(
   services: Services,
   p: Principal | undefined,
-  items: Item[],
+  items: BillItem[],
   log: (m: string) => void,
 ): string[] {
   return quoteAll(services, p, items).map((x) =>
@@ -65,8 +36,8 @@ function answerAll(
 }
 
 /** NDJSON lines to items: JSON parsed, or the single route's 400 (not JSON) or 413 (over MAX_LINE). */
-function itemsOf(lines: string[]): Item[] {
-  const items: Item[] = []
+function itemsOf(lines: string[]): BillItem[] {
+  const items: BillItem[] = []
   for (const raw of lines) {
     const line = raw.trim()
     if (line === '') continue
@@ -123,7 +94,7 @@ export function registerBillRoutes(
   )
   app.post('/v1/bills', async (c) => {
     const p = c.get('principal')
-    authorize(p, ['bureau', 'utility'])
+    authorize(p, 'bills.run')
     const type = (headerOf(c, 'content-type') ?? '').toLowerCase()
     if (/^application\/json\b/.test(type)) {
       let value: unknown

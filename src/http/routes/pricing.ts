@@ -4,11 +4,9 @@
  */
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
+import { KnownAt, QuoteBody } from '../../app/requests.ts'
 import type { Services } from '../../app/services.ts'
-import { knownAtInstant } from '../../dates.ts'
-import { creditCodeProblem } from '../../enterprise/credit-code.ts'
 import type { AppEnv } from '../context.ts'
-import { RequestInvalid } from '../problem.ts'
 import {
   ClassHistorySchema,
   ProvenanceSchema,
@@ -18,81 +16,88 @@ import {
   TierSchema,
   TiersSchema,
 } from '../responses.ts'
-import { County, CreditCode, Industry, IsoDate, jsonBody } from '../schemas.ts'
-
-// One numeric contract for a quantity, sent as a string or a JSON number: at most 15 digits before the point and
-// 9 after (a JSON number is checked on its shortest decimal form, the one JSON.stringify writes).
-const QUANTITY = /^\d{1,15}(\.\d{1,9})?$/
-const Quantity = z.union([
-  z
-    .string()
-    .regex(QUANTITY, 'a non-negative decimal with at most 15 digits before the point and 9 after'),
-  z.number().refine((n) => Number.isFinite(n) && n >= 0 && QUANTITY.test(String(n)), {
-    message: 'a non-negative number with at most 15 digits before the point and 9 after',
-  }),
-])
+import { County, CreditCode, contractOf, Industry, IsoDate } from '../schemas.ts'
 
 const TierParams = z.object({ creditCode: CreditCode })
-/** A real calendar date written YYYY-MM-DD (what IsoDate accepts), checked without building a Date. */
-function isIsoDate(s: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
-  const y = +s.slice(0, 4)
-  const m = +s.slice(5, 7)
-  const d = +s.slice(8, 10)
-  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
-  return (
-    m >= 1 &&
-    m <= 12 &&
-    d >= 1 &&
-    d <= (m === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31)
-  )
-}
-/**
- * "As known at": a date (the end of that day in Ningbo) or an ISO date-time with its offset; normalised to the UTC
- * instant stored timestamps are compared with. The answer is what the service would have answered then.
- */
-export const KnownAt = z
-  .string()
-  .max(40)
-  .transform((v, ctx) => {
-    const at = knownAtInstant(v)
-    if (at === undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'a date YYYY-MM-DD (the end of that day in Ningbo) or an ISO date-time with its offset',
-      })
-      return z.NEVER
-    }
-    return at
-  })
-  .openapi({
-    type: 'string',
-    example: '2026-06-30',
-    description:
-      'answer as known at this date (end of that day in Ningbo) or ISO date-time: the rule versions, overrides, publications and verifications recorded by then; default now',
-  })
 const TierQuery = z.object({ date: IsoDate.optional(), knownAt: KnownAt.optional() })
-
-export const QuoteBody = z.object({
-  creditCode: CreditCode,
-  resource: z.string().openapi({ example: 'electricity' }),
-  from: IsoDate,
-  to: IsoDate,
-  quantity: Quantity.optional(),
-  readings: z
-    .array(z.object({ from: IsoDate, to: IsoDate, quantity: Quantity }))
-    .max(400)
-    .optional(),
-  knownAt: KnownAt.optional(),
-})
+/** The documented contracts of these routes, keyed 'METHOD path'. */
+const ROUTES = {
+  'GET /v1/enterprises/{creditCode}/classes': createRoute({
+    method: 'get',
+    path: '/v1/enterprises/{creditCode}/classes',
+    tags: ['utilities'],
+    summary:
+      "An enterprise's class history: each published evaluation's class and the days it binds, and its closure under the programme, from which nothing is charged",
+    request: { params: TierParams },
+    responses: reply(ClassHistorySchema, 'the class history'),
+  }),
+  'GET /v1/enterprises/{creditCode}/provenance': createRoute({
+    method: 'get',
+    path: '/v1/enterprises/{creditCode}/provenance',
+    tags: ['utilities'],
+    summary:
+      'Why the enterprise pays what it pays on a date, and who decided each part: each surcharge with its rule item, the city rule version and who activated it, the county overrides in force with their approval and filing, the published evaluation (who ran, noticed and published it; the objections and their decisions), who entered the figures it rated, and a verified closure',
+    request: { params: TierParams, query: TierQuery },
+    responses: reply(ProvenanceSchema, 'the provenance of the tier on the date'),
+  }),
+  'POST /v1/tiers:batch': createRoute({
+    method: 'post',
+    path: '/v1/tiers:batch',
+    tags: ['utilities'],
+    summary: 'Tiers of up to 10,000 enterprises on one date (nightly sync)',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.object({
+              date: IsoDate,
+              creditCodes: z.array(z.string()).min(1).max(10_000),
+            }),
+          },
+        },
+      },
+    },
+    responses: reply(
+      TiersSchema,
+      'one entry per credit code, in request order; unknown or malformed codes carry an error',
+    ),
+  }),
+  'POST /v1/self-check': createRoute({
+    method: 'post',
+    path: '/v1/self-check',
+    tags: ['enterprises'],
+    summary:
+      'What-if rating of submitted figures against the published peers, with the full trace; nothing is stored',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.object({
+              creditCode: CreditCode.optional(),
+              county: County,
+              industryCode: Industry,
+              year: z.number().int().min(2000).max(2100),
+              figures: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
+            }),
+          },
+        },
+      },
+    },
+    responses: reply(
+      RatingResultSchema,
+      'the rating result with indicators, benchmarks, points, vetoes and class',
+    ),
+  }),
+}
 
 export function registerPricingRoutes(
   app: OpenAPIHono<AppEnv>,
   { pricing, provenance, store }: Services,
 ) {
-  // The hottest route: documented as usual, validated in the handler with the same schemas by a plain synchronous
-  // safeParse (the validator chain costs more than the cached answer), after the token is checked.
+  // The hottest route: documented as usual and checked by the documented schemas themselves (contractOf), by a
+  // plain synchronous parse after the token is checked (the validator chain costs more than the cached answer).
   const tierRoute = createRoute({
     method: 'get',
     path: '/v1/enterprises/{creditCode}/tier',
@@ -105,95 +110,39 @@ export function registerPricingRoutes(
     ),
   })
   app.openAPIRegistry.registerPath(tierRoute)
+  const tier = contractOf(tierRoute)
   app.get('/v1/enterprises/:creditCode/tier', (c) => {
-    const code = c.req.param('creditCode')
-    let date = c.req.query('date')
-    const rawKnownAt = c.req.query('knownAt')
-    const knownAt = rawKnownAt === undefined ? undefined : knownAtInstant(rawKnownAt)
-    // The common case checked directly; anything else goes through the schemas for their exact 422.
-    if (
-      creditCodeProblem(code) !== undefined ||
-      (date !== undefined && !isIsoDate(date)) ||
-      (rawKnownAt !== undefined && knownAt === undefined)
-    ) {
-      const params = TierParams.safeParse({ creditCode: code })
-      if (!params.success) throw new RequestInvalid(params.error, 'param')
-      const query = TierQuery.safeParse({ date, knownAt: rawKnownAt })
-      if (!query.success) throw new RequestInvalid(query.error, 'query')
-    }
+    const { creditCode } = tier.params({ creditCode: c.req.param('creditCode') })
+    const query = tier.query({ date: c.req.query('date'), knownAt: c.req.query('knownAt') })
     // Today in Ningbo: a UTC date would give yesterday's tier until 08:00 there.
-    date ??= store.today()
-    return c.body(pricing.tierJson(c.get('principal'), code, date, knownAt), 200, {
+    const date = query.date ?? store.today()
+    return c.body(pricing.tierJson(c.get('principal'), creditCode, date, query.knownAt), 200, {
       'content-type': 'application/json; charset=utf-8',
     })
   })
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/enterprises/{creditCode}/classes',
-      tags: ['utilities'],
-      summary:
-        "An enterprise's class history: each published evaluation's class and the days it binds, and its closure under the programme, from which nothing is charged",
-      request: { params: TierParams },
-      responses: reply(ClassHistorySchema, 'the class history'),
-    }),
-    (c) => c.json(pricing.classHistory(c.get('principal'), c.req.valid('param').creditCode), 200),
+  app.openapi(ROUTES['GET /v1/enterprises/{creditCode}/classes'], (c) =>
+    c.json(pricing.classHistory(c.get('principal'), c.req.valid('param').creditCode), 200),
   )
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/enterprises/{creditCode}/provenance',
-      tags: ['utilities'],
-      summary:
-        'Why the enterprise pays what it pays on a date, and who decided each part: each surcharge with its rule item, the city rule version and who activated it, the county overrides in force with their approval and filing, the published evaluation (who ran, noticed and published it; the objections and their decisions), who entered the figures it rated, and a verified closure',
-      request: { params: TierParams, query: TierQuery },
-      responses: reply(ProvenanceSchema, 'the provenance of the tier on the date'),
-    }),
-    (c) =>
-      c.json(
-        provenance.of(
-          c.get('principal'),
-          c.req.valid('param').creditCode,
-          c.req.valid('query').date ?? store.today(),
-        ),
-        200,
+  app.openapi(ROUTES['GET /v1/enterprises/{creditCode}/provenance'], (c) =>
+    c.json(
+      provenance.of(
+        c.get('principal'),
+        c.req.valid('param').creditCode,
+        c.req.valid('query').date ?? store.today(),
       ),
+      200,
+    ),
   )
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/tiers:batch',
-      tags: ['utilities'],
-      summary: 'Tiers of up to 10,000 enterprises on one date (nightly sync)',
-      request: {
-        body: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: z.object({
-                date: IsoDate,
-                creditCodes: z.array(z.string()).min(1).max(10_000),
-              }),
-            },
-          },
-        },
-      },
-      responses: reply(
-        TiersSchema,
-        'one entry per credit code, in request order; unknown or malformed codes carry an error',
-      ),
-    }),
-    (c) => {
-      const { date, creditCodes } = c.req.valid('json')
-      const tiers = pricing.tiers(c.get('principal'), date, creditCodes)
-      return c.json({ date, count: tiers.length, tiers }, 200)
-    },
-  )
+  app.openapi(ROUTES['POST /v1/tiers:batch'], (c) => {
+    const { date, creditCodes } = c.req.valid('json')
+    const tiers = pricing.tiers(c.get('principal'), date, creditCodes)
+    return c.json({ date, count: tiers.length, tiers }, 200)
+  })
 
-  // Utilities quote in bulk: the body is validated in the handler (see jsonBody); the route is documented as usual.
+  // Utilities quote in bulk: the body is checked by the documented schema (contractOf) without the validator chain.
   const quoteRoute = createRoute({
     method: 'post',
     path: '/v1/quotes',
@@ -216,39 +165,13 @@ export function registerPricingRoutes(
     ),
   })
   app.openAPIRegistry.registerPath(quoteRoute)
+  const quoteContract = contractOf(quoteRoute)
   app.post('/v1/quotes', async (c) => {
-    const body = await jsonBody(c, QuoteBody)
+    const body = await quoteContract.json(c)
     return c.json(pricing.quote(c.get('principal'), body), 200)
   })
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/self-check',
-      tags: ['enterprises'],
-      summary:
-        'What-if rating of submitted figures against the published peers, with the full trace; nothing is stored',
-      request: {
-        body: {
-          required: true,
-          content: {
-            'application/json': {
-              schema: z.object({
-                creditCode: CreditCode.optional(),
-                county: County,
-                industryCode: Industry,
-                year: z.number().int().min(2000).max(2100),
-                figures: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()])),
-              }),
-            },
-          },
-        },
-      },
-      responses: reply(
-        RatingResultSchema,
-        'the rating result with indicators, benchmarks, points, vetoes and class',
-      ),
-    }),
-    (c) => c.json(pricing.selfCheck(c.get('principal'), c.req.valid('json')), 200),
+  app.openapi(ROUTES['POST /v1/self-check'], (c) =>
+    c.json(pricing.selfCheck(c.get('principal'), c.req.valid('json')), 200),
   )
 }

@@ -35,201 +35,78 @@ export function registerRulebookRoutes(
   app: OpenAPIHono<AppEnv>,
   { rulebooks, store, jobs }: Services,
 ) {
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/rulebook',
-      tags: ['rulebook'],
-      summary:
-        'The rules in force for a county on a date: the city version in force plus that county’s filed overrides',
-      request: {
-        query: z.object({
-          county: County.optional(),
-          date: IsoDate.optional(),
-        }),
-      },
-      responses: reply(ResolvedRulesSchema, 'resolved rules with each item’s origin'),
-    }),
-    (c) => {
-      const q = c.req.valid('query')
-      const { active, resolved } = rulebooks.resolved(
-        c.get('principal'),
-        q.county,
-        q.date ?? store.today(),
-      )
-      c.header('ETag', active.etag)
-      return c.json({ version: active.id, ...resolvedToJson(active.rulebook, resolved) }, 200)
-    },
+  app.openapi(ROUTES['GET /v1/rulebook'], (c) => {
+    const q = c.req.valid('query')
+    const { active, resolved } = rulebooks.resolved(
+      c.get('principal'),
+      q.county,
+      q.date ?? store.today(),
+    )
+    c.header('ETag', active.etag)
+    return c.json({ version: active.id, ...resolvedToJson(active.rulebook, resolved) }, 200)
+  })
+
+  app.openapi(ROUTES['GET /v1/rulebook/versions'], (c) => {
+    const versions = rulebooks.versions(c.get('principal'))
+    // The ETag a new version's If-Match must carry: which version is in force, and since which activation.
+    c.header('ETag', rulebooks.activeEtag())
+    return c.json({ versions }, 200)
+  })
+
+  app.openapi(ROUTES['GET /v1/rulebook/versions/{id}'], (c) =>
+    c.json(rulebooks.version(c.get('principal'), c.req.valid('param').id), 200),
   )
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/rulebook/versions',
-      tags: ['rulebook'],
-      summary: 'All city rulebook versions, newest first; `active` marks the one in force',
-      responses: reply(VersionListSchema, 'versions'),
-    }),
-    (c) => {
-      const versions = rulebooks.versions(c.get('principal'))
-      // The ETag a new version's If-Match must carry: which version is in force, and since which activation.
-      c.header('ETag', rulebooks.activeEtag())
-      return c.json({ versions }, 200)
-    },
-  )
+  app.openapi(ROUTES['GET /v1/rulebook/versions/{a}/diff/{b}'], (c) => {
+    const { a, b } = c.req.valid('param')
+    return c.json(rulebooks.diff(c.get('principal'), a, b) as never, 200)
+  })
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/rulebook/versions/{id}',
-      tags: ['rulebook'],
-      summary: 'One city rulebook version with its files (county overrides are not part of it)',
-      request: { params: z.object({ id: VersionId }) },
-      responses: reply(VersionSchema, 'the version'),
-    }),
-    (c) => c.json(rulebooks.version(c.get('principal'), c.req.valid('param').id), 200),
-  )
+  app.openapi(ROUTES['POST /v1/rulebook/versions'], (c) => {
+    const body = c.req.valid('json')
+    const v = rulebooks.importCity(c.get('principal'), body.files, body.note, {
+      ifMatch: c.req.header('if-match'),
+      requireIfMatch: true,
+      countyFiles: 'refuse',
+      effectiveOn: body.effectiveOn,
+      correction: body.correction,
+    })
+    c.header('ETag', v.etag)
+    return c.json(imported(v), (v.activated || v.effectiveOn ? 201 : 200) as 201)
+  })
 
-  app.openapi(
-    createRoute({
-      method: 'get',
-      path: '/v1/rulebook/versions/{a}/diff/{b}',
-      tags: ['rulebook'],
-      summary:
-        'What changes from version a to version b: items added, removed and changed, field by field',
-      request: { params: z.object({ a: VersionId, b: VersionId }) },
-      responses: reply(DiffSchema, 'the diff'),
-    }),
-    (c) => {
-      const { a, b } = c.req.valid('param')
-      return c.json(rulebooks.diff(c.get('principal'), a, b) as never, 200)
-    },
-  )
+  app.openapi(ROUTES['POST /v1/rulebook/changes'], (c) => {
+    const body = c.req.valid('json')
+    const p = c.get('principal')
+    authorize(p, 'rulebook.import')
+    const files = rulebooks.changedFiles(changeOf(body))
+    const v = rulebooks.importCity(p, files, noteOf(body), {
+      ifMatch: c.req.header('if-match'),
+      countyFiles: 'refuse',
+      effectiveOn: body.effectiveOn,
+      correction: body.correction,
+    })
+    c.header('ETag', v.etag)
+    return c.json(imported(v), 201)
+  })
 
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/rulebook/versions',
-      tags: ['rulebook'],
-      summary:
-        'Make these city files the version in force (validated as `mujun rules check`; If-Match of the version in force). Files equal to a stored version make it active again. counties/ files are refused: overrides go through /v1/overrides',
-      request: {
-        body: {
-          content: {
-            'application/json': {
-              schema: z.object({
-                note: z.string().min(1).max(2000),
-                files: Files,
-                effectiveOn: IsoDate.optional().openapi({
-                  description:
-                    'a later day from which the version is in force (a scheduled activation)',
-                }),
-                correction: CorrectionSchema.optional().openapi({
-                  description:
-                    'required when the change alters an answer for a day before its own (CITY_RETROACTIVE otherwise): reason, document (文号) and the digest of its preview (POST /v1/rulebook/previews)',
-                }),
-              }),
-            },
-          },
-        },
-      },
-      responses: {
-        ...reply(
-          VersionImportedSchema,
-          'the version now in force: new, or an older one made active again (a rollback)',
-          201,
-        ),
-        200: {
-          description: 'the files equal the version already in force: nothing changed',
-          content: { 'application/json': { schema: VersionImportedSchema } },
-        },
-      },
-    }),
-    (c) => {
-      const body = c.req.valid('json')
-      const v = rulebooks.importCity(c.get('principal'), body.files, body.note, {
-        ifMatch: c.req.header('if-match'),
-        requireIfMatch: true,
-        countyFiles: 'refuse',
-        effectiveOn: body.effectiveOn,
-        correction: body.correction,
-      })
-      c.header('ETag', v.etag)
-      return c.json(imported(v), (v.activated || v.effectiveOn ? 201 : 200) as 201)
-    },
-  )
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/rulebook/changes',
-      tags: ['rulebook'],
-      summary:
-        'Change one rule item from a day: the item in force that day is closed on it and a copy with the new values opens from it, citing the document. A new city version, activated now or on `effectiveOn`; a day before today is a correction',
-      request: {
-        body: { content: { 'application/json': { schema: ChangeBody } } },
-      },
-      responses: reply(VersionImportedSchema, 'the new version', 201),
-    }),
-    (c) => {
-      const body = c.req.valid('json')
-      const p = c.get('principal')
-      authorize(p, ['bureau'])
-      const files = rulebooks.changedFiles(changeOf(body))
-      const v = rulebooks.importCity(p, files, noteOf(body), {
-        ifMatch: c.req.header('if-match'),
-        countyFiles: 'refuse',
-        effectiveOn: body.effectiveOn,
-        correction: body.correction,
-      })
-      c.header('ETag', v.etag)
-      return c.json(imported(v), 201)
-    },
-  )
-
-  app.openapi(
-    createRoute({
-      method: 'post',
-      path: '/v1/rulebook/previews',
-      tags: ['rulebook'],
-      summary:
-        'What a new city version would re-price before it is made: given whole files, or one dated change. Every firm priced month by month (the next `months`, default 12, plus the months it reaches back) under the rules now and after; the digest it answers with is what a correction sends. Runs as a job; with `Prefer: respond-async` answers 202',
-      request: {
-        body: {
-          content: {
-            'application/json': {
-              schema: z.union([
-                z.object({
-                  files: Files,
-                  effectiveOn: IsoDate.optional(),
-                  months: Months,
-                }),
-                ChangeBody.omit({ correction: true }).extend({ months: Months }),
-              ]),
-            },
-          },
-        },
-      },
-      responses: { ...reply(ActPreviewSchema, 'the preview'), ...accepted },
-    }),
-    async (c) => {
-      const body = c.req.valid('json')
-      const p = c.get('principal')
-      authorize(p, ['bureau'])
-      const files = 'files' in body ? body.files : rulebooks.changedFiles(changeOf(body))
-      const { job, done } = jobs.start(p, {
-        kind: 'city-preview',
-        files,
-        effectiveOn: body.effectiveOn,
-        months: body.months,
-      })
-      if (prefersAsync(c)) {
-        c.header('Location', `/v1/jobs/${job.id}`)
-        return c.json(job, 202)
-      }
-      return c.json((await done) as ActPreview, 200)
-    },
-  )
+  app.openapi(ROUTES['POST /v1/rulebook/previews'], async (c) => {
+    const body = c.req.valid('json')
+    const p = c.get('principal')
+    authorize(p, 'rulebook.preview')
+    const files = 'files' in body ? body.files : rulebooks.changedFiles(changeOf(body))
+    const { job, done } = jobs.start(p, {
+      kind: 'city-preview',
+      files,
+      effectiveOn: body.effectiveOn,
+      months: body.months,
+    })
+    if (prefersAsync(c)) {
+      c.header('Location', `/v1/jobs/${job.id}`)
+      return c.json(job, 202)
+    }
+    return c.json((await done) as ActPreview, 200)
+  })
 }
 
 const Files = z
@@ -301,3 +178,118 @@ const imported = (v: ImportResult) => ({
   ...(v.reach && { reach: v.reach }),
   ...(v.correction && { correction: v.correction }),
 })
+
+/** The documented contracts of these routes, keyed 'METHOD path'. */
+const ROUTES = {
+  'GET /v1/rulebook': createRoute({
+    method: 'get',
+    path: '/v1/rulebook',
+    tags: ['rulebook'],
+    summary:
+      'The rules in force for a county on a date: the city version in force plus that county’s filed overrides',
+    request: {
+      query: z.object({
+        county: County.optional(),
+        date: IsoDate.optional(),
+      }),
+    },
+    responses: reply(ResolvedRulesSchema, 'resolved rules with each item’s origin'),
+  }),
+  'GET /v1/rulebook/versions': createRoute({
+    method: 'get',
+    path: '/v1/rulebook/versions',
+    tags: ['rulebook'],
+    summary: 'All city rulebook versions, newest first; `active` marks the one in force',
+    responses: reply(VersionListSchema, 'versions'),
+  }),
+  'GET /v1/rulebook/versions/{id}': createRoute({
+    method: 'get',
+    path: '/v1/rulebook/versions/{id}',
+    tags: ['rulebook'],
+    summary: 'One city rulebook version with its files (county overrides are not part of it)',
+    request: { params: z.object({ id: VersionId }) },
+    responses: reply(VersionSchema, 'the version'),
+  }),
+  'GET /v1/rulebook/versions/{a}/diff/{b}': createRoute({
+    method: 'get',
+    path: '/v1/rulebook/versions/{a}/diff/{b}',
+    tags: ['rulebook'],
+    summary:
+      'What changes from version a to version b: items added, removed and changed, field by field',
+    request: { params: z.object({ a: VersionId, b: VersionId }) },
+    responses: reply(DiffSchema, 'the diff'),
+  }),
+  'POST /v1/rulebook/versions': createRoute({
+    method: 'post',
+    path: '/v1/rulebook/versions',
+    tags: ['rulebook'],
+    summary:
+      'Make these city files the version in force (validated as `mujun rules check`; If-Match of the version in force). Files equal to a stored version make it active again. counties/ files are refused: overrides go through /v1/overrides',
+    request: {
+      body: {
+        content: {
+          'application/json': {
+            schema: z.object({
+              note: z.string().min(1).max(2000),
+              files: Files,
+              effectiveOn: IsoDate.optional().openapi({
+                description:
+                  'a later day from which the version is in force (a scheduled activation)',
+              }),
+              correction: CorrectionSchema.optional().openapi({
+                description:
+                  'required when the change alters an answer for a day before its own (CITY_RETROACTIVE otherwise): reason, document (文号) and the digest of its preview (POST /v1/rulebook/previews)',
+              }),
+            }),
+          },
+        },
+      },
+    },
+    responses: {
+      ...reply(
+        VersionImportedSchema,
+        'the version now in force: new, or an older one made active again (a rollback)',
+        201,
+      ),
+      200: {
+        description: 'the files equal the version already in force: nothing changed',
+        content: { 'application/json': { schema: VersionImportedSchema } },
+      },
+    },
+  }),
+  'POST /v1/rulebook/changes': createRoute({
+    method: 'post',
+    path: '/v1/rulebook/changes',
+    tags: ['rulebook'],
+    summary:
+      'Change one rule item from a day: the item in force that day is closed on it and a copy with the new values opens from it, citing the document. A new city version, activated now or on `effectiveOn`; a day before today is a correction',
+    request: {
+      body: { content: { 'application/json': { schema: ChangeBody } } },
+    },
+    responses: reply(VersionImportedSchema, 'the new version', 201),
+  }),
+  'POST /v1/rulebook/previews': createRoute({
+    method: 'post',
+    path: '/v1/rulebook/previews',
+    tags: ['rulebook'],
+    summary:
+      'What a new city version would re-price before it is made: given whole files, or one dated change. Every firm priced month by month (the next `months`, default 12, plus the months it reaches back) under the rules now and after; the digest it answers with is what a correction sends. Runs as a job; with `Prefer: respond-async` answers 202',
+    request: {
+      body: {
+        content: {
+          'application/json': {
+            schema: z.union([
+              z.object({
+                files: Files,
+                effectiveOn: IsoDate.optional(),
+                months: Months,
+              }),
+              ChangeBody.omit({ correction: true }).extend({ months: Months }),
+            ]),
+          },
+        },
+      },
+    },
+    responses: { ...reply(ActPreviewSchema, 'the preview'), ...accepted },
+  }),
+}

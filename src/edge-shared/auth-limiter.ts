@@ -1,7 +1,7 @@
 /**
  * Counts per client address in a fixed window, bounded: when the table is full the client seen least recently
  * goes; it is never cleared wholesale, so spraying from many addresses cannot reset a locked one.
- * @module http/auth-limiter
+ * @module edge-shared/auth-limiter
  */
 class WindowCounter {
   private clients = new Map<string, { count: number; since: number }>()

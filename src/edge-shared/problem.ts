@@ -1,11 +1,14 @@
 /**
  * One error shape for the whole API: RFC 9457 problem+json with a stable `code`.
- * @module http/problem
+ * @module edge-shared/problem
  */
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
+import { RequestInvalid } from '../app/requests.ts'
 import { CorrectionRequiredError, formatRuleProblem, MujunError, RulebookError } from '../errors.ts'
+
+export { RequestInvalid }
 
 export interface Problem {
   type: string
@@ -89,16 +92,6 @@ function zodProblem(instance: string, error: ZodError, where: string): Problem {
 
 export function zodProblemResponse(c: Context, error: ZodError, where: string): Response {
   return respond(zodProblem(new URL(c.req.url).pathname, error, where))
-}
-
-/** A request part that failed its zod schema, thrown by handlers that validate for themselves (see `jsonBody`). */
-export class RequestInvalid extends Error {
-  constructor(
-    readonly error: ZodError,
-    readonly where: string,
-  ) {
-    super(`the ${where} is invalid`)
-  }
 }
 
 /** A file's problems by row and column (a CSV import's), as the problem's `errors`: `row 3.credit_code`. */

@@ -1,0 +1,94 @@
+/**
+ * The self-check page's use case: an enterprise (or anyone, anonymously) rates figures of its own against the
+ * published peers of a year, sees which class a change would reach and what a month of electricity would cost;
+ * a logged-in enterprise starts from its stored figures and sees its results under public notice.
+ * @module app/self-check
+ */
+import type { Store } from '../db/store.ts'
+import type { Enterprise } from '../enterprise/enterprise.ts'
+import { quote } from '../pricing/quote.ts'
+import type { Principal } from '../principal.ts'
+import type { PeerFrame, RatingResult } from '../rating/rate.ts'
+import { classMoves, selfCheck } from '../rating/self-check.ts'
+import type { EvaluationService } from './evaluations.ts'
+import { ownCreditCode } from './permissions.ts'
+import type { RulebookService } from './rulebooks.ts'
+
+export class SelfCheckService {
+  constructor(
+    private readonly store: Store,
+    private readonly rulebooks: RulebookService,
+    private readonly evaluations: EvaluationService,
+  ) {}
+
+  /** Today's date in Ningbo. */
+  today(): string {
+    return this.store.today()
+  }
+
+  /** The years with a published evaluation, newest first. */
+  publishedYears(): number[] {
+    const years = this.store
+      .listRuns()
+      .filter((r) => r.status === 'published')
+      .map((r) => r.year)
+    return [...new Set(years)].sort((a, b) => b - a)
+  }
+
+  /** What an enterprise principal has stored for `year` (its register entry and figures); else undefined. */
+  stored(p: Principal | undefined, year: number) {
+    const own = ownCreditCode(p)
+    if (own === undefined) return undefined
+    try {
+      const e = this.store.getEnterprise(own)
+      const figures = this.store.getFigures(own, year).data
+      return { county: e.county, industryCode: e.industryCode, creditCode: e.creditCode, figures }
+    } catch {
+      // No stored figures for that year: an empty form.
+      return undefined
+    }
+  }
+
+  /** An enterprise principal's provisional results under public notice, with its objections to each. */
+  notices(p: Principal | undefined) {
+    const own = ownCreditCode(p)
+    if (own === undefined) return []
+    return this.store
+      .listRuns()
+      .filter((r) => r.status === 'notice')
+      .flatMap((run) => {
+        const row = this.store.runResult(run.id, own)
+        if (!row) return []
+        const objections = this.store.listObjections({ runId: run.id, creditCode: own })
+        return [{ run, row, objections }]
+      })
+  }
+
+  /** The stored peer statistics of `year`'s published evaluation (NO_PUBLISHED_RUN when there is none). */
+  peers(year: number, creditCode?: string): PeerFrame {
+    return this.evaluations.publishedPeers(year, creditCode)
+  }
+
+  /**
+   * `candidate` rated against `peers` as if in `year`'s evaluation, the class moves a change of one figure would
+   * make, and (for `monthly` > 0 kWh) the electricity surcharge of a month of the following year.
+   */
+  rate(
+    peers: PeerFrame,
+    year: number,
+    candidate: Enterprise,
+    monthly: number,
+  ): { result: RatingResult; moves: ReturnType<typeof classMoves>; monthlyCost?: string } {
+    const { rulebook } = this.rulebooks.active()
+    const result = selfCheck(peers, rulebook, year, candidate)
+    const moves = classMoves(peers, rulebook, year, candidate, result)
+    if (!(monthly > 0)) return { result, moves }
+    const q = quote([result], rulebook, {
+      resource: 'electricity',
+      from: `${year + 1}-01-01`,
+      to: `${year + 1}-02-01`,
+      quantity: monthly,
+    })
+    return { result, moves, monthlyCost: q.total }
+  }
+}
