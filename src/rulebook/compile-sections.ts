@@ -21,9 +21,9 @@ import {
 import {
   type CheckContext,
   EVALUATION_YEAR,
+  EVALUATION_YEAR_SECTIONS,
   type Located,
   type Origin,
-  RATING_SECTIONS,
   type Reporter,
   type Sections,
   type TableRowC,
@@ -53,7 +53,7 @@ export function collectSections(
       // The evaluation year is known when a population is rated (groups, adjustments, vetoes), not when a single
       // firm is priced or categorised.
       const section = path[0] === 'replace' || path[0] === 'add' ? path[1] : path[0]
-      if (f.symbols.includes(EVALUATION_YEAR) && !RATING_SECTIONS.has(String(section))) {
+      if (f.symbols.includes(EVALUATION_YEAR) && !EVALUATION_YEAR_SECTIONS.has(String(section))) {
         report(
           loc,
           path,

@@ -47,7 +47,11 @@ export type GroupC = Group & { origin: Origin; whenFn: CompiledFormula }
 /** A built-in number in a group's `when`: the year being rated (e.g. for "producing for under two years"). */
 export const EVALUATION_YEAR = 'evaluation_year'
 /** The sections evaluated while a year is rated, where `evaluation_year` has a value. */
-export const RATING_SECTIONS: ReadonlySet<string> = new Set(['groups', 'adjustments', 'vetoes'])
+export const EVALUATION_YEAR_SECTIONS: ReadonlySet<string> = new Set([
+  'groups',
+  'adjustments',
+  'vetoes',
+])
 export type IndicatorC = Indicator & { origin: Origin; fn: CompiledFormula }
 export type ScoringItemC = Scoring['items'][number] & { missingFn?: CompiledFormula }
 export type ScoringC = Omit<Scoring, 'items'> & { origin: Origin; items: ScoringItemC[] }
