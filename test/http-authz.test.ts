@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { ACTIONS, COLUMNS, permissionsMarkdown, rolesFor } from '../src/app/permissions.ts'
 import { ROLES } from '../src/db/schema.ts'
@@ -355,6 +356,11 @@ describe('the permission table', () => {
     expect(lines).toContain('| `tier.read` | ✓ | ✓ | ✓ | own county | ✓ | own firm |')
     expect(lines).toContain('| `tiers.batch` | ✓ |  |  |  | ✓ |  |')
     expect(md).toContain('- `county`: county office (own county)')
+  })
+  it('is the table docs/api.md shows', () => {
+    const doc = readFileSync(new URL('../docs/api.md', import.meta.url), 'utf8')
+    const shown = /<!-- permissions:[^\n]*\n([\s\S]*?)<!-- \/permissions -->/.exec(doc)?.[1]
+    expect(shown).toBe(permissionsMarkdown())
   })
 })
 
