@@ -17,7 +17,15 @@ export default defineConfig({
       'test/crash.test.ts', // SIGKILLed child processes
       'test/override-time.test.ts', // real server processes
       'test/bench-smoke.test.ts', // the benchmarks as processes
+      // In-process but long (whole CLI journeys on demo databases): npm test runs them.
+      'test/docs-examples.test.ts',
+      'test/source-of-truth.test.ts',
+      'test/rule-files.test.ts',
     ],
+    // Both cores: the default leaves one free, which doubles the loop's time on a two-core machine.
+    maxWorkers: 2,
+    // One module graph per worker across files: the core keeps no module-level state (test/structure.test.ts).
+    isolate: false,
     // bills, programme and programme-time each keep one suite against a real server: its name says so.
     testNamePattern: /^(?!.*real server)/,
   },
