@@ -145,15 +145,17 @@ interface ItemEnv {
 }
 
 /** Each dated section's compiler: checks one item and returns it compiled (formulas, origin). */
+/** Reports a class id the rulebook does not declare, naming the ones it does. */
+function checkClass(env: ItemEnv, path: (string | number)[], id: string): void {
+  if (!env.classIds.has(id))
+    env.report(env.loc, path, `unknown class '${id}' (classes: ${[...env.classIds].join(', ')})`)
+}
+
 const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][number] } = {
   groups(item, env) {
-    const { loc, path, origin, report, formula, dummy, classIds } = env
-    if (item.unratedClass !== undefined && !classIds.has(item.unratedClass))
-      report(
-        loc,
-        [...path, 'unratedClass'],
-        `unknown class '${item.unratedClass}' (classes: ${[...classIds].join(', ')})`,
-      )
+    const { path, origin, formula, dummy } = env
+    if (item.unratedClass !== undefined)
+      checkClass(env, [...path, 'unratedClass'], item.unratedClass)
     return {
       ...item,
       origin,
@@ -205,13 +207,8 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
     }
   },
   vetoes(item, env) {
-    const { loc, path, origin, report, formula, dummy, classIds } = env
-    if (!classIds.has(item.class))
-      report(
-        loc,
-        [...path, 'class'],
-        `unknown class '${item.class}' (classes: ${[...classIds].join(', ')})`,
-      )
+    const { path, origin, formula, dummy } = env
+    checkClass(env, [...path, 'class'], item.class)
     return {
       ...item,
       origin,
@@ -222,12 +219,7 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
     const { loc, path, origin, report, ctx, classIds } = env
     const c = item as ClassScheme
     c.bands.forEach((b, j) => {
-      if (!classIds.has(b.class))
-        report(
-          loc,
-          [...path, 'bands', j, 'class'],
-          `unknown class '${b.class}' (classes: ${[...classIds].join(', ')})`,
-        )
+      checkClass(env, [...path, 'bands', j, 'class'], b.class)
       if (c.method === 'rank-share' && b.share === undefined)
         report(loc, [...path, 'bands', j], `a rank-share band needs 'share'`)
       if (c.method === 'score' && b.minScore === undefined && j < c.bands.length - 1)
