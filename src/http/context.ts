@@ -25,6 +25,8 @@ export interface AppDeps {
   authLimiter?: AuthFailureLimiter
 }
 
+import type { Job } from '../app/jobs.ts'
+
 export type AppEnv = { Variables: { principal?: Principal } }
 
 export { actorOf, authorize } from '../app/authorize.ts'
@@ -32,4 +34,20 @@ export { actorOf, authorize } from '../app/authorize.ts'
 /** The client asked for a long job to be answered at once with the job (RFC 7240 `Prefer: respond-async`). */
 export function prefersAsync(c: Context): boolean {
   return /\brespond-async\b/i.test(headerOf(c, 'prefer') ?? '')
+}
+
+/**
+ * A long job's answer: with `Prefer: respond-async`, 202 at once with the job and where to poll it; otherwise the
+ * job's result once it is done, with `status`.
+ */
+export async function answerJob<T, S extends 200 | 201>(
+  c: Context,
+  started: { job: Job; done: Promise<unknown> },
+  status: S,
+) {
+  if (prefersAsync(c)) {
+    c.header('Location', `/v1/jobs/${started.job.id}`)
+    return c.json(started.job, 202)
+  }
+  return c.json((await started.done) as T, status)
 }

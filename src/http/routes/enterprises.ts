@@ -6,7 +6,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Services } from '../../app/services.ts'
 import { MujunError } from '../../errors.ts'
-import { type AppEnv, prefersAsync } from '../context.ts'
+import { type AppEnv, answerJob } from '../context.ts'
 import {
   accepted,
   EnterpriseListSchema,
@@ -184,16 +184,15 @@ export function registerEnterpriseRoutes(
         status: 415,
       })
     const csv = new Uint8Array(await c.req.arrayBuffer())
-    const { job, done } = jobs.start(c.get('principal'), {
-      kind: 'import',
-      year,
-      skipBad: skipBad === 'true',
-      csv,
-    })
-    if (prefersAsync(c)) {
-      c.header('Location', `/v1/jobs/${job.id}`)
-      return c.json(job, 202)
-    }
-    return c.json((await done) as ReturnType<typeof enterprises.importCsv>, 200)
+    return answerJob<ReturnType<typeof enterprises.importCsv>, 200>(
+      c,
+      jobs.start(c.get('principal'), {
+        kind: 'import',
+        year,
+        skipBad: skipBad === 'true',
+        csv,
+      }),
+      200,
+    )
   })
 }

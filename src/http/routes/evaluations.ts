@@ -7,7 +7,7 @@ import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { ActPreview } from '../../app/changes.ts'
 import { CorrectionSchema } from '../../app/correction.ts'
 import type { Services } from '../../app/services.ts'
-import { type AppEnv, prefersAsync } from '../context.ts'
+import { type AppEnv, answerJob } from '../context.ts'
 import {
   ActPreviewSchema,
   accepted,
@@ -232,15 +232,14 @@ export function registerEvaluationRoutes(
   )
 
   app.openapi(ROUTES['POST /v1/evaluations'], async (c) => {
-    const { job, done } = jobs.start(c.get('principal'), {
-      kind: 'evaluate',
-      year: c.req.valid('json').year,
-    })
-    if (prefersAsync(c)) {
-      c.header('Location', `/v1/jobs/${job.id}`)
-      return c.json(job, 202)
-    }
-    return c.json((await done) as { id: number; counts: Record<string, number> }, 201)
+    return answerJob<{ id: number; counts: Record<string, number> }, 201>(
+      c,
+      jobs.start(c.get('principal'), {
+        kind: 'evaluate',
+        year: c.req.valid('json').year,
+      }),
+      201,
+    )
   })
 
   app.openapi(ROUTES['GET /v1/evaluations'], (c) => {
@@ -282,16 +281,15 @@ export function registerEvaluationRoutes(
   app.openapi(ROUTES['POST /v1/evaluations/{id}/publication-preview'], async (c) => {
     const raw = await c.req.text()
     const body = raw.trim() === '' ? {} : c.req.valid('json')
-    const { job, done } = jobs.start(c.get('principal'), {
-      kind: 'publication-preview',
-      runId: c.req.valid('param').id,
-      ...body,
-    })
-    if (prefersAsync(c)) {
-      c.header('Location', `/v1/jobs/${job.id}`)
-      return c.json(job, 202)
-    }
-    return c.json((await done) as ActPreview, 200)
+    return answerJob<ActPreview, 200>(
+      c,
+      jobs.start(c.get('principal'), {
+        kind: 'publication-preview',
+        runId: c.req.valid('param').id,
+        ...body,
+      }),
+      200,
+    )
   })
 
   app.openapi(ROUTES['POST /v1/evaluations/{id}/objections'], (c) =>

@@ -12,7 +12,7 @@ import type { ImportResult } from '../../app/rulebooks.ts'
 import type { Services } from '../../app/services.ts'
 import type { DatedChange } from '../../rulebook/dated-change.ts'
 import { resolvedToJson } from '../../rulebook/resolved-json.ts'
-import { type AppEnv, prefersAsync } from '../context.ts'
+import { type AppEnv, answerJob } from '../context.ts'
 import {
   ActPreviewSchema,
   accepted,
@@ -95,17 +95,16 @@ export function registerRulebookRoutes(
     const p = c.get('principal')
     authorize(p, 'rulebook.preview')
     const files = 'files' in body ? body.files : rulebooks.changedFiles(changeOf(body))
-    const { job, done } = jobs.start(p, {
-      kind: 'city-preview',
-      files,
-      effectiveOn: body.effectiveOn,
-      months: body.months,
-    })
-    if (prefersAsync(c)) {
-      c.header('Location', `/v1/jobs/${job.id}`)
-      return c.json(job, 202)
-    }
-    return c.json((await done) as ActPreview, 200)
+    return answerJob<ActPreview, 200>(
+      c,
+      jobs.start(p, {
+        kind: 'city-preview',
+        files,
+        effectiveOn: body.effectiveOn,
+        months: body.months,
+      }),
+      200,
+    )
   })
 }
 
