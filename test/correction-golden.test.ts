@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { nextMonth } from '../src/pricing/change-preview.ts'
 import { Money } from '../src/pricing/money.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
 
@@ -140,7 +141,7 @@ describe('golden: a correction, and quotes as known on both sides of it', () => 
     for (const f of pv.preview.firms) {
       const bill = {
         from: `${f.month}-01`,
-        to: f.month === '2025-12' ? '2026-01-01' : nextMonthStart(f.month),
+        to: `${nextMonth(f.month)}-01`,
         quantity: f.quantity,
       }
       const after = await quote(bill, undefined, f.creditCode, f.resource)
@@ -170,8 +171,3 @@ describe('golden: a correction, and quotes as known on both sides of it', () => 
     expect(JSON.stringify(corr?.detail)).toContain(c.change.document)
   })
 })
-
-function nextMonthStart(month: string): string {
-  const [y, m] = month.split('-').map(Number)
-  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`
-}

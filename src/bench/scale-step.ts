@@ -14,6 +14,7 @@ import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
 import { decodeCsvBytes, parseEnterprisesCsv } from '../enterprise/csv.ts'
 import { createApp } from '../mount.ts'
+import { nextMonth } from '../pricing/change-preview.ts'
 import { rate } from '../rating/rate.ts'
 import { readRuleTexts } from '../rulebook/load.ts'
 import { importCsv } from './hostile.ts'
@@ -109,7 +110,7 @@ if (step === 'prepare') {
         { from: '2025-07-01', path: 'rates[class=D][minConsecutiveYears=].rate', value: '0.35' }
       : // D electricity from the first day of next month: the normal dated change.
         {
-          from: `${today.slice(0, 7) === '2026-12' ? '2027-01' : nextMonthOf(today)}-01`,
+          from: `${nextMonth(today.slice(0, 7))}-01`,
           path: 'rates[class=D][minConsecutiveYears=].rate',
           value: '0.35',
         }
@@ -162,11 +163,6 @@ if (step === 'prepare') {
     console.log(JSON.stringify({ port: info.port, token })),
   )
 } else throw new Error(`unknown step ${step}`)
-
-function nextMonthOf(day: string): string {
-  const [y, m] = day.split('-').map(Number)
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`
-}
 
 function readBytes(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path))

@@ -90,7 +90,8 @@ export function monthsBetween(from: string, to: string): string[] {
   return out
 }
 
-function nextMonth(month: string): string {
+/** The month after `month` (YYYY-MM). */
+export function nextMonth(month: string): string {
   const [y, m] = month.split('-').map(Number)
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`
 }
