@@ -270,6 +270,8 @@ describe('a version scheduled for a later day', () => {
     expect(await made.json()).toMatchObject({ id: 2, activated: false, effectiveOn: '2026-02-01' })
     expect(await health()).toBe(1)
     t.advanceDays(31)
+    // A request of the new day (read in a later turn of the event loop, as a server reads it) sees the new day.
+    await new Promise((r) => setImmediate(r))
     expect(await health()).toBe(2)
   })
 })

@@ -71,7 +71,6 @@ export interface ActiveRulebook {
 export class RulebookService {
   private current?: ActiveRulebook
   private currentAt = -1
-  private currentDay = ''
   /** Compiled city versions by id: a version never changes, so these need no revision. */
   private compiled = new Map<number, Rulebook>()
 
@@ -83,12 +82,6 @@ export class RulebookService {
    * at each new revision; the rules are recompiled only when the activation or an override changed.
    */
   active(): ActiveRulebook {
-    // A new Ningbo day may bring a scheduled activation into force: answers kept for the old day are dropped.
-    const day = this.store.today()
-    if (day !== this.currentDay) {
-      if (this.currentDay !== '') this.store.changed()
-      this.currentDay = day
-    }
     if (this.current && this.currentAt === this.store.revision) return this.current
     const rev = this.store.revision
     const head = this.head()
