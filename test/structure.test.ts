@@ -1,4 +1,5 @@
-// Issue "One home per use case": the structure's rules, held by a test so they stay held. No file in src/ over 600
+// Issue "One home per use case": the structure's rules, held by a test so they stay held. A README of at most
+// 12 KB; no file in src/ over 600
 // lines and no function over 150 (an exception needs a comment `structure: <why>` on the line before it); no
 // module-level mutable state in the pure core; no import cycle; no edge between http/ and web/.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
@@ -25,6 +26,10 @@ const parsed = files.map((f) => {
 })
 const excused = (text: string, line: number) =>
   /structure: \S/.test(text.split('\n')[line - 1] ?? '')
+
+it('the README is a front door (at most 12 KB); the manual lives in docs/', () => {
+  expect(statSync(new URL('../README.md', import.meta.url)).size).toBeLessThanOrEqual(12 * 1024)
+})
 
 it('no file in src/ is over 600 lines', () => {
   const over = parsed
