@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import { readRuleTexts } from '../src/rulebook/load.ts'
 import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
-import { ningboWithFiledCixi } from './support/rulebook.ts'
+import { ningboWithFiledCixi, ratesOf } from './support/rulebook.ts'
 
 const PROPOSAL = `# 慈溪市 proposal (test)
 override:
@@ -399,9 +399,11 @@ replace:
     const { rulebook } = a.services.rulebooks.active()
     const { resolve } = await import('../src/rulebook/resolve.ts')
     const rate = (date: string) =>
-      resolve(rulebook, '330282', date)
-        .sections.surcharges.find((s) => s.id === 'class_electricity')!
-        .rates!.map((r) => `${r.class}:${r.rate}`)
+      ratesOf(
+        resolve(rulebook, '330282', date).sections.surcharges.find(
+          (s) => s.id === 'class_electricity',
+        ),
+      )?.map((r) => `${r.class}:${r.rate}`)
     expect(rate('2025-12-31')).toEqual(['C:0.20', 'D:0.40'])
     expect(rate('2026-01-01')).toEqual(['C:0.25', 'D:0.50'])
   })

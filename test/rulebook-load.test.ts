@@ -17,6 +17,7 @@ import {
   ningboTexts,
   ningboWithFiledCixi,
   problemsOf,
+  ratesOf,
 } from './support/rulebook.ts'
 
 describe('the shipped Ningbo rulebook', () => {
@@ -304,6 +305,37 @@ describe('rule file problems are reported with file:line:col and the field', () 
         `sector-tables.yaml:60:15: formula 'furnace_use == "steel_ingot"': 'steel_ingot' is not one of the allowed values (none, castings, steel_billet) (at sectorTables.1.rows.4.when)`,
       ],
     },
+    {
+      description: 'a surcharge basis that is no tariff kind',
+      texts: () => edited('pricing.yaml', '    basis: intensity\n', '    basis: intensive\n'),
+      expected: [
+        'pricing.yaml:70:12: unknown basis "intensive": one of class, category, intensity, quota (at surcharges.5.basis)',
+      ],
+    },
+    {
+      description: "a tariff kind's fields under another kind",
+      texts: () => edited('pricing.yaml', '    basis: intensity\n', '    basis: quota\n'),
+      expected: [
+        "pricing.yaml:65:5: missing required field 'quota' (at surcharges.5.quota)",
+        "pricing.yaml:73:5: unknown key(s) 'intensity': not part of the rule format (at surcharges.5.intensity)",
+      ],
+    },
+    {
+      description: "a tariff kind's own check (quota bands must be contiguous)",
+      texts: () =>
+        edited(
+          'pricing.yaml',
+          '    basis: intensity\n',
+          '    basis: quota\n    quota: { quotaInput: land_mu, basePrice: "0.60", bands: [{ overFrom: 0, overTo: 0.1, extraMultiple: "0.5" }, { overFrom: 0.2, extraMultiple: "1" }] }\n',
+        ).map((t) =>
+          t.path === 'pricing.yaml'
+            ? { ...t, text: t.text.replace(/ {4}intensity:\n( {6}.*\n){5}/, '') }
+            : t,
+        ),
+      expected: [
+        'pricing.yaml:71:126: bands must be contiguous: expected overFrom 0.1 (at surcharges.5.quota.bands.1.overFrom)',
+      ],
+    },
   ])('$description', ({ texts, expected }) => {
     expect(problemsOf(texts())).toEqual(expected)
   })
@@ -374,18 +406,20 @@ describe('resolve', () => {
   it('never applies the shipped Cixi draft', () => {
     const rb = ningbo()
     expect(
-      resolve(rb, '330282', '2025-03-01')
-        .sections.surcharges.find((s) => s.id === 'class_electricity')
-        ?.rates?.map((r) => `${r.class}:${r.rate}`),
+      ratesOf(
+        resolve(rb, '330282', '2025-03-01').sections.surcharges.find(
+          (s) => s.id === 'class_electricity',
+        ),
+      )?.map((r) => `${r.class}:${r.rate}`),
     ).toEqual(['C:0.15', 'D:0.30'])
   })
 
   it('applies a filed override only from its date, and never a submitted one', () => {
     const rb = compileRulebook(ningboWithFiledCixi())
     const rateOf = (county: string, date: string, section: 'surcharges', id: string) =>
-      resolve(rb, county, date)
-        .sections[section].find((s) => s.id === id)
-        ?.rates?.map((r) => `${r.class}:${r.rate}`)
+      ratesOf(resolve(rb, county, date).sections[section].find((s) => s.id === id))?.map(
+        (r) => `${r.class}:${r.rate}`,
+      )
     expect(rateOf('330282', '2024-06-30', 'surcharges', 'class_electricity')).toEqual([
       'C:0.15',
       'D:0.30',
@@ -401,7 +435,7 @@ describe('resolve', () => {
     expect(rateOf('330281', '2026-03-01', 'surcharges', 'class_gas')).toEqual(['D:1.00'])
     const preview = resolve(rb, '330281', '2026-03-01', { preview: 'yuyao_2026_gas' })
     expect(
-      preview.sections.surcharges.find((s) => s.id === 'class_gas')?.rates?.map((r) => r.rate),
+      ratesOf(preview.sections.surcharges.find((s) => s.id === 'class_gas'))?.map((r) => r.rate),
     ).toEqual(['0.50', '1.50'])
     expect(preview.overrides).toEqual([
       { id: 'yuyao_2026_gas', status: 'submitted', preview: true },

@@ -7,6 +7,7 @@ export default defineConfig({
   root: new URL('..', import.meta.url).pathname,
   test: {
     testTimeout: 60_000,
+    hookTimeout: 120_000,
     exclude: [
       ...configDefaults.exclude,
       'test/processes.test.ts', // servers and the CLI as processes on one database

@@ -18,7 +18,8 @@ import { loadRulebook, readRuleTexts } from '../rulebook/load.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { resolvedToJson } from '../rulebook/resolved-json.ts'
 import { RULE_PATH_RULE, rulePathProblem } from '../rulebook/rule-path.ts'
-import { ruleFileJsonSchema } from '../rulebook/schema.ts'
+import { ruleFileJsonSchema, type Surcharge } from '../rulebook/schema.ts'
+import { kindOf } from '../rulebook/tariff-kinds/index.ts'
 import { ACT_OPTIONS, rulesImportAct } from './change-cmd.ts'
 import { formatResolved } from './rules-table.ts'
 import {
@@ -213,12 +214,10 @@ export function rulesDiff(args: string[], io: Io): number {
 
 function summarise(x: unknown): string {
   if (!x) return '(none)'
-  const o = x as {
-    rates?: { class?: string; category?: string; rate: string }[]
-    from?: string
-    origin?: { file: string }
-  }
-  const rates = o.rates?.map((r) => `${r.class ?? r.category} ${r.rate}`).join(', ')
+  const o = x as { basis?: string; from?: string; origin?: { file: string } }
+  // A surcharge says its rates as its kind writes them; other items show their beginning.
+  const rates =
+    typeof o.basis === 'string' ? kindOf(o as Surcharge).describe(o as Surcharge) : undefined
   return `${rates ?? JSON.stringify(x).slice(0, 80)} from ${o.from ?? '?'} [${o.origin?.file ?? ''}]`
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Rulebook } from '../rulebook/compile.ts'
 import type { ResolvedRules } from '../rulebook/resolve.ts'
+import { kindOf } from '../rulebook/tariff-kinds/index.ts'
 
 const origin = (o: { file: string; line: number; overrideId?: string }) =>
   `${o.file}:${o.line}${o.overrideId ? ` [${o.overrideId}]` : ''}`
@@ -65,20 +66,7 @@ export function formatResolved(rb: Rulebook, r: ResolvedRules): string {
   out.push('', 'SURCHARGES (yuan per unit)')
   for (const x of s.surcharges) {
     const unit = rb.meta.resources.find((res) => res.id === x.resource)?.unit
-    const what =
-      x.rates
-        ?.map(
-          (rt) =>
-            `${rt.class ?? rt.category}${rt.minConsecutiveYears ? `(${rt.minConsecutiveYears}y+)` : ''} ${rt.rate}`,
-        )
-        .join(', ') ??
-      (x.intensity
-        ? `+${x.intensity.ratePerStep} per ${x.intensity.step} of ${x.intensity.measure} over ${x.intensity.threshold}`
-        : x
-            .quota!.bands.map(
-              (b) => `>${b.overFrom * 100}% +${b.extraMultiple}×${x.quota!.basePrice}`,
-            )
-            .join(', '))
+    const what = kindOf(x).describe(x)
     out.push(
       `  ${x.resource.padEnd(11)} ${x.id.padEnd(28)} ${x.basis.padEnd(9)} ${what} /${unit}   ${x.sectors ? `[${x.sectors.join(', ')}] ` : ''}${dates(x)} ${origin(x.origin)}${x.assumed ? ' (assumed)' : ''}`,
     )

@@ -10,6 +10,7 @@
  * @module pricing/change-preview
  */
 import type { Rulebook } from '../rulebook/compile.ts'
+import { kindOf } from '../rulebook/tariff-kinds/index.ts'
 import { Money } from './money.ts'
 import { bindingOn, type Quote, quote, type RatedFacts } from './quote.ts'
 
@@ -145,7 +146,7 @@ export class ChangePreviewer {
           ...(o.add.surcharges ?? []),
         ]),
       ]) {
-        if (s.basis !== 'quota' && s.basis !== 'intensity') continue
+        if (!kindOf(s).ownFigures) continue
         const set = this.figureDependent.get(s.resource) ?? new Set<string>()
         for (const sector of s.sectors ?? ['*']) set.add(sector)
         this.figureDependent.set(s.resource, set)

@@ -405,13 +405,13 @@ export function ratesOn(
           notes,
         )) {
           if (c.kind === 'per-unit') perUnit.push(c)
-          else if (!quota.some((q) => q.scheduleId === s.id)) {
+          else if (s.basis === 'quota' && !quota.some((q) => q.scheduleId === s.id)) {
             quota.push({
               scheduleId: s.id,
               label: s.label,
-              annualQuota: Number(result.figures[s.quota!.quotaInput] ?? 0),
-              basePrice: s.quota!.basePrice,
-              bands: s.quota!.bands,
+              annualQuota: Number(result.figures[s.quota.quotaInput] ?? 0),
+              basePrice: s.quota.basePrice,
+              bands: s.quota.bands,
             })
           }
         }

@@ -10,6 +10,7 @@ import type { Rulebook, SurchargeC } from '../rulebook/compile.ts'
 import { type DerivedKind, getOrMake, getOrMakeBounded } from '../rulebook/derived.ts'
 import { resolve, ruleBoundaries } from '../rulebook/resolve.ts'
 import type { Resource } from '../rulebook/schema.ts'
+import { kindOf, type QuotaBandSpec } from '../rulebook/tariff-kinds/index.ts'
 import { bindingOf, bindingOn, type QuoteOptions, type RatedFacts } from './facts.ts'
 import { Money } from './money.ts'
 
@@ -21,8 +22,6 @@ export interface ChargeOrigin {
   line: number
   overrideId?: string
 }
-
-type BandSpec = NonNullable<SurchargeC['quota']>['bands'][number]
 
 /**
  * What pricing derives from one rulebook. Parsed and formatted dates and rates are remembered: a quote handles a few
@@ -36,7 +35,7 @@ export class PricingTables {
   /** Each history's tariffs, by resource, year and preview (see tariffOf). */
   readonly tariffs = new WeakMap<readonly RatedFacts[], Map<string, TariffInterval[]>>()
   readonly interner = new TariffInterner()
-  readonly bands = new WeakMap<BandSpec, QuotaBand>()
+  readonly bands = new WeakMap<QuotaBandSpec, QuotaBand>()
   readonly origins = new WeakMap<SurchargeC, ChargeOrigin>()
   readonly rateTexts = new WeakMap<Money, string>()
 
@@ -255,7 +254,7 @@ export function tariffOf(
 }
 
 /** A charge that depends on the enterprise's own figures (its quota or measured intensity): not worth sharing. */
-export const ownCharge = (c: Charge) => c.kind === 'quota' || c.schedule.basis === 'intensity'
+export const ownCharge = (c: Charge) => kindOf(c.schedule).ownFigures
 
 /** Stacking `max`: the index of the highest amount; on a tie the first schedule (rulebook order) is charged. */
 export function highest(values: Money[]): number {
@@ -271,6 +270,7 @@ function consecutiveYears(history: readonly RatedFacts[], year: number, cls: str
   return n
 }
 
+/** The charges schedule `s` makes for the evaluation result `result` (its kind decides how). */
 export function chargesFor(
   s: SurchargeC,
   result: RatedFacts,
@@ -280,109 +280,22 @@ export function chargesFor(
   notes: Set<string>,
 ): Charge[] {
   const tables = pricingTables(rulebook)
-  if (s.basis === 'class') {
-    if (!result.class) return []
-    const years = consecutiveYears(history, result.year, result.class)
-    const rows = s.rates!.filter(
-      (r) => r.class === result.class && (r.minConsecutiveYears ?? 1) <= years,
-    )
-    if (rows.length === 0) return []
-    const row = rows.reduce((a, b) =>
-      (b.minConsecutiveYears ?? 1) > (a.minConsecutiveYears ?? 1) ? b : a,
-    )
-    const label = rulebook.meta.classes.find((c) => c.id === result.class)?.label
-    return [
-      chargeOf(
-        tables,
-        s,
-        tables.rate(row.rate),
-        `class ${result.class} ${label} (evaluation ${result.year}${years > 1 ? `, ${years} consecutive years` : ''})`,
-      ),
-    ]
-  }
-  if (s.basis === 'category') {
-    if (!result.category) return []
-    const row = s.rates!.find((r) => r.category === result.category!.category)
-    if (!row) return []
-    return [
-      chargeOf(
-        tables,
-        s,
-        tables.rate(row.rate),
-        `${result.category.label} (${result.category.table}${result.category.row ? `: ${result.category.row}` : ''}, evaluation ${result.year})`,
-      ),
-    ]
-  }
-  if (s.basis === 'intensity') {
-    const spec = s.intensity!
-    let measure: number
-    try {
-      measure = makeResolver(result.figures, rulebook, indicators)(spec.measure) as number
-    } catch (e) {
-      if (e instanceof FormulaEvalError) {
-        notes.add(`${s.id} not applied: ${e.message}`)
-        return []
-      }
-      throw e
-    }
-    if (measure <= spec.threshold) return []
-    const raw = (measure - spec.threshold) / spec.step
-    const steps = spec.rounding === 'ceil' ? Math.ceil(raw - 1e-12) : Math.floor(raw + 1e-12)
-    let rate = new Money(spec.ratePerStep).times(steps)
-    if (spec.maxRate && rate.greaterThan(spec.maxRate)) rate = new Money(spec.maxRate)
-    if (rate.isZero()) return []
-    return [
-      chargeOf(
-        tables,
-        s,
-        rate,
-        [
-          spec.measure,
-          ' ',
-          +measure.toFixed(3),
-          ' over ',
-          spec.threshold,
-          ' by ',
-          steps,
-          ' step(s) of ',
-          spec.step,
-        ].join(''),
-      ),
-    ]
-  }
-  const spec = s.quota!
-  const annual = result.figures[spec.quotaInput]
-  if (typeof annual !== 'number' || annual <= 0) {
-    notes.add(`${s.id} not applied: no ${spec.quotaInput} on record for ${result.year}`)
-    return []
-  }
-  const quota = new Money(String(annual))
-  return spec.bands.map((b) =>
-    chargeOf(
-      tables,
-      s,
-      bandOf(tables, b, spec.basePrice).rate,
-      // Joined, not a template literal: the reason is kept with the firm's tariff, and a template literal would
-      // keep it as a tree of its pieces (about 350 bytes instead of 130).
-      [
-        'over quota ',
-        b.overFrom * 100,
-        '%–',
-        b.overTo !== undefined ? `${b.overTo * 100}%` : '∞',
-        ' (annual quota ',
-        annual,
-        ', +',
-        b.extraMultiple,
-        ' × ',
-        spec.basePrice,
-        ')',
-      ].join(''),
-      { band: bandOf(tables, b, spec.basePrice), annual: quota },
-    ),
-  )
+  return kindOf(s).charges<Charge>(s, {
+    facts: result,
+    consecutiveYears: (cls) => consecutiveYears(history, result.year, cls),
+    classLabel: (id) => rulebook.meta.classes.find((c) => c.id === id)?.label,
+    measure: (id) => makeResolver(result.figures, rulebook, indicators)(id) as number,
+    rate: (text) => tables.rate(text),
+    perUnit: (rate, reason) => chargeOf(tables, s, rate, reason),
+    overQuota: (band, basePrice, annual, reason) => {
+      const b = bandOf(tables, band, basePrice)
+      return chargeOf(tables, s, b.rate, reason, { band: b, annual })
+    },
+    note: (text) => notes.add(text),
+  })
 }
 
-function bandOf(tables: PricingTables, b: BandSpec, basePrice: string): QuotaBand {
+function bandOf(tables: PricingTables, b: QuotaBandSpec, basePrice: string): QuotaBand {
   return getOrMake(tables.bands, b, () => ({
     lower: new Money(b.overFrom),
     upper: b.overTo !== undefined ? new Money(b.overTo) : undefined,

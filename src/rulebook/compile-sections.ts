@@ -18,6 +18,7 @@ import {
   type SectorTable,
   type Surcharge,
 } from './schema.ts'
+import { kindOf } from './tariff-kinds/index.ts'
 import {
   type CheckContext,
   EVALUATION_YEAR,
@@ -310,11 +311,13 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
     s.sectors?.forEach((x, j) => {
       if (!sectorIds.has(x)) report(loc, [...path, 'sectors', j], `unknown sector '${x}'`)
     })
-    checkSurchargeShape(s, path, loc, report, {
+    kindOf(s).check(s, {
       classIds,
       categoryIds,
       indicatorIds: ctx.indicatorIds,
       inputIds,
+      report: (at, message) => report(loc, [...path, ...at], message),
+      suggest,
     })
     return { ...s, origin }
   },
@@ -349,67 +352,4 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
     })
     return { ...f, origin }
   },
-}
-
-function checkSurchargeShape(
-  s: Surcharge,
-  path: (string | number)[],
-  loc: Located,
-  report: Reporter,
-  ids: {
-    classIds: Set<string>
-    categoryIds: Set<string>
-    indicatorIds: Set<string>
-    inputIds: Set<string>
-  },
-): void {
-  const need = (field: 'rates' | 'intensity' | 'quota') => {
-    for (const f of ['rates', 'intensity', 'quota'] as const) {
-      if (f === field && !s[f]) report(loc, [...path, f], `basis '${s.basis}' needs '${f}'`)
-      if (f !== field && s[f])
-        report(loc, [...path, f], `'${f}' does not belong to basis '${s.basis}'`)
-    }
-  }
-  if (s.basis === 'class' || s.basis === 'category') {
-    need('rates')
-    s.rates?.forEach((r, j) => {
-      const key = s.basis as 'class' | 'category'
-      const other = key === 'class' ? 'category' : 'class'
-      if (!r[key])
-        report(loc, [...path, 'rates', j], `a rate of a '${key}' schedule needs '${key}'`)
-      if (r[other])
-        report(
-          loc,
-          [...path, 'rates', j, other],
-          `'${other}' does not belong in a '${key}' schedule`,
-        )
-      if (r.class && !ids.classIds.has(r.class))
-        report(loc, [...path, 'rates', j, 'class'], `unknown class '${r.class}'`)
-      if (r.category && !ids.categoryIds.has(r.category))
-        report(loc, [...path, 'rates', j, 'category'], `unknown category '${r.category}'`)
-    })
-  } else if (s.basis === 'intensity') {
-    need('intensity')
-    if (s.intensity && !ids.indicatorIds.has(s.intensity.measure))
-      report(
-        loc,
-        [...path, 'intensity', 'measure'],
-        `unknown indicator '${s.intensity.measure}'${suggest(s.intensity.measure, ids.indicatorIds)}`,
-      )
-  } else {
-    need('quota')
-    if (s.quota && !ids.inputIds.has(s.quota.quotaInput))
-      report(loc, [...path, 'quota', 'quotaInput'], `unknown input '${s.quota.quotaInput}'`)
-    s.quota?.bands.forEach((b, j) => {
-      if (b.overTo !== undefined && b.overTo <= b.overFrom)
-        report(loc, [...path, 'quota', 'bands', j, 'overTo'], `overTo must be above overFrom`)
-      const prev = s.quota!.bands[j - 1]
-      if (prev && prev.overTo !== b.overFrom)
-        report(
-          loc,
-          [...path, 'quota', 'bands', j, 'overFrom'],
-          `bands must be contiguous: expected overFrom ${prev.overTo}`,
-        )
-    })
-  }
 }

@@ -53,6 +53,12 @@ export function describeIssue(issue: z.core.$ZodIssue): string {
     return `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}: not part of the rule format`
   if (issue.code === 'invalid_type' && issue.input === undefined)
     return `missing required field '${String(issue.path.at(-1))}'`
+  if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
+    // The input is the whole item: name only the value that chose no kind, and the kinds there are.
+    const value = (issue.input as Record<string, unknown> | undefined)?.[issue.discriminator]
+    const options = (issue as { options?: unknown[] }).options ?? []
+    return `unknown ${issue.discriminator} ${JSON.stringify(value)}: one of ${options.join(', ')}`
+  }
   if (issue.code === 'invalid_union' && issue.path.at(-1) === 'benchmark')
     return `a benchmark is { fixed: N } or { peer: mean|median, over: [county, sector, group …] } (got ${JSON.stringify(issue.input)})${typeof issue.input === 'number' ? `; for a fixed value write { fixed: ${issue.input} }` : ''}`
   if (

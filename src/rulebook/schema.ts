@@ -3,107 +3,33 @@
  * @module rulebook/schema
  */
 import { z } from 'zod'
+import {
+  ClassIdSchema,
+  CountyCodeSchema,
+  DateSchema,
+  dated,
+  FormulaSchema,
+  HISTORY_YEARS,
+  IdSchema,
+  itemBase,
+  MoneySchema,
+  ResourceSchema,
+  SourceSchema,
+} from './schema-parts.ts'
+import { SurchargeSchema } from './tariff-kinds/index.ts'
 
-/** Years of published history pricing reads; a consecutive-year rule can look back no further. */
-export const HISTORY_YEARS = 12
-
-export const IdSchema = z
-  .string()
-  .regex(
-    /^[a-z][a-z0-9_-]*$/,
-    'ids are lower-case letters, digits, _ and -, starting with a letter',
-  )
-export const DateSchema = z.iso.date({ message: 'dates are ISO YYYY-MM-DD' })
-/** Yuan amounts are decimal strings so that no binary float ever touches money. */
-export const MoneySchema = z
-  .string({ message: 'money is a decimal string such as "0.30" (quoted), never a bare number' })
-  .regex(
-    /^\d{1,9}(\.\d{1,6})?$/,
-    'money is a decimal string such as "0.30" with at most 6 decimals',
-  )
-export const FormulaSchema = z.string().min(1).max(2000)
-export const ClassIdSchema = z
-  .string()
-  .regex(/^[A-Z][A-Z0-9+-]{0,3}$/, 'class ids are short upper-case codes like A, B, C, D')
-export const CountyCodeSchema = z
-  .string()
-  .regex(/^\d{6}$/, 'county codes are 6-digit administrative division codes')
-
-export const SourceSchema = z.strictObject({
-  document: z.string().min(1),
-  article: z.string().optional(),
-  url: z.string().optional(),
-  note: z.string().optional(),
-})
-
-const itemBase = {
-  id: IdSchema,
-  label: z.string().min(1),
-  source: SourceSchema,
-  /** True where the sources leave the value open and the bureau chose one; `note` says why. */
-  assumed: z.boolean().optional(),
-  note: z.string().optional(),
-}
-const dated = { from: DateSchema, to: DateSchema.optional() }
-
-export const ResourceSchema = z.enum(['electricity', 'water', 'gas'])
-export type Resource = z.infer<typeof ResourceSchema>
-
-export const SECTION_NAMES = [
-  'inputs',
-  'sectors',
-  'groups',
-  'indicators',
-  'scoring',
-  'adjustments',
-  'vetoes',
-  'classes',
-  'sectorTables',
-  'surcharges',
-  'stacking',
-  'targets',
-  'deadlines',
-  'funds',
-] as const
-export const SectionNameSchema = z.enum(SECTION_NAMES)
-export type SectionName = z.infer<typeof SectionNameSchema>
-
-export const MetaSchema = z.strictObject({
-  id: IdSchema,
-  label: z.string().min(1),
-  jurisdiction: z.strictObject({ code: CountyCodeSchema, name: z.string().min(1) }),
-  counties: z.array(z.strictObject({ code: CountyCodeSchema, name: z.string().min(1) })).min(1),
-  /** Sections a county override may touch; everything else is city-only (none when left out). */
-  overridable: z.array(SectionNameSchema).default([]),
-  classes: z.array(z.strictObject({ id: ClassIdSchema, label: z.string().min(1) })).min(2),
-  /** Sector-table categories (淘汰类…); a rulebook without sector tables may leave them out. */
-  categories: z
-    .array(z.strictObject({ id: IdSchema, label: z.string().min(1), rank: z.number().int() }))
-    .default([]),
-  /** Priced resources; a rating-only rulebook may leave them out. */
-  resources: z
-    .array(
-      z.strictObject({
-        id: ResourceSchema,
-        label: z.string().min(1),
-        unit: z.string().min(1),
-        /** The input holding an enterprise's annual use, for revenue previews. */
-        quantityInput: IdSchema.optional(),
-      }),
-    )
-    .default([]),
-  /**
-   * How a run's results are made public: a notice period (公示) of `noticeDays` calendar days during which firms may
-   * object, then the final publication. Classes bind from Y+1-01-01 or the publication date, whichever is later.
-   */
-  publication: z
-    .strictObject({
-      noticeDays: z.number().int().min(1).max(60),
-      note: z.string().optional(),
-    })
-    .default({ noticeDays: 7 }),
-  source: SourceSchema,
-})
+export {
+  ClassIdSchema,
+  CountyCodeSchema,
+  DateSchema,
+  FormulaSchema,
+  HISTORY_YEARS,
+  IdSchema,
+  MoneySchema,
+  type Resource,
+  ResourceSchema,
+  SourceSchema,
+} from './schema-parts.ts'
 
 export const InputSchema = z.strictObject({
   id: IdSchema,
@@ -228,50 +154,7 @@ export const SectorTableSchema = z.strictObject({
   otherwise: IdSchema,
 })
 
-export const RateSchema = z.strictObject({
-  class: ClassIdSchema.optional(),
-  category: IdSchema.optional(),
-  /** Applies from the Nth consecutive year in this class (class history); the most specific row wins. */
-  minConsecutiveYears: z.number().int().min(1).max(HISTORY_YEARS).optional(),
-  rate: MoneySchema,
-})
-export const SurchargeSchema = z.strictObject({
-  ...itemBase,
-  ...dated,
-  resource: ResourceSchema,
-  /** Sectors this schedule applies to; absent = every sector. */
-  sectors: z.array(IdSchema).optional(),
-  basis: z.enum(['class', 'category', 'intensity', 'quota']),
-  rates: z.array(RateSchema).optional(),
-  intensity: z
-    .strictObject({
-      measure: IdSchema,
-      threshold: z.number().nonnegative(),
-      step: z.number().positive(),
-      ratePerStep: MoneySchema,
-      /** ceil: a part of a step counts as a whole step. */
-      rounding: z.enum(['ceil', 'floor']),
-      maxRate: MoneySchema.optional(),
-    })
-    .optional(),
-  quota: z
-    .strictObject({
-      /** Input holding the annual quota in the resource's unit; prorated by days over a billing period. */
-      quotaInput: IdSchema,
-      basePrice: MoneySchema,
-      bands: z
-        .array(
-          z.strictObject({
-            overFrom: z.number().nonnegative(),
-            overTo: z.number().positive().optional(),
-            /** Extra charge as a multiple of the base price: "加收0.5倍" is "0.5", i.e. 1.5× in total. */
-            extraMultiple: MoneySchema,
-          }),
-        )
-        .min(1),
-    })
-    .optional(),
-})
+export { type Basis, SurchargeSchema } from './tariff-kinds/index.ts'
 
 export const StackingSchema = z.strictObject({
   ...itemBase,
@@ -349,23 +232,81 @@ export const FundSchema = z.strictObject({
     .min(1),
 })
 
+/**
+ * Every rule section and the schema of its items, in the order files and tables show them: the one list of sections
+ * (names, the rule file, the dated sections and the compiled sections all follow from it).
+ */
+const SECTION_ITEMS = {
+  inputs: InputSchema,
+  sectors: SectorSchema,
+  groups: GroupSchema,
+  indicators: IndicatorSchema,
+  scoring: ScoringSchema,
+  adjustments: AdjustmentSchema,
+  vetoes: VetoSchema,
+  classes: ClassSchemeSchema,
+  sectorTables: SectorTableSchema,
+  surcharges: SurchargeSchema,
+  stacking: StackingSchema,
+  targets: TargetSchema,
+  deadlines: DeadlineSchema,
+  funds: FundSchema,
+}
+export type SectionName = keyof typeof SECTION_ITEMS
+export const SECTION_NAMES = Object.keys(SECTION_ITEMS) as SectionName[]
+export const SectionNameSchema = z.enum(SECTION_NAMES as [SectionName, ...SectionName[]])
+
+/** The dated, overridable item sections (everything but inputs and sectors, which are identity data). */
+export type DatedSection = Exclude<SectionName, 'inputs' | 'sectors'>
+export const DATED_SECTIONS = SECTION_NAMES.filter(
+  (n): n is DatedSection => n !== 'inputs' && n !== 'sectors',
+)
+/** The dated sections that decide how firms are rated (not what a stored result is charged). */
+export const RATING_SECTIONS: ReadonlySet<string> = new Set(DATED_SECTIONS.slice(0, 7))
+
+export const MetaSchema = z.strictObject({
+  id: IdSchema,
+  label: z.string().min(1),
+  jurisdiction: z.strictObject({ code: CountyCodeSchema, name: z.string().min(1) }),
+  counties: z.array(z.strictObject({ code: CountyCodeSchema, name: z.string().min(1) })).min(1),
+  /** Sections a county override may touch; everything else is city-only (none when left out). */
+  overridable: z.array(SectionNameSchema).default([]),
+  classes: z.array(z.strictObject({ id: ClassIdSchema, label: z.string().min(1) })).min(2),
+  /** Sector-table categories (淘汰类…); a rulebook without sector tables may leave them out. */
+  categories: z
+    .array(z.strictObject({ id: IdSchema, label: z.string().min(1), rank: z.number().int() }))
+    .default([]),
+  /** Priced resources; a rating-only rulebook may leave them out. */
+  resources: z
+    .array(
+      z.strictObject({
+        id: ResourceSchema,
+        label: z.string().min(1),
+        unit: z.string().min(1),
+        /** The input holding an enterprise's annual use, for revenue previews. */
+        quantityInput: IdSchema.optional(),
+      }),
+    )
+    .default([]),
+  /**
+   * How a run's results are made public: a notice period (公示) of `noticeDays` calendar days during which firms may
+   * object, then the final publication. Classes bind from Y+1-01-01 or the publication date, whichever is later.
+   */
+  publication: z
+    .strictObject({
+      noticeDays: z.number().int().min(1).max(60),
+      note: z.string().optional(),
+    })
+    .default({ noticeDays: 7 }),
+  source: SourceSchema,
+})
+
 /** One file of a city rulebook: any subset of the sections (the `rulebook` meta in exactly one file). */
 export const RuleFileSchema = z.strictObject({
   rulebook: MetaSchema.optional(),
-  inputs: z.array(InputSchema).optional(),
-  sectors: z.array(SectorSchema).optional(),
-  groups: z.array(GroupSchema).optional(),
-  indicators: z.array(IndicatorSchema).optional(),
-  scoring: z.array(ScoringSchema).optional(),
-  adjustments: z.array(AdjustmentSchema).optional(),
-  vetoes: z.array(VetoSchema).optional(),
-  classes: z.array(ClassSchemeSchema).optional(),
-  sectorTables: z.array(SectorTableSchema).optional(),
-  surcharges: z.array(SurchargeSchema).optional(),
-  stacking: z.array(StackingSchema).optional(),
-  targets: z.array(TargetSchema).optional(),
-  deadlines: z.array(DeadlineSchema).optional(),
-  funds: z.array(FundSchema).optional(),
+  ...(Object.fromEntries(SECTION_NAMES.map((n) => [n, z.array(SECTION_ITEMS[n]).optional()])) as {
+    [K in SectionName]: z.ZodOptional<z.ZodArray<(typeof SECTION_ITEMS)[K]>>
+  }),
 })
 
 export const OverrideStatusSchema = z.enum([
@@ -418,34 +359,15 @@ export type Adjustment = z.infer<typeof AdjustmentSchema>
 export type Veto = z.infer<typeof VetoSchema>
 export type ClassScheme = z.infer<typeof ClassSchemeSchema>
 export type SectorTable = z.infer<typeof SectorTableSchema>
-export type Surcharge = z.infer<typeof SurchargeSchema>
 export type Stacking = z.infer<typeof StackingSchema>
 export type Target = z.infer<typeof TargetSchema>
+export type { Surcharge } from './tariff-kinds/index.ts'
 export type Deadline = z.infer<typeof DeadlineSchema>
 export type Fund = z.infer<typeof FundSchema>
 export type FundMetric = z.infer<typeof FundMetricSchema>
 export type RuleFile = z.infer<typeof RuleFileSchema>
 export type OverrideFile = z.infer<typeof OverrideFileSchema>
 export type PeerDimension = z.infer<typeof PeerDimensionSchema>
-
-/** The dated, overridable item sections (everything but inputs and sectors, which are identity data). */
-export const DATED_SECTIONS = [
-  'groups',
-  'indicators',
-  'scoring',
-  'adjustments',
-  'vetoes',
-  'classes',
-  'sectorTables',
-  'surcharges',
-  'stacking',
-  'targets',
-  'deadlines',
-  'funds',
-] as const
-export type DatedSection = (typeof DATED_SECTIONS)[number]
-/** The dated sections that decide how firms are rated (not what a stored result is charged). */
-export const RATING_SECTIONS: ReadonlySet<string> = new Set(DATED_SECTIONS.slice(0, 7))
 
 /** JSON Schema of a rule file (city section file or county override), for editors. */
 export function ruleFileJsonSchema(): unknown {

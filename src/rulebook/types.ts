@@ -6,24 +6,26 @@
 import type { Document, LineCounter } from 'yaml'
 import type { CompiledFormula, SymbolKind } from '../formula/compile.ts'
 import type { Derived } from './derived.ts'
-import type {
-  Adjustment,
-  ClassScheme,
-  Deadline,
-  Fund,
-  Group,
-  Indicator,
-  Input,
-  Meta,
-  OverrideFile,
-  OverrideStatus,
-  Scoring,
-  Sector,
-  SectorTable,
-  Stacking,
-  Surcharge,
-  Target,
-  Veto,
+import {
+  type Adjustment,
+  type ClassScheme,
+  DATED_SECTIONS,
+  type DatedSection,
+  type Deadline,
+  type Fund,
+  type Group,
+  type Indicator,
+  type Input,
+  type Meta,
+  type OverrideFile,
+  type OverrideStatus,
+  type Scoring,
+  type Sector,
+  type SectorTable,
+  type Stacking,
+  type Surcharge,
+  type Target,
+  type Veto,
 } from './schema.ts'
 
 /** A rule file as text, named by its path relative to the rules folder. */
@@ -79,6 +81,9 @@ export interface Sections {
   deadlines: DeadlineC[]
   funds: FundC[]
 }
+// The compiled sections are exactly the dated sections of the schema: a section added there and not here fails here.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+export const SECTIONS_MATCH_SCHEMA: Exactly<keyof Sections, DatedSection> = true
 
 export interface Override {
   id: string
@@ -139,20 +144,7 @@ export interface CheckContext {
 }
 
 export function emptySections(): Sections {
-  return {
-    groups: [],
-    indicators: [],
-    scoring: [],
-    adjustments: [],
-    vetoes: [],
-    classes: [],
-    sectorTables: [],
-    surcharges: [],
-    stacking: [],
-    targets: [],
-    deadlines: [],
-    funds: [],
-  }
+  return Object.fromEntries(DATED_SECTIONS.map((n) => [n, []])) as unknown as Sections
 }
 
 /** What `at` needs to point at an item. */

@@ -53,3 +53,10 @@ export function problemsOf(texts: RuleText[]): string[] {
     throw e
   }
 }
+
+/** The `class: rate` rows of a class or category schedule (none for the other kinds or no schedule). */
+export function ratesOf(
+  s: { basis: string; rates?: { class?: string; category?: string; rate: string }[] } | undefined,
+) {
+  return s && 'rates' in s && s.rates ? s.rates : undefined
+}

@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi'
 import { ROLES } from '../../db/schema.ts'
+import { SECTION_NAMES } from '../../rulebook/schema.ts'
 import { CityFilesHash, Iso, nullable, RuleItem } from './common.ts'
 import { OverrideEvent } from './tiers.ts'
 
@@ -15,20 +16,7 @@ export const ResolvedRulesSchema = z
     county: z.string(),
     date: Iso,
     overrides: z.array(z.object({ id: z.string(), status: z.string(), preview: z.boolean() })),
-    inputs: z.array(RuleItem),
-    sectors: z.array(RuleItem),
-    groups: z.array(RuleItem),
-    indicators: z.array(RuleItem),
-    scoring: z.array(RuleItem),
-    adjustments: z.array(RuleItem),
-    vetoes: z.array(RuleItem),
-    classes: z.array(RuleItem),
-    sectorTables: z.array(RuleItem),
-    surcharges: z.array(RuleItem),
-    stacking: z.array(RuleItem),
-    targets: z.array(RuleItem),
-    deadlines: z.array(RuleItem),
-    funds: z.array(RuleItem),
+    ...Object.fromEntries(SECTION_NAMES.map((n) => [n, z.array(RuleItem)])),
   })
   .openapi('ResolvedRules')
 
