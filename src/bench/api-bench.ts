@@ -4,22 +4,37 @@
  * (reference), quotes. Prints req/s, p99 and ratios.
  * Targets: tier ≥ 70 % of bare req/s with p99 ≤ 1.5× bare p99; quote ≥ 50 % of bare req/s.
  */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
-import { startBenchServer } from './start-server.ts'
+import { type BenchServer, startBenchServer } from './start-server.ts'
 
-// Seconds per scenario and round: `npm run bench:api -- 5`.
-const SECONDS = Number(process.argv[2] ?? 5)
+// Seconds per scenario and round: `npm run bench:api -- 5`. `--against REF` measures another commit's server in the
+// same run, round by round beside this one (see the end of this file).
+const args = parseArgs({ allowPositionals: true, options: { against: { type: 'string' } } })
+const SECONDS = Number(args.positionals[0] ?? 5)
 const ROUNDS = 3
 const CONNECTIONS = 50
-const { process: server, base, token, codes } = await startBenchServer()
-const info = { token, codes }
-const auth = { authorization: `Bearer ${info.token}` }
+let current = await startBenchServer()
+const info = { token: current.token, codes: current.codes }
+const auth = () => ({ authorization: `Bearer ${info.token}` })
+
+/** CPU seconds (user + system) the process has used, from /proc (10 ms ticks). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
 
 async function load(
   title: string,
   request: () => { method: string; path: string; body?: string; headers?: Record<string, string> },
   seconds = SECONDS,
 ) {
+  const base = current.base
+  const cpuBefore = cpuSeconds(current.process.pid!)
   let i = 0
   // autocannon's own percentiles are whole milliseconds, too coarse for a 1.5× bound on a 2 ms p99: every
   // response's latency is kept instead (autocannon measures it in fractional ms).
@@ -43,6 +58,9 @@ async function load(
   const errors = result.errors + result.non2xx
   return {
     title,
+    /** The server's CPU time per answered request: less moved by a noisy neighbour than req/s. */
+    cpuUs:
+      ((cpuSeconds(current.process.pid!) - cpuBefore) * 1e6) / Math.max(1, result.requests.total),
     rps: result.requests.average,
     p99: percentile(latencies, 0.99),
     errors,
@@ -82,7 +100,7 @@ const scenarios = {
     () => ({
       method: 'GET',
       path: `/v1/enterprises/${code()}/tier?date=2025-03-01`,
-      headers: auth,
+      headers: auth(),
     }),
   ],
   post: [
@@ -90,7 +108,7 @@ const scenarios = {
     () => ({
       method: 'POST',
       path: '/bare-post',
-      headers: { ...auth, 'content-type': 'application/json' },
+      headers: { ...auth(), 'content-type': 'application/json' },
       body: quoteBody(),
     }),
   ],
@@ -99,13 +117,19 @@ const scenarios = {
     () => ({
       method: 'POST',
       path: '/v1/quotes',
-      headers: { ...auth, 'content-type': 'application/json' },
+      headers: { ...auth(), 'content-type': 'application/json' },
       body: quoteBody(),
     }),
   ],
 } as const
 type Scenario = keyof typeof scenarios
 type Result = Awaited<ReturnType<typeof load>>
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+if (args.values.against) await compare(args.values.against)
 
 // Warm up every route's JIT first, then measure in alternating rounds (bare, tier, quote, bare, …) so that a
 // noisy stretch of the machine hits all three alike; each figure is the median over the rounds.
@@ -117,10 +141,6 @@ for (let r = 0; r < ROUNDS; r++) {
   for (const name of Object.keys(scenarios) as Scenario[])
     round[name] = await load(scenarios[name][0], scenarios[name][1])
   rounds.push(round)
-}
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 const summary = (name: Scenario) => ({
   title: scenarios[name][0],
@@ -134,7 +154,7 @@ const bare = summary('bare')
 const tier = summary('tier')
 const post = summary('post')
 const quote = summary('quote')
-server.kill('SIGTERM')
+current.process.kill('SIGTERM')
 
 const row = (r: typeof bare) =>
   `| ${r.title} | ${Math.round(r.rps).toLocaleString('en')} | ${r.p99.toFixed(2)} ms | ${r.rpsRatio.toFixed(2)}× | ${r.p99Ratio.toFixed(2)}× | ${r.errors} |`
@@ -152,3 +172,56 @@ process.stdout.write(
   ].join('\n'),
 )
 process.exit(0)
+
+/**
+ * `--against REF`: REF's server (a temporary worktree of that commit, sharing node_modules) and this one, loaded in
+ * turn, round by round and in alternating order, so a noisy stretch of the machine hits both alike. Prints each
+ * scenario's figures for both and their ratios; the bare routes (same code in both) show the noise left.
+ */
+async function compare(ref: string): Promise<never> {
+  const root = new URL('../..', import.meta.url).pathname
+  const tree = join(mkdtempSync(join(tmpdir(), 'mujun-against-')), 'tree')
+  execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', '-q', tree, ref])
+  symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'))
+  const after = current
+  const before: BenchServer = await startBenchServer([], { root: tree })
+  const servers = { before, after }
+  const names = ['bare', 'tier', 'post', 'quote'] as const
+  const results: Record<string, Record<'before' | 'after', Result[]>> = {}
+  for (const n of names) results[n] = { before: [], after: [] }
+  for (const which of ['before', 'after'] as const) {
+    current = servers[which]
+    info.token = current.token
+    info.codes = current.codes
+    for (const n of names) await load('warm-up', scenarios[n][1], Math.min(SECONDS, 3))
+  }
+  for (let r = 0; r < ROUNDS; r++)
+    for (const n of names)
+      for (const which of r % 2 ? (['after', 'before'] as const) : (['before', 'after'] as const)) {
+        current = servers[which]
+        info.token = current.token
+        info.codes = current.codes
+        results[n][which].push(await load(scenarios[n][0], scenarios[n][1]))
+      }
+  before.process.kill('SIGTERM')
+  after.process.kill('SIGTERM')
+  execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', tree])
+  rmSync(join(tree, '..'), { recursive: true, force: true })
+  const med = (xs: number[]) => median(xs)
+  const lines = [
+    `mujun API benchmark, ${ref} (before) against this tree (after): ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s per scenario and server, alternating; medians`,
+    '| scenario | req/s before | req/s after | after ÷ before | p99 before | p99 after | CPU µs/request before | after | after ÷ before |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ]
+  for (const n of names) {
+    const [b, a] = [results[n].before, results[n].after]
+    const rps = [med(b.map((x) => x.rps)), med(a.map((x) => x.rps))]
+    const p99 = [med(b.map((x) => x.p99)), med(a.map((x) => x.p99))]
+    const cpu = [med(b.map((x) => x.cpuUs)), med(a.map((x) => x.cpuUs))]
+    lines.push(
+      `| ${scenarios[n][0]} | ${Math.round(rps[0]).toLocaleString('en')} | ${Math.round(rps[1]).toLocaleString('en')} | ${(rps[1] / rps[0]).toFixed(3)}× | ${p99[0].toFixed(2)} ms | ${p99[1].toFixed(2)} ms | ${cpu[0].toFixed(1)} | ${cpu[1].toFixed(1)} | ${(cpu[1] / cpu[0]).toFixed(3)}× |`,
+    )
+  }
+  process.stdout.write(`${lines.join('\n')}\n`)
+  process.exit(0)
+}

@@ -15,9 +15,10 @@ export interface BenchServer {
 
 export async function startBenchServer(
   nodeFlags: string[] = [],
-  options: { pinned?: boolean } = {},
+  options: { pinned?: boolean; root?: string } = {},
 ): Promise<BenchServer> {
-  const here = new URL('.', import.meta.url).pathname
+  // Another checkout's server (`bench:api -- --against REF`) is started from its own tree.
+  const here = options.root ? `${options.root}/src/bench/` : new URL('.', import.meta.url).pathname
   const node = [process.execPath, ...nodeFlags, '--import', 'tsx', `${here}api-server.ts`]
   // Pinned (the default) for throughput ratios; unpinned where the server's worker thread must have a core.
   const child = spawn(
