@@ -213,3 +213,24 @@ describe('DEMO_SIZE', () => {
     expect(() => parseEnv({ DEMO_SIZE: '1000001' })).toThrow(/DEMO_SIZE/)
   })
 })
+
+describe('the results CSV (`mujun export`)', () => {
+  it('writes a sector-table category as its id, never "[object Object]" (issue "The evaluation as Zhejiang runs it")', async () => {
+    const { createTestApp } = await import('./support/app.ts')
+    const { services, store } = createTestApp({ size: 300 })
+    const run = store.publishedRun(2024)!
+    const categorised = store.runResults(run.id).filter((r) => r.category)
+    // The demo has firms a sector table places (淘汰类, 限制类…): the case the export got wrong.
+    expect(categorised.length).toBeGreaterThan(0)
+    const { csv } = services.evaluations.resultsCsv(
+      { role: 'economy', scope: '', label: 'test', tokenId: 0 },
+      run.id,
+    )
+    expect(csv).not.toContain('[object Object]')
+    const lines = csv.replace(/^\uFEFF/, '').split('\r\n')
+    const header = lines[0].split(',')
+    const byCode = new Map(lines.slice(1).map((l) => [l.split(',')[0], l.split(',')]))
+    for (const r of categorised)
+      expect(byCode.get(r.creditCode)?.[header.indexOf('category')]).toBe(r.category!.category)
+  })
+})

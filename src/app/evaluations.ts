@@ -442,7 +442,7 @@ export class EvaluationService {
         r.groupSize ?? '',
         r.initialClass ?? '',
         r.class ?? '',
-        r.category ?? '',
+        r.category?.category ?? '',
       ]
     })
     return { csv: toCsv(RESULTS_CSV_HEADER, lines), rows: rows.length, year: run.year }
