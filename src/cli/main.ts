@@ -20,6 +20,7 @@ import {
   rulesDiff,
   rulesExport,
   rulesImport,
+  rulesSchema,
   rulesShow,
   versionsDiff,
 } from './rules-cmd.ts'
@@ -32,9 +33,11 @@ export { cityDirs, loadCity } from './shared.ts'
 
 const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
 
-  mujun rules check [DIR]                     validate every rule file; writes DIR/rulebook.schema.json; prints the
-                                               city files sha256 (paths and texts of the files outside counties/),
-                                               the hash a stored city version of the same files has
+  mujun rules check [DIR]                     validate every rule file (writes nothing); prints the city files sha256
+                                               (paths and texts of the files outside counties/), the hash a stored
+                                               city version of the same files has
+  mujun rules schema [--out FILE]             write the JSON Schema of a rule file, which editors complete from
+                                               (default rules/rulebook.schema.json, the file the rule files name)
   mujun rules show [--rules DIR | --db data/mujun.db] [--county CODE] [--date YYYY-MM-DD] [--format table|json]
                                                the rules in force for a county on a date, from the files (default
                                                rules) or, with --db, from the database: its city version in force and
@@ -174,6 +177,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
     return 0
   }
   if (cmd === 'rules' && sub === 'check') return rulesCheck(argv.slice(2), io)
+  if (cmd === 'rules' && sub === 'schema') return rulesSchema(argv.slice(2), io)
   if (cmd === 'rules' && sub === 'show') return rulesShow(argv.slice(2), io)
   if (cmd === 'rules' && sub === 'diff')
     return argv.includes('--from') || argv.includes('--to')

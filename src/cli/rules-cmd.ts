@@ -37,12 +37,6 @@ export function rulesCheck(args: string[], io: Io): number {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} })
   const dir = positionals[0] ?? 'rules'
   const cities = cityDirs(dir)
-  // In DIR, as the usage says: a bureau checking its own folder finds the schema there, not in the folder above.
-  const root = dir
-  writeFileSync(
-    join(root, 'rulebook.schema.json'),
-    `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`,
-  )
   let failed = 0
   for (const city of cities) {
     const texts = readRuleTexts(city)
@@ -81,8 +75,18 @@ export function rulesCheck(args: string[], io: Io): number {
     io.err(problems.map((p) => formatRuleProblem({ ...p, file: join(city, p.file) })).join('\n'))
     io.err(`${city}: ${problems.length} problem(s)`)
   }
-  io.out(`wrote ${join(root, 'rulebook.schema.json')}`)
   return failed > 0 ? 1 : 0
+}
+
+/** `mujun rules schema`: a check only reads; the schema editors complete from is written when asked for. */
+export function rulesSchema(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: { out: { type: 'string', default: 'rules/rulebook.schema.json' } },
+  })
+  writeFileSync(values.out!, `${JSON.stringify(ruleFileJsonSchema(), null, 2)}\n`)
+  io.out(`wrote ${values.out}`)
+  return 0
 }
 
 export function rulesShow(args: string[], io: Io): number {
