@@ -165,7 +165,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       texts: () =>
         edited('evaluation.yaml', '    points: 2\n', '    points: 2\n    uprating: 0.1\n'),
       expected: [
-        "evaluation.yaml:159:15: unknown key(s) 'uprating': not part of the rule format (at adjustments.1.uprating)",
+        "evaluation.yaml:159:15: unknown key(s) 'uprating': not part of the rule format; the keys here are id, label, source, assumed, note, from, to, kind, when, points, groups (at adjustments.1.uprating)",
       ],
     },
     {
@@ -306,6 +306,15 @@ describe('rule file problems are reported with file:line:col and the field', () 
       ],
     },
     {
+      description:
+        'a key cut short gets the key it begins (issue "The evaluation as Zhejiang runs it")',
+      texts: () => edited('sector-tables.yaml', '    hitPolicy: first\n', '    hit: first\n'),
+      expected: [
+        "sector-tables.yaml:4:5: missing required field 'hitPolicy' (at sectorTables.0.hitPolicy)",
+        "sector-tables.yaml:8:10: unknown key(s) 'hit': not part of the rule format; did you mean 'hitPolicy'? (at sectorTables.0.hit)",
+      ],
+    },
+    {
       description: 'a surcharge basis that is no tariff kind',
       texts: () => edited('pricing.yaml', '    basis: intensity\n', '    basis: intensive\n'),
       expected: [
@@ -317,7 +326,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       texts: () => edited('pricing.yaml', '    basis: intensity\n', '    basis: quota\n'),
       expected: [
         "pricing.yaml:65:5: missing required field 'quota' (at surcharges.5.quota)",
-        "pricing.yaml:73:5: unknown key(s) 'intensity': not part of the rule format (at surcharges.5.intensity)",
+        "pricing.yaml:73:5: unknown key(s) 'intensity': not part of the rule format; the keys here are id, label, source, assumed, note, from, to, resource, sectors, basis, quota (at surcharges.5.intensity)",
       ],
     },
     {

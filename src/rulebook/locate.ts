@@ -5,6 +5,7 @@
  */
 import { isNode, isScalar as isScalarNode } from 'yaml'
 import type { z } from 'zod'
+import { suggest } from '../formula/compile.ts'
 import { type RuleFile, RuleFileSchema } from './schema.ts'
 import type { Located, Where } from './types.ts'
 
@@ -48,10 +49,24 @@ export function salvage(raw: unknown, broken: Set<string>): RuleFile | undefined
   return out as RuleFile
 }
 
-export function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys')
-    return `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}: not part of the rule format`
-  if (issue.code === 'invalid_type' && issue.input === undefined)
+export function describeIssue(
+  issue: z.core.$ZodIssue,
+  context?: { schema: z.ZodType; input: unknown },
+): string {
+  if (issue.code === 'unrecognized_keys') {
+    const known = context ? keysAt(context.schema, issue.path, context.input) : []
+    const hint =
+      known.length === 0
+        ? ''
+        : issue.keys.length === 1 && closestKey(issue.keys[0], known)
+          ? `; did you mean '${closestKey(issue.keys[0], known)}'?`
+          : `; the keys here are ${known.join(', ')}`
+    return `unknown key(s) ${issue.keys.map((k) => `'${k}'`).join(', ')}: not part of the rule format${hint}`
+  }
+  if (
+    (issue.code === 'invalid_type' || issue.code === 'invalid_value') &&
+    issue.input === undefined
+  )
     return `missing required field '${String(issue.path.at(-1))}'`
   if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
     // The input is the whole item: name only the value that chose no kind, and the kinds there are.
@@ -93,4 +108,55 @@ export function position(loc: Located, path: (string | number)[]): { line: numbe
 export function quoteOffset(loc: Located, path: (string | number)[]): number {
   const node = loc.doc.getIn(path, true) as any
   return node?.type === 'QUOTE_DOUBLE' || node?.type === 'QUOTE_SINGLE' ? 1 : 0
+}
+
+type Def = {
+  type: string
+  shape?: Record<string, z.ZodType>
+  element?: z.ZodType
+  innerType?: z.ZodType
+  in?: z.ZodType
+  options?: z.ZodType[]
+  discriminator?: string
+}
+const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def
+
+/** The keys the object at `path` of `input` may have under `schema` (none when the path leads elsewhere). */
+export function keysAt(schema: z.ZodType, path: PropertyKey[], input: unknown): string[] {
+  let s: z.ZodType | undefined = schema
+  let value = input
+  for (let i = 0; s && i <= path.length; ) {
+    const d = defOf(s)
+    if (d.innerType) s = d.innerType
+    else if (d.type === 'pipe') s = d.in
+    else if (d.type === 'union' && d.options) {
+      // A union of kinds (a surcharge's basis): the option the item's discriminator chose, else any object option.
+      const tag = d.discriminator && (value as Record<string, unknown> | null)?.[d.discriminator]
+      s =
+        d.options.find((o) => {
+          const lit = defOf(o).shape?.[d.discriminator ?? ''] as unknown as
+            | { _zod: { def: { values?: unknown[] } } }
+            | undefined
+          return lit?._zod.def.values?.includes(tag)
+        }) ?? d.options.find((o) => defOf(o).type === 'object')
+    } else if (i === path.length) return d.type === 'object' ? Object.keys(d.shape ?? {}) : []
+    else if (d.type === 'object') {
+      const key = String(path[i])
+      s = d.shape?.[key]
+      value = (value as Record<string, unknown> | null)?.[key]
+      i++
+    } else if (d.type === 'array') {
+      s = d.element
+      value = Array.isArray(value) ? value[Number(path[i])] : undefined
+      i++
+    } else return []
+  }
+  return []
+}
+
+/** The known key meant by `typed`: one it begins (`hit` for `hitPolicy`), else a near spelling (two edits). */
+function closestKey(typed: string, known: string[]): string | undefined {
+  const lower = typed.toLowerCase()
+  const begun = typed.length >= 3 ? known.find((k) => k.toLowerCase().startsWith(lower)) : undefined
+  return begun ?? suggest(typed, known).match(/'(.+)'/)?.[1]
 }

@@ -103,7 +103,7 @@ export function readRuleFiles(
         report(
           loc,
           issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path,
-          describeIssue(issue),
+          describeIssue(issue, { schema, input: raw }),
         )
       }
       // The file's valid items still take part in the cross-file checks, so a schema error and a wrong reference
