@@ -159,6 +159,17 @@ class CodeGen {
 
   constructor(private readonly symbols: SymbolTable) {}
 
+  /** What a formula here may use, nearest to `name` first, when `name` is none of it and near none of it. */
+  private allowed(name: string): string {
+    const names = [...this.symbols.keys()]
+      .map((n) => [n, distance(name, n)] as const)
+      .sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : 1))
+      .map(([n]) => n)
+    if (names.length === 0) return '; no variables are declared here'
+    const more = names.length > 8 ? ` and ${names.length - 8} more inputs and indicators` : ''
+    return `; the nearest a formula here may use: ${names.slice(0, 8).join(', ')}${more}`
+  }
+
   gen(node: any, depth: number): Gen {
     if (depth > 64) throw new FormulaError('formula is nested more than 64 levels deep')
     switch (node.type) {
@@ -181,7 +192,9 @@ class CodeGen {
         const kind = this.symbols.get(name)
         if (!kind) {
           if (name === 'true' || name === 'false') return { code: name, type: 'boolean' }
-          throw new FormulaError(`unknown variable '${name}'${suggest(name, this.symbols.keys())}`)
+          throw new FormulaError(
+            `unknown variable '${name}'${suggest(name, this.symbols.keys()) || this.allowed(name)}`,
+          )
         }
         if (!this.used.includes(name)) this.used.push(name)
         // A symbol not in the scope takes its default, else is asked of the resolver (lazy indicators) or missing.
