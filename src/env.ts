@@ -29,6 +29,11 @@ export const EnvSchema = z.object({
     .int()
     .min(1024)
     .default(256 * 1024 * 1024),
+  /** 1: the pages' session cookie is always Secure (the service sits behind a proxy that terminates TLS). */
+  COOKIE_SECURE: z
+    .enum(['0', '1'])
+    .default('0')
+    .transform((v) => v === '1'),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
 })
 export type Env = z.infer<typeof EnvSchema>

@@ -15,7 +15,7 @@ export function createApp(deps: AppDeps) {
   // One failed-authentication count per client, shared by the API and the login page.
   const authLimiter = deps.authLimiter ?? new AuthFailureLimiter()
   const app = createApi({ ...deps, services, authLimiter })
-  registerWebRoutes(app as never, services, authLimiter)
+  registerWebRoutes(app as never, services, authLimiter, deps.cookieSecure)
   return app
 }
 

@@ -100,6 +100,7 @@ const app = createApp({
   services,
   maxBodyBytes: env.MAX_BODY_BYTES,
   maxImportBytes: env.MAX_IMPORT_BYTES,
+  cookieSecure: env.COOKIE_SECURE,
 })
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   const base = `http://${info.address.includes(':') ? `[${info.address}]` : info.address}:${info.port}`

@@ -18,6 +18,7 @@ import { endOverride } from '../src/rulebook/override-workflow.ts'
 import { draftOverride } from './support/overrides.ts'
 import { NINGBO_DIR } from './support/rulebook.ts'
 import { api, type Server, startServer, stopAll } from './support/server.ts'
+import { sessionCookie } from './support/session.ts'
 
 afterAll(stopAll)
 
@@ -112,9 +113,8 @@ describe('override writes keep the rules valid for every county (issue 23, obser
       const q = await quote(creditCode, 'electricity', today, addDays(today, 30))
       expect([county, q.status]).toEqual([county, 200])
     }
-    const overview = await api(s.base, 'GET', '/overview', undefined, undefined, {
-      cookie: `mujun_token=${tokens.bureau}`,
-    })
+    const cookie = await sessionCookie((p, i) => fetch(`${s.base}${p}`, i), tokens.bureau)
+    const overview = await api(s.base, 'GET', '/overview', undefined, undefined, { cookie })
     expect(overview.status).toBe(200)
   }
   const health = async () => {

@@ -127,15 +127,17 @@ describe('one database, several processes', () => {
     try {
       const text = (id: string) => draftOverride(id, '330282', '2027-01-01', { resource: 'gas' })
       const [pa, pb] = await Promise.all([
-        api(a.base, 'POST', '/v1/overrides', tokens.county, { text: text('srv_a') }),
-        api(b.base, 'POST', '/v1/overrides', tokens.county, { text: text('srv_b') }),
+        api(a.base, 'POST', '/v1/overrides', tokens.county, { text: text('cixi_srv_a') }),
+        api(b.base, 'POST', '/v1/overrides', tokens.county, { text: text('cixi_srv_b') }),
       ])
       expect([pa.status, pb.status]).toEqual([201, 201])
       for (const s of [a, b]) {
         const ids = (await api(s.base, 'GET', '/v1/overrides', tokens.bureau)).body.overrides.map(
           (o: any) => o.id,
         )
-        expect(ids).toEqual(expect.arrayContaining(['srv_a', 'srv_b', 'cixi_2024_electricity']))
+        expect(ids).toEqual(
+          expect.arrayContaining(['cixi_srv_a', 'cixi_srv_b', 'cixi_2024_electricity']),
+        )
       }
       // An enterprise renamed through server A is read renamed from server B at once.
       const path = `/v1/enterprises/${tokens.creditCode}`

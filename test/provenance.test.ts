@@ -11,6 +11,7 @@ import { runCli } from '../src/cli/main.ts'
 import { withCheckChar } from '../src/enterprise/credit-code.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
 import { draftOverride } from './support/overrides.ts'
+import { sessionCookie } from './support/session.ts'
 
 let t: TestApp
 let firm: string
@@ -169,8 +170,13 @@ describe('the provenance of a price', () => {
 })
 
 describe('the provenance page', () => {
-  const page = (path: string, token?: string) =>
-    t.app.request(path, token ? { headers: { cookie: `mujun_token=${token}` } } : {})
+  const page = async (path: string, token?: string) =>
+    t.app.request(
+      path,
+      token
+        ? { headers: { cookie: await sessionCookie((p, i) => t.app.request(p, i), token) } }
+        : {},
+    )
 
   it('shows a logged-in enterprise its own record, linked from its self-check page', async () => {
     const selfCheck = await (await page('/self-check?lang=en', t.tokens.enterprise)).text()

@@ -6,7 +6,7 @@
 import { addDays } from '../dates.ts'
 import type { Store } from '../db/store.ts'
 import { toCsv } from '../enterprise/csv.ts'
-import { MujunError } from '../errors.ts'
+import { AuthError, MujunError } from '../errors.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import type { Principal } from '../principal.ts'
 import { emptyFrame, type PeerFrame, type RatingResult, rate } from '../rating/rate.ts'
@@ -23,7 +23,7 @@ import {
   publishRun,
   putToNotice,
 } from './evaluation-rules.ts'
-import { ownCounty, ownCreditCode } from './permissions.ts'
+import { can, inScope, ownCounty, ownCreditCode } from './permissions.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 export {
@@ -234,11 +234,14 @@ export class EvaluationService {
         status: 404,
       })
     const row = this.store.runResult(run.id, code)
+    // A county is told the same for a firm of another county as for a code with no result: nothing of others.
+    const county = ownCounty(p)
+    if (county !== undefined && row?.county !== county)
+      throw new AuthError(403, `county ${county} has no provisional result for ${code}`)
     if (!row)
       throw new MujunError('NOT_FOUND', `${code} has no result in evaluation ${run.id}`, {
         status: 404,
       })
-    authorize(p, 'provisional.read', { creditCode: code, county: row.county })
     const { figures: _, ...result } = this.stored(this.store.getRun(run.id), row)
     return {
       evaluationId: run.id,
@@ -482,6 +485,22 @@ export class EvaluationService {
     const row = code ? this.store.runResult(run.id, code) : undefined
     const own = row && ownOf(row, false)
     return own ? { ...frame, own } : frame
+  }
+
+  /**
+   * The peers a self-check by `p` is rated against. A firm's published score is left out of its group (the figures
+   * checked stand in for it) only where `p` may read that result: an enterprise's own firm, named by its token or
+   * session whatever the request says, or for a role that reads results, `code` within its scope. Otherwise the
+   * figures are a firm added to the group, which removes no one: no score can be found by bisecting the rank.
+   */
+  peersFor(p: Principal | undefined, year: number, code?: string): PeerFrame {
+    const own = ownCreditCode(p)
+    if (own !== undefined) return this.publishedPeers(year, own)
+    if (code === undefined || !can(p, 'results.read')) return this.publishedPeers(year)
+    const frame = this.publishedPeers(year, code)
+    return frame.own && inScope(p, { county: frame.own.county })
+      ? frame
+      : { ...frame, own: undefined }
   }
 
   /**

@@ -22,7 +22,7 @@ import {
 } from '../rulebook/override-workflow.ts'
 import { actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
-import { inScope, ownCounty } from './permissions.ts'
+import { can, inScope, ownCounty } from './permissions.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 const ID = /^[a-z][a-z0-9_-]{0,63}$/
@@ -88,13 +88,19 @@ export class OverrideService {
     private readonly startJob?: StartPreviewJob,
   ) {}
 
-  /** The bureau sees every county's overrides; a county sees its own. */
+  /** The city's offices see every county's overrides, a county its own; drafts only their county and the bureau. */
   list(p: Principal | undefined): OverrideSummary[] {
     const who = authorize(p, 'override.read')
-    return this.store.listOverrideRows(ownCounty(who)).map((row) => summary(row))
+    return this.store
+      .listOverrideRows(ownCounty(who))
+      .filter((row) => visible(who, row))
+      .map((row) => summary(row))
   }
 
-  /** One override with its text and history. A county asking for an id that is not its own gets 403, existing or not. */
+  /**
+   * One override with its text and history. An id `p` may not read gets the answer an unknown id gets: 403 for a
+   * county (another county's, or none), 404 for the city's offices (a draft they may not read, or none).
+   */
   get(p: Principal | undefined, id: string): OverrideDetail {
     return this.detail(this.owned(authorize(p, 'override.read'), id))
   }
@@ -115,6 +121,13 @@ export class OverrideService {
         `a county token for ${who.scope} cannot propose for ${header.county ?? 'no county'}`,
       )
     const id = header.id
+    // Ids are namespaced by county: a proposal can only ever collide with its own county's ids, so its 409 tells
+    // nothing about another county's, and no county can take an id another will want.
+    const prefix = this.idPrefix(header.county)
+    if (prefix !== undefined && !id.startsWith(`${prefix}_`) && !id.startsWith(`${prefix}-`))
+      throw invalid(
+        `a new override id of county ${header.county} begins with its prefix: ${prefix}_… or ${prefix}-…`,
+      )
     const { versionId, compiled } = this.check(id, text)
     this.checkSupersedes(compiled)
     this.store.write((tx) => {
@@ -401,13 +414,19 @@ export class OverrideService {
       )
   }
 
-  /** The override, checked to exist and to belong to a county principal. */
+  /** The override, if `who` may read it; otherwise the one refusal "not yours" and "no such" share. */
   private owned(who: Principal, id: string) {
     const row = this.store.overrideRow(id)
-    if (ownCounty(who) !== undefined && row?.county !== who.scope)
+    if (row && visible(who, row)) return row
+    if (ownCounty(who) !== undefined)
       throw new AuthError(403, `override ${id} is not one of county ${who.scope}'s overrides`)
-    if (!row) throw new NotFoundError(`override ${id}`)
-    return row
+    throw new NotFoundError(`override ${id}`)
+  }
+
+  /** The prefix every new override id of `county` begins with (see the rulebook's county slugs). */
+  private idPrefix(county: string | undefined): string | undefined {
+    const c = this.rulebooks.active().rulebook.meta.counties.find((x) => x.code === county)
+    return c && (c.slug ?? `c${c.code}`)
   }
 
   /** Compiles the city version in force with this text alone: the override must fit the rules it changes. */
@@ -463,6 +482,14 @@ export type StartPreviewJob = (
 ) => { done: Promise<unknown> }
 
 type OverrideRow = NonNullable<ReturnType<Store['overrideRow']>>
+
+/** Whether `who` may read `row`: within its scope, and a draft only with override.readDraft. */
+function visible(who: Principal, row: OverrideRow): boolean {
+  return (
+    inScope(who, { county: row.county }) &&
+    (row.status !== 'draft' || can(who, 'override.readDraft'))
+  )
+}
 
 function summary(row: OverrideRow): OverrideSummary {
   const h = readHeader(row.text)

@@ -57,6 +57,9 @@ const TABLE = {
   'objection.read':          [Y,     Y,      Y,       Y,     _,      Y],
   'objection.decide':        [_,     Y,      _,       _,     _,      _],
   'override.read':           [Y,     Y,      Y,       Y,     _,      _],
+  // A draft is its county's work in progress: read (listed, fetched, previewed, shown on /overview) by its county
+  // and the bureau only; from submission on, by everyone with override.read.
+  'override.readDraft':      [Y,     _,      _,       Y,     _,      _],
   'override.propose':        [Y,     _,      _,       Y,     _,      _],
   'override.submit':         [Y,     _,      _,       Y,     _,      _],
   'override.approve':        [Y,     _,      _,       _,     _,      _],

@@ -183,7 +183,7 @@ export class PricingService {
   ) {
     authorize(p, 'selfCheck.run', { county: body.county, creditCode: body.creditCode })
     const { rulebook } = this.rulebooks.active()
-    const peers = this.evaluations.publishedPeers(body.year, body.creditCode)
+    const peers = this.evaluations.peersFor(p, body.year, body.creditCode)
     const result = selfCheck(peers, rulebook, body.year, {
       creditCode: body.creditCode ?? 'SELF-CHECK',
       name: '自查',

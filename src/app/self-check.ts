@@ -42,7 +42,7 @@ export class SelfCheckService {
     try {
       const e = this.store.getEnterprise(own)
       const figures = this.store.getFigures(own, year).data
-      return { county: e.county, industryCode: e.industryCode, creditCode: e.creditCode, figures }
+      return { county: e.county, industryCode: e.industryCode, figures }
     } catch {
       // No stored figures for that year: an empty form.
       return undefined
@@ -64,9 +64,12 @@ export class SelfCheckService {
       })
   }
 
-  /** The stored peer statistics of `year`'s published evaluation (NO_PUBLISHED_RUN when there is none). */
-  peers(year: number, creditCode?: string): PeerFrame {
-    return this.evaluations.publishedPeers(year, creditCode)
+  /**
+   * The stored peer statistics of `year`'s published evaluation (NO_PUBLISHED_RUN when there is none). A logged-in
+   * enterprise's own published score gives way to the figures it checks; anyone else's figures join the group.
+   */
+  peers(p: Principal | undefined, year: number): PeerFrame {
+    return this.evaluations.peersFor(p, year)
   }
 
   /**

@@ -17,6 +17,7 @@ import { ProgrammeService } from './programme.ts'
 import { ProvenanceService } from './provenance.ts'
 import { RulebookService } from './rulebooks.ts'
 import { SelfCheckService } from './self-check.ts'
+import { SessionService } from './sessions.ts'
 import { TokenService } from './tokens.ts'
 
 export interface Services {
@@ -25,6 +26,7 @@ export interface Services {
   rulebooks: RulebookService
   overrides: OverrideService
   tokens: TokenService
+  sessions: SessionService
   enterprises: EnterpriseService
   evaluations: EvaluationService
   pricing: PricingService
@@ -57,12 +59,14 @@ export function createServices(
   const pricing = new PricingService(cache, rulebooks, enterprises, evaluations, programme, () =>
     store.today(),
   )
+  const tokens = new TokenService(store, cache, rulebooks)
   return {
     store,
     cache,
     rulebooks,
     overrides,
-    tokens: new TokenService(store, cache, rulebooks),
+    tokens,
+    sessions: new SessionService(store, tokens),
     enterprises,
     evaluations,
     pricing,

@@ -41,6 +41,17 @@ export interface TokenInfo {
   status: 'active' | 'expired' | 'revoked'
 }
 
+function principalOf(row: ReturnType<Store['tokenById']>): Principal | undefined {
+  if (!row) return undefined
+  return {
+    role: row.role,
+    scope: row.scope,
+    label: row.label,
+    tokenId: row.id,
+    expiresAt: row.expiresAt ?? undefined,
+  }
+}
+
 export class TokenService {
   constructor(
     private readonly store: Store,
@@ -51,18 +62,18 @@ export class TokenService {
   /** The principal a token stands for, if it is known, not revoked and not expired. */
   principal(token: string): Principal | undefined {
     // Keyed by the token itself: a Map lookup costs less than the sha256 of every request. Only hits are kept.
-    const p = this.cache.get(`token|${token}`, () => {
-      const row = this.store.tokenByHash(hashToken(token))
-      if (!row) return undefined
-      const principal: Principal = {
-        role: row.role,
-        scope: row.scope,
-        label: row.label,
-        tokenId: row.id,
-        expiresAt: row.expiresAt ?? undefined,
-      }
-      return principal
-    })
+    const p = this.cache.get(`token|${token}`, () =>
+      principalOf(this.store.tokenByHash(hashToken(token))),
+    )
+    return this.live(p)
+  }
+
+  /** The principal of the token with row id `id` (a browser session's), if it is not revoked and not expired. */
+  principalById(id: number): Principal | undefined {
+    return this.live(this.cache.get(`token#${id}`, () => principalOf(this.store.tokenById(id))))
+  }
+
+  private live(p: Principal | undefined): Principal | undefined {
     if (!p || (p.expiresAt !== undefined && p.expiresAt <= this.store.now())) return undefined
     return p
   }

@@ -289,6 +289,25 @@ export const apiTokens = sqliteTable(
   (t) => [uniqueIndex('api_tokens_hash').on(t.tokenHash)],
 )
 
+/**
+ * A browser's login: the page cookie holds a random session id, never the API token; only the id's sha256 is
+ * stored. A session ends at `expires_at`, after an idle spell (app/sessions), at logout, or with its token.
+ */
+export const webSessions = sqliteTable(
+  'web_sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    tokenId: integer('token_id')
+      .notNull()
+      .references(() => apiTokens.id),
+    createdAt: text('created_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    /** When the session was last used (kept to the minute): the idle timeout counts from here. */
+    seenAt: text('seen_at').notNull(),
+  },
+  (t) => [index('web_sessions_token').on(t.tokenId)],
+)
+
 export const auditLog = sqliteTable(
   'audit_log',
   {

@@ -8,10 +8,12 @@ import { BaseStore } from './base-store.ts'
 import { EnterpriseStore } from './enterprise-store.ts'
 import { EvaluationStore } from './evaluation-store.ts'
 import { RuleStore } from './rule-store.ts'
+import { SessionStore } from './session-store.ts'
 import { TokenStore } from './token-store.ts'
 
 export class Store extends BaseStore {
   readonly tokens: TokenStore = new TokenStore(this)
+  readonly sessions: SessionStore = new SessionStore(this)
   readonly rules: RuleStore = new RuleStore(this)
   readonly enterprises: EnterpriseStore = new EnterpriseStore(this)
   readonly evaluations: EvaluationStore = new EvaluationStore(this)
@@ -32,6 +34,10 @@ export class Store extends BaseStore {
 
   tokenByHash(...a: Parameters<TokenStore['tokenByHash']>) {
     return this.tokens.tokenByHash(...a)
+  }
+
+  tokenById(...a: Parameters<TokenStore['tokenById']>) {
+    return this.tokens.tokenById(...a)
   }
 
   // rules

@@ -3,7 +3,7 @@
  * @module db/token-store
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { asc, eq } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import { ConflictError, NotFoundError } from '../errors.ts'
 import type { Role } from '../principal.ts'
 import type { BaseStore } from './base-store.ts'
@@ -77,16 +77,24 @@ export class TokenStore {
         throw new ConflictError(`token ${id} was already revoked at ${row.revokedAt}`)
       const at = this.core.now()
       tx.update(apiTokens).set({ revokedAt: at, revokedBy: by }).where(eq(apiTokens.id, id)).run()
+      // Its browser sessions end with it (a session is also refused once its token is revoked).
+      const ended = tx.run(sql`DELETE FROM web_sessions WHERE token_id = ${id}`).changes
       this.core.audit(
         tx,
         by,
         'token.revoke',
         `token/${id}`,
-        { label: row.label, role: row.role },
+        { label: row.label, role: row.role, sessionsEnded: ended },
         at,
       )
       return { id, revokedAt: at }
     })
+  }
+
+  /** The live token (not revoked) with row id `id`: what a browser session stands for. */
+  tokenById(id: number) {
+    const row = this.core.db.select().from(apiTokens).where(eq(apiTokens.id, id)).get()
+    return row && !row.revokedAt ? row : undefined
   }
 
   /** The live token with this sha256, if any (not revoked; expiry is the caller's to check against its clock). */

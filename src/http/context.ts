@@ -23,6 +23,8 @@ export interface AppDeps {
   log?: (msg: string) => void
   /** Failed-authentication counts per client (shared by the API and the login page). */
   authLimiter?: AuthFailureLimiter
+  /** Mark the pages' session cookie Secure on every request (behind a TLS proxy); over TLS it always is. */
+  cookieSecure?: boolean
 }
 
 import type { Job } from '../app/jobs.ts'

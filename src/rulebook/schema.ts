@@ -268,7 +268,26 @@ export const MetaSchema = z.strictObject({
   id: IdSchema,
   label: z.string().min(1),
   jurisdiction: z.strictObject({ code: CountyCodeSchema, name: z.string().min(1) }),
-  counties: z.array(z.strictObject({ code: CountyCodeSchema, name: z.string().min(1) })).min(1),
+  counties: z
+    .array(
+      z.strictObject({
+        code: CountyCodeSchema,
+        name: z.string().min(1),
+        /**
+         * The prefix of the county's override ids (its romanised name, e.g. cixi): a new override's id begins with
+         * it and `_` or `-`, so no county can take, or probe, an id of another. Without one, `c` and the code.
+         */
+        slug: z
+          .string()
+          .regex(/^[a-z][a-z0-9]{1,30}$/, 'a county slug is lower-case letters and digits')
+          .optional(),
+      }),
+    )
+    .min(1)
+    .refine(
+      (cs) => new Set(cs.map((c) => c.slug ?? `c${c.code}`)).size === cs.length,
+      'county slugs must differ from each other and from every c<code>',
+    ),
   /** Sections a county override may touch; everything else is city-only (none when left out). */
   overridable: z.array(SectionNameSchema).default([]),
   classes: z.array(z.strictObject({ id: ClassIdSchema, label: z.string().min(1) })).min(2),

@@ -49,3 +49,9 @@ export function Layout(props: {
     </html>
   )
 }
+
+/** The hidden field that carries the visitor's CSRF token in every state-changing form. */
+export function CsrfField(props: { who: unknown }) {
+  const csrf = (props.who as { csrf?: unknown } | undefined)?.csrf
+  return <input type="hidden" name="_csrf" value={typeof csrf === 'string' ? csrf : ''} />
+}

@@ -28,11 +28,10 @@ export function registerOverviewPage(app: PageApp, { services, who }: PageDeps) 
       )
     }
     // Previews re-rate a county twice each: computed off the request thread (cached per revision) before rendering.
-    const { rulebook } = services.rulebooks.active()
     const year = services.overview.latestPublished(p)?.year
     const previews = new Map<string, OverridePreview>()
     if (year !== undefined)
-      for (const o of rulebook.overrides.filter((x) => PENDING.includes(x.status)))
+      for (const o of pendingOverrides(services, p))
         previews.set(o.id, await services.overrides.previewOffThread(p, o.id, year))
     await services.programme.ready(p)
     return c.html(<Overview lang={lang} services={services} previews={previews} who={p} />)
@@ -85,6 +84,10 @@ function Bars(p: {
 
 const PENDING = ['draft', 'submitted', 'approved']
 
+/** The pending overrides `p` may read (drafts only for the bureau: see override.readDraft). */
+const pendingOverrides = (services: Services, p: Principal) =>
+  services.overrides.list(p).filter((o) => PENDING.includes(o.status))
+
 function Overview(props: {
   lang: Lang
   services: Services
@@ -108,7 +111,7 @@ function Overview(props: {
       map.set(key, m)
     }
   }
-  const pending = rulebook.overrides.filter((o) => PENDING.includes(o.status))
+  const pending = pendingOverrides(services, who)
   // The programme's progress is measured from its records (projects and dispositions), never from classes.
   const progress = services.programme.progress(who)
   const quarter = services.programme.quartersSoFar().at(-1)

@@ -10,6 +10,7 @@ export const PAGE_ACTIONS: Record<string, Action | 'public'> = {
   'GET /login': 'public',
   'POST /login': 'public',
   'GET /logout': 'public',
+  'POST /logout': 'public',
   'GET /self-check': 'public',
   'POST /self-check': 'public',
   'POST /objection': 'objection.file',

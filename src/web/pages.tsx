@@ -5,8 +5,10 @@
  */
 import type { Services } from '../app/services.ts'
 import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
+import { guardForms } from './form-guard.tsx'
 import { registerLoginPages } from './login-page.tsx'
 import { registerOverviewPage } from './overview-page.tsx'
+import { PAGE_ACTIONS } from './page-actions.ts'
 import { type PageApp, pageDeps } from './page-kit.ts'
 import { registerProgrammePages } from './programme-pages.tsx'
 import { registerProvenancePage } from './provenance-page.tsx'
@@ -14,8 +16,20 @@ import { registerReportPages } from './report-page.tsx'
 import { registerSelfCheckPages } from './self-check-page.tsx'
 
 /** Mounts every page on `app`. */
-export function registerWebRoutes(app: PageApp, services: Services, limiter: AuthFailureLimiter) {
-  const deps = pageDeps(services, limiter)
+export function registerWebRoutes(
+  app: PageApp,
+  services: Services,
+  limiter: AuthFailureLimiter,
+  cookieSecure = false,
+) {
+  const deps = pageDeps(services, limiter, cookieSecure)
+  // Before any handler: every POST page route is checked for its origin and its session's CSRF token.
+  const posts = Object.keys(PAGE_ACTIONS).filter((k) => k.startsWith('POST '))
+  guardForms(
+    app,
+    deps,
+    posts.map((k) => k.slice(5)),
+  )
   app.get('/', (c) => c.redirect('/self-check'))
   registerLoginPages(app, deps)
   registerSelfCheckPages(app, deps)

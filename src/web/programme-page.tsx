@@ -11,7 +11,7 @@ import { NotFoundError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import type { MonthRow, TargetFigure } from '../programme/measure.ts'
 import { type Lang, t } from './i18n.ts'
-import { Layout } from './layout.tsx'
+import { CsrfField, Layout } from './layout.tsx'
 
 const STATE_LABEL: Record<string, { zh: string; en: string }> = {
   on_time: { zh: '按时', en: 'on time' },
@@ -237,6 +237,7 @@ function ProjectsSection({ v }: { v: ProgrammeView }) {
       {props.message && <p id="message">{props.message}</p>}
       {can(who, 'programme.write') && ownCounty(who) !== undefined && (
         <form id="register" method="post" action={`/programme/project?lang=${lang}`}>
+          <CsrfField who={who} />
           <input type="hidden" name="county" value={who.scope} />
           <label>
             <span>{lang === 'zh' ? '年度' : 'year'}</span>

@@ -8,7 +8,7 @@ import { can, inScope } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import type { Principal } from '../principal.ts'
 import type { Lang } from './i18n.ts'
-import { Layout } from './layout.tsx'
+import { CsrfField, Layout } from './layout.tsx'
 
 /**
  * One project and its ledger (一企一档): each disposition with its status, what it freed and its verification. Its
@@ -65,6 +65,7 @@ export function ProjectPage(props: {
               {d.verifiedOn ??
                 (can(who, 'programme.verify') && d.status === 'done' ? (
                   <form method="post" action={`/programme/verify?lang=${lang}`}>
+                    <CsrfField who={who} />
                     <input type="hidden" name="disposition" value={String(d.id)} />
                     <input type="hidden" name="version" value={String(d.version)} />
                     <input type="hidden" name="project" value={String(p.id)} />
@@ -86,6 +87,7 @@ export function ProjectPage(props: {
           action={`/programme/ledger?lang=${lang}`}
           enctype="multipart/form-data"
         >
+          <CsrfField who={who} />
           <input type="hidden" name="project" value={String(p.id)} />
           <label>
             <span>{lang === 'zh' ? '上传一企一档台账（CSV）' : 'Upload the ledger (CSV)'}</span>

@@ -14,7 +14,7 @@ import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import type { PeerFrame } from '../rating/rate.ts'
 import { type Lang, langOf, t } from './i18n.ts'
-import { Layout } from './layout.tsx'
+import { CsrfField, Layout } from './layout.tsx'
 import { formOf, type PageApp, type PageDeps, problemText } from './page-kit.ts'
 
 /** The figures the self-check form asks for; the rest take their rulebook defaults. */
@@ -106,7 +106,7 @@ function selfCheckOf(
 
 /** Checks the submitted figures into `model.errors` and, when all are valid, rates them. */
 function rateSubmitted(services: Services, model: SelfCheck, submitted: Record<string, string>) {
-  const { lang, rulebook, errors, values } = model
+  const { lang, rulebook, errors } = model
   const figures: Enterprise['figures'] = {}
   for (const id of model.formInputs) {
     const raw = (submitted[id] ?? '').trim()
@@ -129,7 +129,7 @@ function rateSubmitted(services: Services, model: SelfCheck, submitted: Record<s
   const year = Number(submitted.year)
   let peers: PeerFrame | undefined
   try {
-    peers = services.selfChecks.peers(year, values.creditCode || undefined)
+    peers = services.selfChecks.peers(model.p, year)
   } catch (e) {
     // No published run of that year (or one without stored peer statistics): said next to the year.
     if (!(e instanceof MujunError)) throw e
@@ -140,7 +140,7 @@ function rateSubmitted(services: Services, model: SelfCheck, submitted: Record<s
     peers,
     year,
     {
-      creditCode: values.creditCode || 'SELF-CHECK',
+      creditCode: ownCreditCode(model.p) ?? 'SELF-CHECK',
       name: '自查',
       county: submitted.county,
       industryCode: submitted.industryCode,
@@ -184,6 +184,7 @@ function Notices({ model }: { model: SelfCheck }) {
             ''
           ) : (
             <form method="post" action={`/objection?lang=${lang}`} id="objection">
+              <CsrfField who={model.p} />
               <input type="hidden" name="runId" value={String(run.id)} />
               <label>
                 <span>{zh ? '异议理由' : 'Reason'}</span>
@@ -220,7 +221,7 @@ function SelfCheckForm({ model }: { model: SelfCheck }) {
   )
   return (
     <form method="post" action={`/self-check?lang=${lang}`} id="self-check">
-      <input type="hidden" name="creditCode" value={values.creditCode ?? ''} />
+      <CsrfField who={model.p} />
       <div class="grid">
         <label class={errors.county ? 'field-error' : ''}>
           <span>{t(lang, 'county')}</span>
