@@ -62,14 +62,22 @@ export async function api(
   body?: unknown,
   headers: Record<string, string> = {},
 ) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
+  const send = () =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+  // A test that ran the CLI in-process kept this process busy past the server's keep-alive timeout: the pooled
+  // connection the server closed meanwhile is found closed on first use ("other side closed"). That socket carried
+  // no request; the request is sent once more on a new one.
+  const res = await send().catch((e: Error & { cause?: { code?: string } }) => {
+    if (e.cause?.code === 'UND_ERR_SOCKET') return send()
+    throw e
   })
   const text = await res.text()
   let json: any
