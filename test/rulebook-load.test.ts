@@ -41,6 +41,17 @@ describe('the shipped Ningbo rulebook', () => {
     expect(all.filter((x) => x.assumed).length).toBeGreaterThan(5)
   })
 
+  it('attributes no invented act to a real office: the demo proposal is marked an invented example throughout', () => {
+    const yuyao = ningbo().overrides.find((o) => o.id === 'yuyao_2026_gas')!
+    const said = [
+      yuyao.label,
+      yuyao.header.submitted?.by ?? '',
+      ...(yuyao.replace.surcharges ?? []).flatMap((x) => [x.label, x.source.document]),
+    ]
+    for (const text of said) expect(text).toContain('示例（虚构')
+    expect(yuyao.text).not.toContain('余姚市经信局')
+  })
+
   it('has a stable hash that changes with any edit', () => {
     expect(ningbo().hash).toBe(ningbo().hash)
     expect(
