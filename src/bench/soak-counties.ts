@@ -2,7 +2,9 @@
  * The county traffic `npm run soak` adds (issue "Hostile input, second round"): a county proposing drafts as large as
  * MAX_OVERRIDE_BYTES allows (64 KiB), withdrawing its oldest when DRAFT_LIMIT refuses one and asking a preview now and then;
  * and proposals made while a large import job writes (the writer stall). Each answer is counted by status; an
- * answer that is not one the API documents for the situation, or that took a second or more, is an error.
+ * answer that is not one the API documents for the situation (a 500, a 503 without Retry-After) is an error, and so
+ * is a small proposal that took `slowMs` or more (the stall took 5 s). A large text's check and a preview (a job,
+ * waiting its turn behind the imports and the evaluation) may take longer: their slowest answer is reported.
  */
 import { largeOverride } from './hostile.ts'
 
@@ -19,6 +21,7 @@ async function send(
   allowed: string[],
   url: string,
   init: RequestInit,
+  slowMs = Number.POSITIVE_INFINITY,
 ): Promise<{ status: number; body: { code?: string } }> {
   const started = performance.now()
   const res = await fetch(url, init)
@@ -29,7 +32,7 @@ async function send(
   t.slowest = Math.max(t.slowest, ms)
   // A 503 must say when to come back.
   const retry = res.status !== 503 || res.headers.get('retry-after') !== null
-  if (!allowed.includes(key) || ms >= 1000 || !retry) t.errors++
+  if (!allowed.includes(key) || ms >= slowMs || !retry) t.errors++
   return { status: res.status, body }
 }
 
@@ -47,6 +50,8 @@ export async function countyDrafts(
   base: string,
   county: { token: string; code: string },
   stop: () => boolean,
+  /** While true the county waits (a correction elsewhere needs a preview of an unchanged state). */
+  quiet: () => boolean = () => false,
 ): Promise<CountyTally> {
   const t = tally()
   const open: string[] = []
@@ -59,6 +64,7 @@ export async function countyDrafts(
     '503 JOBS_BUSY',
   ]
   for (let i = 0; !stop(); i++) {
+    while (quiet() && !stop()) await new Promise((r) => setTimeout(r, 100))
     const id = `soak_draft_${i}`
     const r = await send(
       t,
@@ -84,8 +90,8 @@ export async function countyDrafts(
 }
 
 /**
- * The writer stall: a 100,000-row import as a job and, while it runs, the bureau proposing small drafts for county
- * `code` every 50 ms (each withdrawn once stored). Returns when the job is done.
+ * The writer stall: a large import as a job and, while it runs, the bureau proposing small drafts for county `code`
+ * every 50 ms (each withdrawn once stored), each to be answered within 2 s. Returns when the job is done.
  */
 export async function writerStall(
   base: string,
@@ -95,7 +101,8 @@ export async function writerStall(
 ): Promise<{ tally: CountyTally; job: string }> {
   const t = tally()
   const auth = { authorization: `Bearer ${bureau}` }
-  const started = await fetch(`${base}/v1/enterprises:import?year=2024`, {
+  // Another year than the one evaluated half-way: the evaluation rates the demo's firms, as without this traffic.
+  const started = await fetch(`${base}/v1/enterprises:import?year=2025`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'text/csv', prefer: 'respond-async' },
     body: csv,
@@ -111,13 +118,14 @@ export async function writerStall(
       return { tally: t, job: `${job.status}${job.result ? ` (${job.result.rows} rows)` : ''}` }
     const id = `soak_stall_${i}`
     const text = largeOverride(id, code, 1)
-    const r = await send(t, allowed, `${base}/v1/overrides`, json(bureau, { text }))
+    const r = await send(t, allowed, `${base}/v1/overrides`, json(bureau, { text }), 2000)
     if (r.status === 201)
       await send(
         t,
         allowed,
         `${base}/v1/overrides/${id}/withdraw`,
         json(bureau, { reason: 'soak: stall probe' }),
+        2000,
       )
     await new Promise((r) => setTimeout(r, 50))
   }
