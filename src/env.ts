@@ -34,6 +34,19 @@ export const EnvSchema = z.object({
     .enum(['0', '1'])
     .default('0')
     .transform((v) => v === '1'),
+  /** Largest county override text, in bytes (bigger → 413 OVERRIDE_TOO_LARGE). */
+  MAX_OVERRIDE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(64 * 1024),
+  /** Most overrides one county may keep awaiting a decision, drafts and submitted (one more → 409 DRAFT_LIMIT). */
+  MAX_OPEN_OVERRIDES: z.coerce.number().int().min(1).default(20),
+  /**
+   * How long a request waits for the database's write lock (held by a job's import or run) before it is answered
+   * 503 WRITER_BUSY with Retry-After, in ms. The wait blocks every request, so it is short.
+   */
+  WRITE_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(100),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
 })
 export type Env = z.infer<typeof EnvSchema>

@@ -23,11 +23,12 @@ try {
   process.exit(1)
 }
 const say = (s: string) => env.LOG_LEVEL !== 'silent' && process.stdout.write(`${s}\n`)
-const db = createDb(env.DB_PATH)
+const db = createDb(env.DB_PATH, { busyTimeoutMs: env.WRITE_WAIT_MS })
 const store = new Store(db)
 // Long work runs in a worker thread on the same database file (not possible for an in-memory database).
 const services = createServices(store, {
   jobsDbPath: env.DB_PATH === ':memory:' ? undefined : env.DB_PATH,
+  overrideLimits: { maxTextBytes: env.MAX_OVERRIDE_BYTES, maxOpen: env.MAX_OPEN_OVERRIDES },
 })
 // The database is the system of record: the rule files are loaded only into an empty database. Later they are
 // compared and any difference is reported, never applied (that is `mujun rules import`, explicit and audited).

@@ -19,7 +19,7 @@ import { authorize } from './authorize.ts'
 import { actDigest } from './correction.ts'
 import { bindingFromOf, publicationAct } from './evaluations.ts'
 import type { ProgrammeService } from './programme.ts'
-import type { RulebookService } from './rulebooks.ts'
+import { IN_FORCE, type RulebookService } from './rulebooks.ts'
 
 export interface ClassChanges {
   /** The evaluation year rated (the first under the change), on the latest published year's figures. */
@@ -93,7 +93,8 @@ export class ChangeService {
     const change = this.rulebooks.cityChange(texts, options.effectiveOn)
     const digest = actDigest(this.store, change.act)
     const before = this.rulebooks.active().rulebook
-    const after = compileRulebook([...change.city.files, ...this.store.liveOverrideFiles()])
+    // The rules in force after it: the new city files with the filed overrides (the others never price).
+    const after = compileRulebook([...change.city.files, ...this.store.liveOverrideFiles(IN_FORCE)])
     const day = options.effectiveOn ?? this.store.today()
     return {
       act: change.act,

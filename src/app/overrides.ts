@@ -4,7 +4,6 @@
  * the optimistic concurrency of each record are decided here; the store only writes rows.
  * @module app/overrides
  */
-import { LineCounter, parseDocument } from 'yaml'
 import { ningboDate } from '../dates.ts'
 import { checkIfMatch } from '../db/base-store.ts'
 import { LIVE_STATUSES, overrideFileName } from '../db/rule-store.ts'
@@ -12,17 +11,20 @@ import type { Store } from '../db/store.ts'
 import { AuthError, ConflictError, MujunError, NotFoundError } from '../errors.ts'
 import { type OverridePreview, previewOverride } from '../pricing/override-preview.ts'
 import type { Principal } from '../principal.ts'
-import { compileRulebook, type Override } from '../rulebook/compile.ts'
 import {
-  applyTransition,
   endOverride,
   markWithdrawn,
   type OverrideAction,
   TransitionError,
 } from '../rulebook/override-workflow.ts'
 import { actorOf, authorize } from './authorize.ts'
-import type { RevisionCache } from './cache.ts'
+import { DEFAULT_OVERRIDE_LIMITS, OverrideChecks, type OverrideLimits } from './override-checks.ts'
+import { type OverrideHeader, quickHeader, readHeader } from './override-header.ts'
 import { can, inScope, ownCounty } from './permissions.ts'
+import { type CheckedOverride, checkInPlace, type RuleChecker, unwrap } from './rule-check.ts'
+
+export type { OverrideLimits } from './override-checks.ts'
+
 import type { RulebookService } from './rulebooks.ts'
 
 const ID = /^[a-z][a-z0-9_-]{0,63}$/
@@ -80,13 +82,26 @@ export function overrideEvents(store: Store, id: string): OverrideEvent[] {
 }
 
 export class OverrideService {
+  /** Runs a preview as a job (off the request thread); without one, previews run in place. */
+  private readonly startJob?: StartPreviewJob
+  /** Compiles texts and applies workflow steps: on the checker thread in the server, inline otherwise. */
+  private readonly checker: RuleChecker
+  private readonly checks: OverrideChecks
+
   constructor(
     private readonly store: Store,
-    private readonly cache: RevisionCache,
     private readonly rulebooks: RulebookService,
-    /** Runs a preview as a job (off the request thread); without one, previews run in place. */
-    private readonly startJob?: StartPreviewJob,
-  ) {}
+    options: { startJob?: StartPreviewJob; checker?: RuleChecker; limits?: OverrideLimits } = {},
+  ) {
+    this.startJob = options.startJob
+    this.checker = options.checker ?? checkInPlace
+    this.checks = new OverrideChecks(
+      store,
+      rulebooks,
+      this.checker,
+      options.limits ?? DEFAULT_OVERRIDE_LIMITS,
+    )
+  }
 
   /** The city's offices see every county's overrides, a county its own; drafts only their county and the bureau. */
   list(p: Principal | undefined): OverrideSummary[] {
@@ -94,7 +109,7 @@ export class OverrideService {
     return this.store
       .listOverrideRows(ownCounty(who))
       .filter((row) => visible(who, row))
-      .map((row) => summary(row))
+      .map((row) => this.summary(row))
   }
 
   /**
@@ -105,10 +120,19 @@ export class OverrideService {
     return this.detail(this.owned(authorize(p, 'override.read'), id))
   }
 
-  /** A county's new proposal, in status draft, checked against the city rules in force. */
-  propose(p: Principal | undefined, text: string): OverrideDetail {
+  /**
+   * A county's new proposal, in status draft, checked against the city rules in force on the checker thread. A
+   * county keeps at most `maxOpen` overrides awaiting a decision, each text at most `maxTextBytes`.
+   */
+  async propose(p: Principal | undefined, text: string): Promise<OverrideDetail> {
     const who = authorize(p, 'override.propose')
-    const header = readHeader(text, 'strict')
+    this.checks.size(text)
+    const own = ownCounty(who)
+    if (own !== undefined) this.checks.open(own)
+    // The file name only names the text in problems; the id is read (strictly) with the check.
+    const guess = quickHeader(text)?.id
+    const path = overrideFileName(guess && ID.test(guess) ? guess : 'proposed')
+    const { versionId, header, outcome } = await this.checks.check(path, text)
     if (!header.id || !ID.test(header.id))
       throw invalid(
         'the text must be an override file whose override.id is a lower-case id (a-z, 0-9, _ or -, at most 64)',
@@ -128,7 +152,7 @@ export class OverrideService {
       throw invalid(
         `a new override id of county ${header.county} begins with its prefix: ${prefix}_… or ${prefix}-…`,
       )
-    const { versionId, compiled } = this.check(id, text)
+    const compiled = unwrap(outcome)[0]
     this.checkSupersedes(compiled)
     this.store.write((tx) => {
       this.sameCityVersion(versionId)
@@ -136,6 +160,7 @@ export class OverrideService {
         throw new ConflictError(
           `override ${id} already exists; choose another id (ids are never reused)`,
         )
+      this.checks.open(compiled.county)
       this.store.writeOverride(
         tx,
         {
@@ -149,18 +174,17 @@ export class OverrideService {
         },
         0,
       )
-      this.rulebooks.assertValid()
     })
-    return this.detail(this.store.overrideRow(id)!)
+    return this.written(id, header)
   }
 
   /** Replaces a draft's text; `ifMatch` must be this override's current ETag. */
-  edit(
+  async edit(
     p: Principal | undefined,
     id: string,
     text: string,
     ifMatch: string | undefined,
-  ): OverrideDetail {
+  ): Promise<OverrideDetail> {
     const who = authorize(p, 'override.propose')
     const current = this.owned(who, id)
     checkIfMatch(ifMatch, overrideEtag(id, current.version))
@@ -168,11 +192,11 @@ export class OverrideService {
       throw new TransitionError(
         `cannot edit override '${id}': it is ${current.status}; only a draft can be edited`,
       )
-    const header = readHeader(text, 'strict')
+    this.checks.size(text)
+    const { versionId, header, outcome } = await this.checks.check(overrideFileName(id), text)
     if (header.id !== id || header.status !== 'draft' || header.county !== current.county)
       throw invalid('an edit keeps the id, the county and the status draft')
-    const { versionId, compiled } = this.check(id, text)
-    this.checkSupersedes(compiled)
+    this.checkSupersedes(unwrap(outcome)[0])
     this.store.write((tx) => {
       this.sameCityVersion(versionId)
       this.store.writeOverride(
@@ -188,9 +212,8 @@ export class OverrideService {
         },
         current.version,
       )
-      this.rulebooks.assertValid()
     })
-    return this.detail(this.store.overrideRow(id)!)
+    return this.written(id, header)
   }
 
   /**
@@ -198,13 +221,13 @@ export class OverrideService {
    * step was recorded, so no step is dated before the one it answers. Filing refuses an override that would take
    * effect before its filing date: bills already issued are never changed after the fact.
    */
-  transition(
+  async transition(
     p: Principal | undefined,
     id: string,
     action: OverrideAction,
     decision: { ref?: string; reason?: string; date?: string },
     ifMatch?: string,
-  ): OverrideDetail {
+  ): Promise<OverrideDetail> {
     const who = authorize(p, `override.${action}`)
     const current = this.owned(who, id)
     if (ifMatch !== undefined) checkIfMatch(ifMatch, overrideEtag(id, current.version))
@@ -224,7 +247,7 @@ export class OverrideService {
         { status: 422 },
       )
     const by = actorOf(who)
-    const from = readHeader(current.text).from ?? ''
+    const from = this.header(current).from ?? ''
     if (action === 'file' && from < date)
       throw new MujunError(
         'OVERRIDE_RETROACTIVE',
@@ -238,13 +261,24 @@ export class OverrideService {
         `override ${id} has been in force since ${from}: withdrawing it would re-price the days since. End it with a filed successor (supersedes: ${id}), or the bureau repairs it as a correction`,
         { status: 422 },
       )
-    const next = applyTransition(current.text, action, { ...decision, date, by })
-    const { versionId, compiled } = this.check(id, next.text)
+    // The text is rewritten and checked on the checker thread: a county's text may be large.
+    const step = await this.checker({
+      op: 'transition',
+      text: current.text,
+      action,
+      decision: { ...decision, date, by },
+    })
+    if (step.op === 'error') unwrap(step.outcome)
+    if (step.op !== 'transition') throw new Error('the checker answered another question')
+    const next = step.next
+    const filedKey = this.store.filedOverridesKey()
+    const { versionId, header, outcome } = await this.checks.check(overrideFileName(id), next.text)
+    const compiled = unwrap(outcome)[0]
     const superseded = action === 'file' ? this.checkSupersedes(compiled) : undefined
     // A successor ends its filed predecessor on its own first day, never later than the end the city approved.
     let endOld: string | undefined
     if (superseded?.status === 'filed') {
-      const old = readHeader(superseded.text)
+      const old = this.header(superseded)
       if (old.from !== undefined && old.from >= compiled.from)
         throw new MujunError(
           'OVERRIDE_SUPERSEDES_UNSTARTED',
@@ -253,8 +287,20 @@ export class OverrideService {
         )
       if (old.to === undefined || old.to > compiled.from) endOld = compiled.from
     }
+    // Filing changes the rules in force: they must still read together, the predecessor ended (checked off the
+    // request thread, against the filed overrides as read here; a filing meanwhile makes this one try again).
+    if (action === 'file')
+      await this.checks.inForce(
+        id,
+        next.text,
+        superseded && endOld !== undefined
+          ? { id: superseded.id, text: endOverride(superseded.text, endOld) }
+          : undefined,
+      )
     this.store.write((tx) => {
       this.sameCityVersion(versionId)
+      if (action === 'file' && this.store.filedOverridesKey(tx) !== filedKey)
+        throw new ConflictError('the filed overrides changed meanwhile; try again')
       this.store.writeOverride(
         tx,
         {
@@ -291,9 +337,8 @@ export class OverrideService {
           old.version,
         )
       }
-      this.rulebooks.assertValid()
     })
-    return this.detail(this.store.overrideRow(id)!)
+    return this.written(id, header)
   }
 
   /**
@@ -359,59 +404,76 @@ export class OverrideService {
 
   /** Previews being computed, so that the same question asked again meanwhile waits for the same job. */
   private inFlight = new Map<string, Promise<OverridePreview>>()
+  /**
+   * Previews by what they depend on (see previewKey), not by revision: a write elsewhere (another county's draft,
+   * a token) leaves them valid, so the overview does not re-rate every pending override after each change.
+   */
+  private previews = new Map<string, OverridePreview>()
+
+  /** The preview of `id` for `year`, if one was computed for the data as they are now. */
+  cachedPreview(id: string, year: number): OverridePreview | undefined {
+    const row = this.store.overrideRow(id)
+    return row && this.previews.get(this.previewKey(row, year))
+  }
 
   /**
-   * What a (pending) override would change, computed off the request thread: from the cache when this revision
-   * already has it, else as a job whose answer is then kept.
+   * What a (pending) override would change, computed off the request thread: kept while the override, the rules in
+   * force and the population stay as they are, else computed as a job whose answer is then kept.
    */
   async previewOffThread(
     p: Principal | undefined,
     id: string,
     year: number,
   ): Promise<OverridePreview> {
-    this.previewable(p, id)
-    const key = `preview|${id}|${year}`
-    const hit = this.cache.peek<OverridePreview>(key)
+    const row = this.previewable(p, id)
+    const key = this.previewKey(row, year)
+    const hit = this.previews.get(key)
     if (hit || !this.startJob) return hit ?? this.preview(p, id, year)
-    const revision = this.store.revision
-    const flight = `${key}|${revision}`
-    let pending = this.inFlight.get(flight)
+    let pending = this.inFlight.get(key)
     if (!pending) {
       pending = this.startJob(p, { kind: 'preview', overrideId: id, year })
         .done.then((pv) => {
-          this.cache.put(
-            key,
-            pv as OverridePreview,
-            revision,
-            (x) => 4096 + x.enterprises.length * 300,
-          )
+          this.keepPreview(key, pv as OverridePreview)
           return pv as OverridePreview
         })
-        .finally(() => this.inFlight.delete(flight))
-      this.inFlight.set(flight, pending)
+        .finally(() => this.inFlight.delete(key))
+      this.inFlight.set(key, pending)
     }
     return pending
   }
 
   /** What a (pending) override would change for the stored population of `year`. */
   preview(p: Principal | undefined, id: string, year: number): OverridePreview {
-    this.previewable(p, id)
-    // Re-rates the county twice: kept until the next change (the overview page shows one per pending override).
-    const { rulebook } = this.rulebooks.active()
-    return this.cache.get(
-      `preview|${id}|${year}`,
-      () => previewOverride(rulebook, id, this.store.population(year), year),
-      (pv) => 4096 + pv.enterprises.length * 300,
-    )
+    const row = this.previewable(p, id)
+    const key = this.previewKey(row, year)
+    const hit = this.previews.get(key)
+    if (hit) return hit
+    // Re-rates the county twice, under the rules in force with this override compiled in.
+    const pv = previewOverride(this.rulebooks.previewing(id), id, this.store.population(year), year)
+    this.keepPreview(key, pv)
+    return pv
+  }
+
+  /** A preview depends on the override's version, the rules in force and the population. */
+  private previewKey(row: OverrideRow, year: number): string {
+    const { activationId, filedKey } = this.rulebooks.active()
+    return `${row.id}.${row.version}|${year}|${activationId}|${filedKey}|${this.store.registryStamp()}`
+  }
+
+  private keepPreview(key: string, pv: OverridePreview) {
+    // A few dozen pending overrides at most (DRAFT_LIMIT per county): the oldest answers go first.
+    if (this.previews.size >= 256) this.previews.delete(this.previews.keys().next().value!)
+    this.previews.set(key, pv)
   }
 
   /** An override `p` may read and that can still be previewed (not rejected or withdrawn). */
-  private previewable(p: Principal | undefined, id: string): void {
+  private previewable(p: Principal | undefined, id: string): OverrideRow {
     const row = this.owned(authorize(p, 'override.read'), id)
     if (!LIVE_STATUSES.includes(row.status))
       throw new ConflictError(
         `override ${id} is ${row.status}; only a live override can be previewed`,
       )
+    return row
   }
 
   /** The override, if `who` may read it; otherwise the one refusal "not yours" and "no such" share. */
@@ -429,23 +491,9 @@ export class OverrideService {
     return c && (c.slug ?? `c${c.code}`)
   }
 
-  /** Compiles the city version in force with this text alone: the override must fit the rules it changes. */
-  private check(id: string, text: string): { versionId: number; compiled: Override } {
-    const { id: versionId } = this.rulebooks.active()
-    const city = this.rulebooks.city(versionId)
-    let rb: ReturnType<typeof compileRulebook>
-    try {
-      rb = compileRulebook([...city.files, { path: overrideFileName(id), text }])
-    } catch (e) {
-      if (e instanceof RangeError) throw invalid(`the override text is nested too deeply`)
-      throw e
-    }
-    return { versionId, compiled: rb.overrides[0] }
-  }
-
   /** `supersedes` may name only an existing override of the same county. */
-  private checkSupersedes(o: Override) {
-    const name = o.header.supersedes
+  private checkSupersedes(o: CheckedOverride) {
+    const name = o.supersedes
     if (!name) return undefined
     const old = this.store.overrideRow(name)
     if (!old || old.county !== o.county)
@@ -467,10 +515,52 @@ export class OverrideService {
 
   private detail(row: OverrideRow): OverrideDetail {
     return {
-      ...summary(row),
+      ...this.summary(row),
       text: row.text,
-      rulebookVersion: this.rulebooks.active().id,
+      rulebookVersion: this.checks.cityVersion(),
       events: overrideEvents(this.store, row.id),
+    }
+  }
+
+  /** The override just written, its header (read on the checker thread) kept for its new version. */
+  private written(id: string, header: OverrideHeader): OverrideDetail {
+    const row = this.store.overrideRow(id)!
+    this.keepHeader(row, header)
+    return this.detail(row)
+  }
+
+  /** Headers by id and version (a version's text never changes): listing drafts does not parse them again. */
+  private headers = new Map<string, OverrideHeader>()
+
+  private header(row: OverrideRow): OverrideHeader {
+    const hit = this.headers.get(`${row.id}.${row.version}`)
+    if (hit) return hit
+    const h = readHeader(row.text)
+    this.keepHeader(row, h)
+    return h
+  }
+
+  private keepHeader(row: OverrideRow, h: OverrideHeader) {
+    if (this.headers.size >= 4096) this.headers.delete(this.headers.keys().next().value!)
+    this.headers.set(`${row.id}.${row.version}`, h)
+  }
+
+  private summary(row: OverrideRow): OverrideSummary {
+    const h = this.header(row)
+    return {
+      id: row.id,
+      county: row.county,
+      label: h.label ?? '',
+      status: row.status,
+      from: h.from ?? '',
+      to: h.to ?? null,
+      supersedes: h.supersedes ?? null,
+      version: row.version,
+      etag: overrideEtag(row.id, row.version),
+      createdAt: row.createdAt,
+      createdBy: row.createdBy,
+      updatedAt: row.updatedAt,
+      updatedBy: row.updatedBy,
     }
   }
 }
@@ -489,74 +579,6 @@ function visible(who: Principal, row: OverrideRow): boolean {
     inScope(who, { county: row.county }) &&
     (row.status !== 'draft' || can(who, 'override.readDraft'))
   )
-}
-
-function summary(row: OverrideRow): OverrideSummary {
-  const h = readHeader(row.text)
-  return {
-    id: row.id,
-    county: row.county,
-    label: h.label ?? '',
-    status: row.status,
-    from: h.from ?? '',
-    to: h.to ?? null,
-    supersedes: h.supersedes ?? null,
-    version: row.version,
-    etag: overrideEtag(row.id, row.version),
-    createdAt: row.createdAt,
-    createdBy: row.createdBy,
-    updatedAt: row.updatedAt,
-    updatedBy: row.updatedBy,
-  }
-}
-
-/**
- * The header fields of an override text. 'strict' (a text a client sent): YAML that does not parse is a 422 naming
- * the line and column. Otherwise (stored texts) unreadable fields are left out. The full check is compile's.
- */
-function readHeader(
-  text: string,
-  mode: 'strict' | 'lenient' = 'lenient',
-): {
-  id?: string
-  county?: string
-  status?: string
-  label?: string
-  from?: string
-  to?: string
-  supersedes?: string
-} {
-  try {
-    const lc = new LineCounter()
-    const doc = parseDocument(text, { uniqueKeys: false, lineCounter: lc })
-    const err = doc.errors[0]
-    if (err && mode === 'strict') {
-      const { line, col } = lc.linePos(err.pos[0])
-      throw new MujunError(
-        'OVERRIDE_INVALID',
-        `the override text is not valid YAML at line ${line}, column ${col}: ${err.message.split('\n')[0]}`,
-        { status: 422, details: [{ line, col, message: err.message.split('\n')[0] }] },
-      )
-    }
-    const get = (k: string) => {
-      const v = doc.getIn(['override', k])
-      return v === undefined || v === null ? undefined : String(v)
-    }
-    return {
-      id: get('id'),
-      county: get('county'),
-      status: get('status'),
-      label: get('label'),
-      from: get('from'),
-      to: get('to'),
-      supersedes: get('supersedes'),
-    }
-  } catch (e) {
-    if (e instanceof MujunError) throw e
-    if (mode === 'strict')
-      throw invalid('the override text is nested too deeply or cannot be read as YAML')
-    return {}
-  }
 }
 
 function invalid(message: string) {

@@ -55,12 +55,17 @@ export interface Drift {
   overrides: { path: string; id: string; change: 'changed' | 'not in the database' }[]
 }
 
+/** The override records that can price: only a filed override changes an answer (see resolve). */
+export const IN_FORCE: readonly string[] = ['filed']
+
 /** The rules in force, compiled, with what they were compiled from. */
 export interface ActiveRulebook {
   /** The city version in force. */
   id: number
   activationId: number
   overrideSeq: number
+  /** Which overrides are filed, at which version (see RuleStore.filedOverridesKey). */
+  filedKey: string
   etag: string
   cityHash: string
   rulebook: Rulebook
@@ -77,41 +82,64 @@ export class RulebookService {
   constructor(private readonly store: Store) {}
 
   /**
-   * The rules in force: the active city version compiled together with every live county override (drafts and
-   * pending ones too, so they can be previewed; only filed ones change a quote, see resolve). The head is re-read
-   * at each new revision; the rules are recompiled only when the activation or an override changed.
+   * The rules in force: the active city version compiled with the filed county overrides, the only ones that change
+   * an answer. Drafts and proposals awaiting a decision are left out: a county's texts, however many and large, never
+   * cost the request thread a compile (a preview compiles its own override, off the request thread: see
+   * `previewing`). The head is re-read at each new revision; the rules are recompiled only when the activation or
+   * a filed override changed.
    */
   active(): ActiveRulebook {
     if (this.current && this.currentAt === this.store.revision) return this.current
     const rev = this.store.revision
     const head = this.head()
-    if (
-      this.current?.activationId !== head.activationId ||
-      this.current.overrideSeq !== head.overrideSeq
-    ) {
+    const filedKey = this.store.filedOverridesKey()
+    if (this.current?.activationId !== head.activationId || this.current.filedKey !== filedKey) {
       const city = this.city(head.versionId)
       const { rulebook, set } = this.compileLive(city)
       this.current = {
         id: head.versionId,
         activationId: head.activationId,
         overrideSeq: head.overrideSeq,
+        filedKey,
         etag: rulebookEtag(head.versionId, head.activationId),
         cityHash: city.hash,
         rulebook,
         setAside: set,
       }
-    }
+    } else this.current = { ...this.current, overrideSeq: head.overrideSeq }
     this.currentAt = rev
     return this.current
   }
 
   /**
-   * The city rules with every live override. Every write keeps them valid (assertValid), but a database written
+   * The rules in force with override `id` too (a draft or a proposal, for its preview): compiled off the request
+   * thread (a preview is a job), a few kept.
+   */
+  previewing(id: string): Rulebook {
+    const active = this.active()
+    const row = this.store.overrideRow(id)
+    if (!row || IN_FORCE.includes(row.status)) return active.rulebook
+    return remember(
+      this.previews,
+      `${active.activationId}|${active.filedKey}|${id}.${row.version}`,
+      () =>
+        compileRulebook([
+          ...this.city(active.id).files,
+          ...this.store.liveOverrideFiles(IN_FORCE).filter((f) => f.path !== overrideFileName(id)),
+          { path: overrideFileName(id), text: row.text },
+        ]),
+      4,
+    )
+  }
+  private previews = new Map<string, Rulebook>()
+
+  /**
+   * The city rules with every filed override. Every write keeps them valid (assertValid), but a database written
    * before that rule may hold an override record the rules cannot be read with: rather than failing every county,
    * such a record is set aside (named by /healthz and at start-up) until the bureau repairs it.
    */
   private compileLive(city: Rulebook): { rulebook: Rulebook; set: ActiveRulebook['setAside'] } {
-    const live = this.store.liveOverrideFiles()
+    const live = this.store.liveOverrideFiles(IN_FORCE)
     try {
       return { rulebook: compileRulebook([...city.files, ...live]), set: [] }
     } catch (e) {
@@ -144,13 +172,17 @@ export class RulebookService {
   }
 
   /**
-   * Inside a write transaction: the rules in force after it (the city version in force and every live override as
+   * Inside a write transaction: the rules in force after it (the city version in force and every filed override as
    * the transaction has them) must be valid for every county, or the write is refused and nothing is committed.
+   * Each other live override was checked alone against the city version when it was written (app/overrides).
    */
   assertValid(): void {
     const head = this.head()
     try {
-      compileRulebook([...this.city(head.versionId).files, ...this.store.liveOverrideFiles()])
+      compileRulebook([
+        ...this.city(head.versionId).files,
+        ...this.store.liveOverrideFiles(IN_FORCE),
+      ])
     } catch (e) {
       if (!(e instanceof RulebookError)) throw e
       throw new MujunError(
@@ -185,8 +217,8 @@ export class RulebookService {
   }
 
   /**
-   * The rules a run applied: its city version compiled with the override files as they were at its override
-   * revision. A trace is recomputed under these (see EvaluationService.stored).
+   * The rules a run applied: its city version compiled with the filed override files as they were at its override
+   * revision (the others never change an answer). A trace is recomputed under these (see EvaluationService.stored).
    */
   ofRun(versionId: number, overrideSeq: number): Rulebook {
     // A run made under the rules still in force: those, already compiled.
@@ -198,7 +230,7 @@ export class RulebookService {
       () =>
         compileRulebook([
           ...this.store.getRulebookVersion(versionId).files,
-          ...this.store.liveOverrideFilesAt(overrideSeq),
+          ...this.store.liveOverrideFilesAt(overrideSeq, IN_FORCE),
         ]),
       8,
     )

@@ -10,11 +10,12 @@ import { ChangeService } from './changes.ts'
 import { EnterpriseService } from './enterprises.ts'
 import { EvaluationService } from './evaluations.ts'
 import { JobService } from './jobs.ts'
-import { OverrideService } from './overrides.ts'
+import { type OverrideLimits, OverrideService } from './overrides.ts'
 import { OverviewService } from './overview.ts'
 import { PricingService } from './pricing.ts'
 import { ProgrammeService } from './programme.ts'
 import { ProvenanceService } from './provenance.ts'
+import { RuleCheckThread } from './rule-check.ts'
 import { RulebookService } from './rulebooks.ts'
 import { SelfCheckService } from './self-check.ts'
 import { SessionService } from './sessions.ts'
@@ -40,7 +41,12 @@ export interface Services {
 
 export function createServices(
   store: Store,
-  options: { limits?: CacheLimits; jobsDbPath?: string } = {},
+  options: {
+    limits?: CacheLimits
+    /** The database file the job worker opens; with it, override texts are also checked on a thread of their own. */
+    jobsDbPath?: string
+    overrideLimits?: OverrideLimits
+  } = {},
 ): Services {
   const cache = new RevisionCache(() => store.revision, options.limits ?? DEFAULT_CACHE_LIMITS)
   const rulebooks = new RulebookService(store)
@@ -50,9 +56,11 @@ export function createServices(
     () => ({ evaluations, enterprises, overrides, changes }),
     options.jobsDbPath,
   )
-  const overrides: OverrideService = new OverrideService(store, cache, rulebooks, (p, req) =>
-    jobs.start(p, req),
-  )
+  const overrides: OverrideService = new OverrideService(store, rulebooks, {
+    startJob: (p, req) => jobs.start(p, req),
+    checker: options.jobsDbPath ? new RuleCheckThread().check : undefined,
+    limits: options.overrideLimits,
+  })
   const programmeStore = new ProgrammeStore(store)
   const programme = new ProgrammeService(store, programmeStore, cache, rulebooks, enterprises)
   const changes = new ChangeService(store, rulebooks, programme)

@@ -17,7 +17,8 @@ import { createApp } from '../mount.ts'
 import { readRuleTexts } from '../rulebook/load.ts'
 
 const dbPath = join(mkdtempSync(join(tmpdir(), 'mujun-bench-')), 'bench.db')
-const store = new Store(createDb(dbPath))
+// As the server opens it: a request's write waits at most 100 ms for a job's (WRITE_WAIT_MS).
+const store = new Store(createDb(dbPath, { busyTimeoutMs: 100 }))
 new RulebookService(store).loadInitial(
   readRuleTexts(new URL('../../rules/ningbo', import.meta.url).pathname),
   'bench',
@@ -47,7 +48,7 @@ root.get('/gc', (c) => {
 root.route('/', createApp({ store, services, log: () => {} }))
 serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   process.stdout.write(
-    `${JSON.stringify({ port: info.port, token: tokens.utility, bureau: tokens.bureau, economy: tokens.economy, codes })}\n`,
+    `${JSON.stringify({ port: info.port, token: tokens.utility, bureau: tokens.bureau, economy: tokens.economy, county: tokens.county, countyCode: tokens.countyCode, codes })}\n`,
   )
 })
 process.on('SIGTERM', () => process.exit(0))

@@ -1,6 +1,6 @@
 /**
  * The hostile traffic `npm run soak` runs beside the normal load: unique padded tier URLs, anonymous self-checks of
- * the page, a failed-login storm on the API and on /login, and a large CSV import as a job.
+ * the page, a failed-login storm on the API and on /login, a large CSV import as a job, and large county drafts.
  */
 
 import { syntheticPopulation } from '../demo/population.ts'
@@ -56,4 +56,27 @@ export function importCsv(n: number, seed: number): string {
       ...inputs.map((k) => e.figures[k] ?? ''),
     ]),
   )
+}
+
+/**
+ * A large county draft: `items` surcharges added (one line each), as the issue "Hostile input, second round" sent them
+ * (3,000 items ≈ 400 KB). Valid: it compiles against the city rules.
+ */
+export function largeOverride(id: string, county: string, items: number, from = '2030-01-01') {
+  const lines: string[] = []
+  for (let i = 0; i < items; i++)
+    lines.push(
+      `    - { id: s${i}, label: 附${i}, from: ${from}, resource: electricity, basis: class, source: { document: 方案 }, rates: [{ class: D, rate: "0.0${i % 10}" }] }`,
+    )
+  return `override:
+  id: ${id}
+  county: "${county}"
+  label: 大量附加 ${id}
+  status: draft
+  from: ${from}
+  source: { document: 试验方案 }
+add:
+  surcharges:
+${lines.join('\n')}
+`
 }

@@ -1,14 +1,17 @@
 /**
  * `npm run soak`: a bounded soak on loopback. The server (core 0) takes 60 s of tier lookups and quotes (core 1)
  * while hostile traffic runs beside them (unique padded URLs, anonymous self-checks, a failed-login storm), a
- * 20,000-row CSV import runs as a job at a third and one evaluation is run and published half-way. Prints errors and
- * the server's RSS over time. Passes with zero errors on the normal traffic, tier p99 under 50 ms, RSS at most
- * 256 MiB over the warm-up, the heap retained after a full GC flat (±32 MiB over the last 15 s, ≤ 64 MiB over the
- * warm-up), and the import and the publish done.
+ * 20,000-row CSV import runs as a job at a third and one evaluation is run and published half-way; a county proposes
+ * drafts as large as allowed all along (withdrawing at its limit, previewing some), and a 50,000-row import runs as a
+ * job at a twelfth while the bureau keeps proposing (the writer stall; see soak-counties). Prints errors and the
+ * server's RSS over time. Passes with zero errors on the normal traffic and the county traffic (every answer one the
+ * API documents, in under a second), tier p99 under 50 ms, RSS at most 256 MiB over the warm-up, the heap retained
+ * after a full GC flat (±32 MiB over the last 15 s, ≤ 64 MiB over the warm-up), and the imports and the publish done.
  */
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
 import { hostileRequests, importCsv } from './hostile.ts'
+import { countyDrafts, writerStall } from './soak-counties.ts'
 import { startBenchServer } from './start-server.ts'
 
 // Duration in seconds: `npm run soak -- 30`.
@@ -23,6 +26,8 @@ const {
   token,
   bureau,
   economy,
+  county,
+  countyCode,
   codes,
 } = await startBenchServer(['--expose-gc'])
 const info = { token, bureau, economy, codes }
@@ -75,6 +80,7 @@ const sampler = setInterval(async () => {
   heaps.push(await retained())
 }, 5000)
 let publishNote = ''
+let countyQuiet = false
 const publisher = setTimeout(
   async () => {
     // The economy office (经信) runs and publishes the evaluation.
@@ -86,12 +92,34 @@ const publisher = setTimeout(
         body: JSON.stringify({ year: 2024 }),
       })
     ).json()) as { id: number }
-    // Recorded as a past publication: a notice would take days (see test/notice.test.ts for that path).
-    const pub = await fetch(`${base}/v1/evaluations/${run.id}/publish`, {
-      method: 'POST',
-      headers: auth,
-      body: JSON.stringify({ publishedOn: '2025-01-01', reason: 'soak: re-run recorded' }),
-    })
+    // Recorded as a past publication: a notice would take days (see test/notice.test.ts for that path). That is a
+    // correction, sent with the digest of its preview, which any write makes stale: the county pauses meanwhile.
+    // A write that meets a job's is answered 503 WRITER_BUSY: asked again after its Retry-After, as a client does.
+    countyQuiet = true
+    let pub: Response
+    for (let attempt = 0; ; attempt++) {
+      const preview = await fetch(`${base}/v1/evaluations/${run.id}/publication-preview`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({ publishedOn: '2025-01-01', months: 1 }),
+      })
+      const { digest } = (await preview.json()) as { digest: string }
+      pub = await fetch(`${base}/v1/evaluations/${run.id}/publish`, {
+        method: 'POST',
+        headers: auth,
+        body: JSON.stringify({
+          publishedOn: '2025-01-01',
+          correction: {
+            reason: 'soak: re-run recorded',
+            document: '甬经信〔2025〕1号',
+            preview: digest,
+          },
+        }),
+      })
+      if (pub.ok || attempt === 5) break
+      await new Promise((r) => setTimeout(r, Number(pub.headers.get('retry-after') ?? 1) * 1000))
+    }
+    countyQuiet = false
     publishNote = `published evaluation ${run.id} at ${SECONDS / 2} s: HTTP ${pub.status}`
   },
   (SECONDS / 2) * 1000,
@@ -125,11 +153,25 @@ const importer = setTimeout(
   },
   (SECONDS / 3) * 1000,
 )
+// Built before the load starts: generating the rows takes the client's own time.
+const stallCsv = importCsv(50_000, 26)
+let soakOver = false
+const drafts = countyDrafts(
+  base,
+  { token: county, code: countyCode },
+  () => soakOver,
+  () => countyQuiet,
+)
+const stall = new Promise<Awaited<ReturnType<typeof writerStall>>>((done) =>
+  setTimeout(() => done(writerStall(base, bureau, '330281', stallCsv)), (SECONDS / 12) * 1000),
+)
 const tierLatencies: number[] = []
 const [[tiers, quotes], hostile] = await Promise.all([
   normal(SECONDS, tierLatencies),
   load(SECONDS, 4, hostileRequests(info.token, info.codes)),
 ])
+soakOver = true
+const [draftTally, stalled] = await Promise.all([drafts, stall])
 clearInterval(sampler)
 clearTimeout(publisher)
 clearTimeout(importer)
@@ -159,6 +201,8 @@ const ok =
   flat &&
   publishNote.endsWith('200') &&
   importNote.includes(': done') &&
+  stalled.job.startsWith('done') &&
+  draftTally.errors + stalled.tally.errors === 0 &&
   tierP99 < 50
 process.stdout.write(
   [
@@ -168,6 +212,8 @@ process.stdout.write(
     `| ${result.requests.total.toLocaleString('en')} | ${Math.round(result.requests.average).toLocaleString('en')} | ${errors} | ${tierP99.toFixed(2)} ms | ${warm} MiB | ${Math.max(...samples)} MiB | ${growth} MiB | ${hostile.requests.total.toLocaleString('en')} (${hostile.non2xx.toLocaleString('en')} refused) |`,
     publishNote,
     importNote,
+    `county drafts (63 KB each) all along: ${JSON.stringify(draftTally.answers)}, ${draftTally.errors} errors, slowest answer ${Math.round(draftTally.slowest)} ms`,
+    `writer stall: import of 50,000 rows (2025) as a job at ${Math.round(SECONDS / 12)} s: ${stalled.job}; proposals meanwhile ${JSON.stringify(stalled.tally.answers)}, ${stalled.tally.errors} errors, slowest answer ${Math.round(stalled.tally.slowest)} ms`,
     `RSS samples (MiB, every 5 s): ${samples.join(' ')}`,
     `heap retained after full GC (MiB, every 5 s): ${heaps.join(' ')}; last 15 s within ${Math.max(...tail) - Math.min(...tail)} MiB (flat if ≤ ${FLAT_MIB}), ${Math.max(...heaps) - heaps[0]} MiB over warm-up (≤ ${FLAT_MIB * 2})`,
     ok ? 'soak: PASS' : 'soak: FAIL',

@@ -10,6 +10,9 @@ export interface BenchServer {
   bureau: string
   /** The economy office (经信): runs and publishes evaluations, reads the programme. */
   economy: string
+  /** The demo county (慈溪市) and its code. */
+  county: string
+  countyCode: string
   codes: string[]
 }
 
@@ -33,6 +36,8 @@ export async function startBenchServer(
     token: string
     bureau: string
     economy: string
+    county: string
+    countyCode: string
     codes: string[]
   }>((resolve, reject) => {
     let buf = ''
@@ -49,6 +54,8 @@ export async function startBenchServer(
     token: info.token,
     bureau: info.bureau,
     economy: info.economy,
+    county: info.county,
+    countyCode: info.countyCode,
     codes: info.codes,
   }
 }

@@ -10,7 +10,7 @@
 import type { Statement } from 'better-sqlite3'
 import { and, desc, gte, like, lte, sql } from 'drizzle-orm'
 import { ningboDate } from '../dates.ts'
-import { PreconditionError } from '../errors.ts'
+import { MujunError, PreconditionError } from '../errors.ts'
 import { chainHash } from './audit-chain.ts'
 import type { Db } from './client.ts'
 import { auditLog } from './schema.ts'
@@ -74,6 +74,16 @@ export class BaseStore {
   write<T>(fn: (tx: Tx) => T): T {
     try {
       return this.db.transaction(fn, { behavior: 'immediate' })
+    } catch (e) {
+      // Another connection (a job's import or run) holds the write lock past the busy timeout: the request is
+      // answered at once, to be retried, rather than waiting on the request thread (every request would wait).
+      if ((e as { code?: string }).code?.startsWith('SQLITE_BUSY'))
+        throw new MujunError(
+          'WRITER_BUSY',
+          'the database is being written by a running job (an import or an evaluation); nothing was changed: try again shortly',
+          { status: 503, headers: { 'Retry-After': '2' }, cause: e },
+        )
+      throw e
     } finally {
       this.changed()
     }

@@ -13,8 +13,12 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 
 export const MIGRATIONS_DIR = new URL('../../migrations', import.meta.url).pathname
 
-/** Opens (creating if needed) the database at `path` (`:memory:` for tests) and migrates it. */
-export function createDb(path: string): Db {
+/**
+ * Opens (creating if needed) the database at `path` (`:memory:` for tests) and migrates it. `busyTimeoutMs`: how
+ * long a write waits for another connection's write lock; the wait blocks the thread (the server's request thread
+ * takes a short one, see db/base-store WRITER_BUSY).
+ */
+export function createDb(path: string, options: { busyTimeoutMs?: number } = {}): Db {
   if (path !== ':memory:') {
     mkdirSync(dirname(path), { recursive: true })
     // Tokens' hashes and every enterprise's figures: readable by the service's own user only. SQLite gives the
@@ -28,7 +32,7 @@ export function createDb(path: string): Db {
   // costs an fsync per commit: writes here are single decisions or one transaction per import or run.
   sqlite.pragma('synchronous = FULL')
   sqlite.pragma('foreign_keys = ON')
-  sqlite.pragma('busy_timeout = 5000')
+  sqlite.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`)
   // 64 MiB of page cache (the default is 2 MiB): a million-row import or evaluation touches indexes larger than that.
   sqlite.pragma('cache_size = -65536')
   const db = drizzle(sqlite, { schema }) as Db

@@ -55,21 +55,43 @@ export class RuleStore {
   }
 
   /** Override texts that take part in the rules in force, named as files only for compile's messages. */
-  liveOverrideFiles(): RuleText[] {
+  liveOverrideFiles(statuses: readonly string[] = LIVE_STATUSES): RuleText[] {
     return this.core.db
       .select({ id: overrides.id, text: overrides.text, status: overrides.status })
       .from(overrides)
       .orderBy(asc(overrides.id))
       .all()
-      .filter((o) => LIVE_STATUSES.includes(o.status))
+      .filter((o) => statuses.includes(o.status))
       .map((o) => ({ path: overrideFileName(o.id), text: o.text }))
+  }
+
+  /**
+   * Which override records are filed, and at which version: changes exactly when the overrides that can price do.
+   * A cheap read (no texts), made at each new revision.
+   */
+  filedOverridesKey(tx: Pick<Db, 'get'> = this.core.db): string {
+    return (
+      tx.get<{ k: string | null }>(
+        sql`select group_concat(id || '.' || version, ' ') as k
+              from (select id, version from overrides where status = 'filed' order by id)`,
+      )?.k ?? ''
+    )
+  }
+
+  /** How many of `county`'s overrides await a decision (draft or submitted): bounded per county. */
+  openOverrideCount(county: string, tx: Pick<Db, 'get'> = this.core.db): number {
+    return (
+      tx.get<{ n: number }>(
+        sql`select count(*) as n from overrides where county = ${county} and status in ('draft', 'submitted')`,
+      )?.n ?? 0
+    )
   }
 
   /**
    * The live override files as they were at override revision `seq` (each override's newest revision up to it):
    * with a city version, the rules a run applied.
    */
-  liveOverrideFilesAt(seq: number): RuleText[] {
+  liveOverrideFilesAt(seq: number, statuses: readonly string[] = LIVE_STATUSES): RuleText[] {
     const rows = this.core.db.$client
       .prepare(
         `SELECT r.override_id AS id, r.text, r.to_status AS status FROM override_revisions r
@@ -78,7 +100,7 @@ export class RuleStore {
       )
       .all(seq) as { id: string; text: string; status: string }[]
     return rows
-      .filter((o) => LIVE_STATUSES.includes(o.status))
+      .filter((o) => statuses.includes(o.status))
       .map((o) => ({ path: overrideFileName(o.id), text: o.text }))
   }
 

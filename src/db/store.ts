@@ -58,6 +58,14 @@ export class Store extends BaseStore {
     return this.rules.liveOverrideFilesAt(...a)
   }
 
+  filedOverridesKey(...a: Parameters<RuleStore['filedOverridesKey']>) {
+    return this.rules.filedOverridesKey(...a)
+  }
+
+  openOverrideCount(...a: Parameters<RuleStore['openOverrideCount']>) {
+    return this.rules.openOverrideCount(...a)
+  }
+
   findVersionByHash(...a: Parameters<RuleStore['findVersionByHash']>) {
     return this.rules.findVersionByHash(...a)
   }

@@ -44,6 +44,7 @@ const STRINGS = {
   distribution: { zh: '各县（市、区）类别分布', en: 'Classes per county' },
   sectors: { zh: '各行业类别分布', en: 'Classes per sector' },
   pending: { zh: '待批县级个性化措施', en: 'Pending county overrides' },
+  previewPending: { zh: '影响正在计算，请稍后刷新', en: 'effect being computed; reload shortly' },
   targets: { zh: '三年行动目标进展', en: 'Progress against the plan targets' },
   totals: { zh: '已发布评价', en: 'Published evaluation' },
   needBureau: {

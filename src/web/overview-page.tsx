@@ -4,6 +4,8 @@
  * would change, the programme's targets and the deadlines not met.
  * @module web/overview-page
  */
+
+import type { OverrideSummary } from '../app/overrides.ts'
 import { can } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import type { OverridePreview } from '../pricing/override-preview.ts'
@@ -27,14 +29,35 @@ export function registerOverviewPage(app: PageApp, { services, who }: PageDeps) 
         p ? 403 : 401,
       )
     }
-    // Previews re-rate a county twice each: computed off the request thread (cached per revision) before rendering.
+    // Previews re-rate a county twice each: computed off the request thread and kept while their data stay as
+    // they are. The page waits for them a bounded time; one not ready yet is shown as being computed.
+    const pending = can(p, 'override.read')
+      ? services.overrides.list(p).filter((o) => PENDING.includes(o.status))
+      : []
     const year = services.overview.latestPublished(p)?.year
     const previews = new Map<string, OverridePreview>()
-    if (year !== undefined)
-      for (const o of pendingOverrides(services, p))
-        previews.set(o.id, await services.overrides.previewOffThread(p, o.id, year))
+    if (year !== undefined) {
+      const all = Promise.allSettled(
+        pending.map((o) => services.overrides.previewOffThread(p, o.id, year)),
+      )
+      let timer: NodeJS.Timeout | undefined
+      await Promise.race([all, new Promise((r) => (timer = setTimeout(r, PREVIEW_WAIT_MS)))])
+      clearTimeout(timer)
+      for (const o of pending) {
+        const pv = services.overrides.cachedPreview(o.id, year)
+        if (pv) previews.set(o.id, pv)
+      }
+    }
     await services.programme.ready(p)
-    return c.html(<Overview lang={lang} services={services} previews={previews} who={p} />)
+    return c.html(
+      <Overview
+        lang={lang}
+        services={services}
+        pending={pending}
+        previews={year === undefined ? undefined : previews}
+        who={p}
+      />,
+    )
   })
 }
 
@@ -83,18 +106,18 @@ function Bars(p: {
 }
 
 const PENDING = ['draft', 'submitted', 'approved']
-
-/** The pending overrides `p` may read (drafts only for the bureau: see override.readDraft). */
-const pendingOverrides = (services: Services, p: Principal) =>
-  services.overrides.list(p).filter((o) => PENDING.includes(o.status))
+/** How long the page waits for the previews of pending overrides before it shows those not ready as being computed. */
+const PREVIEW_WAIT_MS = 2000
 
 function Overview(props: {
   lang: Lang
   services: Services
-  previews: ReadonlyMap<string, OverridePreview>
+  pending: OverrideSummary[]
+  /** Undefined when no evaluation is published (nothing to preview against). */
+  previews: ReadonlyMap<string, OverridePreview> | undefined
   who: Principal
 }) {
-  const { lang, services, previews, who } = props
+  const { lang, services, pending, previews, who } = props
   const { rulebook } = services.rulebooks.active()
   const run = services.overview.latestPublished(who)
   const classes = rulebook.meta.classes.map((c) => c.id)
@@ -111,7 +134,6 @@ function Overview(props: {
       map.set(key, m)
     }
   }
-  const pending = pendingOverrides(services, who)
   // The programme's progress is measured from its records (projects and dispositions), never from classes.
   const progress = services.programme.progress(who)
   const quarter = services.programme.quartersSoFar().at(-1)
@@ -175,28 +197,7 @@ function Overview(props: {
       </section>
       <section id="pending">
         <h2>{t(lang, 'pending')}</h2>
-        <table>
-          {pending.map((o) => {
-            const pv = previews.get(o.id)
-            return (
-              <tr>
-                <td>{o.id}</td>
-                <td>{o.label}</td>
-                <td>{o.status}</td>
-                <td>
-                  {pv
-                    ? `${pv.enterprises.length} firms; ${
-                        Object.entries(pv.revenue)
-                          .filter(([, r]) => r.change !== '0.00')
-                          .map(([res, r]) => `${res} ${r.change}`)
-                          .join(', ') || '±0'
-                      }`
-                    : ''}
-                </td>
-              </tr>
-            )
-          })}
-        </table>
+        <PendingTable lang={lang} pending={pending} previews={previews} />
       </section>
       <section id="targets">
         <h2>{t(lang, 'targets')}</h2>
@@ -235,5 +236,40 @@ function Overview(props: {
         </table>
       </section>
     </Layout>
+  )
+}
+
+/** Pending county overrides with what each would change, or that it is being computed. */
+function PendingTable(props: {
+  lang: Lang
+  pending: OverrideSummary[]
+  previews: ReadonlyMap<string, OverridePreview> | undefined
+}) {
+  const { lang, pending, previews } = props
+  return (
+    <table>
+      {pending.map((o) => {
+        const pv = previews?.get(o.id)
+        return (
+          <tr>
+            <td>{o.id}</td>
+            <td>{o.label}</td>
+            <td>{o.status}</td>
+            <td>
+              {pv
+                ? `${pv.enterprises.length} firms; ${
+                    Object.entries(pv.revenue)
+                      .filter(([, r]) => r.change !== '0.00')
+                      .map(([res, r]) => `${res} ${r.change}`)
+                      .join(', ') || '±0'
+                  }`
+                : previews
+                  ? t(lang, 'previewPending')
+                  : ''}
+            </td>
+          </tr>
+        )
+      })}
+    </table>
   )
 }

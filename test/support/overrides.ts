@@ -29,3 +29,5 @@ replace:
         - { class: D, rate: "${options.rate ?? '2.00'}" }
 `
 }
+
+export { largeOverride } from '../../src/bench/hostile.ts'

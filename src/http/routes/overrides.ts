@@ -142,8 +142,8 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
     c.json({ overrides: overrides.list(c.get('principal')) }, 200),
   )
 
-  app.openapi(ROUTES['POST /v1/overrides'], (c) => {
-    const o = overrides.propose(c.get('principal'), c.req.valid('json').text)
+  app.openapi(ROUTES['POST /v1/overrides'], async (c) => {
+    const o = await overrides.propose(c.get('principal'), c.req.valid('json').text)
     c.header('ETag', o.etag)
     return c.json(o, 201)
   })
@@ -154,8 +154,8 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
     return c.json(o, 200)
   })
 
-  app.openapi(ROUTES['PUT /v1/overrides/{id}'], (c) => {
-    const o = overrides.edit(
+  app.openapi(ROUTES['PUT /v1/overrides/{id}'], async (c) => {
+    const o = await overrides.edit(
       c.get('principal'),
       c.req.valid('param').id,
       c.req.valid('json').text,
@@ -171,9 +171,9 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
     return c.json(o, 200)
   })
 
-  app.openapi(ROUTES['POST /v1/overrides/{id}/{action}'], (c) => {
+  app.openapi(ROUTES['POST /v1/overrides/{id}/{action}'], async (c) => {
     const { id, action } = c.req.valid('param')
-    const o = overrides.transition(
+    const o = await overrides.transition(
       c.get('principal'),
       id,
       action,
