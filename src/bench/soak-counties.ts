@@ -65,7 +65,7 @@ export async function countyDrafts(
   ]
   for (let i = 0; !stop(); i++) {
     while (quiet() && !stop()) await new Promise((r) => setTimeout(r, 100))
-    const id = `soak_draft_${i}`
+    const id = `${slugOf(county.code)}_soak_draft_${i}`
     const r = await send(
       t,
       allowed,
@@ -116,7 +116,7 @@ export async function writerStall(
     }
     if (job.status !== 'running')
       return { tally: t, job: `${job.status}${job.result ? ` (${job.result.rows} rows)` : ''}` }
-    const id = `soak_stall_${i}`
+    const id = `${slugOf(code)}_soak_stall_${i}`
     const text = largeOverride(id, code, 1)
     const r = await send(t, allowed, `${base}/v1/overrides`, json(bureau, { text }), 2000)
     if (r.status === 201)
@@ -129,4 +129,9 @@ export async function writerStall(
       )
     await new Promise((r) => setTimeout(r, 50))
   }
+}
+
+/** The prefix a county's override ids begin with (the Ningbo rulebook's county slugs; `c` and the code otherwise). */
+function slugOf(code: string): string {
+  return ({ '330282': 'cixi', '330281': 'yuyao' } as Record<string, string>)[code] ?? `c${code}`
 }

@@ -56,7 +56,7 @@ describe('county override texts on the request thread', () => {
   it('four drafts of 3,000 items are checked off the request thread: tier lookups stay fast meanwhile', async () => {
     await tiers(2, undefined, 50) // warm: every date asked
     const alone = p99(await tiers(2, undefined, 100))
-    const texts = [0, 1, 2, 3].map((i) => largeOverride(`big_${i}`, tokens.countyCode, 3000))
+    const texts = [0, 1, 2, 3].map((i) => largeOverride(`cixi_big_${i}`, tokens.countyCode, 3000))
     expect(Buffer.byteLength(texts[0])).toBeGreaterThan(400_000)
     const started = performance.now()
     const proposing = Promise.all(texts.map(propose))
@@ -74,7 +74,7 @@ describe('county override texts on the request thread', () => {
 
   it('a later override change costs no request a recompile, and /overview answers in bounded time', async () => {
     // A small change after the large drafts: the next lookup is not slowed (before: a 3.1 s recompile of all drafts).
-    const small = await propose(draftOverride('small_0', tokens.countyCode, '2031-01-01'))
+    const small = await propose(draftOverride('cixi_small_0', tokens.countyCode, '2031-01-01'))
     expect(small.status).toBe(201)
     const t = performance.now()
     expect(
@@ -105,7 +105,7 @@ describe('county override texts on the request thread', () => {
     expect(page.status).toBe(200)
     expect(performance.now() - started).toBeLessThan(4000)
     const html = await page.text()
-    for (const id of ['big_0', 'big_3', 'small_0']) expect(html).toContain(id)
+    for (const id of ['cixi_big_0', 'cixi_big_3', 'cixi_small_0']) expect(html).toContain(id)
     expect(p99(during)).toBeLessThan(250)
   }, 120_000)
 
@@ -115,24 +115,24 @@ describe('county override texts on the request thread', () => {
     ).length
     for (let i = open; i < 20; i++)
       expect(
-        (await propose(draftOverride(`many_${i}`, tokens.countyCode, '2031-01-01'))).status,
+        (await propose(draftOverride(`cixi_many_${i}`, tokens.countyCode, '2031-01-01'))).status,
       ).toBe(201)
-    const refused = await propose(draftOverride('many_20', tokens.countyCode, '2031-01-01'))
+    const refused = await propose(draftOverride('cixi_many_20', tokens.countyCode, '2031-01-01'))
     expect(refused.status).toBe(409)
     expect(refused.body).toMatchObject({ code: 'DRAFT_LIMIT', details: { limit: 20, open: 20 } })
-    expect((await api(s.base, 'GET', '/v1/overrides/many_20', tokens.bureau)).status).toBe(404)
+    expect((await api(s.base, 'GET', '/v1/overrides/cixi_many_20', tokens.bureau)).status).toBe(404)
     // Withdrawing one frees its place.
-    const w = await api(s.base, 'POST', '/v1/overrides/big_0/withdraw', tokens.county, {
+    const w = await api(s.base, 'POST', '/v1/overrides/cixi_big_0/withdraw', tokens.county, {
       reason: 'too large',
     })
     expect(w.status).toBe(200)
-    expect((await propose(draftOverride('many_20', tokens.countyCode, '2031-01-01'))).status).toBe(
-      201,
-    )
+    expect(
+      (await propose(draftOverride('cixi_many_20', tokens.countyCode, '2031-01-01'))).status,
+    ).toBe(201)
   }, 120_000)
 
   it('a text over MAX_OVERRIDE_BYTES is refused OVERRIDE_TOO_LARGE with the limit, before it is read', async () => {
-    const text = largeOverride('huge', tokens.countyCode, 3300)
+    const text = largeOverride('cixi_huge', tokens.countyCode, 3300)
     expect(Buffer.byteLength(text)).toBeGreaterThan(500_000)
     const t = performance.now()
     const r = await propose(text)

@@ -25,7 +25,7 @@ describe('a request-thread write during a job', () => {
   it('a county proposing while an import job writes is answered at once, 201 or 503 WRITER_BUSY, and tiers stay fast', async () => {
     // A server that has answered proposals before (the first one warms the checker thread).
     const warm = await api(s.base, 'POST', '/v1/overrides', tokens.county, {
-      text: draftOverride('before_import', tokens.countyCode, '2031-01-01'),
+      text: draftOverride('cixi_before_import', tokens.countyCode, '2031-01-01'),
     })
     expect(warm.status).toBe(201)
     const csv = importCsv(200_000, 26)
@@ -47,7 +47,7 @@ describe('a request-thread write during a job', () => {
       for (let i = 0; running; i++) {
         const t = performance.now()
         const r = await api(s.base, 'POST', '/v1/overrides', tokens.county, {
-          text: draftOverride(`during_${i}`, tokens.countyCode, '2031-01-01'),
+          text: draftOverride(`cixi_during_${i}`, tokens.countyCode, '2031-01-01'),
         })
         proposals.push({
           status: r.status,
@@ -94,7 +94,7 @@ describe('a request-thread write during a job', () => {
     expect(Math.max(...tierMs)).toBeLessThan(1000)
     // A proposal refused meanwhile goes through once the import is done.
     const after = await api(s.base, 'POST', '/v1/overrides', tokens.county, {
-      text: draftOverride('after_import', tokens.countyCode, '2031-01-01'),
+      text: draftOverride('cixi_after_import', tokens.countyCode, '2031-01-01'),
     })
     expect(after.status).toBe(201)
   }, 300_000)
