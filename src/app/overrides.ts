@@ -344,7 +344,7 @@ export class OverrideService {
     return this.detail(this.store.overrideRow(id)!)
   }
 
-  /** Previews being computed, so that the same question asked again meanwhile waits for the same job. */
+  /** Previews being computed, so that the same question asked again by the same token waits for the same job. */
   private inFlight = new Map<string, Promise<OverridePreview>>()
 
   /**
@@ -361,7 +361,9 @@ export class OverrideService {
     const hit = this.cache.peek<OverridePreview>(key)
     if (hit || !this.startJob) return hit ?? this.preview(p, id, year)
     const revision = this.store.revision
-    const flight = `${key}|${revision}`
+    // Shared only by one token's requests: joining another's job would wait in that owner's queue (app/jobs), and
+    // be cancelled with its token.
+    const flight = `${key}|${revision}|${p!.tokenId}`
     let pending = this.inFlight.get(flight)
     if (!pending) {
       pending = this.startJob(p, { kind: 'preview', overrideId: id, year })

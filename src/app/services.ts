@@ -45,6 +45,7 @@ export function createServices(
   const enterprises = new EnterpriseService(store, cache, rulebooks)
   const evaluations = new EvaluationService(store, cache, rulebooks)
   const jobs: JobService = new JobService(
+    store,
     () => ({ evaluations, enterprises, overrides, changes }),
     options.jobsDbPath,
   )
@@ -62,7 +63,7 @@ export function createServices(
     cache,
     rulebooks,
     overrides,
-    tokens: new TokenService(store, cache, rulebooks),
+    tokens: new TokenService(store, cache, rulebooks, jobs),
     enterprises,
     evaluations,
     pricing,
