@@ -84,9 +84,11 @@ if (env.DEMO && store.listEnterprises({ limit: 1, offset: 0 }).total === 0) {
     `empty database: loading a demo population of ${env.DEMO_SIZE} enterprises (2023 and 2024, both published; the 2015–2017 rectification programme with its 2014 and 2017 figures)…`,
   )
   const t = Date.now()
-  tokens = seedDemo(services, env.DEMO_SIZE)
-  if (env.DB_PATH !== ':memory:')
-    writeFileSync(tokenFile, `${JSON.stringify(tokens, null, 2)}\n`, { mode: 0o600 })
+  // The file is written inside the seeding transaction: no demo data is committed without its tokens.
+  tokens = seedDemo(services, env.DEMO_SIZE, (t) => {
+    if (env.DB_PATH !== ':memory:')
+      writeFileSync(tokenFile, `${JSON.stringify(t, null, 2)}\n`, { mode: 0o600 })
+  })
   say(`demo loaded in ${((Date.now() - t) / 1000).toFixed(1)} s`)
 } else if (env.DEMO && existsSync(tokenFile)) {
   tokens = JSON.parse(readFileSync(tokenFile, 'utf8')) as DemoTokens

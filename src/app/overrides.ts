@@ -402,7 +402,7 @@ export class OverrideService {
     return this.detail(this.store.overrideRow(id)!)
   }
 
-  /** Previews being computed, so that the same question asked again meanwhile waits for the same job. */
+  /** Previews being computed, so that the same question asked again by the same token waits for the same job. */
   private inFlight = new Map<string, Promise<OverridePreview>>()
   /**
    * Previews by what they depend on (see previewKey), not by revision: a write elsewhere (another county's draft,
@@ -429,15 +429,18 @@ export class OverrideService {
     const key = this.previewKey(row, year)
     const hit = this.previews.get(key)
     if (hit || !this.startJob) return hit ?? this.preview(p, id, year)
-    let pending = this.inFlight.get(key)
+    // Shared only by one token's requests: joining another's job would wait in that owner's queue (app/jobs), and
+    // be cancelled with its token.
+    const flight = `${key}|${p!.tokenId}`
+    let pending = this.inFlight.get(flight)
     if (!pending) {
       pending = this.startJob(p, { kind: 'preview', overrideId: id, year })
         .done.then((pv) => {
           this.keepPreview(key, pv as OverridePreview)
           return pv as OverridePreview
         })
-        .finally(() => this.inFlight.delete(key))
-      this.inFlight.set(key, pending)
+        .finally(() => this.inFlight.delete(flight))
+      this.inFlight.set(flight, pending)
     }
     return pending
   }

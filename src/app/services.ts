@@ -53,6 +53,7 @@ export function createServices(
   const enterprises = new EnterpriseService(store, cache, rulebooks)
   const evaluations = new EvaluationService(store, cache, rulebooks)
   const jobs: JobService = new JobService(
+    store,
     () => ({ evaluations, enterprises, overrides, changes }),
     options.jobsDbPath,
   )
@@ -67,7 +68,7 @@ export function createServices(
   const pricing = new PricingService(cache, rulebooks, enterprises, evaluations, programme, () =>
     store.today(),
   )
-  const tokens = new TokenService(store, cache, rulebooks)
+  const tokens = new TokenService(store, cache, rulebooks, jobs)
   return {
     store,
     cache,

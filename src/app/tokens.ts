@@ -12,6 +12,7 @@ import { MujunError } from '../errors.ts'
 import type { Principal, Role } from '../principal.ts'
 import { actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
+import type { JobService } from './jobs.ts'
 import { scopeRuleOf } from './permissions.ts'
 import type { RulebookService } from './rulebooks.ts'
 
@@ -57,6 +58,8 @@ export class TokenService {
     private readonly store: Store,
     private readonly cache: RevisionCache,
     private readonly rulebooks: RulebookService,
+    /** Told of a revocation: the token's jobs are cancelled (app/jobs). */
+    private readonly jobs?: Pick<JobService, 'tokenRevoking' | 'tokenRevoked'>,
   ) {}
 
   /** The principal a token stands for, if it is known, not revoked and not expired. */
@@ -105,8 +108,12 @@ export class TokenService {
   }
 
   revoke(p: Principal | undefined, id: number): TokenInfo {
-    const who = authorize(p, 'token.manage')
-    this.store.revokeToken(id, actorOf(who))
+    const by = actorOf(authorize(p, 'token.manage'))
+    // Work it asked for does not outlive it: its running job stops (first: it may hold the write lock), its queued
+    // jobs are cancelled once the revocation is committed (app/jobs).
+    this.jobs?.tokenRevoking(id, by)
+    const { revokedAt } = this.store.revokeToken(id, by)
+    this.jobs?.tokenRevoked(id, by, revokedAt)
     return this.info(id)
   }
 

@@ -3,8 +3,22 @@
  * @module db/backup
  */
 import { createHash } from 'node:crypto'
-import { chmodSync, closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
-import { dirname } from 'node:path'
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  fchmodSync,
+  linkSync,
+  lstatSync,
+  mkdtempSync,
+  openSync,
+  readlinkSync,
+  readSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
+import { dirname, join } from 'node:path'
 import Database from 'better-sqlite3'
 import { MujunError } from '../errors.ts'
 import { type AuditRow, type ChainCheck, checkChain } from './audit-chain.ts'
@@ -44,12 +58,19 @@ export interface DatabaseCheck {
 
 /**
  * Copies the whole database to `path` with VACUUM INTO: one read transaction, so the copy holds exactly the commits
- * made before it began, and writers (the server, other processes) go on meanwhile. The copy is checked, made
- * readable by its owner only, and recorded in the audit log (who, when, where, its sha256). `path` must not exist:
- * a backup is never overwritten.
+ * made before it began, and writers (the server, other processes) go on meanwhile. The copy is checked, readable by
+ * its owner only from its first byte, and recorded in the audit log (who, when, where, its sha256). `path` must not
+ * exist, not even as a symbolic link: a backup is never overwritten and never written through a link.
  */
 export function backupDatabase(store: Store, path: string, actor: string): DatabaseCheck {
-  if (existsSync(path))
+  const there = lstatSync(path, { throwIfNoEntry: false })
+  if (there?.isSymbolicLink())
+    throw new MujunError(
+      'BACKUP_SYMLINK',
+      `${path} is a symbolic link (to ${readlinkSync(path)}): a backup is never written through one; name a new file`,
+      { status: 409 },
+    )
+  if (there)
     throw new MujunError('BACKUP_EXISTS', `${path} exists: a backup is never overwritten`, {
       status: 409,
     })
@@ -57,27 +78,58 @@ export function backupDatabase(store: Store, path: string, actor: string): Datab
     throw new MujunError('BACKUP_FOLDER_MISSING', `the folder ${dirname(path)} does not exist`, {
       status: 422,
     })
-  store.db.$client.prepare('VACUUM INTO ?').run(path)
-  chmodSync(path, 0o600)
-  const check = checkDatabase(path)
-  if (check.integrity !== 'ok')
-    throw new MujunError(
-      'BACKUP_INVALID',
-      `the copy at ${path} fails its check: ${check.integrity}`,
-      {
-        status: 500,
-      },
+  // Written in a folder of its own beside `path` (mkdtemp: 0700, so no other user reaches what is inside) into a
+  // file created empty with mode 0600 before SQLite writes a byte (VACUUM INTO accepts an empty file and keeps its
+  // mode); then hard-linked to `path`, which fails if anything (a file, a link) appeared there meanwhile.
+  const folder = mkdtempSync(join(dirname(path), '.mujun-backup-'))
+  try {
+    const part = join(folder, 'copy.db')
+    const { O_CREAT, O_EXCL, O_WRONLY, O_NOFOLLOW } = constants
+    const fd = openSync(part, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW, 0o600)
+    // The umask can only take bits away; 0600 whatever it is.
+    fchmodSync(fd, 0o600)
+    closeSync(fd)
+    store.db.$client.prepare('VACUUM INTO ?').run(part)
+    const check = { ...checkDatabase(part), path }
+    if (check.integrity !== 'ok')
+      throw new MujunError(
+        'BACKUP_INVALID',
+        `the copy at ${path} fails its check: ${check.integrity}`,
+        { status: 500 },
+      )
+    place(part, path)
+    store.write((tx) =>
+      store.audit(tx, actor, 'database.backup', `backup/${path}`, {
+        sha256: check.sha256,
+        bytes: check.bytes,
+        rows: check.rows,
+        upTo: check.lastAudit?.at ?? null,
+        auditHead: check.auditChain?.head ?? null,
+      }),
     )
-  store.write((tx) =>
-    store.audit(tx, actor, 'database.backup', `backup/${path}`, {
-      sha256: check.sha256,
-      bytes: check.bytes,
-      rows: check.rows,
-      upTo: check.lastAudit?.at ?? null,
-      auditHead: check.auditChain?.head ?? null,
-    }),
-  )
-  return check
+    return check
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
+}
+
+/**
+ * Gives the finished copy its name without replacing anything: link() fails on an existing name, a dangling
+ * symbolic link included. Where hard links are not supported, a copy whose open is O_EXCL (same guarantee, with
+ * the source's 0600 mode).
+ */
+function place(part: string, path: string): void {
+  try {
+    linkSync(part, path)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EEXIST')
+      throw new MujunError('BACKUP_EXISTS', `${path} appeared while the copy was made`, {
+        status: 409,
+      })
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV') throw e
+    copyFileSync(part, path, constants.COPYFILE_EXCL)
+  }
 }
 
 /** Opens a database file read-only and describes it: SQLite's integrity check, its records, its sha256. */

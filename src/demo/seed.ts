@@ -1,10 +1,12 @@
 /**
  * Loads the demo population (two years of figures, both evaluations published) and demo tokens into an empty
- * database. Deterministic: the same size gives the same enterprises, figures and classes.
+ * database, in one transaction: the data and the tokens together, or neither. Deterministic: the same size gives
+ * the same enterprises, figures and classes. Any size the environment allows works (see withDemoCounty).
  * @module demo/seed
  */
 import type { Services } from '../app/services.ts'
 import { addDays } from '../dates.ts'
+import { withCheckChar } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import type { Principal } from '../principal.ts'
 import { prng, syntheticPopulation } from './population.ts'
@@ -39,13 +41,53 @@ function previousYear(population: Enterprise[]): Enterprise[] {
   })
 }
 
+/** The demo county's token and its demo enterprise are 慈溪's. */
+const DEMO_COUNTY = '330282'
+
+/**
+ * A population with at least one firm in the demo county: a small one may have none (10 firms fall in 4 counties),
+ * and the demo county's token and enterprise need one. Then the last firm of the most populous county moves there
+ * (its credit code renamed to the county's); a population that has one is kept as it is.
+ */
+function withDemoCounty(population: Enterprise[]): Enterprise[] {
+  if (population.some((e) => e.county === DEMO_COUNTY)) return population
+  const counts = new Map<string, number>()
+  for (const e of population) counts.set(e.county, (counts.get(e.county) ?? 0) + 1)
+  const largest = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0][0]
+  const i = population.map((e) => e.county).lastIndexOf(largest)
+  const moved = population[i]
+  // 91 + county (6) + the firm's own 9 characters, then the check character of the new code.
+  const body = `91${DEMO_COUNTY}${moved.creditCode.slice(8, 17)}`
+  const out = [...population]
+  out[i] = { ...moved, county: DEMO_COUNTY, creditCode: body + withCheckChar(body).slice(17) }
+  return out
+}
+
 /** The demo seeder acts as the economy-and-IT office (it keeps the register and runs the evaluations), without a token. */
 const DEMO: Principal = { role: 'economy', scope: '', label: 'demo', tokenId: 0 }
 
-/** Seeds an empty store; returns the demo tokens (stored hashed, shown once). */
-export function seedDemo(services: Services, size: number): DemoTokens {
+/**
+ * Seeds an empty store; returns the demo tokens (stored hashed, shown once). One transaction holds every write
+ * (each use case's own transaction is a savepoint of it) and `keep`, which stores the tokens (the server writes
+ * demo-tokens.json): if anything fails, nothing is committed and the next start seeds an empty database again.
+ */
+export function seedDemo(
+  services: Services,
+  size: number,
+  keep: (tokens: DemoTokens) => void = () => {},
+): DemoTokens {
+  return services.store.db.$client
+    .transaction(() => {
+      const tokens = seed(services, size)
+      keep(tokens)
+      return tokens
+    })
+    .immediate()
+}
+
+function seed(services: Services, size: number): DemoTokens {
   const { store, enterprises, evaluations } = services
-  const current = syntheticPopulation(size, 2024)
+  const current = withDemoCounty(syntheticPopulation(size, 2024))
   enterprises.importRows(DEMO, previousYear(current), 2023)
   enterprises.importRows(DEMO, current, 2024)
   let lastRun = 0
@@ -64,22 +106,25 @@ export function seedDemo(services: Services, size: number): DemoTokens {
     lastRun = run.id
   }
   seedProgramme(services, current)
-  // The demo enterprise is a 慈溪 firm rated D (or C) in 2024, so its tier and quotes show a surcharge.
+  // The demo enterprise is a 慈溪 firm rated D (or C) in 2024, so its tier and quotes show a surcharge (in a tiny
+  // demo, whichever 慈溪 firm there is).
   const first = (c?: string) =>
-    store.runResults(lastRun, { county: '330282', class: c, limit: 1, offset: 0 })[0]
+    store.runResults(lastRun, { county: DEMO_COUNTY, class: c, limit: 1, offset: 0 })[0]
   const pick = first('D') ?? first('C') ?? first()
-  const cixi = current.find((e) => e.creditCode === pick.creditCode)!
+  const cixi =
+    current.find((e) => e.creditCode === pick?.creditCode) ??
+    current.find((e) => e.county === DEMO_COUNTY)!
   return {
     bureau: store.createToken('bureau', '', 'demo bureau', { by: 'demo' }).token,
     utility: store.createToken('utility', '', 'demo utility', { by: 'demo' }).token,
-    county: store.createToken('county', '330282', 'demo county 慈溪市', { by: 'demo' }).token,
+    county: store.createToken('county', DEMO_COUNTY, 'demo county 慈溪市', { by: 'demo' }).token,
     enterprise: store.createToken('enterprise', cixi.creditCode, `demo enterprise ${cixi.name}`, {
       by: 'demo',
     }).token,
     // Made after the first four, whose token ids older tests and tools know.
     economy: store.createToken('economy', '', 'demo economy office 经信', { by: 'demo' }).token,
     observer: store.createToken('observer', '', 'demo observer 环保', { by: 'demo' }).token,
-    countyCode: '330282',
+    countyCode: DEMO_COUNTY,
     creditCode: cixi.creditCode,
   }
 }

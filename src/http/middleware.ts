@@ -12,6 +12,7 @@ import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
 import { problemResponse } from '../edge-shared/problem.ts'
 import { AuthError, MujunError } from '../errors.ts'
 import { type AppDeps, type AppEnv, clientOf, headerOf } from './context.ts'
+import { MAX_JSON_BYTES } from './routes/bills.ts'
 
 /** The body check: a declared length against the limit, a chunked body metered (a billing run streamed). */
 export function bodyCheck(deps: AppDeps) {
@@ -26,18 +27,34 @@ export function bodyCheck(deps: AppDeps) {
       bodyLimit({ maxSize: max, onError: (c) => tooLarge(c, max) }),
     ]),
   )
+  const maxJson = Math.min(MAX_JSON_BYTES, maxImport)
+  const jsonTooLarge = (c: Context) =>
+    problemResponse(
+      c,
+      413,
+      'BODY_TOO_LARGE',
+      `a billing run sent as one JSON array is at most ${maxJson} bytes; send a large run as application/x-ndjson (one request a line, streamed both ways, no count limit)`,
+    )
+  // Read up to the limit at most, never further: a chunked body is counted as it arrives.
+  const jsonLimit = bodyLimit({ maxSize: maxJson, onError: jsonTooLarge })
   // A declared Content-Length is checked from the header (Node's parser stops the body there); only chunked
   // bodies are metered by hono's bodyLimit, because reading `raw.body` turns the request into a web stream.
   // The limit is chosen once the caller is known: a year's CSV may be large, but only a bureau may send one.
   return (c: Context<AppEnv>, next: () => Promise<void>): Promise<unknown> => {
     const p = c.get('principal')
-    const max =
-      (c.req.path === '/v1/enterprises:import' && can(p, 'enterprise.write')) ||
-      (c.req.path === '/v1/bills' && can(p, 'bills.run'))
-        ? maxImport
-        : maxBody
+    const bills = c.req.path === '/v1/bills' && can(p, 'bills.run')
     const length = headerOf(c, 'content-length')
     const chunked = length === undefined || headerOf(c, 'transfer-encoding') !== undefined
+    // A billing run as one JSON array is parsed whole: a small limit of its own (NDJSON is the way for a large one).
+    if (bills && /^application\/json\b/i.test(headerOf(c, 'content-type') ?? '')) {
+      if (chunked) return jsonLimit(c, next)
+      if (/^\d{1,15}$/.test(length) && Number(length) > maxJson)
+        return Promise.resolve(jsonTooLarge(c))
+    }
+    const max =
+      (c.req.path === '/v1/enterprises:import' && can(p, 'enterprise.write')) || bills
+        ? maxImport
+        : maxBody
     // A billing run streams: its body is metered as it is read (past the limit the handler answers the lines
     // read, then one BODY_TOO_LARGE line), never buffered whole the way hono's bodyLimit buffers a chunked body.
     if (chunked && c.req.path === '/v1/bills' && c.req.raw.body) {

@@ -2,7 +2,7 @@
  * The utility's billing run: many quote requests at once, each answered exactly as `POST /v1/quotes` answers it
  * (its quote, or its problem), in request order. NDJSON both ways, streamed: a line is answered as soon as it is
  * read, and the next part of the body is read only as the answers are taken, so a million bills need neither the
- * whole body nor the whole answer in memory. A JSON array (up to MAX_ARRAY) is answered with a JSON array.
+ * whole body nor the whole answer in memory. A JSON array (up to MAX_ARRAY requests and MAX_JSON_BYTES) is answered with a JSON array.
  * @module http/routes/bills
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
@@ -17,6 +17,12 @@ import { BillAnswerSchema, BillAnswersSchema, reply } from '../responses.ts'
 
 /** Requests in one JSON-array batch; NDJSON has no count limit, only the body size limit. */
 export const MAX_ARRAY = 10_000
+/**
+ * Bytes of a JSON-array body: parsed whole, a body costs several times its size in memory (100 MB of `[[0,…]]`
+ * took the server from 341 to 1,148 MiB), so it is kept small; 10,000 plain requests fit. Large runs are NDJSON,
+ * streamed line by line (see middleware bodyCheck, which applies it while the body is read).
+ */
+export const MAX_JSON_BYTES = 2 * 1024 * 1024
 /** Longest NDJSON line, bytes of UTF-16 text: a quote with its 400 readings fits many times over. */
 export const MAX_LINE = 256 * 1024
 const SINGLE = '/v1/quotes'
@@ -70,7 +76,7 @@ export function registerBillRoutes(
       tags: ['utilities'],
       summary:
         'A billing run: many quote requests, each answered as POST /v1/quotes answers it (NDJSON streamed both ways, or a JSON array)',
-      description: `application/x-ndjson: one quote request per line; the answer has one line per non-blank request line, in order: the quote, or the problem+json body its single request would get (with its status). A line longer than ${MAX_LINE} characters is answered with BODY_TOO_LARGE. application/json: an array of up to ${MAX_ARRAY} requests, answered with an array. For bureau and utility tokens; the body may be as large as an import.`,
+      description: `application/x-ndjson: one quote request per line; the answer has one line per non-blank request line, in order: the quote, or the problem+json body its single request would get (with its status). A line longer than ${MAX_LINE} characters is answered with BODY_TOO_LARGE. application/json: an array of up to ${MAX_ARRAY} requests in at most ${MAX_JSON_BYTES} bytes (larger: 413 BODY_TOO_LARGE; send large runs as NDJSON), answered with an array. For bureau and utility tokens; the body may be as large as an import.`,
       request: {
         body: {
           required: true,
