@@ -22,7 +22,8 @@ let s: Server
 let tokens: DemoTokens
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mujun-jobs-fair-'))
-  s = await startServer({ DB_PATH: join(dir, 'm.db'), DEMO_SIZE: '2000' })
+  // More drafts than MAX_OPEN_OVERRIDES' default: the flood needs 40 distinct previews (two years of 20 drafts and a probe).
+  s = await startServer({ DB_PATH: join(dir, 'm.db'), DEMO_SIZE: '2000', MAX_OPEN_OVERRIDES: '30' })
   tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
 }, 120_000)
 afterAll(stopAll)
