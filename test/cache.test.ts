@@ -42,3 +42,46 @@ describe('RevisionCache', () => {
     expect(cache.get('a', () => 2)).toBe(2)
   })
 })
+
+describe('what moves the cache', () => {
+  it("a county's draft leaves the cached tiers in place; a filing drops them (a draft changes no price)", async () => {
+    const { createTestApp, call } = await import('./support/app.ts')
+    const { draftOverride } = await import('./support/overrides.ts')
+    const t = createTestApp({ size: 60 })
+    const tier = () =>
+      call(t.app, 'GET', `/v1/enterprises/${t.tokens.creditCode}/tier?date=2025-03-01`, {
+        token: t.tokens.utility,
+      })
+    expect((await tier()).status).toBe(200)
+    const warm = t.services.cache.stats().entries
+    expect(warm).toBeGreaterThan(0)
+    const before = t.store.cachedRevision
+    const text = draftOverride('cixi_cache_draft', '330282', '2031-01-01')
+    expect(
+      (await call(t.app, 'POST', '/v1/overrides', { token: t.tokens.county, body: { text } }))
+        .status,
+    ).toBe(201)
+    const submitted = await call(t.app, 'POST', '/v1/overrides/cixi_cache_draft/submit', {
+      token: t.tokens.county,
+      body: {},
+    })
+    expect(submitted.status).toBe(200)
+    expect((await tier()).status).toBe(200)
+    // Nothing dropped: the entries before (the county token's principal came in beside them).
+    expect(t.store.cachedRevision).toBe(before)
+    expect(t.services.cache.stats().entries).toBeGreaterThanOrEqual(warm)
+    const revision = t.store.cachedRevision
+    for (const [step, body] of [
+      ['approve', { ref: '甬发改价格〔2030〕1号' }],
+      ['file', { ref: '浙发改价格备〔2030〕1号' }],
+    ] as const) {
+      const r = await call(t.app, 'POST', `/v1/overrides/cixi_cache_draft/${step}`, {
+        token: t.tokens.bureau,
+        body,
+      })
+      expect(r.status).toBe(200)
+    }
+    // Approving changes no price either; filing does.
+    expect(t.store.cachedRevision).toBe(revision + 1)
+  })
+})

@@ -39,7 +39,7 @@ export class EnterpriseService {
 
   /** Reads the stored rows among `codes` in one statement and keeps each in the cache, as `row` would have. */
   prefetch(codes: string[]): void {
-    const revision = this.store.revision
+    const revision = this.store.cachedRevision
     for (const e of this.store.enterprisesByCodes(codes))
       this.cache.put(rowKey(e.creditCode), e, revision, () => 400)
   }

@@ -522,7 +522,7 @@ export class EvaluationService {
    * `history` would have made it (a billing run prefetches a chunk of firms; each quote then hits).
    */
   prefetchHistories(codes: string[], lastYear: number, knownAt?: string): void {
-    const revision = this.store.revision
+    const revision = this.store.cachedRevision
     const runIds = this.historyRuns(lastYear, knownAt)
     const facts = this.store.ratedFactsOf(codes, runIds)
     for (const code of codes)

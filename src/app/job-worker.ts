@@ -8,8 +8,12 @@ import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
 import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
+import { yieldToRequests } from './background-thread.ts'
 import { asJobError, JOB_CANCELLED, type JobMessage, type JobRequest, runJob } from './jobs.ts'
 import { createServices } from './services.ts'
+
+// An import or an evaluation must not take the core from tier lookups (app/background-thread).
+yieldToRequests()
 
 const { dbPath, stop } = workerData as { dbPath: string; stop: SharedArrayBuffer }
 const store = new Store(createDb(dbPath))

@@ -81,6 +81,9 @@ export function overrideEvents(store: Store, id: string): OverrideEvent[] {
   }))
 }
 
+/** A draft written or edited changes no answer the cache holds (only filed overrides are in force). */
+const DRAFT_WRITE = { changesCached: false }
+
 export class OverrideService {
   /** Runs a preview as a job (off the request thread); without one, previews run in place. */
   private readonly startJob?: StartPreviewJob
@@ -174,7 +177,7 @@ export class OverrideService {
         },
         0,
       )
-    })
+    }, DRAFT_WRITE)
     return this.written(id, header)
   }
 
@@ -212,7 +215,7 @@ export class OverrideService {
         },
         current.version,
       )
-    })
+    }, DRAFT_WRITE)
     return this.written(id, header)
   }
 
@@ -297,47 +300,51 @@ export class OverrideService {
           ? { id: superseded.id, text: endOverride(superseded.text, endOld) }
           : undefined,
       )
-    this.store.write((tx) => {
-      this.sameCityVersion(versionId)
-      if (action === 'file' && this.store.filedOverridesKey(tx) !== filedKey)
-        throw new ConflictError('the filed overrides changed meanwhile; try again')
-      this.store.writeOverride(
-        tx,
-        {
-          id,
-          county: current.county,
-          status: next.to,
-          text: next.text,
-          action,
-          fromStatus: next.from,
-          by,
-          reason: decision.reason,
-          ref: decision.ref ?? null,
-          decisionDate: date,
-        },
-        current.version,
-      )
-      // A filed successor ends the filed override it supersedes on its own start date, as a revision of that one.
-      if (superseded && endOld !== undefined) {
-        const old = this.store.overrideRow(superseded.id, tx)!
+    this.store.write(
+      (tx) => {
+        this.sameCityVersion(versionId)
+        if (action === 'file' && this.store.filedOverridesKey(tx) !== filedKey)
+          throw new ConflictError('the filed overrides changed meanwhile; try again')
         this.store.writeOverride(
           tx,
           {
-            id: old.id,
-            county: old.county,
-            status: old.status,
-            text: endOverride(old.text, endOld),
-            action: 'supersede',
-            fromStatus: old.status,
+            id,
+            county: current.county,
+            status: next.to,
+            text: next.text,
+            action,
+            fromStatus: next.from,
             by,
-            reason: `superseded by ${id} from ${compiled.from}`,
+            reason: decision.reason,
             ref: decision.ref ?? null,
             decisionDate: date,
           },
-          old.version,
+          current.version,
         )
-      }
-    })
+        // A filed successor ends the filed override it supersedes on its own start date, as a revision of that one.
+        if (superseded && endOld !== undefined) {
+          const old = this.store.overrideRow(superseded.id, tx)!
+          this.store.writeOverride(
+            tx,
+            {
+              id: old.id,
+              county: old.county,
+              status: old.status,
+              text: endOverride(old.text, endOld),
+              action: 'supersede',
+              fromStatus: old.status,
+              by,
+              reason: `superseded by ${id} from ${compiled.from}`,
+              ref: decision.ref ?? null,
+              decisionDate: date,
+            },
+            old.version,
+          )
+        }
+        // Only a filing, or a change to a filed override, changes a price: nothing cached depends on the others.
+      },
+      { changesCached: next.to === 'filed' || next.from === 'filed' },
+    )
     return this.written(id, header)
   }
 

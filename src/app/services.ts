@@ -48,7 +48,10 @@ export function createServices(
     overrideLimits?: OverrideLimits
   } = {},
 ): Services {
-  const cache = new RevisionCache(() => store.revision, options.limits ?? DEFAULT_CACHE_LIMITS)
+  const cache = new RevisionCache(
+    () => store.cachedRevision,
+    options.limits ?? DEFAULT_CACHE_LIMITS,
+  )
   const rulebooks = new RulebookService(store)
   const enterprises = new EnterpriseService(store, cache, rulebooks)
   const evaluations = new EvaluationService(store, cache, rulebooks)

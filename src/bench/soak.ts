@@ -29,7 +29,11 @@ const {
   county,
   countyCode,
   codes,
-} = await startBenchServer(['--expose-gc'])
+} = await startBenchServer([
+  '--expose-gc',
+  // SOAK_PROFILE=DIR: the server's threads profiled (node --cpu-prof), for src/bench/profile-top.ts.
+  ...(process.env.SOAK_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SOAK_PROFILE}`] : []),
+])
 const info = { token, bureau, economy, codes }
 // taskset execs node, so the child's pid is the server's.
 const rssMiB = () =>
@@ -81,10 +85,23 @@ const sampler = setInterval(async () => {
 }, 5000)
 let publishNote = ''
 let countyQuiet = false
+let published: () => void = () => {}
+const publication = new Promise<void>((done) => {
+  published = done
+})
+const soakStart = performance.now()
 const publisher = setTimeout(
   async () => {
-    // The economy office (经信) runs and publishes the evaluation.
+    // The economy office (经信) runs and publishes the evaluation. The county pauses from here (see below), so the
+    // run waits at most for the county's preview already running.
+    countyQuiet = true
     const auth = { authorization: `Bearer ${info.economy}`, 'content-type': 'application/json' }
+    // Where the publication is, said if the soak ends before it does.
+    const began = performance.now()
+    const at = (what: string) => {
+      publishNote = `publication not done at the end: ${what} (${((performance.now() - began) / 1000).toFixed(1)} s after it began)`
+    }
+    at('running the evaluation')
     const run = (await (
       await fetch(`${base}/v1/evaluations`, {
         method: 'POST',
@@ -95,15 +112,16 @@ const publisher = setTimeout(
     // Recorded as a past publication: a notice would take days (see test/notice.test.ts for that path). That is a
     // correction, sent with the digest of its preview, which any write makes stale: the county pauses meanwhile.
     // A write that meets a job's is answered 503 WRITER_BUSY: asked again after its Retry-After, as a client does.
-    countyQuiet = true
     let pub: Response
     for (let attempt = 0; ; attempt++) {
+      at(`previewing the publication (attempt ${attempt + 1}) of evaluation ${run.id}`)
       const preview = await fetch(`${base}/v1/evaluations/${run.id}/publication-preview`, {
         method: 'POST',
         headers: auth,
         body: JSON.stringify({ publishedOn: '2025-01-01', months: 1 }),
       })
       const { digest } = (await preview.json()) as { digest: string }
+      at(`publishing (attempt ${attempt + 1}), preview HTTP ${preview.status}`)
       pub = await fetch(`${base}/v1/evaluations/${run.id}/publish`, {
         method: 'POST',
         headers: auth,
@@ -120,7 +138,9 @@ const publisher = setTimeout(
       await new Promise((r) => setTimeout(r, Number(pub.headers.get('retry-after') ?? 1) * 1000))
     }
     countyQuiet = false
-    publishNote = `published evaluation ${run.id} at ${SECONDS / 2} s: HTTP ${pub.status}`
+    const end = (performance.now() - soakStart) / 1000
+    publishNote = `published evaluation ${run.id}, begun at ${SECONDS / 2} s, done at ${end.toFixed(1)} s${end > SECONDS ? ' (after the load: jobs yield the core to requests)' : ''}: HTTP ${pub.status}`
+    published()
   },
   (SECONDS / 2) * 1000,
 )
@@ -172,6 +192,9 @@ const [[tiers, quotes], hostile] = await Promise.all([
 ])
 soakOver = true
 const [draftTally, stalled] = await Promise.all([drafts, stall])
+// The publication must complete: begun under the load, it may end after it, for jobs yield the core to requests
+// (app/background-thread). Waited for a bounded time.
+await Promise.race([publication, new Promise((r) => setTimeout(r, 90_000))])
 clearInterval(sampler)
 clearTimeout(publisher)
 clearTimeout(importer)

@@ -42,6 +42,12 @@ export class BaseStore {
    * `sync()`. Derived answers are kept per revision (app/cache).
    */
   revision = 0
+  /**
+   * The revision of what the use cases' cache holds (tiers, histories, enterprises, tokens): moved by every change
+   * but the writes that declare they change none of it (a county's draft), so a county drafting all day does not
+   * make every tier lookup read SQLite again.
+   */
+  cachedRevision = 0
   private syncedThisTurn = false
   private readonly clearTurn = () => {
     this.syncedThisTurn = false
@@ -71,7 +77,7 @@ export class BaseStore {
    * the write lock is taken before the first read, so every check inside sees what another process committed and
    * no other process can commit between the check and the write.
    */
-  write<T>(fn: (tx: Tx) => T): T {
+  write<T>(fn: (tx: Tx) => T, options: { changesCached?: boolean } = {}): T {
     try {
       return this.db.transaction(fn, { behavior: 'immediate' })
     } catch (e) {
@@ -85,7 +91,7 @@ export class BaseStore {
         )
       throw e
     } finally {
-      this.changed()
+      this.changed(options.changesCached ?? true)
     }
   }
 
@@ -121,9 +127,10 @@ export class BaseStore {
     }
   }
 
-  /** A write happened: every answer derived before it is stale. */
-  changed(): void {
+  /** A write happened: every answer derived before it is stale (but the cached ones, when it says so). */
+  changed(changesCached = true): void {
     this.revision++
+    if (changesCached) this.cachedRevision++
   }
 
   // ---------------------------------------------------------------- audit

@@ -3,10 +3,11 @@
 // INTERNAL; tier lookups waited 5.1 s with it. Against a real server on a database file: a large import runs as a
 // job while a county keeps proposing; every proposal is answered at once (201, or 503 WRITER_BUSY with
 // Retry-After), never 500, and tier lookups stay fast.
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BACKGROUND_NICE, CHECK_NICE } from '../../src/app/background-thread.ts'
 import { importCsv } from '../../src/bench/hostile.ts'
 import type { DemoTokens } from '../../src/demo/seed.ts'
 import { draftOverride } from '../support/overrides.ts'
@@ -98,4 +99,15 @@ describe('a request-thread write during a job', () => {
     })
     expect(after.status).toBe(201)
   }, 300_000)
+
+  it("the job's and the check's threads yield the core to the request thread (their nice values; Linux)", async () => {
+    // The import and the proposals above started both threads. A nice value is per thread on Linux.
+    const nice = (tid: string) =>
+      Number(readFileSync(`/proc/${s.pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ')[16])
+    const tasks = readdirSync(`/proc/${s.pid}/task`)
+    expect(nice(String(s.pid))).toBe(0)
+    const values = tasks.map(nice).sort((a, b) => a - b)
+    expect(values).toContain(BACKGROUND_NICE)
+    expect(values).toContain(CHECK_NICE)
+  })
 })
