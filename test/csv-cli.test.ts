@@ -234,3 +234,48 @@ describe('the results CSV (`mujun export`)', () => {
       expect(byCode.get(r.creditCode)?.[header.indexOf('category')]).toBe(r.category!.category)
   })
 })
+
+describe('mujun quote from CSV files and consecutive years (issue "The evaluation as Zhejiang runs it")', () => {
+  it('says when a consecutive-year rate cannot apply, and applies it from --history', async () => {
+    // 宁波周巷不锈钢 banned by policy: class D (a veto that forces it) in every year rated.
+    const [header, ...rows] = readFileSync(
+      new URL('../docs/examples/firms.csv', import.meta.url),
+      'utf8',
+    )
+      .trim()
+      .split('\n')
+    const col = header.split(',').indexOf('banned_by_policy')
+    const row = rows.find((r) => r.startsWith('91330282MA2C00003Y'))!.split(',')
+    row[col] = 'true'
+    const file = join(mkdtempSync(join(tmpdir(), 'mujun-quote-')), 'd.csv')
+    writeFileSync(file, `${header}\n${row.join(',')}\n`)
+    const quoteOf = async (...extra: string[]) => {
+      const out: string[] = []
+      const code = await runCli(
+        [
+          'quote',
+          ...['--enterprises', file, '--year', '2024', '--credit-code', '91330282MA2C00003Y'],
+          ...['--resource', 'electricity', '--quantity', '100000'],
+          ...['--from', '2025-08-01', '--to', '2025-09-01', '--format', 'json', ...extra],
+        ],
+        { out: (x) => out.push(x), err: (x) => out.push(x) },
+      )
+      expect(code).toBe(0)
+      return JSON.parse(out.join('\n')) as {
+        lines: { scheduleId: string; rate: string; reason: string }[]
+        notes: string[]
+      }
+    }
+    const alone = await quoteOf()
+    // From 2025-07-01 D pays 0.30, and 0.40 from its third consecutive year in D (rules/ningbo/pricing.yaml).
+    expect(alone.lines.find((l) => l.scheduleId === 'class_electricity')?.rate).toBe('0.3')
+    expect(alone.notes.join(' ')).toContain('only evaluation 2024 is known here')
+    const told = await quoteOf('--history', `2022=${file}`, '--history', `2023=${file}`)
+    const line = told.lines.find((l) => l.scheduleId === 'class_electricity')!
+    expect([line.rate, line.reason]).toEqual([
+      '0.4',
+      'class D 淘汰关停类 (evaluation 2024, 3 consecutive years)',
+    ])
+    expect(told.notes.join(' ')).not.toContain('only evaluation 2024 is known here')
+  })
+})

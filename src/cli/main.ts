@@ -69,6 +69,7 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun rate --enterprises FILE.csv --year YYYY [--rules DIR] [--county CODE] [--format json|csv] [--out FILE]
   mujun quote --enterprises FILE.csv --year YYYY --credit-code CODE --resource electricity|water|gas
               (--quantity Q | --readings FROM:TO:Q,...) --from YYYY-MM-DD --to YYYY-MM-DD [--rules DIR]
+              [--history YEAR=FILE.csv ...]    earlier years' figures, for rates that rise with consecutive years
   mujun import FILE.csv --year YYYY [--db data/mujun.db] [--skip-bad]
                                                import enterprises and figures (UTF-8 or GBK, English or Chinese headers);
                                                any bad row and nothing is imported, unless --skip-bad

@@ -115,6 +115,8 @@ export function quoteCmd(args: string[], io: Io): number {
       from: { type: 'string' },
       to: { type: 'string' },
       format: { type: 'string', default: 'table' },
+      // Earlier years' figures (YEAR=FILE.csv): the classes a consecutive-year rate counts.
+      history: { type: 'string', multiple: true },
     },
   })
   for (const k of ['enterprises', 'credit-code', 'resource', 'from', 'to'] as const) {
@@ -126,11 +128,21 @@ export function quoteCmd(args: string[], io: Io): number {
   if (parsed.problems.length > 0) return 1
   const code = values['credit-code']!
   const results = rate(parsed.enterprises, rb, year)
-  const mine = results.filter((r) => r.creditCode === code)
-  if (mine.length === 0) {
+  const current = results.filter((r) => r.creditCode === code)
+  if (current.length === 0) {
     io.err(`mujun: credit code ${code} is not in ${values.enterprises}`)
     return 1
   }
+  const earlier: typeof current = []
+  for (const h of values.history ?? []) {
+    const m = /^(\d{4})=(.+)$/.exec(h)
+    if (!m || Number(m[1]) >= year)
+      throw new UsageError(`--history is YEAR=FILE.csv for a year before ${year}, got '${h}'`)
+    const past = readEnterprises(m[2], rb, io)
+    if (past.problems.length > 0) return 1
+    earlier.push(...rate(past.enterprises, rb, Number(m[1])).filter((r) => r.creditCode === code))
+  }
+  const mine = [...earlier.sort((a, b) => a.year - b.year), ...current]
   const readings = values.readings?.split(',').map((r) => {
     const [from, to, quantity] = r.split(':')
     return { from, to, quantity }
@@ -142,11 +154,17 @@ export function quoteCmd(args: string[], io: Io): number {
     quantity: values.quantity,
     readings,
   })
+  // A consecutive-year rate counts the firm's earlier classes, which one year's figures cannot show: said, not
+  // silently left out.
+  if (earlier.length === 0 && consecutiveYearRates(rb, values.resource!))
+    q.notes.push(
+      `only evaluation ${year} is known here: rates from the Nth consecutive year in a class are not applied (give earlier years with --history YEAR=FILE.csv, or quote a stored firm through the API)`,
+    )
   if (values.format === 'json') {
     io.out(JSON.stringify(q, null, 2))
     return 0
   }
-  const r = mine[0]
+  const r = current[0]
   io.out(
     `${r.name} ${r.creditCode} — evaluation ${year}: class ${r.class ?? '-'}${r.category ? `, ${r.category.label}` : ''} (${r.status})`,
   )
@@ -278,4 +296,14 @@ export function billCmd(args: string[], io: Io): number {
     }`,
   )
   return 0
+}
+
+/** Whether any schedule of `resource` has a rate that rises with consecutive years in a class. */
+function consecutiveYearRates(rb: ReturnType<typeof loadCity>, resource: string): boolean {
+  return rb.sections.surcharges.some(
+    (s) =>
+      s.resource === resource &&
+      s.basis === 'class' &&
+      s.rates.some((r) => r.minConsecutiveYears !== undefined),
+  )
 }
