@@ -3,8 +3,10 @@
  * and the CLI call these, so a rule about who may do what is enforced once.
  * @module app/services
  */
+
 import { ProgrammeStore } from '../db/programme-store.ts'
 import type { Store } from '../db/store.ts'
+import { AuditService } from './audit.ts'
 import { type CacheLimits, DEFAULT_CACHE_LIMITS, RevisionCache } from './cache.ts'
 import { ChangeService } from './changes.ts'
 import { EnterpriseService } from './enterprises.ts'
@@ -37,6 +39,7 @@ export interface Services {
   changes: ChangeService
   selfChecks: SelfCheckService
   overview: OverviewService
+  audit: AuditService
 }
 
 export function createServices(
@@ -88,5 +91,6 @@ export function createServices(
     changes,
     selfChecks: new SelfCheckService(store, rulebooks, evaluations),
     overview: new OverviewService(store),
+    audit: new AuditService(store),
   }
 }

@@ -162,11 +162,19 @@ export class BaseStore {
     to?: string
     limit?: number
     offset?: number
+    /** Leaves out the entries of county overrides never submitted (drafts, and drafts withdrawn). */
+    withoutDrafts?: boolean
   }) {
     const where = and(
       filter.subject ? like(auditLog.subject, `${filter.subject}%`) : undefined,
       filter.from ? gte(auditLog.at, filter.from) : undefined,
       filter.to ? lte(auditLog.at, `${filter.to}\uffff`) : undefined,
+      // In the query, so a page of entries is still a full page.
+      filter.withoutDrafts
+        ? sql`${auditLog.subject} NOT IN (SELECT 'override/' || o.id FROM overrides o WHERE NOT EXISTS (
+            SELECT 1 FROM override_revisions r WHERE r.override_id = o.id
+            AND r.to_status IN ('submitted', 'approved', 'filed', 'rejected')))`
+        : undefined,
     )
     return this.db
       .select()

@@ -4,7 +4,7 @@
  * rates as Money, quota bands, the tariffs of each history), kept with the rulebook (see rulebook/derived).
  * @module pricing/tariff
  */
-import { FormulaEvalError, QuoteError } from '../errors.ts'
+import { QuoteError } from '../errors.ts'
 import { makeResolver } from '../rating/rate.ts'
 import type { Rulebook, SurchargeC } from '../rulebook/compile.ts'
 import { type DerivedKind, getOrMake, getOrMakeBounded } from '../rulebook/derived.ts'

@@ -9,7 +9,6 @@ import {
   DateSchema,
   dated,
   FormulaSchema,
-  HISTORY_YEARS,
   IdSchema,
   itemBase,
   MoneySchema,

@@ -251,6 +251,19 @@ describe('Drafts', () => {
     }
   })
 
+  it('nor in the audit log: a draft’s entries are left out for the economy office, kept for the bureau', async () => {
+    const subjects = async (token: string) =>
+      (await api(s.base, 'GET', '/v1/audit?subject=override/&limit=500', token)).body.entries.map(
+        (e: { subject: string }) => e.subject,
+      ) as string[]
+    const economy = await subjects(tokens.economy)
+    expect(economy).not.toContain(`override/${draft}`)
+    expect(economy).not.toContain('override/cixi_2024_electricity')
+    // A submitted override's history is the economy office's to read.
+    expect(economy).toContain('override/yuyao_2026_gas')
+    expect(await subjects(tokens.bureau)).toContain(`override/${draft}`)
+  })
+
   it('its county and the bureau do: listed, read, previewed, on the bureau’s /overview', async () => {
     for (const token of [tokens.county, tokens.bureau]) {
       expect(await ids(token)).toContain(draft)

@@ -5,7 +5,6 @@
  */
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { authorize } from '../../app/authorize.ts'
 import type { Services } from '../../app/services.ts'
 import type { AppEnv } from '../context.ts'
 import {
@@ -137,7 +136,7 @@ const ROUTES = {
   }),
 }
 
-export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, store }: Services) {
+export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, audit }: Services) {
   app.openapi(ROUTES['GET /v1/overrides'], (c) =>
     c.json({ overrides: overrides.list(c.get('principal')) }, 200),
   )
@@ -195,8 +194,7 @@ export function registerOverrideRoutes(app: OpenAPIHono<AppEnv>, { overrides, st
     ),
   )
 
-  app.openapi(ROUTES['GET /v1/audit'], (c) => {
-    authorize(c.get('principal'), 'audit.read')
-    return c.json({ entries: store.listAudit(c.req.valid('query')) }, 200)
-  })
+  app.openapi(ROUTES['GET /v1/audit'], (c) =>
+    c.json({ entries: audit.list(c.get('principal'), c.req.valid('query')) }, 200),
+  )
 }
