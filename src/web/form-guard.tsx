@@ -16,7 +16,7 @@ export function guardForms(app: PageApp, deps: PageDeps, paths: string[]) {
     if (c.req.method !== 'POST') return next()
     // Browsers send Origin with every POST; a client that sends none is not a browser another site can drive.
     const origin = c.req.header('origin')
-    if (origin !== undefined && origin !== new URL(c.req.url).origin) return refuse(c, 'origin')
+    if (origin !== undefined && !sameSite(origin, c)) return refuse(c, 'origin')
     // Logging in needs no session (login CSRF is the foreign origin refused above).
     const session = c.req.path === '/login' ? undefined : deps.session(c)
     if (session) {
@@ -27,6 +27,22 @@ export function guardForms(app: PageApp, deps: PageDeps, paths: string[]) {
     return next()
   }
   for (const path of paths) app.use(path, guard)
+}
+
+/**
+ * Whether `origin` names this server: its host and port are the request's `Host` (or the URL's). The scheme is not
+ * compared: behind a proxy that ends TLS the browser's origin is https and the request the server sees is http, and
+ * another site can set neither the Origin nor the Host of a browser's request. A proxy must pass the Host it was
+ * asked for (docs/operations.md).
+ */
+function sameSite(origin: string, c: Context): boolean {
+  let host: string
+  try {
+    host = new URL(origin).host
+  } catch {
+    return false // "null" (a sandboxed frame, a file) or garbage
+  }
+  return host === c.req.header('host') || host === new URL(c.req.url).host
 }
 
 const WHY = {

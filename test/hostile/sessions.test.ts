@@ -155,6 +155,14 @@ describe('The cookie is the API token', () => {
     expect((await post('/login', '', { token: tokens.enterprise }, s.base)).status).toBe(302)
   })
 
+  it('behind a proxy that ends TLS the browser’s https origin of this host passes; another host’s does not', async () => {
+    // The browser saw https://<host>; the server sees http with the same Host (the proxy passes it on).
+    const https = s.base.replace('http://', 'https://')
+    expect((await post('/login', '', { token: tokens.enterprise }, https)).status).toBe(302)
+    const other = https.replace('127.0.0.1', 'localhost')
+    expect((await post('/login', '', { token: tokens.enterprise }, other)).status).toBe(403)
+  })
+
   it('revoking a token ends its sessions', async () => {
     const made = await api(s.base, 'POST', '/v1/tokens', tokens.bureau, {
       role: 'observer',
