@@ -89,6 +89,8 @@ interface Entry {
   settle: () => void
   /** Why it is being cancelled while it runs (its token was revoked meanwhile). */
   cancelling?: Cancellation
+  /** Its run, once started: settles when the job has left the worker (done, failed or stopped). */
+  ran?: Promise<void>
 }
 
 interface Cancellation {
@@ -194,11 +196,17 @@ export class JobService {
    * before the revocation is written: a running import or evaluation holds the write lock until it commits, so the
    * revocation would otherwise wait for the very work it is meant to stop.
    */
-  tokenRevoking(tokenId: number, by: string): void {
+  tokenRevoking(tokenId: number, by: string): Promise<void> | undefined {
     const r = this.running
-    if (!r || tokenId === 0 || r.who.tokenId !== tokenId) return
-    r.cancelling = { reason: `token ${tokenId} was revoked by ${by}`, by, token: tokenId }
+    if (!r || tokenId === 0 || r.who.tokenId !== tokenId) return undefined
+    // Said as what happened when it stops: the revocation is written only after (and could still fail).
+    r.cancelling = {
+      reason: `token ${tokenId} is being revoked by ${by}`,
+      by,
+      token: tokenId,
+    }
     this.worker?.cancel()
+    return r.ran
   }
 
   /**
@@ -225,6 +233,11 @@ export class JobService {
       }
     }
     if (this.running?.cancelling?.token === tokenId) this.running.cancelling = why
+    // The job stopped before the revocation was written says, now that it is, when and by whom.
+    const pending = `token ${tokenId} is being revoked by ${by}`
+    for (const { job } of this.jobs.values())
+      if (job.status === 'cancelled' && job.error?.message.endsWith(pending))
+        job.error.message = job.error.message.slice(0, -pending.length) + why.reason
     return cancelled
   }
 
@@ -243,7 +256,7 @@ export class JobService {
     if (queue.length === 0) this.waiting.delete(owner)
     this.served.set(owner, ++this.turn)
     this.running = e
-    void this.run(e)
+    e.ran = this.run(e)
       .catch((err) => {
         if (e.job.status === 'running')
           Object.assign(e.job, { status: 'failed', error: asJobError(err) })

@@ -107,11 +107,12 @@ export class TokenService {
     return this.store.listTokens().map((t) => this.withStatus(t))
   }
 
-  revoke(p: Principal | undefined, id: number): TokenInfo {
+  async revoke(p: Principal | undefined, id: number): Promise<TokenInfo> {
     const by = actorOf(authorize(p, 'token.manage'))
-    // Work it asked for does not outlive it: its running job stops (first: it may hold the write lock), its queued
-    // jobs are cancelled once the revocation is committed (app/jobs).
-    this.jobs?.tokenRevoking(id, by)
+    // Work it asked for does not outlive it: its running job stops first, and the revocation is written once it has
+    // (a running import or evaluation holds the write lock until then); its queued jobs are cancelled once the
+    // revocation is committed (app/jobs).
+    await this.jobs?.tokenRevoking(id, by)
     const { revokedAt } = this.store.revokeToken(id, by)
     this.jobs?.tokenRevoked(id, by, revokedAt)
     return this.info(id)

@@ -10,7 +10,7 @@ import { createServices } from '../app/services.ts'
 import { TokenRequest } from '../app/tokens.ts'
 import { type Io, openStore, UsageError } from './shared.ts'
 
-export function tokensCmd(args: string[], io: Io): number {
+export async function tokensCmd(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args
   const { values, positionals } = parseArgs({
     args: rest,
@@ -65,7 +65,7 @@ export function tokensCmd(args: string[], io: Io): number {
       const id = positionals[0]
       if (!id || !/^\d{1,9}$/.test(id))
         throw new UsageError('give the id of the token to revoke (mujun tokens list)')
-      const t = tokens.revoke(p, Number(id))
+      const t = await tokens.revoke(p, Number(id))
       io.out(`token #${t.id} (${t.label}) revoked at ${t.revokedAt}`)
       return 0
     }

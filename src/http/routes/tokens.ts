@@ -55,7 +55,7 @@ export function registerTokenRoutes(app: OpenAPIHono<AppEnv>, { tokens }: Servic
     return c.json(tokens.create(c.get('principal'), c.req.valid('json')), 201)
   })
 
-  app.openapi(ROUTES['DELETE /v1/tokens/{id}'], (c) =>
-    c.json(tokens.revoke(c.get('principal'), c.req.valid('param').id), 200),
+  app.openapi(ROUTES['DELETE /v1/tokens/{id}'], async (c) =>
+    c.json(await tokens.revoke(c.get('principal'), c.req.valid('param').id), 200),
   )
 }
