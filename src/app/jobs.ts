@@ -135,9 +135,14 @@ export class JobService {
    * Starts a job; `done` settles with its result or rejects with its error. Evaluations and imports are the
    * bureau's; a preview is asked by whoever may read the override (the use case checks again inside the job).
    */
-  start(p: Principal | undefined, req: JobRequest): { job: Job; done: Promise<unknown> } {
+  start(
+    p: Principal | undefined,
+    req: JobRequest,
+    /** The queue it waits in, when not its asker's (an override's preview waits in its county's). */
+    ownerQueue?: string,
+  ): { job: Job; done: Promise<unknown> } {
     const who = authorize(p, JOB_ACTIONS[req.kind])
-    const owner = jobOwner(who)
+    const owner = ownerQueue ?? jobOwner(who)
     const held = this.held.get(owner) ?? 0
     if (held >= PER_OWNER)
       throw new MujunError(

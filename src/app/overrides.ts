@@ -431,6 +431,12 @@ export class OverrideService {
     p: Principal | undefined,
     id: string,
     year: number,
+    /**
+     * Whose queue the job waits in (app/jobs): the asker's, or the override's county's for previews a page asks
+     * for by itself (the bureau's /overview previews every pending override: a county's many drafts must cost
+     * that county's queue, never a city office's).
+     */
+    queue: 'asker' | 'county' = 'asker',
   ): Promise<OverridePreview> {
     const row = this.previewable(p, id)
     const key = this.previewKey(row, year)
@@ -438,10 +444,14 @@ export class OverrideService {
     if (hit || !this.startJob) return hit ?? this.preview(p, id, year)
     // Shared only by one token's requests: joining another's job would wait in that owner's queue (app/jobs), and
     // be cancelled with its token.
-    const flight = `${key}|${p!.tokenId}`
+    const flight = `${key}|${p!.tokenId}|${queue}`
     let pending = this.inFlight.get(flight)
     if (!pending) {
-      pending = this.startJob(p, { kind: 'preview', overrideId: id, year })
+      pending = this.startJob(
+        p,
+        { kind: 'preview', overrideId: id, year },
+        queue === 'county' ? `county:${row.county}` : undefined,
+      )
         .done.then((pv) => {
           this.keepPreview(key, pv as OverridePreview)
           return pv as OverridePreview
@@ -579,6 +589,8 @@ export class OverrideService {
 export type StartPreviewJob = (
   p: Principal | undefined,
   req: { kind: 'preview'; overrideId: string; year: number },
+  /** The queue it waits in (app/jobs), when not the asker's. */
+  owner?: string,
 ) => { done: Promise<unknown> }
 
 type OverrideRow = NonNullable<ReturnType<Store['overrideRow']>>

@@ -64,7 +64,7 @@ export function createServices(
     options.jobsDbPath,
   )
   const overrides: OverrideService = new OverrideService(store, rulebooks, {
-    startJob: (p, req) => jobs.start(p, req),
+    startJob: (p, req, owner) => jobs.start(p, req, owner),
     checker: options.jobsDbPath ? new RuleCheckThread().check : undefined,
     limits: options.overrideLimits,
   })

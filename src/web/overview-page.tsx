@@ -38,7 +38,7 @@ export function registerOverviewPage(app: PageApp, { services, who }: PageDeps) 
     const previews = new Map<string, OverridePreview>()
     if (year !== undefined) {
       const all = Promise.allSettled(
-        pending.map((o) => services.overrides.previewOffThread(p, o.id, year)),
+        pending.map((o) => services.overrides.previewOffThread(p, o.id, year, 'county')),
       )
       let timer: NodeJS.Timeout | undefined
       await Promise.race([all, new Promise((r) => (timer = setTimeout(r, PREVIEW_WAIT_MS)))])

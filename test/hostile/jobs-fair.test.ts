@@ -17,6 +17,7 @@ import type { DemoTokens } from '../../src/demo/seed.ts'
 import { withCheckChar } from '../../src/enterprise/credit-code.ts'
 import { draftOverride } from '../support/overrides.ts'
 import { api, type Server, startServer, stopAll } from '../support/server.ts'
+import { sessionCookie } from '../support/session.ts'
 
 let s: Server
 let tokens: DemoTokens
@@ -130,6 +131,36 @@ describe('one role fills the job queue', () => {
     expect(county.other).toEqual([])
     expect(county.answered).toBeGreaterThan(0)
     expect(Number(county.retryAfter)).toBeGreaterThan(0)
+  }, 180_000)
+})
+
+describe("a county's drafts on the bureau's /overview", () => {
+  it("the page's previews of them wait in the county's queue, not the bureau's: the bureau's own job is still accepted", async () => {
+    const yuyao = await api(s.base, 'POST', '/v1/tokens', tokens.bureau, {
+      role: 'county',
+      county: '330281',
+      label: '余姚 drafts',
+    })
+    expect(yuyao.status).toBe(201)
+    for (let i = 0; i < 12; i++)
+      expect(
+        (
+          await api(s.base, 'POST', '/v1/overrides', yuyao.body.token, {
+            text: draftOverride(`yuyao_overview_${i}`, '330281', '2027-01-01'),
+          })
+        ).status,
+      ).toBe(201)
+    // The bureau opens its overview: it previews every pending override it may read (waiting at most 2 s).
+    const request = (path: string, init: RequestInit = {}) =>
+      fetch(`${s.base}${path}`, { redirect: 'manual', ...init })
+    const cookie = await sessionCookie(request, tokens.bureau)
+    const page = request('/overview', { headers: { cookie } })
+    // While the page's previews are queued (a few hundred ms in), its own preview (not computed before) is accepted:
+    // the bureau's queue holds none of them.
+    await sleep(300)
+    const own = await preview(tokens.bureau, 'yuyao_2026_gas', 2023)
+    expect([own.status, own.body.code]).toEqual([200, undefined])
+    expect((await page).status).toBe(200)
   }, 180_000)
 })
 
