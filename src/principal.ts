@@ -21,3 +21,6 @@ export interface Principal {
   tokenId: number
   expiresAt?: string
 }
+
+/** Whose work a principal's request is: a role, or a scoped role and its scope (each county its own). */
+export const ownerKey = (p: Principal): string => (p.scope ? `${p.role}:${p.scope}` : p.role)

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
 import type { Store } from '../db/store.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
-import type { Principal } from '../principal.ts'
+import { ownerKey, type Principal } from '../principal.ts'
 import { type Action, actorOf, authorize } from './authorize.ts'
 import type { ChangeService } from './changes.ts'
 import type { EnterpriseService } from './enterprises.ts'
@@ -73,9 +73,7 @@ export const PER_OWNER = 8
  * Whose queue a job joins: the role, and a county's code (every token of one county shares its queue). One
  * county flooding previews fills its own queue, never the city offices'.
  */
-export function jobOwner(p: Principal): string {
-  return p.scope ? `${p.role}:${p.scope}` : p.role
-}
+export const jobOwner = ownerKey
 
 /** The code of a cancelled job's error: its token was revoked or expired before it could finish. */
 export const JOB_CANCELLED = 'JOB_CANCELLED'

@@ -21,6 +21,12 @@ export interface OverrideLimits {
 
 export const DEFAULT_OVERRIDE_LIMITS: OverrideLimits = { maxTextBytes: 64 * 1024, maxOpen: 20 }
 
+/**
+ * Checks one asker (a county, or a city office) may have on the checker thread at once, of the 16 it takes in all:
+ * a county sending large texts as fast as it can is refused itself, and the bureau's filing still gets its turn.
+ */
+export const CHECKS_PER_ASKER = 4
+
 export class OverrideChecks {
   constructor(
     private readonly store: Store,
@@ -29,24 +35,43 @@ export class OverrideChecks {
     private readonly limits: OverrideLimits,
   ) {}
 
+  /** Checks each asker has on the checker thread now (see CHECKS_PER_ASKER). */
+  private readonly inFlight = new Map<string, number>()
+
   /**
    * Compiles the city version in force with this text alone, on the checker thread: the override must fit the
-   * rules it changes. The header is read strictly from the text there too.
+   * rules it changes. The header is read strictly from the text there too. `asker` names whose check it is.
    */
   async check(
     path: string,
     text: string,
+    asker: string,
   ): Promise<{
     versionId: number
     header: OverrideHeader
     outcome: Parameters<typeof unwrap>[0]
   }> {
     const versionId = this.cityVersion()
-    const answer = await this.checker({
-      op: 'check',
-      files: [...this.rulebooks.city(versionId).files, { path, text }],
-      path,
-    })
+    const held = this.inFlight.get(asker) ?? 0
+    if (held >= CHECKS_PER_ASKER)
+      throw new MujunError(
+        'CHECKS_BUSY',
+        `${held} override texts of ${asker} are being checked (at most ${CHECKS_PER_ASKER} at once); try again shortly`,
+        { status: 503, headers: { 'Retry-After': '2' } },
+      )
+    this.inFlight.set(asker, held + 1)
+    let answer: Awaited<ReturnType<RuleChecker>>
+    try {
+      answer = await this.checker({
+        op: 'check',
+        files: [...this.rulebooks.city(versionId).files, { path, text }],
+        path,
+      })
+    } finally {
+      const n = (this.inFlight.get(asker) ?? 1) - 1
+      if (n > 0) this.inFlight.set(asker, n)
+      else this.inFlight.delete(asker)
+    }
     if (answer.op === 'error') unwrap(answer.outcome)
     if (answer.op !== 'check') throw new Error('the checker answered another question')
     return { versionId, header: answer.header, outcome: answer.outcome }

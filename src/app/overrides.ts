@@ -10,7 +10,7 @@ import { LIVE_STATUSES, overrideFileName } from '../db/rule-store.ts'
 import type { Store } from '../db/store.ts'
 import { AuthError, ConflictError, MujunError, NotFoundError } from '../errors.ts'
 import { type OverridePreview, previewOverride } from '../pricing/override-preview.ts'
-import type { Principal } from '../principal.ts'
+import { ownerKey, type Principal } from '../principal.ts'
 import {
   endOverride,
   markWithdrawn,
@@ -135,7 +135,7 @@ export class OverrideService {
     // The file name only names the text in problems; the id is read (strictly) with the check.
     const guess = quickHeader(text)?.id
     const path = overrideFileName(guess && ID.test(guess) ? guess : 'proposed')
-    const { versionId, header, outcome } = await this.checks.check(path, text)
+    const { versionId, header, outcome } = await this.checks.check(path, text, ownerKey(who))
     if (!header.id || !ID.test(header.id))
       throw invalid(
         'the text must be an override file whose override.id is a lower-case id (a-z, 0-9, _ or -, at most 64)',
@@ -196,7 +196,11 @@ export class OverrideService {
         `cannot edit override '${id}': it is ${current.status}; only a draft can be edited`,
       )
     this.checks.size(text)
-    const { versionId, header, outcome } = await this.checks.check(overrideFileName(id), text)
+    const { versionId, header, outcome } = await this.checks.check(
+      overrideFileName(id),
+      text,
+      ownerKey(who),
+    )
     if (header.id !== id || header.status !== 'draft' || header.county !== current.county)
       throw invalid('an edit keeps the id, the county and the status draft')
     this.checkSupersedes(unwrap(outcome)[0])
@@ -275,7 +279,11 @@ export class OverrideService {
     if (step.op !== 'transition') throw new Error('the checker answered another question')
     const next = step.next
     const filedKey = this.store.filedOverridesKey()
-    const { versionId, header, outcome } = await this.checks.check(overrideFileName(id), next.text)
+    const { versionId, header, outcome } = await this.checks.check(
+      overrideFileName(id),
+      next.text,
+      ownerKey(who),
+    )
     const compiled = unwrap(outcome)[0]
     const superseded = action === 'file' ? this.checkSupersedes(compiled) : undefined
     // A successor ends its filed predecessor on its own first day, never later than the end the city approved.

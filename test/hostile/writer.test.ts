@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKGROUND_NICE, CHECK_NICE } from '../../src/app/background-thread.ts'
-import { importCsv } from '../../src/bench/hostile.ts'
+import { importCsv, largeOverride } from '../../src/bench/hostile.ts'
 import type { DemoTokens } from '../../src/demo/seed.ts'
 import { draftOverride } from '../support/overrides.ts'
 import { api, type Server, startServer, stopAll } from '../support/server.ts'
@@ -110,4 +110,25 @@ describe('a request-thread write during a job', () => {
     expect(values).toContain(BACKGROUND_NICE)
     expect(values).toContain(CHECK_NICE)
   })
+})
+
+describe("one county's checks", () => {
+  it('a county sending texts as fast as it can has at most 4 checked at once (503 CHECKS_BUSY for more); the bureau is still checked', async () => {
+    const county = Array.from({ length: 10 }, (_, i) =>
+      api(s.base, 'POST', '/v1/overrides', tokens.county, {
+        text: largeOverride(`cixi_checks_${i}`, tokens.countyCode, 400),
+      }),
+    )
+    // While the county's texts are being checked, the bureau proposes for another county.
+    const bureau = await api(s.base, 'POST', '/v1/overrides', tokens.bureau, {
+      text: draftOverride('yuyao_checks_bureau', '330281', '2031-01-01'),
+    })
+    expect(bureau.status).toBe(201)
+    const answers = await Promise.all(county)
+    const busy = answers.filter((a) => a.status === 503 && a.body.code === 'CHECKS_BUSY')
+    expect(answers.filter((a) => a.status === 201).length).toBeGreaterThanOrEqual(4)
+    expect(busy.length).toBeGreaterThan(0)
+    expect(busy[0].body.detail).toContain('at most 4 at once')
+    expect(busy[0].headers.get('retry-after')).toBe('2')
+  }, 120_000)
 })
