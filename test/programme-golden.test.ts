@@ -45,7 +45,7 @@ function smallCityRules() {
     .map((t) => {
       if (t.path !== 'rulebook.yaml') return t
       const text = t.text.replace(
-        / {2}counties:\n( {4}- .*\n)+/,
+        / {2}counties:\n( {4}(?:- |#).*\n)+/,
         `  counties:\n${CASE.counties.map((c: any) => `    - { code: "${c.code}", name: ${c.name} }\n`).join('')}`,
       )
       return { ...t, text }

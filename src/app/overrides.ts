@@ -20,66 +20,27 @@ import {
 import { actorOf, authorize } from './authorize.ts'
 import { DEFAULT_OVERRIDE_LIMITS, OverrideChecks, type OverrideLimits } from './override-checks.ts'
 import { type OverrideHeader, quickHeader, readHeader } from './override-header.ts'
+import {
+  type OverrideDetail,
+  type OverrideSummary,
+  overrideEtag,
+  overrideEvents,
+} from './override-views.ts'
 import { can, inScope, ownCounty } from './permissions.ts'
 import { type CheckedOverride, checkInPlace, type RuleChecker, unwrap } from './rule-check.ts'
 
 export type { OverrideLimits } from './override-checks.ts'
+export {
+  type OverrideDetail,
+  type OverrideEvent,
+  type OverrideSummary,
+  overrideEtag,
+  overrideEvents,
+} from './override-views.ts'
 
 import type { RulebookService } from './rulebooks.ts'
 
 const ID = /^[a-z][a-z0-9_-]{0,63}$/
-
-export interface OverrideSummary {
-  id: string
-  county: string
-  label: string
-  status: string
-  from: string
-  to: string | null
-  supersedes: string | null
-  version: number
-  etag: string
-  createdAt: string
-  createdBy: string
-  updatedAt: string
-  updatedBy: string
-}
-
-export interface OverrideEvent {
-  version: number
-  action: string
-  fromStatus: string | null
-  toStatus: string
-  at: string
-  by: string
-  reason: string
-  ref: string | null
-  decisionDate: string | null
-}
-
-export interface OverrideDetail extends OverrideSummary {
-  text: string
-  /** The city rulebook version in force now, which this override is checked against. */
-  rulebookVersion: number
-  events: OverrideEvent[]
-}
-
-export const overrideEtag = (id: string, version: number) => `"${id}.v${version}"`
-
-/** An override's revisions as events (who took each step, when, with which reference), its text left out. */
-export function overrideEvents(store: Store, id: string): OverrideEvent[] {
-  return store.overrideRevisions(id).map((r) => ({
-    version: r.version,
-    action: r.action,
-    fromStatus: r.fromStatus,
-    toStatus: r.toStatus,
-    at: r.at,
-    by: r.by,
-    reason: r.reason,
-    ref: r.ref,
-    decisionDate: r.decisionDate,
-  }))
-}
 
 /** A draft written or edited changes no answer the cache holds (only filed overrides are in force). */
 const DRAFT_WRITE = { changesCached: false }
