@@ -88,3 +88,19 @@ export async function api(
   }
   return { status: res.status, etag: res.headers.get('etag'), headers: res.headers, body: json }
 }
+
+/** One tier lookup of `creditCode` as a utility does, on a day of 2025 chosen by `i`: its status and time in ms. */
+export async function timedTier(
+  base: string,
+  tokens: { creditCode: string; utility: string },
+  i: number,
+): Promise<{ status: number; ms: number }> {
+  const t = performance.now()
+  const r = await api(
+    base,
+    'GET',
+    `/v1/enterprises/${tokens.creditCode}/tier?date=2025-0${1 + (i % 9)}-01`,
+    tokens.utility,
+  )
+  return { status: r.status, ms: performance.now() - t }
+}
