@@ -25,7 +25,16 @@ export interface Session {
 
 const minus = (iso: string, ms: number) => new Date(Date.parse(iso) - ms).toISOString()
 
+/** Sessions whose last use this process remembers (beyond that, the stored time alone counts). */
+const SEEN_KEPT = 10_000
+
 export class SessionService {
+  /**
+   * The last use of each session seen here, by id hash. The stored time is written at most once a minute and not
+   * at all while a job holds the write lock: a long import must not end the sessions in use meanwhile as idle.
+   */
+  private readonly seen = new Map<string, string>()
+
   constructor(
     private readonly store: Store,
     private readonly tokens: TokenService,
@@ -58,9 +67,13 @@ export class SessionService {
     const row = this.store.sessions.find(id)
     if (!row) return undefined
     const now = this.store.now()
-    if (row.expiresAt <= now || row.seenAt <= minus(now, IDLE_MINUTES * 60_000)) return undefined
+    const remembered = this.seen.get(row.idHash)
+    const seenAt = remembered !== undefined && remembered > row.seenAt ? remembered : row.seenAt
+    if (row.expiresAt <= now || seenAt <= minus(now, IDLE_MINUTES * 60_000)) return undefined
     const principal = this.tokens.principalById(row.tokenId)
     if (!principal) return undefined
+    if (this.seen.size >= SEEN_KEPT) this.seen.clear()
+    this.seen.set(row.idHash, now)
     if (row.seenAt <= minus(now, TOUCH_SECONDS * 1000)) this.store.sessions.touch(row.idHash, now)
     return { principal, csrf: csrfOf(id) }
   }

@@ -15,6 +15,8 @@ export interface TestApp {
   logs: string[]
   /** Moves the store's clock forward by whole days (notice periods, expiries). */
   advanceDays: (days: number) => void
+  /** The same by minutes (idle sessions). */
+  advanceMinutes: (minutes: number) => void
 }
 
 /** An app over an in-memory database with the Ningbo rules and a small seeded demo population. */
@@ -49,7 +51,10 @@ export function createTestApp(
   const advanceDays = (days: number) => {
     skipped += days * 86_400_000
   }
-  return { app, store, services, tokens, logs, advanceDays }
+  const advanceMinutes = (minutes: number) => {
+    skipped += minutes * 60_000
+  }
+  return { app, store, services, tokens, logs, advanceDays, advanceMinutes }
 }
 
 /** A request helper: JSON body, Bearer token, extra headers. */
