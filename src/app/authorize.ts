@@ -2,9 +2,9 @@
  * Who may do what: the one role check every use case runs, whatever edge (HTTP, page, CLI) called it.
  * @module app/authorize
  */
-import { AuthError } from '../errors.ts'
+import { AuthError, NotFoundError } from '../errors.ts'
 import type { Principal, Role } from '../principal.ts'
-import { type Action, allows, rolesFor, scopeRuleOf } from './permissions.ts'
+import { type Action, allows, ownCounty, rolesFor, scopeRuleOf } from './permissions.ts'
 
 export type { Action } from './permissions.ts'
 
@@ -52,4 +52,27 @@ export const actorOf = (p: Principal) =>
  */
 export function cliPrincipal(user: string, role: Role = 'bureau'): Principal {
   return { role, scope: '', label: `cli:${user}`, tokenId: 0 }
+}
+
+/**
+ * A county-scoped record `who` may see (a programme project or disposition): a county gets one refusal for another county's record and for none at all, so
+ * the answer tells nothing of the other counties' records (their ids are a sequence).
+ */
+export function ownRecord<R extends { county: string }>(
+  who: Principal,
+  kind: string,
+  id: number,
+  read: () => R,
+): R {
+  const county = ownCounty(who)
+  let row: R
+  try {
+    row = read()
+  } catch (e) {
+    if (county === undefined || !(e instanceof NotFoundError)) throw e
+    throw new AuthError(403, `${kind} ${id} is not one of county ${county}'s records`)
+  }
+  if (county !== undefined && row.county !== county)
+    throw new AuthError(403, `${kind} ${id} is not one of county ${county}'s records`)
+  return row
 }

@@ -27,7 +27,7 @@ import {
   type ProductivityTotals,
   productivityYears,
 } from '../programme/measure.ts'
-import { actorOf, authorize } from './authorize.ts'
+import { actorOf, authorize, ownRecord } from './authorize.ts'
 import { inScope, ownCounty } from './permissions.ts'
 import {
   COLUMN_OF,
@@ -131,9 +131,7 @@ export class ProgrammeService extends ProgrammeReports {
   /** A project as `p` may see it: the city's offices any, a county its own. */
   project(p: Principal | undefined, id: number) {
     const who = authorize(p, 'programme.read')
-    const row = this.records.project(id)
-    authorize(who, 'programme.read', { county: row.county })
-    return row
+    return ownRecord(who, 'project', id, () => this.records.project(id))
   }
 
   /** A project with its dispositions and the county's claims of an earlier filing day (with their decisions). */
@@ -256,7 +254,7 @@ export class ProgrammeService extends ProgrammeReports {
     version: number | undefined,
   ) {
     const who = authorize(p, 'programme.read')
-    const current = this.records.disposition(id)
+    const current = ownRecord(who, 'disposition', id, () => this.records.disposition(id))
     authorize(who, 'programme.write', { county: current.county })
     return this.records.updateDisposition(id, patch, version, actorOf(who), (before, after) => {
       if (before.status === 'abandoned')

@@ -174,6 +174,21 @@ describe('Existence oracles', () => {
     expect(a.status).toBe(422)
   })
 
+  it('a county gets one answer for another county’s programme project and for none, reading or changing', async () => {
+    const all = (await api(s.base, 'GET', '/v1/projects', tokens.bureau)).body.rows as {
+      id: number
+      county: string
+    }[]
+    const other = String(all.find((p) => p.county !== tokens.countyCode)!.id)
+    const none = String(Math.max(...all.map((p) => p.id)) + 1000)
+    const get = (id: string) => api(s.base, 'GET', `/v1/projects/${id}`, tokens.county)
+    expect(shape(await get(other), other)).toEqual(shape(await get(none), none))
+    expect((await get(other)).status).toBe(403)
+    const patch = (id: string) =>
+      api(s.base, 'PATCH', `/v1/projects/${id}`, tokens.county, { name: 'x', version: 1 })
+    expect(shape(await patch(other), other)).toEqual(shape(await patch(none), none))
+  })
+
   it('override ids are namespaced by county: none can be squatted by another county', async () => {
     // 慈溪 cannot take an id in 余姚's namespace, so 余姚 still gets it.
     const id = 'yuyao_2027_squat'
