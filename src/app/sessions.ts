@@ -30,8 +30,8 @@ const SEEN_KEPT = 10_000
 
 export class SessionService {
   /**
-   * The last use of each session seen here, by id hash. The stored time is written at most once a minute and not
-   * at all while a job holds the write lock: a long import must not end the sessions in use meanwhile as idle.
+   * The last use of sessions seen here whose stored time could not be written (a job held the write lock), by id
+   * hash: a long import must not end the sessions in use meanwhile as idle.
    */
   private readonly seen = new Map<string, string>()
 
@@ -72,9 +72,14 @@ export class SessionService {
     if (row.expiresAt <= now || seenAt <= minus(now, IDLE_MINUTES * 60_000)) return undefined
     const principal = this.tokens.principalById(row.tokenId)
     if (!principal) return undefined
-    if (this.seen.size >= SEEN_KEPT) this.seen.clear()
-    this.seen.set(row.idHash, now)
-    if (row.seenAt <= minus(now, TOUCH_SECONDS * 1000)) this.store.sessions.touch(row.idHash, now)
+    if (seenAt <= minus(now, TOUCH_SECONDS * 1000)) {
+      // Remembered here only while the stored time cannot be written: the stored time is the one that counts.
+      if (this.store.sessions.touch(row.idHash, now)) this.seen.delete(row.idHash)
+      else {
+        if (this.seen.size >= SEEN_KEPT) this.seen.clear()
+        this.seen.set(row.idHash, now)
+      }
+    }
     return { principal, csrf: csrfOf(id) }
   }
 

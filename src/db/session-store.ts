@@ -64,7 +64,7 @@ export class SessionStore {
    * Records that the session was used at `at`. Bookkeeping, not data: it moves no revision (no cache is dropped),
    * and when another connection holds the write lock it is skipped rather than waited for.
    */
-  touch(idHash: string, at: string): void {
+  touch(idHash: string, at: string): boolean {
     const client = this.core.db.$client
     const wait = client.pragma('busy_timeout', { simple: true }) as number
     client.pragma('busy_timeout = 0')
@@ -72,8 +72,10 @@ export class SessionStore {
       this.core
         .statement('session.touch', () => 'UPDATE web_sessions SET seen_at = ? WHERE id_hash = ?')
         .run(at, idHash)
+      return true
     } catch (e) {
       if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e
+      return false
     } finally {
       client.pragma(`busy_timeout = ${wait}`)
     }
