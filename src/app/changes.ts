@@ -17,7 +17,7 @@ import type { ChangeReach } from '../rulebook/diff.ts'
 import { HISTORY_YEARS, RATING_SECTIONS } from '../rulebook/schema.ts'
 import { authorize } from './authorize.ts'
 import { actDigest } from './correction.ts'
-import { bindingFromOf, publicationAct } from './evaluations.ts'
+import { bindingFromOf, publicationAct } from './evaluation-rules.ts'
 import type { ProgrammeService } from './programme.ts'
 import { IN_FORCE, type RulebookService } from './rulebooks.ts'
 

@@ -26,15 +26,6 @@ import {
 import { can, inScope, ownCounty, ownCreditCode } from './permissions.ts'
 import type { RulebookService } from './rulebooks.ts'
 
-export {
-  bindingFromOf,
-  decideObjection,
-  fileObjection,
-  publicationAct,
-  publishRun,
-  putToNotice,
-} from './evaluation-rules.ts'
-
 /**
  * A stored result with its full trace (see resultToJson), the figures it was rated on, and the re-grade on review
  * that changed its class, if any.

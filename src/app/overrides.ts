@@ -17,6 +17,7 @@ import {
   type OverrideAction,
   TransitionError,
 } from '../rulebook/override-workflow.ts'
+import { countyPrefix } from '../rulebook/schema.ts'
 import { actorOf, authorize } from './authorize.ts'
 import { DEFAULT_OVERRIDE_LIMITS, OverrideChecks, type OverrideLimits } from './override-checks.ts'
 import { type OverrideHeader, quickHeader, readHeader } from './override-header.ts'
@@ -477,7 +478,7 @@ export class OverrideService {
   /** The prefix every new override id of `county` begins with (see the rulebook's county slugs). */
   private idPrefix(county: string | undefined): string | undefined {
     const c = this.rulebooks.active().rulebook.meta.counties.find((x) => x.code === county)
-    return c && (c.slug ?? `c${c.code}`)
+    return c && countyPrefix(c)
   }
 
   /** `supersedes` may name only an existing override of the same county. */

@@ -6,7 +6,15 @@
  * is a small proposal that took `slowMs` or more (the stall took 5 s). A large text's check and a preview (a job,
  * waiting its turn behind the imports and the evaluation) may take longer: their slowest answer is reported.
  */
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { countyPrefix } from '../rulebook/schema.ts'
 import { largeOverride } from './hostile.ts'
+
+/** The shipped rulebook's counties, whose slugs prefix their override ids. */
+const NINGBO_COUNTIES: { code: string; slug?: string }[] = parse(
+  readFileSync(new URL('../../rules/ningbo/rulebook.yaml', import.meta.url), 'utf8'),
+).rulebook.counties
 
 export interface CountyTally {
   answers: Record<string, number>
@@ -131,7 +139,8 @@ export async function writerStall(
   }
 }
 
-/** The prefix a county's override ids begin with (the Ningbo rulebook's county slugs; `c` and the code otherwise). */
+/** The prefix a county's override ids begin with, as the shipped rulebook names it. */
 function slugOf(code: string): string {
-  return ({ '330282': 'cixi', '330281': 'yuyao' } as Record<string, string>)[code] ?? `c${code}`
+  const county = NINGBO_COUNTIES.find((c) => c.code === code)
+  return county ? countyPrefix(county) : `c${code}`
 }

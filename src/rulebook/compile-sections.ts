@@ -145,23 +145,27 @@ interface ItemEnv {
   inputIds: Set<string>
 }
 
-/** Each dated section's compiler: checks one item and returns it compiled (formulas, origin). */
 /** Reports a class id the rulebook does not declare, naming the ones it does. */
 function checkClass(env: ItemEnv, path: (string | number)[], id: string): void {
   if (!env.classIds.has(id))
     env.report(env.loc, path, `unknown class '${id}' (classes: ${[...env.classIds].join(', ')})`)
 }
 
+/** An item whose `when` is compiled as a condition, with its origin. */
+function withWhen<T extends { when: string }>(item: T, env: ItemEnv) {
+  return {
+    ...item,
+    origin: env.origin,
+    whenFn: env.formula([...env.path, 'when'], item.when, 'boolean') ?? env.dummy,
+  }
+}
+
+/** Each dated section's compiler: checks one item and returns it compiled (formulas, origin). */
 const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][number] } = {
   groups(item, env) {
-    const { path, origin, formula, dummy } = env
     if (item.unratedClass !== undefined)
-      checkClass(env, [...path, 'unratedClass'], item.unratedClass)
-    return {
-      ...item,
-      origin,
-      whenFn: formula([...path, 'when'], item.when, 'boolean') ?? dummy,
-    }
+      checkClass(env, [...env.path, 'unratedClass'], item.unratedClass)
+    return withWhen(item, env)
   },
   indicators(item, env) {
     const { path, origin, formula, dummy } = env
@@ -199,22 +203,10 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
       ),
     }
   },
-  adjustments(item, env) {
-    const { path, origin, formula, dummy } = env
-    return {
-      ...item,
-      origin,
-      whenFn: formula([...path, 'when'], item.when, 'boolean') ?? dummy,
-    }
-  },
+  adjustments: (item, env) => withWhen(item, env),
   vetoes(item, env) {
-    const { path, origin, formula, dummy } = env
-    checkClass(env, [...path, 'class'], item.class)
-    return {
-      ...item,
-      origin,
-      whenFn: formula([...path, 'when'], item.when, 'boolean') ?? dummy,
-    }
+    checkClass(env, [...env.path, 'class'], item.class)
+    return withWhen(item, env)
   },
   classes(item, env) {
     const { loc, path, origin, report, ctx, classIds } = env

@@ -263,6 +263,9 @@ export const DATED_SECTIONS = SECTION_NAMES.filter(
 /** The dated sections that decide how firms are rated (not what a stored result is charged). */
 export const RATING_SECTIONS: ReadonlySet<string> = new Set(DATED_SECTIONS.slice(0, 7))
 
+/** The prefix a county's override ids begin with: its slug, else `c` and its code (no county can take another's). */
+export const countyPrefix = (c: { code: string; slug?: string }) => c.slug ?? `c${c.code}`
+
 export const MetaSchema = z.strictObject({
   id: IdSchema,
   label: z.string().min(1),
@@ -284,7 +287,7 @@ export const MetaSchema = z.strictObject({
     )
     .min(1)
     .refine(
-      (cs) => new Set(cs.map((c) => c.slug ?? `c${c.code}`)).size === cs.length,
+      (cs) => new Set(cs.map(countyPrefix)).size === cs.length,
       'county slugs must differ from each other and from every c<code>',
     ),
   /** Sections a county override may touch; everything else is city-only (none when left out). */

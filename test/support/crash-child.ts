@@ -4,7 +4,7 @@
  *   evaluate <db>    — rates 2024 and publishes it, printing each phase
  */
 import { cliPrincipal } from '../../src/app/authorize.ts'
-import { publishRun } from '../../src/app/evaluations.ts'
+import { publishRun } from '../../src/app/evaluation-rules.ts'
 import { createServices } from '../../src/app/services.ts'
 import { createDb } from '../../src/db/client.ts'
 import { Store } from '../../src/db/store.ts'
