@@ -5,6 +5,15 @@
 export type Lang = 'zh' | 'en'
 
 const STRINGS = {
+  brand: {
+    zh: '宁波市亩均效益评价与差别化价格',
+    en: 'Ningbo per-mu evaluation and differential prices',
+  },
+  myResult: { zh: '我的评价', en: 'My result' },
+  rulesNav: { zh: '价格规则', en: 'Tariff rules' },
+  overridesNav: { zh: '县级个性化措施', en: 'County overrides' },
+  evaluationNav: { zh: '年度评价', en: 'Annual evaluation' },
+  tokensNav: { zh: '访问令牌管理', en: 'Access tokens' },
   title: { zh: '亩均效益自查', en: 'Per-mu efficiency self-check' },
   overview: { zh: '评价总览', en: 'Bureau overview' },
   provenance: { zh: '价格依据', en: 'Why this price' },
@@ -71,3 +80,8 @@ const STRINGS = {
 export type Key = keyof typeof STRINGS
 export const t = (lang: Lang, key: Key): string => STRINGS[key][lang]
 export const langOf = (q: string | undefined): Lang => (q === 'en' ? 'en' : 'zh')
+
+/** A page module's own strings: one table per page, both languages required by its type. */
+export function phrases<T extends Record<string, { zh: string; en: string }>>(table: T) {
+  return (lang: Lang, key: keyof T): string => table[key][lang]
+}

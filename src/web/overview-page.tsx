@@ -21,7 +21,7 @@ export function registerOverviewPage(app: PageApp, { services, who }: PageDeps) 
     const p = who(c)
     if (!can(p, 'overview.read')) {
       return c.html(
-        <Layout lang={lang} title={t(lang, 'overview')} path="/overview" loggedIn={!!p}>
+        <Layout lang={lang} title={t(lang, 'overview')} path="/overview" loggedIn={!!p} who={p}>
           <p>
             <a href={`/login?lang=${lang}`}>{t(lang, 'needBureau')}</a>
           </p>
@@ -160,7 +160,7 @@ function Overview(props: {
     .openDispositions(who)
     .filter((c) => c.overdue.length + c.pending.length > 0)
   return (
-    <Layout lang={lang} title={t(lang, 'overview')} path="/overview" loggedIn={true}>
+    <Layout lang={lang} title={t(lang, 'overview')} path="/overview" loggedIn={true} who={who}>
       <section id="totals">
         <h2>{t(lang, 'totals')}</h2>
         {run ? (

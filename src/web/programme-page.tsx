@@ -411,7 +411,7 @@ export function ProgrammePage(props: {
   const { chosen, flagged, fund, lang, progress, services, who } = v
 
   return (
-    <Layout lang={lang} title={t(lang, 'programme')} path="/programme" loggedIn={true}>
+    <Layout lang={lang} title={t(lang, 'programme')} path="/programme" loggedIn={true} who={who}>
       <p>
         {t(lang, 'fromRecords')} · {progress.asOf}
       </p>

@@ -19,7 +19,7 @@ export function registerProgrammePages(app: PageApp, { services, who }: PageDeps
     const p = who(c)
     if (!can(p, 'programme.read'))
       return c.html(
-        <Layout lang={lang} title={t(lang, 'programme')} path="/programme" loggedIn={!!p}>
+        <Layout lang={lang} title={t(lang, 'programme')} path="/programme" loggedIn={!!p} who={p}>
           <p>
             <a href={`/login?lang=${lang}`}>{t(lang, 'needProgramme')}</a>
           </p>

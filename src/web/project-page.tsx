@@ -23,7 +23,13 @@ export function ProjectPage(props: {
   const { lang, who, project: p } = props
   const mine = can(who, 'programme.write') && inScope(who, { county: p.county })
   return (
-    <Layout lang={lang} title={`#${p.id} ${p.name}`} path="/programme/project" loggedIn={true}>
+    <Layout
+      lang={lang}
+      title={`#${p.id} ${p.name}`}
+      path="/programme/project"
+      loggedIn={true}
+      who={who}
+    >
       <p>
         {p.county} · {p.year} · {p.township} · {p.status} · {lang === 'zh' ? '报送' : 'filed'}{' '}
         {p.filedOn}

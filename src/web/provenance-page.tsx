@@ -232,7 +232,7 @@ export function registerProvenancePage(app: PageApp, { services, who }: PageDeps
       }
     }
     return c.html(
-      <Layout lang={lang} title={title} path="/provenance" loggedIn>
+      <Layout lang={lang} title={title} path="/provenance" loggedIn who={p}>
         <ProvenanceView lang={lang} code={code} date={date} record={record} message={message} />
       </Layout>,
       status,

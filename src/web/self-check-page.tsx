@@ -358,7 +358,7 @@ function SelfCheckPage({ model }: { model: SelfCheck }) {
   const { lang, p, note, errors, rated } = model
   const own = ownCreditCode(p)
   return (
-    <Layout lang={lang} title={t(lang, 'title')} path="/self-check" loggedIn={!!p}>
+    <Layout lang={lang} title={t(lang, 'title')} path="/self-check" loggedIn={!!p} who={p}>
       <Notices model={model} />
       {note ? <p>{note}</p> : ''}
       {own !== undefined ? (
