@@ -118,6 +118,7 @@ function ActForm(props: {
       action={`/overrides/${props.id}/${act}?lang=${lang}`}
       class="card"
       id={`act-${act}`}
+      novalidate
     >
       <h3>{w(lang, act)}</h3>
       <CsrfField who={props.who} />

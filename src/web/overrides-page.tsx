@@ -223,7 +223,12 @@ function problemsOf(lang: Lang, e: unknown) {
     path: x.path,
     message: x.message,
   }))
-  return { problems, refusal: refusalOf(lang, e), error: problemMessage(lang, e) }
+  // Problems at their lines are the override text's, whichever check found them.
+  const said =
+    problems.length > 0
+      ? new MujunError('OVERRIDE_INVALID', e.message, { status: 422, details: e.details })
+      : e
+  return { problems, refusal: refusalOf(lang, said), error: problemMessage(lang, said) }
 }
 
 /** A refusal in the page's language, its stable code and the service's own words in <code> for the help desk. */

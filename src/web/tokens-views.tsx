@@ -82,7 +82,7 @@ export function CreateForm(props: {
   const v = props.values ?? {}
   const choose = { value: '', label: tw(lang, 'choose') }
   return (
-    <form method="post" action={`/tokens?lang=${lang}`} id="create" class="card">
+    <form method="post" action={`/tokens?lang=${lang}`} id="create" class="card" novalidate>
       <h2>{tw(lang, 'create')}</h2>
       <CsrfField who={props.who} />
       <Field
