@@ -72,7 +72,7 @@ function PreviewBody(props: { lang: Lang; pv: OverridePreview }) {
   const changeOf = (c: Cell | undefined) => (c ? c.after.minus(c.before) : new Money(0))
   const spec = {
     title: w(lang, 'chartTitle'),
-    categories: classes.map((c) => classLabel(lang, c)),
+    categories: classes.map((c) => (lang === 'zh' ? `${c} 类` : `Class ${c}`)),
     categoryAxis: w(lang, 'axisClass'),
     valueAxis: w(lang, 'axisYuan'),
     series: resources.map((r) => ({

@@ -9,13 +9,13 @@ import type { OverrideDetail, OverrideEvent, OverrideSummary } from '../app/over
 import { can } from '../app/permissions.ts'
 import type { Principal } from '../principal.ts'
 import type { Lang } from './i18n.ts'
-import { BEIJING_NOTE, beijing } from './kit/format.ts'
+import { beijing } from './kit/format.ts'
 import { countyLabel, resourceLabel } from './kit/labels.ts'
 import { Badge, Data, Facts, Field, Notice, Table } from './kit/ui.tsx'
 import { CsrfField, Layout } from './layout.tsx'
 import { ActForms, type ActState } from './override-acts.tsx'
 import { PreviewSection, type PreviewState } from './override-preview-view.tsx'
-import { fill, w } from './override-words.ts'
+import { fill, w, withZone } from './override-words.ts'
 
 /** The resources an override's text prices (its rows' `resource:` keys). */
 export function resourcesOf(text: string): string[] {
@@ -37,6 +37,7 @@ export function ListPage(props: {
           </a>
         </p>
       ) : null}
+      <style>{'.nowrap{white-space:nowrap}'}</style>
       <Table
         id="overrides"
         head={[
@@ -47,7 +48,7 @@ export function ListPage(props: {
           w(lang, 'from'),
           w(lang, 'to'),
           w(lang, 'resource'),
-          `${w(lang, 'updated')}（${BEIJING_NOTE[lang]}）`,
+          withZone(lang, w(lang, 'updated')),
         ]}
         empty={w(lang, 'none')}
         rows={rows.map((o) => [
@@ -57,8 +58,8 @@ export function ListPage(props: {
           </a>,
           <Data>{o.label}</Data>,
           <Badge lang={lang} status={o.status} />,
-          o.from || '—',
-          o.to ?? '—',
+          <span class="nowrap">{o.from || '—'}</span>,
+          <span class="nowrap">{o.to ?? '—'}</span>,
           o.resources.map((r) => resourceLabel(lang, r)).join('、') || '—',
           beijing(o.updatedAt),
         ])}
@@ -154,7 +155,7 @@ function History(props: { lang: Lang; events: OverrideEvent[] }) {
           w(lang, 'step'),
           w(lang, 'status'),
           w(lang, 'who'),
-          `${w(lang, 'when')}（${BEIJING_NOTE[lang]}）`,
+          withZone(lang, w(lang, 'when')),
           w(lang, 'reason'),
           w(lang, 'ref'),
           w(lang, 'decisionDate'),
@@ -174,6 +175,10 @@ function History(props: { lang: Lang; events: OverrideEvent[] }) {
     </section>
   )
 }
+
+/** The editor spans the page and reads as code (line numbers in problems match what is seen). */
+const EDITOR_CSS =
+  '#editor .field{max-width:none}#editor textarea{font-family:ui-monospace,"Noto Sans Mono CJK SC","DejaVu Sans Mono",monospace}'
 
 /** A rule problem of a proposed text: where, which field, what. */
 export interface TextProblem {
@@ -231,6 +236,7 @@ export function EditorPage(props: {
         action={id ? `/overrides/${id}/edit?lang=${lang}` : `/overrides/new?lang=${lang}`}
         id="editor"
       >
+        <style>{EDITOR_CSS}</style>
         <CsrfField who={who} />
         {props.etag ? <input type="hidden" name="etag" value={props.etag} /> : null}
         <Field

@@ -119,6 +119,11 @@ export const w = phrases({
   back: { zh: '返回措施列表', en: 'Back to the list' },
 })
 
+/** A column head with the time zone its times are in, bracketed as each language does. */
+export function withZone(lang: 'zh' | 'en', head: string): string {
+  return lang === 'zh' ? `${head}（北京时间）` : `${head} (Beijing time)`
+}
+
 /** `{name}` placeholders of a phrase filled in. */
 export function fill(s: string, values: Record<string, string | number>): string {
   return s.replace(/\{(\w+)\}/g, (_m, k: string) => String(values[k] ?? ''))

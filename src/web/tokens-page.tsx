@@ -149,7 +149,6 @@ function ListPage(props: {
         errors={props.errors ?? {}}
       />
       <h2>{tw(lang, 'list')}</h2>
-      <p class="muted">{BEIJING_NOTE[lang]}</p>
       <TokenTable lang={lang} tokens={[...tokens].reverse()} />
     </Layout>
   )

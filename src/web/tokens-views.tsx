@@ -12,6 +12,7 @@ import { beijing } from './kit/format.ts'
 import { countyLabel, roleLabel } from './kit/labels.ts'
 import { Field, type FieldErrors, Table } from './kit/ui.tsx'
 import { CsrfField } from './layout.tsx'
+import { withZone } from './override-words.ts'
 
 export const tw = phrases({
   title: { zh: '访问令牌管理', en: 'Access tokens' },
@@ -144,8 +145,8 @@ export function TokenTable(props: { lang: Lang; tokens: TokenInfo[] }) {
         tw(lang, 'label'),
         tw(lang, 'role'),
         tw(lang, 'scope'),
-        tw(lang, 'createdAt'),
-        tw(lang, 'expiresAt'),
+        withZone(lang, tw(lang, 'createdAt')),
+        withZone(lang, tw(lang, 'expiresAt')),
         tw(lang, 'status'),
         '',
       ]}
