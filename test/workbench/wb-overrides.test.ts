@@ -203,6 +203,29 @@ describe('override and token pages refuse as a person reads it', () => {
     expect(await statusOf(t, 'yuyao_2026_gas', t.tokens.bureau)).toBe('submitted')
   })
 
+  it('a draft is edited through its form (with its ETag); the API then reads the new text', async () => {
+    const text = draftOverride('cixi_2026_y', '330282', '2026-03-01')
+    expect(
+      (await call(t.app, 'POST', '/v1/overrides', { token: t.tokens.county, body: { text } }))
+        .status,
+    ).toBe(201)
+    const form = await (
+      await t.app.request('/overrides/cixi_2026_y/edit', { headers: { cookie } })
+    ).text()
+    const etag = /name="etag" value="([^"]*)"/.exec(form)![1].replace(/&quot;/g, '"')
+    const res = await post('/overrides/cixi_2026_y/edit', {
+      _csrf: csrf,
+      etag,
+      text: text.replace('rate: "2.00"', 'rate: "1.20"'),
+    })
+    expect(res.status).toBe(303)
+    const now = (await (
+      await call(t.app, 'GET', '/v1/overrides/cixi_2026_y', { token: t.tokens.county })
+    ).json()) as { version: number; text: string; status: string }
+    expect(now).toMatchObject({ version: 2, status: 'draft' })
+    expect(now.text).toContain('rate: "1.20"')
+  })
+
   it('an act or a token form without the CSRF token is refused', async () => {
     const res = await post('/overrides/yuyao_2026_gas/approve', {
       approve_ref: '文号',
