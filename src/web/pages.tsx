@@ -7,6 +7,7 @@ import type { Services } from '../app/services.ts'
 import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
 import { guardForms } from './form-guard.tsx'
 import { registerLoginPages } from './login-page.tsx'
+import { registerOverridePages } from './overrides-page.tsx'
 import { registerOverviewPage } from './overview-page.tsx'
 import { PAGE_ACTIONS } from './page-actions.ts'
 import { type PageApp, pageDeps } from './page-kit.ts'
@@ -14,6 +15,7 @@ import { registerProgrammePages } from './programme-pages.tsx'
 import { registerProvenancePage } from './provenance-page.tsx'
 import { registerReportPages } from './report-page.tsx'
 import { registerSelfCheckPages } from './self-check-page.tsx'
+import { registerTokenPages } from './tokens-page.tsx'
 
 /** Mounts every page on `app`. */
 export function registerWebRoutes(
@@ -37,4 +39,6 @@ export function registerWebRoutes(
   registerReportPages(app, deps)
   registerProvenancePage(app, deps)
   registerOverviewPage(app, deps)
+  registerOverridePages(app, deps)
+  registerTokenPages(app, deps)
 }
