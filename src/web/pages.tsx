@@ -5,6 +5,7 @@
  */
 import type { Services } from '../app/services.ts'
 import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
+import { registerEvaluationPages } from './evaluation-page.tsx'
 import { guardForms } from './form-guard.tsx'
 import { registerLoginPages } from './login-page.tsx'
 import { registerOverviewPage } from './overview-page.tsx'
@@ -37,4 +38,5 @@ export function registerWebRoutes(
   registerReportPages(app, deps)
   registerProvenancePage(app, deps)
   registerOverviewPage(app, deps)
+  registerEvaluationPages(app, deps)
 }
