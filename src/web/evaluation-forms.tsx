@@ -5,7 +5,7 @@
  * @module web/evaluation-forms
  */
 import type { Principal } from '../principal.ts'
-import { w } from './evaluation-words.ts'
+import { inBeijing, paren, w } from './evaluation-words.ts'
 import type { Lang } from './i18n.ts'
 import { classLabel } from './kit/labels.ts'
 import { Field, type FieldErrors } from './kit/ui.tsx'
@@ -82,7 +82,7 @@ export function NoticeForm(props: {
       </p>
       <Confirm
         name="confirm"
-        label={`${w(lang, 'noticeConfirm')}（${props.from} — ${props.to}）`}
+        label={paren(lang, w(lang, 'noticeConfirm'), `${props.from} — ${props.to}`)}
         error={mine ? state.errors?.confirm : undefined}
       />
       <button type="submit" id="do-notice">

@@ -10,7 +10,7 @@ import type { Services } from '../app/services.ts'
 import { NotFoundError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { Confirm } from './evaluation-forms.tsx'
-import { w } from './evaluation-words.ts'
+import { inBeijing, paren, w } from './evaluation-words.ts'
 import type { Lang } from './i18n.ts'
 import { BEIJING_NOTE, beijing, num, yuan } from './kit/format.ts'
 import { countyLabel } from './kit/labels.ts'
@@ -70,7 +70,7 @@ export function AllocationTable(props: { lang: Lang; a: Allocation }) {
         w(lang, 'county'),
         ...crit.map((c) => (
           <>
-            <Data>{c.label}</Data>（{num(c.weight * 100, 1)}%）
+            <Data>{c.label}</Data> {`(${num(c.weight * 100, 1)}%)`}
           </>
         )),
         w(lang, 'fundScore'),
@@ -128,7 +128,7 @@ export function FundPage(props: {
           [w(lang, 'fundAmount'), <strong id="fund-amount">{yuan(a.amount, lang)}</strong>],
           ...(fixed
             ? ([
-                [w(lang, 'fixedAt'), `${beijing(fixed.fixedAt)}（${BEIJING_NOTE[lang]}）`],
+                [w(lang, 'fixedAt'), inBeijing(lang, beijing(fixed.fixedAt))],
                 [w(lang, 'fixedBy'), <Data>{fixed.fixedBy}</Data>],
               ] as [Child, Child][])
             : []),

@@ -123,10 +123,16 @@ export function JobPage(props: { lang: Lang; who: Principal; job: Job; year: num
           <Table
             head={[w(lang, 'class'), w(lang, 'firmsAxis')]}
             num={[1]}
-            rows={Object.entries(result.counts).map(([k, n]) => [
-              classLabel(lang, k) === '—' ? <Badge lang={lang} status={k} /> : classLabel(lang, k),
-              num(n, 0),
-            ])}
+            rows={Object.entries(result.counts)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([k, n]) => [
+                classLabel(lang, k) === '—' ? (
+                  <Badge lang={lang} status={k} />
+                ) : (
+                  classLabel(lang, k)
+                ),
+                num(n, 0),
+              ])}
           />
           <p>
             <a id="to-run" href={`/evaluation?year=${year}&run=${result.id}&lang=${lang}`}>

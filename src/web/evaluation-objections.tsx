@@ -11,7 +11,7 @@ import { NotFoundError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { DecisionForm, type FormState } from './evaluation-forms.tsx'
 import type { Run } from './evaluation-views.tsx'
-import { w } from './evaluation-words.ts'
+import { inBeijing, paren, w } from './evaluation-words.ts'
 import type { Lang } from './i18n.ts'
 import { BEIJING_NOTE, beijing, num } from './kit/format.ts'
 import { classLabel, countyLabel } from './kit/labels.ts'
@@ -112,7 +112,7 @@ function ObjectionCard(props: {
         items={[
           [w(lang, 'creditCode'), <code>{o.creditCode}</code>],
           [w(lang, 'county'), countyLabel(lang, o.county)],
-          [w(lang, 'filedAt'), `${beijing(o.filedAt)}（${BEIJING_NOTE[lang]}）`],
+          [w(lang, 'filedAt'), inBeijing(lang, beijing(o.filedAt))],
           [w(lang, 'classBefore'), classLabel(lang, o.classBefore)],
           [w(lang, 'reason'), <Data>{o.reason}</Data>],
           [w(lang, 'evidence'), <Data>{o.evidence}</Data>],

@@ -15,7 +15,7 @@ import { FundPage } from './evaluation-fund.tsx'
 import { JobPage, NoticeListPage, noticeCsv } from './evaluation-notice-list.tsx'
 import { CyclePage, type Message } from './evaluation-views.tsx'
 import { w } from './evaluation-words.ts'
-import { type Lang, langOf } from './i18n.ts'
+import { type Lang, langOf, t } from './i18n.ts'
 import { problemMessage } from './kit/problems.ts'
 import { Layout } from './layout.tsx'
 import { formOf, type PageApp, type PageDeps } from './page-kit.ts'
@@ -239,7 +239,7 @@ function registerDecisionAndPublish(app: PageApp, { services }: PageDeps, k: Cyc
         errors.reason = w(lang, 'reasonShort')
       const state: FormState = { form: `decide-${id}`, values, errors }
       if (Object.keys(errors).length > 0)
-        return k.cycle(c, p, at, { kind: 'error', text: w(lang, 'refused') }, state, 422)
+        return k.cycle(c, p, at, { kind: 'error', text: t(lang, 'fixErrors') }, state, 422)
       try {
         services.evaluations.decide(p, id, {
           upheld: values.decision === 'upheld',
@@ -274,7 +274,7 @@ function registerDecisionAndPublish(app: PageApp, { services }: PageDeps, k: Cyc
       if (text(body, 'confirm') !== 'yes') errors.confirm = w(lang, 'confirmRequired')
       const state: FormState = { form: 'publish', values, errors }
       if (Object.keys(errors).length > 0)
-        return k.cycle(c, p, at, { kind: 'error', text: w(lang, 'refused') }, state, 422)
+        return k.cycle(c, p, at, { kind: 'error', text: t(lang, 'fixErrors') }, state, 422)
       try {
         const today = services.provenance.today()
         const historic =

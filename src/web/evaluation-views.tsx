@@ -12,7 +12,7 @@ import type { Principal } from '../principal.ts'
 import { type FormState, NoticeForm, PublishForm, RunForm } from './evaluation-forms.tsx'
 import { FundSection } from './evaluation-fund.tsx'
 import { ObjectionsSection } from './evaluation-objections.tsx'
-import { w } from './evaluation-words.ts'
+import { inBeijing, paren, w } from './evaluation-words.ts'
 import type { Lang } from './i18n.ts'
 import { BEIJING_NOTE, beijing, num } from './kit/format.ts'
 import { classLabel, countyLabel } from './kit/labels.ts'
@@ -46,7 +46,7 @@ function RunsTable(props: { lang: Lang; runs: Run[]; chosen?: number }) {
       head={[
         w(lang, 'run'),
         w(lang, 'status'),
-        `${w(lang, 'created')}（${BEIJING_NOTE[lang]}）`,
+        inBeijing(lang, w(lang, 'created')),
         w(lang, 'noticePeriod'),
         w(lang, 'bindingFrom'),
         w(lang, 'rated'),
@@ -104,7 +104,6 @@ function ClassesByCounty(props: { lang: Lang; services: Services; who: Principal
             stack: 'classes',
           })),
           valueAxis: w(lang, 'firmsAxis'),
-          categoryAxis: w(lang, 'county'),
           horizontal: true,
         }}
       />
@@ -142,11 +141,11 @@ function RunSection(props: CycleProps & { run: Run }) {
       </h2>
       <Facts
         items={[
-          [w(lang, 'created'), `${beijing(run.createdAt)}（${BEIJING_NOTE[lang]}）`],
+          [w(lang, 'created'), inBeijing(lang, beijing(run.createdAt))],
           [w(lang, 'noticePeriod'), run.noticeFrom ? `${run.noticeFrom} — ${run.noticeTo}` : '—'],
           [
             w(lang, 'publishedAt'),
-            run.publishedAt ? `${beijing(run.publishedAt)}（${BEIJING_NOTE[lang]}）` : '—',
+            run.publishedAt ? inBeijing(lang, beijing(run.publishedAt)) : '—',
           ],
           [w(lang, 'bindingFrom'), run.bindingFrom ?? '—'],
         ]}

@@ -9,7 +9,7 @@ import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { Confirm } from './evaluation-forms.tsx'
-import { w } from './evaluation-words.ts'
+import { inBeijing, paren, w } from './evaluation-words.ts'
 import { type Lang, langOf } from './i18n.ts'
 import { BEIJING_NOTE, beijing, num } from './kit/format.ts'
 import { countyLabel, kindLabel } from './kit/labels.ts'
@@ -63,7 +63,7 @@ function Evidence(props: {
         [w(lang, 'waterFreed'), `${num(d.waterFreedM3, 2)} ${u('water')}`],
         [w(lang, 'landFreed'), `${num(d.landFreedMu, 4)} ${u('land')}`],
         [w(lang, 'jobsReduced'), `${num(d.jobsReduced, 0)} ${u('jobs')}`],
-        [w(lang, 'recordedBy'), `${beijing(d.updatedAt)}（${BEIJING_NOTE[lang]}）`],
+        [w(lang, 'recordedBy'), inBeijing(lang, beijing(d.updatedAt))],
         [w(lang, 'verifiedOn'), d.verifiedOn ?? '—'],
       ]}
     />
