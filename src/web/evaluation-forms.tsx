@@ -4,12 +4,16 @@
  * and shows its errors next to the field, in the page's language.
  * @module web/evaluation-forms
  */
+import type { Services } from '../app/services.ts'
 import type { Principal } from '../principal.ts'
 import { inBeijing, paren, w } from './evaluation-words.ts'
 import type { Lang } from './i18n.ts'
 import { classLabel } from './kit/labels.ts'
 import { Field, type FieldErrors } from './kit/ui.tsx'
 import { CsrfField } from './layout.tsx'
+
+/** A run as the evaluation service lists it. */
+export type Run = ReturnType<Services['evaluations']['list']>[number]
 
 /** What a refused form sends back to the page: which form, what was typed, what is wrong. */
 export interface FormState {

@@ -9,7 +9,7 @@ import { can } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import { addDays } from '../dates.ts'
 import type { Principal } from '../principal.ts'
-import { type FormState, NoticeForm, PublishForm, RunForm } from './evaluation-forms.tsx'
+import { type FormState, NoticeForm, PublishForm, type Run, RunForm } from './evaluation-forms.tsx'
 import { FundSection } from './evaluation-fund.tsx'
 import { ObjectionsSection } from './evaluation-objections.tsx'
 import { inBeijing, paren, w } from './evaluation-words.ts'
@@ -18,8 +18,6 @@ import { BEIJING_NOTE, beijing, num } from './kit/format.ts'
 import { classLabel, countyLabel } from './kit/labels.ts'
 import { Badge, Chart, Facts, Notice, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
-
-export type Run = ReturnType<Services['evaluations']['list']>[number]
 
 /** A message on top of the page: what the last act did, or why it was refused. */
 export interface Message {
