@@ -280,6 +280,13 @@ describe.skipIf(!available)('pages in a real browser', () => {
     await page.waitForURL(/\/programme/)
     await page.goto(`${base}/programme/project?id=${project.id}`)
     await page.click(`#ledger tr[data-disposition="${d.id}"] button.verify`)
+    // 核验 leads to the record's evidence and a confirmation; nothing is verified until it is confirmed.
+    await page.waitForURL(/\/programme\/verify\?/)
+    expect(await page.textContent('#evidence')).toContain('断电拆除验收单')
+    await page.check('#f-confirm')
+    await page.click('#do-verify')
+    await page.waitForSelector('#message')
+    await page.click('#back')
     await page.waitForURL(/\/programme\/project\?id=/)
     const today = t.store.today()
     expect(await page.textContent(`#ledger tr[data-disposition="${d.id}"] td.verified`)).toBe(today)

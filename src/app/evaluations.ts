@@ -412,6 +412,25 @@ export class EvaluationService {
     return frame
   }
 
+  /**
+   * A run's results as a list (the notice list 公示名单): each firm's identity, class, score and rank, without the
+   * trace (no recomputation), in credit-code order; a county sees its own county only.
+   */
+  listing(p: Principal | undefined, runId: number) {
+    const who = authorize(p, 'results.read')
+    this.store.getRun(runId)
+    return this.store.runResults(runId, { county: ownCounty(who) }).map((r) => ({
+      creditCode: r.creditCode,
+      name: r.name,
+      county: r.county,
+      status: r.status,
+      class: r.class,
+      score: r.score,
+      rank: r.rank,
+      groupSize: r.groupSize,
+    }))
+  }
+
   /** A run's results as CSV (see RESULTS_CSV_HEADER); `onProgress` is told every 1,000 rows. */
   resultsCsv(
     p: Principal | undefined,

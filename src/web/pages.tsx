@@ -5,6 +5,7 @@
  */
 import type { Services } from '../app/services.ts'
 import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
+import { registerEvaluationPages } from './evaluation-page.tsx'
 import { guardForms } from './form-guard.tsx'
 import { registerLoginPages } from './login-page.tsx'
 import { registerOverridePages } from './overrides-page.tsx'
@@ -41,4 +42,5 @@ export function registerWebRoutes(
   registerOverviewPage(app, deps)
   registerOverridePages(app, deps)
   registerTokenPages(app, deps)
+  registerEvaluationPages(app, deps)
 }

@@ -122,18 +122,5 @@ export function registerProgrammePages(app: PageApp, { services, who }: PageDeps
       return problemText(c, e)
     }
   })
-
-  // The economy office verifies (核验) a done disposition from the project page.
-  app.post('/programme/verify', async (c) => {
-    const body = await formOf(c)
-    if (!body) return c.text('malformed form body', 400)
-    const [id, version, project] = [body.disposition, body.version, body.project].map(Number)
-    if (![id, version, project].every(Number.isInteger)) return c.text('malformed form', 400)
-    try {
-      services.programme.verifyDisposition(who(c), id, {}, version)
-    } catch (e) {
-      return problemText(c, e)
-    }
-    return c.redirect(`/programme/project?id=${project}&lang=${langOf(c.req.query('lang'))}`, 303)
-  })
+  // The economy office verifies (核验) a done disposition through web/verify-page: its evidence, then a confirmation.
 }

@@ -70,10 +70,9 @@ export function ProjectPage(props: {
             <td class="verified">
               {d.verifiedOn ??
                 (can(who, 'programme.verify') && d.status === 'done' ? (
-                  <form method="post" action={`/programme/verify?lang=${lang}`}>
-                    <CsrfField who={who} />
+                  <form method="get" action="/programme/verify">
+                    <input type="hidden" name="lang" value={lang} />
                     <input type="hidden" name="disposition" value={String(d.id)} />
-                    <input type="hidden" name="version" value={String(d.version)} />
                     <input type="hidden" name="project" value={String(p.id)} />
                     <button type="submit" class="verify">
                       {lang === 'zh' ? '核验' : 'Verify'}
