@@ -6,7 +6,7 @@
  */
 import type { Services } from '../app/services.ts'
 import type { Principal } from '../principal.ts'
-import { inBeijing, paren, w } from './evaluation-words.ts'
+import { paren, w } from './evaluation-words.ts'
 import type { Lang } from './i18n.ts'
 import { classLabel } from './kit/labels.ts'
 import { Field, type FieldErrors } from './kit/ui.tsx'
