@@ -60,7 +60,7 @@ const STRINGS = {
     zh: '请用市级部门（发改、经信或其他部门）令牌登录',
     en: 'Log in with a token of a city office (pricing, economy-and-IT or another department)',
   },
-  programme: { zh: '“低小散”整治提升（腾笼换鸟）', en: 'Rectification programme (腾笼换鸟)' },
+  programme: { zh: '“低小散”整治提升（腾笼换鸟）', en: 'Rectification programme' },
   needProgramme: {
     zh: '请用市级部门或县（市、区）令牌登录',
     en: 'Log in with a token of a city office or a county',

@@ -28,8 +28,8 @@ async function readerText(page: Page, lang: 'zh' | 'en'): Promise<string[]> {
   return page.evaluate((lang) => {
     const skip =
       lang === 'zh'
-        ? 'code,pre,script,style,.data,[lang="zh-CN"] .data'
-        : 'code,pre,script,style,[lang="zh-CN"]:not(html)'
+        ? 'code,pre,textarea,script,style,.data'
+        : 'code,pre,textarea,script,style,[lang="zh-CN"]:not(html)'
     const out: string[] = []
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT)
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
