@@ -13,6 +13,7 @@ import { type PageApp, pageDeps } from './page-kit.ts'
 import { registerProgrammePages } from './programme-pages.tsx'
 import { registerProvenancePage } from './provenance-page.tsx'
 import { registerReportPages } from './report-page.tsx'
+import { registerRulesPages } from './rules-page.tsx'
 import { registerSelfCheckPages } from './self-check-page.tsx'
 
 /** Mounts every page on `app`. */
@@ -37,4 +38,5 @@ export function registerWebRoutes(
   registerReportPages(app, deps)
   registerProvenancePage(app, deps)
   registerOverviewPage(app, deps)
+  registerRulesPages(app, deps)
 }
