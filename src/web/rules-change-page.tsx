@@ -34,6 +34,13 @@ function retroactive(firstDay: string, today: string) {
 }
 
 export function registerRulesChangePages(app: PageApp, deps: PageDeps) {
+  const h = helpersOf(deps)
+  registerChangeRoutes(app, deps, h)
+  registerPreviewRoutes(app, deps, h)
+}
+
+/** The form page, and a refusal shown on it. */
+function helpersOf(deps: PageDeps) {
   const { services } = deps
   const formPage = (
     c: Context,
@@ -87,10 +94,16 @@ export function registerRulesChangePages(app: PageApp, deps: PageDeps) {
       e.status === 403 ? 403 : e.status === 409 ? 409 : e.status === 412 ? 412 : 422,
     )
   }
+  return { formPage, refused }
+}
 
+type Helpers = ReturnType<typeof helpersOf>
+
+function registerChangeRoutes(app: PageApp, deps: PageDeps, { formPage, refused }: Helpers) {
+  const { services } = deps
   app.get('/rules/change', (c) => {
     const g = gate(deps, c, 'rulebook.import')
-    if (g instanceof Response) return g
+    if ('denied' in g) return g.denied
     return formPage(
       c,
       g.lang,
@@ -101,7 +114,7 @@ export function registerRulesChangePages(app: PageApp, deps: PageDeps) {
 
   app.post('/rules/change/preview', async (c) => {
     const g = gate(deps, c, 'rulebook.preview')
-    if (g instanceof Response) return g
+    if ('denied' in g) return g.denied
     const { lang, p } = g
     const body = (await formOf(c)) ?? {}
     const input = changeInputOf((k) => body[k])
@@ -141,10 +154,13 @@ export function registerRulesChangePages(app: PageApp, deps: PageDeps) {
       return refused(c, lang, p, input, e)
     }
   })
+}
 
+function registerPreviewRoutes(app: PageApp, deps: PageDeps, { formPage, refused }: Helpers) {
+  const { services } = deps
   app.get('/rules/preview', (c) => {
     const g = gate(deps, c, 'rulebook.preview')
-    if (g instanceof Response) return g
+    if ('denied' in g) return g.denied
     const { lang, p } = g
     const input = changeInputOf((k) => c.req.query(k))
     const etag = c.req.query('etag') ?? ''
@@ -158,7 +174,14 @@ export function registerRulesChangePages(app: PageApp, deps: PageDeps) {
     const title = lang === 'zh' ? '调整影响测算' : 'Preview of the change'
     if (job.status === 'running')
       return c.html(
-        <RulesShell lang={lang} who={p} path="/rules/change" title={title} query={query}>
+        <RulesShell
+          lang={lang}
+          who={p}
+          path="/rules/change"
+          here="/rules/preview"
+          title={title}
+          query={query}
+        >
           <meta http-equiv="refresh" content="1" />
           <Notice kind="info" id="preview-running">
             {lang === 'zh'
@@ -175,7 +198,14 @@ export function registerRulesChangePages(app: PageApp, deps: PageDeps) {
       )
     if (job.status !== 'done' || job.kind !== 'city-preview')
       return c.html(
-        <RulesShell lang={lang} who={p} path="/rules/change" title={title} query={query}>
+        <RulesShell
+          lang={lang}
+          who={p}
+          path="/rules/change"
+          here="/rules/preview"
+          title={title}
+          query={query}
+        >
           <Refusal
             lang={lang}
             error={
@@ -190,7 +220,14 @@ export function registerRulesChangePages(app: PageApp, deps: PageDeps) {
       )
     const result = job.result as ActPreview
     return c.html(
-      <RulesShell lang={lang} who={p} path="/rules/change" title={title} query={query}>
+      <RulesShell
+        lang={lang}
+        who={p}
+        path="/rules/change"
+        here="/rules/preview"
+        title={title}
+        query={query}
+      >
         <ChangeSummary lang={lang} input={input} />
         <PreviewResult lang={lang} result={result} csvHref={`/rules/preview.csv?job=${job.id}`} />
         <ConfirmChange lang={lang} who={p} input={input} etag={etag} result={result} />
@@ -200,7 +237,7 @@ export function registerRulesChangePages(app: PageApp, deps: PageDeps) {
 
   app.get('/rules/preview.csv', (c) => {
     const g = gate(deps, c, 'rulebook.preview')
-    if (g instanceof Response) return g
+    if ('denied' in g) return g.denied
     try {
       const job = services.jobs.get(g.p, c.req.query('job') ?? '')
       if (job.status !== 'done' || job.kind !== 'city-preview') return c.text('not ready', 409)
@@ -215,7 +252,7 @@ export function registerRulesChangePages(app: PageApp, deps: PageDeps) {
 
   app.post('/rules/change', async (c) => {
     const g = gate(deps, c, 'rulebook.import')
-    if (g instanceof Response) return g
+    if ('denied' in g) return g.denied
     const { lang, p } = g
     const body = (await formOf(c)) ?? {}
     const input = changeInputOf((k) => body[k])

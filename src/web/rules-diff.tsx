@@ -105,7 +105,7 @@ export function FileDiff(props: {
             <th scope="col">{props.right}</th>
           </tr>
         </thead>
-        <tbody>
+        <tbody class="data" lang="zh-CN">
           {rows.map((r, k) =>
             near.has(k) ? (
               <tr>

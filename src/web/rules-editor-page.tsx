@@ -54,7 +54,7 @@ export function registerRulesEditorPages(app: PageApp, deps: PageDeps) {
             {ew(lang, '文件', 'File')}{' '}
             <select name="path" id="file-pick">
               {files.map((f) => (
-                <option value={f.path} selected={f.path === s.path}>
+                <option value={f.path} selected={f.path === s.path} class="data" lang="zh-CN">
                   {f.path}
                 </option>
               ))}
@@ -68,7 +68,9 @@ export function registerRulesEditorPages(app: PageApp, deps: PageDeps) {
         <form method="post" action={`/rules/edit?lang=${lang}`} id="editor-form">
           <CsrfField who={p} />
           <input type="hidden" name="path" value={s.path} />
-          <Field name="text" type="textarea" rows={30} label={s.path} value={s.text} />
+          <div class="data" lang="zh-CN">
+            <Field name="text" type="textarea" rows={30} label={s.path} value={s.text} />
+          </div>
           <Field
             name="note"
             label={ew(lang, '保存说明（保存时必填）', 'What the change is (needed to save)')}
@@ -96,7 +98,7 @@ export function registerRulesEditorPages(app: PageApp, deps: PageDeps) {
 
   app.get('/rules/edit', (c) => {
     const g = gate(deps, c, 'rulebook.import')
-    if (g instanceof Response) return g
+    if ('denied' in g) return g.denied
     const files = filesNow(g.p)
     const f =
       files.find((x) => x.path === c.req.query('path')) ??
@@ -107,7 +109,7 @@ export function registerRulesEditorPages(app: PageApp, deps: PageDeps) {
 
   app.post('/rules/edit', async (c) => {
     const g = gate(deps, c, 'rulebook.import')
-    if (g instanceof Response) return g
+    if ('denied' in g) return g.denied
     const { lang, p } = g
     const body = (await formOf(c)) ?? {}
     const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '')

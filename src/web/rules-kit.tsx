@@ -30,7 +30,10 @@ const TABS = [
 export function RulesShell(props: {
   lang: Lang
   who: Visitor
+  /** The tab this page belongs to. */
   path: string
+  /** The page's own path when it is not the tab's (the language switch reopens it). */
+  here?: string
   title: string
   query?: string
   children: Child
@@ -40,7 +43,7 @@ export function RulesShell(props: {
     <Layout
       lang={lang}
       title={props.title}
-      path="/rules"
+      path={props.here ?? props.path}
       loggedIn
       who={props.who}
       query={props.query}
@@ -65,11 +68,11 @@ export function gate(
   deps: PageDeps,
   c: Context,
   action: Action,
-): { lang: Lang; p: Visitor } | Response {
+): { lang: Lang; p: Visitor } | { denied: Response | Promise<Response> } {
   const lang = langOf(c.req.query('lang'))
   const p = deps.who(c)
   if (p && can(p, action)) return { lang, p }
-  return c.html(
+  const denied = c.html(
     <Layout lang={lang} title={rw(lang, 'title')} path="/rules" loggedIn={!!p} who={p}>
       <p>
         <a href={`/login?lang=${lang}`}>
@@ -78,7 +81,8 @@ export function gate(
       </p>
     </Layout>,
     p ? 403 : 401,
-  ) as Response
+  )
+  return { denied }
 }
 
 /** A value's source document (as written) and the "assumed" mark. */

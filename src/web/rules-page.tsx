@@ -23,7 +23,7 @@ import { basisLabel, rw, stackLabel } from './rules-words.ts'
 export function registerRulesPages(app: PageApp, deps: PageDeps) {
   app.get('/rules', (c) => {
     const g = gate(deps, c, 'rulebook.read')
-    if (g instanceof Response) return g
+    if ('denied' in g) return g.denied
     const { lang, p } = g
     const today = deps.services.store.today()
     const asked = c.req.query('date') ?? ''

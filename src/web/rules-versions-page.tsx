@@ -21,12 +21,15 @@ import { sectionLabel } from './rules-words.ts'
 const vw = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en)
 
 export function registerRulesVersionPages(app: PageApp, deps: PageDeps) {
-  const { services } = deps
-  const rb = services.rulebooks
+  registerListRoutes(app, deps)
+  registerActRoutes(app, deps)
+}
 
+function registerListRoutes(app: PageApp, deps: PageDeps) {
+  const rb = deps.services.rulebooks
   app.get('/rules/versions', (c) => {
     const g = gate(deps, c, 'rulebook.read')
-    if (g instanceof Response) return g
+    if ('denied' in g) return g.denied
     const { lang, p } = g
     const versions = rb.versions(p)
     const scheduled = rb.scheduled(p)
@@ -102,7 +105,7 @@ export function registerRulesVersionPages(app: PageApp, deps: PageDeps) {
 
   app.get('/rules/versions/diff', (c) => {
     const g = gate(deps, c, 'rulebook.read')
-    if (g instanceof Response) return g
+    if ('denied' in g) return g.denied
     const { lang, p } = g
     const [a, b] = [Number(c.req.query('a')), Number(c.req.query('b'))]
     try {
@@ -116,6 +119,7 @@ export function registerRulesVersionPages(app: PageApp, deps: PageDeps) {
           lang={lang}
           who={p}
           path="/rules/versions"
+          here="/rules/versions/diff"
           title={vw(lang, `版本 ${a} 与版本 ${b} 对比`, `Version ${a} beside version ${b}`)}
           query={`a=${a}&b=${b}`}
         >
@@ -147,7 +151,10 @@ export function registerRulesVersionPages(app: PageApp, deps: PageDeps) {
       )
     }
   })
+}
 
+function registerActRoutes(app: PageApp, deps: PageDeps) {
+  const rb = deps.services.rulebooks
   const actPage = (
     c: Context,
     lang: Lang,
@@ -166,6 +173,8 @@ export function registerRulesVersionPages(app: PageApp, deps: PageDeps) {
         lang={lang}
         who={p}
         path="/rules/versions"
+        here="/rules/versions/act"
+        query={`id=${id}`}
         title={vw(lang, `启用版本 ${id}`, `Bring version ${id} into force`)}
       >
         {error ? <Refusal lang={lang} error={error} extra={retroWords(lang, error)} /> : null}
@@ -208,13 +217,13 @@ export function registerRulesVersionPages(app: PageApp, deps: PageDeps) {
 
   app.get('/rules/versions/act', (c) => {
     const g = gate(deps, c, 'rulebook.import')
-    if (g instanceof Response) return g
+    if ('denied' in g) return g.denied
     return actPage(c, g.lang, g.p, Number(c.req.query('id')), { effectiveOn: '', note: '' })
   })
 
   app.post('/rules/versions/act', async (c) => {
     const g = gate(deps, c, 'rulebook.import')
-    if (g instanceof Response) return g
+    if ('denied' in g) return g.denied
     const { lang, p } = g
     const body = (await formOf(c)) ?? {}
     const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string).trim() : '')
