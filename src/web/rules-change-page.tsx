@@ -24,6 +24,12 @@ import { ChangeMade, ConfirmChange, retroWords } from './rules-confirm.tsx'
 import { gate, Refusal, RulesShell } from './rules-kit.tsx'
 import { PreviewResult, previewCsv } from './rules-preview-view.tsx'
 
+/** Months to preview: a year past the change's first month (at most 60, the API's limit). */
+function monthsFor(today: string, from: string): number {
+  const months = (d: string) => Number(d.slice(0, 4)) * 12 + Number(d.slice(5, 7))
+  return Math.min(60, Math.max(12, months(from) - months(today) + 12))
+}
+
 /** A CITY_RETROACTIVE refusal as the import would give it, found before any job is started. */
 function retroactive(firstDay: string, today: string) {
   return new MujunError(
@@ -144,7 +150,7 @@ function registerChangeRoutes(app: PageApp, deps: PageDeps, { formPage, refused 
         kind: 'city-preview',
         files,
         effectiveOn: parsed.effectiveOn,
-        months: 12,
+        months: monthsFor(today, parsed.change.from),
       })
       return c.redirect(
         `/rules/preview?job=${job.id}&etag=${encodeURIComponent(etag)}&${changeQuery(input)}&lang=${lang}`,

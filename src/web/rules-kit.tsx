@@ -112,7 +112,7 @@ export function Src(props: {
 /** A period "from – to" (to exclusive, shown as the last day it applies is the day before). */
 export function Period(props: { lang: Lang; from: string; to?: string }) {
   return (
-    <span class="period">
+    <span class="period" style="white-space:nowrap">
       {props.from} – {props.to ?? rw(props.lang, 'open')}
     </span>
   )

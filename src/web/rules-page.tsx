@@ -56,7 +56,7 @@ export function registerRulesPages(app: PageApp, deps: PageDeps) {
           <button type="submit">{rw(lang, 'show')}</button>
         </form>
         <p class="muted">
-          {rw(lang, 'version')} {active.id} · {rw(lang, 'inForceOn')} {date}
+          {rw(lang, 'version')} {active.id} · {date} {rw(lang, 'inForceOn')}
           {county ? ` · ${countyLabel(lang, county)}` : ''}
         </p>
         <p class="hint">{rw(lang, 'assumedNote')}</p>
@@ -107,9 +107,10 @@ function Surcharges(props: {
       props.canChange ? (
         <a
           class="noprint"
+          style="white-space:nowrap"
           href={`/rules/change?lang=${lang}&cell=${encodeURIComponent(`${s.id}|${cell.path}`)}`}
         >
-          {rw(lang, 'change')}
+          {rw(lang, 'changeShort')}
         </a>
       ) : (
         ''

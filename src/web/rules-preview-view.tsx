@@ -42,6 +42,12 @@ export const pw = phrases({
   noClass: { zh: '无类别', en: 'no class' },
 })
 
+/** The month before `month` (YYYY-MM): a preview's `toMonth` is the month after its last. */
+function lastMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number)
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`
+}
+
 type Sums = Map<string, Money>
 function sumBy(
   rows: ActPreview['preview']['rows'],
@@ -79,7 +85,7 @@ export function PreviewResult(props: { lang: Lang; result: ActPreview; csvHref: 
       <Facts
         id="preview-facts"
         items={[
-          [pw(lang, 'horizon'), `${pv.fromMonth} – ${pv.toMonth}`],
+          [pw(lang, 'horizon'), `${pv.fromMonth} – ${lastMonth(pv.toMonth)}`],
           [pw(lang, 'firstDay'), props.result.reach.firstDay ?? pw(lang, 'none')],
           [pw(lang, 'firmsChanged'), num(pv.firmsChanged, 0)],
           [pw(lang, 'firmMonths'), num(pv.firmMonths, 0)],
@@ -96,12 +102,10 @@ export function PreviewResult(props: { lang: Lang; result: ActPreview; csvHref: 
         spec={{
           title: pw(lang, 'byMonth'),
           categories: pv.byMonth.map((m) => m.month),
-          series: [
-            { name: pw(lang, 'before'), data: pv.byMonth.map((m) => Number(m.before)) },
-            { name: pw(lang, 'after'), data: pv.byMonth.map((m) => Number(m.after)) },
-          ],
+          series: [{ name: pw(lang, 'changeCol'), data: pv.byMonth.map((m) => Number(m.change)) }],
           valueAxis: pw(lang, 'yuanAxis'),
           categoryAxis: pw(lang, 'month'),
+          width: 1100,
         }}
       />
       <Chart
@@ -110,13 +114,23 @@ export function PreviewResult(props: { lang: Lang; result: ActPreview; csvHref: 
       />
       <Chart
         id="chart-class"
-        spec={chartOf(lang, pw(lang, 'byClass'), byClass, (k) =>
-          k ? classLabel(lang, k) : pw(lang, 'noClass'),
+        spec={chartOf(
+          lang,
+          pw(lang, 'byClass'),
+          byClass,
+          (k) => (k ? classLabel(lang, k) : pw(lang, 'noClass')),
+          true,
         )}
       />
       <Chart
         id="chart-resource"
-        spec={chartOf(lang, pw(lang, 'byResource'), byResource, (k) => resourceLabel(lang, k))}
+        spec={chartOf(
+          lang,
+          pw(lang, 'byResource'),
+          byResource,
+          (k) => resourceLabel(lang, k),
+          true,
+        )}
       />
       <Table
         id="preview-months"

@@ -8,7 +8,8 @@ import { phrases } from './i18n.ts'
 
 export const rw = phrases({
   title: { zh: '价格规则', en: 'Tariff rules' },
-  inForceOn: { zh: '以下为当日执行的规则', en: 'The rules in force on' },
+  inForceOn: { zh: '执行的规则', en: ': the rules in force that day' },
+  changeShort: { zh: '调整', en: 'Change' },
   version: { zh: '规则版本', en: 'Rule version' },
   date: { zh: '日期', en: 'Date' },
   show: { zh: '查看', en: 'Show' },

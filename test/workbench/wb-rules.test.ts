@@ -44,7 +44,7 @@ describe.skipIf(!browserAvailable)('the bureau edits the tariff rules in the bro
     )
     await shot(page, 'wb-rules-in-force-zh')
 
-    await dRow.locator('a', { hasText: '自某日起调整' }).click()
+    await dRow.locator('a', { hasText: '调整' }).click()
     await page.waitForSelector('#change-form')
     expect(await page.inputValue('#f-cell')).toBe(D_CELL)
     await page.fill('#f-value', '0.35')
