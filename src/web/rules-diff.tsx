@@ -57,7 +57,7 @@ function sideBySide(ops: Op[]) {
 }
 
 const CSS = `table.diff{font-family:ui-monospace,"Noto Sans Mono CJK SC",monospace;font-size:.82rem;width:100%;table-layout:fixed}
-table.diff td{padding:0 .4rem;white-space:pre-wrap;word-break:break-all;border:0}table.diff td.ln{width:3.2rem;color:#5b6470;text-align:right}
+table.diff td{padding:0 .4rem;white-space:pre-wrap;word-break:break-all;border:0}table.diff td{font-family:"DejaVu Sans Mono","Liberation Mono",monospace}table.diff th.ln{width:3.2rem}table.diff td.ln{width:3.2rem;color:#5b6470;text-align:right}
 table.diff td.del{background:#fdecec}table.diff td.add{background:#eaf6ed}table.diff tr.gap td{background:#f6f8fa;color:#5b6470;text-align:center}`
 
 /** One file's changes side by side; nothing when it is the same on both sides. */

@@ -15,6 +15,8 @@ import { formOf, type PageApp, type PageDeps, type Visitor } from './page-kit.ts
 import { retroWords } from './rules-confirm.tsx'
 import { gate, Refusal, RulesShell } from './rules-kit.tsx'
 
+const EDITOR_CSS = `#editor-form .field{max-width:none}#editor-form textarea{font-family:"DejaVu Sans Mono","Liberation Mono",monospace;font-size:.85rem;line-height:1.45}`
+
 const ew = (lang: Lang, zh: string, en: string) => (lang === 'zh' ? zh : en)
 
 interface EditorState {
@@ -66,6 +68,7 @@ export function registerRulesEditorPages(app: PageApp, deps: PageDeps) {
         </form>
         <Outcome lang={lang} state={s} />
         <form method="post" action={`/rules/edit?lang=${lang}`} id="editor-form">
+          <style>{EDITOR_CSS}</style>
           <CsrfField who={p} />
           <input type="hidden" name="path" value={s.path} />
           <div class="data" lang="zh-CN">

@@ -125,7 +125,7 @@ export function Refusal(props: { lang: Lang; error: unknown; extra?: Child }) {
   return (
     <Notice kind="error" id="refusal">
       <strong>{problemMessage(props.lang, e)}</strong> <code>{e.code}</code>
-      {props.extra}
+      {props.extra ? <div>{props.extra}</div> : null}
     </Notice>
   )
 }

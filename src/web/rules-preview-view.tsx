@@ -101,7 +101,8 @@ export function PreviewResult(props: { lang: Lang; result: ActPreview; csvHref: 
         id="chart-month"
         spec={{
           title: pw(lang, 'byMonth'),
-          categories: pv.byMonth.map((m) => m.month),
+          // YY-MM: two years of months stay readable side by side.
+          categories: pv.byMonth.map((m) => m.month.slice(2)),
           series: [{ name: pw(lang, 'changeCol'), data: pv.byMonth.map((m) => Number(m.change)) }],
           valueAxis: pw(lang, 'yuanAxis'),
           categoryAxis: pw(lang, 'month'),
