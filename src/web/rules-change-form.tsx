@@ -32,7 +32,7 @@ export const cw = phrases({
     zh: '不填则确认后立即启用；填写则到该日启用（须晚于今天）',
     en: 'empty: in force once confirmed; a later day: scheduled for that day',
   },
-  document: { zh: '依据文号', en: 'Document number (文号)' },
+  document: { zh: '依据文号', en: 'Document number' },
   note: { zh: '说明（可不填）', en: 'Note (optional)' },
   preview: { zh: '测算影响', en: 'Preview the effect' },
   now: { zh: '现行', en: 'now' },
