@@ -477,6 +477,9 @@ export class RulebookService {
     return this.store.listRulebookVersions()
   }
 
+  /** Any role: the version scheduled to come into force on a later day, if one is. */
+  scheduled = (p: Principal | undefined) =>
+    authorize(p, 'rulebook.read') && this.store.scheduledActivation()
   version(p: Principal | undefined, id: number) {
     authorize(p, 'rulebook.read')
     const v = this.store.getRulebookVersion(id)

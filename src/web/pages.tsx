@@ -15,6 +15,7 @@ import { type PageApp, pageDeps } from './page-kit.ts'
 import { registerProgrammePages } from './programme-pages.tsx'
 import { registerProvenancePage } from './provenance-page.tsx'
 import { registerReportPages } from './report-page.tsx'
+import { registerRulesPages } from './rules-page.tsx'
 import { registerSelfCheckPages } from './self-check-page.tsx'
 import { registerTokenPages } from './tokens-page.tsx'
 
@@ -43,4 +44,5 @@ export function registerWebRoutes(
   registerOverridePages(app, deps)
   registerTokenPages(app, deps)
   registerEvaluationPages(app, deps)
+  registerRulesPages(app, deps)
 }

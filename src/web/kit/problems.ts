@@ -96,6 +96,24 @@ const CODES: Record<string, { zh: string; en: string }> = {
   RULE_PATH_INVALID: { zh: '规则文件路径无效', en: 'The rule file path is not valid' },
   TOKEN_INVALID: { zh: '令牌无效或已吊销', en: 'The token is not valid or was revoked' },
   FIGURES_INVALID: { zh: '企业数据有误', en: 'The firm’s figures are not valid' },
+  RULE_CHANGE_INVALID: {
+    zh: '无法按所选项目和日期调整：该日没有唯一在用的规则项',
+    en: 'This value cannot be changed from that day: no single rule item is in force then',
+  },
+  PRECONDITION_FAILED: {
+    zh: '测算后规则已被他人修改，请重新测算',
+    en: 'The rules changed since the preview; preview again',
+  },
+  COUNTY_FILE_IN_CITY_VERSION: {
+    zh: '市级规则版本不能包含县级措施文件',
+    en: 'A city version cannot hold county override files',
+  },
+  CONFIRMATION_REQUIRED: {
+    zh: '请勾选确认并填写说明后再提交',
+    en: 'Tick the confirmation and give a note before sending',
+  },
+  JOB_FAILED: { zh: '测算未能完成', en: 'The preview could not be completed' },
+  NO_RULEBOOK: { zh: '尚未载入规则', en: 'No rules are loaded yet' },
 }
 
 /** A refusal's message in `lang`, by its stable code. */

@@ -1,0 +1,173 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The rating half of the rules in force, as tables: sector tables (conditions → category), scoring plans
+ * (indicator, weight, benchmark, cap and floor) and class bands, each with its source and "assumed" mark.
+ * @module web/rules-rating-tables
+ */
+import type { Rulebook } from '../rulebook/compile.ts'
+import type { ResolvedRules } from '../rulebook/resolve.ts'
+import type { ScoringC } from '../rulebook/types.ts'
+import type { Lang } from './i18n.ts'
+import { num, pct } from './kit/format.ts'
+import { classLabel } from './kit/labels.ts'
+import { Data, Table } from './kit/ui.tsx'
+import { Period, Src } from './rules-kit.tsx'
+import { dimensionLabel, hitLabel, methodLabel, rw } from './rules-words.ts'
+
+export function RatingTables(props: { lang: Lang; rb: Rulebook; resolved: ResolvedRules }) {
+  return (
+    <>
+      <SectorTables {...props} />
+      <Scoring {...props} />
+      <Classes {...props} />
+    </>
+  )
+}
+
+const categoryName = (rb: Rulebook, id: string) =>
+  rb.meta.categories.find((c) => c.id === id)?.label ?? '—'
+
+function SectorTables({
+  lang,
+  rb,
+  resolved,
+}: {
+  lang: Lang
+  rb: Rulebook
+  resolved: ResolvedRules
+}) {
+  const sectorName = (id: string) => rb.sectors.find((s) => s.id === id)?.label ?? '—'
+  return (
+    <section id="sector-tables">
+      <h2>{rw(lang, 'sectorTables')}</h2>
+      {resolved.sections.sectorTables.length === 0 ? (
+        <p class="muted">{rw(lang, 'nothing')}</p>
+      ) : null}
+      {resolved.sections.sectorTables.map((t) => (
+        <div class="card">
+          <h3>
+            <Data>{t.label}</Data>
+          </h3>
+          <p>
+            {rw(lang, 'sector')}: <Data>{t.sectors.map(sectorName).join('、')}</Data> ·{' '}
+            {rw(lang, 'hitPolicy')}: {hitLabel(lang, t.hitPolicy)} · {rw(lang, 'otherwise')}:{' '}
+            <Data>{categoryName(rb, t.otherwise)}</Data> · {rw(lang, 'period')}:{' '}
+            <Period lang={lang} from={t.from} to={t.to} /> · {rw(lang, 'source')}:{' '}
+            <Src lang={lang} source={t.source} assumed={t.assumed} />
+          </p>
+          <Table
+            head={[rw(lang, 'row'), rw(lang, 'category'), rw(lang, 'formula'), rw(lang, 'source')]}
+            rows={t.rows.map((r) => [
+              <Data>{r.label}</Data>,
+              <Data>{categoryName(rb, r.category)}</Data>,
+              <code>{r.when}</code>,
+              r.source ? <Src lang={lang} source={r.source} /> : <span class="muted">—</span>,
+            ])}
+          />
+        </div>
+      ))}
+    </section>
+  )
+}
+
+function benchmarkText(lang: Lang, b: ScoringC['items'][number]['benchmark']): string {
+  if ('fixed' in b) return `${rw(lang, 'fixed')} ${num(b.fixed, 4)}`
+  const over = b.over.map((d) => dimensionLabel(lang, d)).join(' × ')
+  const stat = rw(lang, b.peer)
+  const times = b.multiple
+    ? lang === 'zh'
+      ? ` × ${num(b.multiple)}`
+      : ` × ${num(b.multiple)}`
+    : ''
+  return lang === 'zh' ? `按${over}${stat}${times}` : `${stat} over ${over}${times}`
+}
+
+function Scoring({ lang, resolved }: { lang: Lang; rb: Rulebook; resolved: ResolvedRules }) {
+  const groupName = (id: string) => resolved.sections.groups.find((g) => g.id === id)?.label ?? '—'
+  const indicator = (id: string) => resolved.sections.indicators.find((i) => i.id === id)
+  return (
+    <section id="scoring">
+      <h2>{rw(lang, 'scoring')}</h2>
+      {resolved.sections.scoring.map((sc) => (
+        <div class="card">
+          <h3>
+            <Data>{sc.label}</Data>
+          </h3>
+          <p>
+            {rw(lang, 'group')}: <Data>{groupName(sc.group)}</Data> · {rw(lang, 'period')}:{' '}
+            <Period lang={lang} from={sc.from} to={sc.to} /> · {rw(lang, 'source')}:{' '}
+            <Src lang={lang} source={sc.source} assumed={sc.assumed} />
+          </p>
+          <Table
+            head={[
+              rw(lang, 'indicator'),
+              rw(lang, 'weight'),
+              rw(lang, 'benchmark'),
+              rw(lang, 'capFloor'),
+            ]}
+            num={[1, 3]}
+            rows={sc.items.map((it) => {
+              const ind = indicator(it.indicator)
+              return [
+                <Data>
+                  {ind?.label ?? '—'}
+                  {ind?.unit ? `（${ind.unit}）` : ''}
+                </Data>,
+                num(it.weight),
+                benchmarkText(lang, it.benchmark),
+                `${it.cap === undefined ? '—' : num(it.cap)} / ${it.floor === undefined ? '—' : num(it.floor)}`,
+              ]
+            })}
+          />
+        </div>
+      ))}
+    </section>
+  )
+}
+
+function Classes({ lang, resolved }: { lang: Lang; rb: Rulebook; resolved: ResolvedRules }) {
+  const groupName = (id: string) => resolved.sections.groups.find((g) => g.id === id)?.label ?? '—'
+  const indicatorName = (id: string) =>
+    resolved.sections.indicators.find((i) => i.id === id)?.label ?? '—'
+  return (
+    <section id="classes">
+      <h2>{rw(lang, 'classes')}</h2>
+      <Table
+        head={[
+          rw(lang, 'item'),
+          rw(lang, 'group'),
+          rw(lang, 'method'),
+          rw(lang, 'rankedWithin'),
+          rw(lang, 'bands'),
+          rw(lang, 'ties'),
+          rw(lang, 'period'),
+          rw(lang, 'source'),
+        ]}
+        rows={resolved.sections.classes.map((cs) => [
+          <Data>{cs.label}</Data>,
+          <Data>{cs.groups.map(groupName).join('、')}</Data>,
+          methodLabel(lang, cs.method),
+          cs.over.map((d) => dimensionLabel(lang, d)).join(' × '),
+          <ul class="bands">
+            {cs.bands.map((b) => (
+              <li>
+                {classLabel(lang, b.class)}:{' '}
+                {b.share !== undefined
+                  ? pct(b.share, 0)
+                  : `${lang === 'zh' ? '不低于' : 'at least'} ${num(b.minScore ?? 0)} ${lang === 'zh' ? '分' : 'points'}`}
+              </li>
+            ))}
+          </ul>,
+          <span>
+            {cs.tieBreak.length ? <Data>{cs.tieBreak.map(indicatorName).join('、')}</Data> : null}
+            {cs.tieBreak.length ? (lang === 'zh' ? '，' : ', ') : ''}
+            {rw(lang, 'creditCodeTie')}
+          </span>,
+          <Period lang={lang} from={cs.from} to={cs.to} />,
+          <Src lang={lang} source={cs.source} assumed={cs.assumed} />,
+        ])}
+        empty={rw(lang, 'nothing')}
+      />
+    </section>
+  )
+}
