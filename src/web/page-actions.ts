@@ -24,4 +24,9 @@ export const PAGE_ACTIONS: Record<string, Action | 'public'> = {
   'GET /programme/report': 'programme.read',
   'GET /programme/report.csv': 'programme.read',
   'GET /overview': 'overview.read',
+  'GET /programme/project/new': 'programme.write',
+  'GET /programme/disposition': 'programme.write',
+  'POST /programme/disposition': 'programme.write',
+  'GET /programme/ledger-template.csv': 'programme.read',
+  'POST /programme/report': 'programme.write',
 }

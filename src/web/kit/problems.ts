@@ -96,6 +96,10 @@ const CODES: Record<string, { zh: string; en: string }> = {
   RULE_PATH_INVALID: { zh: '规则文件路径无效', en: 'The rule file path is not valid' },
   TOKEN_INVALID: { zh: '令牌无效或已吊销', en: 'The token is not valid or was revoked' },
   FIGURES_INVALID: { zh: '企业数据有误', en: 'The firm’s figures are not valid' },
+  RECORD_INVALID: {
+    zh: '记录内容有误，请按提示更正',
+    en: 'The record is not valid; see the notes beside the fields',
+  },
 }
 
 /** A refusal's message in `lang`, by its stable code. */
