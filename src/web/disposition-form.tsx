@@ -150,7 +150,11 @@ export function DispositionPage(props: {
             <input type="checkbox" name="confirm" value="yes" checked={v.confirm === 'yes'} />{' '}
             {w(lang, 'confirmChange')}
           </label>
-          {e.confirm && <small class="field-error">{e.confirm}</small>}
+          {e.confirm && (
+            <small class="field-error" id="f-confirm-err">
+              {e.confirm}
+            </small>
+          )}
         </div>
         <button type="submit">{w(lang, 'save')}</button>
       </form>

@@ -51,7 +51,13 @@ export function ProjectForm(props: {
     />
   )
   return (
-    <form id="register" class="card" method="post" action={`/programme/project?lang=${lang}`}>
+    <form
+      id="register"
+      class="card"
+      novalidate
+      method="post"
+      action={`/programme/project?lang=${lang}`}
+    >
       <CsrfField who={who} />
       <input type="hidden" name="county" value={v.county || (who.scope ?? '')} />
       <p>
