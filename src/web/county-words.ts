@@ -82,7 +82,7 @@ export const w = phrases({
     en: 'Today by default; a day before today needs a reason and goes to the economy office as a request',
   },
   submitted: {
-    zh: '已报送 {quarter} 季报（第 {seq} 次），报送日 {on}',
+    zh: '已报送{quarter}季报（第 {seq} 次），报送日 {on}',
     en: 'Report for {quarter} submitted (submission {seq}) on {on}',
   },
   backdatedReport: {
@@ -119,6 +119,13 @@ export const w = phrases({
 /** `w` with `{name}` placeholders filled. */
 export function wf(lang: Lang, key: Parameters<typeof w>[1], values: Record<string, unknown>) {
   return w(lang, key).replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? ''))
+}
+
+/** A quarter (2017Q4) as people write it: "2017年第4季度", "2017 Q4". */
+export function quarterLabel(lang: Lang, q: string): string {
+  const m = /^(\d{4})Q([1-4])$/.exec(q)
+  if (!m) return q
+  return lang === 'zh' ? `${m[1]}年第${m[2]}季度` : `${m[1]} Q${m[2]}`
 }
 
 /** A page's form values as typed, by field name. */

@@ -47,7 +47,8 @@ export function ProjectForm(props: {
       value={v[name]}
       error={e[name]}
       required={required}
-      hint={name === 'historicReason' || name === 'filedOn' ? w(lang, 'historicHint') : undefined}
+      hint={name === 'filedOn' ? w(lang, 'historicHint') : undefined}
+      rows={3}
     />
   )
   return (

@@ -6,7 +6,7 @@
 import { can, inScope } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import type { Principal } from '../principal.ts'
-import { type Values, w, wf } from './county-words.ts'
+import { quarterLabel, type Values, w, wf } from './county-words.ts'
 import { type Lang, langOf, t } from './i18n.ts'
 import { BEIJING_NOTE, beijing, grouped, num } from './kit/format.ts'
 import { countyLabel, kindLabel, statusLabel } from './kit/labels.ts'
@@ -45,7 +45,7 @@ export function ReportPage(props: {
   return (
     <Layout
       lang={lang}
-      title={`${name} ${r.quarter} ${t(lang, 'reports')}`}
+      title={`${name} ${quarterLabel(lang, r.quarter)} ${t(lang, 'reports')}`}
       path="/programme/report"
       loggedIn={true}
       who={who}
@@ -74,7 +74,8 @@ export function ReportPage(props: {
       <Chart
         id="report-chart"
         spec={{
-          title: wf(lang, 'chartTitle', { name, quarter: r.quarter }),
+          title: wf(lang, 'chartTitle', { name, quarter: quarterLabel(lang, r.quarter) }),
+          integers: true,
           categories: r.report.months.map((m) => m.month),
           series: KINDS.map((k) => ({
             name: kindLabel(lang, k.kind),
@@ -144,7 +145,7 @@ function ReportFacts({ lang, report: r }: { lang: Lang; report: Report }) {
               class="download"
               href={`/programme/report.csv?county=${r.county}&quarter=${r.quarter}`}
             >
-              {`report-${r.county}-${r.quarter}.csv`}
+              <code>{`report-${r.county}-${r.quarter}.csv`}</code>
             </a>,
           ],
         ]}
@@ -232,7 +233,7 @@ function SubmitForm(props: {
         type="select"
         value={v.quarter}
         error={e.quarter}
-        options={props.quarters.map((q) => ({ value: q, label: q }))}
+        options={props.quarters.map((q) => ({ value: q, label: quarterLabel(lang, q) }))}
       />
       <Field
         name="submittedOn"

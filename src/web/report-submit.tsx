@@ -4,7 +4,7 @@
  * reason, as a request the economy office accepts or refuses. The page answers with the submission and its state.
  * @module web/report-submit
  */
-import { isRefusal, refusalFields, valuesOf, wf } from './county-words.ts'
+import { isRefusal, quarterLabel, refusalFields, valuesOf, wf } from './county-words.ts'
 import { type Lang, langOf, t } from './i18n.ts'
 import { problemMessage } from './kit/problems.ts'
 import type { FieldErrors } from './kit/ui.tsx'
@@ -63,7 +63,11 @@ export function registerReportSubmit(app: PageApp, { services, who }: PageDeps) 
       return page(
         {
           kind: 'ok',
-          text: wf(lang, 'submitted', { quarter: s.quarter, seq: s.seq, on: s.submittedOn }),
+          text: wf(lang, 'submitted', {
+            quarter: quarterLabel(lang, s.quarter),
+            seq: s.seq,
+            on: s.submittedOn,
+          }),
           backdated: r
             ? wf(lang, 'backdatedReport', { claimed: r.claimedOn, sent: r.sentOn })
             : undefined,

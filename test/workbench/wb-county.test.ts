@@ -166,7 +166,7 @@ describe.skipIf(!browserAvailable)('a county does its programme work in the brow
     expect(await page.inputValue('#submit-report [name=submittedOn]')).toBe('2018-01-05')
     await page.fill('#submit-report [name=historicReason]', '纸质季报已于 2018-01-05 报送市腾换办')
     await submit()
-    expect(await page.textContent('#message')).toContain('已报送 2017Q4 季报（第 2 次）')
+    expect(await page.textContent('#message')).toContain('已报送2017年第4季度季报（第 2 次）')
     expect(await page.textContent('#backdated')).toContain('已作为补录请求提交市经信局认定')
     const now = await api('GET', '/v1/programme/reports/330282/2017Q4')
     expect(now.submissions).toHaveLength(before.submissions.length + 1)
