@@ -156,7 +156,9 @@ function ReportFacts({ lang, report: r }: { lang: Lang; report: Report }) {
         head={[
           w(lang, 'seq'),
           w(lang, 'submittedOn'),
-          `${w(lang, 'submittedAt')}（${BEIJING_NOTE[lang]}）`,
+          lang === 'zh'
+            ? `${w(lang, 'submittedAt')}（${BEIJING_NOTE.zh}）`
+            : `${w(lang, 'submittedAt')} (${BEIJING_NOTE.en})`,
           w(lang, 'submittedBy'),
         ]}
         num={[0]}
