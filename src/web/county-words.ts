@@ -89,6 +89,11 @@ export const w = phrases({
     zh: '所填报送日 {claimed} 早于今天：已作为补录请求提交市经信局认定；认定前按实际报送日 {sent} 计。',
     en: 'The day given, {claimed}, is before today: it went to the economy office as a request; until accepted the report counts as submitted on {sent}.',
   },
+  confirmReport: {
+    zh: '我已核对：报送后本季度数据即被固定保存，不能撤回',
+    en: 'I checked it: once submitted, the quarter’s figures are kept as they are and cannot be withdrawn',
+  },
+  confirmReportNeeded: { zh: '请勾选确认后再报送', en: 'Tick the confirmation to submit' },
   state: { zh: '报送状态', en: 'State' },
   due: { zh: '截止日期', en: 'Due' },
   submissions: { zh: '报送记录', en: 'Submissions' },

@@ -253,6 +253,17 @@ function SubmitForm(props: {
         value={v.historicReason}
         error={e.historicReason}
       />
+      <div class={`field${e.confirm ? ' has-error' : ''}`}>
+        <label>
+          <input type="checkbox" name="confirm" value="yes" checked={v.confirm === 'yes'} />{' '}
+          {w(lang, 'confirmReport')}
+        </label>
+        {e.confirm && (
+          <small class="field-error" id="f-confirm-err">
+            {e.confirm}
+          </small>
+        )}
+      </div>
       <button type="submit">{w(lang, 'submitReport')}</button>
     </form>
   )

@@ -4,7 +4,15 @@
  * reason, as a request the economy office accepts or refuses. The page answers with the submission and its state.
  * @module web/report-submit
  */
-import { isRefusal, quarterLabel, refusalFields, valuesOf, wf } from './county-words.ts'
+import {
+  isRefusal,
+  quarterLabel,
+  refusalFields,
+  type Values,
+  valuesOf,
+  w,
+  wf,
+} from './county-words.ts'
 import { type Lang, langOf, t } from './i18n.ts'
 import { problemMessage } from './kit/problems.ts'
 import type { FieldErrors } from './kit/ui.tsx'
@@ -34,7 +42,10 @@ export function registerReportSubmit(app: PageApp, { services, who }: PageDeps) 
     const body = await formOf(c)
     if (!body) return c.text(lang === 'zh' ? '表单无法解析' : 'malformed form body', 400)
     const p = who(c)
-    const values = valuesOf(body, ['county', 'quarter', 'submittedOn', 'historicReason'])
+    const values: Values = {
+      ...valuesOf(body, ['county', 'quarter', 'submittedOn', 'historicReason']),
+      confirm: body.confirm === 'yes' ? 'yes' : '',
+    }
     const quarters = services.programme.quartersSoFar()
     const shown =
       QUARTER.test(values.quarter) && quarters.includes(values.quarter)
@@ -52,6 +63,7 @@ export function registerReportSubmit(app: PageApp, { services, who }: PageDeps) 
       }
     }
     const errors = formErrors(lang, values, quarters)
+    if (!values.confirm) errors.confirm = w(lang, 'confirmReportNeeded')
     if (Object.keys(errors).length > 0)
       return page({ kind: 'error', text: t(lang, 'fixErrors'), values, errors }, 422)
     try {

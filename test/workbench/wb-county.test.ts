@@ -162,8 +162,15 @@ describe.skipIf(!browserAvailable)('a county does its programme work in the brow
     const submit = () =>
       Promise.all([page.waitForNavigation(), page.click('#submit-report button[type=submit]')])
     await submit()
+    expect(await page.textContent('#f-confirm-err')).toBe('请勾选确认后再报送')
+    expect(await page.inputValue('#submit-report [name=submittedOn]')).toBe('2018-01-05')
+    await page.check('#submit-report [name=confirm]')
+    await submit()
     expect(await page.textContent('#f-historicReason-err')).toBe('日期早于今天，须写明补录说明')
     expect(await page.inputValue('#submit-report [name=submittedOn]')).toBe('2018-01-05')
+    expect((await api('GET', '/v1/programme/reports/330282/2017Q4')).submissions).toHaveLength(
+      before.submissions.length,
+    )
     await page.fill('#submit-report [name=historicReason]', '纸质季报已于 2018-01-05 报送市腾换办')
     await submit()
     expect(await page.textContent('#message')).toContain('已报送2017年第4季度季报（第 2 次）')
@@ -240,7 +247,11 @@ describe('county forms refuse in-process', () => {
     const before = await json(
       await call(t.app, 'GET', '/v1/programme/reports/330282/2017Q4', { token: t.tokens.county }),
     )
-    const res = await post('/programme/report', { county: '330282', quarter: '2017Q4' })
+    const res = await post('/programme/report', {
+      county: '330282',
+      quarter: '2017Q4',
+      confirm: 'yes',
+    })
     expect(res.status).toBe(403)
     const project = await post('/programme/project', {
       ...fields,
