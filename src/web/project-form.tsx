@@ -62,7 +62,9 @@ export function ProjectForm(props: {
       <CsrfField who={who} />
       <input type="hidden" name="county" value={v.county || (who.scope ?? '')} />
       <p>
-        {w(lang, 'county')}：{countyLabel(lang, v.county || ownCounty(who))}
+        {w(lang, 'county')}
+        {lang === 'zh' ? '：' : ': '}
+        {countyLabel(lang, v.county || ownCounty(who))}
         {e.county ? <small class="field-error"> {e.county}</small> : null}
       </p>
       <Field
