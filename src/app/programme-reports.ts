@@ -90,11 +90,13 @@ export const DispositionRequest = z.strictObject({
   jobsReduced: z.number().int().min(0).max(1_000_000).default(0),
 })
 export type DispositionRequest = z.input<typeof DispositionRequest>
-export const DispositionPatchRequest = z.strictObject(
-  Object.fromEntries(Object.entries(dispositionFields).map(([k, v]) => [k, v.optional()])) as {
+export const DispositionPatchRequest = z.strictObject({
+  ...(Object.fromEntries(Object.entries(dispositionFields).map(([k, v]) => [k, v.optional()])) as {
     [K in keyof typeof dispositionFields]: z.ZodOptional<(typeof dispositionFields)[K]>
-  },
-)
+  }),
+  /** A correction of what the county decided for the firm; the record needs verifying again. */
+  kind: DispositionRequest.shape.kind.optional(),
+})
 
 /** The ledger's CSV columns and the request's fields, both ways. */
 export const FIELD_OF: Record<string, string> = {
@@ -188,6 +190,11 @@ export class ProgrammeReports {
   }
 
   /** The years any project-list deadline covers. */
+  /** Today in Ningbo, the day the programme's acts are dated. */
+  today(): string {
+    return this.store.today()
+  }
+
   programmeYears(): number[] {
     const { rulebook } = this.rulebooks.active()
     const years = new Set<number>()

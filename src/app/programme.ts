@@ -246,6 +246,13 @@ export class ProgrammeService extends ProgrammeReports {
       )
   }
 
+  /** A disposition as `p` may see it: the city's offices any, a county its own. */
+  disposition(p: Principal | undefined, id: number) {
+    return ownRecord(authorize(p, 'programme.read'), 'disposition', id, () =>
+      this.records.disposition(id),
+    )
+  }
+
   /** A change of a disposition by its county; a verified record that changes needs verifying again (the store clears it). */
   updateDisposition(
     p: Principal | undefined,

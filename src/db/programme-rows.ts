@@ -38,6 +38,7 @@ export type ProjectPatch = Partial<
 export type DispositionPatch = Partial<
   Pick<
     DispositionRow,
+    | 'kind'
     | 'deadline'
     | 'status'
     | 'startedOn'

@@ -26,6 +26,10 @@ const KINDS: Record<string, string> = {
   改造提升: 'upgrade',
   整治规范: 'compliance',
   淘汰关停: 'closure',
+  // The words the pages show for each kind are accepted too.
+  提升改造: 'upgrade',
+  规范整治: 'compliance',
+  关停淘汰: 'closure',
 }
 const STATUSES: Record<string, string> = {
   计划: 'planned',

@@ -62,4 +62,9 @@ export const PAGE_ACTIONS: Record<string, Action | 'public'> = {
   'POST /rules/versions/act': 'rulebook.import',
   'GET /rules/edit': 'rulebook.import',
   'POST /rules/edit': 'rulebook.import',
+  'GET /programme/project/new': 'programme.write',
+  'GET /programme/disposition': 'programme.write',
+  'POST /programme/disposition': 'programme.write',
+  'GET /programme/ledger-template.csv': 'programme.read',
+  'POST /programme/report': 'programme.write',
 }

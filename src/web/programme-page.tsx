@@ -234,6 +234,13 @@ function ProjectsSection({ v }: { v: ProgrammeView }) {
   return (
     <section id="projects">
       <h2>{lang === 'zh' ? '整治提升项目' : 'Projects'}</h2>
+      {can(who, 'programme.write') && ownCounty(who) !== undefined && (
+        <p>
+          <a id="new-project" href={`/programme/project/new?lang=${lang}`}>
+            {lang === 'zh' ? '登记整治提升项目' : 'Register a rectification project'}
+          </a>
+        </p>
+      )}
       {props.message && <p id="message">{props.message}</p>}
       {can(who, 'programme.write') && ownCounty(who) !== undefined && (
         <form id="register" method="post" action={`/programme/project?lang=${lang}`}>

@@ -5,15 +5,21 @@
  * @module web/programme-pages
  */
 import { can } from '../app/permissions.ts'
-import { ProjectRequest } from '../app/programme.ts'
+import { toCsv } from '../enterprise/csv.ts'
 import { MujunError } from '../errors.ts'
+import { DISPOSITION_COLUMNS } from '../programme/dispositions-csv.ts'
+import { w, wf } from './county-words.ts'
+import { registerDispositionForm } from './disposition-form.tsx'
 import { langOf, t } from './i18n.ts'
 import { Layout } from './layout.tsx'
 import { formOf, type PageApp, type PageDeps, type PageRequest, problemText } from './page-kit.ts'
 import { ProgrammePage } from './programme-page.tsx'
-import { ProjectPage } from './project-page.tsx'
+import { registerProjectForm } from './project-form.tsx'
+import { type ProjectNotice, ProjectPage } from './project-page.tsx'
+import { registerReportSubmit } from './report-submit.tsx'
 
-export function registerProgrammePages(app: PageApp, { services, who }: PageDeps) {
+export function registerProgrammePages(app: PageApp, deps: PageDeps) {
+  const { services, who } = deps
   app.get('/programme', async (c) => {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
@@ -40,12 +46,17 @@ export function registerProgrammePages(app: PageApp, { services, who }: PageDeps
     )
   })
 
-  const projectPage = (c: PageRequest & { html: any; text: any }, id: number, message?: string) => {
+  const projectPage = (
+    c: PageRequest & { html: any; text: any },
+    id: number,
+    notice?: ProjectNotice,
+    status: 200 | 422 = 200,
+  ) => {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
     try {
       const project = services.programme.projectDetail(p, id)
-      return c.html(<ProjectPage lang={lang} who={p!} project={project} message={message} />)
+      return c.html(<ProjectPage lang={lang} who={p!} project={project} notice={notice} />, status)
     } catch (e) {
       return problemText(c, e)
     }
@@ -53,72 +64,42 @@ export function registerProgrammePages(app: PageApp, { services, who }: PageDeps
 
   app.get('/programme/project', (c) => projectPage(c, Number(c.req.query('id'))))
 
-  // A county registers a project from the programme page; a refusal is shown there with the reason.
-  app.post('/programme/project', async (c) => {
-    const lang = langOf(c.req.query('lang'))
-    const p = who(c)
-    const body = await formOf(c)
-    if (!body) return c.text('malformed form body', 400)
-    const text = (k: string) => {
-      const v = typeof body[k] === 'string' ? (body[k] as string).trim() : ''
-      return v === '' ? undefined : v
-    }
-    const request = ProjectRequest.safeParse({
-      county: text('county'),
-      year: Number(text('year')),
-      kind: text('kind'),
-      name: text('name'),
-      township: text('township'),
-      startsOn: text('startsOn'),
-      endsOn: text('endsOn'),
-      cluster: text('cluster'),
-      filedOn: text('filedOn'),
-      historicReason: text('historicReason'),
+  registerProjectForm(app, deps)
+  registerDispositionForm(app, deps)
+  registerReportSubmit(app, deps)
+
+  // The ledger's template: every column with the Chinese header the upload reads (UTF-8 with BOM, opens in Excel).
+  app.get('/programme/ledger-template.csv', (c) => {
+    if (!can(who(c), 'programme.read')) return c.text('', who(c) ? 403 : 401)
+    return c.body(toCsv(Object.values(DISPOSITION_COLUMNS), []), 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="ledger-template.csv"; filename*=UTF-8''${encodeURIComponent('一企一档台账模板.csv')}`,
     })
-    const page = async (message: string, status: 200 | 401 | 403 | 422) => {
-      if (!can(p, 'programme.read')) return c.text(message, status)
-      await services.programme.ready(p)
-      return c.html(
-        <ProgrammePage lang={lang} services={services} who={p} message={message} />,
-        status,
-      )
-    }
-    if (!request.success)
-      return page(
-        request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-        422,
-      )
-    try {
-      const made = services.programme.registerProject(p, request.data)
-      return c.redirect(`/programme/project?id=${made.id}&lang=${lang}`, 303)
-    } catch (e) {
-      if (e instanceof MujunError) return page(e.message, e.status as 401 | 403 | 422)
-      throw e
-    }
   })
 
   // A county uploads a project's ledger; every row is checked and nothing is stored if one is bad.
   app.post('/programme/ledger', async (c) => {
+    const lang = langOf(c.req.query('lang'))
     const body = await formOf(c)
     if (!body) return c.text('malformed form body', 400)
     const id = Number(body.project)
     const file = body.file
-    if (!Number.isInteger(id) || !(file instanceof File))
-      return c.text('project and file are required', 400)
+    if (!Number.isInteger(id)) return c.text('project is required', 400)
+    if (!(file instanceof File) || file.size === 0)
+      return projectPage(c, id, { kind: 'error', text: w(lang, 'noFile') }, 422)
     try {
       const r = services.programme.importDispositions(
         who(c),
         id,
         new Uint8Array(await file.arrayBuffer()),
       )
-      const lang = langOf(c.req.query('lang'))
-      return projectPage(
-        c,
-        id,
-        lang === 'zh' ? `已导入 ${r.created} 条处置记录` : `${r.created} dispositions imported`,
-      )
+      return projectPage(c, id, { kind: 'ok', text: wf(lang, 'imported', { n: r.created }) })
     } catch (e) {
-      if (e instanceof MujunError && e.code === 'CSV_INVALID') return projectPage(c, id, e.message)
+      if (e instanceof MujunError && e.code === 'CSV_INVALID') {
+        const problems = (e.details ?? []) as ProjectNotice['problems'] & {}
+        const text = wf(lang, 'csvNothing', { n: problems.length })
+        return projectPage(c, id, { kind: 'error', text, problems }, 422)
+      }
       return problemText(c, e)
     }
   })

@@ -1,24 +1,38 @@
 /** @jsxImportSource hono/jsx */
 /**
- * A programme project: its dispositions (处置), the ledger a county uploads, the verification the economy office
- * records.
+ * A programme project: its dispositions (处置), the ledger a county uploads (with a template of Chinese headers), the
+ * link to correct one record, the verification the economy office records.
  * @module web/project-page
  */
 import { can, inScope } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import type { Principal } from '../principal.ts'
+import { columnWord, ledgerProblemWords, w, wf } from './county-words.ts'
 import type { Lang } from './i18n.ts'
+import { grouped } from './kit/format.ts'
+import { countyLabel, kindLabel } from './kit/labels.ts'
+import { Badge, Data, Facts, Notice, Table } from './kit/ui.tsx'
 import { CsrfField, Layout } from './layout.tsx'
+
+type Project = ReturnType<Services['programme']['projectDetail']>
+type Disposition = Project['dispositions'][number]
+
+/** What the last act on the page did: a message, and a bad ledger's problems by row. */
+export interface ProjectNotice {
+  kind: 'ok' | 'error' | 'info'
+  text: string
+  problems?: { row: number; column?: string; message: string }[]
+}
 
 /**
  * One project and its ledger (一企一档): each disposition with its status, what it freed and its verification. Its
- * county may upload the ledger as a spreadsheet; the economy office verifies done dispositions (核验) here.
+ * county may upload the ledger as a spreadsheet and correct one record; the economy office verifies done ones.
  */
 export function ProjectPage(props: {
   lang: Lang
   who: Principal
-  project: ReturnType<Services['programme']['projectDetail']>
-  message?: string
+  project: Project
+  notice?: ProjectNotice
 }) {
   const { lang, who, project: p } = props
   const mine = can(who, 'programme.write') && inScope(who, { county: p.county })
@@ -29,78 +43,191 @@ export function ProjectPage(props: {
       path="/programme/project"
       loggedIn={true}
       who={who}
+      query={`id=${p.id}`}
     >
-      <p>
-        {p.county} · {p.year} · {p.township} · {p.status} · {lang === 'zh' ? '报送' : 'filed'}{' '}
-        {p.filedOn}
-        {p.cluster ? ` · ${p.cluster}${p.clusterBuiltOn ? ` (${p.clusterBuiltOn})` : ''}` : ''}
-      </p>
+      <ProjectFacts lang={lang} project={p} />
       {p.backdateRequests
         .filter((r) => r.status === 'pending')
         .map((r) => (
-          <p class="backdate-request" data-request={r.id}>
-            {lang === 'zh'
-              ? `县（市）区称 ${r.claimedOn} 已报送：待市经信局认定，认定前按实际报送日 ${r.sentOn} 计`
-              : `the county says it filed on ${r.claimedOn}: until the economy office accepts, it counts as filed on ${r.sentOn}, the day it was sent`}
+          <p class="backdate-request notice info" data-request={r.id}>
+            {wf(lang, 'pendingBackdate', { claimed: r.claimedOn, sent: r.sentOn })}
           </p>
         ))}
-      {props.message && <p id="message">{props.message}</p>}
-      <table id="ledger">
+      {props.notice && <PageNotice lang={lang} notice={props.notice} />}
+      <h2>{w(lang, 'ledger')}</h2>
+      <LedgerTable lang={lang} who={who} project={p} mine={mine} />
+      {mine && <LedgerUpload lang={lang} who={who} projectId={p.id} />}
+    </Layout>
+  )
+}
+
+function ProjectFacts({ lang, project: p }: { lang: Lang; project: Project }) {
+  return (
+    <Facts
+      id="project-facts"
+      items={[
+        [w(lang, 'county'), countyLabel(lang, p.county)],
+        [w(lang, 'year'), String(p.year)],
+        [w(lang, 'kind'), kindLabel(lang, p.kind)],
+        [w(lang, 'township'), <Data>{p.township}</Data>],
+        [w(lang, 'status'), <Badge lang={lang} status={p.status} />],
+        [w(lang, 'filed'), p.filedOn],
+        [w(lang, 'startsOn'), p.startsOn],
+        [w(lang, 'endsOn'), p.endsOn],
+        [
+          w(lang, 'cluster'),
+          p.cluster ? (
+            <Data>{`${p.cluster}${p.clusterBuiltOn ? ` (${p.clusterBuiltOn})` : ''}`}</Data>
+          ) : (
+            '—'
+          ),
+        ],
+      ]}
+    />
+  )
+}
+
+/** The last act's message; a bad ledger's problems as a table of rows. */
+function PageNotice({ lang, notice }: { lang: Lang; notice: ProjectNotice }) {
+  return (
+    <>
+      <Notice kind={notice.kind} id="message">
+        {notice.text}
+      </Notice>
+      {notice.problems && notice.problems.length > 0 && (
+        <Table
+          id="ledger-problems"
+          head={[w(lang, 'row'), w(lang, 'column'), w(lang, 'problem')]}
+          num={[0]}
+          rows={notice.problems.map((x) => [
+            lang === 'zh' ? `第 ${x.row} 行` : String(x.row),
+            <code>{columnWord(x.column)}</code>,
+            ledgerProblemWords(lang, x),
+          ])}
+        />
+      )}
+    </>
+  )
+}
+
+function LedgerTable(props: { lang: Lang; who: Principal; project: Project; mine: boolean }) {
+  const { lang, project: p } = props
+  const head = [
+    '#',
+    w(lang, 'creditCode'),
+    w(lang, 'disposition'),
+    w(lang, 'status'),
+    w(lang, 'deadline'),
+    w(lang, 'completedOn'),
+    w(lang, 'energy'),
+    w(lang, 'land'),
+    w(lang, 'verified'),
+  ]
+  const num = new Set([6, 7])
+  return (
+    <table id="ledger">
+      <thead>
         <tr>
-          <th>#</th>
-          <th>{lang === 'zh' ? '统一社会信用代码' : 'credit code'}</th>
-          <th>{lang === 'zh' ? '处置' : 'kind'}</th>
-          <th>{lang === 'zh' ? '状态' : 'status'}</th>
-          <th>{lang === 'zh' ? '期限' : 'deadline'}</th>
-          <th>{lang === 'zh' ? '完成日期' : 'done on'}</th>
-          <th class="num">{lang === 'zh' ? '腾出用能' : 'energy'}</th>
-          <th class="num">{lang === 'zh' ? '盘活土地' : 'land'}</th>
-          <th>{lang === 'zh' ? '核验' : 'verified'}</th>
+          {head.map((h, i) => (
+            <th scope="col" class={num.has(i) ? 'num' : undefined}>
+              {h}
+            </th>
+          ))}
+          {props.mine && <th scope="col">{w(lang, 'correct')}</th>}
         </tr>
-        {p.dispositions.map((d) => (
-          <tr data-disposition={d.id}>
-            <td>{d.id}</td>
-            <td>{d.creditCode}</td>
-            <td>{d.kind}</td>
-            <td>{d.status}</td>
-            <td>{d.deadline}</td>
-            <td>{d.completedOn ?? ''}</td>
-            <td class="num">{d.energyFreedTce}</td>
-            <td class="num">{d.landFreedMu}</td>
-            <td class="verified">
-              {d.verifiedOn ??
-                (can(who, 'programme.verify') && d.status === 'done' ? (
-                  <form method="get" action="/programme/verify">
-                    <input type="hidden" name="lang" value={lang} />
-                    <input type="hidden" name="disposition" value={String(d.id)} />
-                    <input type="hidden" name="project" value={String(p.id)} />
-                    <button type="submit" class="verify">
-                      {lang === 'zh' ? '核验' : 'Verify'}
-                    </button>
-                  </form>
-                ) : (
-                  '—'
-                ))}
+      </thead>
+      <tbody>
+        {p.dispositions.length === 0 && (
+          <tr>
+            <td colspan={head.length + (props.mine ? 1 : 0)} class="empty">
+              {w(lang, 'noDispositions')}
             </td>
           </tr>
+        )}
+        {p.dispositions.map((d) => (
+          <LedgerRow {...props} d={d} />
         ))}
-      </table>
-      {mine && (
-        <form
-          id="ledger-upload"
-          method="post"
-          action={`/programme/ledger?lang=${lang}`}
-          enctype="multipart/form-data"
-        >
-          <CsrfField who={who} />
-          <input type="hidden" name="project" value={String(p.id)} />
-          <label>
-            <span>{lang === 'zh' ? '上传一企一档台账（CSV）' : 'Upload the ledger (CSV)'}</span>
-            <input type="file" name="file" accept=".csv,text/csv" />
-          </label>
-          <button type="submit">{lang === 'zh' ? '导入' : 'Import'}</button>
-        </form>
+      </tbody>
+    </table>
+  )
+}
+
+function LedgerRow(props: {
+  lang: Lang
+  who: Principal
+  project: Project
+  mine: boolean
+  d: Disposition
+}) {
+  const { lang, who, d } = props
+  return (
+    <tr data-disposition={d.id}>
+      <td>{d.id}</td>
+      <td>
+        <code>{d.creditCode}</code>
+      </td>
+      <td>{kindLabel(lang, d.kind)}</td>
+      <td>
+        <Badge lang={lang} status={d.status} />
+      </td>
+      <td>{d.deadline}</td>
+      <td>{d.completedOn ?? '—'}</td>
+      <td class="num">{grouped(d.energyFreedTce)}</td>
+      <td class="num">{grouped(d.landFreedMu)}</td>
+      <td class="verified">
+        {d.verifiedOn ??
+          (can(who, 'programme.verify') && d.status === 'done' ? (
+            // The evidence and a confirmation first (/programme/verify shows them), never a one-click act.
+            <form method="get" action="/programme/verify">
+              <input type="hidden" name="lang" value={lang} />
+              <input type="hidden" name="disposition" value={String(d.id)} />
+              <input type="hidden" name="project" value={String(props.project.id)} />
+              <button type="submit" class="verify">
+                {w(lang, 'verify')}
+              </button>
+            </form>
+          ) : (
+            '—'
+          ))}
+      </td>
+      {props.mine && (
+        <td>
+          {d.status === 'abandoned' ? (
+            '—'
+          ) : (
+            <a class="correct" href={`/programme/disposition?id=${d.id}&lang=${lang}`}>
+              {w(lang, 'correct')}
+            </a>
+          )}
+        </td>
       )}
-    </Layout>
+    </tr>
+  )
+}
+
+function LedgerUpload(props: { lang: Lang; who: Principal; projectId: number }) {
+  const { lang, who } = props
+  return (
+    <form
+      id="ledger-upload"
+      class="card"
+      method="post"
+      action={`/programme/ledger?lang=${lang}`}
+      enctype="multipart/form-data"
+    >
+      <CsrfField who={who} />
+      <input type="hidden" name="project" value={String(props.projectId)} />
+      <div class="field">
+        <label for="f-file">{w(lang, 'upload')}</label>
+        <input id="f-file" type="file" name="file" accept=".csv,text/csv" />
+        <small class="hint">{w(lang, 'templateHint')}</small>
+      </div>
+      <p>
+        <a class="template" href={`/programme/ledger-template.csv?lang=${lang}`} download>
+          {w(lang, 'template')}
+        </a>
+      </p>
+      <button type="submit">{w(lang, 'import')}</button>
+    </form>
   )
 }

@@ -29,6 +29,8 @@ export interface ChartSpec {
   height?: number
   /** The chart's accessible title. */
   title: string
+  /** Values are counts: the value axis ticks whole numbers only. */
+  integers?: boolean
 }
 
 const PALETTE = ['#2f6fbd', '#e08a00', '#1a7f37', '#c62828', '#7b4fb8', '#4a9aa8', '#8a8a8a']
@@ -55,6 +57,7 @@ export function chartSvg(spec: ChartSpec): string {
     nameLocation: 'end' as const,
     axisLabel: { formatter: fmt },
     max: spec.percent ? 1 : undefined,
+    minInterval: spec.integers ? 1 : undefined,
   }
   chart.setOption({
     animation: false,

@@ -114,6 +114,10 @@ const CODES: Record<string, { zh: string; en: string }> = {
   },
   JOB_FAILED: { zh: '测算未能完成', en: 'The preview could not be completed' },
   NO_RULEBOOK: { zh: '尚未载入规则', en: 'No rules are loaded yet' },
+  RECORD_INVALID: {
+    zh: '记录内容有误，请按提示更正',
+    en: 'The record is not valid; see the notes beside the fields',
+  },
 }
 
 /** A refusal's message in `lang`, by its stable code. */
