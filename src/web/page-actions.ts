@@ -24,4 +24,6 @@ export const PAGE_ACTIONS: Record<string, Action | 'public'> = {
   'GET /programme/report': 'programme.read',
   'GET /programme/report.csv': 'programme.read',
   'GET /overview': 'overview.read',
+  'GET /my': 'programme.firm',
+  'GET /my/objection': 'objection.read',
 }

@@ -7,6 +7,7 @@ import type { Services } from '../app/services.ts'
 import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
 import { guardForms } from './form-guard.tsx'
 import { registerLoginPages } from './login-page.tsx'
+import { registerMyPages } from './my-page.tsx'
 import { registerOverviewPage } from './overview-page.tsx'
 import { PAGE_ACTIONS } from './page-actions.ts'
 import { type PageApp, pageDeps } from './page-kit.ts'
@@ -33,6 +34,7 @@ export function registerWebRoutes(
   app.get('/', (c) => c.redirect('/self-check'))
   registerLoginPages(app, deps)
   registerSelfCheckPages(app, deps)
+  registerMyPages(app, deps)
   registerProgrammePages(app, deps)
   registerReportPages(app, deps)
   registerProvenancePage(app, deps)

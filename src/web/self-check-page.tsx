@@ -15,7 +15,10 @@ import type { Principal } from '../principal.ts'
 import type { PeerFrame } from '../rating/rate.ts'
 import { type Lang, langOf, t } from './i18n.ts'
 import { CsrfField, Layout } from './layout.tsx'
-import { formOf, type PageApp, type PageDeps, problemText } from './page-kit.ts'
+import { problemMessage } from './kit/problems.ts'
+import { MyPage } from './my-page.tsx'
+import { objectionErrors } from './objection-form.tsx'
+import { formOf, type PageApp, type PageDeps } from './page-kit.ts'
 
 /** The figures the self-check form asks for; the rest take their rulebook defaults. */
 const FORM_INPUTS = [
@@ -399,25 +402,35 @@ export function registerSelfCheckPages(app: PageApp, { services, who }: PageDeps
     return page(c, Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])))
   })
 
-  // An enterprise's objection to its provisional result, from the notice section of the page.
+  // An enterprise's objection to its provisional result (from /my or the self-check page): its receipt once filed;
+  // refused, the page it came from again with what was typed and what is wrong beside the field.
   app.post('/objection', async (c) => {
     const lang = langOf(c.req.query('lang'))
     const p = who(c)
     const own = ownCreditCode(p)
-    if (!p || own === undefined) return c.text('log in with your enterprise token to object', 401)
+    if (!p || own === undefined) return c.redirect(`/login?lang=${lang}`, 303)
     const body = await formOf(c)
-    if (!body) return c.text('malformed form body', 400)
-    const runId = Number(body.runId)
-    if (!Number.isInteger(runId)) return c.text('runId is missing', 400)
-    try {
-      services.evaluations.object(p, runId, {
-        creditCode: own,
-        reason: String(body.reason ?? '').trim(),
-        evidence: String(body.evidence ?? '').trim(),
-      })
-    } catch (e) {
-      return problemText(c, e)
+    const values = {
+      runId: String(body?.runId ?? ''),
+      reason: String(body?.reason ?? '').trim(),
+      evidence: String(body?.evidence ?? '').trim(),
     }
-    return c.redirect(`/self-check?lang=${lang}`, 303)
+    const runId = Number(values.runId)
+    let errors = objectionErrors(lang, values.reason, values.evidence)
+    let message = problemMessage(lang, new MujunError('VALIDATION_FAILED', ''))
+    if (Object.keys(errors).length === 0 && Number.isInteger(runId)) {
+      try {
+        const o = services.evaluations.object(p, runId, { creditCode: own, ...values })
+        return c.redirect(`/my/objection?id=${o.id}&filed=1&lang=${lang}`, 303)
+      } catch (e) {
+        if (!(e instanceof MujunError)) throw e
+        errors = {}
+        message = problemMessage(lang, e)
+      }
+    }
+    return c.html(
+      <MyPage lang={lang} services={services} who={p} form={{ values, errors, message }} />,
+      422,
+    )
   })
 }
