@@ -43,7 +43,7 @@ const say = phrases({
   value: { zh: '本企业数值', en: 'Your value' },
   benchmark: { zh: '基准值', en: 'Benchmark' },
   points: { zh: '得分', en: 'Points' },
-  weight: { zh: '满分', en: 'Full points' },
+  weight: { zh: '权重', en: 'Weight' },
   cost: { zh: '每月差别化价格加价（按本企业登记数据估算）', en: 'Monthly surcharge (from your own figures)' },
   costNote: {
     zh: '按评价年度登记的年用量除以 12 估算一个月；实际以供电、供水、供气单位账单为准。',
@@ -129,7 +129,7 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
           Number.isNaN(i.value) || i.value === null ? '—' : <>{num(i.value, 2)} <Data>{i.unit}</Data></>,
           <>{num(i.benchmark, 2)} <Data>{i.unit}</Data></>,
           num(i.points, 2),
-          num(i.weight * 3, 2),
+          num(i.weight, 2),
         ])}
       />
     </section>
