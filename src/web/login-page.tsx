@@ -35,7 +35,10 @@ const say = phrases({
     en: 'Too many failed attempts; try again shortly',
   },
   refused: { zh: '未能登录', en: 'You are not logged in' },
-  malformed: { zh: '表单内容无法读取，请重新提交', en: 'The form could not be read; send it again' },
+  malformed: {
+    zh: '表单内容无法读取，请重新提交',
+    en: 'The form could not be read; send it again',
+  },
 })
 
 /** The login form, with the refusal on top and beside the token field. */
@@ -50,13 +53,7 @@ function LoginForm(props: { lang: Lang; error?: string; top?: string }) {
       ) : null}
       <p>{say(lang, 'intro')}</p>
       <form method="post" action={`/login?lang=${lang}`} id="login">
-        <Field
-          name="token"
-          type="password"
-          label={t(lang, 'token')}
-          required
-          error={props.error}
-        />
+        <Field name="token" type="password" label={t(lang, 'token')} required error={props.error} />
         <button type="submit">{t(lang, 'login')}</button>
       </form>
     </Layout>

@@ -11,10 +11,10 @@ import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { type Lang, langOf, phrases, t } from './i18n.ts'
-import { Layout } from './layout.tsx'
-import { grouped, num, yuan } from './kit/format.ts'
+import { num, yuan } from './kit/format.ts'
 import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel } from './kit/labels.ts'
 import { Badge, Data, Facts, type FieldErrors, Notice, Table } from './kit/ui.tsx'
+import { Layout } from './layout.tsx'
 import { ObjectionForm, Receipt, receiptNo, say as sayObjection, when } from './objection-form.tsx'
 import type { PageApp, PageDeps } from './page-kit.ts'
 import { rankWords } from './rank-words.ts'
@@ -44,7 +44,10 @@ const say = phrases({
   benchmark: { zh: '基准值', en: 'Benchmark' },
   points: { zh: '得分', en: 'Points' },
   weight: { zh: '权重', en: 'Weight' },
-  cost: { zh: '每月差别化价格加价（按本企业登记数据估算）', en: 'Monthly surcharge (from your own figures)' },
+  cost: {
+    zh: '每月差别化价格加价（按本企业登记数据估算）',
+    en: 'Monthly surcharge (from your own figures)',
+  },
   costNote: {
     zh: '按评价年度登记的年用量除以 12 估算一个月；实际以供电、供水、供气单位账单为准。',
     en: 'A month is your stored annual use divided by 12; your utility’s bill is what counts.',
@@ -108,7 +111,10 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
           [say(lang, 'code'), <code>{r.creditCode}</code>],
           [say(lang, 'county'), countyLabel(lang, r.county)],
           [say(lang, 'year'), String(r.year)],
-          [say(lang, 'score'), <span id="my-score">{r.score === null ? '—' : num(r.score, 2)}</span>],
+          [
+            say(lang, 'score'),
+            <span id="my-score">{r.score === null ? '—' : num(r.score, 2)}</span>,
+          ],
           [say(lang, 'rank'), <span id="my-rank">{rankWords(lang, r.rank, r.groupSize)}</span>],
           [say(lang, 'publishedAt'), when(lang, pub.run.publishedAt)],
         ]}
@@ -126,8 +132,16 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
         num={[1, 2, 3, 4]}
         rows={r.trace.indicators.map((i) => [
           <Data>{i.label}</Data>,
-          Number.isNaN(i.value) || i.value === null ? '—' : <>{num(i.value, 2)} <Data>{i.unit}</Data></>,
-          <>{num(i.benchmark, 2)} <Data>{i.unit}</Data></>,
+          Number.isNaN(i.value) || i.value === null ? (
+            '—'
+          ) : (
+            <>
+              {num(i.value, 2)} <Data>{i.unit}</Data>
+            </>
+          ),
+          <>
+            {num(i.benchmark, 2)} <Data>{i.unit}</Data>
+          </>,
           num(i.points, 2),
           num(i.weight, 2),
         ])}
@@ -147,8 +161,16 @@ function CostTable(props: { lang: Lang; costs: ReturnType<typeof monthlyCosts> }
         num={[1, 2]}
         rows={props.costs.map((c) => [
           resourceLabel(lang, c.resource),
-          c.quantity > 0 ? `${num(c.quantity, 2)} ${RESOURCE_UNIT[c.resource]?.[lang] ?? ''}` : say(lang, 'noUse'),
-          c.total === undefined ? (c.quantity > 0 ? say(lang, 'notCharged') : '—') : (
+          c.quantity > 0
+            ? `${num(c.quantity, 2)} ${RESOURCE_UNIT[c.resource]?.[lang] ?? ''}`
+            : say(lang, 'noUse'),
+          c.total === undefined ? (
+            c.quantity > 0 ? (
+              say(lang, 'notCharged')
+            ) : (
+              '—'
+            )
+          ) : (
             <span data-cost={c.resource}>{yuan(c.total, lang)}</span>
           ),
         ])}
@@ -175,11 +197,18 @@ function NoticeSection(props: {
             {say(lang, 'notice')} · {run.year}（{run.noticeFrom} — {run.noticeTo}）
           </h2>
           <p>
-            {say(lang, 'provisional')}: <strong data-provisional-class={row.class ?? ''}>{classLabel(lang, row.class)}</strong>{' '}
+            {say(lang, 'provisional')}:{' '}
+            <strong data-provisional-class={row.class ?? ''}>{classLabel(lang, row.class)}</strong>{' '}
             · {rankWords(lang, row.rank, row.groupSize)}
           </p>
           {objections.some((o) => o.status === 'open') ? null : (
-            <ObjectionForm lang={lang} who={who} runId={run.id} values={props.values} errors={props.errors} />
+            <ObjectionForm
+              lang={lang}
+              who={who}
+              runId={run.id}
+              values={props.values}
+              errors={props.errors}
+            />
           )}
         </section>
       ))}
@@ -187,13 +216,23 @@ function NoticeSection(props: {
   )
 }
 
-function ObjectionList(props: { lang: Lang; list: ReturnType<Services['evaluations']['objections']>; years: Map<number, number> }) {
+function ObjectionList(props: {
+  lang: Lang
+  list: ReturnType<Services['evaluations']['objections']>
+  years: Map<number, number>
+}) {
   const { lang } = props
   return (
     <section id="my-objections" class="noprint">
       <h2>{say(lang, 'objections')}</h2>
       <Table
-        head={[sayObjection(lang, 'receiptNo'), sayObjection(lang, 'filedAt'), sayObjection(lang, 'reason'), sayObjection(lang, 'state'), '']}
+        head={[
+          sayObjection(lang, 'receiptNo'),
+          sayObjection(lang, 'filedAt'),
+          sayObjection(lang, 'reason'),
+          sayObjection(lang, 'state'),
+          '',
+        ]}
         empty={say(lang, 'noObjections')}
         rows={props.list.map((o) => [
           receiptNo(props.years.get(o.runId) ?? 0, o.id),
@@ -228,7 +267,11 @@ export function MyPage(props: {
   }
   return (
     <Layout lang={lang} title={say(lang, 'title')} path="/my" loggedIn who={who}>
-      {props.form ? <Notice kind="error" id="form-error">{props.form.message}</Notice> : null}
+      {props.form ? (
+        <Notice kind="error" id="form-error">
+          {props.form.message}
+        </Notice>
+      ) : null}
       <p class="row noprint">
         <button type="button" class="secondary" onclick="window.print()" id="print">
           {say(lang, 'print')}
@@ -236,9 +279,21 @@ export function MyPage(props: {
         <a href={`/provenance?code=${code}&lang=${lang}`}>{say(lang, 'why')}</a>
         <a href={`/self-check?lang=${lang}`}>{say(lang, 'selfCheck')}</a>
       </p>
-      {pub ? <ResultSheet lang={lang} pub={pub} name={name} /> : <p id="no-result">{say(lang, 'noResult')}</p>}
-      {pub ? <CostTable lang={lang} costs={monthlyCosts(services, who, code, pub.run.year)} /> : null}
-      <NoticeSection lang={lang} who={who} notices={notices} values={props.form?.values} errors={props.form?.errors} />
+      {pub ? (
+        <ResultSheet lang={lang} pub={pub} name={name} />
+      ) : (
+        <p id="no-result">{say(lang, 'noResult')}</p>
+      )}
+      {pub ? (
+        <CostTable lang={lang} costs={monthlyCosts(services, who, code, pub.run.year)} />
+      ) : null}
+      <NoticeSection
+        lang={lang}
+        who={who}
+        notices={notices}
+        values={props.form?.values}
+        errors={props.form?.errors}
+      />
       <ObjectionList lang={lang} list={list} years={years} />
     </Layout>
   )
@@ -272,13 +327,28 @@ export function registerMyPages(app: PageApp, { services, who }: PageDeps) {
     const o = services.evaluations.objections(p, {}).find((x) => x.id === id)
     const filed = c.req.query('filed') === '1'
     return c.html(
-      <Layout lang={lang} title={sayObjection(lang, 'receipt')} path="/my/objection" query={`id=${id}`} loggedIn who={p}>
+      <Layout
+        lang={lang}
+        title={sayObjection(lang, 'receipt')}
+        path="/my/objection"
+        query={`id=${id}`}
+        loggedIn
+        who={p}
+      >
         {!o ? (
           <Notice kind="error">{say(lang, 'notFound')}</Notice>
         ) : (
           <>
-            {filed ? <Notice kind="ok" id="filed">{sayObjection(lang, 'filedOk')}</Notice> : null}
-            <Receipt lang={lang} o={o} year={services.selfChecks.runsYears([o.runId])[0]?.[1] ?? 0} />
+            {filed ? (
+              <Notice kind="ok" id="filed">
+                {sayObjection(lang, 'filedOk')}
+              </Notice>
+            ) : null}
+            <Receipt
+              lang={lang}
+              o={o}
+              year={services.selfChecks.runsYears([o.runId])[0]?.[1] ?? 0}
+            />
             <p class="row noprint">
               <button type="button" class="secondary" onclick="window.print()">
                 {say(lang, 'printReceipt')}

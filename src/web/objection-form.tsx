@@ -8,7 +8,7 @@ import type { Principal } from '../principal.ts'
 import { type Lang, phrases } from './i18n.ts'
 import { BEIJING_NOTE, beijing } from './kit/format.ts'
 import { classLabel } from './kit/labels.ts'
-import { Badge, Data, Facts, type FieldErrors, Field } from './kit/ui.tsx'
+import { Badge, Data, Facts, Field, type FieldErrors } from './kit/ui.tsx'
 import { CsrfField } from './layout.tsx'
 
 export const say = phrases({
@@ -116,12 +116,32 @@ export function Receipt(props: { lang: Lang; o: ObjectionRecord; year: number })
   const { lang, o, year } = props
   const items: [string, unknown][] = [
     [say(lang, 'receiptNo'), <strong id="receipt-no">{receiptNo(year, o.id)}</strong>],
-    [say(lang, 'run'), lang === 'zh' ? `${year} 年度评价（第 ${o.runId} 次）` : `${year} evaluation (run ${o.runId})`],
+    [
+      say(lang, 'run'),
+      lang === 'zh'
+        ? `${year} 年度评价（第 ${o.runId} 次）`
+        : `${year} evaluation (run ${o.runId})`,
+    ],
     [say(lang, 'filedAt'), when(lang, o.filedAt)],
-    [say(lang, 'state'), <span id="receipt-state"><Badge lang={lang} status={o.status} /></span>],
+    [
+      say(lang, 'state'),
+      <span id="receipt-state">
+        <Badge lang={lang} status={o.status} />
+      </span>,
+    ],
     [say(lang, 'classBefore'), classLabel(lang, o.classBefore)],
-    [say(lang, 'reason'), <span id="receipt-reason"><Data>{o.reason}</Data></span>],
-    [say(lang, 'evidence'), <span id="receipt-evidence"><Data>{o.evidence}</Data></span>],
+    [
+      say(lang, 'reason'),
+      <span id="receipt-reason">
+        <Data>{o.reason}</Data>
+      </span>,
+    ],
+    [
+      say(lang, 'evidence'),
+      <span id="receipt-evidence">
+        <Data>{o.evidence}</Data>
+      </span>,
+    ],
   ]
   if (o.status !== 'open')
     items.push(

@@ -4,8 +4,14 @@
  * beside it; a form post without the session's CSRF token is refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTestApp, call, principalOf } from '../support/app.ts'
-import { browserAvailable, loggedIn, type Served, serveWithBrowser, shot } from '../support/browser.ts'
+import { call, createTestApp, principalOf } from '../support/app.ts'
+import {
+  browserAvailable,
+  loggedIn,
+  type Served,
+  serveWithBrowser,
+  shot,
+} from '../support/browser.ts'
 
 describe.skipIf(!browserAvailable)('wb-pages: the enterprise and the pages every role sees', () => {
   let s: Served
@@ -29,7 +35,10 @@ describe.skipIf(!browserAvailable)('wb-pages: the enterprise and the pages every
     const rankText = (await page.textContent('#my-rank'))!
     expect(rankText).toContain(`组内第 ${rank} 名 / 共 ${groupSize} 名`)
     const top = rank! <= groupSize! / 2
-    const share = Math.max(1, Math.round(((top ? rank! : groupSize! - rank! + 1) / groupSize!) * 100))
+    const share = Math.max(
+      1,
+      Math.round(((top ? rank! : groupSize! - rank! + 1) / groupSize!) * 100),
+    )
     expect(rankText).toContain(`位于${top ? '前' : '后'} ${share}%`)
     expect(await page.locator('#my-indicators tbody tr').count()).toBe(
       pub.result.trace.indicators.length,
@@ -67,7 +76,9 @@ describe.skipIf(!browserAvailable)('wb-pages: the enterprise and the pages every
     expect(no.endsWith(String(objections[0].id).padStart(6, '0'))).toBe(true)
     await page.goto(`${s.base}/my?lang=en`)
     expect(await page.textContent('#my-objections')).toContain(no)
-    expect(await page.textContent('#my-rank')).toMatch(/rank \d+ of \d+ in the group, in the (top|bottom) \d+%/)
+    expect(await page.textContent('#my-rank')).toMatch(
+      /rank \d+ of \d+ in the group, in the (top|bottom) \d+%/,
+    )
     await shot(page, 'wb-my-en')
     await page.goto(`${s.base}/self-check`)
     expect(await page.textContent('#published-class')).toMatch(/[ABCD] 类/)
@@ -153,7 +164,12 @@ describe('wb-pages: refusals in process', () => {
         origin: 'http://localhost',
         'content-type': 'application/x-www-form-urlencoded',
       },
-      body: form({ _csrf: csrf, runId: String(run.id), reason: '太低', evidence: '租赁合同 2023-17' }),
+      body: form({
+        _csrf: csrf,
+        runId: String(run.id),
+        reason: '太低',
+        evidence: '租赁合同 2023-17',
+      }),
     })
     expect(res.status).toBe(422)
     const html = await res.text()
