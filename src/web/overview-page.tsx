@@ -64,7 +64,13 @@ export function registerOverviewPage(app: PageApp, { services, who }: PageDeps) 
   })
 }
 
-const COLOURS: Record<string, string> = { A: '#1a7f37', B: '#2f6fbd', C: '#e08a00', D: '#c62828' }
+const COLOURS: Record<string, string> = {
+  A: '#1a7f37',
+  B: '#2f6fbd',
+  C: '#e08a00',
+  D: '#c62828',
+  T: '#8a8a8a',
+}
 
 const say = phrases({
   firms: { zh: '企业数（家）', en: 'Firms' },
@@ -189,6 +195,7 @@ function Overview(props: {
               [
                 say(lang, 'counts'),
                 Object.entries(run.counts)
+                  .sort(([a], [b]) => (a < b ? -1 : 1))
                   .map(([k, v]) => `${classLabel(lang, k)} ${num(v as number, 0)}`)
                   .join(' · '),
               ],

@@ -96,6 +96,12 @@ export function TargetsTable(props: { lang: Lang; figures: TargetFigure[]; asOf:
                   >
                     {num(n, 0)} {say(lang, 'records')}
                   </a>
+                ) : 'baseYear' in f.basis ? (
+                  lang === 'zh' ? (
+                    `规上企业工业增加值 ÷ 年平均职工人数，${f.basis.year} 年比 ${f.basis.baseYear} 年`
+                  ) : (
+                    `above-scale value added ÷ average employees, ${f.basis.year} over ${f.basis.baseYear}`
+                  )
                 ) : (
                   <Data>{f.note}</Data>
                 )}
@@ -118,7 +124,8 @@ export function MonthlyChart(props: { months: MonthRow[]; lang: Lang; id?: strin
       spec={{
         title: t(lang, 'tracking'),
         kind: 'line',
-        categories: months.map((m) => m.month),
+        // One label a year (January), so twelve labels a year do not run into each other.
+        categories: months.map((m) => (m.month.endsWith('-01') ? m.month.slice(0, 4) : '')),
         categoryAxis: say(lang, 'month'),
         valueAxis: say(lang, 'firms'),
         height: 300,
@@ -392,6 +399,13 @@ function ReportsSection({ v }: { v: ProgrammeView }) {
   )
 }
 
+/** A fund criterion's value: the share of dispositions done as a percentage, the rest as grouped numbers. */
+function criterionText(metric: string | undefined, value: unknown): string {
+  if (metric === 'progress') return pct(Number(value))
+  const v = String(value)
+  return /^-?\d+\.\d{5,}$/.test(v) ? num(v, 2) : grouped(v)
+}
+
 /** The fund allocation of a year: fixed, or a preview until it is. */
 function FundSection({ v }: { v: ProgrammeView }) {
   const { fund, fundYear, lang } = v
@@ -410,7 +424,8 @@ function FundSection({ v }: { v: ProgrammeView }) {
             <th scope="col">{lang === 'zh' ? '县（市、区）' : 'County'}</th>
             {fund.allocation.criteria.map((c) => (
               <th scope="col" class="num">
-                <Data>{c.label}</Data>（{lang === 'zh' ? '权重' : 'weight'} {pct(c.weight, 0)}）
+                <Data>{c.label}</Data>
+                {lang === 'zh' ? `（权重 ${pct(c.weight, 0)}）` : ` (weight ${pct(c.weight, 0)})`}
               </th>
             ))}
             <th scope="col" class="num">
@@ -425,8 +440,8 @@ function FundSection({ v }: { v: ProgrammeView }) {
           {fund.allocation.counties.map((c) => (
             <tr data-county={c.county}>
               <td>{countyLabel(lang, c.county)}</td>
-              {c.criteria.map((x) => (
-                <td class="num">{grouped(String(x.value))}</td>
+              {c.criteria.map((x, i) => (
+                <td class="num">{criterionText(fund.allocation.criteria[i]?.metric, x.value)}</td>
               ))}
               <td class="num">{pct(Number(c.score), 2)}</td>
               <td class="num allocated">{yuan(c.allocated, lang)}</td>
@@ -435,7 +450,7 @@ function FundSection({ v }: { v: ProgrammeView }) {
           <tr>
             <th scope="row">{lang === 'zh' ? '合计' : 'Total'}</th>
             {fund.allocation.criteria.map((c) => (
-              <td class="num">{grouped(String(c.total))}</td>
+              <td class="num">{c.metric === 'progress' ? '' : criterionText(c.metric, c.total)}</td>
             ))}
             <td />
             <td class="num" id="fund-total">

@@ -11,7 +11,12 @@ import type { ProvenanceService } from '../app/provenance.ts'
 import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
 import { type Lang, langOf, t } from './i18n.ts'
+import { grouped } from './kit/format.ts'
+import { classLabel, RESOURCE_UNIT, resourceLabel, statusLabel } from './kit/labels.ts'
+import { problemMessage } from './kit/problems.ts'
+import { Badge, Data, Notice } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
+import { when } from './objection-form.tsx'
 import type { PageApp, PageDeps } from './page-kit.ts'
 
 type Provenance = ReturnType<ProvenanceService['of']>
@@ -45,7 +50,7 @@ export function ProvenanceView(props: {
         </label>
         <button type="submit">{zh ? '查询' : 'Look up'}</button>
       </form>
-      {props.message ? <p class="err">{props.message}</p> : ''}
+      {props.message ? <Notice kind="error">{props.message}</Notice> : ''}
       {record ? <Record lang={lang} record={record} /> : ''}
     </div>
   )
@@ -59,32 +64,36 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
     <div>
       <section>
         <h2>
-          {record.creditCode} · {record.date} · {zh ? '类别' : 'class'}{' '}
-          <span class={record.class ?? ''}>{record.class ?? '-'}</span>
+          <code>{record.creditCode}</code> · {record.date} · {zh ? '类别' : 'class'}{' '}
+          <span class={record.class ?? ''}>{classLabel(lang, record.class)}</span>
         </h2>
         <table>
           <tr>
             <th>{zh ? '资源' : 'Resource'}</th>
             <th>{zh ? '加价项目' : 'Schedule'}</th>
-            <th class="num">{zh ? '元/单位' : 'yuan/unit'}</th>
+            <th class="num">{zh ? '加价（元/单位）' : 'Surcharge (yuan per unit)'}</th>
             <th>{zh ? '理由' : 'Reason'}</th>
             <th>{zh ? '规则出处' : 'Rule'}</th>
           </tr>
           {record.rates.flatMap((r) =>
             r.schedules.map((s) => (
               <tr>
-                <td>{r.resource}</td>
+                <td>{resourceLabel(lang, r.resource)}</td>
                 <td>
-                  {s.label}
+                  <Data>{s.label}</Data>
                   {s.charged ? '' : zh ? '（不叠加收取）' : ' (not charged)'}
                 </td>
-                <td class="num">{s.rate}</td>
-                <td>{s.reason}</td>
+                <td class="num">
+                  {grouped(String(s.rate))} / {RESOURCE_UNIT[r.resource]?.[lang] ?? ''}
+                </td>
+                <td>
+                  <code>{s.reason}</code>
+                </td>
                 <td>
                   {s.origin
                     ? s.origin.kind === 'county'
                       ? `${zh ? '县级措施' : 'county override'} ${s.origin.overrideId}`
-                      : `${s.origin.file}:${s.origin.line}`
+                      : `${s.origin.file}，${zh ? '第' : 'line '}${s.origin.line}${zh ? ' 行' : ''}`
                     : '-'}
                   {s.assumed ? (zh ? '（假定值）' : ' (assumed)') : ''}
                 </td>
@@ -93,14 +102,17 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
           )}
         </table>
         {record.notes.map((n) => (
-          <p>{n}</p>
+          <p>
+            <code>{n}</code>
+          </p>
         ))}
       </section>
       <section>
         <h2>{zh ? '市级规则版本' : 'City rules'}</h2>
         <p>
           {zh ? '版本' : 'Version'} {record.rules.versionId} (sha256{' '}
-          {record.rules.hash.slice(0, 12)}) · {zh ? '生效操作' : 'put in force'} {a.at} · {a.by}
+          {record.rules.hash.slice(0, 12)}) · {zh ? '生效操作' : 'put in force'} {when(lang, a.at)}{' '}
+          · {a.by}
           {a.note ? ` · ${a.note}` : ''}
         </p>
       </section>
@@ -110,7 +122,8 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
         {record.overrides.map((o) => (
           <div>
             <h3>
-              {o.id} · {o.label} · {o.status} · {zh ? '自' : 'from'} {o.from}
+              <code>{o.id}</code> · <Data>{o.label}</Data> · <Badge lang={lang} status={o.status} />{' '}
+              · {zh ? '自' : 'from'} {o.from}
             </h3>
             <table>
               <tr>
@@ -123,14 +136,14 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
               </tr>
               {o.revisions.map((r) => (
                 <tr>
-                  <td>
-                    {r.action} → {r.toStatus}
-                  </td>
-                  <td>{r.at}</td>
+                  <td>{statusLabel(lang, r.toStatus)}</td>
+                  <td>{when(lang, r.at)}</td>
                   <td>{r.by}</td>
                   <td>{r.ref ?? '-'}</td>
                   <td>{r.decisionDate ?? '-'}</td>
-                  <td>{r.reason}</td>
+                  <td>
+                    <Data>{r.reason}</Data>
+                  </td>
                 </tr>
               ))}
             </table>
@@ -142,21 +155,23 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
         {ev ? (
           <div>
             <p>
-              {zh ? '评价' : 'Evaluation'} {ev.id} ({ev.year}, {ev.status}) · {zh ? '计算' : 'run'}{' '}
-              {ev.createdAt} · {ev.createdBy}
+              {zh ? '评价' : 'Evaluation'} #{ev.id}
+              {zh ? `（${ev.year}）` : ` (${ev.year}) `}
+              <Badge lang={lang} status={ev.status} /> · {zh ? '计算' : 'run'}{' '}
+              {when(lang, ev.createdAt)} · {ev.createdBy}
               {ev.notice
                 ? ` · ${zh ? '公示' : 'notice'} ${ev.notice.from}–${ev.notice.to} · ${ev.notice.by}`
                 : ''}{' '}
-              · {zh ? '发布' : 'published'} {ev.publishedAt ?? '-'} · {ev.publishedBy ?? '-'} ·{' '}
-              {zh ? '自' : 'binds from'} {ev.bindingFrom ?? '-'}
+              · {zh ? '发布' : 'published'} {ev.publishedAt ? when(lang, ev.publishedAt) : '—'} ·{' '}
+              {ev.publishedBy ?? '-'} · {zh ? '自' : 'binds from'} {ev.bindingFrom ?? '-'}
               {zh ? '起执行' : ''}
             </p>
             {ev.result ? (
               <p>
                 {zh ? '结果' : 'Result'}: {ev.result.group ?? '-'} · {zh ? '得分' : 'score'}{' '}
                 {ev.result.score ?? '-'} · {zh ? '排名' : 'rank'} {ev.result.rank ?? '-'}/
-                {ev.result.groupSize ?? '-'} · {ev.result.initialClass ?? '-'} →{' '}
-                {ev.result.class ?? '-'}
+                {ev.result.groupSize ?? '-'} · {classLabel(lang, ev.result.initialClass)} →{' '}
+                {classLabel(lang, ev.result.class)}
               </p>
             ) : (
               ''
@@ -164,18 +179,18 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
             {ev.figures ? (
               <p>
                 {zh ? '所评数据' : 'Figures rated'}: {ev.figures.year} v{ev.figures.version} ·{' '}
-                {ev.figures.updatedAt} · {ev.figures.updatedBy}
+                {when(lang, ev.figures.updatedAt)} · {ev.figures.updatedBy}
               </p>
             ) : (
               ''
             )}
             {ev.objections.map((o) => (
               <p>
-                {zh ? '异议' : 'Objection'} {o.id} ({o.status}) · {o.filedAt} · {o.filedBy}:{' '}
-                {o.reason}
+                {zh ? '异议' : 'Objection'} {o.id} <Badge lang={lang} status={o.status} /> ·{' '}
+                {when(lang, o.filedAt)} · {o.filedBy}: <Data>{o.reason}</Data>
                 {' → '}
-                {o.decision ?? '-'} ({o.classBefore ?? '-'} → {o.classAfter ?? '-'}) ·{' '}
-                {o.decidedAt ?? '-'} · {o.decidedBy ?? '-'}
+                <Data>{o.decision ?? '—'}</Data>（{o.classBefore ?? '—'} → {o.classAfter ?? '—'}）·{' '}
+                {o.decidedAt ? when(lang, o.decidedAt) : '—'} · {o.decidedBy ?? '-'}
               </p>
             ))}
           </div>
@@ -227,7 +242,7 @@ export function registerProvenancePage(app: PageApp, { services, who }: PageDeps
         record = services.provenance.of(p, code, date)
       } catch (e) {
         if (!(e instanceof MujunError)) throw e
-        message = e.message
+        message = problemMessage(lang, e)
         status = e.status as typeof status
       }
     }
