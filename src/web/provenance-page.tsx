@@ -56,6 +56,47 @@ export function ProvenanceView(props: {
   )
 }
 
+/** The county overrides in force on the day, each with its steps: who decided, when, on which reference. */
+function OverridesInForce({ lang, record }: { lang: Lang; record: Provenance }) {
+  const zh = lang === 'zh'
+  return (
+    <section>
+      <h2>{zh ? '生效的县级个性化措施' : 'County overrides in force'}</h2>
+      {record.overrides.length === 0 ? <p>{zh ? '无' : 'none'}</p> : ''}
+      {record.overrides.map((o) => (
+        <div>
+          <h3>
+            <code>{o.id}</code> · <Data>{o.label}</Data> · <Badge lang={lang} status={o.status} /> ·{' '}
+            {zh ? '自' : 'from'} {o.from}
+          </h3>
+          <table>
+            <tr>
+              <th>{zh ? '步骤' : 'Step'}</th>
+              <th>{zh ? '时间' : 'At'}</th>
+              <th>{zh ? '操作人' : 'By'}</th>
+              <th>{zh ? '文号' : 'Reference'}</th>
+              <th>{zh ? '决定日期' : 'Decision date'}</th>
+              <th>{zh ? '理由' : 'Reason'}</th>
+            </tr>
+            {o.revisions.map((r) => (
+              <tr>
+                <td>{statusLabel(lang, r.toStatus)}</td>
+                <td>{when(lang, r.at)}</td>
+                <td>{r.by}</td>
+                <td>{r.ref ?? '-'}</td>
+                <td>{r.decisionDate ?? '-'}</td>
+                <td>
+                  <Data>{r.reason}</Data>
+                </td>
+              </tr>
+            ))}
+          </table>
+        </div>
+      ))}
+    </section>
+  )
+}
+
 function Record({ lang, record }: { lang: Lang; record: Provenance }) {
   const zh = lang === 'zh'
   const ev = record.evaluation
@@ -116,40 +157,7 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
           {a.note ? ` · ${a.note}` : ''}
         </p>
       </section>
-      <section>
-        <h2>{zh ? '生效的县级个性化措施' : 'County overrides in force'}</h2>
-        {record.overrides.length === 0 ? <p>{zh ? '无' : 'none'}</p> : ''}
-        {record.overrides.map((o) => (
-          <div>
-            <h3>
-              <code>{o.id}</code> · <Data>{o.label}</Data> · <Badge lang={lang} status={o.status} />{' '}
-              · {zh ? '自' : 'from'} {o.from}
-            </h3>
-            <table>
-              <tr>
-                <th>{zh ? '步骤' : 'Step'}</th>
-                <th>{zh ? '时间' : 'At'}</th>
-                <th>{zh ? '操作人' : 'By'}</th>
-                <th>{zh ? '文号' : 'Reference'}</th>
-                <th>{zh ? '决定日期' : 'Decision date'}</th>
-                <th>{zh ? '理由' : 'Reason'}</th>
-              </tr>
-              {o.revisions.map((r) => (
-                <tr>
-                  <td>{statusLabel(lang, r.toStatus)}</td>
-                  <td>{when(lang, r.at)}</td>
-                  <td>{r.by}</td>
-                  <td>{r.ref ?? '-'}</td>
-                  <td>{r.decisionDate ?? '-'}</td>
-                  <td>
-                    <Data>{r.reason}</Data>
-                  </td>
-                </tr>
-              ))}
-            </table>
-          </div>
-        ))}
-      </section>
+      <OverridesInForce lang={lang} record={record} />
       <section>
         <h2>{zh ? '所依据的评价' : 'The evaluation it rests on'}</h2>
         {ev ? (
