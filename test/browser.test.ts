@@ -314,7 +314,9 @@ describe.skipIf(!available)('pages in a real browser', () => {
     await page.goto(`${base}/self-check`)
     const section = page.locator(`[data-notice-run="${run.id}"]`)
     expect(await section.textContent()).toContain('2024年度评价结果公示')
-    expect(['C', 'D']).toContain(await section.locator('[data-provisional-class]').textContent())
+    expect(['C', 'D']).toContain(
+      await section.locator('[data-provisional-class]').getAttribute('data-provisional-class'),
+    )
     await page.fill('#objection textarea[name=reason]', '用地面积含出租给他人的4亩')
     await page.fill('#objection textarea[name=evidence]', '租赁合同 2023-17')
     await page.click('#objection button[type=submit]')

@@ -232,9 +232,9 @@ function Notices({ model }: { model: SelfCheck }) {
               : `${run.year} evaluation in public notice (${run.noticeFrom} to ${run.noticeTo})`}
           </h2>
           <p>
-            {say(lang, 'provisional')}: <strong data-provisional-class>{row.class ?? '—'}</strong>{' '}
-            {classLabel(lang, row.class)} · {t(lang, 'score')}{' '}
-            {row.score === null ? '—' : num(row.score, 2)} ·{' '}
+            {say(lang, 'provisional')}:{' '}
+            <strong data-provisional-class={row.class ?? ''}>{classLabel(lang, row.class)}</strong>{' '}
+            · {t(lang, 'score')} {row.score === null ? '—' : num(row.score, 2)} ·{' '}
             {rankWords(lang, row.rank, row.groupSize)}
           </p>
           {objections.map((o) => (
@@ -332,7 +332,7 @@ function SelfCheckForm({ model }: { model: SelfCheck }) {
           <FigureField
             m={model}
             id={MONTHLY_FIELD[r.id] ?? `monthly_${r.id}`}
-            label={`${say(lang, 'monthlyOf')}${resourceLabel(lang, r.id)}（${RESOURCE_UNIT[r.id]?.[lang] ?? ''}）`}
+            label={`${say(lang, 'monthlyOf')}${resourceLabel(lang, r.id)}${lang === 'zh' ? `（${RESOURCE_UNIT[r.id]?.zh ?? ''}）` : ` (${RESOURCE_UNIT[r.id]?.en ?? ''})`}`}
           />
         ))}
       </div>
@@ -526,12 +526,24 @@ export function registerSelfCheckPages(app: PageApp, { services, who }: PageDeps
     if (!who(c)) {
       const wait = anonymous.take(clientOf(c), Date.now())
       if (wait > 0)
-        return c.text(`too many self-checks from this address; retry in ${wait} s`, 429, {
-          'Retry-After': String(wait),
-        })
+        return c.text(
+          langOf(c.req.query('lang')) === 'zh'
+            ? `本地址自查次数过多，请 ${wait} 秒后重试`
+            : `Too many self-checks from this address; try again in ${wait} s`,
+          429,
+          {
+            'Retry-After': String(wait),
+          },
+        )
     }
     const body = await formOf(c)
-    if (!body) return c.text('malformed form body', 400)
+    if (!body)
+      return c.text(
+        langOf(c.req.query('lang')) === 'zh'
+          ? '表单内容无法读取，请重新提交'
+          : 'The form could not be read',
+        400,
+      )
     return page(c, Object.fromEntries(Object.entries(body).map(([k, v]) => [k, String(v)])))
   })
 
