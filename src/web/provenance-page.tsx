@@ -154,7 +154,14 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
           {zh ? '版本' : 'Version'} {record.rules.versionId} (sha256{' '}
           {record.rules.hash.slice(0, 12)}) · {zh ? '生效操作' : 'put in force'} {when(lang, a.at)}{' '}
           · {a.by}
-          {a.note ? ` · ${a.note}` : ''}
+          {a.note ? (
+            <>
+              {' · '}
+              <Data>{a.note}</Data>
+            </>
+          ) : (
+            ''
+          )}
         </p>
       </section>
       <OverridesInForce lang={lang} record={record} />
@@ -176,10 +183,10 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
             </p>
             {ev.result ? (
               <p>
-                {zh ? '结果' : 'Result'}: {ev.result.group ?? '-'} · {zh ? '得分' : 'score'}{' '}
-                {ev.result.score ?? '-'} · {zh ? '排名' : 'rank'} {ev.result.rank ?? '-'}/
-                {ev.result.groupSize ?? '-'} · {classLabel(lang, ev.result.initialClass)} →{' '}
-                {classLabel(lang, ev.result.class)}
+                {zh ? '结果' : 'Result'}: <code>{ev.result.group ?? '—'}</code> ·{' '}
+                {zh ? '得分' : 'score'} {ev.result.score ?? '-'} · {zh ? '排名' : 'rank'}{' '}
+                {ev.result.rank ?? '-'}/{ev.result.groupSize ?? '-'} ·{' '}
+                {classLabel(lang, ev.result.initialClass)} → {classLabel(lang, ev.result.class)}
               </p>
             ) : (
               ''
