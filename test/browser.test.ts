@@ -75,11 +75,16 @@ describe.skipIf(!available)('pages in a real browser', () => {
     await page.click('#submit')
     await page.waitForSelector('#result-class')
     const cls = (await page.textContent('#result-class'))!.trim()
-    expect(cls).toMatch(/^[ABCD] (重点发展类|鼓励提升类|帮扶整治类|淘汰关停类)$/)
-    expect(await page.locator('#trace tr').count()).toBe(6)
-    expect(await page.getAttribute('#trace tr:first-child', 'data-indicator')).toBe('tax_per_mu')
+    expect(cls).toMatch(/^[ABCD] 类（(重点发展|鼓励提升|帮扶整治|淘汰关停)）$/)
+    expect(await page.locator('#trace tbody tr').count()).toBe(6)
+    expect(await page.getAttribute('#trace tbody tr:first-child', 'data-indicator')).toBe(
+      'tax_per_mu',
+    )
+    expect(await page.textContent('#result-rank')).toMatch(
+      /组内第 \d+ 名 \/ 共 \d+ 名，位于[前后] \d+%/,
+    )
     expect(await page.textContent('#result-score')).toMatch(/综合得分 \d+\.\d\d · 排名 \d+\/\d+/)
-    expect(await page.textContent('#monthly-cost')).toMatch(/\d+\.\d\d/)
+    expect(await page.textContent('#monthly-cost')).toMatch(/^[\d,]+\.\d\d 元$/)
     await page.screenshot({ path: `${ARTIFACTS}self-check.png`, fullPage: true })
     await page.close()
   })
@@ -105,20 +110,28 @@ describe.skipIf(!available)('pages in a real browser', () => {
     await page.fill('input[name=token]', t.tokens.bureau)
     await page.click('button[type=submit]')
     await page.waitForURL(/\/overview/)
-    expect(await page.locator('#by-county g').count()).toBe(10)
-    expect(await page.locator('#by-sector g').count()).toBeGreaterThan(1)
+    expect(await page.getAttribute('#by-county', 'data-bars')).toBe('10')
+    expect(await page.locator('#by-county svg').count()).toBe(1)
+    expect(Number(await page.getAttribute('#by-sector', 'data-bars'))).toBeGreaterThan(1)
     expect(await page.textContent('#pending')).toContain('yuyao_2026_gas')
     // The plan's seven targets, measured from the programme's records; productivity against 2014's figures.
     expect(await page.locator('#targets tr[data-metric]').count()).toBe(7)
-    const gain = await page.textContent(
-      '#targets tr[data-metric="labour_productivity_gain"] td.num',
+    const gain = await page.getAttribute(
+      '#targets tr[data-metric="labour_productivity_gain"] td[data-value]',
+      'data-value',
     )
     expect(Number(gain)).toBeGreaterThan(0.2)
+    // Read as a percentage, not as a ratio.
+    expect(
+      await page.textContent('#targets tr[data-metric="labour_productivity_gain"] td[data-value]'),
+    ).toMatch(/^\d+\.\d%$/)
     expect(await page.textContent('#overdue')).toContain('2017 项目清单')
     // Per county and over time, with the dispositions still open past their deadline.
     expect(await page.locator('#targets tr[data-county]').count()).toBe(10)
-    expect(await page.locator('#targets #monthly-chart polyline').count()).toBe(2)
-    expect(await page.locator('#open-dispositions tr').count()).toBeGreaterThan(0)
+    expect(await page.locator('#targets #monthly-chart svg').count()).toBe(1)
+    expect(await page.locator('#open-dispositions tbody tr').count()).toBeGreaterThan(0)
+    // Pending overrides open their own page.
+    expect(await page.locator('#pending a[href^="/overrides/yuyao_2026_gas"]').count()).toBe(1)
     await page.screenshot({ path: `${ARTIFACTS}overview.png`, fullPage: true })
     await page.close()
   })
@@ -132,14 +145,11 @@ describe.skipIf(!available)('pages in a real browser', () => {
     await page.fill('input[name=token]', t.tokens.county)
     await page.click('button[type=submit]')
     await page.waitForURL(/\/programme/)
-    expect(await page.locator('#targets tr').count()).toBe(7)
+    expect(await page.locator('#targets tbody tr').count()).toBe(7)
     expect(await page.locator('#counties tr[data-county]').count()).toBe(10)
-    // The monthly chart draws both series over the programme's months.
-    const points = await page.getAttribute(
-      '#monthly-chart polyline[data-series="upgraded"]',
-      'points',
-    )
-    expect(points?.split(' ').length).toBeGreaterThan(30)
+    // The monthly chart draws both series over the programme's months, with its legend.
+    expect(await page.locator('#monthly-chart svg').count()).toBe(1)
+    expect(await page.textContent('#monthly-chart svg')).toContain('淘汰关停（累计）')
     // Each figure opens the records it counts; a county sees its own county's (慈溪's closures).
     await page.click('#targets tr[data-metric="enterprises_closed"] a.basis')
     await page.waitForURL(/\/programme\/basis\?/)
@@ -152,7 +162,7 @@ describe.skipIf(!available)('pages in a real browser', () => {
     await page.goBack()
     // A county sees its own series beside the city's.
     expect(await page.textContent('#county-chart-title')).toBe('慈溪市')
-    expect(await page.locator('#county-chart polyline').count()).toBe(2)
+    expect(await page.locator('#county-chart svg').count()).toBe(1)
     // 象山 filed no 2017 list and stopped reporting in 2017: flagged.
     expect(await page.textContent('#deadlines')).toContain('未报送')
     await page.selectOption('#quarter', '2017Q2')
@@ -243,7 +253,7 @@ describe.skipIf(!available)('pages in a real browser', () => {
     await page.goto(`${base}/programme`)
     // The 2017 fund is a preview (the demo fixed 2015 and 2016); its allocations add up to the amount.
     expect(await page.textContent('#fund-status')).toContain('预览')
-    expect(await page.textContent('#fund-total')).toBe('60000000.00')
+    expect(await page.textContent('#fund-total')).toBe('60,000,000.00 元')
     await page.screenshot({ path: `${ARTIFACTS}programme.png`, fullPage: true })
     await page.close()
   })
@@ -316,10 +326,16 @@ describe.skipIf(!available)('pages in a real browser', () => {
     await page.goto(`${base}/self-check`)
     const section = page.locator(`[data-notice-run="${run.id}"]`)
     expect(await section.textContent()).toContain('2024年度评价结果公示')
-    expect(['C', 'D']).toContain(await section.locator('[data-provisional-class]').textContent())
+    expect(['C', 'D']).toContain(
+      await section.locator('[data-provisional-class]').getAttribute('data-provisional-class'),
+    )
     await page.fill('#objection textarea[name=reason]', '用地面积含出租给他人的4亩')
     await page.fill('#objection textarea[name=evidence]', '租赁合同 2023-17')
     await page.click('#objection button[type=submit]')
+    // Filed, the enterprise gets its receipt; the self-check page then shows the objection open, without a form.
+    await page.waitForURL(/\/my\/objection\?id=/)
+    expect(await page.textContent('#receipt-state')).toBe('待处理')
+    await page.goto(`${base}/self-check`)
     await page.waitForSelector('[data-objection-status="open"]')
     expect(await page.locator('#objection').count()).toBe(0)
     await page.screenshot({ path: `${ARTIFACTS}notice-objection.png`, fullPage: true })

@@ -49,7 +49,7 @@ it('the overview shows progress measured from the programme’s records, not cou
   // Each target row: its label, then the value measured.
   const shown = (metric: string) => {
     const m = new RegExp(
-      `<tr data-metric="${metric}"><td>[^<]+</td><td class="num">([^<]+)</td>`,
+      `<tr data-metric="${metric}">.*?<td class="num" data-value="([^"]*)"`,
     ).exec(html)
     return m?.[1]
   }
@@ -73,6 +73,6 @@ it('the overview shows progress measured from the programme’s records, not cou
   // Productivity against the 2014 base year, which the demo stores (above-scale firms' value added per employee).
   expect(Number(shown('labour_productivity_gain'))).toBeGreaterThan(0.2)
   // The flagged deadlines: 江北 filed its 2016 list late, 象山 none in 2017.
-  expect(html).toContain('state-late')
-  expect(html).toContain('state-missing')
+  expect(html).toContain('badge st-late')
+  expect(html).toContain('badge st-missing')
 })

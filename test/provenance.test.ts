@@ -185,8 +185,9 @@ describe('the provenance page', () => {
     expect(res.status).toBe(200)
     const html = await res.text()
     const why = await json(await provenance(t.tokens.enterprise))
-    expect(html).toContain(`${firm} · 2025-03-01`)
-    expect(html).toContain(`Evaluation ${why.evaluation.id} (2024, published)`)
+    expect(html).toContain(`${firm}</code> · 2025-03-01`)
+    expect(html).toContain(`Evaluation #${why.evaluation.id} (2024)`)
+    expect(html).toContain('<span class="badge st-published">Published</span>')
     expect(html).toContain(why.rules.activation.by)
     // The filed override of the test above, with its approval reference.
     expect(html).toContain('甬政函〔2025〕9号')
@@ -198,7 +199,8 @@ describe('the provenance page', () => {
       .rows.find((e) => e.creditCode !== firm)!.creditCode
     const res = await page(`/provenance?code=${other}&lang=en`, t.tokens.enterprise)
     expect(res.status).toBe(403)
-    expect(await res.text()).toContain(`scoped to ${firm}`)
+    // Said by the refusal's code in the page's language, not in the API's English.
+    expect(await res.text()).toContain('Your role may not do this')
     const escaped = await page(`/provenance?code=%3Cscript%3E&lang=en`, t.tokens.bureau)
     expect(await escaped.text()).not.toContain('<script>')
     expect((await page('/provenance?lang=en')).status).toBe(401)

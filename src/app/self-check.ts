@@ -72,26 +72,65 @@ export class SelfCheckService {
     return this.evaluations.peersFor(p, year)
   }
 
+  /** The evaluation year of each of the runs `ids` (an objection names its run; its receipt says the year). */
+  runsYears(ids: number[]): [number, number][] {
+    const wanted = new Set(ids)
+    return this.store
+      .listRuns()
+      .filter((r) => wanted.has(r.id))
+      .map((r) => [r.id, r.year])
+  }
+
+  /**
+   * An enterprise principal's latest published result (newest published year in which it was rated), in full as
+   * stored, with its run; undefined for anyone else or a firm never published.
+   */
+  published(p: Principal | undefined) {
+    const own = ownCreditCode(p)
+    if (own === undefined) return undefined
+    for (const year of this.publishedYears()) {
+      const run = this.store.publishedRun(year)
+      const row = run && this.store.runResult(run.id, own)
+      if (!run || !row) continue
+      const full = this.store.getRun(run.id)
+      return { run: full, result: this.evaluations.stored(full, row) }
+    }
+    return undefined
+  }
+
   /**
    * `candidate` rated against `peers` as if in `year`'s evaluation, the class moves a change of one figure would
-   * make, and (for `monthly` > 0 kWh) the electricity surcharge of a month of the following year.
+   * make, and the surcharge of a month of the following year for each resource given a monthly quantity > 0 (a
+   * bare number is a month of electricity, kWh).
    */
   rate(
     peers: PeerFrame,
     year: number,
     candidate: Enterprise,
-    monthly: number,
-  ): { result: RatingResult; moves: ReturnType<typeof classMoves>; monthlyCost?: string } {
+    monthly: number | Record<string, number>,
+  ): {
+    result: RatingResult
+    moves: ReturnType<typeof classMoves>
+    monthlyCost?: string
+    monthlyCosts: { resource: string; quantity: number; total: string }[]
+  } {
     const { rulebook } = this.rulebooks.active()
     const result = selfCheck(peers, rulebook, year, candidate)
     const moves = classMoves(peers, rulebook, year, candidate, result)
-    if (!(monthly > 0)) return { result, moves }
-    const q = quote([result], rulebook, {
-      resource: 'electricity',
-      from: `${year + 1}-01-01`,
-      to: `${year + 1}-02-01`,
-      quantity: monthly,
-    })
-    return { result, moves, monthlyCost: q.total }
+    const perResource = typeof monthly === 'number' ? { electricity: monthly } : monthly
+    const monthlyCosts = rulebook.meta.resources
+      .filter((r) => (perResource[r.id] ?? 0) > 0)
+      .map((r) => {
+        const quantity = perResource[r.id]
+        const q = quote([result], rulebook, {
+          resource: r.id,
+          from: `${year + 1}-01-01`,
+          to: `${year + 1}-02-01`,
+          quantity,
+        })
+        return { resource: r.id, quantity, total: q.total }
+      })
+    const electricity = monthlyCosts.find((c) => c.resource === 'electricity')
+    return { result, moves, monthlyCosts, ...(electricity && { monthlyCost: electricity.total }) }
   }
 }

@@ -10,7 +10,10 @@ import { can } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import type { OverridePreview } from '../pricing/override-preview.ts'
 import type { Principal } from '../principal.ts'
-import { type Lang, langOf, t } from './i18n.ts'
+import { type Lang, langOf, phrases, t } from './i18n.ts'
+import { BEIJING_NOTE, beijing, num, yuan } from './kit/format.ts'
+import { classLabel, countyLabel, resourceLabel } from './kit/labels.ts'
+import { Badge, Chart, Data, Facts, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
 import type { PageApp, PageDeps } from './page-kit.ts'
 import { CountyTable, MonthlyChart, stateOf, TargetsTable } from './programme-page.tsx'
@@ -61,47 +64,69 @@ export function registerOverviewPage(app: PageApp, { services, who }: PageDeps) 
   })
 }
 
-const COLOURS: Record<string, string> = { A: '#1a7f37', B: '#2a6fd6', C: '#c77700', D: '#c62828' }
+const COLOURS: Record<string, string> = {
+  A: '#1a7f37',
+  B: '#2f6fbd',
+  C: '#e08a00',
+  D: '#c62828',
+  T: '#8a8a8a',
+}
 
-/** Stacked bars of firms per class, one bar per county or sector. */
+const say = phrases({
+  firms: { zh: '企业数（家）', en: 'Firms' },
+  county: { zh: '县（市、区）', en: 'County' },
+  sector: { zh: '行业', en: 'Sector' },
+  run: { zh: '评价', en: 'Evaluation' },
+  year: { zh: '年度', en: 'Year' },
+  publishedAt: { zh: '发布时间', en: 'Published at' },
+  counts: { zh: '各类别企业数', en: 'Firms per class' },
+  id: { zh: '措施编号', en: 'Override' },
+  label: { zh: '名称', en: 'Name' },
+  status: { zh: '状态', en: 'Status' },
+  effect: { zh: '影响测算', en: 'Effect' },
+  firmsAffected: { zh: '家企业受影响', en: 'firms affected' },
+  noChange: { zh: '收入无变化', en: 'no change in revenue' },
+  none: { zh: '暂无', en: 'None' },
+  what: { zh: '事项', en: 'What' },
+  state: { zh: '状态', en: 'State' },
+  due: { zh: '截止日期', en: 'Due' },
+  overdueN: { zh: '逾期未完成处置', en: 'Dispositions overdue' },
+  pendingN: { zh: '未到期处置', en: 'Dispositions not yet due' },
+  next: { zh: '最近期限', en: 'Next deadline' },
+  list: { zh: '项目清单', en: 'project list' },
+  report: { zh: '季报', en: 'quarterly report' },
+})
+
+/** Stacked bars of firms per class, one bar per county or sector (an ECharts chart with legend and axes). */
 function Bars(p: {
+  lang: Lang
   classes: string[]
   data: Map<string, Record<string, number>>
   label: (k: string) => string
   id: string
   title: string
+  axis: string
 }) {
-  const { classes } = p
   const entries = [...p.data.entries()].sort()
-  const max = Math.max(1, ...entries.map(([, m]) => Object.values(m).reduce((a, b) => a + b, 0)))
-  const h = 22
+  if (entries.length === 0) return <p>—</p>
   return (
-    <svg id={p.id} width="900" height={entries.length * h + 24} role="img">
-      <title>{p.title}</title>
-      {entries.map(([k, m], i) => {
-        let x = 160
-        return (
-          <g>
-            <text x="0" y={i * h + 15} font-size="13">
-              {p.label(k)}
-            </text>
-            {classes.map((c) => {
-              const w = ((m[c] ?? 0) / max) * 480
-              const rect = (
-                <rect x={x} y={i * h + 3} width={w} height={h - 6} fill={COLOURS[c] ?? '#888'}>
-                  <title>{`${c}: ${m[c] ?? 0}`}</title>
-                </rect>
-              )
-              x += w
-              return rect
-            })}
-            <text x={x + 6} y={i * h + 15} font-size="12">
-              {classes.map((c) => `${c}${m[c] ?? 0}`).join(' ')}
-            </text>
-          </g>
-        )
-      })}
-    </svg>
+    <div id={p.id} data-bars={String(entries.length)} lang="zh-CN">
+      <Chart
+        spec={{
+          title: p.title,
+          horizontal: true,
+          categories: entries.map(([k]) => p.label(k)),
+          categoryAxis: p.axis,
+          valueAxis: say(p.lang, 'firms'),
+          series: p.classes.map((c) => ({
+            name: classLabel(p.lang, c),
+            data: entries.map(([, m]) => m[c] ?? 0),
+            stack: 'classes',
+            color: COLOURS[c],
+          })),
+        }}
+      />
+    </div>
   )
 }
 
@@ -141,7 +166,7 @@ function Overview(props: {
     ...progress.lists
       .filter((l) => l.status !== 'on_time')
       .map((l) => ({
-        what: `${l.year} ${lang === 'zh' ? '项目清单' : 'project list'}`,
+        what: `${l.year} ${say(lang, 'list')}`,
         county: l.county,
         state: l.status,
         due: l.due,
@@ -149,13 +174,12 @@ function Overview(props: {
     ...(quarter ? services.programme.reportStates(who, quarter) : [])
       .filter((r) => r.state !== 'on_time')
       .map((r) => ({
-        what: `${r.quarter} ${lang === 'zh' ? '季报' : 'report'}`,
+        what: `${r.quarter} ${say(lang, 'report')}`,
         county: r.county,
         state: r.state,
         due: r.due,
       })),
   ]
-  const countyName = (k: string) => rulebook.meta.counties.find((c) => c.code === k)?.name ?? k
   const open = services.programme
     .openDispositions(who)
     .filter((c) => c.overdue.length + c.pending.length > 0)
@@ -164,33 +188,44 @@ function Overview(props: {
       <section id="totals">
         <h2>{t(lang, 'totals')}</h2>
         {run ? (
-          <p>
-            #{run.id} · {run.year} ·{' '}
-            {Object.entries(run.counts)
-              .map(([k, v]) => `${k} ${v}`)
-              .join(' · ')}{' '}
-            · {run.publishedAt}
-          </p>
+          <Facts
+            items={[
+              [say(lang, 'run'), `#${run.id}`],
+              [say(lang, 'year'), String(run.year)],
+              [
+                say(lang, 'counts'),
+                Object.entries(run.counts)
+                  .sort(([a], [b]) => (a < b ? -1 : 1))
+                  .map(([k, v]) => `${classLabel(lang, k)} ${num(v as number, 0)}`)
+                  .join(' · '),
+              ],
+              [say(lang, 'publishedAt'), `${beijing(run.publishedAt)}（${BEIJING_NOTE[lang]}）`],
+            ]}
+          />
         ) : (
-          <p>—</p>
+          <p>{say(lang, 'none')}</p>
         )}
       </section>
       <section>
         <h2>{t(lang, 'distribution')}</h2>
         <Bars
+          lang={lang}
           classes={classes}
           id="by-county"
           title={t(lang, 'distribution')}
+          axis={say(lang, 'county')}
           data={byCounty}
-          label={(k) => `${rulebook.meta.counties.find((c) => c.code === k)?.name ?? k} ${k}`}
+          label={(k) => countyLabel(lang, k)}
         />
       </section>
       <section>
         <h2>{t(lang, 'sectors')}</h2>
         <Bars
+          lang={lang}
           classes={classes}
           id="by-sector"
           title={t(lang, 'sectors')}
+          axis={say(lang, 'sector')}
           data={bySector}
           label={(k) => rulebook.sectors.find((s) => s.id === k)?.label ?? k}
         />
@@ -205,71 +240,74 @@ function Overview(props: {
           {t(lang, 'fromRecords')} · <a href={`/programme?lang=${lang}`}>{t(lang, 'programme')}</a>
         </p>
         <TargetsTable lang={lang} figures={progress.city} asOf={progress.asOf} />
-        <CountyTable progress={progress} />
+        <CountyTable lang={lang} progress={progress} />
         <MonthlyChart months={progress.months} lang={lang} />
       </section>
       <section id="overdue">
         <h2>{t(lang, 'pendingDeadlines')}</h2>
-        <table id="open-dispositions">
-          {open.map((c) => (
-            <tr data-county={c.county}>
-              <td>{c.name}</td>
-              <td class="num">
-                {lang === 'zh' ? '逾期未完成处置' : 'dispositions overdue'} {c.overdue.length}
-              </td>
-              <td class="num">
-                {lang === 'zh' ? '未到期' : 'pending'} {c.pending.length}
-              </td>
-              <td>{c.nextDeadline ?? ''}</td>
-            </tr>
-          ))}
-        </table>
-        <table>
-          {overdue.map((o) => (
-            <tr class={`state-${o.state}`}>
-              <td>{o.what}</td>
-              <td>{countyName(o.county)}</td>
-              <td>{stateOf(lang, o.state)}</td>
-              <td>{o.due}</td>
-            </tr>
-          ))}
-        </table>
+        <Table
+          id="open-dispositions"
+          head={[
+            say(lang, 'county'),
+            say(lang, 'overdueN'),
+            say(lang, 'pendingN'),
+            say(lang, 'next'),
+          ]}
+          num={[1, 2]}
+          empty={say(lang, 'none')}
+          rows={open.map((c) => [
+            <span data-county={c.county}>{countyLabel(lang, c.county)}</span>,
+            num(c.overdue.length, 0),
+            num(c.pending.length, 0),
+            c.nextDeadline ?? '—',
+          ])}
+        />
+        <Table
+          id="overdue-list"
+          head={[say(lang, 'what'), say(lang, 'county'), say(lang, 'state'), say(lang, 'due')]}
+          empty={say(lang, 'none')}
+          rows={overdue.map((o) => [
+            o.what,
+            countyLabel(lang, o.county),
+            <span class={`badge st-${o.state}`}>{stateOf(lang, o.state)}</span>,
+            o.due,
+          ])}
+        />
       </section>
     </Layout>
   )
 }
 
-/** Pending county overrides with what each would change, or that it is being computed. */
+/** Pending county overrides with what each would change, or that it is being computed; each opens its page. */
 function PendingTable(props: {
   lang: Lang
   pending: OverrideSummary[]
   previews: ReadonlyMap<string, OverridePreview> | undefined
 }) {
   const { lang, pending, previews } = props
+  const effect = (pv: OverridePreview | undefined) => {
+    if (!pv) return previews ? t(lang, 'previewPending') : '—'
+    const changes = Object.entries(pv.revenue)
+      .filter(([, r]) => r.change !== '0.00')
+      .map(
+        ([res, r]) =>
+          `${resourceLabel(lang, res)} ${r.change.startsWith('-') ? '' : '+'}${yuan(r.change, lang)}`,
+      )
+    return `${num(pv.enterprises.length, 0)} ${say(lang, 'firmsAffected')}；${changes.join('；') || say(lang, 'noChange')}`
+  }
   return (
-    <table>
-      {pending.map((o) => {
-        const pv = previews?.get(o.id)
-        return (
-          <tr>
-            <td>{o.id}</td>
-            <td>{o.label}</td>
-            <td>{o.status}</td>
-            <td>
-              {pv
-                ? `${pv.enterprises.length} firms; ${
-                    Object.entries(pv.revenue)
-                      .filter(([, r]) => r.change !== '0.00')
-                      .map(([res, r]) => `${res} ${r.change}`)
-                      .join(', ') || '±0'
-                  }`
-                : previews
-                  ? t(lang, 'previewPending')
-                  : ''}
-            </td>
-          </tr>
-        )
-      })}
-    </table>
+    <Table
+      id="pending-overrides"
+      head={[say(lang, 'id'), say(lang, 'label'), say(lang, 'status'), say(lang, 'effect')]}
+      empty={say(lang, 'none')}
+      rows={pending.map((o) => [
+        <a href={`/overrides/${o.id}?lang=${lang}`} class="override">
+          <code>{o.id}</code>
+        </a>,
+        <Data>{o.label}</Data>,
+        <Badge lang={lang} status={o.status} />,
+        effect(previews?.get(o.id)),
+      ])}
+    />
   )
 }

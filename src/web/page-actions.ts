@@ -67,4 +67,6 @@ export const PAGE_ACTIONS: Record<string, Action | 'public'> = {
   'POST /programme/disposition': 'programme.write',
   'GET /programme/ledger-template.csv': 'programme.read',
   'POST /programme/report': 'programme.write',
+  'GET /my': 'programme.firm',
+  'GET /my/objection': 'objection.read',
 }

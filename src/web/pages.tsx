@@ -8,6 +8,7 @@ import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
 import { registerEvaluationPages } from './evaluation-page.tsx'
 import { guardForms } from './form-guard.tsx'
 import { registerLoginPages } from './login-page.tsx'
+import { registerMyPages } from './my-page.tsx'
 import { registerOverridePages } from './overrides-page.tsx'
 import { registerOverviewPage } from './overview-page.tsx'
 import { PAGE_ACTIONS } from './page-actions.ts'
@@ -37,6 +38,7 @@ export function registerWebRoutes(
   app.get('/', (c) => c.redirect('/self-check'))
   registerLoginPages(app, deps)
   registerSelfCheckPages(app, deps)
+  registerMyPages(app, deps)
   registerProgrammePages(app, deps)
   registerReportPages(app, deps)
   registerProvenancePage(app, deps)

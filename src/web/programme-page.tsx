@@ -10,114 +10,138 @@ import type { Services } from '../app/services.ts'
 import { NotFoundError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import type { MonthRow, TargetFigure } from '../programme/measure.ts'
-import { type Lang, t } from './i18n.ts'
+import { type Lang, phrases, t } from './i18n.ts'
+import { beijing, grouped, num, pct, yuan } from './kit/format.ts'
+import { countyLabel, kindLabel, statusLabel } from './kit/labels.ts'
+import { Badge, Chart, Data, Table } from './kit/ui.tsx'
 import { CsrfField, Layout } from './layout.tsx'
 
+const say = phrases({
+  target: { zh: '目标', en: 'Target' },
+  measured: { zh: '已完成', en: 'Measured' },
+  goal: { zh: '目标值', en: 'Target value' },
+  share: { zh: '完成比例', en: 'Share done' },
+  basis: { zh: '依据', en: 'Basis' },
+  records: { zh: '条记录', en: 'records' },
+  county: { zh: '县（市、区）', en: 'County' },
+  upgraded: { zh: '改造提升+整治规范（累计）', en: 'Upgraded + compliance (cumulative)' },
+  closed: { zh: '淘汰关停（累计）', en: 'Closed (cumulative)' },
+  firms: { zh: '企业数（家）', en: 'Firms' },
+  month: { zh: '月份', en: 'Month' },
+  gain: { zh: '比2014年提高', en: 'gain over 2014' },
+})
 const STATE_LABEL: Record<string, { zh: string; en: string }> = {
-  on_time: { zh: '按时', en: 'on time' },
-  late: { zh: '逾期报送', en: 'late' },
-  missing: { zh: '未报送', en: 'missing' },
-  pending: { zh: '未到期', en: 'not yet due' },
+  on_time: { zh: '按时', en: 'On time' },
+  late: { zh: '逾期报送', en: 'Late' },
+  missing: { zh: '未报送', en: 'Missing' },
+  pending: { zh: '未到期', en: 'Not yet due' },
 }
-export const stateOf = (lang: Lang, s: string) => STATE_LABEL[s]?.[lang] ?? s
+export const stateOf = (lang: Lang, s: string) => STATE_LABEL[s]?.[lang] ?? statusLabel(lang, s)
 
-/** The targets table: each target, the value measured from the records, a bar, and what it counts. */
+/** A target's value as people read it: a gain as a percentage, counts with 千分位 and the unit. */
+export function figureText(lang: Lang, f: { metric: string; value: string | null; unit: string }) {
+  if (f.value === null) return '—'
+  if (f.metric === 'labour_productivity_gain') return pct(Number(f.value))
+  return `${grouped(f.value)} ${lang === 'zh' ? f.unit : ''}`.trim()
+}
+
+function goalText(lang: Lang, f: TargetFigure) {
+  if (f.metric === 'labour_productivity_gain') return `${pct(f.target)}（${say(lang, 'gain')}）`
+  return `${num(f.target, 2)} ${lang === 'zh' ? f.unit : ''}`.trim()
+}
+
+/** The targets table: each target, the value measured from the records, its share done, and what it counts. */
 export function TargetsTable(props: { lang: Lang; figures: TargetFigure[]; asOf: string }) {
   const { lang, asOf } = props
   return (
     <table>
-      {props.figures.map((f) => {
-        const pct = f.ratio === null ? 0 : Math.max(0, Math.min(100, f.ratio * 100))
-        const n =
-          'dispositions' in f.basis ? f.basis.dispositions.length + f.basis.projects.length : null
-        return (
-          <tr data-metric={f.metric}>
-            <td>{f.label}</td>
-            <td class="num">{f.value ?? '—'}</td>
-            <td class="num">
-              / {f.target} {f.unit}
-            </td>
-            <td>
-              <div class="bar">
-                <i style={`width:${pct.toFixed(1)}%`} />
-              </div>
-            </td>
-            <td>
-              {n !== null ? (
-                <a
-                  class="basis"
-                  href={`/programme/basis?metric=${f.metric}&asOf=${asOf}&lang=${lang}`}
-                >
-                  {lang === 'zh' ? `${n} 条记录` : `${n} records`}
-                </a>
-              ) : (
-                f.note
-              )}
-            </td>
-          </tr>
-        )
-      })}
+      <thead>
+        <tr>
+          <th scope="col">{say(lang, 'target')}</th>
+          <th scope="col" class="num">
+            {say(lang, 'measured')}
+          </th>
+          <th scope="col" class="num">
+            {say(lang, 'goal')}
+          </th>
+          <th scope="col">{say(lang, 'share')}</th>
+          <th scope="col">{say(lang, 'basis')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.figures.map((f) => {
+          const share = f.ratio === null ? 0 : Math.max(0, Math.min(100, f.ratio * 100))
+          const n =
+            'dispositions' in f.basis ? f.basis.dispositions.length + f.basis.projects.length : null
+          return (
+            <tr data-metric={f.metric}>
+              <td>
+                <Data>{f.label}</Data>
+              </td>
+              <td class="num" data-value={f.value ?? ''}>
+                {figureText(lang, f)}
+              </td>
+              <td class="num">{goalText(lang, f)}</td>
+              <td>
+                <div class="bar" title={f.ratio === null ? '—' : pct(f.ratio)}>
+                  <i style={`width:${share.toFixed(1)}%`} />
+                </div>
+                <small>{f.ratio === null ? '—' : pct(f.ratio)}</small>
+              </td>
+              <td>
+                {n !== null ? (
+                  <a
+                    class="basis"
+                    href={`/programme/basis?metric=${f.metric}&asOf=${asOf}&lang=${lang}`}
+                  >
+                    {num(n, 0)} {say(lang, 'records')}
+                  </a>
+                ) : 'baseYear' in f.basis ? (
+                  lang === 'zh' ? (
+                    `规上企业工业增加值 ÷ 年平均职工人数，${f.basis.year} 年比 ${f.basis.baseYear} 年`
+                  ) : (
+                    `above-scale value added ÷ average employees, ${f.basis.year} over ${f.basis.baseYear}`
+                  )
+                ) : (
+                  <Data>{f.note}</Data>
+                )}
+              </td>
+            </tr>
+          )
+        })}
+      </tbody>
     </table>
   )
 }
 
-/** Cumulative upgrades and compliance, and closures, month by month. */
+/** Cumulative upgrades and compliance, and closures, month by month (an ECharts line chart). */
 export function MonthlyChart(props: { months: MonthRow[]; lang: Lang; id?: string }) {
   const { months, lang } = props
   if (months.length === 0) return <p>—</p>
-  const W = 900
-  const H = 220
-  const left = 50
-  const top = 10
-  const series = [
-    {
-      key: 'upgraded',
-      label: lang === 'zh' ? '改造提升+整治规范' : 'upgraded + compliance',
-      colour: '#2a6fd6',
-      of: (m: MonthRow) => m.cumulative.upgraded + m.cumulative.compliance,
-    },
-    {
-      key: 'closed',
-      label: lang === 'zh' ? '淘汰关停' : 'closed',
-      colour: '#c62828',
-      of: (m: MonthRow) => m.cumulative.closed,
-    },
-  ]
-  const max = Math.max(1, ...months.flatMap((m) => series.map((s) => s.of(m))))
-  const x = (i: number) => left + (i / Math.max(1, months.length - 1)) * (W - left - 20)
-  const y = (v: number) => top + (1 - v / max) * (H - top - 30)
   return (
-    <svg id={props.id ?? 'monthly-chart'} width={W} height={H + 20} role="img">
-      <title>{t(lang, 'tracking')}</title>
-      <line x1={left} y1={y(0)} x2={W - 20} y2={y(0)} stroke="#999" />
-      <text x="0" y={y(max) + 4} font-size="11">
-        {max}
-      </text>
-      <text x="0" y={y(0) + 4} font-size="11">
-        0
-      </text>
-      {months.map((m, i) =>
-        m.month.endsWith('-01') ? (
-          <text x={x(i) - 14} y={H} font-size="11">
-            {m.month.slice(0, 4)}
-          </text>
-        ) : null,
-      )}
-      {series.map((s, k) => (
-        <g>
-          <polyline
-            data-series={s.key}
-            fill="none"
-            stroke={s.colour}
-            stroke-width="2"
-            points={months.map((m, i) => `${x(i).toFixed(1)},${y(s.of(m)).toFixed(1)}`).join(' ')}
-          />
-          <text x={left + 10 + k * 200} y={H + 16} font-size="12" fill={s.colour}>
-            {s.label}
-          </text>
-        </g>
-      ))}
-    </svg>
+    <Chart
+      id={props.id ?? 'monthly-chart'}
+      spec={{
+        title: t(lang, 'tracking'),
+        kind: 'line',
+        // One label a year (January), so twelve labels a year do not run into each other.
+        categories: months.map((m) => (m.month.endsWith('-01') ? m.month.slice(0, 4) : '')),
+        categoryAxis: say(lang, 'month'),
+        valueAxis: say(lang, 'firms'),
+        height: 300,
+        series: [
+          {
+            name: say(lang, 'upgraded'),
+            data: months.map((m) => m.cumulative.upgraded + m.cumulative.compliance),
+          },
+          {
+            name: say(lang, 'closed'),
+            data: months.map((m) => m.cumulative.closed),
+            color: '#c62828',
+          },
+        ],
+      }}
+    />
   )
 }
 
@@ -130,29 +154,38 @@ const METRICS = [
 ]
 
 /** Each county's figures for the targets counted in firms, energy, land and jobs. */
-export function CountyTable(props: { progress: ReturnType<Services['programme']['progress']> }) {
-  const { progress } = props
-  const metrics = METRICS
+export function CountyTable(props: {
+  lang: Lang
+  progress: ReturnType<Services['programme']['progress']>
+}) {
+  const { progress, lang } = props
+  const heads = progress.city.filter((f) => METRICS.includes(f.metric))
   return (
     <table>
-      <tr>
-        <th />
-        {progress.city
-          .filter((f) => metrics.includes(f.metric))
-          .map((f) => (
-            <th class="num">{f.label}</th>
+      <thead>
+        <tr>
+          <th scope="col">{say(lang, 'county')}</th>
+          {heads.map((f) => (
+            <th scope="col" class="num">
+              <Data>
+                {f.label}（{f.unit}）
+              </Data>
+            </th>
           ))}
-      </tr>
-      {progress.counties.map((c) => (
-        <tr data-county={c.county}>
-          <td>{c.name}</td>
-          {c.figures
-            .filter((f) => metrics.includes(f.metric))
-            .map((f) => (
-              <td class="num">{f.value ?? '—'}</td>
-            ))}
         </tr>
-      ))}
+      </thead>
+      <tbody>
+        {progress.counties.map((c) => (
+          <tr data-county={c.county}>
+            <td>{countyLabel(lang, c.county)}</td>
+            {c.figures
+              .filter((f) => METRICS.includes(f.metric))
+              .map((f) => (
+                <td class="num">{f.value === null ? '—' : grouped(f.value)}</td>
+              ))}
+          </tr>
+        ))}
+      </tbody>
     </table>
   )
 }
@@ -189,27 +222,24 @@ function programmeView(props: {
       const f = programme.fund(who, fundYear)
       fund = {
         fixed: true,
-        note: `${lang === 'zh' ? '已定案' : 'fixed'} ${f.fixedAt.slice(0, 10)} · ${f.fixedBy}`,
+        note: `${lang === 'zh' ? '已定案' : 'Fixed'} ${beijing(f.fixedAt)}（${lang === 'zh' ? '北京时间' : 'Beijing time'}）· ${f.fixedBy}`,
         allocation: f.allocation as never,
       }
     } catch (e) {
       if (!(e instanceof NotFoundError)) throw e
       fund = {
         fixed: false,
-        note: lang === 'zh' ? '预览（尚未定案）' : 'preview (not fixed yet)',
+        note: lang === 'zh' ? '预览（尚未定案）' : 'Preview (not fixed yet)',
         allocation: programme.fundPreview(who, fundYear),
       }
     }
   }
   const flagged = progress.lists.filter((l) => l.status !== 'on_time')
   const projects = programme.listProjects(who, {})
-  const countyName = (code: string) =>
-    services.rulebooks.active().rulebook.meta.counties.find((c) => c.code === code)?.name ?? code
   const chosen = progress.counties.find((c) => c.county === (ownCounty(who) ?? props.county))
   return {
     props,
     chosen,
-    countyName,
     flagged,
     fund,
     fundYear,
@@ -230,7 +260,7 @@ type ProgrammeView = ReturnType<typeof programmeView>
 
 /** The projects, and the form a county registers one with. */
 function ProjectsSection({ v }: { v: ProgrammeView }) {
-  const { countyName, lang, programme, projects, who, props } = v
+  const { lang, programme, projects, who, props } = v
   return (
     <section id="projects">
       <h2>{lang === 'zh' ? '整治提升项目' : 'Projects'}</h2>
@@ -284,19 +314,27 @@ function ProjectsSection({ v }: { v: ProgrammeView }) {
           <button type="submit">{lang === 'zh' ? '登记项目' : 'Register'}</button>
         </form>
       )}
-      <table>
-        {projects.map((x) => (
-          <tr data-project={x.id}>
-            <td>
-              <a href={`/programme/project?id=${x.id}&lang=${lang}`}>#{x.id}</a>
-            </td>
-            <td>{x.year}</td>
-            <td>{countyName(x.county)}</td>
-            <td>{x.name}</td>
-            <td>{x.status}</td>
-          </tr>
-        ))}
-      </table>
+      <Table
+        id="project-list"
+        head={[
+          lang === 'zh' ? '编号' : 'No.',
+          lang === 'zh' ? '年度' : 'Year',
+          lang === 'zh' ? '县（市、区）' : 'County',
+          lang === 'zh' ? '项目名称' : 'Name',
+          lang === 'zh' ? '类型' : 'Kind',
+          lang === 'zh' ? '状态' : 'Status',
+        ]}
+        rows={projects.map((x) => [
+          <a href={`/programme/project?id=${x.id}&lang=${lang}`} data-project={x.id}>
+            #{x.id}
+          </a>,
+          String(x.year),
+          countyLabel(lang, x.county),
+          <Data>{x.name}</Data>,
+          kindLabel(lang, x.kind),
+          <Badge lang={lang} status={x.status} />,
+        ])}
+      />
     </section>
   )
 }
@@ -321,40 +359,58 @@ function ReportsSection({ v }: { v: ProgrammeView }) {
         <button type="submit">{lang === 'zh' ? '查看' : 'Show'}</button>
       </form>
       <table>
-        {reports.map((r) => (
-          <tr class={`state-${r.state}`} data-county={r.county}>
-            <td>
-              {inScope(who, { county: r.county }) ? (
-                <a
-                  class="report"
-                  href={`/programme/report?county=${r.county}&quarter=${quarter}&lang=${lang}`}
-                >
-                  {r.name}
-                </a>
-              ) : (
-                r.name
-              )}
-            </td>
-            <td>{stateOf(lang, r.state)}</td>
-            <td>
-              {lang === 'zh' ? '截止' : 'due'} {r.due}
-            </td>
-            <td>{r.firstSubmittedOn ?? '—'}</td>
-            <td>
-              {inScope(who, { county: r.county }) ? (
-                <a
-                  class="download"
-                  href={`/programme/report.csv?county=${r.county}&quarter=${quarter}`}
-                >
-                  CSV
-                </a>
-              ) : null}
-            </td>
+        <thead>
+          <tr>
+            <th scope="col">{lang === 'zh' ? '县（市、区）' : 'County'}</th>
+            <th scope="col">{lang === 'zh' ? '状态' : 'State'}</th>
+            <th scope="col">{lang === 'zh' ? '截止日期' : 'Due'}</th>
+            <th scope="col">{lang === 'zh' ? '首次报送' : 'First submitted'}</th>
+            <th scope="col">{lang === 'zh' ? '下载' : 'Download'}</th>
           </tr>
-        ))}
+        </thead>
+        <tbody>
+          {reports.map((r) => (
+            <tr class={`state-${r.state}`} data-county={r.county}>
+              <td>
+                {inScope(who, { county: r.county }) ? (
+                  <a
+                    class="report"
+                    href={`/programme/report?county=${r.county}&quarter=${quarter}&lang=${lang}`}
+                  >
+                    {countyLabel(lang, r.county)}
+                  </a>
+                ) : (
+                  countyLabel(lang, r.county)
+                )}
+              </td>
+              <td>
+                <span class={`badge st-${r.state}`}>{stateOf(lang, r.state)}</span>
+              </td>
+              <td>{r.due}</td>
+              <td>{r.firstSubmittedOn ?? '—'}</td>
+              <td>
+                {inScope(who, { county: r.county }) ? (
+                  <a
+                    class="download"
+                    href={`/programme/report.csv?county=${r.county}&quarter=${quarter}`}
+                  >
+                    CSV
+                  </a>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
       </table>
     </section>
   )
+}
+
+/** A fund criterion's value: the share of dispositions done as a percentage, the rest as grouped numbers. */
+function criterionText(metric: string | undefined, value: unknown): string {
+  if (metric === 'progress') return pct(Number(value))
+  const v = String(value)
+  return /^-?\d+\.\d{5,}$/.test(v) ? num(v, 2) : grouped(v)
 }
 
 /** The fund allocation of a year: fixed, or a preview until it is. */
@@ -364,40 +420,51 @@ function FundSection({ v }: { v: ProgrammeView }) {
   return (
     <section id="fund">
       <h2>
-        {t(lang, 'fund')} {fundYear} · {fund.allocation.amount} 元
+        {t(lang, 'fund')} {fundYear} · {yuan(fund.allocation.amount, lang)}
       </h2>
-      <p id="fund-status">{fund.note}</p>
+      <p id="fund-status">
+        <span class={`badge st-${fund.fixed ? 'done' : 'pending'}`}>{fund.note}</span>
+      </p>
       <table>
-        <tr>
-          <th />
-          {fund.allocation.criteria.map((c) => (
-            <th class="num">
-              {c.label} ({c.weight})
-            </th>
-          ))}
-          <th class="num">{lang === 'zh' ? '得分' : 'score'}</th>
-          <th class="num">{lang === 'zh' ? '分配（元）' : 'allocated (yuan)'}</th>
-        </tr>
-        {fund.allocation.counties.map((c) => (
-          <tr data-county={c.county}>
-            <td>{c.name}</td>
-            {c.criteria.map((x) => (
-              <td class="num">{x.value}</td>
+        <thead>
+          <tr>
+            <th scope="col">{lang === 'zh' ? '县（市、区）' : 'County'}</th>
+            {fund.allocation.criteria.map((c) => (
+              <th scope="col" class="num">
+                <Data>{c.label}</Data>
+                {lang === 'zh' ? `（权重 ${pct(c.weight, 0)}）` : ` (weight ${pct(c.weight, 0)})`}
+              </th>
             ))}
-            <td class="num">{Number(c.score).toFixed(4)}</td>
-            <td class="num allocated">{c.allocated}</td>
+            <th scope="col" class="num">
+              {lang === 'zh' ? '综合份额' : 'Share'}
+            </th>
+            <th scope="col" class="num">
+              {lang === 'zh' ? '分配金额' : 'Allocated'}
+            </th>
           </tr>
-        ))}
-        <tr>
-          <td>{lang === 'zh' ? '合计' : 'total'}</td>
-          {fund.allocation.criteria.map((c) => (
-            <td class="num">{c.total}</td>
+        </thead>
+        <tbody>
+          {fund.allocation.counties.map((c) => (
+            <tr data-county={c.county}>
+              <td>{countyLabel(lang, c.county)}</td>
+              {c.criteria.map((x, i) => (
+                <td class="num">{criterionText(fund.allocation.criteria[i]?.metric, x.value)}</td>
+              ))}
+              <td class="num">{pct(Number(c.score), 2)}</td>
+              <td class="num allocated">{yuan(c.allocated, lang)}</td>
+            </tr>
           ))}
-          <td />
-          <td class="num" id="fund-total">
-            {fund.allocation.total}
-          </td>
-        </tr>
+          <tr>
+            <th scope="row">{lang === 'zh' ? '合计' : 'Total'}</th>
+            {fund.allocation.criteria.map((c) => (
+              <td class="num">{c.metric === 'progress' ? '' : criterionText(c.metric, c.total)}</td>
+            ))}
+            <td />
+            <td class="num" id="fund-total">
+              {yuan(fund.allocation.total, lang)}
+            </td>
+          </tr>
+        </tbody>
       </table>
     </section>
   )
@@ -415,12 +482,12 @@ export function ProgrammePage(props: {
   message?: string
 }) {
   const v = programmeView(props)
-  const { chosen, flagged, fund, lang, progress, services, who } = v
+  const { chosen, flagged, fund, lang, progress, who } = v
 
   return (
     <Layout lang={lang} title={t(lang, 'programme')} path="/programme" loggedIn={true} who={who}>
       <p>
-        {t(lang, 'fromRecords')} · {progress.asOf}
+        {t(lang, 'fromRecords')} · {lang === 'zh' ? '截至' : 'as of'} {progress.asOf}
       </p>
       <section id="targets">
         <h2>{t(lang, 'targets')}</h2>
@@ -428,7 +495,7 @@ export function ProgrammePage(props: {
       </section>
       <section id="counties">
         <h2>{t(lang, 'byCounty')}</h2>
-        <CountyTable progress={progress} />
+        <CountyTable lang={lang} progress={progress} />
       </section>
       <section id="monthly">
         <h2>{t(lang, 'tracking')}</h2>
@@ -440,7 +507,7 @@ export function ProgrammePage(props: {
               .filter((c) => inScope(who, { county: c.county }))
               .map((c) => (
                 <option value={c.county} selected={c.county === chosen?.county}>
-                  {c.name}
+                  {countyLabel(lang, c.county)}
                 </option>
               ))}
           </select>
@@ -448,7 +515,7 @@ export function ProgrammePage(props: {
         </form>
         {chosen && (
           <>
-            <h3 id="county-chart-title">{chosen.name}</h3>
+            <h3 id="county-chart-title">{countyLabel(lang, chosen.county)}</h3>
             <MonthlyChart months={chosen.months} lang={lang} id="county-chart" />
           </>
         )}
@@ -456,30 +523,21 @@ export function ProgrammePage(props: {
       <ProjectsSection v={v} />
       <section id="deadlines">
         <h2>{t(lang, 'deadlines')}</h2>
-        <table>
-          {flagged.length === 0 ? (
-            <tr>
-              <td>{lang === 'zh' ? '均按时报送' : 'all filed on time'}</td>
-            </tr>
-          ) : (
-            flagged.map((l) => (
-              <tr class={`state-${l.status}`}>
-                <td>{l.year}</td>
-                <td>
-                  {
-                    services.rulebooks
-                      .active()
-                      .rulebook.meta.counties.find((c) => c.code === l.county)?.name
-                  }
-                </td>
-                <td>{stateOf(lang, l.status)}</td>
-                <td>
-                  {lang === 'zh' ? '截止' : 'due'} {l.due}
-                </td>
-              </tr>
-            ))
-          )}
-        </table>
+        <Table
+          head={[
+            lang === 'zh' ? '年度' : 'Year',
+            lang === 'zh' ? '县（市、区）' : 'County',
+            lang === 'zh' ? '状态' : 'State',
+            lang === 'zh' ? '截止日期' : 'Due',
+          ]}
+          empty={lang === 'zh' ? '均按时报送' : 'All filed on time'}
+          rows={flagged.map((l) => [
+            String(l.year),
+            countyLabel(lang, l.county),
+            <span class={`badge st-${l.status}`}>{stateOf(lang, l.status)}</span>,
+            l.due,
+          ])}
+        />
       </section>
       <ReportsSection v={v} />
       {fund && <FundSection v={v} />}

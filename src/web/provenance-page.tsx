@@ -11,7 +11,12 @@ import type { ProvenanceService } from '../app/provenance.ts'
 import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
 import { type Lang, langOf, t } from './i18n.ts'
+import { grouped } from './kit/format.ts'
+import { classLabel, RESOURCE_UNIT, resourceLabel, statusLabel } from './kit/labels.ts'
+import { problemMessage } from './kit/problems.ts'
+import { Badge, Data, Notice } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
+import { when } from './objection-form.tsx'
 import type { PageApp, PageDeps } from './page-kit.ts'
 
 type Provenance = ReturnType<ProvenanceService['of']>
@@ -45,9 +50,50 @@ export function ProvenanceView(props: {
         </label>
         <button type="submit">{zh ? '查询' : 'Look up'}</button>
       </form>
-      {props.message ? <p class="err">{props.message}</p> : ''}
+      {props.message ? <Notice kind="error">{props.message}</Notice> : ''}
       {record ? <Record lang={lang} record={record} /> : ''}
     </div>
+  )
+}
+
+/** The county overrides in force on the day, each with its steps: who decided, when, on which reference. */
+function OverridesInForce({ lang, record }: { lang: Lang; record: Provenance }) {
+  const zh = lang === 'zh'
+  return (
+    <section>
+      <h2>{zh ? '生效的县级个性化措施' : 'County overrides in force'}</h2>
+      {record.overrides.length === 0 ? <p>{zh ? '无' : 'none'}</p> : ''}
+      {record.overrides.map((o) => (
+        <div>
+          <h3>
+            <code>{o.id}</code> · <Data>{o.label}</Data> · <Badge lang={lang} status={o.status} /> ·{' '}
+            {zh ? '自' : 'from'} {o.from}
+          </h3>
+          <table>
+            <tr>
+              <th>{zh ? '步骤' : 'Step'}</th>
+              <th>{zh ? '时间' : 'At'}</th>
+              <th>{zh ? '操作人' : 'By'}</th>
+              <th>{zh ? '文号' : 'Reference'}</th>
+              <th>{zh ? '决定日期' : 'Decision date'}</th>
+              <th>{zh ? '理由' : 'Reason'}</th>
+            </tr>
+            {o.revisions.map((r) => (
+              <tr>
+                <td>{statusLabel(lang, r.toStatus)}</td>
+                <td>{when(lang, r.at)}</td>
+                <td>{r.by}</td>
+                <td>{r.ref ?? '-'}</td>
+                <td>{r.decisionDate ?? '-'}</td>
+                <td>
+                  <Data>{r.reason}</Data>
+                </td>
+              </tr>
+            ))}
+          </table>
+        </div>
+      ))}
+    </section>
   )
 }
 
@@ -59,32 +105,36 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
     <div>
       <section>
         <h2>
-          {record.creditCode} · {record.date} · {zh ? '类别' : 'class'}{' '}
-          <span class={record.class ?? ''}>{record.class ?? '-'}</span>
+          <code>{record.creditCode}</code> · {record.date} · {zh ? '类别' : 'class'}{' '}
+          <span class={record.class ?? ''}>{classLabel(lang, record.class)}</span>
         </h2>
         <table>
           <tr>
             <th>{zh ? '资源' : 'Resource'}</th>
             <th>{zh ? '加价项目' : 'Schedule'}</th>
-            <th class="num">{zh ? '元/单位' : 'yuan/unit'}</th>
+            <th class="num">{zh ? '加价（元/单位）' : 'Surcharge (yuan per unit)'}</th>
             <th>{zh ? '理由' : 'Reason'}</th>
             <th>{zh ? '规则出处' : 'Rule'}</th>
           </tr>
           {record.rates.flatMap((r) =>
             r.schedules.map((s) => (
               <tr>
-                <td>{r.resource}</td>
+                <td>{resourceLabel(lang, r.resource)}</td>
                 <td>
-                  {s.label}
+                  <Data>{s.label}</Data>
                   {s.charged ? '' : zh ? '（不叠加收取）' : ' (not charged)'}
                 </td>
-                <td class="num">{s.rate}</td>
-                <td>{s.reason}</td>
+                <td class="num">
+                  {grouped(String(s.rate))} / {RESOURCE_UNIT[r.resource]?.[lang] ?? ''}
+                </td>
+                <td>
+                  <code>{s.reason}</code>
+                </td>
                 <td>
                   {s.origin
                     ? s.origin.kind === 'county'
                       ? `${zh ? '县级措施' : 'county override'} ${s.origin.overrideId}`
-                      : `${s.origin.file}:${s.origin.line}`
+                      : `${s.origin.file}，${zh ? '第' : 'line '}${s.origin.line}${zh ? ' 行' : ''}`
                     : '-'}
                   {s.assumed ? (zh ? '（假定值）' : ' (assumed)') : ''}
                 </td>
@@ -93,70 +143,50 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
           )}
         </table>
         {record.notes.map((n) => (
-          <p>{n}</p>
+          <p>
+            <code>{n}</code>
+          </p>
         ))}
       </section>
       <section>
         <h2>{zh ? '市级规则版本' : 'City rules'}</h2>
         <p>
           {zh ? '版本' : 'Version'} {record.rules.versionId} (sha256{' '}
-          {record.rules.hash.slice(0, 12)}) · {zh ? '生效操作' : 'put in force'} {a.at} · {a.by}
-          {a.note ? ` · ${a.note}` : ''}
+          {record.rules.hash.slice(0, 12)}) · {zh ? '生效操作' : 'put in force'} {when(lang, a.at)}{' '}
+          · {a.by}
+          {a.note ? (
+            <>
+              {' · '}
+              <Data>{a.note}</Data>
+            </>
+          ) : (
+            ''
+          )}
         </p>
       </section>
-      <section>
-        <h2>{zh ? '生效的县级个性化措施' : 'County overrides in force'}</h2>
-        {record.overrides.length === 0 ? <p>{zh ? '无' : 'none'}</p> : ''}
-        {record.overrides.map((o) => (
-          <div>
-            <h3>
-              {o.id} · {o.label} · {o.status} · {zh ? '自' : 'from'} {o.from}
-            </h3>
-            <table>
-              <tr>
-                <th>{zh ? '步骤' : 'Step'}</th>
-                <th>{zh ? '时间' : 'At'}</th>
-                <th>{zh ? '操作人' : 'By'}</th>
-                <th>{zh ? '文号' : 'Reference'}</th>
-                <th>{zh ? '决定日期' : 'Decision date'}</th>
-                <th>{zh ? '理由' : 'Reason'}</th>
-              </tr>
-              {o.revisions.map((r) => (
-                <tr>
-                  <td>
-                    {r.action} → {r.toStatus}
-                  </td>
-                  <td>{r.at}</td>
-                  <td>{r.by}</td>
-                  <td>{r.ref ?? '-'}</td>
-                  <td>{r.decisionDate ?? '-'}</td>
-                  <td>{r.reason}</td>
-                </tr>
-              ))}
-            </table>
-          </div>
-        ))}
-      </section>
+      <OverridesInForce lang={lang} record={record} />
       <section>
         <h2>{zh ? '所依据的评价' : 'The evaluation it rests on'}</h2>
         {ev ? (
           <div>
             <p>
-              {zh ? '评价' : 'Evaluation'} {ev.id} ({ev.year}, {ev.status}) · {zh ? '计算' : 'run'}{' '}
-              {ev.createdAt} · {ev.createdBy}
+              {zh ? '评价' : 'Evaluation'} #{ev.id}
+              {zh ? `（${ev.year}）` : ` (${ev.year}) `}
+              <Badge lang={lang} status={ev.status} /> · {zh ? '计算' : 'run'}{' '}
+              {when(lang, ev.createdAt)} · {ev.createdBy}
               {ev.notice
                 ? ` · ${zh ? '公示' : 'notice'} ${ev.notice.from}–${ev.notice.to} · ${ev.notice.by}`
                 : ''}{' '}
-              · {zh ? '发布' : 'published'} {ev.publishedAt ?? '-'} · {ev.publishedBy ?? '-'} ·{' '}
-              {zh ? '自' : 'binds from'} {ev.bindingFrom ?? '-'}
+              · {zh ? '发布' : 'published'} {ev.publishedAt ? when(lang, ev.publishedAt) : '—'} ·{' '}
+              {ev.publishedBy ?? '-'} · {zh ? '自' : 'binds from'} {ev.bindingFrom ?? '-'}
               {zh ? '起执行' : ''}
             </p>
             {ev.result ? (
               <p>
-                {zh ? '结果' : 'Result'}: {ev.result.group ?? '-'} · {zh ? '得分' : 'score'}{' '}
-                {ev.result.score ?? '-'} · {zh ? '排名' : 'rank'} {ev.result.rank ?? '-'}/
-                {ev.result.groupSize ?? '-'} · {ev.result.initialClass ?? '-'} →{' '}
-                {ev.result.class ?? '-'}
+                {zh ? '结果' : 'Result'}: <code>{ev.result.group ?? '—'}</code> ·{' '}
+                {zh ? '得分' : 'score'} {ev.result.score ?? '-'} · {zh ? '排名' : 'rank'}{' '}
+                {ev.result.rank ?? '-'}/{ev.result.groupSize ?? '-'} ·{' '}
+                {classLabel(lang, ev.result.initialClass)} → {classLabel(lang, ev.result.class)}
               </p>
             ) : (
               ''
@@ -164,18 +194,18 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
             {ev.figures ? (
               <p>
                 {zh ? '所评数据' : 'Figures rated'}: {ev.figures.year} v{ev.figures.version} ·{' '}
-                {ev.figures.updatedAt} · {ev.figures.updatedBy}
+                {when(lang, ev.figures.updatedAt)} · {ev.figures.updatedBy}
               </p>
             ) : (
               ''
             )}
             {ev.objections.map((o) => (
               <p>
-                {zh ? '异议' : 'Objection'} {o.id} ({o.status}) · {o.filedAt} · {o.filedBy}:{' '}
-                {o.reason}
+                {zh ? '异议' : 'Objection'} {o.id} <Badge lang={lang} status={o.status} /> ·{' '}
+                {when(lang, o.filedAt)} · {o.filedBy}: <Data>{o.reason}</Data>
                 {' → '}
-                {o.decision ?? '-'} ({o.classBefore ?? '-'} → {o.classAfter ?? '-'}) ·{' '}
-                {o.decidedAt ?? '-'} · {o.decidedBy ?? '-'}
+                <Data>{o.decision ?? '—'}</Data>（{o.classBefore ?? '—'} → {o.classAfter ?? '—'}）·{' '}
+                {o.decidedAt ? when(lang, o.decidedAt) : '—'} · {o.decidedBy ?? '-'}
               </p>
             ))}
           </div>
@@ -227,7 +257,7 @@ export function registerProvenancePage(app: PageApp, { services, who }: PageDeps
         record = services.provenance.of(p, code, date)
       } catch (e) {
         if (!(e instanceof MujunError)) throw e
-        message = e.message
+        message = problemMessage(lang, e)
         status = e.status as typeof status
       }
     }
