@@ -48,7 +48,7 @@ export const w = phrases({
   template: { zh: '下载台账模板（中文表头，CSV）', en: 'Download the ledger template (CSV)' },
   templateHint: {
     zh: '处置方式填 提升改造、规范整治 或 关停淘汰；状态填 计划、实施中、已完成 或 已放弃；日期写作 2017-12-31。英文表头同样可用。',
-    en: 'Disposition: 提升改造, 规范整治 or 关停淘汰; status: 计划, 实施中, 已完成 or 已放弃; dates as 2017-12-31. English headers work too.',
+    en: 'Kind and status in the words of the template (Chinese, or the API’s English codes); dates as 2017-12-31. English headers work too.',
   },
   imported: { zh: '已导入 {n} 条处置记录', en: '{n} dispositions imported' },
   csvNothing: {

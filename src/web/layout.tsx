@@ -67,6 +67,8 @@ export function Layout(props: {
   who?: Principal
   /** Query string to keep when switching language (without `lang`). */
   query?: string
+  /** The page's heading when it holds data (a project's or firm's name, an override's id); else `title`. */
+  heading?: Child
   children: Child
 }) {
   const other = props.lang === 'zh' ? 'en' : 'zh'
@@ -110,7 +112,7 @@ export function Layout(props: {
           </nav>
         </header>
         <main>
-          <h1>{props.title}</h1>
+          <h1>{props.heading ?? props.title}</h1>
           {props.children}
         </main>
       </body>

@@ -83,6 +83,11 @@ export function DetailPage(props: {
     <Layout
       lang={lang}
       title={`${w(lang, 'title')} · ${o.id}`}
+      heading={
+        <>
+          {w(lang, 'title')} · <code>{o.id}</code>
+        </>
+      }
       path={`/overrides/${o.id}`}
       loggedIn={true}
       who={who}
@@ -208,6 +213,13 @@ export function EditorPage(props: {
     <Layout
       lang={lang}
       title={title}
+      heading={
+        id ? (
+          <>
+            {w(lang, 'editTitle')} · <code>{id}</code>
+          </>
+        ) : undefined
+      }
       path={id ? `/overrides/${id}/edit` : '/overrides/new'}
       loggedIn={true}
       who={who}

@@ -40,6 +40,11 @@ export function ProjectPage(props: {
     <Layout
       lang={lang}
       title={`#${p.id} ${p.name}`}
+      heading={
+        <>
+          #{p.id} <Data>{p.name}</Data>
+        </>
+      }
       path="/programme/project"
       loggedIn={true}
       who={who}

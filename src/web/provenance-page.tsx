@@ -82,7 +82,9 @@ function OverridesInForce({ lang, record }: { lang: Lang; record: Provenance }) 
               <tr>
                 <td>{statusLabel(lang, r.toStatus)}</td>
                 <td>{when(lang, r.at)}</td>
-                <td>{r.by}</td>
+                <td>
+                  <Data>{r.by}</Data>
+                </td>
                 <td>{r.ref ?? '-'}</td>
                 <td>{r.decisionDate ?? '-'}</td>
                 <td>
@@ -131,11 +133,20 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
                   <code>{s.reason}</code>
                 </td>
                 <td>
-                  {s.origin
-                    ? s.origin.kind === 'county'
-                      ? `${zh ? '县级措施' : 'county override'} ${s.origin.overrideId}`
-                      : `${s.origin.file}，${zh ? '第' : 'line '}${s.origin.line}${zh ? ' 行' : ''}`
-                    : '-'}
+                  {s.origin ? (
+                    s.origin.kind === 'county' ? (
+                      <>
+                        {zh ? '县级措施' : 'county override'} <code>{s.origin.overrideId}</code>
+                      </>
+                    ) : (
+                      <>
+                        <code>{s.origin.file}</code>
+                        {`${zh ? '，第' : ', line '}${s.origin.line}${zh ? ' 行' : ''}`}
+                      </>
+                    )
+                  ) : (
+                    '-'
+                  )}
                   {s.assumed ? (zh ? '（假定值）' : ' (assumed)') : ''}
                 </td>
               </tr>
@@ -151,9 +162,9 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
       <section>
         <h2>{zh ? '市级规则版本' : 'City rules'}</h2>
         <p>
-          {zh ? '版本' : 'Version'} {record.rules.versionId} (sha256{' '}
-          {record.rules.hash.slice(0, 12)}) · {zh ? '生效操作' : 'put in force'} {when(lang, a.at)}{' '}
-          · {a.by}
+          {zh ? '版本' : 'Version'} {record.rules.versionId} (
+          <code>sha256 {record.rules.hash.slice(0, 12)}</code>) · {zh ? '生效操作' : 'put in force'}{' '}
+          {when(lang, a.at)} · <Data>{a.by}</Data>
           {a.note ? (
             <>
               {' · '}
@@ -173,12 +184,16 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
               {zh ? '评价' : 'Evaluation'} #{ev.id}
               {zh ? `（${ev.year}）` : ` (${ev.year}) `}
               <Badge lang={lang} status={ev.status} /> · {zh ? '计算' : 'run'}{' '}
-              {when(lang, ev.createdAt)} · {ev.createdBy}
-              {ev.notice
-                ? ` · ${zh ? '公示' : 'notice'} ${ev.notice.from}–${ev.notice.to} · ${ev.notice.by}`
-                : ''}{' '}
+              {when(lang, ev.createdAt)} · <Data>{ev.createdBy}</Data>
+              {ev.notice ? (
+                <>
+                  {` · ${zh ? '公示' : 'notice'} ${ev.notice.from}–${ev.notice.to} · `}
+                  <Data>{ev.notice.by}</Data>
+                </>
+              ) : null}{' '}
               · {zh ? '发布' : 'published'} {ev.publishedAt ? when(lang, ev.publishedAt) : '—'} ·{' '}
-              {ev.publishedBy ?? '-'} · {zh ? '自' : 'binds from'} {ev.bindingFrom ?? '-'}
+              <Data>{ev.publishedBy ?? '-'}</Data> · {zh ? '自' : 'binds from'}{' '}
+              {ev.bindingFrom ?? '-'}
               {zh ? '起执行' : ''}
             </p>
             {ev.result ? (
@@ -194,7 +209,7 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
             {ev.figures ? (
               <p>
                 {zh ? '所评数据' : 'Figures rated'}: {ev.figures.year} v{ev.figures.version} ·{' '}
-                {when(lang, ev.figures.updatedAt)} · {ev.figures.updatedBy}
+                {when(lang, ev.figures.updatedAt)} · <Data>{ev.figures.updatedBy}</Data>
               </p>
             ) : (
               ''
@@ -202,7 +217,7 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
             {ev.objections.map((o) => (
               <p>
                 {zh ? '异议' : 'Objection'} {o.id} <Badge lang={lang} status={o.status} /> ·{' '}
-                {when(lang, o.filedAt)} · {o.filedBy}: <Data>{o.reason}</Data>
+                {when(lang, o.filedAt)} · <Data>{o.filedBy}</Data>: <Data>{o.reason}</Data>
                 {' → '}
                 <Data>{o.decision ?? '—'}</Data>（{o.classBefore ?? '—'} → {o.classAfter ?? '—'}）·{' '}
                 {o.decidedAt ? when(lang, o.decidedAt) : '—'} · {o.decidedBy ?? '-'}

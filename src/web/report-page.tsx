@@ -336,6 +336,11 @@ export function BasisPage(props: {
     <Layout
       lang={lang}
       title={`${f.label} · ${f.value === null ? '—' : grouped(f.value)} ${f.unit}`}
+      heading={
+        <>
+          <Data>{f.label}</Data> · {f.value === null ? '—' : grouped(f.value)} <Data>{f.unit}</Data>
+        </>
+      }
       path="/programme/basis"
       loggedIn={true}
       who={props.who}

@@ -68,7 +68,7 @@ function problemsOf(texts: string[], lang: 'zh' | 'en'): string[] {
   return found
 }
 
-const ROLES: (keyof DemoTokens)[] = ['bureau', 'economy', 'county', 'enterprise', 'observer']
+const ROLES: (keyof DemoTokens)[] = ['bureau', 'economy', 'county', 'enterprise', 'observer', 'utility']
 
 describe.skipIf(!browserAvailable)('both languages on every page, for every role', () => {
   let s: Served
