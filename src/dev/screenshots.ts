@@ -6,7 +6,7 @@
  *   npm run screenshots [-- --size 600 --out DIR]
  */
 import { spawn } from 'node:child_process'
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -95,7 +95,8 @@ async function main() {
           count++
           if (README_SHOTS.includes(name)) {
             mkdirSync('docs/screenshots', { recursive: true })
-            copyFileSync(join(out, `${name}.png`), join('docs/screenshots', `${name}.png`))
+            // The README's copy is the first screen only: what a person sees on opening the page.
+            await page.screenshot({ path: join('docs/screenshots', `${name}.png`) })
           }
         }
       await context.close()

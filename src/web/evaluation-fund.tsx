@@ -12,7 +12,7 @@ import type { Principal } from '../principal.ts'
 import { Confirm } from './evaluation-forms.tsx'
 import { inBeijing, w } from './evaluation-words.ts'
 import type { Lang } from './i18n.ts'
-import { beijing, num, yuan } from './kit/format.ts'
+import { num, yuan } from './kit/format.ts'
 import { countyLabel } from './kit/labels.ts'
 import { Data, Facts, Notice, Table } from './kit/ui.tsx'
 import { CsrfField, Layout } from './layout.tsx'
@@ -128,7 +128,7 @@ export function FundPage(props: {
           [w(lang, 'fundAmount'), <strong id="fund-amount">{yuan(a.amount, lang)}</strong>],
           ...(fixed
             ? ([
-                [w(lang, 'fixedAt'), inBeijing(lang, beijing(fixed.fixedAt))],
+                [w(lang, 'fixedAt'), inBeijing(lang, fixed.fixedAt)],
                 [w(lang, 'fixedBy'), <Data>{fixed.fixedBy}</Data>],
               ] as [Child, Child][])
             : []),

@@ -12,7 +12,7 @@ import type { Principal } from '../principal.ts'
 import { DecisionForm, type FormState, type Run } from './evaluation-forms.tsx'
 import { inBeijing, w } from './evaluation-words.ts'
 import type { Lang } from './i18n.ts'
-import { beijing, num } from './kit/format.ts'
+import { num } from './kit/format.ts'
 import { classLabel, countyLabel } from './kit/labels.ts'
 import { Badge, Data, Facts, Table } from './kit/ui.tsx'
 
@@ -111,7 +111,7 @@ function ObjectionCard(props: {
         items={[
           [w(lang, 'creditCode'), <code>{o.creditCode}</code>],
           [w(lang, 'county'), countyLabel(lang, o.county)],
-          [w(lang, 'filedAt'), inBeijing(lang, beijing(o.filedAt))],
+          [w(lang, 'filedAt'), inBeijing(lang, o.filedAt)],
           [w(lang, 'classBefore'), classLabel(lang, o.classBefore)],
           [w(lang, 'reason'), <Data>{o.reason}</Data>],
           [w(lang, 'evidence'), <Data>{o.evidence}</Data>],

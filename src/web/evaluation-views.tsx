@@ -139,12 +139,9 @@ function RunSection(props: CycleProps & { run: Run }) {
       </h2>
       <Facts
         items={[
-          [w(lang, 'created'), inBeijing(lang, beijing(run.createdAt))],
+          [w(lang, 'created'), inBeijing(lang, run.createdAt)],
           [w(lang, 'noticePeriod'), run.noticeFrom ? `${run.noticeFrom} — ${run.noticeTo}` : '—'],
-          [
-            w(lang, 'publishedAt'),
-            run.publishedAt ? inBeijing(lang, beijing(run.publishedAt)) : '—',
-          ],
+          [w(lang, 'publishedAt'), run.publishedAt ? inBeijing(lang, run.publishedAt) : '—'],
           [w(lang, 'bindingFrom'), run.bindingFrom ?? '—'],
         ]}
       />

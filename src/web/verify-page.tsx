@@ -11,7 +11,7 @@ import type { Principal } from '../principal.ts'
 import { Confirm } from './evaluation-forms.tsx'
 import { inBeijing, w } from './evaluation-words.ts'
 import { type Lang, langOf } from './i18n.ts'
-import { beijing, num } from './kit/format.ts'
+import { num } from './kit/format.ts'
 import { countyLabel, kindLabel } from './kit/labels.ts'
 import { problemMessage } from './kit/problems.ts'
 import { Badge, Data, Facts, Notice } from './kit/ui.tsx'
@@ -63,7 +63,7 @@ function Evidence(props: {
         [w(lang, 'waterFreed'), `${num(d.waterFreedM3, 2)} ${u('water')}`],
         [w(lang, 'landFreed'), `${num(d.landFreedMu, 4)} ${u('land')}`],
         [w(lang, 'jobsReduced'), `${num(d.jobsReduced, 0)} ${u('jobs')}`],
-        [w(lang, 'recordedBy'), inBeijing(lang, beijing(d.updatedAt))],
+        [w(lang, 'recordedBy'), inBeijing(lang, d.updatedAt)],
         [w(lang, 'verifiedOn'), d.verifiedOn ?? '—'],
       ]}
     />

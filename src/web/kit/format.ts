@@ -48,6 +48,8 @@ export function pct(share: number, digits = 1): string {
 /** An ISO instant as Beijing time, "2026-12-03 16:05" (UTC+8, no daylight saving). */
 export function beijing(iso: string | undefined | null): string {
   if (!iso) return '—'
+  // Only an instant with its zone is converted: a time already written as Beijing time is left as it is.
+  if (!/T.*(Z|[+-]\d\d:?\d\d)$/.test(iso)) return iso
   const ms = Date.parse(iso)
   if (Number.isNaN(ms)) return iso
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')

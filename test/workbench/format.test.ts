@@ -1,0 +1,28 @@
+/** How the pages write money, numbers and times (web/kit/format). */
+import { describe, expect, it } from 'vitest'
+import { beijing, grouped, pct, yuan } from '../../src/web/kit/format.ts'
+
+describe('page formats', () => {
+  it('an instant is written in Beijing time once: a time already converted is not moved again', () => {
+    expect(beijing('2026-12-03T17:14:00.000Z')).toBe('2026-12-04 01:14')
+    expect(beijing('2026-12-04T01:14:00+08:00')).toBe('2026-12-04 01:14')
+    // The evaluation page showed a run made at 01:14 as 09:14 in one place: the converted text converted again.
+    expect(beijing(beijing('2026-12-03T17:14:00.000Z'))).toBe('2026-12-04 01:14')
+    expect(beijing(undefined)).toBe('—')
+  })
+
+  it('money is grouped as text, to the fen, never through a float', () => {
+    expect(yuan('60000000', 'zh')).toBe('60,000,000.00 元')
+    expect(yuan('60000000.5', 'en')).toBe('¥60,000,000.50')
+    expect(yuan(-123456789n, 'zh')).toBe('-1,234,567.89 元')
+    // 2^53 + 1 fen: a float would lose the last fen.
+    expect(yuan(9007199254740993n, 'zh')).toBe('90,071,992,547,409.93 元')
+    expect(yuan('90071992547409.93', 'zh')).toBe('90,071,992,547,409.93 元')
+    expect(grouped('-1234.5678')).toBe('-1,234.5678')
+  })
+
+  it('a share is a percentage', () => {
+    expect(pct(0.3411)).toBe('34.1%')
+    expect(pct(Number.NaN)).toBe('—')
+  })
+})
