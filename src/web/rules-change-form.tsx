@@ -46,14 +46,34 @@ export const cw = phrases({
     en: 'Give the document number (2 characters or more)',
   },
   cellMissing: { zh: '请从列表中选择要调整的项', en: 'Choose the value to change from the list' },
+  correction: {
+    zh: '更正理由（仅当更改影响今天以前的计价时填写）',
+    en: 'Reason for a correction (only when the change re-prices days before today)',
+  },
+  correctionHint: {
+    zh: '已开具的账单只能以更正方式改变：写明理由并填写依据文号，先测算，再确认；审计日志记为更正',
+    en: 'Bills already issued change only by a correction: give the reason and the document, preview, then confirm; it is audited as a correction',
+  },
+  correctionShort: {
+    zh: '请写明更正理由（至少 3 个字）',
+    en: 'Give the reason (3 characters or more)',
+  },
 })
 
 /** What the form holds, as typed. */
 export type ChangeInput = Record<
-  'cell' | 'value' | 'from' | 'effectiveOn' | 'document' | 'note',
+  'cell' | 'value' | 'from' | 'effectiveOn' | 'document' | 'note' | 'correction',
   string
 >
-export const CHANGE_FIELDS = ['cell', 'value', 'from', 'effectiveOn', 'document', 'note'] as const
+export const CHANGE_FIELDS = [
+  'cell',
+  'value',
+  'from',
+  'effectiveOn',
+  'document',
+  'note',
+  'correction',
+] as const
 
 export function changeInputOf(get: (k: string) => unknown): ChangeInput {
   const out = {} as ChangeInput
@@ -71,7 +91,7 @@ export const changeQuery = (input: ChangeInput) =>
 export function parseChange(
   lang: Lang,
   input: ChangeInput,
-): { change: DatedChange; effectiveOn?: string } | { errors: FieldErrors } {
+): { change: DatedChange; effectiveOn?: string; correction?: string } | { errors: FieldErrors } {
   const day = z.iso.date({ message: cw(lang, 'dateFormat') })
   const schema = z.object({
     cell: z.string().regex(/^[a-z][a-z0-9_-]*\|.+$/, cw(lang, 'cellMissing')),
@@ -80,6 +100,7 @@ export function parseChange(
     effectiveOn: z.union([z.literal(''), day]),
     document: z.string().min(2, cw(lang, 'docShort')).max(200),
     note: z.string().max(2000),
+    correction: z.union([z.literal(''), z.string().min(3, cw(lang, 'correctionShort')).max(2000)]),
   })
   const r = schema.safeParse(input)
   if (!r.success) {
@@ -104,6 +125,7 @@ export function parseChange(
       ...(r.data.note ? { note: r.data.note } : {}),
     },
     ...(r.data.effectiveOn ? { effectiveOn: r.data.effectiveOn } : {}),
+    ...(r.data.correction ? { correction: r.data.correction } : {}),
   }
 }
 
@@ -178,6 +200,15 @@ export function ChangeForm(props: {
         label={cw(lang, 'note')}
         value={input.note}
         error={errors.note}
+      />
+      <Field
+        name="correction"
+        type="textarea"
+        rows={2}
+        label={cw(lang, 'correction')}
+        value={input.correction}
+        error={errors.correction}
+        hint={cw(lang, 'correctionHint')}
       />
       <button type="submit" id="preview-button">
         {cw(lang, 'preview')}

@@ -143,7 +143,9 @@ function registerChangeRoutes(app: PageApp, deps: PageDeps, { formPage, refused 
       const files = services.rulebooks.changedFiles(parsed.change)
       const { reach } = services.rulebooks.cityChange(files, parsed.effectiveOn)
       const ownDay = parsed.effectiveOn ?? today
-      if (reach.firstDay !== null && reach.firstDay < ownDay)
+      // Reaching back is refused before any job starts, unless the bureau asks for a correction (it then sees
+      // the preview of every month it re-prices before it can confirm).
+      if (reach.firstDay !== null && reach.firstDay < ownDay && !parsed.correction)
         throw retroactive(reach.firstDay, ownDay)
       const etag = services.rulebooks.activeEtag()
       const { job } = services.jobs.start(p, {
@@ -275,6 +277,7 @@ function registerPreviewRoutes(app: PageApp, deps: PageDeps, { formPage, refused
         422,
       )
     const etag = typeof body.etag === 'string' && body.etag ? body.etag : undefined
+    const digest = typeof body.digest === 'string' ? body.digest : ''
     try {
       const files = services.rulebooks.changedFiles(parsed.change)
       const note = `${parsed.change.section} ${parsed.change.id} from ${parsed.change.from}: ${parsed.change.set
@@ -286,6 +289,13 @@ function registerPreviewRoutes(app: PageApp, deps: PageDeps, { formPage, refused
         ifMatch: etag,
         countyFiles: 'refuse',
         effectiveOn: parsed.effectiveOn,
+        ...(parsed.correction && {
+          correction: {
+            reason: parsed.correction,
+            document: parsed.change.document,
+            preview: digest,
+          },
+        }),
       })
       return c.html(
         <RulesShell lang={lang} who={p} path="/rules/change" title={cw(lang, 'title')}>

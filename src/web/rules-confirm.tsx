@@ -21,8 +21,8 @@ export function retroWords(lang: Lang, e: unknown): string | undefined {
   const first =
     firstDay === '0000-01-01' ? (lang === 'zh' ? '每一天' : 'every day') : (firstDay ?? '—')
   return lang === 'zh'
-    ? `首个受影响日为 ${first}，早于今天（${today ?? '—'}）。请改为自 ${today ?? '今天'} 或以后执行。`
-    : `The first day affected is ${first}, before today (${today ?? '—'}). Make it from ${today ?? 'today'} or later.`
+    ? `首个受影响日为 ${first}，早于今天（${today ?? '—'}）。请改为自 ${today ?? '今天'} 或以后执行；确需改变过去的，请写明更正理由后重新测算。`
+    : `The first day affected is ${first}, before today (${today ?? '—'}). Make it from ${today ?? 'today'} or later, or give the reason for a correction and preview again.`
 }
 
 export function ConfirmChange(props: {
@@ -42,23 +42,29 @@ export function ConfirmChange(props: {
         <input type="hidden" name={k} value={input[k]} />
       ))}
       <input type="hidden" name="etag" value={props.etag} />
+      <input type="hidden" name="digest" value={props.result.digest} />
       {props.result.correctionRequired ? (
-        <Notice kind="error">
-          {zh
-            ? '此项更改会改变已开具账单的价格，只能以更正方式办理。'
-            : 'This would re-price bills already issued; only a correction may do that.'}
+        <Notice kind={input.correction ? 'info' : 'error'} id="correction-notice">
+          {input.correction
+            ? zh
+              ? `此项为更正：将改变 ${props.result.reach.firstDay ?? '—'} 起已开具账单的价格（见上方测算），理由：`
+              : `This is a correction: it re-prices bills from ${props.result.reach.firstDay ?? '—'} (see the preview above). Reason: `
+            : zh
+              ? '此项更改会改变已开具账单的价格，只能以更正方式办理：返回修改，写明更正理由后重新测算。'
+              : 'This would re-price bills already issued; only a correction may do that: go back, give the reason and preview again.'}
+          {input.correction ? <Data>{input.correction}</Data> : null}
         </Notice>
       ) : null}
-      <label class="row">
-        <input type="checkbox" name="confirm" value="yes" id="confirm" required />
-        <span>
-          {zh
-            ? `我已阅读上述影响测算，确认自 ${input.from} 起执行新标准 ${input.value}（${input.document}）。`
-            : `I have read the preview above and confirm the new value ${input.value} from ${input.from} (${input.document}).`}
-        </span>
-      </label>
+      {props.result.correctionRequired && !input.correction ? null : (
+        <ConfirmBox lang={lang} input={input} />
+      )}
       <p class="row">
-        <button type="submit" id="confirm-button" class="danger">
+        <button
+          type="submit"
+          id="confirm-button"
+          class="danger"
+          disabled={props.result.correctionRequired && !input.correction}
+        >
           {zh ? '确认并生成新版本' : 'Confirm and make the new version'}
         </button>
         <a
@@ -109,5 +115,21 @@ export function ChangeMade(props: { lang: Lang; made: ImportResult; input: Chang
         </a>
       </p>
     </>
+  )
+}
+
+/** The box a person ticks to confirm the change they read the preview of. */
+function ConfirmBox(props: { lang: Lang; input: ChangeInput }) {
+  const { lang, input } = props
+  const zh = lang === 'zh'
+  return (
+    <label class="row">
+      <input type="checkbox" name="confirm" value="yes" id="confirm" required />
+      <span>
+        {zh
+          ? `我已阅读上述影响测算，确认自 ${input.from} 起执行新标准 ${input.value}（${input.document}）。`
+          : `I have read the preview above and confirm the new value ${input.value} from ${input.from} (${input.document}).`}
+      </span>
+    </label>
   )
 }

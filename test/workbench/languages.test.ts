@@ -68,7 +68,14 @@ function problemsOf(texts: string[], lang: 'zh' | 'en'): string[] {
   return found
 }
 
-const ROLES: (keyof DemoTokens)[] = ['bureau', 'economy', 'county', 'enterprise', 'observer', 'utility']
+const ROLES: (keyof DemoTokens)[] = [
+  'bureau',
+  'economy',
+  'county',
+  'enterprise',
+  'observer',
+  'utility',
+]
 
 describe.skipIf(!browserAvailable)('both languages on every page, for every role', () => {
   let s: Served
