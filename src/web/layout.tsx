@@ -40,7 +40,7 @@ const NAV: { path: string; key: Key; action: Action | 'public' }[] = [
   { path: '/my', key: 'myResult', action: 'programme.firm' },
   { path: '/rules', key: 'rulesNav', action: 'rulebook.import' },
   { path: '/overrides', key: 'overridesNav', action: 'override.read' },
-  { path: '/evaluation', key: 'evaluationNav', action: 'evaluation.run' },
+  { path: '/evaluation', key: 'evaluationNav', action: 'overview.read' },
   { path: '/programme', key: 'programme', action: 'programme.read' },
   { path: '/overview', key: 'overview', action: 'overview.read' },
   { path: '/tokens', key: 'tokensNav', action: 'token.manage' },

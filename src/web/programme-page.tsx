@@ -14,7 +14,8 @@ import { type Lang, phrases, t } from './i18n.ts'
 import { beijing, grouped, num, pct, yuan } from './kit/format.ts'
 import { countyLabel, kindLabel, statusLabel } from './kit/labels.ts'
 import { Badge, Chart, Data, Table } from './kit/ui.tsx'
-import { CsrfField, Layout } from './layout.tsx'
+import { Layout } from './layout.tsx'
+import { ProjectForm } from './project-form.tsx'
 
 const say = phrases({
   target: { zh: '目标', en: 'Target' },
@@ -273,46 +274,7 @@ function ProjectsSection({ v }: { v: ProgrammeView }) {
       )}
       {props.message && <p id="message">{props.message}</p>}
       {can(who, 'programme.write') && ownCounty(who) !== undefined && (
-        <form id="register" method="post" action={`/programme/project?lang=${lang}`}>
-          <CsrfField who={who} />
-          <input type="hidden" name="county" value={who.scope} />
-          <label>
-            <span>{lang === 'zh' ? '年度' : 'year'}</span>
-            <select name="year">
-              {programme.programmeYears().map((y) => (
-                <option value={String(y)}>{y}</option>
-              ))}
-            </select>
-          </label>
-          <label>
-            <span>{lang === 'zh' ? '类型' : 'kind'}</span>
-            <select name="kind">
-              <option value="sector">{lang === 'zh' ? '行业' : 'sector'}</option>
-              <option value="block">{lang === 'zh' ? '区块' : 'block'}</option>
-            </select>
-          </label>
-          {(
-            [
-              ['name', lang === 'zh' ? '项目名称' : 'name', 'text'],
-              ['township', lang === 'zh' ? '乡镇（街道）' : 'township', 'text'],
-              ['startsOn', lang === 'zh' ? '开始日期' : 'starts on', 'date'],
-              ['endsOn', lang === 'zh' ? '结束日期' : 'ends on', 'date'],
-              ['cluster', lang === 'zh' ? '新建集聚区（如有）' : 'new cluster (if any)', 'text'],
-              [
-                'filedOn',
-                lang === 'zh' ? '报送市腾换办日期（补录时填写）' : 'filed on (if before today)',
-                'date',
-              ],
-              ['historicReason', lang === 'zh' ? '补录说明' : 'why recorded late', 'text'],
-            ] as const
-          ).map(([name, label, type]) => (
-            <label>
-              <span>{label}</span>
-              <input name={name} type={type} />
-            </label>
-          ))}
-          <button type="submit">{lang === 'zh' ? '登记项目' : 'Register'}</button>
-        </form>
+        <ProjectForm lang={lang} who={who} years={programme.programmeYears()} />
       )}
       <Table
         id="project-list"
