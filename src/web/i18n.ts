@@ -5,15 +5,13 @@
 export type Lang = 'zh' | 'en'
 
 const STRINGS = {
-  brand: {
-    zh: '宁波市亩均效益评价与差别化价格',
-    en: 'Ningbo per-mu evaluation and differential prices',
-  },
+  brand: { zh: '宁波亩均效益', en: 'Ningbo per-mu' },
   myResult: { zh: '我的评价', en: 'My result' },
   rulesNav: { zh: '价格规则', en: 'Tariff rules' },
   overridesNav: { zh: '县级个性化措施', en: 'County overrides' },
   evaluationNav: { zh: '年度评价', en: 'Annual evaluation' },
-  tokensNav: { zh: '访问令牌管理', en: 'Access tokens' },
+  tokensNav: { zh: '访问令牌', en: 'Tokens' },
+  programmeNav: { zh: '整治提升', en: 'Rectification' },
   title: { zh: '亩均效益自查', en: 'Per-mu efficiency self-check' },
   overview: { zh: '评价总览', en: 'Bureau overview' },
   provenance: { zh: '价格依据', en: 'Why this price' },

@@ -41,7 +41,7 @@ const NAV: { path: string; key: Key; action: Action | 'public' }[] = [
   { path: '/rules', key: 'rulesNav', action: 'rulebook.import' },
   { path: '/overrides', key: 'overridesNav', action: 'override.read' },
   { path: '/evaluation', key: 'evaluationNav', action: 'overview.read' },
-  { path: '/programme', key: 'programme', action: 'programme.read' },
+  { path: '/programme', key: 'programmeNav', action: 'programme.read' },
   { path: '/overview', key: 'overview', action: 'overview.read' },
   { path: '/tokens', key: 'tokensNav', action: 'token.manage' },
   { path: '/provenance', key: 'provenance', action: 'provenance.read' },

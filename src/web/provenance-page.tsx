@@ -11,6 +11,7 @@ import type { ProvenanceService } from '../app/provenance.ts'
 import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
 import { type Lang, langOf, t } from './i18n.ts'
+import { EngineWords } from './kit/engine-words.tsx'
 import { grouped } from './kit/format.ts'
 import { classLabel, RESOURCE_UNIT, resourceLabel, statusLabel } from './kit/labels.ts'
 import { problemMessage } from './kit/problems.ts'
@@ -33,6 +34,8 @@ export function ProvenanceView(props: {
   date: string
   record?: Provenance
   message?: string
+  /** A rating group's label (the bureau's words) by its id. */
+  groupLabel?: (id: string) => string | undefined
 }) {
   const { lang, record } = props
   const zh = lang === 'zh'
@@ -51,7 +54,7 @@ export function ProvenanceView(props: {
         <button type="submit">{zh ? '查询' : 'Look up'}</button>
       </form>
       {props.message ? <Notice kind="error">{props.message}</Notice> : ''}
-      {record ? <Record lang={lang} record={record} /> : ''}
+      {record ? <Record lang={lang} record={record} groupLabel={props.groupLabel} /> : ''}
     </div>
   )
 }
@@ -99,7 +102,15 @@ function OverridesInForce({ lang, record }: { lang: Lang; record: Provenance }) 
   )
 }
 
-function Record({ lang, record }: { lang: Lang; record: Provenance }) {
+function Record({
+  lang,
+  record,
+  groupLabel,
+}: {
+  lang: Lang
+  record: Provenance
+  groupLabel?: (id: string) => string | undefined
+}) {
   const zh = lang === 'zh'
   const ev = record.evaluation
   const a = record.rules.activation
@@ -130,7 +141,7 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
                   {grouped(String(s.rate))} / {RESOURCE_UNIT[r.resource]?.[lang] ?? ''}
                 </td>
                 <td>
-                  <code>{s.reason}</code>
+                  <EngineWords lang={lang} text={s.reason} />
                 </td>
                 <td>
                   {s.origin ? (
@@ -154,8 +165,8 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
           )}
         </table>
         {record.notes.map((n) => (
-          <p>
-            <code>{n}</code>
+          <p class="engine-note">
+            <EngineWords lang={lang} text={n} />
           </p>
         ))}
       </section>
@@ -198,7 +209,8 @@ function Record({ lang, record }: { lang: Lang; record: Provenance }) {
             </p>
             {ev.result ? (
               <p>
-                {zh ? '结果' : 'Result'}: <code>{ev.result.group ?? '—'}</code> ·{' '}
+                {zh ? '结果' : 'Result'}:{' '}
+                {ev.result.group ? <Data>{groupLabel?.(ev.result.group) ?? '—'}</Data> : '—'} ·{' '}
                 {zh ? '得分' : 'score'} {ev.result.score ?? '-'} · {zh ? '排名' : 'rank'}{' '}
                 {ev.result.rank ?? '-'}/{ev.result.groupSize ?? '-'} ·{' '}
                 {classLabel(lang, ev.result.initialClass)} → {classLabel(lang, ev.result.class)}
@@ -278,7 +290,16 @@ export function registerProvenancePage(app: PageApp, { services, who }: PageDeps
     }
     return c.html(
       <Layout lang={lang} title={title} path="/provenance" loggedIn who={p}>
-        <ProvenanceView lang={lang} code={code} date={date} record={record} message={message} />
+        <ProvenanceView
+          lang={lang}
+          code={code}
+          date={date}
+          record={record}
+          message={message}
+          groupLabel={(id) =>
+            services.rulebooks.active().rulebook.sections.groups.find((g) => g.id === id)?.label
+          }
+        />
       </Layout>,
       status,
     )

@@ -46,6 +46,14 @@ async function readerText(page: Page, lang: 'zh' | 'en'): Promise<string[]> {
       'input[type=submit],input[type=button]',
     ))
       if (!el.closest(skip)) out.push(el.value)
+    // Code is for identifiers, file names and rule text; an English sentence set as code is still English.
+    if (lang === 'zh')
+      for (const el of document.querySelectorAll('code'))
+        if (
+          /[A-Za-z]{2,}\s+[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(el.textContent ?? '') &&
+          !el.closest('pre,textarea')
+        )
+          out.push(`(code) ${el.textContent}`)
     return out
   }, lang)
 }
