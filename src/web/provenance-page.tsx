@@ -187,59 +187,7 @@ function Record({
         </p>
       </section>
       <OverridesInForce lang={lang} record={record} />
-      <section>
-        <h2>{zh ? '所依据的评价' : 'The evaluation it rests on'}</h2>
-        {ev ? (
-          <div>
-            <p>
-              {zh ? '评价' : 'Evaluation'} #{ev.id}
-              {zh ? `（${ev.year}）` : ` (${ev.year}) `}
-              <Badge lang={lang} status={ev.status} /> · {zh ? '计算' : 'run'}{' '}
-              {when(lang, ev.createdAt)} · <Data>{ev.createdBy}</Data>
-              {ev.notice ? (
-                <>
-                  {` · ${zh ? '公示' : 'notice'} ${ev.notice.from}–${ev.notice.to} · `}
-                  <Data>{ev.notice.by}</Data>
-                </>
-              ) : null}{' '}
-              · {zh ? '发布' : 'published'} {ev.publishedAt ? when(lang, ev.publishedAt) : '—'} ·{' '}
-              <Data>{ev.publishedBy ?? '-'}</Data> · {zh ? '自' : 'binds from'}{' '}
-              {ev.bindingFrom ?? '-'}
-              {zh ? '起执行' : ''}
-            </p>
-            {ev.result ? (
-              <p>
-                {zh ? '结果' : 'Result'}:{' '}
-                {ev.result.group ? <Data>{groupLabel?.(ev.result.group) ?? '—'}</Data> : '—'} ·{' '}
-                {zh ? '得分' : 'score'} {ev.result.score ?? '-'} · {zh ? '排名' : 'rank'}{' '}
-                {ev.result.rank ?? '-'}/{ev.result.groupSize ?? '-'} ·{' '}
-                {classLabel(lang, ev.result.initialClass)} → {classLabel(lang, ev.result.class)}
-              </p>
-            ) : (
-              ''
-            )}
-            {ev.figures ? (
-              <p>
-                {zh ? '所评数据' : 'Figures rated'}: {ev.figures.year} v{ev.figures.version} ·{' '}
-                {when(lang, ev.figures.updatedAt)} · <Data>{ev.figures.updatedBy}</Data>
-              </p>
-            ) : (
-              ''
-            )}
-            {ev.objections.map((o) => (
-              <p>
-                {zh ? '异议' : 'Objection'} {o.id} <Badge lang={lang} status={o.status} /> ·{' '}
-                {when(lang, o.filedAt)} · <Data>{o.filedBy}</Data>: <Data>{o.reason}</Data>
-                {' → '}
-                <Data>{o.decision ?? '—'}</Data>（{o.classBefore ?? '—'} → {o.classAfter ?? '—'}）·{' '}
-                {o.decidedAt ? when(lang, o.decidedAt) : '—'} · {o.decidedBy ?? '-'}
-              </p>
-            ))}
-          </div>
-        ) : (
-          <p>{zh ? '当日无已发布评价' : 'No published evaluation binds on this day'}</p>
-        )}
-      </section>
+      <EvaluationBasis lang={lang} ev={ev} groupLabel={groupLabel} />
       {record.closure ? (
         <section>
           <h2>{zh ? '关停处置' : 'Closure'}</h2>
@@ -304,4 +252,72 @@ export function registerProvenancePage(app: PageApp, { services, who }: PageDeps
       status,
     )
   })
+}
+
+/** The evaluation a price rests on: its run, its result for the firm, the figures and the objections. */
+function EvaluationBasis({
+  lang,
+  ev,
+  groupLabel,
+}: {
+  lang: Lang
+  ev: Provenance['evaluation']
+  groupLabel?: (id: string) => string | undefined
+}) {
+  const zh = lang === 'zh'
+  return (
+    <section>
+      <h2>{zh ? '所依据的评价' : 'The evaluation it rests on'}</h2>
+      {ev ? (
+        <div>
+          <p>
+            {zh ? '评价' : 'Evaluation'} #{ev.id}
+            {zh ? `（${ev.year}）` : ` (${ev.year}) `}
+            <Badge lang={lang} status={ev.status} /> · {zh ? '计算' : 'run'}{' '}
+            {when(lang, ev.createdAt)} · <Data>{ev.createdBy}</Data>
+            {ev.notice ? (
+              <>
+                {` · ${zh ? '公示' : 'notice'} ${ev.notice.from}–${ev.notice.to} · `}
+                <Data>{ev.notice.by}</Data>
+              </>
+            ) : null}{' '}
+            · {zh ? '发布' : 'published'} {ev.publishedAt ? when(lang, ev.publishedAt) : '—'} ·{' '}
+            <Data>{ev.publishedBy ?? '-'}</Data> · {zh ? '自' : 'binds from'}{' '}
+            {ev.bindingFrom ?? '-'}
+            {zh ? '起执行' : ''}
+          </p>
+          {ev.result ? (
+            <p>
+              {zh ? '结果' : 'Result'}:{' '}
+              {ev.result.group ? <Data>{groupLabel?.(ev.result.group) ?? '—'}</Data> : '—'} ·{' '}
+              {zh ? '得分' : 'score'} {ev.result.score ?? '-'} · {zh ? '排名' : 'rank'}{' '}
+              {ev.result.rank ?? '-'}/{ev.result.groupSize ?? '-'} ·{' '}
+              {classLabel(lang, ev.result.initialClass)} → {classLabel(lang, ev.result.class)}
+            </p>
+          ) : (
+            ''
+          )}
+          {ev.figures ? (
+            <p>
+              {zh ? '所评数据' : 'Figures rated'}: {ev.figures.year} v{ev.figures.version} ·{' '}
+              {when(lang, ev.figures.updatedAt)} · <Data>{ev.figures.updatedBy}</Data>
+            </p>
+          ) : (
+            ''
+          )}
+          {ev.objections.map((o) => (
+            <p>
+              {zh ? '异议' : 'Objection'} {o.id} <Badge lang={lang} status={o.status} /> ·{' '}
+              {when(lang, o.filedAt)} · <Data>{o.filedBy}</Data>: <Data>{o.reason}</Data>
+              {' → '}
+              <Data>{o.decision ?? '—'}</Data>（{o.classBefore ?? '—'} → {o.classAfter ?? '—'}）·{' '}
+              {o.decidedAt ? when(lang, o.decidedAt) : '—'} · {o.decidedBy ?? '-'}
+            </p>
+          ))}
+        </div>
+      ) : (
+        <p>{zh ? '当日无已发布评价' : 'No published evaluation binds on this day'}</p>
+      )}
+    </section>
+  )
 }
