@@ -205,6 +205,10 @@ const say = phrases({
   share: { zh: '得分占比', en: 'Points share' },
   points: { zh: '得分', en: 'Points' },
   cost: { zh: '每月差别化价格加价（估算）', en: 'Monthly surcharge (estimate)' },
+  costBasis: {
+    zh: '估算按所填数据评出的类别、以次年 1 月的规则计算，不计连续多年同类的加价和县级措施；已发布结果的实际加价见“我的评价”，以供电、供水、供气单位账单为准。',
+    en: 'The estimate prices the class these figures give under the rules of the next January, without the surcharges for consecutive years in a class or county overrides; the actual surcharge of a published result is on “My result”, and the utility’s bill is final.',
+  },
   resource: { zh: '资源', en: 'Resource' },
   quantity: { zh: '月用量', en: 'Monthly use' },
   surcharge: { zh: '每月加价', en: 'Surcharge per month' },
@@ -448,6 +452,9 @@ function Result({ model, rated }: { model: SelfCheck; rated: Rated }) {
               </span>,
             ])}
           />
+          <p class="muted" id="cost-basis">
+            {say(lang, 'costBasis')}
+          </p>
         </>
       ) : null}
       <h3>{t(lang, 'moveUp')}</h3>
