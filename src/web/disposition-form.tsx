@@ -191,7 +191,7 @@ export function registerDispositionForm(app: PageApp, { services, who }: PageDep
         )
       return c.html(<DispositionPage lang={lang} who={p} d={d} />)
     } catch (e) {
-      return problemText(c, e)
+      return problemText(c, e, who(c))
     }
   })
 
@@ -205,7 +205,7 @@ export function registerDispositionForm(app: PageApp, { services, who }: PageDep
     try {
       d = services.programme.disposition(p, id)
     } catch (e) {
-      return problemText(c, e)
+      return problemText(c, e, who(c))
     }
     const values = { ...valuesOf(body, FIELDS), confirm: body.confirm === 'yes' ? 'yes' : '' }
     const page = (errors: FieldErrors, outcome: DispositionOutcome, status: 200 | 409 | 422) =>
@@ -249,7 +249,7 @@ export function registerDispositionForm(app: PageApp, { services, who }: PageDep
       )
     } catch (e) {
       if (!isRefusal(e)) throw e
-      if (e.status === 401 || e.status === 403 || e.status === 404) return problemText(c, e)
+      if (e.status === 401 || e.status === 403 || e.status === 404) return problemText(c, e, who(c))
       const fields = refusalFields(lang, e)
       const text = Object.keys(fields).length > 0 ? t(lang, 'fixErrors') : problemMessage(lang, e)
       return page(fields, { kind: 'error', text }, e.status === 409 ? 409 : 422)

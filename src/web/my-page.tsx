@@ -49,8 +49,8 @@ const say = phrases({
     en: 'Monthly surcharge (from your own figures)',
   },
   costNote: {
-    zh: '按评价年度登记的年用量除以 12 估算一个月；实际以供电、供水、供气单位账单为准。',
-    en: 'A month is your stored annual use divided by 12; your utility’s bill is what counts.',
+    zh: '按评价年度登记的年用量除以 12 估算一个月，按本月（{month}）的价格规则和您的评价类别计算，含超定额加价；各月定额和规则不同，金额会不同。实际以供电、供水、供气单位账单为准。',
+    en: 'A month is your stored annual use divided by 12, priced under this month’s ({month}) rules and your class, over-quota surcharges included; other months can differ. Your utility’s bill is what counts.',
   },
   resource: { zh: '资源', en: 'Resource' },
   monthly: { zh: '月用量', en: 'Monthly use' },
@@ -150,7 +150,12 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
   )
 }
 
-function CostTable(props: { lang: Lang; costs: ReturnType<typeof monthlyCosts> }) {
+function CostTable(props: {
+  lang: Lang
+  costs: ReturnType<typeof monthlyCosts>
+  /** The month priced, YYYY-MM. */
+  month: string
+}) {
   const { lang } = props
   return (
     <section id="my-costs">
@@ -175,7 +180,9 @@ function CostTable(props: { lang: Lang; costs: ReturnType<typeof monthlyCosts> }
           ),
         ])}
       />
-      <p class="hint">{say(lang, 'costNote')}</p>
+      <p class="hint" id="cost-note">
+        {say(lang, 'costNote').replace('{month}', props.month)}
+      </p>
     </section>
   )
 }
@@ -285,7 +292,11 @@ export function MyPage(props: {
         <p id="no-result">{say(lang, 'noResult')}</p>
       )}
       {pub ? (
-        <CostTable lang={lang} costs={monthlyCosts(services, who, code, pub.run.year)} />
+        <CostTable
+          lang={lang}
+          costs={monthlyCosts(services, who, code, pub.run.year)}
+          month={services.selfChecks.today().slice(0, 7)}
+        />
       ) : null}
       <NoticeSection
         lang={lang}

@@ -4,11 +4,16 @@
  */
 import type { Context, Hono } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { jsx } from 'hono/jsx'
 import type { Services } from '../app/services.ts'
 import { SESSION_HOURS, type Session } from '../app/sessions.ts'
 import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
 import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
+import { langOf } from './i18n.ts'
+import { problemMessage } from './kit/problems.ts'
+import { Notice } from './kit/ui.tsx'
+import { Layout } from './layout.tsx'
 
 /** The cookie that holds a logged-in browser's session id (never its token). */
 export const COOKIE = 'mujun_session'
@@ -92,8 +97,26 @@ export async function formOf(c: { req: { parseBody(): Promise<Record<string, unk
   }
 }
 
-/** A page's refusal: a domain error as plain text with its status; anything else is thrown on. */
-export function problemText(c: { text(t: string, s: 400): Response }, e: unknown): Response {
-  if (e instanceof MujunError) return c.text(e.message, e.status as 400)
-  throw e
+/**
+ * A page's refusal: a domain error as a page in the visitor's language (what went wrong by its stable code, the
+ * code itself for the help desk), with its status; anything else is thrown on.
+ */
+export function problemText(c: Context, e: unknown, who?: Principal): Response | Promise<Response> {
+  if (!(e instanceof MujunError)) throw e
+  const lang = langOf(c.req.query('lang'))
+  const page = Layout({
+    lang,
+    title: lang === 'zh' ? '无法办理' : 'Not possible',
+    path: new URL(c.req.url).pathname,
+    loggedIn: who !== undefined,
+    who,
+    children: Notice({
+      kind: 'error',
+      id: 'refusal',
+      children: [problemMessage(lang, e), ' ', Code({ children: e.code })],
+    }),
+  })
+  return c.html(page, e.status as 400)
 }
+
+const Code = (props: { children: string }) => jsx('code', {}, props.children)

@@ -58,7 +58,7 @@ export function registerProgrammePages(app: PageApp, deps: PageDeps) {
       const project = services.programme.projectDetail(p, id)
       return c.html(<ProjectPage lang={lang} who={p!} project={project} notice={notice} />, status)
     } catch (e) {
-      return problemText(c, e)
+      return problemText(c, e, who(c))
     }
   }
 
@@ -100,7 +100,7 @@ export function registerProgrammePages(app: PageApp, deps: PageDeps) {
         const text = wf(lang, 'csvNothing', { n: problems.length })
         return projectPage(c, id, { kind: 'error', text, problems }, 422)
       }
-      return problemText(c, e)
+      return problemText(c, e, who(c))
     }
   })
   // The economy office verifies (核验) a done disposition through web/verify-page: its evidence, then a confirmation.

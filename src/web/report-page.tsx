@@ -3,7 +3,7 @@
  * A county's quarterly report (季报) as a page, with the form its county submits it with; the basis of a figure.
  * @module web/report-page
  */
-import { can, inScope } from '../app/permissions.ts'
+import { can, inScope, ownCounty } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import type { Principal } from '../principal.ts'
 import { quarterLabel, type Values, w, wf } from './county-words.ts'
@@ -381,17 +381,19 @@ export function registerReportPages(app: PageApp, { services, who }: PageDeps) {
       })
       return c.html(<BasisPage lang={lang} who={who(c)} basis={basis} />)
     } catch (e) {
-      return problemText(c, e)
+      return problemText(c, e, who(c))
     }
   })
 
   app.get('/programme/report', (c) => {
     const lang = langOf(c.req.query('lang'))
+    const p = who(c)
     try {
+      // Without a county or quarter, a county's own report of the latest quarter due so far.
       const report = services.programme.report(
-        who(c),
-        c.req.query('county') ?? '',
-        c.req.query('quarter') ?? '',
+        p,
+        c.req.query('county') || ownCounty(p) || '',
+        c.req.query('quarter') || services.programme.quartersSoFar().at(-1) || '',
       )
       return c.html(
         <ReportPage
@@ -402,7 +404,7 @@ export function registerReportPages(app: PageApp, { services, who }: PageDeps) {
         />,
       )
     } catch (e) {
-      return problemText(c, e)
+      return problemText(c, e, p)
     }
   })
 
@@ -417,7 +419,7 @@ export function registerReportPages(app: PageApp, { services, who }: PageDeps) {
         'content-disposition': `attachment; filename="report-${county}-${quarter}.csv"`,
       })
     } catch (e) {
-      return problemText(c, e)
+      return problemText(c, e, who(c))
     }
   })
 }

@@ -59,7 +59,7 @@ export function registerReportSubmit(app: PageApp, { services, who }: PageDeps) 
           status,
         )
       } catch (e) {
-        return problemText(c, e)
+        return problemText(c, e, who(c))
       }
     }
     const errors = formErrors(lang, values, quarters)
@@ -88,7 +88,7 @@ export function registerReportSubmit(app: PageApp, { services, who }: PageDeps) 
       )
     } catch (e) {
       if (!isRefusal(e)) throw e
-      if (e.status === 401 || e.status === 403 || e.status === 404) return problemText(c, e)
+      if (e.status === 401 || e.status === 403 || e.status === 404) return problemText(c, e, who(c))
       const fields = refusalFields(lang, e)
       const text = Object.keys(fields).length > 0 ? t(lang, 'fixErrors') : problemMessage(lang, e)
       return page({ kind: 'error', text, values, errors: fields }, e.status === 409 ? 409 : 422)

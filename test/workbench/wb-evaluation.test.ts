@@ -285,7 +285,11 @@ describe('refusals of the evaluation forms', () => {
       confirm: 'yes',
     })
     expect(res.status).toBe(409)
-    expect(await res.text()).toContain('操作未完成')
+    const html = await res.text()
+    expect(html).toContain('操作未完成')
+    // Why, in words: the notice runs on (the page said "someone changed the record").
+    expect(html).toMatch(/公示期至 \d{4}-\d\d-\d\d，自 \d{4}-\d\d-\d\d 起方可发布/)
+    expect(html).not.toContain('记录已被他人修改')
     expect(t.services.evaluations.get(principalOf(t, t.tokens.economy), runId).status).toBe(
       'notice',
     )

@@ -16,8 +16,8 @@ const CODES: Record<string, { zh: string; en: string }> = {
   NOT_FOUND: { zh: '未找到该记录，或您无权查看', en: 'No such record, or it is not yours to see' },
   FORBIDDEN: { zh: '您的角色无权执行此操作', en: 'Your role may not do this' },
   CONFLICT: {
-    zh: '记录已被他人修改，请刷新后重试',
-    en: 'Someone changed this record meanwhile; reload and try again',
+    zh: '当前状态下不能执行此操作（记录可能已被他人修改），请刷新后查看',
+    en: 'This is not possible in the current state (someone may have changed the record); reload and look',
   },
   TRANSITION_NOT_ALLOWED: {
     zh: '当前状态下不能执行此操作',
@@ -120,8 +120,83 @@ const CODES: Record<string, { zh: string; en: string }> = {
   },
 }
 
+/**
+ * A conflict is a state that does not allow the act; its message says which. The evaluation cycle's conflicts are
+ * said in words here (a person must learn that the notice runs on, not that "someone changed the record").
+ */
+const CONFLICTS: [RegExp, (m: RegExpExecArray) => { zh: string; en: string }][] = [
+  [
+    /^the notice of evaluation (\d+) runs until (\S+); publish from (\S+)$/,
+    (m) => ({
+      zh: `评价批次 #${m[1]} 公示期至 ${m[2]}，自 ${m[3]} 起方可发布`,
+      en: `The notice of run #${m[1]} runs until ${m[2]}; it can be published from ${m[3]}`,
+    }),
+  ],
+  [
+    /^objections (.+) of evaluation (\d+) are not decided yet$/,
+    (m) => ({
+      zh: `评价批次 #${m[2]} 的异议 ${m[1]} 尚未复核决定，决定后方可发布`,
+      en: `Objections ${m[1]} of run #${m[2]} are not decided yet; decide them first`,
+    }),
+  ],
+  [
+    /^evaluation (\d+) is a draft: put it to notice first/,
+    (m) => ({
+      zh: `评价批次 #${m[1]} 尚未公示，须先公示`,
+      en: `Run #${m[1]} has not been put to notice; put it to notice first`,
+    }),
+  ],
+  [
+    /^evaluation (\d+) is (\w+); it cannot be published again$/,
+    (m) => ({
+      zh: `评价批次 #${m[1]} 已发布或已被取代，不能再次发布`,
+      en: `Run #${m[1]} cannot be published again`,
+    }),
+  ],
+  [
+    /^evaluation (\d+) of (\d{4}) is already in notice; publish it or make a new run after it$/,
+    (m) => ({
+      zh: `${m[2]} 年度已有批次 #${m[1]} 在公示中：请先发布它，或待其发布后再运行新批次`,
+      en: `Run #${m[1]} of ${m[2]} is already on notice: publish it first`,
+    }),
+  ],
+  [
+    /^evaluation (\d+) is (\w+); only a draft goes to notice$/,
+    (m) => ({
+      zh: `评价批次 #${m[1]} 不是草稿，不能公示`,
+      en: `Run #${m[1]} is not a draft; only a draft goes to notice`,
+    }),
+  ],
+  [
+    /^evaluation (\d+) is (\w+); objections are decided before publication$/,
+    (m) => ({
+      zh: `评价批次 #${m[1]} 已不在公示期，异议不能再决定`,
+      en: `Run #${m[1]} is no longer on notice`,
+    }),
+  ],
+  [
+    /^objection (\d+) was already (\w+) on (\S+)$/,
+    (m) => ({
+      zh: `异议 ${m[1]} 已于 ${m[3].slice(0, 10)} 作出决定`,
+      en: `Objection ${m[1]} was already decided on ${m[3].slice(0, 10)}`,
+    }),
+  ],
+  [
+    /^the notice of evaluation (\d+) runs (\S+) to (\S+); today is (\S+)$/,
+    (m) => ({
+      zh: `评价批次 #${m[1]} 的公示期为 ${m[2]} 至 ${m[3]}，今天（${m[4]}）不在期内`,
+      en: `The notice of run #${m[1]} runs ${m[2]} to ${m[3]}; today is ${m[4]}`,
+    }),
+  ],
+]
+
 /** A refusal's message in `lang`, by its stable code. */
 export function problemMessage(lang: Lang, e: MujunError): string {
+  if (e.code === 'CONFLICT')
+    for (const [re, say] of CONFLICTS) {
+      const m = re.exec(e.message)
+      if (m) return say(m)[lang]
+    }
   const known = CODES[e.code]
   if (known) return known[lang]
   return lang === 'zh' ? '操作未能完成' : 'The request could not be completed'
