@@ -29,7 +29,7 @@ export const w = phrases({
   status: { zh: '状态', en: 'Status' },
   filed: { zh: '报送日期', en: 'Filed on' },
   creditCode: { zh: '统一社会信用代码', en: 'Credit code' },
-  disposition: { zh: '处置方式', en: 'Disposition' },
+  disposition: { zh: '处置类型', en: 'Disposition' },
   deadline: { zh: '期限', en: 'Deadline' },
   startedOn: { zh: '开始日期', en: 'Started on' },
   completedOn: { zh: '完成日期', en: 'Completed on' },
@@ -47,7 +47,7 @@ export const w = phrases({
   import: { zh: '导入', en: 'Import' },
   template: { zh: '下载台账模板（中文表头，CSV）', en: 'Download the ledger template (CSV)' },
   templateHint: {
-    zh: '处置方式填 提升改造、规范整治 或 关停淘汰；状态填 计划、实施中、已完成 或 已放弃；日期写作 2017-12-31。英文表头同样可用。',
+    zh: '处置类型填 提升改造、规范整治 或 关停淘汰；状态填 计划、实施中、已完成 或 已放弃；日期写作 2017-12-31。英文表头同样可用。',
     en: 'Kind and status in the words of the template (Chinese, or the API’s English codes); dates as 2017-12-31. English headers work too.',
   },
   imported: { zh: '已导入 {n} 条处置记录', en: '{n} dispositions imported' },
@@ -73,6 +73,7 @@ export const w = phrases({
     en: 'A date before today ({today}): this change is recorded as a request and takes effect only once the economy office verifies it; bills already issued do not change before then.',
   },
   toProject: { zh: '返回项目', en: 'Back to the project' },
+  toProgramme: { zh: '← 返回整治提升总览', en: '← Back to the programme' },
   project: { zh: '项目', en: 'Project' },
   submitReport: { zh: '报送季报', en: 'Submit the quarterly report' },
   quarter: { zh: '季度', en: 'Quarter' },
@@ -113,7 +114,7 @@ export const w = phrases({
   noSubmissions: { zh: '尚未报送', en: 'Not submitted yet' },
   noDispositions: { zh: '尚无处置记录', en: 'No dispositions yet' },
   pendingBackdate: {
-    zh: '县（市）区称 {claimed} 已报送：待市经信局认定，认定前按实际报送日 {sent} 计',
+    zh: '县（市、区）称已于 {claimed} 报送：待市经信局认定，认定前按实际报送日 {sent} 计',
     en: 'The county says it filed on {claimed}: until the economy office accepts, it counts as filed on {sent}, the day it was sent',
   },
   download: { zh: '下载季报（CSV）', en: 'Download the report (CSV)' },
@@ -270,7 +271,7 @@ export function ledgerProblemWords(lang: Lang, p: { column?: string; message: st
   for (const [re, , words] of FIELD_WORDS) if (re.test(m)) return words[lang]
   if (p.column === 'kind')
     return zh
-      ? '处置方式应为 提升改造、规范整治 或 关停淘汰'
+      ? '处置类型应为 提升改造、规范整治 或 关停淘汰'
       : 'Disposition must be 提升改造, 规范整治 or 关停淘汰'
   if (p.column === 'status')
     return zh

@@ -7,6 +7,7 @@ import type { Action } from '../app/permissions.ts'
 
 export const PAGE_ACTIONS: Record<string, Action | 'public'> = {
   'GET /': 'public',
+  'GET /favicon.ico': 'public',
   'GET /login': 'public',
   'POST /login': 'public',
   'GET /logout': 'public',

@@ -36,6 +36,8 @@ export function registerWebRoutes(
     posts.map((k) => k.slice(5)),
   )
   app.get('/', (c) => c.redirect('/self-check'))
+  // Browsers ask for it on every page; no icon is better than a 404 in every console.
+  app.get('/favicon.ico', (c) => c.body(null, 204))
   registerLoginPages(app, deps)
   registerSelfCheckPages(app, deps)
   registerMyPages(app, deps)

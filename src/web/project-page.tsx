@@ -50,6 +50,11 @@ export function ProjectPage(props: {
       who={who}
       query={`id=${p.id}`}
     >
+      <p class="noprint">
+        <a id="to-programme" href={`/programme?lang=${lang}`}>
+          {w(lang, 'toProgramme')}
+        </a>
+      </p>
       <ProjectFacts lang={lang} project={p} />
       {p.backdateRequests
         .filter((r) => r.status === 'pending')

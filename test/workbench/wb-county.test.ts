@@ -95,7 +95,7 @@ describe.skipIf(!browserAvailable)('a county does its programme work in the brow
     expect(await page.textContent('#message')).toContain('未导入任何记录')
     const problems = await page.textContent('#ledger-problems')
     expect(problems).toContain('第 3 行')
-    expect(problems).toContain('处置方式应为')
+    expect(problems).toContain('处置类型应为')
     expect((await api('GET', `/v1/projects/${projectId}`)).dispositions).toHaveLength(0)
     await shot(page, 'wb-county-ledger-refused')
     await upload([a, { 统一社会信用代码: firms[1], 处置类型: '关停淘汰', 期限: '2017-12-31' }])

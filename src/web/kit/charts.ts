@@ -65,7 +65,14 @@ export function chartSvg(spec: ChartSpec): string {
     textStyle: { fontFamily: 'Noto Sans CJK SC, WenQuanYi Zen Hei, sans-serif', fontSize: 12 },
     title: { show: false, text: spec.title },
     legend: { top: 0, data: spec.series.map((s) => s.name) },
-    grid: { left: spec.horizontal ? 160 : 70, right: 40, top: 44, bottom: 50, containLabel: false },
+    grid: {
+      left: spec.horizontal ? 160 : 70,
+      // Room for the value label at the end of the longest bar.
+      right: spec.horizontal ? 120 : 40,
+      top: 44,
+      bottom: 50,
+      containLabel: false,
+    },
     xAxis: spec.horizontal ? value : category,
     yAxis: spec.horizontal ? category : value,
     series: spec.series.map((s) => ({
