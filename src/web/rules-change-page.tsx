@@ -9,9 +9,12 @@ import type { Context } from 'hono'
 import { raw } from 'hono/html'
 import type { ActPreview } from '../app/changes.ts'
 import { MujunError } from '../errors.ts'
+import type { Rulebook } from '../rulebook/compile.ts'
 import type { Lang } from './i18n.ts'
+import { resourceLabel } from './kit/labels.ts'
 import { Data, type FieldErrors, Notice } from './kit/ui.tsx'
 import { formOf, type PageApp, type PageDeps, type Visitor } from './page-kit.ts'
+import { cellChoices, cellValue, unitOf } from './rules-cells.ts'
 import {
   ChangeForm,
   type ChangeInput,
@@ -236,7 +239,7 @@ function registerPreviewRoutes(app: PageApp, deps: PageDeps, { formPage, refused
         title={title}
         query={query}
       >
-        <ChangeSummary lang={lang} input={input} />
+        <ChangeSummary lang={lang} input={input} rb={services.rulebooks.active().rulebook} />
         <PreviewResult lang={lang} result={result} csvHref={`/rules/preview.csv?job=${job.id}`} />
         <ConfirmChange lang={lang} who={p} input={input} etag={etag} result={result} />
       </RulesShell>,
@@ -309,19 +312,32 @@ function registerPreviewRoutes(app: PageApp, deps: PageDeps, { formPage, refused
   })
 }
 
-/** What is being changed, as the form had it. */
-function ChangeSummary(props: { lang: Lang; input: ChangeInput }) {
-  const { lang, input } = props
+/** What is being changed, as the form had it: the item and its value now beside the new one, with the unit. */
+function ChangeSummary(props: { lang: Lang; input: ChangeInput; rb: Rulebook }) {
+  const { lang, input, rb } = props
+  const zh = lang === 'zh'
+  const choice = cellChoices(rb, lang).find((ch) => ch.value === input.cell)
+  const unit = choice ? unitOf(rb, choice.schedule.resource) : ''
   return (
     <Notice kind="info" id="change-summary">
-      {lang === 'zh' ? '拟自 ' : 'Proposed: from '}
+      {choice ? (
+        <>
+          {resourceLabel(lang, choice.schedule.resource)} · <Data>{choice.schedule.label}</Data> ·{' '}
+          <Data>{choice.cell.name}</Data>
+          {zh ? '：现行 ' : ': now '}
+          <strong>{cellValue(lang, choice.cell, unit)}</strong>
+          {zh ? '，拟改为 ' : ', to become '}
+        </>
+      ) : null}
+      <strong id="change-new-value">
+        {choice ? cellValue(lang, { ...choice.cell, value: input.value }, unit) : input.value}
+      </strong>
+      {zh ? '，自 ' : ', from '}
       <strong>{input.from}</strong>
-      {lang === 'zh' ? ' 起执行新标准 ' : ', the new value '}
-      <strong>{input.value}</strong>
-      {lang === 'zh' ? '，依据 ' : ', by '}
+      {zh ? ' 起执行，依据 ' : ', by '}
       <Data>{input.document}</Data>
       {input.effectiveOn
-        ? lang === 'zh'
+        ? zh
           ? `；版本于 ${input.effectiveOn} 启用`
           : `; version in force on ${input.effectiveOn}`
         : ''}

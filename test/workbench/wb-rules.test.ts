@@ -54,6 +54,10 @@ describe.skipIf(!browserAvailable)('the bureau edits the tariff rules in the bro
     await page.click('#preview-button')
     await page.waitForSelector('#preview-result', { timeout: 60_000 })
     expect(await page.textContent('#preview-facts')).toContain('2027-01-01')
+    // What changes, said in full: the item, its value now and the new one, with the unit.
+    const summary = (await page.textContent('#change-summary'))!
+    expect(summary).toContain('现行 0.30 元/kWh')
+    expect(summary).toContain('拟改为 0.35 元/kWh')
     expect(await page.locator('#chart-month svg').count()).toBe(1)
     expect(await page.locator('#chart-county svg').count()).toBe(1)
     expect(await page.locator('#preview-firms tbody tr').count()).toBeGreaterThan(0)
