@@ -214,11 +214,17 @@ export class RuleStore {
         createdAt: rulebookVersions.createdAt,
         createdBy: rulebookVersions.createdBy,
         note: rulebookVersions.note,
+        // Once in force (an activation whose day has come), now replaced: shown as superseded, not as never used.
+        activations: sql<number>`(select count(*) from ${rulebookActivations} a where a.version_id = ${rulebookVersions.id} and (a.effective_on is null or a.effective_on <= ${ningboDate(this.core.now())}))`,
       })
       .from(rulebookVersions)
       .orderBy(desc(rulebookVersions.id))
       .all()
-      .map((v) => ({ ...v, active: v.id === head?.versionId }))
+      .map(({ activations, ...v }) => ({
+        ...v,
+        active: v.id === head?.versionId,
+        wasActive: activations > 0,
+      }))
   }
 
   getRulebookVersion(id: number) {

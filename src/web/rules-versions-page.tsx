@@ -43,6 +43,8 @@ function registerListRoutes(app: PageApp, deps: PageDeps) {
         <span class="badge st-planned">
           {vw(lang, `${scheduled.effectiveOn} 启用`, `In force from ${scheduled.effectiveOn}`)}
         </span>
+      ) : v.wasActive ? (
+        <span class="badge st-superseded">{vw(lang, '已被取代', 'Superseded')}</span>
       ) : (
         <span class="badge">{vw(lang, '未启用', 'Not in force')}</span>
       )

@@ -160,6 +160,11 @@ describe.skipIf(!browserAvailable)('the bureau edits the tariff rules in the bro
     const page = await loggedIn(s, t.tokens.bureau)
     await page.goto(`${base}/rules/versions?lang=zh`)
     expect(await page.locator('#versions tbody tr').count()).toBe(2)
+    // Version 1 was in force until version 2 replaced it: superseded, not "never in force".
+    const states = (await page.locator('#versions tbody tr').allTextContents()).join('|')
+    expect(states).toContain('在用')
+    expect(states).toContain('已被取代')
+    expect(states).not.toContain('未启用')
     await shot(page, 'wb-rules-versions-zh')
     await page.selectOption('#compare-a', '1')
     await page.selectOption('#compare-b', '2')

@@ -29,7 +29,16 @@ export const VersionSummary = z.object({
   active: z.boolean().openapi({ description: 'this version is the one in force' }),
 })
 export const VersionListSchema = z
-  .object({ versions: z.array(VersionSummary) })
+  .object({
+    versions: z.array(
+      VersionSummary.extend({
+        wasActive: z.boolean().openapi({
+          description:
+            'it has been in force (now or before): a replaced version is superseded, not unused',
+        }),
+      }),
+    ),
+  })
   .openapi('RulebookVersions')
 export const VersionSchema = VersionSummary.extend({
   files: z.array(z.object({ path: z.string(), text: z.string() })),
