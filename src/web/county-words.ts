@@ -69,8 +69,8 @@ export const w = phrases({
   saved: { zh: '已保存处置记录 #{id}（第 {v} 版）', en: 'Disposition #{id} saved (version {v})' },
   unchanged: { zh: '未作任何修改', en: 'Nothing was changed' },
   backdatedDisposition: {
-    zh: '所填日期早于今天（{today}）：此项更正作为补录请求记录，待市经信局核验后方生效；核验前不改变已开具的账单。',
-    en: 'A date before today ({today}): this change is recorded as a request and takes effect only once the economy office verifies it; bills already issued do not change before then.',
+    zh: '所填日期早于今天（{today}）：进度统计按所填记录计算；市级专项资金和差别化价格只计入经市经信局核验的处置，核验前不改变已开具的账单。',
+    en: 'A date before today ({today}): the progress figures count the record as entered; the city fund and the surcharges count a disposition only once the economy office has verified it, and bills already issued do not change before then.',
   },
   toProject: { zh: '返回项目', en: 'Back to the project' },
   toProgramme: { zh: '← 返回整治提升总览', en: '← Back to the programme' },

@@ -138,7 +138,7 @@ describe.skipIf(!browserAvailable)('a county does its programme work in the brow
     await page.fill('#disposition [name=evidence]', '断电拆除验收单')
     await save()
     expect(await page.textContent('#message')).toContain(`已保存处置记录 #${before.id}`)
-    expect(await page.textContent('#backdated')).toContain('待市经信局核验后方生效')
+    expect(await page.textContent('#backdated')).toContain('只计入经市经信局核验的处置')
     await shot(page, 'wb-county-disposition')
     const after = (await api('GET', `/v1/projects/${projectId}`)).dispositions[0]
     expect(after).toMatchObject({
