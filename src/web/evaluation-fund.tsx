@@ -12,7 +12,7 @@ import type { Principal } from '../principal.ts'
 import { Confirm } from './evaluation-forms.tsx'
 import { inBeijing, w } from './evaluation-words.ts'
 import type { Lang } from './i18n.ts'
-import { num, yuan } from './kit/format.ts'
+import { num, pct, yuan } from './kit/format.ts'
 import { countyLabel } from './kit/labels.ts'
 import { Data, Facts, Notice, Table } from './kit/ui.tsx'
 import { CsrfField, Layout } from './layout.tsx'
@@ -59,6 +59,19 @@ export function FundSection(props: { lang: Lang; services: Services; who: Princi
   )
 }
 
+/** Each fund metric's unit (both languages); the progress metric is a share, shown as a percentage. */
+const METRIC_UNIT: Record<string, { zh: string; en: string }> = {
+  projects: { zh: '个', en: 'projects' },
+  enterprises: { zh: '家', en: 'firms' },
+  energy_freed_tce: { zh: '吨标准煤', en: 'tce' },
+  water_freed_m3: { zh: '立方米', en: 'm³' },
+  land_freed_mu: { zh: '亩', en: 'mu' },
+}
+const metricValue = (lang: Lang, metric: string, value: string) =>
+  metric === 'progress'
+    ? pct(Number(value))
+    : `${num(value, 2)}${METRIC_UNIT[metric] ? ` ${METRIC_UNIT[metric][lang]}` : ''}`
+
 /** An allocation per county: each criterion's value, the score and the yuan allocated, with the total. */
 export function AllocationTable(props: { lang: Lang; a: Allocation }) {
   const { lang, a } = props
@@ -80,13 +93,16 @@ export function AllocationTable(props: { lang: Lang; a: Allocation }) {
       rows={[
         ...a.counties.map((c) => [
           countyLabel(lang, c.county),
-          ...c.criteria.map((x) => num(x.value, 2)),
-          num(c.score, 4),
+          ...c.criteria.map((x, i) => metricValue(lang, crit[i].metric, x.value)),
+          pct(Number(c.score), 2),
           <span data-allocated={c.county}>{yuan(c.allocated, lang)}</span>,
         ]),
         [
           <strong>{w(lang, 'total')}</strong>,
-          ...crit.map((c) => num(c.total, 2)),
+          // A sum of shares means nothing: the progress column has no total.
+          ...crit.map((c) =>
+            c.metric === 'progress' ? '—' : metricValue(lang, c.metric, c.total),
+          ),
           '',
           <strong id="fund-total">{yuan(a.total, lang)}</strong>,
         ],

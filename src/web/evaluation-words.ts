@@ -126,7 +126,7 @@ export const w = phrases({
   },
   fundAmount: { zh: '资金总额', en: 'Fund amount' },
   fundAllocated: { zh: '分配金额', en: 'Allocated' },
-  fundScore: { zh: '综合得分', en: 'Score' },
+  fundScore: { zh: '综合得分（占全市份额的加权和）', en: 'Score (weighted share of the city)' },
   fixedAt: { zh: '定案时间', en: 'Fixed at' },
   fixedBy: { zh: '定案人', en: 'Fixed by' },
   doFix: { zh: '确认定案', en: 'Fix the allocation' },

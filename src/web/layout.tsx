@@ -16,8 +16,8 @@ header.top{background:#12355b;color:#fff}header.top nav{max-width:1180px;margin:
 header.top a{color:#fff;text-decoration:none;padding:.15rem .2rem;border-bottom:2px solid transparent}header.top a.here{border-bottom-color:#ffd166}header.top .brand{font-weight:700;margin-right:.6rem}
 header.top .sp{flex:1}header.top .who{opacity:.85;font-size:.85rem}
 main{max-width:1180px;margin:1rem auto 3rem;padding:0 1rem}h1{font-size:1.55rem;margin:.6rem 0 1rem}h2{font-size:1.2rem;margin:1.6rem 0 .6rem;border-left:4px solid var(--accent);padding-left:.5rem}h3{font-size:1.05rem;margin:1rem 0 .4rem}
-table{border-collapse:collapse;margin:.4rem 0 1rem;min-width:40%}th,td{padding:.3rem .65rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}thead th{background:var(--bg);border-bottom:2px solid var(--line);font-weight:600;white-space:nowrap}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.empty{color:var(--muted);text-align:center}caption{text-align:left;font-weight:600;padding:.2rem 0}
+table{border-collapse:collapse;margin:.4rem 0 1rem;min-width:40%}th,td{padding:.3rem .65rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}thead th{background:var(--bg);border-bottom:2px solid var(--line);font-weight:600}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}thead th:first-child{white-space:nowrap}td.empty{color:var(--muted);text-align:center}caption{text-align:left;font-weight:600;padding:.2rem 0}
 .field{display:flex;flex-direction:column;margin:.55rem 0;max-width:34rem}.field label{font-weight:600;margin-bottom:.15rem}.field .req{color:var(--bad);margin-left:.15rem}
 input,select,textarea{font:inherit;padding:.3rem .45rem;border:1px solid #b8c0c8;border-radius:4px}textarea{font-family:ui-monospace,"Noto Sans Mono CJK SC",monospace;font-size:.9rem;width:100%}
 .field.has-error input,.field.has-error select,.field.has-error textarea{border:2px solid var(--bad)}.field-error{color:var(--bad);margin-top:.15rem}.hint{color:var(--muted)}

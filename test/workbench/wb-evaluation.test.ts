@@ -167,6 +167,15 @@ describe.skipIf(!browserAvailable)('economy office in the browser', () => {
     await shot(page, 'wb-evaluation-fund-en')
     await page.goto(`${base}/evaluation/fund?year=2017`)
     const total = (await page.textContent('#fund-total'))!
+    // Each criterion with its unit, progress as a percentage (it showed 0.67, and summed shares to 6.5), and the
+    // table inside the page's width.
+    const table = (await page.textContent('#allocation'))!
+    expect(table).toMatch(/\d+\.\d%/)
+    expect(table).toContain('吨标准煤')
+    expect(table).toContain('立方米')
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      1200,
+    )
     expect(total).toMatch(/^[\d,]+\.\d\d 元$/)
     await shot(page, 'wb-evaluation-fund-zh')
     await Promise.all([page.waitForNavigation(), page.click('#do-fix')])
