@@ -13,7 +13,7 @@ import { type Lang, langOf } from './i18n.ts'
 import { BEIJING_NOTE, beijing } from './kit/format.ts'
 import { countyLabel, roleLabel } from './kit/labels.ts'
 import { fieldErrors, problemMessage } from './kit/problems.ts'
-import { Facts, type FieldErrors, Notice } from './kit/ui.tsx'
+import { Data, Facts, type FieldErrors, Notice } from './kit/ui.tsx'
 import { CsrfField, Layout } from './layout.tsx'
 import { formOf, type PageApp, type PageDeps, type Visitor } from './page-kit.ts'
 import { CreateForm, TokenTable, tw } from './tokens-views.tsx'
@@ -183,7 +183,7 @@ function Summary(props: { lang: Lang; token: TokenInfo }) {
       id="token-facts"
       items={[
         ['#', String(x.id)],
-        [tw(lang, 'label'), <span lang="zh-CN">{x.label}</span>],
+        [tw(lang, 'label'), <Data>{x.label}</Data>],
         [tw(lang, 'role'), roleLabel(lang, x.role)],
         [
           tw(lang, 'scope'),

@@ -100,6 +100,7 @@ describe.skipIf(!browserAvailable)('both languages on every page, for every role
             ? await (await s.browser.newContext()).newPage()
             : await loggedIn(s, s.t.tokens[role] as string, lang)
         const seen = new Set<string>()
+        const kinds = new Map<string, number>()
         const queue: [string, number][] = [[`/self-check?lang=${lang}`, 0]]
         await page.goto(`${s.base}/self-check?lang=${lang}`)
         for (const href of await page.$$eval('header nav a', (as) =>
@@ -115,6 +116,11 @@ describe.skipIf(!browserAvailable)('both languages on every page, for every role
           url.searchParams.set('lang', lang)
           const key = url.pathname + url.search
           if (seen.has(key)) continue
+          // Pages of one kind (the same path and query keys: forty projects) are one template: three of each do.
+          const kind = `${url.pathname}?${[...url.searchParams.keys()].sort().join('&')}`
+          const ofKind = kinds.get(kind) ?? 0
+          if (ofKind >= 3) continue
+          kinds.set(kind, ofKind + 1)
           seen.add(key)
           const res = await page.goto(url.toString())
           if (!res || res.status() >= 500) {
