@@ -12,7 +12,7 @@ import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { type Lang, langOf, phrases, t } from './i18n.ts'
 import { num, yuan } from './kit/format.ts'
-import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel } from './kit/labels.ts'
+import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel, unitLabel } from './kit/labels.ts'
 import { Badge, Data, Facts, type FieldErrors, Notice, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
 import { ObjectionForm, Receipt, receiptNo, say as sayObjection, when } from './objection-form.tsx'
@@ -136,11 +136,11 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
             '—'
           ) : (
             <>
-              {num(i.value, 2)} <Data>{i.unit}</Data>
+              {num(i.value, 2)} {unitLabel(lang, i.unit)}
             </>
           ),
           <>
-            {num(i.benchmark, 2)} <Data>{i.unit}</Data>
+            {num(i.benchmark, 2)} {unitLabel(lang, i.unit)}
           </>,
           num(i.points, 2),
           num(i.weight, 2),

@@ -15,7 +15,7 @@ import type { Principal } from '../principal.ts'
 import type { PeerFrame } from '../rating/rate.ts'
 import { type Lang, langOf, phrases, t } from './i18n.ts'
 import { num, pct, yuan } from './kit/format.ts'
-import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel } from './kit/labels.ts'
+import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel, unitLabel } from './kit/labels.ts'
 import { problemMessage } from './kit/problems.ts'
 import { Badge, Data, Notice, Table } from './kit/ui.tsx'
 import { CsrfField, Layout } from './layout.tsx'
@@ -380,12 +380,12 @@ function Trace({ model, rated }: { model: SelfCheck; rated: Rated }) {
                 say(lang, 'notReported')
               ) : (
                 <>
-                  {num(i.value, 2)} <Data>{i.unit}</Data>
+                  {num(i.value, 2)} {unitLabel(lang, i.unit)}
                 </>
               )}
             </td>
             <td class="num">
-              {num(i.benchmark, 2)} <Data>{i.unit}</Data>
+              {num(i.benchmark, 2)} {unitLabel(lang, i.unit)}
             </td>
             <td>
               <div class="bar" title={`${num(i.points, 2)} / ${num(i.weight, 2)}`}>

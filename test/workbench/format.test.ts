@@ -26,3 +26,20 @@ describe('page formats', () => {
     expect(pct(Number.NaN)).toBe('—')
   })
 })
+
+describe('units in English', () => {
+  it('every unit the shipped rulebook writes has English words on English pages', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs')
+    const { unitLabel } = await import('../../src/web/kit/labels.ts')
+    const dir = new URL('../../rules/ningbo/', import.meta.url)
+    const units = new Set<string>()
+    for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml')))
+      for (const m of readFileSync(new URL(f, dir), 'utf8').matchAll(/\bunit: "?([^,}"\n]+)"?/g))
+        units.add(m[1].trim())
+    expect(units.size).toBeGreaterThan(5)
+    const untranslated = [...units].filter((u) => /[\u4e00-\u9fff]/.test(unitLabel('en', u)))
+    expect(untranslated).toEqual([])
+    expect(unitLabel('en', '万元/亩')).toBe('10k yuan/mu')
+    expect(unitLabel('zh', '万元/亩')).toBe('万元/亩')
+  })
+})

@@ -144,3 +144,29 @@ export function countyLabel(lang: Lang, code: string | undefined | null): string
 
 /** Every code with a label, for the test that walks the pages. */
 export const LABELLED = { STATUS, KIND, ROLE, RESOURCE, CLASS }
+
+/** The rulebook's units in English (the rule files write them in Chinese). */
+const UNIT_EN: Record<string, string> = {
+  万元: '10k yuan',
+  '万元/亩': '10k yuan/mu',
+  '万元/吨标煤': '10k yuan/tce',
+  '万元/吨': '10k yuan/t',
+  '万元/人·年': '10k yuan/person·year',
+  '万元/万kWh': '10k yuan/10k kWh',
+  'kWh/吨': 'kWh/t',
+  亩: 'mu',
+  人: 'persons',
+  吨: 't',
+  '吨/小时': 't/h',
+  吨标准煤: 'tce',
+  年: 'year',
+  家: 'firms',
+  个: '',
+  比2014年: 'against 2014',
+}
+
+/** A rulebook unit in `lang`: as written on Chinese pages; in English where it is known. */
+export function unitLabel(lang: Lang, unit: string | undefined | null): string {
+  if (!unit) return ''
+  return lang === 'zh' ? unit : (UNIT_EN[unit] ?? unit)
+}
