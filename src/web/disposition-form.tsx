@@ -13,7 +13,7 @@ import { isRefusal, refusalFields, type Values, valuesOf, w, wf } from './county
 import { type Lang, langOf, t } from './i18n.ts'
 import { kindLabel, statusLabel } from './kit/labels.ts'
 import { fieldErrors, problemMessage } from './kit/problems.ts'
-import { Badge, Field, type FieldErrors, Notice } from './kit/ui.tsx'
+import { Badge, Confirm, Field, type FieldErrors, Notice } from './kit/ui.tsx'
 import { CsrfField, Layout } from './layout.tsx'
 import { formOf, type PageApp, type PageDeps, problemText } from './page-kit.ts'
 
@@ -145,17 +145,12 @@ export function DispositionPage(props: {
         {field('waterFreedM3', 'text')}
         {field('landFreedMu', 'text')}
         {field('jobsReduced', 'number')}
-        <div class={`field${e.confirm ? ' has-error' : ''}`}>
-          <label>
-            <input type="checkbox" name="confirm" value="yes" checked={v.confirm === 'yes'} />{' '}
-            {w(lang, 'confirmChange')}
-          </label>
-          {e.confirm && (
-            <small class="field-error" id="f-confirm-err">
-              {e.confirm}
-            </small>
-          )}
-        </div>
+        <Confirm
+          name="confirm"
+          label={w(lang, 'confirmChange')}
+          checked={v.confirm === 'yes'}
+          error={e.confirm}
+        />
         <button type="submit">{w(lang, 'save')}</button>
       </form>
     </Layout>

@@ -9,7 +9,7 @@ import type { Principal } from '../principal.ts'
 import { paren, w } from './evaluation-words.ts'
 import type { Lang } from './i18n.ts'
 import { classLabel } from './kit/labels.ts'
-import { Field, type FieldErrors } from './kit/ui.tsx'
+import { Confirm, Field, type FieldErrors } from './kit/ui.tsx'
 import { CsrfField } from './layout.tsx'
 
 /** A run as the evaluation service lists it. */
@@ -21,31 +21,6 @@ export interface FormState {
   form?: string
   values?: Record<string, string>
   errors?: FieldErrors
-}
-
-/** A checkbox that must be ticked to confirm an act, with its error beside it. */
-export function Confirm(props: { name: string; label: string; error?: string; checked?: boolean }) {
-  const id = `f-${props.name}`
-  return (
-    <div class={`field${props.error ? ' has-error' : ''}`}>
-      <label for={id}>
-        <input
-          type="checkbox"
-          id={id}
-          name={props.name}
-          value="yes"
-          checked={props.checked}
-          aria-invalid={props.error ? 'true' : undefined}
-        />{' '}
-        {props.label}
-      </label>
-      {props.error ? (
-        <small class="field-error" id={`${id}-err`} role="alert">
-          {props.error}
-        </small>
-      ) : null}
-    </div>
-  )
 }
 
 /** Starts an evaluation of `year` (a job). */

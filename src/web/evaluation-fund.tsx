@@ -9,12 +9,11 @@ import { can } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import { NotFoundError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
-import { Confirm } from './evaluation-forms.tsx'
 import { inBeijing, w } from './evaluation-words.ts'
 import type { Lang } from './i18n.ts'
 import { num, pct, yuan } from './kit/format.ts'
 import { countyLabel } from './kit/labels.ts'
-import { Data, Facts, Notice, Table } from './kit/ui.tsx'
+import { Confirm, Data, Facts, Notice, Table } from './kit/ui.tsx'
 import { CsrfField, Layout } from './layout.tsx'
 
 type Allocation = ReturnType<Services['programme']['fundPreview']>

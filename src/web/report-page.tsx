@@ -10,7 +10,17 @@ import { quarterLabel, type Values, w, wf } from './county-words.ts'
 import { type Lang, langOf, t } from './i18n.ts'
 import { BEIJING_NOTE, beijing, grouped, num } from './kit/format.ts'
 import { countyLabel, kindLabel, statusLabel } from './kit/labels.ts'
-import { Badge, Chart, Data, Facts, Field, type FieldErrors, Notice, Table } from './kit/ui.tsx'
+import {
+  Badge,
+  Chart,
+  Confirm,
+  Data,
+  Facts,
+  Field,
+  type FieldErrors,
+  Notice,
+  Table,
+} from './kit/ui.tsx'
 import { CsrfField, Layout } from './layout.tsx'
 import { type PageApp, type PageDeps, problemText } from './page-kit.ts'
 
@@ -253,17 +263,12 @@ function SubmitForm(props: {
         value={v.historicReason}
         error={e.historicReason}
       />
-      <div class={`field${e.confirm ? ' has-error' : ''}`}>
-        <label>
-          <input type="checkbox" name="confirm" value="yes" checked={v.confirm === 'yes'} />{' '}
-          {w(lang, 'confirmReport')}
-        </label>
-        {e.confirm && (
-          <small class="field-error" id="f-confirm-err">
-            {e.confirm}
-          </small>
-        )}
-      </div>
+      <Confirm
+        name="confirm"
+        label={w(lang, 'confirmReport')}
+        checked={v.confirm === 'yes'}
+        error={e.confirm}
+      />
       <button type="submit">{w(lang, 'submitReport')}</button>
     </form>
   )

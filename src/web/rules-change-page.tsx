@@ -103,12 +103,28 @@ function helpersOf(deps: PageDeps) {
       e.status === 403 ? 403 : e.status === 409 ? 409 : e.status === 412 ? 412 : 422,
     )
   }
-  return { formPage, refused }
+  /** A change form posted: who sends it (allowed `action`), what was typed and the change it asks for. */
+  const readChange = async (c: Context, action: 'rulebook.preview' | 'rulebook.import') => {
+    const g = gate(deps, c, action)
+    if ('denied' in g) return { denied: g.denied }
+    const { lang, p } = g
+    const body = (await formOf(c)) ?? {}
+    const input = changeInputOf((k) => body[k])
+    const parsed = parseChange(lang, input)
+    if ('errors' in parsed)
+      return { denied: await formPage(c, lang, p, input, parsed.errors, undefined, 422) }
+    return { lang, p, body, input, parsed }
+  }
+  return { formPage, refused, readChange }
 }
 
 type Helpers = ReturnType<typeof helpersOf>
 
-function registerChangeRoutes(app: PageApp, deps: PageDeps, { formPage, refused }: Helpers) {
+function registerChangeRoutes(
+  app: PageApp,
+  deps: PageDeps,
+  { formPage, refused, readChange }: Helpers,
+) {
   const { services } = deps
   app.get('/rules/change', (c) => {
     const g = gate(deps, c, 'rulebook.import')
@@ -122,13 +138,9 @@ function registerChangeRoutes(app: PageApp, deps: PageDeps, { formPage, refused 
   })
 
   app.post('/rules/change/preview', async (c) => {
-    const g = gate(deps, c, 'rulebook.preview')
-    if ('denied' in g) return g.denied
-    const { lang, p } = g
-    const body = (await formOf(c)) ?? {}
-    const input = changeInputOf((k) => body[k])
-    const parsed = parseChange(lang, input)
-    if ('errors' in parsed) return formPage(c, lang, p, input, parsed.errors, undefined, 422)
+    const r = await readChange(c, 'rulebook.preview')
+    if ('denied' in r) return r.denied
+    const { lang, p, input, parsed } = r
     const today = services.store.today()
     if (parsed.effectiveOn && !(parsed.effectiveOn > today))
       return formPage(
@@ -167,7 +179,11 @@ function registerChangeRoutes(app: PageApp, deps: PageDeps, { formPage, refused 
   })
 }
 
-function registerPreviewRoutes(app: PageApp, deps: PageDeps, { formPage, refused }: Helpers) {
+function registerPreviewRoutes(
+  app: PageApp,
+  deps: PageDeps,
+  { formPage, refused, readChange }: Helpers,
+) {
   const { services } = deps
   app.get('/rules/preview', (c) => {
     const g = gate(deps, c, 'rulebook.preview')
@@ -262,13 +278,9 @@ function registerPreviewRoutes(app: PageApp, deps: PageDeps, { formPage, refused
   })
 
   app.post('/rules/change', async (c) => {
-    const g = gate(deps, c, 'rulebook.import')
-    if ('denied' in g) return g.denied
-    const { lang, p } = g
-    const body = (await formOf(c)) ?? {}
-    const input = changeInputOf((k) => body[k])
-    const parsed = parseChange(lang, input)
-    if ('errors' in parsed) return formPage(c, lang, p, input, parsed.errors, undefined, 422)
+    const r = await readChange(c, 'rulebook.import')
+    if ('denied' in r) return r.denied
+    const { lang, p, body, input, parsed } = r
     if (body.confirm !== 'yes')
       return formPage(
         c,

@@ -173,3 +173,28 @@ export function Data(props: { children: Child }) {
     </span>
   )
 }
+
+/** A checkbox that must be ticked to confirm an act, with its error beside it. */
+export function Confirm(props: { name: string; label: string; error?: string; checked?: boolean }) {
+  const id = `f-${props.name}`
+  return (
+    <div class={`field${props.error ? ' has-error' : ''}`}>
+      <label for={id}>
+        <input
+          type="checkbox"
+          id={id}
+          name={props.name}
+          value="yes"
+          checked={props.checked}
+          aria-invalid={props.error ? 'true' : undefined}
+        />{' '}
+        {props.label}
+      </label>
+      {props.error ? (
+        <small class="field-error" id={`${id}-err`} role="alert">
+          {props.error}
+        </small>
+      ) : null}
+    </div>
+  )
+}
