@@ -1,6 +1,8 @@
 /** How the pages write money, numbers and times (web/kit/format). */
 import { describe, expect, it } from 'vitest'
+import { chartSvg } from '../../src/web/kit/charts.ts'
 import { beijing, grouped, pct, yuan } from '../../src/web/kit/format.ts'
+import { rankWords } from '../../src/web/rank-words.ts'
 
 describe('page formats', () => {
   it('an instant is written in Beijing time once: a time already converted is not moved again', () => {
@@ -41,5 +43,31 @@ describe('units in English', () => {
     expect(untranslated).toEqual([])
     expect(unitLabel('en', '万元/亩')).toBe('10k yuan/mu')
     expect(unitLabel('zh', '万元/亩')).toBe('万元/亩')
+  })
+})
+
+describe('ranks and charts as people read them', () => {
+  it('rank 152 of 158 is said from the bottom (it read "位于同组前 97%")', () => {
+    // 158 − 152 + 1 = 7 firms at or below it; 7 ÷ 158 = 4.4% → 4%.
+    expect(rankWords('zh', 152, 158)).toBe('组内第 152 名 / 共 158 名，位于后 4%')
+    // 3 ÷ 158 = 1.9% → 2%.
+    expect(rankWords('zh', 3, 158)).toBe('组内第 3 名 / 共 158 名，位于前 2%')
+    expect(rankWords('en', 152, 158)).toBe('rank 152 of 158 in the group, in the bottom 4%')
+  })
+
+  it('a chart carries its legend, its axis name with the unit and its title (charts had no legend or ticks)', () => {
+    const svg = chartSvg({
+      title: '各县类别分布',
+      categories: ['慈溪市', '余姚市'],
+      series: [
+        { name: 'A 类', data: [3, 4], stack: 'c' },
+        { name: 'D 类', data: [1, 2], stack: 'c' },
+      ],
+      valueAxis: '企业数（家）',
+      horizontal: true,
+    })
+    for (const text of ['A 类', 'D 类', '企业数（家）', '慈溪市', '余姚市'])
+      expect(svg).toContain(text)
+    expect(svg).toContain('aria-label="各县类别分布"')
   })
 })

@@ -63,6 +63,13 @@ function problemsOf(texts: string[], lang: 'zh' | 'en'): string[] {
   for (const raw of texts) {
     // Unified social credit codes (18 characters) are identifiers of firms, the same in both languages.
     const text = raw.replace(/\b[0-9A-Z]{18}\b/g, '')
+    // Times in Beijing time, not as stored (UTC, ISO with T and Z); numbers of 10,000 or more with 千分位.
+    if (/\d{4}-\d\d-\d\dT\d\d:\d\d/.test(text))
+      found.push(`an ISO/UTC time in "${text.slice(0, 80)}"`)
+    for (const n of text.match(
+      /(?<![\d,.\-#])\d{5,}(?:\.\d+)?(?=\s*(?:元|家|吨|亩|人|千瓦时|立方米|kWh|m³))/g,
+    ) ?? [])
+      found.push(`"${n}" without separators in "${text.slice(0, 80)}"`)
     if (lang === 'zh') {
       for (const word of text.match(/[A-Za-z][A-Za-z_]+/g) ?? [])
         if (!ZH_ALLOWED.has(word)) found.push(`English "${word}" in "${text.slice(0, 80)}"`)
@@ -123,7 +130,8 @@ describe.skipIf(!browserAvailable)('both languages on every page, for every role
           kinds.set(kind, ofKind + 1)
           seen.add(key)
           const res = await page.goto(url.toString())
-          if (!res || res.status() >= 500) {
+          // A page the nav offers opens for the role (the nav offered pages a role got 403 on).
+          if (!res || res.status() >= 500 || (depth === 0 && res.status() !== 200)) {
             problems.push(`${key}: ${res?.status()}`)
             continue
           }
