@@ -4,15 +4,10 @@
  * @module web/evaluation-words
  */
 import { type Lang, phrases } from './i18n.ts'
-import { BEIJING_NOTE, beijing } from './kit/format.ts'
 
 /** `text` with a note in brackets, as each language writes them. */
 export const paren = (lang: Lang, text: string, note: string) =>
   lang === 'zh' ? `${text}（${note}）` : `${text} (${note})`
-
-/** An instant in Beijing time with the zone said. */
-export const inBeijing = (lang: Lang, iso: string | null | undefined) =>
-  paren(lang, beijing(iso), BEIJING_NOTE[lang])
 
 export const w = phrases({
   title: { zh: '年度亩均效益评价', en: 'Annual per-mu evaluation' },

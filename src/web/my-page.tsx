@@ -11,11 +11,11 @@ import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { type Lang, langOf, phrases, t } from './i18n.ts'
-import { num, yuan } from './kit/format.ts'
+import { inBeijing, num, yuan } from './kit/format.ts'
 import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel, unitLabel } from './kit/labels.ts'
 import { Badge, Data, Facts, type FieldErrors, Notice, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
-import { ObjectionForm, Receipt, receiptNo, say as sayObjection, when } from './objection-form.tsx'
+import { ObjectionForm, Receipt, receiptNo, say as sayObjection } from './objection-form.tsx'
 import type { PageApp, PageDeps } from './page-kit.ts'
 import { rankWords } from './rank-words.ts'
 
@@ -116,7 +116,7 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
             <span id="my-score">{r.score === null ? '—' : num(r.score, 2)}</span>,
           ],
           [say(lang, 'rank'), <span id="my-rank">{rankWords(lang, r.rank, r.groupSize)}</span>],
-          [say(lang, 'publishedAt'), when(lang, pub.run.publishedAt)],
+          [say(lang, 'publishedAt'), inBeijing(lang, pub.run.publishedAt)],
         ]}
       />
       <h3>{say(lang, 'indicators')}</h3>
@@ -243,7 +243,7 @@ function ObjectionList(props: {
         empty={say(lang, 'noObjections')}
         rows={props.list.map((o) => [
           receiptNo(props.years.get(o.runId) ?? 0, o.id),
-          when(lang, o.filedAt),
+          inBeijing(lang, o.filedAt),
           <Data>{o.reason.length > 40 ? `${o.reason.slice(0, 40)}…` : o.reason}</Data>,
           <Badge lang={lang} status={o.status} />,
           <a href={`/my/objection?id=${o.id}&lang=${lang}`}>{say(lang, 'open')}</a>,

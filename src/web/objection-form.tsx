@@ -6,7 +6,7 @@
  */
 import type { Principal } from '../principal.ts'
 import { type Lang, phrases } from './i18n.ts'
-import { BEIJING_NOTE, beijing } from './kit/format.ts'
+import { inBeijing } from './kit/format.ts'
 import { classLabel } from './kit/labels.ts'
 import { Badge, Data, Facts, Field, type FieldErrors } from './kit/ui.tsx'
 import { CsrfField } from './layout.tsx'
@@ -38,13 +38,6 @@ export const say = phrases({
     en: 'Your objection is filed; keep this receipt. The review’s outcome will be shown here.',
   },
 })
-
-/** An instant in Beijing time with the zone said. */
-export function when(lang: Lang, iso: string | null | undefined): string {
-  return lang === 'zh'
-    ? `${beijing(iso)}（${BEIJING_NOTE.zh}）`
-    : `${beijing(iso)} (${BEIJING_NOTE.en})`
-}
 
 /** The receipt number people quote: the evaluation year and the objection's number. */
 export function receiptNo(year: number, id: number): string {
@@ -122,7 +115,7 @@ export function Receipt(props: { lang: Lang; o: ObjectionRecord; year: number })
         ? `${year} 年度评价（第 ${o.runId} 次）`
         : `${year} evaluation (run ${o.runId})`,
     ],
-    [say(lang, 'filedAt'), when(lang, o.filedAt)],
+    [say(lang, 'filedAt'), inBeijing(lang, o.filedAt)],
     [
       say(lang, 'state'),
       <span id="receipt-state">
@@ -147,7 +140,7 @@ export function Receipt(props: { lang: Lang; o: ObjectionRecord; year: number })
     items.push(
       [say(lang, 'decision'), <Data>{o.decision ?? '—'}</Data>],
       [say(lang, 'classAfter'), classLabel(lang, o.classAfter)],
-      [say(lang, 'decidedAt'), when(lang, o.decidedAt)],
+      [say(lang, 'decidedAt'), inBeijing(lang, o.decidedAt)],
     )
   return <Facts id={`receipt-${o.id}`} items={items as never} />
 }

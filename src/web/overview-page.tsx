@@ -11,7 +11,7 @@ import type { Services } from '../app/services.ts'
 import type { OverridePreview } from '../pricing/override-preview.ts'
 import type { Principal } from '../principal.ts'
 import { type Lang, langOf, phrases, t } from './i18n.ts'
-import { BEIJING_NOTE, beijing, num, yuan } from './kit/format.ts'
+import { inBeijing, num, yuan } from './kit/format.ts'
 import { classLabel, countyLabel, resourceLabel } from './kit/labels.ts'
 import { Badge, Chart, Data, Facts, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
@@ -199,7 +199,7 @@ function Overview(props: {
                   .map(([k, v]) => `${classLabel(lang, k)} ${num(v as number, 0)}`)
                   .join(' · '),
               ],
-              [say(lang, 'publishedAt'), `${beijing(run.publishedAt)}（${BEIJING_NOTE[lang]}）`],
+              [say(lang, 'publishedAt'), inBeijing(lang, run.publishedAt)],
             ]}
           />
         ) : (

@@ -11,7 +11,7 @@ import { NotFoundError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import type { MonthRow, TargetFigure } from '../programme/measure.ts'
 import { type Lang, phrases, t } from './i18n.ts'
-import { beijing, grouped, num, pct, yuan } from './kit/format.ts'
+import { grouped, inBeijing, num, pct, yuan } from './kit/format.ts'
 import { countyLabel, kindLabel, statusLabel } from './kit/labels.ts'
 import { Badge, Chart, Data, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
@@ -223,7 +223,7 @@ function programmeView(props: {
       const f = programme.fund(who, fundYear)
       fund = {
         fixed: true,
-        note: `${lang === 'zh' ? '已定案' : 'Fixed'} ${beijing(f.fixedAt)}（${lang === 'zh' ? '北京时间' : 'Beijing time'}）· ${f.fixedBy}`,
+        note: `${lang === 'zh' ? '已定案' : 'Fixed'} ${inBeijing(lang, f.fixedAt)} · ${f.fixedBy}`,
         allocation: f.allocation as never,
       }
     } catch (e) {

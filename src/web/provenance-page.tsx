@@ -12,12 +12,11 @@ import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
 import { type Lang, langOf, t } from './i18n.ts'
 import { EngineWords } from './kit/engine-words.tsx'
-import { grouped } from './kit/format.ts'
+import { grouped, inBeijing } from './kit/format.ts'
 import { classLabel, RESOURCE_UNIT, resourceLabel, statusLabel } from './kit/labels.ts'
 import { problemMessage } from './kit/problems.ts'
 import { Badge, Data, Notice } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
-import { when } from './objection-form.tsx'
 import type { PageApp, PageDeps } from './page-kit.ts'
 
 type Provenance = ReturnType<ProvenanceService['of']>
@@ -84,7 +83,7 @@ function OverridesInForce({ lang, record }: { lang: Lang; record: Provenance }) 
             {o.revisions.map((r) => (
               <tr>
                 <td>{statusLabel(lang, r.toStatus)}</td>
-                <td>{when(lang, r.at)}</td>
+                <td>{inBeijing(lang, r.at)}</td>
                 <td>
                   <Data>{r.by}</Data>
                 </td>
@@ -175,7 +174,7 @@ function Record({
         <p>
           {zh ? '版本' : 'Version'} {record.rules.versionId} (
           <code>sha256 {record.rules.hash.slice(0, 12)}</code>) · {zh ? '生效操作' : 'put in force'}{' '}
-          {when(lang, a.at)} · <Data>{a.by}</Data>
+          {inBeijing(lang, a.at)} · <Data>{a.by}</Data>
           {a.note ? (
             <>
               {' · '}
@@ -274,14 +273,14 @@ function EvaluationBasis({
             {zh ? '评价' : 'Evaluation'} #{ev.id}
             {zh ? `（${ev.year}）` : ` (${ev.year}) `}
             <Badge lang={lang} status={ev.status} /> · {zh ? '计算' : 'run'}{' '}
-            {when(lang, ev.createdAt)} · <Data>{ev.createdBy}</Data>
+            {inBeijing(lang, ev.createdAt)} · <Data>{ev.createdBy}</Data>
             {ev.notice ? (
               <>
                 {` · ${zh ? '公示' : 'notice'} ${ev.notice.from}–${ev.notice.to} · `}
                 <Data>{ev.notice.by}</Data>
               </>
             ) : null}{' '}
-            · {zh ? '发布' : 'published'} {ev.publishedAt ? when(lang, ev.publishedAt) : '—'} ·{' '}
+            · {zh ? '发布' : 'published'} {ev.publishedAt ? inBeijing(lang, ev.publishedAt) : '—'} ·{' '}
             <Data>{ev.publishedBy ?? '-'}</Data> · {zh ? '自' : 'binds from'}{' '}
             {ev.bindingFrom ?? '-'}
             {zh ? '起执行' : ''}
@@ -300,7 +299,7 @@ function EvaluationBasis({
           {ev.figures ? (
             <p>
               {zh ? '所评数据' : 'Figures rated'}: {ev.figures.year} v{ev.figures.version} ·{' '}
-              {when(lang, ev.figures.updatedAt)} · <Data>{ev.figures.updatedBy}</Data>
+              {inBeijing(lang, ev.figures.updatedAt)} · <Data>{ev.figures.updatedBy}</Data>
             </p>
           ) : (
             ''
@@ -308,10 +307,10 @@ function EvaluationBasis({
           {ev.objections.map((o) => (
             <p>
               {zh ? '异议' : 'Objection'} {o.id} <Badge lang={lang} status={o.status} /> ·{' '}
-              {when(lang, o.filedAt)} · <Data>{o.filedBy}</Data>: <Data>{o.reason}</Data>
+              {inBeijing(lang, o.filedAt)} · <Data>{o.filedBy}</Data>: <Data>{o.reason}</Data>
               {' → '}
               <Data>{o.decision ?? '—'}</Data>（{o.classBefore ?? '—'} → {o.classAfter ?? '—'}）·{' '}
-              {o.decidedAt ? when(lang, o.decidedAt) : '—'} · {o.decidedBy ?? '-'}
+              {o.decidedAt ? inBeijing(lang, o.decidedAt) : '—'} · {o.decidedBy ?? '-'}
             </p>
           ))}
         </div>

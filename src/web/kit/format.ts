@@ -57,3 +57,10 @@ export function beijing(iso: string | undefined | null): string {
 
 /** The zone note that goes with Beijing times. */
 export const BEIJING_NOTE: Record<Lang, string> = { zh: '北京时间', en: 'Beijing time' }
+
+/** An instant in Beijing time with the zone said, bracketed as each language does. */
+export function inBeijing(lang: Lang, iso: string | undefined | null): string {
+  return lang === 'zh'
+    ? `${beijing(iso)}（${BEIJING_NOTE.zh}）`
+    : `${beijing(iso)} (${BEIJING_NOTE.en})`
+}
