@@ -7,6 +7,7 @@ import { QuoteError } from '../errors.ts'
 import type { Rulebook, SurchargeC } from '../rulebook/compile.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import type { Resource } from '../rulebook/schema.ts'
+import { kindOf } from '../rulebook/tariff-kinds/index.ts'
 import { bindingOn, type QuoteOptions, type RatedFacts } from './facts.ts'
 import { allocateFen, Money, parseDecimal, yuan } from './money.ts'
 import {
@@ -405,14 +406,16 @@ export function ratesOn(
           notes,
         )) {
           if (c.kind === 'per-unit') perUnit.push(c)
-          else if (s.basis === 'quota' && !quota.some((q) => q.scheduleId === s.id)) {
-            quota.push({
-              scheduleId: s.id,
-              label: s.label,
-              annualQuota: Number(result.figures[s.quota.quotaInput] ?? 0),
-              basePrice: s.quota.basePrice,
-              bands: s.quota.bands,
-            })
+          else if (!quota.some((q) => q.scheduleId === s.id)) {
+            const terms = kindOf(s).quotaTerms?.(s)
+            if (terms)
+              quota.push({
+                scheduleId: s.id,
+                label: s.label,
+                annualQuota: Number(result.figures[terms.quotaInput] ?? 0),
+                basePrice: terms.basePrice,
+                bands: terms.bands,
+              })
           }
         }
       }

@@ -3,6 +3,7 @@
  * editor), both languages, and the names the pages give the rulebook's own codes (bases, methods, dimensions).
  * @module web/rules-words
  */
+import { kindOf } from '../rulebook/tariff-kinds/index.ts'
 import type { Lang } from './i18n.ts'
 import { phrases } from './i18n.ts'
 
@@ -69,13 +70,8 @@ export const rw = phrases({
   creditCodeTie: { zh: '统一社会信用代码', en: 'credit code' },
 })
 
-const BASIS: Record<string, { zh: string; en: string }> = {
-  class: { zh: '按评价类别', en: 'By class' },
-  category: { zh: '按行业分类', en: 'By sector category' },
-  intensity: { zh: '按单耗超限幅度', en: 'By intensity above a limit' },
-  quota: { zh: '超定额累进加价', en: 'Above quota, progressive' },
-}
-export const basisLabel = (lang: Lang, b: string) => BASIS[b]?.[lang] ?? '—'
+/** A tariff kind's name (each kind names itself). */
+export const basisLabel = (lang: Lang, b: string) => kindOf({ basis: b }).title[lang]
 
 const DIMENSION: Record<string, { zh: string; en: string }> = {
   county: { zh: '县（市、区）', en: 'county' },

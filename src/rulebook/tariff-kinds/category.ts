@@ -7,6 +7,7 @@ import { IdSchema, MoneySchema } from '../schema-parts.ts'
 import { scheduleBase, tariffKind } from './kind.ts'
 
 export const categoryKind = tariffKind({
+  title: { zh: '按行业分类', en: 'By sector category' },
   schema: z.strictObject({
     ...scheduleBase,
     basis: z.literal('category'),
@@ -28,4 +29,12 @@ export const categoryKind = tariffKind({
     return [m.perUnit(m.rate(row.rate), `${cat.label} (${where}, evaluation ${m.facts.year})`)]
   },
   describe: (s) => s.rates.map((r) => `${r.category} ${r.rate}`).join(', '),
+  cells: (s, w) =>
+    s.rates.map((r) => ({
+      path: `rates[category=${r.category}].rate`,
+      name: w.categoryLabel(r.category) ?? '—',
+      zhData: true,
+      value: r.rate,
+      unit: 'perUnit',
+    })),
 })

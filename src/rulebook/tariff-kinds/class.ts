@@ -7,6 +7,7 @@ import { ClassIdSchema, HISTORY_YEARS, MoneySchema } from '../schema-parts.ts'
 import { scheduleBase, tariffKind } from './kind.ts'
 
 export const classKind = tariffKind({
+  title: { zh: '按评价类别', en: 'By class' },
   schema: z.strictObject({
     ...scheduleBase,
     basis: z.literal('class'),
@@ -53,4 +54,17 @@ export const classKind = tariffKind({
         (r) => `${r.class}${r.minConsecutiveYears ? `(${r.minConsecutiveYears}y+)` : ''} ${r.rate}`,
       )
       .join(', '),
+  cells: (s, w) =>
+    s.rates.map((r) => ({
+      path: `rates[class=${r.class}][minConsecutiveYears=${r.minConsecutiveYears ?? ''}].rate`,
+      name: `${w.classLabel(r.class)}${
+        r.minConsecutiveYears
+          ? w.zh
+            ? `，连续第 ${r.minConsecutiveYears} 年起`
+            : `, from year ${r.minConsecutiveYears} in a row`
+          : ''
+      }`,
+      value: r.rate,
+      unit: 'perUnit',
+    })),
 })

@@ -6,10 +6,19 @@ import { z } from 'zod'
 import { categoryKind } from './category.ts'
 import { classKind } from './class.ts'
 import { intensityKind } from './intensity.ts'
-import type { ChargeMaker, KindCheck } from './kind.ts'
+import type { CellWords, ChargeMaker, KindCheck, QuotaTerms, RateCell } from './kind.ts'
 import { quotaKind } from './quota.ts'
 
-export type { ChargeMaker, KindCheck, QuotaBandSpec, ScheduleFacts, TariffKind } from './kind.ts'
+export type {
+  CellWords,
+  ChargeMaker,
+  KindCheck,
+  QuotaBandSpec,
+  QuotaTerms,
+  RateCell,
+  ScheduleFacts,
+  TariffKind,
+} from './kind.ts'
 
 /** A surcharge schedule: one of the kinds, told apart by `basis`. A new kind is added here, and only here. */
 export const SurchargeSchema = z.discriminatedUnion('basis', [
@@ -24,10 +33,13 @@ export type Basis = Surcharge['basis']
 
 /** A kind's methods for any schedule: kindOf chose the kind by the schedule's basis, so the shapes match. */
 export interface AnyKind {
+  title: { zh: string; en: string }
   ownFigures: boolean
   check(s: Surcharge, c: KindCheck): void
   charges<C>(s: Surcharge, m: ChargeMaker<C>): C[]
   describe(s: Surcharge): string
+  cells(s: Surcharge, w: CellWords): RateCell[]
+  quotaTerms?(s: Surcharge): QuotaTerms
 }
 
 const byBasis: ReadonlyMap<string, AnyKind> = new Map(

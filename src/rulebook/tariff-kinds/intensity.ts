@@ -7,9 +7,10 @@ import { z } from 'zod'
 import { FormulaEvalError } from '../../errors.ts'
 import { Money } from '../../pricing/money.ts'
 import { IdSchema, MoneySchema } from '../schema-parts.ts'
-import { scheduleBase, tariffKind } from './kind.ts'
+import { type RateCell, scheduleBase, tariffKind } from './kind.ts'
 
 export const intensityKind = tariffKind({
+  title: { zh: '按单耗超限幅度', en: 'By intensity above a limit' },
   schema: z.strictObject({
     ...scheduleBase,
     basis: z.literal('intensity'),
@@ -64,4 +65,34 @@ export const intensityKind = tariffKind({
   },
   describe: ({ intensity: i }) =>
     `+${i.ratePerStep} per ${i.step} of ${i.measure} over ${i.threshold}${i.maxRate ? ` (at most ${i.maxRate})` : ''}`,
+  cells({ intensity: i }, { zh }) {
+    const cells: RateCell[] = [
+      {
+        path: 'intensity.ratePerStep',
+        name: zh ? '每档加价' : 'Per step',
+        value: i.ratePerStep,
+        unit: 'perUnit',
+      },
+      {
+        path: 'intensity.threshold',
+        name: zh ? '起征值' : 'Threshold',
+        value: String(i.threshold),
+        unit: 'measure',
+      },
+      {
+        path: 'intensity.step',
+        name: zh ? '每档幅度' : 'Step',
+        value: String(i.step),
+        unit: 'measure',
+      },
+    ]
+    if (i.maxRate)
+      cells.push({
+        path: 'intensity.maxRate',
+        name: zh ? '加价上限' : 'At most',
+        value: i.maxRate,
+        unit: 'perUnit',
+      })
+    return cells
+  },
 })

@@ -62,8 +62,32 @@ export interface ChargeMaker<C> {
   note(text: string): void
 }
 
+/**
+ * A value of a schedule a person can change, one "cell" each: its path inside the item (as the dated change names
+ * it, e.g. `rates[class=D][minConsecutiveYears=].rate`), what it is called and its current value.
+ */
+export interface RateCell {
+  path: string
+  /** What the cell is, in the asked language (may hold a bureau-written Chinese label: `zhData`). */
+  name: string
+  /** True when `name` is a bureau-written (Chinese) label. */
+  zhData?: boolean
+  value: string
+  /** The value's unit: yuan per the resource's unit, a multiple, a percentage, or the measure's own unit. */
+  unit: 'perUnit' | 'multiple' | 'percent' | 'measure'
+}
+
+/** The words a kind's cells are named with: the language, and the rulebook's class and category names in it. */
+export interface CellWords {
+  zh: boolean
+  classLabel(id: string): string
+  categoryLabel(id: string): string | undefined
+}
+
 /** One tariff kind; `S` is its schedule's shape (as parsed from a rule file, plus whatever compilation adds). */
 export interface TariffKind<T extends z.ZodObject = z.ZodObject> {
+  /** What the kind is called on the pages. */
+  title: { zh: string; en: string }
   /** The schedule's schema: the common fields, `basis` as a literal, and the kind's own fields. */
   schema: T
   /** True when the charges depend on the firm's own figures (not worth sharing between firms). */
@@ -72,6 +96,17 @@ export interface TariffKind<T extends z.ZodObject = z.ZodObject> {
   charges<C>(s: z.infer<T>, m: ChargeMaker<C>): C[]
   /** The rates in one line, for `mujun rules show` (without the unit). */
   describe(s: z.infer<T>): string
+  /** The values a person can change, for the rules pages and the dated change form. */
+  cells(s: z.infer<T>, w: CellWords): RateCell[]
+  /** A kind charging use above a quota: its terms, listed apart from the per-unit rates in a tier's answer. */
+  quotaTerms?(s: z.infer<T>): QuotaTerms
+}
+
+/** The terms of a quota schedule as written in the rules. */
+export interface QuotaTerms {
+  quotaInput: string
+  basePrice: string
+  bands: QuotaBandSpec[]
 }
 
 /** Declares a kind with its types inferred from its schema. */

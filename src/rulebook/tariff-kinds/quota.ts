@@ -9,6 +9,7 @@ import { IdSchema, MoneySchema } from '../schema-parts.ts'
 import { scheduleBase, tariffKind } from './kind.ts'
 
 export const quotaKind = tariffKind({
+  title: { zh: '超定额累进加价', en: 'Above quota, progressive' },
   schema: z.strictObject({
     ...scheduleBase,
     basis: z.literal('quota'),
@@ -77,4 +78,23 @@ export const quotaKind = tariffKind({
   },
   describe: ({ quota: q }) =>
     q.bands.map((b) => `>${b.overFrom * 100}% +${b.extraMultiple}×${q.basePrice}`).join(', '),
+  quotaTerms: ({ quota: q }) => q,
+  cells: ({ quota: q }, { zh }) => [
+    {
+      path: 'quota.basePrice',
+      name: zh ? '基准价' : 'Base price',
+      value: q.basePrice,
+      unit: 'perUnit',
+    },
+    ...q.bands.map((b, j) => ({
+      path: `quota.bands.${j}.extraMultiple`,
+      name: zh
+        ? `超定额 ${pctBand(b.overFrom)}–${b.overTo === undefined ? '以上' : pctBand(b.overTo)} 加收倍数`
+        : `Over quota ${pctBand(b.overFrom)}–${b.overTo === undefined ? 'and above' : pctBand(b.overTo)}: extra multiple`,
+      value: b.extraMultiple,
+      unit: 'multiple' as const,
+    })),
+  ],
 })
+
+const pctBand = (x: number) => `${Math.round(x * 1000) / 10}%`
