@@ -508,7 +508,7 @@ describe('rulebook versions', () => {
     const p = (await res.json()) as { code: string; errors: { path: string; message: string }[] }
     expect(p.code).toBe('RULEBOOK_INVALID')
     expect(p.errors[0].message).toBe(
-      "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 39 more inputs and indicators (at indicators.0.formula)",
+      "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 40 more inputs and indicators (at indicators.0.formula)",
     )
     expect(t.store.listRulebookVersions()).toHaveLength(1)
   })

@@ -40,7 +40,7 @@ describe('quote input errors', () => {
     {
       description: 'unknown resource',
       req: { resource: 'steam' },
-      message: "unknown resource 'steam' (one of electricity, water, gas)",
+      message: "unknown resource 'steam' (one of electricity, water, gas, sewage)",
     },
     {
       description: 'too long',

@@ -115,14 +115,14 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '- { class: D, rate: 1.00 }\n\nstacking',
         ),
       expected: [
-        'pricing.yaml:114:27: money is a decimal string such as "0.30" (quoted), never a bare number (got 1) (at surcharges.8.rates.0.rate)',
+        'pricing.yaml:127:27: money is a decimal string such as "0.30" (quoted), never a bare number (got 1) (at surcharges.9.rates.0.rate)',
       ],
     },
     {
       description: 'unknown variable, with the formula column',
       texts: () => edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax / land_area'),
       expected: [
-        "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 39 more inputs and indicators (at indicators.0.formula)",
+        "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 40 more inputs and indicators (at indicators.0.formula)",
       ],
     },
     {
@@ -238,7 +238,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '- { class: D, rate: "1.00" }\n\nstacking',
           '- { class: E, rate: "1.00" }\n\nstacking',
         ),
-      expected: ["pricing.yaml:114:18: unknown class 'E' (at surcharges.8.rates.0.class)"],
+      expected: ["pricing.yaml:127:18: unknown class 'E' (at surcharges.9.rates.0.class)"],
     },
     {
       description: 'rank shares that do not add up to 1',
@@ -329,7 +329,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       description: 'a surcharge basis that is no tariff kind',
       texts: () => edited('pricing.yaml', '    basis: intensity\n', '    basis: intensive\n'),
       expected: [
-        'pricing.yaml:70:12: unknown basis "intensive": one of class, category, intensity, quota (at surcharges.5.basis)',
+        'pricing.yaml:70:12: unknown basis "intensive": one of class, category, intensity, quota, percent (at surcharges.5.basis)',
       ],
     },
     {
@@ -354,6 +354,32 @@ describe('rule file problems are reported with file:line:col and the field', () 
         ),
       expected: [
         'pricing.yaml:71:126: bands must be contiguous: expected overFrom 0.1 (at surcharges.5.quota.bands.1.overFrom)',
+      ],
+    },
+    {
+      description:
+        'a percentage row naming both a class and a category, and one naming an unknown category',
+      texts: () =>
+        edited(
+          'pricing.yaml',
+          '        - { class: C, percent: "15" }\n        - { class: D, percent: "30" }\n',
+          '        - { class: C, category: restrict, percent: "15" }\n        - { category: eliminte, percent: "30" }\n',
+        ),
+      expected: [
+        'pricing.yaml:116:11: a row names either a class or a category, not both or neither (at surcharges.8.percent.rates.0)',
+        "pricing.yaml:117:23: unknown category 'eliminte'; did you mean 'eliminate'? (at surcharges.8.percent.rates.1.category)",
+      ],
+    },
+    {
+      description: 'a percentage written as a number',
+      texts: () =>
+        edited(
+          'pricing.yaml',
+          '        - { class: C, percent: "15" }\n',
+          '        - { class: C, percent: 15 }\n',
+        ),
+      expected: [
+        'pricing.yaml:116:32: a percentage is a decimal string such as "15" (quoted), never a bare number (got 15) (at surcharges.8.percent.rates.0.percent)',
       ],
     },
   ])('$description', ({ texts, expected }) => {
@@ -416,7 +442,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
         : t,
     )
     expect(problemsOf(texts)).toEqual([
-      "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 39 more inputs and indicators (at indicators.0.formula)",
+      "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 40 more inputs and indicators (at indicators.0.formula)",
       "pricing.yaml:74:16: unknown indicator 'kwh_per_t' (at surcharges.5.intensity.measure)",
     ])
   })
@@ -475,7 +501,7 @@ describe('mujun rules check', () => {
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
-    expect(out[0]).toMatch(/ningbo: ok — 9 files, 37 inputs/)
+    expect(out[0]).toMatch(/ningbo: ok — 9 files, 38 inputs/)
     expect(await runCli(['rules', 'schema', '--out', join(dir, 'schema.json')], cio)).toBe(0)
     const schema = JSON.parse(readFileSync(join(dir, 'schema.json'), 'utf8'))
     expect(schema.anyOf).toHaveLength(2)
@@ -490,7 +516,7 @@ describe('mujun rules check', () => {
     const { err, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(1)
     expect(err[0]).toBe(
-      `${join(dir, 'ningbo', 'evaluation.yaml')}:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 39 more inputs and indicators (at indicators.0.formula)`,
+      `${join(dir, 'ningbo', 'evaluation.yaml')}:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 40 more inputs and indicators (at indicators.0.formula)`,
     )
   })
 

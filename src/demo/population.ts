@@ -116,6 +116,8 @@ export function syntheticPopulation(n: number, seed = 2024): Enterprise[] {
       water_quota_m3: Math.round(logn(22000, 0.8)),
       gas_m3: rnd() < 0.5 ? Math.round(energy * logn(120, 0.8)) : 0,
     }
+    // Sewage discharged: 85 % of the water used (no draw from the generator, so every other figure stays as it was).
+    f.sewage_m3 = Math.round((f.water_m3 as number) * 0.85)
     if (metal) {
       f.output_t = output
       f.energy_limit_kwh_per_t = 650

@@ -29,11 +29,15 @@ function previousYear(population: Enterprise[]): Enterprise[] {
   return population.map((e) => {
     const f: Enterprise['figures'] = {}
     for (const [k, v] of Object.entries(e.figures)) {
+      // Sewage follows the year's water (below), drawing nothing, so the other figures keep their draws.
+      if (k === 'sewage_m3') continue
       f[k] =
         typeof v === 'number' && k !== 'energy_limit_kwh_per_t' && !k.endsWith('_year')
           ? Math.round(v * (0.85 + 0.3 * rnd()) * 100) / 100
           : v
     }
+    if (typeof f.water_m3 === 'number' && 'sewage_m3' in e.figures)
+      f.sewage_m3 = Math.round(f.water_m3 * 0.85)
     if (typeof f.employees === 'number') f.employees = Math.max(3, Math.round(f.employees))
     // Above scale only from the later year: not yet in the earlier one's figures.
     delete f.above_scale_from_year

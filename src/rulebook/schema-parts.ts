@@ -49,5 +49,5 @@ export const itemBase = {
 /** A dated item: in force from `from`, until the day before `to`. */
 export const dated = { from: DateSchema, to: DateSchema.optional() }
 
-export const ResourceSchema = z.enum(['electricity', 'water', 'gas'])
+export const ResourceSchema = z.enum(['electricity', 'water', 'gas', 'sewage'])
 export type Resource = z.infer<typeof ResourceSchema>

@@ -98,6 +98,7 @@ function selfCheckOf(
     monthly: '100000',
     monthly_water: '0',
     monthly_gas: '0',
+    monthly_sewage: '0',
   }
   let note = ''
   // An enterprise that logged in sees its stored figures.

@@ -7,6 +7,7 @@ import { categoryKind } from './category.ts'
 import { classKind } from './class.ts'
 import { intensityKind } from './intensity.ts'
 import type { CellWords, ChargeMaker, KindCheck, QuotaTerms, RateCell } from './kind.ts'
+import { percentKind } from './percent.ts'
 import { quotaKind } from './quota.ts'
 
 export type {
@@ -26,8 +27,9 @@ export const SurchargeSchema = z.discriminatedUnion('basis', [
   categoryKind.schema,
   intensityKind.schema,
   quotaKind.schema,
+  percentKind.schema,
 ])
-const KINDS = [classKind, categoryKind, intensityKind, quotaKind]
+const KINDS = [classKind, categoryKind, intensityKind, quotaKind, percentKind]
 export type Surcharge = z.infer<typeof SurchargeSchema>
 export type Basis = Surcharge['basis']
 

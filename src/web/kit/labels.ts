@@ -82,6 +82,7 @@ const RESOURCE: Words = {
   electricity: { zh: '电', en: 'Electricity' },
   water: { zh: '水', en: 'Water' },
   gas: { zh: '天然气', en: 'Gas' },
+  sewage: { zh: '污水处理', en: 'Sewage treatment' },
 }
 
 /** The unit a resource is billed in. */
@@ -89,6 +90,7 @@ export const RESOURCE_UNIT: Record<string, { zh: string; en: string }> = {
   electricity: { zh: '千瓦时', en: 'kWh' },
   water: { zh: '立方米', en: 'm³' },
   gas: { zh: '立方米', en: 'm³' },
+  sewage: { zh: '立方米', en: 'm³' },
 }
 
 const CLASS: Words = {
