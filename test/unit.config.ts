@@ -13,6 +13,17 @@ export default defineConfig({
       'test/processes.test.ts', // servers and the CLI as processes on one database
       'test/hostile/attacks.test.ts', // against a real server
       'test/hostile/long-work.test.ts', // against a real server
+      // The second round of hostile input: each against real server processes.
+      'test/hostile/backups.test.ts',
+      'test/hostile/bodies.test.ts',
+      'test/hostile/demo-size.test.ts',
+      'test/hostile/drafts.test.ts',
+      'test/hostile/jobs-fair.test.ts',
+      'test/hostile/leaks.test.ts',
+      'test/hostile/sessions.test.ts',
+      'test/hostile/writer.test.ts',
+      'test/workbench/cross-site.test.ts', // a real server
+      'test/workbench/languages.test.ts', // chromium
       'test/browser.test.ts', // chromium
       'test/backup.test.ts', // a backup while a server process writes
       'test/crash.test.ts', // SIGKILLed child processes
@@ -27,7 +38,8 @@ export default defineConfig({
     maxWorkers: 2,
     // One module graph per worker across files: the core keeps no module-level state (test/structure.test.ts).
     isolate: false,
-    // bills, programme and programme-time each keep one suite against a real server: its name says so.
-    testNamePattern: /^(?!.*real server)/,
+    // bills, programme and programme-time each keep one suite against a real server, and the workbench's journey
+    // files one in a browser: their names say so.
+    testNamePattern: /^(?!.*(real server|browser))/,
   },
 })
