@@ -7,7 +7,7 @@ import { EngineWords } from '../../src/web/kit/engine-words.tsx'
 import { call, createTestApp } from '../support/app.ts'
 
 describe('engine explanations in Chinese', () => {
-  it('every reason and note of the demo, on three dates, reads in Chinese (English only inside code)', async () => {
+  it('every reason and note of the demo, on four dates, reads in Chinese (English only inside code)', async () => {
     const t = createTestApp({ size: 300 })
     const list = (await (
       await call(t.app, 'GET', '/v1/enterprises?limit=300', { token: t.tokens.bureau })
@@ -16,7 +16,7 @@ describe('engine explanations in Chinese', () => {
     expect(firms.length).toBeGreaterThan(100)
     const texts = new Set<string>()
     for (const code of firms)
-      for (const date of ['2024-06-01', '2025-03-01', '2026-01-01']) {
+      for (const date of ['2024-06-01', '2025-03-01', '2026-01-01', '2027-02-01']) {
         const res = await call(t.app, 'GET', `/v1/enterprises/${code}/tier?date=${date}`, {
           token: t.tokens.utility,
         })

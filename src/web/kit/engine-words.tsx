@@ -13,6 +13,18 @@ type Rewrite = [RegExp, (m: RegExpExecArray) => Child]
 
 const ZH: Rewrite[] = [
   [
+    /^class ([A-Z]): ([\d.]+)% of the base price ([\d.]+) \(evaluation (\d{4})\)$/,
+    (m) => `${m[1]} 类：按基准价 ${m[3]} 元加价 ${m[2]}%（${m[4]} 年度评价）`,
+  ],
+  [
+    /^(.+): ([\d.]+)% of the base price ([\d.]+) \(evaluation (\d{4})\)$/,
+    (m) => (
+      <>
+        <Data>{m[1]}</Data>：按基准价 {m[3]} 元加价 {m[2]}%（{m[4]} 年度评价）
+      </>
+    ),
+  ],
+  [
     /^class ([A-Z]) (.+?) \(evaluation (\d{4})(?:, (\d+) consecutive years)?\)$/,
     (m) => `${m[1]} 类（${m[2]}，${m[3]} 年度评价${m[4] ? `，连续 ${m[4]} 年` : ''}）`,
   ],
@@ -82,6 +94,17 @@ const ZH: Rewrite[] = [
 ]
 
 const EN: Rewrite[] = [
+  [
+    /^(.+): ([\d.]+)% of the base price ([\d.]+) \(evaluation (\d{4})\)$/,
+    (m) =>
+      /^class [A-Z]$/.test(m[1]) ? (
+        `${m[1]}: ${m[2]}% of the base price ¥${m[3]} (evaluation ${m[4]})`
+      ) : (
+        <>
+          <Data>{m[1]}</Data>: {m[2]}% of the base price ¥{m[3]} (evaluation {m[4]})
+        </>
+      ),
+  ],
   [
     /^class ([A-Z]) (.+?) \(evaluation (\d{4})(?:, (\d+) consecutive years)?\)$/,
     (m) => `class ${m[1]} (evaluation ${m[3]}${m[4] ? `, ${m[4]} consecutive years` : ''})`,
