@@ -8,6 +8,7 @@ import type { Rulebook, SurchargeC } from '../rulebook/compile.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import type { Resource } from '../rulebook/schema.ts'
 import { bindingOn, type QuoteOptions, type RatedFacts } from './facts.ts'
+import { listGate } from './lists.ts'
 import { allocateFen, Money, parseDecimal, yuan } from './money.ts'
 import {
   type Charge,
@@ -396,6 +397,11 @@ export function ratesOn(
     if (result) {
       for (const s of rules.sections.surcharges) {
         if (s.resource !== res.id || (s.sectors && !s.sectors.includes(result.sector))) continue
+        const gate = s.list === undefined ? undefined : listGate(options.lists, s.list, s.id, date)
+        if (gate && !gate.pays) {
+          notes.add(gate.note)
+          continue
+        }
         for (const c of chargesFor(
           s,
           result,
@@ -404,7 +410,7 @@ export function ratesOn(
           rules.sections.indicators,
           notes,
         )) {
-          if (c.kind === 'per-unit') perUnit.push(c)
+          if (c.kind === 'per-unit') perUnit.push(gate ? { ...c, reason: `${c.reason}, ${gate.reason}` } : c)
           else if (s.basis === 'quota' && !quota.some((q) => q.scheduleId === s.id)) {
             quota.push({
               scheduleId: s.id,
