@@ -410,7 +410,8 @@ export function ratesOn(
           rules.sections.indicators,
           notes,
         )) {
-          if (c.kind === 'per-unit') perUnit.push(gate ? { ...c, reason: `${c.reason}, ${gate.reason}` } : c)
+          if (c.kind === 'per-unit')
+            perUnit.push(gate ? { ...c, reason: `${c.reason}, ${gate.reason}` } : c)
           else if (s.basis === 'quota' && !quota.some((q) => q.scheduleId === s.id)) {
             quota.push({
               scheduleId: s.id,
