@@ -340,7 +340,7 @@ export class ListService {
     if (!correction)
       throw new CorrectionRequiredError(
         firstDay,
-        `${what} would change answers from ${firstDay}, before today (${today}). Date it ${today} or later, or make it as a correction: send correction {reason, document (文号)}`,
+        `${what} would change answers from ${firstDay}, before today (${today}). Date it ${today} or later, or make it as a correction with its reason and document (文号): correction {reason, document} over the API, --correction REASON --correction-document 文号 on the command line`,
       )
     return { ...correction, firstDay }
   }
