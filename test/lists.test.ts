@@ -10,6 +10,7 @@ import { withCheckChar } from '../src/enterprise/credit-code.ts'
 import type { RatedFacts } from '../src/pricing/facts.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
 import { edited } from './support/rulebook.ts'
+import { csrfOf, sessionCookie } from './support/session.ts'
 
 // The stainless schedule of 2017 on, made to name a list (a test rulebook: the shipped one names a list only for
 // the 2011 Ningbo opinion's years, before the demo's evaluations).
@@ -222,5 +223,98 @@ describe('the API', () => {
     expect(body.status).toBe('approved')
     expect(body.entries.map((e) => e.creditCode)).toEqual([code])
     expect((await call(t.app, 'GET', '/v1/lists', { token: t.tokens.enterprise })).status).toBe(403)
+  })
+})
+
+describe('the bureau page', () => {
+  const request = (path: string, init: RequestInit) => t.app.request(path, init)
+  const post = (path: string, cookie: string, fields: Record<string, string>) =>
+    request(path, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual',
+    })
+
+  it('shows the lists and a list with its entries, in Chinese and in English', async () => {
+    const cookie = await sessionCookie(request, t.tokens.utility)
+    const zh = await (await request('/lists', { headers: { cookie } })).text()
+    expect(zh).toContain('差别电价企业名单')
+    expect(zh).toContain('宁波市不锈钢企业差别电价名单（第一批）')
+    const en = await (
+      await request('/lists/test_stainless?lang=en', { headers: { cookie } })
+    ).text()
+    expect(en).toContain('Transition until (inclusive)')
+    expect(en).toContain('2026-02-28')
+    expect(en).toContain(firms[1].code)
+    // A utility reads; it has no form to change a list.
+    expect(en).not.toContain('id="add-entry"')
+  })
+
+  it('records a 复查 removal with the CSRF token, and keeps the input beside its error when refused', async () => {
+    const cookie = await sessionCookie(request, t.tokens.bureau)
+    const csrf = await csrfOf(request, cookie, '/lists/test_stainless')
+    const page = await (await request('/lists/test_stainless', { headers: { cookie } })).text()
+    expect(page).toContain('id="remove-entry"')
+    // Without the token: refused, nothing recorded.
+    const forged = await post('/lists/test_stainless/remove', cookie, {
+      creditCode: firms[0].code,
+      on: '2026-06-01',
+      ref: '复查〔2026〕9号',
+    })
+    expect(forged.status).toBe(403)
+    // A removal before the addition: the form again, the input kept, the error beside the date.
+    const early = await post('/lists/test_stainless/remove', cookie, {
+      _csrf: csrf,
+      creditCode: firms[0].code,
+      on: '2026-01-20',
+      ref: '复查〔2026〕9号',
+    })
+    expect(early.status).toBe(422)
+    const html = await early.text()
+    expect(html).toContain('移出日期须晚于列入日期')
+    expect(html).toContain('value="复查〔2026〕9号"')
+    expect(html).toContain('value="2026-01-20"')
+    const ok = await post('/lists/test_stainless/remove', cookie, {
+      _csrf: csrf,
+      creditCode: firms[0].code,
+      on: '2026-06-01',
+      ref: '复查〔2026〕9号',
+    })
+    expect(ok.status).toBe(303)
+    const after = t.services.lists.get(bureau, 'test_stainless')
+    expect(after.entries.find((e) => e.creditCode === firms[0].code)?.removedOn).toBe('2026-06-01')
+    // An addition dated before today without the correction's reason: said beside the reason field.
+    const other = t.store
+      .listEnterprises({ limit: 50, offset: 0 })
+      .rows.find((e) => !firms.some((f) => f.code === e.creditCode))!.creditCode
+    // (on the list approved above as a correction, which starts 2025-06-01)
+    const back = await post('/lists/test_backdated/add?lang=en', cookie, {
+      _csrf: csrf,
+      creditCode: other,
+      on: '2025-12-01',
+      ref: '第三批',
+    })
+    expect(back.status).toBe(422)
+    const said = await back.text()
+    expect(/id="f-correction-err"[^>]*>([^<]*)/.exec(said)?.[1]).toBe(
+      'A date before today is a correction: give its reason and document',
+    )
+  })
+
+  it('refuses the forms to any role but the bureau', async () => {
+    const cookie = await sessionCookie(request, t.tokens.economy)
+    // The economy office's page of the list has no form; its session's token is on every page's logout form.
+    expect(
+      await (await request('/lists/test_stainless', { headers: { cookie } })).text(),
+    ).not.toContain('id="add-entry"')
+    const csrf = await csrfOf(request, cookie)
+    const res = await post('/lists/test_stainless/add', cookie, {
+      _csrf: csrf,
+      creditCode: firms[1].code,
+      on: '2026-09-01',
+      ref: '第三批',
+    })
+    expect(res.status).toBe(403)
   })
 })
