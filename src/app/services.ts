@@ -73,8 +73,8 @@ export function createServices(
   })
   const programmeStore = new ProgrammeStore(store)
   const programme = new ProgrammeService(store, programmeStore, cache, rulebooks, enterprises)
-  const changes = new ChangeService(store, rulebooks, programme)
   const lists = new ListService(store, new ListStore(store), cache, rulebooks, enterprises)
+  const changes = new ChangeService(store, rulebooks, programme, (code) => lists.standingsOf(code))
   const pricing = new PricingService(
     cache,
     rulebooks,

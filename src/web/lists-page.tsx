@@ -22,7 +22,7 @@ export const lw = phrases({
   title: { zh: '差别电价企业名单', en: 'Designated lists for sector pricing' },
   intro: {
     zh: '名单内企业按所属价格规则缴纳行业差别电价：名单开始执行、过渡期结束后起计收；经复查合格移出名单的，自移出之日起停止计收。',
-    en: 'Firms on a list pay the sector surcharge of the schedule that names it, from the list’s start or the day after its transition period; a firm taken off after re-inspection (复查) pays nothing from the day it is removed.',
+    en: 'Firms on a list pay the sector surcharge of the schedule that names it, from the list’s start or the day after its transition period; a firm taken off after re-inspection pays nothing from the day it is removed.',
   },
   list: { zh: '名单', en: 'List' },
   label: { zh: '名称', en: 'Name' },
@@ -50,15 +50,15 @@ export const lw = phrases({
     zh: '移出日期（当日起停收）',
     en: 'Off the list from (nothing charged from that day)',
   },
-  removedRef: { zh: '复查文号', en: 'Re-inspection (复查) document' },
+  removedRef: { zh: '复查文号', en: 'Re-inspection document' },
   correctionNote: { zh: '更正', en: 'Correction' },
   noEntries: { zh: '名单内暂无企业', en: 'No firm on this list' },
   onListNow: { zh: '在册', en: 'On the list' },
   addTitle: { zh: '列入名单', en: 'Add a firm to the list' },
-  removeTitle: { zh: '复查合格移出名单', en: 'Take a firm off after re-inspection (复查)' },
+  removeTitle: { zh: '复查合格移出名单', en: 'Take a firm off after re-inspection' },
   onDay: { zh: '生效日期', en: 'From (date)' },
-  ref: { zh: '依据文号', en: 'Document (文号)' },
-  removeRef: { zh: '复查文号', en: 'Re-inspection document (文号)' },
+  ref: { zh: '依据文号', en: 'Document number' },
+  removeRef: { zh: '复查文号', en: 'Re-inspection document number' },
   choose: { zh: '请选择', en: 'Choose' },
   correction: {
     zh: '更正理由（生效日期早于今天时必填）',
@@ -408,7 +408,7 @@ function ListPage(props: {
               form="remove"
               firms={open.map((e) => ({
                 value: e.creditCode,
-                label: `${e.creditCode} ${name(e.creditCode)}`,
+                label: lang === 'zh' ? `${e.creditCode} ${name(e.creditCode)}` : e.creditCode,
               }))}
               values={props.form === 'remove' ? props.values : undefined}
               errors={props.form === 'remove' ? props.errors : undefined}
