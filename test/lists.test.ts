@@ -96,6 +96,7 @@ describe('a designated list with a transition period', () => {
     expect(rateOf(cached())).toBe(b.rate)
 
     // 复查 passed: b is off the list from 2026-03-16 (15 days charged in March, then nothing).
+    const knownBefore = t.store.now()
     const after = t.services.lists.remove(bureau, 'test_stainless', {
       creditCode: b.code,
       removedOn: '2026-03-16',
@@ -109,6 +110,18 @@ describe('a designated list with a transition period', () => {
     expect(q.notes.join('\n')).toContain('removed from list test_stainless')
     expect(rateOf(cached())).toBeUndefined()
     expect(rateOf(t.services.pricing.tierOf(b.code, '2026-03-15'))).toBe(b.rate)
+    // As known before the removal was recorded, March is charged in full (a bill issued then is reproduced).
+    const asBilled = t.services.pricing.quote(bureau, {
+      creditCode: b.code,
+      resource: 'electricity',
+      from: '2026-03-01',
+      to: '2026-04-01',
+      quantity: 31000,
+      knownAt: knownBefore,
+    })
+    expect(lines(asBilled)).toEqual([
+      { from: '2026-03-01', to: '2026-04-01', rate: b.rate, amount: amount(b.rate, 31000) },
+    ])
     // a is still charged; the removal was audited.
     expect(lines(quote(a.code, '2026-03-01', '2026-04-01', 31000))).toHaveLength(1)
     const audit = t.services.audit.list(bureau, { subject: 'list/test_stainless' })
