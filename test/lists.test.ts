@@ -231,10 +231,30 @@ describe('the API', () => {
     expect(bad.status).toBe(422)
     expect(bad.headers.get('content-type')).toContain('application/problem+json')
     expect(((await bad.json()) as { code: string }).code).toBe('LIST_REMOVAL_BEFORE_ADDITION')
+    // An If-Match older than the list is refused (412) and changes nothing; the current ETag passes.
+    const etag = ok.headers.get('etag')!
+    expect(etag).toMatch(/^"l\d+"$/)
+    const removed = await call(t.app, 'POST', '/v1/lists/api_list/removals', {
+      token: t.tokens.bureau,
+      body: { creditCode: code, removedOn: '2026-09-01', ref: '复查〔2026〕5号' },
+      headers: { 'if-match': etag },
+    })
+    expect(removed.status).toBe(200)
+    const stale = await call(t.app, 'POST', '/v1/lists/api_list/entries', {
+      token: t.tokens.bureau,
+      body: { creditCode: code, addedOn: '2026-10-01', ref: '第二批' },
+      headers: { 'if-match': etag },
+    })
+    expect(stale.status).toBe(412)
     const read = await call(t.app, 'GET', '/v1/lists/api_list', { token: t.tokens.utility })
+    expect(read.headers.get('etag')).toBe(removed.headers.get('etag'))
     const body = (await read.json()) as { status: string; entries: { creditCode: string }[] }
     expect(body.status).toBe('approved')
     expect(body.entries.map((e) => e.creditCode)).toEqual([code])
+    expect(body.entries[0]).toMatchObject({
+      removedOn: '2026-09-01',
+      removedRef: '复查〔2026〕5号',
+    })
     expect((await call(t.app, 'GET', '/v1/lists', { token: t.tokens.enterprise })).status).toBe(403)
   })
 })

@@ -7,10 +7,11 @@
  * @module app/lists
  */
 import { z } from 'zod'
+import { etagOf } from '../db/base-store.ts'
 import type { CorrectionNote, EntryRow, ListRow, ListStore } from '../db/list-store.ts'
 import type { Store } from '../db/store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
-import { CorrectionRequiredError, MujunError, NotFoundError } from '../errors.ts'
+import { CorrectionRequiredError, MujunError, NotFoundError, PreconditionError } from '../errors.ts'
 import { firstChargedDay, type ListStanding } from '../pricing/lists.ts'
 import type { Principal } from '../principal.ts'
 import { actorOf, authorize } from './authorize.ts'
@@ -79,6 +80,9 @@ export const ListRemoval = z.strictObject({
 export type ListRemoval = z.infer<typeof ListRemoval>
 
 export type ListAction = 'approve' | 'reject' | 'withdraw'
+
+/** A list's ETag: it moves with every decision, addition and removal (If-Match on a write is optional). */
+export const listEtag = (l: Pick<ListRow, 'version'>) => etagOf('l', l.version)
 
 export interface ListDetail extends ListRow {
   /** The first day a listed firm pays: the start, or the day after the transition. */
@@ -163,13 +167,20 @@ export class ListService {
    * The bureau approves or rejects a proposed list (with its 文号); its proposer withdraws it. An approval whose first
    * charged day is before today reaches back: it is made as a correction.
    */
-  decide(p: Principal | undefined, id: string, action: ListAction, body: ListDecision): ListDetail {
+  decide(
+    p: Principal | undefined,
+    id: string,
+    action: ListAction,
+    body: ListDecision,
+    ifMatch?: string,
+  ): ListDetail {
     const who = authorize(
       p,
       action === 'approve' ? 'list.approve' : action === 'reject' ? 'list.reject' : 'list.propose',
     )
     const d = ListDecision.parse(body)
     const row = this.row(id)
+    fresh(row, ifMatch)
     if (row.status !== 'proposed')
       throw new MujunError(
         'TRANSITION_NOT_ALLOWED',
@@ -204,10 +215,11 @@ export class ListService {
   }
 
   /** The bureau records a firm added to a list from `addedOn` (a backdated addition is a correction). */
-  add(p: Principal | undefined, id: string, body: ListAddition): ListDetail {
+  add(p: Principal | undefined, id: string, body: ListAddition, ifMatch?: string): ListDetail {
     const who = authorize(p, 'list.record')
     const req = ListAddition.parse(body)
     const row = this.live(id)
+    fresh(row, ifMatch)
     this.knownFirm(req.creditCode, 'creditCode')
     if (req.addedOn < row.startOn)
       throw invalid(
@@ -235,15 +247,17 @@ export class ListService {
       { creditCode: req.creditCode, addedOn: req.addedOn, addedRef: req.ref },
       actorOf(who),
       correction,
+      row.version,
     )
     return this.detail(this.row(id))
   }
 
   /** The bureau records a firm taken off a list after 复查, from `removedOn` (backdated: a correction). */
-  remove(p: Principal | undefined, id: string, body: ListRemoval): ListDetail {
+  remove(p: Principal | undefined, id: string, body: ListRemoval, ifMatch?: string): ListDetail {
     const who = authorize(p, 'list.record')
     const req = ListRemoval.parse(body)
     const row = this.live(id)
+    fresh(row, ifMatch)
     this.knownFirm(req.creditCode, 'creditCode')
     const entry = this.lists.openEntry(id, req.creditCode)
     if (!entry)
@@ -271,6 +285,7 @@ export class ListService {
       { removedOn: req.removedOn, removedRef: req.ref },
       actorOf(who),
       correction,
+      row.version,
     )
     return this.detail(this.row(id))
   }
@@ -347,6 +362,15 @@ export class ListService {
 }
 
 const maxDay = (a: string, b: string) => (a > b ? a : b)
+
+/** An If-Match, when sent, must be the list's current ETag (412 otherwise). */
+function fresh(row: ListRow, ifMatch: string | undefined) {
+  if (ifMatch === undefined || ifMatch === '*' || ifMatch === listEtag(row)) return
+  throw new PreconditionError(
+    `If-Match ${ifMatch} is stale; list ${row.id} is now ${listEtag(row)}: read it again`,
+    412,
+  )
+}
 
 const standingDates = (l: ListRow) => ({
   startOn: l.startOn,

@@ -4,7 +4,7 @@
  * @module db/list-store
  */
 import { and, asc, eq, isNull, sql } from 'drizzle-orm'
-import { ConflictError, NotFoundError } from '../errors.ts'
+import { ConflictError } from '../errors.ts'
 import type { Tx } from './base-store.ts'
 import { designatedListEntries, designatedLists } from './schema.ts'
 import type { Store } from './store.ts'
@@ -131,8 +131,15 @@ export class ListStore {
   }
 
   /** Adds a firm to a list; refused when it has an entry open there (checked inside the transaction). */
-  addEntry(listId: string, e: NewEntry, actor: string, correction?: CorrectionNote): EntryRow {
+  addEntry(
+    listId: string,
+    e: NewEntry,
+    actor: string,
+    correction: CorrectionNote | undefined,
+    version: number,
+  ): EntryRow {
     return this.store.write((tx) => {
+      this.bump(tx, listId, version)
       if (this.openEntry(listId, e.creditCode, tx))
         throw new ConflictError(`${e.creditCode} is already on list ${listId}`)
       const row = tx
@@ -146,7 +153,6 @@ export class ListStore {
         })
         .returning()
         .get()
-      this.bump(tx, listId)
       this.store.audit(tx, actor, 'list.entry.add', `list/${listId}`, {
         creditCode: e.creditCode,
         addedOn: e.addedOn,
@@ -163,9 +169,11 @@ export class ListStore {
     entryId: number,
     r: { removedOn: string; removedRef: string },
     actor: string,
-    correction?: CorrectionNote,
+    correction: CorrectionNote | undefined,
+    version: number,
   ): EntryRow {
     return this.store.write((tx) => {
+      this.bump(tx, listId, version)
       const row = tx
         .update(designatedListEntries)
         .set({
@@ -178,7 +186,6 @@ export class ListStore {
         .returning()
         .get()
       if (!row) throw new ConflictError(`entry ${entryId} of list ${listId} changed meanwhile`)
-      this.bump(tx, listId)
       this.store.audit(tx, actor, 'list.entry.remove', `list/${listId}`, {
         creditCode: row.creditCode,
         addedOn: row.addedOn,
@@ -222,13 +229,15 @@ export class ListStore {
     return lists.map((list) => ({ list, entries: entries.filter((e) => e.listId === list.id) }))
   }
 
-  private bump(tx: Tx, listId: string) {
+  /** Moves the list's version from `version` (the one the act was checked on): 409 when another act came first. */
+  private bump(tx: Tx, listId: string, version: number) {
     const n = tx
       .update(designatedLists)
       .set({ version: sql`${designatedLists.version} + 1` })
-      .where(eq(designatedLists.id, listId))
+      .where(and(eq(designatedLists.id, listId), eq(designatedLists.version, version)))
       .run()
-    if (n.changes === 0) throw new NotFoundError(`list ${listId}`)
+    if (n.changes === 0)
+      throw new ConflictError(`list ${listId} changed meanwhile; read it again and retry`)
   }
 }
 

@@ -4,7 +4,14 @@
  * @module http/routes/lists
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { ListAddition, ListDecision, ListProposal, ListRemoval } from '../../app/lists.ts'
+import {
+  ListAddition,
+  ListDecision,
+  type ListDetail,
+  ListProposal,
+  ListRemoval,
+  listEtag,
+} from '../../app/lists.ts'
 import type { Services } from '../../app/services.ts'
 import type { AppEnv } from '../context.ts'
 import { ListSchema, ListSummariesSchema, reply } from '../responses.ts'
@@ -37,7 +44,8 @@ const ROUTES = {
     method: 'get',
     path: '/v1/lists/{id}',
     tags: ['lists'],
-    summary: 'One list with every entry (added on, removed on after 复查, their documents)',
+    summary:
+      'One list with every entry (added on, removed on after 复查, their documents); its ETag, for an optional If-Match on the writes',
     request: { params: ListId },
     responses: reply(ListSchema, 'the list'),
   }),
@@ -74,22 +82,37 @@ const ROUTES = {
 }
 
 export function registerListRoutes(app: OpenAPIHono<AppEnv>, { lists }: Services) {
+  const tagged = <T extends ListDetail>(c: { header(k: string, v: string): void }, l: T): T => {
+    c.header('ETag', listEtag(l))
+    return l
+  }
   app.openapi(ROUTES['GET /v1/lists'], (c) => c.json({ lists: lists.all(c.get('principal')) }, 200))
   app.openapi(ROUTES['POST /v1/lists'], (c) =>
-    c.json(lists.propose(c.get('principal'), c.req.valid('json')), 201),
+    c.json(tagged(c, lists.propose(c.get('principal'), c.req.valid('json'))), 201),
   )
   app.openapi(ROUTES['GET /v1/lists/{id}'], (c) =>
-    c.json(lists.get(c.get('principal'), c.req.valid('param').id), 200),
+    c.json(tagged(c, lists.get(c.get('principal'), c.req.valid('param').id)), 200),
   )
   // The fixed paths before the one whose last segment is a parameter.
-  app.openapi(ROUTES['POST /v1/lists/{id}/entries'], (c) =>
-    c.json(lists.add(c.get('principal'), c.req.valid('param').id, c.req.valid('json')), 201),
-  )
-  app.openapi(ROUTES['POST /v1/lists/{id}/removals'], (c) =>
-    c.json(lists.remove(c.get('principal'), c.req.valid('param').id, c.req.valid('json')), 200),
-  )
+  app.openapi(ROUTES['POST /v1/lists/{id}/entries'], (c) => {
+    const { id } = c.req.valid('param')
+    const l = lists.add(c.get('principal'), id, c.req.valid('json'), c.req.header('if-match'))
+    return c.json(tagged(c, l), 201)
+  })
+  app.openapi(ROUTES['POST /v1/lists/{id}/removals'], (c) => {
+    const { id } = c.req.valid('param')
+    const l = lists.remove(c.get('principal'), id, c.req.valid('json'), c.req.header('if-match'))
+    return c.json(tagged(c, l), 200)
+  })
   app.openapi(ROUTES['POST /v1/lists/{id}/{action}'], (c) => {
     const { id, action } = c.req.valid('param')
-    return c.json(lists.decide(c.get('principal'), id, action, c.req.valid('json')), 200)
+    const l = lists.decide(
+      c.get('principal'),
+      id,
+      action,
+      c.req.valid('json'),
+      c.req.header('if-match'),
+    )
+    return c.json(tagged(c, l), 200)
   })
 }
