@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import type { ListStanding } from '../src/pricing/lists.ts'
 import { quote } from '../src/pricing/quote.ts'
 import { type RatingResult, rate } from '../src/rating/rate.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
@@ -14,6 +15,15 @@ interface CaseFile {
   name: string
   /** `filed-cixi`: the Ningbo rules with the Cixi override filed (test/fixtures/overrides), not the shipped draft. */
   rulebook?: 'filed-cixi'
+  /** Designated lists (名单) in force, as recorded; a firm's entries become its standing on each. */
+  lists?: {
+    id: string
+    label: string
+    document: string
+    startOn: string
+    transitionUntil?: string
+    entries: { code: string; from: string; to?: string; ref: string; removedRef?: string }[]
+  }[]
   evaluations: {
     year: number
     enterprises: {
@@ -106,7 +116,7 @@ describe('golden cases', () => {
           quantity: q.quantity,
           readings: q.readings,
         },
-        { preview: q.preview },
+        { preview: q.preview, lists: standingsOf(c.lists, q.code) },
       )
       expect(
         got.lines.map((l) => ({
@@ -126,3 +136,15 @@ describe('golden cases', () => {
     }
   })
 })
+
+/** A firm's standing on each case list it has an entry on (as the store hands them to pricing). */
+function standingsOf(lists: CaseFile['lists'], code: string): ListStanding[] {
+  return (lists ?? []).flatMap((l) => {
+    const entries = l.entries
+      .filter((e) => e.code === code)
+      .map(({ from, to, ref, removedRef }) => ({ from, to, ref, removedRef }))
+    if (entries.length === 0) return []
+    const { id, label, document, startOn, transitionUntil } = l
+    return [{ list: id, label, document, startOn, transitionUntil, entries }]
+  })
+}

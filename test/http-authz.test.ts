@@ -266,6 +266,37 @@ const ROUTES: Req[] = [
   { path: () => '/v1/funds/2017/preview', route: 'GET /v1/funds/:year/preview' },
   { path: () => '/v1/funds/2017', route: 'POST /v1/funds/:year' },
   { path: () => '/v1/funds/2015', route: 'GET /v1/funds/:year' },
+  // Designated lists (名单): 经信 proposes, the pricing bureau decides and records; an unknown list is a 404 past the
+  // role check.
+  { path: () => '/v1/lists', route: 'GET /v1/lists' },
+  {
+    path: () => '/v1/lists',
+    body: (c) => ({
+      id: 'authz_list',
+      label: '权限名单',
+      schedule: 'stainless_electricity',
+      document: '甬经信〔2026〕1号',
+      startOn: '2027-01-01',
+      entries: [{ creditCode: c }],
+    }),
+    route: 'POST /v1/lists',
+  },
+  { path: () => '/v1/lists/no_list', route: 'GET /v1/lists/:id' },
+  {
+    path: () => '/v1/lists/no_list/entries',
+    body: (c) => ({ creditCode: c, addedOn: '2027-01-01', ref: '第二批' }),
+    route: 'POST /v1/lists/:id/entries',
+  },
+  {
+    path: () => '/v1/lists/no_list/removals',
+    body: (c) => ({ creditCode: c, removedOn: '2027-02-01', ref: '复查' }),
+    route: 'POST /v1/lists/:id/removals',
+  },
+  ...(['approve', 'reject', 'withdraw'] as const).map((a) => ({
+    path: () => `/v1/lists/no_list/${a}`,
+    body: () => ({ ref: '甬发改〔2027〕1号', reason: 'authz check' }),
+    route: 'POST /v1/lists/:id/:action',
+  })),
 ]
 
 /** The roles the permission table allows the action a request performs (by its route and path). */

@@ -45,7 +45,7 @@ const PROPOSAL = draftOverride('cixi_openapi', '330282', '2027-01-01', {
 beforeAll(async () => {
   t = createTestApp({ size: 120 })
   doc = await (await call(t.app, 'GET', '/openapi.json')).json()
-  const { bureau, economy, utility, county, enterprise, creditCode } = t.tokens
+  const { bureau, economy, utility, county, enterprise, observer, creditCode } = t.tokens
   await record('GET', '/healthz', '/healthz')
   await record(
     'GET',
@@ -389,6 +389,36 @@ beforeAll(async () => {
   await record('GET', '/v1/funds/{year}/preview', '/v1/funds/2017/preview', { token: economy })
   await record('POST', '/v1/funds/{year}', '/v1/funds/2017', { token: economy })
   await record('GET', '/v1/funds/{year}', '/v1/funds/2017', { token: economy })
+  // Designated lists (名单): proposed by 经信, approved by the bureau, an addition and a removal after 复查.
+  const another = t.store
+    .listEnterprises({ limit: 50, offset: 0 })
+    .rows.find((e) => e.creditCode !== creditCode)!.creditCode
+  await record('POST', '/v1/lists', '/v1/lists', {
+    token: economy,
+    body: {
+      id: 'openapi_list',
+      label: '接口名单',
+      schedule: 'stainless_electricity',
+      document: '甬经信〔2026〕1号',
+      startOn: '2027-01-01',
+      transitionUntil: '2027-03-31',
+      entries: [{ creditCode }],
+    },
+  })
+  await record('POST', '/v1/lists/{id}/{action}', '/v1/lists/openapi_list/approve', {
+    token: bureau,
+    body: { ref: '甬发改价格〔2026〕1号' },
+  })
+  await record('POST', '/v1/lists/{id}/entries', '/v1/lists/openapi_list/entries', {
+    token: bureau,
+    body: { creditCode: another, addedOn: '2027-02-01', ref: '第二批' },
+  })
+  await record('POST', '/v1/lists/{id}/removals', '/v1/lists/openapi_list/removals', {
+    token: bureau,
+    body: { creditCode, removedOn: '2027-06-01', ref: '复查〔2027〕1号' },
+  })
+  await record('GET', '/v1/lists', '/v1/lists', { token: utility })
+  await record('GET', '/v1/lists/{id}', '/v1/lists/openapi_list', { token: observer })
   // Errors answer in the one problem shape.
   await record(
     'GET',

@@ -70,7 +70,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '  - id: foundry_electricity\n',
           '  - id: foundry_electricity\n   bad: [\n',
         ),
-      expected: ['pricing.yaml:54:1: YAML: Sequence item without - indicator'],
+      expected: ['pricing.yaml:55:1: YAML: Sequence item without - indicator'],
     },
     {
       description: 'an alias to a missing anchor (found by the fuzzer)',
@@ -115,7 +115,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '- { class: D, rate: 1.00 }\n\nstacking',
         ),
       expected: [
-        'pricing.yaml:127:27: money is a decimal string such as "0.30" (quoted), never a bare number (got 1) (at surcharges.9.rates.0.rate)',
+        'pricing.yaml:128:27: money is a decimal string such as "0.30" (quoted), never a bare number (got 1) (at surcharges.9.rates.0.rate)',
       ],
     },
     {
@@ -238,7 +238,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '- { class: D, rate: "1.00" }\n\nstacking',
           '- { class: E, rate: "1.00" }\n\nstacking',
         ),
-      expected: ["pricing.yaml:127:18: unknown class 'E' (at surcharges.9.rates.0.class)"],
+      expected: ["pricing.yaml:128:18: unknown class 'E' (at surcharges.9.rates.0.class)"],
     },
     {
       description: 'rank shares that do not add up to 1',
@@ -329,15 +329,15 @@ describe('rule file problems are reported with file:line:col and the field', () 
       description: 'a surcharge basis that is no tariff kind',
       texts: () => edited('pricing.yaml', '    basis: intensity\n', '    basis: intensive\n'),
       expected: [
-        'pricing.yaml:70:12: unknown basis "intensive": one of class, category, intensity, quota, percent (at surcharges.5.basis)',
+        'pricing.yaml:71:12: unknown basis "intensive": one of class, category, intensity, quota, percent (at surcharges.5.basis)',
       ],
     },
     {
       description: "a tariff kind's fields under another kind",
       texts: () => edited('pricing.yaml', '    basis: intensity\n', '    basis: quota\n'),
       expected: [
-        "pricing.yaml:65:5: missing required field 'quota' (at surcharges.5.quota)",
-        "pricing.yaml:73:5: unknown key(s) 'intensity': not part of the rule format; the keys here are id, label, source, assumed, note, from, to, resource, sectors, basis, quota (at surcharges.5.intensity)",
+        "pricing.yaml:66:5: missing required field 'quota' (at surcharges.5.quota)",
+        "pricing.yaml:74:5: unknown key(s) 'intensity': not part of the rule format; the keys here are id, label, source, assumed, note, from, to, resource, sectors, list, basis, quota (at surcharges.5.intensity)",
       ],
     },
     {
@@ -353,7 +353,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
             : t,
         ),
       expected: [
-        'pricing.yaml:71:126: bands must be contiguous: expected overFrom 0.1 (at surcharges.5.quota.bands.1.overFrom)',
+        'pricing.yaml:72:126: bands must be contiguous: expected overFrom 0.1 (at surcharges.5.quota.bands.1.overFrom)',
       ],
     },
     {
@@ -366,8 +366,8 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '        - { class: C, category: restrict, percent: "15" }\n        - { category: eliminte, percent: "30" }\n',
         ),
       expected: [
-        'pricing.yaml:116:11: a row names either a class or a category, not both or neither (at surcharges.8.percent.rates.0)',
-        "pricing.yaml:117:23: unknown category 'eliminte'; did you mean 'eliminate'? (at surcharges.8.percent.rates.1.category)",
+        'pricing.yaml:117:11: a row names either a class or a category, not both or neither (at surcharges.8.percent.rates.0)',
+        "pricing.yaml:118:23: unknown category 'eliminte'; did you mean 'eliminate'? (at surcharges.8.percent.rates.1.category)",
       ],
     },
     {
@@ -379,7 +379,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '        - { class: C, percent: 15 }\n',
         ),
       expected: [
-        'pricing.yaml:116:32: a percentage is a decimal string such as "15" (quoted), never a bare number (got 15) (at surcharges.8.percent.rates.0.percent)',
+        'pricing.yaml:117:32: a percentage is a decimal string such as "15" (quoted), never a bare number (got 15) (at surcharges.8.percent.rates.0.percent)',
       ],
     },
   ])('$description', ({ texts, expected }) => {
@@ -414,7 +414,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
     )
     expect(problemsOf(texts)).toEqual([
       'evaluation.yaml:149:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
-      "pricing.yaml:74:16: unknown indicator 'kwh_per_t' (at surcharges.5.intensity.measure)",
+      "pricing.yaml:75:16: unknown indicator 'kwh_per_t' (at surcharges.5.intensity.measure)",
     ])
     // The first indicator fails its schema: the scoring items, formulas and tie-breaks that name it (or the
     // indicators after it) are not reported as unknown on top.
@@ -443,7 +443,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
     )
     expect(problemsOf(texts)).toEqual([
       "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 40 more inputs and indicators (at indicators.0.formula)",
-      "pricing.yaml:74:16: unknown indicator 'kwh_per_t' (at surcharges.5.intensity.measure)",
+      "pricing.yaml:75:16: unknown indicator 'kwh_per_t' (at surcharges.5.intensity.measure)",
     ])
   })
 })

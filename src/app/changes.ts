@@ -9,6 +9,7 @@
 import type { Store } from '../db/store.ts'
 import { MujunError } from '../errors.ts'
 import { type ChangePreview, ChangePreviewer, type PreviewFirm } from '../pricing/change-preview.ts'
+import type { ListStanding } from '../pricing/lists.ts'
 import type { RatedFacts } from '../pricing/quote.ts'
 import type { Principal } from '../principal.ts'
 import { rate } from '../rating/rate.ts'
@@ -80,6 +81,8 @@ export class ChangeService {
     private readonly store: Store,
     private readonly rulebooks: RulebookService,
     private readonly programme: ProgrammeService,
+    /** A firm's standing on the designated lists (名单), as now. */
+    private readonly lists: (code: string) => ListStanding[] | undefined = () => undefined,
   ) {}
 
   /** The bureau's preview of city files `texts` becoming the version in force (now, or from `effectiveOn`). */
@@ -257,6 +260,8 @@ export class ChangeService {
           before: after.publish ? all.filter((h) => h.runId !== after.publish!.runId) : all,
           after: after.publish ? withPublication(all, after.publish) : all,
         }
+        const standing = this.lists(code)
+        if (standing) firm.lists = standing
         const closure = this.programme.closureOf(code)
         if (closure) {
           firm.closedBefore = closure.on

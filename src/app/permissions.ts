@@ -78,6 +78,13 @@ const TABLE = {
   // Where a role lands after logging in on the pages: the overview, else the programme, else the self-check.
   'home.overview':           [Y,     _,      Y,       _,     _,      _],
   'home.programme':          [_,     Y,      _,       Y,     _,      _],
+  // Designated lists (名单) for sector pricing: 经信 proposes a list, the pricing bureau approves it and records each
+  // later addition and each removal after 复查; utilities read them (they bill from them).
+  'list.read':               [Y,     Y,      Y,       Y,     Y,      _],
+  'list.propose':            [_,     Y,      _,       _,     _,      _],
+  'list.approve':            [Y,     _,      _,       _,     _,      _],
+  'list.reject':             [Y,     _,      _,       _,     _,      _],
+  'list.record':             [Y,     _,      _,       _,     _,      _],
 } as const satisfies Record<string, Row<boolean>>
 
 export type Action = keyof typeof TABLE

@@ -7,6 +7,7 @@ import { addDays } from '../dates.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
+import type { ListStanding } from '../pricing/lists.ts'
 import {
   bindingOn,
   type Quote,
@@ -35,6 +36,9 @@ export class PricingService {
     private readonly programme: ProgrammeService,
     /** Today's date in Ningbo, by the store's clock. */
     private readonly today: () => string,
+    /** A firm's standing on the designated lists (名单), as known at an instant (default now). */
+    private readonly lists: (code: string, at?: string) => ListStanding[] | undefined = () =>
+      undefined,
   ) {}
 
   /**
@@ -113,15 +117,10 @@ export class PricingService {
     // A firm closed under the programme is billed nothing from its closure date (its done closure, verified by
     // the economy office).
     const closure = this.programme.closureOf(req.creditCode, at)
-    const q = quote(
-      history,
-      rulebook,
-      req,
-      closure && {
-        closedFrom: closure.on,
-        closedBy: closureName(closure),
-      },
-    ) as Quote & {
+    const q = quote(history, rulebook, req, {
+      ...(closure && { closedFrom: closure.on, closedBy: closureName(closure) }),
+      lists: this.lists(req.creditCode, at),
+    }) as Quote & {
       rulebookVersion: number
       overrides: string[]
       knownAt?: string
@@ -207,7 +206,7 @@ export class PricingService {
           rates: [],
           notes: [`closed on ${closure.on} (${closureName(closure)}): no surcharge from that day`],
         }
-      : ratesOn(history, rulebook, date)
+      : ratesOn(history, rulebook, date, { lists: this.lists(code, knownAt) })
     // It binds until a later evaluation that is already published binds (or a re-publication of its year).
     const next = history
       .filter(

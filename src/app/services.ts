@@ -4,6 +4,7 @@
  * @module app/services
  */
 
+import { ListStore } from '../db/list-store.ts'
 import { ProgrammeStore } from '../db/programme-store.ts'
 import type { Store } from '../db/store.ts'
 import { AuditService } from './audit.ts'
@@ -12,6 +13,7 @@ import { ChangeService } from './changes.ts'
 import { EnterpriseService } from './enterprises.ts'
 import { EvaluationService } from './evaluations.ts'
 import { JobService } from './jobs.ts'
+import { ListService } from './lists.ts'
 import { type OverrideLimits, OverrideService } from './overrides.ts'
 import { OverviewService } from './overview.ts'
 import { PricingService } from './pricing.ts'
@@ -40,6 +42,7 @@ export interface Services {
   selfChecks: SelfCheckService
   overview: OverviewService
   audit: AuditService
+  lists: ListService
 }
 
 export function createServices(
@@ -70,9 +73,16 @@ export function createServices(
   })
   const programmeStore = new ProgrammeStore(store)
   const programme = new ProgrammeService(store, programmeStore, cache, rulebooks, enterprises)
-  const changes = new ChangeService(store, rulebooks, programme)
-  const pricing = new PricingService(cache, rulebooks, enterprises, evaluations, programme, () =>
-    store.today(),
+  const lists = new ListService(store, new ListStore(store), cache, rulebooks, enterprises)
+  const changes = new ChangeService(store, rulebooks, programme, (code) => lists.standingsOf(code))
+  const pricing = new PricingService(
+    cache,
+    rulebooks,
+    enterprises,
+    evaluations,
+    programme,
+    () => store.today(),
+    (code, at) => lists.standingsOf(code, at),
   )
   const tokens = new TokenService(store, cache, rulebooks, jobs)
   return {
@@ -92,5 +102,6 @@ export function createServices(
     selfChecks: new SelfCheckService(store, rulebooks, evaluations),
     overview: new OverviewService(store),
     audit: new AuditService(store),
+    lists,
   }
 }

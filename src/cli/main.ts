@@ -13,6 +13,7 @@ import {
   provenanceCmd,
   publishCmd,
 } from './evaluate-cmd.ts'
+import { listsCmd } from './lists-cmd.ts'
 import { billCmd, quoteCmd, rateCmd } from './pricing-cmd.ts'
 import { programmeCmd } from './programme-cmd.ts'
 import {
@@ -112,6 +113,21 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun programme requests --refuse ID --reason TEXT [--db data/mujun.db]
                                                decide one, as the economy office: accepting is a correction (the
                                                record counts from the day claimed), so it needs the document (文号)
+  mujun lists [--db data/mujun.db]            designated lists (名单) for sector pricing: id, status, schedule, start,
+                                               first charged day, firms on it today
+  mujun lists show ID [--format text|json] [--db data/mujun.db]
+                                               one list with its entries (added on, removed on after 复查)
+  mujun lists propose --id ID --label TEXT --schedule SCHEDULE --document 文号 --start YYYY-MM-DD
+                      [--transition-until YYYY-MM-DD] [--firms CODE,CODE,...] [--db data/mujun.db]
+                                               propose a list with its first batch, as the economy office
+  mujun lists approve|reject|withdraw ID [--ref 文号] [--reason TEXT] [--db data/mujun.db]
+                      [--correction REASON --correction-document 文号]
+                                               the pricing bureau's decision (withdraw: the economy office's); an
+                                               approval whose first charged day is past is a correction
+  mujun lists add|remove ID --credit-code CODE --on YYYY-MM-DD --ref 文号 [--db data/mujun.db]
+                      [--correction REASON --correction-document 文号]
+                                               record a firm added to a list, or taken off it after 复查, from a day
+                                               (before today only as a correction), as the pricing bureau
   mujun backup --out FILE [--db data/mujun.db]
                                                a consistent copy of the whole database while the service runs
                                                (never over an existing file), checked and recorded in the audit log
@@ -125,7 +141,9 @@ function usageOf(argv: string[]): string {
   const [cmd, sub] = argv
   if (!cmd) return USAGE
   const named = sub && !sub.startsWith('-') ? `${cmd} ${sub}` : cmd
-  return helpFor(cmd === 'rules' || cmd === 'tokens' || cmd === 'programme' ? named : cmd)
+  return helpFor(
+    cmd === 'rules' || cmd === 'tokens' || cmd === 'programme' || cmd === 'lists' ? named : cmd,
+  )
 }
 
 /** The usage lines of one command (with their continuation lines), or everything when none match. */
@@ -199,6 +217,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (cmd === 'quote') return quoteCmd(argv.slice(1), io)
   if (cmd === 'bill') return billCmd(argv.slice(1), io)
   if (cmd === 'programme') return programmeCmd(argv.slice(1), io)
+  if (cmd === 'lists') return listsCmd(argv.slice(1), io)
   if (cmd === 'serve') {
     await import('../server.ts')
     return 0

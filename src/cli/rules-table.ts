@@ -68,7 +68,7 @@ export function formatResolved(rb: Rulebook, r: ResolvedRules): string {
     const unit = rb.meta.resources.find((res) => res.id === x.resource)?.unit
     const what = kindOf(x).describe(x)
     out.push(
-      `  ${x.resource.padEnd(11)} ${x.id.padEnd(28)} ${x.basis.padEnd(9)} ${what} /${unit}   ${x.sectors ? `[${x.sectors.join(', ')}] ` : ''}${dates(x)} ${origin(x.origin)}${x.assumed ? ' (assumed)' : ''}`,
+      `  ${x.resource.padEnd(11)} ${x.id.padEnd(28)} ${x.basis.padEnd(9)} ${what} /${unit}   ${x.sectors ? `[${x.sectors.join(', ')}] ` : ''}${x.list ? `list ${x.list} ` : ''}${dates(x)} ${origin(x.origin)}${x.assumed ? ' (assumed)' : ''}`,
     )
   }
   out.push('', 'STACKING')

@@ -523,3 +523,62 @@ export const registryStamp = sqliteTable('registry_stamp', {
   id: integer('id').primaryKey(),
   stamp: integer('stamp').notNull(),
 })
+
+/**
+ * Designated lists (名单) for sector pricing: a list of firms a surcharge schedule names (`list:` in the rules), with
+ * its document, start and transition period. Proposed by the economy office, approved or rejected by the pricing
+ * bureau; only an approved list charges anyone. `version` moves with every change (If-Match).
+ */
+export const designatedLists = sqliteTable('designated_lists', {
+  id: text('id').primaryKey(),
+  label: text('label').notNull(),
+  /** The surcharge schedule (or category schedule) it governs: the rules' schedule id. */
+  schedule: text('schedule').notNull(),
+  /** The list's document (文号). */
+  document: text('document').notNull(),
+  startOn: text('start_on').notNull(),
+  /** Last day of the transition period (inclusive): listed firms pay from the day after. */
+  transitionUntil: text('transition_until'),
+  /** proposed → approved | rejected; proposed → withdrawn. */
+  status: text('status').notNull().$type<'proposed' | 'approved' | 'rejected' | 'withdrawn'>(),
+  version: integer('version').notNull().default(1),
+  proposedAt: text('proposed_at').notNull(),
+  proposedBy: text('proposed_by').notNull(),
+  decidedAt: text('decided_at'),
+  decidedBy: text('decided_by'),
+  /** The decision's reference (文号) and, for a rejection or withdrawal, its reason. */
+  decisionRef: text('decision_ref'),
+  decisionReason: text('decision_reason'),
+})
+
+/**
+ * A firm's entry on a designated list: on it from `addedOn`, off it from `removedOn` (after 复查). Each is recorded
+ * at an instant (`addedAt`, `removedAt`), so an answer as known at an earlier instant leaves out what came later.
+ */
+export const designatedListEntries = sqliteTable(
+  'designated_list_entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    listId: text('list_id')
+      .notNull()
+      .references(() => designatedLists.id),
+    creditCode: text('credit_code').notNull(),
+    addedOn: text('added_on').notNull(),
+    /** The document that lists the firm (the batch's 文号). */
+    addedRef: text('added_ref').notNull(),
+    addedAt: text('added_at').notNull(),
+    addedBy: text('added_by').notNull(),
+    /** A backdated addition: the correction's reason. */
+    addedCorrection: text('added_correction'),
+    removedOn: text('removed_on'),
+    /** The 复查 document that ends the entry. */
+    removedRef: text('removed_ref'),
+    removedAt: text('removed_at'),
+    removedBy: text('removed_by'),
+    removedCorrection: text('removed_correction'),
+  },
+  (t) => [
+    index('designated_list_entries_list').on(t.listId),
+    index('designated_list_entries_code').on(t.creditCode),
+  ],
+)

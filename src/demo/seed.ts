@@ -9,6 +9,7 @@ import { addDays } from '../dates.ts'
 import { withCheckChar } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import type { Principal } from '../principal.ts'
+import { seedLists } from './lists.ts'
 import { prng, syntheticPopulation } from './population.ts'
 import { seedProgramme } from './programme.ts'
 
@@ -110,6 +111,7 @@ function seed(services: Services, size: number): DemoTokens {
     lastRun = run.id
   }
   seedProgramme(services, current)
+  seedLists(services, current)
   // The demo enterprise is a 慈溪 firm rated D (or C) in 2024, so its tier and quotes show a surcharge (in a tiny
   // demo, whichever 慈溪 firm there is).
   const first = (c?: string) =>

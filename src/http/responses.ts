@@ -11,6 +11,7 @@ import { JobSchema } from './responses/jobs.ts'
 export * from './responses/common.ts'
 export * from './responses/evaluations.ts'
 export * from './responses/jobs.ts'
+export * from './responses/lists.ts'
 export * from './responses/rulebook.ts'
 export * from './responses/tiers.ts'
 /** The 202 answer of a route called with `Prefer: respond-async`: the job to poll. */

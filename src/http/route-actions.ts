@@ -87,4 +87,13 @@ export const ROUTE_ACTIONS: Record<string, RouteAction> = {
   'GET /v1/funds/:year/preview': 'programme.read',
   'POST /v1/funds/:year': 'programme.verify',
   'GET /v1/funds/:year': 'programme.read',
+  'GET /v1/lists': 'list.read',
+  'POST /v1/lists': 'list.propose',
+  'GET /v1/lists/:id': 'list.read',
+  'POST /v1/lists/:id/entries': 'list.record',
+  'POST /v1/lists/:id/removals': 'list.record',
+  'POST /v1/lists/:id/:action': {
+    param: 'action',
+    actions: { approve: 'list.approve', reject: 'list.reject', withdraw: 'list.propose' },
+  },
 }

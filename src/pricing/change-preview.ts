@@ -11,6 +11,7 @@
  */
 import type { Rulebook } from '../rulebook/compile.ts'
 import { kindOf } from '../rulebook/tariff-kinds/index.ts'
+import { type ListStanding, listsKey } from './lists.ts'
 import { Money } from './money.ts'
 import { bindingOn, type Quote, quote, type RatedFacts } from './quote.ts'
 
@@ -21,6 +22,8 @@ export interface PreviewFirm {
   after: readonly RatedFacts[]
   closedBefore?: string
   closedAfter?: string
+  /** Its standing on the designated lists (the same on both sides: an act previewed here changes no list). */
+  lists?: readonly ListStanding[]
 }
 
 export interface PreviewInput {
@@ -218,7 +221,7 @@ export class ChangePreviewer {
           return `${r.year}/${r.class}/${r.category?.category ?? ''}/${r.bindingFrom ?? ''}/${r.sector}/${r.county}/${figures}`
         })
         .join(';')
-    return `${resource}|${side(firm.before)}|${firm.closedBefore ?? ''}|${side(firm.after)}|${firm.closedAfter ?? ''}`
+    return `${resource}|${side(firm.before)}|${firm.closedBefore ?? ''}|${side(firm.after)}|${firm.closedAfter ?? ''}|${listsKey(firm.lists)}`
   }
 
   /** True when the firm's tariff differs between the two sides in some month of the horizon. */
@@ -377,7 +380,7 @@ export class ChangePreviewer {
       history,
       side === 'before' ? this.input.before : this.input.after,
       readings ? { resource, from, to, readings } : { resource, from, to, quantity },
-      closed ? { closedFrom: closed } : {},
+      { ...(closed && { closedFrom: closed }), lists: firm.lists },
     )
   }
 }

@@ -3,6 +3,7 @@
  * @module pricing/facts
  */
 import type { RatingResult } from '../rating/rate.ts'
+import type { ListStanding } from './lists.ts'
 
 /**
  * What pricing needs of an enterprise's evaluation result for one year, and from when it binds: the class of the
@@ -42,4 +43,6 @@ export interface QuoteOptions {
   closedFrom?: string
   /** The record of the closure, for the note. */
   closedBy?: string
+  /** The firm's standing on the designated lists (名单): schedules naming a list charge only its listed days. */
+  lists?: readonly ListStanding[]
 }

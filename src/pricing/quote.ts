@@ -9,6 +9,7 @@ import { resolve } from '../rulebook/resolve.ts'
 import type { Resource } from '../rulebook/schema.ts'
 import { kindOf } from '../rulebook/tariff-kinds/index.ts'
 import { bindingOn, type QuoteOptions, type RatedFacts } from './facts.ts'
+import { listGate } from './lists.ts'
 import { allocateFen, Money, parseDecimal, yuan } from './money.ts'
 import {
   type Charge,
@@ -397,6 +398,11 @@ export function ratesOn(
     if (result) {
       for (const s of rules.sections.surcharges) {
         if (s.resource !== res.id || (s.sectors && !s.sectors.includes(result.sector))) continue
+        const gate = s.list === undefined ? undefined : listGate(options.lists, s.list, s.id, date)
+        if (gate && !gate.pays) {
+          notes.add(gate.note)
+          continue
+        }
         for (const c of chargesFor(
           s,
           result,
@@ -405,7 +411,8 @@ export function ratesOn(
           rules.sections.indicators,
           notes,
         )) {
-          if (c.kind === 'per-unit') perUnit.push(c)
+          if (c.kind === 'per-unit')
+            perUnit.push(gate ? { ...c, reason: `${c.reason}, ${gate.reason}` } : c)
           else if (!quota.some((q) => q.scheduleId === s.id)) {
             const terms = kindOf(s).quotaTerms?.(s)
             if (terms)

@@ -12,6 +12,7 @@ import { resolve, ruleBoundaries } from '../rulebook/resolve.ts'
 import type { Resource } from '../rulebook/schema.ts'
 import { kindOf, type QuotaBandSpec } from '../rulebook/tariff-kinds/index.ts'
 import { bindingOf, bindingOn, type QuoteOptions, type RatedFacts } from './facts.ts'
+import { listBoundaries, listGate, listsKey } from './lists.ts'
 import { Money } from './money.ts'
 
 export const DAY = 86_400_000
@@ -170,7 +171,7 @@ export function tariffOf(
 ): TariffInterval[] {
   const tables = pricingTables(rulebook)
   const memo = getOrMake(tables.tariffs, history, () => new Map<string, TariffInterval[]>())
-  const key = [resource, year, options.preview ?? ''].join('|')
+  const key = [resource, year, options.preview ?? '', listsKey(options.lists)].join('|')
   const known = memo.get(key)
   if (known) return known
 
@@ -184,6 +185,9 @@ export function tariffOf(
     const b = bindingOf(h)
     if (b > first && b < `${year + 1}-01-01`) points.push(tables.date(b, 'binding date'))
   }
+  // A day a firm's standing on a designated list changes (its entry, removal, the end of a transition): a boundary.
+  for (const d of listBoundaries(options.lists))
+    if (d > first && d < `${year + 1}-01-01`) points.push(tables.date(d, 'list date'))
   points.push(Date.UTC(year + 1, 0, 1))
   points.sort((a, b) => a - b)
   for (let i = points.length - 1; i > 0; i--) if (points[i] === points[i - 1]) points.splice(i, 1)
@@ -199,6 +203,8 @@ export function tariffOf(
       result: RatedFacts
       charges: Charge[]
       notes: string[]
+      /** The charges as made to a firm on the schedule's list (their reason names the list and entry). */
+      listed?: Map<string, Charge[]>
     }
   >()
   for (let i = 0; i + 1 < points.length; i++) {
@@ -231,7 +237,22 @@ export function tariffOf(
         made.set(s, m)
       }
       for (const n of m.notes) notes.add(n)
-      if (m.charges.length > 0) applicable.push(m.charges)
+      if (m.charges.length === 0) continue
+      if (s.list === undefined) {
+        applicable.push(m.charges)
+        continue
+      }
+      const gate = listGate(options.lists, s.list, s.id, tables.iso(points[i]))
+      if (!gate.pays) {
+        notes.add(gate.note)
+        continue
+      }
+      m.listed ??= new Map()
+      applicable.push(
+        getOrMake(m.listed, gate.reason, (why) =>
+          m!.charges.map((c) => intern.charge({ ...c, reason: `${c.reason}, ${why}` })),
+        ),
+      )
     }
     // Arrays that grow by push keep spare room; what is kept with every firm's tariff is copied to its exact size.
     const exact = applicable.slice()

@@ -70,4 +70,8 @@ export const PAGE_ACTIONS: Record<string, Action | 'public'> = {
   'POST /programme/report': 'programme.write',
   'GET /my': 'programme.firm',
   'GET /my/objection': 'objection.read',
+  'GET /lists': 'list.read',
+  'GET /lists/:id': 'list.read',
+  'POST /lists/:id/add': 'list.record',
+  'POST /lists/:id/remove': 'list.record',
 }

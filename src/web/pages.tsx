@@ -7,6 +7,7 @@ import type { Services } from '../app/services.ts'
 import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
 import { registerEvaluationPages } from './evaluation-page.tsx'
 import { guardForms } from './form-guard.tsx'
+import { registerListPages } from './lists-page.tsx'
 import { registerLoginPages } from './login-page.tsx'
 import { registerMyPages } from './my-page.tsx'
 import { registerOverridePages } from './overrides-page.tsx'
@@ -49,4 +50,5 @@ export function registerWebRoutes(
   registerTokenPages(app, deps)
   registerEvaluationPages(app, deps)
   registerRulesPages(app, deps)
+  registerListPages(app, deps)
 }

@@ -16,6 +16,11 @@ export const scheduleBase = {
   resource: ResourceSchema,
   /** Sectors this schedule applies to; absent = every sector. */
   sectors: z.array(IdSchema).optional(),
+  /**
+   * A designated list (名单) of firms this schedule charges: a firm pays it on a day only if the list has it then and
+   * the list's transition period is over (the lists are records, see app/lists). Absent = every firm that qualifies.
+   */
+  list: IdSchema.optional(),
 }
 
 /** What a kind's checks see of the rulebook, and where they report (paths relative to the schedule). */
