@@ -1,0 +1,59 @@
+CREATE TABLE `collections` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`credit_code` text NOT NULL,
+	`county` text NOT NULL,
+	`month` text NOT NULL,
+	`resource` text NOT NULL,
+	`amount` text NOT NULL,
+	`source` text NOT NULL,
+	`reporter` text NOT NULL,
+	`reported_on` text NOT NULL,
+	`reported_at` text NOT NULL,
+	`reported_by` text NOT NULL,
+	`version` integer DEFAULT 1 NOT NULL,
+	`correction` text,
+	FOREIGN KEY (`credit_code`) REFERENCES `enterprises`(`credit_code`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `collections_firm_month_resource` ON `collections` (`credit_code`,`month`,`resource`);--> statement-breakpoint
+CREATE INDEX `collections_county_month` ON `collections` (`county`,`month`);--> statement-breakpoint
+CREATE INDEX `collections_reporter` ON `collections` (`reporter`,`month`);--> statement-breakpoint
+CREATE TABLE `refund_items` (
+	`run_id` integer NOT NULL,
+	`credit_code` text NOT NULL,
+	`county` text NOT NULL,
+	`class_before` text,
+	`class_after` text,
+	`rule` text,
+	`share` text,
+	`paid` text NOT NULL,
+	`amount` text NOT NULL,
+	`lines` text NOT NULL,
+	`reason` text NOT NULL,
+	PRIMARY KEY(`run_id`, `credit_code`),
+	FOREIGN KEY (`run_id`) REFERENCES `refund_runs`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `refund_items_county` ON `refund_items` (`county`);--> statement-breakpoint
+CREATE TABLE `refund_runs` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`year` integer NOT NULL,
+	`status` text NOT NULL,
+	`rulebook_version_id` integer NOT NULL,
+	`evaluation_before` integer NOT NULL,
+	`evaluation_after` integer NOT NULL,
+	`paid` text NOT NULL,
+	`total` text NOT NULL,
+	`summary` text NOT NULL,
+	`notice_from` text,
+	`notice_to` text,
+	`noticed_by` text,
+	`published_on` text,
+	`published_at` text,
+	`published_by` text,
+	`created_at` text NOT NULL,
+	`created_by` text NOT NULL,
+	FOREIGN KEY (`rulebook_version_id`) REFERENCES `rulebook_versions`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `refund_runs_year` ON `refund_runs` (`year`,`status`);
