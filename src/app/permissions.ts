@@ -78,6 +78,13 @@ const TABLE = {
   // Where a role lands after logging in on the pages: the overview, else the programme, else the self-check.
   'home.overview':           [Y,     _,      Y,       _,     _,      _],
   'home.programme':          [_,     Y,      _,       Y,     _,      _],
+  // The money: a utility reports what it collected; the ledger is read within each role's scope (a utility its own
+  // reports); refund runs are the economy office's, read by the city's offices and the counties.
+  'collections.report':      [_,     _,      _,       _,     Y,      _],
+  'ledger.read':             [Y,     Y,      Y,       Y,     Y,      Y],
+  'refunds.read':            [Y,     Y,      Y,       Y,     _,      _],
+  'refunds.run':             [_,     Y,      _,       _,     _,      _],
+  'refunds.publish':         [_,     Y,      _,       _,     _,      _],
 } as const satisfies Record<string, Row<boolean>>
 
 export type Action = keyof typeof TABLE

@@ -4,11 +4,13 @@
  * @module app/services
  */
 
+import { MoneyStore } from '../db/money-store.ts'
 import { ProgrammeStore } from '../db/programme-store.ts'
 import type { Store } from '../db/store.ts'
 import { AuditService } from './audit.ts'
 import { type CacheLimits, DEFAULT_CACHE_LIMITS, RevisionCache } from './cache.ts'
 import { ChangeService } from './changes.ts'
+import { CollectionService } from './collections.ts'
 import { EnterpriseService } from './enterprises.ts'
 import { EvaluationService } from './evaluations.ts'
 import { JobService } from './jobs.ts'
@@ -17,6 +19,7 @@ import { OverviewService } from './overview.ts'
 import { PricingService } from './pricing.ts'
 import { ProgrammeService } from './programme.ts'
 import { ProvenanceService } from './provenance.ts'
+import { RefundService } from './refunds.ts'
 import { RuleCheckThread } from './rule-check.ts'
 import { RulebookService } from './rulebooks.ts'
 import { SelfCheckService } from './self-check.ts'
@@ -40,6 +43,8 @@ export interface Services {
   selfChecks: SelfCheckService
   overview: OverviewService
   audit: AuditService
+  collections: CollectionService
+  refunds: RefundService
 }
 
 export function createServices(
@@ -75,6 +80,7 @@ export function createServices(
     store.today(),
   )
   const tokens = new TokenService(store, cache, rulebooks, jobs)
+  const money = new MoneyStore(store)
   return {
     store,
     cache,
@@ -92,5 +98,7 @@ export function createServices(
     selfChecks: new SelfCheckService(store, rulebooks, evaluations),
     overview: new OverviewService(store),
     audit: new AuditService(store),
+    collections: new CollectionService(store, money, enterprises, rulebooks, pricing),
+    refunds: new RefundService(store, money, rulebooks, evaluations),
   }
 }

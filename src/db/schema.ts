@@ -526,7 +526,7 @@ export const registryStamp = sqliteTable('registry_stamp', {
 
 /**
  * Differential surcharges a utility reports as collected (征收), one row per firm, month (YYYY-MM) and resource, in
- * exact yuan (a decimal string with two decimals). `reporter` is whose report it is (the utility token's label): a
+ * integer fen. `reporter` is whose report it is (the utility token's label): a
  * utility reads only its own. A second report of the same firm, month and resource is refused; it replaces the
  * first only as a correction (its reason and document in `correction`, the row's `version` moved, audited with the
  * amount before). Migration 0020.
@@ -542,7 +542,8 @@ export const collections = sqliteTable(
     county: text('county').notNull(),
     month: text('month').notNull(),
     resource: text('resource').notNull(),
-    amount: text('amount').notNull(),
+    /** Integer fen (0.01 yuan): SQLite sums integers exactly. */
+    amountFen: integer('amount_fen').notNull(),
     source: text('source', { enum: ['bills', 'csv'] }).notNull(),
     reporter: text('reporter').notNull(),
     /** The Ningbo day of the report (or of its correction). */
@@ -553,7 +554,8 @@ export const collections = sqliteTable(
     correction: text('correction', { mode: 'json' }).$type<{
       reason: string
       document: string
-      before: string
+      /** The amount replaced, in fen. */
+      beforeFen: number
     }>(),
   },
   (t) => [
@@ -609,11 +611,12 @@ export const refundItems = sqliteTable(
     classAfter: text('class_after'),
     rule: text('rule'),
     share: text('share'),
-    paid: text('paid').notNull(),
-    amount: text('amount').notNull(),
+    /** What the firm paid in the year, and what it gets back, in integer fen. */
+    paidFen: integer('paid_fen').notNull(),
+    amountFen: integer('amount_fen').notNull(),
     lines: text('lines', { mode: 'json' })
       .notNull()
-      .$type<{ resource: string; paid: string; share: string; amount: string }[]>(),
+      .$type<{ resource: string; paid: string; share: string; amount: string; fen: number }[]>(),
     reason: text('reason').notNull(),
   },
   (t) => [
