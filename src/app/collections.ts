@@ -13,7 +13,6 @@ import { MujunError } from '../errors.ts'
 import { Money } from '../pricing/money.ts'
 import type { Principal } from '../principal.ts'
 import { actorOf, authorize } from './authorize.ts'
-import type { BillItem } from './billing.ts'
 import type { EnterpriseService } from './enterprises.ts'
 import { ownCounty, ownCreditCode } from './permissions.ts'
 import type { PricingService } from './pricing.ts'
@@ -49,6 +48,9 @@ export function yuanOfFen(fen: number): string {
   const a = Math.abs(fen)
   return `${neg ? '-' : ''}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`
 }
+
+/** One request of a billing run: a parsed value, or why it is not one (as app/billing's BillItem). */
+export type BillItem = { value: unknown } | { error: unknown }
 
 const invalid = (message: string, details?: unknown) =>
   new MujunError('VALIDATION_FAILED', message, { status: 422, details })

@@ -7,7 +7,7 @@
 import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import { MujunError, NotFoundError } from '../errors.ts'
 import type { Tx } from './base-store.ts'
-import { collections, refundItems, refundRuns } from './schema.ts'
+import { collections, refundItems, refundRuns } from './money-schema.ts'
 import type { Store } from './store.ts'
 
 /** One collected amount as reported: a firm, month (YYYY-MM) and resource, in fen. */

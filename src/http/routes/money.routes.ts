@@ -78,7 +78,23 @@ const RefundRun = z
     evaluationAfter: z.number().int(),
     paid: Yuan,
     total: Yuan,
-    summary: z.record(z.string(), z.unknown()),
+    summary: z.object({
+      rulesOn: z
+        .string()
+        .openapi({ description: 'the day whose refund items were read: 31 December of the year' }),
+      rules: z.array(
+        z.object({ id: z.string(), label: z.string(), assumed: z.boolean(), document: z.string() }),
+      ),
+      byCounty: z.array(
+        z.object({
+          county: z.string(),
+          firms: z.number().int(),
+          refunded: z.number().int(),
+          paid: Yuan,
+          amount: Yuan,
+        }),
+      ),
+    }),
     noticeFrom: z.string().nullable(),
     noticeTo: z.string().nullable(),
     publishedOn: z.string().nullable(),
@@ -133,7 +149,10 @@ export const ROUTES = {
         offset: z.coerce.number().int().min(0).default(0),
       }),
     },
-    responses: reply(z.object({ rows: z.array(Collection) }), 'the collections'),
+    responses: reply(
+      z.object({ rows: z.array(Collection) }).openapi('Collections'),
+      'the collections',
+    ),
   }),
   'GET /v1/ledger': createRoute({
     method: 'get',
@@ -181,7 +200,7 @@ export const ROUTES = {
     tags: ['money'],
     summary: 'Refund runs, newest first',
     request: { query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }) },
-    responses: reply(z.object({ rows: z.array(RefundRun) }), 'the runs'),
+    responses: reply(z.object({ rows: z.array(RefundRun) }).openapi('RefundRuns'), 'the runs'),
   }),
   'GET /v1/refunds/{id}': createRoute({
     method: 'get',

@@ -6,7 +6,7 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import type { BillItem } from '../../app/billing.ts'
+import type { BillItem } from '../../app/collections.ts'
 import { QuoteBody } from '../../app/requests.ts'
 import type { Services } from '../../app/services.ts'
 import { MujunError } from '../../errors.ts'
