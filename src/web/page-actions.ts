@@ -70,4 +70,8 @@ export const PAGE_ACTIONS: Record<string, Action | 'public'> = {
   'POST /programme/report': 'programme.write',
   'GET /my': 'programme.firm',
   'GET /my/objection': 'objection.read',
+  'GET /refunds': 'refunds.read',
+  'POST /refunds/run': 'refunds.run',
+  'POST /refunds/notice': 'refunds.publish',
+  'POST /refunds/publish': 'refunds.publish',
 }

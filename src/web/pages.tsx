@@ -15,6 +15,7 @@ import { PAGE_ACTIONS } from './page-actions.ts'
 import { type PageApp, pageDeps } from './page-kit.ts'
 import { registerProgrammePages } from './programme-pages.tsx'
 import { registerProvenancePage } from './provenance-page.tsx'
+import { registerRefundPages } from './refunds-page.tsx'
 import { registerReportPages } from './report-page.tsx'
 import { registerRulesPages } from './rules-page.tsx'
 import { registerSelfCheckPages } from './self-check-page.tsx'
@@ -49,4 +50,5 @@ export function registerWebRoutes(
   registerTokenPages(app, deps)
   registerEvaluationPages(app, deps)
   registerRulesPages(app, deps)
+  registerRefundPages(app, deps)
 }
