@@ -76,6 +76,12 @@ describe('the refunds page', () => {
     const detail = await page(at)
     expect(detail).toContain('公示')
     expect(detail).toMatch(/data-refund="[^"]+">[\d,]+\.\d{2} 元/)
+    // In English, nothing Chinese but the data as written (the rule's title and document).
+    const en = (await page(at.replace('lang=zh', 'lang=en')))
+      .replace(/<span class="data"[^>]*>[\s\S]*?<\/span>/g, '')
+      .replace('>中文<', '><') // the link to the Chinese page
+    expect(en).toContain('Refund runs')
+    expect(en.replace(/<[^>]+>/g, ' ')).not.toMatch(/[\u4e00-\u9fff]/)
     // No confirmation ticked: refused beside the box, nothing changed.
     const unconfirmed = await post('/refunds/notice?lang=zh', { run: String(id) })
     expect(unconfirmed.status).toBe(422)
