@@ -5,6 +5,7 @@
  * @module web/refunds-page
  */
 import type { Context } from 'hono'
+import type { Child } from 'hono/jsx'
 import { type Action, can } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
@@ -125,14 +126,20 @@ export function MoneySection(props: { lang: Lang; services: Services; who: Princ
 }
 
 /** Why a firm gets what it gets, in the page's language (the trace's own reason is English). */
-function basis(lang: Lang, i: RunView['items'][number], rules: Map<string, string>): string {
+function basis(lang: Lang, i: RunView['items'][number], rules: Map<string, string>): Child {
   if (!i.rule) return say(lang, 'noRule')
+  const sep = lang === 'zh' ? '；' : '; '
   const from = i.classBefore ? classLabel(lang, i.classBefore) : '—'
   const to = i.classAfter ? classLabel(lang, i.classAfter) : '—'
-  const change = `${from} → ${to}`
-  return i.share
-    ? `${change}；${rules.get(i.rule) ?? ''}`
-    : `${change}；${say(lang, 'notImproved')}`
+  const change = `${from} → ${to}${sep}`
+  return i.share ? (
+    <>
+      {change}
+      <Data>{rules.get(i.rule) ?? ''}</Data>
+    </>
+  ) : (
+    `${change}${say(lang, 'notImproved')}`
+  )
 }
 
 function RunDetail(props: { lang: Lang; run: RunView; who: Principal; error?: string }) {
