@@ -254,12 +254,24 @@ describe('the yearly refund run', () => {
   })
 
   it('runs, goes through notice, is published (audited), and its refunds enter the ledger as returned', async () => {
-    const made = await call(t.app, 'POST', '/v1/refunds', {
+    // Run as a job: answered at once with the job to poll, its result the draft run.
+    const started = await call(t.app, 'POST', '/v1/refunds', {
       token: economy(),
       body: { year: 2024 },
+      headers: { prefer: 'respond-async' },
     })
-    expect(made.status).toBe(201)
-    const run = (await made.json()) as { id: number; status: string; total: string; paid: string }
+    expect(started.status).toBe(202)
+    const job = (await started.json()) as { id: string; kind: string }
+    expect(job.kind).toBe('refund')
+    let polled: { status: string; result: unknown } = { status: 'running', result: null }
+    for (let i = 0; i < 50 && polled.status === 'running'; i++) {
+      await new Promise((r) => setTimeout(r, 20))
+      polled = (await (
+        await call(t.app, 'GET', `/v1/jobs/${job.id}`, { token: economy() })
+      ).json()) as typeof polled
+    }
+    expect(polled.status).toBe('done')
+    const run = polled.result as { id: number; status: string; total: string; paid: string }
     expect(run.status).toBe('draft')
     // The demo's Cixi firm rated C for 2023 and B for 2024 paid in 2024 and gets three tenths back.
     expect(new Money(run.total).gt(0)).toBe(true)
@@ -313,5 +325,17 @@ describe('the yearly refund run', () => {
     ).json()) as { totals: { returned: string; held: string; collected: string } }
     expect(ledger.totals.returned).toBe(run.total)
     expect(ledger.totals.held).toBe(new Money(ledger.totals.collected).minus(run.total).toFixed(2))
+    // The utility that reported every amount sees every refund on them; one that reported nothing sees none.
+    const mine = (await (
+      await call(t.app, 'GET', `/v1/ledger?month=${pub.publishedOn.slice(0, 7)}`, {
+        token: t.tokens.utility,
+      })
+    ).json()) as { totals: { returned: string } }
+    expect(mine.totals.returned).toBe(run.total)
+    const other = t.store.createToken('utility', '', 'a third utility', { by: 'test' }).token
+    const theirs = (await (
+      await call(t.app, 'GET', `/v1/ledger?month=${pub.publishedOn.slice(0, 7)}`, { token: other })
+    ).json()) as { totals: { returned: string } }
+    expect(theirs.totals.returned).toBe('0.00')
   })
 })

@@ -50,7 +50,7 @@ export class RefundService {
    * collections), its class in the published evaluations of `year`−1 and `year`, under the rules in force now.
    * Refused before `year` is over, before the evaluation of `year` is published, and once a run of `year` is.
    */
-  run(p: Principal | undefined, year: number) {
+  run(p: Principal | undefined, year: number, onProgress?: (done: number, total: number) => void) {
     const who = authorize(p, 'refunds.run')
     const today = this.store.today()
     if (today < `${year + 1}-01-01`)
@@ -84,16 +84,20 @@ export class RefundService {
     }
     const classOf = (runId: number, code: string) =>
       this.store.runResult(runId, code)?.class ?? null
+    const total = firms.size
     const outcome = computeRefunds(
       rulebook.sections.refunds,
       year,
-      [...firms].map(([creditCode, f]) => ({
-        creditCode,
-        county: f.county,
-        paid: f.paid,
-        classBefore: classOf(before.id, creditCode),
-        classAfter: classOf(after.id, creditCode),
-      })),
+      [...firms].map(([creditCode, f], i) => {
+        if ((i + 1) % 1000 === 0 || i + 1 === total) onProgress?.(i + 1, total)
+        return {
+          creditCode,
+          county: f.county,
+          paid: f.paid,
+          classBefore: classOf(before.id, creditCode),
+          classAfter: classOf(after.id, creditCode),
+        }
+      }),
     )
     const row = this.money.insertRefundRun(
       {

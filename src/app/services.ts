@@ -65,7 +65,7 @@ export function createServices(
   const evaluations = new EvaluationService(store, cache, rulebooks)
   const jobs: JobService = new JobService(
     store,
-    () => ({ evaluations, enterprises, overrides, changes }),
+    () => ({ evaluations, enterprises, overrides, changes, refunds }),
     options.jobsDbPath,
   )
   const overrides: OverrideService = new OverrideService(store, rulebooks, {
@@ -81,6 +81,7 @@ export function createServices(
   )
   const tokens = new TokenService(store, cache, rulebooks, jobs)
   const money = new MoneyStore(store)
+  const refunds: RefundService = new RefundService(store, money, rulebooks, evaluations)
   return {
     store,
     cache,
@@ -99,6 +100,6 @@ export function createServices(
     overview: new OverviewService(store),
     audit: new AuditService(store),
     collections: new CollectionService(store, money, enterprises, rulebooks, pricing),
-    refunds: new RefundService(store, money, rulebooks, evaluations),
+    refunds,
   }
 }

@@ -3,7 +3,7 @@
  * @module http/routes/money.routes
  */
 import { createRoute, z } from '@hono/zod-openapi'
-import { reply } from '../responses.ts'
+import { accepted, reply } from '../responses.ts'
 
 const Yuan = z.string().openapi({ example: '1234.56', description: 'exact yuan, two decimals' })
 const Month = z
@@ -181,7 +181,7 @@ export const ROUTES = {
     path: '/v1/refunds',
     tags: ['money'],
     summary:
-      'Compute the refund (返还奖励) of a payment year as a draft run, by the rulebook’s `refunds` items in force on 31 December of that year: what each firm paid in the year (collections reported), its class in the published evaluations of the year before and of the year. Refused before the year is over (422 YEAR_NOT_OVER), before the evaluation of the year is published (422 NO_PUBLISHED_RUN), and once a run of the year is published (409)',
+      'Compute the refund (返还奖励) of a payment year as a draft run, by the rulebook’s `refunds` items in force on 31 December of that year: what each firm paid in the year (collections reported), its class in the published evaluations of the year before and of the year. Refused before the year is over (422 YEAR_NOT_OVER), before the evaluation of the year is published (422 NO_PUBLISHED_RUN), and once a run of the year is published (409). Runs off the request thread; with `Prefer: respond-async` answers 202 with the job at once',
     request: {
       body: {
         content: {
@@ -192,7 +192,7 @@ export const ROUTES = {
         required: true,
       },
     },
-    responses: reply(RefundRun, 'the draft run', 201),
+    responses: { ...reply(RefundRun, 'the draft run', 201), ...accepted },
   }),
   'GET /v1/refunds': createRoute({
     method: 'get',

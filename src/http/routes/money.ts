@@ -10,7 +10,7 @@ import type { BillItem } from '../../app/collections.ts'
 import { QuoteBody } from '../../app/requests.ts'
 import type { Services } from '../../app/services.ts'
 import { MujunError } from '../../errors.ts'
-import { type AppEnv, authorize, headerOf } from '../context.ts'
+import { type AppEnv, answerJob, authorize, headerOf } from '../context.ts'
 import { reply } from '../responses.ts'
 import { CorrectionQuery, Recorded, ROUTES } from './money.routes.ts'
 
@@ -54,7 +54,7 @@ async function billItems(c: Context<AppEnv>): Promise<BillItem[]> {
 }
 
 export function registerMoneyRoutes(app: OpenAPIHono<AppEnv>, services: Services) {
-  const { collections, refunds } = services
+  const { collections, refunds, jobs } = services
   app.openAPIRegistry.registerPath(
     createRoute({
       method: 'post',
@@ -102,7 +102,11 @@ export function registerMoneyRoutes(app: OpenAPIHono<AppEnv>, services: Services
   )
 
   app.openapi(ROUTES['POST /v1/refunds'], (c) =>
-    c.json(refunds.run(c.get('principal'), c.req.valid('json').year), 201),
+    answerJob<ReturnType<typeof refunds.run>, 201>(
+      c,
+      jobs.start(c.get('principal'), { kind: 'refund', year: c.req.valid('json').year }),
+      201,
+    ),
   )
 
   app.openapi(ROUTES['GET /v1/refunds'], (c) =>
