@@ -325,6 +325,16 @@ describe('the yearly refund run', () => {
     ).json()) as { totals: { returned: string; held: string; collected: string } }
     expect(ledger.totals.returned).toBe(run.total)
     expect(ledger.totals.held).toBe(new Money(ledger.totals.collected).minus(run.total).toFixed(2))
+    // 2024 is closed by its published refund: a late report of one of its months is a correction.
+    const refusedLate = await call(t.app, 'POST', '/v1/collections:import', {
+      token: t.tokens.utility,
+      ...csvBody([
+        'credit_code,month,resource,amount',
+        `${firms[100].code},2024-11,electricity,10.00`,
+      ]),
+    })
+    expect(refusedLate.status).toBe(409)
+    expect(((await refusedLate.json()) as { code: string }).code).toBe('COLLECTION_YEAR_REFUNDED')
     // The utility that reported every amount sees every refund on them; one that reported nothing sees none.
     const mine = (await (
       await call(t.app, 'GET', `/v1/ledger?month=${pub.publishedOn.slice(0, 7)}`, {

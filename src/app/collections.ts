@@ -273,6 +273,16 @@ export class CollectionService {
     source: 'bills' | 'csv',
     correction?: CollectionCorrection,
   ) {
+    // A year whose refund run is published is closed: what was paid in it was read then. Changing it reaches back.
+    const closed = [...new Set(rows.map((r) => Number(r.month.slice(0, 4))))].filter((y) =>
+      this.money.listRefundRuns(y).some((run) => run.status === 'published'),
+    )
+    if (closed.length > 0 && !correction)
+      throw new MujunError(
+        'COLLECTION_YEAR_REFUNDED',
+        `the refund of ${closed.join(', ')} is published, computed on what was reported then; a report of a month of ${closed.length > 1 ? 'those years' : 'that year'} is a correction (reason and document); nothing was recorded`,
+        { status: 409, details: { years: closed } },
+      )
     const r = this.money.report(
       rows,
       { source, reporter: who.label, actor: actorOf(who), today: this.store.today() },
