@@ -56,4 +56,25 @@ CREATE TABLE `refund_runs` (
 	FOREIGN KEY (`rulebook_version_id`) REFERENCES `rulebook_versions`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `refund_runs_year` ON `refund_runs` (`year`,`status`);
+CREATE INDEX `refund_runs_year` ON `refund_runs` (`year`,`status`);--> statement-breakpoint
+-- A refund run's items are its trace: never changed or removed (the run's status moves; its items stay as computed).
+-- Refund runs and collections are never removed (a collection changes only by a correction, kept on its row).
+CREATE TRIGGER `refund_items_no_update` BEFORE UPDATE ON `refund_items`
+BEGIN
+	SELECT RAISE(ABORT, 'refund_items is append-only: a row is never changed');
+END;
+--> statement-breakpoint
+CREATE TRIGGER `refund_items_no_delete` BEFORE DELETE ON `refund_items`
+BEGIN
+	SELECT RAISE(ABORT, 'refund_items is append-only: a row is never removed');
+END;
+--> statement-breakpoint
+CREATE TRIGGER `refund_runs_no_delete` BEFORE DELETE ON `refund_runs`
+BEGIN
+	SELECT RAISE(ABORT, 'refund_runs are never removed');
+END;
+--> statement-breakpoint
+CREATE TRIGGER `collections_no_delete` BEFORE DELETE ON `collections`
+BEGIN
+	SELECT RAISE(ABORT, 'collections are never removed');
+END;

@@ -315,6 +315,13 @@ describe('the yearly refund run', () => {
     })
     expect(again.status).toBe(409)
 
+    // Its items are its trace: the database refuses to change or remove them, whatever connection writes.
+    expect(() =>
+      t.store.db.$client.prepare('UPDATE refund_items SET amount_fen = 0').run(),
+    ).toThrow('refund_items is append-only')
+    expect(() => t.store.db.$client.prepare('DELETE FROM collections').run()).toThrow(
+      'collections are never removed',
+    )
     const audit = t.store.listAudit({ subject: `refund/${run.id}` }).map((a) => a.action)
     expect(audit.sort()).toEqual(['refund.notice', 'refund.publish', 'refund.run'])
 
