@@ -297,6 +297,32 @@ const ROUTES: Req[] = [
     body: () => ({ ref: '甬发改〔2027〕1号', reason: 'authz check' }),
     route: 'POST /v1/lists/:id/:action',
   })),
+  {
+    path: () => '/v1/collections',
+    body: (c) => [
+      {
+        creditCode: c,
+        resource: 'electricity',
+        quantity: '10',
+        from: '2025-01-01',
+        to: '2025-02-01',
+      },
+    ],
+    route: 'POST /v1/collections',
+  },
+  {
+    path: () => '/v1/collections:import',
+    raw: 'credit_code,month,resource,amount\n91330282MA000000A9,2025-01,electricity,1.00\n',
+    headers: { 'content-type': 'text/csv' },
+    route: 'POST /v1/collections:import',
+  },
+  { path: () => '/v1/collections', route: 'GET /v1/collections' },
+  { path: () => '/v1/ledger', route: 'GET /v1/ledger' },
+  { path: () => '/v1/refunds', body: () => ({ year: 2025 }), route: 'POST /v1/refunds' },
+  { path: () => '/v1/refunds', route: 'GET /v1/refunds' },
+  { path: () => '/v1/refunds/999', route: 'GET /v1/refunds/:id' },
+  { path: () => '/v1/refunds/999/notice', route: 'POST /v1/refunds/:id/notice' },
+  { path: () => '/v1/refunds/999/publish', route: 'POST /v1/refunds/:id/publish' },
 ]
 
 /** The roles the permission table allows the action a request performs (by its route and path). */

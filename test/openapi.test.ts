@@ -419,6 +419,38 @@ beforeAll(async () => {
   })
   await record('GET', '/v1/lists', '/v1/lists', { token: utility })
   await record('GET', '/v1/lists/{id}', '/v1/lists/openapi_list', { token: observer })
+  await record('POST', '/v1/collections', '/v1/collections', {
+    token: utility,
+    body: [
+      {
+        creditCode,
+        resource: 'electricity',
+        quantity: '1000',
+        from: '2024-03-01',
+        to: '2024-04-01',
+      },
+    ],
+  })
+  await record('POST', '/v1/collections:import', '/v1/collections:import', {
+    token: utility,
+    raw: `credit_code,month,resource,amount\n${creditCode},2024-04,electricity,12.34\n`,
+    headers: { 'content-type': 'text/csv' },
+  })
+  await record('GET', '/v1/collections', '/v1/collections', { token: utility })
+  await record('GET', '/v1/ledger', '/v1/ledger?by=firm', { token: bureau })
+  const refund = await record('POST', '/v1/refunds', '/v1/refunds', {
+    token: economy,
+    body: { year: 2024 },
+  })
+  await record('GET', '/v1/refunds', '/v1/refunds', { token: economy })
+  await record('GET', '/v1/refunds/{id}', `/v1/refunds/${refund.body.id}`, { token: county })
+  await record('POST', '/v1/refunds/{id}/notice', `/v1/refunds/${refund.body.id}/notice`, {
+    token: economy,
+  })
+  t.advanceDays(30)
+  await record('POST', '/v1/refunds/{id}/publish', `/v1/refunds/${refund.body.id}/publish`, {
+    token: economy,
+  })
   // Errors answer in the one problem shape.
   await record(
     'GET',

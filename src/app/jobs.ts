@@ -16,6 +16,7 @@ import type { ChangeService } from './changes.ts'
 import type { EnterpriseService } from './enterprises.ts'
 import type { EvaluationService } from './evaluations.ts'
 import type { OverrideService } from './overrides.ts'
+import type { RefundService } from './refunds.ts'
 
 export type JobRequest =
   | { kind: 'evaluate'; year: number }
@@ -28,6 +29,7 @@ export type JobRequest =
       months?: number
     }
   | { kind: 'publication-preview'; runId: number; publishedOn?: string; months?: number }
+  | { kind: 'refund'; year: number }
 
 export interface Job {
   id: string
@@ -59,6 +61,7 @@ const JOB_ACTIONS: Record<JobRequest['kind'], Action> = {
   preview: 'override.read',
   'city-preview': 'rulebook.preview',
   'publication-preview': 'evaluation.preview',
+  refund: 'refunds.run',
 }
 
 /** Finished jobs kept for GET /v1/jobs/{id}, oldest dropped first. */
@@ -120,6 +123,7 @@ export class JobService {
       enterprises: EnterpriseService
       overrides: OverrideService
       changes: ChangeService
+      refunds: RefundService
     },
     /** The database file a worker opens; undefined: jobs run in place. */
     dbPath: string | undefined,
@@ -365,6 +369,7 @@ export function runJob(
     enterprises: EnterpriseService
     overrides: OverrideService
     changes: ChangeService
+    refunds: RefundService
   },
   who: Principal,
   req: JobRequest,
@@ -375,6 +380,7 @@ export function runJob(
   if (req.kind === 'publication-preview')
     return s.changes.previewPublication(who, req.runId, req, onProgress)
   if (req.kind === 'preview') return s.overrides.preview(who, req.overrideId, req.year)
+  if (req.kind === 'refund') return s.refunds.run(who, req.year, onProgress)
   return s.enterprises.importCsv(who, req.csv, req.year, req.skipBad, onProgress)
 }
 

@@ -85,6 +85,13 @@ const TABLE = {
   'list.approve':            [Y,     _,      _,       _,     _,      _],
   'list.reject':             [Y,     _,      _,       _,     _,      _],
   'list.record':             [Y,     _,      _,       _,     _,      _],
+  // The money: a utility reports what it collected; the ledger is read within each role's scope (a utility its own
+  // reports); refund runs are the economy office's, read by the city's offices and the counties.
+  'collections.report':      [_,     _,      _,       _,     Y,      _],
+  'ledger.read':             [Y,     Y,      Y,       Y,     Y,      Y],
+  'refunds.read':            [Y,     Y,      Y,       Y,     _,      _],
+  'refunds.run':             [_,     Y,      _,       _,     _,      _],
+  'refunds.publish':         [_,     Y,      _,       _,     _,      _],
 } as const satisfies Record<string, Row<boolean>>
 
 export type Action = keyof typeof TABLE

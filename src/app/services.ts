@@ -5,11 +5,13 @@
  */
 
 import { ListStore } from '../db/list-store.ts'
+import { MoneyStore } from '../db/money-store.ts'
 import { ProgrammeStore } from '../db/programme-store.ts'
 import type { Store } from '../db/store.ts'
 import { AuditService } from './audit.ts'
 import { type CacheLimits, DEFAULT_CACHE_LIMITS, RevisionCache } from './cache.ts'
 import { ChangeService } from './changes.ts'
+import { CollectionService } from './collections.ts'
 import { EnterpriseService } from './enterprises.ts'
 import { EvaluationService } from './evaluations.ts'
 import { JobService } from './jobs.ts'
@@ -19,6 +21,7 @@ import { OverviewService } from './overview.ts'
 import { PricingService } from './pricing.ts'
 import { ProgrammeService } from './programme.ts'
 import { ProvenanceService } from './provenance.ts'
+import { RefundService } from './refunds.ts'
 import { RuleCheckThread } from './rule-check.ts'
 import { RulebookService } from './rulebooks.ts'
 import { SelfCheckService } from './self-check.ts'
@@ -43,6 +46,8 @@ export interface Services {
   overview: OverviewService
   audit: AuditService
   lists: ListService
+  collections: CollectionService
+  refunds: RefundService
 }
 
 export function createServices(
@@ -63,7 +68,7 @@ export function createServices(
   const evaluations = new EvaluationService(store, cache, rulebooks)
   const jobs: JobService = new JobService(
     store,
-    () => ({ evaluations, enterprises, overrides, changes }),
+    () => ({ evaluations, enterprises, overrides, changes, refunds }),
     options.jobsDbPath,
   )
   const overrides: OverrideService = new OverrideService(store, rulebooks, {
@@ -85,6 +90,8 @@ export function createServices(
     (code, at) => lists.standingsOf(code, at),
   )
   const tokens = new TokenService(store, cache, rulebooks, jobs)
+  const money = new MoneyStore(store)
+  const refunds: RefundService = new RefundService(store, money, rulebooks, evaluations)
   return {
     store,
     cache,
@@ -103,5 +110,7 @@ export function createServices(
     overview: new OverviewService(store),
     audit: new AuditService(store),
     lists,
+    collections: new CollectionService(store, money, enterprises, rulebooks, pricing),
+    refunds,
   }
 }

@@ -16,6 +16,7 @@ import {
 import { listsCmd } from './lists-cmd.ts'
 import { billCmd, quoteCmd, rateCmd } from './pricing-cmd.ts'
 import { programmeCmd } from './programme-cmd.ts'
+import { ledgerCmd, refundsCmd } from './refunds-cmd.ts'
 import {
   rulesCheck,
   rulesDiff,
@@ -128,6 +129,18 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
                       [--correction REASON --correction-document 文号]
                                                record a firm added to a list, or taken off it after 复查, from a day
                                                (before today only as a correction), as the pricing bureau
+  mujun refunds run --year YYYY [--db data/mujun.db]
+                                               the refund (返还奖励) of what firms paid in YYYY, by the rules'
+                                               refunds items, as a draft run (after the evaluation of YYYY is
+                                               published), as the economy office
+  mujun refunds list [--year YYYY] [--db data/mujun.db]
+  mujun refunds show ID [--format table|json] [--db data/mujun.db]
+                                               a run's refunds, each with its reason
+  mujun refunds notice ID [--db data/mujun.db] put a draft run to notice (公示) for the rulebook's period
+  mujun refunds publish ID [--db data/mujun.db]
+                                               publish it after its notice: its refunds count as returned from today
+  mujun ledger [--year YYYY | --month YYYY-MM] [--county CODE] [--by county|firm] [--format table|json]
+               [--db data/mujun.db]            collected, returned and held per county (or firm) and month
   mujun backup --out FILE [--db data/mujun.db]
                                                a consistent copy of the whole database while the service runs
                                                (never over an existing file), checked and recorded in the audit log
@@ -142,7 +155,13 @@ function usageOf(argv: string[]): string {
   if (!cmd) return USAGE
   const named = sub && !sub.startsWith('-') ? `${cmd} ${sub}` : cmd
   return helpFor(
-    cmd === 'rules' || cmd === 'tokens' || cmd === 'programme' || cmd === 'lists' ? named : cmd,
+    cmd === 'rules' ||
+      cmd === 'tokens' ||
+      cmd === 'programme' ||
+      cmd === 'lists' ||
+      cmd === 'refunds'
+      ? named
+      : cmd,
   )
 }
 
@@ -218,6 +237,8 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (cmd === 'bill') return billCmd(argv.slice(1), io)
   if (cmd === 'programme') return programmeCmd(argv.slice(1), io)
   if (cmd === 'lists') return listsCmd(argv.slice(1), io)
+  if (cmd === 'refunds') return refundsCmd(argv.slice(1), io)
+  if (cmd === 'ledger') return ledgerCmd(argv.slice(1), io)
   if (cmd === 'serve') {
     await import('../server.ts')
     return 0

@@ -92,6 +92,11 @@ export function formatResolved(rb: Rulebook, r: ResolvedRules): string {
     out.push(
       `  ${x.id.padEnd(22)} ${x.amount} yuan a year: ${x.criteria.map((c) => `${c.id} ${c.weight}`).join(', ')}   ${dates(x)} ${origin(x.origin)}${x.assumed ? ' (assumed)' : ''}`,
     )
+  out.push('', 'REFUNDS')
+  for (const x of s.refunds)
+    out.push(
+      `  ${x.id.padEnd(22)} ${x.basis} ${x.shares.map((r) => `${r.from}→${r.to.join('/')} ${r.share}`).join(', ')}${x.counties ? ` in ${x.counties.join(', ')}` : ''}   ${dates(x)} ${origin(x.origin)}${x.assumed ? ' (assumed)' : ''}`,
+    )
   // A heading with nothing under it says so: a section whose items all start later (or ended) is not a blank.
   const lines: string[] = []
   out.forEach((line, i) => {

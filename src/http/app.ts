@@ -15,6 +15,7 @@ import { registerBillRoutes } from './routes/bills.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
 import { registerEvaluationRoutes } from './routes/evaluations.ts'
 import { registerListRoutes } from './routes/lists.ts'
+import { registerMoneyRoutes } from './routes/money.ts'
 import { registerOverrideRoutes } from './routes/overrides.ts'
 import { registerPricingRoutes } from './routes/pricing.ts'
 import { registerProgrammeRoutes } from './routes/programme.ts'
@@ -81,6 +82,7 @@ export function createApi(deps: AppDeps & { services: Services; authLimiter: Aut
   registerTokenRoutes(app, services)
   registerProgrammeRoutes(app, services)
   registerListRoutes(app, services)
+  registerMoneyRoutes(app, services)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

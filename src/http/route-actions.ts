@@ -96,4 +96,13 @@ export const ROUTE_ACTIONS: Record<string, RouteAction> = {
     param: 'action',
     actions: { approve: 'list.approve', reject: 'list.reject', withdraw: 'list.propose' },
   },
+  'POST /v1/collections': 'collections.report',
+  'POST /v1/collections:import': 'collections.report',
+  'GET /v1/collections': 'ledger.read',
+  'GET /v1/ledger': 'ledger.read',
+  'POST /v1/refunds': 'refunds.run',
+  'GET /v1/refunds': 'refunds.read',
+  'GET /v1/refunds/:id': 'refunds.read',
+  'POST /v1/refunds/:id/notice': 'refunds.publish',
+  'POST /v1/refunds/:id/publish': 'refunds.publish',
 }

@@ -13,6 +13,7 @@ import {
   type DatedSection,
   type Deadline,
   type Fund,
+  type Refund,
   type RuleFile,
   type Scoring,
   type SectorTable,
@@ -343,5 +344,28 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
       seen.add(c.id)
     })
     return { ...f, origin }
+  },
+  refunds(item, env) {
+    const { loc, path, origin, report, classIds, resourceIds } = env
+    const r = item as Refund
+    const seen = new Set<string>()
+    r.shares.forEach((row, j) => {
+      for (const [k, c] of [
+        ['from', row.from] as const,
+        ...row.to.map((c, i) => [`to.${i}`, c] as const),
+      ])
+        if (!classIds.has(c))
+          report(loc, [...path, 'shares', j, ...k.split('.')], `unknown class '${c}'`)
+      if (seen.has(row.from))
+        report(loc, [...path, 'shares', j, 'from'], `a second row for class '${row.from}'`)
+      seen.add(row.from)
+      if (row.to.includes(row.from))
+        report(loc, [...path, 'shares', j, 'to'], `class '${row.from}' to itself is no improvement`)
+    })
+    r.resources?.forEach((x, j) => {
+      if (!resourceIds.has(x))
+        report(loc, [...path, 'resources', j], `resource '${x}' is not declared in the rulebook`)
+    })
+    return { ...r, origin }
   },
 }

@@ -231,6 +231,38 @@ export const FundSchema = z.strictObject({
     .min(1),
 })
 
+/** A share of an amount as an exact decimal string from "0" to "1" ("0.50" is half), never a binary float. */
+export const ShareSchema = z
+  .string({ message: 'a share is a decimal string such as "0.50" (quoted), never a bare number' })
+  .regex(
+    /^(0(\.\d{1,6})?|1(\.0{1,6})?)$/,
+    'a share is a decimal string from "0" to "1", e.g. "0.50"',
+  )
+
+/**
+ * Returning part of the collected differential surcharges (差别化电价征收及返还奖励): a refund run for payment year Y
+ * uses the items in force on 31 December of Y. `class_improvement`: a firm whose class in the evaluation of year Y
+ * (published in Y+1) is one of a row's `to` classes while its class in the evaluation of Y−1 (the class it paid by in
+ * Y) is the row's `from`, gets `share` of what it paid in Y on `resources` (every resource when left out) back. An
+ * item with `counties` applies to firms of those counties only, and before an item without them.
+ */
+export const RefundSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  basis: z.enum(['class_improvement']),
+  counties: z.array(CountyCodeSchema).min(1).optional(),
+  resources: z.array(ResourceSchema).min(1).optional(),
+  shares: z
+    .array(
+      z.strictObject({
+        from: ClassIdSchema,
+        to: z.array(ClassIdSchema).min(1),
+        share: ShareSchema,
+      }),
+    )
+    .min(1),
+})
+
 /**
  * Every rule section and the schema of its items, in the order files and tables show them: the one list of sections
  * (names, the rule file, the dated sections and the compiled sections all follow from it).
@@ -250,6 +282,7 @@ const SECTION_ITEMS = {
   targets: TargetSchema,
   deadlines: DeadlineSchema,
   funds: FundSchema,
+  refunds: RefundSchema,
 }
 export type SectionName = keyof typeof SECTION_ITEMS
 export const SECTION_NAMES = Object.keys(SECTION_ITEMS) as SectionName[]
@@ -386,6 +419,7 @@ export type { Surcharge } from './tariff-kinds/index.ts'
 export type Deadline = z.infer<typeof DeadlineSchema>
 export type Fund = z.infer<typeof FundSchema>
 export type FundMetric = z.infer<typeof FundMetricSchema>
+export type Refund = z.infer<typeof RefundSchema>
 export type RuleFile = z.infer<typeof RuleFileSchema>
 export type OverrideFile = z.infer<typeof OverrideFileSchema>
 export type PeerDimension = z.infer<typeof PeerDimensionSchema>

@@ -74,6 +74,7 @@ const STRINGS = {
     zh: '按整治提升项目及一企一档处置记录计算',
     en: 'measured from the projects and each enterprise’s disposition record',
   },
+  refundsNav: { zh: '征收与返还', en: 'Collected and returned' },
 } as const
 
 export type Key = keyof typeof STRINGS

@@ -46,6 +46,7 @@ const NAV: { path: string; key: Key; action: Action | 'public' }[] = [
   { path: '/tokens', key: 'tokensNav', action: 'token.manage' },
   { path: '/provenance', key: 'provenance', action: 'provenance.read' },
   { path: '/lists', key: 'listsNav', action: 'list.read' },
+  { path: '/refunds', key: 'refundsNav', action: 'refunds.read' },
 ]
 
 /** The nav entries `who` may open (the anonymous visitor: the public ones). */

@@ -17,6 +17,7 @@ import { Badge, Chart, Data, Facts, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
 import type { PageApp, PageDeps } from './page-kit.ts'
 import { CountyTable, MonthlyChart, stateOf, TargetsTable } from './programme-page.tsx'
+import { MoneySection } from './refunds-page.tsx'
 
 export function registerOverviewPage(app: PageApp, { services, who }: PageDeps) {
   app.get('/overview', async (c) => {
@@ -230,6 +231,7 @@ function Overview(props: {
           label={(k) => rulebook.sectors.find((s) => s.id === k)?.label ?? k}
         />
       </section>
+      <MoneySection lang={lang} services={services} who={who} />
       <section id="pending">
         <h2>{t(lang, 'pending')}</h2>
         <PendingTable lang={lang} pending={pending} previews={previews} />

@@ -74,4 +74,8 @@ export const PAGE_ACTIONS: Record<string, Action | 'public'> = {
   'GET /lists/:id': 'list.read',
   'POST /lists/:id/add': 'list.record',
   'POST /lists/:id/remove': 'list.record',
+  'GET /refunds': 'refunds.read',
+  'POST /refunds/run': 'refunds.run',
+  'POST /refunds/notice': 'refunds.publish',
+  'POST /refunds/publish': 'refunds.publish',
 }

@@ -16,6 +16,7 @@ import { PAGE_ACTIONS } from './page-actions.ts'
 import { type PageApp, pageDeps } from './page-kit.ts'
 import { registerProgrammePages } from './programme-pages.tsx'
 import { registerProvenancePage } from './provenance-page.tsx'
+import { registerRefundPages } from './refunds-page.tsx'
 import { registerReportPages } from './report-page.tsx'
 import { registerRulesPages } from './rules-page.tsx'
 import { registerSelfCheckPages } from './self-check-page.tsx'
@@ -51,4 +52,5 @@ export function registerWebRoutes(
   registerEvaluationPages(app, deps)
   registerRulesPages(app, deps)
   registerListPages(app, deps)
+  registerRefundPages(app, deps)
 }

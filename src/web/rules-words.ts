@@ -111,5 +111,6 @@ const SECTION: Record<string, { zh: string; en: string }> = {
   targets: { zh: '整治目标', en: 'Targets' },
   deadlines: { zh: '报送期限', en: 'Deadlines' },
   funds: { zh: '专项资金', en: 'Funds' },
+  refunds: { zh: '返还奖励', en: 'Refunds' },
 }
 export const sectionLabel = (lang: Lang, s: string) => SECTION[s]?.[lang] ?? '—'

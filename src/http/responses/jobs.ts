@@ -8,7 +8,14 @@ import { nullable } from './common.ts'
 export const JobSchema = z
   .object({
     id: z.string(),
-    kind: z.enum(['evaluate', 'import', 'preview', 'city-preview', 'publication-preview']),
+    kind: z.enum([
+      'evaluate',
+      'import',
+      'preview',
+      'city-preview',
+      'publication-preview',
+      'refund',
+    ]),
     status: z.enum(['running', 'done', 'failed', 'cancelled']).openapi({
       description:
         'running from the moment it is accepted (startedAt: null while it waits); cancelled: its token was revoked or expired first (error.code JOB_CANCELLED says why)',

@@ -73,6 +73,15 @@ const CODES: Record<string, { zh: string; en: string }> = {
   NO_FIGURES: { zh: '该年度尚无企业数据', en: 'No figures for that year yet' },
   NO_EVALUATION: { zh: '尚无评价结果', en: 'No evaluation yet' },
   NO_PUBLISHED_RUN: { zh: '该年度尚未发布评价结果', en: 'No published evaluation for that year' },
+  COLLECTION_EXISTS: {
+    zh: '该企业该月该资源的征收额已报送；重报只能以更正方式办理',
+    en: 'Already reported for that firm, month and resource; a second report is a correction',
+  },
+  YEAR_NOT_OVER: { zh: '该年度尚未结束', en: 'That year is not over yet' },
+  COLLECTION_YEAR_REFUNDED: {
+    zh: '该年度返还奖励已发布；补报只能以更正方式办理',
+    en: 'That year’s refund is published; a late report is a correction',
+  },
   DECISION_DATE_INVALID: { zh: '决定日期无效', en: 'The decision date is not valid' },
   CSV_INVALID: {
     zh: 'CSV 文件有错误，见下方逐行说明',
