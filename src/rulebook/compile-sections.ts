@@ -13,6 +13,7 @@ import {
   type DatedSection,
   type Deadline,
   type Fund,
+  type Measure,
   type RuleFile,
   type Scoring,
   type SectorTable,
@@ -44,6 +45,7 @@ export function collectSections(
   const sectorIds = new Set(ctx.sectors.map((s) => s.id))
   const resourceIds = new Set(meta.resources.map((r) => r.id))
   const inputIds = new Set(ctx.inputs.map((i) => i.id))
+  const departmentIds = new Set(meta.departments.map((d) => d.id))
   const formula = (
     path: (string | number)[],
     source: string,
@@ -105,6 +107,7 @@ export function collectSections(
     sectorIds,
     resourceIds,
     inputIds,
+    departmentIds,
   }
 
   for (const section of DATED_SECTIONS) {
@@ -143,6 +146,7 @@ interface ItemEnv {
   sectorIds: Set<string>
   resourceIds: Set<string>
   inputIds: Set<string>
+  departmentIds: Set<string>
 }
 
 /** Reports a class id the rulebook does not declare, naming the ones it does. */
@@ -343,5 +347,27 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
       seen.add(c.id)
     })
     return { ...f, origin }
+  },
+  measures(item, env) {
+    const { loc, path, origin, report, sectorIds, departmentIds } = env
+    const m = item as Measure
+    if (!departmentIds.has(m.department))
+      report(
+        loc,
+        [...path, 'department'],
+        `unknown department '${m.department}' (departments: ${[...departmentIds].join(', ') || 'none declared in rulebook.departments'})${suggest(m.department, departmentIds)}`,
+      )
+    m.sectors?.forEach((x, j) => {
+      if (!sectorIds.has(x))
+        report(loc, [...path, 'sectors', j], `unknown sector '${x}'${suggest(x, sectorIds)}`)
+    })
+    const seen = new Set<string>()
+    m.values.forEach((v, j) => {
+      checkClass(env, [...path, 'values', j, 'class'], v.class)
+      if (seen.has(v.class))
+        report(loc, [...path, 'values', j, 'class'], `class '${v.class}' is listed twice`)
+      seen.add(v.class)
+    })
+    return { ...m, origin }
   },
 }

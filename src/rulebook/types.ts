@@ -16,6 +16,7 @@ import {
   type Group,
   type Indicator,
   type Input,
+  type Measure,
   type Meta,
   type OverrideFile,
   type OverrideStatus,
@@ -66,6 +67,7 @@ export type StackingC = Stacking & { origin: Origin }
 export type TargetC = Target & { origin: Origin }
 export type DeadlineC = Deadline & { origin: Origin }
 export type FundC = Fund & { origin: Origin }
+export type MeasureC = Measure & { origin: Origin }
 
 export interface Sections {
   groups: GroupC[]
@@ -80,6 +82,7 @@ export interface Sections {
   targets: TargetC[]
   deadlines: DeadlineC[]
   funds: FundC[]
+  measures: MeasureC[]
 }
 // The compiled sections are exactly the dated sections of the schema: a section added there and not here fails here.
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false

@@ -115,5 +115,6 @@ const SECTION: Record<string, { zh: string; en: string }> = {
   targets: { zh: '整治目标', en: 'Targets' },
   deadlines: { zh: '报送期限', en: 'Deadlines' },
   funds: { zh: '专项资金', en: 'Funds' },
+  measures: { zh: '资源要素差别化措施', en: 'Measures beyond price' },
 }
 export const sectionLabel = (lang: Lang, s: string) => SECTION[s]?.[lang] ?? '—'
