@@ -12,6 +12,7 @@ import { ChangeService } from './changes.ts'
 import { EnterpriseService } from './enterprises.ts'
 import { EvaluationService } from './evaluations.ts'
 import { JobService } from './jobs.ts'
+import { MeasureService } from './measures.ts'
 import { type OverrideLimits, OverrideService } from './overrides.ts'
 import { OverviewService } from './overview.ts'
 import { PricingService } from './pricing.ts'
@@ -40,6 +41,7 @@ export interface Services {
   selfChecks: SelfCheckService
   overview: OverviewService
   audit: AuditService
+  measures: MeasureService
 }
 
 export function createServices(
@@ -92,5 +94,6 @@ export function createServices(
     selfChecks: new SelfCheckService(store, rulebooks, evaluations),
     overview: new OverviewService(store),
     audit: new AuditService(store),
+    measures: new MeasureService(store, rulebooks, enterprises, evaluations, programme),
   }
 }

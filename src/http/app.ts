@@ -14,6 +14,7 @@ import { HealthSchema, reply } from './responses.ts'
 import { registerBillRoutes } from './routes/bills.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
 import { registerEvaluationRoutes } from './routes/evaluations.ts'
+import { registerMeasureRoutes } from './routes/measures.ts'
 import { registerOverrideRoutes } from './routes/overrides.ts'
 import { registerPricingRoutes } from './routes/pricing.ts'
 import { registerProgrammeRoutes } from './routes/programme.ts'
@@ -79,6 +80,7 @@ export function createApi(deps: AppDeps & { services: Services; authLimiter: Aut
   registerOverrideRoutes(app, services)
   registerTokenRoutes(app, services)
   registerProgrammeRoutes(app, services)
+  registerMeasureRoutes(app, services)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

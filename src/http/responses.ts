@@ -36,3 +36,4 @@ export function reply<T extends z.ZodType, S extends 200 | 201 = 200>(
     },
   }
 }
+export * from './responses/measures.ts'

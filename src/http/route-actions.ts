@@ -87,4 +87,6 @@ export const ROUTE_ACTIONS: Record<string, RouteAction> = {
   'GET /v1/funds/:year/preview': 'programme.read',
   'POST /v1/funds/:year': 'programme.verify',
   'GET /v1/funds/:year': 'programme.read',
+  'GET /v1/enterprises/:creditCode/measures': 'measures.read',
+  'GET /v1/measures/:measureId/firms': 'measures.list',
 }
