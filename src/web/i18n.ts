@@ -12,6 +12,7 @@ const STRINGS = {
   evaluationNav: { zh: '年度评价', en: 'Annual evaluation' },
   tokensNav: { zh: '访问令牌', en: 'Tokens' },
   programmeNav: { zh: '整治提升', en: 'Rectification' },
+  measuresNav: { zh: '差别化措施名单', en: 'Measure lists' },
   title: { zh: '亩均效益自查', en: 'Per-mu efficiency self-check' },
   overview: { zh: '评价总览', en: 'Bureau overview' },
   provenance: { zh: '价格依据', en: 'Why this price' },

@@ -45,6 +45,7 @@ const NAV: { path: string; key: Key; action: Action | 'public' }[] = [
   { path: '/overview', key: 'overview', action: 'overview.read' },
   { path: '/tokens', key: 'tokensNav', action: 'token.manage' },
   { path: '/provenance', key: 'provenance', action: 'provenance.read' },
+  { path: '/measures', key: 'measuresNav', action: 'measures.list' },
 ]
 
 /** The nav entries `who` may open (the anonymous visitor: the public ones). */

@@ -70,4 +70,8 @@ export const PAGE_ACTIONS: Record<string, Action | 'public'> = {
   'POST /programme/report': 'programme.write',
   'GET /my': 'programme.firm',
   'GET /my/objection': 'objection.read',
+  'GET /measures': 'measures.list',
+  'GET /measures/list': 'measures.list',
+  'GET /measures/list.csv': 'measures.list',
+  'GET /measures/list.ndjson': 'measures.list',
 }

@@ -8,6 +8,7 @@ import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
 import { registerEvaluationPages } from './evaluation-page.tsx'
 import { guardForms } from './form-guard.tsx'
 import { registerLoginPages } from './login-page.tsx'
+import { registerMeasurePages } from './measures-page.tsx'
 import { registerMyPages } from './my-page.tsx'
 import { registerOverridePages } from './overrides-page.tsx'
 import { registerOverviewPage } from './overview-page.tsx'
@@ -49,4 +50,5 @@ export function registerWebRoutes(
   registerTokenPages(app, deps)
   registerEvaluationPages(app, deps)
   registerRulesPages(app, deps)
+  registerMeasurePages(app, deps)
 }
