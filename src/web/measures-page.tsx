@@ -8,7 +8,9 @@
 import type { Context } from 'hono'
 import { isCalendarDate } from '../app/evaluations.ts'
 import { measureKindLabel, measureValueText } from '../app/measure-words.ts'
+import type { MeasureListAnswer } from '../app/measures.ts'
 import { can } from '../app/permissions.ts'
+import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
 import { type Lang, langOf, phrases } from './i18n.ts'
 import { classLabel, countyLabel } from './kit/labels.ts'
@@ -82,53 +84,7 @@ export function registerMeasurePages(app: PageApp, { services, who }: PageDeps) 
     const lang = langOf(c.req.query('lang'))
     const p = gate(c)
     if (!p) return refused(c, lang, who(c))
-    const date = dateOf(c)
-    const measures = services.measures.listable(p, date)
-    const departments = services.rulebooks.active().rulebook.meta.departments
-    const dept = (id: string) => {
-      const d = departments.find((x) => x.id === id)
-      return lang === 'en' ? (d?.labelEn ?? d?.label ?? '—') : (d?.label ?? '—')
-    }
-    const q = (id: string) => `id=${encodeURIComponent(id)}&date=${date}&lang=${lang}`
-    return c.html(
-      <Layout lang={lang} title={w(lang, 'title')} path="/measures" loggedIn who={p}>
-        <p>{w(lang, 'intro')}</p>
-        <DateForm lang={lang} date={date} action="/measures" />
-        <Table
-          id="measure-lists"
-          head={[
-            w(lang, 'measure'),
-            w(lang, 'department'),
-            w(lang, 'classes'),
-            w(lang, 'list'),
-            w(lang, 'csv'),
-          ]}
-          empty={w(lang, 'none')}
-          rows={measures.map((m) => [
-            <span data-measure={m.id}>
-              {measureKindLabel(lang, m.kind)}
-              {lang === 'zh' ? (
-                <>
-                  {' · '}
-                  <Data>{m.label}</Data>
-                </>
-              ) : null}
-            </span>,
-            dept(m.department),
-            m.values.map((v) => v.class).join(lang === 'zh' ? '、' : ', '),
-            <a href={`/measures/list?${q(m.id)}`}>{w(lang, 'list')}</a>,
-            <span class="row">
-              <a href={`/measures/list.csv?${q(m.id)}`} download>
-                CSV
-              </a>{' '}
-              <a href={`/measures/list.ndjson?${q(m.id)}`} download>
-                NDJSON
-              </a>
-            </span>,
-          ])}
-        />
-      </Layout>,
-    )
+    return c.html(<IndexPage lang={lang} who={p} services={services} date={dateOf(c)} />)
   })
 
   app.get('/measures/list', (c) => {
@@ -139,50 +95,7 @@ export function registerMeasurePages(app: PageApp, { services, who }: PageDeps) 
     const id = c.req.query('id') ?? ''
     try {
       const l = services.measures.list(p, id, date)
-      return c.html(
-        <Layout lang={lang} title={w(lang, 'title')} path="/measures" loggedIn who={p}>
-          <h2 id="list-title">
-            {measureKindLabel(lang, l.measure.kind)}
-            {lang === 'zh' ? (
-              <>
-                {' · '}
-                <Data>{l.measure.label}</Data>
-              </>
-            ) : null}{' '}
-            · {date} · <span id="list-count">{l.count}</span> {w(lang, 'count')}
-          </h2>
-          <p class="row">
-            <a href={`/measures?date=${date}&lang=${lang}`}>{w(lang, 'back')}</a>
-            <a href={`/measures/list.csv?id=${id}&date=${date}&lang=${lang}`} download>
-              {w(lang, 'csv')}
-            </a>
-            <a href={`/measures/list.ndjson?id=${id}&date=${date}&lang=${lang}`} download>
-              {w(lang, 'ndjson')}
-            </a>
-          </p>
-          <Table
-            id="list-firms"
-            head={[
-              '#',
-              w(lang, 'code'),
-              w(lang, 'name'),
-              w(lang, 'county'),
-              w(lang, 'class'),
-              w(lang, 'value'),
-            ]}
-            num={[0]}
-            empty={w(lang, 'noFirm')}
-            rows={l.firms.map((f, i) => [
-              String(i + 1),
-              <code>{f.creditCode}</code>,
-              <Data>{f.name}</Data>,
-              countyLabel(lang, f.county),
-              classLabel(lang, f.class),
-              measureValueText(lang, l.measure.kind, f.value),
-            ])}
-          />
-        </Layout>,
-      )
+      return c.html(<ListPage lang={lang} who={p} list={l} />)
     } catch (e) {
       if (!(e instanceof MujunError)) throw e
       return refused(c, lang, p, problemMessage(lang, e), e.status === 404 ? 404 : undefined)
@@ -224,5 +137,107 @@ function DateForm(props: { lang: Lang; date: string; action: string }) {
       </label>
       <button type="submit">{w(lang, 'show')}</button>
     </form>
+  )
+}
+
+/** The measures a visitor may list on a day, with their lists and downloads. */
+function IndexPage(props: { lang: Lang; who: Visitor; services: Services; date: string }) {
+  const { lang, services, date } = props
+  const measures = services.measures.listable(props.who, date)
+  const departments = services.rulebooks.active().rulebook.meta.departments
+  const dept = (id: string) => {
+    const d = departments.find((x) => x.id === id)
+    return lang === 'en' ? (d?.labelEn ?? d?.label ?? '—') : (d?.label ?? '—')
+  }
+  const q = (id: string) => `id=${encodeURIComponent(id)}&date=${date}&lang=${lang}`
+  return (
+    <Layout lang={lang} title={w(lang, 'title')} path="/measures" loggedIn who={props.who}>
+      <p>{w(lang, 'intro')}</p>
+      <DateForm lang={lang} date={date} action="/measures" />
+      <Table
+        id="measure-lists"
+        head={[
+          w(lang, 'measure'),
+          w(lang, 'department'),
+          w(lang, 'classes'),
+          w(lang, 'list'),
+          w(lang, 'csv'),
+        ]}
+        empty={w(lang, 'none')}
+        rows={measures.map((m) => [
+          <span data-measure={m.id}>
+            {measureKindLabel(lang, m.kind)}
+            {lang === 'zh' ? (
+              <>
+                {' · '}
+                <Data>{m.label}</Data>
+              </>
+            ) : null}
+          </span>,
+          dept(m.department),
+          m.values.map((v) => v.class).join(lang === 'zh' ? '、' : ', '),
+          <a href={`/measures/list?${q(m.id)}`}>{w(lang, 'list')}</a>,
+          <span class="row">
+            <a href={`/measures/list.csv?${q(m.id)}`} download>
+              CSV
+            </a>{' '}
+            <a href={`/measures/list.ndjson?${q(m.id)}`} download>
+              NDJSON
+            </a>
+          </span>,
+        ])}
+      />
+    </Layout>
+  )
+}
+
+/** One measure's firms on a day, in the department's working order, with its downloads. */
+function ListPage(props: { lang: Lang; who: Visitor; list: MeasureListAnswer }) {
+  const { lang, list: l } = props
+  const { date } = l
+  const q = `id=${encodeURIComponent(l.measure.id)}&date=${date}&lang=${lang}`
+  return (
+    <Layout lang={lang} title={w(lang, 'title')} path="/measures" loggedIn who={props.who}>
+      <h2 id="list-title">
+        {measureKindLabel(lang, l.measure.kind)}
+        {lang === 'zh' ? (
+          <>
+            {' · '}
+            <Data>{l.measure.label}</Data>
+          </>
+        ) : null}{' '}
+        · {date} · <span id="list-count">{l.count}</span> {w(lang, 'count')}
+      </h2>
+      <p class="row">
+        <a href={`/measures?date=${date}&lang=${lang}`}>{w(lang, 'back')}</a>
+        <a href={`/measures/list.csv?${q}`} download>
+          {w(lang, 'csv')}
+        </a>
+        <a href={`/measures/list.ndjson?${q}`} download>
+          {w(lang, 'ndjson')}
+        </a>
+      </p>
+      <Table
+        id="list-firms"
+        head={[
+          '#',
+          w(lang, 'code'),
+          w(lang, 'name'),
+          w(lang, 'county'),
+          w(lang, 'class'),
+          w(lang, 'value'),
+        ]}
+        num={[0]}
+        empty={w(lang, 'noFirm')}
+        rows={l.firms.map((f, i) => [
+          String(i + 1),
+          <code>{f.creditCode}</code>,
+          <Data>{f.name}</Data>,
+          countyLabel(lang, f.county),
+          classLabel(lang, f.class),
+          measureValueText(lang, l.measure.kind, f.value),
+        ])}
+      />
+    </Layout>
   )
 }
