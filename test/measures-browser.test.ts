@@ -86,6 +86,14 @@ describe.skipIf(!browserAvailable)('measures in a real browser', () => {
     expect(ids).toEqual(answer.measures.map((m) => m.id))
     expect(ids.length).toBeGreaterThan(0)
     await shot(page, 'my-measures')
+    // The provenance page names the same measures beside the price, in English too.
+    await page.goto(`${s.base}/provenance?lang=en`)
+    expect(
+      await page.$$eval('#firm-measures [data-measure]', (els) =>
+        els.map((e) => e.getAttribute('data-measure')),
+      ),
+    ).toEqual(ids)
+    expect(await page.textContent('#firm-measures h3')).toContain('Measures beyond price')
     await page.context().close()
   })
 
@@ -113,6 +121,27 @@ describe.skipIf(!browserAvailable)('measures in a real browser', () => {
     const other = await page.request.get(`${s.base}/measures/list.csv?id=land_use_tax_relief`)
     expect(other.status()).toBe(403)
     await shot(page, 'department-measures')
+    await page.context().close()
+  })
+
+  it('the bureau makes a department token on /tokens, which then reads that department’s list only', async () => {
+    const page = await loggedIn(s, s.t.tokens.bureau)
+    await page.goto(`${s.base}/tokens`)
+    await page.selectOption('#f-role', 'department')
+    await page.fill('#f-label', '税务局土地使用税科')
+    await Promise.all([page.waitForNavigation(), page.click('#create-token')])
+    expect(await page.textContent('#create .field-error')).toContain('部门令牌须选择')
+    expect(await page.inputValue('#f-label')).toBe('税务局土地使用税科')
+    await page.selectOption('#f-department', 'tax')
+    await Promise.all([page.waitForNavigation(), page.click('#create-token')])
+    const token = (await page.textContent('#new-token'))!.trim()
+    expect(await page.textContent('#token-facts')).toContain('国家税务总局宁波市税务局')
+    const get = (id: string) =>
+      page.request.get(`${s.base}/v1/measures/${id}/firms?date=2025-08-01`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+    expect((await get('land_use_tax_relief')).status()).toBe(200)
+    expect((await get('orderly_power_use')).status()).toBe(403)
     await page.context().close()
   })
 })

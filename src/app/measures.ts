@@ -17,6 +17,7 @@ import {
 } from '../pricing/measures.ts'
 import type { Principal } from '../principal.ts'
 import type { MeasureC, Rulebook } from '../rulebook/compile.ts'
+import { overrideInForce } from '../rulebook/resolve.ts'
 import { authorize } from './authorize.ts'
 import type { EnterpriseService } from './enterprises.ts'
 import type { EvaluationService } from './evaluations.ts'
@@ -164,15 +165,14 @@ export class MeasureService {
   }
 }
 
-/** The measures in force on `date` anywhere (city items and every county's overrides), one per id. */
+/** The measures in force on `date` anywhere (city items and the county overrides filed and in force then). */
 function measuresOn(rulebook: Rulebook, date: string): MeasureC[] {
   const covers = (m: MeasureC) => m.from <= date && (m.to === undefined || date < m.to)
   const all = [
     ...rulebook.sections.measures,
-    ...rulebook.overrides.flatMap((o) => [
-      ...(o.replace.measures ?? []),
-      ...(o.add.measures ?? []),
-    ]),
+    ...rulebook.overrides
+      .filter((o) => overrideInForce(o, date))
+      .flatMap((o) => [...(o.replace.measures ?? []), ...(o.add.measures ?? [])]),
   ]
   const seen = new Set<string>()
   return all.filter((m) => covers(m) && !seen.has(m.id) && seen.add(m.id))
