@@ -5,16 +5,25 @@
 
 /**
  * Every role a token can have. bureau: the pricing office (发改/物价), owns the tariff rules and the tokens; economy:
- * the economy-and-IT office (经信), runs the evaluation and the programme; observer: another department, reads only.
+ * the economy-and-IT office (经信), runs the evaluation and the programme; observer: another department, reads only; department: a department that applies
+ * measures beyond price (自然资源, 税务, 供电…), reads the lists of its own measures.
  */
-export const ROLES = ['bureau', 'economy', 'county', 'utility', 'enterprise', 'observer'] as const
+export const ROLES = [
+  'bureau',
+  'economy',
+  'county',
+  'utility',
+  'enterprise',
+  'observer',
+  'department',
+] as const
 
 /** A token's role (see ROLES). */
 export type Role = (typeof ROLES)[number]
 
 export interface Principal {
   role: Role
-  /** County code (county role) or credit code (enterprise role). */
+  /** County code (county role), credit code (enterprise role) or department id (department role). */
   scope: string
   label: string
   /** The token's row id (0 for the command line, which acts without a token). */

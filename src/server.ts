@@ -119,6 +119,8 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
     say(`    utility     ${tokens.utility}`)
     say(`    county      ${tokens.county}   (慈溪市 ${tokens.countyCode})`)
     say(`    enterprise  ${tokens.enterprise}   (${tokens.creditCode})`)
+    if (tokens.department)
+      say(`    department  ${tokens.department}   (国网宁波供电公司: its rationing order)`)
     say(
       `  try: curl -H "Authorization: Bearer ${tokens.utility}" "${base}/v1/enterprises/${tokens.creditCode}/tier?date=2025-03-01"`,
     )

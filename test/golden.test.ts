@@ -5,7 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
+import { bindingOn } from '../src/pricing/facts.ts'
 import type { ListStanding } from '../src/pricing/lists.ts'
+import { measureList, measuresFor } from '../src/pricing/measures.ts'
 import { quote } from '../src/pricing/quote.ts'
 import { type RatingResult, rate } from '../src/rating/rate.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
@@ -59,6 +61,15 @@ interface CaseFile {
       waived?: { schedule: string; amount: string }[]
       total: string
     }[]
+    /** The measures beyond price the firm's binding class brings on `date`: id and value, in rule-file order. */
+    measures?: {
+      code: string
+      date: string
+      class: string | null
+      measures: ({ id: string } & Record<string, unknown>)[]
+    }[]
+    /** A department's list for a measure on `date`: the firms' credit codes, in the list's order. */
+    lists?: { measure: string; date: string; firms: string[] }[]
   }
 }
 
@@ -133,6 +144,33 @@ describe('golden cases', () => {
         `${q.code} waived`,
       ).toEqual(q.waived ?? [])
       expect(got.total, `${q.code} total`).toBe(q.total)
+    }
+    const bindingFacts = (code: string, date: string) => {
+      const history = results.filter((r) => r.creditCode === code)
+      const b = bindingOn(history, date)
+      return { class: b?.class ?? null, sector: b?.sector ?? null, county: history[0].county }
+    }
+    for (const m of c.expect.measures ?? []) {
+      const got = measuresFor(rb, bindingFacts(m.code, m.date), m.date)
+      expect(got.class, `${m.code} ${m.date} class`).toBe(m.class)
+      expect(
+        got.measures.map((x) => ({ id: x.id, ...x.value })),
+        `${m.code} ${m.date} measures`,
+      ).toEqual(m.measures)
+      // Every measure in force is accounted for in the trace, applied or not.
+      expect(got.trace.length).toBeGreaterThanOrEqual(got.measures.length)
+    }
+    for (const l of c.expect.lists ?? []) {
+      const codes = [...new Set(results.map((r) => r.creditCode))]
+      const firms = codes.map((code) => ({
+        creditCode: code,
+        name: code,
+        ...bindingFacts(code, l.date),
+      }))
+      expect(
+        measureList(rb, l.measure, firms, l.date).map((r) => r.creditCode),
+        `${l.measure} ${l.date} list`,
+      ).toEqual(l.firms)
     }
   })
 })

@@ -323,6 +323,15 @@ const ROUTES: Req[] = [
   { path: () => '/v1/refunds/999', route: 'GET /v1/refunds/:id' },
   { path: () => '/v1/refunds/999/notice', route: 'POST /v1/refunds/:id/notice' },
   { path: () => '/v1/refunds/999/publish', route: 'POST /v1/refunds/:id/publish' },
+  {
+    path: (c) => `/v1/enterprises/${c}/measures?date=2025-08-01`,
+    route: 'GET /v1/enterprises/:creditCode/measures',
+  },
+  // The demo department token is the power company's (power_supply): this list is its own.
+  {
+    path: () => '/v1/measures/orderly_power_use/firms?date=2025-08-01&format=csv',
+    route: 'GET /v1/measures/:measureId/firms',
+  },
 ]
 
 /** The roles the permission table allows the action a request performs (by its route and path). */
@@ -410,8 +419,9 @@ describe('the permission table', () => {
     const lines = md.split('\n')
     expect(lines[0]).toBe(`| action | ${COLUMNS.join(' | ')} |`)
     expect(lines.filter((l) => l.startsWith('| `'))).toHaveLength(ACTIONS.length)
-    expect(lines).toContain('| `tier.read` | ✓ | ✓ | ✓ | own county | ✓ | own firm |')
-    expect(lines).toContain('| `tiers.batch` | ✓ |  |  |  | ✓ |  |')
+    expect(lines).toContain('| `tier.read` | ✓ | ✓ | ✓ | own county | ✓ | own firm |  |')
+    expect(lines).toContain('| `tiers.batch` | ✓ |  |  |  | ✓ |  |  |')
+    expect(lines).toContain('| `measures.list` | ✓ | ✓ |  |  |  |  | own department |')
     expect(md).toContain('- `county`: county office (own county)')
   })
   it('is the table docs/api.md shows', () => {
@@ -433,6 +443,34 @@ describe('scopes', () => {
       (await call(t.app, 'GET', `/v1/enterprises/${other}/tier`, { token: t.tokens.utility }))
         .status,
     ).toBe(200)
+  })
+
+  it('a department token reads only the lists of the measures its department applies', async () => {
+    const own = await call(t.app, 'GET', '/v1/measures/orderly_power_use/firms?date=2025-08-01', {
+      token: t.tokens.department,
+    })
+    expect(own.status).toBe(200)
+    const tax = await call(t.app, 'GET', '/v1/measures/land_use_tax_relief/firms?date=2025-08-01', {
+      token: t.tokens.department,
+    })
+    expect(tax.status).toBe(403)
+    expect(((await tax.json()) as { detail: string }).detail).toContain('power_supply')
+    // The bureau reads every list; an unknown measure is 404 for it.
+    for (const id of ['orderly_power_use', 'land_use_tax_relief'])
+      expect(
+        (await call(t.app, 'GET', `/v1/measures/${id}/firms`, { token: t.tokens.bureau })).status,
+      ).toBe(200)
+    expect(
+      (await call(t.app, 'GET', '/v1/measures/no_such/firms', { token: t.tokens.bureau })).status,
+    ).toBe(404)
+    // A firm's measures are scoped as its tier: an enterprise token reads its own only.
+    expect(
+      (
+        await call(t.app, 'GET', `/v1/enterprises/${other}/measures`, {
+          token: t.tokens.enterprise,
+        })
+      ).status,
+    ).toBe(403)
   })
 
   it('a county token lists only its own county', async () => {

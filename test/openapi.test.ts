@@ -451,6 +451,19 @@ beforeAll(async () => {
   await record('POST', '/v1/refunds/{id}/publish', `/v1/refunds/${refund.body.id}/publish`, {
     token: economy,
   })
+  await record(
+    'GET',
+    '/v1/enterprises/{creditCode}/measures',
+    `/v1/enterprises/${creditCode}/measures?date=2025-08-01`,
+    { token: enterprise },
+  )
+  for (const format of ['json', 'csv'])
+    await record(
+      'GET',
+      '/v1/measures/{measureId}/firms',
+      `/v1/measures/orderly_power_use/firms?date=2025-08-01&format=${format}`,
+      { token: t.tokens.department },
+    )
   // Errors answer in the one problem shape.
   await record(
     'GET',

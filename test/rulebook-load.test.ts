@@ -200,7 +200,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'replace:\n  indicators:\n    - { id: tax_per_mu, label: x, unit: x, from: 2024-07-01, formula: tax, source: { document: x } }\n',
         ),
       expected: [
-        "counties/cixi-2024-electricity.yaml:14:3: section 'indicators' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments) (at replace.indicators)",
+        "counties/cixi-2024-electricity.yaml:14:3: section 'indicators' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments, measures) (at replace.indicators)",
       ],
     },
     {
@@ -501,7 +501,7 @@ describe('mujun rules check', () => {
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
-    expect(out[0]).toMatch(/ningbo: ok — 9 files, 38 inputs/)
+    expect(out[0]).toMatch(/ningbo: ok — 10 files, 38 inputs/)
     expect(await runCli(['rules', 'schema', '--out', join(dir, 'schema.json')], cio)).toBe(0)
     const schema = JSON.parse(readFileSync(join(dir, 'schema.json'), 'utf8'))
     expect(schema.anyOf).toHaveLength(2)
@@ -540,6 +540,7 @@ it('ningbo texts are all read', () => {
     'counties/yuyao-2026-gas.yaml',
     'evaluation.yaml',
     'high-energy.yaml',
+    'measures.yaml',
     'pricing.yaml',
     'rulebook.yaml',
     'sector-tables.yaml',

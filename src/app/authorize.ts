@@ -15,7 +15,7 @@ export type { Action } from './permissions.ts'
 export function authorize(
   principal: Principal | undefined,
   action: Action,
-  scope?: { county?: string; creditCode?: string },
+  scope?: { county?: string; creditCode?: string; department?: string },
 ): Principal {
   if (!principal) throw new AuthError(401, 'a valid Bearer token is required')
   if (!allows(principal.role, action))
@@ -37,6 +37,15 @@ export function authorize(
   ) {
     throw new AuthError(403, `this enterprise token is scoped to ${principal.scope}`)
   }
+  if (
+    rule === 'department' &&
+    scope?.department !== undefined &&
+    scope.department !== principal.scope
+  )
+    throw new AuthError(
+      403,
+      `this department token is for the measures of ${principal.scope}, not of ${scope.department}`,
+    )
   return principal
 }
 

@@ -7,10 +7,21 @@ import { ROLES } from '../db/schema.ts'
 import type { Principal, Role } from '../principal.ts'
 
 /** The table's columns, in order. */
-export const COLUMNS = ['bureau', 'economy', 'observer', 'county', 'utility', 'enterprise'] as const
+export const COLUMNS = [
+  'bureau',
+  'economy',
+  'observer',
+  'county',
+  'utility',
+  'enterprise',
+  'department',
+] as const
 
-/** What a scoped role is held to: a county token to its own county, an enterprise token to its own credit code. */
-export type ScopeRule = 'county' | 'creditCode' | null
+/**
+ * What a scoped role is held to: a county token to its own county, an enterprise token to its own credit code, a
+ * department token to the measures its department applies.
+ */
+export type ScopeRule = 'county' | 'creditCode' | 'department' | null
 type Columns<C extends readonly unknown[], T> = { readonly [K in keyof C]: T }
 type Row<T> = Columns<typeof COLUMNS, T>
 
@@ -18,7 +29,7 @@ const Y = true
 const _ = false
 
 /** One row per column: which part of a request a role's scope is compared with. */
-export const SCOPES: Row<ScopeRule> = [null, null, null, 'county', null, 'creditCode']
+export const SCOPES: Row<ScopeRule> = [null, null, null, 'county', null, 'creditCode', 'department']
 
 /** What each role's column reads as in the README: the office that holds such a token. */
 export const ROLE_NOTES: Row<string> = [
@@ -28,70 +39,76 @@ export const ROLE_NOTES: Row<string> = [
   'county office (own county)',
   'utility (电力/水务/燃气)',
   'enterprise (own record)',
+  'department applying measures beyond price (own measures)',
 ]
 
 // biome-ignore format: the table is read by columns
 const TABLE = {
-  //                          bureau economy observer county utility enterprise
-  'tier.read':               [Y,     Y,      Y,       Y,     Y,      Y],
-  'tiers.batch':             [Y,     _,      _,       _,     Y,      _],
-  'quote.create':            [Y,     Y,      Y,       Y,     Y,      Y],
-  'bills.run':               [Y,     _,      _,       _,     Y,      _],
-  'classes.read':            [Y,     Y,      Y,       Y,     Y,      Y],
-  'provenance.read':         [Y,     Y,      Y,       Y,     Y,      Y],
-  'selfCheck.run':           [Y,     Y,      Y,       Y,     Y,      Y],
-  'enterprise.list':         [Y,     Y,      Y,       Y,     _,      _],
-  'enterprise.read':         [Y,     Y,      Y,       Y,     _,      Y],
-  'enterprise.write':        [Y,     Y,      _,       _,     _,      _],
-  'rulebook.read':           [Y,     Y,      Y,       Y,     Y,      Y],
-  'rulebook.import':         [Y,     _,      _,       _,     _,      _],
-  'rulebook.preview':        [Y,     _,      _,       _,     _,      _],
-  'evaluation.read':         [Y,     Y,      Y,       Y,     Y,      _],
-  'evaluation.run':          [_,     Y,      _,       _,     _,      _],
-  'evaluation.publish':      [_,     Y,      _,       _,     _,      _],
-  'evaluation.preview':      [Y,     Y,      _,       _,     _,      _],
-  'results.read':            [Y,     Y,      Y,       Y,     _,      _],
-  'results.csv':             [Y,     Y,      Y,       _,     Y,      _],
-  'provisional.read':        [Y,     Y,      Y,       Y,     _,      Y],
-  'objection.file':          [_,     Y,      _,       _,     _,      Y],
-  'objection.read':          [Y,     Y,      Y,       Y,     _,      Y],
-  'objection.decide':        [_,     Y,      _,       _,     _,      _],
-  'override.read':           [Y,     Y,      Y,       Y,     _,      _],
+  //                          bureau economy observer county utility enterprise department
+  'tier.read':               [Y,     Y,      Y,       Y,     Y,      Y,      _],
+  'tiers.batch':             [Y,     _,      _,       _,     Y,      _,      _],
+  'quote.create':            [Y,     Y,      Y,       Y,     Y,      Y,      _],
+  'bills.run':               [Y,     _,      _,       _,     Y,      _,      _],
+  'classes.read':            [Y,     Y,      Y,       Y,     Y,      Y,      _],
+  'provenance.read':         [Y,     Y,      Y,       Y,     Y,      Y,      _],
+  'selfCheck.run':           [Y,     Y,      Y,       Y,     Y,      Y,      _],
+  'enterprise.list':         [Y,     Y,      Y,       Y,     _,      _,      _],
+  'enterprise.read':         [Y,     Y,      Y,       Y,     _,      Y,      _],
+  'enterprise.write':        [Y,     Y,      _,       _,     _,      _,      _],
+  'rulebook.read':           [Y,     Y,      Y,       Y,     Y,      Y,      Y],
+  'rulebook.import':         [Y,     _,      _,       _,     _,      _,      _],
+  'rulebook.preview':        [Y,     _,      _,       _,     _,      _,      _],
+  'evaluation.read':         [Y,     Y,      Y,       Y,     Y,      _,      _],
+  'evaluation.run':          [_,     Y,      _,       _,     _,      _,      _],
+  'evaluation.publish':      [_,     Y,      _,       _,     _,      _,      _],
+  'evaluation.preview':      [Y,     Y,      _,       _,     _,      _,      _],
+  'results.read':            [Y,     Y,      Y,       Y,     _,      _,      _],
+  'results.csv':             [Y,     Y,      Y,       _,     Y,      _,      _],
+  'provisional.read':        [Y,     Y,      Y,       Y,     _,      Y,      _],
+  'objection.file':          [_,     Y,      _,       _,     _,      Y,      _],
+  'objection.read':          [Y,     Y,      Y,       Y,     _,      Y,      _],
+  'objection.decide':        [_,     Y,      _,       _,     _,      _,      _],
+  'override.read':           [Y,     Y,      Y,       Y,     _,      _,      _],
   // A draft is its county's work in progress: read (listed, fetched, previewed, shown on /overview) by its county
   // and the bureau only; from submission on, by everyone with override.read.
-  'override.readDraft':      [Y,     _,      _,       Y,     _,      _],
-  'override.propose':        [Y,     _,      _,       Y,     _,      _],
-  'override.submit':         [Y,     _,      _,       Y,     _,      _],
-  'override.approve':        [Y,     _,      _,       _,     _,      _],
-  'override.reject':         [Y,     _,      _,       _,     _,      _],
-  'override.file':           [Y,     _,      _,       Y,     _,      _],
-  'override.withdraw':       [Y,     _,      _,       Y,     _,      _],
-  'override.repair':         [Y,     _,      _,       _,     _,      _],
-  'audit.read':              [Y,     Y,      _,       _,     _,      _],
-  'token.manage':            [Y,     _,      _,       _,     _,      _],
-  'job.read':                [Y,     Y,      _,       _,     _,      _],
-  'programme.read':          [Y,     Y,      Y,       Y,     _,      _],
-  'programme.write':         [_,     _,      _,       Y,     _,      _],
-  'programme.firm':          [Y,     Y,      Y,       Y,     _,      Y],
-  'programme.verify':        [_,     Y,      _,       _,     _,      _],
-  'overview.read':           [Y,     Y,      Y,       _,     _,      _],
+  'override.readDraft':      [Y,     _,      _,       Y,     _,      _,      _],
+  'override.propose':        [Y,     _,      _,       Y,     _,      _,      _],
+  'override.submit':         [Y,     _,      _,       Y,     _,      _,      _],
+  'override.approve':        [Y,     _,      _,       _,     _,      _,      _],
+  'override.reject':         [Y,     _,      _,       _,     _,      _,      _],
+  'override.file':           [Y,     _,      _,       Y,     _,      _,      _],
+  'override.withdraw':       [Y,     _,      _,       Y,     _,      _,      _],
+  'override.repair':         [Y,     _,      _,       _,     _,      _,      _],
+  'audit.read':              [Y,     Y,      _,       _,     _,      _,      _],
+  'token.manage':            [Y,     _,      _,       _,     _,      _,      _],
+  'job.read':                [Y,     Y,      _,       _,     _,      _,      _],
+  'programme.read':          [Y,     Y,      Y,       Y,     _,      _,      _],
+  'programme.write':         [_,     _,      _,       Y,     _,      _,      _],
+  'programme.firm':          [Y,     Y,      Y,       Y,     _,      Y,      _],
+  'programme.verify':        [_,     Y,      _,       _,     _,      _,      _],
+  'overview.read':           [Y,     Y,      Y,       _,     _,      _,      _],
   // Where a role lands after logging in on the pages: the overview, else the programme, else the self-check.
-  'home.overview':           [Y,     _,      Y,       _,     _,      _],
-  'home.programme':          [_,     Y,      _,       Y,     _,      _],
+  'home.overview':           [Y,     _,      Y,       _,     _,      _,      _],
+  'home.programme':          [_,     Y,      _,       Y,     _,      _,      _],
   // Designated lists (名单) for sector pricing: 经信 proposes a list, the pricing bureau approves it and records each
   // later addition and each removal after 复查; utilities read them (they bill from them).
-  'list.read':               [Y,     Y,      Y,       Y,     Y,      _],
-  'list.propose':            [_,     Y,      _,       _,     _,      _],
-  'list.approve':            [Y,     _,      _,       _,     _,      _],
-  'list.reject':             [Y,     _,      _,       _,     _,      _],
-  'list.record':             [Y,     _,      _,       _,     _,      _],
+  'list.read':               [Y,     Y,      Y,       Y,     Y,      _,      _],
+  'list.propose':            [_,     Y,      _,       _,     _,      _,      _],
+  'list.approve':            [Y,     _,      _,       _,     _,      _,      _],
+  'list.reject':             [Y,     _,      _,       _,     _,      _,      _],
+  'list.record':             [Y,     _,      _,       _,     _,      _,      _],
   // The money: a utility reports what it collected; the ledger is read within each role's scope (a utility its own
   // reports); refund runs are the economy office's, read by the city's offices and the counties.
-  'collections.report':      [_,     _,      _,       _,     Y,      _],
-  'ledger.read':             [Y,     Y,      Y,       Y,     Y,      Y],
-  'refunds.read':            [Y,     Y,      Y,       Y,     _,      _],
-  'refunds.run':             [_,     Y,      _,       _,     _,      _],
-  'refunds.publish':         [_,     Y,      _,       _,     _,      _],
+  'collections.report':      [_,     _,      _,       _,     Y,      _,      _],
+  'ledger.read':             [Y,     Y,      Y,       Y,     Y,      Y,      _],
+  'refunds.read':            [Y,     Y,      Y,       Y,     _,      _,      _],
+  'refunds.run':             [_,     Y,      _,       _,     _,      _,      _],
+  'refunds.publish':         [_,     Y,      _,       _,     _,      _,      _],
+  // Measures beyond price: a firm's (scoped as its tier), and each measure's list of firms for the department that
+  // applies it (a department token its own measures only).
+  'measures.read':           [Y,     Y,      Y,       Y,     Y,      Y,      _],
+  'measures.list':           [Y,     Y,      _,       _,     _,      _,      Y],
+  'home.measures':           [_,     _,      _,       _,     _,      _,      Y],
 } as const satisfies Record<string, Row<boolean>>
 
 export type Action = keyof typeof TABLE
@@ -134,8 +151,16 @@ export function ownCreditCode(p: Principal | undefined): string | undefined {
   return p && SCOPE_OF.get(p.role) === 'creditCode' ? p.scope : undefined
 }
 
-/** Whether a record of `county` / `creditCode` lies within `p`'s scope (always, for a city-wide role). */
-export function inScope(p: Principal, record: { county?: string; creditCode?: string }): boolean {
+/** The department `p` is held to, or undefined when its role is not scoped to a department. */
+export function ownDepartment(p: Principal | undefined): string | undefined {
+  return p && SCOPE_OF.get(p.role) === 'department' ? p.scope : undefined
+}
+
+/** Whether a record of `county` / `creditCode` / `department` lies within `p`'s scope (always, for a city-wide role). */
+export function inScope(
+  p: Principal,
+  record: { county?: string; creditCode?: string; department?: string },
+): boolean {
   const rule = SCOPE_OF.get(p.role)
   return rule === null || record[rule!] === undefined || record[rule!] === p.scope
 }
@@ -144,8 +169,8 @@ export function inScope(p: Principal, record: { county?: string; creditCode?: st
 export function permissionsMarkdown(): string {
   const head = `| action | ${COLUMNS.join(' | ')} |`
   const rule = `|---|${COLUMNS.map(() => ':-:').join('|')}|`
-  const cell = (a: Action, i: number) =>
-    TABLE[a][i] ? (SCOPES[i] ? `own ${SCOPES[i] === 'county' ? 'county' : 'firm'}` : '✓') : ''
+  const own = { county: 'own county', creditCode: 'own firm', department: 'own department' }
+  const cell = (a: Action, i: number) => (TABLE[a][i] ? (SCOPES[i] ? own[SCOPES[i]!] : '✓') : '')
   const rows = ACTIONS.map(
     (a) => `| \`${a}\` | ${COLUMNS.map((_r, i) => cell(a, i)).join(' | ')} |`,
   )

@@ -6,6 +6,7 @@
  */
 import type { Store } from '../db/store.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
+import { type MeasuresAnswer, measuresFor } from '../pricing/measures.ts'
 import { quote } from '../pricing/quote.ts'
 import type { Principal } from '../principal.ts'
 import type { PeerFrame, RatingResult } from '../rating/rate.ts'
@@ -101,7 +102,8 @@ export class SelfCheckService {
   /**
    * `candidate` rated against `peers` as if in `year`'s evaluation, the class moves a change of one figure would
    * make, and the surcharge of a month of the following year for each resource given a monthly quantity > 0 (a
-   * bare number is a month of electricity, kWh).
+   * bare number is a month of electricity, kWh), and the measures beyond price the class would bring today (or
+   * on the day it would first bind).
    */
   rate(
     peers: PeerFrame,
@@ -113,6 +115,7 @@ export class SelfCheckService {
     moves: ReturnType<typeof classMoves>
     monthlyCost?: string
     monthlyCosts: { resource: string; quantity: number; total: string }[]
+    measures: MeasuresAnswer
   } {
     const { rulebook } = this.rulebooks.active()
     const result = selfCheck(peers, rulebook, year, candidate)
@@ -131,6 +134,19 @@ export class SelfCheckService {
         return { resource: r.id, quantity, total: q.total }
       })
     const electricity = monthlyCosts.find((c) => c.resource === 'electricity')
-    return { result, moves, monthlyCosts, ...(electricity && { monthlyCost: electricity.total }) }
+    const binds = `${year + 1}-01-01`
+    const today = this.store.today()
+    const measures = measuresFor(
+      rulebook,
+      { class: result.class, sector: result.sector, county: candidate.county },
+      today > binds ? today : binds,
+    )
+    return {
+      result,
+      moves,
+      monthlyCosts,
+      measures,
+      ...(electricity && { monthlyCost: electricity.total }),
+    }
   }
 }

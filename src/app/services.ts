@@ -16,6 +16,7 @@ import { EnterpriseService } from './enterprises.ts'
 import { EvaluationService } from './evaluations.ts'
 import { JobService } from './jobs.ts'
 import { ListService } from './lists.ts'
+import { MeasureService } from './measures.ts'
 import { type OverrideLimits, OverrideService } from './overrides.ts'
 import { OverviewService } from './overview.ts'
 import { PricingService } from './pricing.ts'
@@ -48,6 +49,7 @@ export interface Services {
   lists: ListService
   collections: CollectionService
   refunds: RefundService
+  measures: MeasureService
 }
 
 export function createServices(
@@ -112,5 +114,6 @@ export function createServices(
     lists,
     collections: new CollectionService(store, money, enterprises, rulebooks, pricing),
     refunds,
+    measures: new MeasureService(store, rulebooks, enterprises, evaluations, programme),
   }
 }

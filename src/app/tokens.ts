@@ -23,6 +23,8 @@ export const TokenRequest = z.strictObject({
     .regex(/^\d{6}$/)
     .optional(),
   creditCode: z.string().optional(),
+  /** A department token's department: one of the rulebook's `departments` (the measures it applies). */
+  department: z.string().optional(),
   label: z.string().trim().min(1).max(200),
   /** ISO date (the end of that day in Ningbo) or date-time after which the token stops working. */
   expires: z.union([z.iso.date(), z.iso.datetime()]).optional(),
@@ -131,9 +133,23 @@ export class TokenService {
     return { ...t, status }
   }
 
-  /** A county token needs a county of the rulebook; an enterprise token a registered enterprise; others no scope. */
+  /**
+   * A county token needs a county of the rulebook; an enterprise token a registered enterprise; a department token a
+   * department of the rulebook; others no scope.
+   */
   private scopeOf(req: TokenRequest): string {
     const bad = (m: string) => new MujunError('TOKEN_INVALID', m, { status: 422 })
+    if (scopeRuleOf(req.role) === 'department') {
+      const departments = this.rulebooks.active().rulebook.meta.departments
+      if (!req.department || !departments.some((d) => d.id === req.department))
+        throw bad(
+          `a department token needs --department, one of ${departments.map((d) => `${d.id} ${d.label}`).join(', ') || '(the rulebook declares no departments)'}`,
+        )
+      if (req.county || req.creditCode)
+        throw bad('a department token takes no county or credit code')
+      return req.department
+    }
+    if (req.department) throw bad(`a ${req.role} token takes no department`)
     if (scopeRuleOf(req.role) === 'county') {
       const counties = this.rulebooks.active().rulebook.meta.counties
       if (!req.county || !counties.some((c) => c.code === req.county))

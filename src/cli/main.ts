@@ -14,6 +14,7 @@ import {
   publishCmd,
 } from './evaluate-cmd.ts'
 import { listsCmd } from './lists-cmd.ts'
+import { measuresCmd } from './measures-cmd.ts'
 import { billCmd, quoteCmd, rateCmd } from './pricing-cmd.ts'
 import { programmeCmd } from './programme-cmd.ts'
 import { ledgerCmd, refundsCmd } from './refunds-cmd.ts'
@@ -63,7 +64,7 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun rules export [--db data/mujun.db] [--out rules/ningbo]
                                                write the database's city version in force and every override as YAML
                                                (each override under the file name it was read from)
-  mujun tokens create --role bureau|economy|county|utility|enterprise|observer [--county CODE | --credit-code CODE]
+  mujun tokens create --role bureau|economy|county|utility|enterprise|observer|department [--county CODE | --credit-code CODE | --department ID]
                       [--label TEXT] [--expires YYYY-MM-DD] [--db data/mujun.db]
                                                print a new token (shown once, stored hashed)
   mujun tokens list [--db data/mujun.db]       every token's id, role, scope, label, expiry and status
@@ -90,6 +91,11 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
                                                why the firm pays what it pays on the date (default today) and who
                                                decided each part: rule version and its activation, county overrides
                                                with their approval and filing, the evaluation, objections, figures
+  mujun measures --code CODE [--date YYYY-MM-DD] [--db data/mujun.db] [--format text|json]
+                                               every measure beyond price the firm's class brings on the date
+                                               (land, energy-use quota, orderly power use, permits, credit, tax, awards)
+  mujun measures --list MEASURE [--date YYYY-MM-DD] [--format csv|ndjson|json] [--out FILE] [--db data/mujun.db]
+                                               the firms a measure applies to, for the department that applies it
   mujun export (--year YYYY | --run ID) [--db data/mujun.db] [--out FILE.csv]
                                                published results as CSV that Excel opens (UTF-8 BOM)
   mujun bill --in REQUESTS.csv --out BILLS.csv [--db data/mujun.db]
@@ -232,6 +238,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (cmd === 'objections') return objectionsCmd(argv.slice(1), io)
   if (cmd === 'export') return exportCmd(argv.slice(1), io)
   if (cmd === 'provenance') return provenanceCmd(argv.slice(1), io)
+  if (cmd === 'measures') return measuresCmd(argv.slice(1), io)
   if (cmd === 'backup') return backupCmd(argv.slice(1), io)
   if (cmd === 'quote') return quoteCmd(argv.slice(1), io)
   if (cmd === 'bill') return billCmd(argv.slice(1), io)

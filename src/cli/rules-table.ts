@@ -2,6 +2,7 @@
  * A readable table of the rules in force, for `mujun rules show`.
  * @module cli/rules-table
  */
+import { describeValue } from '../pricing/measures.ts'
 import type { Rulebook } from '../rulebook/compile.ts'
 import type { ResolvedRules } from '../rulebook/resolve.ts'
 import { kindOf } from '../rulebook/tariff-kinds/index.ts'
@@ -96,6 +97,11 @@ export function formatResolved(rb: Rulebook, r: ResolvedRules): string {
   for (const x of s.refunds)
     out.push(
       `  ${x.id.padEnd(22)} ${x.basis} ${x.shares.map((r) => `${r.from}→${r.to.join('/')} ${r.share}`).join(', ')}${x.counties ? ` in ${x.counties.join(', ')}` : ''}   ${dates(x)} ${origin(x.origin)}${x.assumed ? ' (assumed)' : ''}`,
+    )
+  out.push('', 'MEASURES BEYOND PRICE (by class)')
+  for (const x of s.measures)
+    out.push(
+      `  ${x.id.padEnd(22)} ${x.kind.padEnd(16)} ${x.department.padEnd(20)} ${x.values.map((v) => `${v.class}: ${describeValue(x.kind, v)}`).join('; ')}   ${x.sectors ? `[${x.sectors.join(', ')}] ` : ''}${dates(x)} ${origin(x.origin)}${x.assumed ? ' (assumed)' : ''}`,
     )
   // A heading with nothing under it says so: a section whose items all start later (or ended) is not a blank.
   const lines: string[] = []

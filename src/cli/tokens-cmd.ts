@@ -20,6 +20,7 @@ export async function tokensCmd(args: string[], io: Io): Promise<number> {
       role: { type: 'string' },
       county: { type: 'string' },
       'credit-code': { type: 'string' },
+      department: { type: 'string' },
       label: { type: 'string' },
       expires: { type: 'string' },
     },
@@ -33,8 +34,10 @@ export async function tokensCmd(args: string[], io: Io): Promise<number> {
         role: values.role,
         county: values.county,
         creditCode: values['credit-code'],
+        department: values.department,
         label:
-          values.label ?? `${values.role} ${values.county ?? values['credit-code'] ?? ''}`.trim(),
+          values.label ??
+          `${values.role} ${values.county ?? values['credit-code'] ?? values.department ?? ''}`.trim(),
         expires: values.expires,
       })
       if (!req.success) throw new UsageError(z.prettifyError(req.error))

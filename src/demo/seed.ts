@@ -20,6 +20,8 @@ export interface DemoTokens {
   utility: string
   county: string
   enterprise: string
+  /** A department token (国网宁波供电公司, scope power_supply): the power company's rationing order. */
+  department: string
   countyCode: string
   creditCode: string
 }
@@ -130,6 +132,14 @@ function seed(services: Services, size: number): DemoTokens {
     // Made after the first four, whose token ids older tests and tools know.
     economy: store.createToken('economy', '', 'demo economy office 经信', { by: 'demo' }).token,
     observer: store.createToken('observer', '', 'demo observer 环保', { by: 'demo' }).token,
+    department: store.createToken(
+      'department',
+      'power_supply',
+      'demo department 国网宁波供电公司',
+      {
+        by: 'demo',
+      },
+    ).token,
     countyCode: DEMO_COUNTY,
     creditCode: cixi.creditCode,
   }

@@ -15,6 +15,7 @@ import { registerBillRoutes } from './routes/bills.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
 import { registerEvaluationRoutes } from './routes/evaluations.ts'
 import { registerListRoutes } from './routes/lists.ts'
+import { registerMeasureRoutes } from './routes/measures.ts'
 import { registerMoneyRoutes } from './routes/money.ts'
 import { registerOverrideRoutes } from './routes/overrides.ts'
 import { registerPricingRoutes } from './routes/pricing.ts'
@@ -83,6 +84,7 @@ export function createApi(deps: AppDeps & { services: Services; authLimiter: Aut
   registerProgrammeRoutes(app, services)
   registerListRoutes(app, services)
   registerMoneyRoutes(app, services)
+  registerMeasureRoutes(app, services)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

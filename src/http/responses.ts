@@ -37,3 +37,4 @@ export function reply<T extends z.ZodType, S extends 200 | 201 = 200>(
     },
   }
 }
+export * from './responses/measures.ts'

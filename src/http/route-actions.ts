@@ -105,4 +105,6 @@ export const ROUTE_ACTIONS: Record<string, RouteAction> = {
   'GET /v1/refunds/:id': 'refunds.read',
   'POST /v1/refunds/:id/notice': 'refunds.publish',
   'POST /v1/refunds/:id/publish': 'refunds.publish',
+  'GET /v1/enterprises/:creditCode/measures': 'measures.read',
+  'GET /v1/measures/:measureId/firms': 'measures.list',
 }

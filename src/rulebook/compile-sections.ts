@@ -13,6 +13,7 @@ import {
   type DatedSection,
   type Deadline,
   type Fund,
+  type Measure,
   type Refund,
   type RuleFile,
   type Scoring,
@@ -45,6 +46,7 @@ export function collectSections(
   const sectorIds = new Set(ctx.sectors.map((s) => s.id))
   const resourceIds = new Set(meta.resources.map((r) => r.id))
   const inputIds = new Set(ctx.inputs.map((i) => i.id))
+  const departmentIds = new Set(meta.departments.map((d) => d.id))
   const formula = (
     path: (string | number)[],
     source: string,
@@ -106,6 +108,7 @@ export function collectSections(
     sectorIds,
     resourceIds,
     inputIds,
+    departmentIds,
   }
 
   for (const section of DATED_SECTIONS) {
@@ -144,6 +147,7 @@ interface ItemEnv {
   sectorIds: Set<string>
   resourceIds: Set<string>
   inputIds: Set<string>
+  departmentIds: Set<string>
 }
 
 /** Reports a class id the rulebook does not declare, naming the ones it does. */
@@ -367,5 +371,27 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
         report(loc, [...path, 'resources', j], `resource '${x}' is not declared in the rulebook`)
     })
     return { ...r, origin }
+  },
+  measures(item, env) {
+    const { loc, path, origin, report, sectorIds, departmentIds } = env
+    const m = item as Measure
+    if (!departmentIds.has(m.department))
+      report(
+        loc,
+        [...path, 'department'],
+        `unknown department '${m.department}' (departments: ${[...departmentIds].join(', ') || 'none declared in rulebook.departments'})${suggest(m.department, departmentIds)}`,
+      )
+    m.sectors?.forEach((x, j) => {
+      if (!sectorIds.has(x))
+        report(loc, [...path, 'sectors', j], `unknown sector '${x}'${suggest(x, sectorIds)}`)
+    })
+    const seen = new Set<string>()
+    m.values.forEach((v, j) => {
+      checkClass(env, [...path, 'values', j, 'class'], v.class)
+      if (seen.has(v.class))
+        report(loc, [...path, 'values', j, 'class'], `class '${v.class}' is listed twice`)
+      seen.add(v.class)
+    })
+    return { ...m, origin }
   },
 }

@@ -81,6 +81,14 @@ export function cityFilesHash(texts: RuleText[]): string {
         `unknown input '${r.quantityInput}'`,
       )
   })
+  meta.departments.forEach((d, i) => {
+    if (meta.departments.findIndex((x) => x.id === d.id) < i)
+      report(
+        metaFiles[0].loc,
+        ['rulebook', 'departments', i, 'id'],
+        `duplicate department '${d.id}'`,
+      )
+  })
   // Each item's file and path, so later checks (overlaps, cycles) can point at it.
   const locations: ItemLocations = new WeakMap()
   const ctx: CheckContext = { meta, inputs, sectors, symbols, report, indicatorIds, locations }

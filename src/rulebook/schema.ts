@@ -3,6 +3,7 @@
  * @module rulebook/schema
  */
 import { z } from 'zod'
+import { DepartmentSchema, MeasureSchema } from './measure-schema.ts'
 import {
   ClassIdSchema,
   CountyCodeSchema,
@@ -283,6 +284,7 @@ const SECTION_ITEMS = {
   deadlines: DeadlineSchema,
   funds: FundSchema,
   refunds: RefundSchema,
+  measures: MeasureSchema,
 }
 export type SectionName = keyof typeof SECTION_ITEMS
 export const SECTION_NAMES = Object.keys(SECTION_ITEMS) as SectionName[]
@@ -353,6 +355,8 @@ export const MetaSchema = z.strictObject({
     })
     .default({ noticeDays: 7 }),
   source: SourceSchema,
+  /** The departments that apply measures (see `measures`); a rulebook without measures may leave them out. */
+  departments: z.array(DepartmentSchema).default([]),
 })
 
 /** One file of a city rulebook: any subset of the sections (the `rulebook` meta in exactly one file). */
@@ -418,6 +422,7 @@ export type Target = z.infer<typeof TargetSchema>
 export type { Surcharge } from './tariff-kinds/index.ts'
 export type Deadline = z.infer<typeof DeadlineSchema>
 export type Fund = z.infer<typeof FundSchema>
+export type { Department, Measure, MeasureKind, MeasureValue } from './measure-schema.ts'
 export type FundMetric = z.infer<typeof FundMetricSchema>
 export type Refund = z.infer<typeof RefundSchema>
 export type RuleFile = z.infer<typeof RuleFileSchema>

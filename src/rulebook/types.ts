@@ -16,6 +16,7 @@ import {
   type Group,
   type Indicator,
   type Input,
+  type Measure,
   type Meta,
   type OverrideFile,
   type OverrideStatus,
@@ -68,6 +69,7 @@ export type TargetC = Target & { origin: Origin }
 export type DeadlineC = Deadline & { origin: Origin }
 export type FundC = Fund & { origin: Origin }
 export type RefundC = Refund & { origin: Origin }
+export type MeasureC = Measure & { origin: Origin }
 
 export interface Sections {
   groups: GroupC[]
@@ -83,6 +85,7 @@ export interface Sections {
   deadlines: DeadlineC[]
   funds: FundC[]
   refunds: RefundC[]
+  measures: MeasureC[]
 }
 // The compiled sections are exactly the dated sections of the schema: a section added there and not here fails here.
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false

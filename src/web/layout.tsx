@@ -47,6 +47,7 @@ const NAV: { path: string; key: Key; action: Action | 'public' }[] = [
   { path: '/provenance', key: 'provenance', action: 'provenance.read' },
   { path: '/lists', key: 'listsNav', action: 'list.read' },
   { path: '/refunds', key: 'refundsNav', action: 'refunds.read' },
+  { path: '/measures', key: 'measuresNav', action: 'measures.list' },
 ]
 
 /** The nav entries `who` may open (the anonymous visitor: the public ones). */

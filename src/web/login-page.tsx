@@ -65,6 +65,7 @@ export function homeOf(p: Principal): string {
   if (p.role === 'enterprise') return '/my'
   if (can(p, 'home.overview')) return '/overview'
   if (can(p, 'home.programme')) return '/programme'
+  if (can(p, 'home.measures')) return '/measures'
   return '/self-check'
 }
 

@@ -6,6 +6,7 @@
  * with their receipts.
  * @module web/my-page
  */
+
 import { ownCreditCode } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
@@ -15,6 +16,7 @@ import { inBeijing, num, yuan } from './kit/format.ts'
 import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel, unitLabel } from './kit/labels.ts'
 import { Badge, Data, Facts, type FieldErrors, Notice, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
+import { FirmMeasures } from './measures-view.tsx'
 import { ObjectionForm, Receipt, receiptNo, say as sayObjection } from './objection-form.tsx'
 import type { PageApp, PageDeps } from './page-kit.ts'
 import { rankWords } from './rank-words.ts'
@@ -298,6 +300,7 @@ export function MyPage(props: {
           month={services.selfChecks.today().slice(0, 7)}
         />
       ) : null}
+      <FirmMeasures lang={lang} answer={services.measures.of(who, code, services.store.today())} />
       <NoticeSection
         lang={lang}
         who={who}

@@ -78,4 +78,8 @@ export const PAGE_ACTIONS: Record<string, Action | 'public'> = {
   'POST /refunds/run': 'refunds.run',
   'POST /refunds/notice': 'refunds.publish',
   'POST /refunds/publish': 'refunds.publish',
+  'GET /measures': 'measures.list',
+  'GET /measures/list': 'measures.list',
+  'GET /measures/list.csv': 'measures.list',
+  'GET /measures/list.ndjson': 'measures.list',
 }

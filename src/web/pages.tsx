@@ -9,6 +9,7 @@ import { registerEvaluationPages } from './evaluation-page.tsx'
 import { guardForms } from './form-guard.tsx'
 import { registerListPages } from './lists-page.tsx'
 import { registerLoginPages } from './login-page.tsx'
+import { registerMeasurePages } from './measures-page.tsx'
 import { registerMyPages } from './my-page.tsx'
 import { registerOverridePages } from './overrides-page.tsx'
 import { registerOverviewPage } from './overview-page.tsx'
@@ -53,4 +54,5 @@ export function registerWebRoutes(
   registerRulesPages(app, deps)
   registerListPages(app, deps)
   registerRefundPages(app, deps)
+  registerMeasurePages(app, deps)
 }

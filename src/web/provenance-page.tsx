@@ -6,6 +6,7 @@
  */
 
 import { isCalendarDate } from '../app/evaluations.ts'
+import type { FirmMeasures as FirmMeasuresAnswer } from '../app/measures.ts'
 import { ownCreditCode } from '../app/permissions.ts'
 import type { ProvenanceService } from '../app/provenance.ts'
 import type { Services } from '../app/services.ts'
@@ -17,6 +18,7 @@ import { classLabel, RESOURCE_UNIT, resourceLabel, statusLabel } from './kit/lab
 import { problemMessage } from './kit/problems.ts'
 import { Badge, Data, Notice } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
+import { FirmMeasures } from './measures-view.tsx'
 import type { PageApp, PageDeps } from './page-kit.ts'
 
 type Provenance = ReturnType<ProvenanceService['of']>
@@ -35,6 +37,8 @@ export function ProvenanceView(props: {
   message?: string
   /** A rating group's label (the bureau's words) by its id. */
   groupLabel?: (id: string) => string | undefined
+  /** The measures beyond price the firm's class brings on the date. */
+  measures?: FirmMeasuresAnswer
 }) {
   const { lang, record } = props
   const zh = lang === 'zh'
@@ -54,6 +58,7 @@ export function ProvenanceView(props: {
       </form>
       {props.message ? <Notice kind="error">{props.message}</Notice> : ''}
       {record ? <Record lang={lang} record={record} groupLabel={props.groupLabel} /> : ''}
+      {record && props.measures ? <FirmMeasures lang={lang} answer={props.measures} /> : ''}
     </div>
   )
 }
@@ -224,11 +229,13 @@ export function registerProvenancePage(app: PageApp, { services, who }: PageDeps
     const asked = c.req.query('date') ?? ''
     const date = isCalendarDate(asked) ? asked : services.provenance.today()
     let record: ReturnType<Services['provenance']['of']> | undefined
+    let measures: FirmMeasuresAnswer | undefined
     let message: string | undefined
     let status: 200 | 401 | 403 | 404 | 422 = 200
     if (code) {
       try {
         record = services.provenance.of(p, code, date)
+        measures = services.measures.of(p, code, date)
       } catch (e) {
         if (!(e instanceof MujunError)) throw e
         message = problemMessage(lang, e)
@@ -243,6 +250,7 @@ export function registerProvenancePage(app: PageApp, { services, who }: PageDeps
           date={date}
           record={record}
           message={message}
+          measures={measures}
           groupLabel={(id) =>
             services.rulebooks.active().rulebook.sections.groups.find((g) => g.id === id)?.label
           }

@@ -112,5 +112,6 @@ const SECTION: Record<string, { zh: string; en: string }> = {
   deadlines: { zh: '报送期限', en: 'Deadlines' },
   funds: { zh: '专项资金', en: 'Funds' },
   refunds: { zh: '返还奖励', en: 'Refunds' },
+  measures: { zh: '资源要素差别化措施', en: 'Measures beyond price' },
 }
 export const sectionLabel = (lang: Lang, s: string) => SECTION[s]?.[lang] ?? '—'

@@ -5,6 +5,7 @@
  * figures, sees its provisional results under public notice and may object to them here.
  * @module web/self-check-page
  */
+
 import { ownCreditCode } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import { ClientRateLimiter } from '../edge-shared/auth-limiter.ts'
@@ -19,6 +20,7 @@ import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel, unitLabel } from
 import { problemMessage } from './kit/problems.ts'
 import { Badge, Data, Notice, Table } from './kit/ui.tsx'
 import { CsrfField, Layout } from './layout.tsx'
+import { MeasuresTable } from './measures-view.tsx'
 import { MyPage } from './my-page.tsx'
 import { ObjectionForm, objectionErrors, receiptNo } from './objection-form.tsx'
 import { formOf, type PageApp, type PageDeps } from './page-kit.ts'
@@ -458,6 +460,12 @@ function Result({ model, rated }: { model: SelfCheck; rated: Rated }) {
           </p>
         </>
       ) : null}
+      <MeasuresTable
+        lang={lang}
+        measures={rated.measures.measures}
+        cls={result.class}
+        date={rated.measures.date}
+      />
       <h3>{t(lang, 'moveUp')}</h3>
       {moves.length === 0 ? (
         <p>{t(lang, 'noMove')}</p>

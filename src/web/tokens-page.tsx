@@ -9,14 +9,15 @@ import { can } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import { type TokenInfo, TokenRequest } from '../app/tokens.ts'
 import { MujunError } from '../errors.ts'
+import type { Department } from '../rulebook/schema.ts'
 import { type Lang, langOf } from './i18n.ts'
 import { BEIJING_NOTE, beijing } from './kit/format.ts'
-import { countyLabel, roleLabel } from './kit/labels.ts'
+import { roleLabel } from './kit/labels.ts'
 import { fieldErrors, problemMessage } from './kit/problems.ts'
 import { Data, Facts, type FieldErrors, Notice } from './kit/ui.tsx'
 import { CsrfField, Layout } from './layout.tsx'
 import { formOf, type PageApp, type PageDeps, type Visitor } from './page-kit.ts'
-import { CreateForm, TokenTable, tw } from './tokens-views.tsx'
+import { CreateForm, ScopeCell, TokenTable, tw } from './tokens-views.tsx'
 
 export function registerTokenPages(app: PageApp, { services, who }: PageDeps) {
   app.get('/tokens', (c) => {
@@ -48,6 +49,7 @@ export function registerTokenPages(app: PageApp, { services, who }: PageDeps) {
       role: values.role || undefined,
       county: values.role === 'county' ? values.county || undefined : undefined,
       creditCode: values.role === 'enterprise' ? values.creditCode || undefined : undefined,
+      department: values.role === 'department' ? values.department || undefined : undefined,
       label: values.label,
       expires: values.expires || undefined,
     })
@@ -57,7 +59,10 @@ export function registerTokenPages(app: PageApp, { services, who }: PageDeps) {
     try {
       const made = services.tokens.create(p, request.data)
       c.header('Cache-Control', 'no-store')
-      return c.html(<CreatedPage lang={lang} who={p} made={made} />, 201)
+      return c.html(
+        <CreatedPage lang={lang} who={p} made={made} departments={departmentsOf(services)} />,
+        201,
+      )
     } catch (e) {
       if (!(e instanceof MujunError)) throw e
       return again(serviceProblem(lang, values, e))
@@ -70,7 +75,9 @@ export function registerTokenPages(app: PageApp, { services, who }: PageDeps) {
     if (!can(p, 'token.manage')) return refused(c, lang, p)
     const token = services.tokens.list(p).find((x) => x.id === Number(c.req.query('id')))
     if (!token) return refused(c, lang, p, 404)
-    return c.html(<RevokePage lang={lang} who={p} token={token} />)
+    return c.html(
+      <RevokePage lang={lang} who={p} token={token} departments={departmentsOf(services)} />,
+    )
   })
 
   app.post('/tokens/revoke', async (c) => {
@@ -85,7 +92,9 @@ export function registerTokenPages(app: PageApp, { services, who }: PageDeps) {
   })
 }
 
-type Values = Record<'role' | 'county' | 'creditCode' | 'label' | 'expires', string>
+type Values = Record<'role' | 'county' | 'creditCode' | 'department' | 'label' | 'expires', string>
+
+const departmentsOf = (services: Services) => services.rulebooks.active().rulebook.meta.departments
 
 function valuesOf(body: Record<string, unknown> | undefined): Values {
   const get = (k: string) => (typeof body?.[k] === 'string' ? (body[k] as string).trim() : '')
@@ -93,6 +102,7 @@ function valuesOf(body: Record<string, unknown> | undefined): Values {
     role: get('role'),
     county: get('county'),
     creditCode: get('creditCode'),
+    department: get('department'),
     label: get('label'),
     expires: get('expires'),
   }
@@ -102,6 +112,7 @@ function valuesOf(body: Record<string, unknown> | undefined): Values {
 function scopeProblem(lang: Lang, v: Values): FieldErrors | undefined {
   if (v.role === 'county' && !v.county) return { county: tw(lang, 'needCounty') }
   if (v.role === 'enterprise' && !v.creditCode) return { creditCode: tw(lang, 'needCode') }
+  if (v.role === 'department' && !v.department) return { department: tw(lang, 'needDepartment') }
   return undefined
 }
 
@@ -111,6 +122,7 @@ function serviceProblem(lang: Lang, v: Values, e: MujunError): FieldErrors {
     return { expires: tw(lang, 'pastExpiry') }
   if (v.role === 'county') return { county: tw(lang, 'needCounty') }
   if (v.role === 'enterprise') return { creditCode: tw(lang, 'badCode') }
+  if (v.role === 'department') return { department: tw(lang, 'needDepartment') }
   return { role: problemMessage(lang, e) }
 }
 
@@ -145,16 +157,26 @@ function ListPage(props: {
         lang={lang}
         who={who}
         counties={counties.map((c) => c.code)}
+        departments={departmentsOf(services)}
         values={props.values}
         errors={props.errors ?? {}}
       />
       <h2>{tw(lang, 'list')}</h2>
-      <TokenTable lang={lang} tokens={[...tokens].reverse()} />
+      <TokenTable
+        lang={lang}
+        tokens={[...tokens].reverse()}
+        departments={departmentsOf(services)}
+      />
     </Layout>
   )
 }
 
-function CreatedPage(props: { lang: Lang; who: Visitor; made: TokenInfo & { token: string } }) {
+function CreatedPage(props: {
+  lang: Lang
+  who: Visitor
+  made: TokenInfo & { token: string }
+  departments: Department[]
+}) {
   const { lang, made } = props
   return (
     <Layout lang={lang} title={tw(lang, 'created')} path="/tokens" loggedIn={true} who={props.who}>
@@ -166,7 +188,7 @@ function CreatedPage(props: { lang: Lang; who: Visitor; made: TokenInfo & { toke
           {made.token}
         </code>
       </p>
-      <Summary lang={lang} token={made} />
+      <Summary lang={lang} token={made} departments={props.departments} />
       <p>
         <a class="button" href={`/tokens?lang=${lang}`} id="back">
           {tw(lang, 'back')}
@@ -176,7 +198,7 @@ function CreatedPage(props: { lang: Lang; who: Visitor; made: TokenInfo & { toke
   )
 }
 
-function Summary(props: { lang: Lang; token: TokenInfo }) {
+function Summary(props: { lang: Lang; token: TokenInfo; departments: Department[] }) {
   const { lang, token: x } = props
   return (
     <Facts
@@ -185,10 +207,7 @@ function Summary(props: { lang: Lang; token: TokenInfo }) {
         ['#', String(x.id)],
         [tw(lang, 'label'), <Data>{x.label}</Data>],
         [tw(lang, 'role'), roleLabel(lang, x.role)],
-        [
-          tw(lang, 'scope'),
-          x.role === 'county' ? countyLabel(lang, x.scope) : x.scope ? <code>{x.scope}</code> : '—',
-        ],
+        [tw(lang, 'scope'), <ScopeCell lang={lang} token={x} departments={props.departments} />],
         [tw(lang, 'createdAt'), `${beijing(x.createdAt)} ${BEIJING_NOTE[lang]}`],
         [
           tw(lang, 'expiresAt'),
@@ -199,7 +218,12 @@ function Summary(props: { lang: Lang; token: TokenInfo }) {
   )
 }
 
-function RevokePage(props: { lang: Lang; who: Visitor; token: TokenInfo }) {
+function RevokePage(props: {
+  lang: Lang
+  who: Visitor
+  token: TokenInfo
+  departments: Department[]
+}) {
   const { lang, token } = props
   return (
     <Layout
@@ -210,7 +234,7 @@ function RevokePage(props: { lang: Lang; who: Visitor; token: TokenInfo }) {
       who={props.who}
     >
       <Notice kind="info">{tw(lang, 'revokeWarning')}</Notice>
-      <Summary lang={lang} token={token} />
+      <Summary lang={lang} token={token} departments={props.departments} />
       {token.status === 'active' ? (
         <form method="post" action={`/tokens/revoke?lang=${lang}`} id="revoke">
           <CsrfField who={props.who} />

@@ -7,6 +7,7 @@
 import { COLUMNS } from '../app/permissions.ts'
 import type { TokenInfo } from '../app/tokens.ts'
 import type { Principal } from '../principal.ts'
+import type { Department } from '../rulebook/schema.ts'
 import { type Lang, phrases } from './i18n.ts'
 import { beijing } from './kit/format.ts'
 import { countyLabel, roleLabel } from './kit/labels.ts'
@@ -19,6 +20,11 @@ export const tw = phrases({
   create: { zh: '新建令牌', en: 'Create a token' },
   role: { zh: '角色', en: 'Role' },
   county: { zh: '县（市、区）（县级令牌）', en: 'County (county tokens)' },
+  department: { zh: '部门（部门令牌）', en: 'Department (department tokens)' },
+  needDepartment: {
+    zh: '部门令牌须选择实施措施的部门',
+    en: 'A department token needs the department that applies the measures',
+  },
   creditCode: {
     zh: '统一社会信用代码（企业令牌）',
     en: 'Unified social credit code (enterprise tokens)',
@@ -76,6 +82,7 @@ export function CreateForm(props: {
   lang: Lang
   who: Principal
   counties: string[]
+  departments: Department[]
   values?: Record<string, string>
   errors: FieldErrors
 }) {
@@ -113,6 +120,17 @@ export function CreateForm(props: {
         error={errors.creditCode}
       />
       <Field
+        name="department"
+        label={tw(lang, 'department')}
+        type="select"
+        value={v.department}
+        error={errors.department}
+        options={[
+          choose,
+          ...props.departments.map((d) => ({ value: d.id, label: departmentName(lang, d) })),
+        ]}
+      />
+      <Field
         name="label"
         label={tw(lang, 'label')}
         value={v.label}
@@ -135,7 +153,29 @@ export function CreateForm(props: {
   )
 }
 
-export function TokenTable(props: { lang: Lang; tokens: TokenInfo[] }) {
+/** A department's name in `lang` (its Chinese name when the rulebook gives no English one). */
+export function departmentName(lang: Lang, d: Department | undefined): string {
+  if (!d) return '—'
+  return lang === 'en' ? (d.labelEn ?? d.label) : d.label
+}
+
+/** A token's scope as the pages show it: the county's or the department's name, a credit code as it is. */
+export function ScopeCell(props: { lang: Lang; token: TokenInfo; departments: Department[] }) {
+  const { lang, token: x } = props
+  if (x.role === 'county') return <>{countyLabel(lang, x.scope)}</>
+  if (x.role === 'department')
+    return (
+      <>
+        {departmentName(
+          lang,
+          props.departments.find((d) => d.id === x.scope),
+        )}
+      </>
+    )
+  return x.scope ? <code>{x.scope}</code> : <>—</>
+}
+
+export function TokenTable(props: { lang: Lang; tokens: TokenInfo[]; departments: Department[] }) {
   const { lang } = props
   return (
     <Table
@@ -157,7 +197,7 @@ export function TokenTable(props: { lang: Lang; tokens: TokenInfo[] }) {
           {x.label}
         </span>,
         roleLabel(lang, x.role),
-        x.role === 'county' ? countyLabel(lang, x.scope) : x.scope ? <code>{x.scope}</code> : '—',
+        <ScopeCell lang={lang} token={x} departments={props.departments} />,
         beijing(x.createdAt),
         x.expiresAt ? beijing(x.expiresAt) : tw(lang, 'never'),
         <span class={`badge st-${x.status}`}>{tw(lang, x.status)}</span>,

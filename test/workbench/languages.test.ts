@@ -90,6 +90,7 @@ const ROLES: (keyof DemoTokens)[] = [
   'enterprise',
   'observer',
   'utility',
+  'department',
 ]
 
 describe.skipIf(!browserAvailable)('both languages on every page, for every role', () => {
@@ -118,7 +119,7 @@ describe.skipIf(!browserAvailable)('both languages on every page, for every role
         while (queue.length > 0 && seen.size < 40) {
           const [href, depth] = queue.shift()!
           const url = new URL(href, s.base)
-          if (url.origin !== s.base || /\.(csv|json|ya?ml|png)$/.test(url.pathname)) continue
+          if (url.origin !== s.base || /\.(csv|json|ndjson|ya?ml|png)$/.test(url.pathname)) continue
           if (url.pathname === '/logout' || url.pathname === '/login') continue
           url.searchParams.set('lang', lang)
           const key = url.pathname + url.search

@@ -23,7 +23,7 @@ const ROUTES = {
     path: '/v1/tokens',
     tags: ['tokens'],
     summary:
-      'Create a token for a role (county: its county code; enterprise: its credit code); the answer is the only time the token is shown',
+      'Create a token for a role (county: its county code; enterprise: its credit code; department: its department id); the answer is the only time the token is shown',
     request: { body: { content: { 'application/json': { schema: TokenRequest } } } },
     responses: reply(TokenCreatedSchema, 'the token and its record', 201),
   }),

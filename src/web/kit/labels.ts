@@ -76,6 +76,7 @@ const ROLE: Words = {
   county: { zh: '县（市、区）', en: 'County' },
   utility: { zh: '供电、供水、供气单位', en: 'Utility' },
   enterprise: { zh: '企业', en: 'Enterprise' },
+  department: { zh: '措施实施部门', en: 'Department applying measures' },
 }
 
 const RESOURCE: Words = {
