@@ -76,7 +76,8 @@ describe.each(files.map((f) => ({ file: f })))('$file', ({ file }) => {
     mkdirSync(join(dir, 'data'))
     cpSync(join(ROOT, 'rules'), join(dir, 'rules'), { recursive: true })
     symlinkSync(join(ROOT, 'docs'), join(dir, 'docs'))
-    t = createTestApp({ path: join(dir, 'data', 'mujun.db') })
+    // A fresh demo as the server seeds it (with its collected surcharges and refund run).
+    t = createTestApp({ path: join(dir, 'data', 'mujun.db'), money: true })
     process.chdir(dir)
   })
   afterAll(() => {

@@ -356,3 +356,35 @@ describe('the yearly refund run', () => {
     expect(theirs.totals.returned).toBe('0.00')
   })
 })
+
+describe('the demo', () => {
+  it('holds the power company’s 2024 bills of the demo county as collected, and their refund run in notice', async () => {
+    const d = createTestApp({ size: 300, money: true })
+    const ledger = (await (
+      await call(d.app, 'GET', '/v1/ledger?year=2024', { token: d.tokens.economy })
+    ).json()) as { rows: { county: string; month: string; collected: string; held: string }[] }
+    expect(ledger.rows.map((r) => r.month)).toEqual(
+      Array.from({ length: 12 }, (_, m) => `2024-${String(m + 1).padStart(2, '0')}`),
+    )
+    expect(new Set(ledger.rows.map((r) => r.county))).toEqual(new Set([d.tokens.countyCode]))
+    // Every month's collected amount is the sum of the rows the utility reported for it (summed in fen, as text).
+    const fen = (yuan: string) => BigInt(yuan.replace('.', ''))
+    for (const r of ledger.rows) {
+      const rows = (await (
+        await call(d.app, 'GET', `/v1/collections?month=${r.month}&limit=500`, {
+          token: d.tokens.utility,
+        })
+      ).json()) as { rows: { amount: string }[] }
+      expect(rows.rows.length, r.month).toBeGreaterThan(0)
+      expect(
+        rows.rows.reduce((a, x) => a + fen(x.amount), 0n),
+        r.month,
+      ).toBe(fen(r.collected))
+      expect(r.held).toBe(r.collected)
+    }
+    const runs = (await (
+      await call(d.app, 'GET', '/v1/refunds', { token: d.tokens.economy })
+    ).json()) as { rows: { id: number; year: number; status: string }[] }
+    expect(runs.rows.map((r) => [r.year, r.status])).toEqual([[2024, 'notice']])
+  })
+})

@@ -10,6 +10,7 @@ import { withCheckChar } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import type { Principal } from '../principal.ts'
 import { seedLists } from './lists.ts'
+import { seedMoney } from './money.ts'
 import { prng, syntheticPopulation } from './population.ts'
 import { seedProgramme } from './programme.ts'
 
@@ -82,17 +83,18 @@ export function seedDemo(
   services: Services,
   size: number,
   keep: (tokens: DemoTokens) => void = () => {},
+  options: { money?: boolean } = {},
 ): DemoTokens {
   return services.store.db.$client
     .transaction(() => {
-      const tokens = seed(services, size)
+      const tokens = seed(services, size, options.money ?? true)
       keep(tokens)
       return tokens
     })
     .immediate()
 }
 
-function seed(services: Services, size: number): DemoTokens {
+function seed(services: Services, size: number, money: boolean): DemoTokens {
   const { store, enterprises, evaluations } = services
   const current = withDemoCounty(syntheticPopulation(size, 2024))
   enterprises.importRows(DEMO, previousYear(current), 2023)
@@ -114,6 +116,8 @@ function seed(services: Services, size: number): DemoTokens {
   }
   seedProgramme(services, current)
   seedLists(services, current)
+  // Only once 2024 is over and its evaluation binds (a demo clock set earlier has no refund year to show).
+  if (money && store.today() >= '2025-01-02') seedMoney(services, current, DEMO_COUNTY)
   // The demo enterprise is a 慈溪 firm rated D (or C) in 2024, so its tier and quotes show a surcharge (in a tiny
   // demo, whichever 慈溪 firm there is).
   const first = (c?: string) =>

@@ -29,6 +29,8 @@ export function createTestApp(
     clockStart?: string
     /** The rule files loaded (default: the shipped Ningbo files). */
     rules?: RuleText[]
+    /** The demo's collected surcharges and refund run (the server's demo has them; most tests start without). */
+    money?: boolean
   } = {},
 ): TestApp {
   const db = createDb(options.path ?? ':memory:')
@@ -39,7 +41,9 @@ export function createTestApp(
   const store = new Store(db, () => new Date(start + skipped + tick++ * 1000).toISOString())
   const services = createServices(store)
   services.rulebooks.loadInitial(options.rules ?? ningboTexts(), 'test')
-  const tokens = seedDemo(services, options.size ?? 300)
+  const tokens = seedDemo(services, options.size ?? 300, undefined, {
+    money: options.money ?? false,
+  })
   const logs: string[] = []
   const app = createApp({
     store,

@@ -1,0 +1,43 @@
+// `npm test`: every test. Most files run two at a time (one per core); the tests that measure one server against a
+// same-run baseline (latency, fairness, memory) run afterwards one at a time, so that no other test shares the
+// machine with their measurements.
+import { configDefaults, defineConfig } from 'vitest/config'
+
+/** Tests whose assertions compare timings or memory against a baseline taken in the same run. */
+const MEASURING = [
+  'test/hostile/jobs-fair.test.ts',
+  'test/hostile/writer.test.ts',
+  'test/hostile/drafts.test.ts',
+  'test/hostile/bodies.test.ts',
+  'test/hostile/long-work.test.ts',
+  'test/hostile/attacks.test.ts',
+]
+
+export default defineConfig({
+  // The project root (this file lives in test/, the top level holds only what the customer fixed).
+  root: new URL('..', import.meta.url).pathname,
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'parallel',
+          exclude: [...configDefaults.exclude, ...MEASURING],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'one-at-a-time',
+          include: MEASURING,
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
+  },
+})
