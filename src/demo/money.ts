@@ -6,6 +6,7 @@
  */
 import type { Services } from '../app/services.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
+import { nextMonth } from '../pricing/change-preview.ts'
 import type { Principal } from '../principal.ts'
 
 /** The demo utility's token label: a utility reads the collections it reported, matched by that label. */
@@ -14,26 +15,22 @@ const ECONOMY: Principal = { role: 'economy', scope: '', label: 'demo', tokenId:
 
 export function seedMoney(services: Services, population: Enterprise[], county: string): void {
   const firms = population.filter((e) => e.county === county)
+  const months = Array.from({ length: 12 }, (_, m) => `2024-${String(m + 1).padStart(2, '0')}`)
   const items = firms.flatMap((e) => {
     const kwh = typeof e.figures.electricity_kwh === 'number' ? e.figures.electricity_kwh : 0
-    return Array.from({ length: 12 }, (_, m) => ({
+    return months.map((month) => ({
       value: {
         creditCode: e.creditCode,
         resource: 'electricity',
         quantity: String(Math.round(kwh / 12)),
-        from: `2024-${String(m + 1).padStart(2, '0')}-01`,
-        to: m === 11 ? '2025-01-01' : `2024-${String(m + 2).padStart(2, '0')}-01`,
+        from: `${month}-01`,
+        to: `${nextMonth(month)}-01`,
       },
     }))
   })
   if (items.length === 0) return
-  // A year in which no firm of the county paid anything records nothing (and has no refund to run).
-  try {
-    services.collections.fromBills(UTILITY, items)
-  } catch (e) {
-    if (e instanceof Error && /no bill|nothing/.test(e.message)) return
-    throw e
-  }
+  // Bills of 0.00 (firms paying no surcharge) record nothing; the refund run then has nothing to return.
+  services.collections.fromBills(UTILITY, items)
   const run = services.refunds.run(ECONOMY, 2024)
   services.refunds.notice(ECONOMY, run.id)
 }
