@@ -33,3 +33,9 @@ export function knownAtInstant(value: string): string | undefined {
   const t = Date.parse(value)
   return Number.isNaN(t) ? undefined : new Date(t).toISOString()
 }
+
+/** The month after `month` (YYYY-MM). */
+export function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number)
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`
+}

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { nextMonth } from '../src/pricing/change-preview.ts'
+import { nextMonth } from '../src/dates.ts'
 import { Money } from '../src/pricing/money.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
 

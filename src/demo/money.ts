@@ -5,8 +5,8 @@
  * @module demo/money
  */
 import type { Services } from '../app/services.ts'
+import { nextMonth } from '../dates.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
-import { nextMonth } from '../pricing/change-preview.ts'
 import type { Principal } from '../principal.ts'
 
 /** The demo utility's token label: a utility reads the collections it reported, matched by that label. */

@@ -9,6 +9,7 @@
  * a preview's totals are sums of quotes anyone can ask for.
  * @module pricing/change-preview
  */
+import { nextMonth } from '../dates.ts'
 import type { Rulebook } from '../rulebook/compile.ts'
 import { kindOf } from '../rulebook/tariff-kinds/index.ts'
 import { type ListStanding, listsKey } from './lists.ts'
@@ -94,11 +95,6 @@ export function monthsBetween(from: string, to: string): string[] {
   return out
 }
 
-/** The month after `month` (YYYY-MM). */
-export function nextMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number)
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`
-}
 const daysIn = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate()
 const yearDays = (year: number) =>
   year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 366 : 365

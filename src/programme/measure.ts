@@ -5,7 +5,7 @@
  * @module programme/measure
  */
 import { Decimal } from 'decimal.js'
-import { addDays } from '../dates.ts'
+import { addDays, nextMonth } from '../dates.ts'
 import type { DeadlineC, TargetC } from '../rulebook/compile.ts'
 import { type DispositionRecord, doneIn, type ProjectRecord } from './records.ts'
 
@@ -233,12 +233,6 @@ function tally(
   else t.closed++
   t.energy = t.energy.plus(d.energyFreedTce)
   t.land = t.land.plus(d.landFreedMu)
-}
-
-export const nextMonth = (m: string) => {
-  const y = Number(m.slice(0, 4))
-  const mo = Number(m.slice(5, 7))
-  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`
 }
 
 /** Whether a county's project list for a programme year came in: on time, late, missing or not yet due. */
