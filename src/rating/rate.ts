@@ -177,6 +177,7 @@ class Rating {
     r.rules = gp.rules
     if (group.unratedClass) {
       // Not scored or ranked (e.g. T, 暂不评价): the group gives the class, and vetoes do not apply.
+      r.status = 'not_rated'
       r.initialClass = group.unratedClass
       r.class = group.unratedClass
       return

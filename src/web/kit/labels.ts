@@ -45,6 +45,7 @@ const STATUS: Words = {
   revoked: { zh: '已吊销', en: 'Revoked' },
   // rating
   rated: { zh: '已评价', en: 'Rated' },
+  not_rated: { zh: '暂不评价', en: 'Not rated' },
   out_of_scope: { zh: '不在评价范围', en: 'Out of scope' },
   invalid: { zh: '数据有误', en: 'Invalid figures' },
   // health
