@@ -122,7 +122,16 @@ describe('rule file problems are reported with file:line:col and the field', () 
       description: 'unknown variable, with the formula column',
       texts: () => edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax / land_area'),
       expected: [
-        "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 40 more inputs and indicators (at indicators.0.formula)",
+        "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the 48 variables a formula here may use (nearest first): land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech, nh3n_t, nox_t, revenue, so2_t, tax, tax_per_mu, water_m3, above_scale, energy_tce, env_accident, env_penalty, furnace_use, output_t, sewage_m3, tech_centre, furnace_type, evaluation_year, rd_intensity, revenue_per_mu, safety_accident, tax_per_10mwh, water_quota_m3, banned_by_policy, catalogue_class, new_enterprise, cupola_melt_tph, public_utility, value_added_per_mu, electricity_kwh, electricity_per_t, value_added_per_tce, energy_task_missed, furnace_capacity_t, labour_productivity, production_start_year, above_scale_from_year, value_added_per_emission, energy_limit_kwh_per_t, unfixable_noncompliance, major_project_under_construction (at indicators.0.formula)",
+      ],
+    },
+    {
+      description:
+        'the industry code in a `when` names every variable a `when` may use (issue "The evaluation as Zhejiang runs it")',
+      texts: () =>
+        edited('evaluation.yaml', '    when: above_scale\n', '    when: above_scale and sector == "3130"\n'),
+      expected: [
+        `evaluation.yaml:19:11: formula 'above_scale and sector == "3130"': unknown variable 'sector'; the 48 variables a formula here may use (nearest first): so2_t, tax, tenant, cod_t, gas_m3, nh3n_t, nox_t, revenue, land_mu, output_t, sewage_m3, water_m3, employees, energy_tce, high_tech, rd_spend, tech_centre, above_scale, tax_per_mu, env_penalty, furnace_type, furnace_use, value_added, env_accident, new_enterprise, rd_intensity, electricity_kwh, evaluation_year, public_utility, revenue_per_mu, safety_accident, tax_per_10mwh, water_quota_m3, catalogue_class, cupola_melt_tph, electricity_per_t, banned_by_policy, furnace_capacity_t, energy_task_missed, value_added_per_mu, above_scale_from_year, labour_productivity, production_start_year, value_added_per_tce, energy_limit_kwh_per_t, unfixable_noncompliance, value_added_per_emission, major_project_under_construction (at groups.1.when)`,
       ],
     },
     {
@@ -184,8 +193,8 @@ describe('rule file problems are reported with file:line:col and the field', () 
       texts: () =>
         edited(
           'pricing.yaml',
-          '    from: 2025-07-01\n    resource: electricity',
-          '    from: 2025-06-01\n    resource: electricity',
+          '（连续D类加价）\n    from: 2025-07-01\n',
+          '（连续D类加价）\n    from: 2025-06-01\n',
         ),
       expected: [
         "pricing.yaml:18:11: surcharges 'class_electricity' from 2025-06-01 overlaps the version from 2016-01-01 to 2025-07-01 (pricing.yaml:4) (at surcharges.1.from)",
@@ -313,7 +322,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'when: furnace_use == "steel_ingot"',
         ),
       expected: [
-        `sector-tables.yaml:60:15: formula 'furnace_use == "steel_ingot"': 'steel_ingot' is not one of the allowed values (none, castings, steel_billet) (at sectorTables.1.rows.4.when)`,
+        `sector-tables.yaml:61:15: formula 'furnace_use == "steel_ingot"': 'steel_ingot' is not one of the allowed values (none, castings, steel_billet) (at sectorTables.1.rows.4.when)`,
       ],
     },
     {
@@ -442,7 +451,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
         : t,
     )
     expect(problemsOf(texts)).toEqual([
-      "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 40 more inputs and indicators (at indicators.0.formula)",
+      "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the 48 variables a formula here may use (nearest first): land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech, nh3n_t, nox_t, revenue, so2_t, tax, tax_per_mu, water_m3, above_scale, energy_tce, env_accident, env_penalty, furnace_use, output_t, sewage_m3, tech_centre, furnace_type, evaluation_year, rd_intensity, revenue_per_mu, safety_accident, tax_per_10mwh, water_quota_m3, banned_by_policy, catalogue_class, new_enterprise, cupola_melt_tph, public_utility, value_added_per_mu, electricity_kwh, electricity_per_t, value_added_per_tce, energy_task_missed, furnace_capacity_t, labour_productivity, production_start_year, above_scale_from_year, value_added_per_emission, energy_limit_kwh_per_t, unfixable_noncompliance, major_project_under_construction (at indicators.0.formula)",
       "pricing.yaml:75:16: unknown indicator 'kwh_per_t' (at surcharges.5.intensity.measure)",
     ])
   })
@@ -516,7 +525,7 @@ describe('mujun rules check', () => {
     const { err, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(1)
     expect(err[0]).toBe(
-      `${join(dir, 'ningbo', 'evaluation.yaml')}:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 40 more inputs and indicators (at indicators.0.formula)`,
+      `${join(dir, 'ningbo', 'evaluation.yaml')}:34:14: formula 'tax / land_area': unknown variable 'land_area'; the 48 variables a formula here may use (nearest first): land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech, nh3n_t, nox_t, revenue, so2_t, tax, tax_per_mu, water_m3, above_scale, energy_tce, env_accident, env_penalty, furnace_use, output_t, sewage_m3, tech_centre, furnace_type, evaluation_year, rd_intensity, revenue_per_mu, safety_accident, tax_per_10mwh, water_quota_m3, banned_by_policy, catalogue_class, new_enterprise, cupola_melt_tph, public_utility, value_added_per_mu, electricity_kwh, electricity_per_t, value_added_per_tce, energy_task_missed, furnace_capacity_t, labour_productivity, production_start_year, above_scale_from_year, value_added_per_emission, energy_limit_kwh_per_t, unfixable_noncompliance, major_project_under_construction (at indicators.0.formula)`,
     )
   })
 

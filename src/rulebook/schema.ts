@@ -352,6 +352,8 @@ export const MetaSchema = z.strictObject({
     .strictObject({
       noticeDays: z.number().int().min(1).max(60),
       note: z.string().optional(),
+      /** Where the period comes from (a city may follow one county's published notice). */
+      source: SourceSchema.optional(),
     })
     .default({ noticeDays: 7 }),
   source: SourceSchema,
