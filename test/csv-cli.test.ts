@@ -305,7 +305,9 @@ describe('mujun rate on a year no evaluation rules cover (issue "The evaluation 
       writeFileSync(
         p,
         text.slice(0, classes) +
-          text.slice(classes).replace(/\n {4}from: (\S+)\n/g, '\n    from: $1\n    to: 2030-01-01\n'),
+          text
+            .slice(classes)
+            .replace(/\n {4}from: (\S+)\n/g, '\n    from: $1\n    to: 2030-01-01\n'),
       )
     }
     expect(await rateYear(dir, 2010)).toEqual({

@@ -258,9 +258,7 @@ describe('one database, several processes', () => {
     ])
     expect(imported.code).toBe(0)
     expect(imported.out).toContain(`rulebook version ${version + 1} created`)
-    expect(imported.out).toContain(
-      'left alone: counties/cixi-2024-electricity.yaml',
-    )
+    expect(imported.out).toContain('left alone: counties/cixi-2024-electricity.yaml')
     expect((await api(a.base, 'GET', '/healthz')).body.rulebookVersion).toBe(version + 1)
     expect([await ov('yuyao_2026_gas'), await ov('cixi_2024_electricity')]).toEqual([
       'withdrawn',

@@ -1,7 +1,10 @@
 // The shipped Ningbo rules against their sources (issue "The evaluation as Zhejiang runs it", defects in the
 // rulebook): an item starts no earlier than the source it cites, and each cites the source the evidence names.
 import { describe, expect, it } from 'vitest'
+import { rate } from '../src/rating/rate.ts'
 import { resolve } from '../src/rulebook/resolve.ts'
+import { countiesOn } from '../src/rulebook/schema.ts'
+import { caseOneFirms } from './support/population.ts'
 import { ningbo } from './support/rulebook.ts'
 
 const rb = ningbo()
@@ -54,5 +57,54 @@ describe('rule items are dated from their sources', () => {
     expect(p.source).toMatchObject({ url: 'chacewang.com/newsdetail/news851641.html' })
     expect(p.source?.document).toContain('海经信〔2025〕2号')
     expect(p.note).not.toMatch(/not found\./)
+  })
+})
+
+describe('the counties over time (codes of 2017 were used from 2015)', () => {
+  const statusOf = (county: string, year: number) => {
+    const r = rate(caseOneFirms(county), rb, year)
+    return [...new Set(r.map((x) => x.status))].join(',')
+  }
+
+  it('rates 江东区 (330204) and 奉化市 (330283) to 2016 and 奉化区 (330213) from 2017', () => {
+    expect([2015, 2016, 2017].map((y) => statusOf('330204', y))).toEqual([
+      'rated',
+      'rated',
+      'invalid',
+    ])
+    expect([2015, 2016, 2017].map((y) => statusOf('330283', y))).toEqual([
+      'rated',
+      'rated',
+      'invalid',
+    ])
+    expect([2015, 2016, 2017].map((y) => statusOf('330213', y))).toEqual([
+      'invalid',
+      'invalid',
+      'rated',
+    ])
+    // Counties that never changed their code are rated every year.
+    expect([2015, 2017, 2024].map((y) => statusOf('330212', y))).toEqual(['rated', 'rated', 'rated'])
+  })
+
+  it('says which county a code was, and when', () => {
+    const [r] = rate(caseOneFirms('330283').slice(0, 1), rb, 2017)
+    expect(r.problems).toEqual([
+      "county '330283' (奉化市) was a county of 宁波市 only until 2017-01-01, not on 2017-12-31 (on 2017-12-31: 330213 奉化区)",
+    ])
+    const [early] = rate(caseOneFirms('330213').slice(0, 1), rb, 2015)
+    expect(early.problems).toEqual([
+      "county '330213' (奉化区) was a county of 宁波市 only from 2017-01-01, not on 2015-12-31 (on 2015-12-31: 330283 奉化市)",
+    ])
+  })
+
+  it('offers only the counties of today where a county is chosen now', () => {
+    const today = countiesOn(rb.meta.counties, '2026-12-03').map((c) => c.code)
+    expect(today).toHaveLength(10)
+    expect(today).not.toContain('330204')
+    expect(today).not.toContain('330283')
+    expect(countiesOn(rb.meta.counties, '2016-06-30').map((c) => c.code)).toEqual(
+      expect.arrayContaining(['330204', '330283']),
+    )
+    expect(countiesOn(rb.meta.counties, '2016-06-30').map((c) => c.code)).not.toContain('330213')
   })
 })

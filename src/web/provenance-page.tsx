@@ -294,8 +294,7 @@ function EvaluationBasis({
                 ? `（${inBeijing(lang, ev.publishedAt)}记录）`
                 : ` (recorded ${inBeijing(lang, ev.publishedAt)})`
               : ''}{' '}
-            ·{' '}
-            <Data>{ev.publishedBy ?? '-'}</Data> · {zh ? '自' : 'binds from'}{' '}
+            · <Data>{ev.publishedBy ?? '-'}</Data> · {zh ? '自' : 'binds from'}{' '}
             {ev.bindingFrom ?? '-'}
             {zh ? '起执行' : ''}
           </p>

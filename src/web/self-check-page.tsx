@@ -14,6 +14,7 @@ import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import type { PeerFrame } from '../rating/rate.ts'
+import { countiesOn } from '../rulebook/schema.ts'
 import { type Lang, langOf, phrases, t } from './i18n.ts'
 import { num, pct, yuan } from './kit/format.ts'
 import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel, unitLabel } from './kit/labels.ts'
@@ -69,6 +70,8 @@ interface SelfCheck {
   lang: Lang
   p: Principal | undefined
   rulebook: ReturnType<Services['rulebooks']['active']>['rulebook']
+  /** The counties of today (a merged or renamed county is no choice). */
+  counties: { code: string }[]
   formInputs: string[]
   formFlags: string[]
   years: number[]
@@ -123,6 +126,7 @@ function selfCheckOf(
   }
   if (submitted) values = { ...values, ...submitted }
   const model: SelfCheck = {
+    counties: countiesOn(rulebook.meta.counties, selfChecks.today()),
     lang,
     p,
     rulebook,
@@ -157,7 +161,7 @@ function rateSubmitted(services: Services, model: SelfCheck, submitted: Record<s
     else figures[id] = n
   }
   for (const id of model.formFlags) figures[id] = submitted[id] === 'on'
-  if (!rulebook.meta.counties.some((x) => x.code === submitted.county))
+  if (!model.counties.some((x) => x.code === submitted.county))
     errors.county = lang === 'zh' ? '请从列表中选择' : 'Choose one of the listed counties'
   if (!/^[A-Z]?\d{2,4}$/.test(submitted.industryCode ?? ''))
     errors.industryCode = lang === 'zh' ? '行业代码为2至4位数字' : '2–4 digits'
@@ -293,7 +297,7 @@ function SelfCheckForm({ model }: { model: SelfCheck }) {
         <div class={`field${errors.county ? ' has-error' : ''}`}>
           <label for="county">{t(lang, 'county')}</label>
           <select name="county" id="county">
-            {rulebook.meta.counties.map((x) => (
+            {model.counties.map((x) => (
               <option value={x.code} selected={x.code === values.county}>
                 {countyLabel(lang, x.code)}
               </option>
