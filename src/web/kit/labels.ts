@@ -162,6 +162,7 @@ const UNIT_EN: Record<string, string> = {
   '万元/人·年': '10k yuan/person·year',
   '万元/万kWh': '10k yuan/10k kWh',
   'kWh/吨': 'kWh/t',
+  'kgce/吨': 'kgce/t',
   亩: 'mu',
   人: 'persons',
   吨: 't',
