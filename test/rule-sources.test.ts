@@ -83,7 +83,11 @@ describe('the counties over time (codes of 2017 were used from 2015)', () => {
       'rated',
     ])
     // Counties that never changed their code are rated every year.
-    expect([2015, 2017, 2024].map((y) => statusOf('330212', y))).toEqual(['rated', 'rated', 'rated'])
+    expect([2015, 2017, 2024].map((y) => statusOf('330212', y))).toEqual([
+      'rated',
+      'rated',
+      'rated',
+    ])
   })
 
   it('says which county a code was, and when', () => {
