@@ -14,7 +14,6 @@ import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import type { PeerFrame } from '../rating/rate.ts'
-import { countiesOn } from '../rulebook/schema.ts'
 import { type Lang, langOf, phrases, t } from './i18n.ts'
 import { num, pct, yuan } from './kit/format.ts'
 import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel, unitLabel } from './kit/labels.ts'
@@ -70,8 +69,7 @@ interface SelfCheck {
   lang: Lang
   p: Principal | undefined
   rulebook: ReturnType<Services['rulebooks']['active']>['rulebook']
-  /** The counties of today (a merged or renamed county is no choice). */
-  counties: { code: string }[]
+  counties: { code: string }[] // of today
   formInputs: string[]
   formFlags: string[]
   years: number[]
@@ -126,7 +124,7 @@ function selfCheckOf(
   }
   if (submitted) values = { ...values, ...submitted }
   const model: SelfCheck = {
-    counties: countiesOn(rulebook.meta.counties, selfChecks.today()),
+    counties: selfChecks.counties(),
     lang,
     p,
     rulebook,
