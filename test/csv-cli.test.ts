@@ -321,3 +321,20 @@ describe('mujun rate on a year no evaluation rules cover (issue "The evaluation 
     })
   })
 })
+
+describe('a firm set aside (class T) in `mujun rate` (issue "The evaluation as Zhejiang runs it")', () => {
+  it('reads not_rated, not rated', async () => {
+    const [header, ...rows] = readFileSync('docs/examples/firms.csv', 'utf8').trim().split('\n')
+    const col = header.split(',').indexOf('public_utility')
+    const row = rows.find((r) => r.startsWith('91330282MA2C00003Y'))!.split(',')
+    row[col] = 'true'
+    const file = join(mkdtempSync(join(tmpdir(), 'mujun-t-')), 't.csv')
+    writeFileSync(file, `${header}\n${row.join(',')}\n`)
+    const out: string[] = []
+    const io = { out: (x: string) => out.push(x), err: (x: string) => out.push(x) }
+    expect(await runCli(['rate', '--enterprises', file, '--year', '2024'], io)).toBe(0)
+    expect(JSON.parse(out.join('\n'))).toMatchObject([
+      { creditCode: '91330282MA2C00003Y', status: 'not_rated', group: 'not_rated', class: 'T' },
+    ])
+  })
+})
