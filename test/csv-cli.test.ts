@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -277,5 +277,64 @@ describe('mujun quote from CSV files and consecutive years (issue "The evaluatio
       'class D 淘汰关停类 (evaluation 2024, 3 consecutive years)',
     ])
     expect(told.notes.join(' ')).not.toContain('only evaluation 2024 is known here')
+  })
+})
+
+describe('mujun rate on a year no evaluation rules cover (issue "The evaluation as Zhejiang runs it")', () => {
+  const rateYear = async (rules: string, year: number) => {
+    const out: string[] = []
+    const code = await runCli(
+      [
+        'rate',
+        ...['--rules', rules, '--enterprises', 'docs/examples/firms.csv', '--year', String(year)],
+      ],
+      { out: (x) => out.push(x), err: (x) => out.push(x) },
+    )
+    return { code, text: out.join('\n') }
+  }
+
+  it('says where the rules begin for a year before them, and where they end for a year after them', async () => {
+    // The shipped rules with every class scheme ending on 2030-01-01: 2029 is the last year they rate.
+    const dir = mkdtempSync(join(tmpdir(), 'mujun-end-'))
+    cpSync('rules', dir, { recursive: true })
+    for (const f of ['evaluation.yaml', 'version-4.0.yaml']) {
+      const p = join(dir, 'ningbo', f)
+      const text = readFileSync(p, 'utf8')
+      const classes = text.indexOf('\nclasses:\n')
+      if (classes < 0) continue
+      writeFileSync(
+        p,
+        text.slice(0, classes) +
+          text
+            .slice(classes)
+            .replace(/\n {4}from: (\S+)\n/g, '\n    from: $1\n    to: 2030-01-01\n'),
+      )
+    }
+    expect(await rateYear(dir, 2010)).toEqual({
+      code: 1,
+      text: 'mujun: no evaluation rules are in force on 2010-12-31 (the first evaluation group starts 2015-01-13); nothing rated',
+    })
+    expect((await rateYear(dir, 2029)).code).toBe(0)
+    expect(await rateYear(dir, 2030)).toEqual({
+      code: 1,
+      text: "mujun: no evaluation rules are in force on 2030-12-31 (the rules' last class scheme ended on 2030-01-01: the last year they rate is 2029); nothing rated",
+    })
+  })
+})
+
+describe('a firm set aside (class T) in `mujun rate` (issue "The evaluation as Zhejiang runs it")', () => {
+  it('reads not_rated, not rated', async () => {
+    const [header, ...rows] = readFileSync('docs/examples/firms.csv', 'utf8').trim().split('\n')
+    const col = header.split(',').indexOf('public_utility')
+    const row = rows.find((r) => r.startsWith('91330282MA2C00003Y'))!.split(',')
+    row[col] = 'true'
+    const file = join(mkdtempSync(join(tmpdir(), 'mujun-t-')), 't.csv')
+    writeFileSync(file, `${header}\n${row.join(',')}\n`)
+    const out: string[] = []
+    const io = { out: (x: string) => out.push(x), err: (x: string) => out.push(x) }
+    expect(await runCli(['rate', '--enterprises', file, '--year', '2024'], io)).toBe(0)
+    expect(JSON.parse(out.join('\n'))).toMatchObject([
+      { creditCode: '91330282MA2C00003Y', status: 'not_rated', group: 'not_rated', class: 'T' },
+    ])
   })
 })

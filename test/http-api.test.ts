@@ -508,7 +508,7 @@ describe('rulebook versions', () => {
     const p = (await res.json()) as { code: string; errors: { path: string; message: string }[] }
     expect(p.code).toBe('RULEBOOK_INVALID')
     expect(p.errors[0].message).toBe(
-      "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 40 more inputs and indicators (at indicators.0.formula)",
+      "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the 50 variables a formula here may use (nearest first): land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech, nh3n_t, nox_t, revenue, so2_t, tax, tax_per_mu, water_m3, above_scale, energy_tce, env_accident, env_penalty, furnace_use, output_t, sewage_m3, tech_centre, furnace_type, evaluation_year, rd_intensity, revenue_per_mu, safety_accident, tax_per_10mwh, water_quota_m3, banned_by_policy, catalogue_class, new_enterprise, cupola_melt_tph, public_utility, value_added_per_mu, electricity_kwh, electricity_per_t, value_added_per_tce, energy_kgce_per_t, energy_task_missed, furnace_capacity_t, labour_productivity, production_start_year, above_scale_from_year, value_added_per_emission, energy_limit_kwh_per_t, energy_limit_kgce_per_t, unfixable_noncompliance, major_project_under_construction (at indicators.0.formula)",
     )
     expect(t.store.listRulebookVersions()).toHaveLength(1)
   })
@@ -536,7 +536,7 @@ describe('rulebook versions', () => {
         })
       ).status,
     ).toBe(412)
-    // The base price of an item in force since 2016 reaches back: refused unless made as a correction.
+    // The base price of an item in force since 2018 reaches back: refused unless made as a correction.
     const retro = await call(t.app, 'POST', '/v1/rulebook/versions', {
       token: t.tokens.bureau,
       body: { note: 'water base price', files },
@@ -546,7 +546,7 @@ describe('rulebook versions', () => {
     const retroBody = await retro.json()
     expect(retroBody).toMatchObject({
       code: 'CITY_RETROACTIVE',
-      details: { firstDay: '2016-01-01' },
+      details: { firstDay: '2018-01-01' },
     })
     const preview = await call(t.app, 'POST', '/v1/rulebook/previews', {
       token: t.tokens.bureau,

@@ -240,7 +240,7 @@ describe('one database, several processes', () => {
     ])
 
     // Applying the files is explicit: a new city version; every override keeps its status.
-    // Reaching back (the base price since 2016): refused as a plain import, made as a correction.
+    // Reaching back (the base price since 2018): refused as a plain import, made as a correction.
     const refused = await cli(['rules', 'import', rules, '--db', db])
     expect(refused.code).toBe(1)
     expect(refused.out).toContain('CITY_RETROACTIVE')
@@ -258,9 +258,7 @@ describe('one database, several processes', () => {
     ])
     expect(imported.code).toBe(0)
     expect(imported.out).toContain(`rulebook version ${version + 1} created`)
-    expect(imported.out).toContain(
-      'left alone: counties/cixi-2024-electricity.yaml, counties/yuyao-2026-gas.yaml',
-    )
+    expect(imported.out).toContain('left alone: counties/cixi-2024-electricity.yaml')
     expect((await api(a.base, 'GET', '/healthz')).body.rulebookVersion).toBe(version + 1)
     expect([await ov('yuyao_2026_gas'), await ov('cixi_2024_electricity')]).toEqual([
       'withdrawn',

@@ -160,6 +160,13 @@ describe('the provenance of a price', () => {
     const text = out.join('\n')
     expect(text).toContain(`${code} (county 330282) on 2025-03-01: class ${api.class}`)
     expect(text).toContain(`evaluation ${api.evaluation.id} of 2024 (published)`)
+    // The demo records its 2024 results as published outside mujun on 2025-01-01 (--published-on): that day is the
+    // publication's, and the moment it was recorded is said as such (issue "The evaluation as Zhejiang runs it").
+    expect(api.evaluation.publishedOn).toBe('2025-01-01')
+    expect(api.evaluation.publishedAt.slice(0, 10)).not.toBe('2025-01-01')
+    expect(text).toContain(
+      `published on 2025-01-01 (recorded at ${api.evaluation.publishedAt}) by ${api.evaluation.publishedBy}`,
+    )
     expect(text).toContain(
       `in force since ${api.rules.activation.at} by ${api.rules.activation.by}`,
     )

@@ -181,10 +181,11 @@ describe('stacking mode max (a rule format option Ningbo does not use: it adds s
     }).map((e) => (e.name === '企业3' ? { ...e, industryCode: '3130' } : e))
     const firm3 = rate(pop, maxRb, 2024).filter((r) => r.name === '企业3')
     expect(firm3[0]).toMatchObject({ class: 'C', category: { category: 'restrict' } })
+    // August 2025: the stacking item starts 2025-07-01, with its source (before it, every schedule is charged).
     const q = quote(firm3, maxRb, {
       resource: 'electricity',
-      from: '2025-03-01',
-      to: '2025-04-01',
+      from: '2025-08-01',
+      to: '2025-09-01',
       quantity: 10000,
     })
     expect(q.lines.map((l) => [l.scheduleId, l.amount])).toEqual([['class_electricity', '1500.00']])

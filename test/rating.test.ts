@@ -5,7 +5,7 @@ import { rate } from '../src/rating/rate.ts'
 import { resultToJson } from '../src/rating/result-json.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
 import { caseOneFirms } from './support/population.ts'
-import { editedAll, ningbo } from './support/rulebook.ts'
+import { editedAll, ningbo, ningboWithExample } from './support/rulebook.ts'
 
 const rb = ningbo()
 
@@ -90,8 +90,9 @@ describe('rate', () => {
 
   it('rates with a pending override only in preview', () => {
     const pop = caseOneFirms('330281')
-    const real = rate(pop, rb, 2025)
-    const preview = rate(pop, rb, 2025, { preview: 'yuyao_2026_gas' })
+    const withExample = compileRulebook(ningboWithExample())
+    const real = rate(pop, withExample, 2025)
+    const preview = rate(pop, withExample, 2025, { preview: 'yuyao_2026_gas' })
     expect(preview.map((r) => r.class)).toEqual(real.map((r) => r.class))
   })
 })

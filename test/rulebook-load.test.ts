@@ -15,6 +15,7 @@ import {
   NINGBO_DIR,
   ningbo,
   ningboTexts,
+  ningboWithExample,
   ningboWithFiledCixi,
   problemsOf,
   ratesOf,
@@ -23,12 +24,9 @@ import {
 describe('the shipped Ningbo rulebook', () => {
   it('loads with no problems and compiles every formula', () => {
     const rb = ningbo()
-    expect(rb.meta.counties).toHaveLength(10)
+    expect(rb.meta.counties).toHaveLength(12)
     expect(rb.sections.indicators.map((i) => i.id)).toContain('tax_per_mu')
-    expect(rb.overrides.map((o) => [o.id, o.status])).toEqual([
-      ['cixi_2024_electricity', 'draft'],
-      ['yuyao_2026_gas', 'submitted'],
-    ])
+    expect(rb.overrides.map((o) => [o.id, o.status])).toEqual([['cixi_2024_electricity', 'draft']])
   })
 
   it('marks every value the sources leave open as assumed, with a note or source', () => {
@@ -42,7 +40,9 @@ describe('the shipped Ningbo rulebook', () => {
   })
 
   it('attributes no invented act to a real office: the demo proposal is marked an invented example throughout', () => {
-    const yuyao = ningbo().overrides.find((o) => o.id === 'yuyao_2026_gas')!
+    const yuyao = compileRulebook(ningboWithExample()).overrides.find(
+      (o) => o.id === 'yuyao_2026_gas',
+    )!
     const said = [
       yuyao.label,
       yuyao.header.submitted?.by ?? '',
@@ -50,6 +50,8 @@ describe('the shipped Ningbo rulebook', () => {
     ]
     for (const text of said) expect(text).toContain('示例（虚构')
     expect(yuyao.text).not.toContain('余姚市经信局')
+    // And it is not shipped: the rules folder holds no example (it is docs/examples/counties/, recorded by the demo).
+    expect(ningboTexts().filter((t) => /示例|虚构|余姚市拟定方案/.test(t.text))).toEqual([])
   })
 
   it('has a stable hash that changes with any edit', () => {
@@ -103,7 +105,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'points: three\n    assumed: true\n    note: the guideline',
         ),
       expected: [
-        'evaluation.yaml:149:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
+        'evaluation.yaml:156:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
       ],
     },
     {
@@ -122,7 +124,20 @@ describe('rule file problems are reported with file:line:col and the field', () 
       description: 'unknown variable, with the formula column',
       texts: () => edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax / land_area'),
       expected: [
-        "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 40 more inputs and indicators (at indicators.0.formula)",
+        "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the 50 variables a formula here may use (nearest first): land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech, nh3n_t, nox_t, revenue, so2_t, tax, tax_per_mu, water_m3, above_scale, energy_tce, env_accident, env_penalty, furnace_use, output_t, sewage_m3, tech_centre, furnace_type, evaluation_year, rd_intensity, revenue_per_mu, safety_accident, tax_per_10mwh, water_quota_m3, banned_by_policy, catalogue_class, new_enterprise, cupola_melt_tph, public_utility, value_added_per_mu, electricity_kwh, electricity_per_t, value_added_per_tce, energy_kgce_per_t, energy_task_missed, furnace_capacity_t, labour_productivity, production_start_year, above_scale_from_year, value_added_per_emission, energy_limit_kwh_per_t, energy_limit_kgce_per_t, unfixable_noncompliance, major_project_under_construction (at indicators.0.formula)",
+      ],
+    },
+    {
+      description:
+        'the industry code in a `when` names every variable a `when` may use (issue "The evaluation as Zhejiang runs it")',
+      texts: () =>
+        edited(
+          'evaluation.yaml',
+          '    when: above_scale\n',
+          '    when: above_scale and sector == "3130"\n',
+        ),
+      expected: [
+        `evaluation.yaml:19:11: formula 'above_scale and sector == "3130"': unknown variable 'sector'; the 50 variables a formula here may use (nearest first): so2_t, tax, tenant, cod_t, gas_m3, nh3n_t, nox_t, revenue, land_mu, output_t, sewage_m3, water_m3, employees, energy_tce, high_tech, rd_spend, tech_centre, above_scale, tax_per_mu, env_penalty, furnace_type, furnace_use, value_added, env_accident, new_enterprise, rd_intensity, electricity_kwh, evaluation_year, public_utility, revenue_per_mu, safety_accident, tax_per_10mwh, water_quota_m3, catalogue_class, cupola_melt_tph, electricity_per_t, banned_by_policy, energy_kgce_per_t, furnace_capacity_t, energy_task_missed, value_added_per_mu, above_scale_from_year, labour_productivity, production_start_year, value_added_per_tce, energy_limit_kwh_per_t, energy_limit_kgce_per_t, unfixable_noncompliance, value_added_per_emission, major_project_under_construction (at groups.1.when)`,
       ],
     },
     {
@@ -176,7 +191,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       texts: () =>
         edited('evaluation.yaml', '    points: 2\n', '    points: 2\n    uprating: 0.1\n'),
       expected: [
-        "evaluation.yaml:159:15: unknown key(s) 'uprating': not part of the rule format; the keys here are id, label, source, assumed, note, from, to, kind, when, points, groups (at adjustments.1.uprating)",
+        "evaluation.yaml:166:15: unknown key(s) 'uprating': not part of the rule format; the keys here are id, label, source, assumed, note, from, to, kind, when, points, groups (at adjustments.1.uprating)",
       ],
     },
     {
@@ -184,8 +199,8 @@ describe('rule file problems are reported with file:line:col and the field', () 
       texts: () =>
         edited(
           'pricing.yaml',
-          '    from: 2025-07-01\n    resource: electricity',
-          '    from: 2025-06-01\n    resource: electricity',
+          '（连续D类加价）\n    from: 2025-07-01\n',
+          '（连续D类加价）\n    from: 2025-06-01\n',
         ),
       expected: [
         "pricing.yaml:18:11: surcharges 'class_electricity' from 2025-06-01 overlaps the version from 2016-01-01 to 2025-07-01 (pricing.yaml:4) (at surcharges.1.from)",
@@ -244,7 +259,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
       description: 'rank shares that do not add up to 1',
       texts: () =>
         edited('evaluation.yaml', '{ class: D, share: 0.05 }', '{ class: D, share: 0.1 }'),
-      expected: ['evaluation.yaml:236:5: band shares add up to 1.05, not 1 (at classes.0.bands)'],
+      expected: ['evaluation.yaml:243:5: band shares add up to 1.05, not 1 (at classes.0.bands)'],
     },
     {
       description: 'a bare number as a benchmark says how to write a fixed one',
@@ -255,7 +270,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'weight: 50, benchmark: 15, cap: 3, floor: 0 }\n      - { indicator: tax_per_10mwh',
         ),
       expected: [
-        'evaluation.yaml:140:57: a benchmark is { fixed: N } or { peer: mean|median, over: [county, sector, group …] } (got 15); for a fixed value write { fixed: 15 } (at scoring.2.items.0.benchmark)',
+        'evaluation.yaml:147:57: a benchmark is { fixed: N } or { peer: mean|median, over: [county, sector, group …] } (got 15); for a fixed value write { fixed: 15 } (at scoring.2.items.0.benchmark)',
       ],
     },
     {
@@ -267,7 +282,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '{ indicator: tax_per_muu, weight: 50,',
         ),
       expected: [
-        "evaluation.yaml:140:22: unknown indicator 'tax_per_muu'; did you mean 'tax_per_mu'? (at scoring.2.items.0.indicator)",
+        "evaluation.yaml:147:22: unknown indicator 'tax_per_muu'; did you mean 'tax_per_mu'? (at scoring.2.items.0.indicator)",
       ],
     },
     {
@@ -286,7 +301,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           '      - { class: B, share: 0.4 }\n      - { class: A, share: 0.2 }',
         ),
       expected: [
-        "evaluation.yaml:238:18: bands are listed best class first (A, B, C, D, T): 'A' cannot follow 'B' (at classes.0.bands.1.class)",
+        "evaluation.yaml:245:18: bands are listed best class first (A, B, C, D, T): 'A' cannot follow 'B' (at classes.0.bands.1.class)",
       ],
     },
     {
@@ -300,8 +315,8 @@ describe('rule file problems are reported with file:line:col and the field', () 
           ],
         ]),
       expected: [
-        "evaluation.yaml:238:31: minScore 100 is not below the previous band's 90: score bands go from the highest threshold down (at classes.0.bands.1.minScore)",
-        "evaluation.yaml:239:31: the last score band takes every score below the band before it, so it has no minScore: a firm under 30 would get 'C' anyway. Add a band for lower scores, or remove this minScore (at classes.0.bands.2.minScore)",
+        "evaluation.yaml:245:31: minScore 100 is not below the previous band's 90: score bands go from the highest threshold down (at classes.0.bands.1.minScore)",
+        "evaluation.yaml:246:31: the last score band takes every score below the band before it, so it has no minScore: a firm under 30 would get 'C' anyway. Add a band for lower scores, or remove this minScore (at classes.0.bands.2.minScore)",
       ],
     },
     {
@@ -313,7 +328,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'when: furnace_use == "steel_ingot"',
         ),
       expected: [
-        `sector-tables.yaml:60:15: formula 'furnace_use == "steel_ingot"': 'steel_ingot' is not one of the allowed values (none, castings, steel_billet) (at sectorTables.1.rows.4.when)`,
+        `sector-tables.yaml:71:15: formula 'furnace_use == "steel_ingot"': 'steel_ingot' is not one of the allowed values (none, castings, steel_billet) (at sectorTables.1.rows.4.when)`,
       ],
     },
     {
@@ -396,7 +411,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
     )
     const problems = problemsOf(texts)
     expect(problems).toHaveLength(2)
-    expect(problems[0]).toMatch(/^evaluation\.yaml:149:13: .*"three"/)
+    expect(problems[0]).toMatch(/^evaluation\.yaml:156:13: .*"three"/)
     expect(problems[1]).toMatch(
       /^pricing\.yaml:\d+:\d+: Invalid option: expected one of "sum"\|"max" \(got "biggest"\)/,
     )
@@ -413,7 +428,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
         : t,
     )
     expect(problemsOf(texts)).toEqual([
-      'evaluation.yaml:149:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
+      'evaluation.yaml:156:13: Invalid input: expected number, received string (got "three") (at adjustments.0.points)',
       "pricing.yaml:75:16: unknown indicator 'kwh_per_t' (at surcharges.5.intensity.measure)",
     ])
     // The first indicator fails its schema: the scoring items, formulas and tie-breaks that name it (or the
@@ -442,7 +457,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
         : t,
     )
     expect(problemsOf(texts)).toEqual([
-      "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 40 more inputs and indicators (at indicators.0.formula)",
+      "evaluation.yaml:34:14: formula 'tax / land_area': unknown variable 'land_area'; the 50 variables a formula here may use (nearest first): land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech, nh3n_t, nox_t, revenue, so2_t, tax, tax_per_mu, water_m3, above_scale, energy_tce, env_accident, env_penalty, furnace_use, output_t, sewage_m3, tech_centre, furnace_type, evaluation_year, rd_intensity, revenue_per_mu, safety_accident, tax_per_10mwh, water_quota_m3, banned_by_policy, catalogue_class, new_enterprise, cupola_melt_tph, public_utility, value_added_per_mu, electricity_kwh, electricity_per_t, value_added_per_tce, energy_kgce_per_t, energy_task_missed, furnace_capacity_t, labour_productivity, production_start_year, above_scale_from_year, value_added_per_emission, energy_limit_kwh_per_t, energy_limit_kgce_per_t, unfixable_noncompliance, major_project_under_construction (at indicators.0.formula)",
       "pricing.yaml:75:16: unknown indicator 'kwh_per_t' (at surcharges.5.intensity.measure)",
     ])
   })
@@ -501,7 +516,7 @@ describe('mujun rules check', () => {
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
-    expect(out[0]).toMatch(/ningbo: ok — 10 files, 38 inputs/)
+    expect(out[0]).toMatch(/ningbo: ok — 9 files, 39 inputs/)
     expect(await runCli(['rules', 'schema', '--out', join(dir, 'schema.json')], cio)).toBe(0)
     const schema = JSON.parse(readFileSync(join(dir, 'schema.json'), 'utf8'))
     expect(schema.anyOf).toHaveLength(2)
@@ -516,7 +531,7 @@ describe('mujun rules check', () => {
     const { err, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(1)
     expect(err[0]).toBe(
-      `${join(dir, 'ningbo', 'evaluation.yaml')}:34:14: formula 'tax / land_area': unknown variable 'land_area'; the nearest a formula here may use: land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech and 40 more inputs and indicators (at indicators.0.formula)`,
+      `${join(dir, 'ningbo', 'evaluation.yaml')}:34:14: formula 'tax / land_area': unknown variable 'land_area'; the 50 variables a formula here may use (nearest first): land_mu, cod_t, gas_m3, rd_spend, tenant, value_added, employees, high_tech, nh3n_t, nox_t, revenue, so2_t, tax, tax_per_mu, water_m3, above_scale, energy_tce, env_accident, env_penalty, furnace_use, output_t, sewage_m3, tech_centre, furnace_type, evaluation_year, rd_intensity, revenue_per_mu, safety_accident, tax_per_10mwh, water_quota_m3, banned_by_policy, catalogue_class, new_enterprise, cupola_melt_tph, public_utility, value_added_per_mu, electricity_kwh, electricity_per_t, value_added_per_tce, energy_kgce_per_t, energy_task_missed, furnace_capacity_t, labour_productivity, production_start_year, above_scale_from_year, value_added_per_emission, energy_limit_kwh_per_t, energy_limit_kgce_per_t, unfixable_noncompliance, major_project_under_construction (at indicators.0.formula)`,
     )
   })
 
@@ -537,7 +552,6 @@ it('the committed rules/rulebook.schema.json matches the zod schema (run `mujun 
 it('ningbo texts are all read', () => {
   expect(ningboTexts().map((t) => t.path)).toEqual([
     'counties/cixi-2024-electricity.yaml',
-    'counties/yuyao-2026-gas.yaml',
     'evaluation.yaml',
     'high-energy.yaml',
     'measures.yaml',

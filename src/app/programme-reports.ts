@@ -8,6 +8,7 @@ import { listDeadline, listStatuses } from '../programme/measure.ts'
 import { quarterBounds, quarterOf } from '../programme/records.ts'
 import { quarterReport, reportCsv, reportDue, reportState } from '../programme/report.ts'
 import { resolve } from '../rulebook/resolve.ts'
+import { countiesOn } from '../rulebook/schema.ts'
 import { actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { EnterpriseService } from './enterprises.ts'
@@ -174,8 +175,9 @@ export class ProgrammeReports {
     return { rulebook, targets: s.targets, deadlines: s.deadlines, funds: s.funds }
   }
 
+  /** The counties of today (the programme's county lists, reports and fund shares). */
   protected counties() {
-    return this.rulebooks.active().rulebook.meta.counties
+    return countiesOn(this.rulebooks.active().rulebook.meta.counties, this.store.today())
   }
 
   protected countyName(code: string) {

@@ -6,6 +6,7 @@
  * published it, the objections and their decisions), who entered the figures it rated, and a verified closure.
  * @module app/provenance
  */
+import { ningboDate } from '../dates.ts'
 import type { ProgrammeStore } from '../db/programme-store.ts'
 import type { Store } from '../db/store.ts'
 import type { Principal } from '../principal.ts'
@@ -106,6 +107,14 @@ export class ProvenanceService {
       createdAt: run.createdAt,
       createdBy: run.createdBy,
       notice: run.noticeFrom ? { from: run.noticeFrom, to: run.noticeTo, by: run.noticedBy } : null,
+      // The day it was made public: a publication recorded after the fact has its own day (--published-on), not
+      // the moment it was recorded (publishedAt).
+      publishedOn:
+        typeof run.correction?.publishedOn === 'string'
+          ? run.correction.publishedOn
+          : run.publishedAt
+            ? ningboDate(run.publishedAt)
+            : null,
       publishedAt: run.publishedAt,
       publishedBy: run.publishedBy,
       bindingFrom: run.bindingFrom,

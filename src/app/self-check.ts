@@ -11,6 +11,7 @@ import { quote } from '../pricing/quote.ts'
 import type { Principal } from '../principal.ts'
 import type { PeerFrame, RatingResult } from '../rating/rate.ts'
 import { classMoves, selfCheck } from '../rating/self-check.ts'
+import { countiesOn } from '../rulebook/schema.ts'
 import type { EvaluationService } from './evaluations.ts'
 import { ownCreditCode } from './permissions.ts'
 import type { RulebookService } from './rulebooks.ts'
@@ -25,6 +26,11 @@ export class SelfCheckService {
   /** Today's date in Ningbo. */
   today(): string {
     return this.store.today()
+  }
+
+  /** The counties a firm can be in today (a merged or renamed county is no choice). */
+  counties() {
+    return countiesOn(this.rulebooks.active().rulebook.meta.counties, this.store.today())
   }
 
   /** The years with a published evaluation, newest first. */

@@ -10,6 +10,7 @@ import { hashToken } from '../db/token-store.ts'
 import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import { MujunError } from '../errors.ts'
 import type { Principal, Role } from '../principal.ts'
+import { countiesOn } from '../rulebook/schema.ts'
 import { actorOf, authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { JobService } from './jobs.ts'
@@ -151,7 +152,11 @@ export class TokenService {
     }
     if (req.department) throw bad(`a ${req.role} token takes no department`)
     if (scopeRuleOf(req.role) === 'county') {
-      const counties = this.rulebooks.active().rulebook.meta.counties
+      // A county that exists today: a token for a merged or renamed county could read nothing new.
+      const counties = countiesOn(
+        this.rulebooks.active().rulebook.meta.counties,
+        this.store.today(),
+      )
       if (!req.county || !counties.some((c) => c.code === req.county))
         throw bad(
           `a county token needs --county, one of ${counties.map((c) => `${c.code} ${c.name}`).join(', ')}`,

@@ -231,7 +231,7 @@ export function provenanceCmd(args: string[], io: Io): number {
   if (!ev) io.out('evaluation: none binds on this date')
   else {
     io.out(
-      `evaluation ${ev.id} of ${ev.year} (${ev.status}): run at ${ev.createdAt} by ${ev.createdBy}${ev.notice ? `; notice ${ev.notice.from} to ${ev.notice.to} by ${ev.notice.by}` : ''}; published ${ev.publishedAt ?? '-'} by ${ev.publishedBy ?? '-'}; binds from ${ev.bindingFrom ?? '-'}`,
+      `evaluation ${ev.id} of ${ev.year} (${ev.status}): run at ${ev.createdAt} by ${ev.createdBy}${ev.notice ? `; notice ${ev.notice.from} to ${ev.notice.to} by ${ev.notice.by}` : ''}; published ${ev.publishedOn ? `on ${ev.publishedOn} (recorded at ${ev.publishedAt})` : '-'} by ${ev.publishedBy ?? '-'}; binds from ${ev.bindingFrom ?? '-'}`,
     )
     if (ev.result)
       io.out(

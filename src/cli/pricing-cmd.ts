@@ -13,8 +13,36 @@ import { csvCell, csvRows, decodeCsvBytes, toCsv } from '../enterprise/csv.ts'
 import { quote } from '../pricing/quote.ts'
 import { rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
+import type { Rulebook } from '../rulebook/compile.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { type Io, loadCity, openStore, readEnterprises, UsageError, yearOf } from './shared.ts'
+
+/**
+ * Why nothing is rated on `day`: before the first evaluation group or class scheme, after the last one ended, or
+ * between two (a year past the rulebook's end is told where it ends, not where it began).
+ */
+export function noRulesWords(rb: Rulebook, noGroups: boolean, day: string): string {
+  const what = noGroups ? 'evaluation group' : 'class scheme'
+  const items: { from: string; to?: string }[] = noGroups ? rb.sections.groups : rb.sections.classes
+  const next = items
+    .map((x) => x.from)
+    .filter((d) => d > day)
+    .sort()[0]
+  const ended = items
+    .map((x) => x.to)
+    .filter((d): d is string => d !== undefined && d <= day)
+    .sort()
+    .at(-1)
+  const why =
+    items.length === 0
+      ? `the rules have no ${what}`
+      : next && !ended
+        ? `the first ${what} starts ${next}`
+        : next
+          ? `the last ${what} before it ended on ${ended}; the next starts ${next}`
+          : `the rules' last ${what} ended on ${ended}: the last year they rate is ${Number(ended!.slice(0, 4)) - 1}`
+  return `no evaluation rules are in force on ${day} (${why}); nothing rated`
+}
 
 export function rateCmd(args: string[], io: Io): number {
   const { values } = parseArgs({
@@ -36,10 +64,7 @@ export function rateCmd(args: string[], io: Io): number {
   // No evaluation group in force on the year's last day: every firm would come out of scope, which is not a rating.
   const inForce = resolve(rb, values.county ?? rb.meta.counties[0].code, `${year}-12-31`)
   if (inForce.sections.groups.length === 0 || inForce.sections.classes.length === 0) {
-    const first = rb.sections.groups.map((g) => g.from).sort()[0]
-    io.err(
-      `mujun: no evaluation rules are in force on ${year}-12-31 (the first group starts ${first ?? 'never'}); nothing rated`,
-    )
+    io.err(`mujun: ${noRulesWords(rb, inForce.sections.groups.length === 0, `${year}-12-31`)}`)
     return 1
   }
   const parsed = readEnterprises(values.enterprises, rb, io)

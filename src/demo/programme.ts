@@ -13,6 +13,7 @@ import { withCheckChar } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import type { Principal } from '../principal.ts'
 import { quarterBounds } from '../programme/records.ts'
+import { countiesOn } from '../rulebook/schema.ts'
 import { prng, syntheticPopulation } from './population.ts'
 
 const ECONOMY: Principal = { role: 'economy', scope: '', label: 'demo', tokenId: 0 }
@@ -63,7 +64,10 @@ const day = (y: number, m: number, d: number) => `${y}-${pad(m)}-${pad(Math.min(
 export function seedProgramme(services: Services, population: Enterprise[]): void {
   const { enterprises, programme, rulebooks } = services
   const rnd = prng(2015)
-  const counties = rulebooks.active().rulebook.meta.counties.map((c) => c.code)
+  const counties = countiesOn(
+    rulebooks.active().rulebook.meta.counties,
+    services.store.today(),
+  ).map((c) => c.code)
   // Bounded whatever DEMO_SIZE is: a programme of a few thousand records, as a city's would be.
   const shops = workshops(Math.min(2000, Math.max(20, Math.round(population.length * 0.04))))
   enterprises.importRows(ECONOMY, [...scaled(population, 0.72, 2014), ...shops], 2014)

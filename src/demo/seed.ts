@@ -9,6 +9,7 @@ import { addDays } from '../dates.ts'
 import { withCheckChar } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import type { Principal } from '../principal.ts'
+import { seedExampleProposal } from './example-proposal.ts'
 import { seedLists } from './lists.ts'
 import { seedMoney } from './money.ts'
 import { prng, syntheticPopulation } from './population.ts'
@@ -96,6 +97,8 @@ export function seedDemo(
 
 function seed(services: Services, size: number, money: boolean): DemoTokens {
   const { store, enterprises, evaluations } = services
+  // A pending county proposal to preview, approve or reject: an invented example, never a shipped rule.
+  seedExampleProposal(services)
   const current = withDemoCounty(syntheticPopulation(size, 2024))
   enterprises.importRows(DEMO, previousYear(current), 2023)
   enterprises.importRows(DEMO, current, 2024)

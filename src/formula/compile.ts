@@ -159,15 +159,18 @@ class CodeGen {
 
   constructor(private readonly symbols: SymbolTable) {}
 
-  /** What a formula here may use, nearest to `name` first, when `name` is none of it and near none of it. */
+  /**
+   * Every variable a formula here may use, nearest to `name` first, when `name` is none of them and near none:
+   * the whole list, so a writer who reached for something that is no variable (the industry code in a `when`)
+   * sees what there is instead.
+   */
   private allowed(name: string): string {
     const names = [...this.symbols.keys()]
       .map((n) => [n, distance(name, n)] as const)
       .sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : 1))
       .map(([n]) => n)
     if (names.length === 0) return '; no variables are declared here'
-    const more = names.length > 8 ? ` and ${names.length - 8} more inputs and indicators` : ''
-    return `; the nearest a formula here may use: ${names.slice(0, 8).join(', ')}${more}`
+    return `; the ${names.length} variables a formula here may use (nearest first): ${names.join(', ')}`
   }
 
   gen(node: any, depth: number): Gen {

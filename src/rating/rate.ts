@@ -13,7 +13,7 @@ import type { Enterprise } from '../enterprise/enterprise.ts'
 import { FormulaEvalError } from '../errors.ts'
 import type { FormulaValue } from '../formula/compile.ts'
 import type { GroupC, Rulebook, ScoringC, SectorTableC } from '../rulebook/compile.ts'
-import type { PeerDimension } from '../rulebook/schema.ts'
+import { countiesOn, type PeerDimension } from '../rulebook/schema.ts'
 import { rankAndClassify } from './classes.ts'
 import { type CountyPlan, figureProblems, planCounty, type RuleRef, sectorOf } from './plan.ts'
 import {
@@ -103,7 +103,8 @@ class Rating {
     readonly options: RateOptions,
   ) {
     this.date = `${year}-12-31`
-    this.countyCodes = new Set(rulebook.meta.counties.map((c) => c.code))
+    // The counties of the year's last day: a code that did not exist then (or no longer did) rates nothing.
+    this.countyCodes = new Set(countiesOn(rulebook.meta.counties, this.date).map((c) => c.code))
     this.categoryRank = new Map(rulebook.meta.categories.map((c) => [c.id, c.rank]))
     this.categoryLabel = new Map(rulebook.meta.categories.map((c) => [c.id, c.label]))
   }
@@ -148,7 +149,7 @@ class Rating {
   firm(r: RatingResult, k: number, remaining: number): void {
     const e = r.enterprise
     if (!this.countyCodes.has(e.county)) {
-      invalid(r, `county '${e.county}' is not a county of ${this.rulebook.meta.jurisdiction.name}`)
+      invalid(r, countyProblem(this.rulebook, e.county, this.date))
       return
     }
     const bad = this.options.trusted ? undefined : figureProblems(this.rulebook, e.figures)
@@ -177,6 +178,7 @@ class Rating {
     r.rules = gp.rules
     if (group.unratedClass) {
       // Not scored or ranked (e.g. T, 暂不评价): the group gives the class, and vetoes do not apply.
+      r.status = 'not_rated'
       r.initialClass = group.unratedClass
       r.class = group.unratedClass
       return
@@ -553,4 +555,17 @@ function problem(r: RatingResult, err: unknown, prefix: string): void {
   if (!(err instanceof FormulaEvalError)) throw err
   if ((r.problems as readonly unknown[]) === EMPTY) r.problems = []
   r.problems.push(prefix + err.message)
+}
+
+/** Why `county` rates nothing on `date`: no county of the rulebook, or one that did not exist on that day. */
+function countyProblem(rulebook: Rulebook, county: string, date: string): string {
+  const c = rulebook.meta.counties.find((x) => x.code === county)
+  const city = rulebook.meta.jurisdiction.name
+  if (!c) return `county '${county}' is not a county of ${city}`
+  const span = `${c.from ? `from ${c.from}` : ''}${c.from && c.to ? ' ' : ''}${c.to ? `until ${c.to}` : ''}`
+  const now = countiesOn(rulebook.meta.counties, date)
+    .filter((x) => x.name.slice(0, 2) === c.name.slice(0, 2))
+    .map((x) => ` (on ${date}: ${x.code} ${x.name})`)
+    .join('')
+  return `county '${county}' (${c.name}) was a county of ${city} only ${span}, not on ${date}${now}`
 }

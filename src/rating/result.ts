@@ -11,7 +11,8 @@ import type { FormulaBatch } from '../formula/compile.ts'
 import type { ClassSchemeC, IndicatorC, ScoringC } from '../rulebook/compile.ts'
 import { pointsOf, round4, scoreItem } from './scoring.ts'
 
-export type RatingStatus = 'rated' | 'out_of_scope' | 'invalid'
+/** `not_rated`: in scope but set aside by its group (暂不评价, class T): not scored, not ranked. */
+export type RatingStatus = 'rated' | 'not_rated' | 'out_of_scope' | 'invalid'
 
 /** One indicator's part of the score: the trace a bureau or an enterprise reads. */
 export interface IndicatorTrace {

@@ -298,6 +298,12 @@ export const DATED_SECTIONS = SECTION_NAMES.filter(
 /** The dated sections that decide how firms are rated (not what a stored result is charged). */
 export const RATING_SECTIONS: ReadonlySet<string> = new Set(DATED_SECTIONS.slice(0, 7))
 
+/** The counties that exist on `date` (each county's [from, to)). */
+export const countiesOn = <C extends { from?: string; to?: string }>(
+  counties: readonly C[],
+  date: string,
+): C[] => counties.filter((c) => (!c.from || c.from <= date) && (!c.to || date < c.to))
+
 /** The prefix a county's override ids begin with: its slug, else `c` and its code (no county can take another's). */
 export const countyPrefix = (c: { code: string; slug?: string }) => c.slug ?? `c${c.code}`
 
@@ -318,6 +324,13 @@ export const MetaSchema = z.strictObject({
           .string()
           .regex(/^[a-z][a-z0-9]{1,30}$/, 'a county slug is lower-case letters and digits')
           .optional(),
+        /**
+         * The days the county exists as a unit of evaluation, [from, to): division codes change (江东区 330204 was
+         * merged into 鄞州区, 奉化市 330283 became 奉化区 330213). A year is rated for the counties of its last day.
+         */
+        from: DateSchema.optional(),
+        to: DateSchema.optional(),
+        note: z.string().optional(),
       }),
     )
     .min(1)
@@ -352,6 +365,8 @@ export const MetaSchema = z.strictObject({
     .strictObject({
       noticeDays: z.number().int().min(1).max(60),
       note: z.string().optional(),
+      /** Where the period comes from (a city may follow one county's published notice). */
+      source: SourceSchema.optional(),
     })
     .default({ noticeDays: 7 }),
   source: SourceSchema,

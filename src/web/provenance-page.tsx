@@ -288,8 +288,13 @@ function EvaluationBasis({
                 <Data>{ev.notice.by}</Data>
               </>
             ) : null}{' '}
-            · {zh ? '发布' : 'published'} {ev.publishedAt ? inBeijing(lang, ev.publishedAt) : '—'} ·{' '}
-            <Data>{ev.publishedBy ?? '-'}</Data> · {zh ? '自' : 'binds from'}{' '}
+            · {zh ? '发布' : 'published'} <span id="published-on">{ev.publishedOn ?? '—'}</span>
+            {ev.publishedAt
+              ? zh
+                ? `（${inBeijing(lang, ev.publishedAt)}记录）`
+                : ` (recorded ${inBeijing(lang, ev.publishedAt)})`
+              : ''}{' '}
+            · <Data>{ev.publishedBy ?? '-'}</Data> · {zh ? '自' : 'binds from'}{' '}
             {ev.bindingFrom ?? '-'}
             {zh ? '起执行' : ''}
           </p>

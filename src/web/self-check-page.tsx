@@ -69,6 +69,7 @@ interface SelfCheck {
   lang: Lang
   p: Principal | undefined
   rulebook: ReturnType<Services['rulebooks']['active']>['rulebook']
+  counties: { code: string }[] // of today
   formInputs: string[]
   formFlags: string[]
   years: number[]
@@ -123,6 +124,7 @@ function selfCheckOf(
   }
   if (submitted) values = { ...values, ...submitted }
   const model: SelfCheck = {
+    counties: selfChecks.counties(),
     lang,
     p,
     rulebook,
@@ -157,7 +159,7 @@ function rateSubmitted(services: Services, model: SelfCheck, submitted: Record<s
     else figures[id] = n
   }
   for (const id of model.formFlags) figures[id] = submitted[id] === 'on'
-  if (!rulebook.meta.counties.some((x) => x.code === submitted.county))
+  if (!model.counties.some((x) => x.code === submitted.county))
     errors.county = lang === 'zh' ? '请从列表中选择' : 'Choose one of the listed counties'
   if (!/^[A-Z]?\d{2,4}$/.test(submitted.industryCode ?? ''))
     errors.industryCode = lang === 'zh' ? '行业代码为2至4位数字' : '2–4 digits'
@@ -293,7 +295,7 @@ function SelfCheckForm({ model }: { model: SelfCheck }) {
         <div class={`field${errors.county ? ' has-error' : ''}`}>
           <label for="county">{t(lang, 'county')}</label>
           <select name="county" id="county">
-            {rulebook.meta.counties.map((x) => (
+            {model.counties.map((x) => (
               <option value={x.code} selected={x.code === values.county}>
                 {countyLabel(lang, x.code)}
               </option>

@@ -10,6 +10,7 @@ import type { Services } from '../app/services.ts'
 import { type TokenInfo, TokenRequest } from '../app/tokens.ts'
 import { MujunError } from '../errors.ts'
 import type { Department } from '../rulebook/schema.ts'
+import { countiesOn } from '../rulebook/schema.ts'
 import { type Lang, langOf } from './i18n.ts'
 import { BEIJING_NOTE, beijing } from './kit/format.ts'
 import { roleLabel } from './kit/labels.ts'
@@ -140,7 +141,10 @@ function ListPage(props: {
 }) {
   const { lang, who, services } = props
   const tokens = services.tokens.list(who)
-  const counties = services.rulebooks.active().rulebook.meta.counties
+  const counties = countiesOn(
+    services.rulebooks.active().rulebook.meta.counties,
+    services.store.today(),
+  )
   return (
     <Layout lang={lang} title={tw(lang, 'title')} path="/tokens" loggedIn={true} who={who}>
       {props.notice ? (

@@ -15,11 +15,26 @@ export const FILED_CIXI = readFileSync(
   new URL('../fixtures/overrides/cixi-2024-electricity-filed.yaml', import.meta.url),
   'utf8',
 )
-/** The Ningbo files with the Cixi override filed (FILED_CIXI in place of the shipped draft). */
-export const ningboWithFiledCixi = (): RuleText[] =>
-  ningboTexts().map((t) =>
+/**
+ * The invented example proposal (docs/examples/counties/yuyao-2026-gas.yaml, a submitted county override that no
+ * office made), as a rule text: not shipped in rules/, so tests that need a pending proposal add it.
+ */
+export const EXAMPLE_PROPOSAL: RuleText = {
+  path: 'counties/yuyao-2026-gas.yaml',
+  text: readFileSync(
+    new URL('../../docs/examples/counties/yuyao-2026-gas.yaml', import.meta.url),
+    'utf8',
+  ),
+}
+/** The Ningbo files with the example proposal added. */
+export const ningboWithExample = (): RuleText[] => [...ningboTexts(), EXAMPLE_PROPOSAL]
+/** The Ningbo files with the Cixi override filed (FILED_CIXI in place of the shipped draft) and the example proposal. */
+export const ningboWithFiledCixi = (): RuleText[] => [
+  ...ningboTexts().map((t) =>
     t.path === 'counties/cixi-2024-electricity.yaml' ? { ...t, text: FILED_CIXI } : t,
-  )
+  ),
+  EXAMPLE_PROPOSAL,
+]
 
 /** The Ningbo files with one text edit applied (the `find` text must occur exactly once), or a file added. */
 export function edited(file: string, find: string | null, replace: string): RuleText[] {

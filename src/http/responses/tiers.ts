@@ -204,7 +204,13 @@ export const ProvenanceSchema = z
         createdAt: Stamp,
         createdBy: Actor,
         notice: nullable(z.object({ from: Iso, to: nullable(Iso), by: nullable(Actor) })),
-        publishedAt: nullable(Stamp),
+        publishedOn: nullable(Iso).openapi({
+          description:
+            'the day it was published (Ningbo date); for a publication recorded after the fact, the day given, not the day it was recorded',
+        }),
+        publishedAt: nullable(Stamp).openapi({
+          description: 'when the publication was recorded in mujun',
+        }),
         publishedBy: nullable(Actor),
         bindingFrom: nullable(Iso),
         correction: nullable(z.record(z.string(), z.unknown())).openapi({

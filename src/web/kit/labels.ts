@@ -45,6 +45,7 @@ const STATUS: Words = {
   revoked: { zh: '已吊销', en: 'Revoked' },
   // rating
   rated: { zh: '已评价', en: 'Rated' },
+  not_rated: { zh: '暂不评价', en: 'Not rated' },
   out_of_scope: { zh: '不在评价范围', en: 'Out of scope' },
   invalid: { zh: '数据有误', en: 'Invalid figures' },
   // health
@@ -111,6 +112,8 @@ const COUNTY_EN: Record<string, string> = {
   '330211': 'Zhenhai District',
   '330212': 'Yinzhou District',
   '330213': 'Fenghua District',
+  '330204': 'Jiangdong District (to 2016)',
+  '330283': 'Fenghua City (to 2016)',
   '330225': 'Xiangshan County',
   '330226': 'Ninghai County',
   '330281': 'Yuyao City',
@@ -124,6 +127,8 @@ const COUNTY_ZH: Record<string, string> = {
   '330211': '镇海区',
   '330212': '鄞州区',
   '330213': '奉化区',
+  '330204': '江东区（至2016年）',
+  '330283': '奉化市（至2016年）',
   '330225': '象山县',
   '330226': '宁海县',
   '330281': '余姚市',
@@ -157,6 +162,7 @@ const UNIT_EN: Record<string, string> = {
   '万元/人·年': '10k yuan/person·year',
   '万元/万kWh': '10k yuan/10k kWh',
   'kWh/吨': 'kWh/t',
+  'kgce/吨': 'kgce/t',
   亩: 'mu',
   人: 'persons',
   吨: 't',
