@@ -16,9 +16,11 @@ import {
   type ClassSchemeC,
   EVALUATION_YEAR,
   type GroupC,
+  INDUSTRY_CODE,
   type IndicatorC,
   type Origin,
   type Rulebook,
+  SECTOR,
   type ScoringC,
   type SectorTableC,
 } from '../rulebook/compile.ts'
@@ -118,6 +120,9 @@ export function createResolver(
   const values: FormulaValue[] = new Array(list.length).fill(0)
   let generation = 1
   let scope: FormulaScope = {}
+  // The rated firm's sector and industry code (`sector`, `industry_in`); unknown when one firm is quoted.
+  let sector: string | undefined
+  let industryCode: string | undefined
   const resolver = (name: string): FormulaValue => {
     const i = slots.get(name)
     if (i !== undefined) {
@@ -136,6 +141,11 @@ export function createResolver(
     }
     const constant = constants[name]
     if (constant !== undefined) return constant
+    if (name === SECTOR || name === INDUSTRY_CODE) {
+      const v = name === SECTOR ? sector : industryCode
+      if (v === undefined) throw new FormulaEvalError(`'${name}' is known only when a year is rated`)
+      return v
+    }
     const input = inputs.get(name)
     const d = input?.default ?? (input?.type === 'flag' ? false : undefined)
     if (d === undefined) throw new FormulaEvalError(`missing figure '${name}'`)
@@ -143,9 +153,11 @@ export function createResolver(
   }
   return {
     resolver,
-    /** Points the resolver at one enterprise's figures. */
-    use(next: FormulaScope) {
+    /** Points the resolver at one enterprise's figures (and, when rating, its sector and industry code). */
+    use(next: FormulaScope, firmSector?: string, firmIndustryCode?: string) {
       scope = next
+      sector = firmSector
+      industryCode = firmIndustryCode
       generation = (generation + 1) >>> 0 || 1
       if (generation === 1) stamp.fill(0)
     },
@@ -236,11 +248,7 @@ export function planCounty(
           hasMissing: scoring.items.some((it) => it.missingFn),
           indicators: inds,
           batch: batchOf(rulebook, inds),
-          kinds: scoring.items.map((it) =>
-            'fixed' in it.benchmark
-              ? 'fixed'
-              : `${it.benchmark.multiple ? `${it.benchmark.multiple} × ` : ''}peer ${it.benchmark.peer} over ${it.benchmark.over.join(' × ')}`,
-          ),
+          kinds: scoring.items.map((it) => benchmarkKind(it.benchmark)),
         }
       }
     }
@@ -265,4 +273,14 @@ export function planCounty(
     resolver: createResolver(rulebook.inputById, indicatorMap, { [EVALUATION_YEAR]: year }),
     date,
   }
+}
+
+/** How an item's benchmark is taken, in the trace's words. */
+function benchmarkKind(bm: ScoringC['items'][number]['benchmark']): string {
+  if ('fixed' in bm) return 'fixed'
+  const over = bm.over.join(' × ')
+  if (bm.peer === 'min-max')
+    return `min-max over ${over}: (${bm.base} + ${bm.span} × (x − min) / (max − min)) / 100`
+  const year = bm.year === 'previous' ? 'previous-year ' : ''
+  return `${bm.multiple ? `${bm.multiple} × ` : ''}${year}peer ${bm.peer} over ${over}`
 }

@@ -10,9 +10,16 @@
  */
 
 import type { Enterprise } from '../enterprise/enterprise.ts'
-import { FormulaEvalError } from '../errors.ts'
+import { FormulaEvalError, MujunError } from '../errors.ts'
 import type { FormulaValue } from '../formula/compile.ts'
-import type { GroupC, Rulebook, ScoringC, SectorTableC } from '../rulebook/compile.ts'
+import type {
+  ClassSchemeC,
+  GroupC,
+  Rulebook,
+  ScoringC,
+  SectorTableC,
+} from '../rulebook/compile.ts'
+import { industryGroupOf } from '../rulebook/industry.ts'
 import type { PeerDimension } from '../rulebook/schema.ts'
 import { rankAndClassify } from './classes.ts'
 import { type CountyPlan, figureProblems, planCounty, type RuleRef, sectorOf } from './plan.ts'
@@ -74,7 +81,7 @@ export function rate(
     previous = e.creditCode
     rating.firm(r, k, order.length - k)
   }
-  settleBenchmarks(rating.buckets.values(), rating.plans.values(), options)
+  settleBenchmarks(rating.buckets.values(), rating.plans.values(), year, options)
   scorePoints(results, rating.plans, options)
   rankAndClassify(results, rating.ranks.values(), rulebook, options)
   return results
@@ -92,6 +99,7 @@ class Rating {
   private readonly categoryRank: Map<string, number>
   private readonly categoryLabel: Map<string, string>
   private readonly sectors = new Map<string, string>()
+  private readonly industries = new Map<ClassSchemeC, Map<string, string>>()
   private readonly categoryObjects = new Map<object, NonNullable<RatingResult['category']>>()
   /** The slab rated firms' numbers are written to, and how much of it is used. */
   private slab = new Float64Array(0)
@@ -126,6 +134,21 @@ class Rating {
     return a
   }
 
+  /** The industry group of a code in a class scheme with `industries` (one look-up per scheme and code). */
+  industryOf(scheme: ClassSchemeC, industryCode: string): string {
+    let byCode = this.industries.get(scheme)
+    if (!byCode) {
+      byCode = new Map()
+      this.industries.set(scheme, byCode)
+    }
+    let id = byCode.get(industryCode)
+    if (id === undefined) {
+      id = industryGroupOf(scheme.industries!, String(industryCode)) ?? ''
+      byCode.set(industryCode, id)
+    }
+    return id
+  }
+
   sectorOf(industryCode: string): string {
     let sector = this.sectors.get(industryCode)
     if (sector === undefined) {
@@ -158,7 +181,7 @@ class Rating {
       return
     }
     const plan = this.planFor(e.county)
-    plan.resolver.use(e.figures)
+    plan.resolver.use(e.figures, r.sector, e.industryCode)
     const resolver = plan.resolver.resolver
     this.categorise(r, plan, resolver)
     const group = groupOf(r, plan, resolver)
@@ -328,10 +351,13 @@ class Rating {
       bySector = new Map()
       plan.contexts.set(sector, bySector)
     }
-    let ctx: PeerContext | undefined = bySector.get(group.id)
+    const scheme = gp.scheme!
+    // Ranked within an industry group (the scheme's `industries`): one context per group and industry group.
+    const industry = scheme.industries ? this.industryOf(scheme, e.industryCode) : ''
+    const ctxKey = scheme.industries ? `${group.id}|${industry}` : group.id
+    let ctx: PeerContext | undefined = bySector.get(ctxKey)
     if (!ctx) {
-      const scheme = gp.scheme!
-      const rankKey = `${scheme.id}|${dims(scheme.over, e.county, sector, group.id)}`
+      const rankKey = `${scheme.id}|${dims(scheme.over, e.county, sector, group.id, industry)}`
       let rank = ranks.get(rankKey)
       if (!rank) {
         rank = { key: rankKey, scheme, county: e.county, sector, group: group.id, members: [] }
@@ -342,14 +368,15 @@ class Rating {
         // bucket of their own, keyed by all three dimensions so a stored frame tells them apart.
         if ('fixed' in it.benchmark)
           return newBucket(
-            `${gp.plan!.scoring.id}|${it.indicator}|fixed|${dims(['county', 'sector', 'group'], e.county, sector, group!.id)}`,
+            `${gp.plan!.scoring.id}|${it.indicator}|fixed|${dims(['county', 'sector', 'group'], e.county, sector, group!.id, industry)}`,
             it.benchmark.fixed,
             null,
           )
-        const bk = `${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id)}`
+        const bk = `${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id, industry)}`
         let b = sharedBuckets.get(bk)
         if (!b) {
           b = newBucket(bk, Number.NaN, it.benchmark.peer === 'median' ? [] : null)
+          b.range = it.minMax !== undefined
           sharedBuckets.set(bk, b)
         }
         return b
@@ -359,10 +386,11 @@ class Rating {
         width,
         buckets,
         benchmarks: new Float64Array(items.length),
+        spreads: new Float64Array(items.length),
         items,
         rank,
       }
-      bySector.set(group.id, ctx)
+      bySector.set(ctxKey, ctx)
     }
     r.peers = ctx
     ctx.rank.members.push(k)
@@ -374,6 +402,8 @@ class Rating {
       if (Number.isNaN(v)) continue
       b.sum += v
       b.n++
+      if (v < b.min) b.min = v
+      if (v > b.max) b.max = v
       b.values?.push(v)
     }
   }
@@ -456,30 +486,67 @@ function measure(
   }
 }
 
-/** Benchmarks: each peer statistic (mean or median), or the published one when rating against a stored frame. */
+/**
+ * Benchmarks: each peer statistic (mean, median, or min and max), or the published one when rating against a stored
+ * frame; for a `year: previous` item, the previous year's statistic of the same item and peers.
+ */
 function settleBenchmarks(
   buckets: Iterable<Bucket>,
   plans: Iterable<CountyPlan>,
+  year: number,
   options: RateOptions,
 ): void {
+  const { against, record } = options
   for (const b of buckets) {
     if (b.values) {
       b.values.sort((x, y) => x - y)
       const m = b.values.length >> 1
       b.stat = b.values.length % 2 ? b.values[m] : (b.values[m - 1] + b.values[m]) / 2
-    } else b.stat = b.sum / b.n
-    const published = options.against?.stats.get(b.key)
+    } else if (b.range) b.stat = b.n > 0 ? b.min : Number.NaN
+    else b.stat = b.sum / b.n
+    const published = against?.stats.get(b.key)
     if (published !== undefined) b.stat = published
-    options.record?.stats.set(b.key, b.stat)
+    record?.stats.set(b.key, b.stat)
+    if (b.range) {
+      b.max = against?.stats.get(`${b.key}|max`) ?? (b.n > 0 ? b.max : Number.NaN)
+      record?.stats.set(`${b.key}|max`, b.max)
+    }
   }
   for (const bySector of plans) {
     for (const byGroup of bySector.contexts.values()) {
       for (const ctx of byGroup.values()) {
-        for (let i = 0; i < ctx.items.length; i++)
-          ctx.benchmarks[i] = benchmarkOf(ctx.items[i], ctx.buckets[i].stat)
+        for (let i = 0; i < ctx.items.length; i++) {
+          const b = ctx.buckets[i]
+          const item = ctx.items[i]
+          ctx.benchmarks[i] = benchmarkOf(item, item.previous ? previousStat(b.key, year, options) : b.stat)
+          ctx.spreads[i] = b.range ? b.max - b.stat : 0
+        }
       }
     }
   }
+}
+
+/**
+ * The previous year's statistic for a `year: previous` benchmark: the published one a frame used, else the one
+ * recorded with the previous year's run. None is an error: this year's statistic is no stand-in for it.
+ */
+function previousStat(key: string, year: number, options: RateOptions): number {
+  const used = `${key}|previous`
+  const stat = options.against?.stats.get(used) ?? options.previous?.stats.get(key)
+  if (stat === undefined || !Number.isFinite(stat)) {
+    const [scoring, indicator, ...peers] = key.split('|')
+    throw new MujunError(
+      'NO_PREVIOUS_YEAR',
+      `${scoring} benchmarks ${indicator} on the ${year - 1} peer statistic over ${peers.filter(Boolean).join(' × ')}, and ${
+        options.previous
+          ? `the ${options.previous.year} run recorded none for those peers`
+          : `no ${year - 1} run is given`
+      }: rate ${year - 1} first, or use \`year: current\` for this year`,
+      { status: 422 },
+    )
+  }
+  options.record?.stats.set(used, stat)
+  return stat
 }
 
 /** Points and scores; an item with a `missing` rule gives an unreported firm its reporting peers' mean points. */
@@ -500,7 +567,7 @@ function scorePoints(
       for (let i = 0; i < ctx.items.length; i++) {
         const v = r.numbers![r.offset + i]
         if (!ctx.items[i].missingFn || Number.isNaN(v)) continue
-        ctx.buckets[i].pointsSum += pointsOf(ctx.items[i], v, ctx.benchmarks[i])
+        ctx.buckets[i].pointsSum += pointsOf(ctx.items[i], v, ctx.benchmarks[i], ctx.spreads[i])
         ctx.buckets[i].pointsN++
       }
     }
@@ -528,7 +595,9 @@ function scorePoints(
       const item = items[i]
       const v = n[o + i]
       // The same arithmetic as scoreItem, which the trace uses: shown points add up to the base score.
-      base += Number.isNaN(v) ? ctx.buckets[i].missingPoints : pointsOf(item, v, ctx.benchmarks[i])
+      base += Number.isNaN(v)
+        ? ctx.buckets[i].missingPoints
+        : pointsOf(item, v, ctx.benchmarks[i], ctx.spreads[i])
     }
     let adj = 0
     for (let ai = 0; ai < r.adjustments.length; ai++) adj += r.adjustments[ai].points
@@ -538,9 +607,16 @@ function scorePoints(
   }
 }
 
-function dims(over: PeerDimension[], county: string, sector: string, group: string): string {
+function dims(
+  over: PeerDimension[],
+  county: string,
+  sector: string,
+  group: string,
+  industry: string,
+): string {
   let s = ''
-  for (const d of over) s += `${d === 'county' ? county : d === 'sector' ? sector : group}|`
+  for (const d of over)
+    s += `${d === 'county' ? county : d === 'sector' ? sector : d === 'group' ? group : industry}|`
   return s
 }
 

@@ -17,6 +17,8 @@ import {
   type CheckContext,
   EVALUATION_YEAR,
   emptySections,
+  INDUSTRY_CODE,
+  SECTOR,
   type ItemLocations,
   type Reporter,
   type Rulebook,
@@ -71,7 +73,7 @@ export function cityFilesHash(texts: RuleText[]): string {
   const schemaProblems = problems.length
   const meta = metaFiles[0].data.rulebook!
   const { inputs, sectors } = collectIdentity(cityFiles, metaFiles[0], report)
-  const { symbols, indicatorIds } = collectSymbols(inputs, files, report)
+  const { symbols, indicatorIds } = collectSymbols(inputs, sectors, files, report)
 
   meta.resources.forEach((r, i) => {
     if (r.quantityInput && !symbols.has(r.quantityInput))
@@ -91,7 +93,21 @@ export function cityFilesHash(texts: RuleText[]): string {
   })
   // Each item's file and path, so later checks (overlaps, cycles) can point at it.
   const locations: ItemLocations = new WeakMap()
-  const ctx: CheckContext = { meta, inputs, sectors, symbols, report, indicatorIds, locations }
+  // A rated firm's conditions may also compare its sector (see FIRM_CODE_SECTIONS).
+  const firmSymbols = new Map(symbols).set(SECTOR, {
+    kind: 'category',
+    values: sectors.map((s) => s.id),
+  })
+  const ctx: CheckContext = {
+    meta,
+    inputs,
+    sectors,
+    symbols,
+    firmSymbols,
+    report,
+    indicatorIds,
+    locations,
+  }
   const sections = emptySections()
   for (const { loc, data } of cityFiles) {
     collectSections(data, loc, { file: loc.file, line: 0, kind: 'city' }, sections, ctx, [])
@@ -182,6 +198,7 @@ function collectIdentity(
 /** The formula symbols: each input with its kind and default, the evaluation year, and every indicator id. */
 function collectSymbols(
   inputs: Input[],
+  sectors: Sector[],
   files: ReadFiles,
   report: Reporter,
 ): { symbols: Map<string, SymbolKind>; indicatorIds: Set<string> } {
@@ -217,14 +234,20 @@ function collectSymbols(
           : { kind: 'number', default: d as number | undefined },
     )
   }
-  if (symbols.has(EVALUATION_YEAR)) {
-    const f = cityFiles.find((c) => c.data.inputs?.some((i) => i.id === EVALUATION_YEAR))!
-    report(
-      f.loc,
-      ['inputs', f.data.inputs!.findIndex((i) => i.id === EVALUATION_YEAR), 'id'],
-      `'${EVALUATION_YEAR}' is built in (the year being rated); give the input another id`,
-    )
-  }
+  const builtIn: [string, string][] = [
+    [EVALUATION_YEAR, 'the year being rated'],
+    [SECTOR, "the firm's sector"],
+    [INDUSTRY_CODE, "the firm's industry code, read by industry_in"],
+  ]
+  for (const [id, what] of builtIn)
+    if (symbols.has(id)) {
+      const f = cityFiles.find((c) => c.data.inputs?.some((i) => i.id === id))!
+      report(
+        f.loc,
+        ['inputs', f.data.inputs!.findIndex((i) => i.id === id), 'id'],
+        `'${id}' is built in (${what}); give the input another id`,
+      )
+    }
   symbols.set(EVALUATION_YEAR, { kind: 'number', default: undefined })
   const indicatorIds = new Set<string>()
   for (const { data } of cityFiles)

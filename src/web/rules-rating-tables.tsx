@@ -73,12 +73,18 @@ function SectorTables({
 function benchmarkText(lang: Lang, b: ScoringC['items'][number]['benchmark']): string {
   if ('fixed' in b) return `${rw(lang, 'fixed')} ${num(b.fixed, 4)}`
   const over = b.over.map((d) => dimensionLabel(lang, d)).join(' × ')
+  if (b.peer === 'min-max') {
+    const range = `${num(b.base)} + ${num(b.span)} × (x − min) / (max − min)`
+    return lang === 'zh'
+      ? `按${over}${rw(lang, b.peer)}：${range}`
+      : `${rw(lang, b.peer)} over ${over}: ${range}`
+  }
   const stat = rw(lang, b.peer)
-  const times = b.multiple
-    ? lang === 'zh'
-      ? ` × ${num(b.multiple)}`
-      : ` × ${num(b.multiple)}`
-    : ''
+  const times = b.multiple ? ` × ${num(b.multiple)}` : ''
+  if (b.year === 'previous')
+    return lang === 'zh'
+      ? `按${over}${rw(lang, 'previousYear')}${stat}${times}`
+      : `${rw(lang, 'previousYear')} ${stat} over ${over}${times}`
   return lang === 'zh' ? `按${over}${stat}${times}` : `${stat} over ${over}${times}`
 }
 
