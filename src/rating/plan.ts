@@ -25,23 +25,17 @@ import {
   type SectorTableC,
 } from '../rulebook/compile.ts'
 import { type DerivedKind, getOrMake } from '../rulebook/derived.ts'
+import { industryGroupOf } from '../rulebook/industry.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import type { Input } from '../rulebook/schema.ts'
 import type { AppliedRule, PeerContext, RateOptions, ScoringPlan } from './result.ts'
 
-/** Sector of an industry code: longest matching GB/T 4754 prefix, else the default sector. */
+/**
+ * Sector of an industry code: longest matching GB/T 4754 prefix (a section letter, as in C31, matches the codes of
+ * its divisions), else the default sector.
+ */
 export function sectorOf(rulebook: Rulebook, industryCode: string): string {
-  let best: string | undefined
-  let bestLen = -1
-  for (const s of rulebook.sectors) {
-    for (const p of s.industryCodes) {
-      if (industryCode.startsWith(p) && p.length > bestLen) {
-        best = s.id
-        bestLen = p.length
-      }
-    }
-  }
-  return best ?? rulebook.sectors.find((s) => s.default)!.id
+  return industryGroupOf(rulebook.sectors, industryCode)!
 }
 
 /** Problems with figures against the rulebook's inputs (types, minimums, allowed values, unknown names). */
