@@ -20,8 +20,8 @@ import {
   type IndicatorC,
   type Origin,
   type Rulebook,
-  SECTOR,
   type ScoringC,
+  SECTOR,
   type SectorTableC,
 } from '../rulebook/compile.ts'
 import { type DerivedKind, getOrMake } from '../rulebook/derived.ts'
@@ -137,7 +137,8 @@ export function createResolver(
     if (constant !== undefined) return constant
     if (name === SECTOR || name === INDUSTRY_CODE) {
       const v = name === SECTOR ? sector : industryCode
-      if (v === undefined) throw new FormulaEvalError(`'${name}' is known only when a year is rated`)
+      if (v === undefined)
+        throw new FormulaEvalError(`'${name}' is known only when a year is rated`)
       return v
     }
     const input = inputs.get(name)

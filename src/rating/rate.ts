@@ -12,13 +12,7 @@
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { FormulaEvalError, MujunError } from '../errors.ts'
 import type { FormulaValue } from '../formula/compile.ts'
-import type {
-  ClassSchemeC,
-  GroupC,
-  Rulebook,
-  ScoringC,
-  SectorTableC,
-} from '../rulebook/compile.ts'
+import type { ClassSchemeC, GroupC, Rulebook, ScoringC, SectorTableC } from '../rulebook/compile.ts'
 import { industryGroupOf } from '../rulebook/industry.ts'
 import type { PeerDimension } from '../rulebook/schema.ts'
 import { rankAndClassify } from './classes.ts'
@@ -518,7 +512,10 @@ function settleBenchmarks(
         for (let i = 0; i < ctx.items.length; i++) {
           const b = ctx.buckets[i]
           const item = ctx.items[i]
-          ctx.benchmarks[i] = benchmarkOf(item, item.previous ? previousStat(b.key, year, options) : b.stat)
+          ctx.benchmarks[i] = benchmarkOf(
+            item,
+            item.previous ? previousStat(b.key, year, options) : b.stat,
+          )
           ctx.spreads[i] = b.range ? b.max - b.stat : 0
         }
       }
@@ -540,8 +537,8 @@ function previousStat(key: string, year: number, options: RateOptions): number {
       `${scoring} benchmarks ${indicator} on the ${year - 1} peer statistic over ${peers.filter(Boolean).join(' × ')}, and ${
         options.previous
           ? `the ${options.previous.year} run recorded none for those peers`
-          : `no ${year - 1} run is given`
-      }: rate ${year - 1} first, or use \`year: current\` for this year`,
+          : `no published ${year - 1} evaluation is given`
+      }: rate and publish ${year - 1} first, or use \`year: current\` for this year`,
       { status: 422 },
     )
   }

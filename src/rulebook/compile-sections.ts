@@ -98,14 +98,12 @@ export function collectSections(
     } catch (e) {
       if (e instanceof FormulaError) {
         const extra = e.index !== undefined && !source.includes('\n') ? Math.max(0, e.index - 1) : 0
-        const uses =
-          expect === 'boolean' && e.message.startsWith('unknown variable') ? whenMayUse(ctx) : ''
-        report(
-          loc,
-          path,
-          `formula '${source}': ${e.message}${uses}`,
-          extra + quoteOffset(loc, path),
-        )
+        // In a `when`, what a condition may use replaces the list of the nearest names.
+        const message =
+          expect === 'boolean' && e.message.startsWith('unknown variable')
+            ? e.message.replace(/; the nearest a formula here may use: .*$/, '') + whenMayUse(ctx)
+            : e.message
+        report(loc, path, `formula '${source}': ${message}`, extra + quoteOffset(loc, path))
         return undefined
       }
       throw e
@@ -155,7 +153,8 @@ export function collectSections(
 /** What a `when` may use, said after an unknown variable in one. */
 function whenMayUse(ctx: CheckContext): string {
   const inputs = ctx.inputs.map((i) => i.id)
-  const shown = inputs.slice(0, 12).join(', ') + (inputs.length > 12 ? ` and ${inputs.length - 12} more` : '')
+  const shown =
+    inputs.slice(0, 12).join(', ') + (inputs.length > 12 ? ` and ${inputs.length - 12} more` : '')
   return `. A \`when\` may use: the inputs (${shown}); the indicators; \`${EVALUATION_YEAR}\` (groups, adjustments, vetoes); \`${SECTOR}\`, compared with a sector id (${ctx.sectors.map((x) => x.id).join(', ')}), and \`industry_in("C31", "3391", …)\` with GB/T 4754 prefixes (where a firm is rated)`
 }
 
@@ -205,7 +204,8 @@ function checkIndustries(env: ItemEnv, c: ClassScheme): void {
     )
   const seen = new Set<string>()
   c.industries.forEach((g, j) => {
-    if (seen.has(g.id)) report(loc, [...path, 'industries', j, 'id'], `duplicate industry '${g.id}'`)
+    if (seen.has(g.id))
+      report(loc, [...path, 'industries', j, 'id'], `duplicate industry '${g.id}'`)
     seen.add(g.id)
     g.industryCodes.forEach((p, k) => {
       const problem = industryPrefixProblem(p)
@@ -272,8 +272,11 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
         const bm = si.benchmark
         return {
           ...si,
-          ...('peer' in bm && bm.peer === 'min-max' && { minMax: { base: bm.base, span: bm.span } }),
-          ...('peer' in bm && bm.peer !== 'min-max' && bm.year === 'previous' && { previous: true }),
+          ...('peer' in bm &&
+            bm.peer === 'min-max' && { minMax: { base: bm.base, span: bm.span } }),
+          ...('peer' in bm &&
+            bm.peer !== 'min-max' &&
+            bm.year === 'previous' && { previous: true }),
           ...(si.missing && {
             missingFn:
               formula([...path, 'items', j, 'missing', 'when'], si.missing.when, 'boolean') ??

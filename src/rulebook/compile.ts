@@ -18,11 +18,11 @@ import {
   EVALUATION_YEAR,
   emptySections,
   INDUSTRY_CODE,
-  SECTOR,
   type ItemLocations,
   type Reporter,
   type Rulebook,
   type RuleText,
+  SECTOR,
 } from './types.ts'
 
 export { isCountyFile } from './read-files.ts'

@@ -8,13 +8,7 @@
  * @module rulebook/coverage
  */
 import type { FormulaValue } from '../formula/compile.ts'
-import {
-  EVALUATION_YEAR,
-  type GroupC,
-  INDUSTRY_CODE,
-  type Rulebook,
-  SECTOR,
-} from './compile.ts'
+import { EVALUATION_YEAR, type GroupC, INDUSTRY_CODE, type Rulebook, SECTOR } from './compile.ts'
 
 export interface CoverageWarning {
   file: string

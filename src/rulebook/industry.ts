@@ -41,7 +41,8 @@ export function industryPrefixProblem(prefix: string): string | undefined {
     if (div < lo || div > hi)
       return `division ${digits.slice(0, 2)} is not in section ${letter} (${String(lo).padStart(2, '0')}–${hi})`
   }
-  if (letter && digits.length === 1) return `'${prefix}': after a section letter give the two-digit division`
+  if (letter && digits.length === 1)
+    return `'${prefix}': after a section letter give the two-digit division`
   return undefined
 }
 

@@ -163,7 +163,9 @@ export const ClassSchemeSchema = z.strictObject({
         id: IdSchema,
         label: z.string().min(1),
         industryCodes: z.array(
-          z.string().regex(/^[A-T]?\d{0,4}$/, 'industry codes are GB/T 4754 prefixes like C31 or 3391'),
+          z
+            .string()
+            .regex(/^[A-T]?\d{0,4}$/, 'industry codes are GB/T 4754 prefixes like C31 or 3391'),
         ),
         default: z.boolean().optional(),
       }),
