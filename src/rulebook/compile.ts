@@ -73,7 +73,7 @@ export function cityFilesHash(texts: RuleText[]): string {
   const schemaProblems = problems.length
   const meta = metaFiles[0].data.rulebook!
   const { inputs, sectors } = collectIdentity(cityFiles, metaFiles[0], report)
-  const { symbols, indicatorIds } = collectSymbols(inputs, sectors, files, report)
+  const { symbols, indicatorIds } = collectSymbols(inputs, files, report)
 
   meta.resources.forEach((r, i) => {
     if (r.quantityInput && !symbols.has(r.quantityInput))
@@ -198,7 +198,6 @@ function collectIdentity(
 /** The formula symbols: each input with its kind and default, the evaluation year, and every indicator id. */
 function collectSymbols(
   inputs: Input[],
-  sectors: Sector[],
   files: ReadFiles,
   report: Reporter,
 ): { symbols: Map<string, SymbolKind>; indicatorIds: Set<string> } {
