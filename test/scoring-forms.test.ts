@@ -52,7 +52,7 @@ describe('rules check', () => {
     )
     expect(p).toHaveLength(1)
     expect(p[0]).toMatch(
-      /^rulebook\.yaml:31:\d+: formula 'industry_in\("D44", "A31"\)': industry_in: division 31 is not in section A \(01–5\) \(at groups\.0\.when\)$/,
+      /^rulebook\.yaml:38:\d+: formula 'industry_in\("D44", "A31"\)': industry_in: division 31 is not in section A \(01–05\) \(at groups\.0\.when\)$/,
     )
     expect(
       problemsOf(fixtureEdited('industry_in("D44", "D45", "D46")', 'industry_in(tax)'))[0],
@@ -105,7 +105,10 @@ describe('rules check', () => {
     )
     expect(noDefault[0]).toMatch(/exactly one industry must be marked `default: true`/)
     const noIndustries = problemsOf(
-      fixtureEdited('over: [county, group] }, cap: 1.5', 'over: [county, industry] }, cap: 1.5'),
+      fixtureEdited(
+        'benchmark: { peer: mean, over: [county, group] },',
+        'benchmark: { peer: mean, over: [county, industry] },',
+      ),
     )
     expect(noIndustries[0]).toMatch(
       /a benchmark is taken over county, sector or group; industry groups rank firms in a class scheme .*\(at scoring\.1\.items\.0\.benchmark\.over\.1\)/,
@@ -120,7 +123,7 @@ describe('rules check', () => {
   })
 
   it('a min–max item needs its base and span as data', () => {
-    const p = problemsOf(fixtureEdited('base: 20, span: 80 } }', 'base: 20 } }'))
+    const p = problemsOf(fixtureEdited('base: 20, span: 80 },', 'base: 20 },'))
     expect(p.length).toBeGreaterThan(0)
     expect(p.join('\n')).toMatch(/scoring\.0\.items\.0\.benchmark/)
   })
@@ -240,5 +243,26 @@ describe('an evaluation run', () => {
     expect(() => t.services.evaluations.run(economy, 2023)).toThrow(
       /no published 2022 evaluation is given: rate and publish 2022 first/,
     )
+  })
+})
+
+describe('class-share rounding (docs/rule-format.md, "A at most 20 %, D at least 5 %")', () => {
+  it('floor gives 13 firms two A (not three, as round would) and one D', () => {
+    const rb = compileRulebook(texts())
+    // below_by_rank: A 0.2, B 0.4, C 0.35, D 0.05, rounding floor; 13 below-scale firms, distinct taxes.
+    const population = Array.from({ length: 13 }, (_, i) =>
+      firm(`F${String(i + 10)}`, '990101', '2610', 10 + i),
+    )
+    const classes = rate(population, rb, 2023).map((r) => r.class)
+    const count = (c: string) => classes.filter((x) => x === c).length
+    expect([count('A'), count('B'), count('C'), count('D')]).toEqual([2, 5, 5, 1])
+    const rounded = compileRulebook(
+      fixtureEdited(
+        'groups: [below_scale]\n    method: rank-share\n    rounding: floor',
+        'groups: [below_scale]\n    method: rank-share\n    rounding: round',
+      ),
+    )
+    const byRound = rate(population, rounded, 2023).map((r) => r.class)
+    expect(byRound.filter((x) => x === 'A')).toHaveLength(3)
   })
 })

@@ -28,6 +28,8 @@ const SECTIONS: Readonly<Record<string, readonly [number, number]>> = Object.fre
   T: [97, 97],
 })
 
+const two = (n: number) => String(n).padStart(2, '0')
+
 /** Why `prefix` is not a GB/T 4754 prefix (e.g. a letter whose section does not hold the division), or undefined. */
 export function industryPrefixProblem(prefix: string): string | undefined {
   const m = /^([A-Z]?)(\d{0,4})$/.exec(prefix)
@@ -39,7 +41,7 @@ export function industryPrefixProblem(prefix: string): string | undefined {
     const [lo, hi] = SECTIONS[letter]
     const div = Number(digits.slice(0, 2))
     if (div < lo || div > hi)
-      return `division ${digits.slice(0, 2)} is not in section ${letter} (${String(lo).padStart(2, '0')}–${hi})`
+      return `division ${digits.slice(0, 2)} is not in section ${letter} (${two(lo)}–${two(hi)})`
   }
   if (letter && digits.length === 1)
     return `'${prefix}': after a section letter give the two-digit division`
