@@ -271,7 +271,7 @@ export function planCounty(
 }
 
 /** How an item's benchmark is taken, in the trace's words. */
-function benchmarkKind(bm: ScoringC['items'][number]['benchmark']): string {
+export function benchmarkKind(bm: ScoringC['items'][number]['benchmark']): string {
   if ('fixed' in bm) return 'fixed'
   const over = bm.over.join(' × ')
   if (bm.peer === 'min-max')

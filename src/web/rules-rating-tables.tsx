@@ -153,7 +153,24 @@ function Classes({ lang, resolved }: { lang: Lang; rb: Rulebook; resolved: Resol
           <Data>{cs.label}</Data>,
           <Data>{cs.groups.map(groupName).join('、')}</Data>,
           methodLabel(lang, cs.method),
-          cs.over.map((d) => dimensionLabel(lang, d)).join(' × '),
+          <span>
+            {cs.over.map((d) => dimensionLabel(lang, d)).join(' × ')}
+            {cs.industries ? (
+              <ul>
+                {cs.industries.map((g) => (
+                  <li>
+                    <Data>{g.label}</Data>
+                    {lang === 'zh' ? '：' : ': '}
+                    {g.industryCodes.length
+                      ? g.industryCodes.join(', ')
+                      : lang === 'zh'
+                        ? '其余行业代码'
+                        : 'every other industry code'}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </span>,
           <ul class="bands">
             {cs.bands.map((b) => (
               <li>
