@@ -266,3 +266,14 @@ describe('class-share rounding (docs/rule-format.md, "A at most 20 %, D at least
     expect(byRound.filter((x) => x === 'A')).toHaveLength(3)
   })
 })
+
+it('a sector prefix whose section letter does not hold its division is a load error', () => {
+  const p = problemsOf(
+    fixtureEdited('industryCodes: [C17, C18]\n    source', 'industryCodes: [D17, C18]\n    source'),
+  )
+  expect(p).toEqual([
+    expect.stringMatching(
+      /^rulebook\.yaml:27:\d+: division 17 is not in section D \(44–46\) \(at sectors\.0\.industryCodes\.0\)$/,
+    ),
+  ])
+})

@@ -9,6 +9,7 @@ import type { SymbolKind } from '../formula/compile.ts'
 import { checkGroupRefs, checkIndicatorCycles, checkOverlaps } from './checks.ts'
 import { collectSections } from './compile-sections.ts'
 import { Derived } from './derived.ts'
+import { industryPrefixProblem } from './industry.ts'
 import { position } from './locate.ts'
 import { compileOverrides } from './overrides.ts'
 import { isCountyFile, type ReadFiles, readRuleFiles } from './read-files.ts'
@@ -159,7 +160,14 @@ function collectIdentity(
           report(loc, [section, i, 'id'], `duplicate ${section} id '${item.id}' (first at ${prev})`)
         else seenUndated.set(key, `${loc.file}:${position(loc, [section, i]).line}`)
         if (section === 'inputs') inputs.push(item as Input)
-        else sectors.push(item as Sector)
+        else {
+          sectors.push(item as Sector)
+          // A letter that is not the code's section would never match: said here, not found out by a wrong sector.
+          ;(item as Sector).industryCodes.forEach((p, k) => {
+            const problem = industryPrefixProblem(p)
+            if (problem) report(loc, [section, i, 'industryCodes', k], problem)
+          })
+        }
       })
     }
   }
