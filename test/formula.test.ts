@@ -46,12 +46,12 @@ describe('anything outside the whitelist is a load error', () => {
     {
       src: 'import({}, {})',
       message:
-        "function 'import' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log)",
+        "function 'import' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log, industry_in)",
     },
     {
       src: 'evaluate("1")',
       message:
-        "function 'evaluate' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log)",
+        "function 'evaluate' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log, industry_in)",
     },
     { src: 'f(x) = x', message: "assignment 'f(x) = x' is not allowed in a formula" },
     { src: 'a = 1', message: "assignment 'a = 1' is not allowed in a formula" },

@@ -1,6 +1,6 @@
 /**
  * Golden cases: each test/cases/*.yaml is a population, figures and expected results computed by hand from the
- * Ningbo rulebook (the arithmetic is in the file's comments). Nothing here is produced by running the code.
+ * Ningbo rulebook, or a test rulebook of test/fixtures/rulebooks (the arithmetic is in the file's comments). Nothing here is produced by running the code.
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
@@ -9,14 +9,18 @@ import { bindingOn } from '../src/pricing/facts.ts'
 import type { ListStanding } from '../src/pricing/lists.ts'
 import { measureList, measuresFor } from '../src/pricing/measures.ts'
 import { quote } from '../src/pricing/quote.ts'
-import { type RatingResult, rate } from '../src/rating/rate.ts'
+import { emptyFrame, type PeerFrame, type RatingResult, rate } from '../src/rating/rate.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
+import { readRuleTexts } from '../src/rulebook/load.ts'
 import { ningbo, ningboWithFiledCixi } from './support/rulebook.ts'
 
 interface CaseFile {
   name: string
-  /** `filed-cixi`: the Ningbo rules with the Cixi override filed (test/fixtures/overrides), not the shipped draft. */
-  rulebook?: 'filed-cixi'
+  /**
+   * `filed-cixi`: the Ningbo rules with the Cixi override filed (test/fixtures/overrides), not the shipped draft;
+   * `fixture:NAME`: the test rulebook in test/fixtures/rulebooks/NAME (forms other schemes use).
+   */
+  rulebook?: string
   /** Designated lists (名单) in force, as recorded; a firm's entries become its standing on each. */
   lists?: {
     id: string
@@ -74,6 +78,7 @@ interface CaseFile {
 }
 
 const dir = new URL('./cases/', import.meta.url).pathname
+const fixtures = new URL('./fixtures/rulebooks/', import.meta.url).pathname
 const files = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml'))
   .sort()
@@ -87,8 +92,15 @@ describe('golden cases', () => {
   const shipped = ningbo()
   const filedCixi = compileRulebook(ningboWithFiledCixi())
   it.each(cases)('$file: $name', (c) => {
-    const rb = c.rulebook === 'filed-cixi' ? filedCixi : shipped
+    const rb =
+      c.rulebook === 'filed-cixi'
+        ? filedCixi
+        : c.rulebook?.startsWith('fixture:')
+          ? compileRulebook(readRuleTexts(`${fixtures}${c.rulebook.slice(8)}`))
+          : shipped
     const results: RatingResult[] = []
+    // Each year's recorded peer statistics, for a later year's `year: previous` benchmarks (as a run stores them).
+    const frames = new Map<number, PeerFrame>()
     for (const ev of c.evaluations) {
       const population = ev.enterprises.map((e) => ({
         creditCode: e.code,
@@ -97,7 +109,11 @@ describe('golden cases', () => {
         industryCode: e.industry,
         figures: e.figures as never,
       }))
-      results.push(...rate(population, rb, ev.year))
+      const record = emptyFrame()
+      const before = frames.get(ev.year - 1)
+      const previous = before && { year: ev.year - 1, stats: before.stats }
+      results.push(...rate(population, rb, ev.year, { record, previous }))
+      frames.set(ev.year, record)
     }
     for (const want of c.expect.ratings ?? []) {
       const got = results.find((r) => r.creditCode === want.code && r.year === want.year)

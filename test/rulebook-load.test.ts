@@ -149,7 +149,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'formula: import("fs") + value_added / employees',
         ),
       expected: [
-        `evaluation.yaml:66:14: formula 'import("fs") + value_added / employees': function 'import' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log) (at indicators.4.formula)`,
+        `evaluation.yaml:66:14: formula 'import("fs") + value_added / employees': function 'import' is not allowed (allowed: min, max, abs, round, floor, ceil, sqrt, log, industry_in) (at indicators.4.formula)`,
       ],
     },
     {

@@ -18,7 +18,7 @@ import type { ChangeReach } from '../rulebook/diff.ts'
 import { HISTORY_YEARS, RATING_SECTIONS } from '../rulebook/schema.ts'
 import { authorize } from './authorize.ts'
 import { actDigest } from './correction.ts'
-import { bindingFromOf, publicationAct } from './evaluation-rules.ts'
+import { bindingFromOf, previousYearStats, publicationAct } from './evaluation-rules.ts'
 import type { ProgrammeService } from './programme.ts'
 import { IN_FORCE, type RulebookService } from './rulebooks.ts'
 
@@ -135,8 +135,9 @@ export class ChangeService {
       reach.firstDay && reach.firstDay !== '0000-01-01' ? Number(reach.firstDay.slice(0, 4)) : 0
     const year = Math.max(latest, first)
     const population = this.store.population(latest)
-    const a = rate(population, before, year, { trusted: true })
-    const b = rate(population, after, year, { trusted: true })
+    const previous = previousYearStats(this.store, year)
+    const a = rate(population, before, year, { trusted: true, previous })
+    const b = rate(population, after, year, { trusted: true, previous })
     const afterByCode = new Map(b.map((r) => [r.creditCode, r]))
     const firms: ClassChanges['firms'] = []
     const counts = new Map<string, number>()

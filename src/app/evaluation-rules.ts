@@ -11,6 +11,20 @@ import { ConflictError, MujunError, NotFoundError } from '../errors.ts'
 export const bindingFromOf = (year: number, on: string) =>
   on > `${year + 1}-01-01` ? on : `${year + 1}-01-01`
 
+/**
+ * What a rating of `year` needs for its `year: previous` benchmarks: the peer statistics stored with the published
+ * run of the year before (the result made public, not a draft). None published: undefined, and rules that need it
+ * stop with NO_PREVIOUS_YEAR.
+ */
+export function previousYearStats(
+  store: Store,
+  year: number,
+): { year: number; stats: ReadonlyMap<string, number> } | undefined {
+  const run = store.publishedRun(year - 1)
+  const frame = run && store.peerFrame(run.id)
+  return frame && { year: year - 1, stats: frame.stats }
+}
+
 /** The act a historic publication's correction names (its preview answers with this act's digest). */
 export const publicationAct = (runId: number, publishedOn: string) => ({
   kind: 'publication',

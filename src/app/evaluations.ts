@@ -19,6 +19,7 @@ import {
   bindingFromOf,
   decideObjection,
   fileObjection,
+  previousYearStats,
   publicationAct,
   publishRun,
   putToNotice,
@@ -109,7 +110,11 @@ export class EvaluationService {
       throw new MujunError('NO_FIGURES', `no enterprise has figures for ${year}`, { status: 422 })
     onPhase?.('read', population.length)
     const peers = emptyFrame()
-    const results = rate(population, rulebook, year, { trusted: true, record: peers })
+    const results = rate(population, rulebook, year, {
+      trusted: true,
+      record: peers,
+      previous: previousYearStats(this.store, year),
+    })
     onPhase?.('rated', results.length)
     return this.store.insertRun(
       year,

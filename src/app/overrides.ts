@@ -19,6 +19,7 @@ import {
 } from '../rulebook/override-workflow.ts'
 import { countyPrefix } from '../rulebook/schema.ts'
 import { actorOf, authorize } from './authorize.ts'
+import { previousYearStats } from './evaluation-rules.ts'
 import { DEFAULT_OVERRIDE_LIMITS, OverrideChecks, type OverrideLimits } from './override-checks.ts'
 import { type OverrideHeader, quickHeader, readHeader } from './override-header.ts'
 import {
@@ -439,7 +440,13 @@ export class OverrideService {
     const hit = this.previews.get(key)
     if (hit) return hit
     // Re-rates the county twice, under the rules in force with this override compiled in.
-    const pv = previewOverride(this.rulebooks.previewing(id), id, this.store.population(year), year)
+    const pv = previewOverride(
+      this.rulebooks.previewing(id),
+      id,
+      this.store.population(year),
+      year,
+      previousYearStats(this.store, year),
+    )
     this.keepPreview(key, pv)
     return pv
   }

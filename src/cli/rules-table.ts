@@ -3,6 +3,7 @@
  * @module cli/rules-table
  */
 import { describeValue } from '../pricing/measures.ts'
+import { benchmarkKind } from '../rating/plan.ts'
 import type { Rulebook } from '../rulebook/compile.ts'
 import type { ResolvedRules } from '../rulebook/resolve.ts'
 import { kindOf } from '../rulebook/tariff-kinds/index.ts'
@@ -34,10 +35,14 @@ export function formatResolved(rb: Rulebook, r: ResolvedRules): string {
     )
     for (const it of sc.items) {
       const ind = s.indicators.find((i) => i.id === it.indicator)
+      const b = it.benchmark
+      // A plain peer statistic in the table's short words; the other forms as the trace names them.
       const bm =
-        'fixed' in it.benchmark
-          ? `fixed ${it.benchmark.fixed}`
-          : `${it.benchmark.peer} over ${it.benchmark.over.join('×')}`
+        'fixed' in b
+          ? `fixed ${b.fixed}`
+          : b.peer === 'min-max' || b.year === 'previous' || b.multiple
+            ? benchmarkKind(b)
+            : `${b.peer} over ${b.over.join('×')}`
       out.push(
         `    ${it.indicator.padEnd(26)} ${String(it.weight).padStart(4)}  ${bm.padEnd(28)} cap ${it.cap ?? '-'} floor ${it.floor ?? '-'}   = ${ind?.formula ?? '?'} (${ind?.unit ?? ''})`,
       )
@@ -54,7 +59,7 @@ export function formatResolved(rb: Rulebook, r: ResolvedRules): string {
   out.push('', 'CLASSES')
   for (const c of s.classes)
     out.push(
-      `  ${c.id} ${c.method} over ${c.over.join('×')}: ${c.bands.map((b) => `${b.class} ${b.share !== undefined ? `${b.share * 100}%` : `≥${b.minScore ?? '-'}`}`).join(' · ')}; ties by ${c.tieBreak.join(', ') || 'credit code'}`,
+      `  ${c.id} ${c.method} over ${c.over.join('×')}: ${c.bands.map((b) => `${b.class} ${b.share !== undefined ? `${b.share * 100}%` : `≥${b.minScore ?? '-'}`}`).join(' · ')}; ties by ${c.tieBreak.join(', ') || 'credit code'}${c.industries ? `; industries ${c.industries.map((g) => `${g.id} ${g.industryCodes.join('/') || '(the rest)'}`).join(', ')}; rounding ${c.rounding}` : ''}`,
     )
   out.push('', 'SECTOR TABLES')
   for (const t of s.sectorTables) {

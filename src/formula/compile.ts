@@ -6,6 +6,7 @@
 // The number-only entry: the full one builds every function of the library at import (about 20 MiB more).
 import { create, parseDependencies } from 'mathjs/number'
 import { FormulaError, FormulaEvalError } from '../errors.ts'
+import { industryMatches, industryPrefixProblem } from '../rulebook/industry.ts'
 
 // A parser-only instance: it can build trees but has no evaluator, units or function library to abuse.
 const math = create({ parseDependencies })
@@ -74,10 +75,19 @@ const FUNCTIONS: Record<string, { min: number; max: number }> = {
   log: { min: 1, max: 2 },
 }
 
+/**
+ * The firm's GB/T 4754 industry code, which `industry_in("C31", "3391", …)` reads from the resolver (it is no
+ * figure): true when the code falls under any of the prefixes.
+ */
+export const INDUSTRY_CODE = 'industry_code'
+const INDUSTRY_IN = 'industry_in'
+
 /** Helpers the generated code calls; kept on one frozen object so generated code needs no globals. */
 export interface Runtime {
   div(a: number, b: number, at: number): number
   pow(a: number, b: number): number
+  /** Whether an industry code falls under a GB/T 4754 prefix. */
+  ind(code: FormulaValue, prefix: string): boolean
   fn: Record<string, (...args: number[]) => number>
   divisors: readonly string[]
 }
@@ -229,10 +239,11 @@ class CodeGen {
       }
       case 'FunctionNode': {
         const name: string = node.fn?.name
+        if (name === INDUSTRY_IN) return this.industryIn(node)
         const spec = name && Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined
         if (!spec) {
           throw new FormulaError(
-            `function '${name ?? node.fn?.toString()}' is not allowed (allowed: ${Object.keys(FUNCTIONS).join(', ')})`,
+            `function '${name ?? node.fn?.toString()}' is not allowed (allowed: ${Object.keys(FUNCTIONS).join(', ')}, ${INDUSTRY_IN})`,
           )
         }
         if (node.args.length < spec.min || node.args.length > spec.max) {
@@ -256,6 +267,23 @@ class CodeGen {
       default:
         throw new FormulaError(`'${node.toString()}' (${node.type}) is not allowed in a formula`)
     }
+  }
+
+  /** `industry_in("C31", "3391")`: quoted GB/T 4754 prefixes, each checked; the code is asked of the resolver. */
+  industryIn(node: any): Gen {
+    if (node.args.length < 1 || node.args.length > 32)
+      throw new FormulaError(`function '${INDUSTRY_IN}' takes 1–32 quoted industry-code prefixes`)
+    const tests = node.args.map((a: any) => {
+      if (a.type !== 'ConstantNode' || typeof a.value !== 'string')
+        throw new FormulaError(
+          `${INDUSTRY_IN} takes quoted GB/T 4754 prefixes such as "C31" or "3391", not '${a.toString()}'`,
+        )
+      const problem = industryPrefixProblem(a.value)
+      if (problem) throw new FormulaError(`${INDUSTRY_IN}: ${problem}`)
+      return `rt.ind(res(${JSON.stringify(INDUSTRY_CODE)}), ${JSON.stringify(a.value)})`
+    })
+    if (!this.used.includes(INDUSTRY_CODE)) this.used.push(INDUSTRY_CODE)
+    return { code: `(${tests.join(' || ')})`, type: 'boolean' }
   }
 
   operator(node: any, depth: number): Gen {
@@ -361,6 +389,7 @@ function runtime(divisors: readonly string[]): Runtime & { fault: number } {
       return a / b
     },
     pow: (a: number, b: number) => a ** b,
+    ind: (code: FormulaValue, prefix: string) => industryMatches(String(code), prefix),
     fn: fnImpl,
     divisors: Object.freeze([...divisors]),
   })

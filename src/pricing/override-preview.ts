@@ -6,7 +6,7 @@
 
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { NotFoundError } from '../errors.ts'
-import { rate } from '../rating/rate.ts'
+import { type RateOptions, rate } from '../rating/rate.ts'
 import type { Rulebook } from '../rulebook/compile.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import { resolvedToJson } from '../rulebook/resolved-json.ts'
@@ -39,13 +39,15 @@ export function previewOverride(
   overrideId: string,
   population: readonly Enterprise[],
   year: number,
+  /** The previous year's peer statistics, for `year: previous` benchmarks (see RateOptions.previous). */
+  previous?: RateOptions['previous'],
 ): OverridePreview {
   const o = rulebook.overrides.find((x) => x.id === overrideId)
   if (!o) throw new NotFoundError(`override ${overrideId}`)
   const county = o.county
   const pop = population.filter((e) => e.county === county)
-  const before = rate(pop, rulebook, year, { trusted: true })
-  const after = rate(pop, rulebook, year, { trusted: true, preview: overrideId })
+  const before = rate(pop, rulebook, year, { trusted: true, previous })
+  const after = rate(pop, rulebook, year, { trusted: true, preview: overrideId, previous })
   // Price the first year the override covers (at the earliest the year the evaluation applies to), using this
   // evaluation's classes for it: a what-if on today's figures.
   const priceYear = Math.max(year + 1, Number(o.from.slice(0, 4)))

@@ -16,30 +16,26 @@ import {
   type ClassSchemeC,
   EVALUATION_YEAR,
   type GroupC,
+  INDUSTRY_CODE,
   type IndicatorC,
   type Origin,
   type Rulebook,
   type ScoringC,
+  SECTOR,
   type SectorTableC,
 } from '../rulebook/compile.ts'
 import { type DerivedKind, getOrMake } from '../rulebook/derived.ts'
+import { industryGroupOf } from '../rulebook/industry.ts'
 import { resolve } from '../rulebook/resolve.ts'
 import type { Input } from '../rulebook/schema.ts'
 import type { AppliedRule, PeerContext, RateOptions, ScoringPlan } from './result.ts'
 
-/** Sector of an industry code: longest matching GB/T 4754 prefix, else the default sector. */
+/**
+ * Sector of an industry code: longest matching GB/T 4754 prefix (a section letter, as in C31, matches the codes of
+ * its divisions), else the default sector.
+ */
 export function sectorOf(rulebook: Rulebook, industryCode: string): string {
-  let best: string | undefined
-  let bestLen = -1
-  for (const s of rulebook.sectors) {
-    for (const p of s.industryCodes) {
-      if (industryCode.startsWith(p) && p.length > bestLen) {
-        best = s.id
-        bestLen = p.length
-      }
-    }
-  }
-  return best ?? rulebook.sectors.find((s) => s.default)!.id
+  return industryGroupOf(rulebook.sectors, industryCode)!
 }
 
 /** Problems with figures against the rulebook's inputs (types, minimums, allowed values, unknown names). */
@@ -118,6 +114,9 @@ export function createResolver(
   const values: FormulaValue[] = new Array(list.length).fill(0)
   let generation = 1
   let scope: FormulaScope = {}
+  // The rated firm's sector and industry code (`sector`, `industry_in`); unknown when one firm is quoted.
+  let sector: string | undefined
+  let industryCode: string | undefined
   const resolver = (name: string): FormulaValue => {
     const i = slots.get(name)
     if (i !== undefined) {
@@ -136,6 +135,12 @@ export function createResolver(
     }
     const constant = constants[name]
     if (constant !== undefined) return constant
+    if (name === SECTOR || name === INDUSTRY_CODE) {
+      const v = name === SECTOR ? sector : industryCode
+      if (v === undefined)
+        throw new FormulaEvalError(`'${name}' is known only when a year is rated`)
+      return v
+    }
     const input = inputs.get(name)
     const d = input?.default ?? (input?.type === 'flag' ? false : undefined)
     if (d === undefined) throw new FormulaEvalError(`missing figure '${name}'`)
@@ -143,9 +148,11 @@ export function createResolver(
   }
   return {
     resolver,
-    /** Points the resolver at one enterprise's figures. */
-    use(next: FormulaScope) {
+    /** Points the resolver at one enterprise's figures (and, when rating, its sector and industry code). */
+    use(next: FormulaScope, firmSector?: string, firmIndustryCode?: string) {
       scope = next
+      sector = firmSector
+      industryCode = firmIndustryCode
       generation = (generation + 1) >>> 0 || 1
       if (generation === 1) stamp.fill(0)
     },
@@ -236,11 +243,7 @@ export function planCounty(
           hasMissing: scoring.items.some((it) => it.missingFn),
           indicators: inds,
           batch: batchOf(rulebook, inds),
-          kinds: scoring.items.map((it) =>
-            'fixed' in it.benchmark
-              ? 'fixed'
-              : `${it.benchmark.multiple ? `${it.benchmark.multiple} × ` : ''}peer ${it.benchmark.peer} over ${it.benchmark.over.join(' × ')}`,
-          ),
+          kinds: scoring.items.map((it) => benchmarkKind(it.benchmark)),
         }
       }
     }
@@ -265,4 +268,14 @@ export function planCounty(
     resolver: createResolver(rulebook.inputById, indicatorMap, { [EVALUATION_YEAR]: year }),
     date,
   }
+}
+
+/** How an item's benchmark is taken, in the trace's words. */
+export function benchmarkKind(bm: ScoringC['items'][number]['benchmark']): string {
+  if ('fixed' in bm) return 'fixed'
+  const over = bm.over.join(' × ')
+  if (bm.peer === 'min-max')
+    return `min-max over ${over}: (${bm.base} + ${bm.span} × (x − min) / (max − min)) / 100`
+  const year = bm.year === 'previous' ? 'previous-year ' : ''
+  return `${bm.multiple ? `${bm.multiple} × ` : ''}${year}peer ${bm.peer} over ${over}`
 }

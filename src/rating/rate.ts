@@ -12,13 +12,14 @@
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { FormulaEvalError } from '../errors.ts'
 import type { FormulaValue } from '../formula/compile.ts'
-import type { GroupC, Rulebook, ScoringC, SectorTableC } from '../rulebook/compile.ts'
+import type { ClassSchemeC, GroupC, Rulebook, ScoringC, SectorTableC } from '../rulebook/compile.ts'
+import { industryGroupOf } from '../rulebook/industry.ts'
 import { countiesOn, type PeerDimension } from '../rulebook/schema.ts'
 import { rankAndClassify } from './classes.ts'
 import { type CountyPlan, figureProblems, planCounty, type RuleRef, sectorOf } from './plan.ts'
+import { scorePoints, settleBenchmarks } from './points.ts'
 import {
   type AppliedRule,
-  BASE_SCORE,
   type Bucket,
   EMPTY,
   newBucket,
@@ -26,10 +27,8 @@ import {
   type Rank,
   type RateOptions,
   RatingResult,
-  SCORE,
   TAIL,
 } from './result.ts'
-import { benchmarkOf, pointsOf, round4 } from './scoring.ts'
 
 export { createResolver, figureProblems, makeResolver, sectorOf } from './plan.ts'
 export {
@@ -74,7 +73,7 @@ export function rate(
     previous = e.creditCode
     rating.firm(r, k, order.length - k)
   }
-  settleBenchmarks(rating.buckets.values(), rating.plans.values(), options)
+  settleBenchmarks(rating.buckets.values(), rating.plans.values(), year, options)
   scorePoints(results, rating.plans, options)
   rankAndClassify(results, rating.ranks.values(), rulebook, options)
   return results
@@ -92,6 +91,7 @@ class Rating {
   private readonly categoryRank: Map<string, number>
   private readonly categoryLabel: Map<string, string>
   private readonly sectors = new Map<string, string>()
+  private readonly industries = new Map<ClassSchemeC, Map<string, string>>()
   private readonly categoryObjects = new Map<object, NonNullable<RatingResult['category']>>()
   /** The slab rated firms' numbers are written to, and how much of it is used. */
   private slab = new Float64Array(0)
@@ -127,6 +127,21 @@ class Rating {
     return a
   }
 
+  /** The industry group of a code in a class scheme with `industries` (one look-up per scheme and code). */
+  industryOf(scheme: ClassSchemeC, industryCode: string): string {
+    let byCode = this.industries.get(scheme)
+    if (!byCode) {
+      byCode = new Map()
+      this.industries.set(scheme, byCode)
+    }
+    let id = byCode.get(industryCode)
+    if (id === undefined) {
+      id = industryGroupOf(scheme.industries!, String(industryCode)) ?? ''
+      byCode.set(industryCode, id)
+    }
+    return id
+  }
+
   sectorOf(industryCode: string): string {
     let sector = this.sectors.get(industryCode)
     if (sector === undefined) {
@@ -159,7 +174,7 @@ class Rating {
       return
     }
     const plan = this.planFor(e.county)
-    plan.resolver.use(e.figures)
+    plan.resolver.use(e.figures, r.sector, e.industryCode)
     const resolver = plan.resolver.resolver
     this.categorise(r, plan, resolver)
     const group = groupOf(r, plan, resolver)
@@ -330,10 +345,13 @@ class Rating {
       bySector = new Map()
       plan.contexts.set(sector, bySector)
     }
-    let ctx: PeerContext | undefined = bySector.get(group.id)
+    const scheme = gp.scheme!
+    // Ranked within an industry group (the scheme's `industries`): one context per group and industry group.
+    const industry = scheme.industries ? this.industryOf(scheme, e.industryCode) : ''
+    const ctxKey = scheme.industries ? `${group.id}|${industry}` : group.id
+    let ctx: PeerContext | undefined = bySector.get(ctxKey)
     if (!ctx) {
-      const scheme = gp.scheme!
-      const rankKey = `${scheme.id}|${dims(scheme.over, e.county, sector, group.id)}`
+      const rankKey = `${scheme.id}|${dims(scheme.over, e.county, sector, group.id, industry)}`
       let rank = ranks.get(rankKey)
       if (!rank) {
         rank = { key: rankKey, scheme, county: e.county, sector, group: group.id, members: [] }
@@ -344,14 +362,15 @@ class Rating {
         // bucket of their own, keyed by all three dimensions so a stored frame tells them apart.
         if ('fixed' in it.benchmark)
           return newBucket(
-            `${gp.plan!.scoring.id}|${it.indicator}|fixed|${dims(['county', 'sector', 'group'], e.county, sector, group!.id)}`,
+            `${gp.plan!.scoring.id}|${it.indicator}|fixed|${dims(['county', 'sector', 'group'], e.county, sector, group!.id, industry)}`,
             it.benchmark.fixed,
             null,
           )
-        const bk = `${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id)}`
+        const bk = `${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id, industry)}`
         let b = sharedBuckets.get(bk)
         if (!b) {
           b = newBucket(bk, Number.NaN, it.benchmark.peer === 'median' ? [] : null)
+          b.range = it.minMax !== undefined
           sharedBuckets.set(bk, b)
         }
         return b
@@ -361,10 +380,11 @@ class Rating {
         width,
         buckets,
         benchmarks: new Float64Array(items.length),
+        spreads: new Float64Array(items.length),
         items,
         rank,
       }
-      bySector.set(group.id, ctx)
+      bySector.set(ctxKey, ctx)
     }
     r.peers = ctx
     ctx.rank.members.push(k)
@@ -376,6 +396,8 @@ class Rating {
       if (Number.isNaN(v)) continue
       b.sum += v
       b.n++
+      if (v < b.min) b.min = v
+      if (v > b.max) b.max = v
       b.values?.push(v)
     }
   }
@@ -458,91 +480,16 @@ function measure(
   }
 }
 
-/** Benchmarks: each peer statistic (mean or median), or the published one when rating against a stored frame. */
-function settleBenchmarks(
-  buckets: Iterable<Bucket>,
-  plans: Iterable<CountyPlan>,
-  options: RateOptions,
-): void {
-  for (const b of buckets) {
-    if (b.values) {
-      b.values.sort((x, y) => x - y)
-      const m = b.values.length >> 1
-      b.stat = b.values.length % 2 ? b.values[m] : (b.values[m - 1] + b.values[m]) / 2
-    } else b.stat = b.sum / b.n
-    const published = options.against?.stats.get(b.key)
-    if (published !== undefined) b.stat = published
-    options.record?.stats.set(b.key, b.stat)
-  }
-  for (const bySector of plans) {
-    for (const byGroup of bySector.contexts.values()) {
-      for (const ctx of byGroup.values()) {
-        for (let i = 0; i < ctx.items.length; i++)
-          ctx.benchmarks[i] = benchmarkOf(ctx.items[i], ctx.buckets[i].stat)
-      }
-    }
-  }
-}
-
-/** Points and scores; an item with a `missing` rule gives an unreported firm its reporting peers' mean points. */
-function scorePoints(
-  results: RatingResult[],
-  plans: Map<string, CountyPlan>,
-  options: RateOptions,
-): void {
-  // Items with a `missing` rule: the mean points of the peers that reported, per benchmark group.
-  let anyMissing = false
-  for (const p of plans.values())
-    for (const g of p.byGroup.values()) if (g.plan?.hasMissing) anyMissing = true
-  if (anyMissing) {
-    for (let k = 0; k < results.length; k++) {
-      const r = results[k]
-      const ctx = r.peers
-      if (!ctx || r.status !== 'rated' || !ctx.plan.hasMissing) continue
-      for (let i = 0; i < ctx.items.length; i++) {
-        const v = r.numbers![r.offset + i]
-        if (!ctx.items[i].missingFn || Number.isNaN(v)) continue
-        ctx.buckets[i].pointsSum += pointsOf(ctx.items[i], v, ctx.benchmarks[i])
-        ctx.buckets[i].pointsN++
-      }
-    }
-    for (const p of plans.values())
-      for (const bySector of p.contexts.values())
-        for (const ctx of bySector.values())
-          for (let i = 0; i < ctx.items.length; i++) {
-            const b = ctx.buckets[i]
-            if (!ctx.items[i].missingFn) continue
-            const key = `${b.key}|missing-points`
-            const published = options.against?.stats.get(key)
-            b.missingPoints = published ?? (b.pointsN > 0 ? round4(b.pointsSum / b.pointsN) : 0)
-            options.record?.stats.set(key, b.missingPoints)
-          }
-  }
-  for (let k = 0; k < results.length; k++) {
-    const r = results[k]
-    const ctx = r.peers
-    if (!ctx || r.status !== 'rated') continue
-    const items = ctx.items
-    const n = r.numbers!
-    const o = r.offset
-    let base = 0
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i]
-      const v = n[o + i]
-      // The same arithmetic as scoreItem, which the trace uses: shown points add up to the base score.
-      base += Number.isNaN(v) ? ctx.buckets[i].missingPoints : pointsOf(item, v, ctx.benchmarks[i])
-    }
-    let adj = 0
-    for (let ai = 0; ai < r.adjustments.length; ai++) adj += r.adjustments[ai].points
-    const tail = r.tailAt()
-    n[tail + BASE_SCORE] = round4(base)
-    n[tail + SCORE] = round4(base + adj)
-  }
-}
-
-function dims(over: PeerDimension[], county: string, sector: string, group: string): string {
+function dims(
+  over: PeerDimension[],
+  county: string,
+  sector: string,
+  group: string,
+  industry: string,
+): string {
   let s = ''
-  for (const d of over) s += `${d === 'county' ? county : d === 'sector' ? sector : group}|`
+  for (const d of over)
+    s += `${d === 'county' ? county : d === 'sector' ? sector : d === 'group' ? group : industry}|`
   return s
 }
 

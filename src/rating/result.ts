@@ -70,6 +70,12 @@ export interface RateOptions {
   against?: PeerFrame
   /** Filled with this call's peer statistics and ranked scores, to be stored with a run and used as `against`. */
   record?: PeerFrame
+  /**
+   * The peer statistics recorded with the previous evaluation year's run (its PeerFrame's `stats`), for items whose
+   * benchmark is `year: previous`: the same item over the same peers. Rating such an item without the statistic
+   * throws NO_PREVIOUS_YEAR.
+   */
+  previous?: { year: number; stats: ReadonlyMap<string, number> }
 }
 
 /**
@@ -195,7 +201,7 @@ export class RatingResult {
       const v = n[this.offset + i]
       out[i] = Number.isNaN(v)
         ? peers.buckets[i].missingPoints
-        : pointsOf(items[i], v, peers.benchmarks[i])
+        : pointsOf(items[i], v, peers.benchmarks[i], peers.spreads[i])
     }
     return out
   }
@@ -208,7 +214,7 @@ export class RatingResult {
     const plan = peers.plan
     const o = this.offset
     return plan.scoring.items.map((item, i) => {
-      const s = scoreItem(item, n[o + i], peers.benchmarks[i])
+      const s = scoreItem(item, n[o + i], peers.benchmarks[i], peers.spreads[i])
       // Not reported: no value or ratio, and the peers' mean points (see `missing`).
       if (Number.isNaN(n[o + i])) s.points = peers.buckets[i].missingPoints
       return {
@@ -234,8 +240,10 @@ export interface PeerContext {
   width: number
   /** Per scoring item: the sum and count (mean) or the values (median) of its benchmark peers. */
   buckets: Bucket[]
-  /** Per scoring item: the benchmark the peers give (filled once the statistics are known). */
+  /** Per scoring item: the benchmark the peers give (filled once the statistics are known); min–max: their minimum. */
   benchmarks: Float64Array
+  /** Per min–max scoring item: the peers' maximum − minimum (0 for other items). */
+  spreads: Float64Array
   /** The scoring items these peers are scored on. */
   items: ScoringC['items']
   rank: Rank
@@ -246,6 +254,11 @@ export interface Bucket {
   n: number
   values: number[] | null
   stat: number
+  /** Whether its statistic is the peers' range (a min–max item): `stat` is then the minimum. */
+  range: boolean
+  /** The smallest and largest value counted (for min–max items). */
+  min: number
+  max: number
   /** For an item with `missing`: the sum and count of its reporting peers' points, then their mean. */
   pointsSum: number
   pointsN: number
@@ -257,6 +270,9 @@ export const newBucket = (key: string, stat: number, values: number[] | null): B
   n: 0,
   values,
   stat,
+  range: false,
+  min: Number.POSITIVE_INFINITY,
+  max: Number.NEGATIVE_INFINITY,
   pointsSum: 0,
   pointsN: 0,
   missingPoints: 0,

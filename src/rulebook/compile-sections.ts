@@ -6,6 +6,7 @@
 import { Decimal } from 'decimal.js'
 import { FormulaError } from '../errors.ts'
 import { type CompiledFormula, compileFormula, suggest } from '../formula/compile.ts'
+import { industryPrefixProblem } from './industry.ts'
 import { position, quoteOffset } from './locate.ts'
 import {
   type ClassScheme,
@@ -25,9 +26,12 @@ import {
   type CheckContext,
   EVALUATION_YEAR,
   EVALUATION_YEAR_SECTIONS,
+  FIRM_CODE_SECTIONS,
+  INDUSTRY_CODE,
   type Located,
   type Origin,
   type Reporter,
+  SECTOR,
   type Sections,
   type TableRowC,
 } from './types.ts'
@@ -53,15 +57,27 @@ export function collectSections(
     expect?: 'number' | 'boolean',
   ): CompiledFormula | undefined => {
     try {
-      const f = compileFormula(source, ctx.symbols)
       // The evaluation year is known when a population is rated (groups, adjustments, vetoes), not when a single
       // firm is priced or categorised.
       const section = path[0] === 'replace' || path[0] === 'add' ? path[1] : path[0]
+      const f = compileFormula(
+        source,
+        FIRM_CODE_SECTIONS.has(String(section)) ? ctx.firmSymbols : ctx.symbols,
+      )
       if (f.symbols.includes(EVALUATION_YEAR) && !EVALUATION_YEAR_SECTIONS.has(String(section))) {
         report(
           loc,
           path,
           `'${EVALUATION_YEAR}' may be used only in a group's, an adjustment's or a veto's \`when\` (it is known when a year is rated)`,
+          quoteOffset(loc, path),
+        )
+        return undefined
+      }
+      if (f.symbols.includes(INDUSTRY_CODE) && !FIRM_CODE_SECTIONS.has(String(section))) {
+        report(
+          loc,
+          path,
+          `'industry_in' may be used only in a condition of a rated firm (groups, adjustments, vetoes, sector table rows, a scoring item's \`missing\`): a quote of one firm does not rate it`,
           quoteOffset(loc, path),
         )
         return undefined
@@ -82,7 +98,12 @@ export function collectSections(
     } catch (e) {
       if (e instanceof FormulaError) {
         const extra = e.index !== undefined && !source.includes('\n') ? Math.max(0, e.index - 1) : 0
-        report(loc, path, `formula '${source}': ${e.message}`, extra + quoteOffset(loc, path))
+        // In a `when`, what a condition may use replaces the list of the nearest names.
+        const message =
+          expect === 'boolean' && e.message.startsWith('unknown variable')
+            ? e.message.replace(/; the nearest a formula here may use: .*$/, '') + whenMayUse(ctx)
+            : e.message
+        report(loc, path, `formula '${source}': ${message}`, extra + quoteOffset(loc, path))
         return undefined
       }
       throw e
@@ -129,6 +150,14 @@ export function collectSections(
   }
 }
 
+/** What a `when` may use, said after an unknown variable in one. */
+function whenMayUse(ctx: CheckContext): string {
+  const inputs = ctx.inputs.map((i) => i.id)
+  const shown =
+    inputs.slice(0, 12).join(', ') + (inputs.length > 12 ? ` and ${inputs.length - 12} more` : '')
+  return `. A \`when\` may use: the inputs (${shown}); the indicators; \`${EVALUATION_YEAR}\` (groups, adjustments, vetoes); \`${SECTOR}\`, compared with a sector id (${ctx.sectors.map((x) => x.id).join(', ')}), and \`industry_in("C31", "3391", …)\` with GB/T 4754 prefixes (where a firm is rated)`
+}
+
 /** What a section's compiler needs of one item: where it is, the rulebook's ids, and how to compile a formula. */
 interface ItemEnv {
   loc: Located
@@ -154,6 +183,41 @@ interface ItemEnv {
 function checkClass(env: ItemEnv, path: (string | number)[], id: string): void {
   if (!env.classIds.has(id))
     env.report(env.loc, path, `unknown class '${id}' (classes: ${[...env.classIds].join(', ')})`)
+}
+
+/** A class scheme's industry groups: used iff `over` names `industry`, GB/T 4754 prefixes, one default. */
+function checkIndustries(env: ItemEnv, c: ClassScheme): void {
+  const { loc, path, report } = env
+  const uses = c.over.includes('industry')
+  if (uses && !c.industries)
+    report(
+      loc,
+      [...path, 'over'],
+      `'industry' in over needs the scheme's \`industries\` (industry groups by GB/T 4754 prefix)`,
+    )
+  if (!c.industries) return
+  if (!uses)
+    report(
+      loc,
+      [...path, 'industries'],
+      `industries are used only when \`over\` names 'industry' (e.g. over: [county, group, industry])`,
+    )
+  const seen = new Set<string>()
+  c.industries.forEach((g, j) => {
+    if (seen.has(g.id))
+      report(loc, [...path, 'industries', j, 'id'], `duplicate industry '${g.id}'`)
+    seen.add(g.id)
+    g.industryCodes.forEach((p, k) => {
+      const problem = industryPrefixProblem(p)
+      if (problem) report(loc, [...path, 'industries', j, 'industryCodes', k], problem)
+    })
+  })
+  if (c.industries.filter((g) => g.default).length !== 1)
+    report(
+      loc,
+      [...path, 'industries'],
+      'exactly one industry must be marked `default: true` (where a code no prefix matches is ranked)',
+    )
 }
 
 /** An item whose `when` is compiled as a condition, with its origin. */
@@ -192,20 +256,34 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
         )
       if (si.cap !== undefined && si.floor !== undefined && si.floor > si.cap)
         report(loc, [...path, 'items', j, 'floor'], `floor ${si.floor} is above cap ${si.cap}`)
+      const over = 'over' in si.benchmark ? si.benchmark.over : []
+      const k = over.indexOf('industry')
+      if (k >= 0)
+        report(
+          loc,
+          [...path, 'items', j, 'benchmark', 'over', k],
+          `a benchmark is taken over county, sector or group; industry groups rank firms in a class scheme (its \`industries\`)`,
+        )
     })
     return {
       ...s,
       origin,
-      items: s.items.map((si, j) =>
-        si.missing
-          ? {
-              ...si,
-              missingFn:
-                formula([...path, 'items', j, 'missing', 'when'], si.missing.when, 'boolean') ??
-                dummy,
-            }
-          : si,
-      ),
+      items: s.items.map((si, j) => {
+        const bm = si.benchmark
+        return {
+          ...si,
+          ...('peer' in bm &&
+            bm.peer === 'min-max' && { minMax: { base: bm.base, span: bm.span } }),
+          ...('peer' in bm &&
+            bm.peer !== 'min-max' &&
+            bm.year === 'previous' && { previous: true }),
+          ...(si.missing && {
+            missingFn:
+              formula([...path, 'items', j, 'missing', 'when'], si.missing.when, 'boolean') ??
+              dummy,
+          }),
+        }
+      }),
     }
   },
   adjustments: (item, env) => withWhen(item, env),
@@ -258,6 +336,7 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
       if (Math.abs(total - 1) > 1e-9)
         report(loc, [...path, 'bands'], `band shares add up to ${+total.toFixed(6)}, not 1`)
     }
+    checkIndustries(env, c)
     for (const t of c.tieBreak)
       if (!ctx.indicatorIds.has(t))
         report(

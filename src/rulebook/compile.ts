@@ -9,6 +9,7 @@ import type { SymbolKind } from '../formula/compile.ts'
 import { checkGroupRefs, checkIndicatorCycles, checkOverlaps } from './checks.ts'
 import { collectSections } from './compile-sections.ts'
 import { Derived } from './derived.ts'
+import { industryPrefixProblem } from './industry.ts'
 import { position } from './locate.ts'
 import { compileOverrides } from './overrides.ts'
 import { isCountyFile, type ReadFiles, readRuleFiles } from './read-files.ts'
@@ -17,10 +18,12 @@ import {
   type CheckContext,
   EVALUATION_YEAR,
   emptySections,
+  INDUSTRY_CODE,
   type ItemLocations,
   type Reporter,
   type Rulebook,
   type RuleText,
+  SECTOR,
 } from './types.ts'
 
 export { isCountyFile } from './read-files.ts'
@@ -91,7 +94,21 @@ export function cityFilesHash(texts: RuleText[]): string {
   })
   // Each item's file and path, so later checks (overlaps, cycles) can point at it.
   const locations: ItemLocations = new WeakMap()
-  const ctx: CheckContext = { meta, inputs, sectors, symbols, report, indicatorIds, locations }
+  // A rated firm's conditions may also compare its sector (see FIRM_CODE_SECTIONS).
+  const firmSymbols = new Map(symbols).set(SECTOR, {
+    kind: 'category',
+    values: sectors.map((s) => s.id),
+  })
+  const ctx: CheckContext = {
+    meta,
+    inputs,
+    sectors,
+    symbols,
+    firmSymbols,
+    report,
+    indicatorIds,
+    locations,
+  }
   const sections = emptySections()
   for (const { loc, data } of cityFiles) {
     collectSections(data, loc, { file: loc.file, line: 0, kind: 'city' }, sections, ctx, [])
@@ -143,7 +160,14 @@ function collectIdentity(
           report(loc, [section, i, 'id'], `duplicate ${section} id '${item.id}' (first at ${prev})`)
         else seenUndated.set(key, `${loc.file}:${position(loc, [section, i]).line}`)
         if (section === 'inputs') inputs.push(item as Input)
-        else sectors.push(item as Sector)
+        else {
+          sectors.push(item as Sector)
+          // A letter that is not the code's section would never match: said here, not found out by a wrong sector.
+          ;(item as Sector).industryCodes.forEach((p, k) => {
+            const problem = industryPrefixProblem(p)
+            if (problem) report(loc, [section, i, 'industryCodes', k], problem)
+          })
+        }
       })
     }
   }
@@ -217,14 +241,20 @@ function collectSymbols(
           : { kind: 'number', default: d as number | undefined },
     )
   }
-  if (symbols.has(EVALUATION_YEAR)) {
-    const f = cityFiles.find((c) => c.data.inputs?.some((i) => i.id === EVALUATION_YEAR))!
-    report(
-      f.loc,
-      ['inputs', f.data.inputs!.findIndex((i) => i.id === EVALUATION_YEAR), 'id'],
-      `'${EVALUATION_YEAR}' is built in (the year being rated); give the input another id`,
-    )
-  }
+  const builtIn: [string, string][] = [
+    [EVALUATION_YEAR, 'the year being rated'],
+    [SECTOR, "the firm's sector"],
+    [INDUSTRY_CODE, "the firm's industry code, read by industry_in"],
+  ]
+  for (const [id, what] of builtIn)
+    if (symbols.has(id)) {
+      const f = cityFiles.find((c) => c.data.inputs?.some((i) => i.id === id))!
+      report(
+        f.loc,
+        ['inputs', f.data.inputs!.findIndex((i) => i.id === id), 'id'],
+        `'${id}' is built in (${what}); give the input another id`,
+      )
+    }
   symbols.set(EVALUATION_YEAR, { kind: 'number', default: undefined })
   const indicatorIds = new Set<string>()
   for (const { data } of cityFiles)

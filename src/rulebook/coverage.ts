@@ -8,7 +8,7 @@
  * @module rulebook/coverage
  */
 import type { FormulaValue } from '../formula/compile.ts'
-import { EVALUATION_YEAR, type GroupC, type Rulebook } from './compile.ts'
+import { EVALUATION_YEAR, type GroupC, INDUSTRY_CODE, type Rulebook, SECTOR } from './compile.ts'
 
 export interface CoverageWarning {
   file: string
@@ -54,12 +54,16 @@ function windowWarnings(rulebook: Rulebook, groups: GroupC[], day: string): Cove
   )
   const axes: [string, FormulaValue[]][] = []
   for (const s of symbols) {
+    if (s === SECTOR) {
+      axes.push([s, rulebook.sectors.map((x) => x.id)])
+      continue
+    }
     const input = rulebook.inputById.get(s)
     if (!input)
       return [
         at(
           groups[0],
-          `groups in force from ${day} are not checked for gaps and overlaps: '${s}' is not an input`,
+          `groups in force from ${day} are not checked for gaps and overlaps: ${s === INDUSTRY_CODE ? 'a group tests the industry code (industry_in)' : `'${s}' is not an input`}`,
         ),
       ]
     if (input.type === 'flag') axes.push([s, [false, true]])

@@ -70,7 +70,11 @@ export const IndicatorSchema = z.strictObject({
   formula: FormulaSchema,
 })
 
-export const PeerDimensionSchema = z.enum(['county', 'sector', 'group'])
+/**
+ * Who a statistic or a ranking is taken over: the county, the sector (by industry code), the evaluation group, or
+ * (class schemes only) one of the scheme's `industries`, industry groups by GB/T 4754 prefix (Yiwu 2022).
+ */
+export const PeerDimensionSchema = z.enum(['county', 'sector', 'group', 'industry'])
 export const BenchmarkSchema = z.union([
   z.strictObject({ fixed: z.number().positive() }),
   z.strictObject({
@@ -78,9 +82,23 @@ export const BenchmarkSchema = z.union([
     over: z.array(PeerDimensionSchema).min(1),
     /** Multiple of the peer statistic, e.g. Huai'an's 2 × the county mean. */
     multiple: z.number().positive().optional(),
+    /**
+     * `previous`: the peer statistic of the previous evaluation year (same item, same peers), as recorded with
+     * that year's run; rating without it is an error, never a silent fall back to this year's.
+     */
+    year: z.enum(['current', 'previous']).optional(),
+  }),
+  /**
+   * Min–max normalisation (旌德): the capped ratio is (base + span × (x − min) / (max − min)) / 100, min and max
+   * over the peers; when max = min every firm is at the max (base + span).
+   */
+  z.strictObject({
+    peer: z.literal('min-max'),
+    over: z.array(PeerDimensionSchema).min(1),
+    base: z.number().nonnegative(),
+    span: z.number().positive(),
   }),
 ])
-
 export const ScoringItemSchema = z.strictObject({
   indicator: IdSchema,
   weight: z.number().nonnegative(),
@@ -135,6 +153,25 @@ export const ClassSchemeSchema = z.strictObject({
   rounding: z.enum(['round', 'floor', 'ceil']).default('round'),
   /** Indicators compared, higher first, when scores tie; then credit code ascending. */
   tieBreak: z.array(IdSchema).default([]),
+  /**
+   * Industry groups for `over: [..., industry]`: a firm is in the group whose GB/T 4754 prefix is the longest
+   * match of its industry code, else in the one marked `default: true`.
+   */
+  industries: z
+    .array(
+      z.strictObject({
+        id: IdSchema,
+        label: z.string().min(1),
+        industryCodes: z.array(
+          z
+            .string()
+            .regex(/^[A-T]?\d{0,4}$/, 'industry codes are GB/T 4754 prefixes like C31 or 3391'),
+        ),
+        default: z.boolean().optional(),
+      }),
+    )
+    .min(2)
+    .optional(),
 })
 
 export const TableRowSchema = z.strictObject({

@@ -56,8 +56,28 @@ export const EVALUATION_YEAR_SECTIONS: ReadonlySet<string> = new Set([
   'adjustments',
   'vetoes',
 ])
+/** A built-in category in a rated firm's conditions: the id of its sector (by industry code, see `sectors`). */
+export const SECTOR = 'sector'
+export { INDUSTRY_CODE } from '../formula/compile.ts'
+/**
+ * The sections whose conditions are evaluated for a firm while a year is rated, where its sector and industry code
+ * (`sector == "…"`, `industry_in("C31")`) are known: not indicators or prices, which a single firm's quote computes.
+ */
+export const FIRM_CODE_SECTIONS: ReadonlySet<string> = new Set([
+  'groups',
+  'adjustments',
+  'vetoes',
+  'sectorTables',
+  'scoring',
+])
 export type IndicatorC = Indicator & { origin: Origin; fn: CompiledFormula }
-export type ScoringItemC = Scoring['items'][number] & { missingFn?: CompiledFormula }
+export type ScoringItemC = Scoring['items'][number] & {
+  missingFn?: CompiledFormula
+  /** A min–max item's base and span (see BenchmarkSchema). */
+  minMax?: { base: number; span: number }
+  /** A benchmark from the previous year's peer statistic. */
+  previous?: true
+}
 export type ScoringC = Omit<Scoring, 'items'> & { origin: Origin; items: ScoringItemC[] }
 export type AdjustmentC = Adjustment & { origin: Origin; whenFn: CompiledFormula }
 export type VetoC = Veto & { origin: Origin; whenFn: CompiledFormula }
@@ -145,6 +165,8 @@ export interface CheckContext {
   inputs: Input[]
   sectors: Sector[]
   symbols: Map<string, SymbolKind>
+  /** `symbols` and the built-in `sector`, for the conditions of a rated firm (FIRM_CODE_SECTIONS). */
+  firmSymbols: Map<string, SymbolKind>
   indicatorIds: Set<string>
   report: Reporter
 }

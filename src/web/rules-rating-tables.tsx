@@ -73,12 +73,18 @@ function SectorTables({
 function benchmarkText(lang: Lang, b: ScoringC['items'][number]['benchmark']): string {
   if ('fixed' in b) return `${rw(lang, 'fixed')} ${num(b.fixed, 4)}`
   const over = b.over.map((d) => dimensionLabel(lang, d)).join(' × ')
+  if (b.peer === 'min-max') {
+    const range = `${num(b.base)} + ${num(b.span)} × (x − min) / (max − min)`
+    return lang === 'zh'
+      ? `按${over}${rw(lang, b.peer)}：${range}`
+      : `${rw(lang, b.peer)} over ${over}: ${range}`
+  }
   const stat = rw(lang, b.peer)
-  const times = b.multiple
-    ? lang === 'zh'
-      ? ` × ${num(b.multiple)}`
-      : ` × ${num(b.multiple)}`
-    : ''
+  const times = b.multiple ? ` × ${num(b.multiple)}` : ''
+  if (b.year === 'previous')
+    return lang === 'zh'
+      ? `按${over}${rw(lang, 'previousYear')}${stat}${times}`
+      : `${rw(lang, 'previousYear')} ${stat} over ${over}${times}`
   return lang === 'zh' ? `按${over}${stat}${times}` : `${stat} over ${over}${times}`
 }
 
@@ -147,7 +153,24 @@ function Classes({ lang, resolved }: { lang: Lang; rb: Rulebook; resolved: Resol
           <Data>{cs.label}</Data>,
           <Data>{cs.groups.map(groupName).join('、')}</Data>,
           methodLabel(lang, cs.method),
-          cs.over.map((d) => dimensionLabel(lang, d)).join(' × '),
+          <span>
+            {cs.over.map((d) => dimensionLabel(lang, d)).join(' × ')}
+            {cs.industries ? (
+              <ul>
+                {cs.industries.map((g) => (
+                  <li>
+                    <Data>{g.label}</Data>
+                    {lang === 'zh' ? '：' : ': '}
+                    {g.industryCodes.length
+                      ? g.industryCodes.join(', ')
+                      : lang === 'zh'
+                        ? '其余行业代码'
+                        : 'every other industry code'}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </span>,
           <ul class="bands">
             {cs.bands.map((b) => (
               <li>

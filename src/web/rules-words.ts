@@ -64,6 +64,8 @@ export const rw = phrases({
   fixed: { zh: '固定值', en: 'fixed' },
   mean: { zh: '平均值', en: 'mean' },
   median: { zh: '中位数', en: 'median' },
+  'min-max': { zh: '极值标准化', en: 'min–max normalised' },
+  previousYear: { zh: '上年', en: "the previous year's" },
   of: { zh: '的', en: 'of the' },
   times: { zh: '倍', en: '×' },
   ties: { zh: '同分时比较', en: 'Ties broken by' },
@@ -77,6 +79,7 @@ const DIMENSION: Record<string, { zh: string; en: string }> = {
   county: { zh: '县（市、区）', en: 'county' },
   sector: { zh: '行业', en: 'sector' },
   group: { zh: '企业分组', en: 'group' },
+  industry: { zh: '行业组', en: 'industry group' },
 }
 export const dimensionLabel = (lang: Lang, d: string) => DIMENSION[d]?.[lang] ?? '—'
 

@@ -73,6 +73,10 @@ const CODES: Record<string, { zh: string; en: string }> = {
   NO_FIGURES: { zh: '该年度尚无企业数据', en: 'No figures for that year yet' },
   NO_EVALUATION: { zh: '尚无评价结果', en: 'No evaluation yet' },
   NO_PUBLISHED_RUN: { zh: '该年度尚未发布评价结果', en: 'No published evaluation for that year' },
+  NO_PREVIOUS_YEAR: {
+    zh: '评分以上年同类企业统计值为基准，但上年评价结果尚未发布',
+    en: "The scoring takes its benchmark from the previous year's peers, and that year's evaluation is not published",
+  },
   COLLECTION_EXISTS: {
     zh: '该企业该月该资源的征收额已报送；重报只能以更正方式办理',
     en: 'Already reported for that firm, month and resource; a second report is a correction',
