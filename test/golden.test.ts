@@ -11,12 +11,14 @@ import { measureList, measuresFor } from '../src/pricing/measures.ts'
 import { quote } from '../src/pricing/quote.ts'
 import { type RatingResult, rate } from '../src/rating/rate.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
-import { ningbo, ningboWithFiledCixi } from './support/rulebook.ts'
+import { ningbo, ningboTexts, ningboWithFiledCixi } from './support/rulebook.ts'
 
 interface CaseFile {
   name: string
   /** `filed-cixi`: the Ningbo rules with the Cixi override filed (test/fixtures/overrides), not the shipped draft. */
   rulebook?: 'filed-cixi'
+  /** Override files of test/fixtures/overrides added to the rulebook (e.g. county methods, filed). */
+  overrides?: string[]
   /** Designated lists (名单) in force, as recorded; a firm's entries become its standing on each. */
   lists?: {
     id: string
@@ -47,6 +49,8 @@ interface CaseFile {
       initialClass?: string
       class?: string | null
       category?: string | null
+      /** The county override whose method rated the firm; null: the city's. */
+      method?: string | null
       problem?: string
     }[]
     quotes?: {
@@ -87,7 +91,17 @@ describe('golden cases', () => {
   const shipped = ningbo()
   const filedCixi = compileRulebook(ningboWithFiledCixi())
   it.each(cases)('$file: $name', (c) => {
-    const rb = c.rulebook === 'filed-cixi' ? filedCixi : shipped
+    const rb = c.overrides
+      ? compileRulebook([
+          ...ningboTexts(),
+          ...c.overrides.map((f) => ({
+            path: `counties/${f}`,
+            text: readFileSync(new URL(`./fixtures/overrides/${f}`, import.meta.url), 'utf8'),
+          })),
+        ])
+      : c.rulebook === 'filed-cixi'
+        ? filedCixi
+        : shipped
     const results: RatingResult[] = []
     for (const ev of c.evaluations) {
       const population = ev.enterprises.map((e) => ({
@@ -110,6 +124,7 @@ describe('golden cases', () => {
         ...(want.initialClass !== undefined && { initialClass: got!.initialClass }),
         ...(want.class !== undefined && { class: got!.class }),
         ...(want.category !== undefined && { category: got!.category?.category ?? null }),
+        ...(want.method !== undefined && { method: got!.method }),
       }
       const { year: _y, code: _c, problem, ...expected } = want
       expect(view, `${want.code} ${want.year}`).toEqual(expected)

@@ -197,10 +197,10 @@ describe('rule file problems are reported with file:line:col and the field', () 
         edited(
           'counties/cixi-2024-electricity.yaml',
           'replace:\n',
-          'replace:\n  indicators:\n    - { id: tax_per_mu, label: x, unit: x, from: 2024-07-01, formula: tax, source: { document: x } }\n',
+          'replace:\n  targets:\n    - { id: x, label: x, from: 2024-07-01, metric: enterprises_closed, value: 1, unit: 家, source: { document: x } }\n',
         ),
       expected: [
-        "counties/cixi-2024-electricity.yaml:14:3: section 'indicators' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments, measures) (at replace.indicators)",
+        "counties/cixi-2024-electricity.yaml:14:3: section 'targets' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments, measures, groups, indicators, scoring, vetoes, classes) (at replace.targets)",
       ],
     },
     {

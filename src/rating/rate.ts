@@ -158,6 +158,7 @@ class Rating {
       return
     }
     const plan = this.planFor(e.county)
+    if (plan.method !== null) r.method = plan.method
     plan.resolver.use(e.figures)
     const resolver = plan.resolver.resolver
     this.categorise(r, plan, resolver)
@@ -331,7 +332,9 @@ class Rating {
     let ctx: PeerContext | undefined = bySector.get(group.id)
     if (!ctx) {
       const scheme = gp.scheme!
-      const rankKey = `${scheme.id}|${dims(scheme.over, e.county, sector, group.id)}`
+      // A county's own method ranks and benchmarks its firms alone, whatever `over` says: its keys begin with it.
+      const m = plan.method === null ? '' : `${plan.method}/`
+      const rankKey = `${m}${scheme.id}|${dims(scheme.over, e.county, sector, group.id)}`
       let rank = ranks.get(rankKey)
       if (!rank) {
         rank = { key: rankKey, scheme, county: e.county, sector, group: group.id, members: [] }
@@ -342,11 +345,11 @@ class Rating {
         // bucket of their own, keyed by all three dimensions so a stored frame tells them apart.
         if ('fixed' in it.benchmark)
           return newBucket(
-            `${gp.plan!.scoring.id}|${it.indicator}|fixed|${dims(['county', 'sector', 'group'], e.county, sector, group!.id)}`,
+            `${m}${gp.plan!.scoring.id}|${it.indicator}|fixed|${dims(['county', 'sector', 'group'], e.county, sector, group!.id)}`,
             it.benchmark.fixed,
             null,
           )
-        const bk = `${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id)}`
+        const bk = `${m}${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id)}`
         let b = sharedBuckets.get(bk)
         if (!b) {
           b = newBucket(bk, Number.NaN, it.benchmark.peer === 'median' ? [] : null)

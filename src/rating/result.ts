@@ -134,6 +134,8 @@ export class RatingResult {
   category: { table: string; row: string | null; category: string; label: string } | null = null
   /** Every rule item that produced this result, with its origin and source document. */
   rules: AppliedRule[] = EMPTY as never
+  /** The county override id(s) whose evaluation method rated the firm; null when the city's did. */
+  method: string | null = null
   /** @internal the slab holding this result's numbers (set once it is rated) and its offset in it */
   numbers: Float64Array | null = null
   /** @internal */
