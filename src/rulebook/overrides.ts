@@ -5,6 +5,7 @@
  */
 import { checkGroupRefs, checkIndicatorCycles, checkOverlaps, checkStatus } from './checks.ts'
 import { collectSections } from './compile-sections.ts'
+import { checkMethodGaps } from './method-checks.ts'
 /** Compiles the override files over the city's `sections` (whose group ids are `cityGroupIds`). */
 import type { ReadFiles } from './read-files.ts'
 import type { DatedSection, RuleFile } from './schema.ts'
@@ -101,6 +102,8 @@ export function compileOverrides(
       const city = sections.indicators.filter((i) => !ids.has(i.id))
       checkIndicatorCycles([...own, ...city], ctx, new Set(own))
     }
+    // And every group it rates still has a scoring and a class scheme.
+    checkMethodGaps(sections, { from: h.from, to: h.to, replace, add }, ctx)
     overrides.push({
       id: h.id,
       county: h.county,
