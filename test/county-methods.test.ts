@@ -12,6 +12,7 @@ import { compileRulebook, type RuleText } from '../src/rulebook/compile.ts'
 import { resolve } from '../src/rulebook/resolve.ts'
 import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
 import { edited, ningboTexts, problemsOf } from './support/rulebook.ts'
+import { sessionCookie } from './support/session.ts'
 
 const fixture = (f: string) =>
   readFileSync(new URL(`./fixtures/overrides/${f}`, import.meta.url), 'utf8')
@@ -65,15 +66,17 @@ describe('a county method is checked as the city rules are', () => {
     const cycleProblems = problemsWith(cycle)
     expect(cycleProblems).toHaveLength(1)
     expect(cycleProblems[0]).toMatch(
-      /^counties\/m\.yaml:2[6-7]:\d+: indicators form a cycle: .*tax_per_mu.*value_added_per_mu.* \(at replace\.indicators\.\d\.formula\)$/,
+      /^counties\/m\.yaml:\d+:\d+: indicators form a cycle: .*tax_per_mu.*value_added_per_mu.* \(at replace\.indicators\.\d\.formula\)$/,
     )
     const addedGroup = `${HAISHU}add:
   groups:
     - { id: haishu_leased, label: 租赁, from: 2024-05-01, when: tenant, source: { document: x } }
 `
+    // The added group's line: the fixture's lines, then `add:` and `groups:`.
+    const line = HAISHU.split('\n').length + 2
     expect(problemsWith(addedGroup)).toEqual([
-      "counties/m.yaml:28:13: group 'haishu_leased' has no scoring in force on 2024-05-01: its firms could not be rated (add a scoring for it) (at add.groups.0.id)",
-      "counties/m.yaml:28:13: group 'haishu_leased' is in no class scheme in force on 2024-05-01: its firms could not be classed (list it in a class scheme's groups) (at add.groups.0.id)",
+      `counties/m.yaml:${line}:13: group 'haishu_leased' has no scoring in force on 2024-05-01: its firms could not be rated (add a scoring for it) (at add.groups.0.id)`,
+      `counties/m.yaml:${line}:13: group 'haishu_leased' is in no class scheme in force on 2024-05-01: its firms could not be classed (list it in a class scheme's groups) (at add.groups.0.id)`,
     ])
   })
 
@@ -195,12 +198,26 @@ describe('a county method through propose → approve → file, then an evaluati
     })
     expect(preview.status).toBe(200)
     const p = (await preview.json()) as {
-      enterprises: { creditCode: string; classBefore: string; classAfter: string }[]
+      enterprises: { creditCode: string; name: string; classBefore: string; classAfter: string }[]
       rules: { section: string; id: string }[]
     }
     expect(p.rules.map((r) => `${r.section}.${r.id}`)).toEqual(['scoring.below_scale_scoring'])
     const moved = p.enterprises.filter((e) => e.classBefore !== e.classAfter)
     expect(moved.length).toBeGreaterThan(0)
+    // Its page says how many firms change class and lists them first, whether or not a surcharge changes.
+    const request = (path: string, init: RequestInit) => t.app.request(path, init)
+    const cookie = await sessionCookie(request, t.tokens.county)
+    for (const [lang, words] of [
+      ['zh', `按此办法评价，${moved.length} 家企业类别变化（2024 年度数据）`],
+      ['en', `Rated by this method, ${moved.length} firms change class (2024 figures)`],
+    ]) {
+      const html = await (
+        await request(`/overrides/cixi_2024_method?lang=${lang}`, { headers: { cookie } })
+      ).text()
+      expect(html).toContain(words)
+      const table = html.slice(html.indexOf('id="preview-firms"'))
+      expect(table).toContain(moved[0].name)
+    }
 
     expect((await step('submit', t.tokens.county)).status).toBe(200)
     expect((await step('approve', t.tokens.bureau, { ref: '甬政函〔2024〕测试号' })).status).toBe(
