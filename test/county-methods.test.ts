@@ -241,5 +241,21 @@ describe('a county method through propose → approve → file, then an evaluati
       const r = results.find((x) => x.creditCode === e.creditCode)!
       expect(r.class, e.creditCode).toBe(e.classAfter)
     }
+    // Published, its provenance names the method that rated each firm.
+    const economy = principalOf(t, t.tokens.economy)
+    t.services.evaluations.notice(economy, run.id)
+    t.advanceDays(10)
+    t.services.evaluations.publish(economy, run.id)
+    const methodOf = async (code: string) => {
+      const res = await call(t.app, 'GET', `/v1/enterprises/${code}/provenance?date=2025-03-01`, {
+        token: t.tokens.bureau,
+      })
+      expect(res.status).toBe(200)
+      const body = (await res.json()) as { evaluation: { id: number; method: string | null } }
+      expect(body.evaluation.id).toBe(run.id)
+      return body.evaluation.method
+    }
+    expect(await methodOf(moved[0].creditCode)).toBe('cixi_2024_method')
+    expect(await methodOf(other[0].creditCode)).toBeNull()
   })
 })
