@@ -134,8 +134,11 @@ export class RatingResult {
   category: { table: string; row: string | null; category: string; label: string } | null = null
   /** Every rule item that produced this result, with its origin and source document. */
   rules: AppliedRule[] = EMPTY as never
-  /** The county override id(s) whose evaluation method rated the firm; null when the city's did. */
-  method: string | null = null
+  /**
+   * The county override id(s) whose evaluation method rated the firm; null when the city's did. Null comes from the
+   * prototype (below): only a firm a county's own method rates carries one, so the city's results stay as small.
+   */
+  declare method: string | null
   /** @internal the slab holding this result's numbers (set once it is rated) and its offset in it */
   numbers: Float64Array | null = null
   /** @internal */
@@ -228,6 +231,8 @@ export class RatingResult {
     })
   }
 }
+
+RatingResult.prototype.method = null
 
 export interface PeerContext {
   plan: ScoringPlan
