@@ -157,6 +157,31 @@ describe('the preview of a county method', () => {
       'vetoes.jiangbei_low_tax_cap',
     ])
   })
+
+  it('tries a method that starts after the year rated on that year’s figures', () => {
+    const later = JIANGBEI.replace('status: filed', 'status: draft')
+      .replace(/ {2}submitted:.*\n {2}approval:.*\n {2}filing:.*\n/, '')
+      .replaceAll('2024-05-01', '2025-07-01')
+    const rb = compileRulebook(withCounty(ningboTexts(), 'j.yaml', later))
+    const p = previewOverride(rb, 'jiangbei_test_method', five('330205', 'J'), 2024)
+    expect(
+      p.enterprises
+        .filter((e) => e.classBefore !== e.classAfter)
+        .map((e) => [e.creditCode, e.classBefore, e.classAfter]),
+    ).toEqual([
+      ['J1', 'C', 'D'],
+      ['J3', 'B', 'C'],
+      ['J5', 'A', 'B'],
+    ])
+    // The evaluation of 2024 itself is not touched by it.
+    expect(rate(five('330205', 'J'), rb, 2024).map((r) => r.class)).toEqual([
+      'C',
+      'C',
+      'B',
+      'B',
+      'A',
+    ])
+  })
 })
 
 describe('a county method through propose → approve → file, then an evaluation', () => {

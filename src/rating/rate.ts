@@ -102,7 +102,7 @@ class Rating {
     readonly year: number,
     readonly options: RateOptions,
   ) {
-    this.date = `${year}-12-31`
+    this.date = options.rulesOn ?? `${year}-12-31`
     this.countyCodes = new Set(rulebook.meta.counties.map((c) => c.code))
     this.categoryRank = new Map(rulebook.meta.categories.map((c) => [c.id, c.rank]))
     this.categoryLabel = new Map(rulebook.meta.categories.map((c) => [c.id, c.label]))

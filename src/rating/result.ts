@@ -69,6 +69,11 @@ export interface RateOptions {
   against?: PeerFrame
   /** Filled with this call's peer statistics and ranked scores, to be stored with a run and used as `against`. */
   record?: PeerFrame
+  /**
+   * Rate with the rules in force on this day (ISO) rather than on Y-12-31: a preview of rules that start after the
+   * year rated, applied to its figures. An evaluation never sets it.
+   */
+  rulesOn?: string
 }
 
 /**
