@@ -11,7 +11,7 @@ import { rate } from '../src/rating/rate.ts'
 import { compileRulebook, type RuleText } from '../src/rulebook/compile.ts'
 import { resolve } from '../src/rulebook/resolve.ts'
 import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
-import { edited, ningboTexts, problemsOf } from './support/rulebook.ts'
+import { edited, editedAll, ningboTexts, problemsOf } from './support/rulebook.ts'
 import { sessionCookie } from './support/session.ts'
 
 const fixture = (f: string) =>
@@ -282,5 +282,91 @@ describe('a county method through propose → approve → file, then an evaluati
     }
     expect(await methodOf(moved[0].creditCode)).toBe('cixi_2024_method')
     expect(await methodOf(other[0].creditCode)).toBeNull()
+  })
+  it('a city change that would leave a county method on record unable to class a group is refused, naming it', async () => {
+    const shares = JIANGBEI.replace(/ {2}submitted:.*\n {2}approval:.*\n {2}filing:.*\n/, '')
+      .replace('status: filed', 'status: draft')
+      .replaceAll('jiangbei_test_method', 'cixi_2024_shares')
+      .replace('county: "330205"', 'county: "330282"')
+      .replaceAll('2024-05-01', '2024-12-21')
+    const act = (action: string, token: string, body: Record<string, string> = {}) =>
+      call(t.app, 'POST', `/v1/overrides/cixi_2024_shares/${action}`, { token, body })
+    expect(
+      (
+        await call(t.app, 'POST', '/v1/overrides', {
+          token: t.tokens.county,
+          body: { text: shares },
+        })
+      ).status,
+    ).toBe(201)
+    expect((await act('submit', t.tokens.county)).status).toBe(200)
+    // Meanwhile the city adds a list from 2025, ranked by a new version of class_by_rank.
+    const city = editedAll('evaluation.yaml', [
+      [
+        '    from: 2015-01-13\n    groups: [above_scale',
+        '    from: 2015-01-13\n    to: 2025-01-01\n    groups: [above_scale',
+      ],
+    ]).map((f) =>
+      f.path === 'version-4.0.yaml'
+        ? {
+            ...f,
+            text:
+              f.text.replace(
+                'groups:\n',
+                `groups:
+  - { id: micro_firms, label: 微型企业, from: 2025-01-01, when: not above_scale and land_mu == 0, source: { document: x } }
+`,
+              ) +
+              `  - id: micro_scoring
+    label: 微型企业评分
+    from: 2025-01-01
+    group: micro_firms
+    source: { document: x }
+    items:
+      - { indicator: tax_per_10mwh, weight: 100, benchmark: { peer: mean, over: [county, group] } }
+classes:
+  - id: class_by_rank
+    label: 按县（市、区）内排名比例分类（含微型企业）
+    from: 2025-01-01
+    groups: [above_scale, below_scale, below_scale_small, tenant_firms, micro_firms]
+    method: rank-share
+    source: { document: x }
+    bands:
+      - { class: A, share: 0.2 }
+      - { class: B, share: 0.4 }
+      - { class: C, share: 0.35 }
+      - { class: D, share: 0.05 }
+`,
+          }
+        : f,
+    )
+    // The city's change is refused: it would leave the county's method on record unable to class the new list.
+    let refusal: unknown
+    try {
+      t.services.rulebooks.importCity(
+        principalOf(t, t.tokens.bureau),
+        city,
+        'micro firms from 2025',
+        {
+          countyFiles: 'ignore',
+        },
+      )
+    } catch (e) {
+      refusal = e
+    }
+    expect(refusal).toMatchObject({ code: 'OVERRIDES_WOULD_BREAK', status: 422 })
+    expect((refusal as { details: unknown }).details).toEqual([
+      expect.objectContaining({
+        file: 'counties/cixi_2024_shares.yaml',
+        path: 'replace.classes.0.groups',
+        message: expect.stringContaining(
+          "class scheme 'class_by_rank' leaves out group 'micro_firms', and no other class scheme takes it on 2025-01-01",
+        ),
+      }),
+    ])
+    // The method as proposed still fits the rules in force: the city approves it.
+    expect((await act('approve', t.tokens.bureau, { ref: '甬政函〔2024〕测试3号' })).status).toBe(
+      200,
+    )
   })
 })

@@ -19,8 +19,9 @@ function inForce<T extends Dated>(city: T[], replace: T[], add: T[], date: strin
 }
 
 /**
- * Checks the override's rated groups on its first day and on each day one of its method items starts: a group whose
- * scoring or class scheme the override takes away, or a group it adds without them, leaves firms unrated.
+ * Checks the override's rated groups on its first day and on each later day its items or the city's groups, scoring
+ * or classes change: a group whose scoring or class scheme the override takes away (a city group added later
+ * included), or a group it adds without them, leaves firms unrated.
  */
 export function checkMethodGaps(
   city: Sections,
@@ -30,10 +31,21 @@ export function checkMethodGaps(
   const { replace, add } = override
   const own = [...replace.groups, ...add.groups, ...replace.scoring, ...replace.classes]
   if (own.length === 0 && add.scoring.length === 0 && add.classes.length === 0) return
+  // Its first day, and every later day in its dates where its items or the city's groups, scoring or classes change.
   const days = new Set([override.from])
-  for (const x of [...own, ...add.scoring, ...add.classes])
-    if (x.from > override.from && (override.to === undefined || x.from < override.to))
-      days.add(x.from)
+  const within = (d: string | undefined) =>
+    d !== undefined && d > override.from && (override.to === undefined || d < override.to)
+  for (const x of [
+    ...own,
+    ...add.scoring,
+    ...add.classes,
+    ...city.groups,
+    ...city.scoring,
+    ...city.classes,
+  ] as Dated[]) {
+    if (within(x.from)) days.add(x.from)
+    if (within(x.to)) days.add(x.to!)
+  }
   const reported = new Set<string>()
   for (const day of [...days].sort()) {
     const groups = inForce(city.groups, replace.groups, add.groups, day)
