@@ -12,7 +12,7 @@ import { quote } from '../src/pricing/quote.ts'
 import { emptyFrame, type PeerFrame, type RatingResult, rate } from '../src/rating/rate.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
 import { readRuleTexts } from '../src/rulebook/load.ts'
-import { ningbo, ningboWithFiledCixi } from './support/rulebook.ts'
+import { ningbo, ningboTexts, ningboWithFiledCixi } from './support/rulebook.ts'
 
 interface CaseFile {
   name: string
@@ -21,6 +21,8 @@ interface CaseFile {
    * `fixture:NAME`: the test rulebook in test/fixtures/rulebooks/NAME (forms other schemes use).
    */
   rulebook?: string
+  /** Override files of test/fixtures/overrides added to the rulebook (e.g. county methods, filed). */
+  overrides?: string[]
   /** Designated lists (名单) in force, as recorded; a firm's entries become its standing on each. */
   lists?: {
     id: string
@@ -51,6 +53,8 @@ interface CaseFile {
       initialClass?: string
       class?: string | null
       category?: string | null
+      /** The county override whose method rated the firm; null: the city's. */
+      method?: string | null
       problem?: string
     }[]
     quotes?: {
@@ -92,8 +96,15 @@ describe('golden cases', () => {
   const shipped = ningbo()
   const filedCixi = compileRulebook(ningboWithFiledCixi())
   it.each(cases)('$file: $name', (c) => {
-    const rb =
-      c.rulebook === 'filed-cixi'
+    const rb = c.overrides
+      ? compileRulebook([
+          ...ningboTexts(),
+          ...c.overrides.map((f) => ({
+            path: `counties/${f}`,
+            text: readFileSync(new URL(`./fixtures/overrides/${f}`, import.meta.url), 'utf8'),
+          })),
+        ])
+      : c.rulebook === 'filed-cixi'
         ? filedCixi
         : c.rulebook?.startsWith('fixture:')
           ? compileRulebook(readRuleTexts(`${fixtures}${c.rulebook.slice(8)}`))
@@ -126,6 +137,7 @@ describe('golden cases', () => {
         ...(want.initialClass !== undefined && { initialClass: got!.initialClass }),
         ...(want.class !== undefined && { class: got!.class }),
         ...(want.category !== undefined && { category: got!.category?.category ?? null }),
+        ...(want.method !== undefined && { method: got!.method }),
       }
       const { year: _y, code: _c, problem, ...expected } = want
       expect(view, `${want.code} ${want.year}`).toEqual(expected)

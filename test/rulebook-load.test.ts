@@ -129,15 +129,15 @@ describe('rule file problems are reported with file:line:col and the field', () 
     },
     {
       description:
-        'the industry code in a `when` names every variable a `when` may use (issue "The evaluation as Zhejiang runs it")',
+        'an unknown variable in an indicator names every variable the formula may use, nearest first (issue "The evaluation as Zhejiang runs it")',
       texts: () =>
         edited(
           'evaluation.yaml',
-          '    when: above_scale\n',
-          '    when: above_scale and sector == "3130"\n',
+          '    formula: value_added / employees\n',
+          '    formula: value_added / staff\n',
         ),
       expected: [
-        `evaluation.yaml:19:11: formula 'above_scale and sector == "3130"': unknown variable 'sector'; the 50 variables a formula here may use (nearest first): so2_t, tax, tenant, cod_t, gas_m3, nh3n_t, nox_t, revenue, land_mu, output_t, sewage_m3, water_m3, employees, energy_tce, high_tech, rd_spend, tech_centre, above_scale, tax_per_mu, env_penalty, furnace_type, furnace_use, value_added, env_accident, new_enterprise, rd_intensity, electricity_kwh, evaluation_year, public_utility, revenue_per_mu, safety_accident, tax_per_10mwh, water_quota_m3, catalogue_class, cupola_melt_tph, electricity_per_t, banned_by_policy, energy_kgce_per_t, furnace_capacity_t, energy_task_missed, value_added_per_mu, above_scale_from_year, labour_productivity, production_start_year, value_added_per_tce, energy_limit_kwh_per_t, energy_limit_kgce_per_t, unfixable_noncompliance, value_added_per_emission, major_project_under_construction (at groups.1.when)`,
+        `evaluation.yaml:66:14: formula 'value_added / staff': unknown variable 'staff'; the 50 variables a formula here may use (nearest first): tax, so2_t, cod_t, nox_t, tenant, gas_m3, nh3n_t, land_mu, output_t, rd_spend, revenue, sewage_m3, water_m3, high_tech, above_scale, employees, tax_per_mu, energy_tce, env_penalty, furnace_use, value_added, env_accident, furnace_type, rd_intensity, tech_centre, safety_accident, tax_per_10mwh, water_quota_m3, catalogue_class, new_enterprise, public_utility, cupola_melt_tph, electricity_kwh, evaluation_year, revenue_per_mu, banned_by_policy, electricity_per_t, energy_task_missed, energy_kgce_per_t, furnace_capacity_t, value_added_per_mu, above_scale_from_year, labour_productivity, production_start_year, value_added_per_tce, energy_limit_kwh_per_t, energy_limit_kgce_per_t, unfixable_noncompliance, value_added_per_emission, major_project_under_construction (at indicators.4.formula)`,
       ],
     },
     {
@@ -212,10 +212,10 @@ describe('rule file problems are reported with file:line:col and the field', () 
         edited(
           'counties/cixi-2024-electricity.yaml',
           'replace:\n',
-          'replace:\n  indicators:\n    - { id: tax_per_mu, label: x, unit: x, from: 2024-07-01, formula: tax, source: { document: x } }\n',
+          'replace:\n  targets:\n    - { id: x, label: x, from: 2024-07-01, metric: enterprises_closed, value: 1, unit: 家, source: { document: x } }\n',
         ),
       expected: [
-        "counties/cixi-2024-electricity.yaml:14:3: section 'indicators' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments, measures) (at replace.indicators)",
+        "counties/cixi-2024-electricity.yaml:14:3: section 'targets' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments, measures, groups, indicators, scoring, vetoes, classes) (at replace.targets)",
       ],
     },
     {

@@ -87,7 +87,7 @@ describe('rules check', () => {
     )
     expect(p).toHaveLength(1)
     expect(p[0]).toBe(
-      'version-4.0.yaml:22:11: formula \'not above_scale and industry == "C33"\': unknown variable \'industry\'. A `when` may use: the inputs (catalogue_class, land_mu, tax, revenue, value_added, energy_tce, electricity_kwh, water_m3, gas_m3, sewage_m3, water_quota_m3, cod_t and 26 more); the indicators; `evaluation_year` (groups, adjustments, vetoes); `sector`, compared with a sector id (ironmaking, ferrous_smelting, nonferrous_smelting, paper, chemical_fibre, dyeing, electroplating, chemicals, building_materials, power, stainless, foundry, aluminium, general), and `industry_in("C31", "3391", …)` with GB/T 4754 prefixes (where a firm is rated) (at groups.1.when)',
+      'version-4.0.yaml:22:11: formula \'not above_scale and industry == "C33"\': unknown variable \'industry\'. A `when` may use: the inputs (catalogue_class, land_mu, tax, revenue, value_added, energy_tce, electricity_kwh, water_m3, gas_m3, sewage_m3, water_quota_m3, cod_t and 27 more); the indicators; `evaluation_year` (groups, adjustments, vetoes); `sector`, compared with a sector id (ironmaking, ferrous_smelting, nonferrous_smelting, paper, chemical_fibre, dyeing, electroplating, chemicals, building_materials, power, stainless, foundry, aluminium, general), and `industry_in("C31", "3391", …)` with GB/T 4754 prefixes (where a firm is rated) (at groups.1.when)',
     )
   })
 

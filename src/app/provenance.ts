@@ -91,6 +91,17 @@ export class ProvenanceService {
     }
   }
 
+  /**
+   * Which evaluation method rated the county's firms in `run`: null for the city's, else the county override id(s)
+   * in force on the run's rule date (Y-12-31) under the rules the run applied. Undefined for a run that records no
+   * override revision (made before they were recorded) or a firm it did not rate.
+   */
+  private methodOf(run: ReturnType<Store['getRun']>, county: string | undefined) {
+    if (county === undefined || run.overrideRevision === null) return undefined
+    const rulebook = this.rulebooks.ofRun(run.rulebookVersionId, run.overrideRevision)
+    return resolve(rulebook, county, `${run.year}-12-31`).method
+  }
+
   private evaluation(code: string, runId: number) {
     const run = this.store.getRun(runId)
     const result = this.store.runResult(runId, code)
@@ -119,6 +130,7 @@ export class ProvenanceService {
       publishedBy: run.publishedBy,
       bindingFrom: run.bindingFrom,
       correction: run.correction ?? null,
+      method: this.methodOf(run, result?.county),
       result: result
         ? {
             status: result.status,

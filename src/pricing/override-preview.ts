@@ -46,8 +46,12 @@ export function previewOverride(
   if (!o) throw new NotFoundError(`override ${overrideId}`)
   const county = o.county
   const pop = population.filter((e) => e.county === county)
-  const before = rate(pop, rulebook, year, { trusted: true, previous })
-  const after = rate(pop, rulebook, year, { trusted: true, preview: overrideId, previous })
+  // A method that starts after the year rated is tried on that year's figures: both sides rate with the rules of
+  // its first day, so only the override differs.
+  const yearEnd = `${year}-12-31`
+  const rulesOn = o.from > yearEnd ? o.from : undefined
+  const before = rate(pop, rulebook, year, { trusted: true, rulesOn, previous })
+  const after = rate(pop, rulebook, year, { trusted: true, preview: overrideId, rulesOn, previous })
   // Price the first year the override covers (at the earliest the year the evaluation applies to), using this
   // evaluation's classes for it: a what-if on today's figures.
   const priceYear = Math.max(year + 1, Number(o.from.slice(0, 4)))

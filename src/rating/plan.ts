@@ -191,6 +191,11 @@ export interface CountyPlan {
   vetoes: Rulebook['sections']['vetoes']
   resolver: ReturnType<typeof createResolver>
   date: string
+  /**
+   * The evaluation method in force: null for the city's, else the county override id(s) setting the county's own.
+   * A county method's peers and ranks are the county's alone: its keys begin with the method (see rate's join).
+   */
+  method: string | null
 }
 
 /** The compiled batch of a list of indicators of a rulebook (see RatingTables.batches). */
@@ -267,6 +272,7 @@ export function planCounty(
     vetoes: s.vetoes,
     resolver: createResolver(rulebook.inputById, indicatorMap, { [EVALUATION_YEAR]: year }),
     date,
+    method: rules.method,
   }
 }
 

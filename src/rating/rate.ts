@@ -102,9 +102,11 @@ class Rating {
     readonly year: number,
     readonly options: RateOptions,
   ) {
-    this.date = `${year}-12-31`
+    this.date = options.rulesOn ?? `${year}-12-31`
     // The counties of the year's last day: a code that did not exist then (or no longer did) rates nothing.
-    this.countyCodes = new Set(countiesOn(rulebook.meta.counties, this.date).map((c) => c.code))
+    this.countyCodes = new Set(
+      countiesOn(rulebook.meta.counties, `${year}-12-31`).map((c) => c.code),
+    )
     this.categoryRank = new Map(rulebook.meta.categories.map((c) => [c.id, c.rank]))
     this.categoryLabel = new Map(rulebook.meta.categories.map((c) => [c.id, c.label]))
   }
@@ -174,6 +176,7 @@ class Rating {
       return
     }
     const plan = this.planFor(e.county)
+    if (plan.method !== null) r.method = plan.method
     plan.resolver.use(e.figures, r.sector, e.industryCode)
     const resolver = plan.resolver.resolver
     this.categorise(r, plan, resolver)
@@ -351,7 +354,9 @@ class Rating {
     const ctxKey = scheme.industries ? `${group.id}|${industry}` : group.id
     let ctx: PeerContext | undefined = bySector.get(ctxKey)
     if (!ctx) {
-      const rankKey = `${scheme.id}|${dims(scheme.over, e.county, sector, group.id, industry)}`
+      // A county's own method ranks and benchmarks its firms alone, whatever `over` says: its keys begin with it.
+      const m = plan.method === null ? '' : `${plan.method}/`
+      const rankKey = `${m}${scheme.id}|${dims(scheme.over, e.county, sector, group.id, industry)}`
       let rank = ranks.get(rankKey)
       if (!rank) {
         rank = { key: rankKey, scheme, county: e.county, sector, group: group.id, members: [] }
@@ -362,11 +367,11 @@ class Rating {
         // bucket of their own, keyed by all three dimensions so a stored frame tells them apart.
         if ('fixed' in it.benchmark)
           return newBucket(
-            `${gp.plan!.scoring.id}|${it.indicator}|fixed|${dims(['county', 'sector', 'group'], e.county, sector, group!.id, industry)}`,
+            `${m}${gp.plan!.scoring.id}|${it.indicator}|fixed|${dims(['county', 'sector', 'group'], e.county, sector, group!.id, industry)}`,
             it.benchmark.fixed,
             null,
           )
-        const bk = `${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id, industry)}`
+        const bk = `${m}${gp.plan!.scoring.id}|${it.indicator}|${dims(it.benchmark.over, e.county, sector, group!.id, industry)}`
         let b = sharedBuckets.get(bk)
         if (!b) {
           b = newBucket(bk, Number.NaN, it.benchmark.peer === 'median' ? [] : null)

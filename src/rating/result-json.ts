@@ -24,6 +24,7 @@ export function resultToJson(r: RatingResult) {
     initialClass: r.initialClass,
     class: r.class,
     category: r.category,
+    method: r.method,
     trace: {
       indicators: r.indicators,
       adjustments: r.adjustments,

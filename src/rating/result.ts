@@ -76,6 +76,11 @@ export interface RateOptions {
    * throws NO_PREVIOUS_YEAR.
    */
   previous?: { year: number; stats: ReadonlyMap<string, number> }
+  /**
+   * Rate with the rules in force on this day (ISO) rather than on Y-12-31: a preview of rules that start after the
+   * year rated, applied to its figures. An evaluation never sets it.
+   */
+  rulesOn?: string
 }
 
 /**
@@ -141,6 +146,11 @@ export class RatingResult {
   category: { table: string; row: string | null; category: string; label: string } | null = null
   /** Every rule item that produced this result, with its origin and source document. */
   rules: AppliedRule[] = EMPTY as never
+  /**
+   * The county override id(s) whose evaluation method rated the firm; null when the city's did. Null comes from the
+   * prototype (below): only a firm a county's own method rates carries one, so the city's results stay as small.
+   */
+  declare method: string | null
   /** @internal the slab holding this result's numbers (set once it is rated) and its offset in it */
   numbers: Float64Array | null = null
   /** @internal */
@@ -233,6 +243,8 @@ export class RatingResult {
     })
   }
 }
+
+RatingResult.prototype.method = null
 
 export interface PeerContext {
   plan: ScoringPlan

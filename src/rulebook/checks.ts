@@ -60,7 +60,15 @@ export function checkOverlaps(sections: Sections, ctx: CheckContext): void {
   }
 }
 
-export function checkIndicatorCycles(indicators: IndicatorC[], ctx: CheckContext): void {
+/**
+ * Indicators whose formulas depend on each other in a circle. With `own` (an override's indicators, listed first in
+ * `indicators`), only circles through one of them are reported, at the first of them in the circle.
+ */
+export function checkIndicatorCycles(
+  indicators: IndicatorC[],
+  ctx: CheckContext,
+  own?: ReadonlySet<IndicatorC>,
+): void {
   const deps = new Map<string, Set<string>>()
   for (const ind of indicators) {
     const set = deps.get(ind.id) ?? new Set<string>()
@@ -77,8 +85,9 @@ export function checkIndicatorCycles(indicators: IndicatorC[], ctx: CheckContext
       const key = [...cycle].sort().join(',')
       if (reported.has(key)) return
       reported.add(key)
-      const ind = indicators.find((x) => x.id === id)!
-      at(ind, ['formula'], `indicators form a cycle: ${cycle.join(' → ')}`, ctx)
+      const members = cycle.map((c) => indicators.find((x) => x.id === c)!)
+      const ind = own ? members.find((m) => own.has(m)) : members[0]
+      if (ind) at(ind, ['formula'], `indicators form a cycle: ${cycle.join(' → ')}`, ctx)
       return
     }
     state.set(id, 1)

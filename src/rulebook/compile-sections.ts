@@ -101,7 +101,10 @@ export function collectSections(
         // In a `when`, what a condition may use replaces the list of the nearest names.
         const message =
           expect === 'boolean' && e.message.startsWith('unknown variable')
-            ? e.message.replace(/; the nearest a formula here may use: .*$/, '') + whenMayUse(ctx)
+            ? e.message.replace(
+                /; the \d+ variables a formula here may use \(nearest first\): .*$/,
+                '',
+              ) + whenMayUse(ctx)
             : e.message
         report(loc, path, `formula '${source}': ${message}`, extra + quoteOffset(loc, path))
         return undefined

@@ -3,8 +3,9 @@
  * and compiled into replace and add sections over the city's.
  * @module rulebook/overrides
  */
-import { checkGroupRefs, checkOverlaps, checkStatus } from './checks.ts'
+import { checkGroupRefs, checkIndicatorCycles, checkOverlaps, checkStatus } from './checks.ts'
 import { collectSections } from './compile-sections.ts'
+import { checkMethodGaps } from './method-checks.ts'
 /** Compiles the override files over the city's `sections` (whose group ids are `cityGroupIds`). */
 import type { ReadFiles } from './read-files.ts'
 import type { DatedSection, RuleFile } from './schema.ts'
@@ -94,6 +95,15 @@ export function compileOverrides(
     checkGroupRefs([replace, add], new Set([...cityGroupIds, ...add.groups.map((g) => g.id)]), ctx)
     checkOverlaps(replace, ctx)
     checkOverlaps(add, ctx)
+    // The county's indicators as this override leaves them must not depend on each other in a circle.
+    const own = [...replace.indicators, ...add.indicators]
+    if (own.length > 0) {
+      const ids = new Set(replace.indicators.map((i) => i.id))
+      const city = sections.indicators.filter((i) => !ids.has(i.id))
+      checkIndicatorCycles([...own, ...city], ctx, new Set(own))
+    }
+    // And every group it rates still has a scoring and a class scheme.
+    checkMethodGaps(sections, { from: h.from, to: h.to, replace, add }, ctx)
     overrides.push({
       id: h.id,
       county: h.county,

@@ -5,7 +5,25 @@
 
 import type { Override, Rulebook, Sections } from './compile.ts'
 import { type DerivedKind, getOrMake } from './derived.ts'
-import { DATED_SECTIONS } from './schema.ts'
+import { DATED_SECTIONS, type DatedSection } from './schema.ts'
+
+/**
+ * The sections that make up an evaluation method (who is rated, indicators, weights, bonuses, vetoes, class shares):
+ * a county override that touches one of them is that county's own method (属地评价).
+ */
+export const METHOD_SECTIONS: readonly DatedSection[] = [
+  'groups',
+  'indicators',
+  'scoring',
+  'adjustments',
+  'vetoes',
+  'classes',
+]
+
+/** Whether override `o` sets (part of) its county's evaluation method. */
+export function isMethodOverride(o: Override): boolean {
+  return METHOD_SECTIONS.some((s) => (o.replace[s]?.length ?? 0) + (o.add[s]?.length ?? 0) > 0)
+}
 
 export interface ResolveOptions {
   /** Apply this override whatever its status (what-if preview); it still must be this county's. */
@@ -19,6 +37,11 @@ export interface ResolvedRules {
   sections: Sections
   /** Overrides applied, in order. */
   overrides: { id: string; status: string; preview: boolean }[]
+  /**
+   * The evaluation method in force: null for the city's, else the ids of the applied overrides that set the county's
+   * own (usually one; several joined by '+', in order).
+   */
+  method: string | null
 }
 
 /** True when an override changes real quotes on `date`: approved by the city, filed with the province, in its dates. */
@@ -96,6 +119,11 @@ function resolveUncached(
       status: o.status,
       preview: o.id === options.preview && !overrideInForce(o, date),
     })),
+    method:
+      applied
+        .filter(isMethodOverride)
+        .map((o) => o.id)
+        .join('+') || null,
   }
 }
 

@@ -18,6 +18,7 @@ export function resolvedToJson(rb: Rulebook, resolved: ResolvedRules) {
     county: resolved.county,
     date: resolved.date,
     overrides: resolved.overrides,
+    method: resolved.method,
     inputs: rb.inputs,
     sectors: rb.sectors,
     ...(Object.fromEntries(

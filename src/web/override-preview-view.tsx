@@ -139,9 +139,17 @@ function PreviewBody(props: { lang: Lang; pv: OverridePreview }) {
 function FirmTable(props: { lang: Lang; pv: OverridePreview }) {
   const { lang, pv } = props
   if (pv.enterprises.length === 0) return null
+  // A county method changes classes: those firms come first, each with a row even when no surcharge changes.
+  const moved = pv.enterprises.filter((e) => e.classBefore !== e.classAfter)
+  const shown = [...moved, ...pv.enterprises.filter((e) => e.classBefore === e.classAfter)]
   return (
     <>
       <h3>{w(lang, 'firmList')}</h3>
+      {moved.length > 0 ? (
+        <p id="preview-class-changes">
+          {fill(w(lang, 'classChanges'), { n: moved.length, year: pv.evaluationYear })}
+        </p>
+      ) : null}
       <Table
         id="preview-firms"
         head={[
@@ -153,18 +161,28 @@ function FirmTable(props: { lang: Lang; pv: OverridePreview }) {
           w(lang, 'after'),
         ]}
         num={[4, 5]}
-        rows={pv.enterprises
-          .slice(0, 20)
-          .flatMap((e) =>
-            Object.entries(e.surcharge).map(([r, s]) => [
-              <Data>{e.name}</Data>,
-              classLabel(lang, e.classBefore),
-              classLabel(lang, e.classAfter),
-              resourceLabel(lang, r),
-              yuan(s.before, lang),
-              yuan(s.after, lang),
-            ]),
-          )}
+        rows={shown.slice(0, 20).flatMap((e) => {
+          const surcharges = Object.entries(e.surcharge)
+          if (surcharges.length === 0)
+            return [
+              [
+                <Data>{e.name}</Data>,
+                classLabel(lang, e.classBefore),
+                classLabel(lang, e.classAfter),
+                '—',
+                '—',
+                '—',
+              ],
+            ]
+          return surcharges.map(([r, s]) => [
+            <Data>{e.name}</Data>,
+            classLabel(lang, e.classBefore),
+            classLabel(lang, e.classAfter),
+            resourceLabel(lang, r),
+            yuan(s.before, lang),
+            yuan(s.after, lang),
+          ])
+        })}
       />
     </>
   )

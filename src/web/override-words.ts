@@ -78,6 +78,10 @@ export const w = phrases({
   firmName: { zh: '企业', en: 'Firm' },
   classBefore: { zh: '现行类别', en: 'Class now' },
   classAfter: { zh: '实施后类别', en: 'Class with it' },
+  classChanges: {
+    zh: '按此办法评价，{n} 家企业类别变化（{year} 年度数据）',
+    en: 'Rated by this method, {n} firms change class ({year} figures)',
+  },
   acts: { zh: '办理', en: 'Act' },
   confirm: {
     zh: '我已核对措施文本及影响测算，确认办理',

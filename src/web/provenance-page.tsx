@@ -309,6 +309,24 @@ function EvaluationBasis({
           ) : (
             ''
           )}
+          {ev.method !== undefined ? (
+            <p>
+              {zh ? '评价办法' : 'Method'}:{' '}
+              {ev.method === null ? (
+                zh ? (
+                  '全市统一评价办法'
+                ) : (
+                  'the city’s'
+                )
+              ) : (
+                <>
+                  {zh ? '本县（市、区）评价办法' : 'the county’s own'} <code>{ev.method}</code>
+                </>
+              )}
+            </p>
+          ) : (
+            ''
+          )}
           {ev.figures ? (
             <p>
               {zh ? '所评数据' : 'Figures rated'}: {ev.figures.year} v{ev.figures.version} ·{' '}

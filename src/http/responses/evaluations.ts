@@ -25,6 +25,10 @@ export const RatingResultSchema = z
     initialClass: nullable(z.string()),
     class: nullable(z.string()),
     category: Category,
+    method: nullable(z.string()).optional().openapi({
+      description:
+        'the evaluation method that rated the firm: null for the city’s, else the id of the county override that sets the county’s own (属地评价); absent in results stored before county methods',
+    }),
     trace: z.object({
       indicators: z.array(
         z.object({

@@ -16,6 +16,10 @@ export const ResolvedRulesSchema = z
     county: z.string(),
     date: Iso,
     overrides: z.array(z.object({ id: z.string(), status: z.string(), preview: z.boolean() })),
+    method: nullable(z.string()).openapi({
+      description:
+        'the evaluation method in force: null for the city’s, else the id of the county override setting the county’s own',
+    }),
     ...Object.fromEntries(SECTION_NAMES.map((n) => [n, z.array(RuleItem)])),
   })
   .openapi('ResolvedRules')

@@ -217,6 +217,10 @@ export const ProvenanceSchema = z
           description:
             'a publication recorded after the fact: its date, reason and document (文号)',
         }),
+        method: nullable(z.string()).optional().openapi({
+          description:
+            'the evaluation method that rated the firm: null for the city’s, else the id of the county override setting the county’s own (属地评价), in force on the rule date Y-12-31',
+        }),
         result: nullable(
           z.object({
             status: z.string(),
