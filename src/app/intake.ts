@@ -331,21 +331,29 @@ export class IntakeService {
     return { firms: composed.length, ...counts, ...written }
   }
 
-  /** Where the figures of one rated version came from: each input's department, submitter, time and version. */
+  /** Where the figures of one rated version came from (see lineageOf). */
   lineage(code: string, year: number, version: number) {
-    const row = this.store.intake.lineage(code, year, version)
-    if (!row) return undefined
-    const sources = Object.entries(row.sources).map(([input, id]) => {
-      const s = this.store.intake.submission(id)!
-      return {
-        input,
-        department: s.department,
-        version: s.version,
-        submittedAt: s.submittedAt,
-        submittedBy: s.submittedBy,
-        note: s.note,
-      }
-    })
-    return { sheet: row.sheet, sources }
+    return lineageOf(this.store, code, year, version)
   }
+}
+
+/**
+ * Where one version of a firm's year figures came from, when it was composed from the departments: how its sheet
+ * stood, and each input's department, submitter, time and version; undefined for figures entered whole (one CSV).
+ */
+export function lineageOf(store: Store, code: string, year: number, version: number) {
+  const row = store.intake.lineage(code, year, version)
+  if (!row) return undefined
+  const sources = Object.entries(row.sources).map(([input, id]) => {
+    const s = store.intake.submission(id)!
+    return {
+      input,
+      department: s.department,
+      version: s.version,
+      submittedAt: s.submittedAt,
+      submittedBy: s.submittedBy,
+      note: s.note,
+    }
+  })
+  return { sheet: row.sheet, sources }
 }

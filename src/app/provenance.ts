@@ -6,11 +6,13 @@
  * published it, the objections and their decisions), who entered the figures it rated, and a verified closure.
  * @module app/provenance
  */
+
 import type { ProgrammeStore } from '../db/programme-store.ts'
 import type { Store } from '../db/store.ts'
 import type { Principal } from '../principal.ts'
 import { overrideInForce, resolve } from '../rulebook/resolve.ts'
 import type { EnterpriseService } from './enterprises.ts'
+import { lineageOf } from './intake.ts'
 import { overrideEvents } from './overrides.ts'
 import type { PricingService } from './pricing.ts'
 import type { RulebookService } from './rulebooks.ts'
@@ -121,7 +123,9 @@ export class ProvenanceService {
             class: result.class,
           }
         : null,
-      figures: figures ? { year: run.year, ...figures } : null,
+      figures: figures
+        ? { year: run.year, ...figures, ...lineageOf(this.store, code, run.year, figures.version) }
+        : null,
       objections: this.store.listObjections({ runId, creditCode: code }).map((o) => ({
         id: o.id,
         status: o.status,
