@@ -147,7 +147,12 @@ export class IntakeService {
     const pub = this.store.intake.landPublication(year) ?? null
     const closed = !!pub && this.store.today() > pub.objectionUntil
     const composed = composeSheet(submissions, answers, closed)
-    const figures = Object.entries(composed.sources).map(([input, id]) => {
+    const order = new Map(rb.inputs.map((x, i) => [x.id, i]))
+    const inputs = Object.keys(composed.sources).sort(
+      (a, b) => (order.get(a) ?? 1e9) - (order.get(b) ?? 1e9),
+    )
+    const figures = inputs.map((input) => {
+      const id = composed.sources[input]
       const inUse = submissions.find((s) => s.id === id)!
       const def = rb.inputById.get(input)
       return {

@@ -92,6 +92,23 @@ export class ProvenanceService {
     }
   }
 
+  /** Where each figure rated came from (figures composed from the departments), with the names people read. */
+  private lineage(code: string, year: number, version: number) {
+    const l = lineageOf(this.store, code, year, version)
+    if (!l) return undefined
+    const { rulebook } = this.rulebooks.active()
+    const dept = (id: string) => rulebook.meta.departments.find((d) => d.id === id)
+    return {
+      sheet: l.sheet,
+      sources: l.sources.map((x) => ({
+        ...x,
+        label: rulebook.inputById.get(x.input)?.label ?? x.input,
+        departmentLabel: dept(x.department)?.label ?? x.department,
+        departmentLabelEn: dept(x.department)?.labelEn ?? dept(x.department)?.label ?? x.department,
+      })),
+    }
+  }
+
   private evaluation(code: string, runId: number) {
     const run = this.store.getRun(runId)
     const result = this.store.runResult(runId, code)
@@ -124,7 +141,7 @@ export class ProvenanceService {
           }
         : null,
       figures: figures
-        ? { year: run.year, ...figures, ...lineageOf(this.store, code, run.year, figures.version) }
+        ? { year: run.year, ...figures, ...this.lineage(code, run.year, figures.version) }
         : null,
       objections: this.store.listObjections({ runId, creditCode: code }).map((o) => ({
         id: o.id,

@@ -157,7 +157,6 @@ function FiguresPage(props: {
       who={who}
       query={`year=${year}`}
     >
-      <h1>{fw(lang, 'title')}</h1>
       <p class="muted">{fw(lang, 'intro')}</p>
       <form method="get" action="/figures" class="row noprint">
         <input type="hidden" name="lang" value={lang} />
@@ -186,43 +185,13 @@ function FiguresPage(props: {
         </Notice>
       ) : null}
       {can(who, 'intake.submit') ? (
-        <form
-          id="submit-figures"
-          class="card"
-          method="post"
-          action={`/figures/submit?lang=${lang}`}
-          enctype="multipart/form-data"
-        >
-          <h2>{fw(lang, 'submitTitle')}</h2>
-          <CsrfField who={who} />
-          <input type="hidden" name="year" value={String(year)} />
-          <Field
-            name="department"
-            label={fw(lang, 'department')}
-            type="select"
-            options={departments.map((d) => ({
-              value: d.id,
-              label: departmentName(services, lang, d.id),
-            }))}
-          />
-          <div class="field">
-            <label for="f-file">{fw(lang, 'file')}</label>
-            <input id="f-file" type="file" name="file" accept=".csv,text/csv" />
-            <small class="hint">{fw(lang, 'submitHint')}</small>
-          </div>
-          <button type="submit">{fw(lang, 'submit')}</button>
-          {departments.map((d) => (
-            <p class="muted">
-              {departmentName(services, lang, d.id)} · {fw(lang, 'inputsOf')}:{' '}
-              {d.inputs.map((i, k) => (
-                <>
-                  {k > 0 ? '、' : ''}
-                  <Data>{i.label}</Data>
-                </>
-              ))}
-            </p>
-          ))}
-        </form>
+        <SubmitForm
+          lang={lang}
+          who={who}
+          services={services}
+          year={year}
+          departments={departments}
+        />
       ) : null}
       <section class="card" id="land">
         <h2>{fw(lang, 'land')}</h2>
@@ -303,7 +272,6 @@ function DisputesPage(props: {
   const resolver = can(who, 'sheet.resolve')
   return (
     <Layout lang={lang} title={fw(lang, 'disputes')} path="/figures" loggedIn who={who}>
-      <h1>{fw(lang, 'disputes')}</h1>
       {props.flash ? (
         <Notice kind={props.flash.kind} id="flash">
           {props.flash.text}
@@ -363,6 +331,55 @@ function ResolveForm(props: { lang: Lang; who: Principal; id: number; errors: Fi
       <Field name="value" label={fw(lang, 'value')} error={errors.value} />
       <Field name="reason" label={fw(lang, 'decisionReason')} error={errors.reason} required />
       <button type="submit">{fw(lang, 'resolve')}</button>
+    </form>
+  )
+}
+
+function SubmitForm(props: {
+  lang: Lang
+  who: Principal
+  services: Services
+  year: number
+  departments: ReturnType<Services['intake']['departments']>
+}) {
+  const { lang, who, services, year, departments } = props
+  return (
+    <form
+      id="submit-figures"
+      class="card"
+      method="post"
+      action={`/figures/submit?lang=${lang}`}
+      enctype="multipart/form-data"
+    >
+      <h2>{fw(lang, 'submitTitle')}</h2>
+      <CsrfField who={who} />
+      <input type="hidden" name="year" value={String(year)} />
+      <Field
+        name="department"
+        label={fw(lang, 'department')}
+        type="select"
+        options={departments.map((d) => ({
+          value: d.id,
+          label: departmentName(services, lang, d.id),
+        }))}
+      />
+      <div class="field">
+        <label for="f-file">{fw(lang, 'file')}</label>
+        <input id="f-file" type="file" name="file" accept=".csv,text/csv" />
+        <small class="hint">{fw(lang, 'submitHint')}</small>
+      </div>
+      <button type="submit">{fw(lang, 'submit')}</button>
+      {departments.map((d) => (
+        <p class="muted">
+          {departmentName(services, lang, d.id)} · {fw(lang, 'inputsOf')}:{' '}
+          {d.inputs.map((i, k) => (
+            <>
+              {k > 0 ? '、' : ''}
+              <Data>{i.label}</Data>
+            </>
+          ))}
+        </p>
+      ))}
     </form>
   )
 }

@@ -155,7 +155,6 @@ function SheetPage(props: {
       who={who}
       query={`year=${year}`}
     >
-      <h1>{sw(lang, 'title')}</h1>
       <p class="muted">{sw(lang, 'intro')}</p>
       {props.flash ? (
         <Notice kind={props.flash.kind} id="flash">
@@ -207,13 +206,21 @@ function SheetPage(props: {
             <h2>{sw(lang, 'disputeTitle')}</h2>
             <CsrfField who={who} />
             <input type="hidden" name="year" value={String(year)} />
-            <Field
-              name="input"
-              label={sw(lang, 'input')}
-              type="select"
-              value={typed.input || 'land_mu'}
-              options={s.figures.map((f) => ({ value: f.input, label: f.label }))}
-            />
+            <div class="field">
+              <label for="f-input">{sw(lang, 'input')}</label>
+              {/* The labels are the rulebook's (Chinese) on both pages, marked as such. */}
+              <select id="f-input" name="input">
+                {s.figures.map((f) => (
+                  <option
+                    value={f.input}
+                    lang="zh-CN"
+                    selected={f.input === (typed.input || 'land_mu')}
+                  >
+                    {f.label}
+                  </option>
+                ))}
+              </select>
+            </div>
             <Field
               name="claimed"
               label={sw(lang, 'claimed')}

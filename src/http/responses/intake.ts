@@ -23,21 +23,22 @@ export const SubmissionReceiptSchema = z
   })
   .openapi('SubmissionReceipt')
 
-export const LandPublicationSchema = z
-  .object({
-    year: z.number().int(),
-    publishedOn: z.string(),
-    objectionUntil: z.string(),
-    publishedAt: z.string(),
-    publishedBy: z.string(),
-  })
-  .openapi('LandPublication')
+/** Unnamed where it may be null: a named component's reference cannot say so. */
+const LandWindow = z.object({
+  year: z.number().int(),
+  publishedOn: z.string(),
+  objectionUntil: z.string(),
+  publishedAt: z.string(),
+  publishedBy: z.string(),
+})
+
+export const LandPublicationSchema = LandWindow.openapi('LandPublication')
 
 export const CompletenessSchema = z
   .object({
     year: z.number().int(),
     required: z.array(z.object({ input: z.string(), department: z.string() })),
-    landPublication: nullable(LandPublicationSchema),
+    landPublication: nullable(LandWindow),
     counties: z.array(
       z.object({
         county: z.string(),
@@ -85,7 +86,7 @@ export const SheetSchema = z
     county: z.string(),
     year: z.number().int(),
     standing: z.enum(['confirmed', 'deemed', 'disputed', 'pending']),
-    landPublication: nullable(LandPublicationSchema),
+    landPublication: nullable(LandWindow),
     windowOpen: z.boolean(),
     figures: z.array(
       z.object({

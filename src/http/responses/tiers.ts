@@ -241,6 +241,9 @@ export const ProvenanceSchema = z
                   submittedAt: Stamp,
                   submittedBy: Actor,
                   note: nullable(z.string()),
+                  label: z.string().openapi({ description: "the input's label in the rulebook" }),
+                  departmentLabel: z.string(),
+                  departmentLabelEn: z.string(),
                 }),
               )
               .optional()
