@@ -1,8 +1,16 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { RulebookService } from '../src/app/rulebooks.ts'
+import { runCli } from '../src/cli/main.ts'
+import { createDb } from '../src/db/client.ts'
+import { Store } from '../src/db/store.ts'
 import { toCsv } from '../src/enterprise/csv.ts'
 import { EVALUATING_OFFICE } from '../src/enterprise/intake.ts'
 import { createTestApp, principalOf, type TestApp } from './support/app.ts'
 import { encodeGbk } from './support/gbk.ts'
+import { ningboTexts } from './support/rulebook.ts'
 
 const YEAR = 2024
 
@@ -183,5 +191,68 @@ describe('figures by department', () => {
     const mine = cixi.missing.find((m) => m.creditCode === code)!
     expect(mine.inputs.map((i) => i.input)).toContain('land_mu')
     expect(mine.inputs.map((i) => i.input)).not.toContain('electricity_kwh')
+  })
+})
+
+describe('mujun figures', () => {
+  it('submits a department’s columns, reports completeness, publishes land areas and shows a sheet', async () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'mujun-figures-')), 'm.db')
+    new RulebookService(new Store(createDb(db))).loadInitial(ningboTexts(), 'test')
+    const logs: string[] = []
+    const io = { out: (s: string) => logs.push(s), err: (s: string) => logs.push(s) }
+    const fixture = new URL('./fixtures/firms-gbk.csv', import.meta.url).pathname
+    expect(await runCli(['import', fixture, '--year', '2024', '--db', db], io)).toBe(0)
+    const dir = mkdtempSync(join(tmpdir(), 'mujun-figures-csv-'))
+    const land = join(dir, 'land.csv')
+    writeFileSync(land, encodeGbk('统一社会信用代码,用地面积\n91330205MA20000019,11\n'))
+    expect(
+      await runCli(
+        [
+          'figures',
+          'submit',
+          land,
+          '--department',
+          'natural_resources',
+          '--year',
+          '2025',
+          '--db',
+          db,
+        ],
+        io,
+      ),
+    ).toBe(0)
+    expect(logs.at(-1)).toBe(
+      'natural_resources 2025 (gbk): 1 firms, land_mu; 1 new version(s), 0 unchanged',
+    )
+    expect(await runCli(['figures', 'completeness', '--year', '2025', '--db', db], io)).toBe(0)
+    expect(logs.join('\n')).toContain('330205 江北区: 0/3 complete')
+    expect(logs.join('\n')).toMatch(
+      /91330205MA20000019 宁波甲机械有限公司: lacks tax \(tax\), revenue \(statistics\)/,
+    )
+    expect(await runCli(['figures', 'publish-land', '--year', '2025', '--db', db], io)).toBe(0)
+    expect(logs.at(-1)).toMatch(
+      /^land areas of 2025 published on \d{4}-\d\d-\d\d; objections until /,
+    )
+    expect(
+      await runCli(['figures', 'sheet', '91330205MA20000019', '--year', '2025', '--db', db], io),
+    ).toBe(0)
+    expect(logs.at(-1)).toMatch(/^ {2}land_mu\t11\tnatural_resources v1\t/)
+    // Land areas can no longer be submitted once published.
+    expect(
+      await runCli(
+        [
+          'figures',
+          'submit',
+          land,
+          '--department',
+          'natural_resources',
+          '--year',
+          '2025',
+          '--db',
+          db,
+        ],
+        io,
+      ),
+    ).not.toBe(0)
   })
 })
