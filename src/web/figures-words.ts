@@ -16,7 +16,7 @@ export const fw = phrases({
   show: { zh: '查询', en: 'Show' },
   submitTitle: { zh: '报送本部门数据（CSV）', en: 'Submit your department’s figures (CSV)' },
   submitHint: {
-    zh: '第一列为统一社会信用代码，其余列为本部门负责的指标（可用中文名称）；可直接上传 Excel 另存的 CSV 文件，常见中文编码均可识别。任一行有误则不保存。',
+    zh: '第一列为统一社会信用代码，其余列为本部门负责的指标（可用中文名称）；可直接上传电子表格另存的 CSV 文件，常见中文编码均可识别。任一行有误则不保存。',
     en: 'First column the credit code, then your department’s inputs (Chinese labels accepted); UTF-8 or GBK. One bad row and nothing is stored.',
   },
   department: { zh: '报送部门', en: 'Department' },
