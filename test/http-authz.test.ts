@@ -332,6 +332,37 @@ const ROUTES: Req[] = [
     path: () => '/v1/measures/orderly_power_use/firms?date=2025-08-01&format=csv',
     route: 'GET /v1/measures/:measureId/firms',
   },
+  // The demo department token is the power company's: it submits its own column (the economy office any).
+  {
+    path: () => '/v1/figures/2030/power_supply',
+    raw: '统一社会信用代码,年用电量\n',
+    headers: { 'content-type': 'text/csv' },
+    route: 'POST /v1/figures/:year/:department',
+  },
+  { path: () => '/v1/figures/2024/completeness', route: 'GET /v1/figures/:year/completeness' },
+  {
+    path: () => '/v1/figures/2031/land-publication',
+    route: 'POST /v1/figures/:year/land-publication',
+  },
+  {
+    path: (c) => `/v1/enterprises/${c}/sheets/2024`,
+    route: 'GET /v1/enterprises/:creditCode/sheets/:year',
+  },
+  {
+    path: (c) => `/v1/enterprises/${c}/sheets/2024/confirmation`,
+    route: 'POST /v1/enterprises/:creditCode/sheets/:year/confirmation',
+  },
+  {
+    path: (c) => `/v1/enterprises/${c}/sheets/2024/disputes`,
+    body: () => ({ input: 'land_mu', claimed: '10', reason: '用地面积有误' }),
+    route: 'POST /v1/enterprises/:creditCode/sheets/:year/disputes',
+  },
+  { path: () => '/v1/sheet-disputes?year=2024', route: 'GET /v1/sheet-disputes' },
+  {
+    path: () => '/v1/sheet-disputes/999/resolution',
+    body: () => ({ upheld: false, reason: '维持原数据' }),
+    route: 'POST /v1/sheet-disputes/:id/resolution',
+  },
 ]
 
 /** The roles the permission table allows the action a request performs (by its route and path). */

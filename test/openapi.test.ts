@@ -464,6 +464,53 @@ beforeAll(async () => {
       `/v1/measures/orderly_power_use/firms?date=2025-08-01&format=${format}`,
       { token: t.tokens.department },
     )
+  // Figures by department: submissions, completeness, the land areas published, a sheet confirmed and disputed.
+  const csv = { 'content-type': 'text/csv' }
+  await record('POST', '/v1/figures/{year}/{department}', '/v1/figures/2025/natural_resources', {
+    token: economy,
+    raw: `统一社会信用代码,用地面积\n${creditCode},10\n`,
+    headers: csv,
+  })
+  await record('POST', '/v1/figures/{year}/{department}', '/v1/figures/2025/power_supply', {
+    token: t.tokens.department,
+    raw: `credit_code,electricity_kwh\n${creditCode},100000\n`,
+    headers: csv,
+  })
+  await record('GET', '/v1/figures/{year}/completeness', '/v1/figures/2025/completeness', {
+    token: county,
+  })
+  await record('POST', '/v1/figures/{year}/land-publication', '/v1/figures/2025/land-publication', {
+    token: economy,
+  })
+  const sheet = `/v1/enterprises/${creditCode}/sheets/2025`
+  await record('GET', '/v1/enterprises/{creditCode}/sheets/{year}', sheet, { token: enterprise })
+  await record(
+    'POST',
+    '/v1/enterprises/{creditCode}/sheets/{year}/confirmation',
+    `${sheet}/confirmation`,
+    {
+      token: enterprise,
+    },
+  )
+  const dispute = await record(
+    'POST',
+    '/v1/enterprises/{creditCode}/sheets/{year}/disputes',
+    `${sheet}/disputes`,
+    {
+      token: enterprise,
+      body: { input: 'land_mu', claimed: '12', reason: '不动产权证记载面积不符' },
+    },
+  )
+  await record('GET', '/v1/sheet-disputes', '/v1/sheet-disputes?year=2025', { token: economy })
+  await record(
+    'POST',
+    '/v1/sheet-disputes/{id}/resolution',
+    `/v1/sheet-disputes/${dispute.body.id}/resolution`,
+    {
+      token: economy,
+      body: { upheld: true, reason: '经核实不动产权证' },
+    },
+  )
   // Errors answer in the one problem shape.
   await record(
     'GET',

@@ -44,7 +44,7 @@ export function authorize(
   )
     throw new AuthError(
       403,
-      `this department token is for the measures of ${principal.scope}, not of ${scope.department}`,
+      `this department token is scoped to ${principal.scope} (its measures and figures), not ${scope.department}`,
     )
   return principal
 }

@@ -36,6 +36,16 @@ export type StoredResult = ReturnType<typeof resultToJson> & {
   regrade?: { objection: number; from: string | null; to: string | null; reason: string }
 }
 
+/** How the figures of a run's year were composed from the departments' submissions (see app/intake settle). */
+export interface IntakeSummary {
+  firms: number
+  confirmed: number
+  deemed: number
+  disputed: number
+  written: number
+  unchanged: number
+}
+
 type ResultRow = NonNullable<ReturnType<Store['runResult']>>
 type RunRow = ReturnType<Store['getRun']>
 
@@ -93,17 +103,27 @@ export class EvaluationService {
     private readonly store: Store,
     private readonly cache: RevisionCache,
     private readonly rulebooks: RulebookService,
+    /**
+     * Composes the figures of a year from the departments' submissions before it is rated (see app/intake):
+     * undefined when none were submitted.
+     */
+    private readonly settle?: (year: number, actor: string) => IntakeSummary | undefined,
   ) {}
 
-  /** Rates everyone with figures for `year` under the rules in force and stores the results as a draft run. */
+  /**
+   * Rates everyone with figures for `year` under the rules in force and stores the results as a draft run. Where
+   * the departments submitted the year's figures, they are composed first (confirmed, deemed confirmed, or
+   * disputed and rated as published until resolved), and the run says how many of each it rated.
+   */
   run(
     p: Principal | undefined,
     year: number,
     onProgress?: (stored: number, total: number) => void,
     /** Told when the population has been read and when it has been rated (the benchmark times each phase). */
     onPhase?: (phase: 'read' | 'rated', firms: number) => void,
-  ): { id: number; counts: Record<string, number> } {
+  ): { id: number; counts: Record<string, number>; intake?: IntakeSummary } {
     const who = authorize(p, 'evaluation.run')
+    const intake = this.settle?.(year, actorOf(who))
     const { id, overrideSeq, rulebook } = this.rulebooks.active()
     const population = this.store.population(year)
     if (population.length === 0)
@@ -116,7 +136,7 @@ export class EvaluationService {
       previous: previousYearStats(this.store, year),
     })
     onPhase?.('rated', results.length)
-    return this.store.insertRun(
+    const run = this.store.insertRun(
       year,
       { versionId: id, overrideRevision: overrideSeq },
       results,
@@ -124,6 +144,7 @@ export class EvaluationService {
       actorOf(who),
       onProgress,
     )
+    return intake ? { ...run, intake } : run
   }
 
   /** Puts a draft run to public notice for the rulebook's notice period, from today. */

@@ -109,6 +109,15 @@ const TABLE = {
   'measures.read':           [Y,     Y,      Y,       Y,     Y,      Y,      _],
   'measures.list':           [Y,     Y,      _,       _,     _,      _,      Y],
   'home.measures':           [_,     _,      _,       _,     _,      _,      Y],
+  // Figures by department (一企一单): each department submits its own inputs' columns (a department token its own
+  // department only; the economy office any); the completeness report per county; the economy office publishes the
+  // land areas for objection and resolves disputes; each firm reads, confirms or disputes its own sheet.
+  'intake.submit':           [_,     Y,      _,       _,     _,      _,      Y],
+  'intake.read':             [Y,     Y,      Y,       Y,     _,      _,      Y],
+  'intake.publish':          [_,     Y,      _,       _,     _,      _,      _],
+  'sheet.read':              [Y,     Y,      Y,       Y,     _,      Y,      _],
+  'sheet.answer':            [_,     _,      _,       _,     _,      Y,      _],
+  'sheet.resolve':           [_,     Y,      _,       _,     _,      _,      _],
 } as const satisfies Record<string, Row<boolean>>
 
 export type Action = keyof typeof TABLE

@@ -12,6 +12,7 @@ import type { Store } from '../db/store.ts'
 import type { Principal } from '../principal.ts'
 import { overrideInForce, resolve } from '../rulebook/resolve.ts'
 import type { EnterpriseService } from './enterprises.ts'
+import { lineageOf } from './intake.ts'
 import { overrideEvents } from './overrides.ts'
 import type { PricingService } from './pricing.ts'
 import type { RulebookService } from './rulebooks.ts'
@@ -102,6 +103,23 @@ export class ProvenanceService {
     return resolve(rulebook, county, `${run.year}-12-31`).method
   }
 
+  /** Where each figure rated came from (figures composed from the departments), with the names people read. */
+  private lineage(code: string, year: number, version: number) {
+    const l = lineageOf(this.store, code, year, version)
+    if (!l) return undefined
+    const { rulebook } = this.rulebooks.active()
+    const dept = (id: string) => rulebook.meta.departments.find((d) => d.id === id)
+    return {
+      sheet: l.sheet,
+      sources: l.sources.map((x) => ({
+        ...x,
+        label: rulebook.inputById.get(x.input)?.label ?? x.input,
+        departmentLabel: dept(x.department)?.label ?? x.department,
+        departmentLabelEn: dept(x.department)?.labelEn ?? dept(x.department)?.label ?? x.department,
+      })),
+    }
+  }
+
   private evaluation(code: string, runId: number) {
     const run = this.store.getRun(runId)
     const result = this.store.runResult(runId, code)
@@ -142,7 +160,9 @@ export class ProvenanceService {
             class: result.class,
           }
         : null,
-      figures: figures ? { year: run.year, ...figures } : null,
+      figures: figures
+        ? { year: run.year, ...figures, ...this.lineage(code, run.year, figures.version) }
+        : null,
       objections: this.store.listObjections({ runId, creditCode: code }).map((o) => ({
         id: o.id,
         status: o.status,

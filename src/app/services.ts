@@ -14,6 +14,7 @@ import { ChangeService } from './changes.ts'
 import { CollectionService } from './collections.ts'
 import { EnterpriseService } from './enterprises.ts'
 import { EvaluationService } from './evaluations.ts'
+import { IntakeService } from './intake.ts'
 import { JobService } from './jobs.ts'
 import { ListService } from './lists.ts'
 import { MeasureService } from './measures.ts'
@@ -50,6 +51,7 @@ export interface Services {
   collections: CollectionService
   refunds: RefundService
   measures: MeasureService
+  intake: IntakeService
 }
 
 export function createServices(
@@ -67,7 +69,10 @@ export function createServices(
   )
   const rulebooks = new RulebookService(store)
   const enterprises = new EnterpriseService(store, cache, rulebooks)
-  const evaluations = new EvaluationService(store, cache, rulebooks)
+  const intake = new IntakeService(store, rulebooks)
+  const evaluations = new EvaluationService(store, cache, rulebooks, (year, actor) =>
+    intake.settle(year, actor),
+  )
   const jobs: JobService = new JobService(
     store,
     () => ({ evaluations, enterprises, overrides, changes, refunds }),
@@ -115,5 +120,6 @@ export function createServices(
     collections: new CollectionService(store, money, enterprises, rulebooks, pricing),
     refunds,
     measures: new MeasureService(store, rulebooks, enterprises, evaluations, programme),
+    intake,
   }
 }

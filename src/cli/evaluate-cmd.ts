@@ -241,6 +241,11 @@ export function provenanceCmd(args: string[], io: Io): number {
       io.out(
         `  figures of ${ev.figures.year}, version ${ev.figures.version}, entered ${ev.figures.updatedAt} by ${ev.figures.updatedBy}`,
       )
+    for (const f of ev.figures?.sources ?? [])
+      io.out(
+        `    ${f.input}: ${f.department} v${f.version}, submitted ${f.submittedAt} by ${f.submittedBy}${f.note ? ` (${f.note})` : ''}`,
+      )
+    if (ev.figures?.sheet) io.out(`    sheet: ${ev.figures.sheet}`)
     for (const o of ev.objections)
       io.out(
         `  objection ${o.id} (${o.status}) filed ${o.filedAt} by ${o.filedBy}: ${o.reason}; decided ${o.decidedAt ?? '-'} by ${o.decidedBy ?? '-'}: ${o.decision ?? '-'} (${o.classBefore ?? '-'} → ${o.classAfter ?? '-'})`,

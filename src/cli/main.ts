@@ -13,6 +13,7 @@ import {
   provenanceCmd,
   publishCmd,
 } from './evaluate-cmd.ts'
+import { figuresCmd } from './figures-cmd.ts'
 import { listsCmd } from './lists-cmd.ts'
 import { measuresCmd } from './measures-cmd.ts'
 import { billCmd, quoteCmd, rateCmd } from './pricing-cmd.ts'
@@ -96,6 +97,18 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
                                                (land, energy-use quota, orderly power use, permits, credit, tax, awards)
   mujun measures --list MEASURE [--date YYYY-MM-DD] [--format csv|ndjson|json] [--out FILE] [--db data/mujun.db]
                                                the firms a measure applies to, for the department that applies it
+  mujun figures submit FILE.csv --department ID --year YYYY [--db data/mujun.db]
+                                               one department's own columns of a year by credit code (UTF-8 or GBK,
+                                               ids or Chinese labels); a changed figure is a new version
+  mujun figures completeness --year YYYY [--county CODE] [--format text|json] [--db data/mujun.db]
+                                               who lacks which figure, per county, and whose it is
+  mujun figures publish-land --year YYYY [--db data/mujun.db]
+                                               publish the year's land areas for objection (the notice period)
+  mujun figures sheet CODE --year YYYY [--format text|json] [--db data/mujun.db]
+                                               a firm's sheet (一企一单): each figure's department, submitter, version
+  mujun figures disputes [--year YYYY] [--db data/mujun.db]
+  mujun figures resolve ID (--uphold [--value V] | --reject) --reason TEXT [--db data/mujun.db]
+                                               firms' disputes of their sheets, and the economy office's resolution
   mujun export (--year YYYY | --run ID) [--db data/mujun.db] [--out FILE.csv]
                                                published results as CSV that Excel opens (UTF-8 BOM)
   mujun bill --in REQUESTS.csv --out BILLS.csv [--db data/mujun.db]
@@ -239,6 +252,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (cmd === 'export') return exportCmd(argv.slice(1), io)
   if (cmd === 'provenance') return provenanceCmd(argv.slice(1), io)
   if (cmd === 'measures') return measuresCmd(argv.slice(1), io)
+  if (cmd === 'figures') return figuresCmd(argv.slice(1), io)
   if (cmd === 'backup') return backupCmd(argv.slice(1), io)
   if (cmd === 'quote') return quoteCmd(argv.slice(1), io)
   if (cmd === 'bill') return billCmd(argv.slice(1), io)

@@ -120,7 +120,7 @@ export class EnterpriseStore {
   }
 
   /** The register or the figures changed, in the transaction `tx` that changes them (see registry_stamp). */
-  private bumpRegistry(tx: Tx): void {
+  bumpRegistry(tx: Tx): void {
     tx.run(
       sql`INSERT INTO registry_stamp (id, stamp) VALUES (1, 1) ON CONFLICT (id) DO UPDATE SET stamp = stamp + 1`,
     )

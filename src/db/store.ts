@@ -7,6 +7,7 @@
 import { BaseStore } from './base-store.ts'
 import { EnterpriseStore } from './enterprise-store.ts'
 import { EvaluationStore } from './evaluation-store.ts'
+import { IntakeStore } from './intake-store.ts'
 import { RuleStore } from './rule-store.ts'
 import { SessionStore } from './session-store.ts'
 import { TokenStore } from './token-store.ts'
@@ -17,6 +18,7 @@ export class Store extends BaseStore {
   readonly rules: RuleStore = new RuleStore(this)
   readonly enterprises: EnterpriseStore = new EnterpriseStore(this)
   readonly evaluations: EvaluationStore = new EvaluationStore(this)
+  readonly intake: IntakeStore = new IntakeStore(this, this.enterprises)
 
   // tokens
 

@@ -188,36 +188,10 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
         e.industryCode = v
       } else {
         if (v === '') return
-        const input = rulebook.inputById.get(col)!
-        if (input.type === 'number') {
-          // Thousands separators are dropped only when there are any (a million rows of plain numbers skip it).
-          const n = Number(v.includes(',') ? v.replace(/,/g, '') : v)
-          if (!NUMBER.test(v) || !Number.isFinite(n))
-            problems.push({ row: rowNo, column: header[i], message: `'${v}' is not a number` })
-          else if (input.min !== undefined && n < input.min)
-            problems.push({
-              row: rowNo,
-              column: header[i],
-              message: `${col} must be at least ${input.min}, got ${v}`,
-            })
-          else e.figures[col] = n
-        } else if (input.type === 'flag') {
-          const low = v.toLowerCase()
-          if (TRUE.has(low)) e.figures[col] = true
-          else if (FALSE.has(low)) e.figures[col] = false
-          else
-            problems.push({
-              row: rowNo,
-              column: header[i],
-              message: `'${v}' is not a flag (true/false, 1/0, 是/否)`,
-            })
-        } else if (!input.values!.includes(v)) {
-          problems.push({
-            row: rowNo,
-            column: header[i],
-            message: `'${v}' is not one of ${input.values!.join(', ')}`,
-          })
-        } else e.figures[col] = v
+        const cell = parseFigureCell(rulebook.inputById.get(col)!, v)
+        if ('message' in cell)
+          problems.push({ row: rowNo, column: header[i], message: cell.message })
+        else e.figures[col] = cell.value
       }
     })
     const dup = seen.get(e.creditCode)
@@ -236,6 +210,30 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
     if (id && id !== h && rulebook.inputById.has(id)) headers.set(id, h)
   })
   return { enterprises, problems, headers }
+}
+
+/** One figure's cell, trimmed and not blank, read as its input's type: the value, or what is wrong with it. */
+export function parseFigureCell(
+  input: Rulebook['inputs'][number],
+  v: string,
+): { value: number | boolean | string } | { message: string } {
+  if (input.type === 'number') {
+    // Thousands separators are dropped only when there are any (a million rows of plain numbers skip it).
+    const n = Number(v.includes(',') ? v.replace(/,/g, '') : v)
+    if (!NUMBER.test(v) || !Number.isFinite(n)) return { message: `'${v}' is not a number` }
+    if (input.min !== undefined && n < input.min)
+      return { message: `${input.id} must be at least ${input.min}, got ${v}` }
+    return { value: n }
+  }
+  if (input.type === 'flag') {
+    const low = v.toLowerCase()
+    if (TRUE.has(low)) return { value: true }
+    if (FALSE.has(low)) return { value: false }
+    return { message: `'${v}' is not a flag (true/false, 1/0, 是/否)` }
+  }
+  if (!input.values!.includes(v))
+    return { message: `'${v}' is not one of ${input.values!.join(', ')}` }
+  return { value: v }
 }
 
 /**

@@ -107,4 +107,12 @@ export const ROUTE_ACTIONS: Record<string, RouteAction> = {
   'POST /v1/refunds/:id/publish': 'refunds.publish',
   'GET /v1/enterprises/:creditCode/measures': 'measures.read',
   'GET /v1/measures/:measureId/firms': 'measures.list',
+  'POST /v1/figures/:year/:department': 'intake.submit',
+  'GET /v1/figures/:year/completeness': 'intake.read',
+  'POST /v1/figures/:year/land-publication': 'intake.publish',
+  'GET /v1/enterprises/:creditCode/sheets/:year': 'sheet.read',
+  'POST /v1/enterprises/:creditCode/sheets/:year/confirmation': 'sheet.answer',
+  'POST /v1/enterprises/:creditCode/sheets/:year/disputes': 'sheet.answer',
+  'GET /v1/sheet-disputes': 'sheet.read',
+  'POST /v1/sheet-disputes/:id/resolution': 'sheet.resolve',
 }

@@ -182,6 +182,12 @@ function collectIdentity(
       )
     if (inp.type !== 'category' && inp.values)
       report(loc, ['inputs', i, 'values'], `only category inputs take values`)
+    if (inp.department && !metaFile.data.rulebook!.departments.some((d) => d.id === inp.department))
+      report(
+        loc,
+        ['inputs', i, 'department'],
+        `unknown department '${inp.department}' (departments: ${metaFile.data.rulebook!.departments.map((d) => d.id).join(', ') || 'none declared in rulebook.departments'})`,
+      )
   })
   // A rulebook that names no sectors rates every firm in one implicit default sector.
   if (sectors.length === 0)

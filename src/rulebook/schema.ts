@@ -41,6 +41,11 @@ export const InputSchema = z.strictObject({
   default: z.union([z.number(), z.boolean(), z.string()]).optional(),
   min: z.number().optional(),
   note: z.string().optional(),
+  /**
+   * The department that supplies this figure (one of the rulebook's `departments`), matched by credit code; an
+   * input without one is entered by the evaluating office (`economy_it`).
+   */
+  department: IdSchema.optional(),
 })
 
 export const SectorSchema = z.strictObject({

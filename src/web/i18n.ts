@@ -14,6 +14,7 @@ const STRINGS = {
   programmeNav: { zh: '整治提升', en: 'Rectification' },
   listsNav: { zh: '差别电价名单', en: 'Designated lists' },
   measuresNav: { zh: '差别化措施名单', en: 'Measure lists' },
+  figuresNav: { zh: '部门数据报送', en: 'Figures by department' },
   title: { zh: '亩均效益自查', en: 'Per-mu efficiency self-check' },
   overview: { zh: '评价总览', en: 'Bureau overview' },
   provenance: { zh: '价格依据', en: 'Why this price' },

@@ -48,6 +48,7 @@ const NAV: { path: string; key: Key; action: Action | 'public' }[] = [
   { path: '/lists', key: 'listsNav', action: 'list.read' },
   { path: '/refunds', key: 'refundsNav', action: 'refunds.read' },
   { path: '/measures', key: 'measuresNav', action: 'measures.list' },
+  { path: '/figures', key: 'figuresNav', action: 'intake.read' },
 ]
 
 /** The nav entries `who` may open (the anonymous visitor: the public ones). */

@@ -69,6 +69,7 @@ const say = phrases({
   why: { zh: '我为什么付这个价格？谁决定的？', en: 'Why do I pay this price, and who decided it?' },
   selfCheck: { zh: '用其他数据自查', en: 'Check other figures' },
   notFound: { zh: '未找到该异议', en: 'No such objection' },
+  sheet: { zh: '核对本企业数据（一企一单）', en: 'Check my figures sheet' },
 })
 
 type Published = NonNullable<ReturnType<Services['selfChecks']['published']>>
@@ -287,6 +288,9 @@ export function MyPage(props: {
         </button>
         <a href={`/provenance?code=${code}&lang=${lang}`}>{say(lang, 'why')}</a>
         <a href={`/self-check?lang=${lang}`}>{say(lang, 'selfCheck')}</a>
+        <a href={`/my/sheet?lang=${lang}`} id="sheet-link">
+          {say(lang, 'sheet')}
+        </a>
       </p>
       {pub ? (
         <ResultSheet lang={lang} pub={pub} name={name} />

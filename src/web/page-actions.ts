@@ -82,4 +82,12 @@ export const PAGE_ACTIONS: Record<string, Action | 'public'> = {
   'GET /measures/list': 'measures.list',
   'GET /measures/list.csv': 'measures.list',
   'GET /measures/list.ndjson': 'measures.list',
+  'GET /figures': 'intake.read',
+  'POST /figures/submit': 'intake.submit',
+  'POST /figures/publish-land': 'intake.publish',
+  'GET /figures/disputes': 'sheet.read',
+  'POST /figures/resolve': 'sheet.resolve',
+  'GET /my/sheet': 'sheet.read',
+  'POST /my/sheet/confirm': 'sheet.answer',
+  'POST /my/sheet/dispute': 'sheet.answer',
 }

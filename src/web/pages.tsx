@@ -6,6 +6,7 @@
 import type { Services } from '../app/services.ts'
 import type { AuthFailureLimiter } from '../edge-shared/auth-limiter.ts'
 import { registerEvaluationPages } from './evaluation-page.tsx'
+import { registerFigurePages } from './figures-page.tsx'
 import { guardForms } from './form-guard.tsx'
 import { registerListPages } from './lists-page.tsx'
 import { registerLoginPages } from './login-page.tsx'
@@ -21,6 +22,7 @@ import { registerRefundPages } from './refunds-page.tsx'
 import { registerReportPages } from './report-page.tsx'
 import { registerRulesPages } from './rules-page.tsx'
 import { registerSelfCheckPages } from './self-check-page.tsx'
+import { registerSheetPages } from './sheet-page.tsx'
 import { registerTokenPages } from './tokens-page.tsx'
 
 /** Mounts every page on `app`. */
@@ -55,4 +57,6 @@ export function registerWebRoutes(
   registerListPages(app, deps)
   registerRefundPages(app, deps)
   registerMeasurePages(app, deps)
+  registerFigurePages(app, deps)
+  registerSheetPages(app, deps)
 }

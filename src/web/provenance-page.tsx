@@ -335,6 +335,19 @@ function EvaluationBasis({
           ) : (
             ''
           )}
+          {ev.figures?.sources ? (
+            <ul id="figure-sources">
+              {ev.figures.sources.map((x) => (
+                <li>
+                  <Data>{x.label}</Data>: {zh ? x.departmentLabel : x.departmentLabelEn} · v
+                  {x.version} · {inBeijing(lang, x.submittedAt)} · <Data>{x.submittedBy}</Data>
+                  {x.note ? (zh ? '（异议处理后）' : ' (after a dispute)') : ''}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            ''
+          )}
           {ev.objections.map((o) => (
             <p>
               {zh ? '异议' : 'Objection'} {o.id} <Badge lang={lang} status={o.status} /> ·{' '}

@@ -238,6 +238,29 @@ export const ProvenanceSchema = z
             version: z.number().int(),
             updatedAt: Stamp,
             updatedBy: Actor,
+            sheet: z.enum(['confirmed', 'deemed', 'disputed']).optional().openapi({
+              description:
+                'figures composed from the departments: the firm confirmed its sheet, it was deemed confirmed after the objection window, or a figure was still disputed (rated as published)',
+            }),
+            sources: z
+              .array(
+                z.object({
+                  input: z.string(),
+                  department: z.string(),
+                  version: z.number().int(),
+                  submittedAt: Stamp,
+                  submittedBy: Actor,
+                  note: nullable(z.string()),
+                  label: z.string().openapi({ description: "the input's label in the rulebook" }),
+                  departmentLabel: z.string(),
+                  departmentLabelEn: z.string(),
+                }),
+              )
+              .optional()
+              .openapi({
+                description:
+                  'each figure rated: the department that gave it, who, when, which version',
+              }),
           }),
         ),
         objections: z.array(

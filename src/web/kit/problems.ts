@@ -71,6 +71,22 @@ const CODES: Record<string, { zh: string; en: string }> = {
   REASON_REQUIRED: { zh: '请写明理由', en: 'Please give a reason' },
   NO_NOTICE: { zh: '该评价尚未公示', en: 'This evaluation has not been put to notice' },
   NO_FIGURES: { zh: '该年度尚无企业数据', en: 'No figures for that year yet' },
+  LAND_NOT_PUBLISHED: {
+    zh: '该年度数据由各部门报送，评价前须先公示用地面积',
+    en: 'The departments gave this year’s figures: publish the land areas for objection before rating',
+  },
+  OBJECTION_WINDOW_OPEN: {
+    zh: '用地面积异议期尚未结束，期满后方可评价',
+    en: 'The land areas are still open to objection; rate after the window',
+  },
+  OBJECTION_WINDOW_CLOSED: {
+    zh: '不在用地面积公示异议期内',
+    en: 'Outside the land areas’ objection window',
+  },
+  ENTERPRISE_NOT_REGISTERED: {
+    zh: '文件中有未登记的企业，未保存任何数据',
+    en: 'The file names a firm not on the register; nothing was stored',
+  },
   NO_EVALUATION: { zh: '尚无评价结果', en: 'No evaluation yet' },
   NO_PUBLISHED_RUN: { zh: '该年度尚未发布评价结果', en: 'No published evaluation for that year' },
   NO_PREVIOUS_YEAR: {
