@@ -109,6 +109,9 @@ const TABLE = {
   'measures.read':           [Y,     Y,      Y,       Y,     Y,      Y,      _],
   'measures.list':           [Y,     Y,      _,       _,     _,      _,      Y],
   'home.measures':           [_,     _,      _,       _,     _,      _,      Y],
+  // A utility's daily sync: the firms whose tier changed since its cursor, and every firm's tier for a billing month.
+  'tiers.changes':           [Y,     Y,      Y,       Y,     Y,      _,      _],
+  'tiers.export':            [Y,     Y,      Y,       Y,     Y,      _,      _],
 } as const satisfies Record<string, Row<boolean>>
 
 export type Action = keyof typeof TABLE

@@ -27,6 +27,8 @@ import { RuleCheckThread } from './rule-check.ts'
 import { RulebookService } from './rulebooks.ts'
 import { SelfCheckService } from './self-check.ts'
 import { SessionService } from './sessions.ts'
+import { TierExportService } from './tier-export.ts'
+import { TierFeedService } from './tier-feed.ts'
 import { TokenService } from './tokens.ts'
 
 export interface Services {
@@ -50,6 +52,8 @@ export interface Services {
   collections: CollectionService
   refunds: RefundService
   measures: MeasureService
+  tierFeed: TierFeedService
+  tierExport: TierExportService
 }
 
 export function createServices(
@@ -115,5 +119,7 @@ export function createServices(
     collections: new CollectionService(store, money, enterprises, rulebooks, pricing),
     refunds,
     measures: new MeasureService(store, rulebooks, enterprises, evaluations, programme),
+    tierFeed: new TierFeedService(store, pricing),
+    tierExport: new TierExportService(store, pricing, rulebooks),
   }
 }

@@ -477,4 +477,15 @@ export class EnterpriseStore {
       .pluck()
       .all() as string[]
   }
+
+  /** Every registered firm's credit code and county, by credit code (of one county when given). */
+  firmCounties(county?: string): { code: string; county: string }[] {
+    return this.core
+      .statement(
+        `firmCounties|${county !== undefined}`,
+        () =>
+          `SELECT credit_code AS code, county FROM enterprises ${county !== undefined ? 'WHERE county = ?' : ''} ORDER BY credit_code`,
+      )
+      .all(...(county !== undefined ? [county] : [])) as { code: string; county: string }[]
+  }
 }

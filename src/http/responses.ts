@@ -37,4 +37,5 @@ export function reply<T extends z.ZodType, S extends 200 | 201 = 200>(
     },
   }
 }
+export * from './responses/feed.ts'
 export * from './responses/measures.ts'

@@ -107,4 +107,7 @@ export const ROUTE_ACTIONS: Record<string, RouteAction> = {
   'POST /v1/refunds/:id/publish': 'refunds.publish',
   'GET /v1/enterprises/:creditCode/measures': 'measures.read',
   'GET /v1/measures/:measureId/firms': 'measures.list',
+  'GET /v1/tiers/changes': 'tiers.changes',
+  'GET /v1/tiers/export': 'tiers.export',
+  'POST /v1/bills:month': 'bills.run',
 }
