@@ -332,6 +332,14 @@ const ROUTES: Req[] = [
     path: () => '/v1/measures/orderly_power_use/firms?date=2025-08-01&format=csv',
     route: 'GET /v1/measures/:measureId/firms',
   },
+  { path: () => '/v1/tiers/changes', route: 'GET /v1/tiers/changes' },
+  { path: () => '/v1/tiers/export?month=2025-09', route: 'GET /v1/tiers/export' },
+  {
+    path: () => '/v1/bills:month?month=2025-09',
+    raw: 'credit_code,resource,quantity\n91330282MA000000A9,electricity,1\n',
+    headers: { 'content-type': 'text/csv' },
+    route: 'POST /v1/bills:month',
+  },
 ]
 
 /** The roles the permission table allows the action a request performs (by its route and path). */
