@@ -53,7 +53,11 @@ async function serveWorker() {
     port: env.PORT,
     hostname: env.HOST,
   })
-  const stop = () => server.close(() => (db.$client.close(), process.exit(0)))
+  const stop = () =>
+    server.close(() => {
+      db.$client.close()
+      process.exit(0)
+    })
   process.on('SIGTERM', stop)
   process.on('SIGINT', () => {})
   // The primary went away: so does the worker.
