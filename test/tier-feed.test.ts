@@ -145,6 +145,39 @@ describe('the change feed', () => {
   })
 })
 
+describe('an override filed today from a later day', () => {
+  it('is listed from its own first day, exactly for the firms whose tier changes that day', async () => {
+    const later = addDay(today, 20)
+    const cursor = (
+      await json(await call(t.app, 'GET', '/v1/tiers/changes', { token: t.tokens.utility }))
+    ).cursor
+    const was = await tiers(later)
+    const id = 'cixi_feed_later'
+    const text = draftOverride(id, '330282', later, { resource: 'gas' })
+    expect(
+      (await call(t.app, 'POST', '/v1/overrides', { token: t.tokens.county, body: { text } }))
+        .status,
+    ).toBe(201)
+    for (const [action, token, body] of [
+      ['submit', t.tokens.county, {}],
+      ['approve', t.tokens.bureau, { ref: '甬政函〔试〕2' }],
+      ['file', t.tokens.county, { ref: '浙发改备〔试〕2' }],
+    ] as const)
+      expect(
+        (await call(t.app, 'POST', `/v1/overrides/${id}/${action}`, { token, body })).status,
+      ).toBe(200)
+    const is = await tiers(later)
+    const changed = codes.filter((f) => was.get(f.code) !== is.get(f.code)).map((f) => f.code)
+    expect(changed.length).toBeGreaterThan(0)
+    const { listed } = await feed(t.tokens.utility, cursor, 1000)
+    expect(listed.map((c) => c.creditCode)).toEqual(changed.sort())
+    for (const c of listed) {
+      expect(c.from).toBe(later)
+      expect(c.why).toEqual([expect.objectContaining({ kind: 'override', act: `override/${id}` })])
+    }
+  })
+})
+
 describe('the tier export of a billing month', () => {
   it('streams one row a firm and part of the month with one tier, each the tier route’s answer; CSV with Chinese headers', async () => {
     const month = today.slice(0, 7)

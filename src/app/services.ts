@@ -8,6 +8,7 @@ import { ListStore } from '../db/list-store.ts'
 import { MoneyStore } from '../db/money-store.ts'
 import { ProgrammeStore } from '../db/programme-store.ts'
 import type { Store } from '../db/store.ts'
+import { diffRulebooks, reachOf } from '../rulebook/diff.ts'
 import { AuditService } from './audit.ts'
 import { type CacheLimits, DEFAULT_CACHE_LIMITS, RevisionCache } from './cache.ts'
 import { ChangeService } from './changes.ts'
@@ -119,7 +120,18 @@ export function createServices(
     collections: new CollectionService(store, money, enterprises, rulebooks, pricing),
     refunds,
     measures: new MeasureService(store, rulebooks, enterprises, evaluations, programme),
-    tierFeed: new TierFeedService(store, pricing),
+    tierFeed: new TierFeedService(store, pricing, {
+      override: (id, version) => {
+        const text = store.overrideRevisions(id).find((r) => r.version === version)?.text
+        return /^ {2}from: *['"]?(\d{4}-\d{2}-\d{2})/m.exec(text ?? '')?.[1]
+      },
+      rules: (id, previous) =>
+        previous === null
+          ? []
+          : reachOf(diffRulebooks(rulebooks.city(previous), rulebooks.city(id))).items.map(
+              (i) => i.firstDay,
+            ),
+    }),
     tierExport: new TierExportService(store, pricing, rulebooks),
   }
 }

@@ -114,10 +114,22 @@ export interface FeedStore {
   sync(): void
 }
 
+/**
+ * The later days an act reaches besides its own: an override's first day (filed today, it may start later), the
+ * dated items a city version changes (a change from 1 January, activated today).
+ */
+export interface ActDays {
+  override(id: string, version: number): string | undefined
+  rules(versionId: number, previous: number | null): string[]
+}
+
+const NO_DAYS: ActDays = { override: () => undefined, rules: () => [] }
+
 export class TierFeedService {
   constructor(
     private readonly store: FeedStore,
     private readonly pricing: Pick<PricingService, 'tierOf'>,
+    private readonly days: ActDays = NO_DAYS,
   ) {}
 
   /** The feed's head now: where a utility that has just read every tier (an export) starts. */
@@ -205,12 +217,9 @@ export class TierFeedService {
         creditCode: f.code,
         county: f.county,
         from: day,
-        why: (made.length > 0 ? made : reaching).map((a) => ({
-          kind: a.kind,
-          act: a.act,
-          at: a.at,
-          day: a.day,
-        })),
+        why: (made.length > 0 ? made : reaching)
+          .filter((a, i, all) => all.findIndex((b) => b.id === a.id) === i)
+          .map((a) => ({ kind: a.kind, act: a.act, at: a.at, day: a.day })),
         before: before
           ? {
               class: before.class,
@@ -254,7 +263,7 @@ export class TierFeedService {
               : kind === 'list'
                 ? (str('addedOn') ?? str('removedOn') ?? own)
                 : own
-      out.push({
+      const act = {
         id: e.id,
         priorAt: this.store.auditInstant(e.id - 1),
         kind,
@@ -264,7 +273,21 @@ export class TierFeedService {
         ...(kind === 'override' && { county: str('county') }),
         ...(kind === 'closure' && { creditCode: str('creditCode') }),
         ...(kind === 'list' && str('creditCode') && { creditCode: str('creditCode') }),
-      })
+      }
+      const subject = e.subject.slice(e.subject.indexOf('/') + 1)
+      const later =
+        kind === 'override'
+          ? [this.days.override(subject, Number(d.version))]
+          : kind === 'rules'
+            ? this.days.rules(
+                Number(subject),
+                typeof d.previousVersion === 'number' ? d.previousVersion : null,
+              )
+            : []
+      const extra = [...new Set(later.filter((x): x is string => !!x && x > day))]
+        .sort()
+        .slice(0, 8)
+      for (const x of [day, ...extra]) out.push({ ...act, day: x })
     }
     return out
   }
