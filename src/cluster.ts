@@ -134,14 +134,29 @@ export function workerFetch(
       ?.remoteAddress
     headers.set('mujun-client', client ?? 'unknown')
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD'
+    // The job process being replaced (it died): the port is stale until the new one says its own.
     return fetch(`http://127.0.0.1:${jobsPort}${url.pathname}${url.search}`, {
       method: req.method,
       headers,
       body: hasBody ? req.body : undefined,
       redirect: 'manual',
       ...(hasBody && { duplex: 'half' }),
-    } as RequestInit)
+    } as RequestInit).catch(jobsStarting)
   }
+}
+
+/** 503 with Retry-After: the job process is not (yet) reachable. */
+function jobsStarting(): Response {
+  return new Response(
+    JSON.stringify({
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      code: 'JOBS_STARTING',
+      detail: 'the job process is starting; try again shortly',
+    }),
+    { status: 503, headers: { 'content-type': 'application/problem+json', 'retry-after': '1' } },
+  )
 }
 
 /**
