@@ -12,7 +12,7 @@ import { authorize } from './authorize.ts'
 import { inScope, ownCounty } from './permissions.ts'
 import type { PricingService } from './pricing.ts'
 import type { RulebookService } from './rulebooks.ts'
-import { type FeedStore, tierKey } from './tier-feed.ts'
+import { type FeedStore, firmsAfter, tierKey } from './tier-feed.ts'
 
 export interface TierRow {
   creditCode: string
@@ -79,10 +79,11 @@ export class TierExportService {
       label: r.label,
       unit: r.unit,
     }))
-    const firms = this.store.firmCounties(ownCounty(who))
+    const county = ownCounty(who)
+    const store = this.store
     const pricing = this.pricing
     function* rows(): Generator<TierRow> {
-      for (const f of firms) {
+      for (const f of firmsAfter(store, county)) {
         if (!inScope(who, { county: f.county, creditCode: f.code })) continue
         yield* monthOf(pricing, f, days.first, days.last)
       }

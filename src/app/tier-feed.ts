@@ -110,8 +110,25 @@ export interface FeedStore {
     uptoId: number,
     actions: readonly string[],
   ): { id: number; at: string; action: string; subject: string; detail: string }[]
-  firmCounties(county?: string): { code: string; county: string }[]
+  firmCounties(
+    county?: string,
+    page?: { after: string; limit: number },
+  ): { code: string; county: string }[]
   sync(): void
+}
+
+/** Registered firms (of one county) by credit code after `after`, read a page at a time. */
+export function* firmsAfter(
+  store: Pick<FeedStore, 'firmCounties'>,
+  county: string | undefined,
+  after = '',
+): Generator<{ code: string; county: string }> {
+  for (;;) {
+    const page = store.firmCounties(county, { after, limit: 5000 })
+    yield* page
+    if (page.length < 5000) return
+    after = page[page.length - 1].code
+  }
 }
 
 /**
@@ -170,8 +187,7 @@ export class TierFeedService {
     const days = [...new Set(acts.map((a) => a.day))].sort()
     const changes: FirmChange[] = []
     let examined = 0
-    for (const f of this.store.firmCounties(county)) {
-      if (c.after !== undefined && f.code <= c.after) continue
+    for (const f of firmsAfter(this.store, county, c.after)) {
       if (!inScope(who, { county: f.county, creditCode: f.code })) continue
       if (!everyone && !counties.has(f.county) && !firms.has(f.code)) continue
       if (changes.length >= limit || examined >= EXAMINE)
