@@ -278,6 +278,25 @@ describe('a billing month from meter readings', () => {
       headers: { 'content-type': 'application/x-ndjson' },
     })
     expect((await n.text()).trim().split('\n')).toHaveLength(3)
+    // A CSV saved by Excel on a Chinese system is GBK: read as the imports read it.
+    const gbk = new Uint8Array([
+      ...[
+        0xcd, 0xb3, 0xd2, 0xbb, 0xc9, 0xe7, 0xbb, 0xe1, 0xd0, 0xc5, 0xd3, 0xc3, 0xb4, 0xfa, 0xc2,
+        0xeb,
+      ], // 统一社会信用代码
+      ...Buffer.from(','),
+      ...[0xd7, 0xca, 0xd4, 0xb4], // 资源
+      ...Buffer.from(','),
+      ...[0xd3, 0xc3, 0xc1, 0xbf], // 用量
+      ...Buffer.from(`\n${firms[0]},electricity,5\n`),
+    ])
+    const g = await t.app.request(`/v1/bills:month?month=${month}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.tokens.utility}`, 'content-type': 'text/csv' },
+      body: gbk,
+    })
+    expect(g.status).toBe(200)
+    expect(JSON.parse((await g.text()).trim())).toMatchObject({ creditCode: firms[0] })
   })
 
   it('bad lines are each named and nothing is billed', async () => {

@@ -12,7 +12,7 @@ import type { Services } from '../../app/services.ts'
 import { exportCsvCells, exportCsvHeader, monthDays, type TierRow } from '../../app/tier-export.ts'
 import { MAX_PAGE } from '../../app/tier-feed.ts'
 import { problemOf } from '../../edge-shared/problem.ts'
-import { csvCell } from '../../enterprise/csv.ts'
+import { csvCell, decodeCsvBytes } from '../../enterprise/csv.ts'
 import { type AppEnv, authorize, headerOf } from '../context.ts'
 import { BillAnswerSchema, reply, TierChangesSchema, TierExportRowSchema } from '../responses.ts'
 
@@ -171,7 +171,9 @@ export function registerFeedRoutes(
       throw new HTTPException(415, {
         message: 'send the meter readings as text/csv or application/x-ndjson (one a line)',
       })
-    const text = await c.req.text()
+    // A spreadsheet's CSV may be GBK (Excel on a Chinese system): read as the imports read it.
+    const bytes = new Uint8Array(await c.req.arrayBuffer())
+    const text = format === 'csv' ? decodeCsvBytes(bytes).text : new TextDecoder().decode(bytes)
     const plan = monthRequests(
       p,
       services.store,
