@@ -2,6 +2,7 @@
  * The only module that reads process.env: validated once with zod; the process exits with a clear message if bad.
  * @module env
  */
+import { availableParallelism } from 'node:os'
 import { z } from 'zod'
 
 export const EnvSchema = z.object({
@@ -48,6 +49,17 @@ export const EnvSchema = z.object({
    */
   WRITE_WAIT_MS: z.coerce.number().int().min(0).max(5000).default(100),
   LOG_LEVEL: z.enum(['silent', 'error', 'info']).default('info'),
+  /**
+   * HTTP processes over the one database (default: one per core); 1 serves in this process. The first worker also
+   * runs the jobs. An in-memory database is always served by one process.
+   */
+  WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+  /** Set by the primary for its workers (not by hand): the secret of their private job port, and which runs jobs. */
+  MUJUN_WORKER_SECRET: z.string().default(''),
+  MUJUN_JOB_PROCESS: z
+    .enum(['0', '1'])
+    .default('0')
+    .transform((v) => v === '1'),
 })
 export type Env = z.infer<typeof EnvSchema>
 

@@ -363,6 +363,14 @@ const ROUTES: Req[] = [
     body: () => ({ upheld: false, reason: '维持原数据' }),
     route: 'POST /v1/sheet-disputes/:id/resolution',
   },
+  { path: () => '/v1/tiers/changes', route: 'GET /v1/tiers/changes' },
+  { path: () => '/v1/tiers/export?month=2025-09', route: 'GET /v1/tiers/export' },
+  {
+    path: () => '/v1/bills:month?month=2025-09',
+    raw: 'credit_code,resource,quantity\n91330282MA000000A9,electricity,1\n',
+    headers: { 'content-type': 'text/csv' },
+    route: 'POST /v1/bills:month',
+  },
 ]
 
 /** The roles the permission table allows the action a request performs (by its route and path). */

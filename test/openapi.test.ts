@@ -511,6 +511,25 @@ beforeAll(async () => {
       body: { upheld: true, reason: '经核实不动产权证' },
     },
   )
+  // The change feed, the month's tiers (NDJSON and CSV) and a billing month from readings.
+  const start = await record('GET', '/v1/tiers/changes', '/v1/tiers/changes', { token: utility })
+  await record(
+    'GET',
+    '/v1/tiers/changes',
+    `/v1/tiers/changes?since=${Number(start.body.cursor) - 40}`,
+    {
+      token: utility,
+    },
+  )
+  await recordLines('GET', '/v1/tiers/export', '/v1/tiers/export?month=2025-09', { token: county })
+  await record('GET', '/v1/tiers/export', '/v1/tiers/export?month=2025-09&format=csv', {
+    token: county,
+  })
+  await recordLines('POST', '/v1/bills:month', '/v1/bills:month?month=2025-09', {
+    token: utility,
+    raw: `credit_code,resource,quantity\n${creditCode},electricity,1200\n${creditCode},water,30\n`,
+    headers: { 'content-type': 'text/csv' },
+  })
   // Errors answer in the one problem shape.
   await record(
     'GET',
@@ -521,6 +540,28 @@ beforeAll(async () => {
   await record('GET', '/v1/overrides/{id}', '/v1/overrides/no_such', { token: bureau })
   await record('GET', '/v1/tokens', '/v1/tokens')
 })
+
+/** An NDJSON answer: each line kept as an answer of its own, of the route's NDJSON schema. */
+async function recordLines(
+  method: string,
+  template: string,
+  path: string,
+  opts: Parameters<typeof call>[3] = {},
+) {
+  const res = await call(t.app, method, path, opts)
+  const type = (res.headers.get('content-type') ?? '').split(';')[0]
+  expect(type).toBe('application/x-ndjson')
+  const lines = (await res.text()).split('\n').filter(Boolean)
+  expect(lines.length).toBeGreaterThan(0)
+  for (const line of lines)
+    seen.push({
+      method: method.toLowerCase(),
+      template,
+      status: res.status,
+      type,
+      body: JSON.parse(line),
+    })
+}
 
 /** The document's schema for one answer, with its component references made local. */
 function schemaFor(s: Seen): unknown {

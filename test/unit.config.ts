@@ -28,6 +28,7 @@ export default defineConfig({
       'test/backup.test.ts', // a backup while a server process writes
       'test/crash.test.ts', // SIGKILLed child processes
       'test/override-time.test.ts', // real server processes
+      'test/workers.test.ts', // a server with two worker processes
       'test/bench-smoke.test.ts', // the benchmarks as processes
       // In-process but long (whole CLI journeys on demo databases): npm test runs them.
       'test/docs-examples.test.ts',

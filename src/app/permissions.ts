@@ -118,6 +118,9 @@ const TABLE = {
   'sheet.read':              [Y,     Y,      Y,       Y,     _,      Y,      _],
   'sheet.answer':            [_,     _,      _,       _,     _,      Y,      _],
   'sheet.resolve':           [_,     Y,      _,       _,     _,      _,      _],
+  // A utility's daily sync: the firms whose tier changed since its cursor, and every firm's tier for a billing month.
+  'tiers.changes':           [Y,     Y,      Y,       Y,     Y,      _,      _],
+  'tiers.export':            [Y,     Y,      Y,       Y,     Y,      _,      _],
 } as const satisfies Record<string, Row<boolean>>
 
 export type Action = keyof typeof TABLE

@@ -8,6 +8,7 @@ import { ListStore } from '../db/list-store.ts'
 import { MoneyStore } from '../db/money-store.ts'
 import { ProgrammeStore } from '../db/programme-store.ts'
 import type { Store } from '../db/store.ts'
+import { diffRulebooks, reachOf } from '../rulebook/diff.ts'
 import { AuditService } from './audit.ts'
 import { type CacheLimits, DEFAULT_CACHE_LIMITS, RevisionCache } from './cache.ts'
 import { ChangeService } from './changes.ts'
@@ -28,6 +29,8 @@ import { RuleCheckThread } from './rule-check.ts'
 import { RulebookService } from './rulebooks.ts'
 import { SelfCheckService } from './self-check.ts'
 import { SessionService } from './sessions.ts'
+import { TierExportService } from './tier-export.ts'
+import { TierFeedService } from './tier-feed.ts'
 import { TokenService } from './tokens.ts'
 
 export interface Services {
@@ -52,6 +55,8 @@ export interface Services {
   refunds: RefundService
   measures: MeasureService
   intake: IntakeService
+  tierFeed: TierFeedService
+  tierExport: TierExportService
 }
 
 export function createServices(
@@ -121,5 +126,18 @@ export function createServices(
     refunds,
     measures: new MeasureService(store, rulebooks, enterprises, evaluations, programme),
     intake,
+    tierFeed: new TierFeedService(store, pricing, {
+      override: (id, version) => {
+        const text = store.overrideRevisions(id).find((r) => r.version === version)?.text
+        return /^ {2}from: *['"]?(\d{4}-\d{2}-\d{2})/m.exec(text ?? '')?.[1]
+      },
+      rules: (id, previous) =>
+        previous === null
+          ? []
+          : reachOf(diffRulebooks(rulebooks.city(previous), rulebooks.city(id))).items.map(
+              (i) => i.firstDay,
+            ),
+    }),
+    tierExport: new TierExportService(store, pricing, rulebooks),
   }
 }

@@ -29,6 +29,7 @@ import {
   versionsDiff,
 } from './rules-cmd.ts'
 import { type Io, UsageError } from './shared.ts'
+import { tiersCmd } from './tiers-cmd.ts'
 import { tokensCmd } from './tokens-cmd.ts'
 
 export { BILL_HEADER } from './pricing-cmd.ts'
@@ -115,6 +116,11 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
                                                a billing run offline: one quote per row (credit_code, resource, from,
                                                to, quantity), each answered as POST /v1/quotes answers it: its total
                                                and lines, or its error code and message
+  mujun tiers changes [--since CURSOR] [--county CODE] [--db data/mujun.db]
+                                               the change feed: one JSON line per firm whose tier changed since the
+                                               cursor (why, from which day), then {"cursor": …} to ask from next time
+  mujun tiers export --month YYYY-MM [--format csv|ndjson] [--county CODE] [--out FILE] [--db data/mujun.db]
+                                               every firm's tier for a billing month (CSV with Chinese headers)
   mujun programme progress [--as-of YYYY-MM-DD] [--db data/mujun.db] [--format table|json]
                                                the plan's targets against the records (city and each county)
   mujun programme lists --year YYYY [--db data/mujun.db]
@@ -260,6 +266,7 @@ async function dispatch(argv: string[], io: Io): Promise<number> {
   if (cmd === 'lists') return listsCmd(argv.slice(1), io)
   if (cmd === 'refunds') return refundsCmd(argv.slice(1), io)
   if (cmd === 'ledger') return ledgerCmd(argv.slice(1), io)
+  if (cmd === 'tiers') return tiersCmd(argv.slice(1), io)
   if (cmd === 'serve') {
     await import('../server.ts')
     return 0

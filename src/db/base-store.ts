@@ -191,6 +191,31 @@ export class BaseStore {
     return tx.get<{ id: number | null }>(sql`select max(id) as id from audit_log`)?.id ?? 0
   }
 
+  /**
+   * The audit entries after `afterId` up to `uptoId` whose action is one of `actions`, oldest first (the change
+   * feed's acts); and the instant of entry `id` (undefined when there is none).
+   */
+  auditBetween(afterId: number, uptoId: number, actions: readonly string[]) {
+    return this.db.$client
+      .prepare(
+        `SELECT id, at, action, subject, detail FROM audit_log WHERE id > ? AND id <= ?
+           AND action IN (${actions.map(() => '?').join(',')}) ORDER BY id`,
+      )
+      .all(afterId, uptoId, ...actions) as {
+      id: number
+      at: string
+      action: string
+      subject: string
+      detail: string
+    }[]
+  }
+
+  auditInstant(id: number): string | undefined {
+    return this.db.$client.prepare('SELECT at FROM audit_log WHERE id = ?').pluck().get(id) as
+      | string
+      | undefined
+  }
+
   /** Today's date in Ningbo (UTC+8, no daylight saving), by this store's clock: notices and publications are dated there. */
   today(): string {
     return ningboDate(this.now())

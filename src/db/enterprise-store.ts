@@ -477,4 +477,27 @@ export class EnterpriseStore {
       .pluck()
       .all() as string[]
   }
+
+  /**
+   * Registered firms' credit codes and counties by credit code (of one county when given): all, or with `page` the
+   * next `limit` after credit code `after` (a walk over a city's register in pages, never all of it at once).
+   */
+  firmCounties(
+    county?: string,
+    page?: { after: string; limit: number },
+  ): { code: string; county: string }[] {
+    const where = [county !== undefined && 'county = @county', page && 'credit_code > @after']
+      .filter(Boolean)
+      .join(' AND ')
+    return this.core
+      .statement(
+        `firmCounties|${county !== undefined}|${page !== undefined}`,
+        () =>
+          `SELECT credit_code AS code, county FROM enterprises ${where ? `WHERE ${where}` : ''} ORDER BY credit_code${page ? ' LIMIT @limit' : ''}`,
+      )
+      .all({
+        ...(county !== undefined && { county }),
+        ...(page && { after: page.after, limit: page.limit }),
+      }) as { code: string; county: string }[]
+  }
 }

@@ -182,6 +182,10 @@ export class Store extends BaseStore {
     return this.enterprises.creditCodes(...a)
   }
 
+  firmCounties(...a: Parameters<EnterpriseStore['firmCounties']>) {
+    return this.enterprises.firmCounties(...a)
+  }
+
   // evaluations
 
   classCounts(...a: Parameters<EvaluationStore['classCounts']>) {

@@ -14,6 +14,7 @@ import { HealthSchema, reply } from './responses.ts'
 import { registerBillRoutes } from './routes/bills.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
 import { registerEvaluationRoutes } from './routes/evaluations.ts'
+import { registerFeedRoutes } from './routes/feed.ts'
 import { registerIntakeRoutes } from './routes/intake.ts'
 import { registerListRoutes } from './routes/lists.ts'
 import { registerMeasureRoutes } from './routes/measures.ts'
@@ -87,6 +88,7 @@ export function createApi(deps: AppDeps & { services: Services; authLimiter: Aut
   registerMoneyRoutes(app, services)
   registerMeasureRoutes(app, services)
   registerIntakeRoutes(app, services)
+  registerFeedRoutes(app, services, log)
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

@@ -52,7 +52,10 @@ export function bodyCheck(deps: AppDeps) {
         return Promise.resolve(jsonTooLarge(c))
     }
     const max =
-      (c.req.path === '/v1/enterprises:import' && can(p, 'enterprise.write')) || bills
+      (c.req.path === '/v1/enterprises:import' && can(p, 'enterprise.write')) ||
+      bills ||
+      // A month's meter readings of the city: checked whole before billing, as large as an import.
+      (c.req.path === '/v1/bills:month' && can(p, 'bills.run'))
         ? maxImport
         : maxBody
     // A billing run streams: its body is metered as it is read (past the limit the handler answers the lines

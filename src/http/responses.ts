@@ -37,5 +37,6 @@ export function reply<T extends z.ZodType, S extends 200 | 201 = 200>(
     },
   }
 }
+export * from './responses/feed.ts'
 export * from './responses/intake.ts'
 export * from './responses/measures.ts'

@@ -115,4 +115,7 @@ export const ROUTE_ACTIONS: Record<string, RouteAction> = {
   'POST /v1/enterprises/:creditCode/sheets/:year/disputes': 'sheet.answer',
   'GET /v1/sheet-disputes': 'sheet.read',
   'POST /v1/sheet-disputes/:id/resolution': 'sheet.resolve',
+  'GET /v1/tiers/changes': 'tiers.changes',
+  'GET /v1/tiers/export': 'tiers.export',
+  'POST /v1/bills:month': 'bills.run',
 }

@@ -18,7 +18,8 @@ export interface Server {
 /** Starts a server with `env` over the defaults (any free port, a 60-firm demo) and waits until it listens. */
 export function startServer(env: Record<string, string>): Promise<Server> {
   const child = spawn(process.execPath, ['--import', 'tsx', SERVER], {
-    env: { ...process.env, PORT: '0', DEMO_SIZE: '60', LOG_LEVEL: 'info', ...env },
+    // One process unless a test asks for more (WORKERS defaults to the number of cores).
+    env: { ...process.env, PORT: '0', DEMO_SIZE: '60', LOG_LEVEL: 'info', WORKERS: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   running.push(child)
