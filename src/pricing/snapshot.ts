@@ -32,8 +32,8 @@ export interface HistoryProfile {
 export class PricingSnapshot<C extends SnapshotClosure = SnapshotClosure> {
   /** Per profile, the histories of each span of evaluation years (lastYear → the frozen span), made on first use. */
   private readonly spans: Map<number, readonly RatedFacts[]>[]
-  /** Per rulebook: whether a county's schedules of a resource in a year read no firm's own figures. */
-  private readonly free = new WeakMap<Rulebook, Map<string, boolean>>()
+  /** Per rulebook and shared history: whether the schedules of a resource over some years read no figures. */
+  private readonly free = new WeakMap<Rulebook, WeakMap<readonly RatedFacts[], Map<string, boolean>>>()
 
   constructor(
     /** The database revision (Store.cachedRevision) it was built from. */
@@ -111,23 +111,31 @@ export class PricingSnapshot<C extends SnapshotClosure = SnapshotClosure> {
   ): boolean {
     if (!Number.isInteger(fromYear) || !Number.isInteger(toYear) || toYear - fromYear > 6)
       return false
-    let memo = this.free.get(rulebook)
+    // An unknown resource prices nothing from figures (the quote refuses it, on either path).
+    if (!rulebook.meta.resources.some((r) => r.id === resource)) return true
+    let byHistory = this.free.get(rulebook)
+    if (!byHistory) {
+      byHistory = new WeakMap()
+      this.free.set(rulebook, byHistory)
+    }
+    let memo = byHistory.get(history)
     if (!memo) {
       memo = new Map()
-      this.free.set(rulebook, memo)
+      byHistory.set(history, memo)
     }
-    const county = history[0].county
-    const sectors = [...new Set(history.map((h) => h.sector))]
-    for (let y = fromYear; y <= toYear; y++) {
-      const key = `${county}|${resource}|${y}|${sectors.join(',')}`
-      let free = memo.get(key)
-      if (free === undefined) {
+    const key = `${resource}|${fromYear}|${toYear}`
+    let free = memo.get(key)
+    if (free === undefined) {
+      const county = history[0].county
+      const sectors = [...new Set(history.map((h) => h.sector))]
+      free = true
+      for (let y = fromYear; y <= toYear && free; y++)
         free = yearFigureFree(rulebook, county, resource, y, sectors)
-        memo.set(key, free)
-      }
-      if (!free) return false
+      // Keys come from requests (any years): the memo stays small.
+      if (memo.size >= 256) memo.clear()
+      memo.set(key, free)
     }
-    return true
+    return free
   }
 
   /** Bytes held in typed arrays (the code index and the profile numbers); profiles and closures are few. */
