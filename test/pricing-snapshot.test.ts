@@ -159,8 +159,8 @@ describe('pricing snapshot', () => {
       withCheckChar(`91330200MA${String(i).padStart(7, '0')}`),
     )
     codes.push('odd-code', '短')
-    codes.forEach((c, i) => expect(index.add(c)).toBe(i))
-    codes.forEach((c, i) => expect(index.get(c)).toBe(i))
+    for (const [i, c] of codes.entries()) expect(index.add(c)).toBe(i)
+    for (const [i, c] of codes.entries()) expect(index.get(c)).toBe(i)
     expect(index.add(codes[17])).toBe(17)
     expect(index.size).toBe(codes.length)
     expect(index.get(withCheckChar('91330200MA9999999'))).toBe(-1)

@@ -12,8 +12,8 @@ import { CodeIndex } from '../pricing/code-index.ts'
 import type { RatedFacts } from '../pricing/facts.ts'
 import { type HistoryProfile, PricingSnapshot, type SnapshotClosure } from '../pricing/snapshot.ts'
 
-/** Rows read per chunk of a build (each chunk is one statement, then the build yields). */
-const CHUNK = 25_000
+/** Rows read per chunk of a build (one statement, a few milliseconds; then the build yields to requests). */
+const CHUNK = 5_000
 /** Requests at one revision (a billing run counts its lines) before a build starts. */
 export const SNAPSHOT_DEMAND = 200
 

@@ -1,7 +1,8 @@
 /**
- * `node --import tsx src/bench/bill-profile.ts DIR [N]`: the billing run in-process (no HTTP) over a folder that
+ * `node --expose-gc --import tsx src/bench/bill-profile.ts DIR [N]`: the billing run in-process (no HTTP) over a folder that
  * `npm run bench:scale -- N --keep` left: N bills answered as POST /v1/bills answers them (parse, quote, JSON),
- * in chunks of 2,000 lines, timed; run under `node --cpu-prof` to see where a bill's time goes.
+ * in chunks of 2,000 lines, timed, after the pricing snapshot is built (its build time and memory printed; NO_SNAPSHOT=1
+ * measures the database path); run under `node --cpu-prof` to see where a bill's time goes.
  * @module bench/bill-profile
  */
 import { join } from 'node:path'
@@ -36,8 +37,15 @@ const services = createServices(store)
 const p = cliPrincipal('bench', 'utility')
 const warm = performance.now()
 quoteAll(services, p, [{ value: JSON.parse(lines[0]) }])
+const gc = (globalThis as { gc?: () => void }).gc
+gc?.()
+const before = process.memoryUsage()
+const tBuild = performance.now()
 const snapshot = process.env.NO_SNAPSHOT ? undefined : await services.pricing.snapshots?.ready()
-const heapAfter = process.memoryUsage()
+const buildMs = performance.now() - tBuild
+gc?.()
+const after = process.memoryUsage()
+const mib = (b: number) => Math.round(b / 2 ** 20)
 const warmMs = performance.now() - warm
 const t0 = performance.now()
 let bytes = 0
@@ -55,12 +63,16 @@ console.log(
     n,
     firms: snapshot?.firms,
     profiles: snapshot?.profiles.length,
-    snapshotBytes: snapshot?.byteLength(),
-    heapMiB: Math.round(heapAfter.heapUsed / 2 ** 20),
+    snapshotTypedMiB: mib(snapshot?.byteLength() ?? 0),
+    snapshotHeapMiB: mib(
+      after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers,
+    ),
+    buildMs: Math.round(buildMs),
     warmMs: Math.round(warmMs),
     ms: Math.round(ms),
     usPerBill: (ms * 1000) / n,
     errors,
     bytes,
+    rssMiB: mib(process.resourceUsage().maxRSS * 1024),
   }),
 )

@@ -33,7 +33,10 @@ export class PricingSnapshot<C extends SnapshotClosure = SnapshotClosure> {
   /** Per profile, the histories of each span of evaluation years (lastYear → the frozen span), made on first use. */
   private readonly spans: Map<number, readonly RatedFacts[]>[]
   /** Per rulebook and shared history: whether the schedules of a resource over some years read no figures. */
-  private readonly free = new WeakMap<Rulebook, WeakMap<readonly RatedFacts[], Map<string, boolean>>>()
+  private readonly free = new WeakMap<
+    Rulebook,
+    WeakMap<readonly RatedFacts[], Map<string, boolean>>
+  >()
 
   constructor(
     /** The database revision (Store.cachedRevision) it was built from. */
