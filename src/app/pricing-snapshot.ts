@@ -103,6 +103,14 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
   private readonly step = () => {
     const b = this.building
     if (!b) return
+    // A commit by another connection (a job's thread, another process) since the last step moves the revision.
+    try {
+      this.store.sync()
+    } catch {
+      this.building = undefined
+      this.wake()
+      return
+    }
     if (b.revision !== this.store.cachedRevision) {
       // The data moved under the build: it starts over at the new revision if still wanted.
       this.building = undefined
