@@ -38,6 +38,8 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
   private demand = 0
   private demandRevision = -1
   private readonly waiting: (() => void)[] = []
+  /** The last build failed (its database went away); a new demand tries again. */
+  private failed = false
 
   constructor(
     private readonly store: Store,
@@ -77,14 +79,18 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
     }
   }
 
-  /** Resolves once a snapshot of the current revision is ready (a build is started if none runs). */
+  /**
+   * Resolves once a snapshot of the current revision is ready (a build is started if none runs); rejects when a
+   * build fails (the database is gone).
+   */
   ready(): Promise<PricingSnapshot<C>> {
     const now = this.current(this.demandToBuild)
     if (now) return Promise.resolve(now)
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       const check = () => {
         const s = this.current(0)
         if (s) resolve(s)
+        else if (this.failed) reject(new Error('the pricing snapshot could not be built'))
         else {
           if (this.building === undefined) this.start()
           this.waiting.push(check)
@@ -95,6 +101,7 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
   }
 
   private start(): void {
+    this.failed = false
     const revision = this.store.cachedRevision
     this.building = { revision, steps: this.steps(revision) }
     setImmediate(this.step)
@@ -108,6 +115,7 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
       this.store.sync()
     } catch {
       this.building = undefined
+      this.failed = true
       this.wake()
       return
     }
@@ -129,6 +137,7 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
     } catch {
       // The database went away (a closed test store) or a read failed: no snapshot; the database path serves.
       this.building = undefined
+      this.failed = true
       this.wake()
     }
   }
