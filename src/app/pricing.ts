@@ -23,7 +23,8 @@ import { authorize } from './authorize.ts'
 import type { RevisionCache } from './cache.ts'
 import type { EnterpriseService } from './enterprises.ts'
 import type { EvaluationService } from './evaluations.ts'
-import { inScope } from './permissions.ts'
+import { inScope, ownCounty, ownCreditCode } from './permissions.ts'
+import type { PricingSnapshots } from './pricing-snapshot.ts'
 import type { ProgrammeService } from './programme.ts'
 import type { RulebookService } from './rulebooks.ts'
 
@@ -39,6 +40,8 @@ export class PricingService {
     /** A firm's standing on the designated lists (名单), as known at an instant (default now). */
     private readonly lists: (code: string, at?: string) => ListStanding[] | undefined = () =>
       undefined,
+    /** Pricing snapshots per revision; without them every answer takes the database path. */
+    readonly snapshots?: PricingSnapshots,
   ) {}
 
   /**
@@ -84,6 +87,15 @@ export class PricingService {
    * in the cache exactly as a single quote would have made it; the quotes then answer as they would alone.
    */
   prefetch(requests: { creditCode: string; to: string; knownAt?: string }[]): void {
+    // The firms the snapshot of this revision answers for need no read ahead.
+    const snap = this.snapshots?.current(requests.length)
+    if (snap)
+      requests = requests.filter(
+        (r) =>
+          r.knownAt !== undefined ||
+          snap.historyOf(r.creditCode, Number(r.to.slice(0, 4)) - 1) === undefined,
+      )
+    if (requests.length === 0) return
     const byYear = new Map<string, { year: number; knownAt?: string; codes: string[] }>()
     for (const r of requests) {
       const year = Number(r.to.slice(0, 4)) - 1
@@ -104,6 +116,8 @@ export class PricingService {
     p: Principal | undefined,
     req: QuoteRequest & { creditCode: string; knownAt?: string },
   ): Quote & { rulebookVersion: number; overrides: string[]; knownAt?: string } {
+    const fast = this.fromSnapshot(p, req)
+    if (fast) return fast
     this.enterprises.visible(p, req.creditCode, 'quote.create')
     // As known at an instant (a bill issued then, reproduced): the rules, publications and closures recorded by it.
     const at = req.knownAt
@@ -113,13 +127,64 @@ export class PricingService {
       throw new MujunError('NO_EVALUATION', `${req.creditCode} has no published evaluation`, {
         status: 422,
       })
-    // The quote is a fresh object: the citation is added to it rather than copied into another.
     // A firm closed under the programme is billed nothing from its closure date (its done closure, verified by
     // the economy office).
-    const closure = this.programme.closureOf(req.creditCode, at)
+    return this.cite(
+      history,
+      id,
+      rulebook,
+      req,
+      this.programme.closureOf(req.creditCode, at),
+      this.lists(req.creditCode, at),
+    )
+  }
+
+  /**
+   * The quote as the snapshot of the current revision gives it, the same as the database path would: for a
+   * city-wide principal, a firm the snapshot holds, a request as known now, and schedules that read no figures.
+   * Otherwise undefined (the database path answers).
+   */
+  private fromSnapshot(
+    p: Principal | undefined,
+    req: QuoteRequest & { creditCode: string; knownAt?: string },
+  ): ReturnType<PricingService['cite']> | undefined {
+    if (req.knownAt !== undefined || !this.snapshots) return
+    const snap = this.snapshots.current()
+    if (!snap) return
+    const history = snap.historyOf(req.creditCode, Number(req.to.slice(0, 4)) - 1)
+    if (!history) return
+    const who = authorize(p, 'quote.create')
+    if (ownCounty(who) !== undefined || ownCreditCode(who) !== undefined) return
+    const { id, rulebook } = this.rulebooks.knownAt(undefined)
+    const fromYear = Number(req.from.slice(0, 4))
+    const toYear = Number(req.to.slice(0, 4))
+    if (!snap.figureFree(rulebook, history, req.resource, fromYear, toYear)) return
+    const q = this.cite(
+      history,
+      id,
+      rulebook,
+      req,
+      snap.closureOf(req.creditCode),
+      this.lists(req.creditCode),
+    )
+    q.creditCode = req.creditCode
+    return q
+  }
+
+  /** quote() of pricing with the citation of the rules and overrides it used. */
+  private cite(
+    history: readonly RatedFacts[],
+    id: number,
+    rulebook: Parameters<typeof quote>[1],
+    req: QuoteRequest & { knownAt?: string },
+    closure: { on: string; dispositionId: number; projectId: number } | undefined,
+    lists: ListStanding[] | undefined,
+  ) {
+    const at = req.knownAt
+    // The quote is a fresh object: the citation is added to it rather than copied into another.
     const q = quote(history, rulebook, req, {
       ...(closure && { closedFrom: closure.on, closedBy: closureName(closure) }),
-      lists: this.lists(req.creditCode, at),
+      lists,
     }) as Quote & {
       rulebookVersion: number
       overrides: string[]

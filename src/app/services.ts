@@ -22,6 +22,7 @@ import { MeasureService } from './measures.ts'
 import { type OverrideLimits, OverrideService } from './overrides.ts'
 import { OverviewService } from './overview.ts'
 import { PricingService } from './pricing.ts'
+import { PricingSnapshots } from './pricing-snapshot.ts'
 import { ProgrammeService } from './programme.ts'
 import { ProvenanceService } from './provenance.ts'
 import { RefundService } from './refunds.ts'
@@ -100,6 +101,7 @@ export function createServices(
     programme,
     () => store.today(),
     (code, at) => lists.standingsOf(code, at),
+    new PricingSnapshots(store, () => programmeStore.closures()),
   )
   const tokens = new TokenService(store, cache, rulebooks, jobs)
   const money = new MoneyStore(store)

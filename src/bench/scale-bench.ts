@@ -6,6 +6,7 @@
  *   evaluation  read the year from SQLite, rate, store, publish       vs rate() alone on the same population
  *   storage     database bytes per firm-year (figures + result) and a stored result's payload
  *   billing     N monthly bills through POST /v1/bills (NDJSON)       vs single POST /v1/quotes on the same server
+ *   snapshot    the server's pricing snapshot: build time and memory (built before serving, see scale-step serve)
  *
  * Targets (issue "City scale"): import ≤ 30 s; evaluation ≤ 15 s, ≤ 1 GiB, ≤ 4× rate(); ≤ 300 B a result and
  * ≤ 1 KB a firm-year; N bills ≤ 10 s.
@@ -82,7 +83,14 @@ const billOf = (i: number) =>
 const server = spawn(process.execPath, ['--import', 'tsx', `${here}scale-step.ts`, 'serve', dir], {
   stdio: ['ignore', 'pipe', 'inherit'],
 })
-const { port, token } = await new Promise<{ port: number; token: string }>((resolve, reject) => {
+const { port, token, ...snap } = await new Promise<{
+  port: number
+  token: string
+  snapshotMs: number
+  snapshotMiB: number
+  snapshotTypedMiB: number
+  profiles: number
+}>((resolve, reject) => {
   let buf = ''
   server.stdout!.on('data', (d) => {
     buf += d
@@ -140,6 +148,9 @@ const errors = answersText.split('{"type":"https://mujun.example/problems/').len
 const billRate = lines / (billMs / 1000)
 print(
   `billing      ${lines.toLocaleString('en')} bills through POST /v1/bills in ${s(billMs)} (${Math.round(billRate).toLocaleString('en')}/s, ${errors} answered with an error); single POST /v1/quotes ${Math.round(singleRate).toLocaleString('en')} req/s (${single.non2xx} non-2xx): ${(billRate / singleRate).toFixed(1)}× — target ≤ 10 s: ${verdict(billMs <= 10_000)}`,
+)
+print(
+  `snapshot     built in ${s(snap.snapshotMs)} before serving (chunks of 5,000 rows, yielding between them): ${snap.snapshotMiB.toFixed(0)} MiB of heap and array buffers (${snap.snapshotTypedMiB.toFixed(1)} MiB in typed arrays), ${snap.profiles.toLocaleString('en')} shared history profiles`,
 )
 stop(server)
 if (!keep && !billingOnly) rmSync(dir, { recursive: true, force: true })

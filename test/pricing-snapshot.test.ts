@@ -1,0 +1,176 @@
+/**
+ * The pricing snapshot (issue "Utilities at city scale"): for every demo firm, every resource and a sample of
+ * periods, a quote answered from the snapshot equals the quote of the database path, before and after acts that
+ * move the revision (a filed override, a verified closure, a re-publication); a snapshot of an older revision is
+ * never used; the code index holds a population's codes exactly.
+ */
+import { describe, expect, it } from 'vitest'
+import { PricingService } from '../src/app/pricing.ts'
+import { SNAPSHOT_DEMAND } from '../src/app/pricing-snapshot.ts'
+import { withCheckChar } from '../src/enterprise/credit-code.ts'
+import { CodeIndex } from '../src/pricing/code-index.ts'
+import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
+import { draftOverride } from './support/overrides.ts'
+
+const PERIODS: [string, string][] = [
+  ['2024-03-01', '2024-04-01'],
+  ['2025-01-01', '2025-02-01'],
+  ['2025-06-15', '2026-02-10'],
+  ['2026-11-01', '2026-12-01'],
+  ['2027-01-01', '2027-02-01'],
+  ['2027-03-01', '2027-04-01'],
+]
+
+/** The database path alone: the same use case with no snapshots. */
+function databasePath(t: TestApp): PricingService {
+  const s = t.services
+  return new PricingService(
+    s.cache,
+    s.rulebooks,
+    s.enterprises,
+    s.evaluations,
+    s.programme,
+    () => t.store.today(),
+    (code, at) => s.lists.standingsOf(code, at),
+  )
+}
+
+const outcome = (f: () => unknown) => {
+  try {
+    return JSON.stringify(f())
+  } catch (e) {
+    return `error: ${(e as Error).message}`
+  }
+}
+
+/** Every firm × resource × period: the snapshot's answers equal the database path's; returns how many it served. */
+function compareAll(t: TestApp, codes: string[]): { served: number; answers: Map<string, string> } {
+  const snapshots = t.services.pricing.snapshots!
+  const snap = snapshots.buildNow()
+  expect(snapshots.current()).toBe(snap)
+  expect(snap.revision).toBe(t.store.cachedRevision)
+  const utility = principalOf(t, t.tokens.utility)
+  const plain = databasePath(t)
+  const { rulebook } = t.services.rulebooks.active()
+  let served = 0
+  const answers = new Map<string, string>()
+  for (const code of codes)
+    for (const resource of ['electricity', 'water', 'gas'])
+      for (const [from, to] of PERIODS) {
+        const req = { creditCode: code, resource, quantity: '123456.789', from, to }
+        const fast = outcome(() => t.services.pricing.quote(utility, req))
+        expect(fast).toBe(outcome(() => plain.quote(utility, req)))
+        answers.set(`${code}|${resource}|${from}`, fast)
+        const h = snap.historyOf(code, Number(to.slice(0, 4)) - 1)
+        if (
+          h &&
+          snap.figureFree(rulebook, h, resource, Number(from.slice(0, 4)), Number(to.slice(0, 4)))
+        )
+          served++
+      }
+  return { served, answers }
+}
+
+describe('pricing snapshot', () => {
+  it('answers every demo firm as the database path does, across an override, a closure and a re-publication; never from a stale snapshot', async () => {
+    const t = createTestApp({ size: 200, clockStart: '2026-12-03T02:00:00Z' })
+    const codes = t.store.population(2024).map((e) => e.creditCode)
+    const unknown = withCheckChar('91330282MA2YYYYY1')
+    const all = [...codes, unknown]
+    const first = compareAll(t, all)
+    // Most quotes were answered from the snapshot (the rest read figures: water quotas, aluminium intensity).
+    expect(first.served).toBeGreaterThan(all.length * PERIODS.length)
+
+    // A county override filed: the revision moves, the old snapshot is not used, the new one answers alike.
+    const text = draftOverride('cixi_snapshot', '330282', '2027-01-01', { rate: '3.00' })
+    expect(
+      (await call(t.app, 'POST', '/v1/overrides', { token: t.tokens.county, body: { text } }))
+        .status,
+    ).toBe(201)
+    for (const [step, token, body] of [
+      ['submit', t.tokens.county, {}],
+      ['approve', t.tokens.bureau, { ref: '甬发改价格〔2030〕1号' }],
+      ['file', t.tokens.bureau, { ref: '浙发改价格备〔2030〕1号' }],
+    ] as const) {
+      const r = await call(t.app, 'POST', `/v1/overrides/cixi_snapshot/${step}`, { token, body })
+      expect(r.status).toBe(200)
+    }
+    expect(t.services.pricing.snapshots!.current()).toBeUndefined()
+    const second = compareAll(t, all)
+    const changed = [...second.answers].filter(([k, v]) => first.answers.get(k) !== v)
+    expect(changed.length).toBeGreaterThan(0)
+    expect(changed.every(([k]) => k.includes('|2027-'))).toBe(true)
+
+    // A closure verified today: the firm's later months charge nothing, from the snapshot as from the database.
+    const economy = principalOf(t, t.tokens.economy)
+    const cixi = principalOf(t, t.tokens.county)
+    const project = t.services.programme.listProjects(economy, { county: '330282', year: 2017 })[0]
+    const taken = new Set(
+      t.services.programme.projectDetail(economy, project.id).dispositions.map((d) => d.creditCode),
+    )
+    const run = t.store.publishedRun(2024)!
+    const firm = t.store
+      .runResults(run.id, { county: '330282', class: 'D', limit: 100, offset: 0 })
+      .find((r) => !taken.has(r.creditCode))!.creditCode
+    const d = t.services.programme.addDisposition(cixi, project.id, {
+      creditCode: firm,
+      kind: 'closure',
+      deadline: '2026-12-31',
+      status: 'done',
+      completedOn: '2026-06-01',
+      evidence: '断电、设备拆除验收单',
+    })
+    const verified = await call(t.app, 'POST', `/v1/dispositions/${d.id}/verify`, {
+      token: t.tokens.economy,
+      body: {},
+      headers: { 'if-match': '"d1"' },
+    })
+    expect(verified.status).toBe(200)
+    const third = compareAll(t, all)
+    expect(t.services.pricing.snapshots!.current()!.closureOf(firm)?.on).toBe('2026-12-03')
+    expect(third.answers.get(`${firm}|electricity|2027-01-01`)).toContain('"total":"0.00"')
+    expect(second.answers.get(`${firm}|electricity|2027-01-01`)).not.toContain('"total":"0.00"')
+
+    // The 2024 evaluation run again and published: a second run of the year, binding from its day.
+    const again = t.services.evaluations.run(economy, 2024)
+    t.services.evaluations.recordPastPublication(
+      economy,
+      again.id,
+      '2026-06-01',
+      'test: a re-publication of 2024',
+      'test',
+    )
+    const fourth = compareAll(t, all)
+    expect(fourth.served).toBeGreaterThan(all.length * PERIODS.length)
+
+    // A snapshot built before a write is never used after it.
+    const snapshots = t.services.pricing.snapshots!
+    const built = snapshots.buildNow()
+    expect(snapshots.current()).toBe(built)
+    t.store.changed()
+    expect(snapshots.current()).toBeUndefined()
+    expect(snapshots.buildNow()).not.toBe(built)
+
+    // Off the request path: demand at a new revision starts a build in steps between turns of the event loop;
+    // until it is done the database path answers.
+    t.store.changed()
+    expect(snapshots.current(SNAPSHOT_DEMAND)).toBeUndefined()
+    const background = await snapshots.ready()
+    expect(background.revision).toBe(t.store.cachedRevision)
+    expect(snapshots.current()).toBe(background)
+  })
+
+  it('the code index finds every code it holds and no other', () => {
+    const index = new CodeIndex(4)
+    const codes = Array.from({ length: 5000 }, (_, i) =>
+      withCheckChar(`91330200MA${String(i).padStart(7, '0')}`),
+    )
+    codes.push('odd-code', '短')
+    for (const [i, c] of codes.entries()) expect(index.add(c)).toBe(i)
+    for (const [i, c] of codes.entries()) expect(index.get(c)).toBe(i)
+    expect(index.add(codes[17])).toBe(17)
+    expect(index.size).toBe(codes.length)
+    expect(index.get(withCheckChar('91330200MA9999999'))).toBe(-1)
+    expect(index.get('other')).toBe(-1)
+  })
+})
