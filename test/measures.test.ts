@@ -13,7 +13,7 @@ describe('measures in the rule files', () => {
       description: 'an unknown department, with a suggestion',
       texts: () => edited('measures.yaml', 'department: power_supply', 'department: power_suply'),
       expected: [
-        "measures.yaml:36:17: unknown department 'power_suply' (departments: natural_resources, development_reform, power_supply, ecology_environment, finance, tax, economy_it); did you mean 'power_supply'? (at measures.2.department)",
+        "measures.yaml:36:17: unknown department 'power_suply' (departments: natural_resources, development_reform, power_supply, ecology_environment, finance, tax, economy_it, statistics); did you mean 'power_supply'? (at measures.2.department)",
       ],
     },
     {

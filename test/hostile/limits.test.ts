@@ -36,7 +36,7 @@ describe('6. formulas are typed', () => {
 
   it('a `when` that is not a condition is a rule error naming file, line and field', () => {
     expect(problemsOf(edited('evaluation.yaml', 'when: high_tech', 'when: tax'))).toEqual([
-      "evaluation.yaml:148:11: 'tax' is not a condition: a `when` must give true or false (e.g. a comparison) (at adjustments.0.when)",
+      "evaluation.yaml:155:11: 'tax' is not a condition: a `when` must give true or false (e.g. a comparison) (at adjustments.0.when)",
     ])
   })
 })
