@@ -194,14 +194,7 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
         else e.figures[col] = cell.value
       }
     })
-    const dup = seen.get(e.creditCode)
-    if (dup)
-      problems.push({
-        row: rowNo,
-        column: 'credit_code',
-        message: `credit code ${e.creditCode} already appears in row ${dup}`,
-      })
-    else seen.set(e.creditCode, rowNo)
+    repeatedCode(seen, e.creditCode, rowNo, 'credit_code', problems)
     if (problems.length === before) enterprises.push(e)
   }
   const headers = new Map<string, string>()
@@ -212,6 +205,19 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
   return { enterprises, problems, headers }
 }
 
+/** A credit code a file already gave in an earlier row is a problem of this row; a first one is remembered. */
+export function repeatedCode(
+  seen: Map<string, number>,
+  code: string,
+  row: number,
+  column: string | undefined,
+  problems: CsvProblem[],
+): void {
+  const first = seen.get(code)
+  if (first)
+    problems.push({ row, column, message: `credit code ${code} already appears in row ${first}` })
+  else seen.set(code, row)
+}
 /** One figure's cell, trimmed and not blank, read as its input's type: the value, or what is wrong with it. */
 export function parseFigureCell(
   input: Rulebook['inputs'][number],

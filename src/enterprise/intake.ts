@@ -6,7 +6,7 @@
  */
 import type { Rulebook } from '../rulebook/compile.ts'
 import { creditCodeProblem } from './credit-code.ts'
-import { type CsvProblem, csvRows, parseFigureCell } from './csv.ts'
+import { type CsvProblem, csvRows, parseFigureCell, repeatedCode } from './csv.ts'
 
 /** The office that enters an input no department is named for: the evaluating office itself. */
 export const EVALUATING_OFFICE = 'economy_it'
@@ -143,14 +143,7 @@ export function parseDepartmentCsv(
         else r.figures[col] = cell.value
       }
     })
-    const dup = seen.get(r.creditCode)
-    if (dup)
-      problems.push({
-        row: rowNo,
-        column: header[columns.indexOf('credit_code')],
-        message: `credit code ${r.creditCode} already appears in row ${dup}`,
-      })
-    else seen.set(r.creditCode, rowNo)
+    repeatedCode(seen, r.creditCode, rowNo, header[columns.indexOf('credit_code')], problems)
     if (problems.length === before) out.push(r)
   }
   return { rows: out, problems, inputs }
