@@ -54,7 +54,9 @@ export function runPrimary(
       jobsPort = m.port
       for (const x of Object.values(cluster.workers ?? {})) x?.send(m)
     })
-    w.on('online', () => {
+    // Told once it listens, not when it comes online: a message that arrives before the worker has set its
+    // handler (while it still loads its modules) is lost, and the worker would answer job requests 503 for good.
+    w.on('listening', () => {
       if (jobsPort !== undefined) w.send({ type: 'jobs-port', port: jobsPort } satisfies Message)
     })
     return w
