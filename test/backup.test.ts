@@ -6,8 +6,7 @@
  * UPDATE or DELETE by the database itself (migration 0015), from any connection.
  */
 import { createHash } from 'node:crypto'
-import { copyFileSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,6 +18,7 @@ import type { DemoTokens } from '../src/demo/seed.ts'
 import { draftOverride } from './support/overrides.ts'
 import { NINGBO_DIR } from './support/rulebook.ts'
 import { api, type Server, startServer, stopAll } from './support/server.ts'
+import { tempDir } from './support/tmp.ts'
 
 afterAll(stopAll)
 
@@ -30,7 +30,7 @@ const said: string[] = []
 const io = { out: (x: string) => said.push(x), err: (x: string) => said.push(x) }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mujun-backup-'))
+  dir = tempDir('backup')
   db = join(dir, 'm.db')
   server = await startServer({ DB_PATH: db, RULES_DIR: NINGBO_DIR })
   tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
@@ -157,7 +157,7 @@ describe('mujun backup against a running server', () => {
   })
 
   it('a server started on the copy answers with the same records', async () => {
-    const restored = join(mkdtempSync(join(tmpdir(), 'mujun-restore-')), 'm.db')
+    const restored = join(tempDir('restore'), 'm.db')
     copyFileSync(copy(), restored)
     const b = await startServer({ DB_PATH: restored, RULES_DIR: NINGBO_DIR })
     try {

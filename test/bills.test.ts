@@ -2,8 +2,7 @@
  * The billing run (issue "City scale"): POST /v1/bills answers every request exactly as POST /v1/quotes answers it
  * alone, as NDJSON and as a JSON array; `mujun bill` does the same offline.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +13,7 @@ import { parseCsv } from '../src/enterprise/csv.ts'
 import { MAX_LINE } from '../src/http/routes/bills.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
 import { type Server, startServer, stopAll } from './support/server.ts'
+import { tempDir } from './support/tmp.ts'
 
 const UNKNOWN = withCheckChar('91330282MA2YYYYY1')
 let t: TestApp
@@ -216,7 +216,7 @@ describe('POST /v1/bills on a real server', () => {
   let tokens: DemoTokens
   let serverCodes: string[]
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-bills-'))
+    const dir = tempDir('bills')
     s = await startServer({ DB_PATH: join(dir, 'm.db') })
     tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
     const list = await fetch(`${s.base}/v1/enterprises?limit=50`, {
@@ -265,7 +265,7 @@ describe('POST /v1/bills on a real server', () => {
 
 describe('mujun bill', () => {
   it('answers a requests CSV offline exactly as POST /v1/bills answers the same requests', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-bill-'))
+    const dir = tempDir('bill')
     const db = join(dir, 'm.db')
     const app = createTestApp({ size: 60, path: db })
     const firms = app.store.population(2024).map((e) => e.creditCode)

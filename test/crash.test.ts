@@ -1,6 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
@@ -11,6 +9,7 @@ import { createDb } from '../src/db/client.ts'
 import { Store } from '../src/db/store.ts'
 import { syntheticPopulation } from '../src/demo/population.ts'
 import { createTestApp } from './support/app.ts'
+import { tempDir } from './support/tmp.ts'
 
 const CHILD = new URL('./support/crash-child.ts', import.meta.url).pathname
 
@@ -62,7 +61,7 @@ function snapshot(path: string) {
 
 describe('crash safety (SIGKILL mid-write)', () => {
   it('a bulk import killed part-way leaves nothing of itself and everything committed intact; re-running it works', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'mujun-crash-')), 'm.db')
+    const path = join(tempDir('crash'), 'm.db')
     createTestApp({ size: 200, path }).store.db.$client.close()
     const before = snapshot(path)
     const { killed, lines } = await killWhen(
@@ -82,7 +81,7 @@ describe('crash safety (SIGKILL mid-write)', () => {
   }, 120_000)
 
   it('an evaluation killed part-way never leaves a half-stored or half-published run', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'mujun-crash-')), 'm.db')
+    const path = join(tempDir('crash'), 'm.db')
     const t = createTestApp({ size: 200, path })
     // A bigger 2024 population so storing the results takes a while.
     t.store.importEnterprises(syntheticPopulation(30000, 5), 2024, 'setup')

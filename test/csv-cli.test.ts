@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { RulebookService } from '../src/app/rulebooks.ts'
@@ -8,6 +7,7 @@ import { createDb } from '../src/db/client.ts'
 import { Store } from '../src/db/store.ts'
 import { decodeCsvBytes, parseEnterprisesCsv } from '../src/enterprise/csv.ts'
 import { ningbo, ningboTexts } from './support/rulebook.ts'
+import { tempDir } from './support/tmp.ts'
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname
 const rb = ningbo()
@@ -44,7 +44,7 @@ describe('mujun import / evaluate / export', () => {
   const logs: string[] = []
   const io = { out: (s: string) => logs.push(s), err: (s: string) => logs.push(s) }
   beforeAll(() => {
-    db = join(mkdtempSync(join(tmpdir(), 'mujun-cli-')), 'm.db')
+    db = join(tempDir('cli'), 'm.db')
     new RulebookService(new Store(createDb(db))).loadInitial(ningboTexts(), 'test')
   })
 
@@ -116,7 +116,7 @@ describe('mujun import / evaluate / export', () => {
     expect(logs.at(-1)).toMatch(
       /^evaluation 2 for 2024 recorded as published on 2025-01-01, binding from 2025-01-01: /,
     )
-    const out = join(mkdtempSync(join(tmpdir(), 'mujun-out-')), 'results.csv')
+    const out = join(tempDir('out'), 'results.csv')
     expect(await runCli(['export', '--year', '2024', '--db', db, '--out', out], io)).toBe(0)
     const bytes = readFileSync(out)
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
@@ -140,7 +140,7 @@ describe('mujun import / evaluate / export', () => {
 
 describe('mujun rate on a CSV with Chinese headers', () => {
   it('names a firm’s problem by its CSV row and by the column it was read from', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-rate-'))
+    const dir = tempDir('rate')
     const csv = join(dir, 'firms.csv')
     writeFileSync(
       csv,
@@ -163,7 +163,7 @@ describe('mujun rate on a CSV with Chinese headers', () => {
 
 describe('mujun evaluate --publish checks what it is given', () => {
   it('refuses a publication date that is not a calendar date before rating anything', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-pub-'))
+    const dir = tempDir('pub')
     const db = join(dir, 'm.db')
     const store = new Store(createDb(db))
     new RulebookService(store).loadInitial(ningboTexts(), 'test')
@@ -247,7 +247,7 @@ describe('mujun quote from CSV files and consecutive years (issue "The evaluatio
     const col = header.split(',').indexOf('banned_by_policy')
     const row = rows.find((r) => r.startsWith('91330282MA2C00003Y'))!.split(',')
     row[col] = 'true'
-    const file = join(mkdtempSync(join(tmpdir(), 'mujun-quote-')), 'd.csv')
+    const file = join(tempDir('quote'), 'd.csv')
     writeFileSync(file, `${header}\n${row.join(',')}\n`)
     const quoteOf = async (...extra: string[]) => {
       const out: string[] = []
@@ -295,7 +295,7 @@ describe('mujun rate on a year no evaluation rules cover (issue "The evaluation 
 
   it('says where the rules begin for a year before them, and where they end for a year after them', async () => {
     // The shipped rules with every class scheme ending on 2030-01-01: 2029 is the last year they rate.
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-end-'))
+    const dir = tempDir('end')
     cpSync('rules', dir, { recursive: true })
     for (const f of ['evaluation.yaml', 'version-4.0.yaml']) {
       const p = join(dir, 'ningbo', f)
@@ -328,7 +328,7 @@ describe('a firm set aside (class T) in `mujun rate` (issue "The evaluation as Z
     const col = header.split(',').indexOf('public_utility')
     const row = rows.find((r) => r.startsWith('91330282MA2C00003Y'))!.split(',')
     row[col] = 'true'
-    const file = join(mkdtempSync(join(tmpdir(), 'mujun-t-')), 't.csv')
+    const file = join(tempDir('t'), 't.csv')
     writeFileSync(file, `${header}\n${row.join(',')}\n`)
     const out: string[] = []
     const io = { out: (x: string) => out.push(x), err: (x: string) => out.push(x) }

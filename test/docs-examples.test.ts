@@ -3,12 +3,12 @@
 // that holds a demo database at data/mujun.db, a copy of rules/ and the docs (so docs/examples/firms.csv is there).
 // A file's commands share one demo, in order, as a reader following the page would. docs/time.md's recipe "Change a
 // tariff" is also checked for what it promises: quotes from the new day charge the new rate, earlier days not.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
+import { tempDir } from './support/tmp.ts'
 
 const ROOT = new URL('..', import.meta.url).pathname
 
@@ -72,7 +72,7 @@ describe.each(files.map((f) => ({ file: f })))('$file', ({ file }) => {
 
   beforeAll(() => {
     if (commands.length === 0) return
-    dir = mkdtempSync(join(tmpdir(), 'mujun-docs-'))
+    dir = tempDir('docs')
     mkdirSync(join(dir, 'data'))
     cpSync(join(ROOT, 'rules'), join(dir, 'rules'), { recursive: true })
     symlinkSync(join(ROOT, 'docs'), join(dir, 'docs'))

@@ -1,6 +1,4 @@
-import { mkdtempSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import Database from 'better-sqlite3'
@@ -9,6 +7,7 @@ import { publishRun } from '../src/app/evaluation-rules.ts'
 import { withCheckChar } from '../src/enterprise/credit-code.ts'
 import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
 import { ningboTexts } from './support/rulebook.ts'
+import { tempDir } from './support/tmp.ts'
 
 let t: TestApp
 beforeAll(() => {
@@ -639,7 +638,7 @@ describe('evaluations', () => {
   })
 
   it('readers on another connection see the old published run until the publish commits', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-db-'))
+    const dir = tempDir('db')
     const path = join(dir, 'm.db')
     const a = createTestApp({ size: 40, path })
     const reader = new Database(path, { readonly: true })

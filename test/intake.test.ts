@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { RulebookService } from '../src/app/rulebooks.ts'
@@ -11,6 +10,7 @@ import { EVALUATING_OFFICE } from '../src/enterprise/intake.ts'
 import { createTestApp, principalOf, type TestApp } from './support/app.ts'
 import { encodeGbk } from './support/gbk.ts'
 import { ningboTexts } from './support/rulebook.ts'
+import { tempDir } from './support/tmp.ts'
 
 const YEAR = 2024
 
@@ -196,13 +196,13 @@ describe('figures by department', () => {
 
 describe('mujun figures', () => {
   it('submits a department’s columns, reports completeness, publishes land areas and shows a sheet', async () => {
-    const db = join(mkdtempSync(join(tmpdir(), 'mujun-figures-')), 'm.db')
+    const db = join(tempDir('figures'), 'm.db')
     new RulebookService(new Store(createDb(db))).loadInitial(ningboTexts(), 'test')
     const logs: string[] = []
     const io = { out: (s: string) => logs.push(s), err: (s: string) => logs.push(s) }
     const fixture = new URL('./fixtures/firms-gbk.csv', import.meta.url).pathname
     expect(await runCli(['import', fixture, '--year', '2024', '--db', db], io)).toBe(0)
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-figures-csv-'))
+    const dir = tempDir('figures-csv')
     const land = join(dir, 'land.csv')
     writeFileSync(land, encodeGbk('统一社会信用代码,用地面积\n91330205MA20000019,11\n'))
     expect(

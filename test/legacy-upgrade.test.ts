@@ -1,17 +1,17 @@
 // A database written before overrides were records (see test/support/make-legacy-db.mts) is upgraded in place:
 // migrations keep the old status history, and the first start moves the county files out of the city version into
 // override records, once, audited; nothing is lost.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { expect, it } from 'vitest'
 import { createServices } from '../src/app/services.ts'
 import { createDb } from '../src/db/client.ts'
 import { Store } from '../src/db/store.ts'
+import { tempDir } from './support/tmp.ts'
 
 it('an old database keeps its overrides, their statuses and their history', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'mujun-legacy-')), 'old.db')
+  const path = join(tempDir('legacy'), 'old.db')
   writeFileSync(
     path,
     gunzipSync(readFileSync(new URL('./fixtures/legacy-before-records.db.gz', import.meta.url))),

@@ -4,14 +4,14 @@
  * not through the compiler), and a department's list holds the firms of the classes the measure names, as CSV with
  * Chinese headers and as NDJSON.
  */
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { runCli } from '../src/cli/main.ts'
 import { parseCsv } from '../src/enterprise/csv.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
+import { tempDir } from './support/tmp.ts'
 
 interface FileMeasure {
   id: string
@@ -81,7 +81,7 @@ describe('a firm’s measures', () => {
   })
 
   it('are the same from the command line, and so is a list', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-measures-'))
+    const dir = tempDir('measures')
     const db = join(dir, 'm.db')
     const f = createTestApp({ size: 60, path: db })
     // The demo enterprise is a 慈溪 firm rated D (or C) in 2024.
@@ -216,7 +216,7 @@ describe('department tokens', () => {
   })
 
   it('are made from the command line with --department', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-dept-'))
+    const dir = tempDir('dept')
     const db = join(dir, 'd.db')
     createTestApp({ size: 20, path: db }).store.db.$client.close()
     const out: string[] = []

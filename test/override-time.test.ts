@@ -6,8 +6,7 @@
  * predecessor's approved end later. The pre-fix code is `git show f3d16ad:src/app/overrides.ts`. Each test names
  * the assertion that failed there.
  */
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -20,6 +19,7 @@ import { draftOverride } from './support/overrides.ts'
 import { NINGBO_DIR } from './support/rulebook.ts'
 import { api, type Server, startServer, stopAll } from './support/server.ts'
 import { sessionCookie } from './support/session.ts'
+import { tempDir } from './support/tmp.ts'
 
 afterAll(stopAll)
 // The whole file takes about two minutes; today and tomorrow must stay what they were when it began.
@@ -55,7 +55,7 @@ describe('override writes keep the rules valid for every county (issue 23, obser
   }
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mujun-override-time-'))
+    dir = tempDir('override-time')
     db = join(dir, 'm.db')
     rules = join(dir, 'rules')
     cpSync(NINGBO_DIR, rules, { recursive: true })
@@ -287,7 +287,7 @@ describe('override writes keep the rules valid for every county (issue 23, obser
     expect(await health()).toMatchObject({ status: 'ok', setAside: [] })
     await servesEveryCounty()
     // The repaired record still reads as a rule file: the database exports to files `rules check` accepts.
-    const out = mkdtempSync(join(tmpdir(), 'mujun-export-'))
+    const out = tempDir('export')
     const io = { out: () => {}, err: () => {} }
     expect(await runCli(['rules', 'export', '--db', db, '--out', out], io)).toBe(0)
     expect(await runCli(['rules', 'check', out], io)).toBe(0)

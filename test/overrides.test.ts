@@ -1,11 +1,10 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import { readRuleTexts } from '../src/rulebook/load.ts'
 import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
 import { ningboWithFiledCixi, ratesOf } from './support/rulebook.ts'
+import { tempDir } from './support/tmp.ts'
 
 const PROPOSAL = `# 慈溪市 proposal (test)
 override:
@@ -31,7 +30,7 @@ replace:
 let t: TestApp
 let dbPath: string
 beforeAll(() => {
-  dbPath = join(mkdtempSync(join(tmpdir(), 'mujun-ov-')), 'm.db')
+  dbPath = join(tempDir('ov'), 'm.db')
   // The clock stands in December 2024, so a 2025 override is filed before it takes effect.
   t = createTestApp({ size: 300, path: dbPath, clockStart: '2024-12-20T00:00:00Z' })
 })
@@ -323,7 +322,7 @@ describe('preview', () => {
 
 describe('disk and database stay consistent', () => {
   it('mujun rules export writes YAML that rules check accepts, and importing it changes nothing', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'mujun-export-')), 'ningbo')
+    const out = join(tempDir('export'), 'ningbo')
     const logs: string[] = []
     const io = { out: (s: string) => logs.push(s), err: (s: string) => logs.push(s) }
     t.store.db.$client.pragma('wal_checkpoint(FULL)')

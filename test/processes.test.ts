@@ -1,8 +1,7 @@
 // Issue "One source of truth", the observations that need more than one process: a restart with edited rule
 // files, the CLI writing to a running server's database, and two servers on one database file. Every server here
 // is a real `src/server.ts` process on a temporary database.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
@@ -12,6 +11,7 @@ import { readRuleTexts } from '../src/rulebook/load.ts'
 import { draftOverride } from './support/overrides.ts'
 import { NINGBO_DIR } from './support/rulebook.ts'
 import { api, type Server, startServer, stopAll } from './support/server.ts'
+import { tempDir } from './support/tmp.ts'
 
 const cli = async (args: string[]) => {
   const out: string[] = []
@@ -29,7 +29,7 @@ describe('one database, several processes', () => {
   let a: Server
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'mujun-proc-'))
+    dir = tempDir('proc')
     db = join(dir, 'm.db')
     rules = join(dir, 'rules')
     cpSync(NINGBO_DIR, rules, { recursive: true })

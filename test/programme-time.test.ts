@@ -4,8 +4,7 @@
  * only verified dispositions freeing no more than the firm had, and a closure's verification is an act of its own
  * day unless recorded as a correction, asked as known at any instant. Observation 6 against a real server process.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
@@ -18,6 +17,7 @@ import { Store } from '../src/db/store.ts'
 import type { DemoTokens } from '../src/demo/seed.ts'
 import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
 import { api, type Server, startServer, stopAll } from './support/server.ts'
+import { tempDir } from './support/tmp.ts'
 
 const json = async (r: Response) => (await r.json()) as any
 afterAll(stopAll)
@@ -171,7 +171,7 @@ describe('a county’s backdated day is a request the economy office decides', (
   })
 
   it('mujun programme requests lists the pending ones and accepts one with its document', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-requests-'))
+    const dir = tempDir('requests')
     const db = join(dir, 'm.db')
     const app = createTestApp({ size: 60, path: db, clockStart: '2026-12-01T02:00:00Z' })
     const cixi = principalOf(app, app.tokens.county)
@@ -453,7 +453,7 @@ describe('a closure’s verification is an act of its own day (observation 7)', 
 
 describe('migration 0018', () => {
   it('a closure verified before it keeps the day it was billed from, named for what it is, and is kept as it is', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-0018-'))
+    const dir = tempDir('0018')
     // The migrations up to 0016, as a database written before 0018 has them.
     const before = join(dir, 'migrations')
     cpSync(MIGRATIONS_DIR, before, { recursive: true })
@@ -502,7 +502,7 @@ describe('against a real server: counties cannot certify their own history (obse
   let s: Server
   let tokens: DemoTokens
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-programme-time-'))
+    const dir = tempDir('programme-time')
     s = await startServer({ DB_PATH: join(dir, 'm.db') })
     tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
   }, 60_000)

@@ -3,8 +3,7 @@
  * stores nothing), who changed what (the audit), optimistic locking, the fund's fen split and its rule checks; and
  * the same scoping against a real server process.
  */
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
@@ -16,6 +15,7 @@ import { type FundMetric, FundMetricSchema } from '../src/rulebook/schema.ts'
 import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
 import { edited, ningboTexts, problemsOf } from './support/rulebook.ts'
 import { api, type Server, startServer, stopAll } from './support/server.ts'
+import { tempDir } from './support/tmp.ts'
 
 const json = async (r: Response) => (await r.json()) as any
 
@@ -744,7 +744,7 @@ describe('the fund’s rules and its fen split', () => {
 
 describe('the command line', () => {
   it('progress, deadlines, a report as CSV, and the fund previewed then fixed once', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-programme-cli-'))
+    const dir = tempDir('programme-cli')
     const db = join(dir, 'm.db')
     const app = createTestApp({ size: 100, path: db })
     const run = async (...argv: string[]) => {
@@ -798,7 +798,7 @@ describe('against a real server process', () => {
   let s: Server
   let tokens: DemoTokens
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-programme-'))
+    const dir = tempDir('programme')
     s = await startServer({ DB_PATH: join(dir, 'm.db') })
     tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
   }, 60_000)

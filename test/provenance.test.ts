@@ -3,8 +3,6 @@
  * approval), answered from the records. The notice golden case (test/notice.test.ts) checks the evaluation part:
  * who ran, noticed and published the run and decided the objection that changed the class.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
@@ -12,6 +10,7 @@ import { withCheckChar } from '../src/enterprise/credit-code.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
 import { draftOverride } from './support/overrides.ts'
 import { sessionCookie } from './support/session.ts'
+import { tempDir } from './support/tmp.ts'
 
 let t: TestApp
 let firm: string
@@ -142,7 +141,7 @@ describe('the provenance of a price', () => {
   })
 
   it('`mujun provenance` prints the same record, as JSON or as lines to read', async () => {
-    const db = join(mkdtempSync(join(tmpdir(), 'mujun-provenance-')), 'm.db')
+    const db = join(tempDir('provenance'), 'm.db')
     const app = createTestApp({ size: 60, path: db })
     const code = app.tokens.creditCode
     const api = await json(

@@ -1,16 +1,7 @@
 // Issue 23, the rules path: what `mujun rules show|check|import|export` and POST /v1/rulebook/versions read and
 // write is what the database holds, under one hash and the same file names, and never outside the rules folder.
 import { createHash } from 'node:crypto'
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { RulebookService } from '../src/app/rulebooks.ts'
@@ -21,6 +12,7 @@ import { compileRulebook } from '../src/rulebook/compile.ts'
 import { call, createTestApp } from './support/app.ts'
 import { draftOverride } from './support/overrides.ts'
 import { NINGBO_DIR, ningboTexts, ningboWithFiledCixi } from './support/rulebook.ts'
+import { tempDir } from './support/tmp.ts'
 
 const cityFiles = () => ningboTexts().filter((f) => !f.path.startsWith('counties/'))
 
@@ -33,7 +25,7 @@ async function cli(args: string[]) {
 
 /** An empty database file (migrated), as `npm start` leaves it before loading rules. */
 function emptyDb(): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'mujun-rules-')), 'm.db')
+  const path = join(tempDir('rules'), 'm.db')
   createDb(path).$client.close()
   return path
 }
@@ -106,7 +98,7 @@ describe('1. `rules show` says what it reads; --db reads the rules in force from
 
 describe('2. the same files have one hash: the city files hash', () => {
   it('`rules check`, `rules import`, the database and the API agree', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'mujun-hash-')), 'ningbo')
+    const dir = join(tempDir('hash'), 'ningbo')
     cpSync(NINGBO_DIR, dir, { recursive: true })
     const checked = await cli(['rules', 'check', dir])
     expect(checked.code).toBe(0)
@@ -167,7 +159,7 @@ describe('2. the same files have one hash: the city files hash', () => {
 
 describe('3. `rules export` keeps the file names the rules were imported from', () => {
   it('`rules import` of the demo folder, then `rules export` into a copy of it, leaves every file as it was', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'mujun-trip-')), 'ningbo')
+    const dir = join(tempDir('trip'), 'ningbo')
     cpSync(NINGBO_DIR, dir, { recursive: true })
     const before = tree(dir)
     const db = emptyDb()
@@ -179,7 +171,7 @@ describe('3. `rules export` keeps the file names the rules were imported from', 
   })
 
   it('a record whose id is another record’s old file name gets that name; the other falls back to its id', async () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'mujun-names-')), 'm.db')
+    const path = join(tempDir('names'), 'm.db')
     const t = createTestApp({ size: 50, path, rules: ningboWithFiledCixi() })
     const res = await call(t.app, 'POST', '/v1/overrides', {
       token: t.tokens.county,
@@ -245,7 +237,7 @@ describe('4. a stored rule file path is a plain relative name', () => {
   })
 
   it('`rules check` and `rules import` name a file whose name cannot be stored', async () => {
-    const dir = join(mkdtempSync(join(tmpdir(), 'mujun-badname-')), 'ningbo')
+    const dir = join(tempDir('badname'), 'ningbo')
     cpSync(NINGBO_DIR, dir, { recursive: true })
     writeFileSync(join(dir, 'my notes.yaml'), '# nothing\n')
     const checked = await cli(['rules', 'check', dir])
@@ -270,7 +262,7 @@ describe('4. a stored rule file path is a plain relative name', () => {
       store.activate(tx, id, 'old', 'old')
     })
     store.db.$client.close()
-    const root = mkdtempSync(join(tmpdir(), 'mujun-out-'))
+    const root = tempDir('out')
     const out = join(root, 'a', 'b')
     const exported = await cli(['rules', 'export', '--db', db, '--out', out])
     expect(exported.code).toBe(1)
@@ -301,7 +293,7 @@ describe('4. a stored rule file path is a plain relative name', () => {
       ),
     )
     store.db.$client.close()
-    const root = mkdtempSync(join(tmpdir(), 'mujun-out-'))
+    const root = tempDir('out')
     mkdirSync(join(root, 'a'))
     const exported = await cli(['rules', 'export', '--db', db, '--out', join(root, 'a')])
     expect(exported.code).toBe(1)

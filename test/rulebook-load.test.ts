@@ -1,5 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
@@ -20,6 +19,7 @@ import {
   problemsOf,
   ratesOf,
 } from './support/rulebook.ts'
+import { tempDir } from './support/tmp.ts'
 
 describe('the shipped Ningbo rulebook', () => {
   it('loads with no problems and compiles every formula', () => {
@@ -512,7 +512,7 @@ describe('mujun rules check', () => {
   }
 
   it('accepts the shipped rules and writes the JSON Schema', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-'))
+    const dir = tempDir('test')
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
@@ -524,7 +524,7 @@ describe('mujun rules check', () => {
   })
 
   it('exits 1 and prints every problem with its path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-'))
+    const dir = tempDir('test')
     mkdirSync(join(dir, 'ningbo', 'counties'), { recursive: true })
     for (const t of edited('evaluation.yaml', 'formula: tax / land_mu', 'formula: tax / land_area'))
       writeFileSync(join(dir, 'ningbo', t.path), t.text)
@@ -584,7 +584,7 @@ describe('the command line as a bureau official meets it (issue "Domain fidelity
   })
 
   it('`rules check DIR` only reads: it writes nothing in the folder it checks (issue "The evaluation as Zhejiang runs it")', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-'))
+    const dir = tempDir('test')
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
     const before = readdirSync(dir, { recursive: true }).sort()
     const { io: cio } = io()
@@ -605,7 +605,7 @@ describe('the command line as a bureau official meets it (issue "Domain fidelity
   })
 
   it('`rate --year` before any evaluation rule is in force is an error, not a list of out-of-scope firms', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-'))
+    const dir = tempDir('test')
     const csv = join(dir, 'f.csv')
     writeFileSync(
       csv,

@@ -3,8 +3,7 @@
  * them, their mistakes are load errors naming file, line and field, and the edges the golden cases (21, 22) leave:
  * a previous-year benchmark without that year's statistic, a min–max frame stored and rated against.
  */
-import { cpSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
@@ -15,6 +14,7 @@ import { industryMatches, industryPrefixProblem } from '../src/rulebook/industry
 import { readRuleTexts } from '../src/rulebook/load.ts'
 import { createTestApp, importAsCorrection, principalOf } from './support/app.ts'
 import { edited, problemsOf } from './support/rulebook.ts'
+import { tempDir } from './support/tmp.ts'
 
 const DIR = new URL('./fixtures/rulebooks/scoring-forms', import.meta.url).pathname
 const texts = (): RuleText[] => readRuleTexts(DIR)
@@ -36,7 +36,7 @@ const firm = (code: string, county: string, industry: string, tax: number, above
 
 describe('rules check', () => {
   it('accepts min–max items, previous-year benchmarks, industry groups, sector and industry_in in `when`', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-'))
+    const dir = tempDir('test')
     cpSync(DIR, join(dir, 'forms'), { recursive: true })
     const out: string[] = []
     const err: string[] = []

@@ -1,15 +1,14 @@
 // Browser sessions in process: what the server-side session remembers of its use (issue "Hostile input, second
 // round"). The real-server cases are in test/hostile/sessions.test.ts.
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { expect, it } from 'vitest'
 import { IDLE_MINUTES } from '../src/app/sessions.ts'
 import { createTestApp } from './support/app.ts'
+import { tempDir } from './support/tmp.ts'
 
 it('a session in use is not ended as idle while a job holds the write lock (its last use cannot be stored then)', () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'mujun-sessions-')), 'm.db')
+  const path = join(tempDir('sessions'), 'm.db')
   const t = createTestApp({ size: 30, path })
   const made = t.services.sessions.login(t.tokens.bureau)!
   // Another connection (a job's import) holds the write lock for the next 80 minutes.

@@ -1,13 +1,13 @@
 // Issue "Nothing silently rewrites what was billed, published or reported", observations 1–3 and the dated change:
 // each act as its user makes it (the bureau with the CLI on the database a server runs on, the economy office over
 // the API), and the bills of months already billed before and after it.
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
 import { call, createTestApp, type TestApp } from './support/app.ts'
 import { NINGBO_DIR } from './support/rulebook.ts'
+import { tempDir } from './support/tmp.ts'
 
 const cli = async (args: string[]) => {
   const out: string[] = []
@@ -39,7 +39,7 @@ describe('1. a city rule file edited and imported does not re-price months alrea
   let db: string
   let rules: string
   beforeAll(() => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-time-'))
+    const dir = tempDir('time')
     db = join(dir, 'm.db')
     rules = join(dir, 'rules')
     cpSync(NINGBO_DIR, rules, { recursive: true })

@@ -7,6 +7,8 @@ export default defineConfig({
   root: new URL('..', import.meta.url).pathname,
   test: {
     testTimeout: 60_000,
+    // Stops a file's server processes and removes its temporary folders once the file is done.
+    setupFiles: ['test/support/cleanup.ts'],
     hookTimeout: 120_000,
     exclude: [
       ...configDefaults.exclude,

@@ -4,9 +4,8 @@
 // other (jobs run in one process). Each client keeps one connection, so each talks to one worker, named by the
 // answer's `mujun-worker` header.
 
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ningboDate } from '../src/dates.ts'
@@ -14,6 +13,7 @@ import type { DemoTokens } from '../src/demo/seed.ts'
 import { untilNingboDayHasRoom } from './support/clock.ts'
 import { draftOverride } from './support/overrides.ts'
 import { type Server, startServer, stopAll } from './support/server.ts'
+import { tempDir } from './support/tmp.ts'
 
 interface Answer {
   status: number
@@ -86,7 +86,7 @@ let firm: string
 
 beforeAll(async () => {
   await untilNingboDayHasRoom(5 * 60_000)
-  const dir = mkdtempSync(join(tmpdir(), 'mujun-workers-'))
+  const dir = tempDir('workers')
   s = await startServer({ DB_PATH: join(dir, 'm.db'), WORKERS: '2' })
   tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
   today = ningboDate()

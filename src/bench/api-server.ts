@@ -3,7 +3,7 @@
  * the same process as the baseline. Prints "ready <port>" and the demo's utility token and credit codes.
  */
 
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
@@ -16,7 +16,8 @@ import { seedDemo } from '../demo/seed.ts'
 import { createApp } from '../mount.ts'
 import { readRuleTexts } from '../rulebook/load.ts'
 
-const dbPath = join(mkdtempSync(join(tmpdir(), 'mujun-bench-')), 'bench.db')
+const dir = mkdtempSync(join(tmpdir(), 'mujun-bench-'))
+const dbPath = join(dir, 'bench.db')
 // As the server opens it: a request's write waits at most 100 ms for a job's (WRITE_WAIT_MS).
 const store = new Store(createDb(dbPath, { busyTimeoutMs: 100 }))
 new RulebookService(store).loadInitial(
@@ -51,4 +52,8 @@ serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
     `${JSON.stringify({ port: info.port, token: tokens.utility, bureau: tokens.bureau, economy: tokens.economy, county: tokens.county, countyCode: tokens.countyCode, codes })}\n`,
   )
 })
-process.on('SIGTERM', () => process.exit(0))
+// The demo database is the run's own: it goes with the server (a benchmark stops it with SIGTERM).
+process.on('SIGTERM', () => {
+  rmSync(dir, { recursive: true, force: true })
+  process.exit(0)
+})

@@ -1,13 +1,13 @@
 // Issue "Abuse resistance": the observations, replayed against a real server process (src/server.ts), each with
 // the answer a hostile client now gets. Long work off the event loop is not covered here yet (see the issue).
-import { mkdtempSync, readFileSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DemoTokens } from '../../src/demo/seed.ts'
 import { withCheckChar } from '../../src/enterprise/credit-code.ts'
 import { draftOverride } from '../support/overrides.ts'
 import { api, type Server, startServer, stopAll } from '../support/server.ts'
+import { tempDir } from '../support/tmp.ts'
 
 let dir: string
 let db: string
@@ -15,7 +15,7 @@ let s: Server
 let tokens: DemoTokens
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mujun-hostile-'))
+  dir = tempDir('hostile')
   db = join(dir, 'm.db')
   s = await startServer({ DB_PATH: db })
   tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))

@@ -10,12 +10,12 @@ import {
   readlinkSync,
   symlinkSync,
 } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runCli } from '../../src/cli/main.ts'
 import type { DemoTokens } from '../../src/demo/seed.ts'
 import { api, type Server, startServer, stopAll } from '../support/server.ts'
+import { tempDir } from '../support/tmp.ts'
 
 const BIN = new URL('../../src/cli/bin.js', import.meta.url).pathname
 
@@ -24,7 +24,7 @@ let db: string
 let s: Server
 let tokens: DemoTokens
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mujun-backups-'))
+  dir = tempDir('backups')
   db = join(dir, 'm.db')
   // A few thousand firms: a copy large enough to be watched while SQLite writes it.
   s = await startServer({ DB_PATH: db, DEMO_SIZE: '5000' })

@@ -2,18 +2,18 @@
 // application/json took a real server from 341 to 1,148 MiB and stalled tier lookups up to 2.0 s before its 422.
 // Now such a body is refused once its size is known (declared) or once the limit is read (chunked), never buffered
 // past it; the server's resident memory and a tier lookup running meanwhile are measured on a real process.
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DemoTokens } from '../../src/demo/seed.ts'
 import { MAX_ARRAY } from '../../src/http/routes/bills.ts'
 import { api, type Server, startServer, stopAll } from '../support/server.ts'
+import { tempDir } from '../support/tmp.ts'
 
 let s: Server
 let tokens: DemoTokens
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mujun-bodies-'))
+  const dir = tempDir('bodies')
   s = await startServer({ DB_PATH: join(dir, 'm.db') })
   tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
 }, 60_000)

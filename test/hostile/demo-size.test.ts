@@ -1,13 +1,13 @@
 // Issue "Hostile input, second round", row DEMO_SIZE=10: the schema's smallest demo starts, serves and its tokens
 // work; the demo is one transaction, so a start that fails while seeding leaves no demo data and no tokens behind.
-import { mkdirSync, mkdtempSync, readFileSync, rmdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readFileSync, rmdirSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { DemoTokens } from '../../src/demo/seed.ts'
 import { EnvSchema } from '../../src/env.ts'
 import { api, startServer, stopAll } from '../support/server.ts'
+import { tempDir } from '../support/tmp.ts'
 
 afterAll(stopAll)
 
@@ -34,7 +34,7 @@ describe('DEMO_SIZE=10', () => {
   it('a server started with the smallest DEMO_SIZE serves, and demo-tokens.json holds working tokens', async () => {
     const size = smallest()
     expect(size).toBe(10)
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-demo-size-'))
+    const dir = tempDir('demo-size')
     const s = await startServer({ DB_PATH: join(dir, 'm.db'), DEMO_SIZE: String(size) })
     const tokens: DemoTokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
     expect(tokens.countyCode).toBe('330282')
@@ -48,7 +48,7 @@ describe('DEMO_SIZE=10', () => {
   }, 120_000)
 
   it('a start that fails while seeding commits neither data nor tokens; the next start seeds and serves', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mujun-demo-fail-'))
+    const dir = tempDir('demo-fail')
     const db = join(dir, 'm.db')
     // demo-tokens.json cannot be written (a folder stands there): the seeding fails at its very end.
     mkdirSync(join(dir, 'demo-tokens.json'))

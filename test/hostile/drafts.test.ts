@@ -2,18 +2,18 @@
 // 3,000 surcharge items took 3.0–5.7 s each to propose on the request thread, tier lookups waited as long, every
 // later override change cost the next request a 3.1 s recompile, drafts were unlimited, and /overview took 6 s after
 // each change. Against a real server on a database file (the texts allowed up to 500 KB here, as the issue sent).
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DemoTokens } from '../../src/demo/seed.ts'
 import { draftOverride, largeOverride } from '../support/overrides.ts'
 import { api, type Server, startServer, stopAll, timedTier } from '../support/server.ts'
+import { tempDir } from '../support/tmp.ts'
 
 let s: Server
 let tokens: DemoTokens
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mujun-drafts-'))
+  const dir = tempDir('drafts')
   s = await startServer({
     DB_PATH: join(dir, 'm.db'),
     DEMO_SIZE: '300',

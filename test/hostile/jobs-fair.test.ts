@@ -9,8 +9,7 @@
 // Revoked tokens: two evaluations queued by an economy token ran after the token was revoked. Now its queued jobs
 // are cancelled (status `cancelled`, the reason in `error`), audited, and a running import of a revoked token stops
 // inside its transaction, keeping nothing.
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DemoTokens } from '../../src/demo/seed.ts'
@@ -18,11 +17,12 @@ import { withCheckChar } from '../../src/enterprise/credit-code.ts'
 import { draftOverride } from '../support/overrides.ts'
 import { api, type Server, startServer, stopAll } from '../support/server.ts'
 import { sessionCookie } from '../support/session.ts'
+import { tempDir } from '../support/tmp.ts'
 
 let s: Server
 let tokens: DemoTokens
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mujun-jobs-fair-'))
+  const dir = tempDir('jobs-fair')
   // More drafts than MAX_OPEN_OVERRIDES' default: the flood needs 40 distinct previews (two years of 20 drafts and a probe).
   s = await startServer({ DB_PATH: join(dir, 'm.db'), DEMO_SIZE: '2000', MAX_OPEN_OVERRIDES: '30' })
   tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))

@@ -1,7 +1,6 @@
 // Issue 26, "Hostile input, second round": nothing a visitor sends decides whose data is read, and no answer tells
 // whether another scope's record exists. Against a real server process (src/server.ts).
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DemoTokens } from '../../src/demo/seed.ts'
@@ -9,6 +8,7 @@ import { withCheckChar } from '../../src/enterprise/credit-code.ts'
 import { draftOverride } from '../support/overrides.ts'
 import { api, type Server, startServer, stopAll } from '../support/server.ts'
 import { csrfOf, sessionCookie } from '../support/session.ts'
+import { tempDir } from '../support/tmp.ts'
 
 let dir: string
 let s: Server
@@ -17,7 +17,7 @@ let tokens: DemoTokens
 let yuyao: string
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mujun-leaks-'))
+  dir = tempDir('leaks')
   s = await startServer({ DB_PATH: join(dir, 'm.db'), DEMO_SIZE: '300' })
   tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
   yuyao = (

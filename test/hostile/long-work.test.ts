@@ -1,16 +1,16 @@
 // Issue "Abuse resistance", observation 3: long work does not block everyone. Against a real server on a database
 // file, an evaluation and an import run as jobs in worker threads; tier lookups are answered while they run.
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import type { DemoTokens } from '../../src/demo/seed.ts'
 import { api, type Server, startServer, stopAll } from '../support/server.ts'
+import { tempDir } from '../support/tmp.ts'
 
 let s: Server
 let tokens: DemoTokens
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mujun-long-'))
+  const dir = tempDir('long')
   s = await startServer({ DB_PATH: join(dir, 'm.db'), DEMO_SIZE: '20000' })
   tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
 }, 120_000)

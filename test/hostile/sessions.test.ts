@@ -1,14 +1,14 @@
 // Issue 26, "Hostile input, second round": the browser holds a server-side session, never the API token. Against
 // real server processes (src/server.ts), as a browser on another site would try it.
 import { createHash } from 'node:crypto'
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { DemoTokens } from '../../src/demo/seed.ts'
 import { api, type Server, startServer, stopAll } from '../support/server.ts'
 import { csrfOf, sessionCookie } from '../support/session.ts'
+import { tempDir } from '../support/tmp.ts'
 
 let dir: string
 let db: string
@@ -16,7 +16,7 @@ let s: Server
 let tokens: DemoTokens
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'mujun-sessions-'))
+  dir = tempDir('sessions')
   db = join(dir, 'm.db')
   s = await startServer({ DB_PATH: db })
   tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))

@@ -3,8 +3,7 @@
 // INTERNAL; tier lookups waited 5.1 s with it. Against a real server on a database file: a large import runs as a
 // job while a county keeps proposing; every proposal is answered at once (201, or 503 WRITER_BUSY with
 // Retry-After), never 500, and tier lookups stay fast.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKGROUND_NICE, CHECK_NICE } from '../../src/app/background-thread.ts'
@@ -12,11 +11,12 @@ import { importCsv, largeOverride } from '../../src/bench/hostile.ts'
 import type { DemoTokens } from '../../src/demo/seed.ts'
 import { draftOverride } from '../support/overrides.ts'
 import { api, type Server, startServer, stopAll, timedTier } from '../support/server.ts'
+import { tempDir } from '../support/tmp.ts'
 
 let s: Server
 let tokens: DemoTokens
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mujun-writer-'))
+  const dir = tempDir('writer')
   s = await startServer({ DB_PATH: join(dir, 'm.db'), MAX_OPEN_OVERRIDES: '10000' })
   tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
 }, 120_000)

@@ -49,9 +49,18 @@ export function startServer(env: Record<string, string>): Promise<Server> {
   })
 }
 
-/** Kills whatever a test left running. */
-export function stopAll(): void {
-  for (const c of running) if (c.exitCode === null) c.kill('SIGKILL')
+/** Kills whatever a test left running, and waits until it is gone (its folder can then be removed). */
+export async function stopAll(): Promise<void> {
+  await Promise.all(
+    running.splice(0).map(
+      (c) =>
+        new Promise<void>((done) => {
+          if (c.exitCode !== null || c.signalCode !== null) return done()
+          c.once('exit', () => done())
+          c.kill('SIGKILL')
+        }),
+    ),
+  )
 }
 
 /** A JSON request; the body is sent as JSON unless `raw` is given. */

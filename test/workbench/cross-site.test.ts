@@ -4,8 +4,7 @@
  * nothing is written either way (the audit log does not move). The routes come from the page table, so a form
  * added later is covered without touching this file.
  */
-import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { allows } from '../../src/app/permissions.ts'
@@ -14,6 +13,7 @@ import type { Role } from '../../src/principal.ts'
 import { PAGE_ACTIONS } from '../../src/web/page-actions.ts'
 import { api, type Server, startServer, stopAll } from '../support/server.ts'
 import { csrfOf, sessionCookie } from '../support/session.ts'
+import { tempDir } from '../support/tmp.ts'
 
 afterAll(stopAll)
 
@@ -23,7 +23,7 @@ const request = (path: string, init: RequestInit = {}) =>
   fetch(`${s.base}${path}`, { redirect: 'manual', ...init })
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mujun-cross-site-'))
+  const dir = tempDir('cross-site')
   s = await startServer({ DB_PATH: join(dir, 'm.db') })
   tokens = JSON.parse(readFileSync(join(dir, 'demo-tokens.json'), 'utf8'))
 }, 120_000)
