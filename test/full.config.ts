@@ -28,6 +28,9 @@ export default defineConfig({
           name: 'parallel',
           exclude: [...configDefaults.exclude, ...MEASURING],
           maxWorkers: 2,
+          // One module graph per worker across files (the app's modules load once, not once per file): the core
+          // keeps no module-level state (test/structure.test.ts), and each file makes its own app and database.
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },
