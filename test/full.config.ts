@@ -21,6 +21,10 @@ export default defineConfig({
     // Stops a file's server processes and removes its temporary folders once the file is done.
     setupFiles: ['test/support/cleanup.ts'],
     hookTimeout: 120_000,
+    // One module graph per worker across files (the app's modules load once, not once per file): the core keeps no
+    // module-level state (test/structure.test.ts), each file makes its own app and database, and what the measuring
+    // files measure is their server process, not the test's.
+    isolate: false,
     projects: [
       {
         extends: true,
@@ -28,9 +32,6 @@ export default defineConfig({
           name: 'parallel',
           exclude: [...configDefaults.exclude, ...MEASURING],
           maxWorkers: 2,
-          // One module graph per worker across files (the app's modules load once, not once per file): the core
-          // keeps no module-level state (test/structure.test.ts), and each file makes its own app and database.
-          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },
