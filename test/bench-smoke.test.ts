@@ -6,8 +6,9 @@
 import { execFileSync } from 'node:child_process'
 import { expect, it } from 'vitest'
 
+// --smoke: the fixed measuring windows shortened and the jobs bench's demo smaller; every step and phase still runs.
 const run = (script: string, n: string) =>
-  execFileSync(process.execPath, ['--import', 'tsx', `src/bench/${script}`, n], {
+  execFileSync(process.execPath, ['--import', 'tsx', `src/bench/${script}`, n, '--smoke'], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 150_000,

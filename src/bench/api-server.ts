@@ -26,7 +26,8 @@ new RulebookService(store).loadInitial(
 )
 // As the server runs it: evaluations and imports in worker threads on the same file.
 const services = createServices(store, { jobsDbPath: dbPath })
-const tokens = seedDemo(services, 3000)
+// 3,000 firms unless BENCH_DEMO_SIZE says otherwise (startBenchServer's demoSize).
+const tokens = seedDemo(services, Number(process.env.BENCH_DEMO_SIZE ?? 3000))
 const codes = store
   .runResults(store.publishedRun(2024)!.id)
   .filter((r) => r.status === 'rated')

@@ -18,7 +18,7 @@ export interface BenchServer {
 
 export async function startBenchServer(
   nodeFlags: string[] = [],
-  options: { pinned?: boolean; root?: string } = {},
+  options: { pinned?: boolean; root?: string; demoSize?: number } = {},
 ): Promise<BenchServer> {
   // Another checkout's server (`bench:api -- --against REF`) is started from its own tree.
   const here = options.root ? `${options.root}/src/bench/` : new URL('.', import.meta.url).pathname
@@ -29,6 +29,9 @@ export async function startBenchServer(
     options.pinned === false ? node.slice(1) : ['-c', '0', ...node],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: options.demoSize
+        ? { ...process.env, BENCH_DEMO_SIZE: String(options.demoSize) }
+        : process.env,
     },
   ) as unknown as ChildProcessWithoutNullStreams
   const info = await new Promise<{
