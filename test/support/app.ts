@@ -1,6 +1,11 @@
+import { createHash } from 'node:crypto'
+import Database from 'better-sqlite3'
+import { drizzle } from 'drizzle-orm/better-sqlite3'
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import { actDigest } from '../../src/app/correction.ts'
 import { createServices, type Services } from '../../src/app/services.ts'
-import { createDb } from '../../src/db/client.ts'
+import { createDb, type Db, MIGRATIONS_DIR } from '../../src/db/client.ts'
+import * as schema from '../../src/db/schema.ts'
 import { Store } from '../../src/db/store.ts'
 import { type DemoTokens, seedDemo } from '../../src/demo/seed.ts'
 import { createApp } from '../../src/mount.ts'
@@ -19,7 +24,35 @@ export interface TestApp {
   advanceMinutes: (minutes: number) => void
 }
 
-/** An app over an in-memory database with the Ningbo rules and a small seeded demo population. */
+/**
+ * The seeded in-memory databases made so far in this process, by what decides their contents (size, rules, clock
+ * start, money): the image of the database right after seeding, the demo tokens, and the clock's tick then.
+ */
+const seeded = new Map<string, { image: Buffer; tokens: DemoTokens; tick: number }>()
+/** The pragmas createDb sets on a connection, read from one it opened, to set them on a connection to an image. */
+const PRAGMAS = ['foreign_keys', 'busy_timeout', 'cache_size', 'synchronous'] as const
+let reference: Record<string, unknown> | undefined
+
+/** An in-memory database holding a copy of `image`, opened as createDb opens one. */
+function dbFromImage(image: Buffer): Db {
+  reference ??= (() => {
+    const ref = createDb(':memory:').$client
+    const values = Object.fromEntries(PRAGMAS.map((p) => [p, ref.pragma(p, { simple: true })]))
+    ref.close()
+    return values
+  })()
+  const sqlite = new Database(image)
+  for (const p of PRAGMAS) sqlite.pragma(`${p} = ${reference[p]}`)
+  const db = drizzle(sqlite, { schema }) as Db
+  migrate(db, { migrationsFolder: MIGRATIONS_DIR })
+  return db
+}
+
+/**
+ * An app over an in-memory database with the Ningbo rules and a small seeded demo population. Seeding the same demo
+ * again (same size, rules, clock start and money) copies the database seeded first in this process instead: the
+ * same rows, the same tokens, and the clock where seeding left it; the services start as after a restart.
+ */
 export function createTestApp(
   options: {
     size?: number
@@ -33,17 +66,31 @@ export function createTestApp(
     money?: boolean
   } = {},
 ): TestApp {
-  const db = createDb(options.path ?? ':memory:')
+  const rules = options.rules ?? ningboTexts()
+  const size = options.size ?? 300
+  const money = options.money ?? false
+  const key = options.path
+    ? undefined
+    : createHash('sha256')
+        .update(JSON.stringify([size, options.clockStart, money, rules]))
+        .digest('hex')
+  const image = key ? seeded.get(key) : undefined
+  const db = image ? dbFromImage(image.image) : createDb(options.path ?? ':memory:')
   let tick = 0
   let skipped = 0
   // A deterministic clock keeps audit entries ordered and comparable.
   const start = Date.parse(options.clockStart ?? '2026-01-01T00:00:00Z')
   const store = new Store(db, () => new Date(start + skipped + tick++ * 1000).toISOString())
   const services = createServices(store)
-  services.rulebooks.loadInitial(options.rules ?? ningboTexts(), 'test')
-  const tokens = seedDemo(services, options.size ?? 300, undefined, {
-    money: options.money ?? false,
-  })
+  let tokens: DemoTokens
+  if (image) {
+    tick = image.tick
+    tokens = { ...image.tokens }
+  } else {
+    services.rulebooks.loadInitial(rules, 'test')
+    tokens = seedDemo(services, size, undefined, { money })
+    if (key) seeded.set(key, { image: db.$client.serialize(), tokens: { ...tokens }, tick })
+  }
   const logs: string[] = []
   const app = createApp({
     store,
