@@ -4,7 +4,7 @@
  * English page shows no Chinese outside bureau-written data (marked lang="zh-CN") and no raw identifier.
  */
 import type { Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, it } from 'vitest'
 import type { DemoTokens } from '../../src/demo/seed.ts'
 import { browserAvailable, loggedIn, type Served, serveWithBrowser } from '../support/browser.ts'
 
@@ -93,7 +93,9 @@ const ROLES: (keyof DemoTokens)[] = [
   'department',
 ]
 
-describe.skipIf(!browserAvailable)('both languages on every page, for every role', () => {
+// The walks only read pages, each in a browser context of its own: three run at once (the page is rendered in this
+// process while the browser lays out another).
+describe.skipIf(!browserAvailable).concurrent('both languages on every page, for every role', () => {
   let s: Served
   beforeAll(async () => {
     s = await serveWithBrowser({ size: 300 })
@@ -102,7 +104,7 @@ describe.skipIf(!browserAvailable)('both languages on every page, for every role
 
   for (const lang of ['zh', 'en'] as const)
     for (const role of ['anonymous', ...ROLES] as const)
-      it(`${role}, ${lang === 'zh' ? 'Chinese' : 'English'}`, async () => {
+      it(`${role}, ${lang === 'zh' ? 'Chinese' : 'English'}`, async ({ expect }) => {
         const page =
           role === 'anonymous'
             ? await (await s.browser.newContext()).newPage()
