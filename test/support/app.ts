@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
+import { dirname } from 'node:path'
 import Database from 'better-sqlite3'
 import { drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
@@ -25,7 +27,7 @@ export interface TestApp {
 }
 
 /**
- * The seeded in-memory databases made so far in this process, by what decides their contents (size, rules, clock
+ * The seeded databases made so far in this process, by what decides their contents (size, rules, clock
  * start, money): the image of the database right after seeding, the demo tokens, and the clock's tick then.
  */
 const seeded = new Map<string, { image: Buffer; tokens: DemoTokens; tick: number }>()
@@ -33,8 +35,13 @@ const seeded = new Map<string, { image: Buffer; tokens: DemoTokens; tick: number
 const PRAGMAS = ['foreign_keys', 'busy_timeout', 'cache_size', 'synchronous'] as const
 let reference: Record<string, unknown> | undefined
 
-/** An in-memory database holding a copy of `image`, opened as createDb opens one. */
-function dbFromImage(image: Buffer): Db {
+/** A database holding a copy of `image`: in memory, opened as createDb opens one, or a file createDb opens. */
+function dbFromImage(image: Buffer, path?: string): Db {
+  if (path) {
+    mkdirSync(dirname(path), { recursive: true })
+    writeFileSync(path, image, { mode: 0o600 })
+    return createDb(path)
+  }
   reference ??= (() => {
     const ref = createDb(':memory:').$client
     const values = Object.fromEntries(PRAGMAS.map((p) => [p, ref.pragma(p, { simple: true })]))
@@ -48,9 +55,17 @@ function dbFromImage(image: Buffer): Db {
   return db
 }
 
+/** The database as an image, marked as not in WAL mode (bytes 18 and 19 of the header), which opens in memory too. */
+function imageOf(db: Db): Buffer {
+  const image = db.$client.serialize()
+  image[18] = 1
+  image[19] = 1
+  return image
+}
+
 /**
- * An app over an in-memory database with the Ningbo rules and a small seeded demo population. Seeding the same demo
- * again (same size, rules, clock start and money) copies the database seeded first in this process instead: the
+ * An app over a database (in memory unless `path` names a new file) with the Ningbo rules and a small seeded demo
+ * population. Seeding the same demo again (same size, rules, clock start and money) copies the database seeded first in this process instead: the
  * same rows, the same tokens, and the clock where seeding left it; the services start as after a restart.
  */
 export function createTestApp(
@@ -69,13 +84,12 @@ export function createTestApp(
   const rules = options.rules ?? ningboTexts()
   const size = options.size ?? 300
   const money = options.money ?? false
-  const key = options.path
-    ? undefined
-    : createHash('sha256')
-        .update(JSON.stringify([size, options.clockStart, money, rules]))
-        .digest('hex')
-  const image = key ? seeded.get(key) : undefined
-  const db = image ? dbFromImage(image.image) : createDb(options.path ?? ':memory:')
+  const key = createHash('sha256')
+    .update(JSON.stringify([size, options.clockStart, money, rules]))
+    .digest('hex')
+  // A file that exists already is the test's own database, not a new demo.
+  const image = options.path && existsSync(options.path) ? undefined : seeded.get(key)
+  const db = image ? dbFromImage(image.image, options.path) : createDb(options.path ?? ':memory:')
   let tick = 0
   let skipped = 0
   // A deterministic clock keeps audit entries ordered and comparable.
@@ -89,7 +103,7 @@ export function createTestApp(
   } else {
     services.rulebooks.loadInitial(rules, 'test')
     tokens = seedDemo(services, size, undefined, { money })
-    if (key) seeded.set(key, { image: db.$client.serialize(), tokens: { ...tokens }, tick })
+    seeded.set(key, { image: imageOf(db), tokens: { ...tokens }, tick })
   }
   const logs: string[] = []
   const app = createApp({

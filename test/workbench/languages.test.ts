@@ -95,59 +95,62 @@ const ROLES: (keyof DemoTokens)[] = [
 
 // The walks only read pages, each in a browser context of its own: three run at once (the page is rendered in this
 // process while the browser lays out another).
-describe.skipIf(!browserAvailable).concurrent('both languages on every page, for every role', () => {
-  let s: Served
-  beforeAll(async () => {
-    s = await serveWithBrowser({ size: 300 })
-  }, 120_000)
-  afterAll(async () => s?.close())
+describe
+  .skipIf(!browserAvailable)
+  .concurrent('both languages on every page, for every role', () => {
+    let s: Served
+    beforeAll(async () => {
+      s = await serveWithBrowser({ size: 300 })
+    }, 120_000)
+    afterAll(async () => s?.close())
 
-  for (const lang of ['zh', 'en'] as const)
-    for (const role of ['anonymous', ...ROLES] as const)
-      it(`${role}, ${lang === 'zh' ? 'Chinese' : 'English'}`, async ({ expect }) => {
-        const page =
-          role === 'anonymous'
-            ? await (await s.browser.newContext()).newPage()
-            : await loggedIn(s, s.t.tokens[role] as string, lang)
-        const seen = new Set<string>()
-        const kinds = new Map<string, number>()
-        const queue: [string, number][] = [[`/self-check?lang=${lang}`, 0]]
-        await page.goto(`${s.base}/self-check?lang=${lang}`)
-        for (const href of await page.$$eval('header nav a', (as) =>
-          as.map((a) => a.getAttribute('href') ?? ''),
-        ))
-          queue.push([href, 0])
-        const problems: string[] = []
-        while (queue.length > 0 && seen.size < 40) {
-          const [href, depth] = queue.shift()!
-          const url = new URL(href, s.base)
-          if (url.origin !== s.base || /\.(csv|json|ndjson|ya?ml|png)$/.test(url.pathname)) continue
-          if (url.pathname === '/logout' || url.pathname === '/login') continue
-          url.searchParams.set('lang', lang)
-          const key = url.pathname + url.search
-          if (seen.has(key)) continue
-          // Pages of one kind (the same path and query keys: forty projects) are one template: three of each do.
-          const kind = `${url.pathname}?${[...url.searchParams.keys()].sort().join('&')}`
-          const ofKind = kinds.get(kind) ?? 0
-          if (ofKind >= 3) continue
-          kinds.set(kind, ofKind + 1)
-          seen.add(key)
-          const res = await page.goto(url.toString())
-          // A page the nav offers opens for the role (the nav offered pages a role got 403 on).
-          if (!res || res.status() >= 500 || (depth === 0 && res.status() !== 200)) {
-            problems.push(`${key}: ${res?.status()}`)
-            continue
+    for (const lang of ['zh', 'en'] as const)
+      for (const role of ['anonymous', ...ROLES] as const)
+        it(`${role}, ${lang === 'zh' ? 'Chinese' : 'English'}`, async ({ expect }) => {
+          const page =
+            role === 'anonymous'
+              ? await (await s.browser.newContext()).newPage()
+              : await loggedIn(s, s.t.tokens[role] as string, lang)
+          const seen = new Set<string>()
+          const kinds = new Map<string, number>()
+          const queue: [string, number][] = [[`/self-check?lang=${lang}`, 0]]
+          await page.goto(`${s.base}/self-check?lang=${lang}`)
+          for (const href of await page.$$eval('header nav a', (as) =>
+            as.map((a) => a.getAttribute('href') ?? ''),
+          ))
+            queue.push([href, 0])
+          const problems: string[] = []
+          while (queue.length > 0 && seen.size < 40) {
+            const [href, depth] = queue.shift()!
+            const url = new URL(href, s.base)
+            if (url.origin !== s.base || /\.(csv|json|ndjson|ya?ml|png)$/.test(url.pathname))
+              continue
+            if (url.pathname === '/logout' || url.pathname === '/login') continue
+            url.searchParams.set('lang', lang)
+            const key = url.pathname + url.search
+            if (seen.has(key)) continue
+            // Pages of one kind (the same path and query keys: forty projects) are one template: three of each do.
+            const kind = `${url.pathname}?${[...url.searchParams.keys()].sort().join('&')}`
+            const ofKind = kinds.get(kind) ?? 0
+            if (ofKind >= 3) continue
+            kinds.set(kind, ofKind + 1)
+            seen.add(key)
+            const res = await page.goto(url.toString())
+            // A page the nav offers opens for the role (the nav offered pages a role got 403 on).
+            if (!res || res.status() >= 500 || (depth === 0 && res.status() !== 200)) {
+              problems.push(`${key}: ${res?.status()}`)
+              continue
+            }
+            for (const p of problemsOf(await readerText(page, lang), lang))
+              problems.push(`${key}: ${p}`)
+            if (depth < 2)
+              for (const next of await page.$$eval('main a[href]', (as) =>
+                as.map((a) => a.getAttribute('href') ?? ''),
+              ))
+                queue.push([next, depth + 1])
           }
-          for (const p of problemsOf(await readerText(page, lang), lang))
-            problems.push(`${key}: ${p}`)
-          if (depth < 2)
-            for (const next of await page.$$eval('main a[href]', (as) =>
-              as.map((a) => a.getAttribute('href') ?? ''),
-            ))
-              queue.push([next, depth + 1])
-        }
-        expect(seen.size).toBeGreaterThan(0)
-        expect([...new Set(problems)]).toEqual([])
-        await page.context().close()
-      }, 120_000)
-})
+          expect(seen.size).toBeGreaterThan(0)
+          expect([...new Set(problems)]).toEqual([])
+          await page.context().close()
+        }, 120_000)
+  })
