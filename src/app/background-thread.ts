@@ -5,19 +5,25 @@
  * @module app/background-thread
  */
 import { readlinkSync } from 'node:fs'
-import { setPriority } from 'node:os'
+import { getPriority, setPriority } from 'node:os'
 
 /** How much a job's thread yields: 10 gives the request thread about nine tenths of a shared core. */
 export const BACKGROUND_NICE = 10
 /** How much the rule check thread yields: 5, about three quarters; a check has a request waiting for it. */
 export const CHECK_NICE = 5
 
-/** Lowers the calling thread's priority to `nice` (its own thread id, from /proc/thread-self). */
+/** The nice value a thread yielding `by` takes in a process started at nice `base` (19 is the lowest priority). */
+export const yieldedNice = (base: number, by: number) => Math.min(19, base + by)
+
+/**
+ * Lowers the calling thread's priority by `nice` below the process's own (its own thread id, from
+ * /proc/thread-self): a server started under `nice` keeps its request thread first too.
+ */
 export function yieldToRequests(nice = BACKGROUND_NICE): boolean {
   try {
     const tid = Number(readlinkSync('/proc/thread-self').split('/').at(-1))
     if (!Number.isInteger(tid) || tid <= 0) return false
-    setPriority(tid, nice)
+    setPriority(tid, yieldedNice(getPriority(tid), nice))
     return true
   } catch {
     return false
