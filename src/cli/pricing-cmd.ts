@@ -286,8 +286,9 @@ export function billCmd(args: string[], io: Io): number {
       n++
       const x = outcomes[k]
       let out: unknown[]
-      if ('quote' in x) {
-        const q = x.quote
+      if (!('error' in x)) {
+        const q: { total: string; lines: unknown[]; rulebookVersion: number; overrides: string[] } =
+          'quote' in x ? x.quote : JSON.parse(x.json)
         out = [q.total, q.lines.length, q.rulebookVersion, q.overrides.join(' '), '', '']
       } else {
         const p = problemOf(x.error, '/v1/quotes', (m) => io.err(m))
