@@ -199,6 +199,44 @@ describe('pricing snapshot', () => {
     expect(snapshots.current()).toBe(background)
   })
 
+  it('a single POST /v1/quotes of a plain bill is answered from a template with the text the database path writes', async () => {
+    const t = createTestApp({ size: 200, clockStart: '2026-12-03T02:00:00Z' })
+    const codes = t.store.population(2024).map((e) => e.creditCode)
+    t.services.pricing.snapshots!.buildNow()
+    const utility = principalOf(t, t.tokens.utility)
+    const plain = databasePath(t)
+    const bill = t.services.pricing.billTexts(utility, 1)!
+    let templated = 0
+    for (const creditCode of codes.slice(0, 40)) {
+      const req = {
+        creditCode,
+        resource: 'electricity',
+        quantity: 4321.5,
+        from: '2025-06-15',
+        to: '2025-08-01',
+      }
+      const r = await call(t.app, 'POST', '/v1/quotes', { token: t.tokens.utility, body: req })
+      expect(r.status).toBe(200)
+      expect(r.headers.get('content-type')).toMatch(/^application\/json/)
+      expect(await r.text()).toBe(outcome(() => plain.quote(utility, req)))
+      if (bill(req) !== undefined) templated++
+    }
+    expect(templated).toBeGreaterThan(30)
+    // Not a valid credit code: still the schema's 422, not a template's answer.
+    const wrong = `${codes[0].slice(0, 17)}${codes[0].endsWith('0') ? '1' : '0'}`
+    const r = await call(t.app, 'POST', '/v1/quotes', {
+      token: t.tokens.utility,
+      body: {
+        creditCode: wrong,
+        resource: 'electricity',
+        quantity: 1,
+        from: '2025-06-15',
+        to: '2025-08-01',
+      },
+    })
+    expect(r.status).toBe(422)
+  })
+
   it('the code index finds every code it holds and no other', () => {
     const index = new CodeIndex(4)
     const codes = Array.from({ length: 5000 }, (_, i) =>
