@@ -261,7 +261,9 @@ export function billCmd(args: string[], io: Io): number {
   const bytes = readFileSync(values.in)
   // A large run is answered from the pricing snapshot of the database as it is (built once, here: no server
   // builds it in the background); a small one reads its firms directly.
+  const t0 = performance.now()
   if (bytes.length > BILL_SNAPSHOT_BYTES) services.pricing.snapshots?.buildNow()
+  const t1 = performance.now()
   const rows = csvRows(decodeCsvBytes(bytes).text)
   const header = rows.next()
   const columns = header.done ? [] : header.value.map((h) => BILL_COLUMNS[h.trim()])
@@ -319,6 +321,7 @@ export function billCmd(args: string[], io: Io): number {
   answer(chunk)
   writeSync(fd, buffer)
   closeSync(fd)
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
   io.out(
     `answered ${n} requests into ${values.out}: ${n - failed} quoted, ${failed} refused${
       failed
@@ -326,7 +329,7 @@ export function billCmd(args: string[], io: Io): number {
             .map(([c, k]) => `${c} ${k}`)
             .join(', ')})`
         : ''
-    }`,
+    }; ${t1 - t0 > 1 ? `pricing snapshot built in ${seconds(t1 - t0)}, ` : ''}bills in ${seconds(performance.now() - t1)}`,
   )
   return 0
 }
