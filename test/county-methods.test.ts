@@ -184,6 +184,65 @@ describe('the preview of a county method', () => {
   })
 })
 
+describe('a county method that fails a method check', () => {
+  let g: TestApp
+  beforeAll(() => {
+    g = createTestApp({ size: 60, clockStart: '2024-12-20T00:00:00Z' })
+  })
+
+  it('refuses a method that fails a method check (a group left unclassed) when it is proposed or edited, storing nothing', async () => {
+    const gap = (text: string) =>
+      text.replace(
+        'groups: [above_scale, below_scale, below_scale_small, tenant_firms]',
+        'groups: [above_scale, below_scale, below_scale_small]',
+      )
+    const draft = JIANGBEI.replace(/ {2}submitted:.*\n {2}approval:.*\n {2}filing:.*\n/, '')
+      .replace('status: filed', 'status: draft')
+      .replaceAll('jiangbei_test_method', 'cixi_2024_gap')
+      .replace('county: "330205"', 'county: "330282"')
+      .replaceAll('2024-05-01', '2024-12-21')
+    expect(gap(draft)).not.toBe(draft)
+    const words =
+      /^counties\/cixi_2024_gap\.yaml:\d+:\d+: class scheme 'class_by_rank' leaves out group 'tenant_firms', and no other class scheme takes it on 2024-12-21: its firms could not be classed \(at replace\.classes\.0\.groups\)$/
+    const ids = async () =>
+      (
+        (await (await call(g.app, 'GET', '/v1/overrides', { token: g.tokens.county })).json()) as {
+          overrides: { id: string }[]
+        }
+      ).overrides.map((o) => o.id)
+    const before = await ids()
+    // Proposed: refused with the check's words, and no override is stored.
+    const proposed = await call(g.app, 'POST', '/v1/overrides', {
+      token: g.tokens.county,
+      body: { text: gap(draft) },
+    })
+    expect(proposed.status).toBe(422)
+    const refusal = (await proposed.json()) as { code: string; errors: { message: string }[] }
+    expect(refusal.code).toBe('RULEBOOK_INVALID')
+    expect(refusal.errors.map((e) => e.message)).toEqual([expect.stringMatching(words)])
+    expect(await ids()).toEqual(before)
+    // A sound draft edited into the same gap: refused, and the draft keeps its text.
+    expect(
+      (await call(g.app, 'POST', '/v1/overrides', { token: g.tokens.county, body: { text: draft } }))
+        .status,
+    ).toBe(201)
+    const read = await call(g.app, 'GET', '/v1/overrides/cixi_2024_gap', { token: g.tokens.county })
+    const stored = ((await read.json()) as { text: string }).text
+    const edited = await call(g.app, 'PUT', '/v1/overrides/cixi_2024_gap', {
+      token: g.tokens.county,
+      body: { text: gap(draft) },
+      headers: { 'if-match': read.headers.get('etag')! },
+    })
+    expect(edited.status).toBe(422)
+    expect(
+      ((await edited.json()) as { errors: { message: string }[] }).errors.map((e) => e.message),
+    ).toEqual([expect.stringMatching(words)])
+    const after = await call(g.app, 'GET', '/v1/overrides/cixi_2024_gap', { token: g.tokens.county })
+    expect(((await after.json()) as { text: string }).text).toBe(stored)
+  })
+
+})
+
 describe('a county method through propose → approve → file, then an evaluation', () => {
   let t: TestApp
   beforeAll(() => {
