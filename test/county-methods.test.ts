@@ -223,8 +223,12 @@ describe('a county method that fails a method check', () => {
     expect(await ids()).toEqual(before)
     // A sound draft edited into the same gap: refused, and the draft keeps its text.
     expect(
-      (await call(g.app, 'POST', '/v1/overrides', { token: g.tokens.county, body: { text: draft } }))
-        .status,
+      (
+        await call(g.app, 'POST', '/v1/overrides', {
+          token: g.tokens.county,
+          body: { text: draft },
+        })
+      ).status,
     ).toBe(201)
     const read = await call(g.app, 'GET', '/v1/overrides/cixi_2024_gap', { token: g.tokens.county })
     const stored = ((await read.json()) as { text: string }).text
@@ -237,10 +241,11 @@ describe('a county method that fails a method check', () => {
     expect(
       ((await edited.json()) as { errors: { message: string }[] }).errors.map((e) => e.message),
     ).toEqual([expect.stringMatching(words)])
-    const after = await call(g.app, 'GET', '/v1/overrides/cixi_2024_gap', { token: g.tokens.county })
+    const after = await call(g.app, 'GET', '/v1/overrides/cixi_2024_gap', {
+      token: g.tokens.county,
+    })
     expect(((await after.json()) as { text: string }).text).toBe(stored)
   })
-
 })
 
 describe('a county method through propose → approve → file, then an evaluation', () => {
