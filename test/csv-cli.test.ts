@@ -341,6 +341,21 @@ describe('mujun rate on a year no evaluation rules cover (issue "The evaluation 
       code: 1,
       text: "mujun: no evaluation rules are in force on 2030-12-31 (the rules' last class scheme ended on 2030-01-01: the last year they rate is 2029); nothing rated",
     })
+    // A quote of a year past the end is refused the same way (it charged a firm rated 'invalid').
+    const out: string[] = []
+    const quoted = await runCli(
+      [
+        'quote',
+        ...['--rules', dir, '--enterprises', 'docs/examples/firms.csv', '--year', '2030'],
+        ...['--credit-code', '91330282MA2C00003Y', '--resource', 'electricity', '--quantity', '1'],
+        ...['--from', '2031-01-01', '--to', '2031-02-01'],
+      ],
+      { out: (x) => out.push(x), err: (x) => out.push(x) },
+    )
+    expect({ code: quoted, text: out.join('\n') }).toEqual({
+      code: 1,
+      text: "mujun: no evaluation rules are in force on 2030-12-31 (the rules' last class scheme ended on 2030-01-01: the last year they rate is 2029); nothing quoted",
+    })
   })
 })
 

@@ -162,6 +162,13 @@ export function quoteCmd(args: string[], io: Io): number {
     io.err(`mujun: credit code ${code} is not in ${values.enterprises}`)
     return 1
   }
+  const inForce = resolve(rb, mine.county, `${year}-12-31`)
+  if (inForce.sections.groups.length === 0 || inForce.sections.classes.length === 0) {
+    io.err(
+      `mujun: ${noRulesWords(rb, inForce.sections.groups.length === 0, `${year}-12-31`).replace('nothing rated', 'nothing quoted')}`,
+    )
+    return 1
+  }
   const rated = rateYears(rb, files, year, parsed.enterprises, io)
   if (!rated) return 1
   const ofFirm = [...rated.entries()]
