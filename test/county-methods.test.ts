@@ -346,6 +346,36 @@ describe('a county method through propose → approve → file, then an evaluati
     }
     expect(await methodOf(moved[0].creditCode)).toBe('cixi_2024_method')
     expect(await methodOf(other[0].creditCode)).toBeNull()
+    // The results list and the firm's own result page name the method too, in both languages.
+    const rowOf = (html: string, code: string) => {
+      const at = html.indexOf(`<code>${code}</code>`)
+      expect(at, code).toBeGreaterThan(0)
+      return html.slice(at, html.indexOf('</tr>', at))
+    }
+    const economyCookie = await sessionCookie(request, t.tokens.economy)
+    const enterpriseCookie = await sessionCookie(request, t.tokens.enterprise)
+    for (const [lang, head, county, city] of [
+      ['zh', '>评价办法</th>', '本县（市、区）评价办法', '全市统一评价办法'],
+      ['en', '>Method</th>', 'The county’s own method', 'The city’s method'],
+    ]) {
+      const list = await (
+        await request(`/evaluation/notice-list?run=${run.id}&lang=${lang}`, {
+          headers: { cookie: economyCookie },
+        })
+      ).text()
+      const table = list.slice(list.indexOf('id="notice-list"'))
+      expect(table.slice(0, table.indexOf('</thead>'))).toContain(head)
+      expect(rowOf(list, moved[0].creditCode)).toContain(
+        `<span data-method="cixi_2024_method">${county} <code>cixi_2024_method</code></span>`,
+      )
+      expect(rowOf(list, other[0].creditCode)).toContain(`<span data-method="city">${city}</span>`)
+      const my = await (
+        await request(`/my?lang=${lang}`, { headers: { cookie: enterpriseCookie } })
+      ).text()
+      expect(my).toContain(
+        `<span id="my-method"><span data-method="cixi_2024_method">${county} <code>cixi_2024_method</code></span></span>`,
+      )
+    }
   })
   it('a city change that would leave a county method on record unable to class a group is refused, naming it', async () => {
     const shares = JIANGBEI.replace(/ {2}submitted:.*\n {2}approval:.*\n {2}filing:.*\n/, '')

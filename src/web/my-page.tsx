@@ -17,6 +17,7 @@ import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel, unitLabel } from
 import { Badge, Data, Facts, type FieldErrors, Notice, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
 import { FirmMeasures } from './measures-view.tsx'
+import { MethodName } from './method-name.tsx'
 import { ObjectionForm, Receipt, receiptNo, say as sayObjection } from './objection-form.tsx'
 import type { PageApp, PageDeps } from './page-kit.ts'
 import { rankWords } from './rank-words.ts'
@@ -70,6 +71,7 @@ const say = phrases({
   selfCheck: { zh: '用其他数据自查', en: 'Check other figures' },
   notFound: { zh: '未找到该异议', en: 'No such objection' },
   sheet: { zh: '核对本企业数据（一企一单）', en: 'Check my figures sheet' },
+  method: { zh: '评价办法', en: 'Evaluation method' },
 })
 
 type Published = NonNullable<ReturnType<Services['selfChecks']['published']>>
@@ -119,6 +121,12 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
             <span id="my-score">{r.score === null ? '—' : num(r.score, 2)}</span>,
           ],
           [say(lang, 'rank'), <span id="my-rank">{rankWords(lang, r.rank, r.groupSize)}</span>],
+          [
+            say(lang, 'method'),
+            <span id="my-method">
+              <MethodName lang={lang} method={r.method} />
+            </span>,
+          ],
           [say(lang, 'publishedAt'), inBeijing(lang, pub.run.publishedAt)],
         ]}
       />
