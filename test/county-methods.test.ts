@@ -464,3 +464,81 @@ classes:
     )
   })
 })
+
+describe('a firm rated by min–max scoring sees the peers’ minimum labelled as such', () => {
+  it('its result page heads and labels the min–max benchmark as the peers’ minimum, not 基准值', async () => {
+    const t = createTestApp({ size: 300, clockStart: '2024-12-20T00:00:00Z' })
+    const code = t.tokens.creditCode
+    const row = t.store.runResults(t.store.publishedRun(2024)!.id, { county: '330282' })
+    const group = row.find((r) => r.creditCode === code)!.group!
+    const { rulebook } = t.services.rulebooks.active()
+    const scoring = resolve(rulebook, '330282', '2024-12-31').sections.scoring.find(
+      (s) => s.group === group,
+    )!
+    // The demo firm's group scored as before, but its first item on min–max over county × group.
+    const items = scoring.items.map((it, k) =>
+      JSON.stringify(
+        k === 0
+          ? {
+              indicator: it.indicator,
+              weight: it.weight,
+              benchmark: { peer: 'min-max', over: ['county', 'group'], base: 20, span: 80 },
+            }
+          : {
+              indicator: it.indicator,
+              weight: it.weight,
+              benchmark: it.benchmark,
+              cap: 3,
+              floor: 0,
+            },
+      ),
+    )
+    const text = `override:
+  id: cixi_2024_minmax
+  county: "330282"
+  label: 慈溪市评分（测试用：最小–最大法）
+  status: draft
+  from: 2024-12-21
+  note: test fixture; the method is invented
+  source: { document: 测试用县级评价办法（虚构） }
+replace:
+  scoring:
+    - id: ${scoring.id}
+      label: 测试用评分（最小–最大法）
+      from: 2024-12-21
+      group: ${group}
+      source: { document: 测试用县级评价办法（虚构） }
+      items:
+${items.map((i) => `        - ${i}`).join('\n')}
+`
+    const proposed = await call(t.app, 'POST', '/v1/overrides', {
+      token: t.tokens.county,
+      body: { text },
+    })
+    expect(proposed.status, await proposed.clone().text()).toBe(201)
+    const act = (action: string, token: string, body: Record<string, string> = {}) =>
+      call(t.app, 'POST', `/v1/overrides/cixi_2024_minmax/${action}`, { token, body })
+    expect((await act('submit', t.tokens.county)).status).toBe(200)
+    expect((await act('approve', t.tokens.bureau, { ref: '甬政函〔2024〕测试号' })).status).toBe(
+      200,
+    )
+    expect((await act('file', t.tokens.county, { ref: '浙发改备〔2024〕测试号' })).status).toBe(200)
+    const economy = principalOf(t, t.tokens.economy)
+    const run = t.services.evaluations.run(economy, 2024)
+    t.services.evaluations.notice(economy, run.id)
+    t.advanceDays(10)
+    t.services.evaluations.publish(economy, run.id)
+    const mixed = scoring.items.length > 1
+    const cookie = await sessionCookie((p, i) => t.app.request(p, i), t.tokens.enterprise)
+    for (const [lang, head, label] of [
+      ['zh', mixed ? '基准值／同组最小值' : '同组最小值', '同组最小值'],
+      ['en', mixed ? 'Benchmark / peers’ minimum' : 'Peers’ minimum', 'peers’ minimum'],
+    ]) {
+      const html = await (await t.app.request(`/my?lang=${lang}`, { headers: { cookie } })).text()
+      const table = html.slice(html.indexOf('id="my-indicators"'))
+      expect(table.slice(0, table.indexOf('</thead>'))).toContain(`>${head}</th>`)
+      expect(table).toContain(`<span data-benchmark="peer-min">${label} `)
+      expect(html).toContain('data-hint="min-max"')
+    }
+  })
+})

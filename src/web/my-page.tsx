@@ -11,6 +11,7 @@ import { ownCreditCode } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
+import { BenchmarkCell, benchmarkHead, MinMaxHint } from './benchmark-cell.tsx'
 import { type Lang, langOf, phrases, t } from './i18n.ts'
 import { inBeijing, num, yuan } from './kit/format.ts'
 import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel, unitLabel } from './kit/labels.ts'
@@ -44,7 +45,6 @@ const say = phrases({
   indicators: { zh: '各指标得分', en: 'Indicators' },
   indicator: { zh: '指标', en: 'Indicator' },
   value: { zh: '本企业数值', en: 'Your value' },
-  benchmark: { zh: '基准值', en: 'Benchmark' },
   points: { zh: '得分', en: 'Points' },
   weight: { zh: '权重', en: 'Weight' },
   cost: {
@@ -136,7 +136,7 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
         head={[
           say(lang, 'indicator'),
           say(lang, 'value'),
-          say(lang, 'benchmark'),
+          benchmarkHead(lang, r.trace.indicators),
           say(lang, 'points'),
           say(lang, 'weight'),
         ]}
@@ -150,13 +150,12 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
               {num(i.value, 2)} {unitLabel(lang, i.unit)}
             </>
           ),
-          <>
-            {num(i.benchmark, 2)} {unitLabel(lang, i.unit)}
-          </>,
+          <BenchmarkCell lang={lang} item={i} />,
           num(i.points, 2),
           num(i.weight, 2),
         ])}
       />
+      <MinMaxHint lang={lang} items={r.trace.indicators} />
     </section>
   )
 }
