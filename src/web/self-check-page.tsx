@@ -207,7 +207,6 @@ const say = phrases({
   notReported: { zh: '未报送（取均分）', en: 'not reported (mean points)' },
   indicator: { zh: '指标', en: 'Indicator' },
   value: { zh: '数值', en: 'Value' },
-  benchmark: { zh: '基准值', en: 'Benchmark' },
   share: { zh: '得分占比', en: 'Points share' },
   points: { zh: '得分', en: 'Points' },
   cost: { zh: '每月差别化价格加价（估算）', en: 'Monthly surcharge (estimate)' },
