@@ -1,4 +1,13 @@
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -511,12 +520,22 @@ describe('mujun rules check', () => {
     return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) } }
   }
 
-  it('accepts the shipped rules and writes the JSON Schema', async () => {
+  it('accepts the shipped rules, writing nothing into the folder it checks; `rules schema` writes the JSON Schema', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mujun-'))
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
+    const listing = () =>
+      (readdirSync(dir, { recursive: true }) as string[])
+        .map((f) => join(dir, f))
+        .filter((path) => statSync(path).isFile())
+        .map((path) => `${path} ${statSync(path).mtimeMs} ${readFileSync(path, 'utf8')}`)
+        .sort()
+    const before = listing()
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
     expect(out[0]).toMatch(/ningbo: ok — 9 files, 39 inputs/)
+    // It wrote rulebook.schema.json into the folder it checked (issue "The evaluation as Zhejiang runs it").
+    expect(listing()).toEqual(before)
+    expect(existsSync(join(dir, 'rulebook.schema.json'))).toBe(false)
     expect(await runCli(['rules', 'schema', '--out', join(dir, 'schema.json')], cio)).toBe(0)
     const schema = JSON.parse(readFileSync(join(dir, 'schema.json'), 'utf8'))
     expect(schema.anyOf).toHaveLength(2)
@@ -542,7 +561,7 @@ describe('mujun rules check', () => {
   })
 })
 
-it('the committed rules/rulebook.schema.json matches the zod schema (run `mujun rules check rules` after changing it)', () => {
+it('the committed rules/rulebook.schema.json matches the zod schema (run `mujun rules schema` after changing it)', () => {
   const committed = JSON.parse(
     readFileSync(new URL('../rules/rulebook.schema.json', import.meta.url), 'utf8'),
   )

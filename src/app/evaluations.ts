@@ -26,6 +26,7 @@ import {
 } from './evaluation-rules.ts'
 import { can, inScope, ownCounty, ownCreditCode } from './permissions.ts'
 import type { RulebookService } from './rulebooks.ts'
+import { runMethods } from './run-method.ts'
 
 /**
  * A stored result with its full trace (see resultToJson), the figures it was rated on, and the re-grade on review
@@ -444,7 +445,7 @@ export class EvaluationService {
    */
   listing(p: Principal | undefined, runId: number) {
     const who = authorize(p, 'results.read')
-    this.store.getRun(runId)
+    const method = runMethods(this.rulebooks, this.store.getRun(runId))
     return this.store.runResults(runId, { county: ownCounty(who) }).map((r) => ({
       creditCode: r.creditCode,
       name: r.name,
@@ -454,6 +455,7 @@ export class EvaluationService {
       score: r.score,
       rank: r.rank,
       groupSize: r.groupSize,
+      method: r.status === 'rated' ? method(r.county) : undefined,
     }))
   }
 

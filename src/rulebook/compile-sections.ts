@@ -99,12 +99,14 @@ export function collectSections(
       if (e instanceof FormulaError) {
         const extra = e.index !== undefined && !source.includes('\n') ? Math.max(0, e.index - 1) : 0
         // In a `when`, what a condition may use replaces the list of the nearest names.
+        const unknown = e.message.replace(
+          /; the \d+ variables a formula here may use \(nearest first\): .*$/,
+          '',
+        )
+        // "…; did you mean 'sector'?" is a sentence of its own: the next one follows it without a full stop.
         const message =
           expect === 'boolean' && e.message.startsWith('unknown variable')
-            ? e.message.replace(
-                /; the \d+ variables a formula here may use \(nearest first\): .*$/,
-                '',
-              ) + whenMayUse(ctx)
+            ? `${unknown}${unknown.endsWith('?') ? '' : '.'} ${whenMayUse(ctx)}`
             : e.message
         report(loc, path, `formula '${source}': ${message}`, extra + quoteOffset(loc, path))
         return undefined
@@ -158,7 +160,7 @@ function whenMayUse(ctx: CheckContext): string {
   const inputs = ctx.inputs.map((i) => i.id)
   const shown =
     inputs.slice(0, 12).join(', ') + (inputs.length > 12 ? ` and ${inputs.length - 12} more` : '')
-  return `. A \`when\` may use: the inputs (${shown}); the indicators; \`${EVALUATION_YEAR}\` (groups, adjustments, vetoes); \`${SECTOR}\`, compared with a sector id (${ctx.sectors.map((x) => x.id).join(', ')}), and \`industry_in("C31", "3391", …)\` with GB/T 4754 prefixes (where a firm is rated)`
+  return `A \`when\` may use: the inputs (${shown}); the indicators; \`${EVALUATION_YEAR}\` (groups, adjustments, vetoes); \`${SECTOR}\`, compared with a sector id (${ctx.sectors.map((x) => x.id).join(', ')}), and \`industry_in("C31", "3391", …)\` with GB/T 4754 prefixes (where a firm is rated)`
 }
 
 /** What a section's compiler needs of one item: where it is, the rulebook's ids, and how to compile a formula. */

@@ -11,12 +11,14 @@ import { ownCreditCode } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
+import { BenchmarkCell, benchmarkHead, MinMaxHint } from './benchmark-cell.tsx'
 import { type Lang, langOf, phrases, t } from './i18n.ts'
 import { inBeijing, num, yuan } from './kit/format.ts'
 import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel, unitLabel } from './kit/labels.ts'
 import { Badge, Data, Facts, type FieldErrors, Notice, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
 import { FirmMeasures } from './measures-view.tsx'
+import { MethodName } from './method-name.tsx'
 import { ObjectionForm, Receipt, receiptNo, say as sayObjection } from './objection-form.tsx'
 import type { PageApp, PageDeps } from './page-kit.ts'
 import { rankWords } from './rank-words.ts'
@@ -43,7 +45,6 @@ const say = phrases({
   indicators: { zh: '各指标得分', en: 'Indicators' },
   indicator: { zh: '指标', en: 'Indicator' },
   value: { zh: '本企业数值', en: 'Your value' },
-  benchmark: { zh: '基准值', en: 'Benchmark' },
   points: { zh: '得分', en: 'Points' },
   weight: { zh: '权重', en: 'Weight' },
   cost: {
@@ -70,6 +71,7 @@ const say = phrases({
   selfCheck: { zh: '用其他数据自查', en: 'Check other figures' },
   notFound: { zh: '未找到该异议', en: 'No such objection' },
   sheet: { zh: '核对本企业数据（一企一单）', en: 'Check my figures sheet' },
+  method: { zh: '评价办法', en: 'Evaluation method' },
 })
 
 type Published = NonNullable<ReturnType<Services['selfChecks']['published']>>
@@ -119,6 +121,12 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
             <span id="my-score">{r.score === null ? '—' : num(r.score, 2)}</span>,
           ],
           [say(lang, 'rank'), <span id="my-rank">{rankWords(lang, r.rank, r.groupSize)}</span>],
+          [
+            say(lang, 'method'),
+            <span id="my-method">
+              <MethodName lang={lang} method={r.method} />
+            </span>,
+          ],
           [say(lang, 'publishedAt'), inBeijing(lang, pub.run.publishedAt)],
         ]}
       />
@@ -128,7 +136,7 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
         head={[
           say(lang, 'indicator'),
           say(lang, 'value'),
-          say(lang, 'benchmark'),
+          benchmarkHead(lang, r.trace.indicators),
           say(lang, 'points'),
           say(lang, 'weight'),
         ]}
@@ -142,13 +150,12 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
               {num(i.value, 2)} {unitLabel(lang, i.unit)}
             </>
           ),
-          <>
-            {num(i.benchmark, 2)} {unitLabel(lang, i.unit)}
-          </>,
+          <BenchmarkCell lang={lang} item={i} />,
           num(i.points, 2),
           num(i.weight, 2),
         ])}
       />
+      <MinMaxHint lang={lang} items={r.trace.indicators} />
     </section>
   )
 }
