@@ -51,7 +51,8 @@ export function createApi(deps: AppDeps & { services: Services; authLimiter: Aut
   app.use('*', async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') await authenticate(c, next)
     else await authenticate(c, () => checkBody(c, next))
-    if (PRICED.test(c.req.path) && c.res.status < 400) c.res.headers.set('mujun-revision', revision())
+    if (PRICED.test(c.req.path) && c.res.status < 400)
+      c.res.headers.set('mujun-revision', revision())
   })
 
   app.openapi(
