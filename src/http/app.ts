@@ -49,10 +49,16 @@ export function createApi(deps: AppDeps & { services: Services; authLimiter: Aut
   // One middleware for authentication, the body limit and the revision a price was answered at: each layer of
   // hono's chain costs a promise per request.
   app.use('*', async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') await authenticate(c, next)
-    else await authenticate(c, () => checkBody(c, next))
-    if (PRICED.test(c.req.path) && c.res.status < 400)
-      c.res.headers.set('mujun-revision', revision())
+    // Named before the handler runs (after authentication has looked for other processes' commits), as a prepared
+    // header: setting one on the finished response would rebuild its headers on every lookup.
+    const handle = PRICED.test(c.req.path)
+      ? () => {
+          c.header('mujun-revision', revision())
+          return next()
+        }
+      : next
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return authenticate(c, handle)
+    return authenticate(c, () => checkBody(c, handle))
   })
 
   app.openapi(
