@@ -215,7 +215,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'replace:\n  targets:\n    - { id: x, label: x, from: 2024-07-01, metric: enterprises_closed, value: 1, unit: 家, source: { document: x } }\n',
         ),
       expected: [
-        "counties/cixi-2024-electricity.yaml:14:3: section 'targets' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments, measures, groups, indicators, scoring, vetoes, classes) (at replace.targets)",
+        "counties/cixi-2024-electricity.yaml:14:3: section 'targets' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments, measures, groups, indicators, scoring, vetoes, classes, plots) (at replace.targets)",
       ],
     },
     {
@@ -516,7 +516,7 @@ describe('mujun rules check', () => {
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
-    expect(out[0]).toMatch(/ningbo: ok — 9 files, 39 inputs/)
+    expect(out[0]).toMatch(/ningbo: ok — 9 files, 40 inputs/)
     expect(await runCli(['rules', 'schema', '--out', join(dir, 'schema.json')], cio)).toBe(0)
     const schema = JSON.parse(readFileSync(join(dir, 'schema.json'), 'utf8'))
     expect(schema.anyOf).toHaveLength(2)

@@ -237,6 +237,10 @@ export function parseFigureCell(
     if (FALSE.has(low)) return { value: false }
     return { message: `'${v}' is not a flag (true/false, 1/0, 是/否)` }
   }
+  if (input.type === 'text')
+    return v.length > 64
+      ? { message: `${input.id} is at most 64 characters, got ${v.length}` }
+      : { value: v }
   if (!input.values!.includes(v))
     return { message: `'${v}' is not one of ${input.values!.join(', ')}` }
   return { value: v }

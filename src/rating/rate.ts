@@ -17,6 +17,7 @@ import { industryGroupOf } from '../rulebook/industry.ts'
 import { countiesOn, type PeerDimension } from '../rulebook/schema.ts'
 import { rankAndClassify } from './classes.ts'
 import { type CountyPlan, figureProblems, planCounty, type RuleRef, sectorOf } from './plan.ts'
+import { type PlotSplit, type PlotUnit, splitPlots } from './plots.ts'
 import { scorePoints, settleBenchmarks } from './points.ts'
 import {
   type AppliedRule,
@@ -37,6 +38,7 @@ export {
   emptyFrame,
   type IndicatorTrace,
   type PeerFrame,
+  type PlotTrace,
   type RateOptions,
   RatingResult,
   type RatingStatus,
@@ -54,6 +56,9 @@ export function rate(
   options: RateOptions = {},
 ): RatingResult[] {
   const rating = new Rating(rulebook, year, options)
+  // Tenants of one plot rated as one where the county's plot rule says so: one unit each, expanded at the end.
+  const split = splitPlots(population, rulebook, rating.date, options)
+  if (split) population = split.population
   const order = population.map((_, i) => i)
   order.sort((a, b) => {
     const x = population[a].creditCode
@@ -76,7 +81,7 @@ export function rate(
   settleBenchmarks(rating.buckets.values(), rating.plans.values(), year, options)
   scorePoints(results, rating.plans, options)
   rankAndClassify(results, rating.ranks.values(), rulebook, options)
-  return results
+  return split ? rating.tenants(results, split) : results
 }
 
 /** One rating's state: nothing survives the call, so one that throws cannot skew the next. */
@@ -87,7 +92,7 @@ class Rating {
   readonly plans = new Map<string, CountyPlan>()
   readonly ranks = new Map<string, Rank>()
   private readonly refs = new Map<object, AppliedRule>()
-  private readonly countyCodes: Set<string>
+  readonly countyCodes: Set<string>
   private readonly categoryRank: Map<string, number>
   private readonly categoryLabel: Map<string, string>
   private readonly sectors = new Map<string, string>()
@@ -153,13 +158,57 @@ class Rating {
     return sector
   }
 
-  private planFor(county: string): CountyPlan {
+  planFor(county: string): CountyPlan {
     let p = this.plans.get(county)
     if (!p) {
       p = planCounty(this.rulebook, county, this.year, this.date, this.options, this.ref)
       this.plans.set(county, p)
     }
     return p
+  }
+
+  /**
+   * The results per firm: each plot's unit replaced by a result per tenant, the unit's in all but the firm's own
+   * identity, sector and sector category; a plot that cannot be rated as one makes each tenant invalid.
+   */
+  tenants(results: RatingResult[], split: PlotSplit): RatingResult[] {
+    const out: RatingResult[] = []
+    const each = (unit: PlotUnit, from: RatingResult | undefined) => {
+      const firms = unit.tenants.map((t) => ({ creditCode: t.creditCode, name: t.name }))
+      const rule = this.ref('plots', unit.rule)
+      for (const t of unit.tenants) {
+        const r = new RatingResult(t, this.sectorOf(t.industryCode), this.year)
+        if (from) {
+          for (const k of TENANT_FIELDS) (r as unknown as Record<string, unknown>)[k] = from[k]
+          if (from.method !== null) r.method = from.method
+          r.rules = [...from.rules, rule]
+        } else invalid(r, unit.problems.join('; '))
+        if ((r.problems as readonly unknown[]) !== EMPTY) r.problems = [...r.problems]
+        r.plot = { id: unit.id, firms, rule, figures: unit.unit.figures }
+        // The sector category is the firm's own (its furnaces, its products), not the plot's.
+        r.category = null
+        if (
+          this.countyCodes.has(t.county) &&
+          (this.options.trusted || !figureProblems(this.rulebook, t.figures))
+        ) {
+          const plan = this.planFor(t.county)
+          plan.resolver.use(t.figures, r.sector, t.industryCode)
+          const before = r.problems.length
+          this.categorise(r, plan, plan.resolver.resolver)
+          if (r.problems.length > before) r.status = 'invalid'
+        }
+        out.push(r)
+      }
+    }
+    for (const r of results) {
+      const unit = split.plots.get(r.enterprise)
+      if (unit) each(unit, r)
+      else out.push(r)
+    }
+    for (const unit of split.invalid) each(unit, undefined)
+    return out.sort((a, b) =>
+      a.creditCode < b.creditCode ? -1 : a.creditCode > b.creditCode ? 1 : 0,
+    )
   }
 
   /** Rates firm `k` as far as it can alone: everything but benchmarks, points and class. */
@@ -232,7 +281,7 @@ class Rating {
   }
 
   /** The sector category, from the sector tables: it applies whether or not the firm is in the evaluation's scope. */
-  private categorise(r: RatingResult, plan: CountyPlan, resolver: Resolver): void {
+  categorise(r: RatingResult, plan: CountyPlan, resolver: Resolver): void {
     const e = r.enterprise
     const { categoryRank, categoryLabel, categoryObjects } = this
     const tables = plan.tables.get(r.sector)!
@@ -407,6 +456,22 @@ class Rating {
     }
   }
 }
+
+/** What a tenant's result takes from its plot's unit (everything rated; not identity, sector or category). */
+const TENANT_FIELDS = [
+  'status',
+  'problems',
+  'group',
+  'adjustments',
+  'vetoes',
+  'rank',
+  'groupSize',
+  'initialClass',
+  'class',
+  'numbers',
+  'offset',
+  'peers',
+] as const
 
 type Resolver = CountyPlan['resolver']['resolver']
 type GroupPlan = NonNullable<ReturnType<CountyPlan['byGroup']['get']>>

@@ -25,6 +25,7 @@ export function resultToJson(r: RatingResult) {
     class: r.class,
     category: r.category,
     method: r.method,
+    plot: r.plot,
     trace: {
       indicators: r.indicators,
       adjustments: r.adjustments,

@@ -15,6 +15,7 @@ import {
   type Deadline,
   type Fund,
   type Measure,
+  type Plot,
   type Refund,
   type RuleFile,
   type Scoring,
@@ -475,5 +476,44 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
       seen.add(v.class)
     })
     return { ...m, origin }
+  },
+  plots(item, env) {
+    const { loc, path, origin, report, ctx } = env
+    const p = item as Plot
+    const byId = new Map(ctx.inputs.map((i) => [i.id, i]))
+    const plotInput = byId.get(p.plot)
+    if (!plotInput)
+      report(loc, [...path, 'plot'], `unknown input '${p.plot}'${suggest(p.plot, env.inputIds)}`)
+    else if (plotInput.type !== 'text')
+      report(
+        loc,
+        [...path, 'plot'],
+        `the plot is named by a text input; '${p.plot}' is a ${plotInput.type}`,
+      )
+    // Which kind of input each list takes: sums and extremes of numbers, `any` of flags, `same` of anything.
+    const kinds = {
+      sum: 'number',
+      min: 'number',
+      max: 'number',
+      any: 'flag',
+      same: undefined,
+    } as const
+    const listed = new Map<string, string>([[p.plot, 'plot']])
+    for (const list of ['sum', 'same', 'any', 'min', 'max'] as const)
+      p[list]?.forEach((id, j) => {
+        const at = [...path, list, j]
+        const input = byId.get(id)
+        if (!input) {
+          report(loc, at, `unknown input '${id}'${suggest(id, env.inputIds)}`)
+          return
+        }
+        const want = kinds[list]
+        if (want && input.type !== want)
+          report(loc, at, `'${id}' is a ${input.type} input; \`${list}\` takes ${want} inputs`)
+        const had = listed.get(id)
+        if (had) report(loc, at, `'${id}' is already in \`${had}\`: each input combines one way`)
+        listed.set(id, list)
+      })
+    return { ...p, origin }
   },
 }

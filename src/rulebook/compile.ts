@@ -238,6 +238,8 @@ function collectSymbols(
         `default '${d}' is not one of the values`,
       )
     }
+    // A text input is an identifier (a plot's number), not a figure a formula reads.
+    if (inp.type === 'text') continue
     symbols.set(
       inp.id,
       inp.type === 'category'
