@@ -5,6 +5,7 @@
 import type { Rulebook } from '../rulebook/compile.ts'
 import { creditCodeProblem } from './credit-code.ts'
 import type { Enterprise } from './enterprise.ts'
+import { plotConflicts } from './plots.ts'
 
 export interface CsvProblem {
   /** 1-based row as a spreadsheet shows it (the header is row 1). */
@@ -202,7 +203,12 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
     const id = columns[i]
     if (id && id !== h && rulebook.inputById.has(id)) headers.set(id, h)
   })
-  return { enterprises, problems, headers }
+  // Tenants of one plot give its area once each: rows that disagree are refused, every one of them.
+  const conflicts = plotConflicts(rulebook, enterprises, (input) => headers.get(input) ?? input)
+  if (conflicts.problems.length === 0) return { enterprises, problems, headers }
+  problems.push(...conflicts.problems)
+  problems.sort((a, b) => a.row - b.row)
+  return { enterprises: enterprises.filter((e) => !conflicts.rows.has(e.row)), problems, headers }
 }
 
 /** A credit code a file already gave in an earlier row is a problem of this row; a first one is remembered. */
