@@ -13,6 +13,7 @@ import { resultToJson } from '../src/rating/result-json.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
 import { createTestApp, principalOf } from './support/app.ts'
 import { edited, ningbo, ningboTexts, problemsOf } from './support/rulebook.ts'
+import { sessionCookie } from './support/session.ts'
 
 const firm = (
   code: string,
@@ -221,7 +222,7 @@ describe('a file whose tenants give one plot different areas', () => {
 })
 
 describe('an evaluation run', () => {
-  it('gives each tenant the plot’s class, stores one row per firm, and recomputes a tenant’s trace from the plot', () => {
+  it('gives each tenant the plot’s class, stores one row per firm, recomputes a tenant’s trace from the plot and shows it on the firm’s page', async () => {
     const t = createTestApp({ size: 20 })
     const bureau = principalOf(t, t.tokens.bureau)
     const header =
@@ -261,5 +262,30 @@ describe('an evaluation run', () => {
       expect(shown.trace.indicators.find((i) => i.id === 'tax_per_mu')!.value).toBe(1)
     }
     expect(t.services.evaluations.stored(run, row('91330206MA2P00007M')).plot).toBeNull()
+
+    // Published, the tenant's own page says which plot and firms it was rated with, in Chinese and in English.
+    const economy = principalOf(t, t.tokens.economy)
+    t.services.evaluations.notice(economy, id)
+    t.advanceDays(8)
+    t.services.evaluations.publish(economy, id)
+    const { token } = t.store.createToken('enterprise', tenants[1], 'test tenant', { by: 'test' })
+    const request = (path: string, init?: RequestInit) => t.app.request(path, init)
+    const cookie = await sessionCookie(request, token)
+    const zh = await (await request('/my', { headers: { cookie } })).text()
+    expect(zh).toMatch(
+      /id="my-plot"[^>]*>\s*本企业与同一宗地（宗地编号 <code>NB-BL-0001<\/code>）上的/,
+    )
+    expect(zh).toContain('<code>91330206MA2P000013</code>')
+    expect(zh).toContain('<code>91330206MA2P000039</code>')
+    expect(zh).not.toMatch(/id="my-plot"[^<]*<code>91330206MA2P000026/)
+    const en = await (await request('/my?lang=en', { headers: { cookie } })).text()
+    expect(en).toContain('shares land plot <code>NB-BL-0001</code> with')
+    const single = t.store.createToken('enterprise', '91330206MA2P00007M', 'test single', {
+      by: 'test',
+    })
+    const alone = await (
+      await request('/my', { headers: { cookie: await sessionCookie(request, single.token) } })
+    ).text()
+    expect(alone).not.toContain('my-plot')
   })
 })

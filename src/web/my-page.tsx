@@ -122,6 +122,7 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
           [say(lang, 'publishedAt'), inBeijing(lang, pub.run.publishedAt)],
         ]}
       />
+      {r.plot ? <PlotNote lang={lang} plot={r.plot} own={r.creditCode} /> : ''}
       <h3>{say(lang, 'indicators')}</h3>
       <Table
         id="my-indicators"
@@ -150,6 +151,34 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
         ])}
       />
     </section>
+  )
+}
+
+/** A tenant of a shared plot: rated with the plot's other firms, on the plot's summed figures (rating/plots). */
+function PlotNote(props: {
+  lang: Lang
+  plot: NonNullable<Published['result']['plot']>
+  own: string
+}) {
+  const { lang, plot } = props
+  const others = plot.firms.filter((f) => f.creditCode !== props.own)
+  const names = others.map((f, i) => (
+    <>
+      {i > 0 ? (lang === 'zh' ? '、' : ', ') : ''}
+      <Data>{f.name}</Data> (<code>{f.creditCode}</code>)
+    </>
+  ))
+  return lang === 'zh' ? (
+    <p id="my-plot">
+      本企业与同一宗地（宗地编号 <code>{plot.id}</code>）上的 {names} 合并评价：
+      各项指标按宗地合计数据计算（用地面积按宗地计一次），本企业取宗地的得分、排名和类别。
+    </p>
+  ) : (
+    <p id="my-plot">
+      Your enterprise shares land plot <code>{plot.id}</code> with {names} and was rated together
+      with them: each indicator is computed on the plot’s summed figures (its land area counted
+      once), and your score, rank and class are the plot’s.
+    </p>
   )
 }
 
