@@ -138,7 +138,7 @@ export function parseDepartmentCsv(
         if (p) problems.push({ row: rowNo, column: header[i], message: p })
         r.creditCode = v
       } else if (col !== 'name' && v !== '') {
-        const cell = parseFigureCell(rulebook.inputById.get(col)!, v)
+        const cell = parseFigureCell(rulebook.inputById.get(col)!, v, rulebook)
         if ('message' in cell)
           problems.push({ row: rowNo, column: header[i], message: cell.message })
         else r.figures[col] = cell.value

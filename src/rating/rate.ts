@@ -30,6 +30,7 @@ import {
   RatingResult,
   TAIL,
 } from './result.ts'
+import { countyProblem, zoneOf } from './units.ts'
 
 export { createResolver, figureProblems, makeResolver, sectorOf } from './plan.ts'
 export {
@@ -181,6 +182,7 @@ class Rating {
         if (from) {
           for (const k of TENANT_FIELDS) (r as unknown as Record<string, unknown>)[k] = from[k]
           if (from.method !== null) r.method = from.method
+          if (from.zone !== null) r.zone = from.zone
           r.rules = [...from.rules, rule]
         } else invalid(r, unit.problems.join('; '))
         if ((r.problems as readonly unknown[]) !== EMPTY) r.problems = [...r.problems]
@@ -224,6 +226,9 @@ class Rating {
       r.problems = bad
       return
     }
+    const unit = zoneOf(this.rulebook, e, `${this.year}-12-31`)
+    if ('problem' in unit) return invalid(r, unit.problem)
+    if (unit.zone !== null) r.zone = unit.zone
     const plan = this.planFor(e.county)
     if (plan.method !== null) r.method = plan.method
     plan.resolver.use(e.figures, r.sector, e.industryCode)
@@ -400,11 +405,13 @@ class Rating {
     const scheme = gp.scheme!
     // Ranked within an industry group (the scheme's `industries`): one context per group and industry group.
     const industry = scheme.industries ? this.industryOf(scheme, e.industryCode) : ''
-    const ctxKey = scheme.industries ? `${group.id}|${industry}` : group.id
+    // A zone's firms are benchmarked and ranked alone, as a county with its own method is: keys begin with it.
+    const z = r.zone === null ? '' : `zone:${r.zone}/`
+    const ctxKey = z + (scheme.industries ? `${group.id}|${industry}` : group.id)
     let ctx: PeerContext | undefined = bySector.get(ctxKey)
     if (!ctx) {
       // A county's own method ranks and benchmarks its firms alone, whatever `over` says: its keys begin with it.
-      const m = plan.method === null ? '' : `${plan.method}/`
+      const m = (plan.method === null ? '' : `${plan.method}/`) + z
       const rankKey = `${m}${scheme.id}|${dims(scheme.over, e.county, sector, group.id, industry)}`
       let rank = ranks.get(rankKey)
       if (!rank) {
@@ -572,17 +579,4 @@ function problem(r: RatingResult, err: unknown, prefix: string): void {
   if (!(err instanceof FormulaEvalError)) throw err
   if ((r.problems as readonly unknown[]) === EMPTY) r.problems = []
   r.problems.push(prefix + err.message)
-}
-
-/** Why `county` rates nothing on `date`: no county of the rulebook, or one that did not exist on that day. */
-function countyProblem(rulebook: Rulebook, county: string, date: string): string {
-  const c = rulebook.meta.counties.find((x) => x.code === county)
-  const city = rulebook.meta.jurisdiction.name
-  if (!c) return `county '${county}' is not a county of ${city}`
-  const span = `${c.from ? `from ${c.from}` : ''}${c.from && c.to ? ' ' : ''}${c.to ? `until ${c.to}` : ''}`
-  const now = countiesOn(rulebook.meta.counties, date)
-    .filter((x) => x.name.slice(0, 2) === c.name.slice(0, 2))
-    .map((x) => ` (on ${date}: ${x.code} ${x.name})`)
-    .join('')
-  return `county '${county}' (${c.name}) was a county of ${city} only ${span}, not on ${date}${now}`
 }

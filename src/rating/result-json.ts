@@ -26,6 +26,7 @@ export function resultToJson(r: RatingResult) {
     category: r.category,
     method: r.method,
     plot: r.plot,
+    zone: r.zone,
     trace: {
       indicators: r.indicators,
       adjustments: r.adjustments,

@@ -164,6 +164,8 @@ export class RatingResult {
    * prototype) for a firm rated alone.
    */
   declare plot: PlotTrace | null
+  /** The zone (an evaluation unit that is no division, `rulebook.zones`) the firm was ranked in; null: its county. */
+  declare zone: string | null
   /** @internal the slab holding this result's numbers (set once it is rated) and its offset in it */
   numbers: Float64Array | null = null
   /** @internal */
@@ -259,6 +261,7 @@ export class RatingResult {
 
 RatingResult.prototype.method = null
 RatingResult.prototype.plot = null
+RatingResult.prototype.zone = null
 
 export interface PeerContext {
   plan: ScoringPlan

@@ -380,6 +380,9 @@ export const countiesOn = <C extends { from?: string; to?: string }>(
 ): C[] => counties.filter((c) => (!c.from || c.from <= date) && (!c.to || date < c.to))
 
 /** The prefix a county's override ids begin with: its slug, else `c` and its code (no county can take another's). */
+/** The text input naming the zone (an evaluation unit of `rulebook.zones`) a firm is rated in; blank: its county. */
+export const ZONE_INPUT = 'zone'
+
 export const countyPrefix = (c: { code: string; slug?: string }) => c.slug ?? `c${c.code}`
 
 export const MetaSchema = z.strictObject({
@@ -447,6 +450,25 @@ export const MetaSchema = z.strictObject({
   source: SourceSchema,
   /** The departments that apply measures (see `measures`); a rulebook without measures may leave them out. */
   departments: z.array(DepartmentSchema).default([]),
+  /**
+   * Evaluation units that are not administrative divisions (功能区: 甬政办发〔2014〕235号 二(一) has 杭州湾新区, 保税区,
+   * 大榭 and 高新区 rate their own firms): a firm whose `zone` input names one, in the county the zone lies in, is
+   * benchmarked and ranked with the zone's firms alone, as a county with its own method is.
+   */
+  zones: z
+    .array(
+      z.strictObject({
+        id: IdSchema,
+        name: z.string().min(1),
+        /** The county (code) the zone lies in: its firms are entered under it and rated by its rules. */
+        county: CountyCodeSchema,
+        from: DateSchema.optional(),
+        to: DateSchema.optional(),
+        note: z.string().optional(),
+        source: SourceSchema,
+      }),
+    )
+    .default([]),
 })
 
 /** One file of a city rulebook: any subset of the sections (the `rulebook` meta in exactly one file). */

@@ -42,6 +42,10 @@ export const RatingResultSchema = z
         description:
           'the land plot the firm shares (租赁厂房, 多家企业共用一宗地) and was rated with as one unit: its id, its tenants, the plot rule, and the figures the plot was rated on (summed, the plot’s area once); null for a firm rated alone; absent in results stored before plots',
       }),
+    zone: nullable(z.string()).optional().openapi({
+      description:
+        'the zone (an evaluation unit that is not an administrative division, e.g. 杭州湾新区) the firm was benchmarked and ranked in; null: its county',
+    }),
     trace: z.object({
       indicators: z.array(
         z.object({
