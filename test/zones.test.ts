@@ -4,13 +4,15 @@
  * ranked with the zone's firms alone; a zone that is unknown, not yet a unit, or in another county is refused.
  */
 import { describe, expect, it } from 'vitest'
+import { withCheckChar } from '../src/enterprise/credit-code.ts'
 import { parseEnterprisesCsv } from '../src/enterprise/csv.ts'
 import type { Enterprise } from '../src/enterprise/enterprise.ts'
 import { rate } from '../src/rating/rate.ts'
+import { createTestApp, principalOf } from './support/app.ts'
 import { edited, ningbo, problemsOf } from './support/rulebook.ts'
 
 const firm = (n: number, tax: number, zone?: string, county = '330206'): Enterprise => ({
-  creditCode: `9133020600000000${String(n).padStart(2, '0')}`,
+  creditCode: withCheckChar(`9133020600000${String(n).padStart(4, '0')}`),
   name: `企业${n}`,
   county,
   industryCode: '1711',
@@ -99,6 +101,44 @@ describe('a zone rates its own firms', () => {
   })
 })
 
+describe('an evaluation run', () => {
+  it('ranks a zone’s firms alone and recomputes their stored trace in the zone', () => {
+    const t = createTestApp({ size: 20 })
+    const bureau = principalOf(t, t.tokens.bureau)
+    const header =
+      'credit_code,name,county_code,industry_code,zone,land_mu,tax,electricity_kwh,above_scale'
+    const lines = beilun().map((e) =>
+      [
+        e.creditCode,
+        e.name,
+        e.county,
+        e.industryCode,
+        e.figures.zone ?? '',
+        10,
+        e.figures.tax,
+        1_000_000,
+        'false',
+      ].join(','),
+    )
+    t.services.enterprises.importCsv(
+      bureau,
+      new TextEncoder().encode([header, ...lines].join('\n')),
+      2025,
+      false,
+    )
+    const { id } = t.services.evaluations.run(principalOf(t, t.tokens.economy), 2025)
+    const run = t.store.getRun(id)
+    const zoneFirm = t.store.runResult(id, beilun()[7].creditCode)!
+    expect([zoneFirm.rank, zoneFirm.groupSize, zoneFirm.class]).toEqual([1, 3, 'A'])
+    const shown = t.services.evaluations.stored(run, zoneFirm)
+    expect(shown.zone).toBe('bonded_zone')
+    expect(shown.trace.indicators.find((i) => i.id === 'tax_per_mu')!.benchmark).toBe(0.2)
+    expect(
+      t.services.evaluations.stored(run, t.store.runResult(id, beilun()[0].creditCode)!).zone,
+    ).toBeNull()
+  })
+})
+
 describe('zones are checked where they are written', () => {
   it('names the file, line and field of a zone in an unknown county, and of zones with no zone input', () => {
     const bad = problemsOf(
@@ -117,7 +157,9 @@ describe('zones are checked where they are written', () => {
     )
     // The plot rule's `same: [… zone]` names it too.
     expect(noInput).toHaveLength(2)
-    expect(noInput[1]).toMatch(/unknown input 'zone'; did you mean 'zone_x'\? \(at plots\.0\.same\.2\)$/)
+    expect(noInput[1]).toMatch(
+      /unknown input 'zone'; did you mean 'zone_x'\? \(at plots\.0\.same\.2\)$/,
+    )
     expect(noInput[0]).toMatch(
       /zones need a text input 'zone' naming each firm's zone \(blank: none\) \(at rulebook\.zones\)$/,
     )
