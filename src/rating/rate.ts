@@ -227,7 +227,10 @@ class Rating {
       return
     }
     const unit = zoneOf(this.rulebook, e, `${this.year}-12-31`)
-    if ('problem' in unit) return invalid(r, unit.problem)
+    if ('problem' in unit) {
+      invalid(r, unit.problem)
+      return
+    }
     if (unit.zone !== null) r.zone = unit.zone
     const plan = this.planFor(e.county)
     if (plan.method !== null) r.method = plan.method
