@@ -156,7 +156,8 @@ export function collectSections(
 
 /** What a `when` may use, said after an unknown variable in one. */
 function whenMayUse(ctx: CheckContext): string {
-  const inputs = ctx.inputs.map((i) => i.id)
+  // A text input (a plot's or zone's id) is no figure a formula may read.
+  const inputs = ctx.inputs.filter((i) => i.type !== 'text').map((i) => i.id)
   const shown =
     inputs.slice(0, 12).join(', ') + (inputs.length > 12 ? ` and ${inputs.length - 12} more` : '')
   return `. A \`when\` may use: the inputs (${shown}); the indicators; \`${EVALUATION_YEAR}\` (groups, adjustments, vetoes); \`${SECTOR}\`, compared with a sector id (${ctx.sectors.map((x) => x.id).join(', ')}), and \`industry_in("C31", "3391", …)\` with GB/T 4754 prefixes (where a firm is rated)`
