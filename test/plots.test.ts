@@ -221,6 +221,24 @@ describe('a file whose tenants give one plot different areas', () => {
   })
 })
 
+describe('the rules page', () => {
+  it('shows how the tenants of one plot are rated, in Chinese and in English', async () => {
+    const t = createTestApp({ size: 20 })
+    const request = (path: string, init?: RequestInit) => t.app.request(path, init)
+    const cookie = await sessionCookie(request, t.tokens.bureau)
+    const zh = await (await request('/rules', { headers: { cookie } })).text()
+    const section = (html: string) => html.slice(html.indexOf('<section id="plots">'))
+    expect(section(zh)).toContain('同一宗地上的企业合并为一个评价单元，各企业取该单元的评价结果')
+    expect(section(zh)).toMatch(
+      /宗地数据（计一次，各租户须一致）<\/td><td>(<[^>]+>)*用地面积、租赁企业（名下无工业用地）/,
+    )
+    const en = await (await request('/rules?lang=en', { headers: { cookie } })).text()
+    expect(section(en)).toContain(
+      'the firms on one plot are rated as one unit, and each gets its result',
+    )
+  })
+})
+
 describe('an evaluation run', () => {
   it('gives each tenant the plot’s class, stores one row per firm, recomputes a tenant’s trace from the plot and shows it on the firm’s page', async () => {
     const t = createTestApp({ size: 20 })
