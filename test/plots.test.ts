@@ -307,3 +307,17 @@ describe('an evaluation run', () => {
     expect(alone).not.toContain('my-plot')
   })
 })
+
+describe('a credit code given twice', () => {
+  it('leaves its plot as single firms, and rating refuses the duplicate', () => {
+    const pop = beilun()
+    pop.push({ ...pop[1], figures: { ...pop[1].figures, plot: '' } })
+    const results = rate(pop, ningbo(), 2024)
+    const dup = results.filter((r) => r.creditCode === pop[1].creditCode)
+    expect(dup.map((r) => r.status).sort()).toEqual(['invalid', 'rated'])
+    expect(dup.find((r) => r.status === 'invalid')!.problems).toEqual([
+      `duplicate credit code ${pop[1].creditCode} in the population`,
+    ])
+    expect(results.every((r) => r.plot === null)).toBe(true)
+  })
+})

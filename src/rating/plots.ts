@@ -40,7 +40,8 @@ function ruleFor(rulebook: Rulebook, county: string, date: string, preview?: str
 
 /**
  * Splits `population` into single firms and shared plots. Undefined when no plot rule is in force anywhere (the
- * population is rated as given). A firm whose credit code appears twice is left single (rating refuses it).
+ * population is rated as given). A plot with a credit code given twice is left as single firms (rating refuses the
+ * duplicate).
  */
 export function splitPlots(
   population: readonly Enterprise[],
@@ -53,9 +54,10 @@ export function splitPlots(
     rulebook.overrides.some((o) => (o.add.plots?.length ?? 0) + (o.replace.plots?.length ?? 0) > 0)
   if (!hasRule) return undefined
   const rules = new Map<string, PlotC | undefined>()
-  const seen = new Map<string, number>()
-  for (const e of population) seen.set(e.creditCode, (seen.get(e.creditCode) ?? 0) + 1)
   const byPlot = new Map<string, { rule: PlotC; id: string; tenants: Enterprise[] }>()
+  // Credit codes of firms on a plot, and those seen twice anywhere (left single: rating refuses a duplicate).
+  const onPlot = new Set<string>()
+  const twice = new Set<string>()
   for (const e of population) {
     let rule = rules.get(e.county)
     if (!rules.has(e.county)) {
@@ -63,7 +65,9 @@ export function splitPlots(
       rules.set(e.county, rule)
     }
     const id = rule && e.figures[rule.plot]
-    if (typeof id !== 'string' || id.trim() === '' || seen.get(e.creditCode)! > 1) continue
+    if (typeof id !== 'string' || id.trim() === '') continue
+    if (onPlot.has(e.creditCode)) twice.add(e.creditCode)
+    onPlot.add(e.creditCode)
     const key = `${rule!.plot}\u0000${id.trim()}`
     let p = byPlot.get(key)
     if (!p) {
@@ -75,8 +79,15 @@ export function splitPlots(
   const plots = new Map<Enterprise, PlotUnit>()
   const invalid: PlotUnit[] = []
   const tenantOf = new Set<Enterprise>()
+  if (byPlot.size === 0) return undefined
+  // Only where some firm is on a plot: one more pass for a code given both on a plot and off it.
+  for (const e of population) {
+    const id = rules.get(e.county) && e.figures[rules.get(e.county)!.plot]
+    if ((typeof id !== 'string' || id.trim() === '') && onPlot.has(e.creditCode))
+      twice.add(e.creditCode)
+  }
   for (const p of byPlot.values()) {
-    if (p.tenants.length < 2) continue
+    if (p.tenants.length < 2 || p.tenants.some((t) => twice.has(t.creditCode))) continue
     p.tenants.sort((a, b) => (a.creditCode < b.creditCode ? -1 : 1))
     const unit = combine(rulebook, p.rule, p.id, p.tenants, options.trusted === true)
     if (unit.problems.length > 0) invalid.push(unit)
