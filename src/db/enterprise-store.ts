@@ -489,7 +489,7 @@ export class EnterpriseStore {
            SELECT credit_code AS creditCode, version, data FROM figure_versions
              WHERE year = @year AND json_extract(data, @path) = @id`,
       )
-      .all({ year, path: `$.${input}`, id }) as {
+      .all({ year, path: `$."${input}"`, id }) as {
       creditCode: string
       version: number
       data: string
