@@ -10,6 +10,7 @@ import type { Enterprise } from '../src/enterprise/enterprise.ts'
 import { rate } from '../src/rating/rate.ts'
 import { createTestApp, principalOf } from './support/app.ts'
 import { edited, ningbo, problemsOf } from './support/rulebook.ts'
+import { sessionCookie } from './support/session.ts'
 
 const firm = (n: number, tax: number, zone?: string, county = '330206'): Enterprise => ({
   creditCode: withCheckChar(`9133020600000${String(n).padStart(4, '0')}`),
@@ -102,7 +103,7 @@ describe('a zone rates its own firms', () => {
 })
 
 describe('an evaluation run', () => {
-  it('ranks a zone’s firms alone and recomputes their stored trace in the zone', () => {
+  it('ranks a zone’s firms alone, recomputes their stored trace in the zone and names it on the firm’s page', async () => {
     const t = createTestApp({ size: 20 })
     const bureau = principalOf(t, t.tokens.bureau)
     const header =
@@ -136,6 +137,27 @@ describe('an evaluation run', () => {
     expect(
       t.services.evaluations.stored(run, t.store.runResult(id, beilun()[0].creditCode)!).zone,
     ).toBeNull()
+
+    // Published, the firm's own page names its zone beside its county.
+    const economy = principalOf(t, t.tokens.economy)
+    t.services.evaluations.notice(economy, id)
+    t.advanceDays(8)
+    t.services.evaluations.publish(economy, id)
+    const request = (path: string, init?: RequestInit) => t.app.request(path, init)
+    const page = async (code: string, lang: string) => {
+      const { token } = t.store.createToken('enterprise', code, 'test', { by: 'test' })
+      const cookie = await sessionCookie(request, token)
+      const html = await (await request(`/my?lang=${lang}`, { headers: { cookie } })).text()
+      const at = html.indexOf('id="my-county"')
+      return html.slice(at, html.indexOf('</span>', html.indexOf('</span>', at) + 1))
+    }
+    expect(await page(beilun()[7].creditCode, 'zh')).toMatch(
+      /北仑区（<[^>]+>保税区<\/[^>]+>，单独评价排名）/,
+    )
+    expect(await page(beilun()[7].creditCode, 'en')).toContain(
+      'rated and ranked as a unit of its own',
+    )
+    expect(await page(beilun()[0].creditCode, 'zh')).not.toContain('单独评价排名')
   })
 })
 

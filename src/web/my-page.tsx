@@ -96,7 +96,7 @@ function monthlyCosts(services: Services, p: Principal, code: string, year: numb
   })
 }
 
-function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
+function ResultSheet(props: { lang: Lang; pub: Published; name: string; zone?: string }) {
   const { lang, pub } = props
   const r = pub.result
   return (
@@ -112,7 +112,19 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
         items={[
           [say(lang, 'firm'), <Data>{props.name}</Data>],
           [say(lang, 'code'), <code>{r.creditCode}</code>],
-          [say(lang, 'county'), countyLabel(lang, r.county)],
+          [
+            say(lang, 'county'),
+            <span id="my-county">
+              {countyLabel(lang, r.county)}
+              {props.zone ? (
+                <>
+                  {lang === 'zh' ? '（' : ' ('}
+                  <Data>{props.zone}</Data>
+                  {lang === 'zh' ? '，单独评价排名）' : ', rated and ranked as a unit of its own)'}
+                </>
+              ) : null}
+            </span>,
+          ],
           [say(lang, 'year'), String(r.year)],
           [
             say(lang, 'score'),
@@ -322,7 +334,18 @@ export function MyPage(props: {
         </a>
       </p>
       {pub ? (
-        <ResultSheet lang={lang} pub={pub} name={name} />
+        <ResultSheet
+          lang={lang}
+          pub={pub}
+          name={name}
+          zone={
+            pub.result.zone
+              ? services.rulebooks
+                  .active()
+                  .rulebook.meta.zones.find((z) => z.id === pub.result.zone)?.name
+              : undefined
+          }
+        />
       ) : (
         <p id="no-result">{say(lang, 'noResult')}</p>
       )}
