@@ -224,7 +224,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'replace:\n  targets:\n    - { id: x, label: x, from: 2024-07-01, metric: enterprises_closed, value: 1, unit: 家, source: { document: x } }\n',
         ),
       expected: [
-        "counties/cixi-2024-electricity.yaml:14:3: section 'targets' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments, measures, groups, indicators, scoring, vetoes, classes) (at replace.targets)",
+        "counties/cixi-2024-electricity.yaml:14:3: section 'targets' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments, measures, groups, indicators, scoring, vetoes, classes, plots) (at replace.targets)",
       ],
     },
     {
@@ -532,7 +532,7 @@ describe('mujun rules check', () => {
     const before = listing()
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
-    expect(out[0]).toMatch(/ningbo: ok — 9 files, 39 inputs/)
+    expect(out[0]).toMatch(/ningbo: ok — 9 files, 41 inputs/)
     // It wrote rulebook.schema.json into the folder it checked (issue "The evaluation as Zhejiang runs it").
     expect(listing()).toEqual(before)
     expect(existsSync(join(dir, 'rulebook.schema.json'))).toBe(false)

@@ -25,6 +25,7 @@ import {
   putToNotice,
 } from './evaluation-rules.ts'
 import { can, inScope, ownCounty, ownCreditCode } from './permissions.ts'
+import { ratedWith } from './plot-tenants.ts'
 import type { RulebookService } from './rulebooks.ts'
 import { runMethods } from './run-method.ts'
 
@@ -396,22 +397,21 @@ export class EvaluationService {
     const rulebook = this.rulebooks.ofRun(run.rulebookVersionId, run.overrideRevision)
     const frame = this.frameOf(run.id)
     if (!frame) throw fail('the run has no stored peer statistics')
-    const own = ownOf(row, true)
-    const [r] = rate(
-      [
-        {
-          creditCode: row.creditCode,
-          name: row.name,
-          county: row.county,
-          industryCode: row.industryCode,
-          figures,
-          figuresVersion: row.figuresVersion,
-        },
-      ],
-      rulebook,
-      run.year,
-      { trusted: true, against: { ...frame, own } },
-    )
+    const firm = {
+      creditCode: row.creditCode,
+      name: row.name,
+      county: row.county,
+      industryCode: row.industryCode,
+      figures,
+      figuresVersion: row.figuresVersion,
+    }
+    // A tenant of a shared plot is rated again with the plot's other tenants, as the run rated it.
+    const { population, unitRow } = ratedWith(this.store, rulebook, run, row, firm)
+    const own = ownOf(unitRow, true)
+    const r = rate(population, rulebook, run.year, {
+      trusted: true,
+      against: { ...frame, own },
+    }).find((x) => x.creditCode === row.creditCode)!
     const points = r.points()
     const stored = row.points
       ? new Float64Array(new Uint8Array(row.points).buffer)

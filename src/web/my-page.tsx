@@ -98,7 +98,7 @@ function monthlyCosts(services: Services, p: Principal, code: string, year: numb
   })
 }
 
-function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
+function ResultSheet(props: { lang: Lang; pub: Published; name: string; zone?: string }) {
   const { lang, pub } = props
   const r = pub.result
   return (
@@ -114,7 +114,19 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
         items={[
           [say(lang, 'firm'), <Data>{props.name}</Data>],
           [say(lang, 'code'), <code>{r.creditCode}</code>],
-          [say(lang, 'county'), countyLabel(lang, r.county)],
+          [
+            say(lang, 'county'),
+            <span id="my-county">
+              {countyLabel(lang, r.county)}
+              {props.zone ? (
+                <>
+                  {lang === 'zh' ? '（' : ' ('}
+                  <Data>{props.zone}</Data>
+                  {lang === 'zh' ? '，单独评价排名）' : ', rated and ranked as a unit of its own)'}
+                </>
+              ) : null}
+            </span>,
+          ],
           [say(lang, 'year'), String(r.year)],
           [
             say(lang, 'score'),
@@ -130,6 +142,7 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
           [say(lang, 'publishedAt'), inBeijing(lang, pub.run.publishedAt)],
         ]}
       />
+      {r.plot ? <PlotNote lang={lang} plot={r.plot} own={r.creditCode} /> : ''}
       <h3>{say(lang, 'indicators')}</h3>
       <Table
         id="my-indicators"
@@ -157,6 +170,34 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
       />
       <MinMaxHint lang={lang} items={r.trace.indicators} />
     </section>
+  )
+}
+
+/** A tenant of a shared plot: rated with the plot's other firms, on the plot's summed figures (rating/plots). */
+function PlotNote(props: {
+  lang: Lang
+  plot: NonNullable<Published['result']['plot']>
+  own: string
+}) {
+  const { lang, plot } = props
+  const others = plot.firms.filter((f) => f.creditCode !== props.own)
+  const names = others.map((f, i) => (
+    <>
+      {i > 0 ? (lang === 'zh' ? '、' : ', ') : ''}
+      <Data>{f.name}</Data> (<code>{f.creditCode}</code>)
+    </>
+  ))
+  return lang === 'zh' ? (
+    <p id="my-plot">
+      本企业与同一宗地（宗地编号 <code>{plot.id}</code>）上的 {names} 合并评价：
+      各项指标按宗地合计数据计算（用地面积按宗地计一次），本企业取宗地的得分、排名和类别。
+    </p>
+  ) : (
+    <p id="my-plot">
+      Your enterprise shares land plot <code>{plot.id}</code> with {names} and was rated together
+      with them: each indicator is computed on the plot’s summed figures (its land area counted
+      once), and your score, rank and class are the plot’s.
+    </p>
   )
 }
 
@@ -300,7 +341,18 @@ export function MyPage(props: {
         </a>
       </p>
       {pub ? (
-        <ResultSheet lang={lang} pub={pub} name={name} />
+        <ResultSheet
+          lang={lang}
+          pub={pub}
+          name={name}
+          zone={
+            pub.result.zone
+              ? services.rulebooks
+                  .active()
+                  .rulebook.meta.zones.find((z) => z.id === pub.result.zone)?.name
+              : undefined
+          }
+        />
       ) : (
         <p id="no-result">{say(lang, 'noResult')}</p>
       )}
