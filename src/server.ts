@@ -14,6 +14,7 @@ import { listenForJobs, runPrimary, workerFetch } from './cluster.ts'
 import { createDb } from './db/client.ts'
 import { Store } from './db/store.ts'
 import { type DemoTokens, seedDemo } from './demo/seed.ts'
+import { AUTH_FAILURE_LIMIT, AuthFailureLimiter } from './edge-shared/auth-limiter.ts'
 import { parseEnv } from './env.ts'
 import { formatRuleProblem, RulebookError } from './errors.ts'
 import { createApp } from './mount.ts'
@@ -44,6 +45,9 @@ async function serveWorker() {
     maxBodyBytes: env.MAX_BODY_BYTES,
     maxImportBytes: env.MAX_IMPORT_BYTES,
     cookieSecure: env.COOKIE_SECURE,
+    // Each worker counts its own failed logins: a client's connections spread over the workers, so each allows
+    // its share of the limit and a client gets the limit in all, not the limit at each worker.
+    authLimiter: new AuthFailureLimiter(Math.ceil(AUTH_FAILURE_LIMIT / env.WORKERS)),
   })
   const secret = env.MUJUN_WORKER_SECRET
   if (env.MUJUN_JOB_PROCESS)

@@ -184,6 +184,70 @@ describe('the preview of a county method', () => {
   })
 })
 
+describe('a county method that fails a method check', () => {
+  let g: TestApp
+  beforeAll(() => {
+    g = createTestApp({ size: 60, clockStart: '2024-12-20T00:00:00Z' })
+  })
+
+  it('refuses a method that fails a method check (a group left unclassed) when it is proposed or edited, storing nothing', async () => {
+    const gap = (text: string) =>
+      text.replace(
+        'groups: [above_scale, below_scale, below_scale_small, tenant_firms]',
+        'groups: [above_scale, below_scale, below_scale_small]',
+      )
+    const draft = JIANGBEI.replace(/ {2}submitted:.*\n {2}approval:.*\n {2}filing:.*\n/, '')
+      .replace('status: filed', 'status: draft')
+      .replaceAll('jiangbei_test_method', 'cixi_2024_gap')
+      .replace('county: "330205"', 'county: "330282"')
+      .replaceAll('2024-05-01', '2024-12-21')
+    expect(gap(draft)).not.toBe(draft)
+    const words =
+      /^counties\/cixi_2024_gap\.yaml:\d+:\d+: class scheme 'class_by_rank' leaves out group 'tenant_firms', and no other class scheme takes it on 2024-12-21: its firms could not be classed \(at replace\.classes\.0\.groups\)$/
+    const ids = async () =>
+      (
+        (await (await call(g.app, 'GET', '/v1/overrides', { token: g.tokens.county })).json()) as {
+          overrides: { id: string }[]
+        }
+      ).overrides.map((o) => o.id)
+    const before = await ids()
+    // Proposed: refused with the check's words, and no override is stored.
+    const proposed = await call(g.app, 'POST', '/v1/overrides', {
+      token: g.tokens.county,
+      body: { text: gap(draft) },
+    })
+    expect(proposed.status).toBe(422)
+    const refusal = (await proposed.json()) as { code: string; errors: { message: string }[] }
+    expect(refusal.code).toBe('RULEBOOK_INVALID')
+    expect(refusal.errors.map((e) => e.message)).toEqual([expect.stringMatching(words)])
+    expect(await ids()).toEqual(before)
+    // A sound draft edited into the same gap: refused, and the draft keeps its text.
+    expect(
+      (
+        await call(g.app, 'POST', '/v1/overrides', {
+          token: g.tokens.county,
+          body: { text: draft },
+        })
+      ).status,
+    ).toBe(201)
+    const read = await call(g.app, 'GET', '/v1/overrides/cixi_2024_gap', { token: g.tokens.county })
+    const stored = ((await read.json()) as { text: string }).text
+    const edited = await call(g.app, 'PUT', '/v1/overrides/cixi_2024_gap', {
+      token: g.tokens.county,
+      body: { text: gap(draft) },
+      headers: { 'if-match': read.headers.get('etag')! },
+    })
+    expect(edited.status).toBe(422)
+    expect(
+      ((await edited.json()) as { errors: { message: string }[] }).errors.map((e) => e.message),
+    ).toEqual([expect.stringMatching(words)])
+    const after = await call(g.app, 'GET', '/v1/overrides/cixi_2024_gap', {
+      token: g.tokens.county,
+    })
+    expect(((await after.json()) as { text: string }).text).toBe(stored)
+  })
+})
+
 describe('a county method through propose → approve → file, then an evaluation', () => {
   let t: TestApp
   beforeAll(() => {
@@ -282,6 +346,36 @@ describe('a county method through propose → approve → file, then an evaluati
     }
     expect(await methodOf(moved[0].creditCode)).toBe('cixi_2024_method')
     expect(await methodOf(other[0].creditCode)).toBeNull()
+    // The results list and the firm's own result page name the method too, in both languages.
+    const rowOf = (html: string, code: string) => {
+      const at = html.indexOf(`<code>${code}</code>`)
+      expect(at, code).toBeGreaterThan(0)
+      return html.slice(at, html.indexOf('</tr>', at))
+    }
+    const economyCookie = await sessionCookie(request, t.tokens.economy)
+    const enterpriseCookie = await sessionCookie(request, t.tokens.enterprise)
+    for (const [lang, head, county, city] of [
+      ['zh', '>评价办法</th>', '本县（市、区）评价办法', '全市统一评价办法'],
+      ['en', '>Method</th>', 'The county’s own method', 'The city’s method'],
+    ]) {
+      const list = await (
+        await request(`/evaluation/notice-list?run=${run.id}&lang=${lang}`, {
+          headers: { cookie: economyCookie },
+        })
+      ).text()
+      const table = list.slice(list.indexOf('id="notice-list"'))
+      expect(table.slice(0, table.indexOf('</thead>'))).toContain(head)
+      expect(rowOf(list, moved[0].creditCode)).toContain(
+        `<span data-method="cixi_2024_method">${county} <code>cixi_2024_method</code></span>`,
+      )
+      expect(rowOf(list, other[0].creditCode)).toContain(`<span data-method="city">${city}</span>`)
+      const my = await (
+        await request(`/my?lang=${lang}`, { headers: { cookie: enterpriseCookie } })
+      ).text()
+      expect(my).toContain(
+        `<span id="my-method"><span data-method="cixi_2024_method">${county} <code>cixi_2024_method</code></span></span>`,
+      )
+    }
   })
   it('a city change that would leave a county method on record unable to class a group is refused, naming it', async () => {
     const shares = JIANGBEI.replace(/ {2}submitted:.*\n {2}approval:.*\n {2}filing:.*\n/, '')
@@ -368,5 +462,83 @@ classes:
     expect((await act('approve', t.tokens.bureau, { ref: '甬政函〔2024〕测试3号' })).status).toBe(
       200,
     )
+  })
+})
+
+describe('a firm rated by min–max scoring sees the peers’ minimum labelled as such', () => {
+  it('its result page heads and labels the min–max benchmark as the peers’ minimum, not 基准值', async () => {
+    const t = createTestApp({ size: 300, clockStart: '2024-12-20T00:00:00Z' })
+    const code = t.tokens.creditCode
+    const row = t.store.runResults(t.store.publishedRun(2024)!.id, { county: '330282' })
+    const group = row.find((r) => r.creditCode === code)!.group!
+    const { rulebook } = t.services.rulebooks.active()
+    const scoring = resolve(rulebook, '330282', '2024-12-31').sections.scoring.find(
+      (s) => s.group === group,
+    )!
+    // The demo firm's group scored as before, but its first item on min–max over county × group.
+    const items = scoring.items.map((it, k) =>
+      JSON.stringify(
+        k === 0
+          ? {
+              indicator: it.indicator,
+              weight: it.weight,
+              benchmark: { peer: 'min-max', over: ['county', 'group'], base: 20, span: 80 },
+            }
+          : {
+              indicator: it.indicator,
+              weight: it.weight,
+              benchmark: it.benchmark,
+              cap: 3,
+              floor: 0,
+            },
+      ),
+    )
+    const text = `override:
+  id: cixi_2024_minmax
+  county: "330282"
+  label: 慈溪市评分（测试用：最小–最大法）
+  status: draft
+  from: 2024-12-21
+  note: test fixture; the method is invented
+  source: { document: 测试用县级评价办法（虚构） }
+replace:
+  scoring:
+    - id: ${scoring.id}
+      label: 测试用评分（最小–最大法）
+      from: 2024-12-21
+      group: ${group}
+      source: { document: 测试用县级评价办法（虚构） }
+      items:
+${items.map((i) => `        - ${i}`).join('\n')}
+`
+    const proposed = await call(t.app, 'POST', '/v1/overrides', {
+      token: t.tokens.county,
+      body: { text },
+    })
+    expect(proposed.status, await proposed.clone().text()).toBe(201)
+    const act = (action: string, token: string, body: Record<string, string> = {}) =>
+      call(t.app, 'POST', `/v1/overrides/cixi_2024_minmax/${action}`, { token, body })
+    expect((await act('submit', t.tokens.county)).status).toBe(200)
+    expect((await act('approve', t.tokens.bureau, { ref: '甬政函〔2024〕测试号' })).status).toBe(
+      200,
+    )
+    expect((await act('file', t.tokens.county, { ref: '浙发改备〔2024〕测试号' })).status).toBe(200)
+    const economy = principalOf(t, t.tokens.economy)
+    const run = t.services.evaluations.run(economy, 2024)
+    t.services.evaluations.notice(economy, run.id)
+    t.advanceDays(10)
+    t.services.evaluations.publish(economy, run.id)
+    const mixed = scoring.items.length > 1
+    const cookie = await sessionCookie((p, i) => t.app.request(p, i), t.tokens.enterprise)
+    for (const [lang, head, label] of [
+      ['zh', mixed ? '基准值／同组最小值' : '同组最小值', '同组最小值'],
+      ['en', mixed ? 'Benchmark / peers’ minimum' : 'Peers’ minimum', 'peers’ minimum'],
+    ]) {
+      const html = await (await t.app.request(`/my?lang=${lang}`, { headers: { cookie } })).text()
+      const table = html.slice(html.indexOf('id="my-indicators"'))
+      expect(table.slice(0, table.indexOf('</thead>'))).toContain(`>${head}</th>`)
+      expect(table).toContain(`<span data-benchmark="peer-min">${label} `)
+      expect(html).toContain('data-hint="min-max"')
+    }
   })
 })

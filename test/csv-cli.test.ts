@@ -236,7 +236,7 @@ describe('the results CSV (`mujun export`)', () => {
 })
 
 describe('mujun quote from CSV files and consecutive years (issue "The evaluation as Zhejiang runs it")', () => {
-  it('says when a consecutive-year rate cannot apply, and applies it from --history', async () => {
+  it('refuses a quote a consecutive-year rate may change without the years it needs, naming them, and applies it from --history', async () => {
     // 宁波周巷不锈钢 banned by policy: class D (a veto that forces it) in every year rated.
     const [header, ...rows] = readFileSync(
       new URL('../docs/examples/firms.csv', import.meta.url),
@@ -260,23 +260,45 @@ describe('mujun quote from CSV files and consecutive years (issue "The evaluatio
         ],
         { out: (x) => out.push(x), err: (x) => out.push(x) },
       )
-      expect(code).toBe(0)
-      return JSON.parse(out.join('\n')) as {
-        lines: { scheduleId: string; rate: string; reason: string }[]
-        notes: string[]
-      }
+      return { code, text: out.join('\n') }
     }
-    const alone = await quoteOf()
-    // From 2025-07-01 D pays 0.30, and 0.40 from its third consecutive year in D (rules/ningbo/pricing.yaml).
-    expect(alone.lines.find((l) => l.scheduleId === 'class_electricity')?.rate).toBe('0.3')
-    expect(alone.notes.join(' ')).toContain('only evaluation 2024 is known here')
+    // From 2025-07-01 D pays 0.30, and 0.40 from its third consecutive year in D (rules/ningbo/pricing.yaml): one
+    // year's figures cannot say which, so the quote is refused, naming the years it needs (it charged 0.30 with a note).
+    const tail =
+      " is not known here. Give {which} figures with {flags} (a firm absent from a year's file was not rated that year), or quote a stored firm through the API"
+    const head =
+      'mujun: 91330282MA2C00003Y is class D in 2024, and class_electricity charges class D more from its 3rd consecutive year in it: its class in '
+    expect(await quoteOf()).toEqual({
+      code: 1,
+      text: `${head}2023 and 2022${tail.replace('{which}', 'those years’').replace('{flags}', '--history 2023=FILE.csv --history 2022=FILE.csv')}`,
+    })
+    expect(await quoteOf('--history', `2023=${file}`)).toEqual({
+      code: 1,
+      text: `${head}2022${tail.replace('{which}', 'that year’s').replace('{flags}', '--history 2022=FILE.csv')}`,
+    })
     const told = await quoteOf('--history', `2022=${file}`, '--history', `2023=${file}`)
-    const line = told.lines.find((l) => l.scheduleId === 'class_electricity')!
+    expect(told.code).toBe(0)
+    const line = (
+      JSON.parse(told.text) as { lines: { scheduleId: string; rate: string; reason: string }[] }
+    ).lines.find((l) => l.scheduleId === 'class_electricity')!
     expect([line.rate, line.reason]).toEqual([
       '0.4',
       'class D 淘汰关停类 (evaluation 2024, 3 consecutive years)',
     ])
-    expect(told.notes.join(' ')).not.toContain('only evaluation 2024 is known here')
+    // A firm that was not D in 2023 has no third year: 2023 alone answers, at 0.30.
+    const c2023 = join(tempDir('quote'), 'c.csv')
+    writeFileSync(c2023, `${header}\n${rows.find((r) => r.startsWith('91330282MA2C00003Y'))}\n`)
+    const notD = await quoteOf('--history', `2023=${c2023}`)
+    expect(notD.code, notD.text).toBe(0)
+    expect(
+      (JSON.parse(notD.text) as { lines: { scheduleId: string; rate: string }[] }).lines.find(
+        (l) => l.scheduleId === 'class_electricity',
+      )?.rate,
+    ).toBe('0.3')
+    // Before the escalation's day (2025-07-01) no earlier year is needed.
+    const early = await quoteOf('--from', '2025-03-01', '--to', '2025-04-01')
+    expect(early.code, early.text).toBe(0)
+    expect(JSON.parse(early.text).from).toBe('2025-03-01')
   })
 })
 
@@ -319,6 +341,21 @@ describe('mujun rate on a year no evaluation rules cover (issue "The evaluation 
       code: 1,
       text: "mujun: no evaluation rules are in force on 2030-12-31 (the rules' last class scheme ended on 2030-01-01: the last year they rate is 2029); nothing rated",
     })
+    // A quote of a year past the end is refused the same way (it charged a firm rated 'invalid').
+    const out: string[] = []
+    const quoted = await runCli(
+      [
+        'quote',
+        ...['--rules', dir, '--enterprises', 'docs/examples/firms.csv', '--year', '2030'],
+        ...['--credit-code', '91330282MA2C00003Y', '--resource', 'electricity', '--quantity', '1'],
+        ...['--from', '2031-01-01', '--to', '2031-02-01'],
+      ],
+      { out: (x) => out.push(x), err: (x) => out.push(x) },
+    )
+    expect({ code: quoted, text: out.join('\n') }).toEqual({
+      code: 1,
+      text: "mujun: no evaluation rules are in force on 2030-12-31 (the rules' last class scheme ended on 2030-01-01: the last year they rate is 2029); nothing quoted",
+    })
   })
 })
 
@@ -335,6 +372,57 @@ describe('a firm set aside (class T) in `mujun rate` (issue "The evaluation as Z
     expect(await runCli(['rate', '--enterprises', file, '--year', '2024'], io)).toBe(0)
     expect(JSON.parse(out.join('\n'))).toMatchObject([
       { creditCode: '91330282MA2C00003Y', status: 'not_rated', group: 'not_rated', class: 'T' },
+    ])
+  })
+})
+
+describe('mujun rate with a benchmark on the previous year (issue "The evaluation as Zhejiang runs it")', () => {
+  // Golden case 22's firms (test/cases/22-previous-year-benchmark.yaml, where the arithmetic is): four below-scale
+  // firms of county 990101, 10 mu each; 2024 is benchmarked on 2 × the 2023 county mean (3) = 6.
+  const csv = (taxes: number[]) =>
+    [
+      'credit_code,name,county_code,industry_code,above_scale,land_mu,tax',
+      ...[
+        ['91990101MA00000110', '规下纺织', '1711'],
+        ['91990101MA00000123', '规下化工', '2610'],
+        ['91990101MA00000136', '规下汽配', '2910'],
+        ['91990101MA00000149', '规下机械', '3311'],
+      ].map(
+        ([code, name, industry], i) => `${code},${name},990101,${industry},false,10,${taxes[i]}`,
+      ),
+    ].join('\n')
+  const dir = tempDir('previous')
+  writeFileSync(join(dir, '2023.csv'), csv([10, 20, 30, 60]))
+  writeFileSync(join(dir, '2024.csv'), csv([20, 40, 60, 80]))
+  const rate2024 = async (...extra: string[]) => {
+    const out: string[] = []
+    const code = await runCli(
+      [
+        'rate',
+        ...['--rules', 'test/fixtures/rulebooks/scoring-forms', '--year', '2024'],
+        ...['--enterprises', join(dir, '2024.csv'), ...extra],
+      ],
+      { out: (x) => out.push(x), err: (x) => out.push(x) },
+    )
+    return { code, text: out.join('\n') }
+  }
+
+  it('refuses without the previous year, naming it, and rates on its statistic once given', async () => {
+    expect(await rate2024()).toEqual({
+      code: 1,
+      text: 'mujun: NO_PREVIOUS_YEAR: previous_scoring benchmarks tax_per_mu on the 2023 peer statistic over 990101 × below_scale, and the 2023 figures are not given: give them with --history 2023=FILE.csv',
+    })
+    const rated = await rate2024('--history', `2023=${join(dir, '2023.csv')}`)
+    expect(rated.code, rated.text).toBe(0)
+    expect(
+      (JSON.parse(rated.text) as { creditCode: string; score: number; class: string }[]).map(
+        (r) => [r.creditCode.slice(-3), r.score, r.class],
+      ),
+    ).toEqual([
+      ['110', 43.3333, 'D'],
+      ['123', 66.6667, 'C'],
+      ['136', 100, 'B'],
+      ['149', 133.3333, 'B'],
     ])
   })
 })

@@ -43,8 +43,29 @@ const outcome = (f: () => unknown) => {
   }
 }
 
-/** Every firm × resource × period: the snapshot's answers equal the database path's; returns how many it served. */
-function compareAll(t: TestApp, codes: string[]): { served: number; answers: Map<string, string> } {
+/** Quantities a bill is answered for from a quote template: strings and JSON numbers, the smallest and largest. */
+const QUANTITIES: (string | number)[] = [
+  '123456.789',
+  1,
+  7.5,
+  '0.000000001',
+  '999999999999999.999999999',
+]
+
+/**
+ * Every firm × resource × period: the snapshot's answers equal the database path's, and so does the JSON text of a
+ * billing run's answer from a quote template, for each quantity; returns how many each served.
+ */
+function compareAll(
+  t: TestApp,
+  codes: string[],
+): {
+  served: number
+  templated: number
+  /** Templated answers with lines split at a day (a publication, a rule change). */
+  split: number
+  answers: Map<string, string>
+} {
   const snapshots = t.services.pricing.snapshots!
   const snap = snapshots.buildNow()
   expect(snapshots.current()).toBe(snap)
@@ -53,7 +74,11 @@ function compareAll(t: TestApp, codes: string[]): { served: number; answers: Map
   const plain = databasePath(t)
   const { rulebook } = t.services.rulebooks.active()
   let served = 0
+  let templated = 0
+  let split = 0
   const answers = new Map<string, string>()
+  const bill = t.services.pricing.billTexts(utility, 1)!
+  expect(bill).toBeDefined()
   for (const code of codes)
     for (const resource of ['electricity', 'water', 'gas'])
       for (const [from, to] of PERIODS) {
@@ -61,6 +86,16 @@ function compareAll(t: TestApp, codes: string[]): { served: number; answers: Map
         const fast = outcome(() => t.services.pricing.quote(utility, req))
         expect(fast).toBe(outcome(() => plain.quote(utility, req)))
         answers.set(`${code}|${resource}|${from}`, fast)
+        for (const quantity of QUANTITIES) {
+          const text = bill({ ...req, quantity })
+          if (text === undefined) continue
+          templated++
+          if (new Set(JSON.parse(text).lines.map((l: { from: string }) => l.from)).size > 1) split++
+          expect(text).toBe(outcome(() => plain.quote(utility, { ...req, quantity })))
+        }
+        // Not plain (a zero quantity, a member more, readings): left to the full quote.
+        expect(bill({ ...req, quantity: '0' })).toBeUndefined()
+        expect(bill({ ...req, note: 'x' })).toBeUndefined()
         const h = snap.historyOf(code, Number(to.slice(0, 4)) - 1)
         if (
           h &&
@@ -68,7 +103,7 @@ function compareAll(t: TestApp, codes: string[]): { served: number; answers: Map
         )
           served++
       }
-  return { served, answers }
+  return { served, templated, split, answers }
 }
 
 describe('pricing snapshot', () => {
@@ -78,8 +113,12 @@ describe('pricing snapshot', () => {
     const unknown = withCheckChar('91330282MA2YYYYY1')
     const all = [...codes, unknown]
     const first = compareAll(t, all)
-    // Most quotes were answered from the snapshot (the rest read figures: water quotas, aluminium intensity).
+    // Most quotes were answered from the snapshot (the rest read figures: water quotas, aluminium intensity), and
+    // most bills from a template.
     expect(first.served).toBeGreaterThan(all.length * PERIODS.length)
+    expect(first.templated).toBeGreaterThan(first.served * 3)
+    // Ningbo adds surcharges up (no waived line; test/quote.test.ts has `max` stacking); lines split at days do occur.
+    expect(first.split).toBeGreaterThan(0)
 
     // A county override filed: the revision moves, the old snapshot is not used, the new one answers alike.
     const text = draftOverride('cixi_snapshot', '330282', '2027-01-01', { rate: '3.00' })
@@ -158,6 +197,44 @@ describe('pricing snapshot', () => {
     const background = await snapshots.ready()
     expect(background.revision).toBe(t.store.cachedRevision)
     expect(snapshots.current()).toBe(background)
+  })
+
+  it('a single POST /v1/quotes of a plain bill is answered from a template with the text the database path writes', async () => {
+    const t = createTestApp({ size: 200, clockStart: '2026-12-03T02:00:00Z' })
+    const codes = t.store.population(2024).map((e) => e.creditCode)
+    t.services.pricing.snapshots!.buildNow()
+    const utility = principalOf(t, t.tokens.utility)
+    const plain = databasePath(t)
+    const bill = t.services.pricing.billTexts(utility, 1)!
+    let templated = 0
+    for (const creditCode of codes.slice(0, 40)) {
+      const req = {
+        creditCode,
+        resource: 'electricity',
+        quantity: 4321.5,
+        from: '2025-06-15',
+        to: '2025-08-01',
+      }
+      const r = await call(t.app, 'POST', '/v1/quotes', { token: t.tokens.utility, body: req })
+      expect(r.status).toBe(200)
+      expect(r.headers.get('content-type')).toMatch(/^application\/json/)
+      expect(await r.text()).toBe(outcome(() => plain.quote(utility, req)))
+      if (bill(req) !== undefined) templated++
+    }
+    expect(templated).toBeGreaterThan(30)
+    // Not a valid credit code: still the schema's 422, not a template's answer.
+    const wrong = `${codes[0].slice(0, 17)}${codes[0].endsWith('0') ? '1' : '0'}`
+    const r = await call(t.app, 'POST', '/v1/quotes', {
+      token: t.tokens.utility,
+      body: {
+        creditCode: wrong,
+        resource: 'electricity',
+        quantity: 1,
+        from: '2025-06-15',
+        to: '2025-08-01',
+      },
+    })
+    expect(r.status).toBe(422)
   })
 
   it('the code index finds every code it holds and no other', () => {

@@ -194,6 +194,9 @@ describe('the provenance page', () => {
     expect(html).toContain(`${firm}</code> · 2025-03-01`)
     expect(html).toContain(`Evaluation #${why.evaluation.id} (2024)`)
     expect(html).toContain('<span class="badge st-published">Published</span>')
+    // The publication's own day (the demo's --published-on), not the day it was recorded.
+    expect(why.evaluation.publishedOn).toBe('2025-01-01')
+    expect(html).toContain('published <span id="published-on">2025-01-01</span>')
     expect(html).toContain(why.rules.activation.by)
     // The filed override of the test above, with its approval reference.
     expect(html).toContain('甬政函〔2025〕9号')

@@ -2,10 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { QuoteError } from '../src/errors.ts'
 import { allocateFen, Money } from '../src/pricing/money.ts'
 import { quote } from '../src/pricing/quote.ts'
+import {
+  markQuote,
+  quoteTemplate,
+  SlotText,
+  templateNumbers,
+} from '../src/pricing/quote-template.ts'
 import { rate } from '../src/rating/rate.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
 import { caseOneFirms } from './support/population.ts'
-import { edited, ningbo } from './support/rulebook.ts'
+import { edited, editedAll, ningbo } from './support/rulebook.ts'
 
 const rb = ningbo()
 const history = rate(caseOneFirms(), rb, 2024).filter((r) => r.name === '企业1')
@@ -193,5 +199,75 @@ describe('stacking mode max (a rule format option Ningbo does not use: it adds s
       ['stainless_electricity', '1000.00'],
     ])
     expect(q.total).toBe('1500.00')
+  })
+})
+
+describe('quote templates (a billing run prices a plain bill from its firm-and-period template)', () => {
+  // Under `max` stacking, so the template carries a waived line too; across the day stacking starts (2025-07-01),
+  // a year's end, and a whole year. The text filled with each quantity's numbers equals the quote's JSON.
+  const maxRb = compileRulebook(
+    edited(
+      'pricing.yaml',
+      '    resource: electricity\n    mode: sum',
+      '    resource: electricity\n    mode: max',
+    ),
+  )
+  const firm3 = rate(
+    caseOneFirms('330203', { 3: { output_t: 1500, energy_limit_kwh_per_t: 500 } }).map((e) =>
+      e.name === '企业3' ? { ...e, industryCode: '3130' } : e,
+    ),
+    maxRb,
+    2024,
+  ).filter((r) => r.name === '企业3')
+  const periods: [string, string][] = [
+    ['2025-08-01', '2025-09-01'],
+    ['2025-06-15', '2025-07-20'],
+    ['2025-12-20', '2026-01-10'],
+    ['2025-01-01', '2026-01-01'],
+  ]
+  const quantities: (string | number)[] = [
+    '10000',
+    1,
+    7.25,
+    '0.000000001',
+    '123456789012345.123456789',
+  ]
+
+  it.each(periods)('from %s to %s: every quantity is priced as quote() prices it', (from, to) => {
+    const req = { resource: 'electricity', from, to }
+    const t = quoteTemplate(firm3, maxRb, req)!
+    expect(t).toBeDefined()
+    const sample = quote(firm3, maxRb, { ...req, quantity: '1' })
+    markQuote(sample)
+    const text = new SlotText(JSON.stringify(sample))
+    expect(text.slots).toBe(3 + 2 * (t.lineCount + t.waivedCount))
+    for (const quantity of quantities) {
+      const numbers = templateNumbers(t, new Money(String(quantity)), [firm3[0].creditCode])
+      expect(text.fill(numbers)).toBe(JSON.stringify(quote(firm3, maxRb, { ...req, quantity })))
+    }
+    if (from === '2025-08-01') expect(t.waivedCount).toBe(1)
+  })
+
+  it('is not made where two stacked schedules tie (which is charged could turn on rounding)', () => {
+    // Restrict raised to class C's 0.15: under `max` the two tie.
+    const tie = compileRulebook(
+      editedAll('pricing.yaml', [
+        ['    resource: electricity\n    mode: sum', '    resource: electricity\n    mode: max'],
+        [
+          '      - { category: eliminate, rate: "0.50" }\n      - { category: restrict, rate: "0.10" }',
+          '      - { category: eliminate, rate: "0.50" }\n      - { category: restrict, rate: "0.15" }',
+        ],
+      ]),
+    )
+    const h = rate(
+      caseOneFirms('330203', { 3: { output_t: 1500, energy_limit_kwh_per_t: 500 } }).map((e) =>
+        e.name === '企业3' ? { ...e, industryCode: '3130' } : e,
+      ),
+      tie,
+      2024,
+    ).filter((r) => r.name === '企业3')
+    const req = { resource: 'electricity', from: '2025-08-01', to: '2025-09-01' }
+    expect(quoteTemplate(h, tie, req)).toBeUndefined()
+    expect(quoteTemplate(h, tie, { ...req, from: '2025-05-01', to: '2025-06-01' })).toBeDefined()
   })
 })

@@ -1,4 +1,12 @@
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { runCli } from '../src/cli/main.ts'
@@ -215,7 +223,7 @@ describe('rule file problems are reported with file:line:col and the field', () 
           'replace:\n  targets:\n    - { id: x, label: x, from: 2024-07-01, metric: enterprises_closed, value: 1, unit: 家, source: { document: x } }\n',
         ),
       expected: [
-        "counties/cixi-2024-electricity.yaml:14:3: section 'targets' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments, measures, groups, indicators, scoring, vetoes, classes) (at replace.targets)",
+        "counties/cixi-2024-electricity.yaml:14:3: section 'targets' is not overridable by counties (overridable: surcharges, stacking, sectorTables, adjustments, measures, groups, indicators, scoring, vetoes, classes, plots) (at replace.targets)",
       ],
     },
     {
@@ -511,12 +519,22 @@ describe('mujun rules check', () => {
     return { out, err, io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) } }
   }
 
-  it('accepts the shipped rules and writes the JSON Schema', async () => {
+  it('accepts the shipped rules, writing nothing into the folder it checks; `rules schema` writes the JSON Schema', async () => {
     const dir = tempDir('test')
     cpSync(NINGBO_DIR, join(dir, 'ningbo'), { recursive: true })
+    const listing = () =>
+      (readdirSync(dir, { recursive: true }) as string[])
+        .map((f) => join(dir, f))
+        .filter((path) => statSync(path).isFile())
+        .map((path) => `${path} ${statSync(path).mtimeMs} ${readFileSync(path, 'utf8')}`)
+        .sort()
+    const before = listing()
     const { out, io: cio } = io()
     expect(await runCli(['rules', 'check', dir], cio)).toBe(0)
-    expect(out[0]).toMatch(/ningbo: ok — 9 files, 39 inputs/)
+    expect(out[0]).toMatch(/ningbo: ok — 9 files, 41 inputs/)
+    // It wrote rulebook.schema.json into the folder it checked (issue "The evaluation as Zhejiang runs it").
+    expect(listing()).toEqual(before)
+    expect(existsSync(join(dir, 'rulebook.schema.json'))).toBe(false)
     expect(await runCli(['rules', 'schema', '--out', join(dir, 'schema.json')], cio)).toBe(0)
     const schema = JSON.parse(readFileSync(join(dir, 'schema.json'), 'utf8'))
     expect(schema.anyOf).toHaveLength(2)
@@ -542,7 +560,7 @@ describe('mujun rules check', () => {
   })
 })
 
-it('the committed rules/rulebook.schema.json matches the zod schema (run `mujun rules check rules` after changing it)', () => {
+it('the committed rules/rulebook.schema.json matches the zod schema (run `mujun rules schema` after changing it)', () => {
   const committed = JSON.parse(
     readFileSync(new URL('../rules/rulebook.schema.json', import.meta.url), 'utf8'),
   )

@@ -89,6 +89,18 @@ describe('rules check', () => {
     expect(p[0]).toBe(
       'version-4.0.yaml:22:11: formula \'not above_scale and industry == "C33"\': unknown variable \'industry\'. A `when` may use: the inputs (catalogue_class, land_mu, tax, revenue, value_added, energy_tce, electricity_kwh, water_m3, gas_m3, sewage_m3, water_quota_m3, cod_t and 27 more); the indicators; `evaluation_year` (groups, adjustments, vetoes); `sector`, compared with a sector id (ironmaking, ferrous_smelting, nonferrous_smelting, paper, chemical_fibre, dyeing, electroplating, chemicals, building_materials, power, stainless, foundry, aluminium, general), and `industry_in("C31", "3391", …)` with GB/T 4754 prefixes (where a firm is rated) (at groups.1.when)',
     )
+    // A misspelt name gets its "did you mean" as a question of its own, then the list (it read "…'sector'?. A").
+    const misspelt = problemsOf(
+      edited(
+        'version-4.0.yaml',
+        'when: not above_scale and tenant',
+        'when: not above_scale and sectr == "stainless"',
+      ),
+    )
+    expect(misspelt).toHaveLength(1)
+    expect(misspelt[0]).toContain(
+      "unknown variable 'sectr'; did you mean 'sector'? A `when` may use: the inputs (",
+    )
   })
 
   it('industry groups are declared with `over: [..., industry]`, once each, with one default; benchmarks cannot use them', () => {

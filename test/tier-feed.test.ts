@@ -106,6 +106,44 @@ beforeAll(async () => {
 }, 120_000)
 
 describe('the change feed', () => {
+  it('a tier, a quote and a billing run name the revision they rest on: the feed head, moved by an act', async () => {
+    const code = codes.find((f) => f.county === '330282')!.code
+    const head = async () =>
+      (await json(await call(t.app, 'GET', '/v1/tiers/changes', { token: t.tokens.utility })))
+        .cursor
+    const revisions = async () => {
+      const tier = await call(t.app, 'GET', `/v1/enterprises/${code}/tier?date=${today}`, {
+        token: t.tokens.utility,
+      })
+      const body = {
+        creditCode: code,
+        resource: 'electricity',
+        quantity: '100',
+        from: today,
+        to: '2027-01-01',
+      }
+      const quote = await call(t.app, 'POST', '/v1/quotes', { token: t.tokens.utility, body })
+      const bills = await call(t.app, 'POST', '/v1/bills', {
+        token: t.tokens.utility,
+        raw: `${JSON.stringify(body)}\n`,
+        headers: { 'content-type': 'application/x-ndjson' },
+      })
+      await bills.text()
+      return [tier, quote, bills].map((r) => r.headers.get('mujun-revision'))
+    }
+    const h0 = await head()
+    expect(await revisions()).toEqual([h0, h0, h0])
+    // An act (a token issued, audited) moves the head, and the next answers name the new one.
+    const made = await call(t.app, 'POST', '/v1/tokens', {
+      token: t.tokens.bureau,
+      body: { role: 'utility', label: 'revision test' },
+    })
+    expect(made.status).toBe(201)
+    const h1 = await head()
+    expect(Number(h1)).toBeGreaterThan(Number(h0))
+    expect(await revisions()).toEqual([h1, h1, h1])
+  })
+
   it('lists exactly the firms whose tier changed, with why and from which day, over pages', async () => {
     const changed = codes.filter((f) => before.get(f.code) !== after.get(f.code)).map((f) => f.code)
     // Each act changed someone's tier, and not every firm's.

@@ -224,3 +224,21 @@ describe('two workers over one database', () => {
     expect(job.body).toMatchObject({ id, kind: 'evaluate', status: 'done' })
   })
 })
+
+describe('the failed-login limit across workers', () => {
+  it('counts one client’s bad tokens against one limit, however the workers share its connections', async () => {
+    // 30 failures a minute per client (AuthFailureLimiter): each of two workers allows half, so a client alternating
+    // between them is refused (429) after 30 failures in all, not 30 at each.
+    let refusedBefore = 0
+    for (let i = 0; i < 70; i++) {
+      const r = await (i % 2 ? b : a).send('GET', '/v1/tiers/changes', `bad-token-${i}`)
+      if (r.status === 429) break
+      expect(r.status).toBe(401)
+      refusedBefore++
+    }
+    expect(refusedBefore).toBeLessThanOrEqual(30)
+    expect(refusedBefore).toBeGreaterThanOrEqual(28)
+    // A valid token still passes.
+    expect((await a.send('GET', '/v1/tiers/changes', tokens.utility)).status).toBe(200)
+  })
+})

@@ -25,7 +25,9 @@ import {
   putToNotice,
 } from './evaluation-rules.ts'
 import { can, inScope, ownCounty, ownCreditCode } from './permissions.ts'
+import { ratedWith } from './plot-tenants.ts'
 import type { RulebookService } from './rulebooks.ts'
+import { runMethods } from './run-method.ts'
 
 /**
  * A stored result with its full trace (see resultToJson), the figures it was rated on, and the re-grade on review
@@ -395,22 +397,21 @@ export class EvaluationService {
     const rulebook = this.rulebooks.ofRun(run.rulebookVersionId, run.overrideRevision)
     const frame = this.frameOf(run.id)
     if (!frame) throw fail('the run has no stored peer statistics')
-    const own = ownOf(row, true)
-    const [r] = rate(
-      [
-        {
-          creditCode: row.creditCode,
-          name: row.name,
-          county: row.county,
-          industryCode: row.industryCode,
-          figures,
-          figuresVersion: row.figuresVersion,
-        },
-      ],
-      rulebook,
-      run.year,
-      { trusted: true, against: { ...frame, own } },
-    )
+    const firm = {
+      creditCode: row.creditCode,
+      name: row.name,
+      county: row.county,
+      industryCode: row.industryCode,
+      figures,
+      figuresVersion: row.figuresVersion,
+    }
+    // A tenant of a shared plot is rated again with the plot's other tenants, as the run rated it.
+    const { population, unitRow } = ratedWith(this.store, rulebook, run, row, firm)
+    const own = ownOf(unitRow, true)
+    const r = rate(population, rulebook, run.year, {
+      trusted: true,
+      against: { ...frame, own },
+    }).find((x) => x.creditCode === row.creditCode)!
     const points = r.points()
     const stored = row.points
       ? new Float64Array(new Uint8Array(row.points).buffer)
@@ -444,7 +445,7 @@ export class EvaluationService {
    */
   listing(p: Principal | undefined, runId: number) {
     const who = authorize(p, 'results.read')
-    this.store.getRun(runId)
+    const method = runMethods(this.rulebooks, this.store.getRun(runId))
     return this.store.runResults(runId, { county: ownCounty(who) }).map((r) => ({
       creditCode: r.creditCode,
       name: r.name,
@@ -454,6 +455,7 @@ export class EvaluationService {
       score: r.score,
       rank: r.rank,
       groupSize: r.groupSize,
+      method: r.status === 'rated' ? method(r.county) : undefined,
     }))
   }
 

@@ -8,6 +8,7 @@ import { creditCodeProblem } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
 import type { ListStanding } from '../pricing/lists.ts'
+import { Money } from '../pricing/money.ts'
 import {
   bindingOn,
   type Quote,
@@ -16,6 +17,13 @@ import {
   type RatedFacts,
   ratesOn,
 } from '../pricing/quote.ts'
+import {
+  markQuote,
+  type QuoteTemplate,
+  quoteTemplate,
+  SlotText,
+  templateNumbers,
+} from '../pricing/quote-template.ts'
 import type { Principal } from '../principal.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import { selfCheck } from '../rating/self-check.ts'
@@ -26,7 +34,36 @@ import type { EvaluationService } from './evaluations.ts'
 import { inScope, ownCounty, ownCreditCode } from './permissions.ts'
 import type { PricingSnapshots } from './pricing-snapshot.ts'
 import type { ProgrammeService } from './programme.ts'
+import { QuoteBody } from './requests.ts'
 import type { RulebookService } from './rulebooks.ts'
+
+/** A bill in its plain form: a quantity over a period, as known now, with no other member. */
+interface PlainBill {
+  creditCode: string
+  resource: string
+  from: string
+  to: string
+  quantity: string | number
+}
+
+const QUANTITY = /^\d{1,15}(\.\d{1,9})?$/
+
+function plainBill(v: unknown): v is PlainBill {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
+  const b = v as Record<string, unknown>
+  if (
+    typeof b.creditCode !== 'string' ||
+    typeof b.resource !== 'string' ||
+    typeof b.from !== 'string' ||
+    typeof b.to !== 'string' ||
+    Object.keys(b).length !== 5
+  )
+    return false
+  const q = b.quantity
+  return typeof q === 'string'
+    ? QUANTITY.test(q)
+    : typeof q === 'number' && Number.isFinite(q) && q >= 0 && QUANTITY.test(String(q))
+}
 
 export class PricingService {
   constructor(
@@ -109,6 +146,58 @@ export class PricingService {
     }
     this.enterprises.prefetch(requests.map((r) => r.creditCode))
     for (const g of byYear.values()) this.evaluations.prefetchHistories(g.codes, g.year, g.knownAt)
+  }
+
+  /**
+   * For a billing run: a function answering a plain bill (a quantity over a period, as known now) with the JSON
+   * text of its quote from the snapshot's quote template of the firm's history over that period (see
+   * pricing/quote-template), equal to JSON.stringify(quote(…)); undefined for a request it is not for (then the
+   * request is validated and quoted as a single one is). Undefined itself when no snapshot of this revision is ready
+   * or the principal is not city-wide. `weight`: the requests of the run's chunk (they count towards a build).
+   */
+  billTexts(
+    p: Principal | undefined,
+    weight: number,
+  ): ((value: unknown) => string | undefined) | undefined {
+    const snap = this.snapshots?.current(weight)
+    if (!snap) return
+    const who = authorize(p, 'quote.create')
+    if (ownCounty(who) !== undefined || ownCreditCode(who) !== undefined) return
+    const { id, rulebook } = this.rulebooks.knownAt(undefined)
+    type Made = { template: QuoteTemplate; text: SlotText } | null
+    return (value) => {
+      if (!plainBill(value)) return
+      const code = value.creditCode
+      const history = snap.historyOf(code, Number(value.to.slice(0, 4)) - 1)
+      if (!history || creditCodeProblem(code) !== undefined) return
+      if (snap.closureOf(code) || this.lists(code)) return
+      const made = snap.memo<Made>(
+        history,
+        `${id}|${value.resource}|${value.from}|${value.to}`,
+        () => {
+          // Made from a request with these dates that passes the single route's schema (the dates checked once).
+          if (!QuoteBody.safeParse(value).success) return null
+          const [fromYear, toYear] = [Number(value.from.slice(0, 4)), Number(value.to.slice(0, 4))]
+          if (!snap.figureFree(rulebook, history, value.resource, fromYear, toYear)) return null
+          const req = { resource: value.resource, from: value.from, to: value.to, quantity: '1' }
+          const template = quoteTemplate(history, rulebook, req)
+          if (!template) return null
+          const sample = this.cite(history, id, rulebook, req, undefined, undefined)
+          markQuote(sample)
+          const text = new SlotText(JSON.stringify(sample))
+          return text.slots === 3 + 2 * (template.lineCount + template.waivedCount)
+            ? { template, text }
+            : null
+        },
+      )
+      if (!made) return
+      const quantity = new Money(
+        typeof value.quantity === 'number' ? String(value.quantity) : value.quantity,
+      )
+      if (quantity.isZero()) return
+      const numbers = templateNumbers(made.template, quantity, [code])
+      return numbers.length === made.text.slots ? made.text.fill(numbers) : undefined
+    }
   }
 
   /** An itemised quote; it cites the city version and the county overrides whose rates it used. */

@@ -16,6 +16,7 @@ import { lineageOf } from './intake.ts'
 import { overrideEvents } from './overrides.ts'
 import type { PricingService } from './pricing.ts'
 import type { RulebookService } from './rulebooks.ts'
+import { runMethods } from './run-method.ts'
 
 export class ProvenanceService {
   /** Today's date in Ningbo, the day a provenance is asked for by default. */
@@ -98,9 +99,7 @@ export class ProvenanceService {
    * override revision (made before they were recorded) or a firm it did not rate.
    */
   private methodOf(run: ReturnType<Store['getRun']>, county: string | undefined) {
-    if (county === undefined || run.overrideRevision === null) return undefined
-    const rulebook = this.rulebooks.ofRun(run.rulebookVersionId, run.overrideRevision)
-    return resolve(rulebook, county, `${run.year}-12-31`).method
+    return county === undefined ? undefined : runMethods(this.rulebooks, run)(county)
   }
 
   /** Where each figure rated came from (figures composed from the departments), with the names people read. */

@@ -72,9 +72,11 @@ const USAGE = `mujun — 亩均效益 rating and differential utility surcharges
   mujun tokens list [--db data/mujun.db]       every token's id, role, scope, label, expiry and status
   mujun tokens revoke ID [--db data/mujun.db]  the token stops working on the next request, in every process
   mujun rate --enterprises FILE.csv --year YYYY [--rules DIR] [--county CODE] [--format json|csv] [--out FILE]
+             [--history YEAR=FILE.csv ...]    earlier years' figures, which a previous-year benchmark reads
   mujun quote --enterprises FILE.csv --year YYYY --credit-code CODE --resource electricity|water|gas|sewage
               (--quantity Q | --readings FROM:TO:Q,...) --from YYYY-MM-DD --to YYYY-MM-DD [--rules DIR]
               [--history YEAR=FILE.csv ...]    earlier years' figures, for rates that rise with consecutive years
+                                               (a quote such a rate may change is refused without them)
   mujun import FILE.csv --year YYYY [--db data/mujun.db] [--skip-bad]
                                                import enterprises and figures (UTF-8 or GBK, English or Chinese headers);
                                                any bad row and nothing is imported, unless --skip-bad

@@ -11,10 +11,10 @@ import { createServices } from '../app/services.ts'
 import { problemOf } from '../edge-shared/problem.ts'
 import { csvCell, csvRows, decodeCsvBytes, toCsv } from '../enterprise/csv.ts'
 import { quote } from '../pricing/quote.ts'
-import { rate } from '../rating/rate.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import type { Rulebook } from '../rulebook/compile.ts'
 import { resolve } from '../rulebook/resolve.ts'
+import { historyFiles, missingYears, rateYears } from './history.ts'
 import { type Io, loadCity, openStore, readEnterprises, UsageError, yearOf } from './shared.ts'
 
 /**
@@ -54,6 +54,8 @@ export function rateCmd(args: string[], io: Io): number {
       county: { type: 'string' },
       format: { type: 'string', default: 'json' },
       out: { type: 'string' },
+      // Earlier years' figures (YEAR=FILE.csv): the peer statistics a `year: previous` benchmark reads.
+      history: { type: 'string', multiple: true },
     },
   })
   if (!values.enterprises) throw new UsageError('--enterprises FILE.csv is required')
@@ -61,6 +63,7 @@ export function rateCmd(args: string[], io: Io): number {
     throw new UsageError('--format must be json or csv')
   const rb = loadCity(values.rules!)
   const year = yearOf(values.year)
+  const files = historyFiles(values.history, year)
   // No evaluation group in force on the year's last day: every firm would come out of scope, which is not a rating.
   const inForce = resolve(rb, values.county ?? rb.meta.counties[0].code, `${year}-12-31`)
   if (inForce.sections.groups.length === 0 || inForce.sections.classes.length === 0) {
@@ -72,7 +75,8 @@ export function rateCmd(args: string[], io: Io): number {
   const population = values.county
     ? parsed.enterprises.filter((e) => e.county === values.county)
     : parsed.enterprises
-  const results = rate(population, rb, year)
+  const results = rateYears(rb, files, year, population, io)?.get(year)
+  if (!results) return 1
   // A firm's problems say where it is in the file and name each figure by the column it was read from.
   const named = [...(parsed.headers ?? [])].map(
     ([id, header]) => [new RegExp(`(?<![\\w])${id}(?![\\w])`, 'g'), `${header} (${id})`] as const,
@@ -149,42 +153,53 @@ export function quoteCmd(args: string[], io: Io): number {
   }
   const rb = loadCity(values.rules!)
   const year = yearOf(values.year)
+  const files = historyFiles(values.history, year)
   const parsed = readEnterprises(values.enterprises!, rb, io)
   if (parsed.problems.length > 0) return 1
   const code = values['credit-code']!
-  const results = rate(parsed.enterprises, rb, year)
-  const current = results.filter((r) => r.creditCode === code)
-  if (current.length === 0) {
+  const mine = parsed.enterprises.find((e) => e.creditCode === code)
+  if (!mine) {
     io.err(`mujun: credit code ${code} is not in ${values.enterprises}`)
     return 1
   }
-  const earlier: typeof current = []
-  for (const h of values.history ?? []) {
-    const m = /^(\d{4})=(.+)$/.exec(h)
-    if (!m || Number(m[1]) >= year)
-      throw new UsageError(`--history is YEAR=FILE.csv for a year before ${year}, got '${h}'`)
-    const past = readEnterprises(m[2], rb, io)
-    if (past.problems.length > 0) return 1
-    earlier.push(...rate(past.enterprises, rb, Number(m[1])).filter((r) => r.creditCode === code))
+  const inForce = resolve(rb, mine.county, `${year}-12-31`)
+  if (inForce.sections.groups.length === 0 || inForce.sections.classes.length === 0) {
+    io.err(
+      `mujun: ${noRulesWords(rb, inForce.sections.groups.length === 0, `${year}-12-31`).replace('nothing rated', 'nothing quoted')}`,
+    )
+    return 1
   }
-  const mine = [...earlier.sort((a, b) => a.year - b.year), ...current]
+  const rated = rateYears(rb, files, year, parsed.enterprises, io)
+  if (!rated) return 1
+  const ofFirm = [...rated.entries()]
+    .sort(([a], [b]) => a - b)
+    .flatMap(([, results]) => results.filter((r) => r.creditCode === code))
+  const current = ofFirm.filter((r) => r.year === year)
   const readings = values.readings?.split(',').map((r) => {
     const [from, to, quantity] = r.split(':')
     return { from, to, quantity }
   })
-  const q = quote(mine, rb, {
+  const q = quote(ofFirm, rb, {
     resource: values.resource!,
     from: values.from!,
     to: values.to!,
     quantity: values.quantity,
     readings,
   })
-  // A consecutive-year rate counts the firm's earlier classes, which one year's figures cannot show: said, not
-  // silently left out.
-  if (earlier.length === 0 && consecutiveYearRates(rb, values.resource!))
-    q.notes.push(
-      `only evaluation ${year} is known here: rates from the Nth consecutive year in a class are not applied (give earlier years with --history YEAR=FILE.csv, or quote a stored firm through the API)`,
+  // A rate that rises with consecutive years in a class counts the firm's earlier classes: without them the quote
+  // would be a lower rate, silently. The years it needs are asked for by name.
+  const missing = missingYears(rb, rated, current[0], year, {
+    resource: values.resource!,
+    from: values.from!,
+    to: values.to!,
+  })
+  if (missing) {
+    const ordinal = `${missing.n}${missing.n === 2 ? 'nd' : missing.n === 3 ? 'rd' : 'th'}`
+    io.err(
+      `mujun: ${code} is class ${missing.cls} in ${year}, and ${missing.schedule} charges class ${missing.cls} more from its ${ordinal} consecutive year in it: its class in ${missing.years.join(' and ')} is not known here. Give ${missing.years.length > 1 ? 'those years’' : 'that year’s'} figures with ${missing.years.map((y) => `--history ${y}=FILE.csv`).join(' ')} (a firm absent from a year's file was not rated that year), or quote a stored firm through the API`,
     )
+    return 1
+  }
   if (values.format === 'json') {
     io.out(JSON.stringify(q, null, 2))
     return 0
@@ -261,7 +276,9 @@ export function billCmd(args: string[], io: Io): number {
   const bytes = readFileSync(values.in)
   // A large run is answered from the pricing snapshot of the database as it is (built once, here: no server
   // builds it in the background); a small one reads its firms directly.
+  const t0 = performance.now()
   if (bytes.length > BILL_SNAPSHOT_BYTES) services.pricing.snapshots?.buildNow()
+  const t1 = performance.now()
   const rows = csvRows(decodeCsvBytes(bytes).text)
   const header = rows.next()
   const columns = header.done ? [] : header.value.map((h) => BILL_COLUMNS[h.trim()])
@@ -286,8 +303,9 @@ export function billCmd(args: string[], io: Io): number {
       n++
       const x = outcomes[k]
       let out: unknown[]
-      if ('quote' in x) {
-        const q = x.quote
+      if (!('error' in x)) {
+        const q: { total: string; lines: unknown[]; rulebookVersion: number; overrides: string[] } =
+          'quote' in x ? x.quote : JSON.parse(x.json)
         out = [q.total, q.lines.length, q.rulebookVersion, q.overrides.join(' '), '', '']
       } else {
         const p = problemOf(x.error, '/v1/quotes', (m) => io.err(m))
@@ -318,6 +336,7 @@ export function billCmd(args: string[], io: Io): number {
   answer(chunk)
   writeSync(fd, buffer)
   closeSync(fd)
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
   io.out(
     `answered ${n} requests into ${values.out}: ${n - failed} quoted, ${failed} refused${
       failed
@@ -325,17 +344,7 @@ export function billCmd(args: string[], io: Io): number {
             .map(([c, k]) => `${c} ${k}`)
             .join(', ')})`
         : ''
-    }`,
+    }; ${t1 - t0 > 1 ? `pricing snapshot built in ${seconds(t1 - t0)}, ` : ''}bills in ${seconds(performance.now() - t1)}`,
   )
   return 0
-}
-
-/** Whether any schedule of `resource` has a rate that rises with consecutive years in a class. */
-function consecutiveYearRates(rb: ReturnType<typeof loadCity>, resource: string): boolean {
-  return rb.sections.surcharges.some(
-    (s) =>
-      s.resource === resource &&
-      s.basis === 'class' &&
-      s.rates.some((r) => r.minConsecutiveYears !== undefined),
-  )
 }

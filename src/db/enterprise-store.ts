@@ -470,6 +470,37 @@ export class EnterpriseStore {
     return row === undefined ? undefined : JSON.parse(row)
   }
 
+  /**
+   * Every version of a year's figures that puts a firm on plot `id` (text input `input`, see the rules' `plots`):
+   * credit code, version and figures, current and replaced (a stored result names the version it rated).
+   */
+  figuresOnPlot(
+    year: number,
+    input: string,
+    id: string,
+  ): { creditCode: string; version: number; figures: Enterprise['figures'] }[] {
+    const rows = this.core
+      .statement(
+        'figuresOnPlot',
+        () =>
+          `SELECT credit_code AS creditCode, version, data FROM figures
+             WHERE year = @year AND json_extract(data, @path) = @id
+           UNION ALL
+           SELECT credit_code AS creditCode, version, data FROM figure_versions
+             WHERE year = @year AND json_extract(data, @path) = @id`,
+      )
+      .all({ year, path: `$."${input}"`, id }) as {
+      creditCode: string
+      version: number
+      data: string
+    }[]
+    return rows.map((r) => ({
+      creditCode: r.creditCode,
+      version: r.version,
+      figures: JSON.parse(r.data),
+    }))
+  }
+
   /** Every registered credit code, in order (a preview walks the register in chunks). */
   creditCodes(): string[] {
     return this.core

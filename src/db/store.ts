@@ -178,6 +178,10 @@ export class Store extends BaseStore {
     return this.enterprises.figuresAt(...a)
   }
 
+  figuresOnPlot(...a: Parameters<EnterpriseStore['figuresOnPlot']>) {
+    return this.enterprises.figuresOnPlot(...a)
+  }
+
   creditCodes(...a: Parameters<EnterpriseStore['creditCodes']>) {
     return this.enterprises.creditCodes(...a)
   }

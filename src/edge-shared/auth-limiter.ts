@@ -40,12 +40,15 @@ class WindowCounter {
   }
 }
 
+/** Failed authentications a client may make in a minute before its bad tokens are refused (429). */
+export const AUTH_FAILURE_LIMIT = 30
+
 /**
  * Failed authentications per client address: after `limit` in a window the client's bad tokens get 429 with
  * Retry-After, while a valid token always passes (a broken client behind a NAT cannot lock out its neighbours).
  */
 export class AuthFailureLimiter extends WindowCounter {
-  constructor(limit = 30, windowMs = 60_000, maxClients = 10_000) {
+  constructor(limit = AUTH_FAILURE_LIMIT, windowMs = 60_000, maxClients = 10_000) {
     super(limit, windowMs, maxClients)
   }
 

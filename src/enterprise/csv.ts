@@ -3,8 +3,10 @@
  * @module enterprise/csv
  */
 import type { Rulebook } from '../rulebook/compile.ts'
+import { ZONE_INPUT } from '../rulebook/schema.ts'
 import { creditCodeProblem } from './credit-code.ts'
 import type { Enterprise } from './enterprise.ts'
+import { plotConflicts } from './plots.ts'
 
 export interface CsvProblem {
   /** 1-based row as a spreadsheet shows it (the header is row 1). */
@@ -188,7 +190,7 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
         e.industryCode = v
       } else {
         if (v === '') return
-        const cell = parseFigureCell(rulebook.inputById.get(col)!, v)
+        const cell = parseFigureCell(rulebook.inputById.get(col)!, v, rulebook)
         if ('message' in cell)
           problems.push({ row: rowNo, column: header[i], message: cell.message })
         else e.figures[col] = cell.value
@@ -202,7 +204,12 @@ export function parseEnterprisesCsv(text: string, rulebook: Rulebook): ParsedEnt
     const id = columns[i]
     if (id && id !== h && rulebook.inputById.has(id)) headers.set(id, h)
   })
-  return { enterprises, problems, headers }
+  // Tenants of one plot give its area once each: rows that disagree are refused, every one of them.
+  const conflicts = plotConflicts(rulebook, enterprises, (input) => headers.get(input) ?? input)
+  if (conflicts.problems.length === 0) return { enterprises, problems, headers }
+  problems.push(...conflicts.problems)
+  problems.sort((a, b) => a.row - b.row)
+  return { enterprises: enterprises.filter((e) => !conflicts.rows.has(e.row)), problems, headers }
 }
 
 /** A credit code a file already gave in an earlier row is a problem of this row; a first one is remembered. */
@@ -222,6 +229,8 @@ export function repeatedCode(
 export function parseFigureCell(
   input: Rulebook['inputs'][number],
   v: string,
+  /** Given, a `zone` cell must name one of its zones. */
+  rulebook?: Rulebook,
 ): { value: number | boolean | string } | { message: string } {
   if (input.type === 'number') {
     // Thousands separators are dropped only when there are any (a million rows of plain numbers skip it).
@@ -236,6 +245,15 @@ export function parseFigureCell(
     if (TRUE.has(low)) return { value: true }
     if (FALSE.has(low)) return { value: false }
     return { message: `'${v}' is not a flag (true/false, 1/0, 是/否)` }
+  }
+  if (input.type === 'text') {
+    if (v.length > 64) return { message: `${input.id} is at most 64 characters, got ${v.length}` }
+    const zones = input.id === ZONE_INPUT ? (rulebook?.meta.zones ?? []) : []
+    if (zones.length > 0 && !zones.some((z) => z.id === v))
+      return {
+        message: `unknown zone '${v}' (zones: ${zones.map((z) => `${z.id} ${z.name}`).join(', ')})`,
+      }
+    return { value: v }
   }
   if (!input.values!.includes(v))
     return { message: `'${v}' is not one of ${input.values!.join(', ')}` }

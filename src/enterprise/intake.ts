@@ -7,6 +7,7 @@
 import type { Rulebook } from '../rulebook/compile.ts'
 import { creditCodeProblem } from './credit-code.ts'
 import { type CsvProblem, csvRows, parseFigureCell, repeatedCode } from './csv.ts'
+import { plotConflicts } from './plots.ts'
 
 /** The office that enters an input no department is named for: the evaluating office itself. */
 export const EVALUATING_OFFICE = 'economy_it'
@@ -137,7 +138,7 @@ export function parseDepartmentCsv(
         if (p) problems.push({ row: rowNo, column: header[i], message: p })
         r.creditCode = v
       } else if (col !== 'name' && v !== '') {
-        const cell = parseFigureCell(rulebook.inputById.get(col)!, v)
+        const cell = parseFigureCell(rulebook.inputById.get(col)!, v, rulebook)
         if ('message' in cell)
           problems.push({ row: rowNo, column: header[i], message: cell.message })
         else r.figures[col] = cell.value
@@ -146,7 +147,12 @@ export function parseDepartmentCsv(
     repeatedCode(seen, r.creditCode, rowNo, header[columns.indexOf('credit_code')], problems)
     if (problems.length === before) out.push(r)
   }
-  return { rows: out, problems, inputs }
+  // The land department's plots: tenants of one plot give its area once each (see enterprise/plots).
+  const conflicts = plotConflicts(rulebook, out, (input) => header[columns.indexOf(input)] ?? input)
+  if (conflicts.problems.length === 0) return { rows: out, problems, inputs }
+  problems.push(...conflicts.problems)
+  problems.sort((a, b) => a.row - b.row)
+  return { rows: out.filter((r) => !conflicts.rows.has(r.row)), problems, inputs }
 }
 
 /**

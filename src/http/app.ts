@@ -45,10 +45,20 @@ export function createApi(deps: AppDeps & { services: Services; authLimiter: Aut
   )
   const checkBody = bodyCheck(deps)
   const authenticate = authentication(deps)
-  // One middleware for authentication and the body limit: each layer of hono's chain costs a promise per request.
+  const revision = revisionHead(services.store)
+  // One middleware for authentication, the body limit and the revision a price was answered at: each layer of
+  // hono's chain costs a promise per request.
   app.use('*', async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return authenticate(c, next)
-    return authenticate(c, () => checkBody(c, next))
+    // Named before the handler runs (after authentication has looked for other processes' commits), as a prepared
+    // header: setting one on the finished response would rebuild its headers on every lookup.
+    const handle = PRICED.test(c.req.path)
+      ? () => {
+          c.header('mujun-revision', revision())
+          return next()
+        }
+      : next
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return authenticate(c, handle)
+    return authenticate(c, () => checkBody(c, handle))
   })
 
   app.openapi(
@@ -111,3 +121,23 @@ export function createApi(deps: AppDeps & { services: Services; authLimiter: Aut
 }
 
 export type ApiApp = ReturnType<typeof createApi>
+
+/** Routes that answer a price or a tier: their answers name the revision of the data they rest on. */
+const PRICED = /^\/v1\/(quotes|bills|tiers|enterprises\/[^/]+\/(tier|rates|classes))/
+
+/**
+ * The revision an answer rests on, as a utility can use it: the head of the audit log (the change feed's cursor,
+ * GET /v1/tiers/changes), read once per database revision. An answer with revision R reflects every act up to R;
+ * asking the feed since R lists what changed after it. A billing run's stream names the revision it began at.
+ */
+function revisionHead(store: { cachedRevision: number; auditHead(): number }): () => string {
+  let seen = -1
+  let head = ''
+  return () => {
+    if (store.cachedRevision !== seen) {
+      seen = store.cachedRevision
+      head = String(store.auditHead())
+    }
+    return head
+  }
+}

@@ -30,14 +30,22 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
  * JSON, 422 VALIDATION_FAILED with zod's issues and their paths.
  */
 export async function jsonBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  return bodyOf(schema, await jsonValue(c))
+}
+
+/** The JSON body as parsed, before its schema: 415 for another media type, 400 for malformed JSON. */
+export async function jsonValue(c: Context): Promise<unknown> {
   if (!JSON_TYPE.test(headerOf(c, 'content-type') ?? ''))
     throw new HTTPException(415, { message: 'send the body as application/json' })
-  let value: unknown
   try {
-    value = await c.req.json()
+    return await c.req.json()
   } catch {
     throw new HTTPException(400, { message: 'Malformed JSON in request body' })
   }
+}
+
+/** A parsed JSON body checked by `schema`: 422 VALIDATION_FAILED with zod's issues and their paths. */
+export function bodyOf<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
   const parsed = schema.safeParse(value)
   if (!parsed.success) throw new RequestInvalid(parsed.error, 'body')
   return parsed.data
@@ -94,5 +102,7 @@ export function contractOf<R extends Documented>(route: R) {
     query: check(route.request?.query as Part<R, 'query'>, 'query'),
     /** The JSON body (415 for another media type, 400 for malformed JSON), checked by the documented schema. */
     json: (c: Context) => jsonBody(c, body as JsonPart<R>),
+    /** A body already parsed (see jsonValue), checked by the documented schema. */
+    body: (value: unknown) => bodyOf(body as JsonPart<R>, value),
   }
 }

@@ -74,7 +74,8 @@ export interface Quote {
 const MAX_DAYS = 366 * 5
 const daysInYear = (y: number) => (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 366 : 365)
 
-interface Piece {
+/** A metered stretch of the period: [from, to) in UTC milliseconds and its quantity. */
+export interface Piece {
   from: number
   to: number
   quantity: Money
@@ -135,10 +136,7 @@ export function quote(
       ? pieces[0].quantity
       : pieces.reduce((a, p) => a.plus(p.quantity), new Money(0))
 
-  // The rule intervals of each year the period touches (memoised, see tariffOf), clipped to the period and cut
-  // again at every meter-reading boundary, become the billing segments.
   const notes = new Set<string>()
-  const segments: Segment[] = []
   // A closed firm's period stops at its closure day: the days from it carry no segment, so no charge.
   const stop = options.closedFrom
     ? Math.min(end, tables.date(options.closedFrom, 'closedFrom'))
@@ -147,9 +145,49 @@ export function quote(
     notes.add(
       `closed on ${options.closedFrom}${options.closedBy ? ` (${options.closedBy})` : ''}: nothing is charged from that day`,
     )
+  const segments = segmentsOf(
+    history,
+    rulebook,
+    resource.id,
+    { start, end, stop },
+    pieces,
+    notes,
+    options,
+  )
+  const { lines, waived, total } = priceSegments(tables, segments, pieces)
+  return {
+    creditCode,
+    county,
+    resource: resource.id,
+    unit: resource.unit,
+    from: request.from,
+    to: request.to,
+    quantity: totalQuantity.toString(),
+    lines,
+    waived,
+    notes: [...notes],
+    total,
+  }
+}
+
+/**
+ * The billing segments of [start, stop) of the period [start, end) (stop: a closure day, or end): the rule intervals
+ * of each year the period touches (memoised, see tariffOf), clipped and cut again at every meter-reading boundary;
+ * the notes of those intervals are added to `notes`.
+ */
+export function segmentsOf(
+  history: readonly RatedFacts[],
+  rulebook: Rulebook,
+  resource: Resource,
+  { start, end, stop }: { start: number; end: number; stop: number },
+  pieces: Piece[],
+  notes: Set<string>,
+  options: QuoteOptions,
+): Segment[] {
+  const segments: Segment[] = []
   let next = 0
   for (let y = new Date(start).getUTCFullYear(); Date.UTC(y, 0, 1) < end; y++) {
-    for (const interval of tariffOf(history, rulebook, resource.id, y, options)) {
+    for (const interval of tariffOf(history, rulebook, resource, y, options)) {
       if (interval.to <= start || interval.from >= stop) continue
       for (const n of interval.notes) notes.add(n)
       let from = Math.max(interval.from, start)
@@ -162,10 +200,18 @@ export function quote(
       }
     }
   }
+  return segments
+}
 
+/** The lines of `segments` for the metered `pieces`: charged and waived, in exact yuan, fen allocated; the total. */
+export function priceSegments(
+  tables: PricingTables,
+  segments: Segment[],
+  pieces: Piece[],
+): { lines: QuoteLine[]; waived: QuoteLine[]; total: string } {
   const lines: QuoteLine[] = []
   const exact: Money[] = []
-  const waivedLines: QuoteLine[] = []
+  const waived: QuoteLine[] = []
   for (const seg of segments) {
     const qty = quantityIn(pieces, seg.from, seg.to)
     for (const c of seg.choice.charges) {
@@ -176,7 +222,7 @@ export function quote(
     }
     for (const c of seg.choice.waived) {
       const { charged, amount } = amountOf(c, qty, seg.from, seg.to)
-      if (!charged.isZero()) waivedLines.push(lineOf(tables, seg, c, charged, yuan(amount)))
+      if (!charged.isZero()) waived.push(lineOf(tables, seg, c, charged, yuan(amount)))
     }
   }
   const amounts = allocateFen(exact)
@@ -185,23 +231,11 @@ export function quote(
     lines.length === 1
       ? lines[0].amount
       : amounts.reduce((a, b) => a.plus(b), new Money(0)).toFixed(2)
-  return {
-    creditCode,
-    county,
-    resource: resource.id,
-    unit: resource.unit,
-    from: request.from,
-    to: request.to,
-    quantity: totalQuantity.toString(),
-    lines,
-    waived: waivedLines,
-    notes: [...notes],
-    total,
-  }
+  return { lines, waived, total }
 }
 
 /** A billing segment: a stretch of the period with one set of charges. */
-interface Segment {
+export interface Segment {
   from: number
   to: number
   year: number

@@ -38,6 +38,9 @@ export class PricingSnapshot<C extends SnapshotClosure = SnapshotClosure> {
     WeakMap<readonly RatedFacts[], Map<string, boolean>>
   >()
 
+  /** Per shared history: values made once per key (quote templates; see memo). */
+  private readonly memos = new WeakMap<readonly RatedFacts[], Map<string, unknown>>()
+
   constructor(
     /** The database revision (Store.cachedRevision) it was built from. */
     readonly revision: number,
@@ -139,6 +142,23 @@ export class PricingSnapshot<C extends SnapshotClosure = SnapshotClosure> {
       memo.set(key, free)
     }
     return free
+  }
+
+  /**
+   * The value of `key` for a shared history (from historyOf), made once by `make`. Keys come from requests (any
+   * periods): past 64 a history starts over, so the memo stays small.
+   */
+  memo<T>(history: readonly RatedFacts[], key: string, make: () => T): T {
+    let m = this.memos.get(history)
+    if (!m) {
+      m = new Map()
+      this.memos.set(history, m)
+    }
+    if (m.has(key)) return m.get(key) as T
+    const value = make()
+    if (m.size >= 64) m.clear()
+    m.set(key, value)
+    return value
   }
 
   /** Bytes held in typed arrays (the code index and the profile numbers); profiles and closures are few. */

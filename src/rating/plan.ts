@@ -58,6 +58,9 @@ export function figureProblems(
         p = `${key} must be at least ${input.min}, got ${v}`
     } else if (input.type === 'flag') {
       if (typeof v !== 'boolean') p = `${key} must be true or false, got ${JSON.stringify(v)}`
+    } else if (input.type === 'text') {
+      if (typeof v !== 'string' || v.length > 64)
+        p = `${key} must be text of at most 64 characters, got ${JSON.stringify(v)}`
     } else if (typeof v !== 'string' || !input.values!.includes(v)) {
       p = `${key} must be one of ${input.values!.join(', ')}, got ${JSON.stringify(v)}`
     }

@@ -17,6 +17,7 @@ import { industryGroupOf } from '../rulebook/industry.ts'
 import { countiesOn, type PeerDimension } from '../rulebook/schema.ts'
 import { rankAndClassify } from './classes.ts'
 import { type CountyPlan, figureProblems, planCounty, type RuleRef, sectorOf } from './plan.ts'
+import { type PlotSplit, type PlotUnit, splitPlots } from './plots.ts'
 import { scorePoints, settleBenchmarks } from './points.ts'
 import {
   type AppliedRule,
@@ -29,6 +30,7 @@ import {
   RatingResult,
   TAIL,
 } from './result.ts'
+import { countyProblem, zoneOf } from './units.ts'
 
 export { createResolver, figureProblems, makeResolver, sectorOf } from './plan.ts'
 export {
@@ -37,6 +39,7 @@ export {
   emptyFrame,
   type IndicatorTrace,
   type PeerFrame,
+  type PlotTrace,
   type RateOptions,
   RatingResult,
   type RatingStatus,
@@ -54,6 +57,9 @@ export function rate(
   options: RateOptions = {},
 ): RatingResult[] {
   const rating = new Rating(rulebook, year, options)
+  // Tenants of one plot rated as one where the county's plot rule says so: one unit each, expanded at the end.
+  const split = splitPlots(population, rulebook, rating.date, options)
+  if (split) population = split.population
   const order = population.map((_, i) => i)
   order.sort((a, b) => {
     const x = population[a].creditCode
@@ -76,7 +82,7 @@ export function rate(
   settleBenchmarks(rating.buckets.values(), rating.plans.values(), year, options)
   scorePoints(results, rating.plans, options)
   rankAndClassify(results, rating.ranks.values(), rulebook, options)
-  return results
+  return split ? rating.tenants(results, split) : results
 }
 
 /** One rating's state: nothing survives the call, so one that throws cannot skew the next. */
@@ -87,7 +93,7 @@ class Rating {
   readonly plans = new Map<string, CountyPlan>()
   readonly ranks = new Map<string, Rank>()
   private readonly refs = new Map<object, AppliedRule>()
-  private readonly countyCodes: Set<string>
+  readonly countyCodes: Set<string>
   private readonly categoryRank: Map<string, number>
   private readonly categoryLabel: Map<string, string>
   private readonly sectors = new Map<string, string>()
@@ -153,13 +159,58 @@ class Rating {
     return sector
   }
 
-  private planFor(county: string): CountyPlan {
+  planFor(county: string): CountyPlan {
     let p = this.plans.get(county)
     if (!p) {
       p = planCounty(this.rulebook, county, this.year, this.date, this.options, this.ref)
       this.plans.set(county, p)
     }
     return p
+  }
+
+  /**
+   * The results per firm: each plot's unit replaced by a result per tenant, the unit's in all but the firm's own
+   * identity, sector and sector category; a plot that cannot be rated as one makes each tenant invalid.
+   */
+  tenants(results: RatingResult[], split: PlotSplit): RatingResult[] {
+    const out: RatingResult[] = []
+    const each = (unit: PlotUnit, from: RatingResult | undefined) => {
+      const firms = unit.tenants.map((t) => ({ creditCode: t.creditCode, name: t.name }))
+      const rule = this.ref('plots', unit.rule)
+      for (const t of unit.tenants) {
+        const r = new RatingResult(t, this.sectorOf(t.industryCode), this.year)
+        if (from) {
+          for (const k of TENANT_FIELDS) (r as unknown as Record<string, unknown>)[k] = from[k]
+          if (from.method !== null) r.method = from.method
+          if (from.zone !== null) r.zone = from.zone
+          r.rules = [...from.rules, rule]
+        } else invalid(r, unit.problems.join('; '))
+        if ((r.problems as readonly unknown[]) !== EMPTY) r.problems = [...r.problems]
+        r.plot = { id: unit.id, firms, rule, figures: unit.unit.figures }
+        // The sector category is the firm's own (its furnaces, its products), not the plot's.
+        r.category = null
+        if (
+          this.countyCodes.has(t.county) &&
+          (this.options.trusted || !figureProblems(this.rulebook, t.figures))
+        ) {
+          const plan = this.planFor(t.county)
+          plan.resolver.use(t.figures, r.sector, t.industryCode)
+          const before = r.problems.length
+          this.categorise(r, plan, plan.resolver.resolver)
+          if (r.problems.length > before) r.status = 'invalid'
+        }
+        out.push(r)
+      }
+    }
+    for (const r of results) {
+      const unit = split.plots.get(r.enterprise)
+      if (unit) each(unit, r)
+      else out.push(r)
+    }
+    for (const unit of split.invalid) each(unit, undefined)
+    return out.sort((a, b) =>
+      a.creditCode < b.creditCode ? -1 : a.creditCode > b.creditCode ? 1 : 0,
+    )
   }
 
   /** Rates firm `k` as far as it can alone: everything but benchmarks, points and class. */
@@ -175,6 +226,12 @@ class Rating {
       r.problems = bad
       return
     }
+    const unit = zoneOf(this.rulebook, e, `${this.year}-12-31`)
+    if ('problem' in unit) {
+      invalid(r, unit.problem)
+      return
+    }
+    if (unit.zone !== null) r.zone = unit.zone
     const plan = this.planFor(e.county)
     if (plan.method !== null) r.method = plan.method
     plan.resolver.use(e.figures, r.sector, e.industryCode)
@@ -232,7 +289,7 @@ class Rating {
   }
 
   /** The sector category, from the sector tables: it applies whether or not the firm is in the evaluation's scope. */
-  private categorise(r: RatingResult, plan: CountyPlan, resolver: Resolver): void {
+  categorise(r: RatingResult, plan: CountyPlan, resolver: Resolver): void {
     const e = r.enterprise
     const { categoryRank, categoryLabel, categoryObjects } = this
     const tables = plan.tables.get(r.sector)!
@@ -351,11 +408,13 @@ class Rating {
     const scheme = gp.scheme!
     // Ranked within an industry group (the scheme's `industries`): one context per group and industry group.
     const industry = scheme.industries ? this.industryOf(scheme, e.industryCode) : ''
-    const ctxKey = scheme.industries ? `${group.id}|${industry}` : group.id
+    // A zone's firms are benchmarked and ranked alone, as a county with its own method is: keys begin with it.
+    const z = r.zone === null ? '' : `zone:${r.zone}/`
+    const ctxKey = z + (scheme.industries ? `${group.id}|${industry}` : group.id)
     let ctx: PeerContext | undefined = bySector.get(ctxKey)
     if (!ctx) {
       // A county's own method ranks and benchmarks its firms alone, whatever `over` says: its keys begin with it.
-      const m = plan.method === null ? '' : `${plan.method}/`
+      const m = (plan.method === null ? '' : `${plan.method}/`) + z
       const rankKey = `${m}${scheme.id}|${dims(scheme.over, e.county, sector, group.id, industry)}`
       let rank = ranks.get(rankKey)
       if (!rank) {
@@ -407,6 +466,22 @@ class Rating {
     }
   }
 }
+
+/** What a tenant's result takes from its plot's unit (everything rated; not identity, sector or category). */
+const TENANT_FIELDS = [
+  'status',
+  'problems',
+  'group',
+  'adjustments',
+  'vetoes',
+  'rank',
+  'groupSize',
+  'initialClass',
+  'class',
+  'numbers',
+  'offset',
+  'peers',
+] as const
 
 type Resolver = CountyPlan['resolver']['resolver']
 type GroupPlan = NonNullable<ReturnType<CountyPlan['byGroup']['get']>>
@@ -507,17 +582,4 @@ function problem(r: RatingResult, err: unknown, prefix: string): void {
   if (!(err instanceof FormulaEvalError)) throw err
   if ((r.problems as readonly unknown[]) === EMPTY) r.problems = []
   r.problems.push(prefix + err.message)
-}
-
-/** Why `county` rates nothing on `date`: no county of the rulebook, or one that did not exist on that day. */
-function countyProblem(rulebook: Rulebook, county: string, date: string): string {
-  const c = rulebook.meta.counties.find((x) => x.code === county)
-  const city = rulebook.meta.jurisdiction.name
-  if (!c) return `county '${county}' is not a county of ${city}`
-  const span = `${c.from ? `from ${c.from}` : ''}${c.from && c.to ? ' ' : ''}${c.to ? `until ${c.to}` : ''}`
-  const now = countiesOn(rulebook.meta.counties, date)
-    .filter((x) => x.name.slice(0, 2) === c.name.slice(0, 2))
-    .map((x) => ` (on ${date}: ${x.code} ${x.name})`)
-    .join('')
-  return `county '${county}' (${c.name}) was a county of ${city} only ${span}, not on ${date}${now}`
 }

@@ -25,6 +25,8 @@ export function resultToJson(r: RatingResult) {
     class: r.class,
     category: r.category,
     method: r.method,
+    plot: r.plot,
+    zone: r.zone,
     trace: {
       indicators: r.indicators,
       adjustments: r.adjustments,

@@ -54,6 +54,14 @@ export interface VetoHit {
   applied: boolean
 }
 
+/** The plot a tenant was rated with: its id, its tenants, the rule, and the figures the plot was rated on. */
+export interface PlotTrace {
+  id: string
+  firms: { creditCode: string; name: string }[]
+  rule: AppliedRule
+  figures: Enterprise['figures']
+}
+
 export interface RateOptions {
   /** Apply this pending override as if in force (what-if preview). */
   preview?: string
@@ -151,6 +159,13 @@ export class RatingResult {
    * prototype (below): only a firm a county's own method rates carries one, so the city's results stay as small.
    */
   declare method: string | null
+  /**
+   * The land plot the firm shares with others and was rated with as one unit (see rating/plots); null (from the
+   * prototype) for a firm rated alone.
+   */
+  declare plot: PlotTrace | null
+  /** The zone (an evaluation unit that is no division, `rulebook.zones`) the firm was ranked in; null: its county. */
+  declare zone: string | null
   /** @internal the slab holding this result's numbers (set once it is rated) and its offset in it */
   numbers: Float64Array | null = null
   /** @internal */
@@ -245,6 +260,8 @@ export class RatingResult {
 }
 
 RatingResult.prototype.method = null
+RatingResult.prototype.plot = null
+RatingResult.prototype.zone = null
 
 export interface PeerContext {
   plan: ScoringPlan

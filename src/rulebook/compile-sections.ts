@@ -15,6 +15,7 @@ import {
   type Deadline,
   type Fund,
   type Measure,
+  type Plot,
   type Refund,
   type RuleFile,
   type Scoring,
@@ -99,12 +100,14 @@ export function collectSections(
       if (e instanceof FormulaError) {
         const extra = e.index !== undefined && !source.includes('\n') ? Math.max(0, e.index - 1) : 0
         // In a `when`, what a condition may use replaces the list of the nearest names.
+        const unknown = e.message.replace(
+          /; the \d+ variables a formula here may use \(nearest first\): .*$/,
+          '',
+        )
+        // "…; did you mean 'sector'?" is a sentence of its own: the next one follows it without a full stop.
         const message =
           expect === 'boolean' && e.message.startsWith('unknown variable')
-            ? e.message.replace(
-                /; the \d+ variables a formula here may use \(nearest first\): .*$/,
-                '',
-              ) + whenMayUse(ctx)
+            ? `${unknown}${unknown.endsWith('?') ? '' : '.'} ${whenMayUse(ctx)}`
             : e.message
         report(loc, path, `formula '${source}': ${message}`, extra + quoteOffset(loc, path))
         return undefined
@@ -155,10 +158,11 @@ export function collectSections(
 
 /** What a `when` may use, said after an unknown variable in one. */
 function whenMayUse(ctx: CheckContext): string {
-  const inputs = ctx.inputs.map((i) => i.id)
+  // A text input (a plot's or zone's id) is no figure a formula may read.
+  const inputs = ctx.inputs.filter((i) => i.type !== 'text').map((i) => i.id)
   const shown =
     inputs.slice(0, 12).join(', ') + (inputs.length > 12 ? ` and ${inputs.length - 12} more` : '')
-  return `. A \`when\` may use: the inputs (${shown}); the indicators; \`${EVALUATION_YEAR}\` (groups, adjustments, vetoes); \`${SECTOR}\`, compared with a sector id (${ctx.sectors.map((x) => x.id).join(', ')}), and \`industry_in("C31", "3391", …)\` with GB/T 4754 prefixes (where a firm is rated)`
+  return `A \`when\` may use: the inputs (${shown}); the indicators; \`${EVALUATION_YEAR}\` (groups, adjustments, vetoes); \`${SECTOR}\`, compared with a sector id (${ctx.sectors.map((x) => x.id).join(', ')}), and \`industry_in("C31", "3391", …)\` with GB/T 4754 prefixes (where a firm is rated)`
 }
 
 /** What a section's compiler needs of one item: where it is, the rulebook's ids, and how to compile a formula. */
@@ -475,5 +479,44 @@ const COMPILE: { [S in DatedSection]: (item: any, env: ItemEnv) => Sections[S][n
       seen.add(v.class)
     })
     return { ...m, origin }
+  },
+  plots(item, env) {
+    const { loc, path, origin, report, ctx } = env
+    const p = item as Plot
+    const byId = new Map(ctx.inputs.map((i) => [i.id, i]))
+    const plotInput = byId.get(p.plot)
+    if (!plotInput)
+      report(loc, [...path, 'plot'], `unknown input '${p.plot}'${suggest(p.plot, env.inputIds)}`)
+    else if (plotInput.type !== 'text')
+      report(
+        loc,
+        [...path, 'plot'],
+        `the plot is named by a text input; '${p.plot}' is a ${plotInput.type}`,
+      )
+    // Which kind of input each list takes: sums and extremes of numbers, `any` of flags, `same` of anything.
+    const kinds = {
+      sum: 'number',
+      min: 'number',
+      max: 'number',
+      any: 'flag',
+      same: undefined,
+    } as const
+    const listed = new Map<string, string>([[p.plot, 'plot']])
+    for (const list of ['sum', 'same', 'any', 'min', 'max'] as const)
+      p[list]?.forEach((id, j) => {
+        const at = [...path, list, j]
+        const input = byId.get(id)
+        if (!input) {
+          report(loc, at, `unknown input '${id}'${suggest(id, env.inputIds)}`)
+          return
+        }
+        const want = kinds[list]
+        if (want && input.type !== want)
+          report(loc, at, `'${id}' is a ${input.type} input; \`${list}\` takes ${want} inputs`)
+        const had = listed.get(id)
+        if (had) report(loc, at, `'${id}' is already in \`${had}\`: each input combines one way`)
+        listed.set(id, list)
+      })
+    return { ...p, origin }
   },
 }

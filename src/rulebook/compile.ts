@@ -13,7 +13,7 @@ import { industryPrefixProblem } from './industry.ts'
 import { position } from './locate.ts'
 import { compileOverrides } from './overrides.ts'
 import { isCountyFile, type ReadFiles, readRuleFiles } from './read-files.ts'
-import type { Input, Sector } from './schema.ts'
+import { type Input, type Sector, ZONE_INPUT } from './schema.ts'
 import {
   type CheckContext,
   EVALUATION_YEAR,
@@ -84,6 +84,7 @@ export function cityFilesHash(texts: RuleText[]): string {
         `unknown input '${r.quantityInput}'`,
       )
   })
+  checkZones(meta, inputs, (path, message) => report(metaFiles[0].loc, path, message))
   meta.departments.forEach((d, i) => {
     if (meta.departments.findIndex((x) => x.id === d.id) < i)
       report(
@@ -238,6 +239,8 @@ function collectSymbols(
         `default '${d}' is not one of the values`,
       )
     }
+    // A text input is an identifier (a plot's number), not a figure a formula reads.
+    if (inp.type === 'text') continue
     symbols.set(
       inp.id,
       inp.type === 'category'
@@ -279,4 +282,25 @@ function collectSymbols(
     } else symbols.set(id, { kind: 'number' })
   }
   return { symbols, indicatorIds }
+}
+
+/** Zones (evaluation units that are not divisions): unique ids, a county of the rulebook, and a `zone` text input. */
+function checkZones(
+  meta: Rulebook['meta'],
+  inputs: Input[],
+  report: (path: (string | number)[], message: string) => void,
+): void {
+  if (meta.zones.length === 0) return
+  const zone = inputs.find((i) => i.id === ZONE_INPUT)
+  if (zone?.type !== 'text')
+    report(
+      ['rulebook', 'zones'],
+      `zones need a text input '${ZONE_INPUT}' naming each firm's zone (blank: none)${zone ? `; '${ZONE_INPUT}' is a ${zone.type}` : ''}`,
+    )
+  meta.zones.forEach((z, i) => {
+    if (meta.zones.findIndex((x) => x.id === z.id) < i)
+      report(['rulebook', 'zones', i, 'id'], `duplicate zone '${z.id}'`)
+    if (!meta.counties.some((c) => c.code === z.county))
+      report(['rulebook', 'zones', i, 'county'], `unknown county '${z.county}'`)
+  })
 }

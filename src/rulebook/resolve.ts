@@ -18,6 +18,7 @@ export const METHOD_SECTIONS: readonly DatedSection[] = [
   'adjustments',
   'vetoes',
   'classes',
+  'plots',
 ]
 
 /** Whether override `o` sets (part of) its county's evaluation method. */

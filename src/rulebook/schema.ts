@@ -35,7 +35,11 @@ export const InputSchema = z.strictObject({
   id: IdSchema,
   label: z.string().min(1),
   unit: z.string().optional(),
-  type: z.enum(['number', 'flag', 'category']),
+  /**
+   * `text`: an identifier, not a figure a formula reads (e.g. the land plot a firm is on, see `plots`): any
+   * non-blank text up to 64 characters.
+   */
+  type: z.enum(['number', 'flag', 'category', 'text']),
   values: z.array(z.string().min(1)).min(1).optional(),
   /** A figure that is not given takes this value (flags default to false). */
   default: z.union([z.number(), z.boolean(), z.string()]).optional(),
@@ -307,6 +311,31 @@ export const RefundSchema = z.strictObject({
 })
 
 /**
+ * Firms that share one land plot (租赁厂房, 多家企业共用一宗地): whether they are rated as one unit (`together`) and,
+ * if so, how the plot's figures come from its tenants' (the `plot` input names each firm's plot). The plot is
+ * grouped, scored, vetoed, ranked and classed as one firm; every tenant gets its result. An input in no list is
+ * not the plot's: the plot is rated with its default (a firm's own furnace or product limits stay its own).
+ */
+export const PlotSchema = z.strictObject({
+  ...itemBase,
+  ...dated,
+  /** The `text` input naming each firm's land plot; firms with the same value in one county share a plot. */
+  plot: IdSchema,
+  /** True: the tenants of one plot are rated as one; false: each is rated alone, on its own figures. */
+  together: z.boolean(),
+  /** Number inputs summed over the tenants (output, tax, energy, emissions, value added…). */
+  sum: z.array(IdSchema).optional(),
+  /** Inputs that are the plot's, counted once: every tenant that gives one gives the same (e.g. land area). */
+  same: z.array(IdSchema).optional(),
+  /** Flag inputs true for the plot when any tenant's is (a veto of one tenant is the plot's). */
+  any: z.array(IdSchema).optional(),
+  /** Number inputs: the smallest of the tenants' values. */
+  min: z.array(IdSchema).optional(),
+  /** Number inputs: the largest of the tenants' values. */
+  max: z.array(IdSchema).optional(),
+})
+
+/**
  * Every rule section and the schema of its items, in the order files and tables show them: the one list of sections
  * (names, the rule file, the dated sections and the compiled sections all follow from it).
  */
@@ -327,6 +356,7 @@ const SECTION_ITEMS = {
   funds: FundSchema,
   refunds: RefundSchema,
   measures: MeasureSchema,
+  plots: PlotSchema,
 }
 export type SectionName = keyof typeof SECTION_ITEMS
 export const SECTION_NAMES = Object.keys(SECTION_ITEMS) as SectionName[]
@@ -338,7 +368,10 @@ export const DATED_SECTIONS = SECTION_NAMES.filter(
   (n): n is DatedSection => n !== 'inputs' && n !== 'sectors',
 )
 /** The dated sections that decide how firms are rated (not what a stored result is charged). */
-export const RATING_SECTIONS: ReadonlySet<string> = new Set(DATED_SECTIONS.slice(0, 7))
+export const RATING_SECTIONS: ReadonlySet<string> = new Set([
+  ...DATED_SECTIONS.slice(0, 7),
+  'plots',
+])
 
 /** The counties that exist on `date` (each county's [from, to)). */
 export const countiesOn = <C extends { from?: string; to?: string }>(
@@ -347,6 +380,9 @@ export const countiesOn = <C extends { from?: string; to?: string }>(
 ): C[] => counties.filter((c) => (!c.from || c.from <= date) && (!c.to || date < c.to))
 
 /** The prefix a county's override ids begin with: its slug, else `c` and its code (no county can take another's). */
+/** The text input naming the zone (an evaluation unit of `rulebook.zones`) a firm is rated in; blank: its county. */
+export const ZONE_INPUT = 'zone'
+
 export const countyPrefix = (c: { code: string; slug?: string }) => c.slug ?? `c${c.code}`
 
 export const MetaSchema = z.strictObject({
@@ -414,6 +450,25 @@ export const MetaSchema = z.strictObject({
   source: SourceSchema,
   /** The departments that apply measures (see `measures`); a rulebook without measures may leave them out. */
   departments: z.array(DepartmentSchema).default([]),
+  /**
+   * Evaluation units that are not administrative divisions (功能区: 甬政办发〔2014〕235号 二(一) has 杭州湾新区, 保税区,
+   * 大榭 and 高新区 rate their own firms): a firm whose `zone` input names one, in the county the zone lies in, is
+   * benchmarked and ranked with the zone's firms alone, as a county with its own method is.
+   */
+  zones: z
+    .array(
+      z.strictObject({
+        id: IdSchema,
+        name: z.string().min(1),
+        /** The county (code) the zone lies in: its firms are entered under it and rated by its rules. */
+        county: CountyCodeSchema,
+        from: DateSchema.optional(),
+        to: DateSchema.optional(),
+        note: z.string().optional(),
+        source: SourceSchema,
+      }),
+    )
+    .default([]),
 })
 
 /** One file of a city rulebook: any subset of the sections (the `rulebook` meta in exactly one file). */
@@ -482,6 +537,7 @@ export type Fund = z.infer<typeof FundSchema>
 export type { Department, Measure, MeasureKind, MeasureValue } from './measure-schema.ts'
 export type FundMetric = z.infer<typeof FundMetricSchema>
 export type Refund = z.infer<typeof RefundSchema>
+export type Plot = z.infer<typeof PlotSchema>
 export type RuleFile = z.infer<typeof RuleFileSchema>
 export type OverrideFile = z.infer<typeof OverrideFileSchema>
 export type PeerDimension = z.infer<typeof PeerDimensionSchema>

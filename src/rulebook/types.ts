@@ -20,6 +20,7 @@ import {
   type Meta,
   type OverrideFile,
   type OverrideStatus,
+  type Plot,
   type Refund,
   type Scoring,
   type Sector,
@@ -90,6 +91,7 @@ export type DeadlineC = Deadline & { origin: Origin }
 export type FundC = Fund & { origin: Origin }
 export type RefundC = Refund & { origin: Origin }
 export type MeasureC = Measure & { origin: Origin }
+export type PlotC = Plot & { origin: Origin }
 
 export interface Sections {
   groups: GroupC[]
@@ -106,6 +108,7 @@ export interface Sections {
   funds: FundC[]
   refunds: RefundC[]
   measures: MeasureC[]
+  plots: PlotC[]
 }
 // The compiled sections are exactly the dated sections of the schema: a section added there and not here fails here.
 type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false

@@ -17,6 +17,7 @@ import { classLabel, countyLabel } from './kit/labels.ts'
 import { problemMessage } from './kit/problems.ts'
 import { Badge, Data, Notice, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
+import { MethodName } from './method-name.tsx'
 
 type Row = ReturnType<Services['evaluations']['listing']>[number]
 
@@ -71,6 +72,7 @@ export function NoticeListPage(props: { lang: Lang; who: Principal; run: Run; ro
           w(lang, 'class'),
           w(lang, 'score'),
           w(lang, 'rank'),
+          w(lang, 'method'),
         ]}
         num={[4, 5]}
         rows={rows.map((r) => [
@@ -80,6 +82,7 @@ export function NoticeListPage(props: { lang: Lang; who: Principal; run: Run; ro
           r.class ? classLabel(lang, r.class) : <Badge lang={lang} status={r.status} />,
           r.score === null ? '—' : num(r.score, 2),
           rankOf(r),
+          <MethodName lang={lang} method={r.method} />,
         ])}
       />
     </Layout>

@@ -156,4 +156,5 @@ export const w = phrases({
     zh: '只有已完成且未核验的处置记录可以核验',
     en: 'Only a done disposition not yet verified can be verified',
   },
+  method: { zh: '评价办法', en: 'Method' },
 })

@@ -11,12 +11,14 @@ import { ownCreditCode } from '../app/permissions.ts'
 import type { Services } from '../app/services.ts'
 import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
+import { BenchmarkCell, benchmarkHead, MinMaxHint } from './benchmark-cell.tsx'
 import { type Lang, langOf, phrases, t } from './i18n.ts'
 import { inBeijing, num, yuan } from './kit/format.ts'
 import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel, unitLabel } from './kit/labels.ts'
 import { Badge, Data, Facts, type FieldErrors, Notice, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
 import { FirmMeasures } from './measures-view.tsx'
+import { MethodName } from './method-name.tsx'
 import { ObjectionForm, Receipt, receiptNo, say as sayObjection } from './objection-form.tsx'
 import type { PageApp, PageDeps } from './page-kit.ts'
 import { rankWords } from './rank-words.ts'
@@ -43,7 +45,6 @@ const say = phrases({
   indicators: { zh: '各指标得分', en: 'Indicators' },
   indicator: { zh: '指标', en: 'Indicator' },
   value: { zh: '本企业数值', en: 'Your value' },
-  benchmark: { zh: '基准值', en: 'Benchmark' },
   points: { zh: '得分', en: 'Points' },
   weight: { zh: '权重', en: 'Weight' },
   cost: {
@@ -70,6 +71,7 @@ const say = phrases({
   selfCheck: { zh: '用其他数据自查', en: 'Check other figures' },
   notFound: { zh: '未找到该异议', en: 'No such objection' },
   sheet: { zh: '核对本企业数据（一企一单）', en: 'Check my figures sheet' },
+  method: { zh: '评价办法', en: 'Evaluation method' },
 })
 
 type Published = NonNullable<ReturnType<Services['selfChecks']['published']>>
@@ -96,7 +98,7 @@ function monthlyCosts(services: Services, p: Principal, code: string, year: numb
   })
 }
 
-function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
+function ResultSheet(props: { lang: Lang; pub: Published; name: string; zone?: string }) {
   const { lang, pub } = props
   const r = pub.result
   return (
@@ -112,23 +114,42 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
         items={[
           [say(lang, 'firm'), <Data>{props.name}</Data>],
           [say(lang, 'code'), <code>{r.creditCode}</code>],
-          [say(lang, 'county'), countyLabel(lang, r.county)],
+          [
+            say(lang, 'county'),
+            <span id="my-county">
+              {countyLabel(lang, r.county)}
+              {props.zone ? (
+                <>
+                  {lang === 'zh' ? '（' : ' ('}
+                  <Data>{props.zone}</Data>
+                  {lang === 'zh' ? '，单独评价排名）' : ', rated and ranked as a unit of its own)'}
+                </>
+              ) : null}
+            </span>,
+          ],
           [say(lang, 'year'), String(r.year)],
           [
             say(lang, 'score'),
             <span id="my-score">{r.score === null ? '—' : num(r.score, 2)}</span>,
           ],
           [say(lang, 'rank'), <span id="my-rank">{rankWords(lang, r.rank, r.groupSize)}</span>],
+          [
+            say(lang, 'method'),
+            <span id="my-method">
+              <MethodName lang={lang} method={r.method} />
+            </span>,
+          ],
           [say(lang, 'publishedAt'), inBeijing(lang, pub.run.publishedAt)],
         ]}
       />
+      {r.plot ? <PlotNote lang={lang} plot={r.plot} own={r.creditCode} /> : ''}
       <h3>{say(lang, 'indicators')}</h3>
       <Table
         id="my-indicators"
         head={[
           say(lang, 'indicator'),
           say(lang, 'value'),
-          say(lang, 'benchmark'),
+          benchmarkHead(lang, r.trace.indicators),
           say(lang, 'points'),
           say(lang, 'weight'),
         ]}
@@ -142,14 +163,41 @@ function ResultSheet(props: { lang: Lang; pub: Published; name: string }) {
               {num(i.value, 2)} {unitLabel(lang, i.unit)}
             </>
           ),
-          <>
-            {num(i.benchmark, 2)} {unitLabel(lang, i.unit)}
-          </>,
+          <BenchmarkCell lang={lang} item={i} />,
           num(i.points, 2),
           num(i.weight, 2),
         ])}
       />
+      <MinMaxHint lang={lang} items={r.trace.indicators} />
     </section>
+  )
+}
+
+/** A tenant of a shared plot: rated with the plot's other firms, on the plot's summed figures (rating/plots). */
+function PlotNote(props: {
+  lang: Lang
+  plot: NonNullable<Published['result']['plot']>
+  own: string
+}) {
+  const { lang, plot } = props
+  const others = plot.firms.filter((f) => f.creditCode !== props.own)
+  const names = others.map((f, i) => (
+    <>
+      {i > 0 ? (lang === 'zh' ? '、' : ', ') : ''}
+      <Data>{f.name}</Data> (<code>{f.creditCode}</code>)
+    </>
+  ))
+  return lang === 'zh' ? (
+    <p id="my-plot">
+      本企业与同一宗地（宗地编号 <code>{plot.id}</code>）上的 {names} 合并评价：
+      各项指标按宗地合计数据计算（用地面积按宗地计一次），本企业取宗地的得分、排名和类别。
+    </p>
+  ) : (
+    <p id="my-plot">
+      Your enterprise shares land plot <code>{plot.id}</code> with {names} and was rated together
+      with them: each indicator is computed on the plot’s summed figures (its land area counted
+      once), and your score, rank and class are the plot’s.
+    </p>
   )
 }
 
@@ -293,7 +341,18 @@ export function MyPage(props: {
         </a>
       </p>
       {pub ? (
-        <ResultSheet lang={lang} pub={pub} name={name} />
+        <ResultSheet
+          lang={lang}
+          pub={pub}
+          name={name}
+          zone={
+            pub.result.zone
+              ? services.rulebooks
+                  .active()
+                  .rulebook.meta.zones.find((z) => z.id === pub.result.zone)?.name
+              : undefined
+          }
+        />
       ) : (
         <p id="no-result">{say(lang, 'noResult')}</p>
       )}

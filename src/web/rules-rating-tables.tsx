@@ -20,6 +20,7 @@ export function RatingTables(props: { lang: Lang; rb: Rulebook; resolved: Resolv
       <SectorTables {...props} />
       <Scoring {...props} />
       <Classes {...props} />
+      <Plots {...props} />
     </>
   )
 }
@@ -191,6 +192,56 @@ function Classes({ lang, resolved }: { lang: Lang; rb: Rulebook; resolved: Resol
         ])}
         empty={rw(lang, 'nothing')}
       />
+    </section>
+  )
+}
+
+/** How the tenants of one plot are rated (the `plots` rule in force): together on the plot's figures, or alone. */
+function Plots({ lang, rb, resolved }: { lang: Lang; rb: Rulebook; resolved: ResolvedRules }) {
+  const zh = lang === 'zh'
+  const names = (ids: string[] | undefined) =>
+    ids?.length ? <Data>{ids.map((i) => rb.inputById.get(i)?.label ?? '—').join('、')}</Data> : '—'
+  const how: [string, 'sum' | 'same' | 'any' | 'min' | 'max'][] = [
+    [zh ? '各租户合计' : 'Summed over the tenants', 'sum'],
+    [
+      zh
+        ? '宗地数据（计一次，各租户须一致）'
+        : 'The plot’s, counted once (the same for every tenant)',
+      'same',
+    ],
+    [zh ? '任一租户为“是”即为“是”' : 'Yes when any tenant’s is', 'any'],
+    [zh ? '取最小值' : 'The smallest', 'min'],
+    [zh ? '取最大值' : 'The largest', 'max'],
+  ]
+  return (
+    <section id="plots">
+      <h2>{zh ? '共用宗地企业的评价' : 'Firms sharing one land plot'}</h2>
+      {resolved.sections.plots.length === 0 ? <p class="muted">{rw(lang, 'nothing')}</p> : null}
+      {resolved.sections.plots.map((p) => (
+        <div class="card">
+          <h3>
+            <Data>{p.label}</Data>
+          </h3>
+          <p>
+            {zh ? '宗地按' : 'Plot by'} <Data>{rb.inputById.get(p.plot)?.label ?? '—'}</Data> ·{' '}
+            {p.together
+              ? zh
+                ? '同一宗地上的企业合并为一个评价单元，各企业取该单元的评价结果'
+                : 'the firms on one plot are rated as one unit, and each gets its result'
+              : zh
+                ? '同一宗地上的企业分别评价'
+                : 'the firms on one plot are rated each alone'}{' '}
+            · {rw(lang, 'period')}: <Period lang={lang} from={p.from} to={p.to} /> ·{' '}
+            {rw(lang, 'source')}: <Src lang={lang} source={p.source} assumed={p.assumed} />
+          </p>
+          {p.together ? (
+            <Table
+              head={[zh ? '合并方式' : 'How', zh ? '数据项' : 'Figures']}
+              rows={how.map(([words, list]) => [words, names(p[list])])}
+            />
+          ) : null}
+        </div>
+      ))}
     </section>
   )
 }

@@ -116,5 +116,6 @@ const SECTION: Record<string, { zh: string; en: string }> = {
   funds: { zh: '专项资金', en: 'Funds' },
   refunds: { zh: '返还奖励', en: 'Refunds' },
   measures: { zh: '资源要素差别化措施', en: 'Measures beyond price' },
+  plots: { zh: '共用宗地合并评价', en: 'Shared land plots' },
 }
 export const sectionLabel = (lang: Lang, s: string) => SECTION[s]?.[lang] ?? '—'

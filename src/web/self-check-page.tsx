@@ -14,6 +14,7 @@ import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import type { PeerFrame } from '../rating/rate.ts'
+import { BenchmarkCell, benchmarkHead } from './benchmark-cell.tsx'
 import { type Lang, langOf, phrases, t } from './i18n.ts'
 import { num, pct, yuan } from './kit/format.ts'
 import { classLabel, countyLabel, RESOURCE_UNIT, resourceLabel, unitLabel } from './kit/labels.ts'
@@ -206,7 +207,6 @@ const say = phrases({
   notReported: { zh: '未报送（取均分）', en: 'not reported (mean points)' },
   indicator: { zh: '指标', en: 'Indicator' },
   value: { zh: '数值', en: 'Value' },
-  benchmark: { zh: '基准值', en: 'Benchmark' },
   share: { zh: '得分占比', en: 'Points share' },
   points: { zh: '得分', en: 'Points' },
   cost: { zh: '每月差别化价格加价（估算）', en: 'Monthly surcharge (estimate)' },
@@ -366,7 +366,7 @@ function Trace({ model, rated }: { model: SelfCheck; rated: Rated }) {
             {say(lang, 'value')}
           </th>
           <th scope="col" class="num">
-            {say(lang, 'benchmark')}
+            {benchmarkHead(lang, inds)}
           </th>
           <th scope="col">{say(lang, 'share')}</th>
           <th scope="col" class="num">
@@ -390,7 +390,7 @@ function Trace({ model, rated }: { model: SelfCheck; rated: Rated }) {
               )}
             </td>
             <td class="num">
-              {num(i.benchmark, 2)} {unitLabel(lang, i.unit)}
+              <BenchmarkCell lang={lang} item={i} />
             </td>
             <td>
               <div class="bar" title={`${num(i.points, 2)} / ${num(i.weight, 2)}`}>

@@ -29,6 +29,23 @@ export const RatingResultSchema = z
       description:
         'the evaluation method that rated the firm: null for the city’s, else the id of the county override that sets the county’s own (属地评价); absent in results stored before county methods',
     }),
+    plot: nullable(
+      z.object({
+        id: z.string(),
+        firms: z.array(z.object({ creditCode: z.string(), name: z.string() })),
+        rule: z.looseObject({ section: z.string(), id: z.string(), label: z.string(), from: Iso }),
+        figures: z.record(z.string(), z.union([z.number(), z.boolean(), z.string()]).optional()),
+      }),
+    )
+      .optional()
+      .openapi({
+        description:
+          'the land plot the firm shares (租赁厂房, 多家企业共用一宗地) and was rated with as one unit: its id, its tenants, the plot rule, and the figures the plot was rated on (summed, the plot’s area once); null for a firm rated alone; absent in results stored before plots',
+      }),
+    zone: nullable(z.string()).optional().openapi({
+      description:
+        'the zone (an evaluation unit that is not an administrative division, e.g. 杭州湾新区) the firm was benchmarked and ranked in; null: its county',
+    }),
     trace: z.object({
       indicators: z.array(
         z.object({

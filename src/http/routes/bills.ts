@@ -37,7 +37,9 @@ function answerAll(
   log: (m: string) => void,
 ): string[] {
   return quoteAll(services, p, items).map((x) =>
-    JSON.stringify('quote' in x ? x.quote : problemOf(x.error, SINGLE, log, 'POST /v1/bills')),
+    'json' in x
+      ? x.json
+      : JSON.stringify('quote' in x ? x.quote : problemOf(x.error, SINGLE, log, 'POST /v1/bills')),
   )
 }
 

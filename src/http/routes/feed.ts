@@ -198,7 +198,7 @@ export function registerFeedRoutes(
       )
         .map(
           (x) =>
-            `${JSON.stringify('quote' in x ? x.quote : problemOf(x.error, '/v1/quotes', log, 'POST /v1/bills:month'))}\n`,
+            `${'json' in x ? x.json : JSON.stringify('quote' in x ? x.quote : problemOf(x.error, '/v1/quotes', log, 'POST /v1/bills:month'))}\n`,
         )
         .join(''),
     )

@@ -16,7 +16,7 @@ import {
   TierSchema,
   TiersSchema,
 } from '../responses.ts'
-import { County, CreditCode, contractOf, Industry, IsoDate } from '../schemas.ts'
+import { County, CreditCode, contractOf, Industry, IsoDate, jsonValue } from '../schemas.ts'
 
 const TierParams = z.object({ creditCode: CreditCode })
 const TierQuery = z.object({ date: IsoDate.optional(), knownAt: KnownAt.optional() })
@@ -167,8 +167,13 @@ export function registerPricingRoutes(
   app.openAPIRegistry.registerPath(quoteRoute)
   const quoteContract = contractOf(quoteRoute)
   app.post('/v1/quotes', async (c) => {
-    const body = await quoteContract.json(c)
-    return c.json(pricing.quote(c.get('principal'), body), 200)
+    const p = c.get('principal')
+    const value = await jsonValue(c)
+    // A plain bill of a firm the pricing snapshot holds: the text of its quote from the template of its firm's
+    // history and period (the same text c.json would write; see PricingService.billTexts).
+    const text = pricing.billTexts(p, 1)?.(value)
+    if (text !== undefined) return c.body(text, 200, { 'content-type': 'application/json' })
+    return c.json(pricing.quote(p, quoteContract.body(value)), 200)
   })
 
   app.openapi(ROUTES['POST /v1/self-check'], (c) =>
