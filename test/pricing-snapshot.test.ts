@@ -87,11 +87,19 @@ function compareAll(
         expect(fast).toBe(outcome(() => plain.quote(utility, req)))
         answers.set(`${code}|${resource}|${from}`, fast)
         for (const quantity of QUANTITIES) {
-          const text = bill({ ...req, quantity })
-          if (text === undefined) continue
+          const b = bill({ ...req, quantity })
+          if (b === undefined) continue
           templated++
-          if (new Set(JSON.parse(text).lines.map((l: { from: string }) => l.from)).size > 1) split++
-          expect(text).toBe(outcome(() => plain.quote(utility, { ...req, quantity })))
+          const q = JSON.parse(b.json)
+          if (new Set(q.lines.map((l: { from: string }) => l.from)).size > 1) split++
+          expect(b.json).toBe(outcome(() => plain.quote(utility, { ...req, quantity })))
+          // What a billing file reports of it, from the template: the quote's own.
+          expect([b.total, b.lines, b.rulebookVersion, b.overrides]).toEqual([
+            q.total,
+            q.lines.length,
+            q.rulebookVersion,
+            q.overrides,
+          ])
         }
         // Not plain (a zero quantity, a member more, readings): left to the full quote.
         expect(bill({ ...req, quantity: '0' })).toBeUndefined()

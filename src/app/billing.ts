@@ -5,6 +5,7 @@
  */
 import type { Principal } from '../principal.ts'
 import { authorize } from './authorize.ts'
+import type { BillText } from './pricing.ts'
 import { QuoteBody, type QuoteRequest, RequestInvalid } from './requests.ts'
 import type { Services } from './services.ts'
 
@@ -14,7 +15,7 @@ export type BillItem = { value: unknown } | { error: unknown }
 /** One answer of a run: the quote, the JSON text of the quote (a templated bill), or the error. */
 export type BillOutcome =
   | { quote: ReturnType<Services['pricing']['quote']> }
-  | { json: string }
+  | { text: BillText }
   | { error: unknown }
 
 /**
@@ -40,9 +41,9 @@ export function quoteAll(
       out[i] = { error: item.error }
       continue
     }
-    const json = fast?.(item.value)
-    if (json !== undefined) {
-      out[i] = { json }
+    const text = fast?.(item.value)
+    if (text !== undefined) {
+      out[i] = { text }
       continue
     }
     const r = QuoteBody.safeParse(item.value)

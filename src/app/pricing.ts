@@ -37,6 +37,16 @@ import type { ProgrammeService } from './programme.ts'
 import { QuoteBody } from './requests.ts'
 import type { RulebookService } from './rulebooks.ts'
 
+/** A templated bill's answer: its JSON text, and what a billing file reports of it. */
+export interface BillText {
+  json: string
+  total: string
+  /** Lines charged. */
+  lines: number
+  rulebookVersion: number
+  overrides: readonly string[]
+}
+
 /** A bill in its plain form: a quantity over a period, as known now, with no other member. */
 interface PlainBill {
   creditCode: string
@@ -158,13 +168,18 @@ export class PricingService {
   billTexts(
     p: Principal | undefined,
     weight: number,
-  ): ((value: unknown) => string | undefined) | undefined {
+  ): ((value: unknown) => BillText | undefined) | undefined {
     const snap = this.snapshots?.current(weight)
     if (!snap) return
     const who = authorize(p, 'quote.create')
     if (ownCounty(who) !== undefined || ownCreditCode(who) !== undefined) return
     const { id, rulebook } = this.rulebooks.knownAt(undefined)
-    type Made = { template: QuoteTemplate; text: SlotText } | null
+    type Made = {
+      template: QuoteTemplate
+      text: SlotText
+      rulebookVersion: number
+      overrides: string[]
+    } | null
     return (value) => {
       if (!plainBill(value)) return
       const code = value.creditCode
@@ -186,7 +201,7 @@ export class PricingService {
           markQuote(sample)
           const text = new SlotText(JSON.stringify(sample))
           return text.slots === 3 + 2 * (template.lineCount + template.waivedCount)
-            ? { template, text }
+            ? { template, text, rulebookVersion: id, overrides: sample.overrides }
             : null
         },
       )
@@ -196,7 +211,14 @@ export class PricingService {
       )
       if (quantity.isZero()) return
       const numbers = templateNumbers(made.template, quantity, [code])
-      return numbers.length === made.text.slots ? made.text.fill(numbers) : undefined
+      if (numbers.length !== made.text.slots) return
+      return {
+        json: made.text.fill(numbers),
+        total: numbers[numbers.length - 1],
+        lines: made.template.lineCount,
+        rulebookVersion: made.rulebookVersion,
+        overrides: made.overrides,
+      }
     }
   }
 

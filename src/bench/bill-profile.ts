@@ -54,7 +54,7 @@ for (let i = 0; i < n; i += 2000) {
   const items = lines.slice(i, i + 2000).map((l) => ({ value: JSON.parse(l) }))
   for (const x of quoteAll(services, p, items)) {
     if ('error' in x) errors++
-    bytes += ('json' in x ? x.json : JSON.stringify('quote' in x ? x.quote : String(x.error)))
+    bytes += ('text' in x ? x.text.json : JSON.stringify('quote' in x ? x.quote : String(x.error)))
       .length
   }
 }

@@ -303,9 +303,11 @@ export function billCmd(args: string[], io: Io): number {
       n++
       const x = outcomes[k]
       let out: unknown[]
-      if (!('error' in x)) {
-        const q: { total: string; lines: unknown[]; rulebookVersion: number; overrides: string[] } =
-          'quote' in x ? x.quote : JSON.parse(x.json)
+      if ('text' in x) {
+        const b = x.text
+        out = [b.total, b.lines, b.rulebookVersion, b.overrides.join(' '), '', '']
+      } else if ('quote' in x) {
+        const q = x.quote
         out = [q.total, q.lines.length, q.rulebookVersion, q.overrides.join(' '), '', '']
       } else {
         const p = problemOf(x.error, '/v1/quotes', (m) => io.err(m))

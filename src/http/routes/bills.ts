@@ -37,8 +37,8 @@ function answerAll(
   log: (m: string) => void,
 ): string[] {
   return quoteAll(services, p, items).map((x) =>
-    'json' in x
-      ? x.json
+    'text' in x
+      ? x.text.json
       : JSON.stringify('quote' in x ? x.quote : problemOf(x.error, SINGLE, log, 'POST /v1/bills')),
   )
 }

@@ -198,7 +198,7 @@ export function registerFeedRoutes(
       )
         .map(
           (x) =>
-            `${'json' in x ? x.json : JSON.stringify('quote' in x ? x.quote : problemOf(x.error, '/v1/quotes', log, 'POST /v1/bills:month'))}\n`,
+            `${'text' in x ? x.text.json : JSON.stringify('quote' in x ? x.quote : problemOf(x.error, '/v1/quotes', log, 'POST /v1/bills:month'))}\n`,
         )
         .join(''),
     )
