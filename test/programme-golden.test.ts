@@ -44,10 +44,13 @@ function smallCityRules() {
     .filter((t) => !t.path.startsWith('counties/'))
     .map((t) => {
       if (t.path !== 'rulebook.yaml') return t
-      const text = t.text.replace(
-        / {2}counties:\n( {4}(?:- |#).*\n)+/,
-        `  counties:\n${CASE.counties.map((c: any) => `    - { code: "${c.code}", name: ${c.name} }\n`).join('')}`,
-      )
+      const text = t.text
+        .replace(
+          / {2}counties:\n( {4}(?:- |#).*\n)+/,
+          `  counties:\n${CASE.counties.map((c: any) => `    - { code: "${c.code}", name: ${c.name} }\n`).join('')}`,
+        )
+        // The zones lie in counties this small city does not have.
+        .replace(/ {2}zones:\n( {4}- .*\n)+/, '')
       return { ...t, text }
     })
 }
