@@ -212,13 +212,16 @@ describe('quote templates (a billing run prices a plain bill from its firm-and-p
       '    resource: electricity\n    mode: max',
     ),
   )
-  const firm3 = rate(
-    caseOneFirms('330203', { 3: { output_t: 1500, energy_limit_kwh_per_t: 500 } }).map((e) =>
-      e.name === '企业3' ? { ...e, industryCode: '3130' } : e,
-    ),
-    maxRb,
-    2024,
-  ).filter((r) => r.name === '企业3')
+  /** Case 12's firm 3 (stainless, restrict; class C) rated under `rb`. */
+  const firm3Under = (rb: ReturnType<typeof compileRulebook>) =>
+    rate(
+      caseOneFirms('330203', { 3: { output_t: 1500, energy_limit_kwh_per_t: 500 } }).map((e) =>
+        e.name === '企业3' ? { ...e, industryCode: '3130' } : e,
+      ),
+      rb,
+      2024,
+    ).filter((r) => r.name === '企业3')
+  const firm3 = firm3Under(maxRb)
   const periods: [string, string][] = [
     ['2025-08-01', '2025-09-01'],
     ['2025-06-15', '2025-07-20'],
@@ -259,13 +262,7 @@ describe('quote templates (a billing run prices a plain bill from its firm-and-p
         ],
       ]),
     )
-    const h = rate(
-      caseOneFirms('330203', { 3: { output_t: 1500, energy_limit_kwh_per_t: 500 } }).map((e) =>
-        e.name === '企业3' ? { ...e, industryCode: '3130' } : e,
-      ),
-      tie,
-      2024,
-    ).filter((r) => r.name === '企业3')
+    const h = firm3Under(tie)
     const req = { resource: 'electricity', from: '2025-08-01', to: '2025-09-01' }
     expect(quoteTemplate(h, tie, req)).toBeUndefined()
     expect(quoteTemplate(h, tie, { ...req, from: '2025-05-01', to: '2025-06-01' })).toBeDefined()
