@@ -369,6 +369,18 @@ describe('a county method through propose → approve → file, then an evaluati
         `<span data-method="cixi_2024_method">${county} <code>cixi_2024_method</code></span>`,
       )
       expect(rowOf(list, other[0].creditCode)).toContain(`<span data-method="city">${city}</span>`)
+      if (lang === 'zh') {
+        // The CSV download names it too, in its last column.
+        const csv = await (
+          await request(`/evaluation/notice-list.csv?run=${run.id}`, {
+            headers: { cookie: economyCookie },
+          })
+        ).text()
+        const line = (code: string) => csv.split('\r\n').find((l) => l.startsWith(code))!
+        expect(csv.split('\r\n')[0].endsWith(',评价办法')).toBe(true)
+        expect(line(moved[0].creditCode).endsWith(`,${county} cixi_2024_method`)).toBe(true)
+        expect(line(other[0].creditCode).endsWith(`,${city}`)).toBe(true)
+      }
       const my = await (
         await request(`/my?lang=${lang}`, { headers: { cookie: enterpriseCookie } })
       ).text()

@@ -17,7 +17,7 @@ import { classLabel, countyLabel } from './kit/labels.ts'
 import { problemMessage } from './kit/problems.ts'
 import { Badge, Data, Notice, Table } from './kit/ui.tsx'
 import { Layout } from './layout.tsx'
-import { MethodName } from './method-name.tsx'
+import { MethodName, methodText } from './method-name.tsx'
 
 type Row = ReturnType<Services['evaluations']['listing']>[number]
 
@@ -26,7 +26,15 @@ const rankOf = (r: Row) => (r.rank === null ? '—' : `${r.rank} / ${r.groupSize
 /** The list as CSV: the columns people read, headed in Chinese (UTF-8 with BOM, opens in Excel). */
 export function noticeCsv(rows: Row[]): string {
   return toCsv(
-    ['统一社会信用代码', '企业名称', '县（市、区）', '评价类别', '综合得分', '组内排名'],
+    [
+      '统一社会信用代码',
+      '企业名称',
+      '县（市、区）',
+      '评价类别',
+      '综合得分',
+      '组内排名',
+      '评价办法',
+    ],
     rows.map((r) => [
       r.creditCode,
       r.name,
@@ -34,6 +42,7 @@ export function noticeCsv(rows: Row[]): string {
       r.class ?? '',
       r.score === null ? '' : r.score.toFixed(2),
       r.rank === null ? '' : `${r.rank}/${r.groupSize ?? ''}`,
+      methodText('zh', r.method),
     ]),
   )
 }

@@ -151,7 +151,7 @@ describe.skipIf(!browserAvailable)('economy office in the browser', () => {
     expect(csv.headers()['content-type']).toContain('text/csv')
     const csvText = await csv.text()
     expect(csvText.split('\r\n')[0]).toBe(
-      '\ufeff统一社会信用代码,企业名称,县（市、区）,评价类别,综合得分,组内排名',
+      '\ufeff统一社会信用代码,企业名称,县（市、区）,评价类别,综合得分,组内排名,评价办法',
     )
     expect(csvText).toContain(t.tokens.creditCode)
     await page.goto(`${base}/evaluation/notice-list?run=${runId}&lang=en`)
