@@ -77,7 +77,7 @@ function compareAll(
   let templated = 0
   let split = 0
   const answers = new Map<string, string>()
-  const bill = t.services.pricing.billTexts(utility, 1)!
+  const bill = t.services.pricing.billTexts(utility)!
   expect(bill).toBeDefined()
   for (const code of codes)
     for (const resource of ['electricity', 'water', 'gas'])
@@ -213,7 +213,7 @@ describe('pricing snapshot', () => {
     t.services.pricing.snapshots!.buildNow()
     const utility = principalOf(t, t.tokens.utility)
     const plain = databasePath(t)
-    const bill = t.services.pricing.billTexts(utility, 1)!
+    const bill = t.services.pricing.billTexts(utility)!
     let templated = 0
     for (const creditCode of codes.slice(0, 40)) {
       const req = {

@@ -31,7 +31,7 @@ export function quoteAll(
   items: BillItem[],
 ): BillOutcome[] {
   authorize(p, 'bills.run')
-  const fast = services.pricing.billTexts(p, items.length)
+  const fast = services.pricing.billTexts(p)
   const out: BillOutcome[] = new Array(items.length)
   const slow: number[] = []
   const requests: QuoteRequest[] = []

@@ -34,7 +34,7 @@ import type { EvaluationService } from './evaluations.ts'
 import { inScope, ownCounty, ownCreditCode } from './permissions.ts'
 import type { PricingSnapshots } from './pricing-snapshot.ts'
 import type { ProgrammeService } from './programme.ts'
-import { QuoteBody } from './requests.ts'
+import { QUANTITY, QuoteBody } from './requests.ts'
 import type { RulebookService } from './rulebooks.ts'
 
 /** A templated bill's answer: its JSON text, and what a billing file reports of it. */
@@ -55,8 +55,6 @@ interface PlainBill {
   to: string
   quantity: string | number
 }
-
-const QUANTITY = /^\d{1,15}(\.\d{1,9})?$/
 
 function plainBill(v: unknown): v is PlainBill {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false
@@ -163,13 +161,11 @@ export class PricingService {
    * text of its quote from the snapshot's quote template of the firm's history over that period (see
    * pricing/quote-template), equal to JSON.stringify(quote(…)); undefined for a request it is not for (then the
    * request is validated and quoted as a single one is). Undefined itself when no snapshot of this revision is ready
-   * or the principal is not city-wide. `weight`: the requests of the run's chunk (they count towards a build).
+   * or the principal is not city-wide. It counts no demand for a build: the requests it leaves to the full quote
+   * are counted there (prefetch, quote), and those it answers were served by a snapshot already built.
    */
-  billTexts(
-    p: Principal | undefined,
-    weight: number,
-  ): ((value: unknown) => BillText | undefined) | undefined {
-    const snap = this.snapshots?.current(weight)
+  billTexts(p: Principal | undefined): ((value: unknown) => BillText | undefined) | undefined {
+    const snap = this.snapshots?.current(0)
     if (!snap) return
     const who = authorize(p, 'quote.create')
     if (ownCounty(who) !== undefined || ownCreditCode(who) !== undefined) return

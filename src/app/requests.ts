@@ -33,7 +33,7 @@ export const IsoDate = z.iso.date().openapi({ example: '2025-03-01' })
 
 // One numeric contract for a quantity, sent as a string or a JSON number: at most 15 digits before the point and
 // 9 after (a JSON number is checked on its shortest decimal form, the one JSON.stringify writes).
-const QUANTITY = /^\d{1,15}(\.\d{1,9})?$/
+export const QUANTITY = /^\d{1,15}(\.\d{1,9})?$/
 const Quantity = z.union([
   z
     .string()

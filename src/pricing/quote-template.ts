@@ -13,7 +13,14 @@ import type { Rulebook } from '../rulebook/compile.ts'
 import type { Resource } from '../rulebook/schema.ts'
 import type { RatedFacts } from './facts.ts'
 import { Money } from './money.ts'
-import { type Piece, priceSegments, type Quote, type Segment, segmentsOf } from './quote.ts'
+import {
+  MAX_DAYS,
+  type Piece,
+  priceSegments,
+  type Quote,
+  type Segment,
+  segmentsOf,
+} from './quote.ts'
 import { DAY, type PricingTables, pricingTables, tariffOf } from './tariff.ts'
 
 export interface QuoteTemplate {
@@ -40,7 +47,7 @@ export function quoteTemplate(
   if (!resource || history.length === 0) return undefined
   const start = tables.date(request.from, 'from')
   const end = tables.date(request.to, 'to')
-  if (end <= start || (end - start) / DAY > 366 * 5) return undefined
+  if (end <= start || (end - start) / DAY > MAX_DAYS) return undefined
   for (let y = new Date(start).getUTCFullYear(); Date.UTC(y, 0, 1) < end; y++)
     for (const interval of tariffOf(history, rulebook, resource.id as Resource, y, {})) {
       if (interval.to <= start || interval.from >= end) continue

@@ -71,7 +71,8 @@ export interface Quote {
   total: string
 }
 
-const MAX_DAYS = 366 * 5
+/** Longest period a quote prices, in days. */
+export const MAX_DAYS = 366 * 5
 const daysInYear = (y: number) => (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 366 : 365)
 
 /** A metered stretch of the period: [from, to) in UTC milliseconds and its quantity. */

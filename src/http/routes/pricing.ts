@@ -171,7 +171,7 @@ export function registerPricingRoutes(
     const value = await jsonValue(c)
     // A plain bill of a firm the pricing snapshot holds: the text of its quote from the template of its firm's
     // history and period (the same text c.json would write; see PricingService.billTexts).
-    const text = pricing.billTexts(p, 1)?.(value)
+    const text = pricing.billTexts(p)?.(value)
     if (text !== undefined) return c.body(text.json, 200, { 'content-type': 'application/json' })
     return c.json(pricing.quote(p, quoteContract.body(value)), 200)
   })
