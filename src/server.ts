@@ -17,6 +17,7 @@ import { type DemoTokens, seedDemo } from './demo/seed.ts'
 import { AUTH_FAILURE_LIMIT, AuthFailureLimiter } from './edge-shared/auth-limiter.ts'
 import { parseEnv } from './env.ts'
 import { formatRuleProblem, RulebookError } from './errors.ts'
+import { fastTier, serverWith } from './http/fast-tier.ts'
 import { createApp } from './mount.ts'
 import { readRuleTexts } from './rulebook/load.ts'
 
@@ -56,6 +57,8 @@ async function serveWorker() {
     fetch: workerFetch(app as never, { secret, jobsHere: env.MUJUN_JOB_PROCESS }) as never,
     port: env.PORT,
     hostname: env.HOST,
+    // Tier lookups answered before the app, named by the worker as workerFetch names the app's answers.
+    createServer: serverWith(fastTier(services, { 'mujun-worker': String(cluster.worker!.id) })),
   })
   const stop = () =>
     server.close(() => {
@@ -183,8 +186,14 @@ async function prepareAndServe() {
     maxImportBytes: env.MAX_IMPORT_BYTES,
     cookieSecure: env.COOKIE_SECURE,
   })
-  const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) =>
-    announce(info),
+  const server = serve(
+    {
+      fetch: app.fetch,
+      port: env.PORT,
+      hostname: env.HOST,
+      createServer: serverWith(fastTier(services)),
+    },
+    (info) => announce(info),
   )
 
   const stop = () => {

@@ -202,6 +202,22 @@ describe('two workers over one database', () => {
     expect([gas.worker, rate(gas, 'gas'), rate(gas, 'electricity')]).toEqual([wa, '0.3', '0.3'])
   })
 
+  it('a token revoked through one is refused by the other at once, on the direct tier path too', async () => {
+    const made = await a.send('POST', '/v1/tokens', tokens.bureau, {
+      role: 'utility',
+      label: 'revoked across workers',
+    })
+    expect([made.status, made.worker]).toEqual([201, wa])
+    const path = `/v1/enterprises/${firm}/tier?date=${today}`
+    // Known to the other worker (its token cache holds it) before it is revoked.
+    const before = await b.send('GET', path, made.body.token)
+    expect([before.status, before.worker]).toEqual([200, wb])
+    const revoked = await a.send('DELETE', `/v1/tokens/${made.body.id}`, tokens.bureau)
+    expect([revoked.status, revoked.worker]).toEqual([200, wa])
+    const after = await b.send('GET', path, made.body.token)
+    expect([after.status, after.worker]).toEqual([401, wb])
+  })
+
   it('a job started through one worker is polled through the other (jobs run in one process)', async () => {
     const started = await a.send(
       'POST',

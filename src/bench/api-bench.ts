@@ -1,7 +1,7 @@
 /**
  * `npm run bench:api`: starts the server pinned to core 0 and loads it from core 1 with autocannon on loopback,
- * for a bounded time per scenario: the bare route (baseline), tier lookups, a bare POST reading a JSON body
- * (reference), quotes. Prints req/s, p99 and ratios.
+ * for a bounded time per scenario: the bare route (baseline), tier lookups (as `npm start` serves them, and the same
+ * through the app), a bare POST reading a JSON body (reference), quotes. Prints req/s, p99 and ratios.
  * Targets: tier ≥ 75 % of bare req/s with p99 ≤ 1.5× bare p99; quotes ≥ 60 % of the bare POST's req/s.
  */
 import { execFileSync } from 'node:child_process'
@@ -103,6 +103,15 @@ const scenarios = {
       headers: auth(),
     }),
   ],
+  // The same lookups by a URL the direct path leaves to the app (a trailing '&'): what the direct path saves.
+  tierApp: [
+    'the same through the app (not a target)',
+    () => ({
+      method: 'GET',
+      path: `/v1/enterprises/${code()}/tier?date=2025-03-01&`,
+      headers: auth(),
+    }),
+  ],
   post: [
     'bare hono POST reading the same JSON body (reference)',
     () => ({
@@ -152,6 +161,7 @@ const summary = (name: Scenario) => ({
 })
 const bare = summary('bare')
 const tier = summary('tier')
+const tierApp = summary('tierApp')
 const post = summary('post')
 const quote = summary('quote')
 // Quotes against the bare POST reading the same body, round by round (issue "Utilities at city scale").
@@ -167,6 +177,7 @@ process.stdout.write(
     '|---|---|---|---|---|---|',
     row(bare),
     row(tier),
+    row(tierApp),
     row(post),
     row(quote),
     `quotes ÷ the bare POST: ${quoteVsPost.toFixed(2)}× (median of the rounds' ratios)`,
@@ -189,7 +200,7 @@ async function compare(ref: string): Promise<never> {
   const after = current
   const before: BenchServer = await startBenchServer([], { root: tree })
   const servers = { before, after }
-  const names = ['bare', 'tier', 'post', 'quote'] as const
+  const names = ['bare', 'tier', 'tierApp', 'post', 'quote'] as const
   const results: Record<string, Record<'before' | 'after', Result[]>> = {}
   for (const n of names) results[n] = { before: [], after: [] }
   for (const which of ['before', 'after'] as const) {

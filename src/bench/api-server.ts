@@ -13,6 +13,7 @@ import { createServices } from '../app/services.ts'
 import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
 import { seedDemo } from '../demo/seed.ts'
+import { fastTier, serverWith } from '../http/fast-tier.ts'
 import { createApp } from '../mount.ts'
 import { readRuleTexts } from '../rulebook/load.ts'
 
@@ -48,7 +49,9 @@ root.get('/gc', (c) => {
   })
 })
 root.route('/', createApp({ store, services, log: () => {} }))
-serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+// As npm start serves it: tier lookups meet the direct path first (http/fast-tier).
+const createServer = serverWith(fastTier(services))
+serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1', createServer }, (info) => {
   process.stdout.write(
     `${JSON.stringify({ port: info.port, token: tokens.utility, bureau: tokens.bureau, economy: tokens.economy, county: tokens.county, countyCode: tokens.countyCode, codes })}\n`,
   )

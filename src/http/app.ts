@@ -11,6 +11,7 @@ import type { AppDeps, AppEnv } from './context.ts'
 import { docsPage } from './docs-page.ts'
 import { authentication, bodyCheck } from './middleware.ts'
 import { HealthSchema, reply } from './responses.ts'
+import { PRICED, revisionHead } from './revision.ts'
 import { registerBillRoutes } from './routes/bills.ts'
 import { registerEnterpriseRoutes } from './routes/enterprises.ts'
 import { registerEvaluationRoutes } from './routes/evaluations.ts'
@@ -121,23 +122,3 @@ export function createApi(deps: AppDeps & { services: Services; authLimiter: Aut
 }
 
 export type ApiApp = ReturnType<typeof createApi>
-
-/** Routes that answer a price or a tier: their answers name the revision of the data they rest on. */
-const PRICED = /^\/v1\/(quotes|bills|tiers|enterprises\/[^/]+\/(tier|rates|classes))/
-
-/**
- * The revision an answer rests on, as a utility can use it: the head of the audit log (the change feed's cursor,
- * GET /v1/tiers/changes), read once per database revision. An answer with revision R reflects every act up to R;
- * asking the feed since R lists what changed after it. A billing run's stream names the revision it began at.
- */
-function revisionHead(store: { cachedRevision: number; auditHead(): number }): () => string {
-  let seen = -1
-  let head = ''
-  return () => {
-    if (store.cachedRevision !== seen) {
-      seen = store.cachedRevision
-      head = String(store.auditHead())
-    }
-    return head
-  }
-}

@@ -4,7 +4,7 @@
  */
 
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
-import { KnownAt, QuoteBody } from '../../app/requests.ts'
+import { QuoteBody } from '../../app/requests.ts'
 import type { Services } from '../../app/services.ts'
 import type { AppEnv } from '../context.ts'
 import {
@@ -13,13 +13,11 @@ import {
   QuoteSchema,
   RatingResultSchema,
   reply,
-  TierSchema,
   TiersSchema,
 } from '../responses.ts'
 import { County, CreditCode, contractOf, Industry, IsoDate, jsonValue } from '../schemas.ts'
+import { TIER_CONTENT_TYPE, TierParams, TierQuery, tierLookup, tierRoute } from './tier.ts'
 
-const TierParams = z.object({ creditCode: CreditCode })
-const TierQuery = z.object({ date: IsoDate.optional(), knownAt: KnownAt.optional() })
 /** The documented contracts of these routes, keyed 'METHOD path'. */
 const ROUTES = {
   'GET /v1/enterprises/{creditCode}/classes': createRoute({
@@ -96,30 +94,20 @@ export function registerPricingRoutes(
   app: OpenAPIHono<AppEnv>,
   { pricing, provenance, store }: Services,
 ) {
-  // The hottest route: documented as usual and checked by the documented schemas themselves (contractOf), by a
-  // plain synchronous parse after the token is checked (the validator chain costs more than the cached answer).
-  const tierRoute = createRoute({
-    method: 'get',
-    path: '/v1/enterprises/{creditCode}/tier',
-    tags: ['utilities'],
-    summary: "An enterprise's class, category and surcharge rate per resource on a date",
-    request: { params: TierParams, query: TierQuery },
-    responses: reply(
-      TierSchema,
-      'the tier in force on the date (the class from the published evaluation of the previous year)',
-    ),
-  })
+  // The hottest route (routes/tier.ts): documented as usual, answered without the validator chain.
   app.openAPIRegistry.registerPath(tierRoute)
-  const tier = contractOf(tierRoute)
-  app.get('/v1/enterprises/:creditCode/tier', (c) => {
-    const { creditCode } = tier.params({ creditCode: c.req.param('creditCode') })
-    const query = tier.query({ date: c.req.query('date'), knownAt: c.req.query('knownAt') })
-    // Today in Ningbo: a UTC date would give yesterday's tier until 08:00 there.
-    const date = query.date ?? store.today()
-    return c.body(pricing.tierJson(c.get('principal'), creditCode, date, query.knownAt), 200, {
-      'content-type': 'application/json; charset=utf-8',
-    })
-  })
+  const tier = tierLookup({ pricing, store })
+  app.get('/v1/enterprises/:creditCode/tier', (c) =>
+    c.body(
+      tier(c.get('principal'), {
+        creditCode: c.req.param('creditCode'),
+        date: c.req.query('date'),
+        knownAt: c.req.query('knownAt'),
+      }),
+      200,
+      { 'content-type': TIER_CONTENT_TYPE },
+    ),
+  )
 
   app.openapi(ROUTES['GET /v1/enterprises/{creditCode}/classes'], (c) =>
     c.json(pricing.classHistory(c.get('principal'), c.req.valid('param').creditCode), 200),
