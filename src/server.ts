@@ -17,7 +17,7 @@ import { type DemoTokens, seedDemo } from './demo/seed.ts'
 import { AUTH_FAILURE_LIMIT, AuthFailureLimiter } from './edge-shared/auth-limiter.ts'
 import { parseEnv } from './env.ts'
 import { formatRuleProblem, RulebookError } from './errors.ts'
-import { fastTier, serverWith } from './http/fast-tier.ts'
+import { directPaths, serverWith } from './http/direct-paths.ts'
 import { createApp } from './mount.ts'
 import { readRuleTexts } from './rulebook/load.ts'
 
@@ -57,8 +57,8 @@ async function serveWorker() {
     fetch: workerFetch(app as never, { secret, jobsHere: env.MUJUN_JOB_PROCESS }) as never,
     port: env.PORT,
     hostname: env.HOST,
-    // Tier lookups answered before the app, named by the worker as workerFetch names the app's answers.
-    createServer: serverWith(fastTier(services, { 'mujun-worker': String(cluster.worker!.id) })),
+    // Tier lookups and plain bills answered before the app, named by the worker as workerFetch names the app's answers.
+    createServer: serverWith(directPaths(services, { 'mujun-worker': String(cluster.worker!.id) })),
   })
   const stop = () =>
     server.close(() => {
@@ -191,7 +191,7 @@ async function prepareAndServe() {
       fetch: app.fetch,
       port: env.PORT,
       hostname: env.HOST,
-      createServer: serverWith(fastTier(services)),
+      createServer: serverWith(directPaths(services)),
     },
     (info) => announce(info),
   )

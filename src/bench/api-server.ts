@@ -13,7 +13,7 @@ import { createServices } from '../app/services.ts'
 import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
 import { seedDemo } from '../demo/seed.ts'
-import { fastTier, serverWith } from '../http/fast-tier.ts'
+import { directPaths, serverWith } from '../http/direct-paths.ts'
 import { createApp } from '../mount.ts'
 import { readRuleTexts } from '../rulebook/load.ts'
 
@@ -49,8 +49,8 @@ root.get('/gc', (c) => {
   })
 })
 root.route('/', createApp({ store, services, log: () => {} }))
-// As npm start serves it: tier lookups meet the direct path first (http/fast-tier).
-const createServer = serverWith(fastTier(services))
+// As npm start serves it: tier lookups and plain bills meet the direct paths first (http/direct-paths).
+const createServer = serverWith(directPaths(services))
 serve({ fetch: root.fetch, port: 0, hostname: '127.0.0.1', createServer }, (info) => {
   process.stdout.write(
     `${JSON.stringify({ port: info.port, token: tokens.utility, bureau: tokens.bureau, economy: tokens.economy, county: tokens.county, countyCode: tokens.countyCode, codes })}\n`,

@@ -21,7 +21,7 @@ export const ok = (description: string, status: 200 | 201 = 200) => ({
   [status]: { description, content: { 'application/json': { schema: Json } } },
 })
 
-const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
+export const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i
 
 /**
  * The JSON body of `c`, read and then checked by `schema` with a plain synchronous safeParse, for hot routes. The

@@ -1,6 +1,6 @@
 /**
  * The hottest route, GET /v1/enterprises/{creditCode}/tier: its documented contract and its one answer, shared by
- * the hono route (routes/pricing.ts) and the server's direct path for it (http/fast-tier.ts).
+ * the hono route (routes/pricing.ts) and the server's direct path for it (http/direct-paths.ts).
  * @module http/routes/tier
  */
 import { createRoute, z } from '@hono/zod-openapi'
