@@ -117,5 +117,7 @@ export function directPaths(
 /** For `serve({ createServer })` of @hono/node-server: node's server, whose requests meet `direct` first. */
 export function serverWith(direct: Direct) {
   return ((options: object, listener: RequestListener) =>
-    createServer(options, (req, res) => direct(req, res, () => listener(req, res)))) as unknown as typeof createServer
+    createServer(options, (req, res) =>
+      direct(req, res, () => listener(req, res)),
+    )) as unknown as typeof createServer
 }
