@@ -1,9 +1,11 @@
 /**
  * The pricing snapshot (issue "Utilities at city scale"): for every demo firm, every resource and a sample of
  * periods, a quote answered from the snapshot equals the quote of the database path, before and after acts that
- * move the revision (a filed override, a verified closure, a re-publication); a snapshot of an older revision is
- * never used; the code index holds a population's codes exactly.
+ * move the revision (a filed override, a verified closure, a re-publication); a snapshot read before an act is
+ * never used; writes that change no price leave it in use; the code index holds a population's codes exactly.
  */
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { PricingService } from '../src/app/pricing.ts'
 import { SNAPSHOT_DEMAND } from '../src/app/pricing-snapshot.ts'
@@ -11,6 +13,7 @@ import { withCheckChar } from '../src/enterprise/credit-code.ts'
 import { CodeIndex } from '../src/pricing/code-index.ts'
 import { call, createTestApp, principalOf, type TestApp } from './support/app.ts'
 import { draftOverride } from './support/overrides.ts'
+import { tempDir } from './support/tmp.ts'
 
 const PERIODS: [string, string][] = [
   ['2024-03-01', '2024-04-01'],
@@ -32,6 +35,13 @@ function databasePath(t: TestApp): PricingService {
     s.programme,
     () => t.store.today(),
     (code, at) => s.lists.standingsOf(code, at),
+  )
+}
+
+/** An act as far as a snapshot can tell: a write with an audit entry whose action may change a price. */
+function act(t: TestApp) {
+  t.store.write((tx) =>
+    t.store.audit(tx, 'test', 'evaluation.publish.correction', 'evaluation/0', {}),
   )
 }
 
@@ -190,17 +200,17 @@ describe('pricing snapshot', () => {
     const fourth = compareAll(t, all)
     expect(fourth.served).toBeGreaterThan(all.length * PERIODS.length)
 
-    // A snapshot built before a write is never used after it.
+    // A snapshot built before an act is never used after it.
     const snapshots = t.services.pricing.snapshots!
     const built = snapshots.buildNow()
     expect(snapshots.current()).toBe(built)
-    t.store.changed()
+    act(t)
     expect(snapshots.current()).toBeUndefined()
     expect(snapshots.buildNow()).not.toBe(built)
 
     // Off the request path: demand at a new revision starts a build in steps between turns of the event loop;
     // until it is done the database path answers.
-    t.store.changed()
+    act(t)
     expect(snapshots.current(SNAPSHOT_DEMAND)).toBeUndefined()
     const background = await snapshots.ready()
     expect(background.revision).toBe(t.store.cachedRevision)
@@ -257,5 +267,59 @@ describe('pricing snapshot', () => {
     expect(index.size).toBe(codes.length)
     expect(index.get(withCheckChar('91330200MA9999999'))).toBe(-1)
     expect(index.get('other')).toBe(-1)
+  })
+
+  it('outlives writes that change no price (a token made and revoked, a write by another process with no act), not an act or a new day', async () => {
+    const path = join(tempDir('snapshot-neutral'), 'm.db')
+    const t = createTestApp({ size: 100, path })
+    const snapshots = t.services.pricing.snapshots!
+    const built = snapshots.buildNow()
+    const bureau = {
+      authorization: `Bearer ${t.tokens.bureau}`,
+      'content-type': 'application/json',
+    }
+    const made = await t.app.request('/v1/tokens', {
+      method: 'POST',
+      headers: bureau,
+      body: JSON.stringify({ role: 'utility', label: 'neutral' }),
+    })
+    expect(made.status).toBe(201)
+    const revoked = await t.app.request(
+      `/v1/tokens/${((await made.json()) as { id: number }).id}`,
+      {
+        method: 'DELETE',
+        headers: bureau,
+      },
+    )
+    expect(revoked.status).toBe(200)
+    // Another connection's write with no audit entry (as a web session's use in another worker records it).
+    const other = new Database(path)
+    other.prepare("UPDATE api_tokens SET label = label || ' (seen)' WHERE id = 1").run()
+    other.close()
+    const revision = t.store.cachedRevision
+    t.store.sync()
+    expect(t.store.cachedRevision).toBeGreaterThan(revision)
+    expect(snapshots.current()).toBe(built)
+    // Still the same snapshot, answering as the database path does.
+    const utility = principalOf(t, t.tokens.utility)
+    const code = t.store.population(2024)[0].creditCode
+    const req = {
+      creditCode: code,
+      resource: 'electricity',
+      quantity: '10',
+      from: '2025-03-01',
+      to: '2025-04-01',
+    }
+    expect(outcome(() => t.services.pricing.quote(utility, req))).toBe(
+      outcome(() => databasePath(t).quote(utility, req)),
+    )
+    // An act ends it; so does a new day in Ningbo.
+    act(t)
+    expect(snapshots.current()).toBeUndefined()
+    const next = snapshots.buildNow()
+    expect(next).not.toBe(built)
+    t.advanceDays(1)
+    t.store.sync()
+    expect(snapshots.current()).toBeUndefined()
   })
 })

@@ -2,9 +2,14 @@
  * Pricing snapshots per database revision (issue "Utilities at city scale"): every firm's published history and
  * closure read once when the revision moves, into a PricingSnapshot (pricing/snapshot) that tiers, quotes and
  * billing runs share. Built off the request path, in chunks that yield to requests between them; until it is
- * ready, and whenever the revision has moved since, `current()` answers undefined and the caller takes the database
- * path, so no answer ever rests on a stale snapshot. Building starts only when pricing asks for it often enough at
- * one revision (a billing run, a stream of quotes), so a process that prices little never pays for it.
+ * ready, and whenever an act has been recorded since, `current()` answers undefined and the caller takes the
+ * database path, so no answer ever rests on a stale snapshot. Building starts only when pricing asks for it often
+ * enough at one revision (a billing run, a stream of quotes), so a process that prices little never pays for it.
+ *
+ * The revision also moves for writes that change no price: a login, a token made or revoked, a backup, a web
+ * session's use in another worker process (no audit entry at all). A snapshot (or a build) outlives those: it is
+ * kept while the Ningbo day is the same and every audit entry after the one it was built at is of an action in
+ * `PRICE_NEUTRAL` (every act that can change a price writes an audit entry of its own; see app/tier-feed).
  * @module app/pricing-snapshot
  */
 import type { Store } from '../db/store.ts'
@@ -16,6 +21,28 @@ import { type HistoryProfile, PricingSnapshot, type SnapshotClosure } from '../p
 const CHUNK = 5_000
 /** Requests at one revision (a billing run counts its lines) before a build starts. */
 export const SNAPSHOT_DEMAND = 200
+
+/**
+ * Audit actions that change no price, pricing snapshot or evaluation result: who may sign in, and bookkeeping. An
+ * action not named here ends the snapshot, whatever it is.
+ */
+export const PRICE_NEUTRAL: ReadonlySet<string> = new Set([
+  'session.login',
+  'session.logout',
+  'token.create',
+  'token.revoke',
+  'database.backup',
+  'job.cancel',
+])
+/** Audit entries looked at, at most, to keep a snapshot; more than that and it is built again. */
+const NEUTRAL_SCAN = 200
+
+/** What a snapshot was read at: the revision it is known current at, the audit head and the Ningbo day. */
+interface Basis {
+  revision: number
+  auditHead: number
+  day: string
+}
 
 interface RunInfo {
   id: number
@@ -33,8 +60,8 @@ interface ResultRow {
 }
 
 export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
-  private snapshot?: PricingSnapshot<C>
-  private building?: { revision: number; steps: Generator<void, PricingSnapshot<C>> }
+  private snapshot?: { value: PricingSnapshot<C>; basis: Basis }
+  private building?: { basis: Basis; steps: Generator<void, PricingSnapshot<C>> }
   private demand = 0
   private demandRevision = -1
   private readonly waiting: (() => void)[] = []
@@ -54,29 +81,57 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
    */
   current(weight = 1): PricingSnapshot<C> | undefined {
     const revision = this.store.cachedRevision
-    if (this.snapshot?.revision === revision) return this.snapshot
-    if (this.snapshot) this.snapshot = undefined
+    if (this.snapshot) {
+      if (this.stillCurrent(this.snapshot.basis)) return this.snapshot.value
+      this.snapshot = undefined
+    }
     if (this.demandRevision !== revision) {
       this.demandRevision = revision
       this.demand = 0
     }
     this.demand += weight
-    if (this.demand >= this.demandToBuild && this.building?.revision !== revision) this.start()
+    if (this.demand >= this.demandToBuild && this.building?.basis.revision !== revision)
+      this.start()
     return undefined
   }
 
   /** Builds the snapshot of the current revision now, on this thread (the CLI, tests). */
   buildNow(): PricingSnapshot<C> {
-    const revision = this.store.cachedRevision
-    if (this.snapshot?.revision === revision) return this.snapshot
-    const steps = this.steps(revision)
+    if (this.snapshot && this.stillCurrent(this.snapshot.basis)) return this.snapshot.value
+    const basis = this.basis()
+    const steps = this.steps(basis.revision)
     for (;;) {
       const r = steps.next()
       if (r.done) {
-        this.snapshot = r.value
+        this.snapshot = { value: r.value, basis }
         return r.value
       }
     }
+  }
+
+  /** The basis of a build starting now. */
+  private basis(): Basis {
+    return {
+      revision: this.store.cachedRevision,
+      auditHead: this.store.auditHead(),
+      day: this.store.today(),
+    }
+  }
+
+  /**
+   * Whether what was read at `basis` still holds at the current revision: the same revision, or only
+   * price-neutral acts (or writes with no act) since, on the same day. Moves `basis` on when it holds.
+   */
+  private stillCurrent(basis: Basis): boolean {
+    const revision = this.store.cachedRevision
+    if (basis.revision === revision) return true
+    if (this.store.today() !== basis.day) return false
+    const after = this.store.auditActionsAfter(basis.auditHead, NEUTRAL_SCAN)
+    if (after.length === NEUTRAL_SCAN || after.some((e) => !PRICE_NEUTRAL.has(e.action)))
+      return false
+    basis.revision = revision
+    if (after.length > 0) basis.auditHead = after[after.length - 1].id
+    return true
   }
 
   /**
@@ -102,8 +157,8 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
 
   private start(): void {
     this.failed = false
-    const revision = this.store.cachedRevision
-    this.building = { revision, steps: this.steps(revision) }
+    const basis = this.basis()
+    this.building = { basis, steps: this.steps(basis.revision) }
     setImmediate(this.step)
   }
 
@@ -119,7 +174,7 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
       this.wake()
       return
     }
-    if (b.revision !== this.store.cachedRevision) {
+    if (!this.stillCurrent(b.basis)) {
       // The data moved under the build: it starts over at the new revision if still wanted.
       this.building = undefined
       if (this.demandRevision === this.store.cachedRevision && this.demand >= this.demandToBuild)
@@ -131,7 +186,7 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
       const r = b.steps.next()
       if (r.done) {
         this.building = undefined
-        if (r.value.revision === this.store.cachedRevision) this.snapshot = r.value
+        if (this.stillCurrent(b.basis)) this.snapshot = { value: r.value, basis: b.basis }
         this.wake()
       } else setImmediate(this.step)
     } catch {

@@ -210,6 +210,14 @@ export class BaseStore {
     }[]
   }
 
+  /** The ids and actions of the first `limit` audit entries after `afterId`, oldest first. */
+  auditActionsAfter(afterId: number, limit: number): { id: number; action: string }[] {
+    return this.statement(
+      'audit|actions-after',
+      () => 'SELECT id, action FROM audit_log WHERE id > ? ORDER BY id LIMIT ?',
+    ).all(afterId, limit) as { id: number; action: string }[]
+  }
+
   auditInstant(id: number): string | undefined {
     return this.db.$client.prepare('SELECT at FROM audit_log WHERE id = ?').pluck().get(id) as
       | string
