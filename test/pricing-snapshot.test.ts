@@ -69,6 +69,8 @@ const QUANTITIES: (string | number)[] = [
 function compareAll(
   t: TestApp,
   codes: string[],
+  /** False: compare with the snapshot in use now (one with firms set apart), not one built for the comparison. */
+  build = true,
 ): {
   served: number
   templated: number
@@ -77,9 +79,9 @@ function compareAll(
   answers: Map<string, string>
 } {
   const snapshots = t.services.pricing.snapshots!
-  const snap = snapshots.buildNow()
+  const snap = build ? snapshots.buildNow() : snapshots.current()!
   expect(snapshots.current()).toBe(snap)
-  expect(snap.revision).toBe(t.store.cachedRevision)
+  if (build) expect(snap.revision).toBe(t.store.cachedRevision)
   const utility = principalOf(t, t.tokens.utility)
   const plain = databasePath(t)
   const { rulebook } = t.services.rulebooks.active()
@@ -138,7 +140,9 @@ describe('pricing snapshot', () => {
     // Ningbo adds surcharges up (no waived line; test/quote.test.ts has `max` stacking); lines split at days do occur.
     expect(first.split).toBeGreaterThan(0)
 
-    // A county override filed: the revision moves, the old snapshot is not used, the new one answers alike.
+    // A county override filed: the revision moves; the old snapshot serves on with the county's firms set apart
+    // (the database path answers them), and every firm is answered alike; then a new one, built, answers alike.
+    const old = t.services.pricing.snapshots!.current()!
     const text = draftOverride('cixi_snapshot', '330282', '2027-01-01', { rate: '3.00' })
     expect(
       (await call(t.app, 'POST', '/v1/overrides', { token: t.tokens.county, body: { text } }))
@@ -152,8 +156,17 @@ describe('pricing snapshot', () => {
       const r = await call(t.app, 'POST', `/v1/overrides/cixi_snapshot/${step}`, { token, body })
       expect(r.status).toBe(200)
     }
-    expect(t.services.pricing.snapshots!.current()).toBeUndefined()
+    expect(t.services.pricing.snapshots!.current()).toBe(old)
+    expect(old.partial).toBe(true)
+    const byCounty = (county: string) =>
+      codes.find((c) => t.store.getEnterprise(c)?.county === county)!
+    expect(old.historyOf(byCounty('330282'), 2024)).toBeUndefined()
+    expect(old.historyOf(byCounty('330226'), 2024)).toBeDefined()
+    const during = compareAll(t, all, false)
+    expect(during.served).toBeGreaterThan(0)
     const second = compareAll(t, all)
+    expect(t.services.pricing.snapshots!.current()).not.toBe(old)
+    expect([...during.answers]).toEqual([...second.answers])
     const changed = [...second.answers].filter(([k, v]) => first.answers.get(k) !== v)
     expect(changed.length).toBeGreaterThan(0)
     expect(changed.every(([k]) => k.includes('|2027-'))).toBe(true)
@@ -183,6 +196,10 @@ describe('pricing snapshot', () => {
       headers: { 'if-match': '"d1"' },
     })
     expect(verified.status).toBe(200)
+    // The firm alone is set apart from the snapshot in use.
+    const before = t.services.pricing.snapshots!.current()!
+    expect([before.historyOf(firm, 2024), before.partial]).toEqual([undefined, true])
+    expect(compareAll(t, all, false).served).toBeGreaterThan(0)
     const third = compareAll(t, all)
     expect(t.services.pricing.snapshots!.current()!.closureOf(firm)?.on).toBe('2026-12-03')
     expect(third.answers.get(`${firm}|electricity|2027-01-01`)).toContain('"total":"0.00"')

@@ -10,6 +10,11 @@
  * session's use in another worker process (no audit entry at all). A snapshot (or a build) outlives those: it is
  * kept while the Ningbo day is the same and every audit entry after the one it was built at is of an action in
  * `PRICE_NEUTRAL` (every act that can change a price writes an audit entry of its own; see app/tier-feed).
+ *
+ * An act that reaches one county (an override's step) or one firm (a closure, a list entry) does not stop a built
+ * snapshot either: it keeps serving every other firm, sets the reached ones apart (the database path answers them),
+ * and a new build is started as demand asks; the new snapshot replaces it when ready. Any other act (a publication,
+ * a rule version, an act whose reach is not named) ends it at once.
  * @module app/pricing-snapshot
  */
 import type { Store } from '../db/store.ts'
@@ -36,6 +41,32 @@ export const PRICE_NEUTRAL: ReadonlySet<string> = new Set([
 ])
 /** Audit entries looked at, at most, to keep a snapshot; more than that and it is built again. */
 const NEUTRAL_SCAN = 200
+
+/**
+ * The firms an audited act can change the price of, when it names them: an override's step, its county; a closure
+ * or a list entry, its firm. Undefined for every other act (it may change any price).
+ */
+export function reachOf(
+  action: string,
+  detail: string,
+): { county: string } | { creditCode: string } | undefined {
+  const kind = action.slice(0, action.indexOf('.'))
+  if (
+    kind !== 'override' &&
+    kind !== 'disposition' &&
+    action !== 'list.entry.add' &&
+    action !== 'list.entry.remove'
+  )
+    return undefined
+  let d: Record<string, unknown>
+  try {
+    d = JSON.parse(detail)
+  } catch {
+    return undefined
+  }
+  if (kind === 'override') return typeof d.county === 'string' ? { county: d.county } : undefined
+  return typeof d.creditCode === 'string' ? { creditCode: d.creditCode } : undefined
+}
 
 /** What a snapshot was read at: the revision it is known current at, the audit head and the Ningbo day. */
 interface Basis {
@@ -82,9 +113,21 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
   current(weight = 1): PricingSnapshot<C> | undefined {
     const revision = this.store.cachedRevision
     if (this.snapshot) {
-      if (this.stillCurrent(this.snapshot.basis)) return this.snapshot.value
+      const { value, basis } = this.snapshot
+      if (this.stillCurrent(basis, value)) {
+        if (!value.partial) return value
+        // Serving all but the firms set apart, until the build its demand starts is ready.
+        this.demanded(revision, weight)
+        return value
+      }
       this.snapshot = undefined
     }
+    this.demanded(revision, weight)
+    return undefined
+  }
+
+  /** Counts `weight` requests at `revision` towards a build, and starts one when they are enough. */
+  private demanded(revision: number, weight: number): void {
     if (this.demandRevision !== revision) {
       this.demandRevision = revision
       this.demand = 0
@@ -92,12 +135,12 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
     this.demand += weight
     if (this.demand >= this.demandToBuild && this.building?.basis.revision !== revision)
       this.start()
-    return undefined
   }
 
-  /** Builds the snapshot of the current revision now, on this thread (the CLI, tests). */
+  /** Builds the snapshot of the current revision now, on this thread (the CLI, tests): whole, none set apart. */
   buildNow(): PricingSnapshot<C> {
-    if (this.snapshot && this.stillCurrent(this.snapshot.basis)) return this.snapshot.value
+    const s = this.snapshot
+    if (s && this.stillCurrent(s.basis, s.value) && !s.value.partial) return s.value
     const basis = this.basis()
     const steps = this.steps(basis.revision)
     for (;;) {
@@ -120,15 +163,23 @@ export class PricingSnapshots<C extends SnapshotClosure = SnapshotClosure> {
 
   /**
    * Whether what was read at `basis` still holds at the current revision: the same revision, or only
-   * price-neutral acts (or writes with no act) since, on the same day. Moves `basis` on when it holds.
+   * price-neutral acts (or writes with no act) since, on the same day; for a built snapshot `built`, also acts that
+   * name the firms they reach, which it sets apart. Moves `basis` on when it holds.
    */
-  private stillCurrent(basis: Basis): boolean {
+  private stillCurrent(basis: Basis, built?: PricingSnapshot<C>): boolean {
     const revision = this.store.cachedRevision
     if (basis.revision === revision) return true
     if (this.store.today() !== basis.day) return false
     const after = this.store.auditActionsAfter(basis.auditHead, NEUTRAL_SCAN)
-    if (after.length === NEUTRAL_SCAN || after.some((e) => !PRICE_NEUTRAL.has(e.action)))
-      return false
+    if (after.length === NEUTRAL_SCAN) return false
+    const reached = []
+    for (const e of after) {
+      if (PRICE_NEUTRAL.has(e.action)) continue
+      const reach = built && reachOf(e.action, e.detail)
+      if (!reach) return false
+      reached.push(reach)
+    }
+    for (const r of reached) built!.setApart(r)
     basis.revision = revision
     if (after.length > 0) basis.auditHead = after[after.length - 1].id
     return true

@@ -210,12 +210,15 @@ export class BaseStore {
     }[]
   }
 
-  /** The ids and actions of the first `limit` audit entries after `afterId`, oldest first. */
-  auditActionsAfter(afterId: number, limit: number): { id: number; action: string }[] {
+  /** The ids, actions and details of the first `limit` audit entries after `afterId`, oldest first. */
+  auditActionsAfter(
+    afterId: number,
+    limit: number,
+  ): { id: number; action: string; detail: string }[] {
     return this.statement(
       'audit|actions-after',
-      () => 'SELECT id, action FROM audit_log WHERE id > ? ORDER BY id LIMIT ?',
-    ).all(afterId, limit) as { id: number; action: string }[]
+      () => 'SELECT id, action, detail FROM audit_log WHERE id > ? ORDER BY id LIMIT ?',
+    ).all(afterId, limit) as { id: number; action: string; detail: string }[]
   }
 
   auditInstant(id: number): string | undefined {

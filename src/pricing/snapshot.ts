@@ -41,6 +41,13 @@ export class PricingSnapshot<C extends SnapshotClosure = SnapshotClosure> {
   /** Per shared history: values made once per key (quote templates; see memo). */
   private readonly memos = new WeakMap<readonly RatedFacts[], Map<string, unknown>>()
 
+  /**
+   * Counties and firms set apart by acts recorded after the build (an override's step, a closure): the snapshot
+   * holds nothing of them any more (historyOf answers undefined), and the database path answers them.
+   */
+  private readonly apartCounties = new Set<string>()
+  private readonly apartCodes = new Set<string>()
+
   constructor(
     /** The database revision (Store.cachedRevision) it was built from. */
     readonly revision: number,
@@ -58,6 +65,17 @@ export class PricingSnapshot<C extends SnapshotClosure = SnapshotClosure> {
     return this.codes.size
   }
 
+  /** Whether some firms are set apart (see setApart): a newer snapshot is wanted. */
+  get partial(): boolean {
+    return this.apartCounties.size + this.apartCodes.size > 0
+  }
+
+  /** Sets the firms of a county, or one firm, apart: from now on the snapshot answers nothing of them. */
+  setApart(reach: { county: string } | { creditCode: string }): void {
+    if ('county' in reach) this.apartCounties.add(reach.county)
+    else this.apartCodes.add(reach.creditCode)
+  }
+
   /**
    * The published history of `code` for the evaluation years up to `lastYear` (HISTORY_YEARS of them), as
    * EvaluationService.history reads it but shared by every firm of its profile: `creditCode` is empty and
@@ -68,6 +86,8 @@ export class PricingSnapshot<C extends SnapshotClosure = SnapshotClosure> {
     if (i < 0) return undefined
     const profile = this.profileOf[i]
     if (profile < 0) return undefined
+    if (this.apartCodes.size + this.apartCounties.size > 0 && this.isApart(code, profile))
+      return undefined
     const spans = this.spans[profile]
     let span = spans.get(lastYear)
     if (!span) {
@@ -79,6 +99,12 @@ export class PricingSnapshot<C extends SnapshotClosure = SnapshotClosure> {
       spans.set(lastYear, span)
     }
     return span.length > 0 ? span : undefined
+  }
+
+  private isApart(code: string, profile: number): boolean {
+    if (this.apartCodes.has(code)) return true
+    // A profile's firms share their county (facts of every year carry it; a firm that moved is another profile).
+    return this.profiles[profile].facts.some((f) => this.apartCounties.has(f.county))
   }
 
   /** The firm's verified closure, if any. */
