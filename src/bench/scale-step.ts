@@ -14,6 +14,7 @@ import { nextMonth } from '../dates.ts'
 import { createDb } from '../db/client.ts'
 import { Store } from '../db/store.ts'
 import { decodeCsvBytes, parseEnterprisesCsv } from '../enterprise/csv.ts'
+import { directPaths, serverWith } from '../http/direct-paths.ts'
 import { createApp } from '../mount.ts'
 import { rate } from '../rating/rate.ts'
 import { readRuleTexts } from '../rulebook/load.ts'
@@ -169,7 +170,9 @@ if (step === 'prepare') {
   const snapshotMiB =
     (heapAfter.heapUsed + heapAfter.arrayBuffers - heapBefore.heapUsed - heapBefore.arrayBuffers) /
     2 ** 20
-  serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+  // As npm start serves: tier lookups and plain bills meet the direct paths first (http/direct-paths).
+  const createServer = serverWith(directPaths(services))
+  serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', createServer }, (info) =>
     console.log(
       JSON.stringify({
         port: info.port,
