@@ -95,6 +95,11 @@ const quoteBody = () => {
 }
 const scenarios = {
   bare: ['bare hono JSON route', () => ({ method: 'GET', path: '/bare' })],
+  // What the size of a tier's answer costs alone: the bare route with a body as long.
+  big: [
+    'bare hono route with a body of a tier answer’s size (reference)',
+    () => ({ method: 'GET', path: '/bare-big' }),
+  ],
   tier: [
     'GET /v1/enterprises/{code}/tier',
     () => ({
@@ -160,6 +165,7 @@ const summary = (name: Scenario) => ({
   errors: rounds.reduce((a, r) => a + r[name].errors, 0),
 })
 const bare = summary('bare')
+const big = summary('big')
 const tier = summary('tier')
 const tierApp = summary('tierApp')
 const post = summary('post')
@@ -176,6 +182,7 @@ process.stdout.write(
     '| scenario | req/s | p99 | req/s vs bare | p99 vs bare | errors |',
     '|---|---|---|---|---|---|',
     row(bare),
+    row(big),
     row(tier),
     row(tierApp),
     row(post),
@@ -200,7 +207,7 @@ async function compare(ref: string): Promise<never> {
   const after = current
   const before: BenchServer = await startBenchServer([], { root: tree })
   const servers = { before, after }
-  const names = ['bare', 'tier', 'tierApp', 'post', 'quote'] as const
+  const names = ['bare', 'big', 'tier', 'tierApp', 'post', 'quote'] as const
   const results: Record<string, Record<'before' | 'after', Result[]>> = {}
   for (const n of names) results[n] = { before: [], after: [] }
   for (const which of ['before', 'after'] as const) {

@@ -35,6 +35,14 @@ const codes = store
   .map((r) => r.creditCode)
 const root = new Hono()
 root.get('/bare', (c) => c.json({ ok: true, at: 'bare' }))
+// Reference for the size of an answer: a bare route whose body is as long as a tier answer's (bytes).
+const tierBytes = Buffer.byteLength(
+  services.pricing.tierJson(services.tokens.principal(tokens.utility), codes[0], '2025-03-01'),
+)
+const big = JSON.stringify({ pad: 'x'.repeat(tierBytes - 10) })
+root.get('/bare-big', (c) =>
+  c.body(big, 200, { 'content-type': 'application/json; charset=utf-8' }),
+)
 // Reference for POST routes: what reading a small JSON body costs before any work is done.
 root.post('/bare-post', async (c) =>
   c.json({ ok: true, got: ((await c.req.json()) as { creditCode?: string }).creditCode }),
