@@ -14,9 +14,9 @@ const run = (script: string, n: string) =>
     timeout: 150_000,
   })
 
-it('bench:scale runs every step end to end (import, evaluation as the economy office, storage, billing)', () => {
+it('bench:scale runs every step end to end (import, evaluation as the economy office, storage, billing, export)', () => {
   const out = run('scale-bench.ts', '2000')
-  for (const step of ['import ', 'evaluation ', 'storage ', 'billing '])
+  for (const step of ['import ', 'evaluation ', 'storage ', 'billing ', 'export '])
     expect(out, step).toMatch(new RegExp(`^${step}`, 'm'))
   expect(out).toMatch(
     /2,000 bills through POST \/v1\/bills .*\(\d[\d,]*\/s, 0 answered with an error\)/,

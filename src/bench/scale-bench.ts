@@ -7,6 +7,7 @@
  *   storage     database bytes per firm-year (figures + result) and a stored result's payload
  *   billing     N monthly bills through POST /v1/bills (NDJSON)       vs single POST /v1/quotes on the same server
  *   snapshot    the server's pricing snapshot: build time and memory (built before serving, see scale-step serve)
+ *   export      every firm's tier for the billing month through GET /v1/tiers/export vs the billing run's rate
  *
  * Targets (issue "City scale"): import ≤ 30 s; evaluation ≤ 15 s, ≤ 1 GiB, ≤ 4× rate(); ≤ 300 B a result and
  * ≤ 1 KB a firm-year; N bills ≤ 10 s.
@@ -176,6 +177,26 @@ print(
 print(
   `snapshot     built in ${s(snap.snapshotMs)} before serving (chunks of 5,000 rows, yielding between them): ${snap.snapshotMiB.toFixed(0)} MiB of heap and array buffers (${snap.snapshotTypedMiB.toFixed(1)} MiB in typed arrays), ${snap.profiles.toLocaleString('en')} shared history profiles`,
 )
+// A utility's bulk export of every firm's tier for the billing month, streamed (no target: beside the billing run).
+{
+  const exportFile = join(dir, 'tiers.ndjson')
+  const t1 = performance.now()
+  execFileSync('curl', [
+    '-sS',
+    '--fail-with-body',
+    '-H',
+    `authorization: Bearer ${token}`,
+    '-o',
+    exportFile,
+    `${base}/v1/tiers/export?month=2025-03`,
+  ])
+  const exportMs = performance.now() - t1
+  const rows = readFileSync(exportFile, 'utf8').split('\n').length - 1
+  const exportRate = rows / (exportMs / 1000)
+  print(
+    `export       ${rows.toLocaleString('en')} rows of every firm's tier for 2025-03 through GET /v1/tiers/export in ${s(exportMs)} (${Math.round(exportRate).toLocaleString('en')}/s, NDJSON streamed): ${(exportRate / billRate).toFixed(2)}× the billing run's bills/s — no target`,
+  )
+}
 stop(server)
 
 // The same run offline: `mujun bill` over the same requests as a CSV, timed from its start (it builds the pricing
