@@ -10,7 +10,7 @@
 // A token revoked, or an act, reaches the direct path's next answer. A real server process answers the requests the
 // direct paths take as it answers the same requests they leave to the app.
 import { readFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, connect } from 'node:net'
 import { join } from 'node:path'
 import { serve } from '@hono/node-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -94,6 +94,35 @@ async function ask(
   // The server's 'finish' of this answer (counted in `answered`) has run.
   await new Promise((done) => setImmediate(done))
   return answer
+}
+
+/**
+ * A request written on a socket with `headers` exactly as given, repeated names included (node's client and fetch
+ * would refuse or join them): its status and the text after the header block.
+ */
+function rawAsk(base: string, method: string, path: string, headers: string[], body = '') {
+  const url = new URL(base)
+  const lines = [`${method} ${path} HTTP/1.1`, `Host: ${url.host}`, 'Connection: close']
+  for (let i = 0; i < headers.length; i += 2) lines.push(`${headers[i]}: ${headers[i + 1]}`)
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    let text = ''
+    const socket = connect(Number(url.port), url.hostname, () =>
+      socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`),
+    )
+    socket.setEncoding('utf8')
+    socket.on('data', (d) => {
+      text += d
+    })
+    socket.on('error', reject)
+    socket.on('end', () =>
+      setImmediate(() =>
+        resolve({
+          status: Number(text.split(' ')[1]),
+          body: text.slice(text.indexOf('\r\n\r\n') + 4),
+        }),
+      ),
+    )
+  })
 }
 
 /** Both servers' answers, either asked first (the answer a lookup caches is then made by either path). */
@@ -271,6 +300,50 @@ describe('the direct paths', () => {
       expect(r.direct, what).toEqual(r.app)
       // Only the plain bill of a city-wide token is the direct path's.
       expect([r.app.status, r.taken], what).toEqual([status, i === 0 || i === 2 ? 1 : 0])
+    }
+  })
+
+  it('answers a request that repeats a header it reads as the app does (both read the first)', async () => {
+    const code = firms()[0].code
+    const bill = JSON.stringify({
+      creditCode: code,
+      resource: 'electricity',
+      quantity: '10',
+      from: '2025-03-01',
+      to: '2025-04-01',
+    })
+    const cases: [string, string, string[], string?][] = [
+      [
+        'GET',
+        `/v1/enterprises/${code}/tier?date=2025-03-01`,
+        [
+          'authorization',
+          `Bearer ${t.tokens.utility}`,
+          'authorization',
+          `Bearer ${t.tokens.county}`,
+        ],
+      ],
+      [
+        'POST',
+        '/v1/quotes',
+        [
+          'authorization',
+          `Bearer ${t.tokens.utility}`,
+          'content-type',
+          'application/json',
+          'Content-Type',
+          'text/plain',
+          'content-length',
+          String(Buffer.byteLength(bill)),
+        ],
+        bill,
+      ],
+    ]
+    for (const [method, path, headers, body] of cases) {
+      const x = await rawAsk(direct, method, path, headers, body)
+      const y = await rawAsk(plain, method, path, headers, body)
+      expect(x, path).toEqual(y)
+      expect(y.status, path).toBe(200)
     }
   })
 
