@@ -2,7 +2,7 @@
  * Pricing snapshots per database revision (issue "Utilities at city scale"): every firm's published history and
  * closure read once when the revision moves, into a PricingSnapshot (pricing/snapshot) that tiers, quotes and
  * billing runs share. Built off the request path, in chunks that yield to requests between them; until it is
- * ready, and whenever an act has been recorded since, `current()` answers undefined and the caller takes the
+ * ready, and after an act that may change any price, `current()` answers undefined and the caller takes the
  * database path, so no answer ever rests on a stale snapshot. Building starts only when pricing asks for it often
  * enough at one revision (a billing run, a stream of quotes), so a process that prices little never pays for it.
  *
