@@ -4,7 +4,7 @@
  * @module app/pricing
  */
 import { addDays } from '../dates.ts'
-import { creditCodeProblem } from '../enterprise/credit-code.ts'
+import { creditCodeProblem, isCreditCode } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
 import type { ListStanding } from '../pricing/lists.ts'
@@ -180,7 +180,7 @@ export class PricingService {
       if (!plainBill(value)) return
       const code = value.creditCode
       const history = snap.historyOf(code, Number(value.to.slice(0, 4)) - 1)
-      if (!history || creditCodeProblem(code) !== undefined) return
+      if (!history || !isCreditCode(code)) return
       if (snap.closureOf(code) || this.lists(code)) return
       const made = snap.memo<Made>(
         history,

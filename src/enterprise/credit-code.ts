@@ -5,6 +5,24 @@
 
 const CHARSET = '0123456789ABCDEFGHJKLMNPQRTUWXY'
 const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+/** Each character code's value in CHARSET, -1 when not in it (a billing run checks a code per bill). */
+const VALUE = new Int8Array(128).fill(-1)
+for (let v = 0; v < CHARSET.length; v++) VALUE[CHARSET.charCodeAt(v)] = v
+
+/** Whether `code` is a valid credit code (creditCodeProblem says why not). */
+export function isCreditCode(code: string): boolean {
+  if (typeof code !== 'string' || code.length !== 18) return false
+  let sum = 0
+  for (let i = 0; i < 17; i++) {
+    const c = code.charCodeAt(i)
+    const v = c < 128 ? VALUE[c] : -1
+    if (v < 0) return false
+    sum += v * WEIGHTS[i]
+  }
+  const last = code.charCodeAt(17)
+  const check = (31 - (sum % 31)) % 31
+  return last < 128 && VALUE[last] === check
+}
 
 /** The check character for the first 17 characters, or undefined if one of them is not allowed. */
 export function creditCodeCheckChar(first17: string): string | undefined {
@@ -20,6 +38,7 @@ export function creditCodeCheckChar(first17: string): string | undefined {
 
 /** Why `code` is not a valid credit code, or undefined when it is. */
 export function creditCodeProblem(code: string): string | undefined {
+  if (isCreditCode(code)) return undefined
   if (typeof code !== 'string' || code.length !== 18) {
     return `credit code '${code}' must have 18 characters (has ${typeof code === 'string' ? code.length : 0})`
   }
