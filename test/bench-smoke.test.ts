@@ -19,7 +19,7 @@ it('bench:scale runs every step end to end (import, evaluation as the economy of
   for (const step of ['import ', 'evaluation ', 'storage ', 'billing ', 'export '])
     expect(out, step).toMatch(new RegExp(`^${step}`, 'm'))
   expect(out).toMatch(
-    /2,000 bills through POST \/v1\/bills .*\(\d[\d,]*\/s, 0 answered with an error\)/,
+    /2,000 bills of 2025-10 through POST \/v1\/bills .*\(\d[\d,]*\/s, [1-9][\d,]* with a surcharge line, 0 answered with an error\)/,
   )
 }, 180_000)
 

@@ -101,8 +101,8 @@ const body = codes
       creditCode: c,
       resource: 'electricity',
       quantity: '12000',
-      from: '2025-03-01',
-      to: '2025-04-01',
+      from: '2025-10-01',
+      to: '2025-11-01',
     }),
   )
   .join('\n')
