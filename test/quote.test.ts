@@ -7,6 +7,7 @@ import {
   quoteTemplate,
   SlotText,
   templateNumbers,
+  templateNumbersOf,
 } from '../src/pricing/quote-template.ts'
 import { rate } from '../src/rating/rate.ts'
 import { compileRulebook } from '../src/rulebook/compile.ts'
@@ -266,5 +267,64 @@ describe('quote templates (a billing run prices a plain bill from its firm-and-p
     const req = { resource: 'electricity', from: '2025-08-01', to: '2025-09-01' }
     expect(quoteTemplate(h, tie, req)).toBeUndefined()
     expect(quoteTemplate(h, tie, { ...req, from: '2025-05-01', to: '2025-06-01' })).toBeDefined()
+  })
+
+  it('prices a quantity with integers as Money prices it: every line, the fen spread over lines, waived lines', () => {
+    // Under `sum` firm 3 is charged two lines from 2025-07-01 (class C and stainless restrict): their fen are
+    // spread by allocateFen; under `max` one is charged and the other waived. Quantities of 0 to 9 decimals, some
+    // a half fen or a half of the third decimal away from rounding, and forms Money alone takes (exponent, number).
+    let seed = 11
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
+    const quantities: (string | number)[] = [
+      '0.03',
+      '0.1',
+      '0.0005',
+      '0.0015',
+      '1.0005',
+      '5.000',
+      '10000.50',
+      '0.000001',
+      '0.0000001',
+      '7',
+      7.25,
+      '999999999999999.999999999',
+      '123456789012345.123456789',
+      '0.5',
+      '00012',
+    ]
+    for (let k = 0; k < 150; k++) {
+      const whole = String(next(10 ** (1 + next(9))))
+      const places = next(10)
+      const frac = Array.from({ length: places }, () => next(10)).join('')
+      quantities.push(places ? `${whole}.${frac}` : whole)
+    }
+    let exactTemplates = 0
+    let multiLine = 0
+    for (const [rules, h] of [
+      [rb, firm3Under(rb)],
+      [maxRb, firm3],
+    ] as const)
+      for (const [from, to] of [...periods, ['2025-07-01', '2025-08-01'] as [string, string]]) {
+        const req = { resource: 'electricity', from, to }
+        const t = quoteTemplate(h, rules, req)!
+        const sample = quote(h, rules, { ...req, quantity: '1' })
+        markQuote(sample)
+        const text = new SlotText(JSON.stringify(sample))
+        if (t.exact) exactTemplates++
+        if (t.exact && t.lineCount > 1) multiLine++
+        for (const quantity of quantities) {
+          const numbers = templateNumbersOf(t, String(quantity), [h[0].creditCode])
+          const q = quote(h, rules, { ...req, quantity })
+          if (numbers === undefined) expect(q.total, `${from} ${quantity}`).toBe('0.00')
+          else expect(text.fill(numbers), `${from} ${quantity}`).toBe(JSON.stringify(q))
+        }
+      }
+    // The integer path was taken for the periods of one segment (August, July: a period across 2025-07-01 or a
+    // year's end has two), under `sum` with two lines each.
+    expect(exactTemplates).toBe(4)
+    expect(multiLine).toBe(2)
   })
 })

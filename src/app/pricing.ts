@@ -8,7 +8,6 @@ import { creditCodeProblem, isCreditCode } from '../enterprise/credit-code.ts'
 import type { Enterprise } from '../enterprise/enterprise.ts'
 import { MujunError, NotFoundError } from '../errors.ts'
 import type { ListStanding } from '../pricing/lists.ts'
-import { Money } from '../pricing/money.ts'
 import {
   bindingOn,
   type Quote,
@@ -22,7 +21,7 @@ import {
   type QuoteTemplate,
   quoteTemplate,
   SlotText,
-  templateNumbers,
+  templateNumbersOf,
 } from '../pricing/quote-template.ts'
 import type { Principal } from '../principal.ts'
 import { resultToJson } from '../rating/result-json.ts'
@@ -202,12 +201,11 @@ export class PricingService {
         },
       )
       if (!made) return
-      const quantity = new Money(
-        typeof value.quantity === 'number' ? String(value.quantity) : value.quantity,
-      )
-      if (quantity.isZero()) return
-      const numbers = templateNumbers(made.template, quantity, [code])
-      if (numbers.length !== made.text.slots) return
+      const q = value.quantity
+      const numbers = templateNumbersOf(made.template, typeof q === 'number' ? String(q) : q, [
+        code,
+      ])
+      if (numbers === undefined || numbers.length !== made.text.slots) return
       return {
         json: made.text.fill(numbers),
         total: numbers[numbers.length - 1],

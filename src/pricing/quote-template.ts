@@ -31,6 +31,20 @@ export interface QuoteTemplate {
   /** Lines charged and waived for any quantity above zero (every charge is per unit). */
   readonly lineCount: number
   readonly waivedCount: number
+  /** The rates of its lines as exact integers, when its quotes can be priced by them (see exactRates). */
+  readonly exact?: ExactRates
+}
+
+/** A rate as an integer over a power of ten: 0.35 is { units: 35n, places: 2 }. */
+interface ExactRate {
+  units: bigint
+  places: number
+}
+
+/** The rates of a template's charged and waived lines, in line order. */
+interface ExactRates {
+  charged: ExactRate[]
+  waived: ExactRate[]
 }
 
 /**
@@ -77,8 +91,134 @@ export function quoteTemplate(
     tables,
     lineCount: lines.length,
     waivedCount: waived.length,
+    exact: exactRates(segments, start, end, lines.length, waived.length),
   }
 }
+
+/**
+ * The rates of the template's lines as integers, when every quote of it is the quantity times each rate: no segment,
+ * or one segment spanning the whole period (then a line's quantity is the metered one, unprorated) whose charges are
+ * all per unit, at rates of at most 15 digits that are not negative. Undefined otherwise (priced with Money).
+ */
+function exactRates(
+  segments: Segment[],
+  start: number,
+  end: number,
+  lineCount: number,
+  waivedCount: number,
+): ExactRates | undefined {
+  if (segments.length > 1) return undefined
+  const seg = segments[0]
+  if (!seg) return lineCount + waivedCount === 0 ? { charged: [], waived: [] } : undefined
+  if (seg.from !== start || seg.to !== end) return undefined
+  const { charges, waived } = seg.choice
+  if (charges.length !== lineCount || waived.length !== waivedCount) return undefined
+  const rates: ExactRate[] = []
+  for (const c of [...charges, ...waived]) {
+    if (c.kind !== 'per-unit' || c.rate.isNegative()) return undefined
+    const places = c.rate.decimalPlaces()
+    const units = BigInt(c.rate.times(new Money(10).pow(places)).toFixed(0))
+    // Money holds 40 digits: a 24-digit quantity times a rate of 15 stays exact there as here.
+    if (units.toString().length > 15) return undefined
+    rates.push({ units, places })
+  }
+  return { charged: rates.slice(0, charges.length), waived: rates.slice(charges.length) }
+}
+
+/** A plain quantity: up to 15 digits, no leading zero, up to 9 decimals (the requests' limits). */
+const PLAIN_QUANTITY = /^(0|[1-9]\d{0,14})(?:\.(\d{1,9}))?$/
+
+/**
+ * The numbers of a quote of `quantity` (a decimal text) from template `t`, as templateNumbers gives them, appended to
+ * `out`; undefined when the quantity is zero (a zero quote is not templated). With the template's exact rates the
+ * arithmetic is on integers (BigInt), as Money would do it: each line quantity × rate, rounded half up to the fen,
+ * the fen spread as allocateFen spreads it; otherwise with Money.
+ */
+export function templateNumbersOf(
+  t: QuoteTemplate,
+  quantity: string,
+  out: string[] = [],
+): string[] | undefined {
+  const m = t.exact ? PLAIN_QUANTITY.exec(quantity) : null
+  // Decimal writes a quantity under 1e-6 in exponent form: such a one goes through Money.
+  if (!m || (m[1] === '0' && /^0{6}/.test(m[2] ?? ''))) {
+    const q = new Money(quantity)
+    return q.isZero() ? undefined : templateNumbers(t, q, out)
+  }
+  const exact = t.exact!
+  const frac = m[2] ?? ''
+  const units = BigInt(m[1] + frac)
+  if (units === 0n) return undefined
+  const places = frac.length
+  const shown = frac.replace(/0+$/, '')
+  out.push(shown ? `${m[1]}.${shown}` : m[1])
+  // A line's quantity is the metered one to three decimals, half up, as Decimal writes it.
+  const lineQuantity = decimalText(rescale(units, places, 3), 3)
+  const charged = exact.charged.map((r) => ({
+    value: units * r.units,
+    places: places + r.places,
+  }))
+  const fen = allocatedFen(charged)
+  for (const f of fen) out.push(lineQuantity, fenText(f))
+  for (const r of exact.waived)
+    out.push(lineQuantity, fenText(rescale(units * r.units, places + r.places, 2)))
+  out.push(fenText(fen.length === 1 ? fen[0] : fen.reduce((a, b) => a + b, 0n)))
+  return out
+}
+
+/** A non-negative `value` × 10^-`places` rounded half up to `to` places, as an integer × 10^-`to`. */
+function rescale(value: bigint, places: number, to: number): bigint {
+  if (places <= to) return value * 10n ** BigInt(to - places)
+  const unit = 10n ** BigInt(places - to)
+  return (value + unit / 2n) / unit
+}
+
+/** An integer × 10^-`places` as Decimal writes it (no trailing zeros, no point for a whole number). */
+function decimalText(value: bigint, places: number): string {
+  const digits = value.toString().padStart(places + 1, '0')
+  const whole = digits.slice(0, digits.length - places)
+  const frac = digits.slice(digits.length - places).replace(/0+$/, '')
+  return frac ? `${whole}.${frac}` : whole
+}
+
+/** Fen as yuan with two decimals. */
+function fenText(fen: bigint): string {
+  const digits = fen.toString().padStart(3, '0')
+  return `${digits.slice(0, -2)}.${digits.slice(-2)}`
+}
+
+/**
+ * allocateFen on exact integers: each amount rounded half up to the fen, then the fen the rounding lost or gained
+ * against the rounded exact total given to (or taken from) the lines with the largest remainders, earlier lines first
+ * on a tie.
+ */
+function allocatedFen(amounts: { value: bigint; places: number }[]): bigint[] {
+  const rounded = amounts.map((a) => rescale(a.value, a.places, 2))
+  if (rounded.length < 2) return rounded
+  const places = Math.max(2, ...amounts.map((a) => a.places))
+  const at = (a: { value: bigint; places: number }) => a.value * 10n ** BigInt(places - a.places)
+  const exact = amounts.map(at)
+  const target = rescale(
+    exact.reduce((a, b) => a + b, 0n),
+    places,
+    2,
+  )
+  let diff = target - rounded.reduce((a, b) => a + b, 0n)
+  if (diff === 0n) return rounded
+  const rem = exact.map((x, i) => x - rounded[i] * 10n ** BigInt(places - 2))
+  const order = rem
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => (diff > 0n ? cmp(b.r, a.r) : cmp(a.r, b.r)) || a.i - b.i)
+  for (const { i } of order) {
+    if (diff === 0n) break
+    const step = diff > 0n ? 1n : -1n
+    rounded[i] += step
+    diff -= step
+  }
+  return rounded
+}
+
+const cmp = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0)
 
 /**
  * The numbers of a quote of `quantity` (above zero) from template `t`, in the order the quote's JSON text holds them,
