@@ -58,12 +58,35 @@ function itemsOf(lines: string[]): BillItem[] {
       continue
     }
     try {
-      items.push({ value: JSON.parse(line) })
+      items.push({ value: plainLine(line) ?? JSON.parse(line) })
     } catch {
       items.push({ error: malformed() })
     }
   }
   return items
+}
+
+/** The members a plain bill has (see PricingService.billTexts); no other key is read by plainLine. */
+const PLAIN_KEYS = new Set(['creditCode', 'resource', 'from', 'to', 'quantity'])
+/** One `"key":"value"` member and what follows it; the value without quote, backslash or control character. */
+const MEMBER = /"([a-zA-Z]+)":"([^"\\\x00-\x1f]*)"([,}])/y
+
+/**
+ * A line of exactly five members, the plain bill's, each a string with nothing to unescape, read as JSON.parse reads
+ * it (the same object, its members in the line's order) at a fraction of its cost; undefined for any other line
+ * (then JSON.parse reads it). A billing run reads a million such lines.
+ */
+export function plainLine(line: string): Record<string, string> | undefined {
+  if (line.charCodeAt(0) !== 123 /* { */) return undefined
+  const value: Record<string, string> = {}
+  MEMBER.lastIndex = 1
+  for (let k = 0; k < 5; k++) {
+    const m = MEMBER.exec(line)
+    if (!m || !PLAIN_KEYS.has(m[1]) || Object.hasOwn(value, m[1])) return undefined
+    value[m[1]] = m[2]
+    if ((m[3] === '}') !== (k === 4)) return undefined
+  }
+  return MEMBER.lastIndex === line.length ? value : undefined
 }
 
 export function registerBillRoutes(
