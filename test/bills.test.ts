@@ -92,6 +92,40 @@ describe('POST /v1/bills', () => {
     )
   })
 
+  it('with the pricing snapshot built, the NDJSON answer is byte for byte the single answers’ bodies, a line each', async () => {
+    await t.services.pricing.snapshots?.ready()
+    expect(t.services.pricing.snapshots?.current(0)).toBeDefined()
+    const reqs = codes.flatMap((creditCode, i) =>
+      ['2025-03', '2025-10', '2026-01'].map((m) => ({
+        creditCode,
+        resource: i % 3 === 0 ? 'gas' : 'electricity',
+        quantity: i % 2 ? String(1000 + i) : `${i}.${String(i * 7).padStart(3, '0')}`,
+        from: `${m}-01`,
+        to:
+          m === '2026-01'
+            ? '2026-02-01'
+            : `2025-${String(Number(m.slice(5)) + 1).padStart(2, '0')}-01`,
+      })),
+    )
+    const single: string[] = []
+    for (const r of reqs)
+      single.push(
+        await (
+          await call(t.app, 'POST', '/v1/quotes', { token: t.tokens.utility, body: r })
+        ).text(),
+      )
+    const streamed = await ndjson(
+      t.app,
+      t.tokens.utility,
+      reqs.map((r) => JSON.stringify(r)).join('\n'),
+    )
+    expect(await streamed.text()).toBe(`${single.join('\n')}\n`)
+    // Not vacuous: bills with surcharge lines, whose labels and documents are Chinese (UTF-8 of several bytes).
+    expect(
+      single.filter((b) => b.includes('"lines":[{') && /[\u4e00-\u9fff]/.test(b)).length,
+    ).toBeGreaterThan(20)
+  })
+
   it('the answers include quotes and several kinds of error (the property is not vacuous)', async () => {
     const reqs = [
       {

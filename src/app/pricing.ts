@@ -17,6 +17,7 @@ import {
   ratesOn,
 } from '../pricing/quote.ts'
 import {
+  type ByteWriter,
   markQuote,
   type QuoteTemplate,
   quoteTemplate,
@@ -36,14 +37,29 @@ import type { ProgrammeService } from './programme.ts'
 import { QUANTITY, QuoteBody } from './requests.ts'
 import type { RulebookService } from './rulebooks.ts'
 
-/** A templated bill's answer: its JSON text, and what a billing file reports of it. */
-export interface BillText {
-  json: string
-  total: string
-  /** Lines charged. */
-  lines: number
-  rulebookVersion: number
-  overrides: readonly string[]
+/**
+ * A templated bill's answer: its JSON text (or those bytes, written where a billing run gathers its answers), and
+ * what a billing file reports of it.
+ */
+export class BillText {
+  constructor(
+    private readonly slots: SlotText,
+    private readonly numbers: readonly string[],
+    readonly total: string,
+    /** Lines charged. */
+    readonly lines: number,
+    readonly rulebookVersion: number,
+    readonly overrides: readonly string[],
+  ) {}
+
+  get json(): string {
+    return this.slots.fill(this.numbers)
+  }
+
+  /** The UTF-8 bytes of `json`, written to `out`. */
+  writeTo(out: ByteWriter): void {
+    this.slots.write(out, this.numbers)
+  }
 }
 
 /** A bill in its plain form: a quantity over a period, as known now, with no other member. */
@@ -206,13 +222,14 @@ export class PricingService {
         code,
       ])
       if (numbers === undefined || numbers.length !== made.text.slots) return
-      return {
-        json: made.text.fill(numbers),
-        total: numbers[numbers.length - 1],
-        lines: made.template.lineCount,
-        rulebookVersion: made.rulebookVersion,
-        overrides: made.overrides,
-      }
+      return new BillText(
+        made.text,
+        numbers,
+        numbers[numbers.length - 1],
+        made.template.lineCount,
+        made.rulebookVersion,
+        made.overrides,
+      )
     }
   }
 

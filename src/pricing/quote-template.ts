@@ -270,7 +270,81 @@ export class SlotText {
       s += `"${values[this.order[i]]}"${this.parts[i + 1]}`
     return s
   }
+
+  /** The parts as UTF-8, made on first use (a billing run writes bytes, not text). */
+  private encoded?: Uint8Array[]
+
+  /** The filled text's UTF-8 bytes written to `out`: the same bytes as encoding fill(values). */
+  write(out: ByteWriter, values: readonly string[]): void {
+    if (!this.encoded) {
+      const encoder = new TextEncoder()
+      this.encoded = this.parts.map((p) => encoder.encode(p))
+    }
+    out.bytes(this.encoded[0])
+    for (let i = 0; i < this.order.length; i++) {
+      out.byte(34 /* " */)
+      out.text(values[this.order[i]])
+      out.byte(34)
+      out.bytes(this.encoded[i + 1])
+    }
+  }
 }
+
+/**
+ * UTF-8 bytes written one after another into one growing buffer, taken whole: a chunk of a billing run's answer
+ * written without a string of it ever being joined and encoded.
+ */
+export class ByteWriter {
+  private buffer = new Uint8Array(0)
+  private length = 0
+
+  /** `capacity`: the bytes first allocated (it doubles as needed). */
+  constructor(private readonly capacity = 64 * 1024) {}
+
+  private room(n: number): void {
+    if (this.length + n <= this.buffer.length) return
+    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + n, this.capacity))
+    grown.set(this.buffer.subarray(0, this.length))
+    this.buffer = grown
+  }
+
+  byte(b: number): void {
+    this.room(1)
+    this.buffer[this.length++] = b
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length)
+    this.buffer.set(b, this.length)
+    this.length += b.length
+  }
+
+  /** A string as UTF-8: short ASCII ones (numbers, codes) byte by byte, anything else through the encoder. */
+  text(s: string): void {
+    this.room(s.length)
+    const start = this.length
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i)
+      if (c >= 128) {
+        this.length = start
+        this.room(s.length * 3)
+        this.length += ENCODER.encodeInto(s, this.buffer.subarray(this.length)).written
+        return
+      }
+      this.buffer[this.length++] = c
+    }
+  }
+
+  /** What was written, as one array; the writer starts empty again (on a buffer of its own). */
+  take(): Uint8Array {
+    const out = this.buffer.subarray(0, this.length)
+    this.buffer = new Uint8Array(0)
+    this.length = 0
+    return out
+  }
+}
+
+const ENCODER = new TextEncoder()
 
 /**
  * Marks the numbers of sample quote `q` (made from template `t`) as slots, in templateNumbers order after slot 0,

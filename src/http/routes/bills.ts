@@ -11,6 +11,7 @@ import { type BillItem, quoteAll } from '../../app/billing.ts'
 import { QuoteBody } from '../../app/requests.ts'
 import type { Services } from '../../app/services.ts'
 import { problemOf, RequestInvalid } from '../../edge-shared/problem.ts'
+import { ByteWriter } from '../../pricing/quote-template.ts'
 import type { Principal } from '../../principal.ts'
 import { type AppEnv, authorize, headerOf } from '../context.ts'
 import { BillAnswerSchema, BillAnswersSchema, reply } from '../responses.ts'
@@ -159,9 +160,23 @@ export function registerBillRoutes(
     let pending = ''
     let ended = !input
     const encoder = new TextEncoder()
-    const answers = (lines: string[]) => {
-      const out = answerAll(services, p, itemsOf(lines), log)
-      return out.length > 0 ? `${out.join('\n')}\n` : ''
+    // The answers of complete lines as UTF-8, written straight into one buffer (a templated bill as bytes: no
+    // string of the chunk is joined and then encoded); undefined for no answer.
+    const answers = (lines: string[]): Uint8Array | undefined => {
+      const items = itemsOf(lines)
+      if (items.length === 0) return undefined
+      const out = new ByteWriter(items.length * 512)
+      for (const x of quoteAll(services, p, items)) {
+        if ('text' in x) x.text.writeTo(out)
+        else
+          out.text(
+            JSON.stringify(
+              'quote' in x ? x.quote : problemOf(x.error, SINGLE, log, 'POST /v1/bills'),
+            ),
+          )
+        out.byte(10 /* \n */)
+      }
+      return out.take()
     }
     const body = new ReadableStream<Uint8Array>(
       {
@@ -171,7 +186,7 @@ export function registerBillRoutes(
             if (ended) {
               const rest = answers(pending.split('\n'))
               pending = ''
-              if (rest) controller.enqueue(encoder.encode(rest))
+              if (rest) controller.enqueue(rest)
               controller.close()
               return
             }
@@ -182,6 +197,7 @@ export function registerBillRoutes(
               // The body broke off (over the size limit, or the client went away): what was read is answered, then
               // one last line says why the rest is not.
               const out = answers(pending.slice(0, pending.lastIndexOf('\n') + 1).split('\n'))
+              if (out) controller.enqueue(out)
               const why = problemOf(
                 e instanceof HTTPException
                   ? e
@@ -189,7 +205,7 @@ export function registerBillRoutes(
                 SINGLE,
                 log,
               )
-              controller.enqueue(encoder.encode(`${out}${JSON.stringify(why)}\n`))
+              controller.enqueue(encoder.encode(`${JSON.stringify(why)}\n`))
               controller.close()
               return
             }
@@ -209,7 +225,7 @@ export function registerBillRoutes(
             const out = answers(pending.slice(0, cut).split('\n'))
             pending = pending.slice(cut + 1)
             if (out) {
-              controller.enqueue(encoder.encode(out))
+              controller.enqueue(out)
               return
             }
           }
