@@ -191,31 +191,37 @@ export class PricingService {
       rulebookVersion: number
       overrides: string[]
     } | null
+    // A billing run's lines mostly share one resource and period: the memo key and year of the last are kept.
+    let last = { resource: '', from: '', to: '', key: '', year: 0 }
     return (value) => {
       if (!plainBill(value)) return
       const code = value.creditCode
-      const history = snap.historyOf(code, Number(value.to.slice(0, 4)) - 1)
+      if (value.resource !== last.resource || value.from !== last.from || value.to !== last.to)
+        last = {
+          resource: value.resource,
+          from: value.from,
+          to: value.to,
+          key: `${id}|${value.resource}|${value.from}|${value.to}`,
+          year: Number(value.to.slice(0, 4)) - 1,
+        }
+      const history = snap.historyOf(code, last.year)
       if (!history || !isCreditCode(code)) return
       if (snap.closureOf(code) || this.lists(code)) return
-      const made = snap.memo<Made>(
-        history,
-        `${id}|${value.resource}|${value.from}|${value.to}`,
-        () => {
-          // Made from a request with these dates that passes the single route's schema (the dates checked once).
-          if (!QuoteBody.safeParse(value).success) return null
-          const [fromYear, toYear] = [Number(value.from.slice(0, 4)), Number(value.to.slice(0, 4))]
-          if (!snap.figureFree(rulebook, history, value.resource, fromYear, toYear)) return null
-          const req = { resource: value.resource, from: value.from, to: value.to, quantity: '1' }
-          const template = quoteTemplate(history, rulebook, req)
-          if (!template) return null
-          const sample = this.cite(history, id, rulebook, req, undefined, undefined)
-          markQuote(sample)
-          const text = new SlotText(JSON.stringify(sample))
-          return text.slots === 3 + 2 * (template.lineCount + template.waivedCount)
-            ? { template, text, rulebookVersion: id, overrides: sample.overrides }
-            : null
-        },
-      )
+      const made = snap.memo<Made>(history, last.key, () => {
+        // Made from a request with these dates that passes the single route's schema (the dates checked once).
+        if (!QuoteBody.safeParse(value).success) return null
+        const [fromYear, toYear] = [Number(value.from.slice(0, 4)), Number(value.to.slice(0, 4))]
+        if (!snap.figureFree(rulebook, history, value.resource, fromYear, toYear)) return null
+        const req = { resource: value.resource, from: value.from, to: value.to, quantity: '1' }
+        const template = quoteTemplate(history, rulebook, req)
+        if (!template) return null
+        const sample = this.cite(history, id, rulebook, req, undefined, undefined)
+        markQuote(sample)
+        const text = new SlotText(JSON.stringify(sample))
+        return text.slots === 3 + 2 * (template.lineCount + template.waivedCount)
+          ? { template, text, rulebookVersion: id, overrides: sample.overrides }
+          : null
+      })
       if (!made) return
       const q = value.quantity
       const numbers = templateNumbersOf(made.template, typeof q === 'number' ? String(q) : q, [

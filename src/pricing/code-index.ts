@@ -38,9 +38,16 @@ export class CodeIndex {
 
   /** The index of `code`, or -1 when it is not held. */
   get(code: string): number {
-    if (!isAscii18(code)) return this.others.get(code) ?? -1
+    // The hash and the check that the code is 18 printable ASCII characters in one pass (a lookup per bill).
+    if (code.length !== WIDTH) return this.others.get(code) ?? -1
+    let h = 0x811c9dc5
+    for (let i = 0; i < WIDTH; i++) {
+      const c = code.charCodeAt(i)
+      if (c < 0x20 || c > 0x7e) return this.others.get(code) ?? -1
+      h = Math.imul(h ^ c, 0x01000193)
+    }
     const mask = this.slots.length - 1
-    for (let s = hashOf(code) & mask; ; s = (s + 1) & mask) {
+    for (let s = (h >>> 0) & mask; ; s = (s + 1) & mask) {
       const v = this.slots[s]
       if (v === 0) return -1
       if (this.equals(v - 1, code)) return v - 1

@@ -180,7 +180,8 @@ export class PricingSnapshot<C extends SnapshotClosure = SnapshotClosure> {
       m = new Map()
       this.memos.set(history, m)
     }
-    if (m.has(key)) return m.get(key) as T
+    const hit = m.get(key)
+    if (hit !== undefined || m.has(key)) return hit as T
     const value = make()
     if (m.size >= 64) m.clear()
     m.set(key, value)

@@ -69,8 +69,10 @@ function itemsOf(lines: string[]): BillItem[] {
 
 /** The members a plain bill has (see PricingService.billTexts); no other key is read by plainLine. */
 const PLAIN_KEYS = new Set(['creditCode', 'resource', 'from', 'to', 'quantity'])
-/** One `"key":"value"` member and what follows it; the value without quote, backslash or control character. */
-const MEMBER = /"([a-zA-Z]+)":"([^"\\\x00-\x1f]*)"([,}])/y
+/** A `"key":"value"` member; the value without quote, backslash or control character (nothing to unescape). */
+const MEMBER = '"([a-zA-Z]+)":"([^"\\\\\\x00-\\x1f]*)"'
+/** A line of exactly five such members. */
+const FIVE_MEMBERS = new RegExp(`^\\{${Array(5).fill(MEMBER).join(',')}\\}$`)
 
 /**
  * A line of exactly five members, the plain bill's, each a string with nothing to unescape, read as JSON.parse reads
@@ -78,16 +80,23 @@ const MEMBER = /"([a-zA-Z]+)":"([^"\\\x00-\x1f]*)"([,}])/y
  * (then JSON.parse reads it). A billing run reads a million such lines.
  */
 export function plainLine(line: string): Record<string, string> | undefined {
-  if (line.charCodeAt(0) !== 123 /* { */) return undefined
+  const m = FIVE_MEMBERS.exec(line)
+  if (!m) return undefined
+  if (
+    m[1] === 'creditCode' &&
+    m[3] === 'resource' &&
+    m[5] === 'quantity' &&
+    m[7] === 'from' &&
+    m[9] === 'to'
+  )
+    // The order a billing file is usually written in: one object shape for every line.
+    return { creditCode: m[2], resource: m[4], quantity: m[6], from: m[8], to: m[10] }
   const value: Record<string, string> = {}
-  MEMBER.lastIndex = 1
-  for (let k = 0; k < 5; k++) {
-    const m = MEMBER.exec(line)
-    if (!m || !PLAIN_KEYS.has(m[1]) || Object.hasOwn(value, m[1])) return undefined
-    value[m[1]] = m[2]
-    if ((m[3] === '}') !== (k === 4)) return undefined
+  for (let k = 1; k < 11; k += 2) {
+    if (!PLAIN_KEYS.has(m[k]) || Object.hasOwn(value, m[k])) return undefined
+    value[m[k]] = m[k + 1]
   }
-  return MEMBER.lastIndex === line.length ? value : undefined
+  return value
 }
 
 export function registerBillRoutes(
