@@ -267,7 +267,10 @@ export function parseFigureCell(
  */
 export function csvCell(value: unknown): string {
   let s = value === null || value === undefined ? '' : String(value)
-  if (FORMULA_LIKE.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`
+  // A cell starting with a letter or digit cannot read as a formula (a billing file writes millions of them).
+  const first = s.charCodeAt(0)
+  const plain = (first >= 48 && first <= 57) || ((first | 32) >= 97 && (first | 32) <= 122)
+  if (!plain && FORMULA_LIKE.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = `'${s}`
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
 }
 
