@@ -140,6 +140,8 @@ export function createServices(
               (i) => i.firstDay,
             ),
     }),
-    tierExport: new TierExportService(store, pricing, rulebooks),
+    tierExport: new TierExportService(store, pricing, rulebooks, (codes, lastYear) =>
+      evaluations.prefetchHistories(codes, lastYear),
+    ),
   }
 }
