@@ -10,7 +10,7 @@ import type { Rulebook, SurchargeC } from '../rulebook/compile.ts'
 import { type DerivedKind, getOrMake, getOrMakeBounded } from '../rulebook/derived.ts'
 import { resolve, ruleBoundaries } from '../rulebook/resolve.ts'
 import type { Resource } from '../rulebook/schema.ts'
-import { kindOf, type QuotaBandSpec } from '../rulebook/tariff-kinds/index.ts'
+import { type ChargeMaker, kindOf, type QuotaBandSpec } from '../rulebook/tariff-kinds/index.ts'
 import { bindingOf, bindingOn, type QuoteOptions, type RatedFacts } from './facts.ts'
 import { listBoundaries, listGate, listsKey } from './lists.ts'
 import { Money } from './money.ts'
@@ -300,20 +300,55 @@ export function chargesFor(
   indicators: Rulebook['sections']['indicators'],
   notes: Set<string>,
 ): Charge[] {
-  const tables = pricingTables(rulebook)
-  return kindOf(s).charges<Charge>(s, {
-    facts: result,
-    consecutiveYears: (cls) => consecutiveYears(history, result.year, cls),
-    classLabel: (id) => rulebook.meta.classes.find((c) => c.id === id)?.label,
-    measure: (id) => makeResolver(result.figures, rulebook, indicators)(id) as number,
-    rate: (text) => tables.rate(text),
-    perUnit: (rate, reason) => chargeOf(tables, s, rate, reason),
-    overQuota: (band, basePrice, annual, reason) => {
-      const b = bandOf(tables, band, basePrice)
-      return chargeOf(tables, s, b.rate, reason, { band: b, annual })
-    },
-    note: (text) => notes.add(text),
-  })
+  return kindOf(s).charges<Charge>(s, new Maker(s, result, history, rulebook, indicators, notes))
+}
+
+/**
+ * What a kind makes its charges with, for one schedule and result. A class, not an object of arrow functions: one
+ * is made per schedule of every tariff interval, and its methods are made once.
+ */
+class Maker implements ChargeMaker<Charge> {
+  private readonly tables: PricingTables
+
+  constructor(
+    private readonly s: SurchargeC,
+    readonly facts: RatedFacts,
+    private readonly history: readonly RatedFacts[],
+    private readonly rulebook: Rulebook,
+    private readonly indicators: Rulebook['sections']['indicators'],
+    private readonly notes: Set<string>,
+  ) {
+    this.tables = pricingTables(rulebook)
+  }
+
+  consecutiveYears(cls: string): number {
+    return consecutiveYears(this.history, this.facts.year, cls)
+  }
+
+  classLabel(id: string): string | undefined {
+    return this.rulebook.meta.classes.find((c) => c.id === id)?.label
+  }
+
+  measure(id: string): number {
+    return makeResolver(this.facts.figures, this.rulebook, this.indicators)(id) as number
+  }
+
+  rate(text: string): Money {
+    return this.tables.rate(text)
+  }
+
+  perUnit(rate: Money, reason: string): Charge {
+    return chargeOf(this.tables, this.s, rate, reason)
+  }
+
+  overQuota(band: QuotaBandSpec, basePrice: string, annual: Money, reason: string): Charge {
+    const b = bandOf(this.tables, band, basePrice)
+    return chargeOf(this.tables, this.s, b.rate, reason, { band: b, annual })
+  }
+
+  note(text: string): void {
+    this.notes.add(text)
+  }
 }
 
 function bandOf(tables: PricingTables, b: QuotaBandSpec, basePrice: string): QuotaBand {
