@@ -303,36 +303,38 @@ export function billCmd(args: string[], io: Io): number {
       who,
       chunk.map((value) => ({ value })),
     )
-    chunk.forEach((req, k) => {
+    for (let k = 0; k < chunk.length; k++) {
+      const req = chunk[k]
       n++
       const x = outcomes[k]
-      let out: unknown[]
-      if ('text' in x) {
-        const b = x.text
-        out = [b.total, b.lines, b.rulebookVersion, b.overrides.join(' '), '', '']
-      } else if ('quote' in x) {
-        const q = x.quote
-        out = [q.total, q.lines.length, q.rulebookVersion, q.overrides.join(' '), '', '']
+      // The row written cell by cell (a million rows: no array of cells each).
+      buffer += `${n + 1},${csvCell(req.creditCode)},${csvCell(req.resource)},${csvCell(req.from)},${csvCell(req.to)},${csvCell(req.quantity)},`
+      if ('text' in x || 'quote' in x) {
+        const b = 'text' in x ? x.text : x.quote
+        const lines = 'text' in x ? x.text.lines : x.quote.lines.length
+        buffer += `${csvCell(b.total)},${lines},${b.rulebookVersion},${csvCell(b.overrides.join(' '))},,\r\n`
       } else {
         const p = problemOf(x.error, '/v1/quotes', (m) => io.err(m))
         failed++
         errors[p.code] = (errors[p.code] ?? 0) + 1
-        out = ['', '', '', '', p.code, p.detail]
+        buffer += `,,,,${csvCell(p.code)},${csvCell(p.detail)}\r\n`
       }
-      buffer += `${[n + 1, req.creditCode, req.resource, req.from, req.to, req.quantity, ...out].map(csvCell).join(',')}\r\n`
-    })
+    }
     if (buffer.length > 1 << 20) {
       writeSync(fd, buffer)
       buffer = ''
     }
   }
   let chunk: Record<string, string>[] = []
+  const keys = columns.map((col) => (col === 'credit_code' ? 'creditCode' : col))
   for (const cells of rows) {
     const req: Record<string, string> = {}
-    cells.forEach((v, i) => {
-      const col = columns[i]
-      if (col && v.trim() !== '') req[col === 'credit_code' ? 'creditCode' : col] = v.trim()
-    })
+    for (let i = 0; i < cells.length; i++) {
+      const key = keys[i]
+      if (key === undefined) continue
+      const v = cells[i].trim()
+      if (v !== '') req[key] = v
+    }
     chunk.push(req)
     if (chunk.length === 500) {
       answer(chunk)

@@ -266,7 +266,8 @@ export function parseFigureCell(
  * skip), or starting with a tab or CR itself. Plain numbers are left as they are.
  */
 export function csvCell(value: unknown): string {
-  let s = value === null || value === undefined ? '' : String(value)
+  if (value === '' || value === null || value === undefined) return ''
+  let s = String(value)
   // A cell starting with a letter or digit cannot read as a formula (a billing file writes millions of them).
   const first = s.charCodeAt(0)
   const plain = (first >= 48 && first <= 57) || ((first | 32) >= 97 && (first | 32) <= 122)

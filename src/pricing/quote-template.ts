@@ -196,8 +196,7 @@ function allocatedFen(amounts: { value: bigint; places: number }[]): bigint[] {
   const rounded = amounts.map((a) => rescale(a.value, a.places, 2))
   if (rounded.length < 2) return rounded
   const places = Math.max(2, ...amounts.map((a) => a.places))
-  const at = (a: { value: bigint; places: number }) => a.value * 10n ** BigInt(places - a.places)
-  const exact = amounts.map(at)
+  const exact = amounts.map((a) => a.value * 10n ** BigInt(places - a.places))
   const target = rescale(
     exact.reduce((a, b) => a + b, 0n),
     places,
