@@ -11,6 +11,7 @@ import { createServices } from '../app/services.ts'
 import { problemOf } from '../edge-shared/problem.ts'
 import { csvCell, csvRows, decodeCsvBytes, toCsv } from '../enterprise/csv.ts'
 import { quote } from '../pricing/quote.ts'
+import { ByteWriter } from '../pricing/quote-template.ts'
 import { resultToJson } from '../rating/result-json.ts'
 import type { Rulebook } from '../rulebook/compile.ts'
 import { resolve } from '../rulebook/resolve.ts'
@@ -292,7 +293,9 @@ export function billCmd(args: string[], io: Io): number {
       return 1
     }
   const fd = openSync(values.out, 'w')
-  let buffer = `\ufeff${BILL_HEADER.join(',')}\r\n`
+  // Rows are written as UTF-8 into one buffer, a cell at a time (no row string is built), flushed every megabyte.
+  const buffer = new ByteWriter(2 << 20)
+  buffer.text(`\ufeff${BILL_HEADER.join(',')}\r\n`)
   let n = 0
   let failed = 0
   const errors: Record<string, number> = {}
@@ -307,23 +310,28 @@ export function billCmd(args: string[], io: Io): number {
       const req = chunk[k]
       n++
       const x = outcomes[k]
-      // The row written cell by cell (a million rows: no array of cells each).
-      buffer += `${n + 1},${csvCell(req.creditCode)},${csvCell(req.resource)},${csvCell(req.from)},${csvCell(req.to)},${csvCell(req.quantity)},`
-      if ('text' in x || 'quote' in x) {
-        const b = 'text' in x ? x.text : x.quote
-        const lines = 'text' in x ? x.text.lines : x.quote.lines.length
-        buffer += `${csvCell(b.total)},${lines},${b.rulebookVersion},${csvCell(b.overrides.join(' '))},,\r\n`
+      let out: unknown[]
+      if ('text' in x) {
+        const b = x.text
+        out = [b.total, b.lines, b.rulebookVersion, b.overrides.join(' '), '', '']
+      } else if ('quote' in x) {
+        const q = x.quote
+        out = [q.total, q.lines.length, q.rulebookVersion, q.overrides.join(' '), '', '']
       } else {
         const p = problemOf(x.error, '/v1/quotes', (m) => io.err(m))
         failed++
         errors[p.code] = (errors[p.code] ?? 0) + 1
-        buffer += `,,,,${csvCell(p.code)},${csvCell(p.detail)}\r\n`
+        out = ['', '', '', '', p.code, p.detail]
       }
+      const cells = [n + 1, req.creditCode, req.resource, req.from, req.to, req.quantity, ...out]
+      for (let c = 0; c < cells.length; c++) {
+        if (c > 0) buffer.byte(44 /* , */)
+        buffer.text(csvCell(cells[c]))
+      }
+      buffer.byte(13)
+      buffer.byte(10)
     }
-    if (buffer.length > 1 << 20) {
-      writeSync(fd, buffer)
-      buffer = ''
-    }
+    if (buffer.size > 1 << 20) writeSync(fd, buffer.take())
   }
   let chunk: Record<string, string>[] = []
   const keys = columns.map((col) => (col === 'credit_code' ? 'creditCode' : col))
@@ -342,7 +350,7 @@ export function billCmd(args: string[], io: Io): number {
     }
   }
   answer(chunk)
-  writeSync(fd, buffer)
+  writeSync(fd, buffer.take())
   closeSync(fd)
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`
   io.out(

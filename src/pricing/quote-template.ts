@@ -334,6 +334,11 @@ export class ByteWriter {
     }
   }
 
+  /** Bytes written since the last take. */
+  get size(): number {
+    return this.length
+  }
+
   /** What was written, as one array; the writer starts empty again (on a buffer of its own). */
   take(): Uint8Array {
     const out = this.buffer.subarray(0, this.length)
