@@ -9,6 +9,9 @@ import { ConflictError, NotFoundError } from '../errors.ts'
 import { type BaseStore, checkIfMatch, etagOf, type Tx } from './base-store.ts'
 import { enterprises, figures, figureVersions } from './schema.ts'
 
+/** Rows a page of `population` reads at once. */
+const POPULATION_PAGE = 5000
+
 export interface EnterpriseRow {
   creditCode: string
   name: string
@@ -421,15 +424,18 @@ export class EnterpriseStore {
   }
 
   /**
-   * The population with figures for `year` (of one county when given), as the core consumes it, each with the
+   * The population with figures for `year`, as the core consumes it, each with the
    * version of its figures. A raw statement: at a million rows, the query builder's row mapping costs seconds.
    */
-  population(year: number, county?: string): Enterprise[] {
-    const stmt = this.core.db.$client
+  population(year: number): Enterprise[] {
+    // In pages of 5,000 rows by credit code, each read whole by one call (a row at a time through an iterator costs
+    // about a tenth more at a million rows).
+    const page = this.core.db.$client
       .prepare(
         `SELECT e.credit_code, e.name, e.county, e.industry_code, f.data, f.version
            FROM figures f JOIN enterprises e ON e.credit_code = f.credit_code
-          WHERE f.year = ?${county ? ' AND e.county = ?' : ''} ORDER BY f.credit_code`,
+          WHERE f.year = ? AND f.credit_code > ?
+          ORDER BY f.credit_code LIMIT ${POPULATION_PAGE}`,
       )
       .raw()
     const out: Enterprise[] = []
@@ -441,18 +447,21 @@ export class EnterpriseStore {
       strings.set(s, s)
       return s
     }
-    for (const r of stmt.iterate(...(county ? [year, county] : [year])) as Iterable<
-      [string, string, string, string, string, number]
-    >)
-      out.push({
-        creditCode: r[0],
-        name: r[1],
-        county: intern(r[2]),
-        industryCode: intern(r[3]),
-        figures: JSON.parse(r[4]),
-        figuresVersion: r[5],
-      })
-    return out
+    let after = ''
+    for (;;) {
+      const rows = page.all(year, after) as [string, string, string, string, string, number][]
+      for (const r of rows)
+        out.push({
+          creditCode: r[0],
+          name: r[1],
+          county: intern(r[2]),
+          industryCode: intern(r[3]),
+          figures: JSON.parse(r[4]),
+          figuresVersion: r[5],
+        })
+      if (rows.length < POPULATION_PAGE) return out
+      after = rows[rows.length - 1][0]
+    }
   }
 
   /** One year's figures as they were at `version` (the current row, or a replaced one kept in figure_versions). */
