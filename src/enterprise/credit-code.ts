@@ -9,31 +9,30 @@ const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
 const VALUE = new Int8Array(128).fill(-1)
 for (let v = 0; v < CHARSET.length; v++) VALUE[CHARSET.charCodeAt(v)] = v
 
+/** The CHARSET index of the check character for the first 17 characters of `s`, or -1 if one is not allowed. */
+function checkIndex(s: string): number {
+  let sum = 0
+  for (let i = 0; i < 17; i++) {
+    const c = s.charCodeAt(i)
+    const v = c < 128 ? VALUE[c] : -1
+    if (v < 0) return -1
+    sum += v * WEIGHTS[i]
+  }
+  return (31 - (sum % 31)) % 31
+}
+
 /** Whether `code` is a valid credit code (creditCodeProblem says why not). */
 export function isCreditCode(code: string): boolean {
   if (typeof code !== 'string' || code.length !== 18) return false
-  let sum = 0
-  for (let i = 0; i < 17; i++) {
-    const c = code.charCodeAt(i)
-    const v = c < 128 ? VALUE[c] : -1
-    if (v < 0) return false
-    sum += v * WEIGHTS[i]
-  }
+  const check = checkIndex(code)
   const last = code.charCodeAt(17)
-  const check = (31 - (sum % 31)) % 31
-  return last < 128 && VALUE[last] === check
+  return check >= 0 && last < 128 && VALUE[last] === check
 }
 
 /** The check character for the first 17 characters, or undefined if one of them is not allowed. */
 export function creditCodeCheckChar(first17: string): string | undefined {
-  let sum = 0
-  for (let i = 0; i < 17; i++) {
-    const v = CHARSET.indexOf(first17[i])
-    if (v < 0) return undefined
-    sum += v * WEIGHTS[i]
-  }
-  const c = 31 - (sum % 31)
-  return CHARSET[c === 31 ? 0 : c]
+  const check = checkIndex(first17)
+  return check < 0 ? undefined : CHARSET[check]
 }
 
 /** Why `code` is not a valid credit code, or undefined when it is. */

@@ -7,17 +7,20 @@
 
 const WIDTH = 18
 
-/** FNV-1a over the code's characters (ASCII). */
+/**
+ * FNV-1a over the code's characters when it is held as bytes (18 printable ASCII characters), else -1: the check and
+ * the hash in one pass (a lookup per bill).
+ */
 function hashOf(code: string): number {
+  if (code.length !== WIDTH) return -1
   let h = 0x811c9dc5
-  for (let i = 0; i < code.length; i++) {
-    h ^= code.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
+  for (let i = 0; i < WIDTH; i++) {
+    const c = code.charCodeAt(i)
+    if (c < 0x20 || c > 0x7e) return -1
+    h = Math.imul(h ^ c, 0x01000193)
   }
   return h >>> 0
 }
-
-const isAscii18 = (code: string) => code.length === WIDTH && /^[\x20-\x7e]+$/.test(code)
 
 export class CodeIndex {
   private bytes: Uint8Array
@@ -38,16 +41,10 @@ export class CodeIndex {
 
   /** The index of `code`, or -1 when it is not held. */
   get(code: string): number {
-    // The hash and the check that the code is 18 printable ASCII characters in one pass (a lookup per bill).
-    if (code.length !== WIDTH) return this.others.get(code) ?? -1
-    let h = 0x811c9dc5
-    for (let i = 0; i < WIDTH; i++) {
-      const c = code.charCodeAt(i)
-      if (c < 0x20 || c > 0x7e) return this.others.get(code) ?? -1
-      h = Math.imul(h ^ c, 0x01000193)
-    }
+    const h = hashOf(code)
+    if (h < 0) return this.others.get(code) ?? -1
     const mask = this.slots.length - 1
-    for (let s = (h >>> 0) & mask; ; s = (s + 1) & mask) {
+    for (let s = h & mask; ; s = (s + 1) & mask) {
       const v = this.slots[s]
       if (v === 0) return -1
       if (this.equals(v - 1, code)) return v - 1
@@ -59,7 +56,8 @@ export class CodeIndex {
     const known = this.get(code)
     if (known >= 0) return known
     const index = this.count++
-    if (!isAscii18(code)) {
+    const h = hashOf(code)
+    if (h < 0) {
       this.others.set(code, index)
       return index
     }
@@ -70,7 +68,7 @@ export class CodeIndex {
     }
     for (let i = 0; i < WIDTH; i++) this.bytes[index * WIDTH + i] = code.charCodeAt(i)
     if (this.count * 2 > this.slots.length) this.rehash(this.slots.length * 2)
-    this.place(code, index)
+    this.place(h, index)
     return index
   }
 
@@ -85,9 +83,9 @@ export class CodeIndex {
     return true
   }
 
-  private place(code: string, index: number): void {
+  private place(hash: number, index: number): void {
     const mask = this.slots.length - 1
-    let s = hashOf(code) & mask
+    let s = hash & mask
     while (this.slots[s] !== 0) s = (s + 1) & mask
     this.slots[s] = index + 1
   }
