@@ -7,7 +7,7 @@
  */
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi'
 import { HTTPException } from 'hono/http-exception'
-import { type BillItem, quoteAll } from '../../app/billing.ts'
+import { type BillItem, type BillOutcome, quoteAll } from '../../app/billing.ts'
 import { QuoteBody } from '../../app/requests.ts'
 import type { Services } from '../../app/services.ts'
 import { problemOf, RequestInvalid } from '../../edge-shared/problem.ts'
@@ -30,18 +30,28 @@ const SINGLE = '/v1/quotes'
 
 const malformed = () => new HTTPException(400, { message: 'Malformed JSON in request body' })
 
-/** The answers of `quoteAll` as JSON texts: the quote, or the problem its single request would get. */
+/**
+ * The JSON text of one answer of a billing run: the quote, or the problem its single request would get (`route`
+ * names the run in the log of an unexpected error).
+ */
+export function outcomeJson(
+  x: BillOutcome,
+  log: (m: string) => void,
+  route = 'POST /v1/bills',
+): string {
+  return 'text' in x
+    ? x.text.json
+    : JSON.stringify('quote' in x ? x.quote : problemOf(x.error, SINGLE, log, route))
+}
+
+/** The answers of `quoteAll` as JSON texts. */
 function answerAll(
   services: Services,
   p: Principal | undefined,
   items: BillItem[],
   log: (m: string) => void,
 ): string[] {
-  return quoteAll(services, p, items).map((x) =>
-    'text' in x
-      ? x.text.json
-      : JSON.stringify('quote' in x ? x.quote : problemOf(x.error, SINGLE, log, 'POST /v1/bills')),
-  )
+  return quoteAll(services, p, items).map((x) => outcomeJson(x, log))
 }
 
 /** NDJSON lines to items: JSON parsed, or the single route's 400 (not JSON) or 413 (over MAX_LINE). */
@@ -177,12 +187,7 @@ export function registerBillRoutes(
       const out = new ByteWriter(items.length * 512)
       for (const x of quoteAll(services, p, items)) {
         if ('text' in x) x.text.writeTo(out)
-        else
-          out.text(
-            JSON.stringify(
-              'quote' in x ? x.quote : problemOf(x.error, SINGLE, log, 'POST /v1/bills'),
-            ),
-          )
+        else out.text(outcomeJson(x, log))
         out.byte(10 /* \n */)
       }
       return out.take()

@@ -11,10 +11,10 @@ import { quoteAll } from '../../app/billing.ts'
 import type { Services } from '../../app/services.ts'
 import { exportCsvCells, exportCsvHeader, monthDays, type TierRow } from '../../app/tier-export.ts'
 import { MAX_PAGE } from '../../app/tier-feed.ts'
-import { problemOf } from '../../edge-shared/problem.ts'
 import { csvCell, decodeCsvBytes } from '../../enterprise/csv.ts'
 import { type AppEnv, authorize, headerOf } from '../context.ts'
 import { BillAnswerSchema, reply, TierChangesSchema, TierExportRowSchema } from '../responses.ts'
+import { outcomeJson } from './bills.ts'
 
 const Month = z
   .string()
@@ -196,10 +196,7 @@ export function registerFeedRoutes(
           },
         })),
       )
-        .map(
-          (x) =>
-            `${'text' in x ? x.text.json : JSON.stringify('quote' in x ? x.quote : problemOf(x.error, '/v1/quotes', log, 'POST /v1/bills:month'))}\n`,
-        )
+        .map((x) => `${outcomeJson(x, log, 'POST /v1/bills:month')}\n`)
         .join(''),
     )
     return c.body(body, 200, { 'content-type': 'application/x-ndjson; charset=utf-8' })
