@@ -56,7 +56,7 @@ export class TierExportService {
     private readonly pricing: Pick<PricingService, 'tierOf'>,
     private readonly rulebooks: Pick<RulebookService, 'active'>,
     /** Reads the published histories of many firms at once into the cache tierOf reads (see prefetchHistories). */
-    private readonly prefetch: (codes: string[], lastYear: number) => void = () => {},
+    private readonly prefetch: (codes: string[], lastYear: number) => void,
   ) {}
 
   /**

@@ -424,8 +424,8 @@ export class EnterpriseStore {
   }
 
   /**
-   * The population with figures for `year`, as the core consumes it, each with the
-   * version of its figures. A raw statement: at a million rows, the query builder's row mapping costs seconds.
+   * The population with figures for `year`, as the core consumes it, each with the version of its figures. A raw
+   * statement: at a million rows, the query builder's row mapping costs seconds.
    */
   population(year: number): Enterprise[] {
     // In pages of 5,000 rows by credit code, each read whole by one call into the driver, not one a row through an

@@ -162,7 +162,7 @@ export function templateNumbersOf(
   for (const f of fen) out.push(lineQuantity, fenText(f))
   for (const r of exact.waived)
     out.push(lineQuantity, fenText(rescale(units * r.units, places + r.places, 2)))
-  out.push(fenText(fen.length === 1 ? fen[0] : fen.reduce((a, b) => a + b, 0n)))
+  out.push(fenText(fen.reduce((a, b) => a + b, 0n)))
   return out
 }
 
@@ -234,6 +234,8 @@ export function templateNumbers(t: QuoteTemplate, quantity: Money, out: string[]
   return out
 }
 
+const ENCODER = new TextEncoder()
+
 /** The marker of slot `k` in a sample value (JSON.stringify writes the control character as an escape). */
 const marker = (k: number) => `\u0001${k}\u0001`
 const MARKED = /"\\u0001(\d+)\\u0001"/g
@@ -275,10 +277,7 @@ export class SlotText {
 
   /** The filled text's UTF-8 bytes written to `out`: the same bytes as encoding fill(values). */
   write(out: ByteWriter, values: readonly string[]): void {
-    if (!this.encoded) {
-      const encoder = new TextEncoder()
-      this.encoded = this.parts.map((p) => encoder.encode(p))
-    }
+    this.encoded ??= this.parts.map((p) => ENCODER.encode(p))
     out.bytes(this.encoded[0])
     for (let i = 0; i < this.order.length; i++) {
       out.byte(34 /* " */)
@@ -347,8 +346,6 @@ export class ByteWriter {
     return out
   }
 }
-
-const ENCODER = new TextEncoder()
 
 /**
  * Marks the numbers of sample quote `q` (made from template `t`) as slots, in templateNumbers order after slot 0,

@@ -86,8 +86,7 @@ export class PricingSnapshot<C extends SnapshotClosure = SnapshotClosure> {
     if (i < 0) return undefined
     const profile = this.profileOf[i]
     if (profile < 0) return undefined
-    if (this.apartCodes.size + this.apartCounties.size > 0 && this.isApart(code, profile))
-      return undefined
+    if (this.partial && this.isApart(code, profile)) return undefined
     const spans = this.spans[profile]
     let span = spans.get(lastYear)
     if (!span) {
