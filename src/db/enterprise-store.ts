@@ -425,12 +425,14 @@ export class EnterpriseStore {
 
   /**
    * The population with figures for `year`, as the core consumes it, each with the version of its figures. A raw
-   * statement: at a million rows, the query builder's row mapping costs seconds.
+   * statement: at a million rows, the query builder's row mapping costs seconds. `onPage` is told after each page
+   * (the tests commit from another connection there).
    */
-  population(year: number): Enterprise[] {
+  population(year: number, onPage?: (read: number) => void): Enterprise[] {
     // In pages of 5,000 rows by credit code, each read whole by one call into the driver, not one a row through an
     // iterator.
-    const page = this.core.db.$client
+    const db = this.core.db.$client
+    const page = db
       .prepare(
         `SELECT e.credit_code, e.name, e.county, e.industry_code, f.data, f.version
            FROM figures f JOIN enterprises e ON e.credit_code = f.credit_code
@@ -447,21 +449,28 @@ export class EnterpriseStore {
       strings.set(s, s)
       return s
     }
-    let after = ''
-    for (;;) {
-      const rows = page.all(year, after) as [string, string, string, string, string, number][]
-      for (const r of rows)
-        out.push({
-          creditCode: r[0],
-          name: r[1],
-          county: intern(r[2]),
-          industryCode: intern(r[3]),
-          figures: JSON.parse(r[4]),
-          figuresVersion: r[5],
-        })
-      if (rows.length < POPULATION_PAGE) return out
-      after = rows[rows.length - 1][0]
-    }
+    // Every page in one read transaction: from the snapshot its first page takes, so that a commit made between two
+    // pages (an import by another process) is seen by none of them rather than by the pages after it.
+    const read = db.transaction(() => {
+      let after = ''
+      for (;;) {
+        const rows = page.all(year, after) as [string, string, string, string, string, number][]
+        for (const r of rows)
+          out.push({
+            creditCode: r[0],
+            name: r[1],
+            county: intern(r[2]),
+            industryCode: intern(r[3]),
+            figures: JSON.parse(r[4]),
+            figuresVersion: r[5],
+          })
+        if (rows.length < POPULATION_PAGE) return
+        onPage?.(out.length)
+        after = rows[rows.length - 1][0]
+      }
+    })
+    read.deferred()
+    return out
   }
 
   /** One year's figures as they were at `version` (the current row, or a replaced one kept in figure_versions). */
