@@ -21,6 +21,10 @@ it('bench:scale runs every step end to end (import, evaluation as the economy of
   expect(out).toMatch(
     /2,000 bills of 2025-10 through POST \/v1\/bills .*\(\d[\d,]*\/s, [1-9][\d,]* with a surcharge line, 0 answered with an error\)/,
   )
+  // Each evaluation round gives its CPU-time ratio beside the wall-time one.
+  expect(
+    out.match(/^evaluation {3}run \d: .*: \d+\.\d\d× \(CPU time .*: \d+\.\d\d×\)/gm),
+  ).toHaveLength(3)
 }, 180_000)
 
 it('bench:jobs runs every phase, the programme’s progress included, with no failed lookup', () => {
