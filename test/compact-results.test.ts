@@ -80,6 +80,25 @@ describe('compact results and recomputed traces', () => {
       )
   })
 
+  it('every stored row keeps the sector category the run gave its firm, label included', () => {
+    const t = createTestApp({ size: 400 })
+    const insert = vi.spyOn(t.store, 'insertRun')
+    const { id } = t.services.evaluations.run(principalOf(t, t.tokens.economy), 2024)
+    const results = insert.mock.calls.at(-1)![2] as RatingResult[]
+    insert.mockRestore()
+    const stored = new Map(
+      t.store.db.$client
+        .prepare('SELECT credit_code, category FROM evaluation_results WHERE run_id = ?')
+        .raw()
+        .all(id) as [string, string | null][],
+    )
+    // The demo's firms fall in more than one category: a text shared wrongly between them would show.
+    const categories = new Set(results.map((r) => r.category?.category))
+    expect(categories.size).toBeGreaterThan(2)
+    for (const r of results)
+      expect(JSON.parse(stored.get(r.creditCode) ?? 'null'), r.creditCode).toEqual(r.category)
+  })
+
   it('a stored result holds no trace and fits in 300 bytes', () => {
     const t = createTestApp({ size: 2000 })
     runCapturing(t, 2024)

@@ -57,6 +57,16 @@ export class EvaluationStore {
       )
       // One scratch buffer for every row's points: the blob is copied when bound.
       let scratch = Buffer.alloc(8 * 16)
+      // A category is one shared object per sector-table row (rating/rate): its text is made once, not per firm.
+      const categoryTexts = new Map<object, string>()
+      const categoryText = (c: NonNullable<RatingResult['category']>) => {
+        let text = categoryTexts.get(c)
+        if (text === undefined) {
+          text = JSON.stringify(c)
+          categoryTexts.set(c, text)
+        }
+        return text
+      }
       for (let i = 0; i < results.length; i++) {
         const r = results[i]
         const p = r.points()
@@ -77,7 +87,7 @@ export class EvaluationStore {
           r.groupSize,
           r.initialClass,
           r.class,
-          r.category ? JSON.stringify(r.category) : null,
+          r.category ? categoryText(r.category) : null,
           p.length > 0 ? scratch.subarray(0, 8 * p.length) : null,
         )
         if (onProgress && ((i + 1) % 10_000 === 0 || i + 1 === results.length))
