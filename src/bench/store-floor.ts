@@ -32,6 +32,26 @@ const timed = (label: string, run: number, f: () => void) => {
   console.log(`${label.padEnd(34)} run ${run}: ${((performance.now() - t0) / 1000).toFixed(2)} s`)
 }
 const points = Buffer.alloc(96)
+/** Row `i` of run `run`: the 17 values as the store binds them. */
+const rowOf = (run: number, i: number) => [
+  run,
+  `91330200${String(i).padStart(10, '0')}`,
+  '330203',
+  `宁波市某某机械制造有限公司${i}`,
+  'C3311',
+  'stainless',
+  1,
+  'rated',
+  'g-330203-stainless',
+  87.123456,
+  1234,
+  5000,
+  'B',
+  'B',
+  '{"id":"x","label":"y"}',
+  points,
+  null,
+]
 const ROWS_A_CALL = 50
 const insert = db.prepare(
   'INSERT INTO results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -54,26 +74,7 @@ for (const round of [1, 2]) {
       twoBound.run(`91330200${String(i).padStart(10, '0')}`, `宁波市某某机械制造有限公司${i}`)
   })
   timed('all 17 values bound, a row a call', run, () => {
-    for (let i = 1; i <= n; i++)
-      insert.run(
-        run,
-        `91330200${String(i).padStart(10, '0')}`,
-        '330203',
-        `宁波市某某机械制造有限公司${i}`,
-        'C3311',
-        'stainless',
-        1,
-        'rated',
-        'g-330203-stainless',
-        87.123456,
-        1234,
-        5000,
-        'B',
-        'B',
-        '{"id":"x","label":"y"}',
-        points,
-        null,
-      )
+    for (let i = 1; i <= n; i++) insert.run(rowOf(run, i))
   })
   const many = db.prepare(
     `INSERT INTO results VALUES ${Array(ROWS_A_CALL).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
@@ -81,25 +82,7 @@ for (const round of [1, 2]) {
   timed(`all 17 bound, ${ROWS_A_CALL} rows a call`, run + 100, () => {
     const values: unknown[] = []
     for (let i = 1; i <= n; i++) {
-      values.push(
-        run + 100,
-        `91330200${String(i).padStart(10, '0')}`,
-        '330203',
-        `宁波市某某机械制造有限公司${i}`,
-        'C3311',
-        'stainless',
-        1,
-        'rated',
-        'g-330203-stainless',
-        87.123456,
-        1234,
-        5000,
-        'B',
-        'B',
-        '{"id":"x","label":"y"}',
-        points,
-        null,
-      )
+      values.push(...rowOf(run + 100, i))
       if (values.length === 17 * ROWS_A_CALL) {
         many.run(values)
         values.length = 0
