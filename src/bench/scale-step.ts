@@ -23,7 +23,10 @@ import { importCsv } from './hostile.ts'
 const [step, dir, arg] = process.argv.slice(2)
 const rssMiB = () => Math.round(process.resourceUsage().maxRSS / 1024)
 const now = () => performance.now()
-/** CPU time of the process (every thread: the garbage collector's helpers too), in ms: unlike wall time, not stretched while the machine's other tenants hold the cores. */
+/**
+ * CPU time of the process in ms (every thread: the garbage collector's helpers too). Unlike wall time, not stretched
+ * while the machine's other tenants hold the cores.
+ */
 const cpu = () => {
   const u = process.cpuUsage()
   return (u.user + u.system) / 1000
