@@ -6,16 +6,15 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { createDb } from '../db/client.ts'
+import { POPULATION_PAGE, POPULATION_PAGE_SQL } from '../db/enterprise-store.ts'
 import { Store } from '../db/store.ts'
 
 const [dir, yearText] = process.argv.slice(2)
 const year = Number(yearText)
 const path = join(dir, 'm.db')
 const db = new Database(path, { readonly: true })
-const sql = `SELECT e.credit_code, e.name, e.county, e.industry_code, f.data, f.version
-   FROM figures f JOIN enterprises e ON e.credit_code = f.credit_code
-  WHERE f.year = ? AND f.credit_code > ? ORDER BY f.credit_code LIMIT 5000`
-const page = db.prepare(sql).raw()
+// The population's own query, stepped as it steps it.
+const page = db.prepare(POPULATION_PAGE_SQL).raw()
 const time = (label: string, f: () => number) => {
   const t0 = performance.now()
   const n = f()
@@ -30,7 +29,7 @@ const walk = (each: (r: unknown[]) => void) => {
     const rows = page.all(year, after) as unknown[][]
     for (const r of rows) each(r)
     n += rows.length
-    if (rows.length < 5000) return n
+    if (rows.length < POPULATION_PAGE) return n
     after = rows[rows.length - 1][0] as string
   }
 }

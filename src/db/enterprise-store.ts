@@ -10,7 +10,12 @@ import { type BaseStore, checkIfMatch, etagOf, type Tx } from './base-store.ts'
 import { enterprises, figures, figureVersions } from './schema.ts'
 
 /** Rows a page of `population` reads at once. */
-const POPULATION_PAGE = 5000
+export const POPULATION_PAGE = 5000
+/** A page of `population`: year, then the last credit code of the page before ('' for the first). */
+export const POPULATION_PAGE_SQL = `SELECT e.credit_code, e.name, e.county, e.industry_code, f.data, f.version
+   FROM figures f JOIN enterprises e ON e.credit_code = f.credit_code
+  WHERE f.year = ? AND f.credit_code > ?
+  ORDER BY f.credit_code LIMIT ${POPULATION_PAGE}`
 
 export interface EnterpriseRow {
   creditCode: string
@@ -432,14 +437,7 @@ export class EnterpriseStore {
     // In pages of 5,000 rows by credit code, each read whole by one call into the driver, not one a row through an
     // iterator.
     const db = this.core.db.$client
-    const page = db
-      .prepare(
-        `SELECT e.credit_code, e.name, e.county, e.industry_code, f.data, f.version
-           FROM figures f JOIN enterprises e ON e.credit_code = f.credit_code
-          WHERE f.year = ? AND f.credit_code > ?
-          ORDER BY f.credit_code LIMIT ${POPULATION_PAGE}`,
-      )
-      .raw()
+    const page = db.prepare(POPULATION_PAGE_SQL).raw()
     const out: Enterprise[] = []
     // A few dozen distinct counties and industry codes: one string each, not one per firm.
     const strings = new Map<string, string>()
