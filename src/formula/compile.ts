@@ -3,13 +3,17 @@
  * Nothing is ever evaluated by mathjs itself, so its functions (import, evaluate, createUnit…) are unreachable.
  * @module formula/compile
  */
-// The number-only entry: the full one builds every function of the library at import (about 20 MiB more).
-import { create, parseDependencies } from 'mathjs/number'
+import { createRequire } from 'node:module'
 import { FormulaError, FormulaEvalError } from '../errors.ts'
 import { industryMatches, industryPrefixProblem } from '../rulebook/industry.ts'
 
-// A parser-only instance: it can build trees but has no evaluator, units or function library to abuse.
-const math = create({ parseDependencies })
+// mathjs's parser, and nothing else of it is ever called. Loaded from the library's single-file build: its module
+// entries are some three hundred files, each passed through the TypeScript loader at every process start (about
+// 1.2 s of each start of the server, the CLI and every worker thread, against about 0.15 s; `npm run bench:startup`),
+// and that build makes its functions only when first used (about 3 MiB; the number entry made every one, 17 MiB).
+const { parse } = createRequire(import.meta.url)(
+  'mathjs/lib/browser/math.js',
+) as typeof import('mathjs')
 
 /** What a symbol in a formula may refer to. */
 export type SymbolKind =
@@ -128,7 +132,7 @@ export function compileFormula(source: string, symbols: SymbolTable): CompiledFo
   checkTypography(source)
   let tree: any
   try {
-    tree = math.parse(source)
+    tree = parse(source)
   } catch (e: any) {
     const index = typeof e?.char === 'number' ? e.char : undefined
     throw new FormulaError(`cannot parse formula: ${e?.message ?? e}`, index)
