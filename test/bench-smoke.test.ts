@@ -45,3 +45,17 @@ it('bench:jobs runs every phase, the programme’s progress included, with no fa
   // The last column of each phase: failed lookups.
   for (const row of rows) expect(row.trim().split('|').at(-2)!.trim(), row).toBe('0')
 }, 330_000)
+
+it('bench:startup times every start-up scenario and both loads of each library', () => {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'src/bench/startup.ts', '1'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 300_000,
+  })
+  const rows = out
+    .split('\n')
+    .filter((l) => /^\| .* \| [\d,]+ ms \| \d+–\d+ ms \| \d+\.\d\d× \|$/.test(l))
+  expect(rows).toHaveLength(8)
+  expect(out).toMatch(/^mathjs: the single-file build loads in \d+\.\d\d× /m)
+  expect(out).toMatch(/^echarts: the single-file build loads in \d+\.\d\d× /m)
+}, 330_000)

@@ -10,6 +10,8 @@
  *   server           `src/server.ts` on a database already set up (the demo seeded before the rounds), to listening
  *   mathjs, two ways the formula parser's library as an ES module (`mathjs/number`, some three hundred files) and as
  *                    the single-file build src/formula/compile.ts loads, each timed inside a process
+ *   echarts, two ways the charts' library (with zrender, some six hundred files) the same two ways; src/web/kit/charts.ts
+ *                    loads the single-file build when it draws its first chart
  * @module bench/startup
  */
 import { execFileSync, spawn } from 'node:child_process'
@@ -93,6 +95,16 @@ const scenarios: [string, () => number | Promise<number>][] = [
         ),
       ),
   ],
+  ['echarts as an ES module', () => inside(timeImport(`await import('echarts')`))],
+  [
+    'echarts as the single-file build (as loaded, on the first chart)',
+    () =>
+      inside(
+        timeImport(
+          `const { createRequire } = await import('node:module'); createRequire(${JSON.stringify(join(src, 'web/kit/charts.ts'))})('echarts')`,
+        ),
+      ),
+  ],
 ]
 
 process.stdout.write(
@@ -113,8 +125,10 @@ for (const [i, [label]] of scenarios.entries()) {
     `| ${label} | ${Math.round(m).toLocaleString('en')} ms | ${Math.round(Math.min(...times[i]))}–${Math.round(Math.max(...times[i]))} ms | ${(m / floor).toFixed(2)}× |\n`,
   )
 }
-const esm = median(times[4])
-const single = median(times[5])
-process.stdout.write(
-  `mathjs: the single-file build loads in ${(single / esm).toFixed(2)}× the time of the ES module entry (${Math.round(esm - single)} ms less a process)\n`,
-)
+for (const [name, esm, single] of [
+  ['mathjs', 4, 5],
+  ['echarts', 6, 7],
+] as const)
+  process.stdout.write(
+    `${name}: the single-file build loads in ${(median(times[single]) / median(times[esm])).toFixed(2)}× the time of the ES module entry (${Math.round(median(times[esm]) - median(times[single]))} ms less)\n`,
+  )

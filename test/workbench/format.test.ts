@@ -1,4 +1,6 @@
 /** How the pages write money, numbers and times (web/kit/format). */
+import { createRequire } from 'node:module'
+import type * as Echarts from 'echarts'
 import { describe, expect, it } from 'vitest'
 import { chartSvg } from '../../src/web/kit/charts.ts'
 import { beijing, grouped, pct, yuan } from '../../src/web/kit/format.ts'
@@ -69,5 +71,41 @@ describe('ranks and charts as people read them', () => {
     for (const text of ['A 类', 'D 类', '企业数（家）', '慈溪市', '余姚市'])
       expect(svg).toContain(text)
     expect(svg).toContain('aria-label="各县类别分布"')
+  })
+
+  it("the charts' single-file build, which the pages load, draws what the module entry draws", async () => {
+    const single = createRequire(import.meta.url)('echarts') as typeof Echarts
+    const modular = await import('echarts')
+    expect(single).not.toBe(modular)
+    const draw = (lib: typeof Echarts) => {
+      const chart = lib.init(null, null, { renderer: 'svg', ssr: true, width: 500, height: 300 })
+      chart.setOption({
+        animation: false,
+        legend: { top: 0 },
+        xAxis: {
+          type: 'value',
+          name: '企业数（家）',
+          axisLabel: { formatter: (v: number) => `${v}` },
+        },
+        yAxis: { type: 'category', data: ['慈溪市', '余姚市'] },
+        series: [
+          { type: 'bar', name: 'A 类', stack: 'c', data: [3, 4] },
+          { type: 'bar', name: 'D 类', stack: 'c', data: [1, 2] },
+          { type: 'line', name: '趋势', data: [2.5, 3.25] },
+        ],
+      })
+      // Ids and class names are numbered by counters of the library instance, which differ between the two: each is
+      // renamed by the order it first appears in.
+      const names = new Map<string, string>()
+      const svg = chart.renderToSVGString().replace(/zr\d+-[a-z-]*\d+/g, (id) => {
+        if (!names.has(id)) names.set(id, `id${names.size}`)
+        return names.get(id) as string
+      })
+      chart.dispose()
+      return svg
+    }
+    const svg = draw(single)
+    expect(svg).toContain('企业数（家）')
+    expect(svg).toBe(draw(modular))
   })
 })

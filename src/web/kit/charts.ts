@@ -3,7 +3,18 @@
  * readable labels. No script runs in the browser for them; the SVG carries a <title> per mark for a tooltip.
  * @module web/kit/charts
  */
-import * as echarts from 'echarts'
+import { createRequire } from 'node:module'
+import type * as Echarts from 'echarts'
+
+// Loaded when the first chart is drawn, as the library's single-file build: its module entry is some six hundred files
+// with zrender's, each passed through the TypeScript loader at start-up (about 1.8 s of every process start, against
+// 0.4 s for this build once, and nothing for a process that draws no chart: an API worker, the CLI, a job thread;
+// `npm run bench:startup`). Both draw the same SVG.
+let library: typeof Echarts | undefined
+const echarts = () => {
+  library ??= createRequire(import.meta.url)('echarts') as typeof Echarts
+  return library
+}
 
 export interface Series {
   name: string
@@ -40,7 +51,7 @@ export function chartSvg(spec: ChartSpec): string {
   const width = spec.width ?? 760
   const height =
     spec.height ?? Math.max(260, spec.horizontal ? 60 + spec.categories.length * 28 : 300)
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height })
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height })
   const fmt = (v: number) =>
     spec.percent
       ? `${Math.round(v * 1000) / 10}%`
