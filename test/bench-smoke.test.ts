@@ -55,7 +55,7 @@ it('bench:startup times every start-up scenario and both loads of each library',
   const rows = out
     .split('\n')
     .filter((l) => /^\| .* \| [\d,]+ ms \| \d+–\d+ ms \| \d+\.\d\d× \|$/.test(l))
-  expect(rows).toHaveLength(8)
+  expect(rows).toHaveLength(8) // the loader, three of the tree, two loads of each library
   expect(out).toMatch(/^mathjs: the single-file build loads in \d+\.\d\d× /m)
   expect(out).toMatch(/^echarts: the single-file build loads in \d+\.\d\d× /m)
 }, 330_000)

@@ -1,8 +1,8 @@
 /**
- * `npm run bench:startup [ROUNDS]` (default 5): how long a process of mujun takes to start, beside the TypeScript
- * loader starting with nothing to load, in the same run, rounds interleaved. Every process of the service pays it:
- * `npm start` and each of its workers, every `mujun` command, each job and rule-check thread, each step of the
- * benchmarks and each server process of the tests.
+ * `npm run bench:startup [ROUNDS] [--against REF]` (default 5 rounds): how long a process of mujun takes to start,
+ * beside the TypeScript loader starting with nothing to load, in the same run, rounds interleaved. Every process of
+ * the service pays it: `npm start` and each of its workers, every `mujun` command, each job and rule-check thread,
+ * each step of the benchmarks and each server process of the tests.
  *
  *   loader alone     `node --import tsx -e 0`: the floor
  *   mujun --help     the command line, as a person runs it (src/cli/bin.js)
@@ -12,45 +12,49 @@
  *                    the single-file build src/formula/compile.ts loads, each timed inside a process
  *   echarts, two ways the charts' library (with zrender, some six hundred files) the same two ways; src/web/kit/charts.ts
  *                    loads the single-file build when it draws its first chart
+ *
+ * `--against REF`: the three scenarios of the tree (the command line, the module graph, the server) also for REF, a
+ * temporary worktree of that commit sharing node_modules, in the same rounds.
  * @module bench/startup
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 
-const rounds = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 5)
-const src = new URL('..', import.meta.url).pathname
-const node = (args: string[], env: Record<string, string> = {}) =>
-  execFileSync(process.execPath, args, {
-    encoding: 'utf8',
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+const args = parseArgs({ allowPositionals: true, options: { against: { type: 'string' } } })
+const rounds = Number(args.positionals.find((a) => /^\d+$/.test(a)) ?? 5)
+const root = new URL('../..', import.meta.url).pathname
+const node = (argv: string[]) =>
+  execFileSync(process.execPath, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
 /** Wall time of a whole process, in ms. */
-const wall = (args: string[]) => {
+const wall = (argv: string[]) => {
   const t0 = performance.now()
-  node(args)
+  node(argv)
   return performance.now() - t0
 }
 /** A time the process measured itself and printed as its last line. */
 const inside = (code: string) =>
   Number(node(['--import', 'tsx', '--input-type=module', '-e', code]).trim())
+const timeImport = (what: string) =>
+  `const t = performance.now(); ${what}; console.log(performance.now() - t)`
 
 const dir = mkdtempSync(join(tmpdir(), 'mujun-startup-'))
-const serverEnv = {
-  DB_PATH: join(dir, 'm.db'),
-  PORT: '0',
-  DEMO_SIZE: '60',
-  WORKERS: '1',
-  LOG_LEVEL: 'info',
-}
-/** `src/server.ts` from spawn to its "listening" line, in ms; then stopped. */
-const server = () =>
+/** `src/server.ts` of `tree` from spawn to its "listening" line, in ms; then stopped. */
+const server = (tree: string, db: string) =>
   new Promise<number>((resolve, reject) => {
     const t0 = performance.now()
-    const child = spawn(process.execPath, ['--import', 'tsx', join(src, 'server.ts')], {
-      env: { ...process.env, ...serverEnv },
+    const child = spawn(process.execPath, ['--import', 'tsx', join(tree, 'src/server.ts')], {
+      cwd: tree,
+      env: {
+        ...process.env,
+        DB_PATH: db,
+        PORT: '0',
+        DEMO_SIZE: '60',
+        WORKERS: '1',
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let out = ''
@@ -67,68 +71,95 @@ const server = () =>
     })
   })
 
-const timeImport = (what: string) =>
-  `const t = performance.now(); ${what}; console.log(performance.now() - t)`
-const scenarios: [string, () => number | Promise<number>][] = [
-  ['loader alone (`node --import tsx -e 0`)', () => wall(['--import', 'tsx', '-e', '0'])],
-  ['`mujun --help`', () => wall([join(src, 'cli/bin.js'), '--help'])],
-  [
-    "the server's module graph, imported",
-    () =>
-      inside(
-        timeImport(
-          `await import(${JSON.stringify(join(src, 'app/services.ts'))}); await import(${JSON.stringify(join(src, 'mount.ts'))})`,
+type Scenario = [label: string, run: () => number | Promise<number>]
+/** The scenarios that depend on the code: those of the tree at `tree`, labelled with `tag`. */
+function ofTree(tree: string, tag: string): Scenario[] {
+  const db = join(dir, `${tag.replace(/\W/g, '') || 'this'}.db`)
+  const src = (p: string) => JSON.stringify(join(tree, 'src', p))
+  return [
+    [`\`mujun --help\`${tag}`, () => wall([join(tree, 'src/cli/bin.js'), '--help'])],
+    [
+      `the server's module graph, imported${tag}`,
+      () =>
+        inside(
+          timeImport(`await import(${src('app/services.ts')}); await import(${src('mount.ts')})`),
         ),
-      ),
-  ],
-  ['`src/server.ts` to listening (database set up)', server],
+    ],
+    [`\`src/server.ts\` to listening (database set up)${tag}`, () => server(tree, db)],
+  ]
+}
+const library = (name: string, file: string, single: string): Scenario[] => [
   [
-    'mathjs as an ES module (`mathjs/number`)',
-    () => inside(timeImport(`await import('mathjs/number')`)),
+    `${name} as an ES module`,
+    () => inside(timeImport(`await import('${name === 'mathjs' ? 'mathjs/number' : name}')`)),
   ],
   [
-    'mathjs as the single-file build (as loaded)',
+    `${name} as the single-file build (as loaded)`,
     () =>
       inside(
         timeImport(
-          `const { createRequire } = await import('node:module'); createRequire(${JSON.stringify(join(src, 'formula/compile.ts'))})('mathjs/lib/browser/math.js')`,
-        ),
-      ),
-  ],
-  ['echarts as an ES module', () => inside(timeImport(`await import('echarts')`))],
-  [
-    'echarts as the single-file build (as loaded, on the first chart)',
-    () =>
-      inside(
-        timeImport(
-          `const { createRequire } = await import('node:module'); createRequire(${JSON.stringify(join(src, 'web/kit/charts.ts'))})('echarts')`,
+          `const { createRequire } = await import('node:module'); createRequire(${JSON.stringify(join(root, 'src', file))})('${single}')`,
         ),
       ),
   ],
 ]
 
-process.stdout.write(
-  `bench:startup — ${rounds} rounds, scenarios interleaved, Node ${process.version}\n`,
-)
-await server() // the first start seeds the demo; the rounds measure starts on the set-up database
-const times = scenarios.map(() => [] as number[])
-for (let r = 0; r < rounds; r++)
-  for (const [i, [, run]] of scenarios.entries()) times[i].push(await run())
-rmSync(dir, { recursive: true, force: true })
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const floor = median(times[0])
-process.stdout.write('| scenario | median | min–max | ÷ loader alone |\n|---|---|---|---|\n')
-for (const [i, [label]] of scenarios.entries()) {
-  const m = median(times[i])
-  process.stdout.write(
-    `| ${label} | ${Math.round(m).toLocaleString('en')} ms | ${Math.round(Math.min(...times[i]))}–${Math.round(Math.max(...times[i]))} ms | ${(m / floor).toFixed(2)}× |\n`,
-  )
+let against: string | undefined
+if (args.values.against) {
+  against = join(dir, 'tree')
+  execFileSync('git', [
+    '-C',
+    root,
+    'worktree',
+    'add',
+    '--detach',
+    '-q',
+    against,
+    args.values.against,
+  ])
+  symlinkSync(join(root, 'node_modules'), join(against, 'node_modules'))
 }
-for (const [name, esm, single] of [
-  ['mathjs', 4, 5],
-  ['echarts', 6, 7],
-] as const)
-  process.stdout.write(
-    `${name}: the single-file build loads in ${(median(times[single]) / median(times[esm])).toFixed(2)}× the time of the ES module entry (${Math.round(median(times[esm]) - median(times[single]))} ms less)\n`,
-  )
+const scenarios: Scenario[] = [
+  ['loader alone (`node --import tsx -e 0`)', () => wall(['--import', 'tsx', '-e', '0'])],
+  ...ofTree(root, ''),
+  ...(against ? ofTree(against, ` — ${args.values.against}`) : []),
+  ...library('mathjs', 'formula/compile.ts', 'mathjs/lib/browser/math.js'),
+  ...library('echarts', 'web/kit/charts.ts', 'echarts'),
+]
+
+process.stdout.write(
+  `bench:startup — ${rounds} rounds, scenarios interleaved, Node ${process.version}${against ? `; against ${args.values.against}` : ''}\n`,
+)
+try {
+  // The first start of each server seeds its demo: the rounds measure starts on a database already set up.
+  for (const [label, run] of scenarios) if (label.includes('to listening')) await run()
+  const times = scenarios.map(() => [] as number[])
+  for (let r = 0; r < rounds; r++)
+    for (const [i, [, run]] of scenarios.entries()) times[i].push(await run())
+
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  const of = (label: string) => median(times[scenarios.findIndex(([l]) => l === label)])
+  const floor = median(times[0])
+  process.stdout.write('| scenario | median | min–max | ÷ loader alone |\n|---|---|---|---|\n')
+  for (const [i, [label]] of scenarios.entries()) {
+    const m = median(times[i])
+    process.stdout.write(
+      `| ${label} | ${Math.round(m).toLocaleString('en')} ms | ${Math.round(Math.min(...times[i]))}–${Math.round(Math.max(...times[i]))} ms | ${(m / floor).toFixed(2)}× |\n`,
+    )
+  }
+  for (const name of ['mathjs', 'echarts']) {
+    const esm = of(`${name} as an ES module`)
+    const single = of(`${name} as the single-file build (as loaded)`)
+    process.stdout.write(
+      `${name}: the single-file build loads in ${(single / esm).toFixed(2)}× the time of the ES module entry (${Math.round(esm - single)} ms less)\n`,
+    )
+  }
+  if (against)
+    for (const [label] of ofTree(root, ''))
+      process.stdout.write(
+        `${label}: this tree ${(of(label) / of(`${label} — ${args.values.against}`)).toFixed(2)}× ${args.values.against}'s time\n`,
+      )
+} finally {
+  if (against) execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', against])
+  rmSync(dir, { recursive: true, force: true })
+}
