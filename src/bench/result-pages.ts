@@ -9,22 +9,15 @@
  * Usage: node --import tsx src/bench/result-pages.ts DIR [PAGE...]   (default pages of 200 and 1,000 firms)
  * @module bench/result-pages
  */
-import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import type Database from 'better-sqlite3'
+import { COUNTIES as DEMO_COUNTIES } from '../demo/population.ts'
+import { scratchDb } from './scratch-db.ts'
 
 const [dir, ...pageArgs] = process.argv.slice(2)
 const pages = pageArgs.length > 0 ? pageArgs.map(Number) : [200, 1000]
 const n = 1_000_000
-const path = join(dir, 'result-pages.db')
-const remove = () => {
-  for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true })
-}
-remove()
-const db = new Database(path)
-db.pragma('journal_mode = WAL')
-db.pragma('synchronous = FULL')
-db.pragma('cache_size = -65536')
+const { db, remove } = scratchDb(join(dir, 'result-pages.db'))
 const COLUMNS = `county text NOT NULL, name text NOT NULL, industry_code text NOT NULL, sector text NOT NULL,
   figures_version integer, status text NOT NULL, group_id text, score real, rank integer, group_size integer,
   initial_class text, class text, category text, points blob`
@@ -55,18 +48,7 @@ interface Result {
   category: { table: string; row: string | null; category: string; label: string }
   points: number[]
 }
-const COUNTIES = [
-  '330203',
-  '330205',
-  '330206',
-  '330211',
-  '330212',
-  '330213',
-  '330225',
-  '330226',
-  '330281',
-  '330282',
-]
+const COUNTIES = DEMO_COUNTIES.map(([county]) => county)
 const CATEGORIES = [
   { table: 'general', row: null, category: 'B', label: '一般行业' },
   { table: 'stainless', row: 'cold_rolled', category: 'C', label: '不锈钢冷轧' },
@@ -102,6 +84,25 @@ const categoryText = (c: Result['category']) => {
   if (text === undefined) categoryTexts.set(c, (text = JSON.stringify(c)))
   return text
 }
+
+/** A result's values in the stored row's order (after the run), with its points as given. */
+const valuesOf = (r: Result, points: Buffer | string) => [
+  r.creditCode,
+  r.county,
+  r.name,
+  r.industryCode,
+  r.sector,
+  r.figuresVersion,
+  r.status,
+  r.group,
+  r.score,
+  r.rank,
+  r.groupSize,
+  r.initialClass,
+  r.class,
+  categoryText(r.category),
+  points,
+]
 
 const seconds = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(2)} s`
 const timed = <T>(f: () => T): [T, string] => {
@@ -141,25 +142,7 @@ for (const round of [1, 2]) {
   const [, storeTime] = timed(() =>
     db
       .transaction(() => {
-        for (const r of results)
-          insert.run(
-            run,
-            r.creditCode,
-            r.county,
-            r.name,
-            r.industryCode,
-            r.sector,
-            r.figuresVersion,
-            r.status,
-            r.group,
-            r.score,
-            r.rank,
-            r.groupSize,
-            r.initialClass,
-            r.class,
-            categoryText(r.category),
-            pointsOf(r),
-          )
+        for (const r of results) insert.run(run, ...valuesOf(r, pointsOf(r)))
       })
       .immediate(),
   )
@@ -175,23 +158,7 @@ for (const round of [1, 2]) {
         .transaction(() => {
           for (let i = 0; i < n; i += page) {
             const slice = results.slice(i, i + page)
-            const rows = slice.map((r) => [
-              r.creditCode,
-              r.county,
-              r.name,
-              r.industryCode,
-              r.sector,
-              r.figuresVersion,
-              r.status,
-              r.group,
-              r.score,
-              r.rank,
-              r.groupSize,
-              r.initialClass,
-              r.class,
-              categoryText(r.category),
-              pointsOf(r).toString('hex'),
-            ])
+            const rows = slice.map((r) => valuesOf(r, pointsOf(r).toString('hex')))
             insertPage.run(
               run,
               slice[0].creditCode,

@@ -7,21 +7,12 @@
  * Usage: node --import tsx src/bench/store-floor.ts DIR [N]
  * @module bench/store-floor
  */
-import { rmSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
+import { scratchDb } from './scratch-db.ts'
 
 const dir = process.argv[2]
 const n = Number(process.argv[3] ?? 1_000_000)
-const path = join(dir, 'store-floor.db')
-const remove = () => {
-  for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true })
-}
-remove()
-const db = new Database(path)
-db.pragma('journal_mode = WAL')
-db.pragma('synchronous = FULL')
-db.pragma('cache_size = -65536')
+const { db, remove } = scratchDb(join(dir, 'store-floor.db'))
 db.exec(`CREATE TABLE results (run_id integer NOT NULL, credit_code text NOT NULL, county text NOT NULL,
   name text NOT NULL, industry_code text NOT NULL, sector text NOT NULL, figures_version integer, status text NOT NULL,
   group_id text, score real, rank integer, group_size integer, initial_class text, class text, category text,

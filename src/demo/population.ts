@@ -18,7 +18,8 @@ export function prng(seed: number): () => number {
   }
 }
 
-const COUNTIES = [
+/** Ningbo's ten counties (districts and county-level cities) with the demo's share of firms in each. */
+export const COUNTIES = [
   ['330203', 0.09],
   ['330205', 0.06],
   ['330206', 0.13],
