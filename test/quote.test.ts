@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { QuoteError } from '../src/errors.ts'
-import { allocateFen, Money } from '../src/pricing/money.ts'
+import { allocateFen, fenSteps, Money } from '../src/pricing/money.ts'
 import { quote } from '../src/pricing/quote.ts'
 import {
   markQuote,
@@ -83,6 +83,23 @@ describe('money', () => {
     const out = allocateFen(parts)
     expect(out.map((x) => x.toFixed(2))).toEqual(['0.00', '0.01', '0.01'])
     expect(out.reduce((a, b) => a.plus(b)).toFixed(2)).toBe('0.02')
+  })
+
+  it('a fen short goes to the largest remainders, a fen over comes back from the smallest, earlier lines on a tie', () => {
+    // Remainders (in thousandths of a yuan): 4, -3, 4, 2, -3.
+    const rem = [4, -3, 4, 2, -3]
+    const by = (i: number, j: number) => rem[i] - rem[j]
+    expect(fenSteps(5, 2, by)).toEqual([1, 0, 1, 0, 0])
+    expect(fenSteps(5, 1, by)).toEqual([1, 0, 0, 0, 0])
+    expect(fenSteps(5, -2, by)).toEqual([0, -1, 0, 0, -1])
+    expect(fenSteps(5, -3, by)).toEqual([0, -1, 0, -1, -1])
+    expect(fenSteps(5, 0, by)).toEqual([0, 0, 0, 0, 0])
+    // Through allocateFen. 0.004 + 0.004 + 0.003 = 0.011, 0.01 rounded; each line rounds to 0.00, a fen short: the
+    // first of the two largest remainders takes it. 0.005 + 0.005 + 1.003 = 1.013, 1.01 rounded; the lines round to
+    // 0.01 + 0.01 + 1.00 = 1.02, a fen over: the first of the two smallest remainders (-0.005) gives it back.
+    const fen = (xs: string[]) => allocateFen(xs.map((x) => new Money(x))).map((x) => x.toFixed(2))
+    expect(fen(['0.004', '0.004', '0.003'])).toEqual(['0.01', '0.00', '0.00'])
+    expect(fen(['0.005', '0.005', '1.003'])).toEqual(['0.00', '0.01', '1.00'])
   })
 
   it('a split period charges the same total as the unsplit one when the rate is constant', () => {

@@ -39,19 +39,32 @@ export function allocateFen(exact: Money[]): Money[] {
   const rounded = exact.map(toFen)
   if (rounded.length < 2) return rounded
   const target = toFen(exact.reduce((a, b) => a.plus(b), new Money(0)))
-  let diff = target
+  const diff = target
     .minus(rounded.reduce((a, b) => a.plus(b), new Money(0)))
     .times(100)
     .toNumber()
   if (diff === 0) return rounded
-  const order = exact
-    .map((x, i) => ({ i, rem: x.minus(rounded[i]) }))
-    .sort((a, b) => (diff > 0 ? b.rem.comparedTo(a.rem) : a.rem.comparedTo(b.rem)) || a.i - b.i)
-  for (const { i } of order) {
-    if (diff === 0) break
-    const step = diff > 0 ? 1 : -1
-    rounded[i] = rounded[i].plus(new Money(step).dividedBy(100))
-    diff -= step
-  }
-  return rounded
+  const rem = exact.map((x, i) => x.minus(rounded[i]))
+  const steps = fenSteps(rounded.length, diff, (i, j) => rem[i].comparedTo(rem[j]))
+  return rounded.map((r, i) => (steps[i] === 0 ? r : r.plus(new Money(steps[i]).dividedBy(100))))
+}
+
+/**
+ * The fen each line takes (+1) or gives back (-1) so that lines rounded one by one add up to the rounded total,
+ * `diff` fen short (above zero) or over (below): the lines with the largest remainders take one, or those with the
+ * smallest give one back, earlier lines first on a tie. `byRemainder(i, j)` compares the remainders of lines i and
+ * j. The one rule behind `allocateFen` and the quote templates' integer pricing (pricing/quote-template).
+ */
+export function fenSteps(
+  lines: number,
+  diff: number,
+  byRemainder: (i: number, j: number) => number,
+): number[] {
+  const steps = new Array<number>(lines).fill(0)
+  const order = Array.from({ length: lines }, (_, i) => i).sort(
+    (a, b) => (diff > 0 ? byRemainder(b, a) : byRemainder(a, b)) || a - b,
+  )
+  const step = diff > 0 ? 1 : -1
+  for (let k = 0; k < Math.min(Math.abs(diff), lines); k++) steps[order[k]] = step
+  return steps
 }

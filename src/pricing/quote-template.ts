@@ -12,7 +12,7 @@
 import type { Rulebook } from '../rulebook/compile.ts'
 import type { Resource } from '../rulebook/schema.ts'
 import type { RatedFacts } from './facts.ts'
-import { Money } from './money.ts'
+import { fenSteps, Money } from './money.ts'
 import {
   MAX_DAYS,
   type Piece,
@@ -202,19 +202,12 @@ function allocatedFen(amounts: { value: bigint; places: number }[]): bigint[] {
     places,
     2,
   )
-  let diff = target - rounded.reduce((a, b) => a + b, 0n)
+  const diff = target - rounded.reduce((a, b) => a + b, 0n)
   if (diff === 0n) return rounded
   const rem = exact.map((x, i) => x - rounded[i] * 10n ** BigInt(places - 2))
-  const order = rem
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => (diff > 0n ? cmp(b.r, a.r) : cmp(a.r, b.r)) || a.i - b.i)
-  for (const { i } of order) {
-    if (diff === 0n) break
-    const step = diff > 0n ? 1n : -1n
-    rounded[i] += step
-    diff -= step
-  }
-  return rounded
+  // A few fen at most (half a fen a line), so a number.
+  const steps = fenSteps(rounded.length, Number(diff), (i, j) => cmp(rem[i], rem[j]))
+  return rounded.map((r, i) => r + BigInt(steps[i]))
 }
 
 const cmp = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0)
