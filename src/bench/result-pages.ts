@@ -81,7 +81,10 @@ const pointsOf = (r: Result) => {
 const categoryTexts = new Map<object, string>()
 const categoryText = (c: Result['category']) => {
   let text = categoryTexts.get(c)
-  if (text === undefined) categoryTexts.set(c, (text = JSON.stringify(c)))
+  if (text === undefined) {
+    text = JSON.stringify(c)
+    categoryTexts.set(c, text)
+  }
   return text
 }
 
