@@ -267,7 +267,7 @@ export class RulebookService {
     const all = compileRulebook(texts)
     const city = texts.filter((t) => !isCountyFile(t.path))
     const cityRb = compileRulebook(city)
-    return this.store.write((tx) => {
+    const loaded = this.store.write((tx) => {
       if (this.store.rulesHead(tx))
         throw new ConflictError(
           'the database already holds rules; apply files with `mujun rules import DIR`',
@@ -282,6 +282,9 @@ export class RulebookService {
       for (const o of all.overrides) importOverride(this.store, tx, o, by, loadedFrom(o.file))
       return { id, hash: cityRb.hash, overrides: all.overrides.map((o) => o.id) }
     })
+    // The version holds cityRb's files: its compile is the one `city` would make on the first request.
+    this.compiled.set(loaded.id, cityRb)
+    return loaded
   }
 
   /**
