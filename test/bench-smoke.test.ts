@@ -58,4 +58,8 @@ it('bench:startup times every start-up scenario and both loads of each library',
   expect(rows).toHaveLength(8) // the loader, three of the tree, two loads of each library
   expect(out).toMatch(/^mathjs: the single-file build loads in \d+\.\d\d× /m)
   expect(out).toMatch(/^echarts: the single-file build loads in \d+\.\d\d× /m)
+  // The module count names mujun's own files, and neither library's module entry is among them.
+  const graph = /^the server's module graph: (\d+) files \((.*)\)$/m.exec(out)
+  expect(graph?.[2]).toMatch(/\bsrc \d+/)
+  expect(graph?.[2]).not.toMatch(/\b(echarts|zrender|mathjs) /)
 }, 330_000)

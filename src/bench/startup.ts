@@ -8,7 +8,7 @@
  *   mujun --help     the command line, as a person runs it (src/cli/bin.js)
  *   module graph     importing what the server imports (services and the app), timed inside the process
  *   server           `src/server.ts` on a database already set up (the demo seeded before the rounds), to listening
- *   mathjs, two ways the formula parser's library as an ES module (`mathjs/number`, some three hundred files) and as
+ *   mathjs, two ways the formula parser's library as an ES module (`mathjs/number`, some 660 files) and as
  *                    the single-file build src/formula/compile.ts loads, each timed inside a process
  *   echarts, two ways the charts' library (with zrender, some six hundred files) the same two ways; src/web/kit/charts.ts
  *                    loads the single-file build when it draws its first chart
@@ -18,7 +18,7 @@
  * @module bench/startup
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -159,7 +159,50 @@ try {
       process.stdout.write(
         `${label}: this tree ${(of(label) / of(`${label} — ${args.values.against}`)).toFixed(2)}× ${args.values.against}'s time\n`,
       )
+  process.stdout.write(`${modulesOfTheGraph()}\n`)
 } finally {
   if (against) execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', against])
   rmSync(dir, { recursive: true, force: true })
+}
+
+/**
+ * How many module files the server's graph loads, by package (mujun's own as "src"): a loader hook, registered
+ * before tsx, writes the address of each file it is asked to load.
+ */
+function modulesOfTheGraph(): string {
+  const list = join(dir, 'modules.txt')
+  const hook = join(dir, 'count-hook.mjs')
+  writeFileSync(
+    hook,
+    `import { appendFileSync } from 'node:fs'
+export async function load(url, context, next) {
+  appendFileSync(${JSON.stringify(list)}, url + '\\n')
+  return next(url, context)
+}`,
+  )
+  const register = join(dir, 'count-register.mjs')
+  writeFileSync(
+    register,
+    `import { register } from 'node:module'\nregister(${JSON.stringify(`file://${hook}`)})\n`,
+  )
+  node([
+    '--import',
+    register,
+    '--import',
+    'tsx',
+    '--input-type=module',
+    '-e',
+    `await import(${JSON.stringify(join(root, 'src/app/services.ts'))}); await import(${JSON.stringify(join(root, 'src/mount.ts'))})`,
+  ])
+  const files = readFileSync(list, 'utf8')
+    .split('\n')
+    .filter((u) => u.startsWith('file://'))
+  const byPackage = new Map<string, number>()
+  for (const url of files) {
+    const m = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)
+    const name = m ? m[1] : url.startsWith(`file://${root}src/`) ? 'src' : 'other'
+    byPackage.set(name, (byPackage.get(name) ?? 0) + 1)
+  }
+  const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6)
+  return `the server's module graph: ${files.length} files (${top.map(([k, v]) => `${k} ${v}`).join(', ')})`
 }

@@ -8,9 +8,9 @@ import { FormulaError, FormulaEvalError } from '../errors.ts'
 import { industryMatches, industryPrefixProblem } from '../rulebook/industry.ts'
 
 // mathjs's parser, and nothing else of it is ever called. Loaded from the library's single-file build: its module
-// entries are some three hundred files, each passed through the TypeScript loader at every process start (about
-// 1.2 s of each start of the server, the CLI and every worker thread, against about 0.15 s; `npm run bench:startup`),
-// and that build makes its functions only when first used (about 3 MiB; the number entry made every one, 17 MiB).
+// entries are some 660 files, each passed through the TypeScript loader at every process start (about
+// 1–1.3 s of each start of the server, the CLI and every worker thread, against 0.2–0.3 s for this build;
+// `npm run bench:startup`). That build's instance makes a function only when it is first used.
 const { parse } = createRequire(import.meta.url)(
   'mathjs/lib/browser/math.js',
 ) as typeof import('mathjs')

@@ -7,9 +7,9 @@ import { createRequire } from 'node:module'
 import type * as Echarts from 'echarts'
 
 // Loaded when the first chart is drawn, as the library's single-file build: its module entry is some six hundred files
-// with zrender's, each passed through the TypeScript loader at start-up (about 1.8 s of every process start, against
-// 0.4 s for this build once, and nothing for a process that draws no chart: an API worker, the CLI, a job thread;
-// `npm run bench:startup`). Both draw the same SVG.
+// with zrender's, each passed through the TypeScript loader at start-up (about 1.5 s of every process start, against
+// 0.3–0.4 s for this build, once, and nothing for a process that draws no chart: an API worker, the CLI, a job
+// thread; `npm run bench:startup`). Both draw the same SVG (test/workbench/format.test.ts).
 let library: typeof Echarts | undefined
 const echarts = () => {
   library ??= createRequire(import.meta.url)('echarts') as typeof Echarts
