@@ -282,8 +282,7 @@ export class RulebookService {
       for (const o of all.overrides) importOverride(this.store, tx, o, by, loadedFrom(o.file))
       return { id, hash: cityRb.hash, overrides: all.overrides.map((o) => o.id) }
     })
-    // The version holds cityRb's files: its compile is the one `city` would make on the first request.
-    this.compiled.set(loaded.id, cityRb)
+    this.compiled.set(loaded.id, cityRb) // the version holds cityRb's files: the compile `city` would make
     return loaded
   }
 
