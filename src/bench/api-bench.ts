@@ -4,13 +4,11 @@
  * through the app), a bare POST reading a JSON body (reference), quotes. Prints req/s, p99 and ratios.
  * Targets: tier ≥ 75 % of bare req/s with p99 ≤ 1.5× bare p99; quotes ≥ 60 % of the bare POST's req/s.
  */
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import autocannon from 'autocannon'
 import { type BenchServer, startBenchServer } from './start-server.ts'
+import { worktreeOf } from './worktree.ts'
 
 // Seconds per scenario and round: `npm run bench:api -- 5`. `--against REF` measures another commit's server in the
 // same run, round by round beside this one (see the end of this file).
@@ -200,10 +198,7 @@ process.exit(0)
  * scenario's figures for both and their ratios; the bare routes (same code in both) show the noise left.
  */
 async function compare(ref: string): Promise<never> {
-  const root = new URL('../..', import.meta.url).pathname
-  const tree = join(mkdtempSync(join(tmpdir(), 'mujun-against-')), 'tree')
-  execFileSync('git', ['-C', root, 'worktree', 'add', '--detach', '-q', tree, ref])
-  symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'))
+  const { tree, remove } = worktreeOf(ref)
   const after = current
   const before: BenchServer = await startBenchServer([], { root: tree })
   const servers = { before, after }
@@ -226,8 +221,7 @@ async function compare(ref: string): Promise<never> {
       }
   before.process.kill('SIGTERM')
   after.process.kill('SIGTERM')
-  execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', tree])
-  rmSync(join(tree, '..'), { recursive: true, force: true })
+  remove()
   const med = (xs: number[]) => median(xs)
   const lines = [
     `mujun API benchmark, ${ref} (before) against this tree (after): ${CONNECTIONS} connections, ${ROUNDS} rounds × ${SECONDS} s per scenario and server, alternating; medians`,

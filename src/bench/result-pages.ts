@@ -11,6 +11,7 @@
  */
 import { join } from 'node:path'
 import type Database from 'better-sqlite3'
+import { categoryTexts } from '../db/evaluation-store.ts'
 import { COUNTIES as DEMO_COUNTIES } from '../demo/population.ts'
 import { scratchDb } from './scratch-db.ts'
 
@@ -78,15 +79,7 @@ const pointsOf = (r: Result) => {
   for (let k = 0; k < r.points.length; k++) scratch.writeDoubleLE(r.points[k], 8 * k)
   return scratch.subarray(0, 8 * r.points.length)
 }
-const categoryTexts = new Map<object, string>()
-const categoryText = (c: Result['category']) => {
-  let text = categoryTexts.get(c)
-  if (text === undefined) {
-    text = JSON.stringify(c)
-    categoryTexts.set(c, text)
-  }
-  return text
-}
+const categoryText = categoryTexts()
 
 /** A result's values in the stored row's order (after the run), with its points as given. */
 const valuesOf = (r: Result, points: Buffer | string) => [

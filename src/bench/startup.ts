@@ -18,10 +18,11 @@
  * @module bench/startup
  */
 import { execFileSync, spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { worktreeOf } from './worktree.ts'
 
 const args = parseArgs({ allowPositionals: true, options: { against: { type: 'string' } } })
 const rounds = Number(args.positionals.find((a) => /^\d+$/.test(a)) ?? 5)
@@ -71,28 +72,23 @@ const server = (tree: string, db: string) =>
     })
   })
 
+/** Code importing what the server imports (its services and its app), from the tree at `tree`. */
+const importGraph = (tree: string) =>
+  `await import(${JSON.stringify(join(tree, 'src/app/services.ts'))}); await import(${JSON.stringify(join(tree, 'src/mount.ts'))})`
+
 type Scenario = [label: string, run: () => number | Promise<number>]
 /** The scenarios that depend on the code: those of the tree at `tree`, labelled with `tag`. */
 function ofTree(tree: string, tag: string): Scenario[] {
   const db = join(dir, `${tag.replace(/\W/g, '') || 'this'}.db`)
-  const src = (p: string) => JSON.stringify(join(tree, 'src', p))
   return [
     [`\`mujun --help\`${tag}`, () => wall([join(tree, 'src/cli/bin.js'), '--help'])],
-    [
-      `the server's module graph, imported${tag}`,
-      () =>
-        inside(
-          timeImport(`await import(${src('app/services.ts')}); await import(${src('mount.ts')})`),
-        ),
-    ],
+    [`the server's module graph, imported${tag}`, () => inside(timeImport(importGraph(tree)))],
     [`\`src/server.ts\` to listening (database set up)${tag}`, () => server(tree, db)],
   ]
 }
-const library = (name: string, file: string, single: string): Scenario[] => [
-  [
-    `${name} as an ES module`,
-    () => inside(timeImport(`await import('${name === 'mathjs' ? 'mathjs/number' : name}')`)),
-  ],
+/** A library's two loads: `esModule` imported, `single` required from `file` as it loads it. */
+const library = (name: string, esModule: string, file: string, single: string): Scenario[] => [
+  [`${name} as an ES module`, () => inside(timeImport(`await import('${esModule}')`))],
   [
     `${name} as the single-file build (as loaded)`,
     () =>
@@ -104,31 +100,18 @@ const library = (name: string, file: string, single: string): Scenario[] => [
   ],
 ]
 
-let against: string | undefined
-if (args.values.against) {
-  against = join(dir, 'tree')
-  execFileSync('git', [
-    '-C',
-    root,
-    'worktree',
-    'add',
-    '--detach',
-    '-q',
-    against,
-    args.values.against,
-  ])
-  symlinkSync(join(root, 'node_modules'), join(against, 'node_modules'))
-}
+const ref = args.values.against
+const other = ref ? worktreeOf(ref) : undefined
 const scenarios: Scenario[] = [
   ['loader alone (`node --import tsx -e 0`)', () => wall(['--import', 'tsx', '-e', '0'])],
   ...ofTree(root, ''),
-  ...(against ? ofTree(against, ` — ${args.values.against}`) : []),
-  ...library('mathjs', 'formula/compile.ts', 'mathjs/lib/browser/math.js'),
-  ...library('echarts', 'web/kit/charts.ts', 'echarts'),
+  ...(other ? ofTree(other.tree, ` — ${ref}`) : []),
+  ...library('mathjs', 'mathjs/number', 'formula/compile.ts', 'mathjs/lib/browser/math.js'),
+  ...library('echarts', 'echarts', 'web/kit/charts.ts', 'echarts'),
 ]
 
 process.stdout.write(
-  `bench:startup — ${rounds} rounds, scenarios interleaved, Node ${process.version}${against ? `; against ${args.values.against}` : ''}\n`,
+  `bench:startup — ${rounds} rounds, scenarios interleaved, Node ${process.version}${ref ? `; against ${ref}` : ''}\n`,
 )
 try {
   // The first start of each server seeds its demo: the rounds measure starts on a database already set up.
@@ -154,14 +137,14 @@ try {
       `${name}: the single-file build loads in ${(single / esm).toFixed(2)}× the time of the ES module entry (${Math.round(esm - single)} ms less)\n`,
     )
   }
-  if (against)
+  if (other)
     for (const [label] of ofTree(root, ''))
       process.stdout.write(
-        `${label}: this tree ${(of(label) / of(`${label} — ${args.values.against}`)).toFixed(2)}× ${args.values.against}'s time\n`,
+        `${label}: this tree ${(of(label) / of(`${label} — ${ref}`)).toFixed(2)}× ${ref}'s time\n`,
       )
   process.stdout.write(`${modulesOfTheGraph()}\n`)
 } finally {
-  if (against) execFileSync('git', ['-C', root, 'worktree', 'remove', '--force', against])
+  other?.remove()
   rmSync(dir, { recursive: true, force: true })
 }
 
@@ -185,15 +168,7 @@ export async function load(url, context, next) {
     register,
     `import { register } from 'node:module'\nregister(${JSON.stringify(`file://${hook}`)})\n`,
   )
-  node([
-    '--import',
-    register,
-    '--import',
-    'tsx',
-    '--input-type=module',
-    '-e',
-    `await import(${JSON.stringify(join(root, 'src/app/services.ts'))}); await import(${JSON.stringify(join(root, 'src/mount.ts'))})`,
-  ])
+  node(['--import', register, '--import', 'tsx', '--input-type=module', '-e', importGraph(root)])
   const files = readFileSync(list, 'utf8')
     .split('\n')
     .filter((u) => u.startsWith('file://'))

@@ -12,6 +12,22 @@ import type { BaseStore, Tx } from './base-store.ts'
 import type { Db } from './client.ts'
 import { evaluationPeers, evaluationResults, evaluationRuns, objections } from './schema.ts'
 
+/**
+ * A category's JSON text as a result row stores it, made once per category: a category is one shared object per
+ * sector-table row (rating/rate), so a run's million rows make a few dozen texts, not a million.
+ */
+export function categoryTexts(): (category: object) => string {
+  const texts = new Map<object, string>()
+  return (category) => {
+    let text = texts.get(category)
+    if (text === undefined) {
+      text = JSON.stringify(category)
+      texts.set(category, text)
+    }
+    return text
+  }
+}
+
 export class EvaluationStore {
   constructor(private readonly core: BaseStore) {}
 
@@ -57,16 +73,7 @@ export class EvaluationStore {
       )
       // One scratch buffer for every row's points: the blob is copied when bound.
       let scratch = Buffer.alloc(8 * 16)
-      // A category is one shared object per sector-table row (rating/rate): its text is made once, not per firm.
-      const categoryTexts = new Map<object, string>()
-      const categoryText = (c: NonNullable<RatingResult['category']>) => {
-        let text = categoryTexts.get(c)
-        if (text === undefined) {
-          text = JSON.stringify(c)
-          categoryTexts.set(c, text)
-        }
-        return text
-      }
+      const categoryText = categoryTexts()
       for (let i = 0; i < results.length; i++) {
         const r = results[i]
         const p = r.points()
